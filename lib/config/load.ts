@@ -1,0 +1,111 @@
+// Turns the environment into Gatehouse's configuration, or throws a ConfigError whose message
+// is one line naming the variable. Pure apart from creating development secrets on disk.
+import { resolve } from "node:path";
+import { ConfigError } from "./errors.ts";
+import { EnvSchema, decodeKey } from "./schema.ts";
+import { loadOrCreateDevSecrets } from "./dev-secrets.ts";
+import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.ts";
+
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
+export type OktaConfig =
+  | { mode: "embedded" }
+  | { mode: "external"; issuer: string; clientId: string; clientSecret: string; apiToken?: string };
+
+export interface Config {
+  /** NODE_ENV as the operator gave it (Next.js itself always runs its production build unless --dev). */
+  nodeEnv: "development" | "production" | "test";
+  /** Whether missing secrets may be generated (everywhere but production, unless opted in). */
+  devDefaults: boolean;
+  port: number;
+  host: string;
+  /** Origin (and optional path) the outside world uses, without a trailing slash; the OAuth issuer. */
+  publicUrl: string;
+  dataDir: string;
+  database: DatabaseTarget;
+  migrateOnStart: boolean;
+  redis: { url: string; keyPrefix: string } | null;
+  okta: OktaConfig;
+  oktaAdminGroup: string;
+  secrets: { encryptionKey: Buffer; sessionSecret: string };
+  logLevel: LogLevel;
+  shutdownTimeoutMs: number;
+}
+
+export function loadConfig(environment: Record<string, string | undefined>, cwd = process.cwd()): Config {
+  const parsed = EnvSchema.safeParse(environment);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0]);
+    const given = environment[variable];
+    throw new ConfigError(variable, `${issue.message} (got ${JSON.stringify(given)})`);
+  }
+  const env = parsed.data;
+  const nodeEnv = env.NODE_ENV ?? "development";
+  const devDefaults = nodeEnv !== "production" || env.GATEHOUSE_DEV_DEFAULTS === true;
+  const requireInProduction = (variable: string, hint: string): never => {
+    throw new ConfigError(variable, `is required when NODE_ENV=production (${hint}), or set GATEHOUSE_DEV_DEFAULTS=true`);
+  };
+
+  const port = env.PORT ?? 3000;
+  const host = env.HOST ?? (devDefaults ? "127.0.0.1" : "0.0.0.0");
+  const dataDir = resolve(cwd, env.DATA_DIR ?? "data");
+
+  const publicUrl = (env.PUBLIC_URL ?? (devDefaults ? `http://localhost:${port}` : requireInProduction("PUBLIC_URL", "the URL clients use; it is the OAuth issuer"))).replace(/\/+$/, "");
+
+  const database = env.DATABASE_URL
+    ? parseDatabaseUrl(env.DATABASE_URL, cwd)
+    : ({ kind: "sqlite", file: resolve(dataDir, "gatehouse.db") } as const);
+  if (!database) {
+    throw new ConfigError("DATABASE_URL", `must be postgres(ql)://… or file:<path> for SQLite (got ${JSON.stringify(env.DATABASE_URL)})`);
+  }
+
+  const okta = oktaConfig(env);
+
+  let encryptionKey = env.ENCRYPTION_KEY ? decodeKey(env.ENCRYPTION_KEY) : null;
+  let sessionSecret = env.SESSION_SECRET ?? null;
+  if (!encryptionKey || !sessionSecret) {
+    if (!devDefaults) {
+      if (!encryptionKey) requireInProduction("ENCRYPTION_KEY", "32 random bytes, base64");
+      requireInProduction("SESSION_SECRET", "at least 32 random characters");
+    }
+    const generated = loadOrCreateDevSecrets(dataDir);
+    encryptionKey ??= decodeKey(generated.encryptionKey)!;
+    sessionSecret ??= generated.sessionSecret;
+  }
+
+  return {
+    nodeEnv,
+    devDefaults,
+    port,
+    host,
+    publicUrl,
+    dataDir,
+    database,
+    migrateOnStart: env.DATABASE_MIGRATE_ON_START ?? true,
+    redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX ?? "gatehouse:" } : null,
+    okta,
+    oktaAdminGroup: env.OKTA_ADMIN_GROUP ?? "gatehouse-admins",
+    secrets: { encryptionKey: encryptionKey!, sessionSecret: sessionSecret! },
+    logLevel: env.LOG_LEVEL ?? (nodeEnv === "test" ? "warn" : "info"),
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+  };
+}
+
+function oktaConfig(env: ReturnType<typeof EnvSchema.parse>): OktaConfig {
+  if (!env.OKTA_ISSUER) {
+    for (const variable of ["OKTA_CLIENT_ID", "OKTA_CLIENT_SECRET", "OKTA_API_TOKEN"] as const) {
+      if (env[variable]) throw new ConfigError(variable, "is set but OKTA_ISSUER is not; set OKTA_ISSUER to use your Okta org");
+    }
+    return { mode: "embedded" };
+  }
+  if (!env.OKTA_CLIENT_ID) throw new ConfigError("OKTA_CLIENT_ID", "is required when OKTA_ISSUER is set");
+  if (!env.OKTA_CLIENT_SECRET) throw new ConfigError("OKTA_CLIENT_SECRET", "is required when OKTA_ISSUER is set");
+  return {
+    mode: "external",
+    issuer: env.OKTA_ISSUER.replace(/\/+$/, ""),
+    clientId: env.OKTA_CLIENT_ID,
+    clientSecret: env.OKTA_CLIENT_SECRET,
+    apiToken: env.OKTA_API_TOKEN,
+  };
+}

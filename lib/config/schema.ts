@@ -1,0 +1,65 @@
+// The environment variables Gatehouse reads, each with its type, default and the message a
+// wrong value earns. README.md documents the same list.
+import { z } from "zod";
+
+const blankIsUnset = (value: unknown) => (value === "" ? undefined : value);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsUnset, schema.optional());
+
+const flag = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const httpUrl = z
+  .string()
+  .refine((v) => /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v), { error: "must be an http(s) URL" });
+
+const secretKey32 = z
+  .string()
+  .refine((v) => decodeKey(v)?.length === 32, {
+    error: "must be 32 random bytes, base64 or hex encoded (e.g. `openssl rand -base64 32`)",
+  });
+
+/** 32-byte keys are accepted as base64 (44 chars) or hex (64 chars). */
+export function decodeKey(value: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, "hex");
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) return Buffer.from(value, "base64");
+  return null;
+}
+
+export const EnvSchema = z.object({
+  NODE_ENV: optional(z.enum(["development", "production", "test"], { error: "must be development, production or test" })),
+  GATEHOUSE_DEV_DEFAULTS: optional(flag),
+  PORT: optional(
+    z.string().refine((v) => /^\d{1,5}$/.test(v) && +v >= 1 && +v <= 65535, {
+      error: "must be a port number from 1 to 65535",
+    }).transform(Number),
+  ),
+  HOST: optional(z.string().regex(/^[\w.:-]+$/, { error: "must be a host name or IP address" })),
+  PUBLIC_URL: optional(httpUrl),
+  DATA_DIR: optional(z.string()),
+  DATABASE_URL: optional(z.string()),
+  DATABASE_MIGRATE_ON_START: optional(flag),
+  REDIS_URL: optional(
+    z.string().refine((v) => /^rediss?:\/\/[^\s]+/.test(v) && URL.canParse(v), {
+      error: "must be a redis:// or rediss:// URL",
+    }),
+  ),
+  REDIS_KEY_PREFIX: optional(z.string().regex(/^[\w.:-]{1,64}$/, { error: "must be 1–64 of [A-Za-z0-9_.:-]" })),
+  OKTA_ISSUER: optional(httpUrl),
+  OKTA_CLIENT_ID: optional(z.string().min(1)),
+  OKTA_CLIENT_SECRET: optional(z.string().min(1)),
+  OKTA_API_TOKEN: optional(z.string().min(1)),
+  OKTA_ADMIN_GROUP: optional(z.string().min(1)),
+  ENCRYPTION_KEY: optional(secretKey32),
+  SESSION_SECRET: optional(z.string().min(32, { error: "must be at least 32 characters" })),
+  LOG_LEVEL: optional(
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      error: "must be one of fatal, error, warn, info, debug, trace, silent",
+    }),
+  ),
+  SHUTDOWN_TIMEOUT_MS: optional(
+    z.string().regex(/^\d{1,6}$/, { error: "must be a number of milliseconds" }).transform(Number),
+  ),
+});
+
+export type Env = z.infer<typeof EnvSchema>;

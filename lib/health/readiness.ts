@@ -1,0 +1,37 @@
+// Readiness: every dependency answers within a short deadline. Details of failures go to the
+// log, not to the (unauthenticated) response.
+import type { Logger } from "pino";
+
+export interface ReadinessCheck {
+  name: string;
+  check: () => Promise<unknown>;
+}
+
+export interface ReadinessReport {
+  ready: boolean;
+  checks: Record<string, { status: "ok" | "down"; latencyMs: number }>;
+}
+
+export async function checkReadiness(checks: ReadinessCheck[], log: Logger, timeoutMs = 2_000): Promise<ReadinessReport> {
+  const results = await Promise.all(
+    checks.map(async ({ name, check }) => {
+      const started = performance.now();
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          check(),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+          }),
+        ]);
+        return [name, { status: "ok" as const, latencyMs: Math.round(performance.now() - started) }] as const;
+      } catch (error) {
+        log.warn({ check: name, err: error }, "readiness check failed");
+        return [name, { status: "down" as const, latencyMs: Math.round(performance.now() - started) }] as const;
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+  return { ready: results.every(([, r]) => r.status === "ok"), checks: Object.fromEntries(results) };
+}

@@ -1,0 +1,84 @@
+// The request listener of server.ts: requests the machine router knows run in plain Node;
+// everything else goes to the browser lane (Next.js) with the page security headers.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "pino";
+import { MachineRouter, allows } from "./router.ts";
+import { sendJson, sendProblem } from "./responses.ts";
+import { requestIdOf } from "./request-id.ts";
+import { browserSecurityHeaders, newNonce, type BrowserHeaderOptions } from "./security-headers.ts";
+import type { MachineHandler, RequestContext } from "./types.ts";
+
+export type BrowserHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export interface LaneOptions {
+  router: MachineRouter;
+  browser: BrowserHandler;
+  log: Logger;
+  headers: BrowserHeaderOptions;
+  /** True once shutdown began: responses then ask clients to close their connections. */
+  isShuttingDown?: () => boolean;
+}
+
+const MAX_URL_LENGTH = 8192;
+const REFUSED_METHODS = new Set(["TRACE", "TRACK", "CONNECT"]);
+
+export function createRequestListener(options: LaneOptions) {
+  const { router, browser, log, headers, isShuttingDown = () => false } = options;
+
+  return function onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const requestId = requestIdOf(req);
+    const url = req.url ?? "/";
+    const queryAt = url.indexOf("?");
+    const pathname = queryAt === -1 ? url : url.slice(0, queryAt);
+    const started = performance.now();
+    const route = router.match(pathname);
+    const lane = route ? "machine" : "browser";
+
+    res.setHeader("x-request-id", requestId);
+    if (isShuttingDown()) res.setHeader("connection", "close");
+    res.once("finish", () => {
+      const entry = { reqId: requestId, lane, method: req.method, path: pathname, status: res.statusCode, ms: Math.round(performance.now() - started) };
+      if (lane === "browser" && pathname.startsWith("/_next/")) log.debug(entry, "request");
+      else log.info(entry, "request");
+    });
+
+    if (REFUSED_METHODS.has(req.method ?? "")) return sendProblem(res, 405, "Method Not Allowed");
+    if (url.length > MAX_URL_LENGTH) return sendProblem(res, 414, "URI Too Long");
+
+    if (route) {
+      if (!allows(route, req.method ?? "")) {
+        const allow = route.methods.includes("GET") ? [...route.methods, "HEAD"] : route.methods;
+        return sendProblem(res, 405, "Method Not Allowed", undefined, { allow: allow.join(", ") });
+      }
+      const ctx: RequestContext = { requestId, pathname, log };
+      runMachineHandler(route.handler, req, res, ctx);
+      return;
+    }
+
+    const nonce = newNonce();
+    const pageHeaders = browserSecurityHeaders(nonce, headers);
+    // Next.js takes the script nonce from the request's CSP header.
+    req.headers["content-security-policy"] = pageHeaders["content-security-policy"];
+    for (const [name, value] of Object.entries(pageHeaders)) res.setHeader(name, value);
+    Promise.resolve(browser(req, res)).catch((error: unknown) => failed(error, res, log, requestId));
+  };
+}
+
+function runMachineHandler(handler: MachineHandler, req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void {
+  try {
+    const result = handler(req, res, ctx);
+    if (result instanceof Promise) result.catch((error: unknown) => failed(error, res, ctx.log, ctx.requestId));
+  } catch (error) {
+    failed(error, res, ctx.log, ctx.requestId);
+  }
+}
+
+/** An unexpected error: logged with its stack, answered without one. */
+function failed(error: unknown, res: ServerResponse, log: Logger, requestId: string): void {
+  log.error({ err: error, reqId: requestId }, "unhandled error");
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, 500, { error: "server_error", error_description: "An unexpected error occurred.", request_id: requestId });
+}

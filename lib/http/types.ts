@@ -1,0 +1,18 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "pino";
+
+/** What every machine-lane handler gets besides the request and response. */
+export interface RequestContext {
+  requestId: string;
+  /** The path without query string, as received (not decoded). */
+  pathname: string;
+  log: Logger;
+}
+
+export type MachineHandler = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => void | Promise<void>;
+
+export interface MachineRoute {
+  /** Allowed methods; HEAD is implied by GET. */
+  methods: readonly string[];
+  handler: MachineHandler;
+}

@@ -1,0 +1,22 @@
+// The process's store: Redis when REDIS_URL is set, memory otherwise.
+import { getConfig } from "../config/index.ts";
+import { sharedInstance, takeSharedInstance } from "../runtime/shared-instance.ts";
+import { MemoryStore } from "./memory-store.ts";
+import { RedisStore } from "./redis-store.ts";
+import type { Store } from "./types.ts";
+
+export type { Store, CounterResult, MessageHandler } from "./types.ts";
+export { MemoryStore } from "./memory-store.ts";
+export { RedisStore } from "./redis-store.ts";
+
+export function createStore(redis: { url: string; keyPrefix: string } | null): Store {
+  return redis ? new RedisStore(redis.url, redis.keyPrefix) : new MemoryStore();
+}
+
+export function getStore(): Store {
+  return sharedInstance("store", () => createStore(getConfig().redis));
+}
+
+export async function closeStore(): Promise<void> {
+  await takeSharedInstance<Store>("store")?.close();
+}

@@ -1,0 +1,81 @@
+// The single-process store. Expired entries are dropped when read and by a periodic sweep, so
+// memory stays bounded by what is live.
+import { EventEmitter } from "node:events";
+import type { CounterResult, MessageHandler, Store } from "./types.ts";
+
+interface Entry {
+  value: string;
+  expiresAt: number; // Infinity: no TTL
+}
+
+export class MemoryStore implements Store {
+  readonly kind = "memory" as const;
+  private readonly entries = new Map<string, Entry>();
+  private readonly bus = new EventEmitter().setMaxListeners(0);
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(sweepEveryMs = 30_000, private readonly now: () => number = Date.now) {
+    this.sweeper = setInterval(() => this.sweep(), sweepEveryMs).unref();
+  }
+
+  async increment(key: string, by: number, windowMs: number): Promise<CounterResult> {
+    const now = this.now();
+    let entry = this.live(key, now);
+    if (!entry) {
+      entry = { value: "0", expiresAt: now + windowMs };
+      this.entries.set(key, entry);
+    }
+    entry.value = String(Number(entry.value) + by);
+    return { count: Number(entry.value), resetMs: entry.expiresAt - now };
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.live(key, this.now())?.value ?? null;
+  }
+
+  async set(key: string, value: string, ttlMs?: number): Promise<void> {
+    this.entries.set(key, { value, expiresAt: ttlMs === undefined ? Infinity : this.now() + ttlMs });
+  }
+
+  async delete(key: string): Promise<void> {
+    this.entries.delete(key);
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    // Delivered asynchronously, like Redis, so publishers never run subscribers' code inline.
+    setImmediate(() => this.bus.emit(channel, message));
+  }
+
+  async subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
+    this.bus.on(channel, handler);
+    return async () => void this.bus.off(channel, handler);
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    this.bus.removeAllListeners();
+    this.entries.clear();
+  }
+
+  /** Number of live entries (for tests of boundedness). */
+  size(): number {
+    this.sweep();
+    return this.entries.size;
+  }
+
+  private live(key: string, now: number): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry && entry.expiresAt <= now) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
+  }
+}

@@ -1,0 +1,117 @@
+// The store shared by several instances. Keys and channels carry a prefix so that several
+// deployments (or test runs) can share one Redis. Commands fail fast instead of queueing
+// forever while Redis is away; callers decide whether to fail open or closed.
+import { Redis } from "ioredis";
+import type { CounterResult, MessageHandler, Store } from "./types.ts";
+
+// INCRBY and the window's TTL in one step; re-arms a TTL that went missing.
+const INCREMENT = `
+local count = redis.call('INCRBY', KEYS[1], ARGV[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  ttl = tonumber(ARGV[2])
+end
+return {count, ttl}`;
+
+type RedisWithIncrement = Redis & {
+  gatehouseIncrement(key: string, by: number, windowMs: number): Promise<[number, number]>;
+};
+
+export class RedisStore implements Store {
+  readonly kind = "redis" as const;
+  private readonly redis: RedisWithIncrement;
+  private subscriber: Redis | null = null;
+  private readonly handlers = new Map<string, Set<MessageHandler>>();
+
+  constructor(
+    private readonly url: string,
+    private readonly prefix: string,
+  ) {
+    this.redis = new Redis(url, RedisStore.options(prefix)) as RedisWithIncrement;
+    this.redis.defineCommand("gatehouseIncrement", { numberOfKeys: 1, lua: INCREMENT });
+    this.redis.on("error", () => {}); // reported through ping() and failing commands
+  }
+
+  private static options(prefix?: string) {
+    return {
+      keyPrefix: prefix,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2_000,
+      commandTimeout: 2_000,
+      enableOfflineQueue: true,
+      retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000),
+    };
+  }
+
+  async increment(key: string, by: number, windowMs: number): Promise<CounterResult> {
+    const [count, ttl] = await this.redis.gatehouseIncrement(key, by, windowMs);
+    return { count: Number(count), resetMs: Number(ttl) };
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.redis.get(key);
+  }
+
+  async set(key: string, value: string, ttlMs?: number): Promise<void> {
+    if (ttlMs === undefined) await this.redis.set(key, value);
+    else await this.redis.set(key, value, "PX", Math.max(1, Math.ceil(ttlMs)));
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.redis.del(key);
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    await this.redis.publish(this.prefix + channel, message);
+  }
+
+  async subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
+    const subscriber = this.subscriberConnection();
+    const name = this.prefix + channel;
+    let set = this.handlers.get(name);
+    if (!set) {
+      set = new Set();
+      this.handlers.set(name, set);
+      await subscriber.subscribe(name);
+    }
+    set.add(handler);
+    return async () => {
+      set.delete(handler);
+      if (set.size === 0 && this.handlers.get(name) === set) {
+        this.handlers.delete(name);
+        await subscriber.unsubscribe(name).catch(() => {});
+      }
+    };
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.redis.quit(), this.subscriber?.quit()]);
+    this.redis.disconnect();
+    this.subscriber?.disconnect();
+  }
+
+  private subscriberConnection(): Redis {
+    if (!this.subscriber) {
+      // A subscribed connection can do nothing else, hence a second one; ioredis
+      // re-subscribes its channels after a reconnect.
+      const subscriber = new Redis(this.url, { ...RedisStore.options(), maxRetriesPerRequest: null });
+      subscriber.on("error", () => {});
+      subscriber.on("message", (channel: string, message: string) => {
+        for (const handler of this.handlers.get(channel) ?? []) {
+          try {
+            handler(message);
+          } catch {
+            // one subscriber's failure must not stop the others
+          }
+        }
+      });
+      this.subscriber = subscriber;
+    }
+    return this.subscriber;
+  }
+}

@@ -1,0 +1,27 @@
+// Shared state for counters (quota, spike arrest, bot windows), small caches and pub/sub
+// (cache invalidation, revocation). One process: memory. Several instances: Redis.
+
+export interface CounterResult {
+  /** The counter's value after this increment. */
+  count: number;
+  /** Milliseconds until the window (and the counter) ends. */
+  resetMs: number;
+}
+
+export type MessageHandler = (message: string) => void;
+
+export interface Store {
+  readonly kind: "memory" | "redis";
+  /** Adds `by` to a counter that starts at 0 and lives `windowMs` from its first increment. */
+  increment(key: string, by: number, windowMs: number): Promise<CounterResult>;
+  get(key: string): Promise<string | null>;
+  /** Stores a value, for `ttlMs` when given (keys without TTL are for small, bounded sets only). */
+  set(key: string, value: string, ttlMs?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  publish(channel: string, message: string): Promise<void>;
+  /** Calls `handler` for each message published on `channel` by any instance; returns an unsubscribe. */
+  subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>>;
+  /** Rejects when the store cannot be reached (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,107 @@
+// Gatehouse's one entry point. A node:http server with two lanes:
+//   machine lane — /gateway/**, /oauth/token|introspect|revoke, /.well-known/…, /healthz,
+//                  /readyz: plain Node, no framework (the hot paths; see README "Architecture")
+//   browser lane — everything else: Next.js (portal, admin console, management API)
+// Usage: `tsx server.ts` (production build, built on first start) or `tsx server.ts --dev`.
+import http from "node:http";
+import { fileURLToPath } from "node:url";
+import { ConfigError, describeDatabase, getConfig, setRuntimeNodeEnv, type Config } from "./lib/config/index.ts";
+import { getLogger } from "./lib/log/index.ts";
+import { migrateDatabase } from "./lib/db/migrations/index.ts";
+import { closeDb, getDb } from "./lib/db/index.ts";
+import { closeStore, getStore } from "./lib/store/index.ts";
+import { createMachineRouter } from "./lib/http/router.ts";
+import { createRequestListener } from "./lib/http/lanes.ts";
+import { createGracefulShutdown } from "./lib/http/shutdown.ts";
+import { healthRoutes } from "./lib/health/routes.ts";
+import { oauthRoutes } from "./lib/oauth/routes.ts";
+import { gatewayRoutes } from "./lib/gateway/routes.ts";
+import { ensureProductionBuild } from "./lib/server/production-build.ts";
+
+const dev = process.argv.includes("--dev");
+const projectDir = fileURLToPath(new URL(".", import.meta.url));
+
+let config: Config;
+try {
+  config = getConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}
+const log = getLogger();
+process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled promise rejection"));
+
+async function main(): Promise<void> {
+  setRuntimeNodeEnv(dev);
+  if (config.migrateOnStart) {
+    const applied = await migrateDatabase(config.database);
+    log.info({ database: describeDatabase(config.database), applied }, "database migrated");
+  }
+  if (!dev) await ensureProductionBuild(projectDir, log);
+
+  const { default: next } = await import("next");
+  const nextApp = next({ dev, dir: projectDir, hostname: config.host, port: config.port });
+  await nextApp.prepare();
+
+  const db = getDb();
+  const store = getStore();
+  const server = http.createServer({
+    headersTimeout: 10_000, // slow header senders (slowloris) are dropped
+    requestTimeout: 60_000,
+    keepAliveTimeout: 5_000,
+  });
+  const shutdown = createGracefulShutdown(server, {
+    timeoutMs: config.shutdownTimeoutMs,
+    log,
+    steps: [
+      { name: "next", run: () => nextApp.close() },
+      { name: "store", run: closeStore },
+      { name: "database", run: closeDb },
+    ],
+  });
+  const router = createMachineRouter(
+    healthRoutes(
+      [
+        { name: "database", check: () => db.$queryRaw`SELECT 1` },
+        { name: "store", check: () => store.ping() },
+      ],
+      shutdown.isShuttingDown,
+    ),
+    oauthRoutes,
+    gatewayRoutes,
+  );
+  server.on(
+    "request",
+    createRequestListener({
+      router,
+      browser: nextApp.getRequestHandler(),
+      log,
+      headers: { dev, https: config.publicUrl.startsWith("https:") },
+      isShuttingDown: shutdown.isShuttingDown,
+    }),
+  );
+  if (dev) server.on("upgrade", nextApp.getUpgradeHandler());
+
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      shutdown.shutdown(signal).then(() => process.exit(0));
+      process.once(signal, () => process.exit(1)); // a second signal: stop now
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  log.info(
+    { url: config.publicUrl, listen: `${config.host}:${config.port}`, mode: dev ? "development" : "production", store: store.kind, database: describeDatabase(config.database) },
+    `Gatehouse is listening on ${config.publicUrl}`,
+  );
+}
+
+main().catch((error: Error) => {
+  log.fatal({ err: error }, "start-up failed");
+  process.stderr.write(`Gatehouse could not start: ${error.message}\n`);
+  process.exit(1);
+});
