@@ -5,7 +5,7 @@
 // Usage: `tsx server.ts` (production build, built on first start) or `tsx server.ts --dev`.
 import http from "node:http";
 import { fileURLToPath } from "node:url";
-import { ConfigError, describeDatabase, getConfig, setRuntimeNodeEnv, type Config } from "./lib/config/index.ts";
+import { ConfigError, describeDatabase, getConfig, prepareNextEnvironment, type Config } from "./lib/config/index.ts";
 import { getLogger } from "./lib/log/index.ts";
 import { migrateDatabase } from "./lib/db/migrations/index.ts";
 import { closeDb, getDb } from "./lib/db/index.ts";
@@ -33,7 +33,7 @@ const log = getLogger();
 process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled promise rejection"));
 
 async function main(): Promise<void> {
-  setRuntimeNodeEnv(dev);
+  prepareNextEnvironment(dev);
   if (config.migrateOnStart) {
     const applied = await migrateDatabase(config.database);
     log.info({ database: describeDatabase(config.database), applied }, "database migrated");

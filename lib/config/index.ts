@@ -14,9 +14,12 @@ export function getConfig(): Config {
 }
 
 /**
- * server.ts runs Next's production build; React and Next read NODE_ENV themselves, so it is
- * set here (after the operator's value was captured by getConfig) rather than anywhere else.
+ * React and Next.js read a few variables themselves: NODE_ENV (server.ts runs Next's
+ * production build unless --dev, whatever the operator's NODE_ENV, which getConfig captured
+ * first) and telemetry, which stays off. Child processes (next build) inherit them.
  */
-export function setRuntimeNodeEnv(dev: boolean): void {
-  (process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
+export function prepareNextEnvironment(dev: boolean): void {
+  const env = process.env as Record<string, string>;
+  env.NODE_ENV = dev ? "development" : "production";
+  env.NEXT_TELEMETRY_DISABLED = "1";
 }

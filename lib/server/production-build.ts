@@ -13,8 +13,7 @@ export async function ensureProductionBuild(projectDir: string, log: Logger): Pr
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(process.execPath, [nextBin, "build"], {
       cwd: projectDir,
-      stdio: ["ignore", "inherit", "inherit"],
-      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+      stdio: ["ignore", "inherit", "inherit"], // environment: see prepareNextEnvironment
     });
     child.once("error", reject);
     child.once("exit", resolve);
