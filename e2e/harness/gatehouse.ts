@@ -37,7 +37,7 @@ export function spawnGatehouse(env: Record<string, string>, args: string[] = [])
   for (const key of ["PATH", "HOME", "TMPDIR", "LANG"]) if (process.env[key]) base[key] = process.env[key]!;
   return spawn(process.execPath, ["--import", "tsx", "server.ts", ...args], {
     cwd: PROJECT_DIR,
-    env: { ...base, NEXT_TELEMETRY_DISABLED: "1", ...env } as NodeJS.ProcessEnv,
+    env: { ...base, NEXT_TELEMETRY_DISABLED: "1", ...env } as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
 }
