@@ -1,0 +1,122 @@
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./index.ts";
+
+const KEY = Buffer.alloc(32, 7).toString("base64");
+const SECRET = "s".repeat(40);
+const production = { NODE_ENV: "production", PUBLIC_URL: "https://api.example.com", ENCRYPTION_KEY: KEY, SESSION_SECRET: SECRET };
+
+function tempDir() {
+  return mkdtempSync(join(tmpdir(), "gatehouse-config-"));
+}
+
+function failure(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig({ DATA_DIR: tempDir(), ...env });
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("runs on embedded defaults with nothing set", () => {
+    const dataDir = tempDir();
+    const config = loadConfig({ DATA_DIR: dataDir });
+    expect(config).toMatchObject({
+      port: 3000,
+      host: "127.0.0.1",
+      publicUrl: "http://localhost:3000",
+      devDefaults: true,
+      database: { kind: "sqlite", file: join(dataDir, "gatehouse.db") },
+      redis: null,
+      okta: { mode: "embedded" },
+      migrateOnStart: true,
+    });
+    expect(config.secrets.encryptionKey).toHaveLength(32);
+    expect(config.secrets.sessionSecret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it("generates development secrets once, private to the owner, and reuses them", () => {
+    const dataDir = tempDir();
+    const first = loadConfig({ DATA_DIR: dataDir });
+    const second = loadConfig({ DATA_DIR: dataDir });
+    expect(second.secrets.encryptionKey.equals(first.secrets.encryptionKey)).toBe(true);
+    expect(second.secrets.sessionSecret).toBe(first.secrets.sessionSecret);
+    expect(statSync(join(dataDir, "secrets.json")).mode & 0o077).toBe(0);
+    expect(JSON.parse(readFileSync(join(dataDir, "secrets.json"), "utf8")).sessionSecret).toBe(first.secrets.sessionSecret);
+  });
+
+  it.each([
+    ["PORT", "abc"],
+    ["PORT", "0"],
+    ["PORT", "70000"],
+    ["PORT", "80.5"],
+    ["PUBLIC_URL", "ftp://example.com"],
+    ["PUBLIC_URL", "not a url"],
+    ["REDIS_URL", "http://127.0.0.1:6379"],
+    ["DATABASE_URL", "mysql://db/gatehouse"],
+    ["LOG_LEVEL", "loud"],
+    ["ENCRYPTION_KEY", "too-short"],
+    ["SESSION_SECRET", "short"],
+    ["GATEHOUSE_DEV_DEFAULTS", "maybe"],
+    ["NODE_ENV", "staging"],
+  ])("rejects %s=%s with one line naming the variable", (variable, value) => {
+    const error = failure({ [variable]: value });
+    expect(error.variable).toBe(variable);
+    expect(error.message).toContain(variable);
+    expect(error.message).not.toContain("\n");
+  });
+
+  it("treats empty values as unset", () => {
+    expect(loadConfig({ DATA_DIR: tempDir(), PORT: "", REDIS_URL: "" })).toMatchObject({ port: 3000, redis: null });
+  });
+
+  it("reads PostgreSQL and SQLite URLs and Redis settings", () => {
+    const config = loadConfig({
+      DATA_DIR: tempDir(),
+      DATABASE_URL: "postgresql://gh:pw@db.internal:5432/gatehouse",
+      REDIS_URL: "redis://cache:6379/2",
+      REDIS_KEY_PREFIX: "gh-prod:",
+    });
+    expect(config.database).toEqual({ kind: "postgres", url: "postgresql://gh:pw@db.internal:5432/gatehouse" });
+    expect(config.redis).toEqual({ url: "redis://cache:6379/2", keyPrefix: "gh-prod:" });
+    expect(loadConfig({ DATA_DIR: tempDir(), DATABASE_URL: "file:/var/lib/gh.db" }).database).toEqual({ kind: "sqlite", file: "/var/lib/gh.db" });
+  });
+
+  it("requires secrets and PUBLIC_URL in production", () => {
+    expect(failure({ ...production, ENCRYPTION_KEY: "" }).variable).toBe("ENCRYPTION_KEY");
+    expect(failure({ ...production, SESSION_SECRET: "" }).variable).toBe("SESSION_SECRET");
+    expect(failure({ ...production, PUBLIC_URL: "" }).variable).toBe("PUBLIC_URL");
+    const config = loadConfig({ DATA_DIR: tempDir(), ...production });
+    expect(config).toMatchObject({ devDefaults: false, host: "0.0.0.0", publicUrl: "https://api.example.com" });
+    expect(config.secrets.encryptionKey.equals(Buffer.alloc(32, 7))).toBe(true);
+  });
+
+  it("lets production opt in to development defaults explicitly", () => {
+    const config = loadConfig({ DATA_DIR: tempDir(), NODE_ENV: "production", GATEHOUSE_DEV_DEFAULTS: "true" });
+    expect(config.devDefaults).toBe(true);
+    expect(config.secrets.encryptionKey).toHaveLength(32);
+  });
+
+  it("accepts 32-byte keys in hex as well as base64", () => {
+    const hex = Buffer.alloc(32, 9).toString("hex");
+    expect(loadConfig({ DATA_DIR: tempDir(), ENCRYPTION_KEY: hex }).secrets.encryptionKey.equals(Buffer.alloc(32, 9))).toBe(true);
+  });
+
+  it("uses a real Okta org only when it is fully configured", () => {
+    expect(failure({ OKTA_ISSUER: "https://acme.okta.com/oauth2/default" }).variable).toBe("OKTA_CLIENT_ID");
+    expect(failure({ OKTA_ISSUER: "https://acme.okta.com/oauth2/default", OKTA_CLIENT_ID: "0oa1" }).variable).toBe("OKTA_CLIENT_SECRET");
+    expect(failure({ OKTA_CLIENT_ID: "0oa1" }).variable).toBe("OKTA_CLIENT_ID");
+    const config = loadConfig({
+      DATA_DIR: tempDir(),
+      OKTA_ISSUER: "https://acme.okta.com/oauth2/default/",
+      OKTA_CLIENT_ID: "0oa1",
+      OKTA_CLIENT_SECRET: "secret",
+    });
+    expect(config.okta).toEqual({ mode: "external", issuer: "https://acme.okta.com/oauth2/default", clientId: "0oa1", clientSecret: "secret", apiToken: undefined });
+  });
+});

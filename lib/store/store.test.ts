@@ -1,0 +1,125 @@
+import { randomBytes } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import { MemoryStore } from "./memory-store.ts";
+import { RedisStore } from "./redis-store.ts";
+import type { Store } from "./types.ts";
+
+// One contract, both implementations: what quota and revocation will rely on.
+const implementations: Array<[string, () => Store]> = [["memory", () => new MemoryStore()]];
+if (process.env.TEST_REDIS_URL) {
+  const url = process.env.TEST_REDIS_URL;
+  implementations.push(["redis", () => new RedisStore(url, `gatehouse-test-${randomBytes(4).toString("hex")}:`)]);
+}
+
+const open: Store[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()));
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.each(implementations)("%s store", (_name, create) => {
+  const make = () => {
+    const store = create();
+    open.push(store);
+    return store;
+  };
+
+  it("counts within a window and starts again after it", async () => {
+    const store = make();
+    expect(await store.increment("quota:app1", 1, 200)).toMatchObject({ count: 1 });
+    expect(await store.increment("quota:app1", 2, 200)).toMatchObject({ count: 3 });
+    const { resetMs } = await store.increment("quota:app1", 0, 200);
+    expect(resetMs).toBeGreaterThan(0);
+    expect(resetMs).toBeLessThanOrEqual(200);
+    expect(await store.increment("quota:app2", 1, 200)).toMatchObject({ count: 1 });
+    await sleep(260);
+    expect(await store.increment("quota:app1", 1, 200)).toMatchObject({ count: 1 });
+  });
+
+  it("counts concurrent increments exactly", async () => {
+    const store = make();
+    const results = await Promise.all(Array.from({ length: 50 }, () => store.increment("spike", 1, 5_000)));
+    expect(results.map((r) => r.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  });
+
+  it("gets, sets with and without TTL, and deletes", async () => {
+    const store = make();
+    expect(await store.get("missing")).toBeNull();
+    await store.set("k", "v");
+    await store.set("short", "lived", 100);
+    expect(await store.get("k")).toBe("v");
+    expect(await store.get("short")).toBe("lived");
+    await sleep(160);
+    expect(await store.get("short")).toBeNull();
+    await store.delete("k");
+    expect(await store.get("k")).toBeNull();
+  });
+
+  it("delivers published messages to every subscriber until they unsubscribe", async () => {
+    const a = make();
+    const b = make();
+    const got: string[] = [];
+    const offA = await a.subscribe("revocations", (m) => got.push(`a:${m}`));
+    await b.subscribe("revocations", (m) => got.push(`b:${m}`));
+    await b.subscribe("other", (m) => got.push(`other:${m}`));
+    await a.publish("revocations", "token-1");
+    await waitFor(() => got.length >= 1);
+    await sleep(50);
+    // b is another memory store, or a Redis store with another prefix: it hears nothing
+    expect(got).toEqual(["a:token-1"]);
+    await offA();
+    got.length = 0;
+    await a.publish("revocations", "token-2");
+    await sleep(100);
+    expect(got.filter((m) => m.startsWith("a:"))).toEqual([]);
+    await a.ping();
+  });
+});
+
+describe.runIf(process.env.TEST_REDIS_URL)("redis store across instances", () => {
+  it("shares counters and messages between two instances with the same prefix", async () => {
+    const prefix = `gatehouse-test-${randomBytes(4).toString("hex")}:`;
+    const one = new RedisStore(process.env.TEST_REDIS_URL!, prefix);
+    const two = new RedisStore(process.env.TEST_REDIS_URL!, prefix);
+    const other = new RedisStore(process.env.TEST_REDIS_URL!, `${prefix}other:`);
+    open.push(one, two, other);
+    await one.increment("q", 5, 10_000);
+    expect(await two.increment("q", 1, 10_000)).toMatchObject({ count: 6 });
+    expect(await other.increment("q", 1, 10_000)).toMatchObject({ count: 1 });
+    const got: string[] = [];
+    await two.subscribe("invalidate", (m) => got.push(m));
+    await other.subscribe("invalidate", (m) => got.push(`wrong:${m}`));
+    await one.publish("invalidate", "proxy:42");
+    await waitFor(() => got.length > 0);
+    await sleep(50);
+    expect(got).toEqual(["proxy:42"]);
+  });
+
+  it("fails fast instead of hanging when Redis is unreachable", async () => {
+    const store = new RedisStore("redis://127.0.0.1:1", "x:");
+    open.push(store);
+    await expect(store.ping()).rejects.toThrow();
+    await expect(store.increment("q", 1, 1000)).rejects.toThrow();
+  });
+});
+
+describe("memory store", () => {
+  it("drops expired entries so memory stays bounded", async () => {
+    let now = 0;
+    const store = new MemoryStore(60_000, () => now);
+    open.push(store);
+    for (let i = 0; i < 1000; i++) await store.increment(`ip:${i}`, 1, 1_000);
+    expect(store.size()).toBe(1000);
+    now = 1_001;
+    expect(store.size()).toBe(0);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await sleep(10);
+  }
+}
