@@ -14,13 +14,14 @@ const REDACT = [
   "headers.authorization", "headers.cookie", "headers[\"set-cookie\"]", "headers[\"x-api-key\"]",
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options = {
     level,
     base: { service: "gatehouse" },
     redact: { paths: REDACT, censor: "[redacted]" },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export function getLogger(): Logger {
