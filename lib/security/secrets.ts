@@ -1,0 +1,40 @@
+// Issued secrets (client secrets, tokens, codes, API keys): 256 bits of randomness behind a
+// recognisable prefix, so leaked ones are easy to find; stored only as SHA-256 hashes and
+// compared in constant time.
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+
+/** `gth_` is Gatehouse's; the second part says what the value is. */
+export const SECRET_PREFIXES = {
+  clientSecret: "gth_cs_",
+  accessToken: "gth_at_",
+  refreshToken: "gth_rt_",
+  authorizationCode: "gth_ac_",
+  adminApiKey: "gth_ak_",
+} as const;
+
+export type SecretKind = keyof typeof SECRET_PREFIXES;
+
+export function generateSecret(kind: SecretKind): string {
+  return SECRET_PREFIXES[kind] + randomBytes(32).toString("base64url");
+}
+
+/** Public identifiers (client_id): unguessable but not secret, so shorter. */
+export function generateClientId(): string {
+  return `gth_ci_${randomBytes(16).toString("base64url")}`;
+}
+
+export function hashSecret(value: string): string {
+  return createHash("sha256").update(value, "utf8").digest("hex");
+}
+
+/** Constant-time comparison of a presented secret with a stored hash. */
+export function secretMatches(presented: string, storedHash: string): boolean {
+  const a = Buffer.from(hashSecret(presented), "hex");
+  const b = Buffer.from(storedHash, "hex");
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The last characters of a secret, shown in lists to tell secrets apart. */
+export function secretHint(value: string): string {
+  return `…${value.slice(-4)}`;
+}
