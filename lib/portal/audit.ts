@@ -1,0 +1,81 @@
+// The audit log: who changed what, when, from where, with before/after. Written in the same
+// transaction as the change; there is no update or delete.
+import { z } from "zod";
+import type { Database } from "../db/index.ts";
+import { actorId, isAdmin, type Actor, type PortalContext } from "./context.ts";
+import { forbidden } from "./errors.ts";
+import { PageQuery, toPage, type Page } from "./pagination.ts";
+import { parseInput } from "./validation.ts";
+
+type Tx = Pick<Database, "auditEvent">;
+
+export interface AuditEntry {
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export async function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<void> {
+  await tx.auditEvent.create({
+    data: {
+      actorId: actorId(actor),
+      actorType: actor.type === "system" ? "system" : actor.role,
+      action: entry.action,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId ?? null,
+      details: JSON.stringify({ before: entry.before ?? null, after: entry.after ?? null }),
+      ip: actor.ip ?? null,
+      requestId: actor.requestId ?? null,
+    },
+  });
+}
+
+const AuditQuery = PageQuery.extend({
+  actorId: z.string().max(100).optional(),
+  action: z.string().max(100).optional(),
+  targetType: z.string().max(50).optional(),
+  targetId: z.string().max(100).optional(),
+  since: z.coerce.date().optional(),
+  until: z.coerce.date().optional(),
+});
+
+export interface AuditView {
+  id: string;
+  at: string;
+  actorId: string | null;
+  actorType: string;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  before: unknown;
+  after: unknown;
+  ip: string | null;
+  requestId: string | null;
+}
+
+export async function listAudit(ctx: PortalContext, actor: Actor, query: unknown): Promise<Page<AuditView>> {
+  if (!isAdmin(actor)) throw forbidden();
+  const q = parseInput(AuditQuery, query);
+  const rows = await ctx.db.auditEvent.findMany({
+    where: {
+      actorId: q.actorId,
+      action: q.action ? { startsWith: q.action } : undefined,
+      targetType: q.targetType,
+      targetId: q.targetId,
+      at: { gte: q.since, lte: q.until },
+      ...(q.cursor ? { id: { lt: BigInt(/^\d+$/.test(q.cursor) ? q.cursor : "0") } } : {}),
+    },
+    orderBy: { id: "desc" },
+    take: q.limit + 1,
+  });
+  const withIds = rows.map((r) => ({ ...r, id: r.id.toString() }));
+  return toPage(withIds, { ...q, cursor: undefined }, (r) => {
+    const details = JSON.parse(r.details) as { before: unknown; after: unknown };
+    return {
+      id: r.id, at: r.at.toISOString(), actorId: r.actorId, actorType: r.actorType, action: r.action,
+      targetType: r.targetType, targetId: r.targetId, before: details.before, after: details.after, ip: r.ip, requestId: r.requestId,
+    };
+  });
+}

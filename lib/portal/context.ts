@@ -1,0 +1,25 @@
+// What every portal operation needs, passed in explicitly so tests can give a real test
+// database and store, and pages/routes give the process's own (see portalContext()).
+import type { Database } from "../db/index.ts";
+import type { Store } from "../store/index.ts";
+
+export interface PortalContext {
+  db: Database;
+  store: Store;
+  /** Members of this Okta group are admins. */
+  adminGroup: string;
+  now?: () => Date;
+}
+
+/** Who is acting: a signed-in developer or admin, or Gatehouse itself (seeding). */
+export type Actor =
+  | { type: "developer"; developerId: string; role: "developer" | "admin"; ip?: string; requestId?: string }
+  | { type: "system"; ip?: string; requestId?: string };
+
+export function isAdmin(actor: Actor): boolean {
+  return actor.type === "system" || actor.role === "admin";
+}
+
+export function actorId(actor: Actor): string | null {
+  return actor.type === "developer" ? actor.developerId : null;
+}

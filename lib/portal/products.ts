@@ -1,0 +1,82 @@
+// API products: what apps subscribe to — scopes, quota, approval type, token lifetimes and
+// credential expiry. Admins manage them; developers see the public ones in the catalog.
+import { z } from "zod";
+import { isAdmin, type Actor, type PortalContext } from "./context.ts";
+import { forbidden, notFound, PortalError } from "./errors.ts";
+import { recordAudit } from "./audit.ts";
+import { writeJson } from "./json-columns.ts";
+import { PageQuery, pageArgs, toPage } from "./pagination.ts";
+import { parseInput } from "./validation.ts";
+import { productView, type ProductView } from "./views.ts";
+
+const Scope = z.string().regex(/^[\w.:/-]{1,64}$/, { error: "scopes are 1–64 of [A-Za-z0-9_.:/-]" });
+const Seconds = (max: number) => z.number().int().min(60).max(max);
+
+export const ProductInput = z
+  .object({
+    slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: "lower-case letters, digits and dashes" }),
+    name: z.string().trim().min(1).max(100),
+    description: z.string().trim().max(5000).default(""),
+    scopes: z.array(Scope).max(50).default([]),
+    approvalType: z.enum(["auto", "manual"]).default("auto"),
+    visibility: z.enum(["public", "private"]).default("public"),
+    quotaLimit: z.number().int().min(1).max(1e9).nullable().default(null),
+    quotaIntervalSeconds: z.number().int().min(1).max(31 * 86400).nullable().default(null),
+    quotaWindow: z.enum(["rolling", "calendar"]).default("rolling"),
+    accessTokenTtlSeconds: Seconds(86400).default(3600),
+    refreshTokenTtlSeconds: Seconds(365 * 86400).default(30 * 86400),
+    refreshIdleTtlSeconds: Seconds(365 * 86400).default(7 * 86400),
+    credentialTtlSeconds: Seconds(10 * 365 * 86400).nullable().default(null),
+  })
+  .strict()
+  .refine((p) => (p.quotaLimit === null) === (p.quotaIntervalSeconds === null), { error: "quotaLimit and quotaIntervalSeconds go together", path: ["quotaLimit"] });
+
+const toColumns = (p: z.infer<typeof ProductInput>) => ({ ...p, scopes: writeJson(p.scopes) });
+
+export async function listProducts(ctx: PortalContext, actor: Actor, query: unknown) {
+  const q = parseInput(PageQuery, query);
+  const rows = await ctx.db.apiProduct.findMany({ where: isAdmin(actor) ? {} : { visibility: "public" }, ...pageArgs(q) });
+  return toPage(rows, q, productView);
+}
+
+export async function getProduct(ctx: PortalContext, actor: Actor, idOrSlug: string): Promise<ProductView> {
+  const product = await ctx.db.apiProduct.findFirst({ where: { OR: [{ id: idOrSlug }, { slug: idOrSlug }] } });
+  if (!product || (product.visibility !== "public" && !isAdmin(actor))) throw notFound("product");
+  return productView(product);
+}
+
+export async function createProduct(ctx: PortalContext, actor: Actor, input: unknown): Promise<ProductView> {
+  if (!isAdmin(actor)) throw forbidden();
+  const data = toColumns(parseInput(ProductInput, input));
+  if (await ctx.db.apiProduct.findUnique({ where: { slug: data.slug } })) throw new PortalError("conflict", `A product with slug ${data.slug} exists.`);
+  const product = await ctx.db.$transaction(async (tx) => {
+    const created = await tx.apiProduct.create({ data });
+    await recordAudit(tx, actor, { action: "product.created", targetType: "product", targetId: created.id, after: productView(created) });
+    return created;
+  });
+  return productView(product);
+}
+
+export async function updateProduct(ctx: PortalContext, actor: Actor, id: string, input: unknown): Promise<ProductView> {
+  if (!isAdmin(actor)) throw forbidden();
+  const before = await ctx.db.apiProduct.findUnique({ where: { id } });
+  if (!before) throw notFound("product");
+  const { id: _id, createdAt: _created, updatedAt: _updated, ...current } = productView(before);
+  const data = toColumns(parseInput(ProductInput, { ...current, ...(input as object) }));
+  const product = await ctx.db.$transaction(async (tx) => {
+    const updated = await tx.apiProduct.update({ where: { id }, data });
+    await recordAudit(tx, actor, { action: "product.updated", targetType: "product", targetId: id, before: productView(before), after: productView(updated) });
+    return updated;
+  });
+  return productView(product);
+}
+
+export async function deleteProduct(ctx: PortalContext, actor: Actor, id: string): Promise<void> {
+  if (!isAdmin(actor)) throw forbidden();
+  await ctx.db.$transaction(async (tx) => {
+    const before = await tx.apiProduct.findUnique({ where: { id } });
+    if (!before) throw notFound("product");
+    await tx.apiProduct.delete({ where: { id } });
+    await recordAudit(tx, actor, { action: "product.deleted", targetType: "product", targetId: id, before: productView(before) });
+  });
+}

@@ -1,0 +1,73 @@
+// API proxies: /gateway/{basePath}/… → targetUrl through a policy chain, grouped into
+// products. The gateway (issue #6) validates each policy's own configuration; here the
+// chain's shape, the base path and the target are checked at save.
+import { z } from "zod";
+import { isAdmin, type Actor, type PortalContext } from "./context.ts";
+import { forbidden, notFound, PortalError } from "./errors.ts";
+import { recordAudit } from "./audit.ts";
+import { writeJson } from "./json-columns.ts";
+import { PageQuery, pageArgs, toPage } from "./pagination.ts";
+import { parseInput } from "./validation.ts";
+import { proxyView, type ProxyView } from "./views.ts";
+
+const PolicyStep = z.object({ policy: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/), config: z.record(z.string(), z.unknown()).default({}) }).strict();
+
+export const ProxyInput = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    basePath: z.string().regex(/^[a-z0-9][a-z0-9_-]*(\/[a-z0-9][a-z0-9_-]*)*$/, { error: "segments of [a-z0-9_-], separated by /" }).max(200),
+    version: z.string().regex(/^[\w.-]{1,20}$/).default("v1"),
+    targetUrl: z.string().max(2000).refine((v) => /^https?:\/\/[^\s/?#]+/.test(v) && URL.canParse(v) && !new URL(v).username, { error: "must be an http(s) URL without credentials" }),
+    policies: z.array(PolicyStep).max(30).default([]),
+    idTokenMode: z.enum(["none", "claims", "whole"]).default("none"),
+    openApiSpec: z.string().max(2_000_000).nullable().default(null),
+    status: z.enum(["active", "disabled"]).default("active"),
+    productIds: z.array(z.string()).max(50).default([]),
+  })
+  .strict();
+
+export async function listProxies(ctx: PortalContext, actor: Actor, query: unknown) {
+  if (!isAdmin(actor)) throw forbidden();
+  const q = parseInput(PageQuery, query);
+  const rows = await ctx.db.apiProxy.findMany({ include: { products: { include: { product: true } } }, ...pageArgs(q) });
+  return toPage(rows, q, proxyView);
+}
+
+export async function getProxy(ctx: PortalContext, actor: Actor, id: string): Promise<ProxyView> {
+  if (!isAdmin(actor)) throw forbidden();
+  const proxy = await ctx.db.apiProxy.findUnique({ where: { id }, include: { products: { include: { product: true } } } });
+  if (!proxy) throw notFound("proxy");
+  return proxyView(proxy);
+}
+
+export async function saveProxy(ctx: PortalContext, actor: Actor, id: string | null, input: unknown): Promise<ProxyView> {
+  if (!isAdmin(actor)) throw forbidden();
+  const before = id ? await ctx.db.apiProxy.findUnique({ where: { id }, include: { products: { include: { product: true } } } }) : null;
+  if (id && !before) throw notFound("proxy");
+  const base = before ? (({ id: _i, createdAt: _c, updatedAt: _u, products, ...rest }) => ({ ...rest, productIds: (products ?? []).map((p) => p.id) }))(proxyView(before)) : {};
+  const { productIds, ...fields } = parseInput(ProxyInput, { ...base, ...(input as object) });
+  const clash = await ctx.db.apiProxy.findFirst({ where: { basePath: fields.basePath, version: fields.version, NOT: id ? { id } : undefined } });
+  if (clash) throw new PortalError("conflict", `Another proxy serves ${fields.basePath} (${fields.version}).`);
+  const known = await ctx.db.apiProduct.count({ where: { id: { in: productIds } } });
+  if (known !== new Set(productIds).size) throw new PortalError("invalid", "Unknown product in productIds.", { fields: { productIds: "unknown product" } });
+  const data = { ...fields, policies: writeJson(fields.policies) };
+  const proxy = await ctx.db.$transaction(async (tx) => {
+    const saved = id ? await tx.apiProxy.update({ where: { id }, data }) : await tx.apiProxy.create({ data });
+    await tx.productProxy.deleteMany({ where: { proxyId: saved.id } });
+    if (productIds.length) await tx.productProxy.createMany({ data: [...new Set(productIds)].map((productId) => ({ productId, proxyId: saved.id })) });
+    const after = await tx.apiProxy.findUniqueOrThrow({ where: { id: saved.id }, include: { products: { include: { product: true } } } });
+    await recordAudit(tx, actor, { action: id ? "proxy.updated" : "proxy.created", targetType: "proxy", targetId: saved.id, before: before ? proxyView(before) : undefined, after: proxyView(after) });
+    return after;
+  });
+  return proxyView(proxy);
+}
+
+export async function deleteProxy(ctx: PortalContext, actor: Actor, id: string): Promise<void> {
+  if (!isAdmin(actor)) throw forbidden();
+  await ctx.db.$transaction(async (tx) => {
+    const before = await tx.apiProxy.findUnique({ where: { id } });
+    if (!before) throw notFound("proxy");
+    await tx.apiProxy.delete({ where: { id } });
+    await recordAudit(tx, actor, { action: "proxy.deleted", targetType: "proxy", targetId: id, before: proxyView(before) });
+  });
+}

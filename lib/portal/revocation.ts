@@ -1,0 +1,34 @@
+// Revoking tokens when something is revoked, rejected or suspended (checklist A15): every
+// matching token is marked in the database, and every instance is told through the store so
+// caches drop them at once.
+import type { Database } from "../db/index.ts";
+import type { Store } from "../store/index.ts";
+
+export const REVOCATION_CHANNEL = "revocations";
+
+export type RevocationScope =
+  | { appId: string }
+  | { credentialId: string }
+  | { userSub: string }
+  | { appIds: string[] };
+
+type Tx = Pick<Database, "accessToken" | "refreshToken" | "externalToken">;
+
+export async function revokeTokens(tx: Tx, scope: RevocationScope, at: Date): Promise<number> {
+  const where =
+    "appIds" in scope ? { appId: { in: scope.appIds } } : "appId" in scope ? { appId: scope.appId } : "credentialId" in scope ? { credentialId: scope.credentialId } : { userSub: scope.userSub };
+  const live = { ...where, revokedAt: null };
+  const [access, refresh] = await Promise.all([
+    tx.accessToken.updateMany({ where: live, data: { revokedAt: at } }),
+    tx.refreshToken.updateMany({ where: live, data: { revokedAt: at } }),
+  ]);
+  let external = 0;
+  if (!("credentialId" in scope)) external = (await tx.externalToken.updateMany({ where: live, data: { revokedAt: at } })).count;
+  return access.count + refresh.count + external;
+}
+
+/** After the transaction commits: tell every instance. A lost message only delays the effect
+ * until caches expire, because the database is already the truth. */
+export async function announceRevocation(store: Store, scope: RevocationScope): Promise<void> {
+  await store.publish(REVOCATION_CHANNEL, JSON.stringify(scope)).catch(() => {});
+}

@@ -1,0 +1,73 @@
+// App × product subscriptions: requested with the app, approved at once for auto-approval
+// products, queued for an admin otherwise. Rejecting or revoking cuts the app's tokens.
+import { z } from "zod";
+import type { Database } from "../db/index.ts";
+import { isAdmin, type Actor, type PortalContext } from "./context.ts";
+import { forbidden, notFound, PortalError } from "./errors.ts";
+import { recordAudit } from "./audit.ts";
+import { PageQuery, pageArgs, toPage } from "./pagination.ts";
+import { announceRevocation, revokeTokens } from "./revocation.ts";
+import { parseInput } from "./validation.ts";
+import { appView, subscriptionView } from "./views.ts";
+
+type Tx = Pick<Database, "apiProduct" | "subscription" | "auditEvent">;
+
+/** Subscribes the app to the named products (ids or slugs) it does not have yet. */
+export async function requestSubscriptions(tx: Tx, actor: Actor, appId: string, products: string[], now: Date): Promise<void> {
+  if (!products.length) return;
+  const found = await tx.apiProduct.findMany({ where: { OR: [{ id: { in: products } }, { slug: { in: products } }] } });
+  const visible = found.filter((p) => p.visibility === "public" || isAdmin(actor));
+  const missing = products.filter((ref) => !visible.some((p) => p.id === ref || p.slug === ref));
+  if (missing.length) throw new PortalError("invalid", `Unknown product: ${missing.join(", ")}`, { fields: { products: "unknown product" } });
+  for (const product of visible) {
+    const existing = await tx.subscription.findUnique({ where: { appId_productId: { appId, productId: product.id } } });
+    if (existing && existing.status !== "revoked" && existing.status !== "rejected") continue;
+    const approved = product.approvalType === "auto";
+    const data = { status: approved ? "approved" : "pending", reason: approved ? "auto-approved" : null, decidedAt: approved ? now : null, decidedById: null };
+    const sub = existing
+      ? await tx.subscription.update({ where: { id: existing.id }, data })
+      : await tx.subscription.create({ data: { appId, productId: product.id, ...data } });
+    await recordAudit(tx, actor, { action: "subscription.requested", targetType: "subscription", targetId: sub.id, after: { appId, product: product.slug, status: sub.status } });
+  }
+}
+
+const QueueQuery = PageQuery.extend({ status: z.enum(["pending", "approved", "rejected", "revoked"]).default("pending") });
+
+export async function listSubscriptions(ctx: PortalContext, actor: Actor, query: unknown) {
+  if (!isAdmin(actor)) throw forbidden();
+  const q = parseInput(QueueQuery, query);
+  const rows = await ctx.db.subscription.findMany({
+    where: { status: q.status },
+    include: { product: true, app: { include: { owner: true } } },
+    ...pageArgs(q),
+  });
+  return toPage(rows, q, (s) => ({ ...subscriptionView(s), app: appView(s.app) }));
+}
+
+const Decision = z.object({ decision: z.enum(["approve", "reject", "revoke"]), reason: z.string().trim().max(500).optional() }).strict();
+const NEXT_STATUS = { approve: "approved", reject: "rejected", revoke: "revoked" } as const;
+const ALLOWED_FROM = { approve: ["pending", "rejected", "revoked"], reject: ["pending"], revoke: ["approved", "pending"] } as const;
+
+export async function decideSubscription(ctx: PortalContext, actor: Actor, id: string, input: unknown) {
+  if (!isAdmin(actor)) throw forbidden();
+  const { decision, reason } = parseInput(Decision, input);
+  if (decision !== "approve" && !reason) throw new PortalError("invalid", "A reason is required to reject or revoke.", { fields: { reason: "required" } });
+  const now = ctx.now?.() ?? new Date();
+  const result = await ctx.db.$transaction(async (tx) => {
+    const before = await tx.subscription.findUnique({ where: { id }, include: { product: true } });
+    if (!before) throw notFound("subscription");
+    if (!(ALLOWED_FROM[decision] as readonly string[]).includes(before.status)) {
+      throw new PortalError("conflict", `Cannot ${decision} a subscription that is ${before.status}.`);
+    }
+    const updated = await tx.subscription.update({
+      where: { id },
+      data: { status: NEXT_STATUS[decision], reason: reason ?? null, decidedAt: now, decidedById: actor.type === "developer" ? actor.developerId : null },
+      include: { product: true },
+    });
+    if (decision !== "approve") await revokeTokens(tx, { appId: before.appId }, now);
+    await recordAudit(tx, actor, { action: `subscription.${NEXT_STATUS[decision]}`, targetType: "subscription", targetId: id, before: { status: before.status }, after: { status: updated.status, reason } });
+    return updated;
+  });
+  if (decision !== "approve") await announceRevocation(ctx.store, { appId: result.appId });
+  return subscriptionView(result);
+}
