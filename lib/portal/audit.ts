@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Database } from "../db/index.ts";
 import { actorId, isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden } from "./errors.ts";
-import { PageQuery, toPage, type Page } from "./pagination.ts";
+import { PageQuery, pageArgs, toPage, type Page } from "./pagination.ts";
 import { parseInput } from "./validation.ts";
 
 type Tx = Pick<Database, "auditEvent">;
@@ -64,17 +64,14 @@ export async function listAudit(ctx: PortalContext, actor: Actor, query: unknown
       action: q.action ? { startsWith: q.action } : undefined,
       targetType: q.targetType,
       targetId: q.targetId,
-      at: { gte: q.since, lte: q.until },
-      ...(q.cursor ? { id: { lt: BigInt(/^\d+$/.test(q.cursor) ? q.cursor : "0") } } : {}),
+      createdAt: { gte: q.since, lte: q.until },
     },
-    orderBy: { id: "desc" },
-    take: q.limit + 1,
+    ...pageArgs(q),
   });
-  const withIds = rows.map((r) => ({ ...r, id: r.id.toString() }));
-  return toPage(withIds, { ...q, cursor: undefined }, (r) => {
+  return toPage(rows, q, (r) => {
     const details = JSON.parse(r.details) as { before: unknown; after: unknown };
     return {
-      id: r.id, at: r.at.toISOString(), actorId: r.actorId, actorType: r.actorType, action: r.action,
+      id: r.id, at: r.createdAt.toISOString(), actorId: r.actorId, actorType: r.actorType, action: r.action,
       targetType: r.targetType, targetId: r.targetId, before: details.before, after: details.after, ip: r.ip, requestId: r.requestId,
     };
   });

@@ -14,6 +14,20 @@ CREATE TABLE "developers" (
 );
 
 -- CreateTable
+CREATE TABLE "admin_api_keys" (
+    "id" TEXT NOT NULL,
+    "developerId" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "keyHash" TEXT NOT NULL,
+    "keyHint" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastUsedAt" TIMESTAMP(3),
+    "revokedAt" TIMESTAMP(3),
+
+    CONSTRAINT "admin_api_keys_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "apps" (
     "id" TEXT NOT NULL,
     "ownerId" TEXT NOT NULL,
@@ -197,7 +211,7 @@ CREATE TABLE "external_tokens" (
 
 -- CreateTable
 CREATE TABLE "analytics_events" (
-    "id" BIGSERIAL NOT NULL,
+    "id" TEXT NOT NULL,
     "at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "requestId" TEXT NOT NULL,
     "proxyId" TEXT,
@@ -220,8 +234,8 @@ CREATE TABLE "analytics_events" (
 
 -- CreateTable
 CREATE TABLE "audit_events" (
-    "id" BIGSERIAL NOT NULL,
-    "at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "id" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "actorId" TEXT,
     "actorType" TEXT NOT NULL,
     "action" TEXT NOT NULL,
@@ -252,6 +266,12 @@ CREATE UNIQUE INDEX "developers_oktaUserId_key" ON "developers"("oktaUserId");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "developers_email_key" ON "developers"("email");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "admin_api_keys_keyHash_key" ON "admin_api_keys"("keyHash");
+
+-- CreateIndex
+CREATE INDEX "admin_api_keys_developerId_idx" ON "admin_api_keys"("developerId");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "apps_oktaClientId_key" ON "apps"("oktaClientId");
@@ -332,13 +352,16 @@ CREATE INDEX "analytics_events_appId_at_idx" ON "analytics_events"("appId", "at"
 CREATE INDEX "analytics_events_proxyId_at_idx" ON "analytics_events"("proxyId", "at");
 
 -- CreateIndex
-CREATE INDEX "audit_events_at_idx" ON "audit_events"("at");
+CREATE INDEX "audit_events_createdAt_idx" ON "audit_events"("createdAt");
 
 -- CreateIndex
 CREATE INDEX "audit_events_targetType_targetId_idx" ON "audit_events"("targetType", "targetId");
 
 -- CreateIndex
 CREATE INDEX "security_rules_kind_enabled_idx" ON "security_rules"("kind", "enabled");
+
+-- AddForeignKey
+ALTER TABLE "admin_api_keys" ADD CONSTRAINT "admin_api_keys_developerId_fkey" FOREIGN KEY ("developerId") REFERENCES "developers"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "apps" ADD CONSTRAINT "apps_ownerId_fkey" FOREIGN KEY ("ownerId") REFERENCES "developers"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -12,6 +12,19 @@ CREATE TABLE "developers" (
 );
 
 -- CreateTable
+CREATE TABLE "admin_api_keys" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "developerId" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "keyHash" TEXT NOT NULL,
+    "keyHint" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastUsedAt" DATETIME,
+    "revokedAt" DATETIME,
+    CONSTRAINT "admin_api_keys_developerId_fkey" FOREIGN KEY ("developerId") REFERENCES "developers" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
 CREATE TABLE "apps" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "ownerId" TEXT NOT NULL,
@@ -187,7 +200,7 @@ CREATE TABLE "external_tokens" (
 
 -- CreateTable
 CREATE TABLE "analytics_events" (
-    "id" BIGINT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "requestId" TEXT NOT NULL,
     "proxyId" TEXT,
@@ -208,8 +221,8 @@ CREATE TABLE "analytics_events" (
 
 -- CreateTable
 CREATE TABLE "audit_events" (
-    "id" BIGINT NOT NULL PRIMARY KEY,
-    "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "actorId" TEXT,
     "actorType" TEXT NOT NULL,
     "action" TEXT NOT NULL,
@@ -236,6 +249,12 @@ CREATE UNIQUE INDEX "developers_oktaUserId_key" ON "developers"("oktaUserId");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "developers_email_key" ON "developers"("email");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "admin_api_keys_keyHash_key" ON "admin_api_keys"("keyHash");
+
+-- CreateIndex
+CREATE INDEX "admin_api_keys_developerId_idx" ON "admin_api_keys"("developerId");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "apps_oktaClientId_key" ON "apps"("oktaClientId");
@@ -316,7 +335,7 @@ CREATE INDEX "analytics_events_appId_at_idx" ON "analytics_events"("appId", "at"
 CREATE INDEX "analytics_events_proxyId_at_idx" ON "analytics_events"("proxyId", "at");
 
 -- CreateIndex
-CREATE INDEX "audit_events_at_idx" ON "audit_events"("at");
+CREATE INDEX "audit_events_createdAt_idx" ON "audit_events"("createdAt");
 
 -- CreateIndex
 CREATE INDEX "audit_events_targetType_targetId_idx" ON "audit_events"("targetType", "targetId");

@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashSecret } from "../security/secrets.ts";
+import type { Actor } from "./context.ts";
+import { createApp, deleteApp, getApp, listApps, updateApp, updateAppSettings } from "./apps.ts";
+import { addCredential, revokeCredential } from "./credentials.ts";
+import { createProduct } from "./products.ts";
+import { decideSubscription, listSubscriptions } from "./subscriptions.ts";
+import { developerFromSignIn, setDeveloperStatus } from "./developers.ts";
+import { listAudit } from "./audit.ts";
+import { PortalError } from "./errors.ts";
+import { REVOCATION_CHANNEL } from "./revocation.ts";
+import { createDeveloper, createTestPortal } from "./test-context.ts";
+
+let ctx: Awaited<ReturnType<typeof createTestPortal>>;
+let alice: Actor & { type: "developer" };
+let bob: Actor & { type: "developer" };
+let admin: Actor & { type: "developer" };
+
+beforeAll(async () => {
+  ctx = await createTestPortal();
+  alice = await createDeveloper(ctx, "alice@example.com");
+  bob = await createDeveloper(ctx, "bob@example.com");
+  admin = await createDeveloper(ctx, "admin@example.com", "admin");
+  await createProduct(ctx, admin, { slug: "echo", name: "Echo", scopes: ["echo:read"], approvalType: "auto" });
+  await createProduct(ctx, admin, { slug: "payments", name: "Payments", scopes: ["pay"], approvalType: "manual", credentialTtlSeconds: 86400 });
+  await createProduct(ctx, admin, { slug: "internal", name: "Internal", visibility: "private" });
+});
+afterAll(() => ctx.close());
+
+async function code(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "ok";
+  } catch (error) {
+    if (error instanceof PortalError) return error.code;
+    throw error;
+  }
+}
+
+describe("apps and credentials", () => {
+  it("creates an app with a secret shown once and stored only as a hash", async () => {
+    const { app, credential } = await createApp(ctx, alice, { name: "Alice's app", redirectUris: ["https://alice.example/cb"], products: ["echo", "payments"] });
+    expect(credential.clientSecret).toMatch(/^gth_cs_/);
+    expect(credential.clientId).toMatch(/^gth_ci_/);
+    const row = await ctx.db.credential.findUniqueOrThrow({ where: { clientId: credential.clientId } });
+    expect(row.secretHash).toBe(hashSecret(credential.clientSecret!));
+    expect(JSON.stringify(await getApp(ctx, alice, app.id))).not.toContain(credential.clientSecret!);
+    expect(JSON.stringify(await getApp(ctx, alice, app.id))).not.toContain(row.secretHash!);
+    const statuses = Object.fromEntries(app.subscriptions!.map((s) => [s.product.slug, s.status]));
+    expect(statuses).toEqual({ echo: "approved", payments: "pending" });
+    expect(row.expiresAt).not.toBeNull(); // payments sets a credential lifetime
+  });
+
+  it("hides other developers' apps (BOLA) and lets admins see all", async () => {
+    const { app } = await createApp(ctx, alice, { name: "private to alice" });
+    expect(await code(getApp(ctx, bob, app.id))).toBe("not_found");
+    expect(await code(updateApp(ctx, bob, app.id, { name: "pwned" }))).toBe("not_found");
+    expect(await code(deleteApp(ctx, bob, app.id))).toBe("not_found");
+    expect(await code(addCredential(ctx, bob, app.id))).toBe("not_found");
+    expect(await code(revokeCredential(ctx, bob, app.id, app.credentials![0]!.id))).toBe("not_found");
+    expect((await ctx.db.app.findUniqueOrThrow({ where: { id: app.id } })).name).toBe("private to alice");
+    expect(await code(getApp(ctx, admin, app.id))).toBe("ok");
+    const bobs = await listApps(ctx, bob, {});
+    expect(bobs.items.map((a) => a.id)).not.toContain(app.id);
+    const all = await listApps(ctx, admin, { limit: 100 });
+    expect(all.items.map((a) => a.id)).toContain(app.id);
+  });
+
+  it("refuses status, ownerId and unknown fields from developers (BOPLA)", async () => {
+    const { app } = await createApp(ctx, alice, { name: "bopla" });
+    expect(await code(updateApp(ctx, alice, app.id, { status: "approved" }))).toBe("invalid");
+    expect(await code(updateApp(ctx, alice, app.id, { ownerId: bob.developerId }))).toBe("invalid");
+    expect(await code(createApp(ctx, alice, { name: "x", ownerId: bob.developerId }))).toBe("invalid");
+    expect(await code(updateAppSettings(ctx, alice, app.id, { passwordGrantMode: "okta_authn" }))).toBe("forbidden");
+    const row = await ctx.db.app.findUniqueOrThrow({ where: { id: app.id } });
+    expect(row).toMatchObject({ ownerId: alice.developerId, status: "active", passwordGrantMode: null });
+  });
+
+  it.each([
+    "http://evil.example/cb", "https://good.example/cb#frag", "javascript:alert(1)", "data:text/html,x", "https://*.example/cb", "/relative",
+  ])("refuses the redirect URI %s", async (uri) => {
+    expect(await code(createApp(ctx, alice, { name: "uri", redirectUris: [uri] }))).toBe("invalid");
+  });
+
+  it.each(["https://ok.example/cb?x=1", "http://127.0.0.1:8080/cb", "http://localhost/cb", "com.example.app:/oauth"])("accepts the redirect URI %s", async (uri) => {
+    expect(await code(createApp(ctx, alice, { name: "uri", redirectUris: [uri] }))).toBe("ok");
+  });
+
+  it("rotates without downtime: a new credential, then the old one revoked with its tokens", async () => {
+    const { app, credential: old } = await createApp(ctx, alice, { name: "rotating" });
+    const token = await ctx.db.accessToken.create({ data: { tokenHash: "h-old", appId: app.id, credentialId: old.id, scope: "", grantType: "client_credentials", expiresAt: new Date(Date.now() + 3600_000) } });
+    const other = await ctx.db.accessToken.create({ data: { tokenHash: "h-new", appId: app.id, scope: "", grantType: "client_credentials", expiresAt: new Date(Date.now() + 3600_000) } });
+    const fresh = await addCredential(ctx, alice, app.id);
+    expect(fresh.clientSecret).toMatch(/^gth_cs_/);
+    const messages: string[] = [];
+    await ctx.store.subscribe(REVOCATION_CHANNEL, (m) => messages.push(m));
+    await revokeCredential(ctx, alice, app.id, old.id);
+    const after = await getApp(ctx, alice, app.id);
+    expect(after.credentials!.map((c) => c.status)).toEqual(["revoked", "active"]);
+    expect((await ctx.db.accessToken.findUniqueOrThrow({ where: { id: token.id } })).revokedAt).not.toBeNull();
+    expect((await ctx.db.accessToken.findUniqueOrThrow({ where: { id: other.id } })).revokedAt).toBeNull();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(messages).toEqual([JSON.stringify({ credentialId: old.id })]);
+  });
+
+  it("rate-limits app creation per developer (API6)", async () => {
+    const carol = await createDeveloper(ctx, "carol@example.com");
+    for (let i = 0; i < 20; i++) await createApp(ctx, carol, { name: `app ${i}` });
+    const error = await createApp(ctx, carol, { name: "one too many" }).catch((e: PortalError) => e);
+    expect(error).toBeInstanceOf(PortalError);
+    expect((error as PortalError).code).toBe("rate_limited");
+    expect((error as PortalError).details?.retryAfterSeconds).toBeGreaterThan(0);
+    expect(await ctx.db.app.count({ where: { ownerId: carol.developerId } })).toBe(20);
+  });
+
+  it("does not let developers subscribe to private products", async () => {
+    expect(await code(createApp(ctx, alice, { name: "sneaky", products: ["internal"] }))).toBe("invalid");
+    expect(await ctx.db.app.count({ where: { name: "sneaky" } })).toBe(0); // nothing half-created
+  });
+});
+
+describe("approvals", () => {
+  it("queues manual subscriptions for admins only, and rejecting revokes the app's tokens", async () => {
+    const { app } = await createApp(ctx, bob, { name: "bob pays", products: ["payments"] });
+    expect(await code(listSubscriptions(ctx, bob, {}))).toBe("forbidden");
+    const queue = await listSubscriptions(ctx, admin, { limit: 100 });
+    const sub = queue.items.find((s) => s.app.id === app.id)!;
+    expect(sub.status).toBe("pending");
+    expect(await code(decideSubscription(ctx, bob, sub.id, { decision: "approve" }))).toBe("forbidden");
+    expect(await code(decideSubscription(ctx, admin, sub.id, { decision: "reject" }))).toBe("invalid"); // reason required
+    await ctx.db.accessToken.create({ data: { tokenHash: "h-bob", appId: app.id, scope: "pay", grantType: "client_credentials", expiresAt: new Date(Date.now() + 3600_000) } });
+    const rejected = await decideSubscription(ctx, admin, sub.id, { decision: "reject", reason: "incomplete profile" });
+    expect(rejected).toMatchObject({ status: "rejected", reason: "incomplete profile" });
+    expect((await ctx.db.accessToken.findUniqueOrThrow({ where: { tokenHash: "h-bob" } })).revokedAt).not.toBeNull();
+    expect(await code(decideSubscription(ctx, admin, sub.id, { decision: "reject", reason: "again" }))).toBe("conflict");
+    expect((await decideSubscription(ctx, admin, sub.id, { decision: "approve" })).status).toBe("approved");
+    const seen = await getApp(ctx, bob, app.id);
+    expect(seen.subscriptions![0]).toMatchObject({ status: "approved" });
+  });
+});
+
+describe("developers", () => {
+  it("creates a profile on first sign-in and takes the admin role from the Okta group", async () => {
+    const dev = await developerFromSignIn(ctx, { oktaUserId: "00uNEW", email: "New@Example.com", name: "New", groups: ["Everyone"] });
+    expect(dev).toMatchObject({ email: "new@example.com", role: "developer" });
+    const again = await developerFromSignIn(ctx, { oktaUserId: "00uNEW", email: "new@example.com", name: "New Name", groups: ["gatehouse-admins"] });
+    expect(again).toMatchObject({ id: dev.id, role: "admin", name: "New Name" });
+  });
+
+  it("suspension revokes the developer's tokens and blocks sign-in; only admins may do it", async () => {
+    const dave = await createDeveloper(ctx, "dave@example.com");
+    const { app } = await createApp(ctx, dave, { name: "dave's" });
+    await ctx.db.refreshToken.create({ data: { tokenHash: "h-dave-rt", appId: app.id, scope: "", familyId: "f1", expiresAt: new Date(Date.now() + 1e7), idleExpiresAt: new Date(Date.now() + 1e7) } });
+    expect(await code(setDeveloperStatus(ctx, alice, dave.developerId, "suspended"))).toBe("forbidden");
+    await setDeveloperStatus(ctx, admin, dave.developerId, "suspended");
+    expect((await ctx.db.refreshToken.findUniqueOrThrow({ where: { tokenHash: "h-dave-rt" } })).revokedAt).not.toBeNull();
+    expect(await code(developerFromSignIn(ctx, { oktaUserId: "00udave@example.com", email: "dave@example.com", name: "d", groups: [] }))).toBe("forbidden");
+    await setDeveloperStatus(ctx, admin, dave.developerId, "active");
+    expect(await code(developerFromSignIn(ctx, { oktaUserId: "00udave@example.com", email: "dave@example.com", name: "d", groups: [] }))).toBe("ok");
+  });
+});
+
+describe("audit log", () => {
+  it("records who changed what, with before and after, for admins to read", async () => {
+    const { app } = await createApp(ctx, alice, { name: "audited" });
+    await updateApp(ctx, { ...alice, ip: "203.0.113.9", requestId: "req-1" }, app.id, { name: "audited 2" });
+    expect(await code(listAudit(ctx, alice, {}))).toBe("forbidden");
+    const page = await listAudit(ctx, admin, { targetId: app.id });
+    const update = page.items.find((e) => e.action === "app.updated")!;
+    expect(update).toMatchObject({ actorId: alice.developerId, actorType: "developer", ip: "203.0.113.9", requestId: "req-1" });
+    expect(update.before).toMatchObject({ name: "audited" });
+    expect(update.after).toMatchObject({ name: "audited 2" });
+  });
+
+  it("pages through long lists with a cursor", async () => {
+    const first = await listAudit(ctx, admin, { limit: 5 });
+    expect(first.items).toHaveLength(5);
+    const second = await listAudit(ctx, admin, { limit: 5, cursor: first.nextCursor! });
+    const firstIds = new Set(first.items.map((e) => e.id));
+    expect(second.items.some((e) => firstIds.has(e.id))).toBe(false);
+    expect(second.items[0]!.at <= first.items.at(-1)!.at).toBe(true);
+  });
+});
