@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type Provider from "oidc-provider";
 import { requireApiToken } from "./api-token.ts";
+import { OIDC_SCOPES } from "./claims.ts";
 import type { ClientMetadata } from "./clients-store.ts";
 import { readParams, sendEmpty, sendJson } from "./http-io.ts";
 import { devSecret, oktaId } from "./ids.ts";
@@ -24,7 +25,9 @@ const ALLOWED_FIELDS = [
 ] as const;
 
 function publicView(client: ClientMetadata) {
-  return { client_secret_expires_at: 0, ...client };
+  const { custom_scopes: custom, ...rest } = client;
+  const scope = [client.scope, custom].filter(Boolean).join(" ");
+  return { client_secret_expires_at: 0, ...rest, ...(scope ? { scope } : {}) };
 }
 
 export function createClientsApi(org: Org, provider: Provider) {
@@ -32,6 +35,13 @@ export function createClientsApi(org: Org, provider: Provider) {
     const body = await readParams(req);
     const metadata: ClientMetadata = { client_id: oktaId("app") };
     for (const field of ALLOWED_FIELDS) if (body[field] !== undefined) (metadata as Record<string, unknown>)[field] = body[field];
+    // Custom (API) scopes go to custom_scopes: oidc-provider accepts only its static scopes in `scope`.
+    const requested = typeof metadata.scope === "string" ? metadata.scope.split(" ").filter(Boolean) : [];
+    const oidcScopes = requested.filter((s) => OIDC_SCOPES.includes(s));
+    const customScopes = requested.filter((s) => !OIDC_SCOPES.includes(s));
+    metadata.scope = oidcScopes.length ? oidcScopes.join(" ") : undefined;
+    if (customScopes.length) metadata.custom_scopes = customScopes.join(" ");
+    if (metadata.scope === undefined) delete metadata.scope;
     metadata.application_type ??= "web";
     metadata.token_endpoint_auth_method ??= "client_secret_basic";
     if (metadata.token_endpoint_auth_method !== "none") metadata.client_secret = devSecret("okd_cs_", 30);

@@ -17,6 +17,7 @@ export interface ClientMetadata {
   token_endpoint_auth_method?: string;
   application_type?: string;
   scope?: string;
+  custom_scopes?: string;
   [key: string]: unknown;
 }
 

@@ -19,7 +19,7 @@ export function registerPasswordGrant(provider: Provider, org: Org): void {
       const user = result.user;
       org.directory.recordLogin(user);
 
-      const info = resourceServerInfo(client.scope);
+      const info = resourceServerInfo(client);
       const allowed = new Set(info.scope.split(" "));
       const requested = (params.scope ?? "openid").split(" ").filter(Boolean);
       const unknown = requested.find((s) => !allowed.has(s));

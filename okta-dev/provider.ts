@@ -1,22 +1,26 @@
 // The OpenID provider itself: oidc-provider configured to behave like Okta's "default" custom
 // authorization server (paths, Okta-shaped JWT access tokens, claims, sessionToken logins,
 // no consent screen, no built-in dev login, an error page that loads nothing from elsewhere).
-import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+import Provider, { type Client, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import { adapterFactory } from "./adapter.ts";
 import { OIDC_SCOPES, OIDC_SCOPE_CLAIMS, STANDALONE_CLAIMS, userClaims } from "./claims.ts";
 import { DEFAULT_AUDIENCE, DEFAULT_CUSTOM_SCOPES, type Org } from "./org.ts";
 import { registerPasswordGrant } from "./password-grant.ts";
 import { errorPage } from "./pages.ts";
 
-/** Scopes the api://default resource accepts from this client: OIDC ones plus custom ones. */
-export function resourceScopes(clientScope: string | undefined): string {
-  const custom = (clientScope ?? "").split(" ").filter((s) => s && !OIDC_SCOPES.includes(s));
+/**
+ * Scopes the api://default resource accepts from this client: OIDC ones, the defaults, and the
+ * custom scopes it registered (kept in `custom_scopes`, because oidc-provider only allows its
+ * own static scopes in a client's `scope`).
+ */
+export function resourceScopes(client: Client): string {
+  const custom = String(client.metadata().custom_scopes ?? "").split(" ").filter(Boolean);
   return [...new Set([...OIDC_SCOPES, ...DEFAULT_CUSTOM_SCOPES, ...custom])].join(" ");
 }
 
-export function resourceServerInfo(clientScope: string | undefined) {
+export function resourceServerInfo(client: Client) {
   return {
-    scope: resourceScopes(clientScope),
+    scope: resourceScopes(client),
     audience: DEFAULT_AUDIENCE,
     accessTokenTTL: 3600,
     accessTokenFormat: "jwt" as const,
@@ -57,6 +61,7 @@ export function createProvider(org: Org): Provider {
       id_token_signed_response_alg: "RS256",
     },
     responseTypes: ["code"],
+    extraClientMetadata: { properties: ["custom_scopes"] },
     pkce: { required: (_ctx, client) => client.clientAuthMethod === "none" },
     routes: {
       authorization: "/v1/authorize",
@@ -89,7 +94,7 @@ export function createProvider(org: Org): Provider {
         enabled: true,
         defaultResource: () => DEFAULT_AUDIENCE,
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, _resource, client) => resourceServerInfo(client.scope),
+        getResourceServerInfo: (_ctx, _resource, client) => resourceServerInfo(client),
       },
     },
     extraParams: {
