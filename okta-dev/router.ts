@@ -27,8 +27,8 @@ export function createRouter(org: Org, provider: Provider) {
 
   function toProvider(req: IncomingMessage, res: ServerResponse, relative: string, search: string) {
     // oidc-provider works out its mount path from originalUrl minus url (as under express).
-    (req as IncomingMessage & { originalUrl?: string }).originalUrl = req.url;
     req.url = (relative || "/") + search;
+    (req as IncomingMessage & { originalUrl?: string }).originalUrl = org.basePath + ISSUER_PATH + req.url;
     oidc(req, res);
   }
 
