@@ -19,6 +19,11 @@ export async function startTestOrg(options: Partial<OktaDevOptions> = {}): Promi
   return {
     ...okta,
     dataDir,
+    async stop() {
+      await okta.stop();
+      // Let clients notice the closed keep-alive sockets before anything reuses the port.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    },
     async destroy() {
       await okta.stop();
       rmSync(dataDir, { recursive: true, force: true });
