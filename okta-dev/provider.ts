@@ -7,7 +7,7 @@ import { OIDC_SCOPES, OIDC_SCOPE_CLAIMS, STANDALONE_CLAIMS, userClaims } from ".
 import { DEFAULT_AUDIENCE, DEFAULT_CUSTOM_SCOPES, type Org } from "./org.ts";
 import { registerPasswordGrant } from "./password-grant.ts";
 import { errorPage } from "./pages.ts";
-import { useOktaTokenErrorWording } from "./token-error-wording.ts";
+import { applyOktaTokenErrorWording } from "./token-error-wording.ts";
 
 /**
  * Scopes the api://default resource accepts from this client: OIDC ones, the defaults, and the
@@ -177,6 +177,6 @@ export function createProvider(org: Org): Provider {
   const provider = new Provider(org.issuer, configuration);
   provider.proxy = true;
   registerPasswordGrant(provider, org);
-  useOktaTokenErrorWording(provider);
+  applyOktaTokenErrorWording(provider);
   return provider;
 }

@@ -11,7 +11,7 @@ function oktaDescription(error: string, description: string, grantType: string |
   return undefined;
 }
 
-export function useOktaTokenErrorWording(provider: Provider): void {
+export function applyOktaTokenErrorWording(provider: Provider): void {
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.oidc?.route !== "token") return;
