@@ -17,6 +17,8 @@ import { healthRoutes } from "./lib/health/routes.ts";
 import { oauthRoutes } from "./lib/oauth/routes.ts";
 import { gatewayRoutes } from "./lib/gateway/routes.ts";
 import { ensureProductionBuild } from "./lib/server/production-build.ts";
+import { oktaSettingsFromConfig, setOktaSettings } from "./lib/okta/settings.ts";
+import { startEmbeddedOkta } from "./lib/okta/embedded.ts";
 
 const dev = process.argv.includes("--dev");
 const projectDir = fileURLToPath(new URL(".", import.meta.url));
@@ -40,6 +42,10 @@ async function main(): Promise<void> {
   }
   if (!dev) await ensureProductionBuild(projectDir, log);
 
+  // Okta: the configured org, or okta-dev in this process (first run, tests, CI).
+  const embeddedOkta = config.okta.mode === "embedded" ? await startEmbeddedOkta(config, log) : null;
+  setOktaSettings(embeddedOkta?.settings ?? oktaSettingsFromConfig(config)!);
+
   const { default: next } = await import("next");
   const nextApp = next({ dev, dir: projectDir, hostname: config.host, port: config.port });
   await nextApp.prepare();
@@ -58,6 +64,7 @@ async function main(): Promise<void> {
       { name: "next", run: () => nextApp.close() },
       { name: "store", run: closeStore },
       { name: "database", run: closeDb },
+      ...(embeddedOkta ? [{ name: "okta-dev", run: () => embeddedOkta.okta.stop() }] : []),
     ],
   });
   const router = createMachineRouter(

@@ -45,12 +45,12 @@ export function spawnGatehouse(env: Record<string, string>, args: string[] = [])
 export async function startGatehouse(env: Record<string, string> = {}): Promise<RunningGatehouse> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "gatehouse-it-"));
-  const child = spawnGatehouse({ PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "info", ...env });
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawnGatehouse({ PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: url, DATA_DIR: dataDir, LOG_LEVEL: "info", OKTA_DEV_PORT: "0", ...env });
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const url = `http://127.0.0.1:${port}`;
 
   const deadline = Date.now() + 90_000;
   for (;;) {

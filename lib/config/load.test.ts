@@ -33,7 +33,7 @@ describe("loadConfig", () => {
       devDefaults: true,
       database: { kind: "sqlite", file: join(dataDir, "gatehouse.db") },
       redis: null,
-      okta: { mode: "embedded" },
+      okta: { mode: "embedded", port: 3001, dataDir: join(dataDir, "okta-dev") },
       migrateOnStart: true,
     });
     expect(config.secrets.encryptionKey).toHaveLength(32);
@@ -64,6 +64,8 @@ describe("loadConfig", () => {
     ["SESSION_SECRET", "short"],
     ["GATEHOUSE_DEV_DEFAULTS", "maybe"],
     ["NODE_ENV", "staging"],
+    ["OKTA_DEV_PORT", "3000"],
+    ["OKTA_DEV_PORT", "x"],
   ])("rejects %s=%s with one line naming the variable", (variable, value) => {
     const error = failure({ [variable]: value });
     expect(error.variable).toBe(variable);

@@ -9,7 +9,8 @@ import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.ts";
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
 export type OktaConfig =
-  | { mode: "embedded" }
+  /** okta-dev runs in-process; its URL is the public URL's host with `port` (0: any free). */
+  | { mode: "embedded"; port: number; publicUrl?: string; dataDir: string }
   | { mode: "external"; issuer: string; clientId: string; clientSecret: string; apiToken?: string };
 
 export interface Config {
@@ -60,7 +61,7 @@ export function loadConfig(environment: Record<string, string | undefined>, cwd 
     throw new ConfigError("DATABASE_URL", `must be postgres(ql)://… or file:<path> for SQLite (got ${JSON.stringify(env.DATABASE_URL)})`);
   }
 
-  const okta = oktaConfig(env);
+  const okta = oktaConfig(env, port, dataDir);
 
   let encryptionKey = env.ENCRYPTION_KEY ? decodeKey(env.ENCRYPTION_KEY) : null;
   let sessionSecret = env.SESSION_SECRET ?? null;
@@ -92,12 +93,14 @@ export function loadConfig(environment: Record<string, string | undefined>, cwd 
   };
 }
 
-function oktaConfig(env: ReturnType<typeof EnvSchema.parse>): OktaConfig {
+function oktaConfig(env: ReturnType<typeof EnvSchema.parse>, port: number, dataDir: string): OktaConfig {
   if (!env.OKTA_ISSUER) {
     for (const variable of ["OKTA_CLIENT_ID", "OKTA_CLIENT_SECRET", "OKTA_API_TOKEN"] as const) {
       if (env[variable]) throw new ConfigError(variable, "is set but OKTA_ISSUER is not; set OKTA_ISSUER to use your Okta org");
     }
-    return { mode: "embedded" };
+    const devPort = env.OKTA_DEV_PORT ?? port + 1;
+    if (devPort === port) throw new ConfigError("OKTA_DEV_PORT", `must differ from PORT (both are ${port})`);
+    return { mode: "embedded", port: devPort, publicUrl: env.OKTA_DEV_PUBLIC_URL?.replace(/\/+$/, ""), dataDir: resolve(dataDir, "okta-dev") };
   }
   if (!env.OKTA_CLIENT_ID) throw new ConfigError("OKTA_CLIENT_ID", "is required when OKTA_ISSUER is set");
   if (!env.OKTA_CLIENT_SECRET) throw new ConfigError("OKTA_CLIENT_SECRET", "is required when OKTA_ISSUER is set");

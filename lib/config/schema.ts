@@ -50,6 +50,10 @@ export const EnvSchema = z.object({
   OKTA_CLIENT_SECRET: optional(z.string().min(1)),
   OKTA_API_TOKEN: optional(z.string().min(1)),
   OKTA_ADMIN_GROUP: optional(z.string().min(1)),
+  OKTA_DEV_PORT: optional(
+    z.string().refine((v) => /^\d{1,5}$/.test(v) && +v <= 65535, { error: "must be a port number (0 picks a free one)" }).transform(Number),
+  ),
+  OKTA_DEV_PUBLIC_URL: optional(httpUrl),
   ENCRYPTION_KEY: optional(secretKey32),
   SESSION_SECRET: optional(z.string().min(32, { error: "must be at least 32 characters" })),
   LOG_LEVEL: optional(
