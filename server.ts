@@ -35,7 +35,7 @@ const log = getLogger();
 process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled promise rejection"));
 
 async function main(): Promise<void> {
-  prepareNextEnvironment(dev);
+  prepareNextEnvironment(dev, config.publicUrl);
   if (config.migrateOnStart) {
     const applied = await migrateDatabase(config.database);
     log.info({ database: describeDatabase(config.database), applied }, "database migrated");

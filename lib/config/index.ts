@@ -16,10 +16,13 @@ export function getConfig(): Config {
 /**
  * React and Next.js read a few variables themselves: NODE_ENV (server.ts runs Next's
  * production build unless --dev, whatever the operator's NODE_ENV, which getConfig captured
- * first) and telemetry, which stays off. Child processes (next build) inherit them.
+ * first), telemetry, which stays off, and next-auth's base URL. Child processes (next build)
+ * inherit them.
  */
-export function prepareNextEnvironment(dev: boolean): void {
+export function prepareNextEnvironment(dev: boolean, publicUrl: string): void {
   const env = process.env as Record<string, string>;
   env.NODE_ENV = dev ? "development" : "production";
   env.NEXT_TELEMETRY_DISABLED = "1";
+  // next-auth builds its callback URLs from this (never from request headers).
+  env.NEXTAUTH_URL = `${publicUrl}/api/auth`;
 }

@@ -55,6 +55,9 @@ export function createRequestListener(options: LaneOptions) {
       return;
     }
 
+    // What route handlers may trust about the connection (inbound copies are overwritten).
+    req.headers["x-gatehouse-client-ip"] = req.socket.remoteAddress ?? "";
+    req.headers["x-request-id"] = requestId;
     const nonce = newNonce();
     const pageHeaders = browserSecurityHeaders(nonce, headers);
     // Next.js takes the script nonce from the request's CSP header.

@@ -51,8 +51,11 @@ export async function listDevelopers(ctx: PortalContext, actor: Actor, query: un
   return toPage(rows, q, developerView);
 }
 
-export async function setDeveloperStatus(ctx: PortalContext, actor: Actor, id: string, status: "active" | "suspended"): Promise<DeveloperView> {
+export const StatusInput = z.object({ status: z.enum(["active", "suspended"]) }).strict();
+
+export async function setDeveloperStatus(ctx: PortalContext, actor: Actor, id: string, input: unknown): Promise<DeveloperView> {
   if (!isAdmin(actor)) throw forbidden();
+  const { status } = parseInput(StatusInput, input);
   if (actor.type === "developer" && actor.developerId === id && status === "suspended") {
     throw new PortalError("invalid", "Admins cannot suspend themselves.");
   }

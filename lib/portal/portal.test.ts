@@ -151,11 +151,11 @@ describe("developers", () => {
     const dave = await createDeveloper(ctx, "dave@example.com");
     const { app } = await createApp(ctx, dave, { name: "dave's" });
     await ctx.db.refreshToken.create({ data: { tokenHash: "h-dave-rt", appId: app.id, scope: "", familyId: "f1", expiresAt: new Date(Date.now() + 1e7), idleExpiresAt: new Date(Date.now() + 1e7) } });
-    expect(await code(setDeveloperStatus(ctx, alice, dave.developerId, "suspended"))).toBe("forbidden");
-    await setDeveloperStatus(ctx, admin, dave.developerId, "suspended");
+    expect(await code(setDeveloperStatus(ctx, alice, dave.developerId, { status: "suspended" }))).toBe("forbidden");
+    await setDeveloperStatus(ctx, admin, dave.developerId, { status: "suspended" });
     expect((await ctx.db.refreshToken.findUniqueOrThrow({ where: { tokenHash: "h-dave-rt" } })).revokedAt).not.toBeNull();
     expect(await code(developerFromSignIn(ctx, { oktaUserId: "00udave@example.com", email: "dave@example.com", name: "d", groups: [] }))).toBe("forbidden");
-    await setDeveloperStatus(ctx, admin, dave.developerId, "active");
+    await setDeveloperStatus(ctx, admin, dave.developerId, { status: "active" });
     expect(await code(developerFromSignIn(ctx, { oktaUserId: "00udave@example.com", email: "dave@example.com", name: "d", groups: [] }))).toBe("ok");
   });
 });

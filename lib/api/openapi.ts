@@ -1,0 +1,101 @@
+// The OpenAPI 3.1 document of the management API, served at /api/v1/openapi.json. Request
+// bodies come from the same zod schemas lib/portal validates with; a test checks that the
+// document and the route files list the same operations.
+import { z } from "zod";
+import { AdminAppSettings, CreateAppInput, UpdateAppInput } from "../portal/apps.ts";
+import { ProductInput } from "../portal/products.ts";
+import { ProxyInput } from "../portal/proxies.ts";
+import { StatusInput } from "../portal/developers.ts";
+
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
+const body = (s: z.ZodType) => ({ required: true, content: { "application/json": { schema: schema(s) } } });
+const idParam = (name = "id") => ({ name, in: "path", required: true, schema: { type: "string" } });
+const pageParams = [
+  { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 20 } },
+  { name: "cursor", in: "query", schema: { type: "string" }, description: "`nextCursor` of the previous page" },
+];
+const ok = (description: string) => ({ description, content: { "application/json": { schema: { type: "object" } } } });
+const page = (description: string) => ({
+  description,
+  content: { "application/json": { schema: { type: "object", properties: { items: { type: "array", items: { type: "object" } }, nextCursor: { type: ["string", "null"] } } } } },
+});
+const noContent = { description: "Done" };
+const errors = {
+  "400": { $ref: "#/components/responses/Problem" },
+  "401": { $ref: "#/components/responses/Problem" },
+  "403": { $ref: "#/components/responses/Problem" },
+  "404": { $ref: "#/components/responses/Problem" },
+};
+
+type Operation = { summary: string; tags: string[]; parameters?: unknown[]; requestBody?: unknown; responses: Record<string, unknown> };
+const op = (tag: string, summary: string, responses: Record<string, unknown>, extra: Partial<Operation> = {}): Operation => ({
+  summary, tags: [tag], ...extra, responses: { ...responses, ...errors },
+});
+
+export function openApiDocument(serverUrl: string) {
+  return {
+    openapi: "3.1.0",
+    info: { title: "Gatehouse management API", version: "1.0.0", description: "Everything the portal and admin console do, by API. Lists are paginated with `limit` and `cursor`." },
+    servers: [{ url: `${serverUrl}/api/v1` }],
+    security: [{ session: [] }, { adminApiKey: [] }],
+    paths: {
+      "/me": { get: op("developers", "The signed-in developer", { "200": ok("Profile") }) },
+      "/apps": {
+        get: op("apps", "Own apps (admins: all apps)", { "200": page("Apps") }, { parameters: [...pageParams, { name: "q", in: "query", schema: { type: "string" } }, { name: "ownerId", in: "query", schema: { type: "string" } }] }),
+        post: op("apps", "Create an app; the answer holds its first client secret, shown once", { "201": ok("App and credential") }, { requestBody: body(CreateAppInput) }),
+      },
+      "/apps/{id}": {
+        get: op("apps", "One app", { "200": ok("App") }, { parameters: [idParam()] }),
+        patch: op("apps", "Change name, description, redirect URIs or products", { "200": ok("App") }, { parameters: [idParam()], requestBody: body(UpdateAppInput) }),
+        delete: op("apps", "Delete an app and revoke everything it holds", { "204": noContent }, { parameters: [idParam()] }),
+      },
+      "/apps/{id}/credentials": { post: op("apps", "Add a credential (rotation); the secret is shown once", { "201": ok("Credential") }, { parameters: [idParam()] }) },
+      "/apps/{id}/credentials/{credentialId}": { delete: op("apps", "Revoke a credential and its tokens", { "200": ok("Credential") }, { parameters: [idParam(), idParam("credentialId")] }) },
+      "/apps/{id}/settings": { patch: op("admin", "Admin-only app settings: password grant, implicit, consent, status", { "200": ok("App") }, { parameters: [idParam()], requestBody: body(AdminAppSettings) }) },
+      "/apps/{id}/revoke-tokens": { post: op("apps", "Revoke every token of an app", { "200": ok("Count") }, { parameters: [idParam()] }) },
+      "/products": {
+        get: op("products", "API products (developers: public ones)", { "200": page("Products") }, { parameters: pageParams }),
+        post: op("admin", "Create a product", { "201": ok("Product") }, { requestBody: body(ProductInput) }),
+      },
+      "/products/{id}": {
+        get: op("products", "One product, by id or slug", { "200": ok("Product") }, { parameters: [idParam()] }),
+        patch: op("admin", "Change a product", { "200": ok("Product") }, { parameters: [idParam()], requestBody: body(ProductInput) }),
+        delete: op("admin", "Delete a product", { "204": noContent }, { parameters: [idParam()] }),
+      },
+      "/proxies": {
+        get: op("admin", "API proxies", { "200": page("Proxies") }, { parameters: pageParams }),
+        post: op("admin", "Create a proxy", { "201": ok("Proxy") }, { requestBody: body(ProxyInput) }),
+      },
+      "/proxies/{id}": {
+        get: op("admin", "One proxy", { "200": ok("Proxy") }, { parameters: [idParam()] }),
+        patch: op("admin", "Change a proxy", { "200": ok("Proxy") }, { parameters: [idParam()], requestBody: body(ProxyInput) }),
+        delete: op("admin", "Delete a proxy", { "204": noContent }, { parameters: [idParam()] }),
+      },
+      "/subscriptions": { get: op("admin", "Subscriptions by status (the approval queue: pending)", { "200": page("Subscriptions") }, { parameters: [...pageParams, { name: "status", in: "query", schema: { enum: ["pending", "approved", "rejected", "revoked"] } }] }) },
+      "/subscriptions/{id}/decision": { post: op("admin", "Approve, reject or revoke (reason required to reject or revoke)", { "200": ok("Subscription") }, { parameters: [idParam()], requestBody: body(z.object({ decision: z.enum(["approve", "reject", "revoke"]), reason: z.string().optional() })) }) },
+      "/developers": { get: op("admin", "Developers, searchable", { "200": page("Developers") }, { parameters: [...pageParams, { name: "q", in: "query", schema: { type: "string" } }, { name: "status", in: "query", schema: { enum: ["active", "suspended"] } }] }) },
+      "/developers/{id}": { get: op("developers", "One developer (self, or any for admins)", { "200": ok("Developer") }, { parameters: [idParam()] }) },
+      "/developers/{id}/status": { put: op("admin", "Suspend (revokes their tokens) or reinstate", { "200": ok("Developer") }, { parameters: [idParam()], requestBody: body(StatusInput) }) },
+      "/tokens/revoke": { post: op("admin", "Revoke every token of an end user or of a developer's apps", { "200": ok("Count") }, { requestBody: body(z.union([z.object({ userSub: z.string() }), z.object({ developerId: z.string() })])) }) },
+      "/audit": { get: op("admin", "The audit log, filterable", { "200": page("Audit entries") }, { parameters: [...pageParams, ...["actorId", "action", "targetType", "targetId", "since", "until"].map((name) => ({ name, in: "query", schema: { type: "string" } }))] }) },
+      "/admin-api-keys": {
+        get: op("admin", "Own admin API keys (hints only)", { "200": page("Keys") }),
+        post: op("admin", "Create an admin API key for the CLI; shown once", { "201": ok("Key") }, { requestBody: body(z.object({ name: z.string() })) }),
+      },
+      "/admin-api-keys/{id}": { delete: op("admin", "Revoke an admin API key", { "204": noContent }, { parameters: [idParam()] }) },
+      "/openapi.json": { get: { summary: "This document", tags: ["meta"], security: [], responses: { "200": ok("OpenAPI 3.1") } } },
+    },
+    components: {
+      securitySchemes: {
+        session: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "The portal session; changes need a same-origin Origin header" },
+        adminApiKey: { type: "http", scheme: "bearer", description: "An admin API key (gth_ak_…)" },
+      },
+      responses: {
+        Problem: {
+          description: "RFC 9457 problem details",
+          content: { "application/problem+json": { schema: { type: "object", properties: { type: { type: "string" }, title: { type: "string" }, status: { type: "integer" }, code: { type: "string" }, fields: { type: "object" } } } } },
+        },
+      },
+    },
+  };
+}

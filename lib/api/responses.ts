@@ -1,0 +1,14 @@
+// Management API responses (Web Response objects for Next route handlers): JSON that is never
+// cached, and RFC 9457 problem details for errors.
+const BASE_HEADERS = { "cache-control": "no-store", "x-content-type-options": "nosniff" };
+
+export function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { ...BASE_HEADERS, "content-type": "application/json; charset=utf-8" } });
+}
+
+export function problem(status: number, title: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify({ type: "about:blank", title, status, ...extra }), {
+    status,
+    headers: { ...BASE_HEADERS, ...headers, "content-type": "application/problem+json; charset=utf-8" },
+  });
+}

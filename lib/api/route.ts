@@ -1,0 +1,86 @@
+// The one wrapper every /api/v1 route handler uses. It authenticates (session or admin API
+// key), enforces CSRF rules for cookie sessions, bounds and parses the body, calls a
+// lib/portal function, and turns its errors into problem JSON — so route files stay 3–10 lines.
+import { getConfig } from "../config/index.ts";
+import { getLogger } from "../log/index.ts";
+import { authenticate } from "../auth/actor.ts";
+import type { Actor, PortalContext } from "../portal/context.ts";
+import { PortalError, STATUS_OF } from "../portal/errors.ts";
+import { portalContext } from "../portal/runtime.ts";
+import { json, problem } from "./responses.ts";
+
+export interface ApiCall<P> {
+  actor: Actor & { type: "developer" };
+  ctx: PortalContext;
+  params: P;
+  query: Record<string, string>;
+  /** The JSON body (unsafe methods only). */
+  body: unknown;
+}
+
+interface Options {
+  /** Status of a successful answer with a body (201 for creations). */
+  status?: number;
+  maxBodyBytes?: number;
+}
+
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+const OVERRIDE_HEADERS = ["x-http-method-override", "x-http-method", "x-method-override"];
+const DEFAULT_MAX_BODY = 64 * 1024;
+
+export function apiRoute<P extends Record<string, string> = Record<string, never>>(handler: (call: ApiCall<P>) => Promise<unknown>, options: Options = {}) {
+  return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
+    const requestId = request.headers.get("x-request-id") ?? undefined;
+    try {
+      if (OVERRIDE_HEADERS.some((h) => request.headers.has(h))) return problem(403, "Method override is not allowed");
+      const ctx = portalContext();
+      const auth = await authenticate(ctx, request.headers.get("authorization"));
+      if (!auth) return problem(401, "Authentication required", {}, { "www-authenticate": 'Bearer realm="gatehouse"' });
+      const unsafe = UNSAFE.has(request.method);
+      if (unsafe && auth.via === "session" && !sameOrigin(request)) return problem(403, "Cross-site request refused");
+      const body = unsafe ? await readJsonBody(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY) : undefined;
+      if (body instanceof Response) return body;
+      const actor = { ...auth.actor, ip: request.headers.get("x-gatehouse-client-ip") ?? undefined, requestId };
+      const result = await handler({ actor, ctx, params: await context.params, query: Object.fromEntries(new URL(request.url).searchParams), body });
+      return result === undefined ? new Response(null, { status: 204, headers: { "cache-control": "no-store" } }) : json(result, options.status ?? 200);
+    } catch (error) {
+      if (error instanceof PortalError) {
+        const headers: Record<string, string> = error.details?.retryAfterSeconds ? { "retry-after": String(error.details.retryAfterSeconds) } : {};
+        return problem(STATUS_OF[error.code], error.message, { code: error.code, ...(error.details?.fields ? { fields: error.details.fields } : {}) }, headers);
+      }
+      getLogger().error({ err: error, reqId: requestId }, "management API error");
+      return problem(500, "Internal error", { requestId });
+    }
+  };
+}
+
+/** Cookie-authenticated changes must come from Gatehouse's own pages (CSRF). */
+function sameOrigin(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  return origin !== null && origin === new URL(getConfig().publicUrl).origin;
+}
+
+/** JSON only (refuses text/plain forms posted cross-site), size-bounded before and while reading. */
+async function readJsonBody(request: Request, maxBytes: number): Promise<unknown | Response> {
+  if (Number(request.headers.get("content-length") ?? "0") > maxBytes) return problem(413, "Request body too large", { maxBytes });
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body?.getReader();
+  for (;;) {
+    const next = reader ? await reader.read() : { done: true as const, value: undefined };
+    if (next.done) break;
+    size += next.value.byteLength;
+    if (size > maxBytes) {
+      await reader!.cancel();
+      return problem(413, "Request body too large", { maxBytes });
+    }
+    chunks.push(next.value);
+  }
+  if (size === 0) return {};
+  if (!/^application\/(.+\+)?json\b/i.test(request.headers.get("content-type") ?? "")) return problem(415, "Send application/json");
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
+  } catch {
+    return problem(400, "Malformed JSON body");
+  }
+}

@@ -1,0 +1,30 @@
+// Who is calling: from the portal session cookie (pages, UI calls) or an admin API key
+// (`Authorization: Bearer gth_ak_…`, the CLI). The developer row — not the session — decides
+// the role and whether the account is still active.
+import { getServerSession } from "next-auth";
+import { actorForAdminApiKey } from "../portal/admin-api-keys.ts";
+import type { Actor, PortalContext } from "../portal/context.ts";
+import { SECRET_PREFIXES } from "../security/secrets.ts";
+import { authOptions } from "./options.ts";
+
+export type Authenticated = { actor: Actor & { type: "developer" }; via: "session" | "api_key" };
+
+export async function sessionActor(ctx: PortalContext): Promise<(Actor & { type: "developer" }) | null> {
+  const session = (await getServerSession(authOptions())) as { oktaUserId?: string } | null;
+  if (!session?.oktaUserId) return null;
+  const developer = await ctx.db.developer.findUnique({ where: { oktaUserId: session.oktaUserId } });
+  if (!developer || developer.status !== "active") return null;
+  return { type: "developer", developerId: developer.id, role: developer.role === "admin" ? "admin" : "developer" };
+}
+
+export async function authenticate(ctx: PortalContext, authorization: string | null): Promise<Authenticated | null> {
+  const bearer = authorization?.match(/^bearer\s+(\S+)$/i)?.[1];
+  if (bearer) {
+    if (!bearer.startsWith(SECRET_PREFIXES.adminApiKey)) return null; // OAuth access tokens: issue #5
+    const actor = await actorForAdminApiKey(ctx, bearer);
+    return actor?.type === "developer" ? { actor, via: "api_key" } : null;
+  }
+  if (authorization) return null;
+  const actor = await sessionActor(ctx);
+  return actor ? { actor, via: "session" } : null;
+}

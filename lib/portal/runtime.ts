@@ -1,0 +1,9 @@
+// The portal context of this process (pages, route handlers, seeding).
+import { getDb } from "../db/index.ts";
+import { getStore } from "../store/index.ts";
+import { getOktaSettings } from "../okta/settings.ts";
+import type { PortalContext } from "./context.ts";
+
+export function portalContext(): PortalContext {
+  return { db: getDb(), store: getStore(), adminGroup: getOktaSettings().adminGroup };
+}
