@@ -18,7 +18,6 @@ import { oauthRoutes } from "./lib/oauth/routes.ts";
 import { gatewayRoutes } from "./lib/gateway/routes.ts";
 import { ensureProductionBuild } from "./lib/server/production-build.ts";
 import { oktaSettingsFromConfig, setOktaSettings } from "./lib/okta/settings.ts";
-import { startEmbeddedOkta } from "./lib/okta/embedded.ts";
 
 const dev = process.argv.includes("--dev");
 const projectDir = fileURLToPath(new URL(".", import.meta.url));
@@ -43,7 +42,8 @@ async function main(): Promise<void> {
   if (!dev) await ensureProductionBuild(projectDir, log);
 
   // Okta: the configured org, or okta-dev in this process (first run, tests, CI).
-  const embeddedOkta = config.okta.mode === "embedded" ? await startEmbeddedOkta(config, log) : null;
+  // (loaded on demand: oidc-provider has no business in a process that uses a real org)
+  const embeddedOkta = config.okta.mode === "embedded" ? await (await import("./lib/okta/embedded.ts")).startEmbeddedOkta(config, log) : null;
   setOktaSettings(embeddedOkta?.settings ?? oktaSettingsFromConfig(config)!);
 
   const { default: next } = await import("next");
