@@ -16,6 +16,9 @@ import { createGracefulShutdown } from "./lib/http/shutdown.ts";
 import { healthRoutes } from "./lib/health/routes.ts";
 import { oauthRoutes } from "./lib/oauth/routes.ts";
 import { gatewayRoutes } from "./lib/gateway/routes.ts";
+import { echoRoutes, ECHO_BASE_PATH } from "./lib/echo/routes.ts";
+import { portalContext } from "./lib/portal/runtime.ts";
+import { seedDemoData } from "./lib/portal/demo-seed.ts";
 import { ensureProductionBuild } from "./lib/server/production-build.ts";
 import { oktaSettingsFromConfig, setOktaSettings } from "./lib/okta/settings.ts";
 
@@ -52,6 +55,14 @@ async function main(): Promise<void> {
 
   const db = getDb();
   const store = getStore();
+  if (config.devDefaults) {
+    const seeded = await seedDemoData(portalContext(), {
+      echoTargetUrl: `http://127.0.0.1:${config.port}${ECHO_BASE_PATH}`,
+      okta: embeddedOkta?.okta.seed ?? null,
+      dataDir: config.dataDir,
+    });
+    if (seeded) log.info({ demoApp: seeded.demoApp ? { clientId: seeded.demoApp.clientId, file: "demo-app.json" } : null }, "demo data seeded (Echo API product, proxy /gateway/echo/v1)");
+  }
   const server = http.createServer({
     headersTimeout: 10_000, // slow header senders (slowloris) are dropped
     requestTimeout: 60_000,
@@ -77,6 +88,7 @@ async function main(): Promise<void> {
     ),
     oauthRoutes,
     gatewayRoutes,
+    echoRoutes,
   );
   server.on(
     "request",

@@ -6,6 +6,7 @@ import { AdminAppSettings, CreateAppInput, UpdateAppInput } from "../portal/apps
 import { ProductInput } from "../portal/products.ts";
 import { ProxyInput } from "../portal/proxies.ts";
 import { StatusInput } from "../portal/developers.ts";
+import { SignUpInput } from "../portal/signup.ts";
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
 const body = (s: z.ZodType) => ({ required: true, content: { "application/json": { schema: schema(s) } } });
@@ -39,6 +40,7 @@ export function openApiDocument(serverUrl: string) {
     servers: [{ url: `${serverUrl}/api/v1` }],
     security: [{ session: [] }, { adminApiKey: [] }],
     paths: {
+      "/signup": { post: { summary: "Create an account in Okta (same-origin browsers only)", tags: ["developers"], security: [], requestBody: body(SignUpInput), responses: { "201": ok("Created"), "409": { $ref: "#/components/responses/Problem" }, "429": { $ref: "#/components/responses/Problem" }, "503": { $ref: "#/components/responses/Problem" }, ...errors } } },
       "/me": { get: op("developers", "The signed-in developer", { "200": ok("Profile") }) },
       "/apps": {
         get: op("apps", "Own apps (admins: all apps)", { "200": page("Apps") }, { parameters: [...pageParams, { name: "q", in: "query", schema: { type: "string" } }, { name: "ownerId", in: "query", schema: { type: "string" } }] }),

@@ -29,20 +29,37 @@ const OVERRIDE_HEADERS = ["x-http-method-override", "x-http-method", "x-method-o
 const DEFAULT_MAX_BODY = 64 * 1024;
 
 export function apiRoute<P extends Record<string, string> = Record<string, never>>(handler: (call: ApiCall<P>) => Promise<unknown>, options: Options = {}) {
+  return guarded<P>(async (request, params, requestId) => {
+    const ctx = portalContext();
+    const auth = await authenticate(ctx, request.headers.get("authorization"));
+    if (!auth) return problem(401, "Authentication required", {}, { "www-authenticate": 'Bearer realm="gatehouse"' });
+    const unsafe = UNSAFE.has(request.method);
+    if (unsafe && auth.via === "session" && !sameOrigin(request)) return problem(403, "Cross-site request refused");
+    const body = unsafe ? await readJsonBody(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY) : undefined;
+    if (body instanceof Response) return body;
+    const actor = { ...auth.actor, ip: clientIp(request), requestId };
+    const result = await handler({ actor, ctx, params, query: Object.fromEntries(new URL(request.url).searchParams), body });
+    return respond(result, options);
+  });
+}
+
+/** For the few unauthenticated changes (sign-up): same-origin browsers only, JSON body. */
+export function publicApiRoute(handler: (call: { ctx: PortalContext; body: unknown; clientIp: string }) => Promise<unknown>, options: Options = {}) {
+  return guarded(async (request) => {
+    if (!sameOrigin(request)) return problem(403, "Cross-site request refused");
+    const body = await readJsonBody(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY);
+    if (body instanceof Response) return body;
+    return respond(await handler({ ctx: portalContext(), body, clientIp: clientIp(request) ?? "unknown" }), options);
+  });
+}
+
+/** Refuses method overrides, and turns thrown errors into problem JSON (never a stack trace). */
+function guarded<P>(run: (request: Request, params: P, requestId: string | undefined) => Promise<Response>) {
   return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
     const requestId = request.headers.get("x-request-id") ?? undefined;
     try {
       if (OVERRIDE_HEADERS.some((h) => request.headers.has(h))) return problem(403, "Method override is not allowed");
-      const ctx = portalContext();
-      const auth = await authenticate(ctx, request.headers.get("authorization"));
-      if (!auth) return problem(401, "Authentication required", {}, { "www-authenticate": 'Bearer realm="gatehouse"' });
-      const unsafe = UNSAFE.has(request.method);
-      if (unsafe && auth.via === "session" && !sameOrigin(request)) return problem(403, "Cross-site request refused");
-      const body = unsafe ? await readJsonBody(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY) : undefined;
-      if (body instanceof Response) return body;
-      const actor = { ...auth.actor, ip: request.headers.get("x-gatehouse-client-ip") ?? undefined, requestId };
-      const result = await handler({ actor, ctx, params: await context.params, query: Object.fromEntries(new URL(request.url).searchParams), body });
-      return result === undefined ? new Response(null, { status: 204, headers: { "cache-control": "no-store" } }) : json(result, options.status ?? 200);
+      return await run(request, await context.params, requestId);
     } catch (error) {
       if (error instanceof PortalError) {
         const headers: Record<string, string> = error.details?.retryAfterSeconds ? { "retry-after": String(error.details.retryAfterSeconds) } : {};
@@ -52,6 +69,15 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
       return problem(500, "Internal error", { requestId });
     }
   };
+}
+
+function respond(result: unknown, options: Options): Response {
+  return result === undefined ? new Response(null, { status: 204, headers: { "cache-control": "no-store" } }) : json(result, options.status ?? 200);
+}
+
+/** Set by server.ts from the socket; an inbound header of that name never survives. */
+function clientIp(request: Request): string | undefined {
+  return request.headers.get("x-gatehouse-client-ip") || undefined;
 }
 
 /** Cookie-authenticated changes must come from Gatehouse's own pages (CSRF). */

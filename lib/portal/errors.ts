@@ -1,6 +1,6 @@
 // The few ways a portal operation can fail, with stable machine codes. Routes map them to
 // problem JSON (lib/api), pages to a readable message; the codes never change meaning.
-export type PortalErrorCode = "unauthenticated" | "forbidden" | "not_found" | "invalid" | "conflict" | "rate_limited";
+export type PortalErrorCode = "unauthenticated" | "forbidden" | "not_found" | "invalid" | "conflict" | "rate_limited" | "unavailable";
 
 export const STATUS_OF: Record<PortalErrorCode, number> = {
   unauthenticated: 401,
@@ -9,6 +9,7 @@ export const STATUS_OF: Record<PortalErrorCode, number> = {
   invalid: 400,
   conflict: 409,
   rate_limited: 429,
+  unavailable: 503,
 };
 
 export class PortalError extends Error {

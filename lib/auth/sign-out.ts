@@ -1,0 +1,26 @@
+// Signing out ends both sessions: the portal's (its cookies are cleared) and Okta's (the
+// browser is sent to Okta's logout endpoint with the id token as hint, and comes back home).
+import { getToken } from "next-auth/jwt";
+import type { NextRequest } from "next/server";
+import { getConfig } from "../config/index.ts";
+import { getOktaSettings } from "../okta/settings.ts";
+
+const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token", "next-auth.csrf-token", "__Host-next-auth.csrf-token", "next-auth.callback-url", "__Secure-next-auth.callback-url"];
+
+export async function signOutResponse(request: NextRequest): Promise<Response> {
+  const { publicUrl, secrets } = getConfig();
+  if (request.headers.get("origin") !== new URL(publicUrl).origin) return new Response("Cross-site request refused", { status: 403 });
+  const token = await getToken({ req: request, secret: secrets.sessionSecret });
+  const home = `${publicUrl}/`;
+  let location = home;
+  if (typeof token?.idToken === "string") {
+    const logout = new URL(`${getOktaSettings().issuer}/v1/logout`);
+    logout.searchParams.set("id_token_hint", token.idToken);
+    logout.searchParams.set("post_logout_redirect_uri", home);
+    location = logout.toString();
+  }
+  const headers = new Headers({ location, "cache-control": "no-store" });
+  const secure = publicUrl.startsWith("https:") ? "; Secure" : "";
+  for (const name of SESSION_COOKIES) headers.append("set-cookie", `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secure}`);
+  return new Response(null, { status: 303, headers });
+}

@@ -1,0 +1,40 @@
+// Self-registration: the account is created in Okta (which owns passwords and MFA); the
+// developer profile follows at first sign-in, so a failed sign-up leaves nothing behind here.
+import { z } from "zod";
+import { createOktaUser } from "../okta/users-api.ts";
+import type { OktaSettings } from "../okta/settings.ts";
+import type { PortalContext } from "./context.ts";
+import { PortalError } from "./errors.ts";
+import { parseInput } from "./validation.ts";
+
+export const SignUpInput = z
+  .object({
+    firstName: z.string().trim().min(1).max(50),
+    lastName: z.string().trim().min(1).max(50),
+    email: z.string().trim().toLowerCase().email().max(100),
+    password: z.string().min(8, { error: "at least 8 characters" }).max(100),
+    acceptTerms: z.literal(true, { error: "must be accepted" }),
+  })
+  .strict();
+
+const SIGNUPS_PER_IP = { limit: 10, windowMs: 60 * 60_000 };
+
+export async function signUp(ctx: PortalContext, okta: OktaSettings, input: unknown, clientIp: string): Promise<{ email: string }> {
+  const data = parseInput(SignUpInput, input);
+  const { count, resetMs } = await ctx.store.increment(`flow:signup:${clientIp}`, 1, SIGNUPS_PER_IP.windowMs);
+  if (count > SIGNUPS_PER_IP.limit) {
+    throw new PortalError("rate_limited", "Too many sign-ups from this address; try again later.", { retryAfterSeconds: Math.ceil(resetMs / 1000) });
+  }
+  const outcome = await createOktaUser(okta, data);
+  if (outcome.ok) return { email: data.email };
+  switch (outcome.reason) {
+    case "duplicate":
+      throw new PortalError("conflict", outcome.message, { fields: { email: "already registered" } });
+    case "weak_password":
+      throw new PortalError("invalid", outcome.message, { fields: { password: outcome.message } });
+    case "invalid":
+      throw new PortalError("invalid", outcome.message);
+    case "unavailable":
+      throw new PortalError("unavailable", outcome.message);
+  }
+}
