@@ -178,6 +178,15 @@ describe.each(configuredBackends())("management API on $name", (backend) => {
     expect(crossSite.status).toBe(403);
   });
 
+  it("sends people back only to Gatehouse's own pages after sign-in (open redirect)", async () => {
+    const seed = JSON.parse(readFileSync(join(gatehouse.dataDir, "okta-dev", "seed.json"), "utf8"));
+    for (const callbackUrl of ["//evil.com", "/\\evil.com", "https:evil.com", "https://evil.com/x", "%2F%2Fevil.com"]) {
+      const { redirectedTo } = await signIn(gatehouse.url, seed.users.developer.login, seed.users.developer.password, callbackUrl);
+      const target = new URL(redirectedTo!, gatehouse.url);
+      expect(target.origin, callbackUrl).toBe(gatehouse.url);
+    }
+  });
+
   it("serves the OpenAPI document without authentication", async () => {
     const res = await fetch(`${gatehouse.url}/api/v1/openapi.json`);
     expect(res.status).toBe(200);

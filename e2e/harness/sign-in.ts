@@ -24,7 +24,7 @@ export interface PortalSession {
   oktaUrl: string;
 }
 
-export async function signIn(gatehouseUrl: string, username: string, password: string): Promise<PortalSession> {
+export async function signIn(gatehouseUrl: string, username: string, password: string, callbackUrl = `${gatehouseUrl}/`): Promise<PortalSession & { redirectedTo: string | null }> {
   const jar = new CookieJar();
   const csrfRes = await fetch(`${gatehouseUrl}/api/auth/csrf`);
   jar.take(csrfRes);
@@ -33,7 +33,7 @@ export async function signIn(gatehouseUrl: string, username: string, password: s
     method: "POST",
     redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.header(), origin: gatehouseUrl },
-    body: new URLSearchParams({ csrfToken, callbackUrl: `${gatehouseUrl}/` }),
+    body: new URLSearchParams({ csrfToken, callbackUrl }),
   });
   jar.take(start);
   const authorize = new URL(start.headers.get("location")!);
@@ -49,5 +49,5 @@ export async function signIn(gatehouseUrl: string, username: string, password: s
   const done = await fetch(callback, { redirect: "manual", headers: { cookie: jar.header() } });
   jar.take(done);
   if (!jar.header().includes("session-token")) throw new Error(`no session after the callback (${done.status} ${done.headers.get("location")})`);
-  return { cookie: jar.header(), oktaUrl };
+  return { cookie: jar.header(), oktaUrl, redirectedTo: done.headers.get("location") };
 }

@@ -43,7 +43,7 @@ export function authOptions(): NextAuthOptions {
             email: parsed.data.email,
             name: parsed.data.name ?? parsed.data.preferred_username ?? parsed.data.email,
             groups: parsed.data.groups,
-          });
+          }, config.adminEmails);
           return true;
         } catch {
           return "/signin?error=AccessDenied"; // suspended

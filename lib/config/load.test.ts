@@ -66,11 +66,16 @@ describe("loadConfig", () => {
     ["NODE_ENV", "staging"],
     ["OKTA_DEV_PORT", "3000"],
     ["OKTA_DEV_PORT", "x"],
+    ["ADMIN_EMAILS", "root, not-an-email"],
   ])("rejects %s=%s with one line naming the variable", (variable, value) => {
     const error = failure({ [variable]: value });
     expect(error.variable).toBe(variable);
     expect(error.message).toContain(variable);
     expect(error.message).not.toContain("\n");
+  });
+
+  it("reads bootstrap admins as lower-case emails", () => {
+    expect(loadConfig({ DATA_DIR: tempDir(), ADMIN_EMAILS: "Ops@Example.com, root@example.com" }).adminEmails).toEqual(["ops@example.com", "root@example.com"]);
   });
 
   it("treats empty values as unset", () => {

@@ -28,6 +28,8 @@ export interface Config {
   redis: { url: string; keyPrefix: string } | null;
   okta: OktaConfig;
   oktaAdminGroup: string;
+  /** Bootstrap admins: these emails get the admin role at sign-in whatever their Okta groups. */
+  adminEmails: string[];
   secrets: { encryptionKey: Buffer; sessionSecret: string };
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
@@ -87,6 +89,7 @@ export function loadConfig(environment: Record<string, string | undefined>, cwd 
     redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX ?? "gatehouse:" } : null,
     okta,
     oktaAdminGroup: env.OKTA_ADMIN_GROUP ?? "gatehouse-admins",
+    adminEmails: env.ADMIN_EMAILS ? env.ADMIN_EMAILS.split(",").map((e) => e.trim().toLowerCase()) : [],
     secrets: { encryptionKey: encryptionKey!, sessionSecret: sessionSecret! },
     logLevel: env.LOG_LEVEL ?? (nodeEnv === "test" ? "warn" : "info"),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ?? 10_000,

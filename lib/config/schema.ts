@@ -50,6 +50,9 @@ export const EnvSchema = z.object({
   OKTA_CLIENT_SECRET: optional(z.string().min(1)),
   OKTA_API_TOKEN: optional(z.string().min(1)),
   OKTA_ADMIN_GROUP: optional(z.string().min(1)),
+  ADMIN_EMAILS: optional(
+    z.string().refine((v) => v.split(",").every((e) => /^[^\s@,]+@[^\s@,]+$/.test(e.trim())), { error: "must be a comma-separated list of email addresses" }),
+  ),
   OKTA_DEV_PORT: optional(
     z.string().refine((v) => /^\d{1,5}$/.test(v) && +v <= 65535, { error: "must be a port number (0 picks a free one)" }).transform(Number),
   ),
