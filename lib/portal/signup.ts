@@ -5,6 +5,7 @@ import { createOktaUser } from "../okta/users-api.ts";
 import type { OktaSettings } from "../okta/settings.ts";
 import type { PortalContext } from "./context.ts";
 import { PortalError } from "./errors.ts";
+import { enforceFlowLimit } from "./rate-limits.ts";
 import { parseInput } from "./validation.ts";
 
 export const SignUpInput = z
@@ -17,14 +18,9 @@ export const SignUpInput = z
   })
   .strict();
 
-const SIGNUPS_PER_IP = { limit: 10, windowMs: 60 * 60_000 };
-
 export async function signUp(ctx: PortalContext, okta: OktaSettings, input: unknown, clientIp: string): Promise<{ email: string }> {
   const data = parseInput(SignUpInput, input);
-  const { count, resetMs } = await ctx.store.increment(`flow:signup:${clientIp}`, 1, SIGNUPS_PER_IP.windowMs);
-  if (count > SIGNUPS_PER_IP.limit) {
-    throw new PortalError("rate_limited", "Too many sign-ups from this address; try again later.", { retryAfterSeconds: Math.ceil(resetMs / 1000) });
-  }
+  await enforceFlowLimit(ctx, "signup", clientIp);
   const outcome = await createOktaUser(okta, data);
   if (outcome.ok) return { email: data.email };
   switch (outcome.reason) {
