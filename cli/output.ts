@@ -27,8 +27,8 @@ export function table<T>(rows: T[], columns: Column<T>[]): string {
 }
 
 /** The scalar fields of an object, one per line, keys aligned; nested lists are left to tables. */
-export function details(object: Record<string, unknown>, skip: string[] = []): string {
-  const entries = Object.entries(object).filter(([k, v]) => !skip.includes(k) && !(Array.isArray(v) && v.some((x) => typeof x === "object")));
+export function details(object: object, skip: string[] = []): string {
+  const entries = Object.entries(object as Record<string, unknown>).filter(([k, v]) => !skip.includes(k) && !(Array.isArray(v) && v.some((x) => typeof x === "object")));
   const width = Math.max(0, ...entries.map(([k]) => k.length));
   return entries.map(([k, v]) => `${k.padEnd(width)}  ${cell(v)}`).join("\n");
 }
