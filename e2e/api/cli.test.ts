@@ -1,0 +1,147 @@
+// The `gatehouse` command against the real server: an admin API key made through the portal
+// session, then bin/gatehouse.js run as a child process from another directory — the approval
+// story, app settings and credential revocation, checked through the API as the developer sees it.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, PROJECT_DIR, startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
+import { signIn } from "../harness/sign-in.ts";
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const BIN = join(PROJECT_DIR, "bin", "gatehouse.js");
+
+/** Runs the CLI in a directory outside the project, with only the variables it reads set. */
+function gatehouseCli(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: tmpdir(), env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c) => (stdout += c));
+    child.stderr.on("data", (c) => (stderr += c));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("gatehouse CLI", () => {
+  let gatehouse: RunningGatehouse;
+  let apiKey: string;
+  let developer: { cookie: string };
+  let cli: (...args: string[]) => Promise<Run>;
+  /** JSON output of a command that must succeed. */
+  let cliJson: <T = Record<string, unknown>>(...args: string[]) => Promise<T>;
+  /** The management API with the developer's portal session. */
+  let asDeveloper: (method: string, path: string, body?: unknown) => Promise<Response>;
+
+  beforeAll(async () => {
+    gatehouse = await startGatehouse();
+    const seed = JSON.parse(readFileSync(join(gatehouse.dataDir, "okta-dev", "seed.json"), "utf8"));
+    const admin = await signIn(gatehouse.url, seed.users.admin.login, seed.users.admin.password);
+    developer = await signIn(gatehouse.url, seed.users.developer.login, seed.users.developer.password);
+    const created = await fetch(`${gatehouse.url}/api/v1/admin-api-keys`, {
+      method: "POST",
+      headers: { cookie: admin.cookie, origin: gatehouse.url, "content-type": "application/json" },
+      body: JSON.stringify({ name: "cli test" }),
+    });
+    expect(created.status).toBe(201);
+    apiKey = ((await created.json()) as { key: string }).key;
+    expect(apiKey).toMatch(/^gth_ak_/);
+
+    cli = (...args) => gatehouseCli(args, { GATEHOUSE_URL: gatehouse.url, GATEHOUSE_API_KEY: apiKey });
+    cliJson = async <T,>(...args: string[]) => {
+      const run = await cli("--json", ...args);
+      expect(run, `gatehouse ${args.join(" ")}`).toMatchObject({ code: 0, stderr: "" });
+      return JSON.parse(run.stdout) as T;
+    };
+    asDeveloper = (method, path, body) =>
+      fetch(`${gatehouse.url}/api/v1${path}`, {
+        method,
+        headers: { cookie: developer.cookie, origin: gatehouse.url, ...(body ? { "content-type": "application/json" } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+  });
+  afterAll(() => gatehouse?.stop());
+
+  it("approves a developer's subscription to a manual-approval product, then revokes the app's credential", async () => {
+    const product = await cliJson<{ id: string; slug: string; approvalType: string; quotaLimit: number; quotaIntervalSeconds: number; scopes: string[] }>(
+      "products", "create", "--slug", "cli-weather", "--name", "Weather (CLI)", "--scopes", "weather:read,weather:write", "--approval", "manual", "--quota", "100/60",
+    );
+    expect(product).toMatchObject({ slug: "cli-weather", approvalType: "manual", quotaLimit: 100, quotaIntervalSeconds: 60, scopes: ["weather:read", "weather:write"] });
+
+    const created = await asDeveloper("POST", "/apps", { name: "Forecast app", products: ["cli-weather"] });
+    expect(created.status).toBe(201);
+    const { app, credential } = (await created.json()) as { app: { id: string }; credential: { id: string } };
+
+    const queue = await cliJson<{ items: Array<{ id: string; status: string; app: { id: string }; product: { slug: string } }> }>("approvals", "list", "--all");
+    const pending = queue.items.find((s) => s.app.id === app.id);
+    expect(pending).toMatchObject({ status: "pending", product: { slug: "cli-weather" } });
+
+    expect(await cliJson("approvals", "approve", pending!.id)).toMatchObject({ id: pending!.id, status: "approved" });
+    const approved = (await (await asDeveloper("GET", `/apps/${app.id}`)).json()) as { subscriptions: Array<{ id: string; status: string }> };
+    expect(approved.subscriptions).toEqual([expect.objectContaining({ id: pending!.id, status: "approved" })]);
+    expect((await cliJson<{ items: Array<{ id: string }> }>("approvals", "list")).items.map((s) => s.id)).not.toContain(pending!.id);
+
+    expect(await cliJson("credentials", "revoke", app.id, credential.id)).toMatchObject({ id: credential.id, status: "revoked" });
+    const revoked = (await (await asDeveloper("GET", `/apps/${app.id}`)).json()) as { credentials: Array<{ id: string; status: string }> };
+    expect(revoked.credentials).toEqual([expect.objectContaining({ id: credential.id, status: "revoked" })]);
+
+    const audit = await cliJson<{ items: Array<{ action: string; targetId: string }> }>("audit", "--action", "subscription.approved");
+    expect(audit.items.map((e) => e.targetId)).toContain(pending!.id);
+  });
+
+  it("enables the password grant for an app", async () => {
+    const created = await asDeveloper("POST", "/apps", { name: "Legacy app" });
+    const { app } = (await created.json()) as { app: { id: string } };
+    const changed = await cliJson<{ passwordGrantMode: string; grantTypes: string[] }>("apps", "settings", app.id, "--password-grant", "okta_authn");
+    expect(changed.passwordGrantMode).toBe("okta_authn");
+    const seen = (await (await asDeveloper("GET", `/apps/${app.id}`)).json()) as { passwordGrantMode: string; grantTypes: string[] };
+    expect(seen.passwordGrantMode).toBe("okta_authn");
+    expect(seen.grantTypes).toContain("password");
+  });
+
+  it("prints tables by default, and --json output parses", async () => {
+    const table = await cli("products", "list");
+    expect(table.code).toBe(0);
+    expect(table.stdout.split("\n")[0]).toMatch(/^ID\s+SLUG\s+NAME\s+APPROVAL/);
+    expect(table.stdout).toContain("cli-weather");
+    const page = await cliJson<{ items: unknown[]; nextCursor: string | null }>("products", "list", "--limit", "1");
+    expect(page.items).toHaveLength(1);
+    expect(page.nextCursor).toEqual(expect.any(String));
+    expect(await cliJson("products", "get", "cli-weather")).toMatchObject({ slug: "cli-weather" });
+  });
+
+  it("refuses a bad API key with exit 1 and one line", async () => {
+    const run = await gatehouseCli(["products", "list"], { GATEHOUSE_URL: gatehouse.url, GATEHOUSE_API_KEY: "gth_ak_not-a-real-key" });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/^gatehouse: .+ \(http_401\)\n$/);
+  });
+
+  it("answers API refusals with the problem's code", async () => {
+    const run = await cli("approvals", "approve", "no-such-subscription");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^gatehouse: .+ \(not_found\)\n$/);
+  });
+
+  it("exits 2 with one line for an unknown command or a missing argument", async () => {
+    for (const args of [["frobnicate"], ["apps", "get"]]) {
+      const run = await cli(...args);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^gatehouse: [^\n]+\n$/);
+    }
+  });
+
+  it("names the URL when nothing answers there", async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const run = await gatehouseCli(["products", "list"], { GATEHOUSE_URL: url, GATEHOUSE_API_KEY: apiKey });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`gatehouse: cannot reach ${url} (ECONNREFUSED)\n`);
+  });
+});
