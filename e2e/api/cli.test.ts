@@ -1,7 +1,7 @@
 // The `gatehouse` command against the real server: an admin API key made through the portal
 // session, then bin/gatehouse.js run as a child process from another directory — the approval
 // story, app settings and credential revocation, checked through the API as the developer sees it.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,11 +20,11 @@ const BIN = join(PROJECT_DIR, "bin", "gatehouse.js");
 /** Runs the CLI in a directory outside the project, with only the variables it reads set. */
 function gatehouseCli(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: tmpdir(), env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child: ChildProcess = spawn(process.execPath, [BIN, ...args], { cwd: tmpdir(), env: { PATH: process.env.PATH ?? "", ...env } as unknown as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
+    child.stdout!.on("data", (c) => (stdout += c));
+    child.stderr!.on("data", (c) => (stderr += c));
     child.once("error", reject);
     child.once("close", (code) => resolve({ code, stdout, stderr }));
   });
