@@ -15,7 +15,9 @@ export class ApiError extends Error {
     readonly status: number,
     readonly fields?: Record<string, string>,
   ) {
-    const details = fields && Object.keys(fields).length ? ` — ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join("; ")}` : "";
+    // The portal already names each field in its title; add only what the title leaves out.
+    const extra = Object.entries(fields ?? {}).map(([k, v]) => `${k}: ${v}`).filter((f) => !title.includes(f));
+    const details = extra.length ? ` — ${extra.join("; ")}` : "";
     super(`${title} (${code})${details}`);
   }
 }

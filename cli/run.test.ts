@@ -51,9 +51,9 @@ describe("lists", () => {
 
 describe("errors", () => {
   it("turn problem JSON into one line with the title and code, exit 1", async () => {
-    const r = await cli(["products", "create", "--slug", "Bad", "--name", "x"], () => problem(400, { title: "Invalid input", code: "invalid", fields: { slug: "lower-case letters, digits and dashes" } }));
+    const r = await cli(["products", "create", "--slug", "Bad", "--name", "x"], () => problem(400, { title: "Invalid input: slug: lower-case letters", code: "invalid", fields: { slug: "lower-case letters", name: "required" } }));
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe("gatehouse: Invalid input (invalid) — slug: lower-case letters, digits and dashes\n");
+    expect(r.stderr).toBe("gatehouse: Invalid input: slug: lower-case letters (invalid) — name: required\n");
   });
 
   it("name the URL when the server cannot be reached", async () => {

@@ -11,12 +11,13 @@ import { apps } from "./commands/apps.ts";
 import { audit } from "./commands/audit.ts";
 import { credentials } from "./commands/credentials.ts";
 import { developers } from "./commands/developers.ts";
+import { keys } from "./commands/keys.ts";
 import { products } from "./commands/products.ts";
 import { proxies } from "./commands/proxies.ts";
 import { tokens } from "./commands/tokens.ts";
 import { whoami } from "./commands/whoami.ts";
 
-export const GROUPS: Record<string, Group> = { products, proxies, apps, credentials, approvals, developers, tokens, audit, whoami };
+export const GROUPS: Record<string, Group> = { products, proxies, apps, credentials, approvals, developers, tokens, audit, keys, whoami };
 
 export const DEFAULT_URL = "http://localhost:3000";
 

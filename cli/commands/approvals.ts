@@ -14,6 +14,7 @@ const columns: Column<QueueEntry>[] = [
   { header: "product", value: (s) => s.product.slug },
   { header: "app", value: (s) => s.app.name },
   { header: "app id", value: (s) => s.app.id },
+  { header: "developer", value: (s) => s.app.owner?.email ?? s.app.ownerId },
   { header: "requested", value: (s) => s.createdAt },
   { header: "reason", value: (s) => s.reason },
 ];

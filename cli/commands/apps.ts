@@ -50,7 +50,7 @@ const columns: Column<App>[] = [
 export const credentialColumns: Column<Credential>[] = [
   { header: "id", value: (c) => c.id },
   { header: "client id", value: (c) => c.clientId },
-  { header: "secret", value: (c) => (c.secretHint ? `…${c.secretHint}` : null) },
+  { header: "secret", value: (c) => c.secretHint },
   { header: "status", value: (c) => c.status },
   { header: "expires", value: (c) => c.expiresAt },
   { header: "created", value: (c) => c.createdAt },
@@ -65,7 +65,7 @@ const subscriptionColumns: Column<Subscription>[] = [
 
 export const appText = (app: App) =>
   sections(
-    [null, details({ ...app, owner: app.owner?.email })],
+    [null, details(app.owner ? { ...app, owner: app.owner.email } : app)],
     ["credentials", table(app.credentials ?? [], credentialColumns)],
     ["subscriptions", table(app.subscriptions ?? [], subscriptionColumns)],
   );
