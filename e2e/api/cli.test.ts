@@ -117,6 +117,21 @@ describe("gatehouse CLI", () => {
     expect(await cliJson("products", "get", "cli-weather")).toMatchObject({ slug: "cli-weather" });
   });
 
+  it("rotates admin API keys: a new key works, a revoked one is refused", async () => {
+    const created = await cli("keys", "create", "--name", "rotated");
+    expect(created.code).toBe(0);
+    const newKey = created.stdout.trim();
+    expect(newKey).toMatch(/^gth_ak_/);
+    const withNewKey = (...args: string[]) => gatehouseCli(args, { GATEHOUSE_URL: gatehouse.url, GATEHOUSE_API_KEY: newKey });
+    expect((await withNewKey("whoami")).code).toBe(0);
+    const listed = await cliJson<{ items: Array<{ id: string; name: string }> }>("keys", "list");
+    const id = listed.items.find((k) => k.name === "rotated")!.id;
+    expect((await cli("keys", "revoke", id)).code).toBe(0);
+    const refused = await withNewKey("whoami");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/\(http_401\)\n$/);
+  });
+
   it("refuses a bad API key with exit 1 and one line", async () => {
     const run = await gatehouseCli(["products", "list"], { GATEHOUSE_URL: gatehouse.url, GATEHOUSE_API_KEY: "gth_ak_not-a-real-key" });
     expect(run.code).toBe(1);
