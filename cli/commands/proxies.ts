@@ -88,9 +88,8 @@ export const proxies: Group = {
       options: FIELD_OPTIONS,
       async run({ client, opts }) {
         const body = await proxyBody(client, opts);
-        for (const [field, flag] of [["name", "name"], ["basePath", "base-path"], ["targetUrl", "target"]]) {
-          if (!body[field!]) throw new UsageError(`--${flag} is required (or give ${field} in --file)`);
-        }
+        const required = [["name", "name"], ["basePath", "base-path"], ["targetUrl", "target"]] as const;
+        for (const [field, flag] of required) if (!body[field]) throw new UsageError(`--${flag} is required (or give ${field} in --file)`);
         const proxy = await client.post<Proxy>("/proxies", body);
         return { data: proxy, text: `Created proxy ${proxy.name} at /gateway/${proxy.basePath} (${proxy.id})` };
       },
