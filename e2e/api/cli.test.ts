@@ -2,7 +2,7 @@
 // session, then bin/gatehouse.js run as a child process from another directory — the approval
 // story, app settings and credential revocation, checked through the API as the developer sees it.
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,7 +30,8 @@ function gatehouseCli(args: string[], env: Record<string, string>): Promise<Run>
   });
 }
 
-describe("gatehouse CLI", () => {
+// Each run starts a Node process with tsx; on a busy CI machine that can take a second or two.
+describe("gatehouse CLI", { timeout: 120_000 }, () => {
   let gatehouse: RunningGatehouse;
   let apiKey: string;
   let developer: { cookie: string };
@@ -104,6 +105,38 @@ describe("gatehouse CLI", () => {
     const seen = (await (await asDeveloper("GET", `/apps/${app.id}`)).json()) as { passwordGrantMode: string; grantTypes: string[] };
     expect(seen.passwordGrantMode).toBe("okta_authn");
     expect(seen.grantTypes).toContain("password");
+  });
+
+  it("creates, changes and deletes proxies and products", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gatehouse-cli-"));
+    const spec = "openapi: 3.1.0\ninfo: { title: Weather, version: '2' }\npaths: {}\n";
+    writeFileSync(join(dir, "weather.yaml"), spec);
+    const product = await cliJson<{ id: string }>("products", "create", "--slug", "cli-temp", "--name", "Temp", "--quota", "5/1m");
+    const proxy = await cliJson<{ id: string; basePath: string; openApiSpec: string; products: Array<{ slug: string }> }>(
+      "proxies", "create", "--name", "Weather v2", "--base-path", "/weather-cli/", "--target", "http://127.0.0.1:9/weather", "--version", "v2", "--product", "cli-temp", "--openapi", join(dir, "weather.yaml"),
+    );
+    expect(proxy).toMatchObject({ basePath: "weather-cli", openApiSpec: spec, products: [{ slug: "cli-temp" }] });
+    expect(await cliJson("proxies", "update", proxy.id, "--status", "disabled")).toMatchObject({ status: "disabled", products: [{ slug: "cli-temp" }] });
+    expect((await cliJson<{ items: Array<{ id: string }> }>("proxies", "list", "--all")).items.map((p) => p.id)).toContain(proxy.id);
+    expect((await cli("proxies", "delete", proxy.id)).code).toBe(0);
+    expect((await cli("proxies", "get", proxy.id)).stderr).toMatch(/\(not_found\)\n$/);
+
+    expect(await cliJson("products", "update", "cli-temp", "--approval", "manual", "--quota", "off")).toMatchObject({ id: product.id, approvalType: "manual", quotaLimit: null, quotaIntervalSeconds: null });
+    expect((await cli("products", "delete", "cli-temp")).code).toBe(0);
+    expect((await cli("products", "get", product.id)).stderr).toMatch(/\(not_found\)\n$/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("suspends and reinstates a developer, and revokes tokens", async () => {
+    const found = await cliJson<{ items: Array<{ id: string; email: string }> }>("developers", "list", "--q", "mfa");
+    const mfa = found.items.find((d) => d.email.startsWith("mfa"))!;
+    expect(await cliJson("developers", "suspend", mfa.id)).toMatchObject({ id: mfa.id, status: "suspended" });
+    expect((await cliJson<{ items: Array<{ id: string }> }>("developers", "list", "--status", "suspended")).items.map((d) => d.id)).toEqual([mfa.id]);
+    expect(await cliJson("developers", "reinstate", mfa.id)).toMatchObject({ status: "active" });
+    expect(await cliJson("tokens", "revoke", "--developer", mfa.id)).toEqual({ revoked: expect.any(Number) });
+    expect(await cliJson("tokens", "revoke", "--user", "00u-someone")).toEqual({ revoked: expect.any(Number) });
+    const demoApp = (await cliJson<{ items: Array<{ id: string; name: string }> }>("apps", "list", "--q", "Demo")).items[0]!;
+    expect(await cliJson("apps", "revoke-tokens", demoApp.id)).toEqual({ revoked: expect.any(Number) });
   });
 
   it("prints tables by default, and --json output parses", async () => {
