@@ -1,0 +1,127 @@
+// gatehouse apps: every developer's apps; admin-only settings (password grant, implicit,
+// consent, status), revoking all of an app's tokens, deleting.
+import { parseChoice, parseOnOff } from "../args.ts";
+import { UsageError } from "../errors.ts";
+import { listCommand, seg, type Group } from "../command.ts";
+import { details, sections, table, type Column } from "../output.ts";
+
+export interface Credential {
+  id: string;
+  clientId: string;
+  secretHint: string | null;
+  status: string;
+  expiresAt: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface Subscription {
+  id: string;
+  status: string;
+  reason: string | null;
+  product: { id: string; slug: string; name: string };
+}
+
+export interface App {
+  id: string;
+  name: string;
+  type: string;
+  status: string;
+  ownerId: string;
+  owner?: { email: string };
+  grantTypes: string[];
+  passwordGrantMode: string | null;
+  implicitEnabled: boolean;
+  skipConsent: boolean;
+  credentials?: Credential[];
+  subscriptions?: Subscription[];
+}
+
+const columns: Column<App>[] = [
+  { header: "id", value: (a) => a.id },
+  { header: "name", value: (a) => a.name },
+  { header: "owner", value: (a) => a.owner?.email ?? a.ownerId },
+  { header: "type", value: (a) => a.type },
+  { header: "status", value: (a) => a.status },
+  { header: "credentials", value: (a) => a.credentials?.filter((c) => c.status === "active").length },
+  { header: "products", value: (a) => a.subscriptions?.map((s) => `${s.product.slug}:${s.status}`) },
+];
+
+export const credentialColumns: Column<Credential>[] = [
+  { header: "id", value: (c) => c.id },
+  { header: "client id", value: (c) => c.clientId },
+  { header: "secret", value: (c) => c.secretHint },
+  { header: "status", value: (c) => c.status },
+  { header: "expires", value: (c) => c.expiresAt },
+  { header: "created", value: (c) => c.createdAt },
+];
+
+const subscriptionColumns: Column<Subscription>[] = [
+  { header: "subscription", value: (s) => s.id },
+  { header: "product", value: (s) => s.product.slug },
+  { header: "status", value: (s) => s.status },
+  { header: "reason", value: (s) => s.reason },
+];
+
+export const appText = (app: App) =>
+  sections(
+    [null, details(app.owner ? { ...app, owner: app.owner.email } : app)],
+    ["credentials", table(app.credentials ?? [], credentialColumns)],
+    ["subscriptions", table(app.subscriptions ?? [], subscriptionColumns)],
+  );
+
+export const apps: Group = {
+  summary: "Apps (OAuth clients) of all developers",
+  commands: {
+    list: listCommand<App>("/apps", columns, {
+      summary: "List apps",
+      usage: "[--owner DEVELOPER_ID] [--q TEXT]",
+      options: { owner: { type: "string" }, q: { type: "string" } },
+      query: (opts) => ({ ownerId: opts.string("owner"), q: opts.string("q") }),
+    }),
+    get: {
+      summary: "Show an app with its credentials and subscriptions",
+      args: ["<id>"],
+      async run({ client, args }) {
+        const app = await client.get<App>(`/apps/${seg(args[0]!)}`);
+        return { data: app, text: appText(app) };
+      },
+    },
+    settings: {
+      summary: "Change admin-only settings of an app",
+      args: ["<id>"],
+      usage: "[--password-grant okta_authn|okta_token|off] [--implicit on|off] [--skip-consent on|off] [--status active|suspended]",
+      options: { "password-grant": { type: "string" }, implicit: { type: "string" }, "skip-consent": { type: "string" }, status: { type: "string" } },
+      async run({ client, args, opts }) {
+        const body: Record<string, unknown> = {};
+        const grant = opts.string("password-grant");
+        if (grant !== undefined) body.passwordGrantMode = grant === "off" ? null : parseChoice("password-grant", grant, ["okta_authn", "okta_token", "off"]);
+        if (opts.has("implicit")) body.implicitEnabled = parseOnOff("implicit", opts.string("implicit")!);
+        if (opts.has("skip-consent")) body.skipConsent = parseOnOff("skip-consent", opts.string("skip-consent")!);
+        if (opts.has("status")) body.status = parseChoice("status", opts.string("status")!, ["active", "suspended"]);
+        if (Object.keys(body).length === 0) throw new UsageError("nothing to change: give --password-grant, --implicit, --skip-consent or --status");
+        const app = await client.patch<App>(`/apps/${seg(args[0]!)}/settings`, body);
+        return {
+          data: app,
+          text: `Updated app ${app.name} (${app.id}): password grant ${app.passwordGrantMode ?? "off"}, implicit ${app.implicitEnabled ? "on" : "off"}, skip consent ${app.skipConsent ? "on" : "off"}, ${app.status}`,
+        };
+      },
+    },
+    "revoke-tokens": {
+      summary: "Revoke every token issued to an app",
+      args: ["<id>"],
+      async run({ client, args }) {
+        const result = await client.post<{ revoked: number }>(`/apps/${seg(args[0]!)}/revoke-tokens`);
+        return { data: result, text: `Revoked ${result.revoked} token(s) of app ${args[0]}` };
+      },
+    },
+    delete: {
+      summary: "Delete an app and revoke everything it holds",
+      args: ["<id>"],
+      async run({ client, args }) {
+        await client.delete(`/apps/${seg(args[0]!)}`);
+        return { data: undefined, text: `Deleted app ${args[0]}` };
+      },
+    },
+  },
+};

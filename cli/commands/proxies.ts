@@ -1,0 +1,118 @@
+// gatehouse proxies: /gateway/{basePath}/… → target URL, with policies, an OpenAPI document
+// and the products that include them.
+import { parseChoice, readJsonObject, readText, type Opts } from "../args.ts";
+import { UsageError } from "../errors.ts";
+import type { ApiClient } from "../http-client.ts";
+import { listCommand, seg, type Group } from "../command.ts";
+import { details, sections, table, type Column } from "../output.ts";
+import { resolveProduct } from "./products.ts";
+
+interface Proxy {
+  id: string;
+  name: string;
+  basePath: string;
+  version: string;
+  targetUrl: string;
+  status: string;
+  policies: Array<{ policy: string }>;
+  openApiSpec: string | null;
+  products?: Array<{ id: string; slug: string }>;
+}
+
+const columns: Column<Proxy>[] = [
+  { header: "id", value: (p) => p.id },
+  { header: "name", value: (p) => p.name },
+  { header: "path", value: (p) => `/gateway/${p.basePath}` },
+  { header: "version", value: (p) => p.version },
+  { header: "target", value: (p) => p.targetUrl },
+  { header: "status", value: (p) => p.status },
+  { header: "products", value: (p) => p.products?.map((x) => x.slug) },
+];
+
+const FIELD_OPTIONS = {
+  file: { type: "string" },
+  name: { type: "string" },
+  "base-path": { type: "string" },
+  target: { type: "string" },
+  version: { type: "string" },
+  product: { type: "string", multiple: true },
+  openapi: { type: "string" },
+  policies: { type: "string" },
+  "id-token": { type: "string" },
+  status: { type: "string" },
+} as const;
+
+const FIELD_USAGE =
+  "[--file proxy.json] [--version v1] [--product ID|SLUG]... [--openapi spec.yaml|off] [--policies chain.json] [--id-token none|claims|whole] [--status active|disabled]";
+
+async function proxyBody(client: ApiClient, opts: Opts): Promise<Record<string, unknown>> {
+  const body: Record<string, unknown> = opts.has("file") ? readJsonObject("file", opts.string("file")!) : {};
+  const s = (name: string) => opts.string(name);
+  if (s("name") !== undefined) body.name = s("name");
+  if (s("base-path") !== undefined) body.basePath = s("base-path")!.replace(/^\/+|\/+$/g, "");
+  if (s("target") !== undefined) body.targetUrl = s("target");
+  if (s("version") !== undefined) body.version = s("version");
+  if (s("openapi") !== undefined) body.openApiSpec = s("openapi") === "off" ? null : readText("openapi", s("openapi")!);
+  if (s("id-token") !== undefined) body.idTokenMode = parseChoice("id-token", s("id-token")!, ["none", "claims", "whole"]);
+  if (s("status") !== undefined) body.status = parseChoice("status", s("status")!, ["active", "disabled"]);
+  if (s("policies") !== undefined) {
+    const chain = readJsonObject("policies", s("policies")!).policies;
+    if (!Array.isArray(chain)) throw new UsageError(`--policies: ${s("policies")} must hold {"policies": [...]}`);
+    body.policies = chain;
+  }
+  const products = opts.list("product");
+  // The API wants product ids; slugs are friendlier to type.
+  if (products) body.productIds = await Promise.all(products.map(async (ref) => (await resolveProduct(client, ref)).id));
+  return body;
+}
+
+export const proxies: Group = {
+  summary: "API proxies: base path, target, policies, OpenAPI document",
+  commands: {
+    list: listCommand<Proxy>("/proxies", columns, { summary: "List proxies" }),
+    get: {
+      summary: "Show one proxy (--json includes the OpenAPI document)",
+      args: ["<id>"],
+      async run({ client, args }) {
+        const proxy = await client.get<Proxy>(`/proxies/${seg(args[0]!)}`);
+        const text = sections(
+          [null, details({ ...proxy, openApiSpec: proxy.openApiSpec ? `${proxy.openApiSpec.length} characters` : null, products: proxy.products?.map((p) => p.slug) })],
+          ["policies", table(proxy.policies, [{ header: "policy", value: (p) => p.policy }, { header: "config", value: (p) => (p as { config?: unknown }).config }])],
+        );
+        return { data: proxy, text };
+      },
+    },
+    create: {
+      summary: "Create a proxy (flags override --file)",
+      usage: `--name N --base-path P --target URL ${FIELD_USAGE}`,
+      options: FIELD_OPTIONS,
+      async run({ client, opts }) {
+        const body = await proxyBody(client, opts);
+        const required = [["name", "name"], ["basePath", "base-path"], ["targetUrl", "target"]] as const;
+        for (const [field, flag] of required) if (!body[field]) throw new UsageError(`--${flag} is required (or give ${field} in --file)`);
+        const proxy = await client.post<Proxy>("/proxies", body);
+        return { data: proxy, text: `Created proxy ${proxy.name} at /gateway/${proxy.basePath} (${proxy.id})` };
+      },
+    },
+    update: {
+      summary: "Change the given fields of a proxy",
+      args: ["<id>"],
+      usage: `[--name N] [--base-path P] [--target URL] ${FIELD_USAGE}`,
+      options: FIELD_OPTIONS,
+      async run({ client, args, opts }) {
+        const body = await proxyBody(client, opts);
+        if (Object.keys(body).length === 0) throw new UsageError("nothing to change: give at least one field option or --file");
+        const proxy = await client.patch<Proxy>(`/proxies/${seg(args[0]!)}`, body);
+        return { data: proxy, text: `Updated proxy ${proxy.name} (${proxy.id})` };
+      },
+    },
+    delete: {
+      summary: "Delete a proxy",
+      args: ["<id>"],
+      async run({ client, args }) {
+        await client.delete(`/proxies/${seg(args[0]!)}`);
+        return { data: undefined, text: `Deleted proxy ${args[0]}` };
+      },
+    },
+  },
+};

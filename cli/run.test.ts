@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { runCli } from "./run.ts";
+
+interface Call {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** Runs the CLI against a fake fetch; `answer` decides each response. */
+async function cli(argv: string[], answer: (call: Call) => Response | Promise<Response> = () => json({})) {
+  const calls: Call[] = [];
+  let stdout = "";
+  let stderr = "";
+  const fakeFetch = (async (input: URL, init: RequestInit) => {
+    const call = { method: init.method ?? "GET", url: new URL(input), headers: init.headers as Record<string, string>, body: init.body ? JSON.parse(init.body as string) : undefined };
+    calls.push(call);
+    return answer(call);
+  }) as unknown as typeof fetch;
+  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { url: "http://gh.test", apiKey: "gth_ak_test" }, fetch: fakeFetch });
+  return { code, stdout, stderr, calls };
+}
+
+const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+const problem = (status: number, body: object) => new Response(JSON.stringify({ type: "about:blank", status, ...body }), { status, headers: { "content-type": "application/problem+json" } });
+
+const product = (id: string) => ({ id, slug: `p-${id}`, name: `P ${id}`, scopes: ["read"], approvalType: "manual", visibility: "public", quotaLimit: 10, quotaIntervalSeconds: 60 });
+
+describe("lists", () => {
+  it("print one page as a table and name the next page on stderr", async () => {
+    const r = await cli(["products", "list", "--limit", "1"], () => json({ items: [product("a")], nextCursor: "a" }));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ID\s+SLUG\s+NAME/);
+    expect(r.stdout).toContain("p-a");
+    expect(r.stderr).toContain("--cursor a");
+    expect(r.calls[0]!.url.searchParams.get("limit")).toBe("1");
+    expect(r.calls[0]!.headers.authorization).toBe("Bearer gth_ak_test");
+  });
+
+  it("follow nextCursor with --all and print the raw JSON with --json", async () => {
+    const r = await cli(["--json", "products", "list", "--all"], ({ url }) =>
+      url.searchParams.get("cursor") === "a" ? json({ items: [product("b")], nextCursor: null }) : json({ items: [product("a")], nextCursor: "a" }),
+    );
+    expect(r.code).toBe(0);
+    expect(r.calls.map((c) => c.url.searchParams.get("cursor"))).toEqual([null, "a"]);
+    expect(JSON.parse(r.stdout)).toEqual({ items: [product("a"), product("b")], nextCursor: null });
+    expect(r.stderr).toBe("");
+  });
+});
+
+describe("errors", () => {
+  it("turn problem JSON into one line with the title and code, exit 1", async () => {
+    const r = await cli(["products", "create", "--slug", "Bad", "--name", "x"], () => problem(400, { title: "Invalid input: slug: lower-case letters", code: "invalid", fields: { slug: "lower-case letters", name: "required" } }));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("gatehouse: Invalid input: slug: lower-case letters (invalid) — name: required\n");
+  });
+
+  it("name the URL when the server cannot be reached", async () => {
+    const r = await cli(["apps", "list"], () => Promise.reject(new TypeError("fetch failed", { cause: { code: "ECONNREFUSED" } })));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("gatehouse: cannot reach http://gh.test (ECONNREFUSED)\n");
+  });
+
+  it("exit 2 without a request for unknown commands, missing arguments and bad values", async () => {
+    for (const argv of [["frobnicate"], ["apps", "frobnicate"], ["apps", "get"], ["approvals", "reject", "s1"], ["tokens", "revoke", "--user", "u", "--developer", "d"], ["apps", "settings", "a1", "--implicit", "maybe"], ["products", "list", "--nope"]]) {
+      const r = await cli(argv);
+      expect(r.code, argv.join(" ")).toBe(2);
+      expect(r.calls).toHaveLength(0);
+      expect(r.stderr.trim().split("\n"), argv.join(" ")).toHaveLength(1);
+    }
+  });
+});
+
+describe("commands send what the API expects", () => {
+  it("apps settings maps on/off and off to the settings body", async () => {
+    const app = { id: "a1", name: "A", passwordGrantMode: "okta_authn", implicitEnabled: false, skipConsent: true, status: "active" };
+    const r = await cli(["apps", "settings", "a1", "--password-grant", "okta_authn", "--implicit", "off", "--skip-consent", "on"], () => json(app));
+    expect(r.code).toBe(0);
+    expect(r.calls[0]).toMatchObject({ method: "PATCH", body: { passwordGrantMode: "okta_authn", implicitEnabled: false, skipConsent: true } });
+    expect(r.calls[0]!.url.pathname).toBe("/api/v1/apps/a1/settings");
+  });
+
+  it("products update resolves a slug to the id first and sends only the given fields", async () => {
+    const r = await cli(["products", "update", "p-a", "--quota", "5/1m", "--approval", "auto"], ({ method }) => json(method === "GET" ? product("a") : { ...product("a"), approvalType: "auto" }));
+    expect(r.code).toBe(0);
+    expect(r.calls.map((c) => `${c.method} ${c.url.pathname}`)).toEqual(["GET /api/v1/products/p-a", "PATCH /api/v1/products/a"]);
+    expect(r.calls[1]!.body).toEqual({ approvalType: "auto", quotaLimit: 5, quotaIntervalSeconds: 60 });
+  });
+
+  it("approvals reject sends the decision with its reason", async () => {
+    const r = await cli(["approvals", "reject", "s1", "--reason", "not yet"], () => json({ id: "s1", status: "rejected", product: { slug: "p" } }));
+    expect(r.calls[0]).toMatchObject({ method: "POST", body: { decision: "reject", reason: "not yet" } });
+    expect(r.stdout).toBe("Subscription s1 to p is rejected\n");
+  });
+
+  it("tokens revoke --user sends the end user's subject", async () => {
+    const r = await cli(["tokens", "revoke", "--user", "00u1"], () => json({ revoked: 3 }));
+    expect(r.calls[0]).toMatchObject({ method: "POST", body: { userSub: "00u1" } });
+    expect(r.stdout).toContain("Revoked 3 token(s)");
+  });
+});
