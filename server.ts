@@ -86,7 +86,7 @@ async function main(): Promise<void> {
       ],
       shutdown.isShuttingDown,
     ),
-    oauthRoutes,
+    oauthRoutes({ db, store, issuer: config.publicUrl }),
     gatewayRoutes,
     echoRoutes,
   );

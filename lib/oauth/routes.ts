@@ -1,14 +1,17 @@
-// The authorization server's machine-lane endpoints. Issue #5 implements them; until then
-// they answer 501 in RFC 6749's error shape so clients fail clearly.
-import { sendJson } from "../http/responses.ts";
+// The authorization server's machine-lane endpoints.
+import type { Database } from "../db/index.ts";
+import type { Store } from "../store/index.ts";
 import type { MachineRoute } from "../http/types.ts";
+import { introspectionEndpoint } from "./endpoints/introspect.ts";
+import { metadataEndpoint } from "./endpoints/metadata.ts";
+import { revocationEndpoint } from "./endpoints/revoke.ts";
+import { tokenEndpoint } from "./endpoints/token.ts";
 
-const notImplemented: MachineRoute["handler"] = (_req, res) =>
-  sendJson(res, 501, { error: "server_error", error_description: "The authorization server is not enabled in this version." });
-
-export const oauthRoutes: Record<string, MachineRoute> = {
-  "/oauth/token": { methods: ["POST"], handler: notImplemented },
-  "/oauth/introspect": { methods: ["POST"], handler: notImplemented },
-  "/oauth/revoke": { methods: ["POST"], handler: notImplemented },
-  "/.well-known/oauth-authorization-server": { methods: ["GET"], handler: notImplemented },
-};
+export function oauthRoutes(deps: { db: Database; store: Store; issuer: string }): Record<string, MachineRoute> {
+  return {
+    "/oauth/token": { methods: ["POST"], handler: tokenEndpoint(deps) },
+    "/oauth/introspect": { methods: ["POST"], handler: introspectionEndpoint(deps) },
+    "/oauth/revoke": { methods: ["POST"], handler: revocationEndpoint(deps) },
+    "/.well-known/oauth-authorization-server": { methods: ["GET"], handler: metadataEndpoint(deps.issuer) },
+  };
+}

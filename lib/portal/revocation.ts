@@ -10,11 +10,13 @@ export type RevocationScope =
   | { appId: string }
   | { credentialId: string }
   | { userSub: string }
-  | { appIds: string[] };
+  | { appIds: string[] }
+  /** One token (revoked at /oauth/revoke); already marked in the database. */
+  | { tokenIds: string[] };
 
 type Tx = Pick<Database, "accessToken" | "refreshToken" | "externalToken">;
 
-export async function revokeTokens(tx: Tx, scope: RevocationScope, at: Date): Promise<number> {
+export async function revokeTokens(tx: Tx, scope: Exclude<RevocationScope, { tokenIds: string[] }>, at: Date): Promise<number> {
   const where =
     "appIds" in scope ? { appId: { in: scope.appIds } } : "appId" in scope ? { appId: scope.appId } : "credentialId" in scope ? { credentialId: scope.credentialId } : { userSub: scope.userSub };
   const live = { ...where, revokedAt: null };

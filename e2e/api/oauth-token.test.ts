@@ -1,0 +1,257 @@
+// The token, introspection and revocation endpoints and the metadata document (checklist
+// A6–A17, A20) against the real server, driven by an independent strict client (oauth4webapi)
+// where it applies and by raw HTTP where the test is about malformed requests.
+import { createHash, randomBytes } from "node:crypto";
+import * as oauth from "oauth4webapi";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDatabaseClient, type Database } from "../../lib/db/client.ts";
+import { issueAuthorizationCode } from "../../lib/oauth/codes.ts";
+import { configuredBackends } from "../harness/backends.ts";
+import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
+import { apiCaller, seededSessions, type Caller } from "../harness/portal-setup.ts";
+import { join } from "node:path";
+
+describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) => {
+  let gatehouse: RunningGatehouse;
+  let cleanup: () => Promise<void>;
+  let db: Database;
+  let admin: Caller, developer: Caller;
+  let api: ReturnType<typeof apiCaller>;
+  let app: { id: string; clientId: string; secret: string };
+  let other: { id: string; clientId: string; secret: string };
+  let as: oauth.AuthorizationServer;
+
+  const form = (params: Record<string, string>, auth?: { id: string; secret: string }, extra: Record<string, string> = {}) =>
+    fetch(`${gatehouse.url}/oauth/token`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        ...(auth ? { authorization: `Basic ${Buffer.from(`${encodeURIComponent(auth.id)}:${encodeURIComponent(auth.secret)}`).toString("base64")}` } : {}),
+        ...extra,
+      },
+      body: new URLSearchParams(params),
+    }).then(async (r) => ({ status: r.status, json: await r.json().catch(() => null), headers: r.headers }));
+  const clientOf = (a: { clientId: string }): oauth.Client => ({ client_id: a.clientId });
+  const opts = { [oauth.allowInsecureRequests]: true } as const;
+
+  async function newApp(name: string, products: string[], extra: Record<string, unknown> = {}) {
+    const created = await api(developer, "POST", "/apps", { name, products, redirectUris: ["https://client.example/cb"], ...extra });
+    expect(created.status).toBe(201);
+    return { id: created.json.app.id as string, clientId: created.json.credential.clientId as string, secret: created.json.credential.clientSecret as string };
+  }
+
+  beforeAll(async () => {
+    let env: Record<string, string>;
+    ({ env, cleanup } = await backend.provision());
+    gatehouse = await startGatehouse(env);
+    db = createDatabaseClient(env.DATABASE_URL ? { kind: "postgres", url: env.DATABASE_URL } : { kind: "sqlite", file: join(gatehouse.dataDir, "gatehouse.db") });
+    api = apiCaller(gatehouse);
+    ({ admin, developer } = await seededSessions(gatehouse));
+    const product = await api(admin, "POST", "/products", { slug: "orders", name: "Orders", scopes: ["orders:read", "orders:write"], approvalType: "auto", accessTokenTtlSeconds: 600 });
+    expect(product.status).toBe(201);
+    app = await newApp("token-app", ["orders", "echo"]);
+    other = await newApp("other-app", ["echo"]);
+    as = await oauth.processDiscoveryResponse(new URL(gatehouse.url), await oauth.discoveryRequest(new URL(gatehouse.url), { algorithm: "oauth2", ...opts }));
+  }, 120_000);
+  afterAll(async () => {
+    await db?.$disconnect();
+    await gatehouse?.stop();
+    await cleanup?.();
+  });
+
+  it("publishes RFC 8414 metadata a strict client accepts (A17, A3)", () => {
+    expect(as.issuer).toBe(gatehouse.url);
+    expect(as.code_challenge_methods_supported).toEqual(["S256"]);
+    expect(as.authorization_response_iss_parameter_supported).toBe(true);
+    expect(as.token_endpoint).toBe(`${gatehouse.url}/oauth/token`);
+  });
+
+  it("issues client-credentials tokens with the approved products' scopes, never cached, hashed at rest (A13, A16)", async () => {
+    const res = await oauth.clientCredentialsGrantRequest(as, clientOf(app), oauth.ClientSecretBasic(app.secret), new URLSearchParams({ scope: "orders:read" }), opts);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("pragma")).toBe("no-cache");
+    const tokens = await oauth.processClientCredentialsResponse(as, clientOf(app), res);
+    expect(tokens.access_token).toMatch(/^gth_at_[A-Za-z0-9_-]{43}$/);
+    expect(tokens.expires_in).toBe(600); // the shortest product lifetime wins
+    expect(tokens.scope).toBe("orders:read");
+    const stored = await db.accessToken.findFirst({ where: { appId: app.id }, orderBy: { createdAt: "desc" } });
+    expect(stored!.tokenHash).toBe(createHash("sha256").update(tokens.access_token).digest("hex"));
+    expect(JSON.stringify(stored)).not.toContain(tokens.access_token);
+  });
+
+  it("refuses scopes beyond the approved products and grants the app may not use (A13)", async () => {
+    expect((await form({ grant_type: "client_credentials", scope: "admin:everything" }, { id: app.clientId, secret: app.secret })).json.error).toBe("invalid_scope");
+    expect((await form({ grant_type: "password", username: "u", password: "p" }, { id: app.clientId, secret: app.secret })).json.error).toBe("unsupported_grant_type");
+    expect((await form({ grant_type: "urn:ietf:params:oauth:grant-type:device_code" }, { id: app.clientId, secret: app.secret })).json.error).toBe("unsupported_grant_type");
+    const publicApp = await newApp("public-app", ["echo"], { type: "public" });
+    const cc = await form({ grant_type: "client_credentials", client_id: publicApp.clientId });
+    expect([400, 401]).toContain(cc.status);
+    expect(["unauthorized_client", "invalid_client"]).toContain(cc.json.error);
+  });
+
+  it("authenticates clients strictly (A10)", async () => {
+    const bad = await form({ grant_type: "client_credentials" }, { id: app.clientId, secret: "gth_cs_wrong" });
+    expect(bad.status).toBe(401);
+    expect(bad.json.error).toBe("invalid_client");
+    expect(bad.headers.get("www-authenticate")).toMatch(/^Basic/);
+    const both = await form({ grant_type: "client_credentials", client_secret: app.secret }, { id: app.clientId, secret: app.secret });
+    expect(both.json.error).toBe("invalid_request");
+    const inQuery = await fetch(`${gatehouse.url}/oauth/token?client_secret=${app.secret}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `grant_type=client_credentials&client_id=${app.clientId}` });
+    expect(inQuery.status).toBe(400);
+    expect((await inQuery.json()).error).toBe("invalid_request");
+    const repeated = await fetch(`${gatehouse.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `grant_type=client_credentials&grant_type=client_credentials&client_id=${app.clientId}&client_secret=${app.secret}` });
+    expect((await repeated.json()).error).toBe("invalid_request");
+    const post = await form({ grant_type: "client_credentials", client_id: app.clientId, client_secret: app.secret });
+    expect(post.status).toBe(200);
+    const unknown = await form({ grant_type: "client_credentials" }, { id: "gth_ci_unknown", secret: "x" });
+    expect(unknown.json.error).toBe("invalid_client");
+  });
+
+  it("decodes form-encoded Basic credentials (A10: ':%+')", async () => {
+    // client_ids are URL-safe; the encoding matters for the secret part, which is checked
+    const raw = `${encodeURIComponent(app.clientId)}:${encodeURIComponent(app.secret)}`.replace(/%20/g, "+");
+    const ok = await fetch(`${gatehouse.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(raw).toString("base64")}` }, body: "grant_type=client_credentials" });
+    expect(ok.status).toBe(200);
+    const tricky = `${app.clientId}:${encodeURIComponent("a:b%c+d")}`;
+    const res = await fetch(`${gatehouse.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(tricky).toString("base64")}` }, body: "grant_type=client_credentials" });
+    expect(res.status).toBe(401);
+  });
+
+  it("throttles repeated bad secrets for one client (A11)", async () => {
+    const victim = await newApp("brute-target", ["echo"]);
+    let status = 0;
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 25 && status !== 429; i++) {
+      const res = await form({ grant_type: "client_credentials" }, { id: victim.clientId, secret: `gth_cs_guess${i}` });
+      status = res.status;
+      retryAfter = res.headers.get("retry-after");
+    }
+    expect(status).toBe(429);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+    expect((await form({ grant_type: "client_credentials" }, { id: victim.clientId, secret: victim.secret })).status).toBe(429); // even the right one, for now
+    expect((await form({ grant_type: "client_credentials" }, { id: app.clientId, secret: app.secret })).status).toBe(200); // others unaffected
+  });
+
+  describe("authorization code (token side)", () => {
+    const verifier = () => randomBytes(32).toString("base64url");
+    const challenge = (v: string) => createHash("sha256").update(v).digest("base64url");
+    async function code(options: { challenge?: string | null; appId?: string; credentialClientId?: string; expiresAgoMs?: number } = {}) {
+      const credential = await db.credential.findUniqueOrThrow({ where: { clientId: options.credentialClientId ?? app.clientId } });
+      return issueAuthorizationCode(db, {
+        appId: options.appId ?? app.id, credentialId: credential.id, userSub: "00uEndUser", redirectUri: "https://client.example/cb", scope: "orders:read",
+        codeChallenge: options.challenge === undefined ? null : options.challenge, codeChallengeMethod: options.challenge ? "S256" : null, nonce: null, idTokenRecordId: null,
+      }, options.expiresAgoMs ? new Date(Date.now() - 60_000 - options.expiresAgoMs) : new Date());
+    }
+    const redeem = (c: string, extra: Record<string, string> = {}, who = app) => form({ grant_type: "authorization_code", code: c, redirect_uri: "https://client.example/cb", ...extra }, { id: who.clientId, secret: who.secret });
+
+    it("redeems a PKCE code once; a replay fails and revokes what the first produced (A6, A7)", async () => {
+      const v = verifier();
+      const c = await code({ challenge: challenge(v) });
+      const first = await redeem(c, { code_verifier: v });
+      expect(first.status).toBe(200);
+      expect(first.json.refresh_token).toMatch(/^gth_rt_/);
+      const replay = await redeem(c, { code_verifier: v });
+      expect(replay.json.error).toBe("invalid_grant");
+      const introspected = await introspect(first.json.access_token, app);
+      expect(introspected.active).toBe(false);
+      expect((await db.refreshToken.findFirst({ where: { tokenHash: createHash("sha256").update(first.json.refresh_token).digest("hex") } }))!.revokedAt).not.toBeNull();
+    });
+
+    it("lets exactly one of two concurrent redemptions win (A7)", async () => {
+      const v = verifier();
+      const c = await code({ challenge: challenge(v) });
+      const results = await Promise.all([redeem(c, { code_verifier: v }), redeem(c, { code_verifier: v })]);
+      expect(results.map((r) => r.status).sort()).toEqual([200, 400]);
+    });
+
+    it("checks the verifier (A6)", async () => {
+      const v = verifier();
+      expect((await redeem(await code({ challenge: challenge(v) }), { code_verifier: verifier() })).json.error).toBe("invalid_grant");
+      expect((await redeem(await code({ challenge: challenge(v) }))).json.error).toBe("invalid_grant");
+      expect((await redeem(await code({ challenge: null }), { code_verifier: v })).json.error).toBe("invalid_grant");
+    });
+
+    it("refuses an expired code, another client's code and another redirect URI (A8, A9)", async () => {
+      expect((await redeem(await code({ expiresAgoMs: 1000 }))).json.error).toBe("invalid_grant");
+      expect((await redeem(await code(), {}, other)).json.error).toBe("invalid_grant");
+      expect((await redeem(await code(), { redirect_uri: "https://client.example/cb/x" })).json.error).toBe("invalid_grant");
+    });
+  });
+
+  describe("refresh tokens", () => {
+    async function family() {
+      const credential = await db.credential.findUniqueOrThrow({ where: { clientId: app.clientId } });
+      const c = await issueAuthorizationCode(db, { appId: app.id, credentialId: credential.id, userSub: "00uRefresher", redirectUri: "https://client.example/cb", scope: "orders:read orders:write", codeChallenge: null, codeChallengeMethod: null, nonce: null, idTokenRecordId: null });
+      return (await form({ grant_type: "authorization_code", code: c, redirect_uri: "https://client.example/cb" }, { id: app.clientId, secret: app.secret })).json;
+    }
+    const refresh = (token: string, extra: Record<string, string> = {}) => form({ grant_type: "refresh_token", refresh_token: token, ...extra }, { id: app.clientId, secret: app.secret });
+
+    it("rotates; replaying the old token kills the whole family (A14)", async () => {
+      const t1 = await family();
+      const r2 = await refresh(t1.refresh_token);
+      expect(r2.status).toBe(200);
+      expect(r2.json.refresh_token).not.toBe(t1.refresh_token);
+      const replay = await refresh(t1.refresh_token);
+      expect(replay.json.error).toBe("invalid_grant");
+      expect((await refresh(r2.json.refresh_token)).json.error).toBe("invalid_grant");
+      expect((await introspect(r2.json.access_token, app)).active).toBe(false);
+      expect((await introspect(t1.access_token, app)).active).toBe(false);
+    });
+
+    it("lets exactly one of two parallel refreshes succeed (A14)", async () => {
+      const t1 = await family();
+      const results = await Promise.all([refresh(t1.refresh_token), refresh(t1.refresh_token)]);
+      expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    });
+
+    it("narrows but never widens the scope (A13)", async () => {
+      const t1 = await family();
+      const narrowed = await refresh(t1.refresh_token, { scope: "orders:read" });
+      expect(narrowed.json.scope).toBe("orders:read");
+      expect((await refresh(narrowed.json.refresh_token, { scope: "orders:read orders:write" })).json.error).toBe("invalid_scope");
+    });
+  });
+
+  async function introspect(token: string, who: { clientId: string; secret: string }) {
+    const res = await fetch(`${gatehouse.url}/oauth/introspect`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${who.clientId}:${who.secret}`).toString("base64")}` },
+      body: new URLSearchParams({ token }),
+    });
+    return res.json();
+  }
+
+  describe("introspection and revocation (A20)", () => {
+    it("introspects own tokens through a strict client; others, garbage and revoked ones are just inactive", async () => {
+      const tokens = await oauth.processClientCredentialsResponse(as, clientOf(app), await oauth.clientCredentialsGrantRequest(as, clientOf(app), oauth.ClientSecretBasic(app.secret), new URLSearchParams(), opts));
+      const res = await oauth.introspectionRequest(as, clientOf(app), oauth.ClientSecretBasic(app.secret), tokens.access_token, opts);
+      const claims = await oauth.processIntrospectionResponse(as, clientOf(app), res);
+      expect(claims).toMatchObject({ active: true, client_id: app.clientId, token_type: "Bearer", iss: gatehouse.url });
+      expect(await introspect(tokens.access_token, other)).toEqual({ active: false });
+      expect(await introspect("gth_at_garbage", app)).toEqual({ active: false });
+      const noAuth = await fetch(`${gatehouse.url}/oauth/introspect`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ token: tokens.access_token }) });
+      expect(noAuth.status).toBe(401);
+
+      // another client cannot revoke it; unknown tokens revoke "fine"
+      const foreign = await oauth.revocationRequest(as, clientOf(other), oauth.ClientSecretBasic(other.secret), tokens.access_token, opts);
+      expect(foreign.status).toBe(200);
+      expect((await introspect(tokens.access_token, app)).active).toBe(true);
+      const unknown = await oauth.revocationRequest(as, clientOf(app), oauth.ClientSecretBasic(app.secret), "gth_at_never_issued", opts);
+      expect(unknown.status).toBe(200);
+      await oauth.processRevocationResponse(await oauth.revocationRequest(as, clientOf(app), oauth.ClientSecretBasic(app.secret), tokens.access_token, opts));
+      expect(await introspect(tokens.access_token, app)).toEqual({ active: false });
+    });
+
+    it("stops a credential's tokens when the credential is revoked in the portal (A15)", async () => {
+      const fresh = await newApp("revoked-later", ["echo"]);
+      const token = (await form({ grant_type: "client_credentials" }, { id: fresh.clientId, secret: fresh.secret })).json.access_token;
+      const rotated = await api(developer, "POST", `/apps/${fresh.id}/credentials`);
+      const second = { ...fresh, clientId: rotated.json.clientId, secret: rotated.json.clientSecret };
+      const credential = await db.credential.findUniqueOrThrow({ where: { clientId: fresh.clientId } });
+      expect((await introspect(token, second)).active).toBe(true);
+      await api(admin, "DELETE", `/apps/${fresh.id}/credentials/${credential.id}`);
+      expect((await introspect(token, second)).active).toBe(false);
+      expect((await form({ grant_type: "client_credentials" }, { id: fresh.clientId, secret: fresh.secret })).json.error).toBe("invalid_client");
+    });
+  });
+});

@@ -1,0 +1,56 @@
+// An OAuth client as the authorization server sees it: a credential of an app, with what the
+// app's approved product subscriptions grant (scopes, products, token lifetimes).
+import type { Database } from "../db/index.ts";
+import { readStringList } from "../portal/json-columns.ts";
+
+export interface OAuthClient {
+  clientId: string;
+  credentialId: string;
+  secretHash: string | null;
+  appId: string;
+  appName: string;
+  appType: "confidential" | "public";
+  developerId: string;
+  grantTypes: Set<string>;
+  passwordGrantMode: string | null;
+  /** Whether the credential, app and developer may obtain tokens now. */
+  usable: boolean;
+  /** Union of the approved products' scopes. */
+  allowedScopes: Set<string>;
+  productIds: string[];
+  /** Shortest lifetimes among the approved products (defaults when none set them). */
+  lifetimes: { accessTokenSeconds: number; refreshTokenSeconds: number; refreshIdleSeconds: number };
+}
+
+const DEFAULT_LIFETIMES = { accessTokenSeconds: 3600, refreshTokenSeconds: 30 * 86400, refreshIdleSeconds: 7 * 86400 };
+
+export async function findClient(db: Database, clientId: string, now = new Date()): Promise<OAuthClient | null> {
+  const credential = await db.credential.findUnique({
+    where: { clientId },
+    include: { app: { include: { owner: true, subscriptions: { where: { status: "approved" }, include: { product: true } } } } },
+  });
+  if (!credential) return null;
+  const { app } = credential;
+  const products = app.subscriptions.map((s) => s.product);
+  const min = (values: number[], fallback: number) => (values.length ? Math.min(...values) : fallback);
+  return {
+    clientId,
+    credentialId: credential.id,
+    secretHash: credential.secretHash,
+    appId: app.id,
+    appName: app.name,
+    appType: app.type === "public" ? "public" : "confidential",
+    developerId: app.ownerId,
+    grantTypes: new Set(readStringList(app.grantTypes)),
+    passwordGrantMode: app.passwordGrantMode,
+    usable:
+      credential.status === "active" && (!credential.expiresAt || credential.expiresAt > now) && app.status === "active" && app.owner.status === "active",
+    allowedScopes: new Set(products.flatMap((p) => readStringList(p.scopes))),
+    productIds: products.map((p) => p.id),
+    lifetimes: {
+      accessTokenSeconds: min(products.map((p) => p.accessTokenTtlSeconds), DEFAULT_LIFETIMES.accessTokenSeconds),
+      refreshTokenSeconds: min(products.map((p) => p.refreshTokenTtlSeconds), DEFAULT_LIFETIMES.refreshTokenSeconds),
+      refreshIdleSeconds: min(products.map((p) => p.refreshIdleTtlSeconds), DEFAULT_LIFETIMES.refreshIdleSeconds),
+    },
+  };
+}

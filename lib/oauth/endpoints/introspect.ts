@@ -1,0 +1,37 @@
+// POST /oauth/introspect (RFC 7662). Client-authenticated; a client learns about its own
+// app's tokens only — anything else, revoked, expired or unknown is just {"active": false}.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Database } from "../../db/index.ts";
+import type { Store } from "../../store/index.ts";
+import type { RequestContext } from "../../http/types.ts";
+import { authenticateClient } from "../client-auth.ts";
+import { invalidRequest } from "../errors.ts";
+import { readForm, refuseSecretsInQuery } from "../form.ts";
+import { sendOAuthError, sendOAuthJson } from "../responses.ts";
+import { findToken } from "../tokens/lookup.ts";
+
+export function introspectionEndpoint(deps: { db: Database; store: Store; issuer: string }) {
+  return async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
+    try {
+      refuseSecretsInQuery(req.url);
+      const form = await readForm(req);
+      const client = await authenticateClient(deps, req, form, { allowPublic: false });
+      if (!form.token) throw invalidRequest("token is required.");
+      const token = await findToken(deps.db, form.token, form.token_type_hint);
+      if (!token || !token.active || token.appId !== client.appId) return sendOAuthJson(res, 200, { active: false });
+      const credential = token.credentialId ? await deps.db.credential.findUnique({ where: { id: token.credentialId } }) : null;
+      sendOAuthJson(res, 200, {
+        active: true,
+        scope: token.scope,
+        client_id: credential?.clientId ?? client.clientId,
+        token_type: token.kind === "access_token" ? "Bearer" : "refresh_token",
+        exp: Math.floor(token.expiresAt.getTime() / 1000),
+        iat: Math.floor(token.createdAt.getTime() / 1000),
+        sub: token.userSub ?? credential?.clientId ?? client.clientId,
+        iss: deps.issuer,
+      });
+    } catch (error) {
+      sendOAuthError(res, error, ctx.log);
+    }
+  };
+}

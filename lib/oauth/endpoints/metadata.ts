@@ -1,0 +1,31 @@
+// GET /.well-known/oauth-authorization-server (RFC 8414). The issuer is PUBLIC_URL, byte for
+// byte; strict clients (oauth4webapi) compare it exactly.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { sendJson } from "../../http/responses.ts";
+
+export function authorizationServerMetadata(issuer: string) {
+  return {
+    issuer,
+    authorization_endpoint: `${issuer}/oauth/authorize`,
+    token_endpoint: `${issuer}/oauth/token`,
+    introspection_endpoint: `${issuer}/oauth/introspect`,
+    revocation_endpoint: `${issuer}/oauth/revoke`,
+    response_types_supported: ["code"],
+    response_modes_supported: ["query"],
+    grant_types_supported: ["authorization_code", "client_credentials", "refresh_token"],
+    token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
+    introspection_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+    revocation_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
+    code_challenge_methods_supported: ["S256"],
+    authorization_response_iss_parameter_supported: true,
+    service_documentation: `${issuer}/catalog`,
+  };
+}
+
+export function metadataEndpoint(issuer: string) {
+  const body = authorizationServerMetadata(issuer);
+  return (_req: IncomingMessage, res: ServerResponse): void => {
+    // Public and identical for everyone: cacheable for a while, unlike token responses.
+    sendJson(res, 200, body, { "cache-control": "public, max-age=300", "access-control-allow-origin": "*" });
+  };
+}

@@ -1,0 +1,35 @@
+// POST /oauth/revoke (RFC 7009). Client-authenticated; 200 whatever the token was (unknown,
+// already revoked, or another client's — which stays untouched). Revoking a refresh token
+// ends its whole family; every instance hears of it through the store.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Database } from "../../db/index.ts";
+import type { Store } from "../../store/index.ts";
+import type { RequestContext } from "../../http/types.ts";
+import { announceRevocation } from "../../portal/revocation.ts";
+import { authenticateClient } from "../client-auth.ts";
+import { invalidRequest } from "../errors.ts";
+import { readForm, refuseSecretsInQuery } from "../form.ts";
+import { sendOAuthError, sendOAuthJson } from "../responses.ts";
+import { revokeFamily } from "../tokens/issue.ts";
+import { findToken } from "../tokens/lookup.ts";
+
+export function revocationEndpoint(deps: { db: Database; store: Store }) {
+  return async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
+    try {
+      refuseSecretsInQuery(req.url);
+      const form = await readForm(req);
+      const client = await authenticateClient(deps, req, form, { allowPublic: true });
+      if (!form.token) throw invalidRequest("token is required.");
+      const token = await findToken(deps.db, form.token, form.token_type_hint);
+      if (token && token.appId === client.appId) {
+        const now = new Date();
+        if (token.kind === "refresh_token" && token.familyId) await deps.db.$transaction((tx) => revokeFamily(tx, token.familyId!, now));
+        else await deps.db.accessToken.updateMany({ where: { id: token.id, revokedAt: null }, data: { revokedAt: now } });
+        await announceRevocation(deps.store, { tokenIds: [token.id] });
+      }
+      sendOAuthJson(res, 200, {});
+    } catch (error) {
+      sendOAuthError(res, error, ctx.log);
+    }
+  };
+}

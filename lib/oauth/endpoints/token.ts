@@ -1,0 +1,32 @@
+// POST /oauth/token. Everything every grant needs happens here, once, before dispatch: the
+// form (no repeats, nothing secret in the URL), client authentication, whether the grant type
+// is known and allowed for this client, its required parameters.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Database } from "../../db/index.ts";
+import type { Store } from "../../store/index.ts";
+import type { RequestContext } from "../../http/types.ts";
+import { authenticateClient } from "../client-auth.ts";
+import { OAuthError, invalidRequest } from "../errors.ts";
+import { readForm, refuseSecretsInQuery } from "../form.ts";
+import { GRANTS } from "../grants/index.ts";
+import { sendOAuthError, sendOAuthJson } from "../responses.ts";
+
+export function tokenEndpoint(deps: { db: Database; store: Store }) {
+  return async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
+    try {
+      refuseSecretsInQuery(req.url);
+      const form = await readForm(req);
+      if (!form.grant_type) throw invalidRequest("grant_type is required.");
+      const grant = GRANTS.get(form.grant_type);
+      if (!grant) throw new OAuthError("unsupported_grant_type", `${form.grant_type} is not supported.`);
+      const client = await authenticateClient(deps, req, form, { allowPublic: grant.allowsPublicClients });
+      if (!client.grantTypes.has(grant.grantType)) throw new OAuthError("unauthorized_client", `This app may not use ${grant.grantType}.`);
+      const missing = grant.required.filter((p) => !form[p]);
+      if (missing.length) throw invalidRequest(`Missing ${missing.join(", ")}.`);
+      const tokens = await grant.handle({ db: deps.db, store: deps.store, client, form, now: new Date() });
+      sendOAuthJson(res, 200, tokens);
+    } catch (error) {
+      sendOAuthError(res, error, ctx.log);
+    }
+  };
+}

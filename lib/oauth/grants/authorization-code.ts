@@ -1,0 +1,61 @@
+// authorization_code (RFC 6749 §4.1) with PKCE (RFC 7636): the code is single use, short
+// lived, bound to the client and redirect URI; a second redemption revokes what the first
+// one produced (checklist A6–A9).
+import { createHash, timingSafeEqual } from "node:crypto";
+import { hashSecret } from "../../security/secrets.ts";
+import { invalidGrant, invalidRequest } from "../errors.ts";
+import { issueTokens } from "../tokens/issue.ts";
+import type { Grant } from "./types.ts";
+
+const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
+
+function s256(verifier: string): string {
+  return createHash("sha256").update(verifier, "ascii").digest("base64url");
+}
+
+function sameString(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export const authorizationCodeGrant: Grant = {
+  grantType: "authorization_code",
+  required: ["code", "redirect_uri"],
+  allowsPublicClients: true,
+  async handle({ db, client, form, now }) {
+    if (form.code_verifier !== undefined && !VERIFIER.test(form.code_verifier)) throw invalidRequest("Malformed code_verifier.");
+    const code = await db.authorizationCode.findUnique({ where: { codeHash: hashSecret(form.code!) } });
+    if (!code) throw invalidGrant("The authorization code is invalid or has expired.");
+
+    const tokens = await db.$transaction(async (tx) => {
+      const claimed = await tx.authorizationCode.updateMany({ where: { id: code.id, consumedAt: null }, data: { consumedAt: now } });
+      if (claimed.count !== 1) {
+        // Replay: whatever the first redemption produced dies too (RFC 6749 §4.1.2).
+        await tx.accessToken.updateMany({ where: { authCodeId: code.id, revokedAt: null }, data: { revokedAt: now } });
+        await tx.refreshToken.updateMany({ where: { authCodeId: code.id, revokedAt: null }, data: { revokedAt: now } });
+        return "replayed" as const;
+      }
+      if (code.expiresAt <= now) return "expired" as const;
+      if (code.appId !== client.appId) return "other client" as const;
+      if (code.redirectUri !== form.redirect_uri) return "other redirect" as const;
+      if (code.codeChallenge) {
+        if (!form.code_verifier || !sameString(s256(form.code_verifier), code.codeChallenge)) return "pkce" as const;
+      } else if (form.code_verifier) {
+        return "pkce" as const; // a verifier for a code issued without a challenge
+      }
+      return issueTokens(tx, {
+        client,
+        grantType: "authorization_code",
+        scope: code.scope,
+        userSub: code.userSub,
+        idTokenRecordId: code.idTokenRecordId,
+        authCodeId: code.id,
+        refresh: client.grantTypes.has("refresh_token") ? {} : undefined,
+      }, now);
+    });
+    if (tokens === "pkce") throw invalidGrant("PKCE verification failed.");
+    if (typeof tokens === "string") throw invalidGrant("The authorization code is invalid or has expired.");
+    return tokens;
+  },
+};

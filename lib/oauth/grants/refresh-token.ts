@@ -1,0 +1,50 @@
+// refresh_token (RFC 6749 §6) with rotation and reuse detection (RFC 9700 §4.14): each refresh
+// token works once; presenting a used one revokes its whole family. The scope may narrow,
+// never widen, and stays within what the app is approved for now.
+import { hashSecret } from "../../security/secrets.ts";
+import { invalidGrant, invalidScope } from "../errors.ts";
+import { grantScopes, OIDC_SCOPES, parseScope } from "../scopes.ts";
+import { issueTokens, revokeFamily } from "../tokens/issue.ts";
+import type { Grant } from "./types.ts";
+
+export const refreshTokenGrant: Grant = {
+  grantType: "refresh_token",
+  required: ["refresh_token"],
+  allowsPublicClients: true,
+  async handle({ db, client, form, now }) {
+    const presented = await db.refreshToken.findUnique({ where: { tokenHash: hashSecret(form.refresh_token!) } });
+    if (!presented || presented.appId !== client.appId) throw invalidGrant("The refresh token is invalid or expired.");
+    if (presented.usedAt || presented.revokedAt) {
+      await db.$transaction((tx) => revokeFamily(tx, presented.familyId, now));
+      throw invalidGrant("The refresh token is invalid or expired.");
+    }
+    if (presented.expiresAt <= now || presented.idleExpiresAt <= now) throw invalidGrant("The refresh token is invalid or expired.");
+
+    const original = parseScope(presented.scope);
+    const requested = form.scope ? parseScope(form.scope) : original;
+    const widened = requested.filter((s) => !original.includes(s));
+    if (widened.length) throw invalidScope(`Not in the original grant: ${widened.join(" ")}.`);
+    const stillAllowed = new Set([...client.allowedScopes, ...original.filter((s) => OIDC_SCOPES.has(s))]);
+    const scope = grantScopes(requested, stillAllowed, { allowOidc: true });
+
+    return db.$transaction(async (tx) => {
+      // Exactly one of two concurrent refreshes wins; the loser is treated as a replay.
+      const claimed = await tx.refreshToken.updateMany({ where: { id: presented.id, usedAt: null, revokedAt: null }, data: { usedAt: now } });
+      if (claimed.count !== 1) {
+        await revokeFamily(tx, presented.familyId, now);
+        return null;
+      }
+      return issueTokens(tx, {
+        client,
+        grantType: "refresh_token",
+        scope,
+        userSub: presented.userSub,
+        idTokenRecordId: presented.idTokenRecordId,
+        refresh: { familyId: presented.familyId, parentId: presented.id, familyExpiresAt: presented.expiresAt },
+      }, now);
+    }).then((tokens) => {
+      if (!tokens) throw invalidGrant("The refresh token is invalid or expired.");
+      return tokens;
+    });
+  },
+};

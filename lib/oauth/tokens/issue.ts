@@ -1,0 +1,80 @@
+// Mints Gatehouse's opaque tokens (256 bits, gth_at_/gth_rt_ prefixes) and persists only
+// their SHA-256 hashes with what each token knows: app, credential, end user, scope, products.
+import { randomUUID } from "node:crypto";
+import type { Database } from "../../db/index.ts";
+import { generateSecret, hashSecret } from "../../security/secrets.ts";
+import type { OAuthClient } from "../clients.ts";
+
+export interface TokenGrant {
+  client: OAuthClient;
+  grantType: string;
+  scope: string;
+  userSub: string | null;
+  idTokenRecordId: string | null;
+  authCodeId?: string;
+  /** Issue a refresh token too, continuing `family` when refreshing. */
+  refresh?: { familyId?: string; parentId?: string; familyExpiresAt?: Date };
+}
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: "Bearer";
+  expires_in: number;
+  scope: string;
+  refresh_token?: string;
+}
+
+type Tx = Pick<Database, "accessToken" | "refreshToken">;
+
+export async function issueTokens(tx: Tx, grant: TokenGrant, now = new Date()): Promise<TokenResponse> {
+  const { client } = grant;
+  const accessToken = generateSecret("accessToken");
+  const expiresIn = client.lifetimes.accessTokenSeconds;
+  const familyId = grant.refresh ? (grant.refresh.familyId ?? randomUUID()) : null;
+  const products = JSON.stringify(client.productIds);
+  await tx.accessToken.create({
+    data: {
+      tokenHash: hashSecret(accessToken),
+      appId: client.appId,
+      credentialId: client.credentialId,
+      userSub: grant.userSub,
+      scope: grant.scope,
+      products,
+      grantType: grant.grantType,
+      familyId,
+      authCodeId: grant.authCodeId ?? null,
+      idTokenRecordId: grant.idTokenRecordId,
+      expiresAt: new Date(now.getTime() + expiresIn * 1000),
+    },
+  });
+  const response: TokenResponse = { access_token: accessToken, token_type: "Bearer", expires_in: expiresIn, scope: grant.scope };
+  if (grant.refresh && familyId) {
+    const refreshToken = generateSecret("refreshToken");
+    const familyExpiresAt = grant.refresh.familyExpiresAt ?? new Date(now.getTime() + client.lifetimes.refreshTokenSeconds * 1000);
+    const idle = new Date(now.getTime() + client.lifetimes.refreshIdleSeconds * 1000);
+    await tx.refreshToken.create({
+      data: {
+        tokenHash: hashSecret(refreshToken),
+        appId: client.appId,
+        credentialId: client.credentialId,
+        userSub: grant.userSub,
+        scope: grant.scope,
+        products,
+        familyId,
+        parentId: grant.refresh.parentId ?? null,
+        authCodeId: grant.authCodeId ?? null,
+        idTokenRecordId: grant.idTokenRecordId,
+        expiresAt: familyExpiresAt,
+        idleExpiresAt: idle < familyExpiresAt ? idle : familyExpiresAt,
+      },
+    });
+    response.refresh_token = refreshToken;
+  }
+  return response;
+}
+
+/** Revokes every token of a refresh family (reuse detected, or a refresh token revoked). */
+export async function revokeFamily(tx: Tx, familyId: string, now: Date): Promise<void> {
+  await tx.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: now } });
+  await tx.accessToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: now } });
+}

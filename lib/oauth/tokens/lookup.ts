@@ -1,0 +1,41 @@
+// Finds a presented token (access or refresh) by its hash — an O(1) indexed lookup.
+import type { Database } from "../../db/index.ts";
+import { SECRET_PREFIXES, hashSecret } from "../../security/secrets.ts";
+
+export interface FoundToken {
+  kind: "access_token" | "refresh_token";
+  id: string;
+  appId: string;
+  credentialId: string | null;
+  userSub: string | null;
+  scope: string;
+  familyId: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  active: boolean;
+}
+
+export async function findToken(db: Database, token: string, hint: string | undefined, now = new Date()): Promise<FoundToken | null> {
+  const tokenHash = hashSecret(token);
+  // The prefix says which kind it is; the hint only matters for foreign-looking tokens.
+  const refreshFirst = token.startsWith(SECRET_PREFIXES.refreshToken) || (!token.startsWith(SECRET_PREFIXES.accessToken) && hint === "refresh_token");
+  const lookups = refreshFirst ? [findRefresh, findAccess] : [findAccess, findRefresh];
+  for (const lookup of lookups) {
+    const found = await lookup(db, tokenHash, now);
+    if (found) return found;
+  }
+  return null;
+}
+
+async function findAccess(db: Database, tokenHash: string, now: Date): Promise<FoundToken | null> {
+  const t = await db.accessToken.findUnique({ where: { tokenHash } });
+  return t && { kind: "access_token", id: t.id, appId: t.appId, credentialId: t.credentialId, userSub: t.userSub, scope: t.scope, familyId: t.familyId, createdAt: t.createdAt, expiresAt: t.expiresAt, active: !t.revokedAt && t.expiresAt > now };
+}
+
+async function findRefresh(db: Database, tokenHash: string, now: Date): Promise<FoundToken | null> {
+  const t = await db.refreshToken.findUnique({ where: { tokenHash } });
+  return t && {
+    kind: "refresh_token", id: t.id, appId: t.appId, credentialId: t.credentialId, userSub: t.userSub, scope: t.scope, familyId: t.familyId, createdAt: t.createdAt, expiresAt: t.expiresAt,
+    active: !t.revokedAt && !t.usedAt && t.expiresAt > now && t.idleExpiresAt > now,
+  };
+}
