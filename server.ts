@@ -15,10 +15,12 @@ import { createRequestListener } from "./lib/http/lanes.ts";
 import { createGracefulShutdown } from "./lib/http/shutdown.ts";
 import { healthRoutes } from "./lib/health/routes.ts";
 import { oauthRoutes } from "./lib/oauth/routes.ts";
+import { accessTokenValidator } from "./lib/oauth/runtime.ts";
 import { gatewayRoutes } from "./lib/gateway/routes.ts";
 import { echoRoutes, ECHO_BASE_PATH } from "./lib/echo/routes.ts";
 import { portalContext } from "./lib/portal/runtime.ts";
 import { seedDemoData } from "./lib/portal/demo-seed.ts";
+import { ensureManagementProduct } from "./lib/portal/management-product.ts";
 import { ensureProductionBuild } from "./lib/server/production-build.ts";
 import { oktaSettingsFromConfig, setOktaSettings } from "./lib/okta/settings.ts";
 
@@ -63,6 +65,9 @@ async function main(): Promise<void> {
     });
     if (seeded) log.info({ demoApp: seeded.demoApp ? { clientId: seeded.demoApp.clientId, file: "demo-app.json" } : null }, "demo data seeded (Echo API product, proxy /gateway/echo/v1)");
   }
+  await ensureManagementProduct(portalContext()); // after the demo seed, which only runs on an empty database
+  const validator = accessTokenValidator();
+  await validator.start();
   const server = http.createServer({
     headersTimeout: 10_000, // slow header senders (slowloris) are dropped
     requestTimeout: 60_000,
@@ -73,6 +78,7 @@ async function main(): Promise<void> {
     log,
     steps: [
       { name: "next", run: () => nextApp.close() },
+      { name: "token cache", run: () => validator.stop() },
       { name: "store", run: closeStore },
       { name: "database", run: closeDb },
       ...(embeddedOkta ? [{ name: "okta-dev", run: () => embeddedOkta.okta.stop() }] : []),
@@ -86,7 +92,7 @@ async function main(): Promise<void> {
       ],
       shutdown.isShuttingDown,
     ),
-    oauthRoutes({ db, store, issuer: config.publicUrl }),
+    oauthRoutes({ db, store, issuer: config.publicUrl, validator, encryptionKey: config.secrets.encryptionKey }),
     gatewayRoutes,
     echoRoutes,
   );

@@ -255,3 +255,52 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
     });
   });
 });
+
+describe("tokens at work", () => {
+  let gatehouse: RunningGatehouse;
+  let api: ReturnType<typeof apiCaller>;
+  let admin: Caller, developer: Caller;
+  const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}`;
+  const clientCredentials = async (id: string, secret: string, scope?: string) =>
+    (await (await fetch(`${gatehouse.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic(id, secret) }, body: new URLSearchParams({ grant_type: "client_credentials", ...(scope ? { scope } : {}) }) })).json());
+
+  beforeAll(async () => {
+    gatehouse = await startGatehouse();
+    api = apiCaller(gatehouse);
+    ({ admin, developer } = await seededSessions(gatehouse));
+  }, 120_000);
+  afterAll(() => gatehouse?.stop());
+
+  it("lets an admin's automation app call the management API with a gatehouse:admin token", async () => {
+    const created = await api(admin, "POST", "/apps", { name: "ci-robot", products: ["gatehouse-management"] });
+    expect(created.status).toBe(201);
+    const sub = created.json.app.subscriptions[0];
+    expect(sub.status).toBe("pending");
+    await api(admin, "POST", `/subscriptions/${sub.id}/decision`, { decision: "approve" });
+    const { access_token } = await clientCredentials(created.json.credential.clientId, created.json.credential.clientSecret, "gatehouse:admin");
+    const list = await fetch(`${gatehouse.url}/api/v1/developers`, { headers: { authorization: `Bearer ${access_token}` } });
+    expect(list.status).toBe(200);
+    // a developer's app cannot even ask for the scope (private product), and a token without it is refused
+    const devApp = await api(developer, "POST", "/apps", { name: "sneaky", products: ["gatehouse-management"] });
+    expect(devApp.status).toBe(400);
+    const plain = await api(developer, "POST", "/apps", { name: "plain", products: ["echo"] });
+    const plainToken = (await clientCredentials(plain.json.credential.clientId, plain.json.credential.clientSecret)).access_token;
+    expect((await fetch(`${gatehouse.url}/api/v1/developers`, { headers: { authorization: `Bearer ${plainToken}` } })).status).toBe(401);
+  });
+
+  it("answers userinfo in RFC 6750's shape", async () => {
+    const plain = await api(developer, "POST", "/apps", { name: "userinfo-app", products: ["echo"] });
+    const token = (await clientCredentials(plain.json.credential.clientId, plain.json.credential.clientSecret)).access_token;
+    const none = await fetch(`${gatehouse.url}/oauth/userinfo`);
+    expect(none.status).toBe(401);
+    expect(none.headers.get("www-authenticate")).toMatch(/^Bearer realm=/);
+    const bad = await fetch(`${gatehouse.url}/oauth/userinfo`, { headers: { authorization: "Bearer gth_at_nope" } });
+    expect(bad.status).toBe(401);
+    expect(bad.headers.get("www-authenticate")).toContain('error="invalid_token"');
+    const inQuery = await fetch(`${gatehouse.url}/oauth/userinfo?access_token=${token}`);
+    expect(inQuery.status).toBe(400);
+    const machine = await fetch(`${gatehouse.url}/oauth/userinfo`, { headers: { authorization: `bEaReR ${token}` } });
+    expect(machine.status).toBe(403); // a client-credentials token represents no user
+    expect(machine.headers.get("www-authenticate")).toContain('error="insufficient_scope"');
+  });
+});

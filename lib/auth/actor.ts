@@ -6,8 +6,10 @@ import { actorForAdminApiKey } from "../portal/admin-api-keys.ts";
 import type { Actor, PortalContext } from "../portal/context.ts";
 import { SECRET_PREFIXES } from "../security/secrets.ts";
 import { authOptions } from "./options.ts";
+import { accessTokenValidator } from "../oauth/runtime.ts";
+import { MANAGEMENT_SCOPE } from "../portal/management-product.ts";
 
-export type Authenticated = { actor: Actor & { type: "developer" }; via: "session" | "api_key" };
+export type Authenticated = { actor: Actor & { type: "developer" }; via: "session" | "api_key" | "oauth" };
 
 export async function sessionActor(ctx: PortalContext): Promise<(Actor & { type: "developer" }) | null> {
   const session = (await getServerSession(authOptions())) as { oktaUserId?: string } | null;
@@ -20,11 +22,22 @@ export async function sessionActor(ctx: PortalContext): Promise<(Actor & { type:
 export async function authenticate(ctx: PortalContext, authorization: string | null): Promise<Authenticated | null> {
   const bearer = authorization?.match(/^bearer\s+(\S+)$/i)?.[1];
   if (bearer) {
-    if (!bearer.startsWith(SECRET_PREFIXES.adminApiKey)) return null; // OAuth access tokens: issue #5
-    const actor = await actorForAdminApiKey(ctx, bearer);
-    return actor?.type === "developer" ? { actor, via: "api_key" } : null;
+    if (bearer.startsWith(SECRET_PREFIXES.adminApiKey)) {
+      const actor = await actorForAdminApiKey(ctx, bearer);
+      return actor?.type === "developer" ? { actor, via: "api_key" } : null;
+    }
+    return oauthActor(ctx, bearer);
   }
   if (authorization) return null;
   const actor = await sessionActor(ctx);
   return actor ? { actor, via: "session" } : null;
+}
+
+/** A Gatehouse access token with the admin scope acts as its app's owner, if an active admin. */
+async function oauthActor(ctx: PortalContext, bearer: string): Promise<Authenticated | null> {
+  const token = await accessTokenValidator().validate(bearer);
+  if (!token || !token.scopes.has(MANAGEMENT_SCOPE)) return null;
+  const app = await ctx.db.app.findUnique({ where: { id: token.appId }, include: { owner: true } });
+  if (!app || app.status !== "active" || app.owner.status !== "active" || app.owner.role !== "admin") return null;
+  return { actor: { type: "developer", developerId: app.ownerId, role: "admin" }, via: "oauth" };
 }

@@ -6,9 +6,12 @@ import { introspectionEndpoint } from "./endpoints/introspect.ts";
 import { metadataEndpoint } from "./endpoints/metadata.ts";
 import { revocationEndpoint } from "./endpoints/revoke.ts";
 import { tokenEndpoint } from "./endpoints/token.ts";
+import { userinfoEndpoint } from "./endpoints/userinfo.ts";
+import type { AccessTokenValidator } from "./tokens/validator.ts";
 
-export function oauthRoutes(deps: { db: Database; store: Store; issuer: string }): Record<string, MachineRoute> {
+export function oauthRoutes(deps: { db: Database; store: Store; issuer: string; validator: AccessTokenValidator; encryptionKey: Buffer }): Record<string, MachineRoute> {
   return {
+    "/oauth/userinfo": { methods: ["GET", "POST"], handler: userinfoEndpoint(deps) },
     "/oauth/token": { methods: ["POST"], handler: tokenEndpoint(deps) },
     "/oauth/introspect": { methods: ["POST"], handler: introspectionEndpoint(deps) },
     "/oauth/revoke": { methods: ["POST"], handler: revocationEndpoint(deps) },

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestPortal, createDeveloper } from "../../portal/test-context.ts";
+import { createApp, revokeAppTokens } from "../../portal/apps.ts";
+import { revokeCredential } from "../../portal/credentials.ts";
+import { generateSecret, hashSecret } from "../../security/secrets.ts";
+import { announceRevocation } from "../../portal/revocation.ts";
+import { AccessTokenValidator } from "./validator.ts";
+
+let ctx: Awaited<ReturnType<typeof createTestPortal>>;
+beforeAll(async () => { ctx = await createTestPortal(); });
+afterAll(() => ctx.close());
+
+async function tokenFor(appId: string, credentialId: string, extra: { userSub?: string; expiresInMs?: number } = {}) {
+  const token = generateSecret("accessToken");
+  await ctx.db.accessToken.create({ data: { tokenHash: hashSecret(token), appId, credentialId, userSub: extra.userSub ?? null, scope: "a b", products: '["p1"]', grantType: "client_credentials", expiresAt: new Date(Date.now() + (extra.expiresInMs ?? 3600_000)) } });
+  return token;
+}
+
+describe("AccessTokenValidator", () => {
+  it("validates from the database once, then from the cache", async () => {
+    const dev = await createDeveloper(ctx, "v1@example.com");
+    const { app, credential } = await createApp(ctx, dev, { name: "v1" });
+    const token = await tokenFor(app.id, credential.id);
+    const validator = new AccessTokenValidator(ctx.db, ctx.store);
+    await validator.start();
+    const first = await validator.validate(token);
+    expect(first).toMatchObject({ appId: app.id, products: ["p1"] });
+    expect([...first!.scopes]).toEqual(["a", "b"]);
+    // the database changes behind its back without an announcement: the cache still answers
+    await ctx.db.accessToken.updateMany({ where: { tokenHash: hashSecret(token) }, data: { revokedAt: new Date() } });
+    expect(await validator.validate(token)).not.toBeNull();
+    // an announcement drops it at once
+    await announceRevocation(ctx.store, { appId: app.id });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await validator.validate(token)).toBeNull();
+    await validator.stop();
+  });
+
+  it("drops cached tokens when the portal revokes a credential, an app or a user", async () => {
+    const dev = await createDeveloper(ctx, "v2@example.com");
+    const { app, credential } = await createApp(ctx, dev, { name: "v2" });
+    const validator = new AccessTokenValidator(ctx.db, ctx.store);
+    await validator.start();
+    const byCredential = await tokenFor(app.id, credential.id);
+    const byApp = await tokenFor(app.id, credential.id, { userSub: "00uX" });
+    expect(await validator.validate(byCredential)).not.toBeNull();
+    expect(await validator.validate(byApp)).not.toBeNull();
+    await revokeCredential(ctx, dev, app.id, credential.id);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await validator.validate(byCredential)).toBeNull();
+    expect(await validator.validate(byApp)).toBeNull();
+    await revokeAppTokens(ctx, dev, app.id);
+    await validator.stop();
+  });
+
+  it("refuses unknown and expired tokens and bounds its memory", async () => {
+    const dev = await createDeveloper(ctx, "v3@example.com");
+    const { app, credential } = await createApp(ctx, dev, { name: "v3" });
+    const validator = new AccessTokenValidator(ctx.db, ctx.store, { maxEntries: 10 });
+    expect(await validator.validate("gth_at_unknown")).toBeNull();
+    const shortLived = await tokenFor(app.id, credential.id, { expiresInMs: 50 });
+    expect(await validator.validate(shortLived)).not.toBeNull();
+    await new Promise((r) => setTimeout(r, 80));
+    expect(await validator.validate(shortLived)).toBeNull();
+    for (let i = 0; i < 30; i++) await validator.validate(`gth_at_garbage_${i}`);
+    expect(validator.size).toBeLessThanOrEqual(10);
+  });
+});

@@ -1,0 +1,110 @@
+// Access-token validation for the gateway, userinfo and the management API: an O(1) hash
+// lookup behind an in-process cache. Revocations reach the cache at once — on this instance
+// and, through lib/store pub/sub, on every other one — so a revoked token stops working
+// within the time a message takes, not when a cache entry happens to expire.
+import type { Database } from "../../db/index.ts";
+import type { Store } from "../../store/index.ts";
+import { hashSecret } from "../../security/secrets.ts";
+import { readStringList } from "../../portal/json-columns.ts";
+import { REVOCATION_CHANNEL, type RevocationScope } from "../../portal/revocation.ts";
+
+export interface ValidToken {
+  tokenId: string;
+  appId: string;
+  credentialId: string | null;
+  userSub: string | null;
+  scopes: Set<string>;
+  products: string[];
+  idTokenRecordId: string | null;
+  expiresAt: number;
+}
+
+interface Entry {
+  token: ValidToken | null;
+  until: number;
+}
+
+export interface ValidatorOptions {
+  maxEntries?: number;
+  /** How long a valid token is trusted from the cache before the database is asked again. */
+  positiveTtlMs?: number;
+  /** How long an unknown token is remembered as unknown (blunts floods of garbage). */
+  negativeTtlMs?: number;
+}
+
+export class AccessTokenValidator {
+  private readonly cache = new Map<string, Entry>();
+  private readonly maxEntries: number;
+  private readonly positiveTtlMs: number;
+  private readonly negativeTtlMs: number;
+  private unsubscribe: (() => Promise<void>) | null = null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly store: Store,
+    options: ValidatorOptions = {},
+  ) {
+    this.maxEntries = options.maxEntries ?? 100_000;
+    this.positiveTtlMs = options.positiveTtlMs ?? 60_000;
+    this.negativeTtlMs = options.negativeTtlMs ?? 5_000;
+  }
+
+  /** Subscribes to revocations; until then only the cache TTL bounds a revoked token's life. */
+  async start(): Promise<void> {
+    this.unsubscribe = await this.store.subscribe(REVOCATION_CHANNEL, (message) => this.onRevocation(message));
+  }
+
+  async stop(): Promise<void> {
+    await this.unsubscribe?.();
+    this.cache.clear();
+  }
+
+  async validate(token: string, now = Date.now()): Promise<ValidToken | null> {
+    const key = hashSecret(token);
+    const cached = this.cache.get(key);
+    if (cached && cached.until > now) return cached.token && cached.token.expiresAt > now ? cached.token : null;
+    const row = await this.db.accessToken.findUnique({ where: { tokenHash: key } });
+    const valid: ValidToken | null =
+      row && !row.revokedAt && row.expiresAt.getTime() > now
+        ? {
+            tokenId: row.id,
+            appId: row.appId,
+            credentialId: row.credentialId,
+            userSub: row.userSub,
+            scopes: new Set(row.scope.split(" ").filter(Boolean)),
+            products: readStringList(row.products),
+            idTokenRecordId: row.idTokenRecordId,
+            expiresAt: row.expiresAt.getTime(),
+          }
+        : null;
+    this.remember(key, valid, now + (valid ? Math.min(this.positiveTtlMs, valid.expiresAt - now) : this.negativeTtlMs));
+    return valid;
+  }
+
+  /** Number of cached entries (tests, metrics). */
+  get size(): number {
+    return this.cache.size;
+  }
+
+  private remember(key: string, token: ValidToken | null, until: number): void {
+    this.cache.delete(key);
+    this.cache.set(key, { token, until });
+    if (this.cache.size > this.maxEntries) this.cache.delete(this.cache.keys().next().value!); // oldest first
+  }
+
+  private onRevocation(message: string): void {
+    let scope: RevocationScope;
+    try {
+      scope = JSON.parse(message) as RevocationScope;
+    } catch {
+      return;
+    }
+    const matches = (t: ValidToken): boolean =>
+      ("tokenIds" in scope && scope.tokenIds.includes(t.tokenId)) ||
+      ("appId" in scope && scope.appId === t.appId) ||
+      ("appIds" in scope && scope.appIds.includes(t.appId)) ||
+      ("credentialId" in scope && scope.credentialId === t.credentialId) ||
+      ("userSub" in scope && scope.userSub === t.userSub);
+    for (const [key, entry] of this.cache) if (entry.token && matches(entry.token)) this.cache.delete(key);
+  }
+}
