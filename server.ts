@@ -15,7 +15,7 @@ import { createRequestListener } from "./lib/http/lanes.ts";
 import { createGracefulShutdown } from "./lib/http/shutdown.ts";
 import { healthRoutes } from "./lib/health/routes.ts";
 import { oauthRoutes } from "./lib/oauth/routes.ts";
-import { accessTokenValidator } from "./lib/oauth/runtime.ts";
+import { accessTokenValidator, clientCache } from "./lib/oauth/runtime.ts";
 import { gatewayRoutes } from "./lib/gateway/routes.ts";
 import { echoRoutes, ECHO_BASE_PATH } from "./lib/echo/routes.ts";
 import { portalContext } from "./lib/portal/runtime.ts";
@@ -67,7 +67,8 @@ async function main(): Promise<void> {
   }
   await ensureManagementProduct(portalContext()); // after the demo seed, which only runs on an empty database
   const validator = accessTokenValidator();
-  await validator.start();
+  const clients = clientCache();
+  await Promise.all([validator.start(), clients.start()]);
   const server = http.createServer({
     headersTimeout: 10_000, // slow header senders (slowloris) are dropped
     requestTimeout: 60_000,
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
     steps: [
       { name: "next", run: () => nextApp.close() },
       { name: "token cache", run: () => validator.stop() },
+      { name: "client cache", run: () => clients.stop() },
       { name: "store", run: closeStore },
       { name: "database", run: closeDb },
       ...(embeddedOkta ? [{ name: "okta-dev", run: () => embeddedOkta.okta.stop() }] : []),
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
       ],
       shutdown.isShuttingDown,
     ),
-    oauthRoutes({ db, store, issuer: config.publicUrl, validator, encryptionKey: config.secrets.encryptionKey }),
+    oauthRoutes({ db, store, clients, issuer: config.publicUrl, validator, encryptionKey: config.secrets.encryptionKey }),
     gatewayRoutes,
     echoRoutes,
   );

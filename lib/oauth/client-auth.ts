@@ -3,10 +3,10 @@
 // method per request; failures are 401 invalid_client; repeated failures for one client_id
 // are throttled (checklist A10–A12).
 import type { IncomingMessage } from "node:http";
-import type { Database } from "../db/index.ts";
 import type { Store } from "../store/index.ts";
 import { secretMatches } from "../security/secrets.ts";
-import { findClient, type OAuthClient } from "./clients.ts";
+import type { ClientCache } from "./client-cache.ts";
+import type { OAuthClient } from "./clients.ts";
 import { OAuthError, invalidRequest } from "./errors.ts";
 import type { Form } from "./form.ts";
 
@@ -52,7 +52,7 @@ function invalidClient(description: string, basic: boolean): OAuthError {
 }
 
 export async function authenticateClient(
-  deps: { db: Database; store: Store },
+  deps: { store: Store; clients: ClientCache },
   req: IncomingMessage,
   form: Form,
   { allowPublic }: { allowPublic: boolean },
@@ -64,7 +64,7 @@ export async function authenticateClient(
   if (recent >= FAILED_AUTH_LIMIT.failures) {
     throw new OAuthError("invalid_client", "Too many failed attempts for this client; try again later.", { "retry-after": String(FAILED_AUTH_LIMIT.windowMs / 1000) }, 429);
   }
-  const client = await findClient(deps.db, presented.clientId);
+  const client = await deps.clients.find(presented.clientId);
   const ok =
     client !== null &&
     client.usable &&

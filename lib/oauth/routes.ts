@@ -8,8 +8,9 @@ import { revocationEndpoint } from "./endpoints/revoke.ts";
 import { tokenEndpoint } from "./endpoints/token.ts";
 import { userinfoEndpoint } from "./endpoints/userinfo.ts";
 import type { AccessTokenValidator } from "./tokens/validator.ts";
+import type { ClientCache } from "./client-cache.ts";
 
-export function oauthRoutes(deps: { db: Database; store: Store; issuer: string; validator: AccessTokenValidator; encryptionKey: Buffer }): Record<string, MachineRoute> {
+export function oauthRoutes(deps: { db: Database; store: Store; clients: ClientCache; issuer: string; validator: AccessTokenValidator; encryptionKey: Buffer }): Record<string, MachineRoute> {
   return {
     "/oauth/userinfo": { methods: ["GET", "POST"], handler: userinfoEndpoint(deps) },
     "/oauth/token": { methods: ["POST"], handler: tokenEndpoint(deps) },

@@ -5,12 +5,13 @@ import type { Database } from "../../db/index.ts";
 import type { Store } from "../../store/index.ts";
 import type { RequestContext } from "../../http/types.ts";
 import { authenticateClient } from "../client-auth.ts";
+import type { ClientCache } from "../client-cache.ts";
 import { invalidRequest } from "../errors.ts";
 import { readForm, refuseSecretsInQuery } from "../form.ts";
 import { sendOAuthError, sendOAuthJson } from "../responses.ts";
 import { findToken } from "../tokens/lookup.ts";
 
-export function introspectionEndpoint(deps: { db: Database; store: Store; issuer: string }) {
+export function introspectionEndpoint(deps: { db: Database; store: Store; clients: ClientCache; issuer: string }) {
   return async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
     try {
       refuseSecretsInQuery(req.url);

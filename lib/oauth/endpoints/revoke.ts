@@ -7,13 +7,14 @@ import type { Store } from "../../store/index.ts";
 import type { RequestContext } from "../../http/types.ts";
 import { announceRevocation } from "../../portal/revocation.ts";
 import { authenticateClient } from "../client-auth.ts";
+import type { ClientCache } from "../client-cache.ts";
 import { invalidRequest } from "../errors.ts";
 import { readForm, refuseSecretsInQuery } from "../form.ts";
 import { sendOAuthError, sendOAuthJson } from "../responses.ts";
 import { revokeFamily } from "../tokens/issue.ts";
 import { findToken } from "../tokens/lookup.ts";
 
-export function revocationEndpoint(deps: { db: Database; store: Store }) {
+export function revocationEndpoint(deps: { db: Database; store: Store; clients: ClientCache }) {
   return async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
     try {
       refuseSecretsInQuery(req.url);

@@ -6,12 +6,13 @@ import type { Database } from "../../db/index.ts";
 import type { Store } from "../../store/index.ts";
 import type { RequestContext } from "../../http/types.ts";
 import { authenticateClient } from "../client-auth.ts";
+import type { ClientCache } from "../client-cache.ts";
 import { OAuthError, invalidRequest } from "../errors.ts";
 import { readForm, refuseSecretsInQuery } from "../form.ts";
 import { GRANTS } from "../grants/index.ts";
 import { sendOAuthError, sendOAuthJson } from "../responses.ts";
 
-export function tokenEndpoint(deps: { db: Database; store: Store }) {
+export function tokenEndpoint(deps: { db: Database; store: Store; clients: ClientCache }) {
   return async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
     try {
       refuseSecretsInQuery(req.url);

@@ -1,0 +1,56 @@
+// Client lookups for the token, introspection and revocation endpoints, cached in-process:
+// authenticating a client is then a hash comparison, not four queries. Entries live 30 s and
+// are dropped at once when a revocation or an app change is announced (on any instance), so
+// a revoked credential stops working immediately while new approvals show within 30 s at most.
+import type { Database } from "../db/index.ts";
+import type { Store } from "../store/index.ts";
+import { REVOCATION_CHANNEL, type RevocationScope } from "../portal/revocation.ts";
+import { findClient, type OAuthClient } from "./clients.ts";
+
+export class ClientCache {
+  private readonly entries = new Map<string, { client: OAuthClient | null; until: number }>();
+  private unsubscribe: (() => Promise<void>) | null = null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly store: Store,
+    private readonly ttlMs = 30_000,
+    private readonly maxEntries = 50_000,
+  ) {}
+
+  async start(): Promise<void> {
+    this.unsubscribe = await this.store.subscribe(REVOCATION_CHANNEL, (message) => this.onRevocation(message));
+  }
+
+  async stop(): Promise<void> {
+    await this.unsubscribe?.();
+    this.entries.clear();
+  }
+
+  async find(clientId: string, now = Date.now()): Promise<OAuthClient | null> {
+    const hit = this.entries.get(clientId);
+    if (hit && hit.until > now) return hit.client;
+    const client = await findClient(this.db, clientId, new Date(now));
+    this.entries.delete(clientId);
+    this.entries.set(clientId, { client, until: now + this.ttlMs });
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    return client;
+  }
+
+  private onRevocation(message: string): void {
+    let scope: RevocationScope;
+    try {
+      scope = JSON.parse(message) as RevocationScope;
+    } catch {
+      return;
+    }
+    if ("userSub" in scope || "tokenIds" in scope) return; // tokens, not clients
+    for (const [clientId, entry] of this.entries) {
+      const c = entry.client;
+      if (!c) continue;
+      if (("appId" in scope && scope.appId === c.appId) || ("appIds" in scope && scope.appIds.includes(c.appId)) || ("credentialId" in scope && scope.credentialId === c.credentialId)) {
+        this.entries.delete(clientId);
+      }
+    }
+  }
+}
