@@ -1,6 +1,6 @@
 "use client";
-// A proxy's OpenAPI document rendered by Swagger UI (bundled, nothing from a CDN; the spec
-// validator badge — an external image — is off). "Try it out" calls the gateway on this
+// A proxy's OpenAPI document rendered by Swagger UI (bundled, nothing from a CDN; its base
+// layout has no online-validator badge, the one part that would load an external image). "Try it out" calls the gateway on this
 // origin with a bearer token from one of the developer's own apps, entered under Authorize.
 import dynamic from "next/dynamic";
 import { useMemo } from "react";
@@ -35,7 +35,7 @@ export function ProxyDocs({ spec, gatewayPath }: { spec: string | null; gatewayP
   if (!parsed) return <pre className="max-h-96 overflow-auto rounded bg-slate-100 p-3 text-xs">{spec}</pre>;
   return (
     <div data-testid="openapi-reference" className="swagger-host">
-      <SwaggerUI spec={parsed} validatorUrl={null} tryItOutEnabled={false} deepLinking={false} />
+      <SwaggerUI spec={parsed} tryItOutEnabled={false} deepLinking={false} />
     </div>
   );
 }
