@@ -46,7 +46,7 @@ test("sign-up, MFA sign-in, app with a shown-once secret, approval and revocatio
   // 1. Sign up a new user: the form reports success, and Okta now knows the user.
   const visitor = await newPage(browser);
   const email = `story-${suffix}@example.com`;
-  const password = `Story-${suffix}-Pw9`;
+  const password = `Tide-${randomBytes(5).toString("hex")}-Q7x`; // no part of the username (Okta policy)
   await visitor.page.goto(`${gatehouseUrl()}/signup`);
   await visitor.page.getByLabel("First name").fill("Story");
   await visitor.page.getByLabel("Last name").fill("Teller");
@@ -54,7 +54,7 @@ test("sign-up, MFA sign-in, app with a shown-once secret, approval and revocatio
   await visitor.page.getByLabel("Password").fill("short");
   await visitor.page.getByLabel("I accept the terms of use").check();
   await visitor.page.getByRole("button", { name: "Create account" }).click();
-  await expect(visitor.page.getByRole("alert")).toBeVisible(); // weak password: refused on the form
+  await expect(visitor.page.getByTestId("form-error")).toBeVisible(); // weak password: refused on the form
   await visitor.page.getByLabel("Password").fill(password);
   await visitor.page.getByRole("button", { name: "Create account" }).click();
   await expect(visitor.page.getByRole("status")).toContainText(email);
@@ -69,7 +69,7 @@ test("sign-up, MFA sign-in, app with a shown-once secret, approval and revocatio
   await visitor.page.getByLabel("Password").fill(password);
   await visitor.page.getByLabel("I accept the terms of use").check();
   await visitor.page.getByRole("button", { name: "Create account" }).click();
-  await expect(visitor.page.getByRole("alert").first()).toContainText("already exists");
+  await expect(visitor.page.getByTestId("form-error")).toContainText("already exists");
   expect(visitor.problems).toEqual([]);
   await visitor.close();
 
@@ -86,7 +86,7 @@ test("sign-up, MFA sign-in, app with a shown-once secret, approval and revocatio
   await dev.page.getByLabel("Redirect URIs (one per line)").fill("https://story.example.com/callback");
   await dev.page.getByRole("checkbox", { name: `Partner API ${suffix}` }).check();
   await dev.page.getByRole("button", { name: "Create app" }).click();
-  await dev.page.waitForURL(/\/apps\/[^/]+$/);
+  await dev.page.waitForURL((url) => /^\/apps\/[^/]+$/.test(url.pathname) && url.pathname !== "/apps/new");
   const appId = new URL(dev.page.url()).pathname.split("/").pop()!;
   await expect(dev.page.getByTestId("app-name")).toHaveText(appName);
   await expect(dev.page.getByTestId(`subscription-${productSlug}`).getByTestId("subscription-status")).toHaveText("pending");

@@ -36,7 +36,7 @@ test("a markup app name and a javascript: redirect URI are inert for the develop
   await dev.getByRole("button", { name: "Edit" }).click();
   await dev.getByLabel("Redirect URIs (one per line)").fill("javascript:alert(1)");
   await dev.getByRole("button", { name: "Save changes" }).click();
-  await expect(dev.getByRole("alert")).toContainText("javascript:");
+  await expect(dev.getByTestId("form-error")).toContainText("javascript:");
   const stored = await developer<{ redirectUris: string[] }>("GET", `/apps/${appId}`);
   expect(stored.body.redirectUris).toEqual(["https://xss.example.com/cb"]);
   // And on a new app.
@@ -44,7 +44,7 @@ test("a markup app name and a javascript: redirect URI are inert for the develop
   await dev.getByLabel("Name").fill("js redirect");
   await dev.getByLabel("Redirect URIs (one per line)").fill("javascript:alert(1)");
   await dev.getByRole("button", { name: "Create app" }).click();
-  await expect(dev.getByRole("alert")).toContainText("javascript:");
+  await expect(dev.getByTestId("form-error")).toContainText("javascript:");
   expect(new URL(dev.url()).pathname).toBe("/apps/new");
 
   const admContext = await browser.newContext();
