@@ -21,6 +21,9 @@ export function AdminAppDetail({ initial }: { initial: AppView }) {
       setNotice("Settings saved.");
     },
   });
+  // While a change is on its way, show the value asked for (controlled inputs would snap back).
+  const shown = <K extends keyof Settings>(field: K, current: Settings[K]): Settings[K] =>
+    settings.isPending && settings.variables && field in settings.variables ? settings.variables[field] : current;
   const revokeCredential = useMutation({
     mutationFn: (credentialId: string) => api(`/apps/${app.id}/credentials/${credentialId}`, { method: "DELETE" }),
     onSuccess: () => {
@@ -55,7 +58,7 @@ export function AdminAppDetail({ initial }: { initial: AppView }) {
             Password grant
             <select
               className="rounded border border-slate-300 px-2 py-1"
-              value={app.passwordGrantMode ?? ""}
+              value={shown("passwordGrantMode", app.passwordGrantMode as Settings["passwordGrantMode"]) ?? ""}
               onChange={(e) => settings.mutate({ passwordGrantMode: (e.target.value || null) as Settings["passwordGrantMode"] })}
             >
               <option value="">off (recommended)</option>
@@ -64,10 +67,10 @@ export function AdminAppDetail({ initial }: { initial: AppView }) {
             </select>
           </label>
           <label className="flex items-center gap-2">
-            <input type="checkbox" checked={app.implicitEnabled} onChange={(e) => settings.mutate({ implicitEnabled: e.target.checked })} /> Allow the implicit flow (discouraged by RFC 9700)
+            <input type="checkbox" checked={shown("implicitEnabled", app.implicitEnabled)} onChange={(e) => settings.mutate({ implicitEnabled: e.target.checked })} /> Allow the implicit flow (discouraged by RFC 9700)
           </label>
           <label className="flex items-center gap-2">
-            <input type="checkbox" checked={app.skipConsent} onChange={(e) => settings.mutate({ skipConsent: e.target.checked })} /> Skip the consent screen (first-party app)
+            <input type="checkbox" checked={shown("skipConsent", app.skipConsent)} onChange={(e) => settings.mutate({ skipConsent: e.target.checked })} /> Skip the consent screen (first-party app)
           </label>
           <div className="flex gap-2">
             {app.status === "active"

@@ -31,7 +31,7 @@ export function ApiKeys() {
         <button type="submit" className={buttonClass} disabled={create.isPending}>Create key</button>
       </form>
       <ErrorNote error={create.error ?? revoke.error} />
-      {issued ? <SecretPanel clientId={issued.name} secret={issued.key} onDismiss={() => setIssued(null)} /> : null}
+      {issued ? <SecretPanel clientId={issued.name} secret={issued.key} onDismiss={() => setIssued(null)} labels={{ title: "Copy your API key now", id: "name", secret: "key", lost: "create a new key and revoke this one" }} /> : null}
       {!list.isPending && !list.items.length ? <Empty>No API keys.</Empty> : null}
       <table className="w-full bg-white text-left text-sm">
         <thead className="text-slate-500"><tr><th className="p-2">Name</th><th>Key</th><th>Created</th><th>Last used</th><th>Status</th><th /></tr></thead>

@@ -1,7 +1,7 @@
 "use client";
 // Products: list (all, private included) and one form for create and edit.
 import Link from "next/link";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import type { ProductView } from "@/lib/portal/views";
@@ -38,6 +38,7 @@ const numberOrNull = (v: string) => (v.trim() === "" ? null : Number(v));
 
 export function ProductForm({ initial }: { initial?: ProductView }) {
   const router = useRouter();
+  const queryClient = useQueryClient();
   const [f, setF] = useState({
     slug: initial?.slug ?? "",
     name: initial?.name ?? "",
@@ -63,7 +64,8 @@ export function ProductForm({ initial }: { initial?: ProductView }) {
       };
       return initial ? api<ProductView>(`/products/${initial.id}`, { method: "PATCH", body }) : api<ProductView>("/products", { method: "POST", body });
     },
-    onSuccess: () => {
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ["/products"] });
       router.push("/admin/products");
       router.refresh();
     },

@@ -2,7 +2,7 @@
 // Proxies: list, and one form for create and edit — base path, version, target URL, the policy
 // chain as JSON, the OpenAPI document, and the products that include the proxy.
 import Link from "next/link";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQueryClient, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import type { Page } from "../api-client";
@@ -37,6 +37,7 @@ export function ProxyTable() {
 
 export function ProxyForm({ initial }: { initial?: ProxyView }) {
   const router = useRouter();
+  const queryClient = useQueryClient();
   const products = useQuery({ queryKey: ["/products", "all"], queryFn: () => api<Page<ProductView>>("/products", { query: { limit: "100" } }) });
   const [f, setF] = useState({
     name: initial?.name ?? "",
@@ -55,7 +56,8 @@ export function ProxyForm({ initial }: { initial?: ProxyView }) {
       const body = { ...f, policies, openApiSpec: f.openApiSpec.trim() ? f.openApiSpec : null, productIds };
       return initial ? api<ProxyView>(`/proxies/${initial.id}`, { method: "PATCH", body }) : api<ProxyView>("/proxies", { method: "POST", body });
     },
-    onSuccess: () => {
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ["/proxies"] });
       router.push("/admin/proxies");
       router.refresh();
     },

@@ -29,12 +29,14 @@ export function AppDetail({ initial, products }: { initial: AppView; products: P
     mutationFn: (v: AppFormValues) => api<AppView>(`/apps/${app.id}`, { method: "PATCH", body: { name: v.name, description: v.description, redirectUris: v.redirectUris, products: v.products } }),
     onSuccess: (updated) => {
       queryClient.setQueryData(key, updated);
+      void queryClient.invalidateQueries({ queryKey: ["/apps"] });
       setEditing(false);
     },
   });
   const remove = useMutation({
     mutationFn: () => api(`/apps/${app.id}`, { method: "DELETE" }),
     onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ["/apps"] });
       router.push("/apps");
       router.refresh();
     },

@@ -4,7 +4,17 @@
 import { useState } from "react";
 import { secondaryButtonClass } from "../ui/basics";
 
-export function SecretPanel({ clientId, secret, onDismiss }: { clientId: string; secret: string; onDismiss: () => void }) {
+export function SecretPanel({
+  clientId,
+  secret,
+  onDismiss,
+  labels = { title: "Copy your client secret now", id: "client_id", secret: "client_secret", lost: "add a new credential and revoke this one" },
+}: {
+  clientId: string;
+  secret: string;
+  onDismiss: () => void;
+  labels?: { title: string; id: string; secret: string; lost: string };
+}) {
   const [copied, setCopied] = useState<"ok" | "failed" | null>(null);
   const copy = async () => {
     try {
@@ -16,12 +26,12 @@ export function SecretPanel({ clientId, secret, onDismiss }: { clientId: string;
   };
   return (
     <section aria-label="New client secret" data-testid="secret-panel" className="space-y-3 rounded-lg border border-amber-300 bg-amber-50 p-5">
-      <h2 className="font-semibold text-amber-900">Copy your client secret now</h2>
-      <p className="text-sm text-amber-900">It is shown only this once; Gatehouse keeps only a hash. If you lose it, add a new credential and revoke this one.</p>
+      <h2 className="font-semibold text-amber-900">{labels.title}</h2>
+      <p className="text-sm text-amber-900">It is shown only this once; Gatehouse keeps only a hash. If you lose it, {labels.lost}.</p>
       <dl className="grid grid-cols-[8rem_1fr] gap-2 text-sm">
-        <dt className="text-slate-600">client_id</dt>
+        <dt className="text-slate-600">{labels.id}</dt>
         <dd className="font-mono break-all">{clientId}</dd>
-        <dt className="text-slate-600">client_secret</dt>
+        <dt className="text-slate-600">{labels.secret}</dt>
         <dd data-testid="client-secret" className="font-mono break-all">{secret}</dd>
       </dl>
       <div className="flex items-center gap-3">
