@@ -3,7 +3,7 @@
 // settings changed, and the audit log filtered — each checked on the page and through the API.
 import { expect, test } from "@playwright/test";
 import { randomBytes } from "node:crypto";
-import { apiAs, gatehouseUrl, seededUsers, signInInBrowser } from "../harness/portal.ts";
+import { apiAs, gatehouseUrl, seededUsers, signInInBrowser, signUpUser } from "../harness/portal.ts";
 import { signIn as cookieSignIn } from "../harness/sign-in.ts";
 
 const suffix = randomBytes(4).toString("hex");
@@ -66,17 +66,10 @@ test("an admin manages products, proxies, keys, developers and app settings from
   expect((await fetch(`${gatehouseUrl()}/api/v1/me`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
 
   // A developer (signed up and signed in once) is suspended and reinstated.
-  const email = `suspend-${suffix}@example.com`;
-  const password = `Reef-${randomBytes(5).toString("hex")}-K8m`;
-  const signup = await fetch(`${gatehouseUrl()}/api/v1/signup`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: gatehouseUrl() },
-    body: JSON.stringify({ firstName: "Sus", lastName: "Pended", email, password, acceptTerms: true }),
-  });
-  expect(signup.status).toBe(201);
+  const { login: email, password } = await signUpUser("suspend");
   await cookieSignIn(gatehouseUrl(), email, password);
   await page.goto(`${gatehouseUrl()}/admin/developers`);
-  await page.getByLabel("Search by name or email").fill(`suspend-${suffix}`);
+  await page.getByLabel("Search by name or email").fill(email);
   await page.getByRole("button", { name: "Search" }).click();
   const devRow = page.getByRole("row", { name: new RegExp(email) });
   await devRow.getByRole("button", { name: "Suspend" }).click();

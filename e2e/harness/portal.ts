@@ -1,6 +1,7 @@
 // Helpers for browser tests of the portal: the seeded okta-dev users, signing in through the
 // real pages (okta-dev's login form, TOTP for the MFA user), and admin calls to the management
 // API with a session cookie (as a same-origin browser would send them).
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { expect, type Page } from "@playwright/test";
 import { readSeed, type Seed } from "../../okta-dev/index.ts";
@@ -48,4 +49,22 @@ export async function apiAs(user: { login: string; password: string }) {
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
   };
   return Object.assign(call, { oktaUrl });
+}
+
+/** The test server's own SQLite database (the browser tests run on the embedded defaults). */
+export function gatehouseDatabaseFile(): string {
+  return join(process.env.GATEHOUSE_DATA_DIR!, "gatehouse.db");
+}
+
+/** A new Okta user through the sign-up API (as the same-origin sign-up page sends it). */
+export async function signUpUser(tag: string): Promise<{ login: string; password: string }> {
+  const login = `${tag}-${randomBytes(4).toString("hex")}@example.com`;
+  const password = `Reef-${randomBytes(5).toString("hex")}-K8m`; // no part of the username (Okta policy)
+  const res = await fetch(`${gatehouseUrl()}/api/v1/signup`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: gatehouseUrl() },
+    body: JSON.stringify({ firstName: "Test", lastName: "User", email: login, password, acceptTerms: true }),
+  });
+  if (res.status !== 201) throw new Error(`sign-up answered ${res.status}: ${await res.text()}`);
+  return { login, password };
 }
