@@ -38,9 +38,3 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
-
-/** A readable message for anything a mutation threw. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return error.title;
-  return error instanceof Error ? error.message : "Something went wrong.";
-}

@@ -160,6 +160,11 @@ test("the catalog renders a product's OpenAPI document without leaving the origi
 
 test("admin pages are not found for developers, and the sign-in page refuses foreign callbacks", async ({ page }) => {
   const users = seededUsers();
+  await page.goto(`${gatehouseUrl()}/signin?error=AccessDenied`);
+  await expect(page.getByRole("alert").filter({ hasText: "suspended" })).toBeVisible();
+  await page.goto(`${gatehouseUrl()}/apps/new`);
+  expect(new URL(page.url()).pathname).toBe("/signin"); // signed-out visitors are sent to sign in…
+  expect(new URL(page.url()).searchParams.get("callbackUrl")).toBe("/apps/new"); // …and come back
   await signInInBrowser(page, users.developer, "/apps");
   const res = await page.goto(`${gatehouseUrl()}/admin/approvals`);
   expect(res?.status()).toBe(404);

@@ -1,6 +1,7 @@
 // Who is looking at a page: the signed-in developer's actor and profile, or null. Pages call
 // this instead of reading the session themselves; the profile comes from lib/portal.
 import { notFound, redirect } from "next/navigation";
+import { cache } from "react";
 import type { Actor, PortalContext } from "../portal/context.ts";
 import { getDeveloper } from "../portal/developers.ts";
 import { portalContext } from "../portal/runtime.ts";
@@ -14,13 +15,14 @@ export interface Viewer {
   admin: boolean;
 }
 
-export async function currentViewer(): Promise<Viewer | null> {
+/** Once per request (the header and the page both ask). */
+export const currentViewer = cache(async (): Promise<Viewer | null> => {
   const ctx = portalContext();
   const actor = await sessionActor(ctx);
   if (!actor) return null;
   const developer = await getDeveloper(ctx, actor, actor.developerId);
   return { ctx, actor, developer, admin: actor.role === "admin" };
-}
+});
 
 /** For pages that need a signed-in developer: otherwise off to sign-in, coming back here. */
 export async function requireViewer(returnTo: string): Promise<Viewer> {
