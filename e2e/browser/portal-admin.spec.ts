@@ -8,7 +8,7 @@ import { signIn as cookieSignIn } from "../harness/sign-in.ts";
 
 const suffix = randomBytes(4).toString("hex");
 
-test("an admin manages products, proxies, keys, developers and app settings from the console", async ({ page }) => {
+test("an admin manages products, proxies, keys, developers and app settings from the console", async ({ page, browser }) => {
   test.setTimeout(150_000);
   const users = seededUsers();
   const admin = await apiAs(users.admin);
@@ -89,6 +89,25 @@ test("an admin manages products, proxies, keys, developers and app settings from
   await expect.poll(async () => (await admin<{ implicitEnabled: boolean }>("GET", `/apps/${demo.id}`)).body.implicitEnabled).toBe(false);
   await page.getByRole("button", { name: "Revoke all tokens" }).click();
   await expect(page.getByRole("status")).toContainText("token(s) revoked");
+
+  // A rejection with a reason reaches the developer's app page.
+  const applicant = await signUpUser("applicant");
+  const applicantApi = await apiAs(applicant);
+  const applied = await applicantApi<{ app: { id: string } }>("POST", "/apps", { name: `Applicant app ${suffix}`, products: [`console-${suffix}`] });
+  expect(applied.status).toBe(201);
+  await page.goto(`${gatehouseUrl()}/admin/approvals`);
+  const request = page.getByTestId(`queue-${applied.body.app.id}`);
+  await request.getByRole("button", { name: "Reject…" }).click();
+  await request.getByLabel("Reason (shown to the developer)").fill("Tell us about your use case first.");
+  await request.getByRole("button", { name: "Reject", exact: true }).click();
+  await expect(page.getByTestId(`queue-${applied.body.app.id}`)).toHaveCount(0);
+  const applicantContext = await browser.newContext();
+  const applicantPage = await applicantContext.newPage();
+  await signInInBrowser(applicantPage, applicant, `/apps/${applied.body.app.id}`);
+  const subscription = applicantPage.getByTestId(`subscription-console-${suffix}`);
+  await expect(subscription.getByTestId("subscription-status")).toHaveText("rejected");
+  await expect(subscription).toContainText("Tell us about your use case first.");
+  await applicantContext.close();
 
   // The audit log shows what happened, filtered by action.
   await page.goto(`${gatehouseUrl()}/admin/audit`);
