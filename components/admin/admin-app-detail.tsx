@@ -87,7 +87,7 @@ export function AdminAppDetail({ initial }: { initial: AppView }) {
             {app.credentials?.map((c) => (
               <tr key={c.id} data-testid={`credential-${c.clientId}`} className="border-t border-slate-100">
                 <td className="py-2 font-mono">{c.clientId}</td>
-                <td className="font-mono">{c.secretHint ? `…${c.secretHint}` : "—"}</td>
+                <td className="font-mono">{c.secretHint ?? "—"}</td>
                 <td><StatusBadge status={c.status} testId="credential-status" /></td>
                 <td>{c.expiresAt ? formatDate(c.expiresAt) : "never"}</td>
                 <td className="text-right">

@@ -39,7 +39,7 @@ export function ApiKeys() {
           {list.items.map((k) => (
             <tr key={k.id} className="border-t border-slate-100">
               <td className="p-2">{k.name}</td>
-              <td className="font-mono">…{k.keyHint}</td>
+              <td className="font-mono">{k.keyHint}</td>
               <td>{formatDate(k.createdAt)}</td>
               <td>{formatDate(k.lastUsedAt)}</td>
               <td><StatusBadge status={k.revokedAt ? "revoked" : "active"} /></td>

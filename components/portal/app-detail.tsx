@@ -122,7 +122,7 @@ export function AppDetail({ initial, products }: { initial: AppView; products: P
               {app.credentials.map((c) => (
                 <tr key={c.id} data-testid={`credential-${c.clientId}`} className="border-t border-slate-100">
                   <td className="py-2 font-mono">{c.clientId}</td>
-                  <td className="font-mono">{c.secretHint ? `…${c.secretHint}` : "none (public)"}</td>
+                  <td className="font-mono">{c.secretHint ?? "none (public)"}</td>
                   <td><StatusBadge status={c.status} testId="credential-status" /></td>
                   <td>{c.expiresAt ? formatDate(c.expiresAt) : "never"}</td>
                   <td>{formatDate(c.createdAt)}</td>
