@@ -1,29 +1,37 @@
 import Link from "next/link";
+import { currentViewer } from "@/lib/auth/viewer";
 
-/** The header on every page. Sign in / sign up become real with the developer portal (issue #4). */
-export function SiteHeader() {
+/** The header on every page: portal navigation, and sign in / up or the user's name + sign out. */
+export async function SiteHeader() {
+  const viewer = await currentViewer().catch(() => null);
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-6xl items-center justify-between px-6 py-4">
-        <Link href="/" className="flex items-center gap-2 text-lg font-semibold text-brand-900">
-          <span aria-hidden className="inline-block h-6 w-6 rounded bg-brand-600" />
-          Gatehouse
-        </Link>
+      <div className="mx-auto flex max-w-6xl items-center justify-between gap-6 px-6 py-4">
+        <div className="flex items-center gap-6">
+          <Link href="/" className="flex items-center gap-2 text-lg font-semibold text-brand-900">
+            <span aria-hidden className="inline-block h-6 w-6 rounded bg-brand-600" />
+            Gatehouse
+          </Link>
+          <nav aria-label="Portal" className="flex items-center gap-4 text-sm">
+            <Link href="/catalog" className="text-slate-700 hover:text-brand-700">Catalog</Link>
+            {viewer ? <Link href="/apps" className="text-slate-700 hover:text-brand-700">My apps</Link> : null}
+            {viewer?.admin ? <Link href="/admin" className="text-slate-700 hover:text-brand-700">Admin</Link> : null}
+          </nav>
+        </div>
         <nav aria-label="Account" className="flex items-center gap-3 text-sm">
-          <span
-            aria-disabled="true"
-            title="Sign-in opens with the developer portal"
-            className="cursor-not-allowed rounded px-3 py-2 text-slate-400"
-          >
-            Sign in
-          </span>
-          <span
-            aria-disabled="true"
-            title="Sign-up opens with the developer portal"
-            className="cursor-not-allowed rounded bg-slate-200 px-3 py-2 text-slate-500"
-          >
-            Sign up
-          </span>
+          {viewer ? (
+            <>
+              <span data-testid="signed-in-as" className="text-slate-600">{viewer.developer.name}</span>
+              <form method="post" action="/auth/signout">
+                <button type="submit" className="rounded px-3 py-2 text-slate-700 hover:bg-slate-100">Sign out</button>
+              </form>
+            </>
+          ) : (
+            <>
+              <Link href="/signin" className="rounded px-3 py-2 text-slate-700 hover:bg-slate-100">Sign in</Link>
+              <Link href="/signup" className="rounded bg-brand-600 px-3 py-2 font-medium text-white hover:bg-brand-700">Sign up</Link>
+            </>
+          )}
         </nav>
       </div>
     </header>

@@ -54,6 +54,7 @@ export function openApiDocument(serverUrl: string) {
       "/apps/{id}/credentials": { post: op("apps", "Add a credential (rotation); the secret is shown once", { "201": ok("Credential") }, { parameters: [idParam()] }) },
       "/apps/{id}/credentials/{credentialId}": { delete: op("apps", "Revoke a credential and its tokens", { "200": ok("Credential") }, { parameters: [idParam(), idParam("credentialId")] }) },
       "/apps/{id}/settings": { patch: op("admin", "Admin-only app settings: password grant, implicit, consent, status", { "200": ok("App") }, { parameters: [idParam()], requestBody: body(AdminAppSettings) }) },
+      "/apps/{id}/usage": { get: op("apps", "Calls, errors and latency per hour of an app (owner or admin)", { "200": ok("Hourly buckets and totals") }, { parameters: [idParam(), { name: "hours", in: "query", schema: { type: "integer", minimum: 1, maximum: 720, default: 24 } }] }) },
       "/apps/{id}/revoke-tokens": { post: op("apps", "Revoke every token of an app", { "200": ok("Count") }, { parameters: [idParam()] }) },
       "/products": {
         get: op("products", "API products (developers: public ones)", { "200": page("Products") }, { parameters: pageParams }),

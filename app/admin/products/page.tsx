@@ -1,0 +1,15 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { ProductTable } from "@/components/admin/product-admin";
+import { buttonClass, PageTitle } from "@/components/ui/basics";
+
+export const metadata: Metadata = { title: "Products" };
+
+export default function ProductsPage() {
+  return (
+    <>
+      <PageTitle actions={<Link href="/admin/products/new" className={buttonClass}>New product</Link>}>Products</PageTitle>
+      <ProductTable />
+    </>
+  );
+}

@@ -1,0 +1,39 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { currentViewer } from "@/lib/auth/viewer";
+import { productCatalogEntry } from "@/lib/portal/catalog";
+import { PortalError } from "@/lib/portal/errors";
+import { portalContext } from "@/lib/portal/runtime";
+import { ProductFacts } from "@/components/portal/product-facts";
+import { ProxyDocs } from "@/components/portal/proxy-docs";
+import { buttonClass, Card, PageTitle } from "@/components/ui/basics";
+
+export const metadata: Metadata = { title: "API product" };
+
+export default async function ProductPage({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const viewer = await currentViewer();
+  const entry = await productCatalogEntry(viewer?.ctx ?? portalContext(), viewer?.actor ?? null, slug).catch((error: unknown) => {
+    if (error instanceof PortalError && error.code === "not_found") notFound();
+    throw error;
+  });
+  const { product, proxies } = entry;
+  return (
+    <div className="space-y-6">
+      <PageTitle actions={viewer ? <Link href="/apps/new" className={buttonClass}>Use in a new app</Link> : <Link href={`/signin?callbackUrl=${encodeURIComponent(`/catalog/${product.slug}`)}`} className={buttonClass}>Sign in to use it</Link>}>
+        {product.name}
+      </PageTitle>
+      <Card>
+        <p className="mb-4 whitespace-pre-line text-slate-700">{product.description || "No description."}</p>
+        <ProductFacts product={product} />
+      </Card>
+      {proxies.length === 0 ? <Card title="APIs"><p className="text-sm text-slate-500">No API is published in this product yet.</p></Card> : null}
+      {proxies.map((proxy) => (
+        <Card key={proxy.id} title={`${proxy.name} — ${proxy.gatewayPath}`}>
+          <ProxyDocs spec={proxy.openApiSpec} gatewayPath={proxy.gatewayPath} />
+        </Card>
+      ))}
+    </div>
+  );
+}

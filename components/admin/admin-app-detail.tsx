@@ -1,0 +1,112 @@
+"use client";
+// One app as an admin sees it: owner, credentials (revoke), subscriptions, revoke all tokens,
+// and the settings only admins may change (password grant, implicit, consent, status).
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import type { AppView } from "@/lib/portal/views";
+import { api } from "../api-client";
+import { Card, dangerButtonClass, ErrorNote, formatDate, secondaryButtonClass, StatusBadge } from "../ui/basics";
+
+type Settings = { passwordGrantMode?: "okta_authn" | "okta_token" | null; implicitEnabled?: boolean; skipConsent?: boolean; status?: "active" | "suspended" };
+
+export function AdminAppDetail({ initial }: { initial: AppView }) {
+  const queryClient = useQueryClient();
+  const key = ["admin-app", initial.id];
+  const { data: app = initial } = useQuery({ queryKey: key, queryFn: () => api<AppView>(`/apps/${initial.id}`), initialData: initial, staleTime: 0 });
+  const [notice, setNotice] = useState<string | null>(null);
+  const settings = useMutation({
+    mutationFn: (body: Settings) => api<AppView>(`/apps/${app.id}/settings`, { method: "PATCH", body }),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(key, updated);
+      setNotice("Settings saved.");
+    },
+  });
+  // While a change is on its way, show the value asked for (controlled inputs would snap back).
+  const shown = <K extends keyof Settings>(field: K, current: Settings[K]): Settings[K] =>
+    settings.isPending && settings.variables && field in settings.variables ? settings.variables[field] : current;
+  const revokeCredential = useMutation({
+    mutationFn: (credentialId: string) => api(`/apps/${app.id}/credentials/${credentialId}`, { method: "DELETE" }),
+    onSuccess: () => {
+      setNotice("Credential revoked.");
+      void queryClient.invalidateQueries({ queryKey: key });
+    },
+  });
+  const revokeTokens = useMutation({
+    mutationFn: () => api<{ revoked: number }>(`/apps/${app.id}/revoke-tokens`, { method: "POST" }),
+    onSuccess: (r) => setNotice(`${r.revoked} token(s) revoked.`),
+  });
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 data-testid="app-name" className="text-2xl font-bold text-brand-900">{app.name}</h1>
+        <p className="text-sm text-slate-500">
+          {app.type} client of {app.owner?.name ?? app.ownerId} · <StatusBadge status={app.status} />
+        </p>
+      </div>
+      {notice ? <p role="status" className="text-sm text-green-800">{notice}</p> : null}
+      <ErrorNote error={settings.error ?? revokeCredential.error ?? revokeTokens.error} />
+      <Card title="Details">
+        <dl className="grid grid-cols-[10rem_1fr] gap-2 text-sm">
+          <dt className="text-slate-500">Description</dt><dd>{app.description || "—"}</dd>
+          <dt className="text-slate-500">Redirect URIs</dt><dd className="font-mono">{app.redirectUris.map((u) => <div key={u}>{u}</div>)}</dd>
+          <dt className="text-slate-500">Grant types</dt><dd>{app.grantTypes.join(", ")}</dd>
+        </dl>
+      </Card>
+      <Card title="Admin settings">
+        <div className="space-y-3 text-sm">
+          <label className="flex items-center gap-2">
+            Password grant
+            <select
+              className="rounded border border-slate-300 px-2 py-1"
+              value={shown("passwordGrantMode", app.passwordGrantMode as Settings["passwordGrantMode"]) ?? ""}
+              onChange={(e) => settings.mutate({ passwordGrantMode: (e.target.value || null) as Settings["passwordGrantMode"] })}
+            >
+              <option value="">off (recommended)</option>
+              <option value="okta_authn">on — Okta Authentication API</option>
+              <option value="okta_token">on — Okta token endpoint</option>
+            </select>
+          </label>
+          <label className="flex items-center gap-2">
+            <input type="checkbox" checked={shown("implicitEnabled", app.implicitEnabled)} onChange={(e) => settings.mutate({ implicitEnabled: e.target.checked })} /> Allow the implicit flow (discouraged by RFC 9700)
+          </label>
+          <label className="flex items-center gap-2">
+            <input type="checkbox" checked={shown("skipConsent", app.skipConsent)} onChange={(e) => settings.mutate({ skipConsent: e.target.checked })} /> Skip the consent screen (first-party app)
+          </label>
+          <div className="flex gap-2">
+            {app.status === "active"
+              ? <button type="button" className={dangerButtonClass} onClick={() => settings.mutate({ status: "suspended" })}>Suspend app</button>
+              : <button type="button" className={secondaryButtonClass} onClick={() => settings.mutate({ status: "active" })}>Reactivate app</button>}
+            <button type="button" className={dangerButtonClass} disabled={revokeTokens.isPending} onClick={() => revokeTokens.mutate()}>Revoke all tokens</button>
+          </div>
+        </div>
+      </Card>
+      <Card title="Credentials">
+        <table className="w-full text-left text-sm">
+          <thead className="text-slate-500"><tr><th className="py-1">client_id</th><th>Secret</th><th>Status</th><th>Expires</th><th /></tr></thead>
+          <tbody>
+            {app.credentials?.map((c) => (
+              <tr key={c.id} data-testid={`credential-${c.clientId}`} className="border-t border-slate-100">
+                <td className="py-2 font-mono">{c.clientId}</td>
+                <td className="font-mono">{c.secretHint ?? "—"}</td>
+                <td><StatusBadge status={c.status} testId="credential-status" /></td>
+                <td>{c.expiresAt ? formatDate(c.expiresAt) : "never"}</td>
+                <td className="text-right">
+                  {c.status === "active" ? <button type="button" className={dangerButtonClass} disabled={revokeCredential.isPending} onClick={() => revokeCredential.mutate(c.id)}>Revoke credential</button> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+      <Card title="Subscriptions">
+        <ul className="space-y-1 text-sm">
+          {app.subscriptions?.map((s) => (
+            <li key={s.id} data-testid={`subscription-${s.product.slug}`}>
+              {s.product.name} <StatusBadge status={s.status} testId="subscription-status" /> {s.reason ? `— ${s.reason}` : ""} <span className="text-slate-500">{formatDate(s.decidedAt)}</span>
+            </li>
+          ))}
+        </ul>
+      </Card>
+    </div>
+  );
+}

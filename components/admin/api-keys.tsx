@@ -1,0 +1,54 @@
+"use client";
+// The signed-in admin's API keys for the CLI: create (the key is shown once), list, revoke.
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { api } from "../api-client";
+import { buttonClass, dangerButtonClass, Empty, ErrorNote, formatDate, inputClass, StatusBadge } from "../ui/basics";
+import { LoadMore, usePagedList } from "../ui/load-more";
+import { SecretPanel } from "../portal/secret-panel";
+
+interface KeyRow { id: string; name: string; keyHint: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
+
+export function ApiKeys() {
+  const list = usePagedList<KeyRow>("/admin-api-keys");
+  const queryClient = useQueryClient();
+  const [name, setName] = useState("");
+  const [issued, setIssued] = useState<{ name: string; key: string } | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ["/admin-api-keys"] });
+  const create = useMutation({
+    mutationFn: () => api<{ id: string; name: string; key: string }>("/admin-api-keys", { method: "POST", body: { name } }),
+    onSuccess: (k) => {
+      setIssued({ name: k.name, key: k.key });
+      setName("");
+      void refresh();
+    },
+  });
+  const revoke = useMutation({ mutationFn: (id: string) => api(`/admin-api-keys/${id}`, { method: "DELETE" }), onSuccess: () => void refresh() });
+  return (
+    <div className="space-y-4">
+      <form className="flex items-end gap-2" onSubmit={(e) => { e.preventDefault(); create.mutate(); }}>
+        <label className="flex-1 text-sm">Name of the new key<input className={inputClass} value={name} onChange={(e) => setName(e.target.value)} required maxLength={80} /></label>
+        <button type="submit" className={buttonClass} disabled={create.isPending}>Create key</button>
+      </form>
+      <ErrorNote error={create.error ?? revoke.error} />
+      {issued ? <SecretPanel clientId={issued.name} secret={issued.key} onDismiss={() => setIssued(null)} labels={{ title: "Copy your API key now", id: "name", secret: "key", lost: "create a new key and revoke this one" }} /> : null}
+      {!list.isPending && !list.items.length ? <Empty>No API keys.</Empty> : null}
+      <table className="w-full bg-white text-left text-sm">
+        <thead className="text-slate-500"><tr><th className="p-2">Name</th><th>Key</th><th>Created</th><th>Last used</th><th>Status</th><th /></tr></thead>
+        <tbody>
+          {list.items.map((k) => (
+            <tr key={k.id} className="border-t border-slate-100">
+              <td className="p-2">{k.name}</td>
+              <td className="font-mono">{k.keyHint}</td>
+              <td>{formatDate(k.createdAt)}</td>
+              <td>{formatDate(k.lastUsedAt)}</td>
+              <td><StatusBadge status={k.revokedAt ? "revoked" : "active"} /></td>
+              <td className="text-right">{k.revokedAt ? null : <button type="button" className={dangerButtonClass} onClick={() => revoke.mutate(k.id)}>Revoke</button>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <LoadMore list={list} />
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+"use client";
+// The audit log: filter by action prefix, actor, target and time; newest first; paginated.
+import { useState } from "react";
+import type { AuditView } from "@/lib/portal/audit";
+import { Empty, formatDate, inputClass, secondaryButtonClass } from "../ui/basics";
+import { LoadMore, usePagedList } from "../ui/load-more";
+
+const EMPTY = { action: "", actorId: "", targetType: "", targetId: "", since: "", until: "" };
+
+export function AuditLog() {
+  const [draft, setDraft] = useState(EMPTY);
+  const [filters, setFilters] = useState(EMPTY);
+  const list = usePagedList<AuditView>("/audit", {
+    ...filters,
+    since: filters.since ? new Date(filters.since).toISOString() : "",
+    until: filters.until ? new Date(filters.until).toISOString() : "",
+  });
+  const field = (key: keyof typeof EMPTY, label: string, type = "text") => (
+    <label className="text-sm">
+      {label}
+      <input type={type} className={inputClass} value={draft[key]} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} />
+    </label>
+  );
+  return (
+    <div className="space-y-4">
+      <form className="grid items-end gap-3 md:grid-cols-4" role="search" onSubmit={(e) => { e.preventDefault(); setFilters(draft); }}>
+        {field("action", "Action (prefix, e.g. app.)")}
+        {field("actorId", "Actor id")}
+        {field("targetType", "Target type")}
+        {field("targetId", "Target id")}
+        {field("since", "Since", "datetime-local")}
+        {field("until", "Until", "datetime-local")}
+        <div className="flex gap-2">
+          <button type="submit" className={secondaryButtonClass}>Filter</button>
+          <button type="button" className={secondaryButtonClass} onClick={() => { setDraft(EMPTY); setFilters(EMPTY); }}>Clear</button>
+        </div>
+      </form>
+      {!list.isPending && !list.items.length ? <Empty>No audit events match.</Empty> : null}
+      <table className="w-full bg-white text-left text-xs">
+        <thead className="text-slate-500"><tr><th className="p-2">When</th><th>Actor</th><th>Action</th><th>Target</th><th>From</th><th>Change</th></tr></thead>
+        <tbody>
+          {list.items.map((e) => (
+            <tr key={e.id} className="border-t border-slate-100 align-top">
+              <td className="p-2 whitespace-nowrap">{formatDate(e.at)}</td>
+              <td>{e.actorType}<br /><span className="font-mono text-slate-500">{e.actorId ?? "—"}</span></td>
+              <td className="font-mono">{e.action}</td>
+              <td>{e.targetType ?? "—"}<br /><span className="font-mono text-slate-500">{e.targetId ?? ""}</span></td>
+              <td>{e.ip ?? "—"}</td>
+              <td>
+                <details>
+                  <summary className="cursor-pointer text-brand-700">before / after</summary>
+                  <pre className="max-w-md overflow-auto whitespace-pre-wrap text-[11px]">{JSON.stringify({ before: e.before, after: e.after }, null, 2)}</pre>
+                </details>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <LoadMore list={list} />
+    </div>
+  );
+}

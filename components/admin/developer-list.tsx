@@ -1,0 +1,67 @@
+"use client";
+// Developers: search, suspend (revokes their apps' tokens), reinstate, revoke all their tokens.
+import Link from "next/link";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import type { DeveloperView } from "@/lib/portal/views";
+import { api } from "../api-client";
+import { dangerButtonClass, Empty, ErrorNote, formatDate, inputClass, secondaryButtonClass, StatusBadge } from "../ui/basics";
+import { LoadMore, usePagedList } from "../ui/load-more";
+
+export function DeveloperList() {
+  const [search, setSearch] = useState("");
+  const [q, setQ] = useState("");
+  const [status, setStatus] = useState("");
+  const list = usePagedList<DeveloperView>("/developers", { q, status: status || undefined });
+  const queryClient = useQueryClient();
+  const [notice, setNotice] = useState<string | null>(null);
+  const setDevStatus = useMutation({
+    mutationFn: (v: { id: string; status: "active" | "suspended" }) => api<DeveloperView>(`/developers/${v.id}/status`, { method: "PUT", body: { status: v.status } }),
+    onSuccess: (d) => {
+      setNotice(`${d.email} is now ${d.status}.`);
+      void queryClient.invalidateQueries({ queryKey: ["/developers"] });
+    },
+  });
+  const revokeTokens = useMutation({
+    mutationFn: (developerId: string) => api<{ revoked: number }>("/tokens/revoke", { method: "POST", body: { developerId } }),
+    onSuccess: (r) => setNotice(`${r.revoked} token(s) revoked.`),
+  });
+  return (
+    <div className="space-y-4">
+      <form className="flex items-end gap-2" role="search" onSubmit={(e) => { e.preventDefault(); setQ(search); }}>
+        <label className="flex-1 text-sm">Search by name or email<input className={inputClass} value={search} onChange={(e) => setSearch(e.target.value)} /></label>
+        <select aria-label="Status" className="rounded border border-slate-300 px-2 py-2 text-sm" value={status} onChange={(e) => setStatus(e.target.value)}>
+          <option value="">any status</option>
+          <option value="active">active</option>
+          <option value="suspended">suspended</option>
+        </select>
+        <button type="submit" className={secondaryButtonClass}>Search</button>
+      </form>
+      {notice ? <p role="status" className="text-sm text-green-800">{notice}</p> : null}
+      <ErrorNote error={setDevStatus.error ?? revokeTokens.error} />
+      {!list.isPending && !list.items.length ? <Empty>No developers match.</Empty> : null}
+      <table className="w-full rounded-lg bg-white text-left text-sm">
+        <thead className="text-slate-500"><tr><th className="p-2">Name</th><th>Email</th><th>Role</th><th>Status</th><th>Joined</th><th /></tr></thead>
+        <tbody>
+          {list.items.map((d) => (
+            <tr key={d.id} className="border-t border-slate-100">
+              <td className="p-2">{d.name}</td>
+              <td>{d.email}</td>
+              <td>{d.role}</td>
+              <td><StatusBadge status={d.status} /></td>
+              <td>{formatDate(d.createdAt)}</td>
+              <td className="space-x-2 text-right">
+                <Link href={`/admin/apps?ownerId=${encodeURIComponent(d.id)}`} className="text-brand-700 hover:underline">Apps</Link>
+                {d.status === "active"
+                  ? <button type="button" className={dangerButtonClass} onClick={() => setDevStatus.mutate({ id: d.id, status: "suspended" })}>Suspend</button>
+                  : <button type="button" className={secondaryButtonClass} onClick={() => setDevStatus.mutate({ id: d.id, status: "active" })}>Reinstate</button>}
+                <button type="button" className={secondaryButtonClass} onClick={() => revokeTokens.mutate(d.id)}>Revoke tokens</button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <LoadMore list={list} />
+    </div>
+  );
+}

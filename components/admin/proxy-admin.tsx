@@ -1,0 +1,126 @@
+"use client";
+// Proxies: list, and one form for create and edit — base path, version, target URL, the policy
+// chain as JSON, the OpenAPI document, and the products that include the proxy.
+import Link from "next/link";
+import { useMutation, useQueryClient, useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import type { Page } from "../api-client";
+import type { ProductView, ProxyView } from "@/lib/portal/views";
+import { api } from "../api-client";
+import { buttonClass, Empty, ErrorNote, FieldError, inputClass, StatusBadge } from "../ui/basics";
+import { LoadMore, usePagedList } from "../ui/load-more";
+
+export function ProxyTable() {
+  const list = usePagedList<ProxyView>("/proxies");
+  if (!list.isPending && !list.items.length) return <Empty>No proxies yet.</Empty>;
+  return (
+    <>
+      <table className="w-full bg-white text-left text-sm">
+        <thead className="text-slate-500"><tr><th className="p-2">Proxy</th><th>Gateway path</th><th>Target</th><th>Policies</th><th>Status</th></tr></thead>
+        <tbody>
+          {list.items.map((p) => (
+            <tr key={p.id} className="border-t border-slate-100">
+              <td className="p-2"><Link href={`/admin/proxies/${p.id}`} className="text-brand-700 hover:underline">{p.name}</Link></td>
+              <td className="font-mono">/gateway/{p.basePath}/{p.version}</td>
+              <td className="font-mono break-all">{p.targetUrl}</td>
+              <td>{p.policies.length}</td>
+              <td><StatusBadge status={p.status} /></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <LoadMore list={list} />
+    </>
+  );
+}
+
+export function ProxyForm({ initial }: { initial?: ProxyView }) {
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const products = useQuery({ queryKey: ["/products", "all"], queryFn: () => api<Page<ProductView>>("/products", { query: { limit: "100" } }) });
+  const [f, setF] = useState({
+    name: initial?.name ?? "",
+    basePath: initial?.basePath ?? "",
+    version: initial?.version ?? "v1",
+    targetUrl: initial?.targetUrl ?? "",
+    idTokenMode: initial?.idTokenMode ?? "none",
+    status: initial?.status ?? "active",
+    policies: JSON.stringify(initial?.policies ?? [], null, 2),
+    openApiSpec: initial?.openApiSpec ?? "",
+  });
+  const [productIds, setProductIds] = useState<string[]>(initial?.products?.map((p) => p.id) ?? []);
+  const [jsonError, setJsonError] = useState<string | null>(null);
+  const save = useMutation({
+    mutationFn: (policies: unknown) => {
+      const body = { ...f, policies, openApiSpec: f.openApiSpec.trim() ? f.openApiSpec : null, productIds };
+      return initial ? api<ProxyView>(`/proxies/${initial.id}`, { method: "PATCH", body }) : api<ProxyView>("/proxies", { method: "POST", body });
+    },
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ["/proxies"] });
+      router.push("/admin/proxies");
+      router.refresh();
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    let policies: unknown;
+    try {
+      policies = JSON.parse(f.policies || "[]");
+    } catch (error) {
+      setJsonError(`The policy chain is not valid JSON: ${(error as Error).message}`);
+      return;
+    }
+    setJsonError(null);
+    save.mutate(policies);
+  };
+  const text = (key: "name" | "basePath" | "version" | "targetUrl", label: string) => (
+    <label className="block text-sm font-medium">
+      {label}
+      <input className={inputClass} value={f[key]} onChange={(e) => setF({ ...f, [key]: e.target.value })} required />
+      <FieldError error={save.error} field={key} />
+    </label>
+  );
+  return (
+    <form onSubmit={submit} className="grid gap-4 md:grid-cols-2" aria-label="Proxy">
+      <div className="md:col-span-2"><ErrorNote error={jsonError ? new Error(jsonError) : save.error} /></div>
+      {text("name", "Name")}
+      {text("targetUrl", "Target URL")}
+      {text("basePath", "Base path (after /gateway/)")}
+      {text("version", "Version")}
+      <label className="block text-sm font-medium">
+        ID token to backend
+        <select className={inputClass} value={f.idTokenMode} onChange={(e) => setF({ ...f, idTokenMode: e.target.value })}>
+          <option value="none">none</option><option value="claims">claims as headers</option><option value="whole">whole token</option>
+        </select>
+      </label>
+      <label className="block text-sm font-medium">
+        Status
+        <select className={inputClass} value={f.status} onChange={(e) => setF({ ...f, status: e.target.value })}>
+          <option value="active">active</option><option value="disabled">disabled</option>
+        </select>
+      </label>
+      <label className="block text-sm font-medium md:col-span-2">
+        Policy chain (JSON: [{`{"policy": "…", "config": {…}}`}])
+        <textarea className={`${inputClass} font-mono`} rows={8} value={f.policies} onChange={(e) => setF({ ...f, policies: e.target.value })} />
+        <FieldError error={save.error} field="policies" />
+      </label>
+      <label className="block text-sm font-medium md:col-span-2">
+        OpenAPI document (JSON or YAML)
+        <textarea className={`${inputClass} font-mono`} rows={8} value={f.openApiSpec} onChange={(e) => setF({ ...f, openApiSpec: e.target.value })} />
+        <FieldError error={save.error} field="openApiSpec" />
+      </label>
+      <fieldset className="text-sm md:col-span-2">
+        <legend className="font-medium">In products</legend>
+        {products.data?.items.map((p) => (
+          <label key={p.id} className="mr-4 inline-flex items-center gap-2">
+            <input type="checkbox" checked={productIds.includes(p.id)} onChange={(e) => setProductIds(e.target.checked ? [...productIds, p.id] : productIds.filter((id) => id !== p.id))} />
+            {p.name}
+          </label>
+        ))}
+        <FieldError error={save.error} field="productIds" />
+      </fieldset>
+      <div className="md:col-span-2"><button type="submit" className={buttonClass} disabled={save.isPending}>{initial ? "Save proxy" : "Create proxy"}</button></div>
+    </form>
+  );
+}
