@@ -2,7 +2,7 @@
 // next-auth sees it.
 import { NextRequest } from "next/server";
 import { getConfig } from "../config/index.ts";
-import { safeCallbackUrl } from "./callback-url.ts";
+import { safeCallbackUrl } from "./callback-path.ts";
 
 export async function safeCallbackUrlRequest(req: Request): Promise<Request> {
   const { publicUrl } = getConfig();
