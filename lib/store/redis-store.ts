@@ -73,7 +73,9 @@ export class RedisStore implements Store {
     if (!set) {
       set = new Set();
       this.handlers.set(name, set);
-      await subscriber.subscribe(name);
+      // While Redis is away this times out; the 'ready' handler subscribes again on reconnect,
+      // so a process can start (not ready) without Redis and catch up when it returns.
+      await subscriber.subscribe(name).catch(() => undefined);
     }
     set.add(handler);
     return async () => {
@@ -101,6 +103,10 @@ export class RedisStore implements Store {
       // re-subscribes its channels after a reconnect.
       const subscriber = new Redis(this.url, { ...RedisStore.options(), maxRetriesPerRequest: null });
       subscriber.on("error", () => {});
+      subscriber.on("ready", () => {
+        const channels = [...this.handlers.keys()];
+        if (channels.length) subscriber.subscribe(...channels).catch(() => undefined);
+      });
       subscriber.on("message", (channel: string, message: string) => {
         for (const handler of this.handlers.get(channel) ?? []) {
           try {
