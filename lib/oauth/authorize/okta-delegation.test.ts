@@ -4,7 +4,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SignJWT, exportJWK, generateKeyPair, type JWK } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DelegationError, finishDelegation, startDelegation } from "./okta-delegation.ts";
 
 const CLIENT = { clientId: "okta-delegation-client", clientSecret: "s3cret" };
@@ -38,16 +38,17 @@ describe("Okta delegation (relying party)", () => {
     impostor = (await generateKeyPair("RS256")).privateKey;
     server = createServer((req, res) => {
       const path = new URL(req.url!, issuer).pathname;
-      const json = (body: unknown) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+      const json = (body: unknown) => void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
       if (path.endsWith("/.well-known/openid-configuration")) {
-        return json({ issuer, authorization_endpoint: `${issuer}/v1/authorize`, token_endpoint: `${issuer}/v1/token`, jwks_uri: `${issuer}/v1/keys`, id_token_signing_alg_values_supported: ["RS256"] });
-      }
-      if (path.endsWith("/v1/keys")) {
+        json({ issuer, authorization_endpoint: `${issuer}/v1/authorize`, token_endpoint: `${issuer}/v1/token`, jwks_uri: `${issuer}/v1/keys`, id_token_signing_alg_values_supported: ["RS256"] });
+      } else if (path.endsWith("/v1/keys")) {
         jwksFetches++;
-        return json({ keys: published });
+        json({ keys: published });
+      } else if (path.endsWith("/v1/token")) {
+        json({ token_type: "Bearer", expires_in: 3600, access_token: "at", id_token: nextIdToken, scope: "openid" });
+      } else {
+        res.writeHead(404).end();
       }
-      if (path.endsWith("/v1/token")) return json({ token_type: "Bearer", expires_in: 3600, access_token: "at", id_token: nextIdToken, scope: "openid" });
-      res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/oauth2/default`;
@@ -93,13 +94,25 @@ describe("Okta delegation (relying party)", () => {
     await expect(finishDelegation(settings(), CALLBACK, new URLSearchParams({ code: "c", state: "forged" }), start.okta)).rejects.toBeInstanceOf(DelegationError);
   });
 
-  it("refetches the JWKS when Okta signs with a new kid", async () => {
+  it("refetches the JWKS when Okta signs with a new kid (at most once a minute)", async () => {
     await attempt((nonce) => ({ nonce }));
-    const before = jwksFetches;
     const rotated = await generateKeyPair("RS256", { extractable: true });
     published = [...published, { ...(await exportJWK(rotated.publicKey)), kid: "k2", use: "sig", alg: "RS256" }];
-    const login = await attempt((nonce) => ({ nonce }), { key: rotated.privateKey, kid: "k2" });
-    expect(login.sub).toBe("00u-user");
-    expect(jwksFetches).toBe(before + 1);
+    const k2 = { key: rotated.privateKey, kid: "k2" };
+    // openid-client throttles refetches to one a minute (an unknown kid cannot make it hammer Okta)
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 61_000);
+      const before = jwksFetches;
+      const login = await attempt((nonce) => ({ nonce }), k2);
+      expect(login.sub).toBe("00u-user");
+      expect(jwksFetches).toBe(before + 1);
+      // known keys come from the cache
+      await attempt((nonce) => ({ nonce }), k2);
+      await attempt((nonce) => ({ nonce }));
+      expect(jwksFetches).toBe(before + 1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
