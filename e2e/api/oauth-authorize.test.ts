@@ -26,6 +26,8 @@ describe.each(configuredBackends())("/oauth/authorize on $name", (backend) => {
   let publicApp: { appId: string; clientId: string };
   let firstParty: { appId: string; clientId: string };
   let oktaUrl: string;
+  let devCookie: string;
+  let adminCookie: string;
 
   const api = async (cookie: string, method: string, path: string, body?: unknown) => {
     const res = await fetch(`${gatehouse.url}/api/v1${path}`, {
@@ -87,6 +89,8 @@ describe.each(configuredBackends())("/oauth/authorize on $name", (backend) => {
     const dev = await signIn(gatehouse.url, seed.users.developer!.login, seed.users.developer!.password);
     oktaUrl = dev.oktaUrl;
     const admin = await signIn(gatehouse.url, seed.users.admin!.login, seed.users.admin!.password);
+    devCookie = dev.cookie;
+    adminCookie = admin.cookie;
     const create = async (body: Record<string, unknown>) => {
       const res = await api(dev.cookie, "POST", "/apps", { products: ["echo"], ...body });
       expect(res.status).toBe(201);
@@ -126,6 +130,40 @@ describe.each(configuredBackends())("/oauth/authorize on $name", (backend) => {
     expect(twice.status).toBe(400);
     expect(twice.headers.get("location")).toBeNull();
     expect(await codeCount()).toBe(before);
+  });
+
+  it("refuses, with a 400 page, clients whose credential, app or owner is no longer in good standing (A1)", async () => {
+    const refused = async (clientId: string) => {
+      const res = await get(authorizeUrl(good(clientId)));
+      expect(res.status).toBe(400);
+      expect(res.headers.get("location")).toBeNull();
+      expect(await res.text()).toContain("invalid_client");
+    };
+    const create = async (cookie: string, name: string) => {
+      const res = await api(cookie, "POST", "/apps", { name, redirectUris: [CLIENT_CB], products: ["echo"] });
+      expect(res.status).toBe(201);
+      expect((await get(authorizeUrl(good(res.json.credential.clientId)))).status).toBe(302);
+      return { appId: res.json.app.id as string, clientId: res.json.credential.clientId as string, credentialId: res.json.credential.id as string };
+    };
+    const revoked = await create(devCookie, "revoked credential");
+    expect((await api(devCookie, "DELETE", `/apps/${revoked.appId}/credentials/${revoked.credentialId}`)).status).toBe(200);
+    await refused(revoked.clientId);
+
+    const expired = await create(devCookie, "expired credential");
+    await db.credential.update({ where: { id: expired.credentialId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await refused(expired.clientId);
+
+    const suspendedApp = await create(devCookie, "suspended app");
+    expect((await api(adminCookie, "PATCH", `/apps/${suspendedApp.appId}/settings`, { status: "suspended" })).status).toBe(200);
+    await refused(suspendedApp.clientId);
+
+    const signup = await api("", "POST", "/signup", { firstName: "Sue", lastName: "Spended", email: "sue@example.com", password: "Correct-Horse-42", acceptTerms: true });
+    expect(signup.status).toBe(201);
+    const sue = await signIn(gatehouse.url, "sue@example.com", "Correct-Horse-42");
+    const suesApp = await create(sue.cookie, "suspended owner");
+    const me = await api(sue.cookie, "GET", "/me");
+    expect((await api(adminCookie, "PUT", `/developers/${me.json.id}/status`, { status: "suspended" })).status).toBe(200);
+    await refused(suesApp.clientId);
   });
 
   it("accepts a loopback redirect URI on any port (RFC 8252)", async () => {
@@ -280,5 +318,21 @@ describe.each(configuredBackends())("/oauth/authorize on $name", (backend) => {
     // …and a replay is refused
     await expectRefused(callback);
     expect(await codeCount()).toBe(before + 1);
+  });
+
+  it("tells the client access_denied when Okta answers with an error for a known state", async () => {
+    const jar = new CookieJar();
+    const start = await get(authorizeUrl(good(confidential.clientId)));
+    jar.take(start);
+    const oktaState = new URL(start.headers.get("location")!).searchParams.get("state")!;
+    const before = await codeCount();
+    const res = await get(`${gatehouse.url}/oauth/callback?${new URLSearchParams({ error: "access_denied", state: oktaState })}`, { cookie: jar.header() });
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get("location")!);
+    expect(`${location.origin}${location.pathname}`).toBe(CLIENT_CB);
+    expect(location.searchParams.get("error")).toBe("access_denied");
+    expect(location.searchParams.get("state")).toBe("st-123");
+    expect(location.searchParams.get("iss")).toBe(gatehouse.url);
+    expect(await codeCount()).toBe(before);
   });
 });
