@@ -1,0 +1,338 @@
+// The browser side of the authorization server over real HTTP, without a browser: A1, A3, A4,
+// A5, A23 and A24 of ../shared/security-checklist.md, and the whole authorization code flow
+// through okta-dev (sessionToken instead of the login page) up to a code at the client's
+// redirect URI — asserting statuses, error codes and what the database holds afterwards.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configuredBackends } from "../harness/backends.ts";
+import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
+import { CookieJar, signIn } from "../harness/sign-in.ts";
+import { createDatabaseClient, type Database } from "../../lib/db/index.ts";
+import { parseDatabaseUrl } from "../../lib/config/database-url.ts";
+
+const CHALLENGE = createHash("sha256").update("a-verifier-that-is-long-enough-for-pkce-0123456789").digest("base64url");
+const CLIENT_CB = "https://client.example/cb";
+
+const without = (params: Record<string, string>, ...names: string[]) => Object.fromEntries(Object.entries(params).filter(([k]) => !names.includes(k)));
+
+describe.each(configuredBackends())("/oauth/authorize on $name", (backend) => {
+  let gatehouse: RunningGatehouse;
+  let cleanup: () => Promise<void>;
+  let db: Database;
+  let seed: { users: Record<string, { login: string; password: string; id: string }> };
+  let confidential: { appId: string; clientId: string };
+  let publicApp: { appId: string; clientId: string };
+  let firstParty: { appId: string; clientId: string };
+  let oktaUrl: string;
+  let devCookie: string;
+  let adminCookie: string;
+
+  const api = async (cookie: string, method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${gatehouse.url}/api/v1${path}`, {
+      method,
+      headers: { origin: gatehouse.url, cookie, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, json: await res.json() };
+  };
+  const authorizeUrl = (params: Record<string, string>) => `${gatehouse.url}/oauth/authorize?${new URLSearchParams(params)}`;
+  const get = (url: string, headers: Record<string, string> = {}) => fetch(url, { redirect: "manual", headers });
+  const codeCount = () => db.authorizationCode.count();
+  const good = (clientId: string, extra: Record<string, string> = {}) => ({
+    response_type: "code", client_id: clientId, redirect_uri: CLIENT_CB, state: "st-123", scope: "echo:read",
+    code_challenge: CHALLENGE, code_challenge_method: "S256", ...extra,
+  });
+
+  /** Authorize → Okta (sessionToken) → back at /oauth/callback; returns the callback URL and the browser's cookies. */
+  async function throughOkta(params: Record<string, string>, user = "developer") {
+    const jar = new CookieJar();
+    const start = await get(authorizeUrl(params));
+    expect(start.status).toBe(302);
+    jar.take(start);
+    const toOkta = new URL(start.headers.get("location")!);
+    expect(toOkta.origin).toBe(oktaUrl);
+    const authn = await fetch(`${oktaUrl}/api/v1/authn`, {
+      method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: seed.users[user]!.login, password: seed.users[user]!.password }),
+    });
+    const { sessionToken } = (await authn.json()) as { sessionToken: string };
+    toOkta.searchParams.set("sessionToken", sessionToken);
+    const back = await get(toOkta.toString());
+    const callback = back.headers.get("location")!;
+    expect(callback.startsWith(`${gatehouse.url}/oauth/callback?`)).toBe(true);
+    return { callback, jar, toOkta };
+  }
+
+  async function consentForm(consentUrl: string, jar: CookieJar) {
+    const page = await get(consentUrl, { cookie: jar.header() });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1];
+    return { html, id: field("id")!, csrf: field("csrf")! };
+  }
+
+  const decide = (jar: CookieJar, form: Record<string, string>, origin = gatehouse.url) =>
+    fetch(`${gatehouse.url}/oauth/consent/decision`, {
+      method: "POST", redirect: "manual",
+      headers: { origin, cookie: jar.header(), "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(form),
+    });
+
+  beforeAll(async () => {
+    let env: Record<string, string>;
+    ({ env, cleanup } = await backend.provision());
+    gatehouse = await startGatehouse(env);
+    db = createDatabaseClient(env.DATABASE_URL ? parseDatabaseUrl(env.DATABASE_URL, process.cwd())! : { kind: "sqlite", file: join(gatehouse.dataDir, "gatehouse.db") });
+    seed = JSON.parse(readFileSync(join(gatehouse.dataDir, "okta-dev", "seed.json"), "utf8"));
+    const dev = await signIn(gatehouse.url, seed.users.developer!.login, seed.users.developer!.password);
+    oktaUrl = dev.oktaUrl;
+    const admin = await signIn(gatehouse.url, seed.users.admin!.login, seed.users.admin!.password);
+    devCookie = dev.cookie;
+    adminCookie = admin.cookie;
+    const create = async (body: Record<string, unknown>) => {
+      const res = await api(dev.cookie, "POST", "/apps", { products: ["echo"], ...body });
+      expect(res.status).toBe(201);
+      return { appId: res.json.app.id as string, clientId: res.json.credential.clientId as string };
+    };
+    confidential = await create({ name: "Confidential <img src=x onerror=alert(1)>", redirectUris: [CLIENT_CB, "http://127.0.0.1:4000/loop"] });
+    publicApp = await create({ name: "Public", type: "public", redirectUris: [CLIENT_CB] });
+    firstParty = await create({ name: "First party", redirectUris: [CLIENT_CB] });
+    expect((await api(admin.cookie, "PATCH", `/apps/${firstParty.appId}/settings`, { skipConsent: true, implicitEnabled: true })).status).toBe(200);
+  }, 120_000);
+  afterAll(async () => {
+    await db?.$disconnect();
+    await gatehouse?.stop();
+    await cleanup?.();
+  });
+
+  it("shows a 400 page, never a redirect, for an unknown client or an unregistered redirect URI (A1)", async () => {
+    const before = await codeCount();
+    const bad = [
+      `${CLIENT_CB}/x`, `${CLIENT_CB}?a=1`, `${CLIENT_CB}/`, "https://client.example.evil.com/cb", "https://evil.example/cb",
+      "HTTPS://client.example/cb", "https://client.example/CB", "http://127.0.0.1:4000/loop/x", "http://localhost:4000/loop",
+    ];
+    for (const redirect_uri of bad) {
+      const res = await get(authorizeUrl(good(confidential.clientId, { redirect_uri })));
+      expect(res.status, redirect_uri).toBe(400);
+      expect(res.headers.get("location"), redirect_uri).toBeNull();
+      expect(res.headers.get("content-type")).toContain("text/html");
+    }
+    for (const params of [good("gth_ci_unknown"), { ...good(confidential.clientId), redirect_uri: "" }, { response_type: "code", redirect_uri: CLIENT_CB }]) {
+      const res = await get(authorizeUrl(params));
+      expect(res.status).toBe(400);
+      expect(res.headers.get("location")).toBeNull();
+      expect(await res.text()).toMatch(/invalid_client|invalid_request/);
+    }
+    // a repeated redirect_uri cannot be trusted either
+    const twice = await get(`${authorizeUrl(good(confidential.clientId))}&redirect_uri=${encodeURIComponent("https://evil.example/cb")}`);
+    expect(twice.status).toBe(400);
+    expect(twice.headers.get("location")).toBeNull();
+    expect(await codeCount()).toBe(before);
+  });
+
+  it("refuses, with a 400 page, clients whose credential, app or owner is no longer in good standing (A1)", async () => {
+    const refused = async (clientId: string) => {
+      const res = await get(authorizeUrl(good(clientId)));
+      expect(res.status).toBe(400);
+      expect(res.headers.get("location")).toBeNull();
+      expect(await res.text()).toContain("invalid_client");
+    };
+    const create = async (cookie: string, name: string) => {
+      const res = await api(cookie, "POST", "/apps", { name, redirectUris: [CLIENT_CB], products: ["echo"] });
+      expect(res.status).toBe(201);
+      expect((await get(authorizeUrl(good(res.json.credential.clientId)))).status).toBe(302);
+      return { appId: res.json.app.id as string, clientId: res.json.credential.clientId as string, credentialId: res.json.credential.id as string };
+    };
+    const revoked = await create(devCookie, "revoked credential");
+    expect((await api(devCookie, "DELETE", `/apps/${revoked.appId}/credentials/${revoked.credentialId}`)).status).toBe(200);
+    await refused(revoked.clientId);
+
+    const expired = await create(devCookie, "expired credential");
+    await db.credential.update({ where: { id: expired.credentialId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await refused(expired.clientId);
+
+    const suspendedApp = await create(devCookie, "suspended app");
+    expect((await api(adminCookie, "PATCH", `/apps/${suspendedApp.appId}/settings`, { status: "suspended" })).status).toBe(200);
+    await refused(suspendedApp.clientId);
+
+    const signup = await api("", "POST", "/signup", { firstName: "Sue", lastName: "Spended", email: "sue@example.com", password: "Correct-Horse-42", acceptTerms: true });
+    expect(signup.status).toBe(201);
+    const sue = await signIn(gatehouse.url, "sue@example.com", "Correct-Horse-42");
+    const suesApp = await create(sue.cookie, "suspended owner");
+    const me = await api(sue.cookie, "GET", "/me");
+    expect((await api(adminCookie, "PUT", `/developers/${me.json.id}/status`, { status: "suspended" })).status).toBe(200);
+    await refused(suesApp.clientId);
+  });
+
+  it("accepts a loopback redirect URI on any port (RFC 8252)", async () => {
+    const res = await get(authorizeUrl(good(confidential.clientId, { redirect_uri: "http://127.0.0.1:51234/loop" })));
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")!.startsWith(`${oktaUrl}/`)).toBe(true);
+  });
+
+  it("sends errors back to the client with error, state and iss (A3, A4, A5)", async () => {
+    const before = await codeCount();
+    const expectError = async (params: Record<string, string>, error: string) => {
+      const res = await get(authorizeUrl(params));
+      expect(res.status, JSON.stringify(params)).toBe(302);
+      const location = new URL(res.headers.get("location")!);
+      expect(`${location.origin}${location.pathname}`).toBe(CLIENT_CB);
+      expect(location.searchParams.get("error"), JSON.stringify(params)).toBe(error);
+      expect(location.searchParams.get("iss")).toBe(gatehouse.url);
+      if (params.state) expect(location.searchParams.get("state")).toBe(params.state);
+      expect(location.searchParams.has("code")).toBe(false);
+    };
+    // A4: no implicit, even for the app an admin enabled it for (not offered by this version)
+    await expectError(good(confidential.clientId, { response_type: "token" }), "unsupported_response_type");
+    await expectError(good(firstParty.clientId, { response_type: "token" }), "unsupported_response_type");
+    await expectError(good(confidential.clientId, { response_type: "code token" }), "unsupported_response_type");
+    await expectError(without(good(confidential.clientId), "response_type"), "invalid_request");
+    // A5: PKCE S256 only; required for public clients
+    await expectError(without(good(publicApp.clientId), "code_challenge", "code_challenge_method"), "invalid_request");
+    await expectError(good(publicApp.clientId, { code_challenge_method: "plain" }), "invalid_request");
+    await expectError(good(confidential.clientId, { code_challenge_method: "plain" }), "invalid_request");
+    await expectError(without(good(publicApp.clientId), "code_challenge_method"), "invalid_request"); // means "plain"
+    await expectError(without(good(confidential.clientId), "code_challenge"), "invalid_request"); // method without challenge
+    await expectError(good(publicApp.clientId, { code_challenge: "short" }), "invalid_request");
+    await expectError(good(publicApp.clientId, { code_challenge: `${"a".repeat(42)}!` }), "invalid_request");
+    await expectError(good(publicApp.clientId, { code_challenge: "a".repeat(129) }), "invalid_request");
+    // scope outside the approved products
+    await expectError(good(confidential.clientId, { scope: "echo:read admin" }), "invalid_scope");
+    // repeated parameters
+    const repeated = await get(`${authorizeUrl(good(confidential.clientId))}&scope=echo:write`);
+    expect(new URL(repeated.headers.get("location")!).searchParams.get("error")).toBe("invalid_request");
+    expect(await codeCount()).toBe(before);
+  });
+
+  it("answers without CORS and refuses framing (A23)", async () => {
+    const res = await get(authorizeUrl(good(confidential.clientId)), { origin: "https://evil.example" });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("access-control-allow-origin")).toBeNull();
+    expect(res.headers.get("access-control-allow-credentials")).toBeNull();
+    const page = await get(authorizeUrl(good("gth_ci_unknown")));
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
+    expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    const preflight = await fetch(`${gatehouse.url}/oauth/authorize`, { method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "GET" } });
+    expect(preflight.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("runs the whole flow: Okta sign-in, consent, then a code at the redirect URI (A3, A23)", async () => {
+    const before = await codeCount();
+    const { callback, jar } = await throughOkta(good(confidential.clientId, { nonce: "client-nonce" }));
+    const back = await get(callback, { cookie: jar.header() });
+    expect(back.status).toBe(302);
+    const consentUrl = back.headers.get("location")!;
+    expect(consentUrl.startsWith(`${gatehouse.url}/oauth/consent?id=`)).toBe(true);
+
+    const form = await consentForm(consentUrl, jar);
+    // the app's name is text, not markup
+    expect(form.html).toContain("Confidential &lt;img src=x onerror=alert(1)&gt;");
+    expect(form.html).not.toContain("<img src=x");
+    expect(form.html).toContain("echo:read");
+    expect(await codeCount()).toBe(before);
+
+    // cross-site POST and a wrong CSRF token are refused and issue nothing
+    expect((await decide(jar, { id: form.id, csrf: form.csrf, decision: "allow" }, "https://evil.example")).status).toBe(403);
+    expect((await decide(jar, { id: form.id, csrf: "x".repeat(43), decision: "allow" })).status).toBe(400);
+    expect(await codeCount()).toBe(before);
+
+    const done = await decide(jar, { id: form.id, csrf: form.csrf, decision: "allow" });
+    expect(done.status).toBe(303);
+    const location = new URL(done.headers.get("location")!);
+    expect(`${location.origin}${location.pathname}`).toBe(CLIENT_CB);
+    expect(location.searchParams.get("state")).toBe("st-123");
+    expect(location.searchParams.get("iss")).toBe(gatehouse.url);
+    const code = location.searchParams.get("code")!;
+    expect(code).toMatch(/^gth_ac_[A-Za-z0-9_-]{43}$/);
+
+    expect(await codeCount()).toBe(before + 1);
+    const row = await db.authorizationCode.findUnique({ where: { codeHash: createHash("sha256").update(code).digest("hex") } });
+    expect(row).toMatchObject({
+      appId: confidential.appId, userSub: seed.users.developer!.id, redirectUri: CLIENT_CB, scope: "echo:read",
+      codeChallenge: CHALLENGE, codeChallengeMethod: "S256", nonce: "client-nonce", consumedAt: null,
+    });
+    expect(JSON.stringify(row)).not.toContain(code);
+    expect(row!.expiresAt.getTime() - row!.createdAt.getTime()).toBeLessThanOrEqual(60_000);
+    const idToken = await db.idTokenRecord.findUnique({ where: { id: row!.idTokenRecordId! } });
+    expect(idToken!.userSub).toBe(seed.users.developer!.id);
+    expect(idToken!.ciphertext).toMatch(/^v1\./);
+    expect(idToken!.ciphertext).not.toContain("eyJ");
+
+    // the consent cannot be answered twice
+    expect((await decide(jar, { id: form.id, csrf: form.csrf, decision: "allow" })).status).toBe(400);
+    expect(await codeCount()).toBe(before + 1);
+  });
+
+  it("answers access_denied when the user denies, and skips consent for first-party apps", async () => {
+    const before = await codeCount();
+    const denied = await throughOkta(good(confidential.clientId));
+    const consentUrl = (await get(denied.callback, { cookie: denied.jar.header() })).headers.get("location")!;
+    const form = await consentForm(consentUrl, denied.jar);
+    const res = await decide(denied.jar, { id: form.id, csrf: form.csrf, decision: "deny" });
+    expect(res.status).toBe(303);
+    const location = new URL(res.headers.get("location")!);
+    expect(location.searchParams.get("error")).toBe("access_denied");
+    expect(location.searchParams.get("state")).toBe("st-123");
+    expect(location.searchParams.get("iss")).toBe(gatehouse.url);
+    expect(await codeCount()).toBe(before);
+
+    const first = await throughOkta(good(firstParty.clientId, { scope: "echo:read echo:write" }));
+    const back = await get(first.callback, { cookie: first.jar.header() });
+    expect(back.status).toBe(302);
+    const direct = new URL(back.headers.get("location")!);
+    expect(direct.searchParams.get("code")).toMatch(/^gth_ac_/);
+    expect(direct.searchParams.get("iss")).toBe(gatehouse.url);
+    expect(await codeCount()).toBe(before + 1);
+  });
+
+  it("rejects wrong, missing and replayed Okta callbacks without a session or a code (A24)", async () => {
+    const { callback, jar } = await throughOkta(good(firstParty.clientId));
+    const before = await codeCount();
+    const records = await db.idTokenRecord.count();
+    const url = new URL(callback);
+    const expectRefused = async (target: string, cookie = jar.header()) => {
+      const res = await get(target, { cookie });
+      expect(res.status, target).toBe(400);
+      expect(res.headers.get("location")).toBeNull();
+      expect(res.headers.getSetCookie()).toEqual([]);
+    };
+    const noState = new URL(url); noState.searchParams.delete("state");
+    await expectRefused(noState.toString());
+    const wrongState = new URL(url); wrongState.searchParams.set("state", "forged-state");
+    await expectRefused(wrongState.toString());
+    const twoStates = new URL(url); twoStates.searchParams.append("state", "forged-state");
+    await expectRefused(twoStates.toString());
+    // another browser (no binding cookie, or someone else's) cannot finish this user's sign-in
+    await expectRefused(callback, "");
+    await expectRefused(callback, "gatehouse_oauth=" + "A".repeat(43));
+    expect(await codeCount()).toBe(before);
+    expect(await db.idTokenRecord.count()).toBe(records);
+
+    // the real one works once…
+    const ok = await get(callback, { cookie: jar.header() });
+    expect(ok.status).toBe(302);
+    expect(new URL(ok.headers.get("location")!).searchParams.get("code")).toMatch(/^gth_ac_/);
+    expect(await codeCount()).toBe(before + 1);
+    // …and a replay is refused
+    await expectRefused(callback);
+    expect(await codeCount()).toBe(before + 1);
+  });
+
+  it("tells the client access_denied when Okta answers with an error for a known state", async () => {
+    const jar = new CookieJar();
+    const start = await get(authorizeUrl(good(confidential.clientId)));
+    jar.take(start);
+    const oktaState = new URL(start.headers.get("location")!).searchParams.get("state")!;
+    const before = await codeCount();
+    const res = await get(`${gatehouse.url}/oauth/callback?${new URLSearchParams({ error: "access_denied", state: oktaState })}`, { cookie: jar.header() });
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get("location")!);
+    expect(`${location.origin}${location.pathname}`).toBe(CLIENT_CB);
+    expect(location.searchParams.get("error")).toBe("access_denied");
+    expect(location.searchParams.get("state")).toBe("st-123");
+    expect(location.searchParams.get("iss")).toBe(gatehouse.url);
+    expect(await codeCount()).toBe(before);
+  });
+});

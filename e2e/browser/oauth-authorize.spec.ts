@@ -1,0 +1,77 @@
+// Continuing the portal's story in Chromium: an app registered through the management API gets
+// an authorization code by code + PKCE — Gatehouse's /oauth/authorize sends the browser to
+// okta-dev's login page, the MFA user signs in with a TOTP code, allows the app on the consent
+// page — and the browser lands on the app's loopback redirect URI with code, state and iss.
+import { expect, test } from "@playwright/test";
+import { createHash, randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { signIn } from "../harness/sign-in.ts";
+import { currentTotp } from "../../okta-dev/totp.ts";
+
+const url = () => process.env.GATEHOUSE_URL!;
+let receiver: Server;
+let receiverPort: number;
+const received: URL[] = [];
+
+test.beforeAll(async () => {
+  // The app's side: a tiny loopback server that records where the browser lands.
+  receiver = createServer((req, res) => {
+    received.push(new URL(req.url!, `http://127.0.0.1:${receiverPort}`));
+    res.writeHead(200, { "content-type": "text/plain" }).end("app received the redirect");
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  receiverPort = (receiver.address() as AddressInfo).port;
+});
+test.afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+
+test("an app gets a code through Okta's login page (MFA) and the consent page", async ({ page }) => {
+  const seed = JSON.parse(readFileSync(join(process.env.GATEHOUSE_DATA_DIR!, "okta-dev", "seed.json"), "utf8"));
+  const developer = await signIn(url(), seed.users.developer.login, seed.users.developer.password);
+  // registered without a port: loopback redirect URIs may use any port (RFC 8252)
+  const created = await fetch(`${url()}/api/v1/apps`, {
+    method: "POST",
+    headers: { origin: url(), cookie: developer.cookie, "content-type": "application/json" },
+    body: JSON.stringify({ name: "Browser <b>app</b>", type: "public", redirectUris: ["http://127.0.0.1/cb"], products: ["echo"] }),
+  });
+  expect(created.status).toBe(201);
+  const { credential } = (await created.json()) as { credential: { clientId: string } };
+
+  const verifier = randomBytes(32).toString("base64url");
+  const state = randomBytes(16).toString("base64url");
+  const redirectUri = `http://127.0.0.1:${receiverPort}/cb`;
+  const authorize = new URL(`${url()}/oauth/authorize`);
+  for (const [k, v] of Object.entries({
+    response_type: "code", client_id: credential.clientId, redirect_uri: redirectUri, scope: "echo:read", state,
+    code_challenge: createHash("sha256").update(verifier).digest("base64url"), code_challenge_method: "S256",
+  })) authorize.searchParams.set(k, v);
+
+  await page.goto(authorize.toString());
+  await expect(page.getByTestId("okta-dev-badge")).toBeVisible();
+  const { mfa } = seed.users;
+  await page.getByLabel("Username").fill(mfa.login);
+  await page.getByLabel("Password").fill(mfa.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByLabel("Verification code").fill(currentTotp(mfa.totpSecret));
+  await page.getByRole("button", { name: "Verify" }).click();
+
+  await page.waitForURL((u) => u.pathname === "/oauth/consent");
+  const consent = await page.request.get(page.url());
+  expect(consent.headers()["x-frame-options"]).toBe("DENY");
+  expect(consent.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+  await expect(page.getByTestId("consent-app-name")).toHaveText("Browser <b>app</b>");
+  await expect(page.getByTestId("consent-scopes")).toContainText("echo:read");
+  await page.getByRole("button", { name: "Allow" }).click();
+
+  await page.waitForURL((u) => u.href.startsWith(redirectUri));
+  await expect(page.locator("body")).toContainText("app received the redirect");
+  const landings = received.filter((u) => u.pathname === "/cb"); // the browser also asks for /favicon.ico
+  expect(landings).toHaveLength(1);
+  const landed = landings[0]!;
+  expect(landed.searchParams.get("code")).toMatch(/^gth_ac_[A-Za-z0-9_-]{43}$/);
+  expect(landed.searchParams.get("state")).toBe(state);
+  expect(landed.searchParams.get("iss")).toBe(url());
+  expect(landed.searchParams.has("error")).toBe(false);
+});

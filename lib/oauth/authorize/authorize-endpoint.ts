@@ -1,0 +1,32 @@
+// GET /oauth/authorize: validates the request, remembers it server-side (bound to this
+// browser) and sends the user to Okta to sign in.
+import { parseAuthorizationRequest, RedirectableError } from "./request.ts";
+import { UntrustedRequestError } from "./client.ts";
+import { startDelegation } from "./okta-delegation.ts";
+import { errorPage, errorRedirectUrl, redirect } from "./responses.ts";
+import { bindingCookie, BINDING_COOKIE, browserBinding, saveDelegation } from "./transactions.ts";
+import { readCookie, type AuthorizeEnvironment } from "./environment.ts";
+import { OAuthError } from "../errors.ts";
+
+export async function authorize(request: Request, env: AuthorizeEnvironment): Promise<Response> {
+  const params = new URL(request.url).searchParams;
+  let parsed;
+  try {
+    parsed = await parseAuthorizationRequest(env.db, params);
+  } catch (error) {
+    if (error instanceof UntrustedRequestError) return errorPage(400, error.code, error.message);
+    if (error instanceof RedirectableError) return redirect(errorRedirectUrl(error.redirectUri, env.issuer, error.error, error.state), 302);
+    throw error;
+  }
+  let start;
+  try {
+    start = await startDelegation(env.okta, env.callbackUrl);
+  } catch (error) {
+    env.log.error({ err: error }, "Okta discovery failed");
+    const unavailable = new OAuthError("temporarily_unavailable", "The identity provider cannot be reached.");
+    return redirect(errorRedirectUrl(parsed.client.redirectUri, env.issuer, unavailable, parsed.state), 302);
+  }
+  const binding = browserBinding(readCookie(request, BINDING_COOKIE));
+  await saveDelegation(env.store, binding.value, parsed, start.okta);
+  return redirect(start.url, 302, binding.isNew ? [bindingCookie(binding.value, env.secureCookies)] : []);
+}

@@ -1,0 +1,44 @@
+// The consent step: the page shows a pending request (the app's name and the scopes) to the
+// browser that started it; the decision (a same-origin form POST carrying the request's CSRF
+// token) issues the code or answers access_denied, with 303 either way.
+import { OAuthError } from "../errors.ts";
+import { readCookie, type AuthorizeEnvironment } from "./environment.ts";
+import { grantCode } from "./grant.ts";
+import { errorPage, errorRedirectUrl, redirect } from "./responses.ts";
+import { BINDING_COOKIE, claimConsent, peekConsent } from "./transactions.ts";
+
+export interface ConsentView {
+  id: string;
+  appName: string;
+  scopes: string[];
+  csrfToken: string;
+}
+
+export async function consentView(env: Pick<AuthorizeEnvironment, "store">, id: string | undefined, binding: string | undefined): Promise<ConsentView | null> {
+  if (!id) return null;
+  const record = await peekConsent(env.store, id, binding);
+  if (!record) return null;
+  return { id, appName: record.request.client.appName, scopes: record.request.scope.split(" ").filter(Boolean), csrfToken: record.csrfToken };
+}
+
+const MAX_FORM_BYTES = 4096;
+
+export async function decideConsent(request: Request, env: AuthorizeEnvironment): Promise<Response> {
+  if (request.headers.get("origin") !== new URL(env.issuer).origin) return errorPage(403, "invalid_request", "Cross-site request refused.");
+  if (!(request.headers.get("content-type") ?? "").startsWith("application/x-www-form-urlencoded")) return errorPage(415, "invalid_request", "Unsupported form encoding.");
+  if (Number(request.headers.get("content-length") ?? "0") > MAX_FORM_BYTES) return errorPage(413, "invalid_request", "Form too large.");
+  const text = await request.text();
+  if (text.length > MAX_FORM_BYTES) return errorPage(413, "invalid_request", "Form too large.");
+  const form = new URLSearchParams(text);
+  const id = form.get("id") ?? "";
+  const csrf = form.get("csrf") ?? "";
+  const decision = form.get("decision");
+  const record = id && csrf ? await claimConsent(env.store, id, readCookie(request, BINDING_COOKIE), csrf) : null;
+  if (!record) return errorPage(400, "invalid_request", "This consent request is unknown, expired or was already answered.");
+  const authz = record.request;
+  if (decision !== "allow") {
+    const denied = new OAuthError("access_denied", "The user denied the request.");
+    return redirect(errorRedirectUrl(authz.client.redirectUri, env.issuer, denied, authz.state), 303);
+  }
+  return redirect(await grantCode(env.db, env.issuer, authz, record.userSub, record.idTokenRecordId), 303);
+}

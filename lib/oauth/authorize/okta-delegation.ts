@@ -1,0 +1,92 @@
+// Gatehouse as Okta's relying party: the end user signs in at Okta (authorization code + PKCE +
+// state + nonce, with the delegation client), and the id token Okta returns is verified by
+// openid-client against Okta's JWKS (cached; refetched on an unknown kid): signature, iss, aud,
+// exp, iat and nonce. The issuer's metadata is discovered once per process.
+import { Issuer, errors, generators, type Client } from "openid-client";
+import type { OktaSettings } from "../../okta/settings.ts";
+import { sharedInstance, takeSharedInstance } from "../../runtime/shared-instance.ts";
+
+export const OKTA_SCOPE = "openid profile email";
+
+export interface DelegationStart {
+  url: string;
+  okta: { state: string; nonce: string; codeVerifier: string };
+}
+
+export interface VerifiedLogin {
+  sub: string;
+  idToken: string;
+  expiresAt: Date;
+}
+
+/** Thrown when Okta's answer must not be trusted (the user sees an error page). */
+export class DelegationError extends Error {
+  override name = "DelegationError";
+}
+
+const CACHE = "okta-delegation-client";
+
+async function delegationClient(settings: Pick<OktaSettings, "issuer" | "delegationClient">, callbackUrl: string): Promise<Client> {
+  const cacheKey = `${CACHE}:${settings.issuer}:${settings.delegationClient.clientId}:${callbackUrl}`;
+  const pending = sharedInstance(cacheKey, async () => {
+    const issuer = await Issuer.discover(settings.issuer);
+    return new issuer.Client({
+      client_id: settings.delegationClient.clientId,
+      client_secret: settings.delegationClient.clientSecret,
+      redirect_uris: [callbackUrl],
+      response_types: ["code"],
+      token_endpoint_auth_method: "client_secret_basic",
+      id_token_signed_response_alg: "RS256",
+    });
+  });
+  try {
+    return await pending;
+  } catch (error) {
+    takeSharedInstance(cacheKey); // discovery failed: try again next time
+    throw error;
+  }
+}
+
+export async function startDelegation(settings: Pick<OktaSettings, "issuer" | "delegationClient">, callbackUrl: string): Promise<DelegationStart> {
+  const client = await delegationClient(settings, callbackUrl);
+  const okta = { state: generators.state(), nonce: generators.nonce(), codeVerifier: generators.codeVerifier() };
+  const url = client.authorizationUrl({
+    scope: OKTA_SCOPE,
+    redirect_uri: callbackUrl,
+    state: okta.state,
+    nonce: okta.nonce,
+    code_challenge: generators.codeChallenge(okta.codeVerifier),
+    code_challenge_method: "S256",
+  });
+  return { url, okta };
+}
+
+/** Exchanges Okta's code and verifies the id token; throws DelegationError on anything off. */
+export async function finishDelegation(
+  settings: Pick<OktaSettings, "issuer" | "delegationClient">,
+  callbackUrl: string,
+  params: URLSearchParams,
+  okta: DelegationStart["okta"],
+): Promise<VerifiedLogin> {
+  const client = await delegationClient(settings, callbackUrl);
+  let tokens;
+  try {
+    tokens = await client.callback(callbackUrl, client.callbackParams(`${callbackUrl}?${params}`), {
+      state: okta.state,
+      nonce: okta.nonce,
+      code_verifier: okta.codeVerifier,
+      response_type: "code",
+    });
+  } catch (error) {
+    // RPError: the response or id token failed a check; OPError: Okta refused the exchange.
+    // Anything else (network) is not the user's fault and propagates.
+    if (error instanceof errors.RPError || error instanceof errors.OPError) {
+      throw new DelegationError(`Okta's answer was rejected: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+  if (!tokens.id_token) throw new DelegationError("Okta returned no id token.");
+  const claims = tokens.claims();
+  if (!claims.sub) throw new DelegationError("Okta's id token has no subject.");
+  return { sub: claims.sub, idToken: tokens.id_token, expiresAt: new Date(claims.exp * 1000) };
+}

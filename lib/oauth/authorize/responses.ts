@@ -1,0 +1,37 @@
+// How the browser-facing OAuth endpoints answer: redirects back to the client carrying `iss`
+// (RFC 9207) and `state`, or a small HTML error page when the redirect URI cannot be trusted.
+// Plain web Responses, so lib/oauth needs nothing from Next.js.
+import type { OAuthError } from "../errors.ts";
+
+export function clientRedirectUrl(redirectUri: string, issuer: string, params: Record<string, string | null | undefined>): string {
+  const url = new URL(redirectUri);
+  for (const [name, value] of Object.entries(params)) if (value !== null && value !== undefined) url.searchParams.append(name, value);
+  url.searchParams.append("iss", issuer);
+  return url.toString();
+}
+
+export function errorRedirectUrl(redirectUri: string, issuer: string, error: OAuthError, state: string | null): string {
+  return clientRedirectUrl(redirectUri, issuer, { error: error.code, error_description: error.description, state });
+}
+
+export function redirect(location: string, status: 302 | 303, cookies: string[] = []): Response {
+  const headers = new Headers({ location, "cache-control": "no-store" });
+  for (const cookie of cookies) headers.append("set-cookie", cookie);
+  return new Response(null, { status, headers });
+}
+
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+/** An error shown to the user: the request cannot (or must not) go back to the client. */
+export function errorPage(status: number, code: string, description: string): Response {
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>Authorization error · Gatehouse</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#0f172a}code{background:#f1f5f9;padding:.1rem .3rem;border-radius:.2rem}</style></head>
+<body><h1>This authorization request cannot be completed</h1>
+<p data-testid="oauth-error-description">${escapeHtml(description)}</p>
+<p>Error: <code data-testid="oauth-error-code">${escapeHtml(code)}</code></p>
+<p>Return to the application and try again. If the problem persists, contact the application's developer.</p>
+</body></html>`;
+  return new Response(html, { status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
+}
