@@ -1,0 +1,45 @@
+// Two instances on one PostgreSQL and one Redis (checklist A15): a token revoked on one
+// instance stops working on the other at once, although that one had it cached.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postgresRedisBackend } from "../harness/backends.ts";
+import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
+import { apiCaller, seededSessions } from "../harness/portal-setup.ts";
+
+const { TEST_DATABASE_URL, TEST_REDIS_URL } = process.env;
+
+describe.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)("two instances sharing PostgreSQL and Redis", () => {
+  let one: RunningGatehouse, two: RunningGatehouse;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    const provisioned = await postgresRedisBackend(TEST_DATABASE_URL!, TEST_REDIS_URL!).provision();
+    cleanup = provisioned.cleanup;
+    one = await startGatehouse(provisioned.env);
+    two = await startGatehouse(provisioned.env);
+  }, 180_000);
+  afterAll(async () => {
+    await one?.stop();
+    await two?.stop();
+    await cleanup?.();
+  });
+
+  it("revokes a token everywhere within a second", async () => {
+    const { developer } = await seededSessions(one);
+    const app = (await apiCaller(one)(developer, "POST", "/apps", { name: "two-instances", products: ["echo"] })).json;
+    const auth = `Basic ${Buffer.from(`${app.credential.clientId}:${app.credential.clientSecret}`).toString("base64")}`;
+    const form = { "content-type": "application/x-www-form-urlencoded", authorization: auth };
+    const { access_token } = await (await fetch(`${one.url}/oauth/token`, { method: "POST", headers: form, body: "grant_type=client_credentials" })).json();
+    const userinfo = () => fetch(`${two.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${access_token}` } }).then((r) => r.status);
+    expect(await userinfo()).toBe(403); // valid (and now cached on instance two), but not a user token
+
+    const revoked = await fetch(`${one.url}/oauth/revoke`, { method: "POST", headers: form, body: new URLSearchParams({ token: access_token }) });
+    expect(revoked.status).toBe(200);
+    const started = Date.now();
+    let status = await userinfo();
+    while (status !== 401 && Date.now() - started < 1_000) {
+      await new Promise((r) => setTimeout(r, 25));
+      status = await userinfo();
+    }
+    expect(status).toBe(401);
+  });
+});
