@@ -2,14 +2,15 @@
 import Link from "next/link";
 import { useState } from "react";
 import type { AppView } from "@/lib/portal/views";
+import type { Page } from "@/lib/portal/pagination";
 import { Empty, formatDate, inputClass, secondaryButtonClass, StatusBadge } from "../ui/basics";
 import { LoadMore, usePagedList } from "../ui/load-more";
 
-/** Every app (optionally one developer's), searchable by name. */
-export function AdminAppList({ ownerId }: { ownerId?: string }) {
+/** Every app (optionally one developer's), searchable by name; the first page comes rendered. */
+export function AdminAppList({ ownerId, initial }: { ownerId?: string; initial?: Page<AppView> }) {
   const [search, setSearch] = useState("");
   const [q, setQ] = useState("");
-  const list = usePagedList<AppView>("/apps", { q, ownerId });
+  const list = usePagedList<AppView>("/apps", { q, ownerId }, q ? undefined : initial);
   return (
     <div className="space-y-4">
       <form className="flex items-end gap-2" role="search" onSubmit={(e) => { e.preventDefault(); setQ(search); }}>
