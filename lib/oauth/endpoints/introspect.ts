@@ -20,7 +20,8 @@ export function introspectionEndpoint(deps: { db: Database; store: Store; client
       if (!form.token) throw invalidRequest("token is required.");
       const token = await findToken(deps.db, form.token, form.token_type_hint);
       if (!token || !token.active || token.appId !== client.appId) return sendOAuthJson(res, 200, { active: false });
-      const credential = token.credentialId ? await deps.db.credential.findUnique({ where: { id: token.credentialId } }) : null;
+      // usually the token's own credential is the one asking; another credential of the app costs a query
+      const credential = !token.credentialId || token.credentialId === client.credentialId ? null : await deps.db.credential.findUnique({ where: { id: token.credentialId } });
       sendOAuthJson(res, 200, {
         active: true,
         scope: token.scope,

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { Database } from "../../db/index.ts";
 import { generateSecret, hashSecret } from "../../security/secrets.ts";
 import type { OAuthClient } from "../clients.ts";
+import { insertAccessToken } from "./access-token-rows.ts";
 
 export interface TokenGrant {
   client: OAuthClient;
@@ -24,7 +25,7 @@ export interface TokenResponse {
   refresh_token?: string;
 }
 
-type Tx = Pick<Database, "accessToken" | "refreshToken">;
+type Tx = Pick<Database, "accessToken" | "refreshToken" | "$executeRaw" | "$queryRaw">;
 
 export async function issueTokens(tx: Tx, grant: TokenGrant, now = new Date()): Promise<TokenResponse> {
   const { client } = grant;
@@ -32,21 +33,20 @@ export async function issueTokens(tx: Tx, grant: TokenGrant, now = new Date()): 
   const expiresIn = client.lifetimes.accessTokenSeconds;
   const familyId = grant.refresh ? (grant.refresh.familyId ?? randomUUID()) : null;
   const products = JSON.stringify(client.productIds);
-  await tx.accessToken.create({
-    data: {
-      tokenHash: hashSecret(accessToken),
-      appId: client.appId,
-      credentialId: client.credentialId,
-      userSub: grant.userSub,
-      scope: grant.scope,
-      products,
-      grantType: grant.grantType,
-      familyId,
-      authCodeId: grant.authCodeId ?? null,
-      idTokenRecordId: grant.idTokenRecordId,
-      expiresAt: new Date(now.getTime() + expiresIn * 1000),
-    },
-  });
+  await insertAccessToken(tx, {
+    tokenHash: hashSecret(accessToken),
+    appId: client.appId,
+    credentialId: client.credentialId,
+    userSub: grant.userSub,
+    scope: grant.scope,
+    products,
+    attributes: "{}",
+    grantType: grant.grantType,
+    familyId,
+    authCodeId: grant.authCodeId ?? null,
+    idTokenRecordId: grant.idTokenRecordId,
+    expiresAt: new Date(now.getTime() + expiresIn * 1000),
+  }, now);
   const response: TokenResponse = { access_token: accessToken, token_type: "Bearer", expires_in: expiresIn, scope: grant.scope };
   if (grant.refresh && familyId) {
     const refreshToken = generateSecret("refreshToken");

@@ -1,6 +1,7 @@
 // Finds a presented token (access or refresh) by its hash — an O(1) indexed lookup.
 import type { Database } from "../../db/index.ts";
 import { SECRET_PREFIXES, hashSecret } from "../../security/secrets.ts";
+import { findAccessTokenByHash } from "./access-token-rows.ts";
 
 export interface FoundToken {
   kind: "access_token" | "refresh_token";
@@ -28,7 +29,7 @@ export async function findToken(db: Database, token: string, hint: string | unde
 }
 
 async function findAccess(db: Database, tokenHash: string, now: Date): Promise<FoundToken | null> {
-  const t = await db.accessToken.findUnique({ where: { tokenHash } });
+  const t = await findAccessTokenByHash(db, tokenHash);
   return t && { kind: "access_token", id: t.id, appId: t.appId, credentialId: t.credentialId, userSub: t.userSub, scope: t.scope, familyId: t.familyId, createdAt: t.createdAt, expiresAt: t.expiresAt, active: !t.revokedAt && t.expiresAt > now };
 }
 

@@ -6,6 +6,7 @@ import type { Database } from "../../db/index.ts";
 import type { Store } from "../../store/index.ts";
 import { hashSecret } from "../../security/secrets.ts";
 import { readStringList } from "../../portal/json-columns.ts";
+import { findAccessTokenByHash } from "./access-token-rows.ts";
 import { REVOCATION_CHANNEL, type RevocationScope } from "../../portal/revocation.ts";
 
 export interface ValidToken {
@@ -63,7 +64,7 @@ export class AccessTokenValidator {
     const key = hashSecret(token);
     const cached = this.cache.get(key);
     if (cached && cached.until > now) return cached.token && cached.token.expiresAt > now ? cached.token : null;
-    const row = await this.db.accessToken.findUnique({ where: { tokenHash: key } });
+    const row = await findAccessTokenByHash(this.db, key);
     const valid: ValidToken | null =
       row && !row.revokedAt && row.expiresAt.getTime() > now
         ? {

@@ -1,0 +1,48 @@
+// The two hottest statements of the authorization server — storing an access token and finding
+// one by its hash — as raw SQL through Prisma's driver adapter. Measured on SQLite: 0.73 ms and
+// 0.28 ms against 2.6 ms and 1.1 ms for the query-builder calls (bench/RESULTS.md). Tagged
+// templates keep the SQL portable (placeholders and dates per dialect); identifiers are quoted
+// because PostgreSQL folds unquoted ones to lower case.
+import { randomUUID } from "node:crypto";
+import type { Database } from "../../db/index.ts";
+
+export interface AccessTokenRow {
+  id: string;
+  tokenHash: string;
+  appId: string;
+  credentialId: string | null;
+  userSub: string | null;
+  scope: string;
+  products: string;
+  attributes: string;
+  grantType: string;
+  familyId: string | null;
+  authCodeId: string | null;
+  idTokenRecordId: string | null;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  createdAt: Date;
+}
+
+type Raw = Pick<Database, "$executeRaw" | "$queryRaw">;
+
+export async function insertAccessToken(db: Raw, row: Omit<AccessTokenRow, "id" | "revokedAt" | "createdAt">, now: Date): Promise<string> {
+  const id = randomUUID();
+  await db.$executeRaw`INSERT INTO "access_tokens" ("id", "tokenHash", "appId", "credentialId", "userSub", "scope", "products", "attributes", "grantType", "familyId", "authCodeId", "idTokenRecordId", "expiresAt", "createdAt")
+    VALUES (${id}, ${row.tokenHash}, ${row.appId}, ${row.credentialId}, ${row.userSub}, ${row.scope}, ${row.products}, ${row.attributes}, ${row.grantType}, ${row.familyId}, ${row.authCodeId}, ${row.idTokenRecordId}, ${row.expiresAt}, ${now})`;
+  return id;
+}
+
+export async function findAccessTokenByHash(db: Raw, tokenHash: string): Promise<AccessTokenRow | null> {
+  const rows = await db.$queryRaw<Array<Record<string, unknown>>>`SELECT "id", "tokenHash", "appId", "credentialId", "userSub", "scope", "products", "attributes", "grantType", "familyId", "authCodeId", "idTokenRecordId", "expiresAt", "revokedAt", "createdAt"
+    FROM "access_tokens" WHERE "tokenHash" = ${tokenHash}`;
+  const r = rows[0];
+  if (!r) return null;
+  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string | Date));
+  return {
+    id: String(r.id), tokenHash: String(r.tokenHash), appId: String(r.appId), credentialId: (r.credentialId as string | null) ?? null,
+    userSub: (r.userSub as string | null) ?? null, scope: String(r.scope), products: String(r.products), attributes: String(r.attributes),
+    grantType: String(r.grantType), familyId: (r.familyId as string | null) ?? null, authCodeId: (r.authCodeId as string | null) ?? null,
+    idTokenRecordId: (r.idTokenRecordId as string | null) ?? null, expiresAt: date(r.expiresAt)!, revokedAt: date(r.revokedAt), createdAt: date(r.createdAt)!,
+  };
+}
