@@ -2,6 +2,8 @@
 // an authorization code by code + PKCE — Gatehouse's /oauth/authorize sends the browser to
 // okta-dev's login page, the MFA user signs in with a TOTP code, allows the app on the consent
 // page — and the browser lands on the app's loopback redirect URI with code, state and iss.
+// The app then redeems the code, reads the user's claims, refreshes, rotates its secret; the
+// admin revokes the old credential and introspection says the token is no longer active.
 import { expect, test } from "@playwright/test";
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -27,17 +29,17 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
 
-test("an app gets a code through Okta's login page (MFA) and the consent page", async ({ page }) => {
+test("an app gets tokens through Okta's login page (MFA) and the consent page; revoking its credential ends them", async ({ page }) => {
   const seed = JSON.parse(readFileSync(join(process.env.GATEHOUSE_DATA_DIR!, "okta-dev", "seed.json"), "utf8"));
   const developer = await signIn(url(), seed.users.developer.login, seed.users.developer.password);
   // registered without a port: loopback redirect URIs may use any port (RFC 8252)
   const created = await fetch(`${url()}/api/v1/apps`, {
     method: "POST",
     headers: { origin: url(), cookie: developer.cookie, "content-type": "application/json" },
-    body: JSON.stringify({ name: "Browser <b>app</b>", type: "public", redirectUris: ["http://127.0.0.1/cb"], products: ["echo"] }),
+    body: JSON.stringify({ name: "Browser <b>app</b>", redirectUris: ["http://127.0.0.1/cb"], products: ["echo"] }),
   });
   expect(created.status).toBe(201);
-  const { credential } = (await created.json()) as { credential: { clientId: string } };
+  const { app, credential } = (await created.json()) as { app: { id: string }; credential: { id: string; clientId: string; clientSecret: string } };
 
   const verifier = randomBytes(32).toString("base64url");
   const state = randomBytes(16).toString("base64url");
@@ -74,4 +76,38 @@ test("an app gets a code through Okta's login page (MFA) and the consent page", 
   expect(landed.searchParams.get("state")).toBe(state);
   expect(landed.searchParams.get("iss")).toBe(url());
   expect(landed.searchParams.has("error")).toBe(false);
+
+  const admin = await signIn(url(), seed.users.admin.login, seed.users.admin.password);
+  await continueAsTheApp({ code: landed.searchParams.get("code")!, verifier, redirectUri, appId: app.id, credential, developerCookie: developer.cookie, adminCookie: admin.cookie });
 });
+
+async function continueAsTheApp(options: { code: string; verifier: string; redirectUri: string; appId: string; credential: { id: string; clientId: string; clientSecret: string }; developerCookie: string; adminCookie: string }) {
+  const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}`;
+  const post = async (path: string, body: Record<string, string>, auth: string) => {
+    const res = await fetch(`${url()}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: auth }, body: new URLSearchParams(body) });
+    return { status: res.status, json: await res.json() };
+  };
+  const first = basic(options.credential.clientId, options.credential.clientSecret);
+  const tokens = await post("/oauth/token", { grant_type: "authorization_code", code: options.code, redirect_uri: options.redirectUri, code_verifier: options.verifier }, first);
+  expect(tokens.status).toBe(200);
+  expect(tokens.json).toMatchObject({ token_type: "Bearer", scope: "echo:read" });
+  expect(tokens.json.refresh_token).toMatch(/^gth_rt_/);
+
+  // the user's claims come from the Okta id token Gatehouse kept (encrypted) for this token
+  const userinfo = await fetch(`${url()}/oauth/userinfo`, { headers: { authorization: `Bearer ${tokens.json.access_token}` } });
+  expect(userinfo.status).toBe(200);
+  expect(await userinfo.json()).toMatchObject({ email: expect.stringContaining("mfa") });
+
+  const refreshed = await post("/oauth/token", { grant_type: "refresh_token", refresh_token: tokens.json.refresh_token }, first);
+  expect(refreshed.status).toBe(200);
+
+  // rotation: a second credential, then the admin revokes the first one
+  const added = await fetch(`${url()}/api/v1/apps/${options.appId}/credentials`, { method: "POST", headers: { origin: url(), cookie: options.developerCookie } });
+  const second = (await added.json()) as { clientId: string; clientSecret: string };
+  const secondAuth = basic(second.clientId, second.clientSecret);
+  expect((await post("/oauth/introspect", { token: refreshed.json.access_token }, secondAuth)).json.active).toBe(true);
+  const revoked = await fetch(`${url()}/api/v1/apps/${options.appId}/credentials/${options.credential.id}`, { method: "DELETE", headers: { origin: url(), cookie: options.adminCookie } });
+  expect(revoked.status).toBe(200);
+  expect((await post("/oauth/introspect", { token: refreshed.json.access_token }, secondAuth)).json).toEqual({ active: false });
+  expect((await post("/oauth/token", { grant_type: "refresh_token", refresh_token: refreshed.json.refresh_token }, first)).status).toBe(401);
+}
