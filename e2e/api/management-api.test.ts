@@ -8,11 +8,8 @@ import { configuredBackends } from "../harness/backends.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
 import { signIn } from "../harness/sign-in.ts";
 import { openApiDocument } from "../../lib/api/openapi.ts";
+import { apiCaller, type Caller } from "../harness/portal-setup.ts";
 
-interface Caller {
-  cookie?: string;
-  bearer?: string;
-}
 
 describe.each(configuredBackends())("management API on $name", (backend) => {
   let gatehouse: RunningGatehouse;
@@ -21,29 +18,13 @@ describe.each(configuredBackends())("management API on $name", (backend) => {
   let aliceAppId: string;
   let aliceCredentialId: string;
 
-  const call = async (who: Caller | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${gatehouse.url}/api/v1${path}`, {
-      method,
-      redirect: "manual",
-      headers: {
-        origin: gatehouse.url,
-        ...(body !== undefined ? { "content-type": "application/json" } : {}),
-        ...(who?.cookie ? { cookie: who.cookie } : {}),
-        ...(who?.bearer ? { authorization: `Bearer ${who.bearer}` } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let json: any = null; // eslint-disable-line @typescript-eslint/no-explicit-any
-    try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-    return { status: res.status, json, text, headers: res.headers };
-  };
+  let call: ReturnType<typeof apiCaller>;
 
   beforeAll(async () => {
     let env: Record<string, string>;
     ({ env, cleanup } = await backend.provision());
     gatehouse = await startGatehouse(env);
+    call = apiCaller(gatehouse);
     const seed = JSON.parse(readFileSync(join(gatehouse.dataDir, "okta-dev", "seed.json"), "utf8"));
     admin = { cookie: (await signIn(gatehouse.url, seed.users.admin.login, seed.users.admin.password)).cookie };
     alice = { cookie: (await signIn(gatehouse.url, seed.users.developer.login, seed.users.developer.password)).cookie };

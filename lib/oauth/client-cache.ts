@@ -4,7 +4,7 @@
 // a revoked credential stops working immediately while new approvals show within 30 s at most.
 import type { Database } from "../db/index.ts";
 import type { Store } from "../store/index.ts";
-import { REVOCATION_CHANNEL, type RevocationScope } from "../portal/revocation.ts";
+import { REVOCATION_CHANNEL, parseRevocation, revocationCovers } from "../portal/revocation.ts";
 import { findClient, type OAuthClient } from "./clients.ts";
 
 export class ClientCache {
@@ -38,19 +38,10 @@ export class ClientCache {
   }
 
   private onRevocation(message: string): void {
-    let scope: RevocationScope;
-    try {
-      scope = JSON.parse(message) as RevocationScope;
-    } catch {
-      return;
-    }
-    if ("userSub" in scope || "tokenIds" in scope) return; // tokens, not clients
+    const scope = parseRevocation(message);
+    if (!scope || "userSub" in scope || "tokenIds" in scope) return; // tokens, not clients
     for (const [clientId, entry] of this.entries) {
-      const c = entry.client;
-      if (!c) continue;
-      if (("appId" in scope && scope.appId === c.appId) || ("appIds" in scope && scope.appIds.includes(c.appId)) || ("credentialId" in scope && scope.credentialId === c.credentialId)) {
-        this.entries.delete(clientId);
-      }
+      if (entry.client && revocationCovers(scope, entry.client)) this.entries.delete(clientId);
     }
   }
 }

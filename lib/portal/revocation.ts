@@ -34,3 +34,28 @@ export async function revokeTokens(tx: Tx, scope: Exclude<RevocationScope, { tok
 export async function announceRevocation(store: Store, scope: RevocationScope): Promise<void> {
   await store.publish(REVOCATION_CHANNEL, JSON.stringify(scope)).catch(() => {});
 }
+
+/** What a cached token or client is, as far as revocations are concerned. */
+export interface RevocationSubject {
+  appId: string;
+  credentialId: string | null;
+  userSub?: string | null;
+  tokenId?: string;
+}
+
+export function parseRevocation(message: string): RevocationScope | null {
+  try {
+    return JSON.parse(message) as RevocationScope;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether an announced revocation covers the subject (used by every cache that must forget). */
+export function revocationCovers(scope: RevocationScope, subject: RevocationSubject): boolean {
+  if ("tokenIds" in scope) return subject.tokenId !== undefined && scope.tokenIds.includes(subject.tokenId);
+  if ("appId" in scope) return scope.appId === subject.appId;
+  if ("appIds" in scope) return scope.appIds.includes(subject.appId);
+  if ("credentialId" in scope) return scope.credentialId === subject.credentialId;
+  return subject.userSub !== undefined && subject.userSub !== null && scope.userSub === subject.userSub;
+}

@@ -7,7 +7,7 @@ import type { Store } from "../../store/index.ts";
 import { hashSecret } from "../../security/secrets.ts";
 import { readStringList } from "../../portal/json-columns.ts";
 import { findAccessTokenByHash } from "./access-token-rows.ts";
-import { REVOCATION_CHANNEL, type RevocationScope } from "../../portal/revocation.ts";
+import { REVOCATION_CHANNEL, parseRevocation, revocationCovers } from "../../portal/revocation.ts";
 
 export interface ValidToken {
   tokenId: string;
@@ -94,18 +94,10 @@ export class AccessTokenValidator {
   }
 
   private onRevocation(message: string): void {
-    let scope: RevocationScope;
-    try {
-      scope = JSON.parse(message) as RevocationScope;
-    } catch {
-      return;
+    const scope = parseRevocation(message);
+    if (!scope) return;
+    for (const [key, entry] of this.cache) {
+      if (entry.token && revocationCovers(scope, entry.token)) this.cache.delete(key);
     }
-    const matches = (t: ValidToken): boolean =>
-      ("tokenIds" in scope && scope.tokenIds.includes(t.tokenId)) ||
-      ("appId" in scope && scope.appId === t.appId) ||
-      ("appIds" in scope && scope.appIds.includes(t.appId)) ||
-      ("credentialId" in scope && scope.credentialId === t.credentialId) ||
-      ("userSub" in scope && scope.userSub === t.userSub);
-    for (const [key, entry] of this.cache) if (entry.token && matches(entry.token)) this.cache.delete(key);
   }
 }
