@@ -8,7 +8,7 @@ import { createDatabaseClient, type Database } from "../../lib/db/client.ts";
 import { issueAuthorizationCode } from "../../lib/oauth/codes.ts";
 import { configuredBackends } from "../harness/backends.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
-import { apiCaller, seededSessions, type Caller } from "../harness/portal-setup.ts";
+import { apiCaller, readOktaSeed, seededSessions, type Caller } from "../harness/portal-setup.ts";
 import { join } from "node:path";
 
 describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) => {
@@ -81,7 +81,7 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
 
   it("refuses scopes beyond the approved products and grants the app may not use (A13)", async () => {
     expect((await form({ grant_type: "client_credentials", scope: "admin:everything" }, { id: app.clientId, secret: app.secret })).json.error).toBe("invalid_scope");
-    expect((await form({ grant_type: "password", username: "u", password: "p" }, { id: app.clientId, secret: app.secret })).json.error).toBe("unsupported_grant_type");
+    expect((await form({ grant_type: "password", username: "u", password: "p" }, { id: app.clientId, secret: app.secret })).json.error).toBe("unauthorized_client");
     expect((await form({ grant_type: "urn:ietf:params:oauth:grant-type:device_code" }, { id: app.clientId, secret: app.secret })).json.error).toBe("unsupported_grant_type");
     const publicApp = await newApp("public-app", ["echo"], { type: "public" });
     const cc = await form({ grant_type: "client_credentials", client_id: publicApp.clientId });
@@ -286,6 +286,40 @@ describe("tokens at work", () => {
     const plain = await api(developer, "POST", "/apps", { name: "plain", products: ["echo"] });
     const plainToken = (await clientCredentials(plain.json.credential.clientId, plain.json.credential.clientSecret)).access_token;
     expect((await fetch(`${gatehouse.url}/api/v1/developers`, { headers: { authorization: `Bearer ${plainToken}` } })).status).toBe(401);
+  });
+
+  it("runs the password grant only where an admin enabled it, with Okta checking the password (A21)", async () => {
+    const seed = readOktaSeed(gatehouse);
+    const created = await api(developer, "POST", "/apps", { name: "legacy-app", products: ["echo"] });
+    const { clientId, clientSecret } = created.json.credential;
+    const password = (username: string, pass: string) =>
+      fetch(`${gatehouse.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic(clientId, clientSecret) }, body: new URLSearchParams({ grant_type: "password", username, password: pass }) })
+        .then(async (r) => ({ status: r.status, body: await r.text(), headers: r.headers }));
+    expect(JSON.parse((await password(seed.users.developer.login, seed.users.developer.password)).body).error).toBe("unauthorized_client");
+    expect((await api(admin, "PATCH", `/apps/${created.json.app.id}/settings`, { passwordGrantMode: "okta_authn" })).status).toBe(200);
+
+    const ok = await password(seed.users.developer.login, seed.users.developer.password);
+    expect(ok.status).toBe(200);
+    const token = JSON.parse(ok.body).access_token as string;
+    const userinfo = await fetch(`${gatehouse.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${token}` } });
+    expect(await userinfo.json()).toEqual({ sub: seed.users.developer.id });
+
+    const wrongPassword = await password(seed.users.developer.login, "not-the-password");
+    const unknownUser = await password("nobody@example.com", "not-the-password");
+    expect(wrongPassword.status).toBe(400);
+    expect(unknownUser.status).toBe(wrongPassword.status);
+    expect(unknownUser.body).toBe(wrongPassword.body); // nothing tells them apart
+    const mfa = JSON.parse((await password(seed.users.mfa.login, seed.users.mfa.password)).body);
+    expect(mfa.error).toBe("invalid_grant");
+    expect(mfa.error_description).toMatch(/multi-factor/);
+
+    let throttled = null;
+    for (let i = 0; i < 12 && !throttled; i++) {
+      const attempt = await password("victim@example.com", `guess-${i}`);
+      if (attempt.status === 429) throttled = attempt;
+    }
+    expect(throttled).not.toBeNull();
+    expect(Number(throttled!.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 
   it("answers userinfo in RFC 6750's shape", async () => {

@@ -1,15 +1,16 @@
 // Client lookups for the token, introspection and revocation endpoints, cached in-process:
 // authenticating a client is then a hash comparison, not four queries. Entries live 30 s and
 // are dropped at once when a revocation or an app change is announced (on any instance), so
-// a revoked credential stops working immediately while new approvals show within 30 s at most.
+// a revoked credential stops working and a new approval or setting applies immediately.
 import type { Database } from "../db/index.ts";
 import type { Store } from "../store/index.ts";
 import { REVOCATION_CHANNEL, parseRevocation, revocationCovers } from "../portal/revocation.ts";
 import { findClient, type OAuthClient } from "./clients.ts";
+import { APP_CHANGE_CHANNEL, type AppChange } from "../portal/app-changes.ts";
 
 export class ClientCache {
   private readonly entries = new Map<string, { client: OAuthClient | null; until: number }>();
-  private unsubscribe: (() => Promise<void>) | null = null;
+  private unsubscribers: Array<() => Promise<void>> = [];
 
   constructor(
     private readonly db: Database,
@@ -19,11 +20,14 @@ export class ClientCache {
   ) {}
 
   async start(): Promise<void> {
-    this.unsubscribe = await this.store.subscribe(REVOCATION_CHANNEL, (message) => this.onRevocation(message));
+    this.unsubscribers = await Promise.all([
+      this.store.subscribe(REVOCATION_CHANNEL, (message) => this.onRevocation(message)),
+      this.store.subscribe(APP_CHANGE_CHANNEL, (message) => this.onAppChange(message)),
+    ]);
   }
 
   async stop(): Promise<void> {
-    await this.unsubscribe?.();
+    await Promise.all(this.unsubscribers.map((off) => off()));
     this.entries.clear();
   }
 
@@ -35,6 +39,19 @@ export class ClientCache {
     this.entries.set(clientId, { client, until: now + this.ttlMs });
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     return client;
+  }
+
+  private onAppChange(message: string): void {
+    let change: AppChange;
+    try {
+      change = JSON.parse(message) as AppChange;
+    } catch {
+      return;
+    }
+    for (const [clientId, entry] of this.entries) {
+      const c = entry.client;
+      if (c && ("appId" in change ? c.appId === change.appId : c.productIds.includes(change.productId))) this.entries.delete(clientId);
+    }
   }
 
   private onRevocation(message: string): void {

@@ -11,6 +11,7 @@ import { PageQuery, pageArgs, toPage } from "./pagination.ts";
 import { enforceFlowLimit } from "./rate-limits.ts";
 import { RedirectUri } from "./redirect-uris.ts";
 import { announceRevocation, revokeTokens } from "./revocation.ts";
+import { announceAppChange } from "./app-changes.ts";
 import { requestSubscriptions } from "./subscriptions.ts";
 import { issueCredential, type IssuedCredential } from "./credentials.ts";
 import { parseInput } from "./validation.ts";
@@ -110,6 +111,9 @@ export async function updateApp(ctx: PortalContext, actor: Actor, id: string, in
     const after = await tx.app.findUniqueOrThrow({ where: { id }, include: appInclude });
     await recordAudit(tx, actor, { action: "app.updated", targetType: "app", targetId: id, before: appView(before), after: appView(after) });
     return appView(after);
+  }).then(async (view) => {
+    if (data.products) await announceAppChange(ctx.store, { appId: id });
+    return view;
   });
 }
 
@@ -131,6 +135,7 @@ export async function updateAppSettings(ctx: PortalContext, actor: Actor, id: st
     return after;
   });
   if (data.status === "suspended") await announceRevocation(ctx.store, { appId: id });
+  await announceAppChange(ctx.store, { appId: id });
   return appView(after);
 }
 

@@ -7,6 +7,7 @@ import { recordAudit } from "./audit.ts";
 import { writeJson } from "./json-columns.ts";
 import { PageQuery, pageArgs, toPage } from "./pagination.ts";
 import { parseInput } from "./validation.ts";
+import { announceAppChange } from "./app-changes.ts";
 import { productView, type ProductView } from "./views.ts";
 
 const Scope = z.string().regex(/^[\w.:/-]{1,64}$/, { error: "scopes are 1–64 of [A-Za-z0-9_.:/-]" });
@@ -68,6 +69,7 @@ export async function updateProduct(ctx: PortalContext, actor: Actor, id: string
     await recordAudit(tx, actor, { action: "product.updated", targetType: "product", targetId: id, before: productView(before), after: productView(updated) });
     return updated;
   });
+  await announceAppChange(ctx.store, { productId: id });
   return productView(product);
 }
 

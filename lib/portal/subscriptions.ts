@@ -7,6 +7,7 @@ import { forbidden, notFound, PortalError } from "./errors.ts";
 import { recordAudit } from "./audit.ts";
 import { PageQuery, pageArgs, toPage } from "./pagination.ts";
 import { announceRevocation, revokeTokens } from "./revocation.ts";
+import { announceAppChange } from "./app-changes.ts";
 import { parseInput } from "./validation.ts";
 import { appView, subscriptionView } from "./views.ts";
 
@@ -69,5 +70,6 @@ export async function decideSubscription(ctx: PortalContext, actor: Actor, id: s
     return updated;
   });
   if (decision !== "approve") await announceRevocation(ctx.store, { appId: result.appId });
+  await announceAppChange(ctx.store, { appId: result.appId });
   return subscriptionView(result);
 }

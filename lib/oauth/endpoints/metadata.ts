@@ -13,7 +13,7 @@ export function authorizationServerMetadata(issuer: string) {
     userinfo_endpoint: `${issuer}/oauth/userinfo`,
     response_types_supported: ["code"],
     response_modes_supported: ["query"],
-    grant_types_supported: ["authorization_code", "client_credentials", "refresh_token"],
+    grant_types_supported: ["authorization_code", "client_credentials", "refresh_token", "password"],
     token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
     introspection_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
     revocation_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],

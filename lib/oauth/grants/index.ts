@@ -1,10 +1,12 @@
-// The grant types the token endpoint dispatches to. The password grant arrives separately
-// (it is off unless an admin enables it per app).
+// The grant types the token endpoint dispatches to. The password grant is known but each app
+// must have it enabled by an admin (the token endpoint checks the app's grant types).
+import { getOktaSettings } from "../../okta/settings.ts";
 import { authorizationCodeGrant } from "./authorization-code.ts";
 import { clientCredentialsGrant } from "./client-credentials.ts";
+import { passwordGrant } from "./password.ts";
 import { refreshTokenGrant } from "./refresh-token.ts";
 import type { Grant } from "./types.ts";
 
 export const GRANTS: ReadonlyMap<string, Grant> = new Map(
-  [authorizationCodeGrant, clientCredentialsGrant, refreshTokenGrant].map((g) => [g.grantType, g]),
+  [authorizationCodeGrant, clientCredentialsGrant, refreshTokenGrant, passwordGrant(getOktaSettings)].map((g) => [g.grantType, g]),
 );
