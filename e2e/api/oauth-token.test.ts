@@ -190,12 +190,15 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
       const t1 = await family();
       const r2 = await refresh(t1.refresh_token);
       expect(r2.status).toBe(200);
+      const userinfo = () => fetch(`${gatehouse.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${r2.json.access_token}` } }).then((r) => r.status);
+      expect(await userinfo()).toBe(200); // now cached by the gateway-side validator
       expect(r2.json.refresh_token).not.toBe(t1.refresh_token);
       const replay = await refresh(t1.refresh_token);
       expect(replay.json.error).toBe("invalid_grant");
       expect((await refresh(r2.json.refresh_token)).json.error).toBe("invalid_grant");
       expect((await introspect(r2.json.access_token, app)).active).toBe(false);
       expect((await introspect(t1.access_token, app)).active).toBe(false);
+      expect(await userinfo()).toBe(401); // the cache heard of the family's revocation
     });
 
     it("lets exactly one of two parallel refreshes succeed (A14)", async () => {

@@ -56,7 +56,7 @@ export class ClientCache {
 
   private onRevocation(message: string): void {
     const scope = parseRevocation(message);
-    if (!scope || "userSub" in scope || "tokenIds" in scope) return; // tokens, not clients
+    if (!scope || !("appId" in scope || "appIds" in scope || "credentialId" in scope)) return; // tokens, not clients
     for (const [clientId, entry] of this.entries) {
       if (entry.client && revocationCovers(scope, entry.client)) this.entries.delete(clientId);
     }

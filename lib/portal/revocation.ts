@@ -11,12 +11,17 @@ export type RevocationScope =
   | { credentialId: string }
   | { userSub: string }
   | { appIds: string[] }
-  /** One token (revoked at /oauth/revoke); already marked in the database. */
-  | { tokenIds: string[] };
+  /** Announced only — the OAuth server marks these in the database itself: tokens revoked at
+   * /oauth/revoke, a refresh family (reuse detected or revoked), what a replayed code produced. */
+  | { tokenIds: string[] }
+  | { familyId: string }
+  | { authCodeId: string };
+
+type AnnouncedOnly = { tokenIds: string[] } | { familyId: string } | { authCodeId: string };
 
 type Tx = Pick<Database, "accessToken" | "refreshToken" | "externalToken">;
 
-export async function revokeTokens(tx: Tx, scope: Exclude<RevocationScope, { tokenIds: string[] }>, at: Date): Promise<number> {
+export async function revokeTokens(tx: Tx, scope: Exclude<RevocationScope, AnnouncedOnly>, at: Date): Promise<number> {
   const where =
     "appIds" in scope ? { appId: { in: scope.appIds } } : "appId" in scope ? { appId: scope.appId } : "credentialId" in scope ? { credentialId: scope.credentialId } : { userSub: scope.userSub };
   const live = { ...where, revokedAt: null };
@@ -41,6 +46,8 @@ export interface RevocationSubject {
   credentialId: string | null;
   userSub?: string | null;
   tokenId?: string;
+  familyId?: string | null;
+  authCodeId?: string | null;
 }
 
 export function parseRevocation(message: string): RevocationScope | null {
@@ -54,6 +61,8 @@ export function parseRevocation(message: string): RevocationScope | null {
 /** Whether an announced revocation covers the subject (used by every cache that must forget). */
 export function revocationCovers(scope: RevocationScope, subject: RevocationSubject): boolean {
   if ("tokenIds" in scope) return subject.tokenId !== undefined && scope.tokenIds.includes(subject.tokenId);
+  if ("familyId" in scope) return !!subject.familyId && scope.familyId === subject.familyId;
+  if ("authCodeId" in scope) return !!subject.authCodeId && scope.authCodeId === subject.authCodeId;
   if ("appId" in scope) return scope.appId === subject.appId;
   if ("appIds" in scope) return scope.appIds.includes(subject.appId);
   if ("credentialId" in scope) return scope.credentialId === subject.credentialId;

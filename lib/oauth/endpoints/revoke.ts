@@ -24,9 +24,13 @@ export function revocationEndpoint(deps: { db: Database; store: Store; clients: 
       const token = await findToken(deps.db, form.token, form.token_type_hint);
       if (token && token.appId === client.appId) {
         const now = new Date();
-        if (token.kind === "refresh_token" && token.familyId) await deps.db.$transaction((tx) => revokeFamily(tx, token.familyId!, now));
-        else await deps.db.accessToken.updateMany({ where: { id: token.id, revokedAt: null }, data: { revokedAt: now } });
-        await announceRevocation(deps.store, { tokenIds: [token.id] });
+        if (token.kind === "refresh_token" && token.familyId) {
+          await deps.db.$transaction((tx) => revokeFamily(tx, token.familyId!, now));
+          await announceRevocation(deps.store, { familyId: token.familyId });
+        } else {
+          await deps.db.accessToken.updateMany({ where: { id: token.id, revokedAt: null }, data: { revokedAt: now } });
+          await announceRevocation(deps.store, { tokenIds: [token.id] });
+        }
       }
       sendOAuthJson(res, 200, {});
     } catch (error) {

@@ -5,6 +5,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { hashSecret } from "../../security/secrets.ts";
 import { invalidGrant, invalidRequest } from "../errors.ts";
 import { issueTokens } from "../tokens/issue.ts";
+import { announceRevocation } from "../../portal/revocation.ts";
 import type { Grant } from "./types.ts";
 
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -23,7 +24,7 @@ export const authorizationCodeGrant: Grant = {
   grantType: "authorization_code",
   required: ["code", "redirect_uri"],
   allowsPublicClients: true,
-  async handle({ db, client, form, now }) {
+  async handle({ db, store, client, form, now }) {
     if (form.code_verifier !== undefined && !VERIFIER.test(form.code_verifier)) throw invalidRequest("Malformed code_verifier.");
     const code = await db.authorizationCode.findUnique({ where: { codeHash: hashSecret(form.code!) } });
     if (!code) throw invalidGrant("The authorization code is invalid or has expired.");
@@ -54,6 +55,7 @@ export const authorizationCodeGrant: Grant = {
         refresh: client.grantTypes.has("refresh_token") ? {} : undefined,
       }, now);
     });
+    if (tokens === "replayed") await announceRevocation(store, { authCodeId: code.id });
     if (tokens === "pkce") throw invalidGrant("PKCE verification failed.");
     if (typeof tokens === "string") throw invalidGrant("The authorization code is invalid or has expired.");
     return tokens;

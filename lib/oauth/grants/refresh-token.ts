@@ -5,17 +5,19 @@ import { hashSecret } from "../../security/secrets.ts";
 import { invalidGrant, invalidScope } from "../errors.ts";
 import { grantScopes, OIDC_SCOPES, parseScope } from "../scopes.ts";
 import { issueTokens, revokeFamily } from "../tokens/issue.ts";
+import { announceRevocation } from "../../portal/revocation.ts";
 import type { Grant } from "./types.ts";
 
 export const refreshTokenGrant: Grant = {
   grantType: "refresh_token",
   required: ["refresh_token"],
   allowsPublicClients: true,
-  async handle({ db, client, form, now }) {
+  async handle({ db, store, client, form, now }) {
     const presented = await db.refreshToken.findUnique({ where: { tokenHash: hashSecret(form.refresh_token!) } });
     if (!presented || presented.appId !== client.appId) throw invalidGrant("The refresh token is invalid or expired.");
     if (presented.usedAt || presented.revokedAt) {
       await db.$transaction((tx) => revokeFamily(tx, presented.familyId, now));
+      await announceRevocation(store, { familyId: presented.familyId });
       throw invalidGrant("The refresh token is invalid or expired.");
     }
     if (presented.expiresAt <= now || presented.idleExpiresAt <= now) throw invalidGrant("The refresh token is invalid or expired.");
@@ -42,8 +44,11 @@ export const refreshTokenGrant: Grant = {
         idTokenRecordId: presented.idTokenRecordId,
         refresh: { familyId: presented.familyId, parentId: presented.id, familyExpiresAt: presented.expiresAt },
       }, now);
-    }).then((tokens) => {
-      if (!tokens) throw invalidGrant("The refresh token is invalid or expired.");
+    }).then(async (tokens) => {
+      if (!tokens) {
+        await announceRevocation(store, { familyId: presented.familyId });
+        throw invalidGrant("The refresh token is invalid or expired.");
+      }
       return tokens;
     });
   },

@@ -53,6 +53,26 @@ describe("AccessTokenValidator", () => {
     await validator.stop();
   });
 
+  it("drops a refresh family's and a replayed code's access tokens when they are announced", async () => {
+    const dev = await createDeveloper(ctx, "v4@example.com");
+    const { app, credential } = await createApp(ctx, dev, { name: "v4" });
+    const validator = new AccessTokenValidator(ctx.db, ctx.store);
+    await validator.start();
+    const inFamily = generateSecret("accessToken");
+    const fromCode = generateSecret("accessToken");
+    for (const [token, extra] of [[inFamily, { familyId: "fam-1" }], [fromCode, { authCodeId: "code-1" }]] as const) {
+      await ctx.db.accessToken.create({ data: { tokenHash: hashSecret(token), appId: app.id, credentialId: credential.id, scope: "", grantType: "x", expiresAt: new Date(Date.now() + 3600_000), ...extra } });
+      expect(await validator.validate(token)).not.toBeNull();
+    }
+    await ctx.db.accessToken.updateMany({ where: { appId: app.id }, data: { revokedAt: new Date() } });
+    await announceRevocation(ctx.store, { familyId: "fam-1" });
+    await announceRevocation(ctx.store, { authCodeId: "code-1" });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await validator.validate(inFamily)).toBeNull();
+    expect(await validator.validate(fromCode)).toBeNull();
+    await validator.stop();
+  });
+
   it("refuses unknown and expired tokens and bounds its memory", async () => {
     const dev = await createDeveloper(ctx, "v3@example.com");
     const { app, credential } = await createApp(ctx, dev, { name: "v3" });

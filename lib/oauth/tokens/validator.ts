@@ -17,6 +17,8 @@ export interface ValidToken {
   scopes: Set<string>;
   products: string[];
   idTokenRecordId: string | null;
+  familyId: string | null;
+  authCodeId: string | null;
   expiresAt: number;
 }
 
@@ -75,6 +77,8 @@ export class AccessTokenValidator {
             scopes: new Set(row.scope.split(" ").filter(Boolean)),
             products: readStringList(row.products),
             idTokenRecordId: row.idTokenRecordId,
+            familyId: row.familyId,
+            authCodeId: row.authCodeId,
             expiresAt: row.expiresAt.getTime(),
           }
         : null;
