@@ -25,13 +25,12 @@ export async function revokeTokens(tx: Tx, scope: Exclude<RevocationScope, Annou
   const where =
     "appIds" in scope ? { appId: { in: scope.appIds } } : "appId" in scope ? { appId: scope.appId } : "credentialId" in scope ? { credentialId: scope.credentialId } : { userSub: scope.userSub };
   const live = { ...where, revokedAt: null };
-  const [access, refresh] = await Promise.all([
+  const [access, refresh, external] = await Promise.all([
     tx.accessToken.updateMany({ where: live, data: { revokedAt: at } }),
     tx.refreshToken.updateMany({ where: live, data: { revokedAt: at } }),
+    tx.externalToken.updateMany({ where: live, data: { revokedAt: at } }),
   ]);
-  let external = 0;
-  if (!("credentialId" in scope)) external = (await tx.externalToken.updateMany({ where: live, data: { revokedAt: at } })).count;
-  return access.count + refresh.count + external;
+  return access.count + refresh.count + external.count;
 }
 
 /** After the transaction commits: tell every instance. A lost message only delays the effect

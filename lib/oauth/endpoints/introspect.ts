@@ -26,7 +26,7 @@ export function introspectionEndpoint(deps: { db: Database; store: Store; client
         active: true,
         scope: token.scope,
         client_id: credential?.clientId ?? client.clientId,
-        token_type: token.kind === "access_token" ? "Bearer" : "refresh_token",
+        token_type: token.kind === "refresh_token" ? "refresh_token" : "Bearer",
         exp: Math.floor(token.expiresAt.getTime() / 1000),
         iat: Math.floor(token.createdAt.getTime() / 1000),
         sub: token.userSub ?? credential?.clientId ?? client.clientId,

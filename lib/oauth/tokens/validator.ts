@@ -4,13 +4,16 @@
 // within the time a message takes, not when a cache entry happens to expire.
 import type { Database } from "../../db/index.ts";
 import type { Store } from "../../store/index.ts";
-import { hashSecret } from "../../security/secrets.ts";
+import { SECRET_PREFIXES, hashSecret } from "../../security/secrets.ts";
 import { readStringList } from "../../portal/json-columns.ts";
-import { findAccessTokenByHash } from "./access-token-rows.ts";
+import { findAccessTokenByHash, type AccessTokenRow } from "./access-token-rows.ts";
+import { findExternalTokenByHash, type ExternalTokenRow } from "./external-tokens.ts";
 import { REVOCATION_CHANNEL, parseRevocation, revocationCovers } from "../../portal/revocation.ts";
 
 export interface ValidToken {
   tokenId: string;
+  /** Gatehouse's own token, or one Okta minted that Gatehouse keeps for an app (password mode okta_token). */
+  kind: "gatehouse" | "external";
   appId: string;
   credentialId: string | null;
   userSub: string | null;
@@ -66,19 +69,22 @@ export class AccessTokenValidator {
     const key = hashSecret(token);
     const cached = this.cache.get(key);
     if (cached && cached.until > now) return cached.token && cached.token.expiresAt > now ? cached.token : null;
-    const row = await findAccessTokenByHash(this.db, key);
+    const own = await findAccessTokenByHash(this.db, key);
+    // a gth_at_ token is Gatehouse's own: only foreign-looking ones can be external (Okta's)
+    const row: (ExternalTokenRow & Partial<AccessTokenRow>) | null = own ?? (token.startsWith(SECRET_PREFIXES.accessToken) ? null : await findExternalTokenByHash(this.db, key));
     const valid: ValidToken | null =
       row && !row.revokedAt && row.expiresAt.getTime() > now
         ? {
             tokenId: row.id,
+            kind: own ? "gatehouse" : "external",
             appId: row.appId,
             credentialId: row.credentialId,
             userSub: row.userSub,
             scopes: new Set(row.scope.split(" ").filter(Boolean)),
             products: readStringList(row.products),
             idTokenRecordId: row.idTokenRecordId,
-            familyId: row.familyId,
-            authCodeId: row.authCodeId,
+            familyId: row.familyId ?? null,
+            authCodeId: row.authCodeId ?? null,
             expiresAt: row.expiresAt.getTime(),
           }
         : null;
