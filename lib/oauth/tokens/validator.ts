@@ -8,7 +8,7 @@ import { SECRET_PREFIXES, hashSecret } from "../../security/secrets.ts";
 import { readStringList } from "../../portal/json-columns.ts";
 import { findAccessTokenByHash, type AccessTokenRow } from "./access-token-rows.ts";
 import { findExternalTokenByHash, type ExternalTokenRow } from "./external-tokens.ts";
-import { REVOCATION_CHANNEL, parseRevocation, revocationCovers } from "../../portal/revocation.ts";
+import { REVOCATION_CHANNEL, onLocalRevocation, parseRevocation, revocationCovers, type RevocationScope } from "../../portal/revocation.ts";
 
 export interface ValidToken {
   tokenId: string;
@@ -23,6 +23,7 @@ export interface ValidToken {
   familyId: string | null;
   authCodeId: string | null;
   expiresAt: number;
+  issuedAt: number;
 }
 
 interface Entry {
@@ -57,7 +58,15 @@ export class AccessTokenValidator {
 
   /** Subscribes to revocations; until then only the cache TTL bounds a revoked token's life. */
   async start(): Promise<void> {
-    this.unsubscribe = await this.store.subscribe(REVOCATION_CHANNEL, (message) => this.onRevocation(message));
+    const offLocal = onLocalRevocation((scope) => this.forget(scope));
+    const offStore = await this.store.subscribe(REVOCATION_CHANNEL, (message) => {
+      const scope = parseRevocation(message);
+      if (scope) this.forget(scope);
+    });
+    this.unsubscribe = async () => {
+      offLocal();
+      await offStore();
+    };
   }
 
   async stop(): Promise<void> {
@@ -86,6 +95,7 @@ export class AccessTokenValidator {
             familyId: row.familyId ?? null,
             authCodeId: row.authCodeId ?? null,
             expiresAt: row.expiresAt.getTime(),
+            issuedAt: row.createdAt.getTime(),
           }
         : null;
     this.remember(key, valid, now + (valid ? Math.min(this.positiveTtlMs, valid.expiresAt - now) : this.negativeTtlMs));
@@ -103,9 +113,7 @@ export class AccessTokenValidator {
     if (this.cache.size > this.maxEntries) this.cache.delete(this.cache.keys().next().value!); // oldest first
   }
 
-  private onRevocation(message: string): void {
-    const scope = parseRevocation(message);
-    if (!scope) return;
+  private forget(scope: RevocationScope): void {
     for (const [key, entry] of this.cache) {
       if (entry.token && revocationCovers(scope, entry.token)) this.cache.delete(key);
     }
