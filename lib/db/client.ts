@@ -17,7 +17,8 @@ const direct = new WeakMap<object, DirectSql>();
 
 /** The SQLite adapter, keeping hold of the connection it opens (one per client) and setting it
  * up: write-ahead log (readers never wait for the writer) with synchronous=NORMAL — a commit
- * survives a crash of the process; only a power loss can take the last ones back. */
+ * survives a crash of the process; only a power loss can take the last ones back — and a page
+ * cache large enough for the token indexes. */
 class SqliteAdapter extends PrismaBetterSQLite3 {
   connection: BetterSqlite3.Database | null = null;
 
@@ -27,6 +28,7 @@ class SqliteAdapter extends PrismaBetterSQLite3 {
     const connection = (adapter as unknown as { client: BetterSqlite3.Database }).client;
     connection.pragma("journal_mode = WAL");
     connection.pragma("synchronous = NORMAL");
+    connection.pragma("cache_size = -65536"); // 64 MiB of pages (the default is 2 MiB)
     this.connection = connection;
     return adapter;
   }

@@ -3,9 +3,9 @@
 // inside one (a transaction's client) through Prisma's raw SQL, so they stay in it. Measured in
 // bench/RESULTS.md ("Token endpoint"). Identifiers are quoted because PostgreSQL folds unquoted
 // ones to lower case.
-import { randomUUID } from "node:crypto";
 import type { Database } from "../../db/index.ts";
 import { directSql } from "../../db/client.ts";
+import { timeOrderedId } from "../../db/time-ordered-id.ts";
 
 export interface AccessTokenRow {
   id: string;
@@ -32,7 +32,7 @@ const FIND = `SELECT "id", "tokenHash", "appId", "credentialId", "userSub", "sco
   FROM "access_tokens" WHERE "tokenHash" = $1`;
 
 export async function insertAccessToken(db: Raw, row: Omit<AccessTokenRow, "id" | "revokedAt" | "createdAt">, now: Date): Promise<string> {
-  const id = randomUUID();
+  const id = timeOrderedId(now.getTime());
   const direct = directSql(db);
   if (direct) {
     await direct.insert("access_tokens", COLUMNS, [id, row.tokenHash, row.appId, row.credentialId, row.userSub, row.scope, row.products, row.attributes, row.grantType, row.familyId, row.authCodeId, row.idTokenRecordId, row.expiresAt, now]);
