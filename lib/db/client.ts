@@ -46,8 +46,14 @@ export function createDatabaseClient(target: DatabaseTarget): Database {
   // pool's error event must be heard or Node treats it as an uncaught exception.
   pool.on("error", () => {});
   const client = new PostgresClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) }) as unknown as Database;
-  direct.set(client, new PostgresDirectSql(pool));
+  direct.set(client, PostgresDirectSql.create(pool, target.url));
   return client;
+}
+
+/** Disconnects Prisma and the direct path's own connections. */
+export async function closeDatabaseClient(db: Database): Promise<void> {
+  await db.$disconnect();
+  await direct.get(db)?.close();
 }
 
 /** The direct path for a client made by createDatabaseClient, once it has connected; null for

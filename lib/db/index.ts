@@ -1,7 +1,7 @@
 // The process's database client. Call getDb() where data is needed; server.ts closes it.
 import { getConfig } from "../config/index.ts";
 import { sharedInstance, takeSharedInstance } from "../runtime/shared-instance.ts";
-import { createDatabaseClient, type Database } from "./client.ts";
+import { closeDatabaseClient, createDatabaseClient, type Database } from "./client.ts";
 
 export type { Database } from "./client.ts";
 export { createDatabaseClient } from "./client.ts";
@@ -11,5 +11,6 @@ export function getDb(): Database {
 }
 
 export async function closeDb(): Promise<void> {
-  await takeSharedInstance<Database>("db")?.$disconnect();
+  const db = takeSharedInstance<Database>("db");
+  if (db) await closeDatabaseClient(db);
 }
