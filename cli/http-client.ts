@@ -1,10 +1,13 @@
 // The one module that talks HTTP: the management API under {url}/api/v1 with an admin API
-// key, a timeout on every call, and problem JSON turned into ApiError (title + code).
+// key or an OAuth token (client credentials, through the SDK's TokenSession: cached, renewed
+// before expiry, retried once after a 401), a timeout on every call, and problem JSON turned
+// into ApiError (title + code).
+import { OAuthError, ProtocolError, type TokenSession } from "../sdk/src/index.ts";
 import { ApiError, NetworkError } from "./errors.ts";
 
 export interface ClientOptions {
   url: string;
-  apiKey: string;
+  credentials: { apiKey: string } | { session: TokenSession };
   timeoutMs?: number;
   fetch?: typeof fetch;
 }
@@ -42,12 +45,15 @@ export class ApiClient {
   async request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
     const url = new URL(this.base + path);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== "") url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { accept: "application/json", authorization: `Bearer ${this.options.apiKey}` };
+    const headers: Record<string, string> = { accept: "application/json" };
     if (body !== undefined) headers["content-type"] = "application/json";
+    const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) };
+    const { credentials } = this.options;
     let res: Response;
     try {
-      res = await this.fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
+      res = "session" in credentials ? await credentials.session.fetch(url, init) : await this.fetch(url, { ...init, headers: { ...headers, authorization: `Bearer ${credentials.apiKey}` } });
     } catch (error) {
+      if (error instanceof OAuthError || error instanceof ProtocolError) throw new ApiError(`could not get a token with the client credentials: ${error.message}`, error.code, 401);
       throw networkError(error, this.options.url, this.timeoutMs);
     }
     const text = await res.text().catch(() => "");

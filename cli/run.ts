@@ -5,7 +5,8 @@ import { GLOBAL_OPTIONS, Opts, parseCommandArgs, parseInteger, splitCommand } fr
 import type { Command, Group } from "./command.ts";
 import { readCliEnv, type CliEnv } from "./env.ts";
 import { isCliError, oneLine, UsageError } from "./errors.ts";
-import { ApiClient } from "./http-client.ts";
+import { ApiClient, type ClientOptions } from "./http-client.ts";
+import { clientCredentialsSession } from "./oauth-session.ts";
 import { approvals } from "./commands/approvals.ts";
 import { apps } from "./commands/apps.ts";
 import { audit } from "./commands/audit.ts";
@@ -67,11 +68,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
 
   const url = opts.string("url") ?? io.env.url ?? DEFAULT_URL;
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new UsageError(`--url must be an http(s) URL (got "${url}")`);
-  const apiKey = opts.string("api-key") ?? io.env.apiKey;
-  if (!apiKey) throw new UsageError("no API key: pass --api-key or set GATEHOUSE_API_KEY (an admin creates one in the admin console or by POST /api/v1/admin-api-keys)");
   const timeoutMs = opts.has("timeout") ? parseInteger("timeout", opts.string("timeout")!, 1) * 1000 : undefined;
-
-  const client = new ApiClient({ url, apiKey, timeoutMs, fetch: io.fetch });
+  const client = new ApiClient({ url, credentials: cliCredentials(url, opts.string("api-key"), io), timeoutMs, fetch: io.fetch });
   const result = await command.run({ client, args: positionals, opts });
   if (opts.flag("json")) {
     if (result.data !== undefined) io.stdout(`${JSON.stringify(result.data, null, 2)}\n`);
@@ -80,6 +78,18 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     if (result.note) io.stderr(`${result.note}\n`);
   }
   return 0;
+}
+
+/** An admin API key (flag, then environment), else an automation app's client credentials. */
+function cliCredentials(url: string, apiKeyFlag: string | undefined, io: Io): ClientOptions["credentials"] {
+  const apiKey = apiKeyFlag ?? io.env.apiKey;
+  if (apiKey) return { apiKey };
+  const { clientId, clientSecret, tokenFile } = io.env;
+  if (clientId && clientSecret) return { session: clientCredentialsSession(url, clientId, clientSecret, tokenFile, io.fetch) };
+  throw new UsageError(
+    "no credentials: pass --api-key or set GATEHOUSE_API_KEY (an admin creates one in the admin console or by POST /api/v1/admin-api-keys), " +
+      "or set GATEHOUSE_CLIENT_ID and GATEHOUSE_CLIENT_SECRET of an app whose products grant gatehouse:admin",
+  );
 }
 
 function print(io: Io, text: string): number {
@@ -117,7 +127,8 @@ function mainHelp(): string {
     "",
     `Global options (${globals}):`,
     `  --url URL          Gatehouse's URL (default $GATEHOUSE_URL, else ${DEFAULT_URL})`,
-    "  --api-key KEY      an admin API key, gth_ak_… (default $GATEHOUSE_API_KEY)",
+    "  --api-key KEY      an admin API key, gth_ak_… (default $GATEHOUSE_API_KEY; or set",
+    "                     GATEHOUSE_CLIENT_ID + GATEHOUSE_CLIENT_SECRET of an app granted gatehouse:admin)",
     "  --json             print the API's JSON instead of a table",
     "  --timeout SECONDS  per request (default 30)",
     "",

@@ -186,6 +186,31 @@ describe("gatehouse CLI", { timeout: 120_000 }, () => {
     }
   });
 
+  it("signs in with an automation app's client credentials through the SDK, caching the token encrypted", async () => {
+    const created = await fetch(`${gatehouse.url}/api/v1/apps`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "cli-robot", products: ["gatehouse-management"] }),
+    });
+    expect(created.status).toBe(201);
+    const { credential, app } = (await created.json()) as { credential: { clientId: string; clientSecret: string }; app: { subscriptions: Array<{ id: string }> } };
+    expect(await cliJson("approvals", "approve", app.subscriptions[0]!.id)).toMatchObject({ status: "approved" }); // the management product asks for approval
+    const configHome = mkdtempSync(join(tmpdir(), "gatehouse-cli-config-"));
+    const env = { GATEHOUSE_URL: gatehouse.url, GATEHOUSE_CLIENT_ID: credential.clientId, GATEHOUSE_CLIENT_SECRET: credential.clientSecret, XDG_CONFIG_HOME: configHome };
+    const first = await gatehouseCli(["--json", "products", "list"], env);
+    expect(first).toMatchObject({ code: 0, stderr: "" });
+    expect(JSON.parse(first.stdout).items.map((p: { slug: string }) => p.slug)).toContain("gatehouse-management");
+    const tokenFile = join(configHome, "gatehouse", "tokens.json");
+    const sealed = readFileSync(tokenFile, "utf8");
+    expect(sealed).not.toMatch(/gth_at_/);
+    expect((await gatehouseCli(["--json", "products", "list"], env)).code).toBe(0);
+    expect(readFileSync(tokenFile, "utf8")).toBe(sealed); // the cached token was used, not a new one
+
+    const wrong = await gatehouseCli(["products", "list"], { ...env, GATEHOUSE_CLIENT_SECRET: "gth_cs_wrong", XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), "gatehouse-cli-config-")) });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/^gatehouse: could not get a token with the client credentials: .*\(invalid_client\)\n$/);
+  });
+
   it("names the URL when nothing answers there", async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
     const run = await gatehouseCli(["products", "list"], { GATEHOUSE_URL: url, GATEHOUSE_API_KEY: apiKey });
