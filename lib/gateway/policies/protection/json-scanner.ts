@@ -117,9 +117,8 @@ export function scanJson(bytes: Buffer, limits: JsonLimits, visit?: StringVisito
           counts.pop();
           expect = Expect.Next;
           i++;
-          continue;
-        }
-      // falls through: a value
+        } else expect = Expect.Value; // a value: read again in that state
+        continue;
       case Expect.Value: {
         if (top >= 0 && kinds[top] === ARRAY && ++counts[top]! > limits.arrayElementCount) return fail("array_element_count_exceeded", "arrayElementCount");
         if (top < 0 && sawValue) return fail("malformed_json");

@@ -52,6 +52,6 @@ export const jsonThreatProtectionPolicy = definePolicy<JsonThreatProtectionConfi
   access(call, config) {
     if (!call.body || call.body.length === 0 || !isJsonBody(call)) return;
     const violation = scanJson(call.body, config);
-    if (violation) return jsonViolationAnswer("json-threat-protection", violation, config);
+    return violation ? jsonViolationAnswer("json-threat-protection", violation, config) : undefined;
   },
 });
