@@ -2,6 +2,7 @@
 // hand it to a policy (identity and product set as an authentication policy would set them).
 import { IncomingMessage } from "node:http";
 import { Socket } from "node:net";
+import { Redis } from "ioredis";
 import pino from "pino";
 import type { CallerIdentity, GatewayCall, ProxyDefinition } from "../../policy.ts";
 
@@ -53,4 +54,16 @@ export function testCall(options: TestCallOptions = {}): GatewayCall {
 
 function lowerKeys(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+/** Removes a Redis test's keys (they expire anyway) with a client that has no key prefix; returns how many. */
+export async function deleteRedisKeys(url: string, prefix: string): Promise<number> {
+  const redis = new Redis(url);
+  try {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    return keys.length;
+  } finally {
+    redis.disconnect();
+  }
 }
