@@ -29,6 +29,8 @@ export interface CompiledPatch {
   name: string;
   targets: ReadonlySet<PatchTarget>;
   action: "block" | "log";
+  /** The RE2 source, case-insensitivity folded in: "(?i:…)" or "(?:…)" (patterns are combined for speed). */
+  source: string;
   test(value: string): boolean;
 }
 
@@ -52,5 +54,17 @@ export function compilePattern(pattern: string, caseInsensitive: boolean): RE2JS
 
 export function compilePatch(rule: { id: string; name: string; config: VirtualPatchConfig }): CompiledPatch {
   const re = compilePattern(rule.config.pattern, rule.config.caseInsensitive);
-  return { id: rule.id, name: rule.name, targets: new Set(rule.config.targets), action: rule.config.action, test: (value) => re.test(value) };
+  const source = `(?${rule.config.caseInsensitive ? "i" : ""}:${rule.config.pattern})`;
+  return { id: rule.id, name: rule.name, targets: new Set(rule.config.targets), action: rule.config.action, source, test: (value) => re.test(value) };
+}
+
+/** One RE2 program for several patches: a value that matches none (the usual case) costs one pass. */
+export function combinePatches(patches: readonly CompiledPatch[]): (value: string) => boolean {
+  if (patches.length === 1) return patches[0]!.test;
+  try {
+    const re = RE2JS.compile(patches.map((p) => p.source).join("|"));
+    return (value) => re.test(value);
+  } catch {
+    return (value) => patches.some((p) => p.test(value));
+  }
 }

@@ -60,7 +60,8 @@ export class FaultTolerantCounters {
   private async run<T>(call: GatewayCall, failOpen: boolean, op: (store: Store) => Promise<T>): Promise<T> {
     if (this.now() >= this.storeSkippedUntil) {
       try {
-        return await withTimeout(op(this.store()), this.timeoutMs);
+        const store = this.store();
+        return await (store.kind === "memory" ? op(store) : withTimeout(op(store), this.timeoutMs));
       } catch (error) {
         this.storeSkippedUntil = this.now() + this.retryAfterFailureMs;
         this.warn(call.log, error);

@@ -47,7 +47,6 @@ type Expect = (typeof Expect)[keyof typeof Expect];
 const ARRAY = 0;
 const OBJECT = 1;
 const PROTOTYPE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
-const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 /**
  * Returns the first violation, or null when the document is well-formed and within limits.
@@ -101,7 +100,8 @@ export function scanJson(bytes: Buffer, limits: JsonLimits, visit?: StringVisito
         if (++counts[top]! > limits.objectEntryCount) return fail("object_entry_count_exceeded", "objectEntryCount");
         const end = scanString(bytes, i + 1, limits.objectEntryNameLength);
         if (end < 0) return end === TOO_LONG ? fail("object_entry_name_length_exceeded", "objectEntryNameLength") : fail("malformed_json");
-        const mayBePrototype = !limits.allowPrototypeKeys && end - i - 1 <= 64;
+        // only a key of 9 or 11 bytes, or one with escapes, can spell a prototype key
+        const mayBePrototype = !limits.allowPrototypeKeys && (hadEscape ? end - i - 1 <= 66 : end - i - 1 === 9 || end - i - 1 === 11);
         if (mayBePrototype || visit) {
           const key = decode(bytes, i + 1, end);
           if (mayBePrototype && PROTOTYPE_KEYS.has(key)) return fail("prototype_key");
@@ -137,9 +137,8 @@ export function scanJson(bytes: Buffer, limits: JsonLimits, visit?: StringVisito
           if (visit?.(decode(bytes, i + 1, end), false)) return null;
           i = end + 1;
         } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-          let j = i + 1;
-          while (j < n && isNumberByte(bytes[j]!)) j++;
-          if (j - i > 400 || !NUMBER.test(bytes.toString("latin1", i, j))) return fail("malformed_json");
+          const j = scanNumber(bytes, i);
+          if (j < 0) return fail("malformed_json");
           i = j;
         } else if (!literal(bytes, i, c)) {
           return fail("malformed_json");
@@ -188,8 +187,28 @@ function decode(bytes: Buffer, start: number, end: number): string {
   return JSON.parse(bytes.toString("utf8", start - 1, end + 1)) as string; // one string, already bounded and validated
 }
 
-function isNumberByte(b: number): boolean {
-  return (b >= 0x30 && b <= 0x39) || b === 0x2e || b === 0x65 || b === 0x45 || b === 0x2b || b === 0x2d;
+const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
+
+/** -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)? from `i`: the index after it, or MALFORMED. */
+function scanNumber(bytes: Buffer, i: number): number {
+  if (bytes[i] === 0x2d) i++;
+  if (bytes[i] === 0x30) i++;
+  else if (isDigit(bytes[i])) while (isDigit(bytes[i])) i++;
+  else return MALFORMED;
+  if (bytes[i] === 0x2e) {
+    if (!isDigit(bytes[++i])) return MALFORMED;
+    while (isDigit(bytes[i])) i++;
+  }
+  if (bytes[i] === 0x65 || bytes[i] === 0x45) {
+    i++;
+    if (bytes[i] === 0x2b || bytes[i] === 0x2d) i++;
+    if (!isDigit(bytes[i])) return MALFORMED;
+    while (isDigit(bytes[i])) i++;
+  }
+  // a number runs into a delimiter, never into another token ("01", "1x")
+  const next = bytes[i];
+  if (next !== undefined && !(next === 0x2c || next === 0x5d || next === 0x7d || next === 0x20 || next === 0x0a || next === 0x0d || next === 0x09)) return MALFORMED;
+  return i;
 }
 
 function isHex(b: number | undefined): boolean {

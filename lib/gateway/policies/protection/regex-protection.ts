@@ -8,7 +8,7 @@
 // in `mode: "monitor"` (and for patches with action "log"), a log line and an annotation.
 import { z } from "zod";
 import { getDb } from "../../../db/index.ts";
-import type { CompiledPatch, PatchTarget } from "../../../security/virtual-patch.ts";
+import { combinePatches, type CompiledPatch, type PatchTarget } from "../../../security/virtual-patch.ts";
 import { getStore } from "../../../store/index.ts";
 import { definePolicy, type GatewayCall } from "../../policy.ts";
 import { isFormBody, isJsonBody } from "./content-type.ts";
@@ -98,8 +98,22 @@ function bodyValues(call: GatewayCall): Values | "uninspectable" | null {
   return null;
 }
 
-function inspect(target: PatchTarget, values: Values, sets: readonly RuleSet[], patches: readonly CompiledPatch[], findings: Finding[]): Finding | null {
+/** Per loaded set of patches and target: the patches that apply, and one combined matcher. */
+const patchesByTarget = new WeakMap<readonly CompiledPatch[], Map<PatchTarget, { patches: CompiledPatch[]; any: (value: string) => boolean } | null>>();
+
+function patchesFor(all: readonly CompiledPatch[], target: PatchTarget) {
+  let byTarget = patchesByTarget.get(all);
+  if (!byTarget) patchesByTarget.set(all, (byTarget = new Map()));
+  if (!byTarget.has(target)) {
+    const patches = all.filter((p) => p.targets.has(target));
+    byTarget.set(target, patches.length ? { patches, any: combinePatches(patches) } : null);
+  }
+  return byTarget.get(target)!;
+}
+
+function inspect(target: PatchTarget, values: Values, sets: readonly RuleSet[], all: readonly CompiledPatch[], findings: Finding[]): Finding | null {
   let blocking: Finding | null = null;
+  const applicable = patchesFor(all, target);
   values((value) => {
     for (const set of sets) {
       if (BUILT_IN_RULES[set].test(value)) {
@@ -107,8 +121,9 @@ function inspect(target: PatchTarget, values: Values, sets: readonly RuleSet[], 
         return true;
       }
     }
-    for (const patch of patches) {
-      if (!patch.targets.has(target) || !patch.test(value)) continue;
+    if (!applicable || !applicable.any(value)) return false;
+    for (const patch of applicable.patches) {
+      if (!patch.test(value)) continue;
       const finding: Finding = { kind: "patch", patch, target };
       if (patch.action === "block") {
         blocking = finding;

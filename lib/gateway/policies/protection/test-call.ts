@@ -6,6 +6,8 @@ import { Redis } from "ioredis";
 import pino from "pino";
 import type { CallerIdentity, GatewayCall, ProxyDefinition } from "../../policy.ts";
 
+const silent = pino({ level: "silent" });
+
 export interface TestCallOptions {
   method?: string;
   /** Path after the proxy's base path, with an optional query string: "/items?q=1". */
@@ -41,7 +43,7 @@ export function testCall(options: TestCallOptions = {}): GatewayCall {
     clientIp: options.clientIp ?? "203.0.113.7",
     tls: false,
     startedAt: Date.now(),
-    log: pino({ level: "silent" }),
+    log: silent,
     body,
     identity,
     productId: options.productId === undefined ? (appId ? "product-1" : null) : options.productId,
