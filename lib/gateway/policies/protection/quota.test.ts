@@ -59,12 +59,12 @@ describe("quota, calendar window", () => {
     for (let i = 1; i <= 3; i++) {
       const { answer, call: made } = await call();
       expect(answer).toBeUndefined();
-      expect(made.responseHeaders["RateLimit-Policy"]).toBe('"quota";q=3;w=60');
-      expect(made.responseHeaders.RateLimit).toBe(`"quota";r=${3 - i};t=30`);
+      expect(made.responseHeaders["ratelimit-policy"]).toBe('"quota";q=3;w=60');
+      expect(made.responseHeaders.ratelimit).toBe(`"quota";r=${3 - i};t=30`);
     }
     const denied = await call();
     expect(denied.answer?.status).toBe(429);
-    expect(denied.answer?.headers).toMatchObject({ "retry-after": "30", RateLimit: '"quota";r=0;t=30', "RateLimit-Policy": '"quota";q=3;w=60' });
+    expect(denied.answer?.headers).toMatchObject({ "retry-after": "30", ratelimit: '"quota";r=0;t=30', "ratelimit-policy": '"quota";q=3;w=60' });
     expect(denied.json).toMatchObject({ status: 429, code: "quota_exceeded", policy: "quota", limit: { name: "quota", value: 3 } });
     // another app, and the same app on another product, have their own counters
     expect((await call({ appId: "app-2" })).answer).toBeUndefined();
@@ -89,7 +89,7 @@ describe("quota, calendar window", () => {
   it("uses the product's quota columns", async () => {
     const { call } = setup({ allow: 100 }, { products: { "product-1": { quotaLimit: 2, quotaIntervalSeconds: 60, quotaWindow: "calendar" } } });
     expect((await call()).answer).toBeUndefined();
-    expect((await call()).call.responseHeaders["RateLimit-Policy"]).toBe('"quota";q=2;w=60');
+    expect((await call()).call.responseHeaders["ratelimit-policy"]).toBe('"quota";q=2;w=60');
     expect((await call()).answer?.status).toBe(429);
   });
 
@@ -169,7 +169,7 @@ describe("quota when the store fails (declared: fail open, per instance)", () =>
     expect(await policy.access!(made, QuotaConfig.parse({ allow: 5 }))).toBeUndefined();
     expect(Date.now() - start).toBeLessThan(1_500);
     expect(made.annotations.quotaDegraded).toBe(true);
-    expect(made.responseHeaders.RateLimit).toMatch(/^"quota";r=4;t=\d+$/);
+    expect(made.responseHeaders.ratelimit).toMatch(/^"quota";r=4;t=\d+$/);
   });
 });
 

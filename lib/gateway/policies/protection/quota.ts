@@ -155,8 +155,8 @@ export function createQuotaPolicy(deps: { store?: () => Store; products?: Produc
       }
       const windowSeconds = Math.round(rule.windowMs / SECOND);
       const headers: Record<string, string> = {};
-      appendListHeader(headers, "RateLimit-Policy", `"quota";q=${rule.limit};w=${windowSeconds}`);
-      appendListHeader(headers, "RateLimit", `"quota";r=${verdict.remaining};t=${Math.max(0, Math.ceil(verdict.resetMs / SECOND))}`);
+      appendListHeader(headers, "ratelimit-policy", `"quota";q=${rule.limit};w=${windowSeconds}`);
+      appendListHeader(headers, "ratelimit", `"quota";r=${verdict.remaining};t=${Math.max(0, Math.ceil(verdict.resetMs / SECOND))}`);
       for (const [name, value] of Object.entries(headers)) appendListHeader(call.responseHeaders, name, value);
       call.annotations.quota = { limit: rule.limit, remaining: verdict.remaining };
       if (verdict.allowed) return;

@@ -79,15 +79,18 @@ function headerValues(call: GatewayCall, ignore: ReadonlySet<string>): Values {
 }
 
 /** JSON string keys and values (through the bounded scanner, never JSON.parse), form fields. */
-function bodyValues(call: GatewayCall): Values | "uninspectable" | null {
+class Uninspectable extends Error {}
+
+function bodyValues(call: GatewayCall): Values | null {
   const body = call.body;
   if (!body || body.length === 0) return null;
   if (isJsonBody(call)) {
+    // one pass: strings are inspected as the scanner validates; malformed JSON is found by the end
     const unbounded = { containerDepth: 1e9, arrayElementCount: 1e9, objectEntryCount: 1e9, objectEntryNameLength: 1e9, stringValueLength: 1e9, allowPrototypeKeys: true };
-    if (scanJson(body, unbounded)) return "uninspectable";
     return (visit) => {
       let hit = false;
-      scanJson(body, unbounded, (value) => (hit = visit(value)));
+      const violation = scanJson(body, unbounded, (value) => (hit = visit(value)));
+      if (!hit && violation) throw new Uninspectable();
       return hit;
     };
   }
@@ -194,11 +197,14 @@ export function createRegexProtectionPolicies(deps: { patches?: VirtualPatchSour
     async access(call, config) {
       const values = bodyValues(call);
       if (values === null) return;
-      if (values === "uninspectable") {
+      const logged: Finding[] = [];
+      let blocking: Finding | null;
+      try {
+        blocking = inspect("body", values, config.ruleSets, await active(call, config.virtualPatches), logged);
+      } catch (error) {
+        if (!(error instanceof Uninspectable)) throw error;
         return problemAnswer(400, { policy: "regex-body-protection", code: "malformed_json", title: "Malformed JSON body", detail: "The body cannot be inspected: it is not valid JSON." });
       }
-      const logged: Finding[] = [];
-      const blocking = inspect("body", values, config.ruleSets, await active(call, config.virtualPatches), logged);
       return answer("regex-body-protection", call, config.mode, blocking, logged);
     },
   });
