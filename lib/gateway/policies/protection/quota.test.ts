@@ -55,7 +55,8 @@ describe("quota configuration", () => {
 describe("quota, calendar window", () => {
   it("allows N per window per app and product, then 429 with Retry-After and RateLimit headers", async () => {
     const c = clock(Date.UTC(2026, 10, 28, 10, 0, 30));
-    const { call } = setup({ allow: 3, interval: 1, timeUnit: "minute", type: "calendar" }, { now: c.fn });
+    const { call, store } = setup({ allow: 3, interval: 1, timeUnit: "minute", type: "calendar" }, { now: c.fn });
+    const counter = `quota:product:product-1:app:app-1:${Date.UTC(2026, 10, 28, 10, 0, 0)}`;
     for (let i = 1; i <= 3; i++) {
       const { answer, call: made } = await call();
       expect(answer).toBeUndefined();
@@ -66,6 +67,8 @@ describe("quota, calendar window", () => {
     expect(denied.answer?.status).toBe(429);
     expect(denied.answer?.headers).toMatchObject({ "retry-after": "30", ratelimit: '"quota";r=0;t=30', "ratelimit-policy": '"quota";q=3;w=60' });
     expect(denied.json).toMatchObject({ status: 429, code: "quota_exceeded", policy: "quota", limit: { name: "quota", value: 3 } });
+    await call();
+    expect(await store.get(counter)).toBe("3"); // the denied calls were given back
     // another app, and the same app on another product, have their own counters
     expect((await call({ appId: "app-2" })).answer).toBeUndefined();
     expect((await call({ productId: "product-2" })).answer).toBeUndefined();

@@ -41,18 +41,31 @@ type Finding = { kind: "rule-set"; set: RuleSet; target: PatchTarget } | { kind:
 /** What one target of a call offers for inspection (decoded values; raw ones for encoded attacks). */
 type Values = (visit: (value: string) => boolean) => boolean;
 
+/** Percent-decoded once more, or null (nothing encoded, or malformed escapes). */
+function decodeOnce(value: string): string | null {
+  if (!value.includes("%")) return null;
+  try {
+    const decoded = decodeURIComponent(value);
+    return decoded === value ? null : decoded;
+  } catch {
+    return null; // the raw value is inspected, and the raw URI rules look at escapes
+  }
+}
+
+/** A value and, when it still holds escapes, its decoded form (double encoding: %253Cscript). */
+const withDecoded = (visit: (value: string) => boolean) => (value: string): boolean => {
+  if (visit(value)) return true;
+  const decoded = decodeOnce(value);
+  return decoded !== null && visit(decoded);
+};
+
 function pathValues(call: GatewayCall): Values {
   return (visit) => {
     if (visit(call.path)) return true;
+    const deep = withDecoded(visit);
     for (const segment of call.path.split("/")) {
-      if (!segment.includes("%")) continue;
-      let decoded = segment;
-      try {
-        decoded = decodeURIComponent(segment);
-      } catch {
-        // malformed escapes: the raw segment is inspected (and the raw rules below)
-      }
-      if (visit(decoded)) return true;
+      const decoded = decodeOnce(segment);
+      if (decoded !== null && deep(decoded)) return true;
     }
     return false;
   };
@@ -60,7 +73,8 @@ function pathValues(call: GatewayCall): Values {
 
 function queryValues(call: GatewayCall): Values {
   return (visit) => {
-    for (const [key, value] of call.query) if (visit(key) || visit(value)) return true;
+    const deep = withDecoded(visit);
+    for (const [key, value] of call.query) if (deep(key) || deep(value)) return true;
     return false;
   };
 }
