@@ -168,6 +168,31 @@ describe("the virtual patch registry", () => {
     expect(((await regexProtectionPolicy.access!(made, RegexProtectionConfig.parse({}))) as GatewayAnswer).status).toBe(400);
     await registry.close();
   });
+
+  it("keeps the last loaded set while the database is away, and refreshes in the background", async () => {
+    const log = pino({ level: "silent" });
+    let now = 0;
+    let database: typeof portal.db | null = portal.db;
+    const registry = new VirtualPatchRegistry(() => {
+      if (!database) throw new Error("database down");
+      return database;
+    }, () => portal.store, { refreshMs: 1_000, now: () => now });
+    const first = await registry.current(log);
+    expect(first.length).toBeGreaterThan(0);
+    database = null;
+    now += 2_000;
+    expect(await registry.current(log)).toBe(first); // served at once; the refresh runs behind
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await registry.current(log)).toBe(first);
+    database = portal.db;
+    await portal.db.securityRule.create({ data: { kind: "virtual_patch", name: "three", config: JSON.stringify({ pattern: "^three$" }) } });
+    now += 5_000;
+    const loads = registry.loads;
+    await registry.current(log);
+    await waitFor(() => registry.loads > loads);
+    expect((await registry.current(log)).map((p) => p.name)).toContain("three");
+    await registry.close();
+  });
 });
 
 async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<void> {

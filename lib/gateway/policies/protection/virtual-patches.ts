@@ -1,7 +1,8 @@
 // The virtual patches this instance applies: loaded from the database into memory, compiled
-// once, and reloaded when any instance announces a change on the store channel
-// "security-rules" (and every `refreshMs` as a safety net for a missed message). While the
-// database is away the last loaded set stays in force.
+// once, and reloaded in the background when any instance announces a change on the store
+// channel "security-rules" (and every `refreshMs` as a safety net for a missed message). Only
+// the first call waits for a load. While the database is away the last loaded set stays in
+// force and a reload is tried every 5 s.
 import type { Logger } from "pino";
 import type { Database } from "../../../db/index.ts";
 import { compilePatch, SECURITY_RULES_CHANNEL, VIRTUAL_PATCH_KIND, VirtualPatchConfig, type CompiledPatch } from "../../../security/virtual-patch.ts";
@@ -13,8 +14,8 @@ export interface VirtualPatchSource {
 
 export class VirtualPatchRegistry implements VirtualPatchSource {
   private patches: readonly CompiledPatch[] = [];
-  private loadedAt = -Infinity;
-  private stale = true;
+  private attempted = false;
+  private nextRefreshAt = 0;
   private loading: Promise<void> | null = null;
   private again = false;
   private subscribed: Promise<unknown> | null = null;
@@ -30,14 +31,14 @@ export class VirtualPatchRegistry implements VirtualPatchSource {
 
   async current(log: Logger): Promise<readonly CompiledPatch[]> {
     this.subscribed ??= this.store()
-      .subscribe(SECURITY_RULES_CHANNEL, () => {
-        this.stale = true;
-        void this.reload(log);
-      })
+      .subscribe(SECURITY_RULES_CHANNEL, () => void this.reload(log))
       .then((off) => (this.unsubscribe = off))
       .catch((error) => log.warn({ err: error }, "virtual patches: cannot subscribe to changes"));
-    const now = (this.options.now ?? Date.now)();
-    if (this.stale || now - this.loadedAt > (this.options.refreshMs ?? 60_000)) await this.reload(log);
+    if (!this.attempted) {
+      await this.reload(log); // the first call waits for the rules; later ones never do
+    } else if ((this.options.now ?? Date.now)() >= this.nextRefreshAt) {
+      void this.reload(log);
+    }
     return this.patches;
   }
 
@@ -62,8 +63,8 @@ export class VirtualPatchRegistry implements VirtualPatchSource {
   }
 
   private async load(log: Logger): Promise<void> {
-    this.stale = false;
     const now = (this.options.now ?? Date.now)();
+    const refreshMs = this.options.refreshMs ?? 60_000;
     try {
       const rows = await this.db().securityRule.findMany({ where: { kind: VIRTUAL_PATCH_KIND, enabled: true }, orderBy: { createdAt: "asc" } });
       const compiled: CompiledPatch[] = [];
@@ -76,9 +77,11 @@ export class VirtualPatchRegistry implements VirtualPatchSource {
       }
       this.patches = compiled;
       this.loads++;
+      this.nextRefreshAt = now + refreshMs;
     } catch (error) {
       log.warn({ err: error }, "virtual patches: cannot load; keeping the last set");
+      this.nextRefreshAt = now + Math.min(refreshMs, 5_000); // try again soon
     }
-    this.loadedAt = now;
+    this.attempted = true;
   }
 }
