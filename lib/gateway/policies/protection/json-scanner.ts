@@ -44,6 +44,9 @@ const Expect = {
 } as const;
 type Expect = (typeof Expect)[keyof typeof Expect];
 
+/** Set by scanString: whether the string it just scanned had escapes (decode() needs to know). */
+let hadEscape = false;
+
 const ARRAY = 0;
 const OBJECT = 1;
 const PROTOTYPE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
@@ -178,9 +181,6 @@ function scanString(bytes: Buffer, start: number, maxLength: number): number {
   }
   return MALFORMED; // unterminated
 }
-
-/** Set by scanString: whether the string it just scanned had escapes (decode() needs to know). */
-let hadEscape = false;
 
 function decode(bytes: Buffer, start: number, end: number): string {
   if (!hadEscape) return bytes.toString("utf8", start, end);

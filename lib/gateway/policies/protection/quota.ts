@@ -162,7 +162,7 @@ export function createQuotaPolicy(deps: { store?: () => Store; products?: Produc
       if (verdict.allowed) return;
       return problemAnswer(
         429,
-        { policy: "quota", code: "quota_exceeded", title: "Quota exceeded", detail: `This app may make ${rule.limit} calls per ${windowSeconds} s (${rule.type} window).`, limit: { name: "quota", value: rule.limit } },
+        { policy: "quota", code: "quota_exceeded", title: "Quota exceeded", detail: `${rule.limit} calls are allowed per ${windowSeconds} s (${rule.type} window) for this ${caller.startsWith("app:") ? "app" : "client address"}.`, limit: { name: "quota", value: rule.limit } },
         { ...headers, "retry-after": retryAfterSeconds(verdict.retryAfterMs) },
       );
     },
