@@ -140,6 +140,15 @@ describe("negative cases", () => {
     expect(info.headers.get("www-authenticate")).toContain('error="invalid_token"');
   });
 
+  it("refuses the password grant for users whose sign-on policy needs a second factor", async () => {
+    const { delegation } = org.seed.clients;
+    const { mfa, developer } = org.seed.users;
+    const refused = await tokenRequest(org, delegation.clientId, delegation.clientSecret, { grant_type: "password", username: mfa.login, password: mfa.password, scope: "openid" });
+    expect(refused.body.error).toBe("access_denied");
+    const allowed = await tokenRequest(org, delegation.clientId, delegation.clientSecret, { grant_type: "password", username: developer.login, password: developer.password, scope: "openid" });
+    expect(allowed.body.id_token).toEqual(expect.any(String));
+  });
+
   it("logs out with a 302 to the registered post-logout URI, carrying state", async () => {
     const { portal } = org.seed.clients;
     const { admin } = org.seed.users;

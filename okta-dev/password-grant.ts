@@ -17,6 +17,9 @@ export function registerPasswordGrant(provider: Provider, org: Org): void {
       const result = await org.directory.authenticate(params.username ?? "", params.password ?? "");
       if (result.outcome !== "success") throw invalid();
       const user = result.user;
+      // Okta's sign-on policy asks enrolled users for a second factor, which this grant cannot
+      // carry; Okta then refuses the whole request.
+      if (user.totp) throw new errors.AccessDenied("Policy evaluation failed for this request, please check the policy configurations.");
       org.directory.recordLogin(user);
 
       const info = resourceServerInfo(client);

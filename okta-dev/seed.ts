@@ -46,11 +46,13 @@ function seedPassword(): string {
   return `Okd-${randomBase62(14)}-7aQ`;
 }
 
+/** Where Gatehouse's two clients redirect and what they may do; kept in step on every start. */
 function clientUris(gatehouseUrl: string) {
   const base = gatehouseUrl.replace(/\/+$/, "");
   return {
-    portal: { redirect_uris: [`${base}/api/auth/callback/okta`], post_logout_redirect_uris: [`${base}/`] },
-    delegation: { redirect_uris: [`${base}/oauth/callback`], post_logout_redirect_uris: [`${base}/`] },
+    portal: { redirect_uris: [`${base}/api/auth/callback/okta`], post_logout_redirect_uris: [`${base}/`], grant_types: ["authorization_code", "refresh_token", "password"] },
+    // password: Gatehouse's password grant in mode okta_token asks Okta for the user's tokens
+    delegation: { redirect_uris: [`${base}/oauth/callback`], post_logout_redirect_uris: [`${base}/`], grant_types: ["authorization_code", "refresh_token", "password"] },
   };
 }
 
@@ -83,8 +85,8 @@ async function createSeed(dataDir: string, directory: Directory, clients: Client
     require_auth_time: true,
     ...extra,
   });
-  const portal = makeClient("Gatehouse portal", { ...uris.portal, grant_types: ["authorization_code", "refresh_token", "password"] });
-  const delegation = makeClient("Gatehouse OAuth delegation", { ...uris.delegation, grant_types: ["authorization_code", "refresh_token"] });
+  const portal = makeClient("Gatehouse portal", uris.portal);
+  const delegation = makeClient("Gatehouse OAuth delegation", uris.delegation);
   clients.upsert(portal);
   clients.upsert(delegation);
 
@@ -127,7 +129,8 @@ export async function ensureSeed(
   const uris = clientUris(gatehouseUrl);
   for (const name of ["portal", "delegation"] as const) {
     const client = clients.find(seed.clients[name].clientId);
-    if (client && JSON.stringify(client.redirect_uris) !== JSON.stringify(uris[name].redirect_uris)) {
+    const wanted = uris[name];
+    if (client && (JSON.stringify(client.redirect_uris) !== JSON.stringify(wanted.redirect_uris) || JSON.stringify(client.grant_types) !== JSON.stringify(wanted.grant_types))) {
       clients.upsert({ ...client, ...uris[name] });
     }
     seed.clients[name].redirectUris = uris[name].redirect_uris;

@@ -257,6 +257,78 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
       expect((await form({ grant_type: "client_credentials" }, { id: fresh.clientId, secret: fresh.secret })).json.error).toBe("invalid_client");
     });
   });
+  describe("password grant, mode okta_token (external tokens)", () => {
+    const basicAuth = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
+
+    it("keeps Okta's own password-grant token as an external token bound to the app (mode okta_token, A21)", async () => {
+      const seed = readOktaSeed(gatehouse);
+      const created = await api(developer, "POST", "/apps", { name: "okta-token-app", products: ["orders", "echo"] });
+      const { clientId, clientSecret } = created.json.credential;
+      const appId = created.json.app.id as string;
+      expect((await api(admin, "PATCH", `/apps/${appId}/settings`, { passwordGrantMode: "okta_token" })).status).toBe(200);
+      const password = (username: string, pass: string) =>
+        form({ grant_type: "password", username, password: pass, scope: "orders:read" }, { id: clientId, secret: clientSecret });
+
+      const ok = await password(seed.users.developer.login, seed.users.developer.password);
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get("cache-control")).toBe("no-store");
+      const token = ok.json.access_token as string;
+      expect(token).not.toMatch(/^gth_/); // Okta minted it: a JWT from Okta's authorization server
+      expect(JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString())).toMatchObject({ iss: expect.stringMatching(/\/oauth2\/default$/), uid: seed.users.developer.id });
+      expect(ok.json).toMatchObject({ token_type: "Bearer", scope: "orders:read" });
+      expect(ok.json.refresh_token).toBeUndefined();
+
+      // stored only as a hash, bound to the app, the credential and the user, with the id token kept encrypted
+      const stored = await db.externalToken.findUnique({ where: { tokenHash: createHash("sha256").update(token).digest("hex") } });
+      expect(stored).toMatchObject({ appId, userSub: seed.users.developer.id, scope: "orders:read", issuer: expect.stringMatching(/\/oauth2\/default$/), revokedAt: null });
+      expect(stored!.credentialId).toBe((await db.credential.findUnique({ where: { clientId } }))!.id);
+      expect(JSON.stringify(stored)).not.toContain(token);
+      const record = await db.idTokenRecord.findUnique({ where: { id: stored!.idTokenRecordId! } });
+      expect(record!.ciphertext).not.toContain("eyJ");
+
+      // recognised as if Gatehouse had issued it: userinfo (with the id token's claims) and introspection
+      const userinfo = await fetch(`${gatehouse.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${token}` } });
+      expect(await userinfo.json()).toMatchObject({ sub: seed.users.developer.id, email: seed.users.developer.login });
+      const introspectAt = (path: string) =>
+        fetch(`${gatehouse.url}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: basicAuth(clientId, clientSecret) }, body: new URLSearchParams({ token }) });
+      expect(await (await introspectAt("/oauth/introspect")).json()).toMatchObject({ active: true, client_id: clientId, scope: "orders:read", sub: seed.users.developer.id });
+      // another app learns nothing about it
+      const foreign = await fetch(`${gatehouse.url}/oauth/introspect`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: basicAuth(other.clientId, other.secret) }, body: new URLSearchParams({ token }) });
+      expect(await foreign.json()).toEqual({ active: false });
+
+      // wrong password: the same invalid_grant as mode okta_authn; MFA users are refused by Okta's policy
+      const wrong = await password(seed.users.developer.login, "not-the-password");
+      const unknown = await password("nobody@example.com", "not-the-password");
+      expect(wrong.status).toBe(400);
+      expect(wrong.json).toEqual(unknown.json);
+      expect(wrong.json.error).toBe("invalid_grant");
+      const mfa = await password(seed.users.mfa.login, seed.users.mfa.password);
+      expect(mfa.json.error).toBe("invalid_grant");
+      expect(mfa.json.error_description).toMatch(/multi-factor/);
+      expect(await db.externalToken.count({ where: { appId } })).toBe(1); // failures stored nothing
+
+      // the admin revokes the credential: the external token stops working at once
+      const credentialId = stored!.credentialId!;
+      expect((await api(admin, "DELETE", `/apps/${appId}/credentials/${credentialId}`)).status).toBeLessThan(300);
+      expect((await db.externalToken.findUnique({ where: { id: stored!.id } }))!.revokedAt).not.toBeNull();
+      expect((await fetch(`${gatehouse.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    });
+
+    it("revokes an external token at /oauth/revoke (RFC 7009)", async () => {
+      const seed = readOktaSeed(gatehouse);
+      const created = await api(developer, "POST", "/apps", { name: "okta-token-revoke", products: ["echo"] });
+      const { clientId, clientSecret } = created.json.credential;
+      expect((await api(admin, "PATCH", `/apps/${created.json.app.id}/settings`, { passwordGrantMode: "okta_token" })).status).toBe(200);
+      const issued = await form({ grant_type: "password", username: seed.users.developer.login, password: seed.users.developer.password }, { id: clientId, secret: clientSecret });
+      const token = issued.json.access_token as string;
+      const post = (path: string) => fetch(`${gatehouse.url}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: basicAuth(clientId, clientSecret) }, body: new URLSearchParams({ token }) });
+      expect((await fetch(`${gatehouse.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200); // cached as valid
+      expect((await post("/oauth/revoke")).status).toBe(200);
+      expect(await (await post("/oauth/introspect")).json()).toEqual({ active: false });
+      expect((await fetch(`${gatehouse.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401); // the cache heard of it
+      expect((await db.externalToken.findFirst({ where: { appId: created.json.app.id } }))!.revokedAt).not.toBeNull();
+    });
+  });
 });
 
 describe("tokens at work", () => {

@@ -4,7 +4,7 @@
 // a revoked credential stops working and a new approval or setting applies immediately.
 import type { Database } from "../db/index.ts";
 import type { Store } from "../store/index.ts";
-import { REVOCATION_CHANNEL, parseRevocation, revocationCovers } from "../portal/revocation.ts";
+import { REVOCATION_CHANNEL, onLocalRevocation, parseRevocation, revocationCovers, type RevocationScope } from "../portal/revocation.ts";
 import { findClient, type OAuthClient } from "./clients.ts";
 import { APP_CHANGE_CHANNEL, type AppChange } from "../portal/app-changes.ts";
 
@@ -20,8 +20,13 @@ export class ClientCache {
   ) {}
 
   async start(): Promise<void> {
+    const offLocal = onLocalRevocation((scope) => this.forget(scope));
     this.unsubscribers = await Promise.all([
-      this.store.subscribe(REVOCATION_CHANNEL, (message) => this.onRevocation(message)),
+      async () => offLocal(),
+      this.store.subscribe(REVOCATION_CHANNEL, (message) => {
+        const scope = parseRevocation(message);
+        if (scope) this.forget(scope);
+      }),
       this.store.subscribe(APP_CHANGE_CHANNEL, (message) => this.onAppChange(message)),
     ]);
   }
@@ -54,9 +59,8 @@ export class ClientCache {
     }
   }
 
-  private onRevocation(message: string): void {
-    const scope = parseRevocation(message);
-    if (!scope || !("appId" in scope || "appIds" in scope || "credentialId" in scope)) return; // tokens, not clients
+  private forget(scope: RevocationScope): void {
+    if (!("appId" in scope || "appIds" in scope || "credentialId" in scope)) return; // tokens, not clients
     for (const [clientId, entry] of this.entries) {
       if (entry.client && revocationCovers(scope, entry.client)) this.entries.delete(clientId);
     }

@@ -1,7 +1,9 @@
 // Revoking tokens when something is revoked, rejected or suspended (checklist A15): every
 // matching token is marked in the database, and every instance is told through the store so
 // caches drop them at once.
+import { EventEmitter } from "node:events";
 import type { Database } from "../db/index.ts";
+import { sharedInstance } from "../runtime/shared-instance.ts";
 import type { Store } from "../store/index.ts";
 
 export const REVOCATION_CHANNEL = "revocations";
@@ -25,20 +27,30 @@ export async function revokeTokens(tx: Tx, scope: Exclude<RevocationScope, Annou
   const where =
     "appIds" in scope ? { appId: { in: scope.appIds } } : "appId" in scope ? { appId: scope.appId } : "credentialId" in scope ? { credentialId: scope.credentialId } : { userSub: scope.userSub };
   const live = { ...where, revokedAt: null };
-  const [access, refresh] = await Promise.all([
+  const [access, refresh, external] = await Promise.all([
     tx.accessToken.updateMany({ where: live, data: { revokedAt: at } }),
     tx.refreshToken.updateMany({ where: live, data: { revokedAt: at } }),
+    tx.externalToken.updateMany({ where: live, data: { revokedAt: at } }),
   ]);
-  let external = 0;
-  if (!("credentialId" in scope)) external = (await tx.externalToken.updateMany({ where: live, data: { revokedAt: at } })).count;
-  return access.count + refresh.count + external;
+  return access.count + refresh.count + external.count;
 }
 
-/** After the transaction commits: tell every instance. A lost message only delays the effect
- * until caches expire, because the database is already the truth. */
+/** After the transaction commits: tell every instance. This process's caches hear it at once
+ * (before the answer to whoever revoked goes out); the others through the store. A lost message
+ * only delays the effect until caches expire, because the database is already the truth. */
 export async function announceRevocation(store: Store, scope: RevocationScope): Promise<void> {
+  localRevocations().emit(REVOCATION_CHANNEL, scope);
   await store.publish(REVOCATION_CHANNEL, JSON.stringify(scope)).catch(() => {});
 }
+
+/** Revocations announced in this process, delivered synchronously; returns an unsubscribe. */
+export function onLocalRevocation(handler: (scope: RevocationScope) => void): () => void {
+  localRevocations().on(REVOCATION_CHANNEL, handler);
+  return () => void localRevocations().off(REVOCATION_CHANNEL, handler);
+}
+
+// one per process, shared by server.ts and the Next bundle (which load this module separately)
+const localRevocations = () => sharedInstance("local-revocations", () => new EventEmitter().setMaxListeners(0));
 
 /** What a cached token or client is, as far as revocations are concerned. */
 export interface RevocationSubject {

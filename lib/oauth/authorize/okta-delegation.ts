@@ -26,7 +26,7 @@ export class DelegationError extends Error {
 
 const CACHE = "okta-delegation-client";
 
-async function delegationClient(settings: Pick<OktaSettings, "issuer" | "delegationClient">, callbackUrl: string): Promise<Client> {
+export async function delegationClient(settings: Pick<OktaSettings, "issuer" | "delegationClient">, callbackUrl: string): Promise<Client> {
   const cacheKey = `${CACHE}:${settings.issuer}:${settings.delegationClient.clientId}:${callbackUrl}`;
   const pending = sharedInstance(cacheKey, async () => {
     const issuer = await Issuer.discover(settings.issuer);

@@ -1,5 +1,7 @@
 // POST /oauth/introspect (RFC 7662). Client-authenticated; a client learns about its own
 // app's tokens only — anything else, revoked, expired or unknown is just {"active": false}.
+// Access tokens are answered from the validator's cache (the gateway's: revocations reach it at
+// once); refresh tokens and anything foreign-looking from the database.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Database } from "../../db/index.ts";
 import type { Store } from "../../store/index.ts";
@@ -9,16 +11,18 @@ import type { ClientCache } from "../client-cache.ts";
 import { invalidRequest } from "../errors.ts";
 import { readForm, refuseSecretsInQuery } from "../form.ts";
 import { sendOAuthError, sendOAuthJson } from "../responses.ts";
-import { findToken } from "../tokens/lookup.ts";
+import { findToken, type FoundToken } from "../tokens/lookup.ts";
+import type { AccessTokenValidator } from "../tokens/validator.ts";
+import { SECRET_PREFIXES } from "../../security/secrets.ts";
 
-export function introspectionEndpoint(deps: { db: Database; store: Store; clients: ClientCache; issuer: string }) {
+export function introspectionEndpoint(deps: { db: Database; store: Store; clients: ClientCache; issuer: string; validator: AccessTokenValidator }) {
   return async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
     try {
       refuseSecretsInQuery(req.url);
       const form = await readForm(req);
       const client = await authenticateClient(deps, req, form, { allowPublic: false });
       if (!form.token) throw invalidRequest("token is required.");
-      const token = await findToken(deps.db, form.token, form.token_type_hint);
+      const token = await introspected(deps, form.token, form.token_type_hint);
       if (!token || !token.active || token.appId !== client.appId) return sendOAuthJson(res, 200, { active: false });
       // usually the token's own credential is the one asking; another credential of the app costs a query
       const credential = !token.credentialId || token.credentialId === client.credentialId ? null : await deps.db.credential.findUnique({ where: { id: token.credentialId } });
@@ -26,7 +30,7 @@ export function introspectionEndpoint(deps: { db: Database; store: Store; client
         active: true,
         scope: token.scope,
         client_id: credential?.clientId ?? client.clientId,
-        token_type: token.kind === "access_token" ? "Bearer" : "refresh_token",
+        token_type: token.kind === "refresh_token" ? "refresh_token" : "Bearer",
         exp: Math.floor(token.expiresAt.getTime() / 1000),
         iat: Math.floor(token.createdAt.getTime() / 1000),
         sub: token.userSub ?? credential?.clientId ?? client.clientId,
@@ -36,4 +40,16 @@ export function introspectionEndpoint(deps: { db: Database; store: Store; client
       sendOAuthError(res, error, ctx.log);
     }
   };
+}
+
+async function introspected(deps: { db: Database; validator: AccessTokenValidator }, token: string, hint: string | undefined): Promise<FoundToken | null> {
+  const valid = await deps.validator.validate(token);
+  if (valid) {
+    return {
+      kind: valid.kind === "external" ? "external_access_token" : "access_token", id: valid.tokenId, appId: valid.appId, credentialId: valid.credentialId, userSub: valid.userSub,
+      scope: [...valid.scopes].join(" "), familyId: valid.familyId, createdAt: new Date(valid.issuedAt), expiresAt: new Date(valid.expiresAt), active: true,
+    };
+  }
+  // the validator knows every live access token; only refresh tokens and foreign ones remain
+  return token.startsWith(SECRET_PREFIXES.accessToken) ? null : findToken(deps.db, token, hint);
 }

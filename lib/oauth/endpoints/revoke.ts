@@ -27,6 +27,10 @@ export function revocationEndpoint(deps: { db: Database; store: Store; clients: 
         if (token.kind === "refresh_token" && token.familyId) {
           await deps.db.$transaction((tx) => revokeFamily(tx, token.familyId!, now));
           await announceRevocation(deps.store, { familyId: token.familyId });
+        } else if (token.kind === "external_access_token") {
+          // Gatehouse stops honouring it; Okta's copy lives on until it expires at Okta
+          await deps.db.externalToken.updateMany({ where: { id: token.id, revokedAt: null }, data: { revokedAt: now } });
+          await announceRevocation(deps.store, { tokenIds: [token.id] });
         } else {
           await deps.db.accessToken.updateMany({ where: { id: token.id, revokedAt: null }, data: { revokedAt: now } });
           await announceRevocation(deps.store, { tokenIds: [token.id] });

@@ -1,5 +1,6 @@
 // The grant types the token endpoint dispatches to. The password grant is known but each app
 // must have it enabled by an admin (the token endpoint checks the app's grant types).
+import { getConfig } from "../../config/index.ts";
 import { getOktaSettings } from "../../okta/settings.ts";
 import { authorizationCodeGrant } from "./authorization-code.ts";
 import { clientCredentialsGrant } from "./client-credentials.ts";
@@ -8,5 +9,5 @@ import { refreshTokenGrant } from "./refresh-token.ts";
 import type { Grant } from "./types.ts";
 
 export const GRANTS: ReadonlyMap<string, Grant> = new Map(
-  [authorizationCodeGrant, clientCredentialsGrant, refreshTokenGrant, passwordGrant(getOktaSettings)].map((g) => [g.grantType, g]),
+  [authorizationCodeGrant, clientCredentialsGrant, refreshTokenGrant, passwordGrant(getOktaSettings, () => getConfig().secrets.encryptionKey)].map((g) => [g.grantType, g]),
 );

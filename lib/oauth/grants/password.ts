@@ -1,24 +1,33 @@
 // password (RFC 6749 §4.3) — RFC 9700 says it MUST NOT be used; it exists because the seed's
-// demo asks for it, and stays off unless an admin enables it for one app. Mode okta_authn:
-// Okta checks the credentials (Authentication API) and Gatehouse mints its own token for the
-// user. Failures are one indistinguishable invalid_grant, and repeated ones are throttled.
+// demo asks for it, and stays off unless an admin enables it for one app, in one of two modes:
+//   okta_authn — Okta checks the credentials (Authentication API) and Gatehouse mints its own
+//                token for the user;
+//   okta_token — Okta's token endpoint mints the token (password grant with Gatehouse's
+//                delegation client); Gatehouse keeps it as an external token bound to the app
+//                and hands Okta's token to the client.
+// Failures are one indistinguishable invalid_grant, and repeated ones are throttled.
+import { keepIdToken } from "../authorize/grant.ts";
 import { checkPasswordWithOkta } from "../../okta/authn.ts";
+import { passwordTokensFromOkta } from "../../okta/password-token.ts";
 import type { OktaSettings } from "../../okta/settings.ts";
 import { OAuthError, invalidGrant } from "../errors.ts";
 import { grantScopes, parseScope } from "../scopes.ts";
-import { issueTokens } from "../tokens/issue.ts";
-import type { Grant } from "./types.ts";
+import { keepExternalToken } from "../tokens/external-tokens.ts";
+import { issueTokens, type TokenResponse } from "../tokens/issue.ts";
+import type { Grant, GrantContext } from "./types.ts";
 
 const FAILURES = { limit: 10, windowMs: 5 * 60_000 };
 const INVALID = "The credentials provided were invalid.";
 
-export function passwordGrant(okta: () => OktaSettings): Grant {
+const MFA_REQUIRED = "This user must complete multi-factor authentication, which the password grant cannot do; use the authorization code flow.";
+
+export function passwordGrant(okta: () => OktaSettings, encryptionKey: () => Buffer): Grant {
   return {
     grantType: "password",
     required: ["username", "password"],
     allowsPublicClients: false,
     async handle({ db, store, client, form, now }) {
-      if (client.passwordGrantMode !== "okta_authn") {
+      if (client.passwordGrantMode !== "okta_authn" && client.passwordGrantMode !== "okta_token") {
         throw new OAuthError("unauthorized_client", "This app's password grant mode is not available in this version.");
       }
       const scope = grantScopes(parseScope(form.scope), client.allowedScopes, { allowOidc: true });
@@ -27,6 +36,8 @@ export function passwordGrant(okta: () => OktaSettings): Grant {
       if (failures >= FAILURES.limit) {
         throw new OAuthError("invalid_grant", "Too many failed attempts; try again later.", { "retry-after": String(FAILURES.windowMs / 1000) }, 429);
       }
+      const countFailure = () => store.increment(key, 1, FAILURES.windowMs).catch(() => undefined);
+      if (client.passwordGrantMode === "okta_token") return oktaMintedToken({ db, store, client, form, now }, scope, okta(), encryptionKey(), countFailure);
       const check = await checkPasswordWithOkta(okta(), form.username!, form.password!);
       switch (check.outcome) {
         case "success":
@@ -35,13 +46,40 @@ export function passwordGrant(okta: () => OktaSettings): Grant {
             refresh: client.grantTypes.has("refresh_token") ? {} : undefined,
           }, now);
         case "mfa_required":
-          throw invalidGrant("This user must complete multi-factor authentication, which the password grant cannot do; use the authorization code flow.");
+          throw invalidGrant(MFA_REQUIRED);
         case "unavailable":
           throw new OAuthError("temporarily_unavailable", "The identity provider cannot be reached; try again later.", {}, 503);
         default:
-          await store.increment(key, 1, FAILURES.windowMs).catch(() => undefined);
+          await countFailure();
           throw invalidGrant(INVALID); // unknown user, wrong password and locked-out look the same
       }
     },
   };
+}
+
+/** Mode okta_token: Okta's own access token, kept (hashed) as an external token of this app. */
+async function oktaMintedToken(
+  { db, client, form, now }: GrantContext,
+  scope: string,
+  okta: OktaSettings,
+  key: Buffer,
+  countFailure: () => Promise<unknown>,
+): Promise<TokenResponse> {
+  const result = await passwordTokensFromOkta(okta, form.username!, form.password!);
+  switch (result.outcome) {
+    case "success": {
+      await db.$transaction(async (tx) => {
+        const idTokenRecordId = await keepIdToken(tx, { sub: result.userSub, idToken: result.idToken, expiresAt: result.idTokenExpiresAt }, key);
+        await keepExternalToken(tx, { value: result.accessToken, issuer: okta.issuer, expiresIn: result.expiresIn, userSub: result.userSub, idTokenRecordId }, client, scope, now);
+      });
+      return { access_token: result.accessToken, token_type: "Bearer", expires_in: result.expiresIn, scope };
+    }
+    case "policy_denied":
+      throw invalidGrant(`Okta's sign-on policy refused this sign-in. ${MFA_REQUIRED}`);
+    case "unavailable":
+      throw new OAuthError("temporarily_unavailable", "The identity provider cannot be reached; try again later.", {}, 503);
+    default:
+      await countFailure();
+      throw invalidGrant(INVALID);
+  }
 }

@@ -1,10 +1,11 @@
 // The two hottest statements of the authorization server — storing an access token and finding
-// one by its hash — as raw SQL through Prisma's driver adapter. Measured on SQLite: 0.73 ms and
-// 0.28 ms against 2.6 ms and 1.1 ms for the query-builder calls (bench/RESULTS.md). Tagged
-// templates keep the SQL portable (placeholders and dates per dialect); identifiers are quoted
-// because PostgreSQL folds unquoted ones to lower case.
-import { randomUUID } from "node:crypto";
+// one by its hash. Outside a transaction they run on the driver directly (lib/db/direct-sql.ts);
+// inside one (a transaction's client) through Prisma's raw SQL, so they stay in it. Measured in
+// bench/RESULTS.md ("Token endpoint"). Identifiers are quoted because PostgreSQL folds unquoted
+// ones to lower case.
 import type { Database } from "../../db/index.ts";
+import { directSql } from "../../db/client.ts";
+import { timeOrderedId } from "../../db/time-ordered-id.ts";
 
 export interface AccessTokenRow {
   id: string;
@@ -26,17 +27,28 @@ export interface AccessTokenRow {
 
 type Raw = Pick<Database, "$executeRaw" | "$queryRaw">;
 
+const COLUMNS = ["id", "tokenHash", "appId", "credentialId", "userSub", "scope", "products", "attributes", "grantType", "familyId", "authCodeId", "idTokenRecordId", "expiresAt", "createdAt"] as const;
+const FIND = `SELECT "id", "tokenHash", "appId", "credentialId", "userSub", "scope", "products", "attributes", "grantType", "familyId", "authCodeId", "idTokenRecordId", "expiresAt", "revokedAt", "createdAt"
+  FROM "access_tokens" WHERE "tokenHash" = $1`;
+
 export async function insertAccessToken(db: Raw, row: Omit<AccessTokenRow, "id" | "revokedAt" | "createdAt">, now: Date): Promise<string> {
-  const id = randomUUID();
+  const id = timeOrderedId(now.getTime());
+  const direct = directSql(db);
+  if (direct) {
+    await direct.insert("access_tokens", COLUMNS, [id, row.tokenHash, row.appId, row.credentialId, row.userSub, row.scope, row.products, row.attributes, row.grantType, row.familyId, row.authCodeId, row.idTokenRecordId, row.expiresAt, now]);
+    return id;
+  }
   await db.$executeRaw`INSERT INTO "access_tokens" ("id", "tokenHash", "appId", "credentialId", "userSub", "scope", "products", "attributes", "grantType", "familyId", "authCodeId", "idTokenRecordId", "expiresAt", "createdAt")
     VALUES (${id}, ${row.tokenHash}, ${row.appId}, ${row.credentialId}, ${row.userSub}, ${row.scope}, ${row.products}, ${row.attributes}, ${row.grantType}, ${row.familyId}, ${row.authCodeId}, ${row.idTokenRecordId}, ${row.expiresAt}, ${now})`;
   return id;
 }
 
 export async function findAccessTokenByHash(db: Raw, tokenHash: string): Promise<AccessTokenRow | null> {
-  const rows = await db.$queryRaw<Array<Record<string, unknown>>>`SELECT "id", "tokenHash", "appId", "credentialId", "userSub", "scope", "products", "attributes", "grantType", "familyId", "authCodeId", "idTokenRecordId", "expiresAt", "revokedAt", "createdAt"
-    FROM "access_tokens" WHERE "tokenHash" = ${tokenHash}`;
-  const r = rows[0];
+  const direct = directSql(db);
+  const r = direct
+    ? await direct.first(FIND, [tokenHash])
+    : (await db.$queryRaw<Array<Record<string, unknown>>>`SELECT "id", "tokenHash", "appId", "credentialId", "userSub", "scope", "products", "attributes", "grantType", "familyId", "authCodeId", "idTokenRecordId", "expiresAt", "revokedAt", "createdAt"
+    FROM "access_tokens" WHERE "tokenHash" = ${tokenHash}`)[0];
   if (!r) return null;
   const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string | Date));
   return {

@@ -2,9 +2,11 @@
 import type { Database } from "../../db/index.ts";
 import { SECRET_PREFIXES, hashSecret } from "../../security/secrets.ts";
 import { findAccessTokenByHash } from "./access-token-rows.ts";
+import { findExternalTokenByHash } from "./external-tokens.ts";
 
 export interface FoundToken {
-  kind: "access_token" | "refresh_token";
+  /** external_access_token: minted by Okta, kept by Gatehouse for an app (password mode okta_token). */
+  kind: "access_token" | "refresh_token" | "external_access_token";
   id: string;
   appId: string;
   credentialId: string | null;
@@ -20,7 +22,7 @@ export async function findToken(db: Database, token: string, hint: string | unde
   const tokenHash = hashSecret(token);
   // The prefix says which kind it is; the hint only matters for foreign-looking tokens.
   const refreshFirst = token.startsWith(SECRET_PREFIXES.refreshToken) || (!token.startsWith(SECRET_PREFIXES.accessToken) && hint === "refresh_token");
-  const lookups = refreshFirst ? [findRefresh, findAccess] : [findAccess, findRefresh];
+  const lookups = refreshFirst ? [findRefresh, findAccess, findExternal] : [findAccess, findRefresh, findExternal];
   for (const lookup of lookups) {
     const found = await lookup(db, tokenHash, now);
     if (found) return found;
@@ -39,4 +41,9 @@ async function findRefresh(db: Database, tokenHash: string, now: Date): Promise<
     kind: "refresh_token", id: t.id, appId: t.appId, credentialId: t.credentialId, userSub: t.userSub, scope: t.scope, familyId: t.familyId, createdAt: t.createdAt, expiresAt: t.expiresAt,
     active: !t.revokedAt && !t.usedAt && t.expiresAt > now && t.idleExpiresAt > now,
   };
+}
+
+async function findExternal(db: Database, tokenHash: string, now: Date): Promise<FoundToken | null> {
+  const t = await findExternalTokenByHash(db, tokenHash);
+  return t && { kind: "external_access_token", id: t.id, appId: t.appId, credentialId: t.credentialId, userSub: t.userSub, scope: t.scope, familyId: null, createdAt: t.createdAt, expiresAt: t.expiresAt, active: !t.revokedAt && t.expiresAt > now };
 }

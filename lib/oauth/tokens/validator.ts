@@ -4,13 +4,16 @@
 // within the time a message takes, not when a cache entry happens to expire.
 import type { Database } from "../../db/index.ts";
 import type { Store } from "../../store/index.ts";
-import { hashSecret } from "../../security/secrets.ts";
+import { SECRET_PREFIXES, hashSecret } from "../../security/secrets.ts";
 import { readStringList } from "../../portal/json-columns.ts";
-import { findAccessTokenByHash } from "./access-token-rows.ts";
-import { REVOCATION_CHANNEL, parseRevocation, revocationCovers } from "../../portal/revocation.ts";
+import { findAccessTokenByHash, type AccessTokenRow } from "./access-token-rows.ts";
+import { findExternalTokenByHash, type ExternalTokenRow } from "./external-tokens.ts";
+import { REVOCATION_CHANNEL, onLocalRevocation, parseRevocation, revocationCovers, type RevocationScope } from "../../portal/revocation.ts";
 
 export interface ValidToken {
   tokenId: string;
+  /** Gatehouse's own token, or one Okta minted that Gatehouse keeps for an app (password mode okta_token). */
+  kind: "gatehouse" | "external";
   appId: string;
   credentialId: string | null;
   userSub: string | null;
@@ -20,6 +23,7 @@ export interface ValidToken {
   familyId: string | null;
   authCodeId: string | null;
   expiresAt: number;
+  issuedAt: number;
 }
 
 interface Entry {
@@ -54,7 +58,15 @@ export class AccessTokenValidator {
 
   /** Subscribes to revocations; until then only the cache TTL bounds a revoked token's life. */
   async start(): Promise<void> {
-    this.unsubscribe = await this.store.subscribe(REVOCATION_CHANNEL, (message) => this.onRevocation(message));
+    const offLocal = onLocalRevocation((scope) => this.forget(scope));
+    const offStore = await this.store.subscribe(REVOCATION_CHANNEL, (message) => {
+      const scope = parseRevocation(message);
+      if (scope) this.forget(scope);
+    });
+    this.unsubscribe = async () => {
+      offLocal();
+      await offStore();
+    };
   }
 
   async stop(): Promise<void> {
@@ -66,20 +78,24 @@ export class AccessTokenValidator {
     const key = hashSecret(token);
     const cached = this.cache.get(key);
     if (cached && cached.until > now) return cached.token && cached.token.expiresAt > now ? cached.token : null;
-    const row = await findAccessTokenByHash(this.db, key);
+    const own = await findAccessTokenByHash(this.db, key);
+    // a gth_at_ token is Gatehouse's own: only foreign-looking ones can be external (Okta's)
+    const row: (ExternalTokenRow & Partial<AccessTokenRow>) | null = own ?? (token.startsWith(SECRET_PREFIXES.accessToken) ? null : await findExternalTokenByHash(this.db, key));
     const valid: ValidToken | null =
       row && !row.revokedAt && row.expiresAt.getTime() > now
         ? {
             tokenId: row.id,
+            kind: own ? "gatehouse" : "external",
             appId: row.appId,
             credentialId: row.credentialId,
             userSub: row.userSub,
             scopes: new Set(row.scope.split(" ").filter(Boolean)),
             products: readStringList(row.products),
             idTokenRecordId: row.idTokenRecordId,
-            familyId: row.familyId,
-            authCodeId: row.authCodeId,
+            familyId: row.familyId ?? null,
+            authCodeId: row.authCodeId ?? null,
             expiresAt: row.expiresAt.getTime(),
+            issuedAt: row.createdAt.getTime(),
           }
         : null;
     this.remember(key, valid, now + (valid ? Math.min(this.positiveTtlMs, valid.expiresAt - now) : this.negativeTtlMs));
@@ -97,9 +113,7 @@ export class AccessTokenValidator {
     if (this.cache.size > this.maxEntries) this.cache.delete(this.cache.keys().next().value!); // oldest first
   }
 
-  private onRevocation(message: string): void {
-    const scope = parseRevocation(message);
-    if (!scope) return;
+  private forget(scope: RevocationScope): void {
     for (const [key, entry] of this.cache) {
       if (entry.token && revocationCovers(scope, entry.token)) this.cache.delete(key);
     }
