@@ -5,6 +5,7 @@ import { z } from "zod";
 import { AdminAppSettings, CreateAppInput, UpdateAppInput } from "../portal/apps.ts";
 import { ProductInput } from "../portal/products.ts";
 import { ProxyInput } from "../portal/proxies.ts";
+import { SecurityRuleInput } from "../portal/security-rules.ts";
 import { StatusInput } from "../portal/developers.ts";
 import { SignUpInput } from "../portal/signup.ts";
 
@@ -73,6 +74,15 @@ export function openApiDocument(serverUrl: string) {
         get: op("admin", "One proxy", { "200": ok("Proxy") }, { parameters: [idParam()] }),
         patch: op("admin", "Change a proxy", { "200": ok("Proxy") }, { parameters: [idParam()], requestBody: body(ProxyInput) }),
         delete: op("admin", "Delete a proxy", { "204": noContent }, { parameters: [idParam()] }),
+      },
+      "/security-rules": {
+        get: op("admin", "Virtual patches: request rules the gateway's regex-protection applies at run time", { "200": page("Security rules") }, { parameters: [...pageParams, { name: "kind", in: "query", schema: { enum: ["virtual_patch"] } }] }),
+        post: op("admin", "Add a virtual patch (RE2 pattern; one RE2 cannot compile is refused with 400); every instance applies it at once", { "201": ok("Security rule") }, { requestBody: body(SecurityRuleInput) }),
+      },
+      "/security-rules/{id}": {
+        get: op("admin", "One virtual patch", { "200": ok("Security rule") }, { parameters: [idParam()] }),
+        patch: op("admin", "Change a virtual patch (enable, disable, pattern, targets, action)", { "200": ok("Security rule") }, { parameters: [idParam()], requestBody: body(SecurityRuleInput) }),
+        delete: op("admin", "Delete a virtual patch", { "204": noContent }, { parameters: [idParam()] }),
       },
       "/subscriptions": { get: op("admin", "Subscriptions by status (the approval queue: pending)", { "200": page("Subscriptions") }, { parameters: [...pageParams, { name: "status", in: "query", schema: { enum: ["pending", "approved", "rejected", "revoked"] } }] }) },
       "/subscriptions/{id}/decision": { post: op("admin", "Approve, reject or revoke (reason required to reject or revoke)", { "200": ok("Subscription") }, { parameters: [idParam()], requestBody: body(z.object({ decision: z.enum(["approve", "reject", "revoke"]), reason: z.string().optional() })) }) },

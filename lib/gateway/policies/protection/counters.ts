@@ -1,0 +1,97 @@
+// Counters for quota and spike arrest through the shared store, with the declared failure
+// behaviour (like Kong's fault-tolerant rate limiting): when the store fails or is slow, the
+// call is counted in a per-instance memory store instead (fail open, but each instance still
+// enforces the limit on its own traffic), the call is annotated `quotaDegraded`, a warning is
+// logged once per interval, and the shared store is tried again after a short pause.
+import type { Logger } from "pino";
+import { MemoryStore } from "../../../store/memory-store.ts";
+import type { CounterResult, Store } from "../../../store/types.ts";
+import type { GatewayCall } from "../../policy.ts";
+
+export interface CounterOptions {
+  /** Longest wait for the shared store before counting locally. */
+  timeoutMs?: number;
+  /** After a failure, count locally for this long before trying the shared store again. */
+  retryAfterFailureMs?: number;
+  /** At most one warning per this interval and instance. */
+  warnEveryMs?: number;
+  now?: () => number;
+}
+
+export class StoreUnavailable extends Error {
+  override name = "StoreUnavailable";
+}
+
+export class FaultTolerantCounters {
+  private readonly local: MemoryStore;
+  private storeSkippedUntil = 0;
+  private lastWarnAt = -Infinity;
+  private readonly timeoutMs: number;
+  private readonly retryAfterFailureMs: number;
+  private readonly warnEveryMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly store: () => Store,
+    private readonly owner: string,
+    options: CounterOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 500;
+    this.retryAfterFailureMs = options.retryAfterFailureMs ?? 1_000;
+    this.warnEveryMs = options.warnEveryMs ?? 60_000;
+    this.now = options.now ?? Date.now;
+    this.local = new MemoryStore(30_000, this.now);
+  }
+
+  /** Counts in the shared store, or locally when it fails and `failOpen` (else throws StoreUnavailable). */
+  async increment(call: GatewayCall, key: string, by: number, windowMs: number, failOpen: boolean): Promise<CounterResult> {
+    return this.run(call, failOpen, (store) => store.increment(key, by, windowMs));
+  }
+
+  /** A counter's current value (0 when missing). */
+  async value(call: GatewayCall, key: string, failOpen: boolean): Promise<number> {
+    return this.run(call, failOpen, async (store) => Number((await store.get(key)) ?? 0) || 0);
+  }
+
+  async close(): Promise<void> {
+    await this.local.close();
+  }
+
+  private async run<T>(call: GatewayCall, failOpen: boolean, op: (store: Store) => Promise<T>): Promise<T> {
+    if (this.now() >= this.storeSkippedUntil) {
+      try {
+        const store = this.store();
+        return await (store.kind === "memory" ? op(store) : withTimeout(op(store), this.timeoutMs));
+      } catch (error) {
+        this.storeSkippedUntil = this.now() + this.retryAfterFailureMs;
+        this.warn(call.log, error);
+      }
+    }
+    if (!failOpen) throw new StoreUnavailable("the counter store is unavailable");
+    call.annotations.quotaDegraded = true;
+    return op(this.local);
+  }
+
+  private warn(log: Logger, error: unknown): void {
+    const now = this.now();
+    if (now - this.lastWarnAt < this.warnEveryMs) return;
+    this.lastWarnAt = now;
+    log.warn({ err: error, policy: this.owner }, "counter store unavailable: counting per instance (fail open)");
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreUnavailable(`no answer within ${ms} ms`)), ms);
+  });
+  promise.catch(() => {}); // a late rejection after the timeout must not go unhandled
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Adds a member to a structured-field list header (RateLimit, RateLimit-Policy) kept by several policies. */
+export function appendListHeader(headers: Record<string, string>, name: string, member: string): void {
+  headers[name] = headers[name] ? `${headers[name]}, ${member}` : member;
+}
+
+export const retryAfterSeconds = (ms: number) => String(Math.max(1, Math.ceil(ms / 1000)));

@@ -1,0 +1,182 @@
+// quota (Apigee Quota): allow N calls per interval per app per product — or per client IP
+// when no authentication policy identified an app — in a calendar or rolling window.
+//
+// Where the numbers come from (Apigee's "product settings override the policy"): when
+// `useProductQuota` is on (default) and the call's API product has quotaLimit and
+// quotaIntervalSeconds set, the product's limit, interval and window type apply; otherwise
+// the policy's own `allow` / `interval` + `timeUnit` / `type`. With neither, the policy lets the
+// call through untouched.
+//
+// Windows: `calendar` windows start on UTC boundaries (the minute, hour, day, Monday, first of
+// the month); `rolling` is a sliding window over the last interval, estimated from two fixed
+// windows (the previous one weighted by how much of it still lies in the last interval) —
+// two counters per caller, exact at the window edges, at most a few percent generous in
+// between. Counts live in lib/store (Redis across instances) and fail open (counters.ts).
+import { z } from "zod";
+import { getDb } from "../../../db/index.ts";
+import type { Database } from "../../../db/index.ts";
+import { getStore } from "../../../store/index.ts";
+import type { Store } from "../../../store/types.ts";
+import { definePolicy, type GatewayCall } from "../../policy.ts";
+import { appendListHeader, FaultTolerantCounters, retryAfterSeconds, StoreUnavailable, type CounterOptions } from "./counters.ts";
+import { problemAnswer } from "./problem.ts";
+
+const SECOND = 1000;
+const DAY = 86_400 * SECOND;
+const UNIT_MS = { second: SECOND, minute: 60 * SECOND, hour: 3600 * SECOND, day: DAY, week: 7 * DAY, month: 30 * DAY } as const;
+type TimeUnit = keyof typeof UNIT_MS;
+
+export const QuotaConfig = z
+  .object({
+    /** Calls allowed per interval (Apigee's <Allow count>), unless the product sets its own. */
+    allow: z.number().int().min(1).max(1e9).optional(),
+    interval: z.number().int().min(1).max(10_000).default(1),
+    timeUnit: z.enum(["second", "minute", "hour", "day", "week", "month"]).default("hour"),
+    type: z.enum(["calendar", "rolling"]).default("rolling"),
+    /** Whom to count: the app (falling back to the client IP without identity) or always the IP. */
+    identifier: z.enum(["app", "client-ip"]).default("app"),
+    useProductQuota: z.boolean().default(true),
+    /** Store down: count per instance and let calls through (true), or answer 503 (false). */
+    faultTolerant: z.boolean().default(true),
+  })
+  .strict()
+  .refine((c) => c.allow !== undefined || c.useProductQuota, { error: "set allow, or useProductQuota", path: ["allow"] });
+export type QuotaConfig = z.infer<typeof QuotaConfig>;
+
+export interface QuotaRule {
+  limit: number;
+  windowMs: number;
+  /** Calendar month windows are counted in months, not in 30-day blocks. */
+  months: number | null;
+  type: "calendar" | "rolling";
+}
+
+export interface ProductQuota {
+  quotaLimit: number | null;
+  quotaIntervalSeconds: number | null;
+  quotaWindow: string;
+}
+
+export type ProductQuotaSource = (productId: string) => Promise<ProductQuota | null>;
+
+/** Product quota settings from the database, cached per instance (changes apply within `ttlMs`). */
+export function productQuotaFromDatabase(db: () => Database, ttlMs = 30_000, now: () => number = Date.now): ProductQuotaSource {
+  const cache = new Map<string, { value: ProductQuota | null; until: number }>();
+  return async (productId) => {
+    const hit = cache.get(productId);
+    if (hit && hit.until > now()) return hit.value;
+    try {
+      const value = await db().apiProduct.findUnique({ where: { id: productId }, select: { quotaLimit: true, quotaIntervalSeconds: true, quotaWindow: true } });
+      if (cache.size > 10_000) cache.clear();
+      cache.set(productId, { value, until: now() + ttlMs });
+      return value;
+    } catch {
+      return hit?.value ?? null; // database away: the last known settings (or the policy's own)
+    }
+  };
+}
+
+export function resolveQuotaRule(config: QuotaConfig, product: ProductQuota | null): QuotaRule | null {
+  if (config.useProductQuota && product?.quotaLimit && product.quotaIntervalSeconds) {
+    return { limit: product.quotaLimit, windowMs: product.quotaIntervalSeconds * SECOND, months: null, type: product.quotaWindow === "calendar" ? "calendar" : "rolling" };
+  }
+  if (config.allow === undefined) return null;
+  const unit: TimeUnit = config.timeUnit;
+  return { limit: config.allow, windowMs: config.interval * UNIT_MS[unit], months: unit === "month" && config.type === "calendar" ? config.interval : null, type: config.type };
+}
+
+/** The calendar window holding `now`: UTC boundaries; weeks start on Monday. */
+export function calendarWindow(now: number, rule: QuotaRule): { start: number; end: number } {
+  if (rule.months) {
+    const d = new Date(now);
+    const month = d.getUTCFullYear() * 12 + d.getUTCMonth();
+    const first = month - (month % rule.months);
+    const at = (m: number) => Date.UTC(Math.floor(m / 12), m % 12, 1);
+    return { start: at(first), end: at(first + rule.months) };
+  }
+  const offset = rule.windowMs % (7 * DAY) === 0 ? 4 * DAY : 0; // 1970-01-01 was a Thursday
+  const start = Math.floor((now - offset) / rule.windowMs) * rule.windowMs + offset;
+  return { start, end: start + rule.windowMs };
+}
+
+interface Verdict {
+  allowed: boolean;
+  remaining: number;
+  resetMs: number;
+  retryAfterMs: number;
+}
+
+export function createQuotaPolicy(deps: { store?: () => Store; products?: ProductQuotaSource; counters?: CounterOptions; now?: () => number } = {}) {
+  const now = deps.now ?? Date.now;
+  const counters = new FaultTolerantCounters(deps.store ?? getStore, "quota", { now, ...deps.counters });
+  const products = deps.products ?? productQuotaFromDatabase(getDb);
+
+  async function check(call: GatewayCall, rule: QuotaRule, who: string, failOpen: boolean): Promise<Verdict> {
+    const at = now();
+    if (rule.type === "calendar") {
+      const { start, end } = calendarWindow(at, rule);
+      const key = `quota:${who}:${start}`;
+      const { count } = await counters.increment(call, key, 1, end - at, failOpen);
+      const allowed = count <= rule.limit;
+      if (!allowed) await counters.increment(call, key, -1, end - at, failOpen); // denied calls do not count
+      return { allowed, remaining: Math.max(0, rule.limit - (allowed ? count : count - 1)), resetMs: end - at, retryAfterMs: end - at };
+    }
+    // rolling: this window's counter lives until the end of the next one, where it is "previous"
+    const index = Math.floor(at / rule.windowMs);
+    const windowEnd = (index + 1) * rule.windowMs;
+    const key = `quota:${who}:r${index}`;
+    const [{ count }, previous] = await Promise.all([
+      counters.increment(call, key, 1, windowEnd + rule.windowMs - at, failOpen),
+      counters.value(call, `quota:${who}:r${index - 1}`, failOpen),
+    ]);
+    const weight = (windowEnd - at) / rule.windowMs; // share of the previous window still inside the last interval
+    const estimate = previous * weight + count;
+    const allowed = estimate <= rule.limit;
+    if (!allowed) await counters.increment(call, key, -1, windowEnd + rule.windowMs - at, failOpen);
+    const others = count - 1; // calls counted in this window before this one
+    return { allowed, remaining: Math.max(0, Math.floor(rule.limit - (allowed ? estimate : estimate - 1))), resetMs: windowEnd - at, retryAfterMs: rollingRetryAfter(rule, previous, others, at, windowEnd) };
+  }
+
+  return definePolicy<QuotaConfig>({
+    name: "quota",
+    priority: 220,
+    configSchema: QuotaConfig as z.ZodType<QuotaConfig>,
+    async access(call, config) {
+      const rule = resolveQuotaRule(config, call.productId ? await products(call.productId) : null);
+      if (!rule) return;
+      const scope = call.productId ? `product:${call.productId}` : `proxy:${call.proxy.id}`;
+      const caller = config.identifier === "app" && call.identity ? `app:${call.identity.appId}` : `ip:${call.clientIp}`;
+      let verdict: Verdict;
+      try {
+        verdict = await check(call, rule, `${scope}:${caller}`, config.faultTolerant);
+      } catch (error) {
+        if (!(error instanceof StoreUnavailable)) throw error;
+        return problemAnswer(503, { policy: "quota", code: "quota_unavailable", title: "Quota cannot be checked", detail: "The quota store is unavailable and this proxy's quota does not fail open." }, { "retry-after": "1" });
+      }
+      const windowSeconds = Math.round(rule.windowMs / SECOND);
+      const headers: Record<string, string> = {};
+      appendListHeader(headers, "ratelimit-policy", `"quota";q=${rule.limit};w=${windowSeconds}`);
+      appendListHeader(headers, "ratelimit", `"quota";r=${verdict.remaining};t=${Math.max(0, Math.ceil(verdict.resetMs / SECOND))}`);
+      for (const [name, value] of Object.entries(headers)) appendListHeader(call.responseHeaders, name, value);
+      call.annotations.quota = { limit: rule.limit, remaining: verdict.remaining };
+      if (verdict.allowed) return;
+      return problemAnswer(
+        429,
+        { policy: "quota", code: "quota_exceeded", title: "Quota exceeded", detail: `${rule.limit} calls are allowed per ${windowSeconds} s (${rule.type} window) for this ${caller.startsWith("app:") ? "app" : "client address"}.`, limit: { name: "quota", value: rule.limit } },
+        { ...headers, "retry-after": retryAfterSeconds(verdict.retryAfterMs) },
+      );
+    },
+  });
+}
+
+/** When one more call fits in a rolling window: the previous window's weight must shrink, or a
+ * whole new window start (this window's calls then weigh as "previous"). */
+function rollingRetryAfter(rule: QuotaRule, previous: number, others: number, at: number, windowEnd: number): number {
+  const start = windowEnd - rule.windowMs;
+  const room = rule.limit - others - 1;
+  if (room >= 0 && previous > 0) return Math.max(0, start + (1 - room / previous) * rule.windowMs - at);
+  const fraction = others > 0 ? Math.max(0, 1 - (rule.limit - 1) / others) : 0;
+  return windowEnd - at + fraction * rule.windowMs;
+}
+
+export const quotaPolicy = createQuotaPolicy();

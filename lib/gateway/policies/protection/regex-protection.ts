@@ -1,0 +1,229 @@
+// regex-protection (Apigee RegularExpressionProtection): the URI path, query parameters and
+// header values are matched against built-in rule sets (regex-rules.ts: SQL injection, XSS,
+// path traversal, command injection) and against the admins' virtual patches (RE2, loaded at
+// run time, see virtual-patches.ts). `regex-body-protection` does the same for JSON string
+// values and keys and form fields of the body: it is a policy of its own because a policy's
+// `needsBody` is static, and buffering every body just to inspect headers would cost the
+// proxies that stream. A match → 400 problem JSON naming the rule set (never the value), or,
+// in `mode: "monitor"` (and for patches with action "log"), a log line and an annotation.
+import { z } from "zod";
+import { getDb } from "../../../db/index.ts";
+import { combinePatches, type CompiledPatch, type PatchTarget } from "../../../security/virtual-patch.ts";
+import { getStore } from "../../../store/index.ts";
+import { definePolicy, type GatewayCall } from "../../policy.ts";
+import { isFormBody, isJsonBody } from "./content-type.ts";
+import { scanJson } from "./json-scanner.ts";
+import { problemAnswer } from "./problem.ts";
+import { BUILT_IN_RULES, RAW_URI_RULES, RULE_SETS, type RuleSet } from "./regex-rules.ts";
+import { VirtualPatchRegistry, type VirtualPatchSource } from "./virtual-patches.ts";
+
+const common = {
+  ruleSets: z.array(z.enum(RULE_SETS)).max(RULE_SETS.length).default([...RULE_SETS]),
+  virtualPatches: z.boolean().default(true),
+  mode: z.enum(["block", "monitor"]).default("block"),
+};
+
+export const RegexProtectionConfig = z
+  .object({
+    ...common,
+    targets: z.array(z.enum(["path", "query", "headers"])).max(3).default(["path", "query", "headers"]),
+    /** Header values not inspected: credentials are random by design. Lower-case names. */
+    ignoreHeaders: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/)).max(50).default(["authorization", "proxy-authorization", "cookie", "x-api-key"]),
+  })
+  .strict();
+export type RegexProtectionConfig = z.infer<typeof RegexProtectionConfig>;
+
+export const RegexBodyProtectionConfig = z.object({ ...common }).strict();
+export type RegexBodyProtectionConfig = z.infer<typeof RegexBodyProtectionConfig>;
+
+type Finding = { kind: "rule-set"; set: RuleSet; target: PatchTarget } | { kind: "patch"; patch: CompiledPatch; target: PatchTarget };
+
+/** What one target of a call offers for inspection (decoded values; raw ones for encoded attacks). */
+type Values = (visit: (value: string) => boolean) => boolean;
+
+/** Percent-decoded once more, or null (nothing encoded, or malformed escapes). */
+function decodeOnce(value: string): string | null {
+  if (!value.includes("%")) return null;
+  try {
+    const decoded = decodeURIComponent(value);
+    return decoded === value ? null : decoded;
+  } catch {
+    return null; // the raw value is inspected, and the raw URI rules look at escapes
+  }
+}
+
+/** A value and, when it still holds escapes, its decoded form (double encoding: %253Cscript). */
+const withDecoded = (visit: (value: string) => boolean) => (value: string): boolean => {
+  if (visit(value)) return true;
+  const decoded = decodeOnce(value);
+  return decoded !== null && visit(decoded);
+};
+
+function pathValues(call: GatewayCall): Values {
+  return (visit) => {
+    if (visit(call.path)) return true;
+    const deep = withDecoded(visit);
+    for (const segment of call.path.split("/")) {
+      const decoded = decodeOnce(segment);
+      if (decoded !== null && deep(decoded)) return true;
+    }
+    return false;
+  };
+}
+
+function queryValues(call: GatewayCall): Values {
+  return (visit) => {
+    const deep = withDecoded(visit);
+    for (const [key, value] of call.query) if (deep(key) || deep(value)) return true;
+    return false;
+  };
+}
+
+function headerValues(call: GatewayCall, ignore: ReadonlySet<string>): Values {
+  return (visit) => {
+    const headers = call.req.headers;
+    for (const name in headers) {
+      if (ignore.has(name)) continue;
+      const value = headers[name];
+      if (value === undefined) continue;
+      if (Array.isArray(value) ? value.some(visit) : visit(value)) return true;
+    }
+    return false;
+  };
+}
+
+/** JSON string keys and values (through the bounded scanner, never JSON.parse), form fields. */
+class Uninspectable extends Error {}
+
+function bodyValues(call: GatewayCall): Values | null {
+  const body = call.body;
+  if (!body || body.length === 0) return null;
+  if (isJsonBody(call)) {
+    // one pass: strings are inspected as the scanner validates; malformed JSON is found by the end
+    const unbounded = { containerDepth: 1e9, arrayElementCount: 1e9, objectEntryCount: 1e9, objectEntryNameLength: 1e9, stringValueLength: 1e9, allowPrototypeKeys: true };
+    return (visit) => {
+      let hit = false;
+      const violation = scanJson(body, unbounded, (value) => (hit = visit(value)));
+      if (!hit && violation) throw new Uninspectable();
+      return hit;
+    };
+  }
+  if (isFormBody(call)) return (visit) => {
+    for (const [key, value] of new URLSearchParams(body.toString("utf8"))) if (visit(key) || visit(value)) return true;
+    return false;
+  };
+  return null;
+}
+
+/** Per loaded set of patches and target: the patches that apply, and one combined matcher. */
+const patchesByTarget = new WeakMap<readonly CompiledPatch[], Map<PatchTarget, { patches: CompiledPatch[]; any: (value: string) => boolean } | null>>();
+
+function patchesFor(all: readonly CompiledPatch[], target: PatchTarget) {
+  let byTarget = patchesByTarget.get(all);
+  if (!byTarget) patchesByTarget.set(all, (byTarget = new Map()));
+  if (!byTarget.has(target)) {
+    const patches = all.filter((p) => p.targets.has(target));
+    byTarget.set(target, patches.length ? { patches, any: combinePatches(patches) } : null);
+  }
+  return byTarget.get(target)!;
+}
+
+function inspect(target: PatchTarget, values: Values, sets: readonly RuleSet[], all: readonly CompiledPatch[], findings: Finding[]): Finding | null {
+  let blocking: Finding | null = null;
+  const applicable = patchesFor(all, target);
+  values((value) => {
+    for (const set of sets) {
+      if (BUILT_IN_RULES[set].test(value)) {
+        blocking = { kind: "rule-set", set, target };
+        return true;
+      }
+    }
+    if (!applicable || !applicable.any(value)) return false;
+    for (const patch of applicable.patches) {
+      if (!patch.test(value)) continue;
+      const finding: Finding = { kind: "patch", patch, target };
+      if (patch.action === "block") {
+        blocking = finding;
+        return true;
+      }
+      if (!findings.some((f) => f.kind === "patch" && f.patch.id === patch.id)) findings.push(finding);
+    }
+    return false;
+  });
+  return blocking;
+}
+
+function rawUriFinding(call: GatewayCall, sets: readonly RuleSet[], targets: readonly string[]): Finding | null {
+  const raw = call.req.url ?? "";
+  const queryAt = raw.indexOf("?");
+  for (const rule of RAW_URI_RULES) {
+    if (!sets.includes(rule.set)) continue;
+    if (targets.includes("path") && rule.pattern.test(call.path)) return { kind: "rule-set", set: rule.set, target: "path" };
+    if (targets.includes("query") && queryAt >= 0 && rule.pattern.test(raw.slice(queryAt + 1))) return { kind: "rule-set", set: rule.set, target: "query" };
+  }
+  return null;
+}
+
+function answer(policy: string, call: GatewayCall, mode: "block" | "monitor", blocking: Finding | null, logged: Finding[]) {
+  for (const finding of logged) {
+    if (finding.kind === "patch") call.log.warn({ policy, ruleId: finding.patch.id, target: finding.target }, "virtual patch matched (action log)");
+  }
+  const matches = [...logged, ...(blocking ? [blocking] : [])].map((f) => (f.kind === "patch" ? `patch:${f.patch.id}` : f.set));
+  if (matches.length) call.annotations.threatMatches = [...((call.annotations.threatMatches as string[] | undefined) ?? []), ...matches];
+  if (!blocking) return;
+  if (mode === "monitor") {
+    call.log.warn({ policy, match: matches.at(-1), target: blocking.target }, "threat rule matched (monitor mode)");
+    return;
+  }
+  const code = blocking.kind === "patch" ? "virtual_patch" : blocking.set.replace(/-/g, "_");
+  const detail =
+    blocking.kind === "patch"
+      ? `The request's ${blocking.target} matched virtual patch ${blocking.patch.id}.`
+      : `The request's ${blocking.target} matched the ${blocking.set} rules.`;
+  return problemAnswer(400, { policy, code, title: "Request refused by threat protection", detail }, {});
+}
+
+export function createRegexProtectionPolicies(deps: { patches?: VirtualPatchSource } = {}) {
+  const patches = deps.patches ?? new VirtualPatchRegistry(getDb, getStore);
+  const active = async (call: GatewayCall, enabled: boolean) => (enabled ? patches.current(call.log) : []);
+
+  const headerPolicy = definePolicy<RegexProtectionConfig>({
+    name: "regex-protection",
+    priority: 320,
+    configSchema: RegexProtectionConfig,
+    async access(call, config) {
+      const compiled = await active(call, config.virtualPatches);
+      const logged: Finding[] = [];
+      const ignore = new Set(config.ignoreHeaders);
+      let blocking = rawUriFinding(call, config.ruleSets, config.targets);
+      if (!blocking && config.targets.includes("path")) blocking = inspect("path", pathValues(call), config.ruleSets, compiled, logged);
+      if (!blocking && config.targets.includes("query")) blocking = inspect("query", queryValues(call), config.ruleSets, compiled, logged);
+      if (!blocking && config.targets.includes("headers")) blocking = inspect("headers", headerValues(call, ignore), config.ruleSets, compiled, logged);
+      return answer("regex-protection", call, config.mode, blocking, logged);
+    },
+  });
+
+  const bodyPolicy = definePolicy<RegexBodyProtectionConfig>({
+    name: "regex-body-protection",
+    priority: 321,
+    configSchema: RegexBodyProtectionConfig,
+    needsBody: true,
+    async access(call, config) {
+      const values = bodyValues(call);
+      if (values === null) return;
+      const logged: Finding[] = [];
+      let blocking: Finding | null;
+      try {
+        blocking = inspect("body", values, config.ruleSets, await active(call, config.virtualPatches), logged);
+      } catch (error) {
+        if (!(error instanceof Uninspectable)) throw error;
+        return problemAnswer(400, { policy: "regex-body-protection", code: "malformed_json", title: "Malformed JSON body", detail: "The body cannot be inspected: it is not valid JSON." });
+      }
+      return answer("regex-body-protection", call, config.mode, blocking, logged);
+    },
+  });
+
+  return { regexProtectionPolicy: headerPolicy, regexBodyProtectionPolicy: bodyPolicy, patches };
+}
+
+export const { regexProtectionPolicy, regexBodyProtectionPolicy } = createRegexProtectionPolicies();

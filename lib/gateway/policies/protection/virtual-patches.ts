@@ -1,0 +1,87 @@
+// The virtual patches this instance applies: loaded from the database into memory, compiled
+// once, and reloaded in the background when any instance announces a change on the store
+// channel "security-rules" (and every `refreshMs` as a safety net for a missed message). Only
+// the first call waits for a load. While the database is away the last loaded set stays in
+// force and a reload is tried every 5 s.
+import type { Logger } from "pino";
+import type { Database } from "../../../db/index.ts";
+import { compilePatch, SECURITY_RULES_CHANNEL, VIRTUAL_PATCH_KIND, VirtualPatchConfig, type CompiledPatch } from "../../../security/virtual-patch.ts";
+import type { Store } from "../../../store/types.ts";
+
+export interface VirtualPatchSource {
+  current(log: Logger): Promise<readonly CompiledPatch[]>;
+}
+
+export class VirtualPatchRegistry implements VirtualPatchSource {
+  private patches: readonly CompiledPatch[] = [];
+  private attempted = false;
+  private nextRefreshAt = 0;
+  private loading: Promise<void> | null = null;
+  private again = false;
+  private subscribed: Promise<unknown> | null = null;
+  private unsubscribe: (() => Promise<void>) | null = null;
+  /** Number of completed loads (tests and diagnostics). */
+  loads = 0;
+
+  constructor(
+    private readonly db: () => Database,
+    private readonly store: () => Store,
+    private readonly options: { refreshMs?: number; now?: () => number } = {},
+  ) {}
+
+  async current(log: Logger): Promise<readonly CompiledPatch[]> {
+    this.subscribed ??= this.store()
+      .subscribe(SECURITY_RULES_CHANNEL, () => void this.reload(log))
+      .then((off) => (this.unsubscribe = off))
+      .catch((error) => log.warn({ err: error }, "virtual patches: cannot subscribe to changes"));
+    if (!this.attempted) {
+      await this.reload(log); // the first call waits for the rules; later ones never do
+    } else if ((this.options.now ?? Date.now)() >= this.nextRefreshAt) {
+      void this.reload(log);
+    }
+    return this.patches;
+  }
+
+  async close(): Promise<void> {
+    await this.subscribed;
+    await this.unsubscribe?.();
+  }
+
+  /** One load at a time; a change announced during a load triggers one more after it. */
+  private reload(log: Logger): Promise<void> {
+    if (this.loading) {
+      this.again = true;
+      return this.loading;
+    }
+    this.loading = (async () => {
+      do {
+        this.again = false;
+        await this.load(log);
+      } while (this.again);
+    })().finally(() => (this.loading = null));
+    return this.loading;
+  }
+
+  private async load(log: Logger): Promise<void> {
+    const now = (this.options.now ?? Date.now)();
+    const refreshMs = this.options.refreshMs ?? 60_000;
+    try {
+      const rows = await this.db().securityRule.findMany({ where: { kind: VIRTUAL_PATCH_KIND, enabled: true }, orderBy: { createdAt: "asc" } });
+      const compiled: CompiledPatch[] = [];
+      for (const row of rows) {
+        try {
+          compiled.push(compilePatch({ id: row.id, name: row.name, config: VirtualPatchConfig.parse(JSON.parse(row.config)) }));
+        } catch (error) {
+          log.error({ err: error, ruleId: row.id }, "virtual patch skipped: invalid stored rule");
+        }
+      }
+      this.patches = compiled;
+      this.loads++;
+      this.nextRefreshAt = now + refreshMs;
+    } catch (error) {
+      log.warn({ err: error }, "virtual patches: cannot load; keeping the last set");
+      this.nextRefreshAt = now + Math.min(refreshMs, 5_000); // try again soon
+    }
+    this.attempted = true;
+  }
+}

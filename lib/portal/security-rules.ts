@@ -1,0 +1,83 @@
+// Security rules that admins add at run time; today the gateway's virtual patches (kind
+// "virtual_patch", applied by regex-protection). A pattern RE2 cannot compile (lookaround,
+// backreferences: the constructs that backtrack catastrophically) is refused at save. Every
+// change is audited and announced on the store channel "security-rules", so every instance
+// reloads its rules at once.
+import { z } from "zod";
+import { compilePattern, PatternError, SECURITY_RULES_CHANNEL, VIRTUAL_PATCH_KIND, VirtualPatchConfig } from "../security/virtual-patch.ts";
+import { isAdmin, type Actor, type PortalContext } from "./context.ts";
+import { forbidden, notFound, PortalError } from "./errors.ts";
+import { recordAudit } from "./audit.ts";
+import { PageQuery, pageArgs, toPage } from "./pagination.ts";
+import { parseInput } from "./validation.ts";
+
+export const SecurityRuleInput = z
+  .object({
+    kind: z.literal(VIRTUAL_PATCH_KIND).default(VIRTUAL_PATCH_KIND),
+    name: z.string().trim().min(1).max(100),
+    enabled: z.boolean().default(true),
+    config: VirtualPatchConfig,
+  })
+  .strict();
+
+const ListQuery = PageQuery.extend({ kind: z.literal(VIRTUAL_PATCH_KIND).optional() });
+
+interface SecurityRuleRow { id: string; kind: string; name: string; config: string; enabled: boolean; createdAt: Date; updatedAt: Date }
+
+export const securityRuleView = (r: SecurityRuleRow) => ({
+  id: r.id, kind: r.kind, name: r.name, enabled: r.enabled, config: JSON.parse(r.config) as unknown,
+  createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
+});
+export type SecurityRuleView = ReturnType<typeof securityRuleView>;
+
+export async function listSecurityRules(ctx: PortalContext, actor: Actor, query: unknown) {
+  if (!isAdmin(actor)) throw forbidden();
+  const q = parseInput(ListQuery, query);
+  const rows = await ctx.db.securityRule.findMany({ where: { kind: q.kind ?? VIRTUAL_PATCH_KIND }, ...pageArgs(q) });
+  return toPage(rows, q, securityRuleView);
+}
+
+export async function getSecurityRule(ctx: PortalContext, actor: Actor, id: string): Promise<SecurityRuleView> {
+  if (!isAdmin(actor)) throw forbidden();
+  const row = await ctx.db.securityRule.findFirst({ where: { id, kind: VIRTUAL_PATCH_KIND } });
+  if (!row) throw notFound("security rule");
+  return securityRuleView(row);
+}
+
+export async function saveSecurityRule(ctx: PortalContext, actor: Actor, id: string | null, input: unknown): Promise<SecurityRuleView> {
+  if (!isAdmin(actor)) throw forbidden();
+  const before = id ? await ctx.db.securityRule.findFirst({ where: { id, kind: VIRTUAL_PATCH_KIND } }) : null;
+  if (id && !before) throw notFound("security rule");
+  const base = before ? (({ id: _i, createdAt: _c, updatedAt: _u, ...rest }) => rest)(securityRuleView(before)) : {};
+  const rule = parseInput(SecurityRuleInput, { ...base, ...(input as object) });
+  try {
+    compilePattern(rule.config.pattern, rule.config.caseInsensitive);
+  } catch (error) {
+    if (error instanceof PatternError) throw new PortalError("invalid", error.message, { fields: { "config.pattern": error.message } });
+    throw error;
+  }
+  const data = { kind: rule.kind, name: rule.name, enabled: rule.enabled, config: JSON.stringify(rule.config) };
+  const saved = await ctx.db.$transaction(async (tx) => {
+    const row = id ? await tx.securityRule.update({ where: { id }, data }) : await tx.securityRule.create({ data });
+    await recordAudit(tx, actor, { action: id ? "security_rule.updated" : "security_rule.created", targetType: "security_rule", targetId: row.id, before: before ? securityRuleView(before) : undefined, after: securityRuleView(row) });
+    return row;
+  });
+  await announce(ctx, saved.id);
+  return securityRuleView(saved);
+}
+
+export async function deleteSecurityRule(ctx: PortalContext, actor: Actor, id: string): Promise<void> {
+  if (!isAdmin(actor)) throw forbidden();
+  await ctx.db.$transaction(async (tx) => {
+    const before = await tx.securityRule.findFirst({ where: { id, kind: VIRTUAL_PATCH_KIND } });
+    if (!before) throw notFound("security rule");
+    await tx.securityRule.delete({ where: { id } });
+    await recordAudit(tx, actor, { action: "security_rule.deleted", targetType: "security_rule", targetId: id, before: securityRuleView(before) });
+  });
+  await announce(ctx, id);
+}
+
+/** Every instance reloads its rules; a store hiccup only delays that to their periodic refresh. */
+async function announce(ctx: PortalContext, id: string): Promise<void> {
+  await ctx.store.publish(SECURITY_RULES_CHANNEL, JSON.stringify({ id })).catch(() => {});
+}
