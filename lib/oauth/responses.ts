@@ -8,11 +8,11 @@ export function sendOAuthJson(res: ServerResponse, status: number, body: unknown
   sendJson(res, status, body, headers); // sendJson sets Cache-Control: no-store and Pragma: no-cache
 }
 
-export function sendOAuthError(res: ServerResponse, error: unknown, log: Logger): void {
+export function sendOAuthError(res: ServerResponse, error: unknown, log: Logger, headers: Record<string, string> = {}): void {
   if (error instanceof OAuthError && error.code !== "server_error") {
-    sendOAuthJson(res, error.status, error.body(), error.headers);
+    sendOAuthJson(res, error.status, error.body(), { ...headers, ...error.headers });
     return;
   }
   log.error({ err: error }, "OAuth endpoint failed");
-  sendOAuthJson(res, 500, { error: "server_error", error_description: "An unexpected error occurred." });
+  sendOAuthJson(res, 500, { error: "server_error", error_description: "An unexpected error occurred." }, headers);
 }

@@ -6,6 +6,7 @@ import type { Database } from "../../db/index.ts";
 import type { Store } from "../../store/index.ts";
 import type { RequestContext } from "../../http/types.ts";
 import { announceRevocation } from "../../portal/revocation.ts";
+import { corsHeadersFor } from "../browser-origins.ts";
 import { authenticateClient } from "../client-auth.ts";
 import type { ClientCache } from "../client-cache.ts";
 import { invalidRequest } from "../errors.ts";
@@ -16,10 +17,12 @@ import { findToken } from "../tokens/lookup.ts";
 
 export function revocationEndpoint(deps: { db: Database; store: Store; clients: ClientCache }) {
   return async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
+    let cors: Record<string, string> = {};
     try {
       refuseSecretsInQuery(req.url);
       const form = await readForm(req);
       const client = await authenticateClient(deps, req, form, { allowPublic: true });
+      cors = corsHeadersFor(req, client);
       if (!form.token) throw invalidRequest("token is required.");
       const token = await findToken(deps.db, form.token, form.token_type_hint);
       if (token && token.appId === client.appId) {
@@ -36,9 +39,9 @@ export function revocationEndpoint(deps: { db: Database; store: Store; clients: 
           await announceRevocation(deps.store, { tokenIds: [token.id] });
         }
       }
-      sendOAuthJson(res, 200, {});
+      sendOAuthJson(res, 200, {}, cors);
     } catch (error) {
-      sendOAuthError(res, error, ctx.log);
+      sendOAuthError(res, error, ctx.log, cors);
     }
   };
 }
