@@ -2,6 +2,7 @@
 // app's approved product subscriptions grant (scopes, products, token lifetimes).
 import type { Database } from "../db/index.ts";
 import { readStringList } from "../portal/json-columns.ts";
+import { accessTokenFormat, type AccessTokenFormat } from "./tokens/jwt-access-token.ts";
 
 export interface OAuthClient {
   clientId: string;
@@ -18,6 +19,10 @@ export interface OAuthClient {
   /** Union of the approved products' scopes. */
   allowedScopes: Set<string>;
   productIds: string[];
+  /** The approved products' slugs: a JWT access token's audience. */
+  productSlugs: string[];
+  /** JWT when any approved product asks for it (see tokens/jwt-access-token.ts). */
+  accessTokenFormat: AccessTokenFormat;
   /** Shortest lifetimes among the approved products (defaults when none set them). */
   lifetimes: { accessTokenSeconds: number; refreshTokenSeconds: number; refreshIdleSeconds: number };
 }
@@ -47,6 +52,8 @@ export async function findClient(db: Database, clientId: string, now = new Date(
       credential.status === "active" && (!credential.expiresAt || credential.expiresAt > now) && app.status === "active" && app.owner.status === "active",
     allowedScopes: new Set(products.flatMap((p) => readStringList(p.scopes))),
     productIds: products.map((p) => p.id),
+    productSlugs: products.map((p) => p.slug),
+    accessTokenFormat: accessTokenFormat(products),
     lifetimes: {
       accessTokenSeconds: min(products.map((p) => p.accessTokenTtlSeconds), DEFAULT_LIFETIMES.accessTokenSeconds),
       refreshTokenSeconds: min(products.map((p) => p.refreshTokenTtlSeconds), DEFAULT_LIFETIMES.refreshTokenSeconds),

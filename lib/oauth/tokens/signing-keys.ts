@@ -1,0 +1,47 @@
+// The key Gatehouse signs JWT access tokens with (RFC 9068): generated once, kept in the
+// database so every instance signs with the same key (the private half encrypted with
+// ENCRYPTION_KEY, AES-256-GCM, the kid as associated data), published at /oauth/jwks.
+// RS256 because RFC 9068 §4 makes it the one algorithm every resource server must support.
+import { randomUUID } from "node:crypto";
+import { exportJWK, exportPKCS8, generateKeyPair, importPKCS8, type CryptoKey, type JWK } from "jose";
+import type { Database } from "../../db/index.ts";
+import { decrypt, encrypt } from "../../security/encryption.ts";
+
+export const SIGNING_ALG = "RS256";
+
+export interface SigningKeyPair {
+  kid: string;
+  alg: string;
+  privateKey: CryptoKey;
+}
+
+type Db = Pick<Database, "signingKey">;
+
+/** The public keys of every active signing key, as a JWK Set. */
+export async function publicJwks(db: Db): Promise<{ keys: JWK[] }> {
+  const rows = await db.signingKey.findMany({ where: { status: "active" }, orderBy: { createdAt: "asc" } });
+  return { keys: rows.map((r) => JSON.parse(r.publicJwk) as JWK) };
+}
+
+/**
+ * The signing key every instance uses: the oldest active one, created on first use. Two
+ * instances creating one at the same moment both end up with the oldest; the other row is
+ * removed so the JWKS holds one key.
+ */
+export async function loadOrCreateSigningKey(db: Db, encryptionKey: Buffer): Promise<SigningKeyPair> {
+  const oldest = () => db.signingKey.findFirst({ where: { status: "active" }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+  let row = await oldest();
+  if (!row) {
+    const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, { modulusLength: 2048, extractable: true });
+    const kid = randomUUID();
+    const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: SIGNING_ALG, use: "sig" };
+    await db.signingKey.create({
+      data: { id: kid, alg: SIGNING_ALG, publicJwk: JSON.stringify(publicJwk), privateKeyCiphertext: encrypt(await exportPKCS8(privateKey), encryptionKey, kid) },
+    });
+    row = await oldest();
+    if (row && row.id !== kid) await db.signingKey.deleteMany({ where: { id: kid } });
+  }
+  if (!row) throw new Error("no signing key could be stored");
+  const pem = decrypt(row.privateKeyCiphertext, encryptionKey, row.id);
+  return { kid: row.id, alg: row.alg, privateKey: await importPKCS8(pem, row.alg) };
+}
