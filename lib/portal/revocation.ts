@@ -1,6 +1,7 @@
 // Revoking tokens when something is revoked, rejected or suspended (checklist A15): every
 // matching token is marked in the database, and every instance is told through the store so
-// caches drop them at once.
+// caches drop them at once. The consent users gave the apps concerned is forgotten with them
+// (a credential's revocation forgets its app's), so the next authorization asks again.
 import type { Database } from "../db/index.ts";
 import type { Store } from "../store/index.ts";
 
@@ -19,7 +20,7 @@ export type RevocationScope =
 
 type AnnouncedOnly = { tokenIds: string[] } | { familyId: string } | { authCodeId: string };
 
-type Tx = Pick<Database, "accessToken" | "refreshToken" | "externalToken">;
+type Tx = Pick<Database, "accessToken" | "refreshToken" | "externalToken" | "consentGrant" | "credential">;
 
 export async function revokeTokens(tx: Tx, scope: Exclude<RevocationScope, AnnouncedOnly>, at: Date): Promise<number> {
   const where =
@@ -31,7 +32,23 @@ export async function revokeTokens(tx: Tx, scope: Exclude<RevocationScope, Annou
   ]);
   let external = 0;
   if (!("credentialId" in scope)) external = (await tx.externalToken.updateMany({ where: live, data: { revokedAt: at } })).count;
+  await forgetConsent(tx, scope);
   return access.count + refresh.count + external;
+}
+
+async function forgetConsent(tx: Tx, scope: Exclude<RevocationScope, AnnouncedOnly>): Promise<void> {
+  if ("userSub" in scope) {
+    await tx.consentGrant.deleteMany({ where: { userSub: scope.userSub } });
+    return;
+  }
+  let appIds: string[];
+  if ("credentialId" in scope) {
+    const credential = await tx.credential.findUnique({ where: { id: scope.credentialId }, select: { appId: true } });
+    appIds = credential ? [credential.appId] : [];
+  } else {
+    appIds = "appIds" in scope ? scope.appIds : [scope.appId];
+  }
+  if (appIds.length) await tx.consentGrant.deleteMany({ where: { appId: { in: appIds } } });
 }
 
 /** After the transaction commits: tell every instance. A lost message only delays the effect
