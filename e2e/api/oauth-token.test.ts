@@ -65,6 +65,9 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
     expect(as.code_challenge_methods_supported).toEqual(["S256"]);
     expect(as.authorization_response_iss_parameter_supported).toBe(true);
     expect(as.token_endpoint).toBe(`${gatehouse.url}/oauth/token`);
+    expect(as.response_types_supported).toEqual(["code", "token"]);
+    expect(as.response_modes_supported).toEqual(["query", "fragment"]);
+    expect(as.jwks_uri).toBe(`${gatehouse.url}/oauth/jwks`);
   });
 
   it("issues client-credentials tokens with the approved products' scopes, never cached, hashed at rest (A13, A16)", async () => {
