@@ -73,7 +73,8 @@ describe("prompt, max_age, login_hint", () => {
     expect(await parse(base())).toMatchObject({ prompt: [], maxAge: null, loginHint: null });
   });
   it("refuses unknown prompts, none with others, and bad max_age", async () => {
-    for (const extra of [{ prompt: "select_everything" }, { prompt: "none login" }, { max_age: "-1" }, { max_age: "1e3" }, { login_hint: "x".repeat(300) }]) {
+    const bad: Array<Record<string, string>> = [{ prompt: "select_everything" }, { prompt: "none login" }, { max_age: "-1" }, { max_age: "1e3" }, { login_hint: "x".repeat(300) }];
+    for (const extra of bad) {
       expect((await failure({ ...base(), ...extra })).code, JSON.stringify(extra)).toBe("invalid_request");
     }
   });
