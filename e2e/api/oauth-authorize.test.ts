@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configuredBackends } from "../harness/backends.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
@@ -360,6 +361,23 @@ describe.each(configuredBackends())("/oauth/authorize on $name", (backend) => {
     expect(denied.search).toBe("");
     expect(Object.fromEntries(denied.params)).toMatchObject({ error: "access_denied", state: "imp-3", iss: gatehouse.url });
     expect(await db.accessToken.count({ where: { appId: spa.appId } })).toBe(2);
+  });
+
+  it("signs implicit tokens as JWTs for a JWT product (the browser lane shares the signing key)", async () => {
+    const product = await api(adminCookie, "POST", "/products", { slug: "implicit-jwt", name: "Implicit JWT", scopes: ["ijwt:read"], accessTokenFormat: "jwt" });
+    expect(product.status).toBe(201);
+    const created = await api(devCookie, "POST", "/apps", { name: "Implicit JWT SPA", type: "public", redirectUris: [CLIENT_CB], products: ["implicit-jwt"] });
+    const spa = { appId: created.json.app.id as string, clientId: created.json.credential.clientId as string };
+    expect((await api(adminCookie, "PATCH", `/apps/${spa.appId}/settings`, { implicitEnabled: true, skipConsent: true })).status).toBe(200);
+    const { callback, jar } = await throughOkta({ response_type: "token", client_id: spa.clientId, redirect_uri: CLIENT_CB, state: "ijwt", scope: "ijwt:read" });
+    const answer = fragmentOf((await get(callback, { cookie: jar.header() })).headers.get("location")!);
+    const token = answer.params.get("access_token")!;
+    const jwks = createLocalJWKSet(await (await fetch(`${gatehouse.url}/oauth/jwks`)).json());
+    const { payload } = await jwtVerify(token, jwks, { typ: "at+jwt", issuer: gatehouse.url, audience: "implicit-jwt" });
+    expect(payload).toMatchObject({ sub: seed.users.developer!.id, client_id: spa.clientId, scope: "ijwt:read" });
+    expect(typeof payload.auth_time).toBe("number");
+    expect(payload.exp! - payload.iat!).toBeLessThanOrEqual(900);
+    expect((await db.accessToken.findUniqueOrThrow({ where: { tokenHash: sha256(token) } })).grantType).toBe("implicit");
   });
 
   it("remembers consent: the same or fewer scopes skip the page, a wider scope or prompt=consent asks again, revoking the app's tokens forgets it", async () => {
