@@ -8,6 +8,7 @@ import type { Database } from "../../db/index.ts";
 import { decrypt, encrypt } from "../../security/encryption.ts";
 
 export const SIGNING_ALG = "RS256";
+const CURRENT_SLOT = "current";
 
 export interface SigningKeyPair {
   kid: string;
@@ -24,24 +25,26 @@ export async function publicJwks(db: Db): Promise<{ keys: JWK[] }> {
 }
 
 /**
- * The signing key every instance uses: the oldest active one, created on first use. Two
- * instances creating one at the same moment both end up with the oldest; the other row is
- * removed so the JWKS holds one key.
+ * The signing key every instance uses: the one in the "current" slot, created on first use.
+ * The slot is unique, so when instances start together only one insert wins; the others fail
+ * on it and read the winner's key.
  */
 export async function loadOrCreateSigningKey(db: Db, encryptionKey: Buffer): Promise<SigningKeyPair> {
-  const oldest = () => db.signingKey.findFirst({ where: { status: "active" }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
-  let row = await oldest();
+  const current = () => db.signingKey.findUnique({ where: { slot: CURRENT_SLOT } });
+  let row = await current();
   if (!row) {
     const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, { modulusLength: 2048, extractable: true });
     const kid = randomUUID();
     const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: SIGNING_ALG, use: "sig" };
-    await db.signingKey.create({
-      data: { id: kid, alg: SIGNING_ALG, publicJwk: JSON.stringify(publicJwk), privateKeyCiphertext: encrypt(await exportPKCS8(privateKey), encryptionKey, kid) },
-    });
-    row = await oldest();
-    if (row && row.id !== kid) await db.signingKey.deleteMany({ where: { id: kid } });
+    try {
+      row = await db.signingKey.create({
+        data: { id: kid, alg: SIGNING_ALG, slot: CURRENT_SLOT, publicJwk: JSON.stringify(publicJwk), privateKeyCiphertext: encrypt(await exportPKCS8(privateKey), encryptionKey, kid) },
+      });
+    } catch (error) {
+      row = await current(); // another instance created it first
+      if (!row) throw error;
+    }
   }
-  if (!row) throw new Error("no signing key could be stored");
   const pem = decrypt(row.privateKeyCiphertext, encryptionKey, row.id);
   return { kid: row.id, alg: row.alg, privateKey: await importPKCS8(pem, row.alg) };
 }

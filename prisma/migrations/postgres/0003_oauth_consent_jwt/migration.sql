@@ -23,6 +23,7 @@ CREATE TABLE "signing_keys" (
     "publicJwk" TEXT NOT NULL,
     "privateKeyCiphertext" TEXT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'active',
+    "slot" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "signing_keys_pkey" PRIMARY KEY ("id")
@@ -33,6 +34,9 @@ CREATE INDEX "consent_grants_userSub_idx" ON "consent_grants"("userSub");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "consent_grants_appId_userSub_key" ON "consent_grants"("appId", "userSub");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "signing_keys_slot_key" ON "signing_keys"("slot");
 
 -- AddForeignKey
 ALTER TABLE "consent_grants" ADD CONSTRAINT "consent_grants_appId_fkey" FOREIGN KEY ("appId") REFERENCES "apps"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -19,6 +19,7 @@ CREATE TABLE "signing_keys" (
     "publicJwk" TEXT NOT NULL,
     "privateKeyCiphertext" TEXT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'active',
+    "slot" TEXT,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
@@ -33,4 +34,7 @@ CREATE INDEX "consent_grants_userSub_idx" ON "consent_grants"("userSub");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "consent_grants_appId_userSub_key" ON "consent_grants"("appId", "userSub");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "signing_keys_slot_key" ON "signing_keys"("slot");
 
