@@ -8,11 +8,17 @@ import { readCookie, type AuthorizeEnvironment } from "./environment.ts";
 import { grantAuthorization, keepIdToken } from "./grant.ts";
 import { DelegationError, finishDelegation, StaleAuthenticationError } from "./okta-delegation.ts";
 import { consentCovers } from "./remembered-consent.ts";
+import type { AuthorizationRequest } from "./request.ts";
 import { errorPage, errorRedirectUrl, redirect } from "./responses.ts";
 import { BINDING_COOKIE, claimDelegation, saveConsent } from "./transactions.ts";
 
 /** What Okta answers to prompt=none when it would have had to show a page. */
 const INTERACTION_ERRORS = new Set(["login_required", "interaction_required", "consent_required", "account_selection_required"]);
+
+/** Defaults for a request remembered by a version without these fields (a rolling upgrade). */
+const REMEMBERED_BY_AN_OLDER_VERSION: Pick<AuthorizationRequest, "responseType" | "responseMode" | "prompt" | "maxAge" | "loginHint"> = {
+  responseType: "code", responseMode: "query", prompt: [], maxAge: null, loginHint: null,
+};
 
 export async function oktaCallback(request: Request, env: AuthorizeEnvironment): Promise<Response> {
   const params = new URL(request.url).searchParams;
@@ -20,7 +26,7 @@ export async function oktaCallback(request: Request, env: AuthorizeEnvironment):
   const binding = readCookie(request, BINDING_COOKIE);
   const delegation = state.length === 1 ? await claimDelegation(env.store, state[0]!, binding) : null;
   if (!delegation) return errorPage(400, "invalid_request", "This sign-in response is unknown, expired or was already used.");
-  const authz = delegation.request;
+  const authz: AuthorizationRequest = { ...REMEMBERED_BY_AN_OLDER_VERSION, ...delegation.request };
 
   const toClient = (error: OAuthError) => redirect(errorRedirectUrl(authz.client.redirectUri, env.issuer, error, authz.state, authz.responseMode), 302);
 
