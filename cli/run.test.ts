@@ -88,6 +88,15 @@ describe("commands send what the API expects", () => {
     expect(r.calls[1]!.body).toEqual({ approvalType: "auto", quotaLimit: 5, quotaIntervalSeconds: 60 });
   });
 
+  it("products update --token-format sends the access-token format, and refuses anything but opaque or jwt", async () => {
+    const r = await cli(["products", "update", "p-a", "--token-format", "jwt"], ({ method }) => json(method === "GET" ? product("a") : { ...product("a"), accessTokenFormat: "jwt" }));
+    expect(r.code).toBe(0);
+    expect(r.calls[1]!.body).toEqual({ accessTokenFormat: "jwt" });
+    const bad = await cli(["products", "update", "p-a", "--token-format", "paseto"], () => json(product("a")));
+    expect(bad.code).toBe(2);
+    expect(bad.calls).toEqual([]);
+  });
+
   it("approvals reject sends the decision with its reason", async () => {
     const r = await cli(["approvals", "reject", "s1", "--reason", "not yet"], () => json({ id: "s1", status: "rejected", product: { slug: "p" } }));
     expect(r.calls[0]).toMatchObject({ method: "POST", body: { decision: "reject", reason: "not yet" } });

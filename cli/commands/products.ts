@@ -40,11 +40,12 @@ const FIELD_OPTIONS = {
   "refresh-token-ttl": { type: "string" },
   "refresh-idle-ttl": { type: "string" },
   "credential-ttl": { type: "string" },
+  "token-format": { type: "string" },
 } as const;
 
 const FIELD_USAGE =
   "[--file product.json] [--description D] [--scopes a,b] [--approval auto|manual] [--visibility public|private] [--quota N/SECONDS|off] " +
-  "[--quota-window rolling|calendar] [--access-token-ttl S] [--refresh-token-ttl S] [--refresh-idle-ttl S] [--credential-ttl S|off]";
+  "[--quota-window rolling|calendar] [--access-token-ttl S] [--refresh-token-ttl S] [--refresh-idle-ttl S] [--credential-ttl S|off] [--token-format opaque|jwt]";
 
 /** The API body from --file (if any) with the flags on top; only what was given. */
 export function productBody(opts: Opts): Record<string, unknown> {
@@ -61,6 +62,7 @@ export function productBody(opts: Opts): Record<string, unknown> {
   if (s("access-token-ttl") !== undefined) body.accessTokenTtlSeconds = parseInteger("access-token-ttl", s("access-token-ttl")!, 1);
   if (s("refresh-token-ttl") !== undefined) body.refreshTokenTtlSeconds = parseInteger("refresh-token-ttl", s("refresh-token-ttl")!, 1);
   if (s("refresh-idle-ttl") !== undefined) body.refreshIdleTtlSeconds = parseInteger("refresh-idle-ttl", s("refresh-idle-ttl")!, 1);
+  if (s("token-format") !== undefined) body.accessTokenFormat = parseChoice("token-format", s("token-format")!, ["opaque", "jwt"]);
   if (s("credential-ttl") !== undefined) body.credentialTtlSeconds = s("credential-ttl") === "off" ? null : parseInteger("credential-ttl", s("credential-ttl")!, 1);
   return body;
 }

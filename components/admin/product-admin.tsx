@@ -15,7 +15,7 @@ export function ProductTable() {
   return (
     <>
       <table className="w-full bg-white text-left text-sm">
-        <thead className="text-slate-500"><tr><th className="p-2">Product</th><th>Slug</th><th>Approval</th><th>Visibility</th><th>Scopes</th><th>Quota</th></tr></thead>
+        <thead className="text-slate-500"><tr><th className="p-2">Product</th><th>Slug</th><th>Approval</th><th>Visibility</th><th>Scopes</th><th>Quota</th><th>Tokens</th></tr></thead>
         <tbody>
           {list.items.map((p) => (
             <tr key={p.id} className="border-t border-slate-100">
@@ -25,6 +25,7 @@ export function ProductTable() {
               <td><StatusBadge status={p.visibility} /></td>
               <td className="font-mono">{p.scopes.join(" ")}</td>
               <td>{p.quotaLimit ? `${p.quotaLimit}/${p.quotaIntervalSeconds}s` : "—"}</td>
+              <td>{p.accessTokenFormat}</td>
             </tr>
           ))}
         </tbody>
@@ -53,6 +54,7 @@ export function ProductForm({ initial }: { initial?: ProductView }) {
     refreshTokenTtlSeconds: String(initial?.refreshTokenTtlSeconds ?? 30 * 86400),
     refreshIdleTtlSeconds: String(initial?.refreshIdleTtlSeconds ?? 7 * 86400),
     credentialTtlSeconds: initial?.credentialTtlSeconds?.toString() ?? "",
+    accessTokenFormat: initial?.accessTokenFormat ?? "opaque",
   });
   const save = useMutation({
     mutationFn: () => {
@@ -61,6 +63,7 @@ export function ProductForm({ initial }: { initial?: ProductView }) {
         approvalType: f.approvalType, visibility: f.visibility, quotaLimit: numberOrNull(f.quotaLimit), quotaIntervalSeconds: numberOrNull(f.quotaIntervalSeconds),
         quotaWindow: f.quotaWindow, accessTokenTtlSeconds: Number(f.accessTokenTtlSeconds), refreshTokenTtlSeconds: Number(f.refreshTokenTtlSeconds),
         refreshIdleTtlSeconds: Number(f.refreshIdleTtlSeconds), credentialTtlSeconds: numberOrNull(f.credentialTtlSeconds),
+        accessTokenFormat: f.accessTokenFormat,
       };
       return initial ? api<ProductView>(`/products/${initial.id}`, { method: "PATCH", body }) : api<ProductView>("/products", { method: "POST", body });
     },
@@ -108,6 +111,7 @@ export function ProductForm({ initial }: { initial?: ProductView }) {
       {text("refreshTokenTtlSeconds", "Refresh token lifetime (s)", { inputMode: "numeric" })}
       {text("refreshIdleTtlSeconds", "Refresh idle timeout (s)", { inputMode: "numeric" })}
       {text("credentialTtlSeconds", "Credential expiry (s, empty = never)", { inputMode: "numeric" })}
+      {choice("accessTokenFormat", "Access token format (jwt: RFC 9068, validated offline with /oauth/jwks)", ["opaque", "jwt"])}
       <div className="md:col-span-2"><button type="submit" className={buttonClass} disabled={save.isPending}>{initial ? "Save product" : "Create product"}</button></div>
     </form>
   );

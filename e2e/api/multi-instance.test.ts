@@ -1,5 +1,8 @@
 // Two instances on one PostgreSQL and one Redis (checklist A15): a token revoked on one
-// instance stops working on the other at once, although that one had it cached.
+// instance stops working on the other at once, although that one had it cached; both sign JWT
+// access tokens with the one key kept in the database.
+import { randomBytes } from "node:crypto";
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresRedisBackend } from "../harness/backends.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
@@ -14,8 +17,10 @@ describe.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)("two instances sharing Postg
   beforeAll(async () => {
     const provisioned = await postgresRedisBackend(TEST_DATABASE_URL!, TEST_REDIS_URL!).provision();
     cleanup = provisioned.cleanup;
-    one = await startGatehouse(provisioned.env);
-    two = await startGatehouse(provisioned.env);
+    // instances share ENCRYPTION_KEY in production (README); here too, for the signing key
+    const env = { ...provisioned.env, ENCRYPTION_KEY: randomBytes(32).toString("base64") };
+    one = await startGatehouse(env);
+    two = await startGatehouse(env);
   }, 180_000);
   afterAll(async () => {
     await one?.stop();
@@ -41,5 +46,24 @@ describe.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)("two instances sharing Postg
       status = await userinfo();
     }
     expect(status).toBe(401);
+  });
+
+  it("signs JWT access tokens with the same key on every instance", async () => {
+    const { admin, developer } = await seededSessions(one);
+    const api = apiCaller(one);
+    expect((await api(admin, "POST", "/products", { slug: "shared-jwt", name: "Shared JWT", scopes: ["shared:read"], accessTokenFormat: "jwt" })).status).toBe(201);
+    const app = (await api(developer, "POST", "/apps", { name: "jwt-two-instances", products: ["shared-jwt"] })).json;
+    const auth = `Basic ${Buffer.from(`${app.credential.clientId}:${app.credential.clientSecret}`).toString("base64")}`;
+    const tokenFrom = async (instance: RunningGatehouse) =>
+      (await (await fetch(`${instance.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: auth }, body: "grant_type=client_credentials" })).json()).access_token as string;
+    const [first, second] = await Promise.all([tokenFrom(one), tokenFrom(two)]);
+    const jwksOne = await (await fetch(`${one.url}/oauth/jwks`)).json();
+    const jwksTwo = await (await fetch(`${two.url}/oauth/jwks`)).json();
+    expect(jwksTwo).toEqual(jwksOne);
+    expect(jwksOne.keys).toHaveLength(1);
+    expect(decodeProtectedHeader(first).kid).toBe(decodeProtectedHeader(second).kid);
+    const keys = createLocalJWKSet(jwksOne);
+    expect((await jwtVerify(first, keys, { typ: "at+jwt", issuer: one.url, audience: "shared-jwt" })).payload.client_id).toBe(app.credential.clientId);
+    expect((await jwtVerify(second, keys, { typ: "at+jwt", issuer: two.url, audience: "shared-jwt" })).payload.client_id).toBe(app.credential.clientId);
   });
 });

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configuredBackends } from "../harness/backends.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
@@ -14,6 +15,13 @@ import { parseDatabaseUrl } from "../../lib/config/database-url.ts";
 
 const CHALLENGE = createHash("sha256").update("a-verifier-that-is-long-enough-for-pkce-0123456789").digest("base64url");
 const CLIENT_CB = "https://client.example/cb";
+
+const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
+/** The parameters of a fragment answer (implicit), and what else the redirect carried. */
+const fragmentOf = (location: string) => {
+  const url = new URL(location);
+  return { base: `${url.origin}${url.pathname}`, search: url.search, params: new URLSearchParams(url.hash.slice(1)) };
+};
 
 const without = (params: Record<string, string>, ...names: string[]) => Object.fromEntries(Object.entries(params).filter(([k]) => !names.includes(k)));
 
@@ -184,9 +192,10 @@ describe.each(configuredBackends())("/oauth/authorize on $name", (backend) => {
       if (params.state) expect(location.searchParams.get("state")).toBe(params.state);
       expect(location.searchParams.has("code")).toBe(false);
     };
-    // A4: no implicit, even for the app an admin enabled it for (not offered by this version)
+    // A4: no implicit unless an admin enabled it for the app (firstParty has it: see the implicit test)
     await expectError(good(confidential.clientId, { response_type: "token" }), "unsupported_response_type");
-    await expectError(good(firstParty.clientId, { response_type: "token" }), "unsupported_response_type");
+    await expectError(good(publicApp.clientId, { response_type: "token" }), "unsupported_response_type");
+    await expectError(good(firstParty.clientId, { response_type: "token id_token" }), "unsupported_response_type");
     await expectError(good(confidential.clientId, { response_type: "code token" }), "unsupported_response_type");
     await expectError(without(good(confidential.clientId), "response_type"), "invalid_request");
     // A5: PKCE S256 only; required for public clients
@@ -267,7 +276,8 @@ describe.each(configuredBackends())("/oauth/authorize on $name", (backend) => {
 
   it("answers access_denied when the user denies, and skips consent for first-party apps", async () => {
     const before = await codeCount();
-    const denied = await throughOkta(good(confidential.clientId));
+    // prompt=consent: the user allowed this app echo:read in the previous test, which is remembered
+    const denied = await throughOkta(good(confidential.clientId, { prompt: "consent" }));
     const consentUrl = (await get(denied.callback, { cookie: denied.jar.header() })).headers.get("location")!;
     const form = await consentForm(consentUrl, denied.jar);
     const res = await decide(denied.jar, { id: form.id, csrf: form.csrf, decision: "deny" });
@@ -285,6 +295,175 @@ describe.each(configuredBackends())("/oauth/authorize on $name", (backend) => {
     expect(direct.searchParams.get("code")).toMatch(/^gth_ac_/);
     expect(direct.searchParams.get("iss")).toBe(gatehouse.url);
     expect(await codeCount()).toBe(before + 1);
+  });
+
+  it("issues an implicit token in the fragment only for an app an admin enabled it for; it works at userinfo (A4)", async () => {
+    const created = await api(devCookie, "POST", "/apps", { name: "Implicit SPA", type: "public", redirectUris: [CLIENT_CB], products: ["echo"] });
+    expect(created.status).toBe(201);
+    const spa = { appId: created.json.app.id as string, clientId: created.json.credential.clientId as string };
+    // a developer cannot switch it on (BOPLA): refused, and the database unchanged
+    expect((await api(devCookie, "PATCH", `/apps/${spa.appId}`, { implicitEnabled: true })).status).toBe(400);
+    expect((await api(devCookie, "PATCH", `/apps/${spa.appId}/settings`, { implicitEnabled: true })).status).toBe(403);
+    expect((await db.app.findUniqueOrThrow({ where: { id: spa.appId } })).implicitEnabled).toBe(false);
+    const implicit = { response_type: "token", client_id: spa.clientId, redirect_uri: CLIENT_CB, state: "imp-1", scope: "echo:read" };
+    const refused = await get(authorizeUrl(implicit));
+    expect(new URL(refused.headers.get("location")!).searchParams.get("error")).toBe("unsupported_response_type");
+
+    expect((await api(adminCookie, "PATCH", `/apps/${spa.appId}/settings`, { implicitEnabled: true })).status).toBe(200);
+    // errors now answer in the fragment: state is required, scopes are checked
+    for (const [params, error] of [[without(implicit, "state"), "invalid_request"], [{ ...implicit, scope: "admin" }, "invalid_scope"]] as const) {
+      const res = await get(authorizeUrl(params));
+      expect(res.status).toBe(302);
+      const answer = fragmentOf(res.headers.get("location")!);
+      expect(answer.base).toBe(CLIENT_CB);
+      expect(answer.search).toBe("");
+      expect(answer.params.get("error")).toBe(error);
+      expect(answer.params.get("iss")).toBe(gatehouse.url);
+    }
+
+    const { callback, jar } = await throughOkta(implicit);
+    const consentUrl = (await get(callback, { cookie: jar.header() })).headers.get("location")!;
+    expect(consentUrl.startsWith(`${gatehouse.url}/oauth/consent?id=`)).toBe(true);
+    const form = await consentForm(consentUrl, jar);
+    const done = await decide(jar, { id: form.id, csrf: form.csrf, decision: "allow" });
+    expect(done.status).toBe(303);
+    const answer = fragmentOf(done.headers.get("location")!);
+    expect(answer.base).toBe(CLIENT_CB);
+    expect(answer.search).toBe("");
+    expect(Object.fromEntries(answer.params)).toMatchObject({ token_type: "Bearer", scope: "echo:read", state: "imp-1", iss: gatehouse.url });
+    const token = answer.params.get("access_token")!;
+    expect(token).toMatch(/^gth_at_[A-Za-z0-9_-]{43}$/);
+    expect(Number(answer.params.get("expires_in"))).toBeGreaterThan(0);
+    expect(Number(answer.params.get("expires_in"))).toBeLessThanOrEqual(900);
+    expect(answer.params.has("refresh_token")).toBe(false);
+    expect(answer.params.has("code")).toBe(false);
+
+    const row = await db.accessToken.findUniqueOrThrow({ where: { tokenHash: sha256(token) } });
+    expect(row).toMatchObject({ appId: spa.appId, grantType: "implicit", userSub: seed.users.developer!.id, scope: "echo:read", revokedAt: null });
+    expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBeLessThanOrEqual(900_000);
+    expect(await db.refreshToken.count({ where: { appId: spa.appId } })).toBe(0);
+    expect(await db.authorizationCode.count({ where: { appId: spa.appId } })).toBe(0);
+    const userinfo = await fetch(`${gatehouse.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${token}` } });
+    expect(userinfo.status).toBe(200);
+    expect(await userinfo.json()).toMatchObject({ sub: seed.users.developer!.id });
+
+    // consent is remembered: the next time the token comes straight from the callback
+    const again = await throughOkta({ ...implicit, state: "imp-2" });
+    const direct = await get(again.callback, { cookie: again.jar.header() });
+    expect(direct.status).toBe(302);
+    const second = fragmentOf(direct.headers.get("location")!);
+    expect(second.params.get("access_token")).toMatch(/^gth_at_/);
+    expect(second.params.get("state")).toBe("imp-2");
+    // a denial goes back in the fragment too
+    const asked = await throughOkta({ ...implicit, state: "imp-3", prompt: "consent" });
+    const denyForm = await consentForm((await get(asked.callback, { cookie: asked.jar.header() })).headers.get("location")!, asked.jar);
+    const denied = fragmentOf((await decide(asked.jar, { id: denyForm.id, csrf: denyForm.csrf, decision: "deny" })).headers.get("location")!);
+    expect(denied.search).toBe("");
+    expect(Object.fromEntries(denied.params)).toMatchObject({ error: "access_denied", state: "imp-3", iss: gatehouse.url });
+    expect(await db.accessToken.count({ where: { appId: spa.appId } })).toBe(2);
+  });
+
+  it("signs implicit tokens as JWTs for a JWT product (the browser lane shares the signing key)", async () => {
+    const product = await api(adminCookie, "POST", "/products", { slug: "implicit-jwt", name: "Implicit JWT", scopes: ["ijwt:read"], accessTokenFormat: "jwt" });
+    expect(product.status).toBe(201);
+    const created = await api(devCookie, "POST", "/apps", { name: "Implicit JWT SPA", type: "public", redirectUris: [CLIENT_CB], products: ["implicit-jwt"] });
+    const spa = { appId: created.json.app.id as string, clientId: created.json.credential.clientId as string };
+    expect((await api(adminCookie, "PATCH", `/apps/${spa.appId}/settings`, { implicitEnabled: true, skipConsent: true })).status).toBe(200);
+    const { callback, jar } = await throughOkta({ response_type: "token", client_id: spa.clientId, redirect_uri: CLIENT_CB, state: "ijwt", scope: "ijwt:read" });
+    const answer = fragmentOf((await get(callback, { cookie: jar.header() })).headers.get("location")!);
+    const token = answer.params.get("access_token")!;
+    const jwks = createLocalJWKSet(await (await fetch(`${gatehouse.url}/oauth/jwks`)).json());
+    const { payload } = await jwtVerify(token, jwks, { typ: "at+jwt", issuer: gatehouse.url, audience: "implicit-jwt" });
+    expect(payload).toMatchObject({ sub: seed.users.developer!.id, client_id: spa.clientId, scope: "ijwt:read" });
+    expect(typeof payload.auth_time).toBe("number");
+    expect(payload.exp! - payload.iat!).toBeLessThanOrEqual(900);
+    expect((await db.accessToken.findUniqueOrThrow({ where: { tokenHash: sha256(token) } })).grantType).toBe("implicit");
+  });
+
+  it("remembers consent: the same or fewer scopes skip the page, a wider scope or prompt=consent asks again, revoking the app's tokens forgets it", async () => {
+    const created = await api(devCookie, "POST", "/apps", { name: "Remembering", redirectUris: [CLIENT_CB], products: ["echo"] });
+    const app = { appId: created.json.app.id as string, clientId: created.json.credential.clientId as string };
+    const userSub = seed.users.developer!.id;
+    const remembered = () => db.consentGrant.findUnique({ where: { appId_userSub: { appId: app.appId, userSub } } });
+    const afterOkta = async (extra: Record<string, string>) => {
+      const { callback, jar } = await throughOkta(good(app.clientId, extra));
+      const res = await get(callback, { cookie: jar.header() });
+      expect(res.status).toBe(302);
+      return { location: res.headers.get("location")!, jar };
+    };
+    const allow = async (step: { location: string; jar: CookieJar }) => {
+      expect(step.location.startsWith(`${gatehouse.url}/oauth/consent?id=`)).toBe(true);
+      const form = await consentForm(step.location, step.jar);
+      const res = await decide(step.jar, { id: form.id, csrf: form.csrf, decision: "allow" });
+      return new URL(res.headers.get("location")!);
+    };
+
+    expect(await remembered()).toBeNull();
+    expect((await allow(await afterOkta({ scope: "echo:read" }))).searchParams.get("code")).toMatch(/^gth_ac_/);
+    expect(await remembered()).toMatchObject({ scope: "echo:read" });
+
+    // the same scope again: no consent page, a code straight from the callback
+    const before = await codeCount();
+    const skipped = new URL((await afterOkta({ scope: "echo:read", state: "again" })).location);
+    expect(`${skipped.origin}${skipped.pathname}`).toBe(CLIENT_CB);
+    expect(skipped.searchParams.get("code")).toMatch(/^gth_ac_/);
+    expect(skipped.searchParams.get("state")).toBe("again");
+    expect(skipped.searchParams.get("iss")).toBe(gatehouse.url);
+    expect(await codeCount()).toBe(before + 1);
+    // the id token kept for it says when Okta authenticated the user (auth_time)
+    const code = await db.authorizationCode.findUniqueOrThrow({ where: { codeHash: sha256(skipped.searchParams.get("code")!) } });
+    expect((await db.idTokenRecord.findUniqueOrThrow({ where: { id: code.idTokenRecordId! } })).authTime).toBeInstanceOf(Date);
+
+    // a wider scope asks again, and the answer widens what is remembered
+    expect((await allow(await afterOkta({ scope: "echo:read echo:write" }))).searchParams.get("code")).toMatch(/^gth_ac_/);
+    expect((await remembered())!.scope.split(" ").sort()).toEqual(["echo:read", "echo:write"]);
+    // prompt=consent asks even for what is covered
+    expect((await afterOkta({ scope: "echo:write", prompt: "consent" })).location.startsWith(`${gatehouse.url}/oauth/consent?id=`)).toBe(true);
+    // prompt=none with an Okta session and remembered consent: no page at all
+    expect(new URL((await afterOkta({ scope: "echo:write", prompt: "none" })).location).searchParams.get("code")).toMatch(/^gth_ac_/);
+
+    // revoking the app's tokens forgets the consent
+    expect((await api(devCookie, "POST", `/apps/${app.appId}/revoke-tokens`)).status).toBe(200);
+    expect(await remembered()).toBeNull();
+    expect((await afterOkta({ scope: "echo:read" })).location.startsWith(`${gatehouse.url}/oauth/consent?id=`)).toBe(true);
+    // prompt=none when consent is needed: consent_required, back at the client
+    const none = new URL((await afterOkta({ scope: "echo:read", prompt: "none" })).location);
+    expect(`${none.origin}${none.pathname}`).toBe(CLIENT_CB);
+    expect(none.searchParams.get("error")).toBe("consent_required");
+    expect(none.searchParams.get("iss")).toBe(gatehouse.url);
+  });
+
+  it("answers login_required to prompt=none without an Okta session, and passes prompt, max_age and login_hint to Okta", async () => {
+    const before = await codeCount();
+    const jar = new CookieJar();
+    const start = await get(authorizeUrl(good(confidential.clientId, { prompt: "none" })));
+    expect(start.status).toBe(302);
+    jar.take(start);
+    const toOkta = new URL(start.headers.get("location")!);
+    expect(toOkta.searchParams.get("prompt")).toBe("none");
+    const okta = await get(toOkta.toString()); // a browser without an Okta session
+    const callback = okta.headers.get("location")!;
+    expect(callback.startsWith(`${gatehouse.url}/oauth/callback?`)).toBe(true);
+    const res = await get(callback, { cookie: jar.header() });
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get("location")!);
+    expect(`${location.origin}${location.pathname}`).toBe(CLIENT_CB);
+    expect(location.searchParams.get("error")).toBe("login_required");
+    expect(location.searchParams.get("state")).toBe("st-123");
+    expect(location.searchParams.get("iss")).toBe(gatehouse.url);
+    expect(await codeCount()).toBe(before);
+
+    const hinted = new URL((await get(authorizeUrl(good(confidential.clientId, { prompt: "login", max_age: "0", login_hint: "dev@example.com" })))).headers.get("location")!);
+    expect(hinted.origin).toBe(oktaUrl);
+    expect(hinted.searchParams.get("prompt")).toBe("login");
+    expect(hinted.searchParams.get("max_age")).toBe("0");
+    expect(hinted.searchParams.get("login_hint")).toBe("dev@example.com");
+    // prompt=consent is about Gatehouse's consent page, not Okta's sign-in
+    const consentOnly = new URL((await get(authorizeUrl(good(confidential.clientId, { prompt: "consent" })))).headers.get("location")!);
+    expect(consentOnly.searchParams.has("prompt")).toBe(false);
+    // a fresh sign-in within max_age is accepted (auth_time is checked on return)
+    const fresh = await throughOkta(good(firstParty.clientId, { max_age: "300" }));
+    expect(new URL((await get(fresh.callback, { cookie: fresh.jar.header() })).headers.get("location")!).searchParams.get("code")).toMatch(/^gth_ac_/);
   });
 
   it("rejects wrong, missing and replayed Okta callbacks without a session or a code (A24)", async () => {

@@ -3,6 +3,7 @@
 // where it applies and by raw HTTP where the test is about malformed requests.
 import { createHash, randomBytes } from "node:crypto";
 import * as oauth from "oauth4webapi";
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabaseClient, type Database } from "../../lib/db/client.ts";
 import { issueAuthorizationCode } from "../../lib/oauth/codes.ts";
@@ -64,6 +65,9 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
     expect(as.code_challenge_methods_supported).toEqual(["S256"]);
     expect(as.authorization_response_iss_parameter_supported).toBe(true);
     expect(as.token_endpoint).toBe(`${gatehouse.url}/oauth/token`);
+    expect(as.response_types_supported).toEqual(["code", "token"]);
+    expect(as.response_modes_supported).toEqual(["query", "fragment"]);
+    expect(as.jwks_uri).toBe(`${gatehouse.url}/oauth/jwks`);
   });
 
   it("issues client-credentials tokens with the approved products' scopes, never cached, hashed at rest (A13, A16)", async () => {
@@ -327,6 +331,85 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
       expect(await (await post("/oauth/introspect")).json()).toEqual({ active: false });
       expect((await fetch(`${gatehouse.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401); // the cache heard of it
       expect((await db.externalToken.findFirst({ where: { appId: created.json.app.id } }))!.revokedAt).not.toBeNull();
+    });
+  });
+
+  describe("JWT access tokens (RFC 9068)", () => {
+    it("issues JWTs for a product that asks for them, verifiable against /oauth/jwks; introspection and revocation still work", async () => {
+      expect(as.jwks_uri).toBe(`${gatehouse.url}/oauth/jwks`);
+      const jwksRes = await fetch(as.jwks_uri!);
+      expect(jwksRes.status).toBe(200);
+      expect(jwksRes.headers.get("cache-control")).toContain("max-age");
+      const jwksBody = (await jwksRes.json()) as { keys: Array<Record<string, unknown>> };
+      expect(jwksBody.keys).toHaveLength(1);
+      expect(jwksBody.keys[0]).not.toHaveProperty("d");
+      const stored = await db.signingKey.findMany();
+      expect(stored).toHaveLength(1);
+      expect(stored[0]!.privateKeyCiphertext).toMatch(/^v1\./);
+
+      // a developer cannot make a product issue JWTs; an admin can, through the management API
+      expect((await api(developer, "POST", "/products", { slug: "ledger-dev", name: "L", accessTokenFormat: "jwt" })).status).toBe(403);
+      const product = await api(admin, "POST", "/products", { slug: "ledger", name: "Ledger", scopes: ["ledger:read"], accessTokenFormat: "jwt", accessTokenTtlSeconds: 300 });
+      expect(product.status).toBe(201);
+      expect(product.json.accessTokenFormat).toBe("jwt");
+      const bad = await api(admin, "PATCH", `/products/${product.json.id}`, { accessTokenFormat: "paseto" });
+      expect(bad.status).toBe(400);
+      const jwtApp = await newApp("jwt-app", ["ledger", "echo"]);
+
+      const res = await oauth.clientCredentialsGrantRequest(as, clientOf(jwtApp), oauth.ClientSecretBasic(jwtApp.secret), new URLSearchParams({ scope: "ledger:read" }), opts);
+      const tokens = await oauth.processClientCredentialsResponse(as, clientOf(jwtApp), res);
+      expect(tokens.expires_in).toBe(300);
+      const jwks = createRemoteJWKSet(new URL(as.jwks_uri!));
+      const { payload, protectedHeader } = await jwtVerify(tokens.access_token, jwks, { typ: "at+jwt", issuer: gatehouse.url, audience: "ledger", algorithms: ["RS256"] });
+      expect(protectedHeader.kid).toBe(jwksBody.keys[0]!.kid);
+      expect(payload).toMatchObject({ iss: gatehouse.url, sub: jwtApp.clientId, client_id: jwtApp.clientId, scope: "ledger:read" });
+      expect([...(payload.aud as string[])].sort()).toEqual(["echo", "ledger"]);
+      expect(payload.exp! - payload.iat!).toBe(300);
+      expect(typeof payload.jti).toBe("string");
+      const row = await db.accessToken.findUniqueOrThrow({ where: { tokenHash: createHash("sha256").update(tokens.access_token).digest("hex") } });
+      expect(JSON.stringify(row)).not.toContain(tokens.access_token);
+
+      // introspection and revocation through the strict client, exactly as for opaque tokens
+      const introspected = await oauth.processIntrospectionResponse(as, clientOf(jwtApp), await oauth.introspectionRequest(as, clientOf(jwtApp), oauth.ClientSecretBasic(jwtApp.secret), tokens.access_token, opts));
+      expect(introspected).toMatchObject({ active: true, client_id: jwtApp.clientId, scope: "ledger:read" });
+      await oauth.processRevocationResponse(await oauth.revocationRequest(as, clientOf(jwtApp), oauth.ClientSecretBasic(jwtApp.secret), tokens.access_token, opts));
+      expect(await introspect(tokens.access_token, jwtApp)).toEqual({ active: false });
+      expect((await db.accessToken.findUniqueOrThrow({ where: { id: row.id } })).revokedAt).not.toBeNull();
+
+      // an app on opaque products only keeps opaque tokens; switching its product to jwt applies at once
+      const opaqueTokens = await form({ grant_type: "client_credentials" }, { id: other.clientId, secret: other.secret });
+      expect(opaqueTokens.json.access_token).toMatch(/^gth_at_/);
+      const echo = await api(admin, "GET", "/products/echo");
+      expect(echo.json.accessTokenFormat).toBe("opaque");
+      expect((await api(admin, "PATCH", `/products/${echo.json.id}`, { accessTokenFormat: "jwt" })).status).toBe(200);
+      try {
+        const now = await form({ grant_type: "client_credentials" }, { id: other.clientId, secret: other.secret });
+        expect(decodeProtectedHeader(now.json.access_token).typ).toBe("at+jwt");
+      } finally {
+        expect((await api(admin, "PATCH", `/products/${echo.json.id}`, { accessTokenFormat: "opaque" })).status).toBe(200);
+      }
+    });
+
+    it("keeps authorization code, refresh and userinfo working with JWTs (independent client)", async () => {
+      const jwtApp = await newApp("jwt-code-app", ["ledger"]);
+      const credential = await db.credential.findUniqueOrThrow({ where: { clientId: jwtApp.clientId } });
+      const verifier = oauth.generateRandomCodeVerifier();
+      const c = await issueAuthorizationCode(db, {
+        appId: jwtApp.id, credentialId: credential.id, userSub: "00uJwtUser", redirectUri: "https://client.example/cb", scope: "ledger:read",
+        codeChallenge: await oauth.calculatePKCECodeChallenge(verifier), codeChallengeMethod: "S256", nonce: null, idTokenRecordId: null,
+      });
+      const callback = new URL(`https://client.example/cb?code=${c}&iss=${encodeURIComponent(gatehouse.url)}`);
+      const params = oauth.validateAuthResponse(as, clientOf(jwtApp), callback, oauth.expectNoState);
+      const res = await oauth.authorizationCodeGrantRequest(as, clientOf(jwtApp), oauth.ClientSecretBasic(jwtApp.secret), params, "https://client.example/cb", verifier, opts);
+      const tokens = await oauth.processAuthorizationCodeResponse(as, clientOf(jwtApp), res);
+      const jwks = createRemoteJWKSet(new URL(as.jwks_uri!));
+      expect((await jwtVerify(tokens.access_token, jwks, { typ: "at+jwt", issuer: gatehouse.url, audience: "ledger" })).payload.sub).toBe("00uJwtUser");
+      expect(tokens.refresh_token).toMatch(/^gth_rt_/);
+      const userinfo = await fetch(`${gatehouse.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+      expect(await userinfo.json()).toEqual({ sub: "00uJwtUser" });
+      const refreshed = await oauth.processRefreshTokenResponse(as, clientOf(jwtApp), await oauth.refreshTokenGrantRequest(as, clientOf(jwtApp), oauth.ClientSecretBasic(jwtApp.secret), tokens.refresh_token!, opts));
+      expect((await jwtVerify(refreshed.access_token, jwks, { typ: "at+jwt", issuer: gatehouse.url })).payload.sub).toBe("00uJwtUser");
+      expect(refreshed.access_token).not.toBe(tokens.access_token);
     });
   });
 });

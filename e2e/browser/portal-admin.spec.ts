@@ -27,11 +27,12 @@ test("an admin manages products, proxies, keys, developers and app settings from
   await page.getByLabel("Approval").selectOption("manual");
   await page.getByLabel("Quota: calls (empty = none)").fill("500");
   await page.getByLabel("Quota: per seconds").fill("60");
+  await page.getByLabel(/Access token format/).selectOption("jwt");
   await page.getByRole("button", { name: "Create product" }).click();
   await page.waitForURL((url) => url.pathname === "/admin/products");
   await expect(page.getByRole("link", { name: `Console product ${suffix}` })).toBeVisible();
-  const product = await admin<{ id: string; approvalType: string; scopes: string[]; quotaLimit: number }>("GET", `/products/console-${suffix}`);
-  expect(product.body).toMatchObject({ approvalType: "manual", scopes: ["console:read", "console:write"], quotaLimit: 500 });
+  const product = await admin<{ id: string; approvalType: string; scopes: string[]; quotaLimit: number; accessTokenFormat: string }>("GET", `/products/console-${suffix}`);
+  expect(product.body).toMatchObject({ approvalType: "manual", scopes: ["console:read", "console:write"], quotaLimit: 500, accessTokenFormat: "jwt" });
 
   // A proxy through the form: broken policy JSON is caught on the page, then it saves.
   await page.goto(`${gatehouseUrl()}/admin/proxies/new`);

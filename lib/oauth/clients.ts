@@ -3,6 +3,7 @@
 import type { Database } from "../db/index.ts";
 import { readStringList } from "../portal/json-columns.ts";
 import { redirectOrigins } from "./browser-origins.ts";
+import { accessTokenFormat, type AccessTokenFormat } from "./tokens/jwt-access-token.ts";
 
 export interface OAuthClient {
   clientId: string;
@@ -21,6 +22,10 @@ export interface OAuthClient {
   productIds: string[];
   /** Browser origins a public client's requests may come from (its redirect URIs' origins). */
   browserOrigins: ReturnType<typeof redirectOrigins>;
+  /** The approved products' slugs: a JWT access token's audience. */
+  productSlugs: string[];
+  /** JWT when any approved product asks for it (see tokens/jwt-access-token.ts). */
+  accessTokenFormat: AccessTokenFormat;
   /** Shortest lifetimes among the approved products (defaults when none set them). */
   lifetimes: { accessTokenSeconds: number; refreshTokenSeconds: number; refreshIdleSeconds: number };
 }
@@ -51,6 +56,8 @@ export async function findClient(db: Database, clientId: string, now = new Date(
     allowedScopes: new Set(products.flatMap((p) => readStringList(p.scopes))),
     productIds: products.map((p) => p.id),
     browserOrigins: redirectOrigins(readStringList(app.redirectUris)),
+    productSlugs: products.map((p) => p.slug),
+    accessTokenFormat: accessTokenFormat(products),
     lifetimes: {
       accessTokenSeconds: min(products.map((p) => p.accessTokenTtlSeconds), DEFAULT_LIFETIMES.accessTokenSeconds),
       refreshTokenSeconds: min(products.map((p) => p.refreshTokenTtlSeconds), DEFAULT_LIFETIMES.refreshTokenSeconds),

@@ -3,11 +3,13 @@ import type { Database } from "../db/index.ts";
 import type { Store } from "../store/index.ts";
 import type { MachineRoute } from "../http/types.ts";
 import { introspectionEndpoint } from "./endpoints/introspect.ts";
+import { jwksEndpoint } from "./endpoints/jwks.ts";
 import { metadataEndpoint } from "./endpoints/metadata.ts";
 import { revocationEndpoint } from "./endpoints/revoke.ts";
 import { tokenEndpoint } from "./endpoints/token.ts";
 import { userinfoEndpoint } from "./endpoints/userinfo.ts";
 import type { AccessTokenValidator } from "./tokens/validator.ts";
+import { accessTokenSigner } from "./tokens/jwt-access-token.ts";
 import type { ClientCache } from "./client-cache.ts";
 
 export function oauthRoutes(deps: { db: Database; store: Store; clients: ClientCache; issuer: string; validator: AccessTokenValidator; encryptionKey: Buffer }): Record<string, MachineRoute> {
@@ -16,6 +18,7 @@ export function oauthRoutes(deps: { db: Database; store: Store; clients: ClientC
     "/oauth/token": { methods: ["POST"], handler: tokenEndpoint(deps) },
     "/oauth/introspect": { methods: ["POST"], handler: introspectionEndpoint(deps) },
     "/oauth/revoke": { methods: ["POST"], handler: revocationEndpoint(deps) },
+    "/oauth/jwks": { methods: ["GET"], handler: jwksEndpoint({ db: deps.db, signer: accessTokenSigner }) },
     "/.well-known/oauth-authorization-server": { methods: ["GET"], handler: metadataEndpoint(deps.issuer) },
   };
 }

@@ -7,7 +7,7 @@ import { delegationClient, OKTA_SCOPE } from "../oauth/authorize/okta-delegation
 import type { OktaSettings } from "./settings.ts";
 
 export type OktaPasswordTokens =
-  | { outcome: "success"; accessToken: string; expiresIn: number; userSub: string; idToken: string; idTokenExpiresAt: Date }
+  | { outcome: "success"; accessToken: string; expiresIn: number; userSub: string; idToken: string; idTokenExpiresAt: Date; authTime: Date }
   /** Okta's sign-on policy refused (a second factor is required, or the app may not do this). */
   | { outcome: "policy_denied" }
   | { outcome: "invalid" | "unavailable" };
@@ -34,6 +34,7 @@ export async function passwordTokensFromOkta(okta: Pick<OktaSettings, "issuer" |
       userSub: claims.sub,
       idToken: tokens.id_token,
       idTokenExpiresAt: new Date(claims.exp * 1000),
+      authTime: new Date((typeof claims.auth_time === "number" ? claims.auth_time : claims.iat) * 1000),
     };
   } catch (error) {
     if (error instanceof errors.OPError) {

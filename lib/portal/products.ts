@@ -28,6 +28,8 @@ export const ProductInput = z
     refreshTokenTtlSeconds: Seconds(365 * 86400).default(30 * 86400),
     refreshIdleTtlSeconds: Seconds(365 * 86400).default(7 * 86400),
     credentialTtlSeconds: Seconds(10 * 365 * 86400).nullable().default(null),
+    /** How its access tokens look: opaque, or RFC 9068 JWTs backends can validate offline. */
+    accessTokenFormat: z.enum(["opaque", "jwt"]).default("opaque"),
   })
   .strict()
   .refine((p) => (p.quotaLimit === null) === (p.quotaIntervalSeconds === null), { error: "quotaLimit and quotaIntervalSeconds go together", path: ["quotaLimit"] });

@@ -1,6 +1,7 @@
 // Revoking tokens when something is revoked, rejected or suspended (checklist A15): every
 // matching token is marked in the database, and every instance is told through the store so
-// caches drop them at once.
+// caches drop them at once. The consent users gave the apps concerned is forgotten with them
+// (a credential's revocation forgets its app's), so the next authorization asks again.
 import { EventEmitter } from "node:events";
 import type { Database } from "../db/index.ts";
 import { sharedInstance } from "../runtime/shared-instance.ts";
@@ -21,7 +22,7 @@ export type RevocationScope =
 
 type AnnouncedOnly = { tokenIds: string[] } | { familyId: string } | { authCodeId: string };
 
-type Tx = Pick<Database, "accessToken" | "refreshToken" | "externalToken">;
+type Tx = Pick<Database, "accessToken" | "refreshToken" | "externalToken" | "consentGrant" | "credential">;
 
 export async function revokeTokens(tx: Tx, scope: Exclude<RevocationScope, AnnouncedOnly>, at: Date): Promise<number> {
   const where =
@@ -32,7 +33,23 @@ export async function revokeTokens(tx: Tx, scope: Exclude<RevocationScope, Annou
     tx.refreshToken.updateMany({ where: live, data: { revokedAt: at } }),
     tx.externalToken.updateMany({ where: live, data: { revokedAt: at } }),
   ]);
+  await forgetConsent(tx, scope);
   return access.count + refresh.count + external.count;
+}
+
+async function forgetConsent(tx: Tx, scope: Exclude<RevocationScope, AnnouncedOnly>): Promise<void> {
+  if ("userSub" in scope) {
+    await tx.consentGrant.deleteMany({ where: { userSub: scope.userSub } });
+    return;
+  }
+  let appIds: string[];
+  if ("credentialId" in scope) {
+    const credential = await tx.credential.findUnique({ where: { id: scope.credentialId }, select: { appId: true } });
+    appIds = credential ? [credential.appId] : [];
+  } else {
+    appIds = "appIds" in scope ? scope.appIds : [scope.appId];
+  }
+  if (appIds.length) await tx.consentGrant.deleteMany({ where: { appId: { in: appIds } } });
 }
 
 /** After the transaction commits: tell every instance. This process's caches hear it at once

@@ -6,7 +6,7 @@ interface CredentialRow { id: string; clientId: string; secretHint: string | nul
 interface ProductRow {
   id: string; slug: string; name: string; description: string; scopes: string; approvalType: string; visibility: string;
   quotaLimit: number | null; quotaIntervalSeconds: number | null; quotaWindow: string; accessTokenTtlSeconds: number;
-  refreshTokenTtlSeconds: number; refreshIdleTtlSeconds: number; credentialTtlSeconds: number | null; createdAt: Date; updatedAt: Date;
+  refreshTokenTtlSeconds: number; refreshIdleTtlSeconds: number; credentialTtlSeconds: number | null; accessTokenFormat: string; createdAt: Date; updatedAt: Date;
 }
 interface SubscriptionRow { id: string; status: string; reason: string | null; decidedAt: Date | null; createdAt: Date; product: { id: string; slug: string; name: string } }
 interface AppRow {
@@ -43,7 +43,7 @@ export const productView = (p: ProductRow) => ({
   id: p.id, slug: p.slug, name: p.name, description: p.description, scopes: readStringList(p.scopes),
   approvalType: p.approvalType, visibility: p.visibility, quotaLimit: p.quotaLimit, quotaIntervalSeconds: p.quotaIntervalSeconds,
   quotaWindow: p.quotaWindow, accessTokenTtlSeconds: p.accessTokenTtlSeconds, refreshTokenTtlSeconds: p.refreshTokenTtlSeconds,
-  refreshIdleTtlSeconds: p.refreshIdleTtlSeconds, credentialTtlSeconds: p.credentialTtlSeconds,
+  refreshIdleTtlSeconds: p.refreshIdleTtlSeconds, credentialTtlSeconds: p.credentialTtlSeconds, accessTokenFormat: p.accessTokenFormat,
   createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString(),
 });
 

@@ -1,5 +1,6 @@
 // GET /oauth/authorize: validates the request, remembers it server-side (bound to this
-// browser) and sends the user to Okta to sign in.
+// browser) and sends the user to Okta to sign in (with the client's prompt, max_age and
+// login_hint where they concern the sign-in).
 import { parseAuthorizationRequest, RedirectableError } from "./request.ts";
 import { UntrustedRequestError } from "./client.ts";
 import { startDelegation } from "./okta-delegation.ts";
@@ -15,16 +16,18 @@ export async function authorize(request: Request, env: AuthorizeEnvironment): Pr
     parsed = await parseAuthorizationRequest(env.db, params);
   } catch (error) {
     if (error instanceof UntrustedRequestError) return errorPage(400, error.code, error.message);
-    if (error instanceof RedirectableError) return redirect(errorRedirectUrl(error.redirectUri, env.issuer, error.error, error.state), 302);
+    if (error instanceof RedirectableError) return redirect(errorRedirectUrl(error.redirectUri, env.issuer, error.error, error.state, error.responseMode), 302);
     throw error;
   }
   let start;
   try {
-    start = await startDelegation(env.okta, env.callbackUrl);
+    // prompt=consent concerns Gatehouse's consent page, not Okta's sign-in
+    const prompt = parsed.prompt.includes("none") ? "none" : parsed.prompt.includes("login") ? "login" : undefined;
+    start = await startDelegation(env.okta, env.callbackUrl, { prompt, maxAge: parsed.maxAge, loginHint: parsed.loginHint });
   } catch (error) {
     env.log.error({ err: error }, "Okta discovery failed");
     const unavailable = new OAuthError("temporarily_unavailable", "The identity provider cannot be reached.");
-    return redirect(errorRedirectUrl(parsed.client.redirectUri, env.issuer, unavailable, parsed.state), 302);
+    return redirect(errorRedirectUrl(parsed.client.redirectUri, env.issuer, unavailable, parsed.state, parsed.responseMode), 302);
   }
   const binding = browserBinding(readCookie(request, BINDING_COOKIE));
   await saveDelegation(env.store, binding.value, parsed, start.okta);

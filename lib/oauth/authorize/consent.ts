@@ -1,9 +1,11 @@
 // The consent step: the page shows a pending request (the app's name and the scopes) to the
 // browser that started it; the decision (a same-origin form POST carrying the request's CSRF
-// token) issues the code or answers access_denied, with 303 either way.
+// token) remembers the consent and issues the code (or implicit token), or answers
+// access_denied, with 303 either way.
 import { OAuthError } from "../errors.ts";
 import { readCookie, type AuthorizeEnvironment } from "./environment.ts";
-import { grantCode } from "./grant.ts";
+import { grantAuthorization } from "./grant.ts";
+import { rememberConsent } from "./remembered-consent.ts";
 import { errorPage, errorRedirectUrl, redirect } from "./responses.ts";
 import { BINDING_COOKIE, claimConsent, peekConsent } from "./transactions.ts";
 
@@ -38,7 +40,8 @@ export async function decideConsent(request: Request, env: AuthorizeEnvironment)
   const authz = record.request;
   if (decision !== "allow") {
     const denied = new OAuthError("access_denied", "The user denied the request.");
-    return redirect(errorRedirectUrl(authz.client.redirectUri, env.issuer, denied, authz.state), 303);
+    return redirect(errorRedirectUrl(authz.client.redirectUri, env.issuer, denied, authz.state, authz.responseMode), 303);
   }
-  return redirect(await grantCode(env.db, env.issuer, authz, record.userSub, record.idTokenRecordId), 303);
+  await rememberConsent(env.db, authz.client.appId, record.userSub, authz.scope);
+  return redirect(await grantAuthorization(env.db, env.issuer, authz, record.userSub, record.idTokenRecordId), 303);
 }

@@ -5,7 +5,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SignJWT, exportJWK, generateKeyPair, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { DelegationError, finishDelegation, startDelegation } from "./okta-delegation.ts";
+import { DelegationError, finishDelegation, StaleAuthenticationError, startDelegation } from "./okta-delegation.ts";
 
 const CLIENT = { clientId: "okta-delegation-client", clientSecret: "s3cret" };
 const CALLBACK = "http://gatehouse.test/oauth/callback";
@@ -72,6 +72,24 @@ describe("Okta delegation (relying party)", () => {
     expect(login.sub).toBe("00u-user");
     expect(login.idToken).toBe(nextIdToken);
     expect(login.expiresAt.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it("keeps auth_time and refuses a sign-in older than max_age (with a minute of clock leeway)", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const finish = async (authTime: number | undefined, maxAge: number | null) => {
+      const start = await startDelegation(settings(), CALLBACK, { prompt: "login", maxAge, loginHint: "dev@example.com" });
+      const url = new URL(start.url);
+      expect(url.searchParams.get("prompt")).toBe("login");
+      expect(url.searchParams.get("login_hint")).toBe("dev@example.com");
+      expect(url.searchParams.get("max_age")).toBe(maxAge === null ? null : String(maxAge));
+      nextIdToken = await idToken({ nonce: start.okta.nonce, ...(authTime === undefined ? {} : { auth_time: authTime }) });
+      return finishDelegation(settings(), CALLBACK, new URLSearchParams({ code: "okta-code", state: start.okta.state }), start.okta, maxAge);
+    };
+    expect((await finish(now - 30, 0)).authTime).toEqual(new Date((now - 30) * 1000));
+    await expect(finish(now - 3600, 600)).rejects.toBeInstanceOf(StaleAuthenticationError);
+    expect((await finish(now - 3600, null)).authTime).toEqual(new Date((now - 3600) * 1000));
+    // Okta did not say when: nothing to check
+    expect((await finish(undefined, 0)).authTime).toBeNull();
   });
 
   it.each([

@@ -17,7 +17,25 @@ export interface VerifiedLogin {
   sub: string;
   idToken: string;
   expiresAt: Date;
+  /** When Okta authenticated the user (auth_time), when it says. */
+  authTime: Date | null;
 }
+
+/** What the client asked of the sign-in itself, passed on to Okta (OIDC Core §3.1.2.1). */
+export interface SignInOptions {
+  /** none: no page at all (login_required without a session); login: sign in again. */
+  prompt?: "none" | "login";
+  maxAge?: number | null;
+  loginHint?: string | null;
+}
+
+/** Okta signed the user in longer ago than the client's max_age allows. */
+export class StaleAuthenticationError extends Error {
+  override name = "StaleAuthenticationError";
+}
+
+/** Leeway for clocks when comparing auth_time with max_age. */
+const AUTH_TIME_SKEW_S = 60;
 
 /** Thrown when Okta's answer must not be trusted (the user sees an error page). */
 export class DelegationError extends Error {
@@ -47,7 +65,7 @@ export async function delegationClient(settings: Pick<OktaSettings, "issuer" | "
   }
 }
 
-export async function startDelegation(settings: Pick<OktaSettings, "issuer" | "delegationClient">, callbackUrl: string): Promise<DelegationStart> {
+export async function startDelegation(settings: Pick<OktaSettings, "issuer" | "delegationClient">, callbackUrl: string, options: SignInOptions = {}): Promise<DelegationStart> {
   const client = await delegationClient(settings, callbackUrl);
   const okta = { state: generators.state(), nonce: generators.nonce(), codeVerifier: generators.codeVerifier() };
   const url = client.authorizationUrl({
@@ -57,6 +75,9 @@ export async function startDelegation(settings: Pick<OktaSettings, "issuer" | "d
     nonce: okta.nonce,
     code_challenge: generators.codeChallenge(okta.codeVerifier),
     code_challenge_method: "S256",
+    ...(options.prompt ? { prompt: options.prompt } : {}),
+    ...(options.maxAge !== undefined && options.maxAge !== null ? { max_age: options.maxAge } : {}),
+    ...(options.loginHint ? { login_hint: options.loginHint } : {}),
   });
   return { url, okta };
 }
@@ -67,6 +88,8 @@ export async function finishDelegation(
   callbackUrl: string,
   params: URLSearchParams,
   okta: DelegationStart["okta"],
+  maxAge: number | null = null,
+  now = Date.now(),
 ): Promise<VerifiedLogin> {
   const client = await delegationClient(settings, callbackUrl);
   let tokens;
@@ -88,5 +111,11 @@ export async function finishDelegation(
   if (!tokens.id_token) throw new DelegationError("Okta returned no id token.");
   const claims = tokens.claims();
   if (!claims.sub) throw new DelegationError("Okta's id token has no subject.");
-  return { sub: claims.sub, idToken: tokens.id_token, expiresAt: new Date(claims.exp * 1000) };
+  const authTime = typeof claims.auth_time === "number" ? claims.auth_time : null;
+  // max_age is checked when Okta says when it authenticated the user; without auth_time
+  // there is nothing to check (openid-client's own max_age check would refuse the login).
+  if (maxAge !== null && authTime !== null && now / 1000 - authTime > maxAge + AUTH_TIME_SKEW_S) {
+    throw new StaleAuthenticationError(`Okta authenticated the user ${Math.round(now / 1000 - authTime)} s ago; max_age is ${maxAge}.`);
+  }
+  return { sub: claims.sub, idToken: tokens.id_token, expiresAt: new Date(claims.exp * 1000), authTime: authTime === null ? null : new Date(authTime * 1000) };
 }

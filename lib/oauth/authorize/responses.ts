@@ -3,15 +3,20 @@
 // Plain web Responses, so lib/oauth needs nothing from Next.js.
 import type { OAuthError } from "../errors.ts";
 
-export function clientRedirectUrl(redirectUri: string, issuer: string, params: Record<string, string | null | undefined>): string {
+/** Where the answer's parameters go: the query (code flow) or the fragment (implicit, RFC 6749 §4.2.2). */
+export type ResponseMode = "query" | "fragment";
+
+export function clientRedirectUrl(redirectUri: string, issuer: string, params: Record<string, string | null | undefined>, mode: ResponseMode = "query"): string {
   const url = new URL(redirectUri);
-  for (const [name, value] of Object.entries(params)) if (value !== null && value !== undefined) url.searchParams.append(name, value);
-  url.searchParams.append("iss", issuer);
+  const answer = mode === "query" ? url.searchParams : new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== null && value !== undefined) answer.append(name, value);
+  answer.append("iss", issuer);
+  if (mode === "fragment") url.hash = answer.toString(); // registered URIs never hold a fragment (A2)
   return url.toString();
 }
 
-export function errorRedirectUrl(redirectUri: string, issuer: string, error: OAuthError, state: string | null): string {
-  return clientRedirectUrl(redirectUri, issuer, { error: error.code, error_description: error.description, state });
+export function errorRedirectUrl(redirectUri: string, issuer: string, error: OAuthError, state: string | null, mode: ResponseMode = "query"): string {
+  return clientRedirectUrl(redirectUri, issuer, { error: error.code, error_description: error.description, state }, mode);
 }
 
 export function redirect(location: string, status: 302 | 303, cookies: string[] = []): Response {

@@ -69,7 +69,7 @@ async function oktaMintedToken(
   switch (result.outcome) {
     case "success": {
       await db.$transaction(async (tx) => {
-        const idTokenRecordId = await keepIdToken(tx, { sub: result.userSub, idToken: result.idToken, expiresAt: result.idTokenExpiresAt }, key);
+        const idTokenRecordId = await keepIdToken(tx, { sub: result.userSub, idToken: result.idToken, expiresAt: result.idTokenExpiresAt, authTime: result.authTime }, key);
         await keepExternalToken(tx, { value: result.accessToken, issuer: okta.issuer, expiresIn: result.expiresIn, userSub: result.userSub, idTokenRecordId }, client, scope, now);
       });
       return { access_token: result.accessToken, token_type: "Bearer", expires_in: result.expiresIn, scope };

@@ -1,10 +1,13 @@
-// Mints Gatehouse's opaque tokens (256 bits, gth_at_/gth_rt_ prefixes) and persists only
-// their SHA-256 hashes with what each token knows: app, credential, end user, scope, products.
+// Mints Gatehouse's tokens — opaque (256 bits, gth_at_/gth_rt_ prefixes) or, for products that
+// ask for it, RFC 9068 JWT access tokens — and persists only their SHA-256 hashes with what
+// each token knows: app, credential, end user, scope, products. The format changes how an
+// access token looks, never how it is stored or found.
 import { randomUUID } from "node:crypto";
 import type { Database } from "../../db/index.ts";
 import { generateSecret, hashSecret } from "../../security/secrets.ts";
 import type { OAuthClient } from "../clients.ts";
 import { insertAccessToken } from "./access-token-rows.ts";
+import { accessTokenSigner, type AccessTokenSigner } from "./jwt-access-token.ts";
 
 export interface TokenGrant {
   client: OAuthClient;
@@ -15,6 +18,8 @@ export interface TokenGrant {
   authCodeId?: string;
   /** Issue a refresh token too, continuing `family` when refreshing. */
   refresh?: { familyId?: string; parentId?: string; familyExpiresAt?: Date };
+  /** Signs JWT access tokens; the process's signer unless given (tests). */
+  signer?: AccessTokenSigner;
 }
 
 export interface TokenResponse {
@@ -25,12 +30,30 @@ export interface TokenResponse {
   refresh_token?: string;
 }
 
-type Tx = Pick<Database, "accessToken" | "refreshToken" | "$executeRaw" | "$queryRaw">;
+type Tx = Pick<Database, "accessToken" | "refreshToken" | "idTokenRecord" | "$executeRaw" | "$queryRaw">;
+
+async function jwtAccessToken(tx: Tx, grant: TokenGrant, now: Date, expiresIn: number): Promise<string> {
+  const { client } = grant;
+  // auth_time: when Okta authenticated the user (kept with the id token); a password grant
+  // authenticates right now; a client acting for itself has none.
+  const authTime = grant.idTokenRecordId
+    ? ((await tx.idTokenRecord.findUnique({ where: { id: grant.idTokenRecordId }, select: { authTime: true } }))?.authTime ?? null)
+    : grant.grantType === "password" ? now : null;
+  return (grant.signer ?? accessTokenSigner()).sign({
+    sub: grant.userSub ?? client.clientId,
+    audiences: client.productSlugs,
+    clientId: client.clientId,
+    scope: grant.scope,
+    issuedAt: now,
+    expiresAt: new Date(now.getTime() + expiresIn * 1000),
+    authTime,
+  });
+}
 
 export async function issueTokens(tx: Tx, grant: TokenGrant, now = new Date()): Promise<TokenResponse> {
   const { client } = grant;
-  const accessToken = generateSecret("accessToken");
   const expiresIn = client.lifetimes.accessTokenSeconds;
+  const accessToken = client.accessTokenFormat === "jwt" ? await jwtAccessToken(tx, grant, now, expiresIn) : generateSecret("accessToken");
   const familyId = grant.refresh ? (grant.refresh.familyId ?? randomUUID()) : null;
   const products = JSON.stringify(client.productIds);
   await insertAccessToken(tx, {
