@@ -7,27 +7,22 @@
 import { expect, test, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import * as oauth from "oauth4webapi";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { signIn } from "../harness/sign-in.ts";
+import { startRedirectReceiver, type RedirectReceiver } from "../harness/redirect-receiver.ts";
 
 const url = () => process.env.GATEHOUSE_URL!;
-let receiver: Server;
+let receiver: RedirectReceiver;
 let receiverPort: number;
-const received: URL[] = [];
+let received: URL[];
 
 test.beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    received.push(new URL(req.url!, `http://127.0.0.1:${receiverPort}`));
-    res.writeHead(200, { "content-type": "text/plain" }).end("app received the redirect");
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  receiverPort = (receiver.address() as AddressInfo).port;
+  receiver = await startRedirectReceiver(); // the app's side: records where the browser lands
+  ({ port: receiverPort, received } = receiver);
 });
-test.afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+test.afterAll(() => receiver.close());
 
 const seed = () => JSON.parse(readFileSync(join(process.env.GATEHOUSE_DATA_DIR!, "okta-dev", "seed.json"), "utf8"));
 const redirectUri = () => `http://127.0.0.1:${receiverPort}/cb`;
