@@ -51,6 +51,19 @@ describe.each(targets)("direct SQL on $name", ({ make }) => {
     expect(await findAccessTokenByHash(db, "nope")).toBeNull();
   });
 
+  it("stores every one of many concurrent inserts (group commit), and fails only the batch that fails", async () => {
+    const db = await database();
+    const developer = await db.developer.create({ data: { email: "g@example.com", name: "g", oktaUserId: "00u3" } });
+    const app = await db.app.create({ data: { name: "a", ownerId: developer.id } });
+    const row = (i: number) => ({ tokenHash: `g${i}`, appId: app.id, credentialId: null, userSub: null, scope: "", products: "[]", attributes: "{}", grantType: "client_credentials", familyId: null, authCodeId: null, idTokenRecordId: null, expiresAt: new Date() });
+    const ids = await Promise.all(Array.from({ length: 300 }, (_, i) => insertAccessToken(db, row(i), new Date())));
+    expect(new Set(ids).size).toBe(300);
+    expect(await db.accessToken.count({ where: { appId: app.id } })).toBe(300);
+    // a duplicate hash (unique index) fails its statement's rows, and nothing else is lost
+    await expect(insertAccessToken(db, row(0), new Date())).rejects.toThrow();
+    expect(await db.accessToken.count({ where: { appId: app.id } })).toBe(300);
+  });
+
   it("keeps a transaction's statements inside it", async () => {
     const db = await database();
     const developer = await db.developer.create({ data: { email: "t@example.com", name: "t", oktaUserId: "00u2" } });

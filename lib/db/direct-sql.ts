@@ -27,40 +27,62 @@ export interface DirectSql {
   close(): Promise<void>;
 }
 
-/** Group commit: rows queued during one event-loop turn become one multi-row INSERT — one
- * round trip and one log flush for all of them, so throughput grows with concurrency instead
- * of every request paying for its own commit. */
+/** Group commit: rows queued while the previous statements are on their way become one
+ * multi-row INSERT — one round trip and one log flush for all of them — so throughput grows
+ * with concurrency instead of every request paying for its own commit. At most `maxInFlight`
+ * statements per table run at once; rows arriving meanwhile wait and join the next one. */
 class InsertBatches {
-  private readonly queues = new Map<string, Array<{ values: SqlValue[]; done: (error?: unknown) => void }>>();
+  private readonly lanes = new Map<string, Lane>();
 
-  constructor(private readonly execute: (sql: string, params: SqlValue[]) => Promise<void>) {}
+  constructor(
+    private readonly execute: (sql: string, params: SqlValue[]) => Promise<void>,
+    private readonly maxInFlight: number,
+  ) {}
 
   insert(table: string, columns: readonly string[], values: SqlValue[]): Promise<void> {
     const key = `${table}\u0000${columns.join(",")}`;
-    let queue = this.queues.get(key);
-    if (!queue) {
-      this.queues.set(key, (queue = []));
-      setImmediate(() => this.flush(key, table, columns));
-    }
-    return new Promise((resolve, reject) => queue.push({ values, done: (error) => (error ? reject(error) : resolve()) }));
+    let lane = this.lanes.get(key);
+    if (!lane) this.lanes.set(key, (lane = { table, columns, rows: [], scheduled: false, inFlight: 0 }));
+    const queued = new Promise<void>((resolve, reject) => lane.rows.push({ values, done: (error) => (error ? reject(error) : resolve()) }));
+    this.schedule(lane);
+    return queued;
   }
 
-  private async flush(key: string, table: string, columns: readonly string[]): Promise<void> {
-    const rows = this.queues.get(key)!;
-    this.queues.delete(key);
-    for (let start = 0; start < rows.length; start += MAX_ROWS_PER_INSERT) {
-      const batch = rows.slice(start, start + MAX_ROWS_PER_INSERT);
-      let n = 0;
-      const tuples = batch.map(() => `(${columns.map(() => `$${++n}`).join(", ")})`).join(", ");
-      const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${tuples}`;
-      try {
-        await this.execute(sql, batch.flatMap((row) => row.values));
-        for (const row of batch) row.done();
-      } catch (error) {
-        for (const row of batch) row.done(error);
-      }
+  private schedule(lane: Lane): void {
+    if (lane.scheduled || lane.inFlight >= this.maxInFlight || lane.rows.length === 0) return;
+    lane.scheduled = true;
+    setImmediate(() => {
+      lane.scheduled = false;
+      void this.flush(lane);
+    });
+  }
+
+  private async flush(lane: Lane): Promise<void> {
+    if (lane.inFlight >= this.maxInFlight || lane.rows.length === 0) return;
+    const batch = lane.rows.splice(0, MAX_ROWS_PER_INSERT);
+    lane.inFlight++;
+    this.schedule(lane); // more than one statement's worth waiting: another may start now
+    let n = 0;
+    const tuples = batch.map(() => `(${lane.columns.map(() => `$${++n}`).join(", ")})`).join(", ");
+    const sql = `INSERT INTO "${lane.table}" (${lane.columns.map((c) => `"${c}"`).join(", ")}) VALUES ${tuples}`;
+    try {
+      await this.execute(sql, batch.flatMap((row) => row.values));
+      for (const row of batch) row.done();
+    } catch (error) {
+      for (const row of batch) row.done(error);
+    } finally {
+      lane.inFlight--;
+      this.schedule(lane);
     }
   }
+}
+
+interface Lane {
+  table: string;
+  columns: readonly string[];
+  rows: Array<{ values: SqlValue[]; done: (error?: unknown) => void }>;
+  scheduled: boolean;
+  inFlight: number;
 }
 
 const MAX_ROWS_PER_INSERT = 64;
@@ -71,7 +93,7 @@ export class SqliteDirectSql implements DirectSql {
   readonly dialect = "sqlite";
   private statements = new Map<string, BetterSqlite3.Statement>();
   private preparedOn: BetterSqlite3.Database | null = null;
-  private readonly batches = new InsertBatches((sql, params) => this.run(sql, params));
+  private readonly batches = new InsertBatches((sql, params) => this.run(sql, params), 1);
 
   constructor(private readonly connection: () => BetterSqlite3.Database | null) {}
 
@@ -141,7 +163,7 @@ function toSqlite(value: SqlValue): string | number | null {
 export class PostgresDirectSql implements DirectSql {
   readonly dialect = "postgres";
   private readonly names = new Map<string, string>();
-  private readonly batches = new InsertBatches((sql, params) => this.query(this.insertPool, sql, params).then(() => undefined));
+  private readonly batches = new InsertBatches((sql, params) => this.query(this.insertPool, sql, params).then(() => undefined), INSERT_CONNECTIONS);
 
   constructor(
     private readonly pool: pg.Pool,
@@ -149,7 +171,7 @@ export class PostgresDirectSql implements DirectSql {
   ) {}
 
   static create(pool: pg.Pool, connectionString: string): PostgresDirectSql {
-    const insertPool = new pg.Pool({ connectionString, max: 4, options: "-c synchronous_commit=off", connectionTimeoutMillis: 5_000, allowExitOnIdle: true });
+    const insertPool = new pg.Pool({ connectionString, max: INSERT_CONNECTIONS, options: "-c synchronous_commit=off", connectionTimeoutMillis: 5_000, allowExitOnIdle: true });
     insertPool.on("error", () => {}); // a dropped idle connection is replaced on the next query
     return new PostgresDirectSql(pool, insertPool);
   }
@@ -189,6 +211,7 @@ function toPostgres(value: SqlValue): string | number | boolean | null {
   return value instanceof Date ? value.toISOString().replace("Z", "") : value;
 }
 
+const INSERT_CONNECTIONS = 2;
 const TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
 const UTC_TIMESTAMPS: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: string) =>
