@@ -4,6 +4,7 @@
 //   browser lane — everything else: Next.js (portal, admin console, management API)
 // Usage: `tsx server.ts` (production build, built on first start) or `tsx server.ts --dev`.
 import http from "node:http";
+import https from "node:https";
 import { fileURLToPath } from "node:url";
 import { ConfigError, describeDatabase, getConfig, prepareNextEnvironment, type Config } from "./lib/config/index.ts";
 import { getLogger } from "./lib/log/index.ts";
@@ -69,11 +70,22 @@ async function main(): Promise<void> {
   const validator = accessTokenValidator();
   const clients = clientCache();
   await Promise.all([validator.start(), clients.start()]);
-  const server = http.createServer({
+  const timeouts = {
     headersTimeout: 10_000, // slow header senders (slowloris) are dropped
     requestTimeout: 60_000,
     keepAliveTimeout: 5_000,
-  });
+  };
+  // HTTPS when TLS_CERT/TLS_KEY are set; with TLS_CLIENT_CA a client certificate is asked for
+  // but optional at the handshake: endpoints decide (tls_client_auth, certificate-bound tokens)
+  // through lib/http/tls.ts, and a browser without one still gets the portal.
+  const server = config.tls
+    ? https.createServer({
+        ...timeouts,
+        cert: config.tls.cert,
+        key: config.tls.key,
+        ...(config.tls.clientCa ? { ca: config.tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
+      })
+    : http.createServer(timeouts);
   const shutdown = createGracefulShutdown(server, {
     timeoutMs: config.shutdownTimeoutMs,
     log,
@@ -94,7 +106,7 @@ async function main(): Promise<void> {
       ],
       shutdown.isShuttingDown,
     ),
-    oauthRoutes({ db, store, clients, issuer: config.publicUrl, validator, encryptionKey: config.secrets.encryptionKey }),
+    oauthRoutes({ db, store, clients, issuer: config.publicUrl, validator, encryptionKey: config.secrets.encryptionKey, mutualTls: Boolean(config.tls?.clientCa) }),
     gatewayRoutes,
     echoRoutes,
   );
@@ -122,7 +134,7 @@ async function main(): Promise<void> {
     server.listen(config.port, config.host, () => resolve());
   });
   log.info(
-    { url: config.publicUrl, listen: `${config.host}:${config.port}`, mode: dev ? "development" : "production", store: store.kind, database: describeDatabase(config.database) },
+    { url: config.publicUrl, listen: `${config.host}:${config.port}`, tls: config.tls ? (config.tls.clientCa ? "mutual" : "server") : "off", mode: dev ? "development" : "production", store: store.kind, database: describeDatabase(config.database) },
     `Gatehouse is listening on ${config.publicUrl}`,
   );
 }

@@ -1,6 +1,6 @@
 "use client";
-// One app for its owner: details, edit, delete, credentials (add = rotation, revoke) and the
-// status of each product subscription with the admin's reason.
+// One app for its owner: details, edit, delete, credentials (add = rotation, revoke), the
+// client certificate (mutual TLS) and the status of each product subscription with the admin's reason.
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
@@ -9,6 +9,7 @@ import type { AppView, CredentialView, ProductView } from "@/lib/portal/views";
 import { api } from "../api-client";
 import { Card, dangerButtonClass, Empty, ErrorNote, formatDate, secondaryButtonClass, StatusBadge } from "../ui/basics";
 import { AppForm, type AppFormValues } from "./app-form";
+import { ClientCertificateCard } from "./client-certificate-card";
 import { forgetSecret, peekSecret } from "./issued-secret";
 import { SecretPanel } from "./secret-panel";
 
@@ -146,6 +147,8 @@ export function AppDetail({ initial, products }: { initial: AppView; products: P
           <Empty>No credentials.</Empty>
         )}
       </Card>
+
+      <ClientCertificateCard app={app} />
 
       <Card title="Product subscriptions">
         {app.subscriptions?.length ? (

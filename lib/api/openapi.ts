@@ -3,6 +3,7 @@
 // document and the route files list the same operations.
 import { z } from "zod";
 import { AdminAppSettings, CreateAppInput, UpdateAppInput } from "../portal/apps.ts";
+import { ClientCertificateInput } from "../portal/client-certificates.ts";
 import { ProductInput } from "../portal/products.ts";
 import { ProxyInput } from "../portal/proxies.ts";
 import { SecurityRuleInput } from "../portal/security-rules.ts";
@@ -54,6 +55,10 @@ export function openApiDocument(serverUrl: string) {
       },
       "/apps/{id}/credentials": { post: op("apps", "Add a credential (rotation); the secret is shown once", { "201": ok("Credential") }, { parameters: [idParam()] }) },
       "/apps/{id}/credentials/{credentialId}": { delete: op("apps", "Revoke a credential and its tokens", { "200": ok("Credential") }, { parameters: [idParam(), idParam("credentialId")] }) },
+      "/apps/{id}/client-certificate": {
+        put: op("apps", "Register the app's client certificate (PEM, or its x5t#S256 thumbprint) for tls_client_auth and certificate-bound tokens (RFC 8705); replaces the previous one and revokes the tokens bound to it", { "200": ok("App") }, { parameters: [idParam()], requestBody: body(ClientCertificateInput) }),
+        delete: op("apps", "Remove the app's client certificate and revoke the tokens bound to it", { "200": ok("App") }, { parameters: [idParam()] }),
+      },
       "/apps/{id}/settings": { patch: op("admin", "Admin-only app settings: password grant, implicit, consent, status", { "200": ok("App") }, { parameters: [idParam()], requestBody: body(AdminAppSettings) }) },
       "/apps/{id}/usage": { get: op("apps", "Calls, errors and latency per hour of an app (owner or admin)", { "200": ok("Hourly buckets and totals") }, { parameters: [idParam(), { name: "hours", in: "query", schema: { type: "integer", minimum: 1, maximum: 720, default: 24 } }] }) },
       "/apps/{id}/revoke-tokens": { post: op("apps", "Revoke every token of an app", { "200": ok("Count") }, { parameters: [idParam()] }) },

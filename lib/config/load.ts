@@ -1,6 +1,7 @@
 // Turns the environment into Gatehouse's configuration, or throws a ConfigError whose message
 // is one line naming the variable. Pure apart from creating development secrets on disk.
 import { resolve } from "node:path";
+import { tlsConfig, type TlsConfig } from "./tls.ts";
 import { ConfigError } from "./errors.ts";
 import { EnvSchema, decodeKey } from "./schema.ts";
 import { loadOrCreateDevSecrets } from "./dev-secrets.ts";
@@ -33,6 +34,8 @@ export interface Config {
   secrets: { encryptionKey: Buffer; sessionSecret: string };
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
+  /** server.ts serves HTTPS itself (TLS_CERT, TLS_KEY), asking for client certificates when TLS_CLIENT_CA is set. */
+  tls: TlsConfig | null;
 }
 
 export function loadConfig(environment: Record<string, string | undefined>, cwd = process.cwd()): Config {
@@ -93,6 +96,7 @@ export function loadConfig(environment: Record<string, string | undefined>, cwd 
     secrets: { encryptionKey: encryptionKey!, sessionSecret: sessionSecret! },
     logLevel: env.LOG_LEVEL ?? (nodeEnv === "test" ? "warn" : "info"),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+    tls: tlsConfig(env, cwd),
   };
 }
 

@@ -64,6 +64,9 @@ export const EnvSchema = z.object({
       error: "must be one of fatal, error, warn, info, debug, trace, silent",
     }),
   ),
+  TLS_CERT: optional(z.string()),
+  TLS_KEY: optional(z.string()),
+  TLS_CLIENT_CA: optional(z.string()),
   SHUTDOWN_TIMEOUT_MS: optional(
     z.string().regex(/^\d{1,6}$/, { error: "must be a number of milliseconds" }).transform(Number),
   ),

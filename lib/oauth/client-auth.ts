@@ -1,9 +1,15 @@
 // Client authentication at the token, introspection and revocation endpoints (RFC 6749
-// §2.3): client_secret_basic, client_secret_post, or none for public clients. Exactly one
-// method per request; failures are 401 invalid_client; repeated failures for one client_id
-// are throttled (checklist A10–A12).
+// §2.3): client_secret_basic, client_secret_post, tls_client_auth (RFC 8705 §2: the client_id
+// in the form, no secret, and the app's registered certificate presented in the TLS
+// handshake), or none for public clients. Exactly one method per request; failures are 401
+// invalid_client; repeated failures for one client_id are throttled (checklist A10–A12).
+//
+// A client certificate is also the key a token is bound to (RFC 8705 §3): whatever the
+// method, a request that presents the app's registered certificate gets certificate-bound
+// tokens (see boundCertificate).
 import type { IncomingMessage } from "node:http";
 import type { Store } from "../store/index.ts";
+import { clientCertificateThumbprint } from "../http/tls.ts";
 import { secretMatches } from "../security/secrets.ts";
 import type { ClientCache } from "./client-cache.ts";
 import type { OAuthClient } from "./clients.ts";
@@ -13,6 +19,7 @@ import type { Form } from "./form.ts";
 export const FAILED_AUTH_LIMIT = { failures: 20, windowMs: 60_000 };
 
 interface Presented {
+  /** "none" becomes tls_client_auth when a verified client certificate came with the request. */
   method: "client_secret_basic" | "client_secret_post" | "none";
   clientId: string;
   secret: string | null;
@@ -68,10 +75,28 @@ export async function authenticateClient(
   const ok =
     client !== null &&
     client.usable &&
-    (presented.secret === null ? client.appType === "public" && client.secretHash === null && allowPublic : client.secretHash !== null && secretMatches(presented.secret, client.secretHash));
+    (presented.secret !== null
+      ? client.secretHash !== null && secretMatches(presented.secret, client.secretHash)
+      : client.certificateThumbprint !== null
+        ? tlsClientAuth(req, client) // an app that registered a certificate must present it
+        : client.appType === "public" && client.secretHash === null && allowPublic);
   if (!ok) {
     await deps.store.increment(failures, 1, FAILED_AUTH_LIMIT.windowMs).catch(() => undefined);
     throw invalidClient("Client authentication failed.", basic);
   }
   return client;
+}
+
+/** RFC 8705 §2.1 (PKI method, one registered certificate): the presented, CA-verified certificate is the app's. */
+function tlsClientAuth(req: IncomingMessage, client: OAuthClient): boolean {
+  const presented = clientCertificateThumbprint(req);
+  return presented !== null && presented === client.certificateThumbprint;
+}
+
+/**
+ * The thumbprint a token issued to this request is bound to (`cnf.x5t#S256`): the request's
+ * verified client certificate when it is the one the app registered, else null (unbound).
+ */
+export function boundCertificate(req: IncomingMessage, client: OAuthClient): string | null {
+  return client.certificateThumbprint !== null && tlsClientAuth(req, client) ? client.certificateThumbprint : null;
 }

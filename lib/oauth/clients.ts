@@ -15,6 +15,8 @@ export interface OAuthClient {
   developerId: string;
   grantTypes: Set<string>;
   passwordGrantMode: string | null;
+  /** RFC 8705 x5t#S256 of the app's registered client certificate (tls_client_auth, bound tokens). */
+  certificateThumbprint: string | null;
   /** Whether the credential, app and developer may obtain tokens now. */
   usable: boolean;
   /** Union of the approved products' scopes. */
@@ -51,6 +53,7 @@ export async function findClient(db: Database, clientId: string, now = new Date(
     developerId: app.ownerId,
     grantTypes: new Set(readStringList(app.grantTypes)),
     passwordGrantMode: app.passwordGrantMode,
+    certificateThumbprint: app.clientCertThumbprint,
     usable:
       credential.status === "active" && (!credential.expiresAt || credential.expiresAt > now) && app.status === "active" && app.owner.status === "active",
     allowedScopes: new Set(products.flatMap((p) => readStringList(p.scopes))),

@@ -12,13 +12,13 @@ import type { AccessTokenValidator } from "./tokens/validator.ts";
 import { accessTokenSigner } from "./tokens/jwt-access-token.ts";
 import type { ClientCache } from "./client-cache.ts";
 
-export function oauthRoutes(deps: { db: Database; store: Store; clients: ClientCache; issuer: string; validator: AccessTokenValidator; encryptionKey: Buffer }): Record<string, MachineRoute> {
+export function oauthRoutes(deps: { db: Database; store: Store; clients: ClientCache; issuer: string; validator: AccessTokenValidator; encryptionKey: Buffer; mutualTls?: boolean }): Record<string, MachineRoute> {
   return {
     "/oauth/userinfo": { methods: ["GET", "POST"], handler: userinfoEndpoint(deps) },
     "/oauth/token": { methods: ["POST"], handler: tokenEndpoint(deps) },
     "/oauth/introspect": { methods: ["POST"], handler: introspectionEndpoint(deps) },
     "/oauth/revoke": { methods: ["POST"], handler: revocationEndpoint(deps) },
     "/oauth/jwks": { methods: ["GET"], handler: jwksEndpoint({ db: deps.db, signer: accessTokenSigner }) },
-    "/.well-known/oauth-authorization-server": { methods: ["GET"], handler: metadataEndpoint(deps.issuer) },
+    "/.well-known/oauth-authorization-server": { methods: ["GET"], handler: metadataEndpoint(deps.issuer, { mutualTls: deps.mutualTls }) },
   };
 }

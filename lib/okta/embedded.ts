@@ -38,6 +38,7 @@ export async function startEmbeddedOkta(config: Config, log: Logger): Promise<{ 
 function withPort(url: string, port: number): string {
   const u = new URL(url);
   u.port = String(port);
+  u.protocol = "http:"; // okta-dev serves plain HTTP even when Gatehouse serves HTTPS (TLS_CERT)
   u.pathname = "";
   return u.toString().replace(/\/+$/, "");
 }

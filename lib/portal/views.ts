@@ -11,7 +11,7 @@ interface ProductRow {
 interface SubscriptionRow { id: string; status: string; reason: string | null; decidedAt: Date | null; createdAt: Date; product: { id: string; slug: string; name: string } }
 interface AppRow {
   id: string; ownerId: string; name: string; description: string; type: string; redirectUris: string; grantTypes: string; status: string;
-  passwordGrantMode: string | null; implicitEnabled: boolean; skipConsent: boolean; createdAt: Date; updatedAt: Date;
+  passwordGrantMode: string | null; implicitEnabled: boolean; skipConsent: boolean; clientCertThumbprint: string | null; createdAt: Date; updatedAt: Date;
   credentials?: CredentialRow[]; subscriptions?: SubscriptionRow[]; owner?: { id: string; email: string; name: string };
 }
 interface DeveloperRow { id: string; email: string; name: string; role: string; status: string; createdAt: Date; suspendedAt: Date | null; oktaUserId: string | null }
@@ -33,6 +33,7 @@ export const appView = (a: AppRow) => ({
   id: a.id, ownerId: a.ownerId, name: a.name, description: a.description, type: a.type,
   redirectUris: readStringList(a.redirectUris), grantTypes: readStringList(a.grantTypes), status: a.status,
   passwordGrantMode: a.passwordGrantMode, implicitEnabled: a.implicitEnabled, skipConsent: a.skipConsent,
+  clientCertificate: a.clientCertThumbprint ? { thumbprint: a.clientCertThumbprint } : null,
   createdAt: a.createdAt.toISOString(), updatedAt: a.updatedAt.toISOString(),
   ...(a.owner ? { owner: { id: a.owner.id, email: a.owner.email, name: a.owner.name } } : {}),
   ...(a.credentials ? { credentials: a.credentials.map(credentialView) } : {}),

@@ -35,6 +35,7 @@ export function introspectionEndpoint(deps: { db: Database; store: Store; client
         iat: Math.floor(token.createdAt.getTime() / 1000),
         sub: token.userSub ?? credential?.clientId ?? client.clientId,
         iss: deps.issuer,
+        ...(token.certificateThumbprint ? { cnf: { "x5t#S256": token.certificateThumbprint } } : {}),
       });
     } catch (error) {
       sendOAuthError(res, error, ctx.log);
@@ -47,7 +48,7 @@ async function introspected(deps: { db: Database; validator: AccessTokenValidato
   if (valid) {
     return {
       kind: valid.kind === "external" ? "external_access_token" : "access_token", id: valid.tokenId, appId: valid.appId, credentialId: valid.credentialId, userSub: valid.userSub,
-      scope: [...valid.scopes].join(" "), familyId: valid.familyId, createdAt: new Date(valid.issuedAt), expiresAt: new Date(valid.expiresAt), active: true,
+      scope: [...valid.scopes].join(" "), familyId: valid.familyId, certificateThumbprint: valid.certificateThumbprint, createdAt: new Date(valid.issuedAt), expiresAt: new Date(valid.expiresAt), active: true,
     };
   }
   // the validator knows every live access token; only refresh tokens and foreign ones remain

@@ -3,7 +3,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sendJson } from "../../http/responses.ts";
 
-export function authorizationServerMetadata(issuer: string) {
+/** `mutualTls`: server.ts asks for client certificates (TLS_CLIENT_CA), so RFC 8705 applies. */
+export function authorizationServerMetadata(issuer: string, { mutualTls = false }: { mutualTls?: boolean } = {}) {
+  const tlsClientAuth = mutualTls ? ["tls_client_auth"] : [];
   return {
     issuer,
     authorization_endpoint: `${issuer}/oauth/authorize`,
@@ -16,17 +18,20 @@ export function authorizationServerMetadata(issuer: string) {
     response_types_supported: ["code", "token"],
     response_modes_supported: ["query", "fragment"],
     grant_types_supported: ["authorization_code", "implicit", "client_credentials", "refresh_token", "password"],
-    token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
-    introspection_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
-    revocation_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
+    token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", ...tlsClientAuth, "none"],
+    introspection_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", ...tlsClientAuth],
+    revocation_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", ...tlsClientAuth, "none"],
+    // RFC 8705 §3.3: tokens issued to a request presenting the app's registered certificate are
+    // bound to it. No mtls_endpoint_aliases: the endpoints themselves accept certificates.
+    ...(mutualTls ? { tls_client_certificate_bound_access_tokens: true } : {}),
     code_challenge_methods_supported: ["S256"],
     authorization_response_iss_parameter_supported: true,
     service_documentation: `${issuer}/catalog`,
   };
 }
 
-export function metadataEndpoint(issuer: string) {
-  const body = authorizationServerMetadata(issuer);
+export function metadataEndpoint(issuer: string, options: { mutualTls?: boolean } = {}) {
+  const body = authorizationServerMetadata(issuer, options);
   return (_req: IncomingMessage, res: ServerResponse): void => {
     // Public and identical for everyone: cacheable for a while, unlike token responses.
     sendJson(res, 200, body, { "cache-control": "public, max-age=300", "access-control-allow-origin": "*" });

@@ -6,7 +6,7 @@ import type { Database } from "../../db/index.ts";
 import type { Store } from "../../store/index.ts";
 import type { RequestContext } from "../../http/types.ts";
 import { corsHeadersFor } from "../browser-origins.ts";
-import { authenticateClient } from "../client-auth.ts";
+import { authenticateClient, boundCertificate } from "../client-auth.ts";
 import type { ClientCache } from "../client-cache.ts";
 import { OAuthError, invalidRequest } from "../errors.ts";
 import { readForm, refuseSecretsInQuery } from "../form.ts";
@@ -27,7 +27,7 @@ export function tokenEndpoint(deps: { db: Database; store: Store; clients: Clien
       if (!client.grantTypes.has(grant.grantType)) throw new OAuthError("unauthorized_client", `This app may not use ${grant.grantType}.`);
       const missing = grant.required.filter((p) => !form[p]);
       if (missing.length) throw invalidRequest(`Missing ${missing.join(", ")}.`);
-      const tokens = await grant.handle({ db: deps.db, store: deps.store, client, form, now: new Date() });
+      const tokens = await grant.handle({ db: deps.db, store: deps.store, client, form, now: new Date(), certificateThumbprint: boundCertificate(req, client) });
       sendOAuthJson(res, 200, tokens, cors);
     } catch (error) {
       sendOAuthError(res, error, ctx.log, cors);

@@ -7,7 +7,8 @@ import type { RequestContext } from "../../http/types.ts";
 import { sendJson } from "../../http/responses.ts";
 import { decrypt } from "../../security/encryption.ts";
 import { bearerChallenge, bearerFrom } from "../bearer.ts";
-import type { AccessTokenValidator } from "../tokens/validator.ts";
+import { clientCertificateThumbprint } from "../../http/tls.ts";
+import { presentedWithBinding, type AccessTokenValidator } from "../tokens/validator.ts";
 
 const PROFILE_CLAIMS = ["name", "given_name", "family_name", "preferred_username", "email", "email_verified", "locale", "zoneinfo", "groups", "updated_at"];
 
@@ -23,6 +24,8 @@ export function userinfoEndpoint(deps: { db: Database; validator: AccessTokenVal
     }
     const token = await deps.validator.validate(bearer.token);
     if (!token) return refuse(res, 401, "invalid_token", "The access token is invalid, expired or revoked.");
+    // RFC 8705 §3: a certificate-bound token is only good with its certificate
+    if (!presentedWithBinding(token, clientCertificateThumbprint(req))) return refuse(res, 401, "invalid_token", "The access token is bound to a client certificate this request did not present.");
     if (!token.userSub) return refuse(res, 403, "insufficient_scope", "This token does not represent a user.");
     let claims: Record<string, unknown> = {};
     if (token.idTokenRecordId) {

@@ -24,7 +24,7 @@ export const authorizationCodeGrant: Grant = {
   grantType: "authorization_code",
   required: ["code", "redirect_uri"],
   allowsPublicClients: true,
-  async handle({ db, store, client, form, now }) {
+  async handle({ db, store, client, form, now, certificateThumbprint }) {
     if (form.code_verifier !== undefined && !VERIFIER.test(form.code_verifier)) throw invalidRequest("Malformed code_verifier.");
     const code = await db.authorizationCode.findUnique({ where: { codeHash: hashSecret(form.code!) } });
     if (!code) throw invalidGrant("The authorization code is invalid or has expired.");
@@ -52,6 +52,7 @@ export const authorizationCodeGrant: Grant = {
         userSub: code.userSub,
         idTokenRecordId: code.idTokenRecordId,
         authCodeId: code.id,
+        certificateThumbprint,
         refresh: client.grantTypes.has("refresh_token") ? {} : undefined,
       }, now);
     });

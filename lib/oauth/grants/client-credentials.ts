@@ -7,8 +7,8 @@ export const clientCredentialsGrant: Grant = {
   grantType: "client_credentials",
   required: [],
   allowsPublicClients: false,
-  async handle({ db, client, form, now }) {
+  async handle({ db, client, form, now, certificateThumbprint }) {
     const scope = grantScopes(parseScope(form.scope), client.allowedScopes, { allowOidc: false });
-    return issueTokens(db, { client, grantType: "client_credentials", scope, userSub: null, idTokenRecordId: null }, now);
+    return issueTokens(db, { client, grantType: "client_credentials", scope, userSub: null, idTokenRecordId: null, certificateThumbprint }, now);
   },
 };

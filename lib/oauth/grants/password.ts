@@ -26,7 +26,7 @@ export function passwordGrant(okta: () => OktaSettings, encryptionKey: () => Buf
     grantType: "password",
     required: ["username", "password"],
     allowsPublicClients: false,
-    async handle({ db, store, client, form, now }) {
+    async handle({ db, store, client, form, now, certificateThumbprint }) {
       if (client.passwordGrantMode !== "okta_authn" && client.passwordGrantMode !== "okta_token") {
         throw new OAuthError("unauthorized_client", "This app's password grant mode is not available in this version.");
       }
@@ -37,12 +37,12 @@ export function passwordGrant(okta: () => OktaSettings, encryptionKey: () => Buf
         throw new OAuthError("invalid_grant", "Too many failed attempts; try again later.", { "retry-after": String(FAILURES.windowMs / 1000) }, 429);
       }
       const countFailure = () => store.increment(key, 1, FAILURES.windowMs).catch(() => undefined);
-      if (client.passwordGrantMode === "okta_token") return oktaMintedToken({ db, store, client, form, now }, scope, okta(), encryptionKey(), countFailure);
+      if (client.passwordGrantMode === "okta_token") return oktaMintedToken({ db, store, client, form, now, certificateThumbprint }, scope, okta(), encryptionKey(), countFailure);
       const check = await checkPasswordWithOkta(okta(), form.username!, form.password!);
       switch (check.outcome) {
         case "success":
           return issueTokens(db, {
-            client, grantType: "password", scope, userSub: check.userId, idTokenRecordId: null,
+            client, grantType: "password", scope, userSub: check.userId, idTokenRecordId: null, certificateThumbprint,
             refresh: client.grantTypes.has("refresh_token") ? {} : undefined,
           }, now);
         case "mfa_required":

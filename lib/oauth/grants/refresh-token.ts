@@ -12,7 +12,7 @@ export const refreshTokenGrant: Grant = {
   grantType: "refresh_token",
   required: ["refresh_token"],
   allowsPublicClients: true,
-  async handle({ db, store, client, form, now }) {
+  async handle({ db, store, client, form, now, certificateThumbprint }) {
     const presented = await db.refreshToken.findUnique({ where: { tokenHash: hashSecret(form.refresh_token!) } });
     if (!presented || presented.appId !== client.appId) throw invalidGrant("The refresh token is invalid or expired.");
     if (presented.usedAt || presented.revokedAt) {
@@ -42,6 +42,7 @@ export const refreshTokenGrant: Grant = {
         scope,
         userSub: presented.userSub,
         idTokenRecordId: presented.idTokenRecordId,
+        certificateThumbprint,
         refresh: { familyId: presented.familyId, parentId: presented.id, familyExpiresAt: presented.expiresAt },
       }, now);
     }).then(async (tokens) => {

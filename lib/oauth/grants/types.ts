@@ -10,6 +10,8 @@ export interface GrantContext {
   client: OAuthClient;
   form: Form;
   now: Date;
+  /** RFC 8705: the client certificate the issued tokens are bound to, or null. */
+  certificateThumbprint: string | null;
 }
 
 /** One module per grant type, like node-oidc-provider's lib/actions/grants. */

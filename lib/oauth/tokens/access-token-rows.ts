@@ -20,6 +20,8 @@ export interface AccessTokenRow {
   familyId: string | null;
   authCodeId: string | null;
   idTokenRecordId: string | null;
+  /** RFC 8705 cnf.x5t#S256: the client certificate the token is bound to. */
+  certificateThumbprint: string | null;
   expiresAt: Date;
   revokedAt: Date | null;
   createdAt: Date;
@@ -27,19 +29,19 @@ export interface AccessTokenRow {
 
 type Raw = Pick<Database, "$executeRaw" | "$queryRaw">;
 
-const COLUMNS = ["id", "tokenHash", "appId", "credentialId", "userSub", "scope", "products", "attributes", "grantType", "familyId", "authCodeId", "idTokenRecordId", "expiresAt", "createdAt"] as const;
-const FIND = `SELECT "id", "tokenHash", "appId", "credentialId", "userSub", "scope", "products", "attributes", "grantType", "familyId", "authCodeId", "idTokenRecordId", "expiresAt", "revokedAt", "createdAt"
+const COLUMNS = ["id", "tokenHash", "appId", "credentialId", "userSub", "scope", "products", "attributes", "grantType", "familyId", "authCodeId", "idTokenRecordId", "certificateThumbprint", "expiresAt", "createdAt"] as const;
+const FIND = `SELECT "id", "tokenHash", "appId", "credentialId", "userSub", "scope", "products", "attributes", "grantType", "familyId", "authCodeId", "idTokenRecordId", "certificateThumbprint", "expiresAt", "revokedAt", "createdAt"
   FROM "access_tokens" WHERE "tokenHash" = $1`;
 
 export async function insertAccessToken(db: Raw, row: Omit<AccessTokenRow, "id" | "revokedAt" | "createdAt">, now: Date): Promise<string> {
   const id = timeOrderedId(now.getTime());
   const direct = directSql(db);
   if (direct) {
-    await direct.insert("access_tokens", COLUMNS, [id, row.tokenHash, row.appId, row.credentialId, row.userSub, row.scope, row.products, row.attributes, row.grantType, row.familyId, row.authCodeId, row.idTokenRecordId, row.expiresAt, now]);
+    await direct.insert("access_tokens", COLUMNS, [id, row.tokenHash, row.appId, row.credentialId, row.userSub, row.scope, row.products, row.attributes, row.grantType, row.familyId, row.authCodeId, row.idTokenRecordId, row.certificateThumbprint, row.expiresAt, now]);
     return id;
   }
-  await db.$executeRaw`INSERT INTO "access_tokens" ("id", "tokenHash", "appId", "credentialId", "userSub", "scope", "products", "attributes", "grantType", "familyId", "authCodeId", "idTokenRecordId", "expiresAt", "createdAt")
-    VALUES (${id}, ${row.tokenHash}, ${row.appId}, ${row.credentialId}, ${row.userSub}, ${row.scope}, ${row.products}, ${row.attributes}, ${row.grantType}, ${row.familyId}, ${row.authCodeId}, ${row.idTokenRecordId}, ${row.expiresAt}, ${now})`;
+  await db.$executeRaw`INSERT INTO "access_tokens" ("id", "tokenHash", "appId", "credentialId", "userSub", "scope", "products", "attributes", "grantType", "familyId", "authCodeId", "idTokenRecordId", "certificateThumbprint", "expiresAt", "createdAt")
+    VALUES (${id}, ${row.tokenHash}, ${row.appId}, ${row.credentialId}, ${row.userSub}, ${row.scope}, ${row.products}, ${row.attributes}, ${row.grantType}, ${row.familyId}, ${row.authCodeId}, ${row.idTokenRecordId}, ${row.certificateThumbprint}, ${row.expiresAt}, ${now})`;
   return id;
 }
 
@@ -47,7 +49,7 @@ export async function findAccessTokenByHash(db: Raw, tokenHash: string): Promise
   const direct = directSql(db);
   const r = direct
     ? await direct.first(FIND, [tokenHash])
-    : (await db.$queryRaw<Array<Record<string, unknown>>>`SELECT "id", "tokenHash", "appId", "credentialId", "userSub", "scope", "products", "attributes", "grantType", "familyId", "authCodeId", "idTokenRecordId", "expiresAt", "revokedAt", "createdAt"
+    : (await db.$queryRaw<Array<Record<string, unknown>>>`SELECT "id", "tokenHash", "appId", "credentialId", "userSub", "scope", "products", "attributes", "grantType", "familyId", "authCodeId", "idTokenRecordId", "certificateThumbprint", "expiresAt", "revokedAt", "createdAt"
     FROM "access_tokens" WHERE "tokenHash" = ${tokenHash}`)[0];
   if (!r) return null;
   const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string | Date));
@@ -55,6 +57,6 @@ export async function findAccessTokenByHash(db: Raw, tokenHash: string): Promise
     id: String(r.id), tokenHash: String(r.tokenHash), appId: String(r.appId), credentialId: (r.credentialId as string | null) ?? null,
     userSub: (r.userSub as string | null) ?? null, scope: String(r.scope), products: String(r.products), attributes: String(r.attributes),
     grantType: String(r.grantType), familyId: (r.familyId as string | null) ?? null, authCodeId: (r.authCodeId as string | null) ?? null,
-    idTokenRecordId: (r.idTokenRecordId as string | null) ?? null, expiresAt: date(r.expiresAt)!, revokedAt: date(r.revokedAt), createdAt: date(r.createdAt)!,
+    idTokenRecordId: (r.idTokenRecordId as string | null) ?? null, certificateThumbprint: (r.certificateThumbprint as string | null) ?? null, expiresAt: date(r.expiresAt)!, revokedAt: date(r.revokedAt), createdAt: date(r.createdAt)!,
   };
 }

@@ -16,6 +16,8 @@ export interface TokenGrant {
   userSub: string | null;
   idTokenRecordId: string | null;
   authCodeId?: string;
+  /** RFC 8705: bind the access token to this client certificate (x5t#S256); null or absent: unbound. */
+  certificateThumbprint?: string | null;
   /** Issue a refresh token too, continuing `family` when refreshing. */
   refresh?: { familyId?: string; parentId?: string; familyExpiresAt?: Date };
   /** Signs JWT access tokens; the process's signer unless given (tests). */
@@ -47,6 +49,7 @@ async function jwtAccessToken(tx: Tx, grant: TokenGrant, now: Date, expiresIn: n
     issuedAt: now,
     expiresAt: new Date(now.getTime() + expiresIn * 1000),
     authTime,
+    certificateThumbprint: grant.certificateThumbprint ?? null,
   });
 }
 
@@ -68,6 +71,7 @@ export async function issueTokens(tx: Tx, grant: TokenGrant, now = new Date()): 
     familyId,
     authCodeId: grant.authCodeId ?? null,
     idTokenRecordId: grant.idTokenRecordId,
+    certificateThumbprint: grant.certificateThumbprint ?? null,
     expiresAt: new Date(now.getTime() + expiresIn * 1000),
   }, now);
   const response: TokenResponse = { access_token: accessToken, token_type: "Bearer", expires_in: expiresIn, scope: grant.scope };

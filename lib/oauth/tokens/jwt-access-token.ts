@@ -32,6 +32,8 @@ export interface JwtAccessTokenClaims {
   issuedAt: Date;
   expiresAt: Date;
   authTime?: Date | null;
+  /** RFC 8705 §3.1: the client certificate the token is bound to, as `cnf.x5t#S256`. */
+  certificateThumbprint?: string | null;
 }
 
 export class AccessTokenSigner {
@@ -60,6 +62,7 @@ export class AccessTokenSigner {
       client_id: claims.clientId,
       scope: claims.scope,
       ...(claims.authTime ? { auth_time: seconds(claims.authTime) } : {}),
+      ...(claims.certificateThumbprint ? { cnf: { "x5t#S256": claims.certificateThumbprint } } : {}),
     })
       .setProtectedHeader({ alg, kid, typ: JWT_ACCESS_TOKEN_TYPE })
       .setIssuer(this.issuer)

@@ -13,6 +13,8 @@ export interface FoundToken {
   userSub: string | null;
   scope: string;
   familyId: string | null;
+  /** RFC 8705 cnf.x5t#S256 of a certificate-bound access token. */
+  certificateThumbprint?: string | null;
   createdAt: Date;
   expiresAt: Date;
   active: boolean;
@@ -32,7 +34,7 @@ export async function findToken(db: Database, token: string, hint: string | unde
 
 async function findAccess(db: Database, tokenHash: string, now: Date): Promise<FoundToken | null> {
   const t = await findAccessTokenByHash(db, tokenHash);
-  return t && { kind: "access_token", id: t.id, appId: t.appId, credentialId: t.credentialId, userSub: t.userSub, scope: t.scope, familyId: t.familyId, createdAt: t.createdAt, expiresAt: t.expiresAt, active: !t.revokedAt && t.expiresAt > now };
+  return t && { kind: "access_token", id: t.id, appId: t.appId, credentialId: t.credentialId, userSub: t.userSub, scope: t.scope, familyId: t.familyId, certificateThumbprint: t.certificateThumbprint, createdAt: t.createdAt, expiresAt: t.expiresAt, active: !t.revokedAt && t.expiresAt > now };
 }
 
 async function findRefresh(db: Database, tokenHash: string, now: Date): Promise<FoundToken | null> {

@@ -24,6 +24,16 @@ export interface ValidToken {
   authCodeId: string | null;
   expiresAt: number;
   issuedAt: number;
+  /**
+   * RFC 8705: the x5t#S256 of the client certificate the token is bound to, or null. A bound
+   * token is valid only on a request presenting that certificate (see presentedWithBinding).
+   */
+  certificateThumbprint: string | null;
+}
+
+/** Whether a request whose verified client certificate has `presented` (or null) may use `token`. */
+export function presentedWithBinding(token: Pick<ValidToken, "certificateThumbprint">, presented: string | null): boolean {
+  return token.certificateThumbprint === null || token.certificateThumbprint === presented;
 }
 
 interface Entry {
@@ -96,6 +106,7 @@ export class AccessTokenValidator {
             authCodeId: row.authCodeId ?? null,
             expiresAt: row.expiresAt.getTime(),
             issuedAt: row.createdAt.getTime(),
+            certificateThumbprint: row.certificateThumbprint ?? null,
           }
         : null;
     this.remember(key, valid, now + (valid ? Math.min(this.positiveTtlMs, valid.expiresAt - now) : this.negativeTtlMs));
