@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { createTestCa } from "../../e2e/harness/certificates.ts";
 import { ConfigError, loadConfig } from "./index.ts";
 
 const KEY = Buffer.alloc(32, 7).toString("base64");
@@ -125,5 +126,32 @@ describe("loadConfig", () => {
       OKTA_CLIENT_SECRET: "secret",
     });
     expect(config.okta).toEqual({ mode: "external", issuer: "https://acme.okta.com/oauth2/default", clientId: "0oa1", clientSecret: "secret", apiToken: undefined });
+  });
+
+  it("reads TLS_CERT, TLS_KEY and TLS_CLIENT_CA as PEM files, naming the variable when one is wrong", async () => {
+    const dir = tempDir();
+    const ca = await createTestCa();
+    const server = await ca.server();
+    const file = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+    const cert = file("server.pem", server.cert);
+    const key = file("server-key.pem", server.key);
+    const caFile = file("ca.pem", ca.cert);
+    expect(loadConfig({ DATA_DIR: dir }).tls).toBeNull();
+    const config = loadConfig({ DATA_DIR: dir, TLS_CERT: cert, TLS_KEY: key, TLS_CLIENT_CA: caFile });
+    expect(config.tls!.cert.toString()).toBe(server.cert);
+    expect(config.tls!.clientCa!.toString()).toBe(ca.cert);
+    expect(loadConfig({ DATA_DIR: dir, TLS_CERT: cert, TLS_KEY: key }).tls!.clientCa).toBeNull();
+
+    expect(failure({ TLS_CERT: join(dir, "missing.pem"), TLS_KEY: key }).variable).toBe("TLS_CERT");
+    expect(failure({ TLS_CERT: cert, TLS_KEY: cert }).variable).toBe("TLS_KEY"); // a certificate is not a key
+    expect(failure({ TLS_CERT: key, TLS_KEY: key }).variable).toBe("TLS_CERT");
+    expect(failure({ TLS_CERT: cert }).variable).toBe("TLS_KEY");
+    expect(failure({ TLS_KEY: key }).variable).toBe("TLS_CERT");
+    expect(failure({ TLS_CERT: cert, TLS_KEY: key, TLS_CLIENT_CA: file("junk.pem", "not a certificate") }).variable).toBe("TLS_CLIENT_CA");
+    expect(failure({ TLS_CLIENT_CA: caFile }).variable).toBe("TLS_CLIENT_CA");
+    expect(failure({ TLS_CERT: join(dir, "missing.pem"), TLS_KEY: key }).message.split("\n")).toHaveLength(1);
   });
 });
