@@ -27,6 +27,13 @@ describe("start-up", () => {
     expect(stderr + stdout).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it("exits 1 with one line naming TLS_CERT when it is not a readable file", async () => {
+    const { code, stdout, stderr } = await runToExit({ TLS_CERT: "/nonexistent/server.pem", TLS_KEY: "/nonexistent/server-key.pem", DATA_DIR: "/tmp/gatehouse-never-used" });
+    expect(code).toBe(1);
+    expect(stderr.trim().split("\n")).toEqual([expect.stringContaining("TLS_CERT")]);
+    expect(stderr + stdout).not.toMatch(/\n\s+at /);
+  });
+
   it("refuses to start in production without secrets, naming the first missing one", async () => {
     const { code, stderr } = await runToExit({ NODE_ENV: "production", PUBLIC_URL: "https://gh.example.com" });
     expect(code).toBe(1);

@@ -1,11 +1,13 @@
 // Starts the real Gatehouse (server.ts, production build) as a child process on a free port
 // with a data directory of its own, and stops it with SIGTERM like an orchestrator would.
+// With TLS_CERT in `env` it serves HTTPS: pass the CA that issued the certificate as `ca`.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Agent, fetch as undiciFetch } from "undici";
 
 export const PROJECT_DIR = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -42,10 +44,17 @@ export function spawnGatehouse(env: Record<string, string>, args: string[] = [])
   });
 }
 
-export async function startGatehouse(env: Record<string, string> = {}): Promise<RunningGatehouse> {
+export interface StartOptions {
+  /** PEM of the CA that issued TLS_CERT, trusted for the readiness check (HTTPS only). */
+  ca?: string;
+}
+
+export async function startGatehouse(env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningGatehouse> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "gatehouse-it-"));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${env.TLS_CERT ? "https" : "http"}://127.0.0.1:${port}`;
+  const trusting = options.ca ? new Agent({ connect: { ca: options.ca } }) : null;
+  const healthy = async () => (trusting ? (await undiciFetch(`${url}/healthz`, { dispatcher: trusting })).ok : (await fetch(`${url}/healthz`)).ok);
   const child = spawnGatehouse({ PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: url, DATA_DIR: dataDir, LOG_LEVEL: "info", OKTA_DEV_PORT: "0", ...env });
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
@@ -56,17 +65,19 @@ export async function startGatehouse(env: Record<string, string> = {}): Promise<
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Gatehouse exited with ${child.exitCode} during start-up:\n${output}`);
     try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
+      if (await healthy()) break;
     } catch {
       // not listening yet
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
+      await trusting?.close();
       throw new Error(`Gatehouse did not answer /healthz within 90 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
 
+  await trusting?.close();
   return {
     url,
     port,
