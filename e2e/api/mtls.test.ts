@@ -185,6 +185,20 @@ describe.each(configuredBackends())("mutual TLS and certificate-bound tokens on 
     expect(decodeJwt(res.json.access_token).cnf).toEqual({ "x5t#S256": thumbprintOf(certB) });
   });
 
+  it("refuses a bound gatehouse:admin token at the management API without its certificate (a forged header does not help)", async () => {
+    const created = await api(admin, "POST", "/apps", { name: "mtls-robot", products: ["gatehouse-management"] });
+    expect(created.status).toBe(201);
+    await api(admin, "POST", `/subscriptions/${created.json.app.subscriptions[0].id}/decision`, { decision: "approve" });
+    const robot = { id: created.json.app.id as string, clientId: created.json.credential.clientId as string };
+    expect((await api(admin, "PUT", `/apps/${robot.id}/client-certificate`, { certificate: certA.cert })).status).toBe(200);
+    const res = await form("/oauth/token", certA, { grant_type: "client_credentials", client_id: robot.clientId, scope: "gatehouse:admin" });
+    expect(res.status).toBe(200);
+    const bearer = { authorization: `Bearer ${res.json.access_token}` };
+    expect((await call("/api/v1/developers", certA, { headers: bearer })).status).toBe(200);
+    expect((await call("/api/v1/developers", certB, { headers: bearer })).status).toBe(401);
+    expect((await call("/api/v1/developers", null, { headers: { ...bearer, "x-gatehouse-client-cert": thumbprintOf(certA) } })).status).toBe(401);
+  });
+
   it("revokes the tokens bound to a certificate when it is replaced or removed", async () => {
     const bound = (await form("/oauth/token", certA, { grant_type: "client_credentials", client_id: app.clientId })).json.access_token as string;
     const unbound = (await form("/oauth/token", null, { grant_type: "client_credentials" }, { id: app.clientId, secret: app.secret })).json.access_token as string;

@@ -4,6 +4,7 @@
 import { getConfig } from "../config/index.ts";
 import { getLogger } from "../log/index.ts";
 import { authenticate } from "../auth/actor.ts";
+import { CLIENT_CERT_HEADER } from "../http/tls.ts";
 import type { Actor, PortalContext } from "../portal/context.ts";
 import { PortalError, STATUS_OF } from "../portal/errors.ts";
 import { portalContext } from "../portal/runtime.ts";
@@ -31,7 +32,7 @@ const DEFAULT_MAX_BODY = 64 * 1024;
 export function apiRoute<P extends Record<string, string> = Record<string, never>>(handler: (call: ApiCall<P>) => Promise<unknown>, options: Options = {}) {
   return guarded<P>(async (request, params, requestId) => {
     const ctx = portalContext();
-    const auth = await authenticate(ctx, request.headers.get("authorization"));
+    const auth = await authenticate(ctx, request.headers.get("authorization"), request.headers.get(CLIENT_CERT_HEADER) || null);
     if (!auth) return problem(401, "Authentication required", {}, { "www-authenticate": 'Bearer realm="gatehouse"' });
     const unsafe = UNSAFE.has(request.method);
     if (unsafe && auth.via === "session" && !sameOrigin(request)) return problem(403, "Cross-site request refused");

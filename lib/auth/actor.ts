@@ -7,6 +7,7 @@ import type { Actor, PortalContext } from "../portal/context.ts";
 import { SECRET_PREFIXES } from "../security/secrets.ts";
 import { authOptions } from "./options.ts";
 import { accessTokenValidator } from "../oauth/runtime.ts";
+import { presentedWithBinding } from "../oauth/tokens/validator.ts";
 import { MANAGEMENT_SCOPE } from "../portal/management-product.ts";
 
 export type Authenticated = { actor: Actor & { type: "developer" }; via: "session" | "api_key" | "oauth" };
@@ -19,14 +20,15 @@ export async function sessionActor(ctx: PortalContext): Promise<(Actor & { type:
   return { type: "developer", developerId: developer.id, role: developer.role === "admin" ? "admin" : "developer" };
 }
 
-export async function authenticate(ctx: PortalContext, authorization: string | null): Promise<Authenticated | null> {
+/** `clientCertificate`: the thumbprint of the request's verified client certificate (lib/http/tls.ts), for bound tokens. */
+export async function authenticate(ctx: PortalContext, authorization: string | null, clientCertificate: string | null = null): Promise<Authenticated | null> {
   const bearer = authorization?.match(/^bearer\s+(\S+)$/i)?.[1];
   if (bearer) {
     if (bearer.startsWith(SECRET_PREFIXES.adminApiKey)) {
       const actor = await actorForAdminApiKey(ctx, bearer);
       return actor?.type === "developer" ? { actor, via: "api_key" } : null;
     }
-    return oauthActor(ctx, bearer);
+    return oauthActor(ctx, bearer, clientCertificate);
   }
   if (authorization) return null;
   const actor = await sessionActor(ctx);
@@ -34,9 +36,10 @@ export async function authenticate(ctx: PortalContext, authorization: string | n
 }
 
 /** A Gatehouse access token with the admin scope acts as its app's owner, if an active admin. */
-async function oauthActor(ctx: PortalContext, bearer: string): Promise<Authenticated | null> {
+async function oauthActor(ctx: PortalContext, bearer: string, clientCertificate: string | null): Promise<Authenticated | null> {
   const token = await accessTokenValidator().validate(bearer);
   if (!token || !token.scopes.has(MANAGEMENT_SCOPE)) return null;
+  if (!presentedWithBinding(token, clientCertificate)) return null; // RFC 8705: bound tokens only with their certificate
   const app = await ctx.db.app.findUnique({ where: { id: token.appId }, include: { owner: true } });
   if (!app || app.status !== "active" || app.owner.status !== "active" || app.owner.role !== "admin") return null;
   return { actor: { type: "developer", developerId: app.ownerId, role: "admin" }, via: "oauth" };

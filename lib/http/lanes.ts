@@ -6,6 +6,7 @@ import { MachineRouter, allows } from "./router.ts";
 import { sendJson, sendProblem } from "./responses.ts";
 import { requestIdOf } from "./request-id.ts";
 import { browserSecurityHeaders, newNonce, type BrowserHeaderOptions } from "./security-headers.ts";
+import { CLIENT_CERT_HEADER, clientCertificateThumbprint } from "./tls.ts";
 import type { MachineHandler, RequestContext } from "./types.ts";
 
 export type BrowserHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -57,6 +58,7 @@ export function createRequestListener(options: LaneOptions) {
 
     // What route handlers may trust about the connection (inbound copies are overwritten).
     req.headers["x-gatehouse-client-ip"] = req.socket.remoteAddress ?? "";
+    req.headers[CLIENT_CERT_HEADER] = clientCertificateThumbprint(req) ?? ""; // certificate-bound tokens at /api/v1
     req.headers["x-request-id"] = requestId;
     const nonce = newNonce();
     const pageHeaders = browserSecurityHeaders(nonce, headers);

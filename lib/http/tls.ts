@@ -7,6 +7,13 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
 
+/**
+ * The browser lane's copy of clientCertificateThumbprint for Next route handlers, which see a
+ * Request, not the socket: set by the lanes from the socket ("" for none), never taken from
+ * the client.
+ */
+export const CLIENT_CERT_HEADER = "x-gatehouse-client-cert";
+
 export function isTls(req: IncomingMessage): boolean {
   return (req.socket as Partial<TLSSocket>).encrypted === true;
 }
