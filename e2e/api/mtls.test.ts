@@ -78,7 +78,7 @@ describe.each(configuredBackends())("mutual TLS and certificate-bound tokens on 
   }, 180_000);
   afterAll(async () => {
     await db?.$disconnect();
-    await gatehouse?.stop();
+    expect(await gatehouse?.stop()).toBe(0); // graceful shutdown works for the HTTPS server too
     await cleanup?.();
     await Promise.all([...agents.values()].map((a) => a.close()));
     setGlobalDispatcher(previousDispatcher);
