@@ -4,15 +4,15 @@ import { createApp, revokeAppTokens } from "../../portal/apps.ts";
 import { revokeCredential } from "../../portal/credentials.ts";
 import { generateSecret, hashSecret } from "../../security/secrets.ts";
 import { announceRevocation } from "../../portal/revocation.ts";
-import { AccessTokenValidator } from "./validator.ts";
+import { AccessTokenValidator, presentedWithBinding } from "./validator.ts";
 
 let ctx: Awaited<ReturnType<typeof createTestPortal>>;
 beforeAll(async () => { ctx = await createTestPortal(); });
 afterAll(() => ctx.close());
 
-async function tokenFor(appId: string, credentialId: string, extra: { userSub?: string; expiresInMs?: number } = {}) {
+async function tokenFor(appId: string, credentialId: string, extra: { userSub?: string; expiresInMs?: number; certificateThumbprint?: string } = {}) {
   const token = generateSecret("accessToken");
-  await ctx.db.accessToken.create({ data: { tokenHash: hashSecret(token), appId, credentialId, userSub: extra.userSub ?? null, scope: "a b", products: '["p1"]', grantType: "client_credentials", expiresAt: new Date(Date.now() + (extra.expiresInMs ?? 3600_000)) } });
+  await ctx.db.accessToken.create({ data: { tokenHash: hashSecret(token), appId, credentialId, userSub: extra.userSub ?? null, scope: "a b", products: '["p1"]', grantType: "client_credentials", certificateThumbprint: extra.certificateThumbprint ?? null, expiresAt: new Date(Date.now() + (extra.expiresInMs ?? 3600_000)) } });
   return token;
 }
 
@@ -34,6 +34,21 @@ describe("AccessTokenValidator", () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(await validator.validate(token)).toBeNull();
     await validator.stop();
+  });
+
+  it("exposes a token's certificate binding (RFC 8705), and which presented certificates satisfy it", async () => {
+    const dev = await createDeveloper(ctx, "v-mtls@example.com");
+    const { app, credential } = await createApp(ctx, dev, { name: "v-mtls" });
+    const validator = new AccessTokenValidator(ctx.db, ctx.store);
+    const bound = await validator.validate(await tokenFor(app.id, credential.id, { certificateThumbprint: "T1" }));
+    const unbound = await validator.validate(await tokenFor(app.id, credential.id));
+    expect(bound!.certificateThumbprint).toBe("T1");
+    expect(unbound!.certificateThumbprint).toBeNull();
+    expect(presentedWithBinding(bound!, "T1")).toBe(true);
+    expect(presentedWithBinding(bound!, "T2")).toBe(false);
+    expect(presentedWithBinding(bound!, null)).toBe(false);
+    expect(presentedWithBinding(unbound!, null)).toBe(true);
+    expect(presentedWithBinding(unbound!, "T2")).toBe(true);
   });
 
   it("drops cached tokens when the portal revokes a credential, an app or a user", async () => {
