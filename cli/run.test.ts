@@ -81,6 +81,28 @@ describe("commands send what the API expects", () => {
     expect(r.calls[0]!.url.pathname).toBe("/api/v1/apps/a1/settings");
   });
 
+  it("apps client-certificate sends a PEM file, a thumbprint, or removes it; exactly one", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const file = join(mkdtempSync(join(tmpdir(), "gatehouse-cli-")), "client.pem");
+    writeFileSync(file, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    const app = (thumbprint: string | null) => ({ id: "a1", name: "A", clientCertificate: thumbprint ? { thumbprint } : null });
+    const pem = await cli(["apps", "client-certificate", "a1", "--pem", file], () => json(app("T".repeat(43))));
+    expect(pem.code).toBe(0);
+    expect(pem.calls[0]).toMatchObject({ method: "PUT", body: { certificate: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n" } });
+    expect(pem.calls[0]!.url.pathname).toBe("/api/v1/apps/a1/client-certificate");
+    const thumb = await cli(["apps", "client-certificate", "a1", "--thumbprint", "T".repeat(43)], () => json(app("T".repeat(43))));
+    expect(thumb.calls[0]).toMatchObject({ method: "PUT", body: { thumbprint: "T".repeat(43) } });
+    const removed = await cli(["apps", "client-certificate", "a1", "--remove"], () => json(app(null)));
+    expect(removed.calls[0]).toMatchObject({ method: "DELETE" });
+    for (const argv of [["apps", "client-certificate", "a1"], ["apps", "client-certificate", "a1", "--remove", "--thumbprint", "x"], ["apps", "client-certificate", "a1", "--pem", "/nonexistent.pem"]]) {
+      const r = await cli(argv, () => json(app(null)));
+      expect(r.code, argv.join(" ")).toBe(2);
+      expect(r.calls).toHaveLength(0);
+    }
+  });
+
   it("products update resolves a slug to the id first and sends only the given fields", async () => {
     const r = await cli(["products", "update", "p-a", "--quota", "5/1m", "--approval", "auto"], ({ method }) => json(method === "GET" ? product("a") : { ...product("a"), approvalType: "auto" }));
     expect(r.code).toBe(0);

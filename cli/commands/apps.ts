@@ -1,5 +1,6 @@
 // gatehouse apps: every developer's apps; admin-only settings (password grant, implicit,
-// consent, status), revoking all of an app's tokens, deleting.
+// consent, status), the client certificate (mutual TLS), revoking all of an app's tokens, deleting.
+import { readFileSync } from "node:fs";
 import { parseChoice, parseOnOff } from "../args.ts";
 import { UsageError } from "../errors.ts";
 import { listCommand, seg, type Group } from "../command.ts";
@@ -33,6 +34,7 @@ export interface App {
   passwordGrantMode: string | null;
   implicitEnabled: boolean;
   skipConsent: boolean;
+  clientCertificate?: { thumbprint: string } | null;
   credentials?: Credential[];
   subscriptions?: Subscription[];
 }
@@ -105,6 +107,31 @@ export const apps: Group = {
           data: app,
           text: `Updated app ${app.name} (${app.id}): password grant ${app.passwordGrantMode ?? "off"}, implicit ${app.implicitEnabled ? "on" : "off"}, skip consent ${app.skipConsent ? "on" : "off"}, ${app.status}`,
         };
+      },
+    },
+    "client-certificate": {
+      summary: "Register (or remove) the app's client certificate for tls_client_auth and certificate-bound tokens",
+      args: ["<id>"],
+      usage: "--pem FILE | --thumbprint X5T_S256 | --remove",
+      options: { pem: { type: "string" }, thumbprint: { type: "string" }, remove: { type: "boolean" } },
+      async run({ client, args, opts }) {
+        const given = ["pem", "thumbprint", "remove"].filter((o) => opts.has(o));
+        if (given.length !== 1) throw new UsageError("give exactly one of --pem FILE, --thumbprint X5T_S256 or --remove");
+        const path = `/apps/${seg(args[0]!)}/client-certificate`;
+        let app: App;
+        if (opts.has("remove")) app = await client.delete<App>(path);
+        else if (opts.has("thumbprint")) app = await client.put<App>(path, { thumbprint: opts.string("thumbprint") });
+        else {
+          const file = opts.string("pem")!;
+          let certificate: string;
+          try {
+            certificate = readFileSync(file, "utf8");
+          } catch (error) {
+            throw new UsageError(`--pem: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+          }
+          app = await client.put<App>(path, { certificate });
+        }
+        return { data: app, text: app.clientCertificate ? `App ${app.name} (${app.id}): client certificate x5t#S256 ${app.clientCertificate.thumbprint}` : `App ${app.name} (${app.id}): no client certificate` };
       },
     },
     "revoke-tokens": {
