@@ -17,6 +17,7 @@ import { healthRoutes } from "./lib/health/routes.ts";
 import { oauthRoutes } from "./lib/oauth/routes.ts";
 import { accessTokenValidator, clientCache } from "./lib/oauth/runtime.ts";
 import { gatewayRoutes } from "./lib/gateway/routes.ts";
+import { createGateway } from "./lib/gateway/gateway.ts";
 import { echoRoutes, ECHO_BASE_PATH } from "./lib/echo/routes.ts";
 import { portalContext } from "./lib/portal/runtime.ts";
 import { seedDemoData } from "./lib/portal/demo-seed.ts";
@@ -69,6 +70,8 @@ async function main(): Promise<void> {
   const validator = accessTokenValidator();
   const clients = clientCache();
   await Promise.all([validator.start(), clients.start()]);
+  const gateway = createGateway({ config, db, store, log, validator, clients });
+  await gateway.start();
   const server = http.createServer({
     headersTimeout: 10_000, // slow header senders (slowloris) are dropped
     requestTimeout: 60_000,
@@ -79,6 +82,7 @@ async function main(): Promise<void> {
     log,
     steps: [
       { name: "next", run: () => nextApp.close() },
+      { name: "gateway (analytics flush, upstream pools)", run: () => gateway.stop() },
       { name: "token cache", run: () => validator.stop() },
       { name: "client cache", run: () => clients.stop() },
       { name: "store", run: closeStore },
@@ -95,7 +99,7 @@ async function main(): Promise<void> {
       shutdown.isShuttingDown,
     ),
     oauthRoutes({ db, store, clients, issuer: config.publicUrl, validator, encryptionKey: config.secrets.encryptionKey }),
-    gatewayRoutes,
+    gatewayRoutes(gateway),
     echoRoutes,
   );
   server.on(
