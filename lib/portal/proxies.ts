@@ -36,7 +36,7 @@ export const ProxyInput = z
 /** What the gateway would refuse to run: each step's config against its policy's schema,
  * and a target the SSRF guard does not allow. */
 function checkRunnable(ctx: PortalContext, fields: { policies: unknown[]; targetUrl: string }): void {
-  const compiled = compileChain(fields.policies, { maxRequestBytes: Number.MAX_SAFE_INTEGER });
+  const compiled = compileChain(fields.policies, { maxRequestBytes: 1024 ** 3 });
   if (!compiled.ok) {
     const fieldsOf = Object.fromEntries(compiled.issues.map((i) => [i.step >= 0 ? `policies[${i.step}]` : "policies", `${i.policy ? i.policy + ": " : ""}${i.message}`]));
     const first = compiled.issues[0]!;

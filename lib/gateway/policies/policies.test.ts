@@ -83,7 +83,7 @@ describe("verify-okta-jwt (Scenario 2)", () => {
   beforeAll(async () => {
     const { publicKey, privateKey } = await generateKeyPair("RS256");
     const jwk = { ...(await exportJWK(publicKey)), kid: "k1", alg: "RS256", use: "sig" };
-    server = http.createServer((req, res) => {
+    server = http.createServer((_req, res) => {
       keysServed++;
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ keys: [jwk] }));
