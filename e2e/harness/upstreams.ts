@@ -77,7 +77,7 @@ export async function startBackends(): Promise<TestBackends> {
       return;
     }
     const body = JSON.stringify({ method: req.method, url: req.url, headers: req.headers, bodyBytes });
-    res.writeHead(200, { "content-type": "application/json", "x-backend": "yes", connection: "keep-alive, x-secret-hop", "x-secret-hop": "1", "keep-alive": "timeout=5" });
+    res.writeHead(200, { "content-type": "application/json", "x-backend": "yes", connection: "keep-alive, x-secret-hop", "x-secret-hop": "1", "keep-alive": "timeout=99" });
     res.end(body);
   });
   const port = await listen(server);
