@@ -26,7 +26,7 @@ describe("AnalyticsWriter", () => {
   });
 
   it("keeps events while the database is away and drops the oldest past its bound", async () => {
-    const failing = { analyticsEvent: { createMany: async () => Promise.reject(new Error("database away")) } } as never;
+    const failing = { $executeRaw: async () => Promise.reject(new Error("database away")) } as never;
     const writer = new AnalyticsWriter(failing, pino({ level: "silent" }), { maxBuffered: 3, batchSize: 100 });
     for (let i = 0; i < 5; i++) writer.record(event(i));
     await writer.flush();

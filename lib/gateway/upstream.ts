@@ -19,7 +19,6 @@ export interface UpstreamRequest {
   method: string;
   headers: Record<string, string | string[]>;
   body: Buffer | Readable | null;
-  signal: AbortSignal;
   /** The target may be private (the echo backend, or allow-listed): DNS answers are not checked. */
   allowPrivate: boolean;
 }
@@ -42,7 +41,6 @@ export class Upstream {
       method: request.method as never,
       headers: request.headers,
       body: request.body,
-      signal: request.signal,
       // no maxRedirections: undici's request never follows redirects on its own
     });
     return { status: response.statusCode, headers: response.headers, body: response.body };
