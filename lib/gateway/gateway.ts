@@ -35,7 +35,7 @@ export function createGateway(deps: {
   const gw = config.gateway;
   const targetPolicy = targetPolicyOf(config);
   const apps = new AppDirectory(db, store);
-  const registry = new ProxyRegistry(db, store, log, { maxRequestBytes: gw.maxRequestBytes });
+  const registry = new ProxyRegistry(db, store, log, { maxRequestBytes: gw.maxRequestBytes, targetPolicy });
   const upstream = new Upstream({ connectTimeoutMs: gw.connectTimeoutMs, headersTimeoutMs: gw.headersTimeoutMs, bodyTimeoutMs: gw.bodyTimeoutMs, targetPolicy });
   const analytics = new AnalyticsWriter(db, log);
   setGatewayServices(
@@ -45,7 +45,6 @@ export function createGateway(deps: {
     registry,
     upstream,
     analytics,
-    targetPolicy,
     upstreamTimeoutMs: gw.upstreamTimeoutMs,
     maxResponseBytes: gw.maxResponseBytes,
     publicHttps: config.publicUrl.startsWith("https:"),

@@ -11,14 +11,12 @@ import { problemAnswer } from "./answers.ts";
 import { callerResponseHeaders, upstreamRequestHeaders } from "./headers.ts";
 import type { CallOutcome, GatewayAnswer, GatewayCall } from "./policy.ts";
 import type { ProxyRegistry, RegisteredProxy } from "./registry.ts";
-import { isEchoTarget, refusedTarget, type TargetPolicy } from "./ssrf.ts";
 import { upstreamFailure, type Upstream } from "./upstream.ts";
 
 export interface PipelineDeps {
   registry: ProxyRegistry;
   upstream: Upstream;
   analytics: { record(event: AnalyticsEventInput): void };
-  targetPolicy: TargetPolicy;
   /** The whole upstream exchange (headers and body). */
   upstreamTimeoutMs: number;
   maxResponseBytes: number;
@@ -227,16 +225,17 @@ async function run(call: GatewayCall, proxy: RegisteredProxy, deps: PipelineDeps
   }
 
   // The upstream.
-  const target = new URL(definition.targetUrl);
-  const refused = refusedTarget(definition.targetUrl, deps.targetPolicy);
-  if (refused) {
-    call.log.warn({ target: target.origin, refused }, "upstream target refused (SSRF guard)");
+  const target = proxy.target;
+  if (target.refused) {
+    call.log.warn({ target: target.origin, refused: target.refused }, "upstream target refused (SSRF guard)");
     return answer(problemAnswer(502, "Upstream address refused"), null);
   }
-  const upstreamUrl = new URL(target.origin);
-  upstreamUrl.pathname = target.pathname.replace(/\/+$/, "") + call.path;
-  const query = [target.search.slice(1), call.query.toString()].filter(Boolean).join("&");
-  upstreamUrl.search = query ? `?${query}` : "";
+  // The caller's query goes upstream byte for byte unless a policy changed it (verify-api-key
+  // removes its parameter); URLSearchParams would re-encode it.
+  const rawQuery = (call.req.url ?? "").split("?").slice(1).join("?");
+  const callerQuery = rawQuery && call.query.toString() !== new URLSearchParams(rawQuery).toString() ? call.query.toString() : rawQuery;
+  const query = target.query && callerQuery ? `${target.query}&${callerQuery}` : target.query || callerQuery;
+  const upstreamPath = target.pathPrefix + call.path + (query ? `?${query}` : "");
 
   const headers = call.upstreamHeaders;
   const forwardedFor = call.req.headers["x-forwarded-for"];
@@ -270,7 +269,7 @@ async function run(call: GatewayCall, proxy: RegisteredProxy, deps: PipelineDeps
   try {
     let response;
     try {
-      response = await deps.upstream.request({ url: upstreamUrl, method: call.method, headers, body, allowPrivate: isEchoTarget(target, deps.targetPolicy) });
+      response = await deps.upstream.request({ origin: target.origin, path: upstreamPath, method: call.method, headers, body, allowPrivate: target.allowPrivate });
     } catch (error) {
       if (requestCounter) outcome.bytesIn = requestCounter.bytes;
       if (error instanceof PayloadTooLarge || (requestCounter && requestCounter.bytes > proxy.maxRequestBytes)) {

@@ -21,7 +21,7 @@ describe("ProxyRegistry", () => {
     await saveProxy(ctx, SYSTEM, null, { name: "A", basePath: "shop", version: "v1", targetUrl: "https://a.example/api", productIds: [productId] });
     await saveProxy(ctx, SYSTEM, null, { name: "B", basePath: "shop/orders", version: "v1", targetUrl: "https://b.example", productIds: [productId] });
     await saveProxy(ctx, SYSTEM, null, { name: "C", basePath: "shop", version: "v2", targetUrl: "https://c.example" });
-    registry = new ProxyRegistry(ctx.db, ctx.store, pino({ level: "silent" }), { maxRequestBytes: 1000 });
+    registry = new ProxyRegistry(ctx.db, ctx.store, pino({ level: "silent" }), { maxRequestBytes: 1000, targetPolicy: { allowedPrivateTargets: [], ownPort: 0 } });
     await registry.start();
   });
   afterAll(async () => {

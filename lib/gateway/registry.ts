@@ -8,6 +8,7 @@ import type { Database } from "../db/index.ts";
 import type { Store } from "../store/index.ts";
 import { PROXY_CHANGE_CHANNEL } from "../portal/proxy-changes.ts";
 import { compileChain } from "./chain.ts";
+import { isEchoTarget, refusedTarget, type TargetPolicy } from "./ssrf.ts";
 import type { ProxyDefinition } from "./policy.ts";
 
 export const GATEWAY_PREFIX = "/gateway/";
@@ -23,6 +24,31 @@ export interface RegisteredProxy {
   deprecatedAt: Date | null;
   sunsetAt: Date | null;
   deprecationLink: string | null;
+  /** The target, parsed once: origin, path prefix, query, and the SSRF guard's verdict. */
+  target: UpstreamTarget;
+}
+
+export interface UpstreamTarget {
+  origin: string;
+  /** The target URL's path without a trailing slash ("" for the root). */
+  pathPrefix: string;
+  /** The target URL's own query, without "?" ("" when none). */
+  query: string;
+  /** Why the SSRF guard refuses this target, or null. */
+  refused: string | null;
+  /** The echo backend (or an allow-listed name) may resolve to a private address. */
+  allowPrivate: boolean;
+}
+
+export function upstreamTarget(targetUrl: string, policy: TargetPolicy): UpstreamTarget {
+  const refused = refusedTarget(targetUrl, policy);
+  let url: URL;
+  try {
+    url = new URL(targetUrl);
+  } catch {
+    return { origin: "http://invalid", pathPrefix: "", query: "", refused: refused ?? "not a URL", allowPrivate: false };
+  }
+  return { origin: url.origin, pathPrefix: url.pathname.replace(/\/+$/, ""), query: url.search.slice(1), refused, allowPrivate: isEchoTarget(url, policy) };
 }
 
 export interface ProxyMatch {
@@ -38,6 +64,7 @@ interface Snapshot {
 
 export interface RegistryOptions {
   maxRequestBytes: number;
+  targetPolicy: TargetPolicy;
   refreshMs?: number;
 }
 
@@ -128,7 +155,15 @@ export class ProxyRegistry {
     deprecationLink: string | null;
     products: Array<{ productId: string }>;
   }): RegisteredProxy {
-    const base = { id: row.id, basePath: row.basePath, version: row.version, deprecatedAt: row.deprecatedAt, sunsetAt: row.sunsetAt, deprecationLink: row.deprecationLink };
+    const base = {
+      id: row.id,
+      basePath: row.basePath,
+      version: row.version,
+      deprecatedAt: row.deprecatedAt,
+      sunsetAt: row.sunsetAt,
+      deprecationLink: row.deprecationLink,
+      target: upstreamTarget(row.targetUrl, this.options.targetPolicy),
+    };
     let stored: unknown;
     try {
       stored = JSON.parse(row.policies);

@@ -15,7 +15,9 @@ export interface UpstreamOptions {
 }
 
 export interface UpstreamRequest {
-  url: URL;
+  origin: string;
+  /** Path and query, as sent. */
+  path: string;
   method: string;
   headers: Record<string, string | string[]>;
   body: Buffer | Readable | null;
@@ -35,9 +37,9 @@ export class Upstream {
   constructor(private readonly options: UpstreamOptions) {}
 
   async request(request: UpstreamRequest): Promise<UpstreamResponse> {
-    const pool = this.pool(request.url.origin, request.allowPrivate);
+    const pool = this.pool(request.origin, request.allowPrivate);
     const response = await pool.request({
-      path: request.url.pathname + request.url.search,
+      path: request.path,
       method: request.method as never,
       headers: request.headers,
       body: request.body,
