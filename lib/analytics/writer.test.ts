@@ -1,6 +1,7 @@
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestPortal } from "../portal/test-context.ts";
+import { databaseSink } from "./sink.ts";
 import { AnalyticsWriter, type AnalyticsEventInput } from "./writer.ts";
 
 const event = (i: number): AnalyticsEventInput => ({
@@ -11,10 +12,11 @@ const event = (i: number): AnalyticsEventInput => ({
 describe("AnalyticsWriter", () => {
   let ctx: Awaited<ReturnType<typeof createTestPortal>>;
   beforeAll(async () => (ctx = await createTestPortal()));
+  const sinkFor = () => databaseSink({ kind: "sqlite", file: ctx.file });
   afterAll(() => ctx.close());
 
   it("buffers events and writes them in batches; stop() flushes what is left", async () => {
-    const writer = new AnalyticsWriter(ctx.db, pino({ level: "silent" }), { flushIntervalMs: 60_000, batchSize: 100 });
+    const writer = new AnalyticsWriter(await sinkFor(), pino({ level: "silent" }), { flushIntervalMs: 60_000, batchSize: 100 });
     writer.start();
     for (let i = 0; i < 250; i++) writer.record(event(i));
     await writer.flush();
@@ -23,10 +25,13 @@ describe("AnalyticsWriter", () => {
     expect(writer.pending).toBe(1);
     await writer.stop();
     expect(await ctx.db.analyticsEvent.count()).toBe(251);
+    const stored = await ctx.db.analyticsEvent.findFirst({ where: { requestId: "r999" } });
+    expect(stored).toMatchObject({ appId: "app", status: 200, authenticated: true, tls: false, upstreamLatencyMs: 2, authKind: "api-key" });
+    expect(stored!.at).toBeInstanceOf(Date);
   });
 
   it("keeps events while the database is away and drops the oldest past its bound", async () => {
-    const failing = { $executeRaw: async () => Promise.reject(new Error("database away")) } as never;
+    const failing = { write: async () => Promise.reject(new Error("database away")), close: async () => {} };
     const writer = new AnalyticsWriter(failing, pino({ level: "silent" }), { maxBuffered: 3, batchSize: 100 });
     for (let i = 0; i < 5; i++) writer.record(event(i));
     await writer.flush();

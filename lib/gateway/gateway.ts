@@ -7,6 +7,7 @@ import type { Store } from "../store/index.ts";
 import type { OAuthClient } from "../oauth/clients.ts";
 import type { ValidToken } from "../oauth/tokens/validator.ts";
 import { AnalyticsWriter } from "../analytics/writer.ts";
+import { workerSink } from "../analytics/sink.ts";
 import { getOktaSettings } from "../okta/settings.ts";
 import { AppDirectory } from "./apps.ts";
 import { createGatewayHandler } from "./pipeline.ts";
@@ -37,7 +38,7 @@ export function createGateway(deps: {
   const apps = new AppDirectory(db, store);
   const registry = new ProxyRegistry(db, store, log, { maxRequestBytes: gw.maxRequestBytes, targetPolicy });
   const upstream = new Upstream({ connectTimeoutMs: gw.connectTimeoutMs, headersTimeoutMs: gw.headersTimeoutMs, bodyTimeoutMs: gw.bodyTimeoutMs, targetPolicy });
-  const analytics = new AnalyticsWriter(db, log);
+  const analytics = new AnalyticsWriter(workerSink(config.database), log);
   setGatewayServices(
     createGatewayServices({ db, validator: deps.validator, clients: deps.clients, apps, encryptionKey: config.secrets.encryptionKey, oktaIssuer: () => getOktaSettings().issuer }),
   );
