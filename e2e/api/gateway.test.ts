@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabaseClient, type Database } from "../../lib/db/client.ts";
 import { configuredBackends } from "../harness/backends.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
-import { apiCaller, seededSessions, type Caller } from "../harness/portal-setup.ts";
+import { apiCaller, readOktaSeed, seededSessions, type Caller } from "../harness/portal-setup.ts";
+import { signIn } from "../harness/sign-in.ts";
 import { BACKEND_HOST, startBackends, type TestBackends } from "../harness/upstreams.ts";
 
 const LIMITS = {
@@ -369,6 +370,54 @@ describe.each(configuredBackends())("gateway on $name", (backend) => {
     expect(res.status).toBe(401);
     expect(((await res.json()) as { error: string }).error).toBe("invalid_token");
     expect(seenSince(before)).toHaveLength(0);
+  });
+
+  it("Scenario 2: an Okta-issued JWT (okta-dev) maps through its cid to the portal app; unmapped, Gatehouse-issued or suspended → 401", async () => {
+    const seed = readOktaSeed(gatehouse);
+    const { oktaUrl } = await signIn(gatehouse.url, seed.users.admin.login, seed.users.admin.password);
+    const issuer = `${oktaUrl}/oauth2/default`;
+    const register = async () => {
+      const res = await fetch(`${oktaUrl}/oauth2/v1/clients`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `SSWS ${seed.apiToken}` },
+        body: JSON.stringify({ client_name: "Scenario 2", grant_types: ["client_credentials"], response_types: [], redirect_uris: [], token_endpoint_auth_method: "client_secret_post", scope: "gw:read" }),
+      });
+      expect(res.status).toBe(201);
+      return (await res.json()) as { client_id: string; client_secret: string };
+    };
+    const oktaToken = async (client: { client_id: string; client_secret: string }) => {
+      const res = await fetch(`${issuer}/v1/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ grant_type: "client_credentials", client_id: client.client_id, client_secret: client.client_secret, scope: "gw:read" }) });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { access_token: string }).access_token;
+    };
+    const oktaApp = await newApp("gw-okta-app", ["gw"]);
+    const mapped = await register();
+    // the portal app's Okta client (Scenario 2: the portal registers it in Okta; set here directly)
+    await db.app.update({ where: { id: oktaApp.id }, data: { oktaClientId: mapped.client_id } });
+    await saveProxy("okta", { name: "Okta", basePath: "okta", targetUrl: `${upstreams.url}/okta`, productIds: [(await db.apiProduct.findUniqueOrThrow({ where: { slug: "gw" } })).id], policies: [{ policy: "verify-okta-jwt", config: {} }] });
+
+    const before = upstreams.seen.length;
+    const jwt = await oktaToken(mapped);
+    const ok = await call("/gateway/okta/v1/x", { token: jwt });
+    expect(ok.status).toBe(200);
+    const seen = seenSince(before)[0]!;
+    expect(seen.headers["x-gatehouse-app-id"]).toBe(oktaApp.id);
+    expect(seen.headers["x-gatehouse-auth"]).toBe("okta-jwt");
+    expect(seen.headers.authorization).toBeUndefined();
+
+    const unmapped = await call("/gateway/okta/v1/x", { token: await oktaToken(await register()) });
+    expect(unmapped.status).toBe(401);
+    expect(((await unmapped.json()) as { error: string }).error).toBe("invalid_token");
+    const gatehouseToken = await call("/gateway/okta/v1/x", { token: await tokenFor(app, "gw:read") });
+    expect(gatehouseToken.status).toBe(401);
+    const tampered = await call("/gateway/okta/v1/x", { token: jwt.slice(0, -4) + (jwt.endsWith("AAAA") ? "BBBB" : "AAAA") });
+    expect(tampered.status).toBe(401);
+
+    // the admin suspends the app: its Okta tokens stop working at the gateway at once
+    expect((await api(admin, "PATCH", `/apps/${oktaApp.id}/settings`, { status: "suspended" })).status).toBe(200);
+    const suspended = await call("/gateway/okta/v1/x", { token: jwt });
+    expect(suspended.status).toBe(401);
+    expect(seenSince(before)).toHaveLength(1);
   });
 
   it("analytics: every call becomes one event, written in batches off the request path, and shows in the app's usage", async () => {
