@@ -1,5 +1,6 @@
 // Two instances on one PostgreSQL and one Redis (checklist A15): a token revoked on one
-// instance stops working on the other at once, although that one had it cached.
+// instance stops working on the other at once, although that one had it cached; a proxy saved
+// or disabled on one instance is served or gone on the other at once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresRedisBackend } from "../harness/backends.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
@@ -14,8 +15,9 @@ describe.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)("two instances sharing Postg
   beforeAll(async () => {
     const provisioned = await postgresRedisBackend(TEST_DATABASE_URL!, TEST_REDIS_URL!).provision();
     cleanup = provisioned.cleanup;
-    one = await startGatehouse(provisioned.env);
-    two = await startGatehouse(provisioned.env);
+    const env = { ...provisioned.env, GATEWAY_ALLOWED_PRIVATE_TARGETS: "127.0.0.1" };
+    one = await startGatehouse(env);
+    two = await startGatehouse(env);
   }, 180_000);
   afterAll(async () => {
     await one?.stop();
@@ -41,5 +43,26 @@ describe.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)("two instances sharing Postg
       status = await userinfo();
     }
     expect(status).toBe(401);
+  });
+
+  it("a proxy saved or disabled on one instance is served or gone on the other within a second", async () => {
+    const { admin } = await seededSessions(one);
+    const api = apiCaller(one);
+    const within = async (want: number) => {
+      const started = Date.now();
+      let status = 0;
+      while (Date.now() - started < 1_000) {
+        status = (await fetch(`${two.url}/gateway/multi/v1/x`)).status;
+        if (status === want) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      return status;
+    };
+    expect((await fetch(`${two.url}/gateway/multi/v1/x`)).status).toBe(404);
+    const saved = await api(admin, "POST", "/proxies", { name: "Multi", basePath: "multi", version: "v1", targetUrl: `${one.url}/_echo`, policies: [{ policy: "allow-anonymous" }] });
+    expect(saved.status).toBe(201);
+    expect(await within(200)).toBe(200);
+    expect((await api(admin, "PATCH", `/proxies/${saved.json.id}`, { status: "disabled" })).status).toBe(200);
+    expect(await within(404)).toBe(404);
   });
 });
