@@ -285,6 +285,21 @@ describe.each(configuredBackends())("gateway on $name", (backend) => {
     expect(res.headers.get("link")).toContain('rel="deprecation"');
   });
 
+  it("a version pinned to chosen apps is served to them only (others get 404, backend not called); unpinned, to every app", async () => {
+    const gwProduct = (await db.apiProduct.findUniqueOrThrow({ where: { slug: "gw" } })).id;
+    await saveProxy("beta", { name: "GW beta", basePath: "gw", version: "v2-beta", targetUrl: `${upstreams.url}/beta`, productIds: [gwProduct], pinnedAppIds: [app.id] });
+    const outsider = await newApp("gw-unpinned-app", ["gw"]);
+    const outsiderToken = await tokenFor(outsider, "gw:read");
+    const before = upstreams.seen.length;
+    const refused = await call("/gateway/gw/v2-beta/x", { token: outsiderToken });
+    expect(refused.status).toBe(404);
+    expect(seenSince(before)).toHaveLength(0);
+    expect((await call("/gateway/gw/v2-beta/x", { token: await tokenFor(app, "gw:read") })).status).toBe(200);
+    expect((await call("/gateway/gw/v1/x", { token: outsiderToken })).status).toBe(200); // v1 stays open to everyone
+    expect((await api(admin, "PATCH", `/proxies/${proxyIds.beta}`, { pinnedAppIds: [] })).status).toBe(200);
+    expect((await call("/gateway/gw/v2-beta/x", { token: outsiderToken })).status).toBe(200);
+  });
+
   it("API10: an upstream redirect is passed back as is, never followed", async () => {
     const before = upstreams.seen.length;
     const res = await call("/gateway/open/v1/redirect");

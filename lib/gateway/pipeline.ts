@@ -8,6 +8,7 @@ import { Transform, type Readable } from "node:stream";
 import type { RequestContext } from "../http/types.ts";
 import type { AnalyticsEventInput } from "../analytics/writer.ts";
 import { problemAnswer } from "./answers.ts";
+import { AUTHENTICATION_POLICIES } from "./policies/index.ts";
 import { callerResponseHeaders, upstreamRequestHeaders } from "./headers.ts";
 import type { CallOutcome, GatewayAnswer, GatewayCall } from "./policy.ts";
 import type { ProxyRegistry, RegisteredProxy } from "./registry.ts";
@@ -221,6 +222,10 @@ async function run(call: GatewayCall, proxy: RegisteredProxy, deps: PipelineDeps
     if (stop) {
       if (stop.status === 413) res.setHeader("connection", "close");
       return answer(stop, step.policy.name);
+    }
+    // A version pinned to chosen apps does not exist for anyone else (checked once the caller is known).
+    if (proxy.pinnedAppIds && AUTHENTICATION_POLICIES.has(step.policy.name) && !(call.identity && proxy.pinnedAppIds.has(call.identity.appId))) {
+      return answer(problemAnswer(404, "No API proxy matches this path", `No API proxy serves ${call.proxy.basePath} ${call.proxy.version} for this app.`), "version-pinning");
     }
   }
 

@@ -24,6 +24,8 @@ export interface RegisteredProxy {
   deprecatedAt: Date | null;
   sunsetAt: Date | null;
   deprecationLink: string | null;
+  /** Only these apps may call this version; null: every app the chain admits. */
+  pinnedAppIds: ReadonlySet<string> | null;
   /** The target, parsed once: origin, path prefix, query, and the SSRF guard's verdict. */
   target: UpstreamTarget;
 }
@@ -153,6 +155,7 @@ export class ProxyRegistry {
     deprecatedAt: Date | null;
     sunsetAt: Date | null;
     deprecationLink: string | null;
+    pinnedAppIds: string;
     products: Array<{ productId: string }>;
   }): RegisteredProxy {
     const base = {
@@ -163,6 +166,7 @@ export class ProxyRegistry {
       sunsetAt: row.sunsetAt,
       deprecationLink: row.deprecationLink,
       target: upstreamTarget(row.targetUrl, this.options.targetPolicy),
+      pinnedAppIds: pinnedSet(row.pinnedAppIds),
     };
     let stored: unknown;
     try {
@@ -192,5 +196,14 @@ export class ProxyRegistry {
         chain: compiled.chain,
       },
     };
+  }
+}
+
+function pinnedSet(column: string): ReadonlySet<string> | null {
+  try {
+    const ids: unknown = JSON.parse(column);
+    return Array.isArray(ids) && ids.length ? new Set(ids.filter((id): id is string => typeof id === "string")) : null;
+  } catch {
+    return new Set(); // unreadable: nobody, rather than everybody
   }
 }

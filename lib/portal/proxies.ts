@@ -30,6 +30,8 @@ export const ProxyInput = z
     deprecatedAt: z.iso.datetime({ offset: true }).nullable().default(null),
     sunsetAt: z.iso.datetime({ offset: true }).nullable().default(null),
     deprecationLink: z.url({ protocol: /^https?$/ }).max(2000).nullable().default(null),
+    /** When not empty, only these apps may call this version (roll a new version out to chosen apps first). */
+    pinnedAppIds: z.array(z.string().min(1).max(64)).max(1000).default([]),
   })
   .strict();
 
@@ -71,7 +73,7 @@ export async function saveProxy(ctx: PortalContext, actor: Actor, id: string | n
   if (clash) throw new PortalError("conflict", `Another proxy serves ${fields.basePath} (${fields.version}).`);
   const known = await ctx.db.apiProduct.count({ where: { id: { in: productIds } } });
   if (known !== new Set(productIds).size) throw new PortalError("invalid", "Unknown product in productIds.", { fields: { productIds: "unknown product" } });
-  const data = { ...fields, policies: writeJson(fields.policies), deprecatedAt: deprecatedAt ? new Date(deprecatedAt) : null, sunsetAt: sunsetAt ? new Date(sunsetAt) : null };
+  const data = { ...fields, policies: writeJson(fields.policies), pinnedAppIds: writeJson(fields.pinnedAppIds), deprecatedAt: deprecatedAt ? new Date(deprecatedAt) : null, sunsetAt: sunsetAt ? new Date(sunsetAt) : null };
   const proxy = await ctx.db.$transaction(async (tx) => {
     const saved = id ? await tx.apiProxy.update({ where: { id }, data }) : await tx.apiProxy.create({ data });
     await tx.productProxy.deleteMany({ where: { proxyId: saved.id } });
