@@ -38,7 +38,8 @@ export class AppDirectory {
     this.clear();
   }
 
-  /** Any change may touch any app; changes are rare, so the cache simply starts over. */
+  /** Any change may touch any app; changes are rare, so the cache simply starts over. (An
+   * expired entry is kept until then: it answers while the database is away.) */
   clear(): void {
     this.byAppId.clear();
     this.byOktaClient.clear();
@@ -47,10 +48,19 @@ export class AppDirectory {
   async find(appId: string, now = Date.now()): Promise<AppStanding | null> {
     const hit = this.byAppId.get(appId);
     if (hit && hit.until > now) return hit.app;
-    const row = await this.db.app.findUnique({
-      where: { id: appId },
-      include: { owner: { select: { status: true } }, subscriptions: { where: { status: "approved" }, include: { product: { select: { id: true, scopes: true } } } } },
-    });
+    let row;
+    try {
+      row = await this.db.app.findUnique({
+        where: { id: appId },
+        include: { owner: { select: { status: true } }, subscriptions: { where: { status: "approved" }, include: { product: { select: { id: true, scopes: true } } } } },
+      });
+    } catch (error) {
+      // Database away (checklist R5): keep serving what was known. Revocations still clear the
+      // cache through the store, so a stale entry is never more permissive than the last
+      // announcement.
+      if (hit) return hit.app;
+      throw error;
+    }
     const app: AppStanding | null = row
       ? {
           appId: row.id,
