@@ -18,6 +18,7 @@ import { healthRoutes } from "./lib/health/routes.ts";
 import { oauthRoutes } from "./lib/oauth/routes.ts";
 import { accessTokenValidator, clientCache } from "./lib/oauth/runtime.ts";
 import { gatewayRoutes } from "./lib/gateway/routes.ts";
+import { createGateway } from "./lib/gateway/gateway.ts";
 import { echoRoutes, ECHO_BASE_PATH } from "./lib/echo/routes.ts";
 import { portalContext } from "./lib/portal/runtime.ts";
 import { seedDemoData } from "./lib/portal/demo-seed.ts";
@@ -70,10 +71,15 @@ async function main(): Promise<void> {
   const validator = accessTokenValidator();
   const clients = clientCache();
   await Promise.all([validator.start(), clients.start()]);
+  const gateway = createGateway({ config, db, store, log, validator, clients });
+  await gateway.start();
   const timeouts = {
     headersTimeout: 10_000, // slow header senders (slowloris) are dropped
     requestTimeout: 60_000,
     keepAliveTimeout: 5_000,
+    // node counts the request line in this limit: 24 KiB lets a 16 KiB URI reach the lanes'
+    // 414 (checklist R8) while 32 KiB of headers still get node's 431.
+    maxHeaderSize: 24 * 1024,
   };
   // HTTPS when TLS_CERT/TLS_KEY are set; with TLS_CLIENT_CA a client certificate is asked for
   // but optional at the handshake: endpoints decide (tls_client_auth, certificate-bound tokens)
@@ -91,6 +97,7 @@ async function main(): Promise<void> {
     log,
     steps: [
       { name: "next", run: () => nextApp.close() },
+      { name: "gateway (analytics flush, upstream pools)", run: () => gateway.stop() },
       { name: "token cache", run: () => validator.stop() },
       { name: "client cache", run: () => clients.stop() },
       { name: "store", run: closeStore },
@@ -107,7 +114,7 @@ async function main(): Promise<void> {
       shutdown.isShuttingDown,
     ),
     oauthRoutes({ db, store, clients, issuer: config.publicUrl, validator, encryptionKey: config.secrets.encryptionKey, mutualTls: Boolean(config.tls?.clientCa) }),
-    gatewayRoutes,
+    gatewayRoutes(gateway),
     echoRoutes,
   );
   server.on(

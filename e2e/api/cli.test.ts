@@ -113,7 +113,7 @@ describe("gatehouse CLI", { timeout: 120_000 }, () => {
     writeFileSync(join(dir, "weather.yaml"), spec);
     const product = await cliJson<{ id: string }>("products", "create", "--slug", "cli-temp", "--name", "Temp", "--quota", "5/1m");
     const proxy = await cliJson<{ id: string; basePath: string; openApiSpec: string; products: Array<{ slug: string }> }>(
-      "proxies", "create", "--name", "Weather v2", "--base-path", "/weather-cli/", "--target", "http://127.0.0.1:9/weather", "--version", "v2", "--product", "cli-temp", "--openapi", join(dir, "weather.yaml"),
+      "proxies", "create", "--name", "Weather v2", "--base-path", "/weather-cli/", "--target", "https://weather.example/weather", "--version", "v2", "--product", "cli-temp", "--openapi", join(dir, "weather.yaml"),
     );
     expect(proxy).toMatchObject({ basePath: "weather-cli", openApiSpec: spec, products: [{ slug: "cli-temp" }] });
     expect(await cliJson("proxies", "update", proxy.id, "--status", "disabled")).toMatchObject({ status: "disabled", products: [{ slug: "cli-temp" }] });

@@ -1,6 +1,7 @@
 // Two instances on one PostgreSQL and one Redis (checklist A15): a token revoked on one
 // instance stops working on the other at once, although that one had it cached; both sign JWT
-// access tokens with the one key kept in the database.
+// access tokens with the one key kept in the database; a proxy saved or disabled on one instance
+// is served or gone on the other at once.
 import { randomBytes } from "node:crypto";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,7 +19,7 @@ describe.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)("two instances sharing Postg
     const provisioned = await postgresRedisBackend(TEST_DATABASE_URL!, TEST_REDIS_URL!).provision();
     cleanup = provisioned.cleanup;
     // instances share ENCRYPTION_KEY in production (README); here too, for the signing key
-    const env = { ...provisioned.env, ENCRYPTION_KEY: randomBytes(32).toString("base64") };
+    const env = { ...provisioned.env, ENCRYPTION_KEY: randomBytes(32).toString("base64"), GATEWAY_ALLOWED_PRIVATE_TARGETS: "127.0.0.1" };
     one = await startGatehouse(env);
     two = await startGatehouse(env);
   }, 180_000);
@@ -65,5 +66,26 @@ describe.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)("two instances sharing Postg
     const keys = createLocalJWKSet(jwksOne);
     expect((await jwtVerify(first, keys, { typ: "at+jwt", issuer: one.url, audience: "shared-jwt" })).payload.client_id).toBe(app.credential.clientId);
     expect((await jwtVerify(second, keys, { typ: "at+jwt", issuer: two.url, audience: "shared-jwt" })).payload.client_id).toBe(app.credential.clientId);
+  });
+
+  it("a proxy saved or disabled on one instance is served or gone on the other within a second", async () => {
+    const { admin } = await seededSessions(one);
+    const api = apiCaller(one);
+    const within = async (want: number) => {
+      const started = Date.now();
+      let status = 0;
+      while (Date.now() - started < 1_000) {
+        status = (await fetch(`${two.url}/gateway/multi/v1/x`)).status;
+        if (status === want) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      return status;
+    };
+    expect((await fetch(`${two.url}/gateway/multi/v1/x`)).status).toBe(404);
+    const saved = await api(admin, "POST", "/proxies", { name: "Multi", basePath: "multi", version: "v1", targetUrl: `${one.url}/_echo`, policies: [{ policy: "allow-anonymous" }] });
+    expect(saved.status).toBe(201);
+    expect(await within(200)).toBe(200);
+    expect((await api(admin, "PATCH", `/proxies/${saved.json.id}`, { status: "disabled" })).status).toBe(200);
+    expect(await within(404)).toBe(404);
   });
 });

@@ -92,6 +92,16 @@ async function continueAsTheApp(options: { code: string; verifier: string; redir
   expect(userinfo.status).toBe(200);
   expect(await userinfo.json()).toMatchObject({ email: expect.stringContaining("mfa") });
 
+  // the gateway: the demo echo proxy shows what its backend learns — the user's id-token
+  // claims and the app, never the caller's token
+  const echoed = await fetch(`${url()}/gateway/echo/v1/anything`, { headers: { authorization: `Bearer ${tokens.json.access_token}` } });
+  expect(echoed.status).toBe(200);
+  const seen = ((await echoed.json()) as { headers: Record<string, string> }).headers;
+  expect(seen["x-gatehouse-user-email"]).toContain("mfa");
+  expect(seen["x-gatehouse-user"]).toMatch(/\w/);
+  expect(seen["x-gatehouse-app-id"]).toBe(options.appId);
+  expect(seen.authorization).toBeUndefined();
+
   const refreshed = await post("/oauth/token", { grant_type: "refresh_token", refresh_token: tokens.json.refresh_token }, first);
   expect(refreshed.status).toBe(200);
 
@@ -103,5 +113,8 @@ async function continueAsTheApp(options: { code: string; verifier: string; redir
   const revoked = await fetch(`${url()}/api/v1/apps/${options.appId}/credentials/${options.credential.id}`, { method: "DELETE", headers: { origin: url(), cookie: options.adminCookie } });
   expect(revoked.status).toBe(200);
   expect((await post("/oauth/introspect", { token: refreshed.json.access_token }, secondAuth)).json).toEqual({ active: false });
+  const refused = await fetch(`${url()}/gateway/echo/v1/anything`, { headers: { authorization: `Bearer ${refreshed.json.access_token}` } });
+  expect(refused.status).toBe(401);
+  expect(((await refused.json()) as { error: string }).error).toBe("invalid_token");
   expect((await post("/oauth/token", { grant_type: "refresh_token", refresh_token: refreshed.json.refresh_token }, first)).status).toBe(401);
 }

@@ -42,14 +42,14 @@ test("an admin manages products, proxies, keys, developers and app settings from
   await page.getByLabel("Policy chain (JSON").fill("[{");
   await page.getByRole("button", { name: "Create proxy" }).click();
   await expect(page.getByTestId("form-error")).toContainText("not valid JSON");
-  await page.getByLabel("Policy chain (JSON").fill('[{"policy": "spike-arrest", "config": {"rate": "10ps"}}]');
+  await page.getByLabel("Policy chain (JSON").fill('[{"policy": "cors", "config": {"origins": ["https://app.example.com"]}}]');
   await page.getByRole("checkbox", { name: `Console product ${suffix}` }).check();
   await page.getByRole("button", { name: "Create proxy" }).click();
   await page.waitForURL((url) => url.pathname === "/admin/proxies");
   await expect(page.getByRole("link", { name: `Console proxy ${suffix}` })).toBeVisible();
   const proxies = await admin<{ items: Array<{ name: string; policies: unknown[]; products: Array<{ id: string }> }> }>("GET", "/proxies?limit=100");
   const proxy = proxies.body.items.find((p) => p.name === `Console proxy ${suffix}`)!;
-  expect(proxy.policies).toEqual([{ policy: "spike-arrest", config: { rate: "10ps" } }]);
+  expect(proxy.policies).toEqual([{ policy: "cors", config: { origins: ["https://app.example.com"] } }]);
   expect(proxy.products).toEqual([expect.objectContaining({ id: product.body.id })]);
 
   // An admin API key: shown once, works as a bearer credential, stops working once revoked.

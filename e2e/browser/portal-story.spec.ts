@@ -40,7 +40,7 @@ test("sign-up, MFA sign-in, app with a shown-once secret, approval and revocatio
   const admin = await apiAs(users.admin);
 
   // An admin creates a manual-approval product through the API.
-  const created = await admin("POST", "/products", { slug: productSlug, name: `Partner API ${suffix}`, description: "Needs an admin's approval.", scopes: ["partner:read"], approvalType: "manual" });
+  const created = await admin<{ id: string }>("POST", "/products", { slug: productSlug, name: `Partner API ${suffix}`, description: "Needs an admin's approval.", scopes: ["partner:read"], approvalType: "manual" });
   expect(created.status).toBe(201);
 
   // 1. Sign up a new user: the form reports success, and Okta now knows the user.
@@ -124,12 +124,39 @@ test("sign-up, MFA sign-in, app with a shown-once secret, approval and revocatio
   await dev.page.reload();
   await expect(dev.page.getByTestId(`subscription-${productSlug}`).getByTestId("subscription-status")).toHaveText("approved");
 
+  // 6b. The app calls its API through the gateway (a proxy of the partner product in front of
+  // the built-in echo backend): the backend sees the app, never the token; the developer sees
+  // the call in the app's usage.
+  const proxy = await admin("POST", "/proxies", { name: `Partner ${suffix}`, basePath: productSlug, version: "v1", targetUrl: `${gatehouseUrl()}/_echo`, productIds: [created.body.id] });
+  expect(proxy.status).toBe(201);
+  const tokenRes = await fetch(`${gatehouseUrl()}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}` }, body: "grant_type=client_credentials" });
+  expect(tokenRes.status).toBe(200);
+  const { access_token: token } = (await tokenRes.json()) as { access_token: string };
+  const gatewayCall = () => fetch(`${gatehouseUrl()}/gateway/${productSlug}/v1/orders`, { headers: { authorization: `Bearer ${token}` } });
+  const echoed = await gatewayCall();
+  expect(echoed.status).toBe(200);
+  const seen = ((await echoed.json()) as { headers: Record<string, string> }).headers;
+  expect(seen["x-gatehouse-app-id"]).toBe(appId);
+  expect(seen["x-gatehouse-developer-id"]).toMatch(/\w/);
+  expect(seen.authorization).toBeUndefined();
+  await dev.page.goto(`${gatehouseUrl()}/apps/${appId}/usage`);
+  await expect(async () => {
+    await dev.page.reload();
+    await expect(dev.page.getByRole("definition").nth(0)).toHaveText("1", { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+  await dev.page.goto(`${gatehouseUrl()}/apps/${appId}`);
+
   // 7. The admin revokes the credential.
   await adm.page.goto(`${gatehouseUrl()}/admin/apps/${appId}`);
   const row = adm.page.getByTestId(`credential-${clientId}`);
   await row.getByRole("button", { name: "Revoke credential" }).click();
   await expect(row.getByTestId("credential-status")).toHaveText("revoked");
   expect((await admin<App>("GET", `/apps/${appId}`)).body.credentials[0]!.status).toBe("revoked");
+
+  // The app's next gateway call is refused, and the backend is not reached.
+  const refused = await gatewayCall();
+  expect(refused.status).toBe(401);
+  expect(((await refused.json()) as { error: string }).error).toBe("invalid_token");
 
   // 8. The developer sees it revoked.
   await dev.page.reload();
@@ -149,7 +176,7 @@ test("the catalog renders a product's OpenAPI document without leaving the origi
   });
   await page.goto(`${gatehouseUrl()}/catalog`);
   await page.getByRole("link", { name: "Echo API" }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Echo API");
+  await expect(page.getByRole("heading", { level: 1, name: "Echo API", exact: true })).toBeVisible(); // Swagger UI renders an h1 of its own
   await expect(page.getByTestId("approval-type")).toContainText("automatic");
   await expect(page.getByText("echo:read echo:write")).toBeVisible();
   await expect(page.getByTestId("openapi-reference").getByText("Echo a GET")).toBeVisible({ timeout: 20_000 });

@@ -36,6 +36,24 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** server.ts serves HTTPS itself (TLS_CERT, TLS_KEY), asking for client certificates when TLS_CLIENT_CA is set. */
   tls: TlsConfig | null;
+  gateway: GatewayConfig;
+}
+
+export interface GatewayConfig {
+  /** Host names, IP addresses and CIDR ranges the gateway may reach although they are private
+   * (the built-in echo backend is always allowed). */
+  allowedPrivateTargets: string[];
+  connectTimeoutMs: number;
+  /** Until the upstream's response headers arrive. */
+  headersTimeoutMs: number;
+  /** Between two chunks of the upstream's response body. */
+  bodyTimeoutMs: number;
+  /** The whole upstream exchange, headers and body (a dripping upstream is cut off). */
+  upstreamTimeoutMs: number;
+  /** Request bodies above this answer 413 (payload-size can only lower it per proxy). */
+  maxRequestBytes: number;
+  /** Upstream responses above this are refused (502) or cut off. */
+  maxResponseBytes: number;
 }
 
 export function loadConfig(environment: Record<string, string | undefined>, cwd = process.cwd()): Config {
@@ -97,6 +115,15 @@ export function loadConfig(environment: Record<string, string | undefined>, cwd 
     logLevel: env.LOG_LEVEL ?? (nodeEnv === "test" ? "warn" : "info"),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     tls: tlsConfig(env, cwd),
+    gateway: {
+      allowedPrivateTargets: env.GATEWAY_ALLOWED_PRIVATE_TARGETS ? env.GATEWAY_ALLOWED_PRIVATE_TARGETS.split(",").map((e) => e.trim().toLowerCase()).filter(Boolean) : [],
+      connectTimeoutMs: env.GATEWAY_CONNECT_TIMEOUT_MS ?? 3_000,
+      headersTimeoutMs: env.GATEWAY_HEADERS_TIMEOUT_MS ?? 30_000,
+      bodyTimeoutMs: env.GATEWAY_BODY_TIMEOUT_MS ?? 30_000,
+      upstreamTimeoutMs: env.GATEWAY_UPSTREAM_TIMEOUT_MS ?? 60_000,
+      maxRequestBytes: env.GATEWAY_MAX_REQUEST_BYTES ?? 10 * 1024 * 1024,
+      maxResponseBytes: env.GATEWAY_MAX_RESPONSE_BYTES ?? 10 * 1024 * 1024,
+    },
   };
 }
 

@@ -26,6 +26,9 @@ export function decodeKey(value: string): Buffer | null {
   return null;
 }
 
+const milliseconds = z.string().regex(/^\d{1,7}$/, { error: "must be a number of milliseconds" }).transform(Number).refine((n) => n >= 1, { error: "must be at least 1" });
+const bytes = z.string().regex(/^\d{1,12}$/, { error: "must be a number of bytes" }).transform(Number).refine((n) => n >= 1, { error: "must be at least 1" });
+
 export const EnvSchema = z.object({
   NODE_ENV: optional(z.enum(["development", "production", "test"], { error: "must be development, production or test" })),
   GATEHOUSE_DEV_DEFAULTS: optional(flag),
@@ -70,6 +73,15 @@ export const EnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: optional(
     z.string().regex(/^\d{1,6}$/, { error: "must be a number of milliseconds" }).transform(Number),
   ),
+  GATEWAY_ALLOWED_PRIVATE_TARGETS: optional(
+    z.string().refine((v) => v.split(",").every((entry) => /^[\w.:\[\]/-]+$/.test(entry.trim())), { error: "must be a comma-separated list of host names, IP addresses or CIDR ranges" }),
+  ),
+  GATEWAY_CONNECT_TIMEOUT_MS: optional(milliseconds),
+  GATEWAY_HEADERS_TIMEOUT_MS: optional(milliseconds),
+  GATEWAY_BODY_TIMEOUT_MS: optional(milliseconds),
+  GATEWAY_UPSTREAM_TIMEOUT_MS: optional(milliseconds),
+  GATEWAY_MAX_REQUEST_BYTES: optional(bytes),
+  GATEWAY_MAX_RESPONSE_BYTES: optional(bytes),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -1,13 +1,10 @@
-// The gateway's entry: /gateway/{proxy base path}/... Issue #6 adds proxies and the policy
-// pipeline; with no proxy configured every path is, correctly, unknown.
-import { sendProblem } from "../http/responses.ts";
+// The gateway's entry in the machine lane: /gateway/{proxy base path}/{version}/… → the policy
+// pipeline (pipeline.ts). server.ts creates the gateway and mounts this table.
 import type { MachineRoute } from "../http/types.ts";
+import type { Gateway } from "./gateway.ts";
 
 export const GATEWAY_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
-export const gatewayRoutes: Record<string, MachineRoute> = {
-  "/gateway/**": {
-    methods: GATEWAY_METHODS,
-    handler: (_req, res, ctx) => sendProblem(res, 404, "No API proxy matches this path", `No API proxy serves ${ctx.pathname}.`),
-  },
-};
+export function gatewayRoutes(gateway: Pick<Gateway, "handler">): Record<string, MachineRoute> {
+  return { "/gateway/**": { methods: GATEWAY_METHODS, handler: gateway.handler } };
+}

@@ -2,6 +2,7 @@
 // database and store, and pages/routes give the process's own (see portalContext()).
 import type { Database } from "../db/index.ts";
 import type { Store } from "../store/index.ts";
+import type { TargetPolicy } from "../gateway/ssrf.ts";
 
 export interface PortalContext {
   db: Database;
@@ -9,6 +10,8 @@ export interface PortalContext {
   /** Members of this Okta group are admins. */
   adminGroup: string;
   now?: () => Date;
+  /** Which proxy targets may be private (SSRF guard at save); none when absent. */
+  gatewayTargets?: TargetPolicy;
 }
 
 /** Who is acting: a signed-in developer or admin, or Gatehouse itself (seeding). */

@@ -8,6 +8,7 @@ import { writeJson } from "./json-columns.ts";
 import { PageQuery, pageArgs, toPage } from "./pagination.ts";
 import { parseInput } from "./validation.ts";
 import { announceAppChange } from "./app-changes.ts";
+import { announceProxyChange } from "./proxy-changes.ts";
 import { productView, type ProductView } from "./views.ts";
 
 const Scope = z.string().regex(/^[\w.:/-]{1,64}$/, { error: "scopes are 1–64 of [A-Za-z0-9_.:/-]" });
@@ -83,4 +84,6 @@ export async function deleteProduct(ctx: PortalContext, actor: Actor, id: string
     await tx.apiProduct.delete({ where: { id } });
     await recordAudit(tx, actor, { action: "product.deleted", targetType: "product", targetId: id, before: productView(before) });
   });
+  await announceProxyChange(ctx.store, { productId: id }); // its proxy links went with it
+  await announceAppChange(ctx.store, { productId: id });
 }

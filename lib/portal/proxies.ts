@@ -9,6 +9,9 @@ import { writeJson } from "./json-columns.ts";
 import { PageQuery, pageArgs, toPage } from "./pagination.ts";
 import { parseInput } from "./validation.ts";
 import { proxyView, type ProxyView } from "./views.ts";
+import { announceProxyChange } from "./proxy-changes.ts";
+import { compileChain } from "../gateway/chain.ts";
+import { refusedTarget } from "../gateway/ssrf.ts";
 
 const PolicyStep = z.object({ policy: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/), config: z.record(z.string(), z.unknown()).default({}) }).strict();
 
@@ -23,8 +26,27 @@ export const ProxyInput = z
     openApiSpec: z.string().max(2_000_000).nullable().default(null),
     status: z.enum(["active", "disabled"]).default("active"),
     productIds: z.array(z.string()).max(50).default([]),
+    /** Deprecation (RFC 9745) and Sunset (RFC 8594) announced on every answer of this version; after sunsetAt it answers 410. */
+    deprecatedAt: z.iso.datetime({ offset: true }).nullable().default(null),
+    sunsetAt: z.iso.datetime({ offset: true }).nullable().default(null),
+    deprecationLink: z.url({ protocol: /^https?$/ }).max(2000).nullable().default(null),
+    /** When not empty, only these apps may call this version (roll a new version out to chosen apps first). */
+    pinnedAppIds: z.array(z.string().min(1).max(64)).max(1000).default([]),
   })
   .strict();
+
+/** What the gateway would refuse to run: each step's config against its policy's schema,
+ * and a target the SSRF guard does not allow. */
+function checkRunnable(ctx: PortalContext, fields: { policies: unknown[]; targetUrl: string }): void {
+  const compiled = compileChain(fields.policies, { maxRequestBytes: 1024 ** 3 });
+  if (!compiled.ok) {
+    const fieldsOf = Object.fromEntries(compiled.issues.map((i) => [i.step >= 0 ? `policies[${i.step}]` : "policies", `${i.policy ? i.policy + ": " : ""}${i.message}`]));
+    const first = compiled.issues[0]!;
+    throw new PortalError("invalid", `Policy step ${first.step >= 0 ? first.step + " " : ""}(${first.policy}): ${first.message}`, { fields: fieldsOf });
+  }
+  const refused = refusedTarget(fields.targetUrl, ctx.gatewayTargets ?? { allowedPrivateTargets: [], ownPort: 0 });
+  if (refused) throw new PortalError("invalid", `targetUrl refused: ${refused}.`, { fields: { targetUrl: refused } });
+}
 
 export async function listProxies(ctx: PortalContext, actor: Actor, query: unknown) {
   if (!isAdmin(actor)) throw forbidden();
@@ -45,12 +67,13 @@ export async function saveProxy(ctx: PortalContext, actor: Actor, id: string | n
   const before = id ? await ctx.db.apiProxy.findUnique({ where: { id }, include: { products: { include: { product: true } } } }) : null;
   if (id && !before) throw notFound("proxy");
   const base = before ? (({ id: _i, createdAt: _c, updatedAt: _u, products, ...rest }) => ({ ...rest, productIds: (products ?? []).map((p) => p.id) }))(proxyView(before)) : {};
-  const { productIds, ...fields } = parseInput(ProxyInput, { ...base, ...(input as object) });
+  const { productIds, deprecatedAt, sunsetAt, ...fields } = parseInput(ProxyInput, { ...base, ...(input as object) });
+  checkRunnable(ctx, fields);
   const clash = await ctx.db.apiProxy.findFirst({ where: { basePath: fields.basePath, version: fields.version, NOT: id ? { id } : undefined } });
   if (clash) throw new PortalError("conflict", `Another proxy serves ${fields.basePath} (${fields.version}).`);
   const known = await ctx.db.apiProduct.count({ where: { id: { in: productIds } } });
   if (known !== new Set(productIds).size) throw new PortalError("invalid", "Unknown product in productIds.", { fields: { productIds: "unknown product" } });
-  const data = { ...fields, policies: writeJson(fields.policies) };
+  const data = { ...fields, policies: writeJson(fields.policies), pinnedAppIds: writeJson(fields.pinnedAppIds), deprecatedAt: deprecatedAt ? new Date(deprecatedAt) : null, sunsetAt: sunsetAt ? new Date(sunsetAt) : null };
   const proxy = await ctx.db.$transaction(async (tx) => {
     const saved = id ? await tx.apiProxy.update({ where: { id }, data }) : await tx.apiProxy.create({ data });
     await tx.productProxy.deleteMany({ where: { proxyId: saved.id } });
@@ -59,6 +82,7 @@ export async function saveProxy(ctx: PortalContext, actor: Actor, id: string | n
     await recordAudit(tx, actor, { action: id ? "proxy.updated" : "proxy.created", targetType: "proxy", targetId: saved.id, before: before ? proxyView(before) : undefined, after: proxyView(after) });
     return after;
   });
+  await announceProxyChange(ctx.store, { proxyId: proxy.id });
   return proxyView(proxy);
 }
 
@@ -70,4 +94,5 @@ export async function deleteProxy(ctx: PortalContext, actor: Actor, id: string):
     await tx.apiProxy.delete({ where: { id } });
     await recordAudit(tx, actor, { action: "proxy.deleted", targetType: "proxy", targetId: id, before: proxyView(before) });
   });
+  await announceProxyChange(ctx.store, { proxyId: id });
 }

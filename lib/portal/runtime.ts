@@ -2,8 +2,10 @@
 import { getDb } from "../db/index.ts";
 import { getStore } from "../store/index.ts";
 import { getOktaSettings } from "../okta/settings.ts";
+import { getConfig } from "../config/index.ts";
+import { targetPolicyOf } from "../gateway/target-policy.ts";
 import type { PortalContext } from "./context.ts";
 
 export function portalContext(): PortalContext {
-  return { db: getDb(), store: getStore(), adminGroup: getOktaSettings().adminGroup };
+  return { db: getDb(), store: getStore(), adminGroup: getOktaSettings().adminGroup, gatewayTargets: targetPolicyOf(getConfig()) };
 }

@@ -7,12 +7,12 @@ import { migrateDatabase } from "../db/migrations/index.ts";
 import { MemoryStore } from "../store/memory-store.ts";
 import type { Actor, PortalContext } from "./context.ts";
 
-export async function createTestPortal(): Promise<PortalContext & { close: () => Promise<void> }> {
+export async function createTestPortal(): Promise<PortalContext & { file: string; close: () => Promise<void> }> {
   const file = join(mkdtempSync(join(tmpdir(), "gatehouse-portal-")), "test.db");
   await migrateDatabase({ kind: "sqlite", file });
   const db = createDatabaseClient({ kind: "sqlite", file });
   const store = new MemoryStore();
-  return { db, store, adminGroup: "gatehouse-admins", close: async () => { await db.$disconnect(); await store.close(); } };
+  return { db, store, file, adminGroup: "gatehouse-admins", close: async () => { await db.$disconnect(); await store.close(); } };
 }
 
 export async function createDeveloper(ctx: PortalContext, email: string, role: "developer" | "admin" = "developer"): Promise<Actor & { type: "developer" }> {

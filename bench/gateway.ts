@@ -1,0 +1,61 @@
+// Benchmark: the gateway against a bare undici proxy and @fastify/http-proxy, in one run, all
+// on 127.0.0.1 (bounded: a few seconds per target). Each server is a process of its own.
+//   backend direct · bare undici proxy · Gatehouse /gateway (default chain: verify-access-token,
+//   bot-detection hook, assign-identity, payload-size; analytics on) · @fastify/http-proxy
+// Usage: npx tsx bench/gateway.ts [seconds=10] [connections=50]
+import { spawn, type ChildProcess } from "node:child_process";
+import { loadavg } from "node:os";
+import autocannon from "autocannon";
+import { PROJECT_DIR, startGatehouse } from "../e2e/harness/gatehouse.ts";
+import { apiCaller, seededSessions } from "../e2e/harness/portal-setup.ts";
+
+const seconds = Number(process.argv[2] ?? 10);
+const connections = Number(process.argv[3] ?? 50);
+const children: ChildProcess[] = [];
+
+function peer(mode: string, upstream?: string): Promise<string> {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/gateway-peers.ts", mode, ...(upstream ? [upstream] : [])], { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "inherit"] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    child.stdout!.once("data", (chunk: Buffer) => resolve(`http://127.0.0.1:${chunk.toString().trim()}`));
+    child.once("exit", (code) => reject(new Error(`${mode} exited with ${code}`)));
+  });
+}
+
+const backend = await peer("backend");
+const [undiciProxy, fastifyProxy] = await Promise.all([peer("undici", backend), peer("fastify", backend)]);
+const gatehouse = await startGatehouse({ LOG_LEVEL: "warn", GATEWAY_ALLOWED_PRIVATE_TARGETS: "127.0.0.1" });
+try {
+  const api = apiCaller(gatehouse);
+  const { admin, developer } = await seededSessions(gatehouse);
+  const product = await api(admin, "POST", "/products", { slug: "bench", name: "Bench", scopes: ["bench:read"], approvalType: "auto" });
+  const proxy = await api(admin, "POST", "/proxies", { name: "Bench", basePath: "bench", version: "v1", targetUrl: backend, productIds: [product.json.id] });
+  const app = await api(developer, "POST", "/apps", { name: "bench", products: ["bench"], redirectUris: ["https://client.example/cb"] });
+  if (proxy.status !== 201 || app.status !== 201) throw new Error(`set-up failed: ${proxy.text} ${app.text}`);
+  const { clientId, clientSecret } = app.json.credential;
+  const tokenRes = await fetch(`${gatehouse.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` }, body: "grant_type=client_credentials" });
+  const { access_token: token } = (await tokenRes.json()) as { access_token: string };
+
+  const targets: Array<[string, string, Record<string, string>]> = [
+    ["backend directly", `${backend}/items`, {}],
+    ["bare undici proxy (node:http + Pool)", `${undiciProxy}/gateway/bench/v1/items`, {}],
+    ["Gatehouse gateway (verify-access-token + analytics)", `${gatehouse.url}/gateway/bench/v1/items`, { authorization: `Bearer ${token}` }],
+    ["@fastify/http-proxy", `${fastifyProxy}/gateway/bench/v1/items`, {}],
+  ];
+  const rows: Array<{ name: string; rps: number; p50: number; p99: number; non2xx: number }> = [];
+  const load = loadavg()[0]!.toFixed(2);
+  for (const [name, url, headers] of targets) {
+    await autocannon({ url, headers, connections: 10, duration: 2 }); // warm-up
+    const r = await autocannon({ url, headers, connections, duration: seconds });
+    rows.push({ name, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors });
+  }
+  const bare = rows[1]!.rps;
+  const fastify = rows[3]!.rps;
+  console.log(`load average (1 min) before the run: ${load}; after: ${loadavg()[0]!.toFixed(2)}`);
+  console.log(`| target (${connections} connections, ${seconds} s) | req/s | × bare undici | × fastify | p50 ms | p99 ms | non-2xx/errors |`);
+  console.log("| --- | --- | --- | --- | --- | --- | --- |");
+  for (const r of rows) console.log(`| ${r.name} | ${r.rps} | ${(r.rps / bare).toFixed(2)} | ${(r.rps / fastify).toFixed(2)} | ${r.p50} | ${r.p99} | ${r.non2xx} |`);
+} finally {
+  await gatehouse.stop();
+  for (const child of children) child.kill("SIGTERM");
+}

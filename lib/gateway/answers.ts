@@ -1,0 +1,26 @@
+// The gateway's own answers: RFC 6750 bearer errors for token problems, RFC 9457 problem JSON
+// for everything else. Never a stack trace; details go to the log.
+import { bearerChallenge } from "../oauth/bearer.ts";
+import type { GatewayAnswer } from "./policy.ts";
+
+export const REALM = "gatehouse";
+
+export type BearerError = "invalid_request" | "invalid_token" | "insufficient_scope";
+
+const BEARER_STATUS: Record<BearerError, number> = { invalid_request: 400, invalid_token: 401, insufficient_scope: 403 };
+
+/** RFC 6750 §3: with no error code when the request carried no credentials at all. */
+export function bearerAnswer(error: BearerError | null, description?: string, scope?: string): GatewayAnswer {
+  if (!error) {
+    return { status: 401, headers: { "www-authenticate": bearerChallenge(REALM) }, body: { error: "invalid_request", error_description: description ?? "A bearer token is required." } };
+  }
+  return {
+    status: BEARER_STATUS[error],
+    headers: { "www-authenticate": bearerChallenge(REALM, error, description, scope) },
+    body: { error, error_description: description },
+  };
+}
+
+export function problemAnswer(status: number, title: string, detail?: string, headers?: Record<string, string>): GatewayAnswer {
+  return { status, headers: { "content-type": "application/problem+json; charset=utf-8", ...headers }, body: { type: "about:blank", title, status, ...(detail ? { detail } : {}) } };
+}

@@ -1,0 +1,65 @@
+// The gateway as server.ts runs it: the proxy registry, the app directory, the upstream
+// pools, the analytics writer and the policies' services, started and stopped together.
+import type { Logger } from "pino";
+import type { Config } from "../config/index.ts";
+import type { Database } from "../db/index.ts";
+import type { Store } from "../store/index.ts";
+import type { OAuthClient } from "../oauth/clients.ts";
+import type { ValidToken } from "../oauth/tokens/validator.ts";
+import { AnalyticsWriter } from "../analytics/writer.ts";
+import { workerSink } from "../analytics/sink.ts";
+import { getOktaSettings } from "../okta/settings.ts";
+import { AppDirectory } from "./apps.ts";
+import { createGatewayHandler } from "./pipeline.ts";
+import { ProxyRegistry } from "./registry.ts";
+import { createGatewayServices, setGatewayServices } from "./services.ts";
+import { targetPolicyOf } from "./target-policy.ts";
+import { Upstream } from "./upstream.ts";
+import type { MachineHandler } from "../http/types.ts";
+
+export interface Gateway {
+  handler: MachineHandler;
+  start(): Promise<void>;
+  /** Stops taking changes, writes the analytics still buffered, closes upstream connections. */
+  stop(): Promise<void>;
+}
+
+export function createGateway(deps: {
+  config: Config;
+  db: Database;
+  store: Store;
+  log: Logger;
+  validator: { validate(token: string): Promise<ValidToken | null> };
+  clients: { find(clientId: string): Promise<OAuthClient | null> };
+}): Gateway {
+  const { config, db, store, log } = deps;
+  const gw = config.gateway;
+  const targetPolicy = targetPolicyOf(config);
+  const apps = new AppDirectory(db, store);
+  const registry = new ProxyRegistry(db, store, log, { maxRequestBytes: gw.maxRequestBytes, targetPolicy });
+  const upstream = new Upstream({ connectTimeoutMs: gw.connectTimeoutMs, headersTimeoutMs: gw.headersTimeoutMs, bodyTimeoutMs: gw.bodyTimeoutMs, targetPolicy });
+  const analytics = new AnalyticsWriter(workerSink(config.database), log);
+  setGatewayServices(
+    createGatewayServices({ db, validator: deps.validator, clients: deps.clients, apps, encryptionKey: config.secrets.encryptionKey, oktaIssuer: () => getOktaSettings().issuer }),
+  );
+  const handler = createGatewayHandler({
+    registry,
+    upstream,
+    analytics,
+    upstreamTimeoutMs: gw.upstreamTimeoutMs,
+    maxResponseBytes: gw.maxResponseBytes,
+    publicHttps: config.publicUrl.startsWith("https:"),
+  });
+  return {
+    handler,
+    async start() {
+      analytics.start();
+      await Promise.all([apps.start(), registry.start()]);
+    },
+    async stop() {
+      await Promise.all([registry.stop(), apps.stop()]);
+      await analytics.stop();
+      await upstream.close();
+    },
+  };
+}

@@ -1,0 +1,333 @@
+// One call through the gateway: match the proxy → access phases in priority order (an answer
+// stops the chain) → the upstream → response phases → the answer → log phases (never
+// throwing) → one analytics event. The request body is buffered only when a policy needs it
+// (bounded; over the limit → 413 and reading stops); otherwise it streams to the upstream,
+// counted on the way. Every error is JSON without internals.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Transform, type Readable } from "node:stream";
+import type { RequestContext } from "../http/types.ts";
+import type { AnalyticsEventInput } from "../analytics/writer.ts";
+import { problemAnswer } from "./answers.ts";
+import { AUTHENTICATION_POLICIES } from "./policies/index.ts";
+import { callerResponseHeaders, upstreamRequestHeaders } from "./headers.ts";
+import type { CallOutcome, GatewayAnswer, GatewayCall } from "./policy.ts";
+import type { ProxyRegistry, RegisteredProxy } from "./registry.ts";
+import { upstreamFailure, type Upstream } from "./upstream.ts";
+
+export interface PipelineDeps {
+  registry: ProxyRegistry;
+  upstream: Upstream;
+  analytics: { record(event: AnalyticsEventInput): void };
+  /** The whole upstream exchange (headers and body). */
+  upstreamTimeoutMs: number;
+  maxResponseBytes: number;
+  /** TLS is terminated in front of Gatehouse when PUBLIC_URL is https. */
+  publicHttps: boolean;
+}
+
+class PayloadTooLarge extends Error {
+  readonly code = "GATEWAY_PAYLOAD_TOO_LARGE";
+}
+class ResponseTooLarge extends Error {
+  readonly code = "GATEWAY_RESPONSE_TOO_LARGE";
+}
+
+/** Counts bytes through a stream and fails it past `limit`. */
+function counter(limit: number, tooLarge: () => Error): Transform & { bytes: number } {
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      stream.bytes += chunk.length;
+      if (stream.bytes > limit) callback(tooLarge());
+      else callback(null, chunk);
+    },
+  }) as Transform & { bytes: number };
+  stream.bytes = 0;
+  return stream;
+}
+
+/** Relays the upstream's body to the caller, counting it; resolves with the bytes sent, or
+ * rejects (after destroying both sides) when the body breaks or passes `limit`. Hand-written
+ * rather than stream.pipeline(): pipeline() builds an AbortController and a DOMException per
+ * call, which cost about a third of the gateway's throughput. */
+function relay(body: Readable, res: ServerResponse, limit: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let bytes = 0;
+    let settled = false;
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      body.destroy();
+      res.destroy();
+      reject(Object.assign(error, { bytes }));
+    };
+    body.on("data", (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > limit) return fail(new ResponseTooLarge());
+      if (!res.write(chunk)) {
+        body.pause();
+        res.once("drain", () => body.resume());
+      }
+      return undefined;
+    });
+    body.once("end", () => {
+      if (settled) return;
+      settled = true;
+      res.end();
+      resolve(bytes);
+    });
+    body.once("error", fail);
+    res.once("close", () => {
+      if (!res.writableFinished) fail(new Error("caller went away"));
+    });
+  });
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new PayloadTooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Dot segments ("..", ".", or their percent-encodings) would let a caller walk out of the
+ * target's path on the upstream; the gateway refuses them instead of normalising. */
+export function hasDotSegment(path: string): boolean {
+  return path.split("/").some((segment) => /^(\.|%2e){1,2}$/i.test(segment)) || /%2f|%5c|\\/i.test(path);
+}
+
+export function deprecationHeaders(proxy: RegisteredProxy): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (proxy.deprecatedAt) headers["deprecation"] = `@${Math.floor(proxy.deprecatedAt.getTime() / 1000)}`; // RFC 9745
+  if (proxy.sunsetAt) headers["sunset"] = proxy.sunsetAt.toUTCString(); // RFC 8594
+  if (proxy.deprecationLink) headers["link"] = `<${proxy.deprecationLink}>; rel="deprecation"; type="text/html"`;
+  return headers;
+}
+
+export function createGatewayHandler(deps: PipelineDeps) {
+  return async function gatewayHandler(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
+    const startedAt = Date.now();
+    const started = performance.now();
+    const match = await deps.registry.match(ctx.pathname);
+    if (!match) {
+      send(res, problemAnswer(404, "No API proxy matches this path", `No API proxy serves ${ctx.pathname}.`), {});
+      return;
+    }
+    const { proxy, rest } = match;
+    const definition = proxy.definition;
+    const url = req.url ?? "/";
+    const queryAt = url.indexOf("?");
+    const call: GatewayCall = {
+      requestId: ctx.requestId,
+      req,
+      method: req.method ?? "GET",
+      proxy: definition ?? ({ id: proxy.id, name: "", basePath: proxy.basePath, version: proxy.version, targetUrl: "", idTokenMode: "none", productIds: [], chain: [] } as const),
+      path: rest,
+      query: new URLSearchParams(queryAt === -1 ? "" : url.slice(queryAt + 1)),
+      clientIp: req.socket.remoteAddress ?? "",
+      tls: deps.publicHttps || (req.socket as { encrypted?: boolean }).encrypted === true,
+      startedAt,
+      log: ctx.log, // replaced below by a child logger made only when something logs
+      body: null,
+      identity: null,
+      productId: null,
+      upstreamHeaders: upstreamRequestHeaders(req.headers),
+      responseHeaders: deprecationHeaders(proxy),
+      annotations: {},
+      state: new Map(),
+    };
+    let childLog: RequestContext["log"] | null = null;
+    Object.defineProperty(call, "log", { get: () => (childLog ??= ctx.log.child({ reqId: ctx.requestId, proxyId: proxy.id })) });
+    const outcome: CallOutcome = { status: 500, upstreamLatencyMs: null, latencyMs: 0, answeredBy: null, bytesIn: 0, bytesOut: 0 };
+
+    try {
+      await run(call, proxy, deps, res, outcome);
+    } catch (error) {
+      call.log.error({ err: error }, "gateway call failed");
+      if (!res.headersSent) {
+        outcome.status = 500;
+        send(res, problemAnswer(500, "Gateway error", `Request ${ctx.requestId} failed; the details are in the gateway's log.`), call.responseHeaders);
+      } else res.destroy();
+    }
+
+    outcome.latencyMs = Math.round(performance.now() - started);
+    for (const step of definition?.chain ?? []) {
+      if (!step.policy.log) continue;
+      try {
+        step.policy.log(call, step.config, outcome);
+      } catch (error) {
+        call.log.warn({ err: error, policy: step.policy.name }, "log phase failed");
+      }
+    }
+    deps.analytics.record({
+      at: new Date(startedAt),
+      requestId: ctx.requestId,
+      proxyId: proxy.id,
+      version: proxy.version,
+      productId: call.productId,
+      appId: call.identity?.appId ?? null,
+      developerId: call.identity?.developerId ?? null,
+      userSub: call.identity?.userSub ?? null,
+      method: call.method,
+      path: ctx.pathname.slice(0, 500),
+      status: outcome.status,
+      latencyMs: outcome.latencyMs,
+      upstreamLatencyMs: outcome.upstreamLatencyMs,
+      bytesIn: outcome.bytesIn,
+      bytesOut: outcome.bytesOut,
+      clientIp: call.clientIp || null,
+      authenticated: call.identity !== null,
+      authKind: call.identity?.kind ?? null,
+      tls: call.tls,
+      bot: call.annotations.bot ?? null,
+      blockedBy: call.annotations.blockedBy ?? null,
+    });
+  };
+}
+
+async function run(call: GatewayCall, proxy: RegisteredProxy, deps: PipelineDeps, res: ServerResponse, outcome: CallOutcome): Promise<void> {
+  const answer = (a: GatewayAnswer, by: string | null) => {
+    outcome.status = a.status;
+    outcome.answeredBy = by;
+    if (by) call.annotations.blockedBy = by;
+    outcome.bytesOut = send(res, a, call.responseHeaders);
+  };
+  const definition = proxy.definition;
+  if (!definition) {
+    call.log.error({ error: proxy.error }, "proxy has an invalid policy chain");
+    return answer(problemAnswer(500, "Proxy misconfigured", "This API proxy's policy configuration is invalid; an administrator has to fix it."), null);
+  }
+  if (hasDotSegment(call.path)) return answer(problemAnswer(400, "Invalid path", "Dot segments and encoded slashes are not allowed in gateway paths."), null);
+  if (proxy.sunsetAt && proxy.sunsetAt.getTime() <= call.startedAt) return answer(problemAnswer(410, "API version retired", `${proxy.basePath} ${proxy.version} was retired.`), null);
+
+  // Access phases, in priority order.
+  for (const step of definition.chain) {
+    if (step.policy.needsBody && call.body === null) {
+      try {
+        (call as { body: Buffer | null }).body = await readBody(call.req, proxy.maxRequestBytes);
+        outcome.bytesIn = call.body!.length;
+      } catch (error) {
+        if (error instanceof PayloadTooLarge) {
+          res.setHeader("connection", "close"); // stop reading: the rest of the body is not drained
+          return answer(problemAnswer(413, "Payload Too Large"), "payload-size");
+        }
+        throw error;
+      }
+    }
+    if (!step.policy.access) continue;
+    const stop = await step.policy.access(call, step.config);
+    if (stop) {
+      if (stop.status === 413) res.setHeader("connection", "close");
+      return answer(stop, step.policy.name);
+    }
+    // A version pinned to chosen apps does not exist for anyone else (checked once the caller is known).
+    if (proxy.pinnedAppIds && AUTHENTICATION_POLICIES.has(step.policy.name) && !(call.identity && proxy.pinnedAppIds.has(call.identity.appId))) {
+      return answer(problemAnswer(404, "No API proxy matches this path", `No API proxy serves ${call.proxy.basePath} ${call.proxy.version} for this app.`), "version-pinning");
+    }
+  }
+
+  // The upstream.
+  const target = proxy.target;
+  if (target.refused) {
+    call.log.warn({ target: target.origin, refused: target.refused }, "upstream target refused (SSRF guard)");
+    return answer(problemAnswer(502, "Upstream address refused"), null);
+  }
+  // The caller's query goes upstream byte for byte unless a policy changed it (verify-api-key
+  // removes its parameter); URLSearchParams would re-encode it.
+  const rawQuery = (call.req.url ?? "").split("?").slice(1).join("?");
+  const callerQuery = rawQuery && call.query.toString() !== new URLSearchParams(rawQuery).toString() ? call.query.toString() : rawQuery;
+  const query = target.query && callerQuery ? `${target.query}&${callerQuery}` : target.query || callerQuery;
+  const upstreamPath = target.pathPrefix + call.path + (query ? `?${query}` : "");
+
+  const headers = call.upstreamHeaders;
+  const forwardedFor = call.req.headers["x-forwarded-for"];
+  headers["x-forwarded-for"] = forwardedFor ? `${forwardedFor}, ${call.clientIp}` : call.clientIp;
+  headers["x-forwarded-proto"] = call.tls ? "https" : "http";
+  if (call.req.headers.host) headers["x-forwarded-host"] = call.req.headers.host;
+  headers["x-request-id"] = call.requestId;
+
+  let body: Buffer | Readable | null = null;
+  let requestCounter: (Transform & { bytes: number }) | null = null;
+  const hasBody = call.req.headers["content-length"] !== undefined ? call.req.headers["content-length"] !== "0" : call.req.headers["transfer-encoding"] !== undefined;
+  if (call.body) {
+    body = call.body;
+    headers["content-length"] = String(call.body.length);
+  } else if (hasBody && call.method !== "GET" && call.method !== "HEAD") {
+    requestCounter = counter(proxy.maxRequestBytes, () => new PayloadTooLarge());
+    call.req.pipe(requestCounter);
+    call.req.once("error", (error) => requestCounter!.destroy(error));
+    body = requestCounter;
+  }
+
+  // The whole exchange is bounded: response headers by undici's headersTimeout, the body (a
+  // slow drip that never trips bodyTimeout) by this deadline, which destroys it.
+  let responseBody: Readable | null = null;
+  let pastDeadline = false;
+  const timer = setTimeout(() => {
+    pastDeadline = true;
+    responseBody?.destroy(new Error("upstream deadline passed"));
+  }, deps.upstreamTimeoutMs);
+  const upstreamStarted = performance.now();
+  try {
+    let response;
+    try {
+      response = await deps.upstream.request({ origin: target.origin, path: upstreamPath, method: call.method, headers, body, allowPrivate: target.allowPrivate });
+    } catch (error) {
+      if (requestCounter) outcome.bytesIn = requestCounter.bytes;
+      if (error instanceof PayloadTooLarge || (requestCounter && requestCounter.bytes > proxy.maxRequestBytes)) {
+        res.setHeader("connection", "close");
+        return answer(problemAnswer(413, "Payload Too Large"), "payload-size");
+      }
+      const failure = upstreamFailure(error);
+      call.log.warn({ err: error, reason: failure.reason, upstream: target.origin }, "upstream call failed");
+      return answer(problemAnswer(failure.status, failure.title), null);
+    }
+    responseBody = response.body;
+    if (pastDeadline) response.body.destroy();
+    outcome.upstreamLatencyMs = Math.round(performance.now() - upstreamStarted);
+    if (requestCounter) outcome.bytesIn = requestCounter.bytes;
+
+    const length = Number(response.headers["content-length"] ?? NaN);
+    if (length > deps.maxResponseBytes) {
+      response.body.destroy();
+      call.log.warn({ upstream: target.origin, length }, "upstream response too large");
+      return answer(problemAnswer(502, "Bad upstream response", "The upstream's response is too large."), null);
+    }
+    for (const step of definition.chain) {
+      if (step.policy.response) await step.policy.response(call, step.config, { status: response.status, headers: response.headers });
+    }
+    outcome.status = response.status;
+    res.writeHead(response.status, { ...callerResponseHeaders(response.headers), ...call.responseHeaders });
+    try {
+      outcome.bytesOut = await relay(response.body, res, deps.maxResponseBytes);
+    } catch (error) {
+      // Headers are gone already: all that is left is to cut the connection (relay did).
+      outcome.status = 502;
+      outcome.bytesOut = (error as { bytes?: number }).bytes ?? 0;
+      call.log.warn({ err: error, upstream: target.origin }, "upstream response aborted");
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Writes a policy's or the gateway's own answer; returns the body's size. */
+function send(res: ServerResponse, answer: GatewayAnswer, extra: Record<string, string>): number {
+  const headers: Record<string, string> = { ...extra, ...answer.headers };
+  let payload: Buffer | string | undefined;
+  if (answer.body === undefined) payload = undefined;
+  else if ((Buffer.isBuffer(answer.body) || typeof answer.body === "string") && headers["content-type"]) payload = answer.body;
+  else {
+    payload = JSON.stringify(answer.body);
+    headers["content-type"] ??= "application/json; charset=utf-8";
+    headers["cache-control"] ??= "no-store";
+    headers["x-content-type-options"] = "nosniff";
+  }
+  if (payload !== undefined) headers["content-length"] = String(Buffer.byteLength(payload));
+  res.writeHead(answer.status, headers);
+  res.end(res.req?.method === "HEAD" ? undefined : payload);
+  return payload === undefined ? 0 : Buffer.byteLength(payload);
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { fakeServices, testCall } from "../test-call.ts";
+import { assignIdentity, headerValue } from "./assign-identity.ts";
+
+describe("assign-identity", () => {
+  const identity = { kind: "gatehouse-token" as const, appId: "app-1", developerId: "dev-1", clientId: "", credentialId: null, userSub: "00u1", scopes: new Set(["a:read"]), idTokenRecordId: "idt-1", tokenId: "t" };
+  const idToken = { jwt: "eyJ.header.sig", claims: { sub: "00u1", email: "ana@example.com", name: "Ana Müller", groups: ["a", "b"], secret: "no" } };
+
+  it("claims mode: selected id-token claims as headers; Authorization removed; app and developer ids added", async () => {
+    fakeServices({ readIdToken: async () => idToken });
+    const call = testCall({ headers: { authorization: "Bearer x" }, proxy: { idTokenMode: "claims" } });
+    call.identity = identity;
+    await assignIdentity.access!(call, assignIdentity.configSchema.parse({ claims: ["email", "name", "groups"] }));
+    expect(call.upstreamHeaders).toMatchObject({ "x-gatehouse-app-id": "app-1", "x-gatehouse-developer-id": "dev-1", "x-gatehouse-user": "00u1", "x-gatehouse-user-email": "ana@example.com", "x-gatehouse-user-name": "Ana%20M%C3%BCller", "x-gatehouse-user-groups": "a,b" });
+    expect(call.upstreamHeaders.authorization).toBeUndefined();
+    expect(call.upstreamHeaders["x-gatehouse-claim-secret"]).toBeUndefined();
+  });
+
+  it("whole mode forwards the id token; none forwards nothing about the user", async () => {
+    fakeServices({ readIdToken: async () => idToken });
+    const whole = testCall({ proxy: { idTokenMode: "whole" } });
+    whole.identity = identity;
+    await assignIdentity.access!(whole, assignIdentity.configSchema.parse({}));
+    expect(whole.upstreamHeaders["x-gatehouse-id-token"]).toBe("eyJ.header.sig");
+    const none = testCall({ proxy: { idTokenMode: "none" } });
+    none.identity = identity;
+    await assignIdentity.access!(none, assignIdentity.configSchema.parse({}));
+    expect(none.upstreamHeaders["x-gatehouse-user"]).toBeUndefined();
+    expect(none.upstreamHeaders["x-gatehouse-app-id"]).toBe("app-1");
+  });
+
+  it("header values never carry control characters", () => {
+    expect(headerValue("a\r\nX-Evil: 1")).toBe("a%0D%0AX-Evil%3A%201");
+  });
+});

@@ -1,0 +1,52 @@
+// verify-access-token: Gatehouse-issued bearer tokens (RFC 6750) — and external ones Gatehouse
+// keeps for an app (password mode okta_token). The token must be live, presented with the client
+// certificate it is bound to if any (RFC 8705), its app in good standing, and issued for one of
+// this proxy's products.
+//
+// A token for product A on product B's proxy is 401 invalid_token, not 403 insufficient_scope:
+// the token's audience is product A's APIs, and RFC 9068 §4 / RFC 8707 treat a token presented
+// to a resource it was not issued for as invalid there, whatever its scopes (checklist A18).
+import { z } from "zod";
+import { clientCertificateThumbprint } from "../../http/tls.ts";
+import { bearerFrom } from "../../oauth/bearer.ts";
+import { presentedWithBinding } from "../../oauth/tokens/validator.ts";
+import { bearerAnswer } from "../answers.ts";
+import { definePolicy } from "../policy.ts";
+import { gatewayServices } from "../services.ts";
+import { productFor } from "./app-access.ts";
+
+export const verifyAccessToken = definePolicy({
+  name: "verify-access-token",
+  priority: 100,
+  configSchema: z.object({}).strict(),
+  async access(call) {
+    const bearer = bearerFrom(call.req);
+    if ("error" in bearer) {
+      if (bearer.error === "missing") return bearerAnswer(null);
+      if (bearer.error === "in_query") return bearerAnswer("invalid_request", "Send the access token in the Authorization header, never in the URL.");
+      return bearerAnswer("invalid_token", "Malformed bearer token.");
+    }
+    const services = gatewayServices();
+    const token = await services.validateToken(bearer.token);
+    if (!token) return bearerAnswer("invalid_token", "The access token is invalid, expired or revoked.");
+    // RFC 8705: a certificate-bound token only with the client certificate it is bound to
+    if (!presentedWithBinding(token, clientCertificateThumbprint(call.req))) return bearerAnswer("invalid_token", "The access token is bound to a client certificate this request did not present.");
+    const app = await services.findApp(token.appId);
+    if (!app || !app.active) return bearerAnswer("invalid_token", "The app of this token is not active.");
+    const productId = productFor(call, app, token.products);
+    if (!productId) return bearerAnswer("invalid_token", "The access token was not issued for this API.");
+    call.productId = productId;
+    call.identity = {
+      kind: token.kind === "external" ? "external-token" : "gatehouse-token",
+      appId: token.appId,
+      developerId: app.developerId,
+      clientId: "",
+      credentialId: token.credentialId,
+      userSub: token.userSub,
+      scopes: token.scopes,
+      idTokenRecordId: token.idTokenRecordId,
+      tokenId: token.tokenId,
+    };
+    return undefined;
+  },
+});

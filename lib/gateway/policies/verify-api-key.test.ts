@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { activeApp, fakeServices, testCall } from "../test-call.ts";
+import { verifyApiKey } from "./verify-api-key.ts";
+import type { OAuthClient } from "../../oauth/clients.ts";
+
+describe("verify-api-key", () => {
+  const client = (overrides: Partial<OAuthClient> = {}) => ({ clientId: "gth_ci_1", credentialId: "cred-1", appId: "app-1", usable: true, ...overrides }) as OAuthClient;
+
+  it("reads the configured header and removes it; the query only when configured", async () => {
+    fakeServices({ findClient: async (id) => (id === "gth_ci_1" ? client() : null), findApp: async () => activeApp() });
+    const call = testCall({ headers: { "x-api-key": "gth_ci_1" } });
+    expect(await verifyApiKey.access!(call, verifyApiKey.configSchema.parse({}))).toBeUndefined();
+    expect(call.upstreamHeaders["x-api-key"]).toBeUndefined();
+    expect(call.identity).toMatchObject({ kind: "api-key", clientId: "gth_ci_1", appId: "app-1" });
+    expect(await verifyApiKey.access!(testCall({ url: "/x?key=gth_ci_1" }), verifyApiKey.configSchema.parse({}))).toMatchObject({ status: 401 });
+    const inQuery = testCall({ url: "/x?key=gth_ci_1&a=1" });
+    expect(await verifyApiKey.access!(inQuery, verifyApiKey.configSchema.parse({ queryParameter: "key" }))).toBeUndefined();
+    expect(inQuery.query.toString()).toBe("a=1");
+  });
+
+  it("revoked credential → 401; app not approved for this proxy → 403", async () => {
+    fakeServices({ findClient: async () => client({ usable: false }), findApp: async () => activeApp() });
+    expect(await verifyApiKey.access!(testCall({ headers: { "x-api-key": "k" } }), verifyApiKey.configSchema.parse({}))).toMatchObject({ status: 401 });
+    fakeServices({ findClient: async () => client(), findApp: async () => activeApp({ approvedProductIds: ["prod-z"] }) });
+    expect(await verifyApiKey.access!(testCall({ headers: { "x-api-key": "k" } }), verifyApiKey.configSchema.parse({}))).toMatchObject({ status: 403 });
+  });
+});

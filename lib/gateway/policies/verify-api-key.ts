@@ -1,0 +1,53 @@
+// verify-api-key: the app's client_id as an API key, in a header (default X-API-Key) or, only
+// when configured, a query parameter. The credential and app must be in good standing and the
+// app approved for one of this proxy's products. The key never reaches the upstream.
+import { z } from "zod";
+import { problemAnswer } from "../answers.ts";
+import { definePolicy } from "../policy.ts";
+import { gatewayServices } from "../services.ts";
+import { productFor } from "./app-access.ts";
+
+const HeaderName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/).transform((h) => h.toLowerCase());
+
+export const verifyApiKey = definePolicy({
+  name: "verify-api-key",
+  priority: 100,
+  configSchema: z
+    .object({
+      header: HeaderName.default("x-api-key"),
+      /** Off unless set: keys in URLs end up in logs and browser histories. */
+      queryParameter: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).nullable().default(null),
+    })
+    .strict(),
+  async access(call, config) {
+    const fromHeader = call.upstreamHeaders[config.header];
+    let key = typeof fromHeader === "string" ? fromHeader.trim() : null;
+    delete call.upstreamHeaders[config.header];
+    if (config.queryParameter) {
+      key ||= call.query.get(config.queryParameter);
+      call.query.delete(config.queryParameter);
+    }
+    const challenge = { "www-authenticate": `APIKey header="${config.header}"` };
+    if (!key) return problemAnswer(401, "API key required", `Send the app's client_id in the ${config.header} header.`, challenge);
+    const services = gatewayServices();
+    const client = await services.findClient(key);
+    if (!client || !client.usable) return problemAnswer(401, "Invalid API key", undefined, challenge);
+    const app = await services.findApp(client.appId);
+    if (!app || !app.active) return problemAnswer(401, "Invalid API key", undefined, challenge);
+    const productId = productFor(call, app);
+    if (!productId) return problemAnswer(403, "API key not approved for this API");
+    call.productId = productId;
+    call.identity = {
+      kind: "api-key",
+      appId: app.appId,
+      developerId: app.developerId,
+      clientId: client.clientId,
+      credentialId: client.credentialId,
+      userSub: null,
+      scopes: app.approvedScopes,
+      idTokenRecordId: null,
+      tokenId: null,
+    };
+    return undefined;
+  },
+});

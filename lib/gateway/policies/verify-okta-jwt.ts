@@ -1,0 +1,76 @@
+// verify-okta-jwt (Scenario 2): JWT access tokens minted by Okta, verified against Okta's JWKS
+// (signature, iss, aud, exp; jose refetches the key set once on an unknown kid). The `cid`
+// claim names the Okta client, which maps to a portal app (App.oktaClientId, else a
+// credential's client_id): that app must be active and approved for this proxy's product, so
+// revocation, quota and analytics apply to Okta tokens as to Gatehouse's own.
+import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { z } from "zod";
+import { bearerFrom } from "../../oauth/bearer.ts";
+import { bearerAnswer } from "../answers.ts";
+import { definePolicy } from "../policy.ts";
+import { gatewayServices } from "../services.ts";
+import { productFor } from "./app-access.ts";
+
+const keySets = new Map<string, JWTVerifyGetKey>();
+
+function keySetOf(issuer: string): JWTVerifyGetKey {
+  let keys = keySets.get(issuer);
+  if (!keys) {
+    // Okta's custom authorization servers publish their keys at {issuer}/v1/keys.
+    keys = createRemoteJWKSet(new URL(`${issuer}/v1/keys`), { timeoutDuration: 3_000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+    keySets.set(issuer, keys);
+  }
+  return keys;
+}
+
+export const verifyOktaJwt = definePolicy({
+  name: "verify-okta-jwt",
+  priority: 100,
+  configSchema: z
+    .object({
+      /** Okta's default authorization server uses api://default. */
+      audience: z.string().min(1).max(500).default("api://default"),
+      /** Another Okta authorization server than Gatehouse's own (rare). */
+      issuer: z.url({ protocol: /^https?$/ }).optional(),
+    })
+    .strict(),
+  async access(call, config) {
+    const bearer = bearerFrom(call.req);
+    if ("error" in bearer) {
+      if (bearer.error === "missing") return bearerAnswer(null);
+      if (bearer.error === "in_query") return bearerAnswer("invalid_request", "Send the access token in the Authorization header, never in the URL.");
+      return bearerAnswer("invalid_token", "Malformed bearer token.");
+    }
+    const services = gatewayServices();
+    const issuer = (config.issuer ?? services.oktaIssuer()).replace(/\/+$/, "");
+    let claims: Record<string, unknown>;
+    try {
+      ({ payload: claims } = await jwtVerify(bearer.token, keySetOf(issuer), { issuer, audience: config.audience, algorithms: ["RS256", "ES256", "PS256"], clockTolerance: 5 }));
+    } catch (error) {
+      if (!(error instanceof errors.JOSEError) && !(error instanceof TypeError)) call.log.warn({ err: error }, "okta jwt verification failed");
+      if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) call.log.warn({ err: error, issuer }, "Okta key set unavailable");
+      return bearerAnswer("invalid_token", "The Okta access token is invalid or expired.");
+    }
+    const cid = typeof claims.cid === "string" ? claims.cid : null;
+    if (!cid) return bearerAnswer("invalid_token", "The Okta access token names no client (cid).");
+    const app = await services.findAppByOktaClientId(cid);
+    if (!app || !app.active) return bearerAnswer("invalid_token", "The app of this token is not registered or not active.");
+    const productId = productFor(call, app);
+    if (!productId) return bearerAnswer("invalid_token", "The app of this token is not approved for this API.");
+    const scopes = Array.isArray(claims.scp) ? claims.scp.filter((s): s is string => typeof s === "string") : typeof claims.scope === "string" ? claims.scope.split(" ") : [];
+    const sub = typeof claims.sub === "string" && claims.sub !== cid ? claims.sub : null;
+    call.productId = productId;
+    call.identity = {
+      kind: "okta-jwt",
+      appId: app.appId,
+      developerId: app.developerId,
+      clientId: cid,
+      credentialId: null,
+      userSub: sub,
+      scopes: new Set(scopes),
+      idTokenRecordId: null,
+      tokenId: typeof claims.jti === "string" ? claims.jti : null,
+    };
+    return undefined;
+  },
+});

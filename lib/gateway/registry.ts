@@ -1,0 +1,209 @@
+// The proxies the gateway serves, in memory: every active ApiProxy with its products and its
+// compiled chain. Loaded at start, reloaded when a change is announced on the proxy-changes
+// channel (any instance) and every minute as a safety net; while the database is away the
+// last snapshot keeps serving. Matching: /gateway/{basePath}/{version}/{rest}, the longest
+// base path that has that version wins.
+import type { Logger } from "pino";
+import type { Database } from "../db/index.ts";
+import type { Store } from "../store/index.ts";
+import { PROXY_CHANGE_CHANNEL } from "../portal/proxy-changes.ts";
+import { compileChain } from "./chain.ts";
+import { isEchoTarget, refusedTarget, type TargetPolicy } from "./ssrf.ts";
+import type { ProxyDefinition } from "./policy.ts";
+
+export const GATEWAY_PREFIX = "/gateway/";
+
+export interface RegisteredProxy {
+  id: string;
+  basePath: string;
+  version: string;
+  /** Null when the stored chain is invalid: the proxy then answers 500 (`error` says why, in the log). */
+  definition: ProxyDefinition | null;
+  error: string | null;
+  maxRequestBytes: number;
+  deprecatedAt: Date | null;
+  sunsetAt: Date | null;
+  deprecationLink: string | null;
+  /** Only these apps may call this version; null: every app the chain admits. */
+  pinnedAppIds: ReadonlySet<string> | null;
+  /** The target, parsed once: origin, path prefix, query, and the SSRF guard's verdict. */
+  target: UpstreamTarget;
+}
+
+export interface UpstreamTarget {
+  origin: string;
+  /** The target URL's path without a trailing slash ("" for the root). */
+  pathPrefix: string;
+  /** The target URL's own query, without "?" ("" when none). */
+  query: string;
+  /** Why the SSRF guard refuses this target, or null. */
+  refused: string | null;
+  /** The echo backend (or an allow-listed name) may resolve to a private address. */
+  allowPrivate: boolean;
+}
+
+export function upstreamTarget(targetUrl: string, policy: TargetPolicy): UpstreamTarget {
+  const refused = refusedTarget(targetUrl, policy);
+  let url: URL;
+  try {
+    url = new URL(targetUrl);
+  } catch {
+    return { origin: "http://invalid", pathPrefix: "", query: "", refused: refused ?? "not a URL", allowPrivate: false };
+  }
+  return { origin: url.origin, pathPrefix: url.pathname.replace(/\/+$/, ""), query: url.search.slice(1), refused, allowPrivate: isEchoTarget(url, policy) };
+}
+
+export interface ProxyMatch {
+  proxy: RegisteredProxy;
+  /** The path after /gateway/{basePath}/{version}, starting with "/", as received. */
+  rest: string;
+}
+
+interface Snapshot {
+  byBase: Map<string, Map<string, RegisteredProxy>>;
+  maxDepth: number;
+}
+
+export interface RegistryOptions {
+  maxRequestBytes: number;
+  targetPolicy: TargetPolicy;
+  refreshMs?: number;
+}
+
+export class ProxyRegistry {
+  private snapshot: Snapshot | null = null;
+  private loading: Promise<Snapshot> | null = null;
+  private stale = true;
+  private timer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => Promise<void>) | null = null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly store: Store,
+    private readonly log: Logger,
+    private readonly options: RegistryOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    this.unsubscribe = await this.store.subscribe(PROXY_CHANGE_CHANNEL, () => this.invalidate());
+    this.timer = setInterval(() => this.invalidate(), this.options.refreshMs ?? 60_000);
+    this.timer.unref();
+    await this.current().catch((error: unknown) => this.log.error({ err: error }, "gateway proxies could not be loaded"));
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.unsubscribe?.();
+  }
+
+  invalidate(): void {
+    this.stale = true;
+  }
+
+  async match(pathname: string): Promise<ProxyMatch | null> {
+    const snapshot = await this.current();
+    const segments = pathname.slice(GATEWAY_PREFIX.length).split("/");
+    for (let depth = Math.min(snapshot.maxDepth, segments.length - 1); depth >= 1; depth--) {
+      const versions = snapshot.byBase.get(segments.slice(0, depth).join("/"));
+      const proxy = versions?.get(segments[depth]!);
+      if (proxy) return { proxy, rest: "/" + segments.slice(depth + 1).join("/") };
+    }
+    return null;
+  }
+
+  /** The freshest snapshot: reloads when stale; on failure the previous one keeps serving. */
+  private async current(): Promise<Snapshot> {
+    if (!this.stale && this.snapshot) return this.snapshot;
+    if (!this.loading) {
+      this.stale = false;
+      this.loading = this.load()
+        .then((snapshot) => (this.snapshot = snapshot))
+        .catch((error: unknown) => {
+          this.stale = true;
+          if (!this.snapshot) throw error;
+          this.log.warn({ err: error }, "gateway proxies could not be reloaded; serving the previous set");
+          return this.snapshot;
+        })
+        .finally(() => (this.loading = null));
+    }
+    return this.loading;
+  }
+
+  private async load(): Promise<Snapshot> {
+    const rows = await this.db.apiProxy.findMany({ where: { status: "active" }, include: { products: { select: { productId: true } } } });
+    const byBase = new Map<string, Map<string, RegisteredProxy>>();
+    let maxDepth = 0;
+    for (const row of rows) {
+      const proxy = this.register(row);
+      let versions = byBase.get(row.basePath);
+      if (!versions) byBase.set(row.basePath, (versions = new Map()));
+      versions.set(row.version, proxy);
+      maxDepth = Math.max(maxDepth, row.basePath.split("/").length);
+    }
+    this.log.debug({ proxies: rows.length }, "gateway proxies loaded");
+    return { byBase, maxDepth };
+  }
+
+  private register(row: {
+    id: string;
+    name: string;
+    basePath: string;
+    version: string;
+    targetUrl: string;
+    policies: string;
+    idTokenMode: string;
+    deprecatedAt: Date | null;
+    sunsetAt: Date | null;
+    deprecationLink: string | null;
+    pinnedAppIds: string;
+    products: Array<{ productId: string }>;
+  }): RegisteredProxy {
+    const base = {
+      id: row.id,
+      basePath: row.basePath,
+      version: row.version,
+      deprecatedAt: row.deprecatedAt,
+      sunsetAt: row.sunsetAt,
+      deprecationLink: row.deprecationLink,
+      target: upstreamTarget(row.targetUrl, this.options.targetPolicy),
+      pinnedAppIds: pinnedSet(row.pinnedAppIds),
+    };
+    let stored: unknown;
+    try {
+      stored = JSON.parse(row.policies);
+    } catch {
+      stored = null;
+    }
+    const compiled = compileChain(stored, { maxRequestBytes: this.options.maxRequestBytes });
+    if (!compiled.ok) {
+      const error = compiled.issues.map((i) => `step ${i.step} (${i.policy}): ${i.message}`).join("; ");
+      this.log.error({ proxyId: row.id, basePath: row.basePath, version: row.version, error }, "stored policy chain is invalid; the proxy answers 500");
+      return { ...base, definition: null, error, maxRequestBytes: 0 };
+    }
+    const idTokenMode = row.idTokenMode === "claims" || row.idTokenMode === "whole" ? row.idTokenMode : "none";
+    return {
+      ...base,
+      error: null,
+      maxRequestBytes: compiled.maxRequestBytes,
+      definition: {
+        id: row.id,
+        name: row.name,
+        basePath: row.basePath,
+        version: row.version,
+        targetUrl: row.targetUrl,
+        idTokenMode,
+        productIds: row.products.map((p) => p.productId),
+        chain: compiled.chain,
+      },
+    };
+  }
+}
+
+function pinnedSet(column: string): ReadonlySet<string> | null {
+  try {
+    const ids: unknown = JSON.parse(column);
+    return Array.isArray(ids) && ids.length ? new Set(ids.filter((id): id is string => typeof id === "string")) : null;
+  } catch {
+    return new Set(); // unreadable: nobody, rather than everybody
+  }
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { guardedLookup, isPublicAddress, refusedTarget, TargetRefused } from "./ssrf.ts";
+
+const policy = { allowedPrivateTargets: [] as string[], ownPort: 3000 };
+
+describe("SSRF guard", () => {
+  it.each([
+    "http://169.254.169.254/latest/meta-data",
+    "http://[::ffff:127.0.0.1]/",
+    "http://[::ffff:169.254.169.254]/",
+    "http://0x7f000001/",
+    "http://2130706433/",
+    "http://0177.0.0.1/",
+    "http://127.1/",
+    "http://10.0.0.1/",
+    "http://192.168.1.1/",
+    "http://172.16.0.1/",
+    "http://100.64.0.1/",
+    "http://0.0.0.0/",
+    "http://[::1]/",
+    "http://[fd00::1]/",
+    "http://[fe80::1]/",
+    "http://localhost:8080/",
+    "http://metadata.internal/",
+    "http://127.0.0.1:3000/api/v1/admin", // Gatehouse itself, outside the echo backend
+    "http://127.0.0.1:3000/_echo/../api",
+  ])("refuses %s", (target) => {
+    expect(refusedTarget(target, policy)).not.toBeNull();
+  });
+
+  it.each(["https://api.example.com/v1", "http://93.184.216.34/", "http://[2606:4700::1111]/", "http://127.0.0.1:3000/_echo", "http://localhost:3000/_echo/x"])("allows %s", (target) => {
+    expect(refusedTarget(target, policy)).toBeNull();
+  });
+
+  it("the allow-list admits hosts, addresses and CIDR ranges, nothing more", () => {
+    const allow = { allowedPrivateTargets: ["10.1.0.0/16", "backend.internal", "192.168.1.5"], ownPort: 3000 };
+    expect(refusedTarget("http://10.1.2.3/", allow)).toBeNull();
+    expect(refusedTarget("http://10.2.0.1/", allow)).not.toBeNull();
+    expect(refusedTarget("http://backend.internal/", allow)).toBeNull();
+    expect(refusedTarget("http://other.internal/", allow)).not.toBeNull();
+    expect(refusedTarget("http://192.168.1.5/", allow)).toBeNull();
+    expect(refusedTarget("http://[::ffff:192.168.1.5]/", allow)).toBeNull();
+    expect(refusedTarget("http://169.254.169.254/", allow)).not.toBeNull();
+  });
+
+  it("classifies addresses", () => {
+    expect(isPublicAddress("8.8.8.8")).toBe(true);
+    expect(isPublicAddress("::ffff:10.0.0.1")).toBe(false);
+    expect(isPublicAddress("not-an-ip")).toBe(false);
+  });
+
+  const fakeResolve = (answers: Array<{ address: string; family: number }>) =>
+    ((_host: string, _options: unknown, callback: (e: null, a: typeof answers) => void) => callback(null, answers)) as never;
+
+  it("at connect: a name resolving to a private address is refused, also when mixed with public ones", async () => {
+    const lookup = guardedLookup(policy, fakeResolve([{ address: "93.184.216.34", family: 4 }, { address: "169.254.169.254", family: 4 }]));
+    const error = await new Promise((resolve) => lookup("rebind.example", {}, (e) => resolve(e)));
+    expect(error).toBeInstanceOf(TargetRefused);
+  });
+
+  it("at connect: public answers pass, in the shape the caller asked for", async () => {
+    const lookup = guardedLookup(policy, fakeResolve([{ address: "93.184.216.34", family: 4 }]));
+    const single = await new Promise((resolve) => lookup("ok.example", {}, (e, address, family) => resolve([e, address, family])));
+    expect(single).toEqual([null, "93.184.216.34", 4]);
+    const all = await new Promise((resolve) => lookup("ok.example", { all: true }, (e, address) => resolve([e, address])));
+    expect(all).toEqual([null, [{ address: "93.184.216.34", family: 4 }]]);
+  });
+
+  it("at connect: an allow-listed name or range may resolve privately", async () => {
+    const lookup = guardedLookup({ allowedPrivateTargets: ["10.0.0.0/8"], ownPort: 0 }, fakeResolve([{ address: "10.9.9.9", family: 4 }]));
+    const result = await new Promise((resolve) => lookup("svc.example", {}, (e, address) => resolve([e, address])));
+    expect(result).toEqual([null, "10.9.9.9"]);
+  });
+});

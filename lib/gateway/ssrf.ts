@@ -1,0 +1,105 @@
+// SSRF guard (OWASP API7): the gateway reaches only public addresses, unless an admin
+// allow-listed a private host or range (GATEWAY_ALLOWED_PRIVATE_TARGETS) or the target is
+// Gatehouse's own echo backend. Checked twice: when a proxy is saved (a literal address, or a
+// name that is plainly local) and when the upstream connection is made (every address a name
+// resolves to — so DNS cannot smuggle 169.254.169.254 in later).
+import dns from "node:dns";
+import type { LookupAddress, LookupOptions } from "node:dns";
+import ipaddr from "ipaddr.js";
+
+export interface TargetPolicy {
+  /** Lower-case host names, IP addresses and CIDR ranges from the configuration. */
+  allowedPrivateTargets: readonly string[];
+  /** Gatehouse's own port: http://127.0.0.1:{port}/_echo is the built-in echo backend. */
+  ownPort: number;
+}
+
+export const ECHO_PATH = "/_echo";
+
+export class TargetRefused extends Error {
+  override name = "TargetRefused";
+  readonly code = "GATEWAY_TARGET_REFUSED";
+}
+
+type Address = ipaddr.IPv4 | ipaddr.IPv6;
+
+function parseAddress(host: string): Address | null {
+  const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  if (!ipaddr.isValid(bare)) return null;
+  const address = ipaddr.parse(bare);
+  // ::ffff:127.0.0.1 is 127.0.0.1 to the kernel.
+  return address.kind() === "ipv6" && (address as ipaddr.IPv6).isIPv4MappedAddress() ? (address as ipaddr.IPv6).toIPv4Address() : address;
+}
+
+/** Only globally routable unicast addresses are public; everything else ipaddr.js names
+ * (private, loopback, linkLocal, uniqueLocal, carrierGradeNat, unspecified, reserved,
+ * multicast, 6to4, teredo, …) is not. */
+export function isPublicAddress(address: string): boolean {
+  const parsed = parseAddress(address);
+  return parsed !== null && parsed.range() === "unicast";
+}
+
+function allowListed(policy: TargetPolicy, host: string, address: Address | null): boolean {
+  for (const entry of policy.allowedPrivateTargets) {
+    if (entry.includes("/")) {
+      if (!address || !ipaddr.isValidCIDR(entry)) continue;
+      const [range, bits] = ipaddr.parseCIDR(entry);
+      if (range.kind() === address.kind() && address.match([range, bits] as never)) return true;
+    } else if (address && ipaddr.isValid(entry.replace(/^\[|\]$/g, ""))) {
+      const allowed = parseAddress(entry);
+      if (allowed && allowed.kind() === address.kind() && allowed.toNormalizedString() === address.toNormalizedString()) return true;
+    } else if (entry === host.toLowerCase()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The built-in echo backend: Gatehouse's own loopback port, path under /_echo. */
+export function isEchoTarget(url: URL, policy: TargetPolicy): boolean {
+  const address = parseAddress(url.hostname);
+  const loopback = url.hostname === "localhost" || (address !== null && address.range() === "loopback");
+  const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+  return url.protocol === "http:" && loopback && port === policy.ownPort && (url.pathname === ECHO_PATH || url.pathname.startsWith(`${ECHO_PATH}/`));
+}
+
+/** Save-time and run-time check of a target URL's host. Returns why it is refused, or null.
+ * Names are checked again, address by address, when the connection is made. */
+export function refusedTarget(target: string, policy: TargetPolicy): string | null {
+  let url: URL;
+  try {
+    url = new URL(target); // WHATWG parsing turns 0x7f000001, 2130706433, 0177.0.0.1 into 127.0.0.1
+  } catch {
+    return "not a URL";
+  }
+  if (isEchoTarget(url, policy)) return null;
+  const host = url.hostname.toLowerCase();
+  const address = parseAddress(host);
+  if (allowListed(policy, host, address)) return null;
+  if (address) return address.range() === "unicast" ? null : `${host} is a ${address.range()} address; allow it with GATEWAY_ALLOWED_PRIVATE_TARGETS`;
+  if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".internal") || host.endsWith(".local")) {
+    return `${host} is a local name; allow it with GATEWAY_ALLOWED_PRIVATE_TARGETS`;
+  }
+  return null;
+}
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/** A `lookup` for net.connect (undici passes it through) that refuses private addresses. */
+export function guardedLookup(policy: TargetPolicy, resolve: typeof dns.lookup = dns.lookup) {
+  return function lookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
+    resolve(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, "");
+      const list = addresses as LookupAddress[];
+      if (!allowListed(policy, hostname, null)) {
+        const bad = list.find((a) => !isPublicAddress(a.address) && !allowListed(policy, hostname, parseAddress(a.address)));
+        // One private answer refuses the name: a name that resolves to both is a rebinding trick.
+        if (bad) return callback(Object.assign(new TargetRefused(`${hostname} resolves to a non-public address`), { errno: 0 }) as unknown as NodeJS.ErrnoException, "");
+      }
+      if (options.all) return callback(null, list);
+      const first = list[0];
+      if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), "");
+      callback(null, first.address, first.family);
+    });
+  };
+}
