@@ -21,9 +21,15 @@ export function AdminAppDetail({ initial }: { initial: AppView }) {
       setNotice("Settings saved.");
     },
   });
-  // While a change is on its way, show the value asked for (controlled inputs would snap back).
-  const shown = <K extends keyof Settings>(field: K, current: Settings[K]): Settings[K] =>
-    settings.isPending && settings.variables && field in settings.variables ? settings.variables[field] : current;
+  // While a change is on its way, show the value asked for. It is kept in React state set in the
+  // event handler itself, so the controlled input re-renders with it at once instead of snapping
+  // back until the mutation's own state arrives a tick later.
+  const [asked, setAsked] = useState<Settings | null>(null);
+  const change = (body: Settings) => {
+    setAsked(body);
+    settings.mutate(body, { onSettled: () => setAsked(null) });
+  };
+  const shown = <K extends keyof Settings>(field: K, current: Settings[K]): Settings[K] => (asked && field in asked ? asked[field] : current);
   const revokeCredential = useMutation({
     mutationFn: (credentialId: string) => api(`/apps/${app.id}/credentials/${credentialId}`, { method: "DELETE" }),
     onSuccess: () => {
@@ -59,7 +65,7 @@ export function AdminAppDetail({ initial }: { initial: AppView }) {
             <select
               className="rounded border border-slate-300 px-2 py-1"
               value={shown("passwordGrantMode", app.passwordGrantMode as Settings["passwordGrantMode"]) ?? ""}
-              onChange={(e) => settings.mutate({ passwordGrantMode: (e.target.value || null) as Settings["passwordGrantMode"] })}
+              onChange={(e) => change({ passwordGrantMode: (e.target.value || null) as Settings["passwordGrantMode"] })}
             >
               <option value="">off (recommended)</option>
               <option value="okta_authn">on — Okta Authentication API</option>
@@ -67,15 +73,15 @@ export function AdminAppDetail({ initial }: { initial: AppView }) {
             </select>
           </label>
           <label className="flex items-center gap-2">
-            <input type="checkbox" checked={shown("implicitEnabled", app.implicitEnabled)} onChange={(e) => settings.mutate({ implicitEnabled: e.target.checked })} /> Allow the implicit flow (discouraged by RFC 9700)
+            <input type="checkbox" checked={shown("implicitEnabled", app.implicitEnabled)} onChange={(e) => change({ implicitEnabled: e.target.checked })} /> Allow the implicit flow (discouraged by RFC 9700)
           </label>
           <label className="flex items-center gap-2">
-            <input type="checkbox" checked={shown("skipConsent", app.skipConsent)} onChange={(e) => settings.mutate({ skipConsent: e.target.checked })} /> Skip the consent screen (first-party app)
+            <input type="checkbox" checked={shown("skipConsent", app.skipConsent)} onChange={(e) => change({ skipConsent: e.target.checked })} /> Skip the consent screen (first-party app)
           </label>
           <div className="flex gap-2">
             {app.status === "active"
-              ? <button type="button" className={dangerButtonClass} onClick={() => settings.mutate({ status: "suspended" })}>Suspend app</button>
-              : <button type="button" className={secondaryButtonClass} onClick={() => settings.mutate({ status: "active" })}>Reactivate app</button>}
+              ? <button type="button" className={dangerButtonClass} onClick={() => change({ status: "suspended" })}>Suspend app</button>
+              : <button type="button" className={secondaryButtonClass} onClick={() => change({ status: "active" })}>Reactivate app</button>}
             <button type="button" className={dangerButtonClass} disabled={revokeTokens.isPending} onClick={() => revokeTokens.mutate()}>Revoke all tokens</button>
           </div>
         </div>
