@@ -2,7 +2,7 @@
 // The analytics dashboard (admin: everything; developer: own apps — the API decides the scope,
 // this component only chooses the range): charts from GET /api/v1/analytics/dashboard.
 import { useQuery } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { Dashboard, Ranked } from "@/lib/analytics/dashboard-queries";
 import { api } from "../api-client";
@@ -23,15 +23,18 @@ function label(iso: string, bucket: Dashboard["bucket"]): string {
 
 export function AnalyticsDashboard({ admin, appId }: { admin: boolean; appId?: string }) {
   const [range, setRange] = useState<(typeof RANGES)[number]["id"]>("24h");
-  // The end of the range is fixed per selection (to the next minute) so the query key is stable.
-  const params = useMemo(() => {
-    const to = new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 60_000);
-    const from = new Date(to.getTime() - RANGES.find((r) => r.id === range)!.ms);
-    return { from: from.toISOString(), to: to.toISOString(), ...(appId ? { appId } : {}) };
-  }, [range, appId]);
-  const dashboard = useQuery({ queryKey: ["analytics", params], queryFn: () => api<Dashboard>("/analytics/dashboard", { query: params }) });
+  // The range ends at the next minute when the query runs; the CSV link exports exactly the
+  // range the charts show (the answer's own from/to).
+  const dashboard = useQuery({
+    queryKey: ["analytics", range, appId],
+    queryFn: () => {
+      const to = new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 60_000);
+      const from = new Date(to.getTime() - RANGES.find((r) => r.id === range)!.ms);
+      return api<Dashboard>("/analytics/dashboard", { query: { from: from.toISOString(), to: to.toISOString(), appId } });
+    },
+  });
   const d = dashboard.data;
-  const csvHref = `/api/v1/analytics/export.csv?${new URLSearchParams(params).toString()}`;
+  const csvHref = d ? `/api/v1/analytics/export.csv?${new URLSearchParams({ from: d.from, to: d.to, ...(appId ? { appId } : {}) }).toString()}` : undefined;
 
   return (
     <div className="space-y-6" data-testid="analytics-dashboard">
@@ -43,7 +46,7 @@ export function AnalyticsDashboard({ admin, appId }: { admin: boolean; appId?: s
             </button>
           ))}
         </div>
-        <a href={csvHref} download className="rounded border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-50">Export CSV</a>
+        {csvHref ? <a href={csvHref} download className="rounded border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-50">Export CSV</a> : null}
       </div>
       <ErrorNote error={dashboard.error} />
       {dashboard.isPending ? <p className="text-sm text-slate-500">Loading…</p> : null}
