@@ -104,11 +104,8 @@ export async function dashboard(db: Database, f: DashboardFilter): Promise<Dashb
   // load to one pooled connection.
   const traffic = await trafficSeries(db, f);
   const latency = await latencyPercentiles(db, f);
-  const errorsByStatus = await statusCounts(db, f);
-  const proxies = await perProxy(db, f);
-  const apps = await topApps(db, f);
-  const developers = f.scope.kind === "all" ? await topDevelopers(db, f) : [];
-  const blocks = await blockCounts(db, f);
+  const { proxies, errorsByStatus, blocks } = await byProxyStatusAndPolicy(db, f);
+  const { apps, developers } = await topAppsAndDevelopers(db, f);
   const insecureBackends = await insecure(db, proxies);
   const overall = proxies.reduce<SecurityCounts>((s, p) => ({
     calls: s.calls + p.calls, bot: s.bot + p.bot, human: s.human + p.human, tls: s.tls + p.tls,
@@ -127,7 +124,7 @@ export async function dashboard(db: Database, f: DashboardFilter): Promise<Dashb
     top: {
       proxies: [...proxies].sort((a, b) => b.calls - a.calls).slice(0, TOP).map((p) => ({ id: p.proxyId, name: p.name, calls: p.calls, errors: p.errors })),
       apps,
-      developers,
+      developers: f.scope.kind === "all" ? developers : [],
     },
     blocks,
     security: { overall, byProxy: proxies.map(({ errors: _errors, ...p }) => p) },
@@ -223,30 +220,44 @@ function statusClass(status: number): string {
   return `${Math.floor(status / 100)}xx`;
 }
 
-async function statusCounts(db: Database, f: DashboardFilter): Promise<StatusCount[]> {
-  const rows = await db.$queryRaw<{ status: Num; calls: Num }[]>`
-    SELECT "status" AS status, COUNT(*) AS calls FROM "analytics_events"
-    WHERE ${where(db, f)} AND "status" >= 400 GROUP BY 1 ORDER BY 1`;
-  return rows.map((r) => ({ status: n(r.status), class: statusClass(n(r.status)), calls: n(r.calls) }));
-}
-
 interface ProxyRow extends ProxySecurity { errors: number }
 
-async function perProxy(db: Database, f: DashboardFilter): Promise<ProxyRow[]> {
-  const rows = await db.$queryRaw<{ id: string | null; calls: Num; errors: Num; bot: Num; tls: Num; auth: Num }[]>`
-    SELECT "proxyId" AS id, COUNT(*) AS calls,
-      SUM(CASE WHEN "status" >= 400 THEN 1 ELSE 0 END) AS errors,
-      SUM(CASE WHEN "bot" IS NOT NULL THEN 1 ELSE 0 END) AS bot,
-      SUM(CASE WHEN "tls" THEN 1 ELSE 0 END) AS tls,
-      SUM(CASE WHEN "authenticated" THEN 1 ELSE 0 END) AS auth
-    FROM "analytics_events" WHERE ${where(db, f)} GROUP BY 1`;
-  const names = await proxyNames(db, rows.map((r) => r.id));
-  return rows
-    .map((r) => {
-      const calls = n(r.calls), bot = n(r.bot), tls = n(r.tls), auth = n(r.auth);
-      return { proxyId: r.id, name: r.id ? names.get(r.id)?.name ?? r.id : "(no proxy)", calls, errors: n(r.errors), bot, human: calls - bot, tls, plain: calls - tls, authenticated: auth, anonymous: calls - auth };
-    })
-    .sort((a, b) => b.calls - a.calls);
+/**
+ * One scan for everything that is not per time bucket: GROUP BY proxy, status, blocking policy
+ * and the three security flags. The row count is bounded by proxies × statuses × policies × 8,
+ * not by events; per-proxy totals, errors by status and blocks by policy are sums of those rows.
+ */
+async function byProxyStatusAndPolicy(db: Database, f: DashboardFilter) {
+  const rows = await db.$queryRaw<{ p: string | null; s: Num; blk: string | null; bot: Num; tls: Num; auth: Num; c: Num }[]>`
+    SELECT "proxyId" AS p, "status" AS s, "blockedBy" AS blk,
+      CASE WHEN "bot" IS NOT NULL THEN 1 ELSE 0 END AS bot,
+      CASE WHEN "tls" THEN 1 ELSE 0 END AS tls,
+      CASE WHEN "authenticated" THEN 1 ELSE 0 END AS auth,
+      COUNT(*) AS c
+    FROM "analytics_events" WHERE ${where(db, f)} GROUP BY 1, 2, 3, 4, 5, 6`;
+  const names = await proxyNames(db, [...new Set(rows.map((r) => r.p))]);
+  const proxies = new Map<string | null, ProxyRow>();
+  const statuses = new Map<number, number>();
+  const policies = new Map<string, number>();
+  for (const r of rows) {
+    const c = n(r.c), status = n(r.s);
+    let p = proxies.get(r.p);
+    if (!p) proxies.set(r.p, (p = { proxyId: r.p, name: r.p ? names.get(r.p)?.name ?? r.p : "(no proxy)", calls: 0, errors: 0, bot: 0, human: 0, tls: 0, plain: 0, authenticated: 0, anonymous: 0 }));
+    p.calls += c;
+    if (status >= 400) {
+      p.errors += c;
+      statuses.set(status, (statuses.get(status) ?? 0) + c);
+    }
+    if (n(r.bot)) p.bot += c; else p.human += c;
+    if (n(r.tls)) p.tls += c; else p.plain += c;
+    if (n(r.auth)) p.authenticated += c; else p.anonymous += c;
+    if (r.blk !== null) policies.set(r.blk, (policies.get(r.blk) ?? 0) + c);
+  }
+  return {
+    proxies: [...proxies.values()].sort((a, b) => b.calls - a.calls),
+    errorsByStatus: [...statuses].sort((a, b) => a[0] - b[0]).map(([status, calls]) => ({ status, class: statusClass(status), calls })),
+    blocks: [...policies].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([policy, calls]) => ({ policy, calls })),
+  };
 }
 
 async function proxyNames(db: Database, ids: (string | null)[]) {
@@ -255,31 +266,30 @@ async function proxyNames(db: Database, ids: (string | null)[]) {
   return new Map(proxies.map((p) => [p.id, { name: `${p.name} ${p.version}`, targetUrl: p.targetUrl }]));
 }
 
-async function topApps(db: Database, f: DashboardFilter): Promise<Ranked[]> {
-  const rows = await db.$queryRaw<{ id: string | null; calls: Num; errors: Num }[]>`
-    SELECT "appId" AS id, COUNT(*) AS calls, SUM(CASE WHEN "status" >= 400 THEN 1 ELSE 0 END) AS errors
-    FROM "analytics_events" WHERE ${where(db, f)} GROUP BY 1 ORDER BY 2 DESC LIMIT ${TOP}`;
-  const ids = rows.map((r) => r.id).filter((id): id is string => id !== null);
-  const apps = ids.length ? await db.app.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } }) : [];
-  const names = new Map(apps.map((a) => [a.id, a.name]));
-  return rows.map((r) => ({ id: r.id, name: r.id ? names.get(r.id) ?? r.id : "(no app)", calls: n(r.calls), errors: n(r.errors) }));
-}
-
-async function topDevelopers(db: Database, f: DashboardFilter): Promise<Ranked[]> {
-  const rows = await db.$queryRaw<{ id: string | null; calls: Num; errors: Num }[]>`
-    SELECT "developerId" AS id, COUNT(*) AS calls, SUM(CASE WHEN "status" >= 400 THEN 1 ELSE 0 END) AS errors
-    FROM "analytics_events" WHERE ${where(db, f)} GROUP BY 1 ORDER BY 2 DESC LIMIT ${TOP}`;
-  const ids = rows.map((r) => r.id).filter((id): id is string => id !== null);
-  const devs = ids.length ? await db.developer.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } }) : [];
-  const names = new Map(devs.map((d) => [d.id, d.email]));
-  return rows.map((r) => ({ id: r.id, name: r.id ? names.get(r.id) ?? r.id : "(anonymous)", calls: n(r.calls), errors: n(r.errors) }));
-}
-
-async function blockCounts(db: Database, f: DashboardFilter): Promise<BlockCount[]> {
-  const rows = await db.$queryRaw<{ policy: string; calls: Num }[]>`
-    SELECT "blockedBy" AS policy, COUNT(*) AS calls FROM "analytics_events"
-    WHERE ${where(db, f)} AND "blockedBy" IS NOT NULL GROUP BY 1 ORDER BY 2 DESC`;
-  return rows.map((r) => ({ policy: r.policy, calls: n(r.calls) }));
+/** One scan GROUP BY (app, developer): the top apps and the top developers are both sums of it. */
+async function topAppsAndDevelopers(db: Database, f: DashboardFilter): Promise<{ apps: Ranked[]; developers: Ranked[] }> {
+  const rows = await db.$queryRaw<{ app: string | null; dev: string | null; calls: Num; errors: Num }[]>`
+    SELECT "appId" AS app, "developerId" AS dev, COUNT(*) AS calls, SUM(CASE WHEN "status" >= 400 THEN 1 ELSE 0 END) AS errors
+    FROM "analytics_events" WHERE ${where(db, f)} GROUP BY 1, 2`;
+  const rank = (key: "app" | "dev") => {
+    const totals = new Map<string | null, { calls: number; errors: number }>();
+    for (const r of rows) {
+      const t = totals.get(r[key]) ?? { calls: 0, errors: 0 };
+      t.calls += n(r.calls);
+      t.errors += n(r.errors);
+      totals.set(r[key], t);
+    }
+    return [...totals].sort((a, b) => b[1].calls - a[1].calls || String(a[0]).localeCompare(String(b[0]))).slice(0, TOP);
+  };
+  const topApps = rank("app"), topDevs = rank("dev");
+  const appIds = topApps.map(([id]) => id).filter((id): id is string => id !== null);
+  const devIds = topDevs.map(([id]) => id).filter((id): id is string => id !== null);
+  const appNames = new Map((appIds.length ? await db.app.findMany({ where: { id: { in: appIds } }, select: { id: true, name: true } }) : []).map((a) => [a.id, a.name]));
+  const devNames = new Map((devIds.length ? await db.developer.findMany({ where: { id: { in: devIds } }, select: { id: true, email: true } }) : []).map((d) => [d.id, d.email]));
+  return {
+    apps: topApps.map(([id, t]) => ({ id, name: id ? appNames.get(id) ?? id : "(no app)", ...t })),
+    developers: topDevs.map(([id, t]) => ({ id, name: id ? devNames.get(id) ?? id : "(anonymous)", ...t })),
+  };
 }
 
 /** Proxies whose backend is plain http:// and that carried traffic in the range. */
