@@ -32,8 +32,8 @@ async function seed(db: Database, target: DatabaseTarget) {
   let batch: AnalyticsEventInput[] = [];
   for (let i = 0; i < TOTAL; i++) {
     const app = (i * 7919) % 300;
-    batch.push({
-      at: new Date(NOW - Math.floor(((i * 2654435761) % TOTAL) / TOTAL * 30 * DAY)), requestId: `r${i}`, proxyId: `px${i % 6}`, version: "v1", productId: null,
+    batch.push({ // in time order, as the gateway writes them
+      at: new Date(NOW - 30 * DAY + Math.floor((i / TOTAL) * 30 * DAY)), requestId: `r${i}`, proxyId: `px${i % 6}`, version: "v1", productId: null,
       appId: `app${app}`, developerId: `dev${app % 60}`, userSub: null, method: "GET", path: `/items/${i % 1000}`,
       status: i % 50 === 0 ? 500 : i % 20 === 0 ? 404 : i % 33 === 0 ? 429 : 200, latencyMs: 1 + ((i * 31) % 400), upstreamLatencyMs: null,
       bytesIn: 0, bytesOut: 200, clientIp: "203.0.113.1", authenticated: i % 9 !== 0, authKind: "gatehouse-token", tls: i % 7 !== 0,
