@@ -1,7 +1,9 @@
 // Benchmark: the gateway against a bare undici proxy and @fastify/http-proxy, in one run, all
 // on 127.0.0.1 (bounded: a few seconds per target). Each server is a process of its own.
-//   backend direct · bare undici proxy · Gatehouse /gateway (default chain: verify-access-token,
-//   bot-detection hook, assign-identity, payload-size; analytics on) · @fastify/http-proxy
+//   backend direct · bare undici proxy · Gatehouse /gateway (the issue's default chain:
+//   verify-access-token, quota and spike-arrest with high limits, regex-protection,
+//   json-threat-protection, plus the implied payload-size, bot-detection hook and
+//   assign-identity; analytics on) · @fastify/http-proxy
 // Usage: npx tsx bench/gateway.ts [seconds=10] [connections=50]
 import { spawn, type ChildProcess } from "node:child_process";
 import { loadavg } from "node:os";
@@ -29,7 +31,15 @@ try {
   const api = apiCaller(gatehouse);
   const { admin, developer } = await seededSessions(gatehouse);
   const product = await api(admin, "POST", "/products", { slug: "bench", name: "Bench", scopes: ["bench:read"], approvalType: "auto" });
-  const proxy = await api(admin, "POST", "/proxies", { name: "Bench", basePath: "bench", version: "v1", targetUrl: backend, productIds: [product.json.id] });
+  // the issue's default chain: verify-access-token (implied) + quota + spike-arrest (high limits)
+  // + regex-protection + json-threat-protection, analytics on
+  const policies = [
+    { policy: "quota", config: { allow: 1_000_000_000, interval: 1, timeUnit: "minute" } },
+    { policy: "spike-arrest", config: { rate: "100000ps" } },
+    { policy: "regex-protection", config: {} },
+    { policy: "json-threat-protection", config: {} },
+  ];
+  const proxy = await api(admin, "POST", "/proxies", { name: "Bench", basePath: "bench", version: "v1", targetUrl: backend, productIds: [product.json.id], policies });
   const app = await api(developer, "POST", "/apps", { name: "bench", products: ["bench"], redirectUris: ["https://client.example/cb"] });
   if (proxy.status !== 201 || app.status !== 201) throw new Error(`set-up failed: ${proxy.text} ${app.text}`);
   const { clientId, clientSecret } = app.json.credential;
@@ -39,7 +49,7 @@ try {
   const targets: Array<[string, string, Record<string, string>]> = [
     ["backend directly", `${backend}/items`, {}],
     ["bare undici proxy (node:http + Pool)", `${undiciProxy}/gateway/bench/v1/items`, {}],
-    ["Gatehouse gateway (verify-access-token + analytics)", `${gatehouse.url}/gateway/bench/v1/items`, { authorization: `Bearer ${token}` }],
+    ["Gatehouse gateway (verify-access-token + quota + spike-arrest + regex + JSON threat protection + analytics)", `${gatehouse.url}/gateway/bench/v1/items`, { authorization: `Bearer ${token}` }],
     ["@fastify/http-proxy", `${fastifyProxy}/gateway/bench/v1/items`, {}],
   ];
   const rows: Array<{ name: string; rps: number; p50: number; p99: number; non2xx: number }> = [];

@@ -15,6 +15,7 @@ export async function SiteHeader() {
           <nav aria-label="Portal" className="flex items-center gap-4 text-sm">
             <Link href="/catalog" className="text-slate-700 hover:text-brand-700">Catalog</Link>
             {viewer ? <Link href="/apps" className="text-slate-700 hover:text-brand-700">My apps</Link> : null}
+            {viewer ? <Link href="/analytics" className="text-slate-700 hover:text-brand-700">Analytics</Link> : null}
             {viewer?.admin ? <Link href="/admin" className="text-slate-700 hover:text-brand-700">Admin</Link> : null}
           </nav>
         </div>

@@ -7,6 +7,7 @@ const LINKS = [
   ["/admin/tokens", "Revoke tokens"],
   ["/admin/products", "Products"],
   ["/admin/proxies", "Proxies"],
+  ["/admin/analytics", "Analytics"],
   ["/admin/audit", "Audit log"],
   ["/admin/api-keys", "Admin API keys"],
 ] as const;

@@ -30,6 +30,14 @@ const errors = {
   "404": { $ref: "#/components/responses/Problem" },
 };
 
+const analyticsParams = [
+  { name: "from", in: "query", required: true, schema: { type: "string", format: "date-time" } },
+  { name: "to", in: "query", required: true, schema: { type: "string", format: "date-time" }, description: "Exclusive; at most 92 days after `from`" },
+  { name: "proxyId", in: "query", schema: { type: "string" } },
+  { name: "appId", in: "query", schema: { type: "string" } },
+  { name: "view", in: "query", schema: { type: "string", enum: ["all", "mine"], default: "all" }, description: "Admins: `mine` shows only their own apps" },
+];
+
 type Operation = { summary: string; tags: string[]; parameters?: unknown[]; requestBody?: unknown; responses: Record<string, unknown> };
 const op = (tag: string, summary: string, responses: Record<string, unknown>, extra: Partial<Operation> = {}): Operation => ({
   summary, tags: [tag], ...extra, responses: { ...responses, ...errors },
@@ -59,6 +67,8 @@ export function openApiDocument(serverUrl: string) {
         put: op("apps", "Register the app's client certificate (PEM, or its x5t#S256 thumbprint) for tls_client_auth and certificate-bound tokens (RFC 8705); replaces the previous one and revokes the tokens bound to it", { "200": ok("App") }, { parameters: [idParam()], requestBody: body(ClientCertificateInput) }),
         delete: op("apps", "Remove the app's client certificate and revoke the tokens bound to it", { "200": ok("App") }, { parameters: [idParam()] }),
       },
+      "/analytics/dashboard": { get: op("analytics", "Dashboard aggregates for [from, to): traffic, latency percentiles, errors, top lists, policy blocks, security metrics, insecure backends (admins: everything; developers: their own apps)", { "200": ok("Dashboard") }, { parameters: analyticsParams }) },
+      "/analytics/export.csv": { get: op("analytics", "The same aggregates as CSV (section,key,metric,value)", { "200": { description: "CSV", content: { "text/csv": { schema: { type: "string" } } } } }, { parameters: analyticsParams }) },
       "/apps/{id}/settings": { patch: op("admin", "Admin-only app settings: password grant, implicit, consent, status", { "200": ok("App") }, { parameters: [idParam()], requestBody: body(AdminAppSettings) }) },
       "/apps/{id}/usage": { get: op("apps", "Calls, errors and latency per hour of an app (owner or admin)", { "200": ok("Hourly buckets and totals") }, { parameters: [idParam(), { name: "hours", in: "query", schema: { type: "integer", minimum: 1, maximum: 720, default: 24 } }] }) },
       "/apps/{id}/revoke-tokens": { post: op("apps", "Revoke every token of an app", { "200": ok("Count") }, { parameters: [idParam()] }) },

@@ -12,3 +12,8 @@ export function problem(status: number, title: string, extra: Record<string, unk
     headers: { ...BASE_HEADERS, ...headers, "content-type": "application/problem+json; charset=utf-8" },
   });
 }
+
+/** A CSV download (RFC 4180), never cached. */
+export function csv(body: string, filename: string): Response {
+  return new Response(body, { status: 200, headers: { ...BASE_HEADERS, "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${filename}"` } });
+}

@@ -73,6 +73,8 @@ function guarded<P>(run: (request: Request, params: P, requestId: string | undef
 }
 
 function respond(result: unknown, options: Options): Response {
+  // A handler that needs another media type (CSV export) answers with its own Response.
+  if (result instanceof Response) return result;
   return result === undefined ? new Response(null, { status: 204, headers: { "cache-control": "no-store" } }) : json(result, options.status ?? 200);
 }
 

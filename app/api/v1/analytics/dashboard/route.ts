@@ -1,0 +1,5 @@
+import { analyticsDashboard } from "@/lib/analytics/dashboard";
+import { apiRoute } from "@/lib/api/route";
+
+/** Dashboard aggregates for `?from&to[&proxyId][&appId]` — admins everything, developers their own apps. */
+export const GET = apiRoute(({ ctx, actor, query }) => analyticsDashboard(ctx, actor, query));
