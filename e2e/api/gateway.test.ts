@@ -8,6 +8,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabaseClient, type Database } from "../../lib/db/client.ts";
+import { GatehouseClient } from "../../sdk/src/index.ts";
 import { configuredBackends } from "../harness/backends.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
 import { apiCaller, readOktaSeed, seededSessions, type Caller } from "../harness/portal-setup.ts";
@@ -41,15 +42,9 @@ describe.each(configuredBackends())("gateway on $name", (backend) => {
     return { id: created.json.app.id as string, clientId: created.json.credential.clientId as string, secret: created.json.credential.clientSecret as string, credentialId: created.json.credential.id as string };
   }
 
+  /** Client-credentials tokens through the SDK, as an app would get them. */
   async function tokenFor(a: { clientId: string; secret: string }, scope?: string): Promise<string> {
-    const res = await fetch(`${gatehouse.url}/oauth/token`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${encodeURIComponent(a.clientId)}:${encodeURIComponent(a.secret)}`).toString("base64")}` },
-      body: new URLSearchParams({ grant_type: "client_credentials", ...(scope ? { scope } : {}) }),
-    });
-    const json = (await res.json()) as { access_token: string };
-    expect(res.status).toBe(200);
-    return json.access_token;
+    return (await new GatehouseClient({ issuer: gatehouse.url, clientId: a.clientId, clientSecret: a.secret }).clientCredentials(scope)).accessToken;
   }
 
   async function saveProxy(key: string, body: Record<string, unknown>) {
