@@ -72,7 +72,8 @@ describe.each(targets)("direct SQL on $name", ({ make }) => {
     await expect(
       db.$transaction(async (tx) => {
         expect(directSql(tx)).toBeNull();
-        await insertAccessToken(tx, row, new Date());
+        const id = await insertAccessToken(tx, row, new Date());
+        expect(await findAccessTokenByHash(tx, "tx")).toMatchObject({ id, appId: app.id, expiresAt: row.expiresAt, revokedAt: null }); // Prisma's path, inside the transaction
         throw new Error("roll back");
       }),
     ).rejects.toThrow("roll back");

@@ -5,6 +5,7 @@
 // ones to lower case.
 import type { Database } from "../../db/index.ts";
 import { directSql } from "../../db/client.ts";
+import { Prisma } from "../../db/generated/sqlite/client.ts";
 import { timeOrderedId } from "../../db/time-ordered-id.ts";
 
 export interface AccessTokenRow {
@@ -30,18 +31,15 @@ export interface AccessTokenRow {
 type Raw = Pick<Database, "$executeRaw" | "$queryRaw">;
 
 const COLUMNS = ["id", "tokenHash", "appId", "credentialId", "userSub", "scope", "products", "attributes", "grantType", "familyId", "authCodeId", "idTokenRecordId", "certificateThumbprint", "expiresAt", "createdAt"] as const;
-const FIND = `SELECT "id", "tokenHash", "appId", "credentialId", "userSub", "scope", "products", "attributes", "grantType", "familyId", "authCodeId", "idTokenRecordId", "certificateThumbprint", "expiresAt", "revokedAt", "createdAt"
-  FROM "access_tokens" WHERE "tokenHash" = $1`;
+const SELECTED = [...COLUMNS, "revokedAt"].map((c) => `"${c}"`).join(", ");
+const FIND = `SELECT ${SELECTED} FROM "access_tokens" WHERE "tokenHash" = $1`;
 
 export async function insertAccessToken(db: Raw, row: Omit<AccessTokenRow, "id" | "revokedAt" | "createdAt">, now: Date): Promise<string> {
   const id = timeOrderedId(now.getTime());
+  const values = [id, row.tokenHash, row.appId, row.credentialId, row.userSub, row.scope, row.products, row.attributes, row.grantType, row.familyId, row.authCodeId, row.idTokenRecordId, row.certificateThumbprint, row.expiresAt, now];
   const direct = directSql(db);
-  if (direct) {
-    await direct.insert("access_tokens", COLUMNS, [id, row.tokenHash, row.appId, row.credentialId, row.userSub, row.scope, row.products, row.attributes, row.grantType, row.familyId, row.authCodeId, row.idTokenRecordId, row.certificateThumbprint, row.expiresAt, now]);
-    return id;
-  }
-  await db.$executeRaw`INSERT INTO "access_tokens" ("id", "tokenHash", "appId", "credentialId", "userSub", "scope", "products", "attributes", "grantType", "familyId", "authCodeId", "idTokenRecordId", "certificateThumbprint", "expiresAt", "createdAt")
-    VALUES (${id}, ${row.tokenHash}, ${row.appId}, ${row.credentialId}, ${row.userSub}, ${row.scope}, ${row.products}, ${row.attributes}, ${row.grantType}, ${row.familyId}, ${row.authCodeId}, ${row.idTokenRecordId}, ${row.certificateThumbprint}, ${row.expiresAt}, ${now})`;
+  if (direct) await direct.insert("access_tokens", COLUMNS, values);
+  else await db.$executeRaw`INSERT INTO "access_tokens" (${Prisma.raw(COLUMNS.map((c) => `"${c}"`).join(", "))}) VALUES (${Prisma.join(values)})`;
   return id;
 }
 
@@ -49,8 +47,7 @@ export async function findAccessTokenByHash(db: Raw, tokenHash: string): Promise
   const direct = directSql(db);
   const r = direct
     ? await direct.first(FIND, [tokenHash])
-    : (await db.$queryRaw<Array<Record<string, unknown>>>`SELECT "id", "tokenHash", "appId", "credentialId", "userSub", "scope", "products", "attributes", "grantType", "familyId", "authCodeId", "idTokenRecordId", "certificateThumbprint", "expiresAt", "revokedAt", "createdAt"
-    FROM "access_tokens" WHERE "tokenHash" = ${tokenHash}`)[0];
+    : (await db.$queryRaw<Array<Record<string, unknown>>>`SELECT ${Prisma.raw(SELECTED)} FROM "access_tokens" WHERE "tokenHash" = ${tokenHash}`)[0];
   if (!r) return null;
   const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string | Date));
   return {
