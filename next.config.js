@@ -5,7 +5,7 @@
 const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
-  serverExternalPackages: ["better-sqlite3", "openid-client", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "ioredis", "pino"],
+  serverExternalPackages: ["better-sqlite3", "openid-client", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "ioredis", "pino", "prom-client"],
 };
 
 export default nextConfig;

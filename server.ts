@@ -1,6 +1,6 @@
 // Gatehouse's one entry point. A node:http server with two lanes:
 //   machine lane — /gateway/**, /oauth/token|introspect|revoke, /.well-known/…, /healthz,
-//                  /readyz: plain Node, no framework (the hot paths; see README "Architecture")
+//                  /readyz, /metrics: plain Node, no framework (the hot paths; see README "Architecture")
 //   browser lane — everything else: Next.js (portal, admin console, management API)
 // Usage: `tsx server.ts` (production build, built on first start) or `tsx server.ts --dev`.
 import http from "node:http";
@@ -15,6 +15,7 @@ import { createMachineRouter } from "./lib/http/router.ts";
 import { createRequestListener } from "./lib/http/lanes.ts";
 import { createGracefulShutdown } from "./lib/http/shutdown.ts";
 import { healthRoutes } from "./lib/health/routes.ts";
+import { metricsRoutes } from "./lib/metrics/routes.ts";
 import { oauthRoutes } from "./lib/oauth/routes.ts";
 import { accessTokenValidator, clientCache } from "./lib/oauth/runtime.ts";
 import { gatewayRoutes } from "./lib/gateway/routes.ts";
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
     oauthRoutes({ db, store, clients, issuer: config.publicUrl, validator, encryptionKey: config.secrets.encryptionKey, mutualTls: Boolean(config.tls?.clientCa) }),
     gatewayRoutes(gateway),
     echoRoutes,
+    metricsRoutes({ token: config.metricsToken }),
   );
   server.on(
     "request",

@@ -37,6 +37,8 @@ export interface Config {
   /** server.ts serves HTTPS itself (TLS_CERT, TLS_KEY), asking for client certificates when TLS_CLIENT_CA is set. */
   tls: TlsConfig | null;
   gateway: GatewayConfig;
+  /** Bearer token that /metrics requires; null: /metrics answers loopback clients only. */
+  metricsToken: string | null;
 }
 
 export interface GatewayConfig {
@@ -115,6 +117,7 @@ export function loadConfig(environment: Record<string, string | undefined>, cwd 
     logLevel: env.LOG_LEVEL ?? (nodeEnv === "test" ? "warn" : "info"),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     tls: tlsConfig(env, cwd),
+    metricsToken: env.METRICS_TOKEN ?? null,
     gateway: {
       allowedPrivateTargets: env.GATEWAY_ALLOWED_PRIVATE_TARGETS ? env.GATEWAY_ALLOWED_PRIVATE_TARGETS.split(",").map((e) => e.trim().toLowerCase()).filter(Boolean) : [],
       connectTimeoutMs: env.GATEWAY_CONNECT_TIMEOUT_MS ?? 3_000,

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Transform, type Readable } from "node:stream";
 import type { RequestContext } from "../http/types.ts";
 import type { AnalyticsEventInput } from "../analytics/writer.ts";
+import { recordGatewayCall } from "../metrics/index.ts";
 import { problemAnswer } from "./answers.ts";
 import { AUTHENTICATION_POLICIES } from "./policies/index.ts";
 import { callerResponseHeaders, upstreamRequestHeaders } from "./headers.ts";
@@ -185,6 +186,7 @@ export function createGatewayHandler(deps: PipelineDeps) {
       bot: call.annotations.bot ?? null,
       blockedBy: call.annotations.blockedBy ?? null,
     });
+    recordGatewayCall(`${proxy.basePath}/${proxy.version}`, outcome.status, call.annotations.blockedBy ?? null, outcome.latencyMs / 1000);
   };
 }
 

@@ -8,6 +8,7 @@ import { requestIdOf } from "./request-id.ts";
 import { browserSecurityHeaders, newNonce, type BrowserHeaderOptions } from "./security-headers.ts";
 import { CLIENT_CERT_HEADER, clientCertificateThumbprint } from "./tls.ts";
 import type { MachineHandler, RequestContext } from "./types.ts";
+import { recordHttpRequest } from "../metrics/index.ts";
 
 export type BrowserHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -32,13 +33,16 @@ export function createRequestListener(options: LaneOptions) {
     const queryAt = url.indexOf("?");
     const pathname = queryAt === -1 ? url : url.slice(0, queryAt);
     const started = performance.now();
-    const route = router.match(pathname);
+    const matched = router.lookup(pathname);
+    const route = matched?.route;
     const lane = route ? "machine" : "browser";
 
     res.setHeader("x-request-id", requestId);
     if (isShuttingDown()) res.setHeader("connection", "close");
     res.once("finish", () => {
-      const entry = { reqId: requestId, lane, method: req.method, path: pathname, status: res.statusCode, ms: Math.round(performance.now() - started) };
+      const elapsed = performance.now() - started;
+      recordHttpRequest(lane, matched?.pattern ?? browserRouteClass(pathname), res.statusCode, elapsed / 1000);
+      const entry = { reqId: requestId, lane, method: req.method, path: pathname, status: res.statusCode, ms: Math.round(elapsed) };
       if (lane === "browser" && pathname.startsWith("/_next/")) log.debug(entry, "request");
       else log.info(entry, "request");
     });
@@ -67,6 +71,14 @@ export function createRequestListener(options: LaneOptions) {
     for (const [name, value] of Object.entries(pageHeaders)) res.setHeader(name, value);
     Promise.resolve(browser(req, res)).catch((error: unknown) => failed(error, res, log, requestId));
   };
+}
+
+/** A bounded label for browser-lane paths (metrics): static assets, the management API, pages. */
+function browserRouteClass(pathname: string): string {
+  if (pathname.startsWith("/_next/")) return "next-static";
+  if (pathname === "/api/v1" || pathname.startsWith("/api/v1/")) return "management-api";
+  if (pathname.startsWith("/api/")) return "api-other";
+  return "page";
 }
 
 function runMachineHandler(handler: MachineHandler, req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void {

@@ -2,27 +2,38 @@
 // ("/gateway/**"). Anything it does not match belongs to the browser lane (Next.js).
 import type { MachineRoute } from "./types.ts";
 
+export interface RouteMatch {
+  route: MachineRoute;
+  /** The path the route was registered under ("/oauth/token", "/gateway/**"): a bounded label for metrics. */
+  pattern: string;
+}
+
 export class MachineRouter {
-  private readonly exact = new Map<string, MachineRoute>();
-  private readonly prefixes: Array<[prefix: string, route: MachineRoute]> = [];
+  private readonly exact = new Map<string, RouteMatch>();
+  private readonly prefixes: Array<[prefix: string, match: RouteMatch]> = [];
 
   /** `path` is exact, or ends in "/**" to take the path itself and everything below it. */
   add(path: string, route: MachineRoute): this {
+    const entry: RouteMatch = { route, pattern: path };
     if (path.endsWith("/**")) {
       const base = path.slice(0, -3);
-      this.exact.set(base, route);
-      this.prefixes.push([`${base}/`, route]);
+      this.exact.set(base, entry);
+      this.prefixes.push([`${base}/`, entry]);
     } else {
-      this.exact.set(path, route);
+      this.exact.set(path, entry);
     }
     return this;
   }
 
   match(pathname: string): MachineRoute | undefined {
-    const route = this.exact.get(pathname);
-    if (route) return route;
-    for (const [prefix, prefixRoute] of this.prefixes) {
-      if (pathname.startsWith(prefix)) return prefixRoute;
+    return this.lookup(pathname)?.route;
+  }
+
+  lookup(pathname: string): RouteMatch | undefined {
+    const entry = this.exact.get(pathname);
+    if (entry) return entry;
+    for (const [prefix, prefixEntry] of this.prefixes) {
+      if (pathname.startsWith(prefix)) return prefixEntry;
     }
     return undefined;
   }

@@ -3,6 +3,15 @@
 // forever while Redis is away; callers decide whether to fail open or closed.
 import { Redis } from "ioredis";
 import type { CounterResult, MessageHandler, Store } from "./types.ts";
+import { recordStoreFailure } from "../metrics/index.ts";
+
+/** Counts a failed command (gatehouse_store_failures_total) and passes the error on. */
+const failed =
+  (operation: string) =>
+  (error: unknown): never => {
+    recordStoreFailure(operation);
+    throw error;
+  };
 
 // INCRBY and the window's TTL in one step; re-arms a TTL that went missing.
 const INCREMENT = `
@@ -45,25 +54,25 @@ export class RedisStore implements Store {
   }
 
   async increment(key: string, by: number, windowMs: number): Promise<CounterResult> {
-    const [count, ttl] = await this.redis.gatehouseIncrement(key, by, windowMs);
+    const [count, ttl] = await this.redis.gatehouseIncrement(key, by, windowMs).catch(failed("increment"));
     return { count: Number(count), resetMs: Number(ttl) };
   }
 
   async get(key: string): Promise<string | null> {
-    return this.redis.get(key);
+    return this.redis.get(key).catch(failed("get"));
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
-    if (ttlMs === undefined) await this.redis.set(key, value);
-    else await this.redis.set(key, value, "PX", Math.max(1, Math.ceil(ttlMs)));
+    if (ttlMs === undefined) await this.redis.set(key, value).catch(failed("set"));
+    else await this.redis.set(key, value, "PX", Math.max(1, Math.ceil(ttlMs))).catch(failed("set"));
   }
 
   async delete(key: string): Promise<void> {
-    await this.redis.del(key);
+    await this.redis.del(key).catch(failed("delete"));
   }
 
   async publish(channel: string, message: string): Promise<void> {
-    await this.redis.publish(this.prefix + channel, message);
+    await this.redis.publish(this.prefix + channel, message).catch(failed("publish"));
   }
 
   async subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
@@ -75,7 +84,7 @@ export class RedisStore implements Store {
       this.handlers.set(name, set);
       // While Redis is away this times out; the 'ready' handler subscribes again on reconnect,
       // so a process can start (not ready) without Redis and catch up when it returns.
-      await subscriber.subscribe(name).catch(() => undefined);
+      await subscriber.subscribe(name).catch(() => recordStoreFailure("subscribe"));
     }
     set.add(handler);
     return async () => {
@@ -88,7 +97,7 @@ export class RedisStore implements Store {
   }
 
   async ping(): Promise<void> {
-    await this.redis.ping();
+    await this.redis.ping().catch(failed("ping"));
   }
 
   async close(): Promise<void> {

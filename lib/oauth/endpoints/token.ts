@@ -12,6 +12,7 @@ import { OAuthError, invalidRequest } from "../errors.ts";
 import { readForm, refuseSecretsInQuery } from "../form.ts";
 import { GRANTS } from "../grants/index.ts";
 import { sendOAuthError, sendOAuthJson } from "../responses.ts";
+import { recordTokenIssued } from "../../metrics/index.ts";
 
 export function tokenEndpoint(deps: { db: Database; store: Store; clients: ClientCache }) {
   return async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
@@ -29,6 +30,7 @@ export function tokenEndpoint(deps: { db: Database; store: Store; clients: Clien
       if (missing.length) throw invalidRequest(`Missing ${missing.join(", ")}.`);
       const tokens = await grant.handle({ db: deps.db, store: deps.store, client, form, now: new Date(), certificateThumbprint: boundCertificate(req, client) });
       sendOAuthJson(res, 200, tokens, cors);
+      recordTokenIssued(grant.grantType);
     } catch (error) {
       sendOAuthError(res, error, ctx.log, cors);
     }

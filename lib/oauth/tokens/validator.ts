@@ -8,6 +8,7 @@ import { SECRET_PREFIXES, hashSecret } from "../../security/secrets.ts";
 import { readStringList } from "../../portal/json-columns.ts";
 import { findAccessTokenByHash, type AccessTokenRow } from "./access-token-rows.ts";
 import { findExternalTokenByHash, type ExternalTokenRow } from "./external-tokens.ts";
+import { recordTokenCache } from "../../metrics/index.ts";
 import { REVOCATION_CHANNEL, onLocalRevocation, parseRevocation, revocationCovers, type RevocationScope } from "../../portal/revocation.ts";
 
 export interface ValidToken {
@@ -87,7 +88,11 @@ export class AccessTokenValidator {
   async validate(token: string, now = Date.now()): Promise<ValidToken | null> {
     const key = hashSecret(token);
     const cached = this.cache.get(key);
-    if (cached && cached.until > now) return cached.token && cached.token.expiresAt > now ? cached.token : null;
+    if (cached && cached.until > now) {
+      recordTokenCache(true);
+      return cached.token && cached.token.expiresAt > now ? cached.token : null;
+    }
+    recordTokenCache(false);
     const own = await findAccessTokenByHash(this.db, key);
     // a gth_at_ token is Gatehouse's own: only foreign-looking ones can be external (Okta's)
     const row: (ExternalTokenRow & Partial<AccessTokenRow>) | null = own ?? (token.startsWith(SECRET_PREFIXES.accessToken) ? null : await findExternalTokenByHash(this.db, key));

@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import { MemoryStore } from "../../../store/memory-store.ts";
 import type { CounterResult, Store } from "../../../store/types.ts";
 import type { GatewayCall } from "../../policy.ts";
+import { recordCounterDegraded } from "../../../metrics/index.ts";
 
 export interface CounterOptions {
   /** Longest wait for the shared store before counting locally. */
@@ -69,6 +70,7 @@ export class FaultTolerantCounters {
     }
     if (!failOpen) throw new StoreUnavailable("the counter store is unavailable");
     call.annotations.quotaDegraded = true;
+    recordCounterDegraded(this.owner);
     return op(this.local);
   }
 

@@ -1,0 +1,66 @@
+// Prometheus metrics: one registry per process (server.ts runs lib/ through tsx while Next.js
+// bundles its own copy, hence sharedInstance). Hot paths call the small record* functions
+// below — a label lookup and an add, nothing that allocates much or awaits.
+// Label values are bounded: route classes (the machine router's patterns, a few browser
+// classes), a proxy's base path + version, grant types, policy names, store operations.
+import client from "prom-client";
+import { sharedInstance } from "../runtime/shared-instance.ts";
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+function createMetrics() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: "gatehouse_" });
+  const registers = [registry];
+  return {
+    registry,
+    httpRequests: new client.Counter({ name: "gatehouse_http_requests_total", help: "HTTP requests answered, by lane, route class and status code", labelNames: ["lane", "route", "status"] as const, registers }),
+    httpDuration: new client.Histogram({ name: "gatehouse_http_request_duration_seconds", help: "HTTP request duration until the response finished, by lane and route class", labelNames: ["lane", "route"] as const, buckets: LATENCY_BUCKETS, registers }),
+    gatewayCalls: new client.Counter({ name: "gatehouse_gateway_calls_total", help: "Gateway calls by proxy (base path/version), outcome (status class) and the policy that answered (blocked_by, empty when none)", labelNames: ["proxy", "outcome", "blocked_by"] as const, registers }),
+    gatewayDuration: new client.Histogram({ name: "gatehouse_gateway_call_duration_seconds", help: "Gateway call duration by proxy", labelNames: ["proxy"] as const, buckets: LATENCY_BUCKETS, registers }),
+    tokensIssued: new client.Counter({ name: "gatehouse_oauth_tokens_issued_total", help: "Successful token endpoint answers, by grant type", labelNames: ["grant"] as const, registers }),
+    tokenCache: new client.Counter({ name: "gatehouse_token_cache_lookups_total", help: "Access-token validator cache lookups, by result (hit, miss)", labelNames: ["result"] as const, registers }),
+    storeFailures: new client.Counter({ name: "gatehouse_store_failures_total", help: "Failed shared-store (Redis) operations, by operation", labelNames: ["operation"] as const, registers }),
+    counterDegraded: new client.Counter({ name: "gatehouse_counter_store_degraded_total", help: "Times quota / spike-arrest counting fell back to per-instance memory (store failed or slow), by policy", labelNames: ["policy"] as const, registers }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+export function metrics(): Metrics {
+  return sharedInstance("metrics", createMetrics);
+}
+
+export function recordHttpRequest(lane: string, route: string, status: number, seconds: number): void {
+  const m = metrics();
+  m.httpRequests.inc({ lane, route, status: String(status) });
+  m.httpDuration.observe({ lane, route }, seconds);
+}
+
+export function recordGatewayCall(proxy: string, status: number, blockedBy: string | null, seconds: number): void {
+  const m = metrics();
+  m.gatewayCalls.inc({ proxy, outcome: `${Math.floor(status / 100)}xx`, blocked_by: blockedBy ?? "" });
+  m.gatewayDuration.observe({ proxy }, seconds);
+}
+
+export function recordTokenIssued(grant: string): void {
+  metrics().tokensIssued.inc({ grant });
+}
+
+export function recordTokenCache(hit: boolean): void {
+  metrics().tokenCache.inc({ result: hit ? "hit" : "miss" });
+}
+
+export function recordStoreFailure(operation: string): void {
+  metrics().storeFailures.inc({ operation });
+}
+
+export function recordCounterDegraded(policy: string): void {
+  metrics().counterDegraded.inc({ policy });
+}
+
+/** The exposition text and its content type. */
+export async function renderMetrics(): Promise<{ contentType: string; body: string }> {
+  const m = metrics();
+  return { contentType: m.registry.contentType, body: await m.registry.metrics() };
+}
