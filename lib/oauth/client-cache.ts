@@ -21,8 +21,10 @@ export class ClientCache {
 
   async start(): Promise<void> {
     const offLocal = onLocalRevocation((scope) => this.forget(scope));
+    const offMissed = this.store.onMessagesMissed(() => this.entries.clear()); // revocations may have been missed
     this.unsubscribers = await Promise.all([
       async () => offLocal(),
+      async () => offMissed(),
       this.store.subscribe(REVOCATION_CHANNEL, (message) => {
         const scope = parseRevocation(message);
         if (scope) this.forget(scope);

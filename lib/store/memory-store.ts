@@ -53,6 +53,11 @@ export class MemoryStore implements Store {
 
   async ping(): Promise<void> {}
 
+  /** One process: nothing is ever missed. */
+  onMessagesMissed(): () => void {
+    return () => {};
+  }
+
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     this.bus.removeAllListeners();

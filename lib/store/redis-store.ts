@@ -32,6 +32,7 @@ export class RedisStore implements Store {
   private readonly redis: RedisWithIncrement;
   private subscriber: Redis | null = null;
   private readonly handlers = new Map<string, Set<MessageHandler>>();
+  private readonly missedHandlers = new Set<() => void>();
 
   constructor(
     private readonly url: string,
@@ -106,15 +107,25 @@ export class RedisStore implements Store {
     this.subscriber?.disconnect();
   }
 
+  onMessagesMissed(handler: () => void): () => void {
+    this.missedHandlers.add(handler);
+    this.subscriberConnection();
+    return () => void this.missedHandlers.delete(handler);
+  }
+
   private subscriberConnection(): Redis {
     if (!this.subscriber) {
       // A subscribed connection can do nothing else, hence a second one; ioredis
       // re-subscribes its channels after a reconnect.
       const subscriber = new Redis(this.url, { ...RedisStore.options(), maxRetriesPerRequest: null });
       subscriber.on("error", () => {});
+      let connectedBefore = false;
       subscriber.on("ready", () => {
         const channels = [...this.handlers.keys()];
         if (channels.length) subscriber.subscribe(...channels).catch(() => undefined);
+        // back after an outage: what was published meanwhile never arrived here
+        if (connectedBefore) for (const handler of this.missedHandlers) handler();
+        connectedBefore = true;
       });
       subscriber.on("message", (channel: string, message: string) => {
         for (const handler of this.handlers.get(channel) ?? []) {

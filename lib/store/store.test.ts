@@ -96,6 +96,23 @@ describe.runIf(process.env.TEST_REDIS_URL)("redis store across instances", () =>
     expect(got).toEqual(["proxy:42"]);
   });
 
+  it("says messages may have been missed when its subscription comes back after a lost connection", async () => {
+    const store = new RedisStore(process.env.TEST_REDIS_URL!, `gatehouse-test-${randomBytes(4).toString("hex")}:`);
+    open.push(store);
+    let missed = 0;
+    store.onMessagesMissed(() => missed++);
+    const got: string[] = [];
+    await store.subscribe("c", (m) => got.push(m));
+    await store.publish("c", "first");
+    await waitFor(() => got.length === 1);
+    expect(missed).toBe(0); // the first connection is not a return
+    // the subscriber's connection drops (as when Redis restarts) and ioredis reconnects
+    (store as unknown as { subscriber: { disconnect(reconnect: boolean): void } }).subscriber.disconnect(true);
+    await waitFor(() => missed === 1);
+    await store.publish("c", "after");
+    await waitFor(() => got.length === 2); // and it is subscribed again
+  });
+
   it("fails fast instead of hanging when Redis is unreachable", async () => {
     const store = new RedisStore("redis://127.0.0.1:1", "x:");
     open.push(store);

@@ -21,6 +21,9 @@ export interface Store {
   publish(channel: string, message: string): Promise<void>;
   /** Calls `handler` for each message published on `channel` by any instance; returns an unsubscribe. */
   subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>>;
+  /** Calls `handler` when messages published meanwhile may have been lost — the subscription
+   * came back after an outage — so caches kept fresh by messages must start over. */
+  onMessagesMissed(handler: () => void): () => void;
   /** Rejects when the store cannot be reached (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

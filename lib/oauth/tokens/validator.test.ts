@@ -36,6 +36,23 @@ describe("AccessTokenValidator", () => {
     await validator.stop();
   });
 
+  it("trusts nothing it cached once the store says messages may have been missed (a Redis outage)", async () => {
+    const dev = await createDeveloper(ctx, "v-missed@example.com");
+    const { app, credential } = await createApp(ctx, dev, { name: "v-missed" });
+    const token = await tokenFor(app.id, credential.id);
+    let missed: (() => void) | undefined;
+    const store = Object.assign(Object.create(ctx.store) as typeof ctx.store, { onMessagesMissed: (handler: () => void) => ((missed = handler), () => undefined) });
+    const validator = new AccessTokenValidator(ctx.db, store);
+    await validator.start();
+    expect(await validator.validate(token)).not.toBeNull();
+    // revoked on another instance while Redis was away: the announcement never arrives
+    await ctx.db.accessToken.updateMany({ where: { tokenHash: hashSecret(token) }, data: { revokedAt: new Date() } });
+    expect(await validator.validate(token)).not.toBeNull();
+    missed!();
+    expect(await validator.validate(token)).toBeNull();
+    await validator.stop();
+  });
+
   it("exposes a token's certificate binding (RFC 8705), and which presented certificates satisfy it", async () => {
     const dev = await createDeveloper(ctx, "v-mtls@example.com");
     const { app, credential } = await createApp(ctx, dev, { name: "v-mtls" });

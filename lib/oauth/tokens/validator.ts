@@ -74,8 +74,11 @@ export class AccessTokenValidator {
       const scope = parseRevocation(message);
       if (scope) this.forget(scope);
     });
+    // revocations announced while the store was away never arrived: trust nothing cached
+    const offMissed = this.store.onMessagesMissed(() => this.cache.clear());
     this.unsubscribe = async () => {
       offLocal();
+      offMissed();
       await offStore();
     };
   }

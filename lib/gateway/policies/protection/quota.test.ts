@@ -132,6 +132,7 @@ describe("quota when the store fails (declared: fail open, per instance)", () =>
     publish: () => Promise.reject(new Error("ECONNREFUSED")),
     subscribe: () => Promise.reject(new Error("ECONNREFUSED")),
     ping: () => Promise.reject(new Error("ECONNREFUSED")),
+    onMessagesMissed: () => () => {},
     close: async () => {},
   };
 
