@@ -21,6 +21,13 @@ export function bearerAnswer(error: BearerError | null, description?: string, sc
   };
 }
 
+/** RFC 6750 §3.1: why a request carries no usable bearer token. */
+export function missingBearerAnswer(problem: "missing" | "malformed" | "in_query"): GatewayAnswer {
+  if (problem === "missing") return bearerAnswer(null);
+  if (problem === "in_query") return bearerAnswer("invalid_request", "Send the access token in the Authorization header, never in the URL.");
+  return bearerAnswer("invalid_token", "Malformed bearer token.");
+}
+
 export function problemAnswer(status: number, title: string, detail?: string, headers?: Record<string, string>): GatewayAnswer {
   return { status, headers: { "content-type": "application/problem+json; charset=utf-8", ...headers }, body: { type: "about:blank", title, status, ...(detail ? { detail } : {}) } };
 }

@@ -10,7 +10,7 @@ import { z } from "zod";
 import { clientCertificateThumbprint } from "../../http/tls.ts";
 import { bearerFrom } from "../../oauth/bearer.ts";
 import { presentedWithBinding } from "../../oauth/tokens/validator.ts";
-import { bearerAnswer } from "../answers.ts";
+import { bearerAnswer, missingBearerAnswer } from "../answers.ts";
 import { definePolicy } from "../policy.ts";
 import { gatewayServices } from "../services.ts";
 import { productFor } from "./app-access.ts";
@@ -21,11 +21,7 @@ export const verifyAccessToken = definePolicy({
   configSchema: z.object({}).strict(),
   async access(call) {
     const bearer = bearerFrom(call.req);
-    if ("error" in bearer) {
-      if (bearer.error === "missing") return bearerAnswer(null);
-      if (bearer.error === "in_query") return bearerAnswer("invalid_request", "Send the access token in the Authorization header, never in the URL.");
-      return bearerAnswer("invalid_token", "Malformed bearer token.");
-    }
+    if ("error" in bearer) return missingBearerAnswer(bearer.error);
     const services = gatewayServices();
     const token = await services.validateToken(bearer.token);
     if (!token) return bearerAnswer("invalid_token", "The access token is invalid, expired or revoked.");

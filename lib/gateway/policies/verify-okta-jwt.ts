@@ -6,7 +6,7 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from "jose";
 import { z } from "zod";
 import { bearerFrom } from "../../oauth/bearer.ts";
-import { bearerAnswer } from "../answers.ts";
+import { bearerAnswer, missingBearerAnswer } from "../answers.ts";
 import { definePolicy } from "../policy.ts";
 import { gatewayServices } from "../services.ts";
 import { productFor } from "./app-access.ts";
@@ -36,11 +36,7 @@ export const verifyOktaJwt = definePolicy({
     .strict(),
   async access(call, config) {
     const bearer = bearerFrom(call.req);
-    if ("error" in bearer) {
-      if (bearer.error === "missing") return bearerAnswer(null);
-      if (bearer.error === "in_query") return bearerAnswer("invalid_request", "Send the access token in the Authorization header, never in the URL.");
-      return bearerAnswer("invalid_token", "Malformed bearer token.");
-    }
+    if ("error" in bearer) return missingBearerAnswer(bearer.error);
     const services = gatewayServices();
     const issuer = (config.issuer ?? services.oktaIssuer()).replace(/\/+$/, "");
     let claims: Record<string, unknown>;
