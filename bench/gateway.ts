@@ -6,6 +6,7 @@
 //   assign-identity; analytics on) · @fastify/http-proxy
 // Usage: npx tsx bench/gateway.ts [seconds=10] [connections=50]
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import autocannon from "autocannon";
 import { PROJECT_DIR, startGatehouse } from "../e2e/harness/gatehouse.ts";
@@ -14,12 +15,23 @@ import { apiCaller, seededSessions } from "../e2e/harness/portal-setup.ts";
 const seconds = Number(process.argv[2] ?? 10);
 const connections = Number(process.argv[3] ?? 50);
 const children: ChildProcess[] = [];
+const pids = new Map<string, number>(); // base URL → the process serving it
+
+/** CPU seconds (user + system, all threads) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
 
 function peer(mode: string, upstream?: string): Promise<string> {
   const child = spawn(process.execPath, ["--import", "tsx", "bench/gateway-peers.ts", mode, ...(upstream ? [upstream] : [])], { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "inherit"] });
   children.push(child);
   return new Promise((resolve, reject) => {
-    child.stdout!.once("data", (chunk: Buffer) => resolve(`http://127.0.0.1:${chunk.toString().trim()}`));
+    child.stdout!.once("data", (chunk: Buffer) => {
+      const url = `http://127.0.0.1:${chunk.toString().trim()}`;
+      pids.set(url, child.pid!);
+      resolve(url);
+    });
     child.once("exit", (code) => reject(new Error(`${mode} exited with ${code}`)));
   });
 }
@@ -46,25 +58,30 @@ try {
   const tokenRes = await fetch(`${gatehouse.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` }, body: "grant_type=client_credentials" });
   const { access_token: token } = (await tokenRes.json()) as { access_token: string };
 
-  const targets: Array<[string, string, Record<string, string>]> = [
-    ["backend directly", `${backend}/items`, {}],
-    ["bare undici proxy (node:http + Pool)", `${undiciProxy}/gateway/bench/v1/items`, {}],
-    ["Gatehouse gateway (verify-access-token + quota + spike-arrest + regex + JSON threat protection + analytics)", `${gatehouse.url}/gateway/bench/v1/items`, { authorization: `Bearer ${token}` }],
-    ["@fastify/http-proxy", `${fastifyProxy}/gateway/bench/v1/items`, {}],
+  pids.set(gatehouse.url, gatehouse.process.pid!);
+  const targets: Array<[string, string, string, Record<string, string>]> = [
+    ["backend directly", backend, "/items", {}],
+    ["bare undici proxy (node:http + Pool)", undiciProxy, "/gateway/bench/v1/items", {}],
+    ["Gatehouse gateway (verify-access-token + quota + spike-arrest + regex + JSON threat protection + analytics)", gatehouse.url, "/gateway/bench/v1/items", { authorization: `Bearer ${token}` }],
+    ["@fastify/http-proxy", fastifyProxy, "/gateway/bench/v1/items", {}],
   ];
-  const rows: Array<{ name: string; rps: number; p50: number; p99: number; non2xx: number }> = [];
+  const rows: Array<{ name: string; rps: number; p50: number; p99: number; non2xx: number; cpuUs: number }> = [];
   const load = loadavg()[0]!.toFixed(2);
-  for (const [name, url, headers] of targets) {
+  for (const [name, base, path, headers] of targets) {
+    const url = base + path;
     await autocannon({ url, headers, connections: 10, duration: 2 }); // warm-up
+    const cpuBefore = cpuSeconds(pids.get(base)!);
     const r = await autocannon({ url, headers, connections, duration: seconds });
-    rows.push({ name, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors });
+    // CPU per answered request of the serving process: far less noisy than req/s on shared cores
+    const cpuUs = ((cpuSeconds(pids.get(base)!) - cpuBefore) * 1e6) / Math.max(1, r.requests.total);
+    rows.push({ name, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors, cpuUs: Math.round(cpuUs) });
   }
   const bare = rows[1]!.rps;
   const fastify = rows[3]!.rps;
   console.log(`load average (1 min) before the run: ${load}; after: ${loadavg()[0]!.toFixed(2)}`);
-  console.log(`| target (${connections} connections, ${seconds} s) | req/s | × bare undici | × fastify | p50 ms | p99 ms | non-2xx/errors |`);
-  console.log("| --- | --- | --- | --- | --- | --- | --- |");
-  for (const r of rows) console.log(`| ${r.name} | ${r.rps} | ${(r.rps / bare).toFixed(2)} | ${(r.rps / fastify).toFixed(2)} | ${r.p50} | ${r.p99} | ${r.non2xx} |`);
+  console.log(`| target (${connections} connections, ${seconds} s) | req/s | × bare undici | × fastify | p50 ms | p99 ms | non-2xx/errors | CPU µs per request (serving process) |`);
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+  for (const r of rows) console.log(`| ${r.name} | ${r.rps} | ${(r.rps / bare).toFixed(2)} | ${(r.rps / fastify).toFixed(2)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.cpuUs} |`);
 } finally {
   await gatehouse.stop();
   for (const child of children) child.kill("SIGTERM");
