@@ -1,12 +1,16 @@
 // Gatehouse's one entry point. A node:http server with two lanes:
 //   machine lane — /gateway/**, /oauth/token|introspect|revoke, /.well-known/…, /healthz,
-//                  /readyz, /metrics: plain Node, no framework (the hot paths; see README "Architecture")
-//   browser lane — everything else: Next.js (portal, admin console, management API)
+//                  /readyz, /metrics: plain Node on this thread, no framework (the hot paths;
+//                  see README "Architecture")
+//   browser lane — everything else: Next.js (portal, admin console, management API) on a
+//                  worker thread of its own, relayed to over a private socket
+//                  (lib/server/browser-lane.ts)
 // Usage: `tsx server.ts` (production build, built on first start) or `tsx server.ts --dev`.
+import { randomUUID } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
 import { fileURLToPath } from "node:url";
-import { ConfigError, describeDatabase, getConfig, prepareNextEnvironment, type Config } from "./lib/config/index.ts";
+import { ConfigError, describeDatabase, getConfig, operatorEnvironment, prepareNextEnvironment, type Config } from "./lib/config/index.ts";
 import { getLogger } from "./lib/log/index.ts";
 import { migrateDatabase } from "./lib/db/migrations/index.ts";
 import { closeDb, getDb } from "./lib/db/index.ts";
@@ -25,6 +29,9 @@ import { portalContext } from "./lib/portal/runtime.ts";
 import { seedDemoData } from "./lib/portal/demo-seed.ts";
 import { ensureManagementProduct } from "./lib/portal/management-product.ts";
 import { ensureProductionBuild } from "./lib/server/production-build.ts";
+import { startBrowserLane } from "./lib/server/browser-lane.ts";
+import { enableThreadBus, threadBusId } from "./lib/runtime/thread-bus.ts";
+import { addMetricsSource } from "./lib/metrics/index.ts";
 import { oktaSettingsFromConfig, setOktaSettings } from "./lib/okta/settings.ts";
 
 const dev = process.argv.includes("--dev");
@@ -39,6 +46,8 @@ try {
   process.exit(1);
 }
 const log = getLogger();
+// the machine lane's thread and the browser lane's talk over one bus (lib/runtime/thread-bus.ts)
+enableThreadBus(randomUUID());
 process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled promise rejection"));
 
 async function main(): Promise<void> {
@@ -52,11 +61,8 @@ async function main(): Promise<void> {
   // Okta: the configured org, or okta-dev in this process (first run, tests, CI).
   // (loaded on demand: oidc-provider has no business in a process that uses a real org)
   const embeddedOkta = config.okta.mode === "embedded" ? await (await import("./lib/okta/embedded.ts")).startEmbeddedOkta(config, log) : null;
-  setOktaSettings(embeddedOkta?.settings ?? oktaSettingsFromConfig(config)!);
-
-  const { default: next } = await import("next");
-  const nextApp = next({ dev, dir: projectDir, hostname: config.host, port: config.port });
-  await nextApp.prepare();
+  const oktaSettings = embeddedOkta?.settings ?? oktaSettingsFromConfig(config)!;
+  setOktaSettings(oktaSettings);
 
   const db = getDb();
   const store = getStore();
@@ -74,6 +80,8 @@ async function main(): Promise<void> {
   await Promise.all([validator.start(), clients.start()]);
   const gateway = createGateway({ config, db, store, log, validator, clients });
   await gateway.start();
+  const browserLane = await startBrowserLane({ threadBus: threadBusId()!, dev, projectDir, host: config.host, port: config.port, okta: oktaSettings, env: operatorEnvironment(config), log });
+  addMetricsSource(() => browserLane.metrics());
   const timeouts = {
     headersTimeout: 10_000, // slow header senders (slowloris) are dropped
     requestTimeout: 60_000,
@@ -97,7 +105,7 @@ async function main(): Promise<void> {
     timeoutMs: config.shutdownTimeoutMs,
     log,
     steps: [
-      { name: "next", run: () => nextApp.close() },
+      { name: "browser lane (Next.js)", run: () => browserLane.close() },
       { name: "gateway (analytics flush, upstream pools)", run: () => gateway.stop() },
       { name: "token cache", run: () => validator.stop() },
       { name: "client cache", run: () => clients.stop() },
@@ -123,13 +131,13 @@ async function main(): Promise<void> {
     "request",
     createRequestListener({
       router,
-      browser: nextApp.getRequestHandler(),
+      browser: browserLane.handle,
       log,
       headers: { dev, https: config.publicUrl.startsWith("https:") },
       isShuttingDown: shutdown.isShuttingDown,
     }),
   );
-  if (dev) server.on("upgrade", nextApp.getUpgradeHandler());
+  if (dev) server.on("upgrade", browserLane.upgrade);
 
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {

@@ -26,3 +26,9 @@ export function prepareNextEnvironment(dev: boolean, publicUrl: string): void {
   // next-auth builds its callback URLs from this (never from request headers).
   env.NEXTAUTH_URL = `${publicUrl}/api/auth`;
 }
+
+/** The environment as the operator gave it (before prepareNextEnvironment), for a worker thread
+ * that loads its own configuration: it must come to the same one. */
+export function operatorEnvironment(config: Config): Record<string, string | undefined> {
+  return { ...process.env, NODE_ENV: config.nodeEnv };
+}

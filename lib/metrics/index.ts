@@ -3,6 +3,7 @@
 // below — a label lookup and an add, nothing that allocates much or awaits.
 // Label values are bounded: route classes (the machine router's patterns, a few browser
 // classes), a proxy's base path + version, grant types, policy names, store operations.
+import { isMainThread } from "node:worker_threads";
 import client from "prom-client";
 import { sharedInstance } from "../runtime/shared-instance.ts";
 
@@ -10,7 +11,8 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 
 function createMetrics() {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry, prefix: "gatehouse_" });
+  // process metrics once, from the main thread (the portal's worker thread shares the process)
+  if (isMainThread) client.collectDefaultMetrics({ register: registry, prefix: "gatehouse_" });
   const registers = [registry];
   return {
     registry,
@@ -60,7 +62,24 @@ export function recordCounterDegraded(policy: string): void {
 }
 
 /** The exposition text and its content type. */
+/** This thread's metrics as JSON, for the main thread to add up (see addMetricsSource). */
+export function metricsJson(): Promise<client.MetricObjectWithValues<client.MetricValue<string>>[]> {
+  return metrics().registry.getMetricsAsJSON();
+}
+
+type MetricsSource = () => Promise<client.MetricObjectWithValues<client.MetricValue<string>>[]>;
+const sources = () => sharedInstance("metrics-sources", () => new Set<MetricsSource>());
+
+/** Another thread's metrics, summed into /metrics (the portal's worker thread). */
+export function addMetricsSource(source: MetricsSource): () => void {
+  sources().add(source);
+  return () => void sources().delete(source);
+}
+
 export async function renderMetrics(): Promise<{ contentType: string; body: string }> {
   const m = metrics();
-  return { contentType: m.registry.contentType, body: await m.registry.metrics() };
+  if (sources().size === 0) return { contentType: m.registry.contentType, body: await m.registry.metrics() };
+  const others = await Promise.all([...sources()].map((source) => source().catch(() => [])));
+  const sum = client.AggregatorRegistry.aggregate([await m.registry.getMetricsAsJSON(), ...others]);
+  return { contentType: m.registry.contentType, body: await sum.metrics() };
 }

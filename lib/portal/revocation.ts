@@ -4,6 +4,7 @@
 // (a credential's revocation forgets its app's), so the next authorization asks again.
 import { EventEmitter } from "node:events";
 import type { Database } from "../db/index.ts";
+import { openThreadBus } from "../runtime/thread-bus.ts";
 import { sharedInstance } from "../runtime/shared-instance.ts";
 import type { Store } from "../store/index.ts";
 
@@ -56,18 +57,28 @@ async function forgetConsent(tx: Tx, scope: Exclude<RevocationScope, AnnouncedOn
  * (before the answer to whoever revoked goes out); the others through the store. A lost message
  * only delays the effect until caches expire, because the database is already the truth. */
 export async function announceRevocation(store: Store, scope: RevocationScope): Promise<void> {
-  localRevocations().emit(REVOCATION_CHANNEL, scope);
+  const local = localRevocations();
+  local.emitter.emit(REVOCATION_CHANNEL, scope);
+  local.threads?.post(scope);
   await store.publish(REVOCATION_CHANNEL, JSON.stringify(scope)).catch(() => {});
 }
 
 /** Revocations announced in this process, delivered synchronously; returns an unsubscribe. */
 export function onLocalRevocation(handler: (scope: RevocationScope) => void): () => void {
-  localRevocations().on(REVOCATION_CHANNEL, handler);
-  return () => void localRevocations().off(REVOCATION_CHANNEL, handler);
+  const { emitter } = localRevocations();
+  emitter.on(REVOCATION_CHANNEL, handler);
+  return () => void emitter.off(REVOCATION_CHANNEL, handler);
 }
 
-// one per process, shared by server.ts and the Next bundle (which load this module separately)
-const localRevocations = () => sharedInstance("local-revocations", () => new EventEmitter().setMaxListeners(0));
+// one per thread, shared by server.ts and the Next bundle (which load this module separately);
+// what one thread announces reaches the other through the thread bus (the machine lane's token
+// cache hears a revocation made in the portal's thread before the portal's answer is relayed)
+const localRevocations = () =>
+  sharedInstance("local-revocations", () => {
+    const emitter = new EventEmitter().setMaxListeners(0);
+    const threads = openThreadBus("revocations", (scope) => emitter.emit(REVOCATION_CHANNEL, scope));
+    return { emitter, threads };
+  });
 
 /** What a cached token or client is, as far as revocations are concerned. */
 export interface RevocationSubject {

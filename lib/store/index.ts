@@ -10,7 +10,7 @@ export { MemoryStore } from "./memory-store.ts";
 export { RedisStore } from "./redis-store.ts";
 
 export function createStore(redis: { url: string; keyPrefix: string } | null): Store {
-  return redis ? new RedisStore(redis.url, redis.keyPrefix) : new MemoryStore();
+  return redis ? new RedisStore(redis.url, redis.keyPrefix) : new MemoryStore(undefined, undefined, { shareMessagesAcrossThreads: true });
 }
 
 export function getStore(): Store {

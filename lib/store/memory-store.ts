@@ -1,6 +1,9 @@
 // The single-process store. Expired entries are dropped when read and by a periodic sweep, so
-// memory stays bounded by what is live.
+// memory stays bounded by what is live. Messages published here also reach the process's other
+// thread (Next.js's, see lib/runtime/thread-bus.ts); counters and values are per thread, which
+// suits what each lane counts (the gateway its quotas, the portal its sign-up limits).
 import { EventEmitter } from "node:events";
+import { openThreadBus, type ThreadBus } from "../runtime/thread-bus.ts";
 import type { CounterResult, MessageHandler, Store } from "./types.ts";
 
 interface Entry {
@@ -13,9 +16,16 @@ export class MemoryStore implements Store {
   private readonly entries = new Map<string, Entry>();
   private readonly bus = new EventEmitter().setMaxListeners(0);
   private readonly sweeper: NodeJS.Timeout;
+  private readonly threads: ThreadBus | null;
 
-  constructor(sweepEveryMs = 30_000, private readonly now: () => number = Date.now) {
+  constructor(sweepEveryMs = 30_000, private readonly now: () => number = Date.now, options: { shareMessagesAcrossThreads?: boolean } = {}) {
     this.sweeper = setInterval(() => this.sweep(), sweepEveryMs).unref();
+    this.threads = options.shareMessagesAcrossThreads
+      ? openThreadBus("memory-store", (m) => {
+          const { channel, message } = m as { channel: string; message: string };
+          this.bus.emit(channel, message);
+        })
+      : null;
   }
 
   async increment(key: string, by: number, windowMs: number): Promise<CounterResult> {
@@ -44,6 +54,7 @@ export class MemoryStore implements Store {
   async publish(channel: string, message: string): Promise<void> {
     // Delivered asynchronously, like Redis, so publishers never run subscribers' code inline.
     setImmediate(() => this.bus.emit(channel, message));
+    this.threads?.post({ channel, message });
   }
 
   async subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
@@ -60,6 +71,7 @@ export class MemoryStore implements Store {
 
   async close(): Promise<void> {
     clearInterval(this.sweeper);
+    this.threads?.close();
     this.bus.removeAllListeners();
     this.entries.clear();
   }
