@@ -101,7 +101,15 @@ export class ProxyRegistry {
   }
 
   async match(pathname: string): Promise<ProxyMatch | null> {
-    const snapshot = await this.current();
+    return this.find(await this.current(), pathname);
+  }
+
+  /** The match from the loaded snapshot without waiting; undefined when it has to be (re)loaded. */
+  matchCached(pathname: string): ProxyMatch | null | undefined {
+    return !this.stale && this.snapshot ? this.find(this.snapshot, pathname) : undefined;
+  }
+
+  private find(snapshot: Snapshot, pathname: string): ProxyMatch | null {
     const segments = pathname.slice(GATEWAY_PREFIX.length).split("/");
     for (let depth = Math.min(snapshot.maxDepth, segments.length - 1); depth >= 1; depth--) {
       const versions = snapshot.byBase.get(segments.slice(0, depth).join("/"));
