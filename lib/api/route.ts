@@ -3,6 +3,7 @@
 // lib/portal function, and turns its errors into problem JSON — so route files stay 3–10 lines.
 import { getConfig } from "../config/index.ts";
 import { getLogger } from "../log/index.ts";
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "../db/unavailable.ts";
 import { authenticate } from "../auth/actor.ts";
 import { CLIENT_CERT_HEADER } from "../http/tls.ts";
 import type { Actor, PortalContext } from "../portal/context.ts";
@@ -65,6 +66,11 @@ function guarded<P>(run: (request: Request, params: P, requestId: string | undef
       if (error instanceof PortalError) {
         const headers: Record<string, string> = error.details?.retryAfterSeconds ? { "retry-after": String(error.details.retryAfterSeconds) } : {};
         return problem(STATUS_OF[error.code], error.message, { code: error.code, ...(error.details?.fields ? { fields: error.details.fields } : {}) }, headers);
+      }
+      if (isDatabaseUnavailable(error)) {
+        // R5: the database is down or restarting — a temporary condition, not a bug
+        getLogger().warn({ err: error, reqId: requestId }, "management API: database unavailable");
+        return problem(503, "Service temporarily unavailable", { detail: "The database cannot be reached; try again shortly.", requestId }, { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) });
       }
       getLogger().error({ err: error, reqId: requestId }, "management API error");
       return problem(500, "Internal error", { requestId });

@@ -8,6 +8,7 @@ import { Transform, type Readable } from "node:stream";
 import type { RequestContext } from "../http/types.ts";
 import type { AnalyticsEventInput } from "../analytics/writer.ts";
 import { recordGatewayCall } from "../metrics/index.ts";
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "../db/unavailable.ts";
 import { problemAnswer } from "./answers.ts";
 import { AUTHENTICATION_POLICIES } from "./policies/index.ts";
 import { callerResponseHeaders, upstreamRequestHeaders } from "./headers.ts";
@@ -171,11 +172,18 @@ export function createGatewayHandler(deps: PipelineDeps) {
     try {
       await run(call, proxy, deps, res, outcome);
     } catch (error) {
-      call.log.error({ err: error }, "gateway call failed");
-      if (!res.headersSent) {
+      const unavailable = isDatabaseUnavailable(error); // R5: e.g. a token not in the cache while the database restarts
+      if (unavailable) call.log.warn({ err: error }, "gateway call: database unavailable");
+      else call.log.error({ err: error }, "gateway call failed");
+      if (res.headersSent) res.destroy();
+      else if (unavailable) {
+        outcome.status = 503;
+        res.setHeader("retry-after", String(DATABASE_RETRY_AFTER_SECONDS));
+        send(res, problemAnswer(503, "Service temporarily unavailable", "The gateway cannot check this request right now; try again shortly."), call.responseHeaders);
+      } else {
         outcome.status = 500;
         send(res, problemAnswer(500, "Gateway error", `Request ${ctx.requestId} failed; the details are in the gateway's log.`), call.responseHeaders);
-      } else res.destroy();
+      }
     }
 
     outcome.latencyMs = Math.round(performance.now() - started);

@@ -33,6 +33,16 @@ export class RedisStore implements Store {
   private subscriber: Redis | null = null;
   private readonly handlers = new Map<string, Set<MessageHandler>>();
   private readonly missedHandlers = new Set<() => void>();
+  /** Messages whose PUBLISH failed (Redis away, paused, timed out), published again in order
+   * once Redis answers: another instance must still hear of a revocation made during an
+   * outage (pub/sub keeps nothing for late listeners). Bounded; the oldest go first. */
+  private readonly outbox: Array<{ channel: string; message: string }> = [];
+  private outboxTimer: NodeJS.Timeout | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  static readonly OUTBOX_MAX = 10_000;
+  static readonly OUTBOX_RETRY_MS = 250;
+  /** The subscription is checked this often (PING on the subscribed connection). */
+  static readonly HEARTBEAT_MS = 1_000;
 
   constructor(
     private readonly url: string,
@@ -73,7 +83,43 @@ export class RedisStore implements Store {
   }
 
   async publish(channel: string, message: string): Promise<void> {
-    await this.redis.publish(this.prefix + channel, message).catch(failed("publish"));
+    if (this.outbox.length) {
+      // keep the order: older messages that failed go first
+      this.keepForLater(channel, message);
+      throw new Error("Redis publish deferred: earlier messages are waiting for Redis");
+    }
+    try {
+      await this.redis.publish(this.prefix + channel, message);
+    } catch (error) {
+      recordStoreFailure("publish");
+      this.keepForLater(channel, message);
+      throw error;
+    }
+  }
+
+  private keepForLater(channel: string, message: string): void {
+    this.outbox.push({ channel, message });
+    if (this.outbox.length > RedisStore.OUTBOX_MAX) this.outbox.shift();
+    this.outboxTimer ??= setInterval(() => void this.retryOutbox(), RedisStore.OUTBOX_RETRY_MS).unref();
+  }
+
+  private retrying = false;
+  private async retryOutbox(): Promise<void> {
+    if (this.retrying) return;
+    this.retrying = true;
+    try {
+      while (this.outbox.length) {
+        const { channel, message } = this.outbox[0]!;
+        await this.redis.publish(this.prefix + channel, message); // a duplicate is harmless: messages only clear caches
+        this.outbox.shift();
+      }
+      clearInterval(this.outboxTimer!);
+      this.outboxTimer = null;
+    } catch {
+      recordStoreFailure("publish"); // still away: the next tick tries again
+    } finally {
+      this.retrying = false;
+    }
   }
 
   async subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
@@ -102,6 +148,9 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.outboxTimer) clearInterval(this.outboxTimer);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.outboxTimer = this.heartbeat = null;
     await Promise.allSettled([this.redis.quit(), this.subscriber?.quit()]);
     this.redis.disconnect();
     this.subscriber?.disconnect();
@@ -127,6 +176,31 @@ export class RedisStore implements Store {
         if (connectedBefore) for (const handler of this.missedHandlers) handler();
         connectedBefore = true;
       });
+      // A paused Redis, or a link that silently stopped carrying bytes (a dropped NAT/firewall
+      // state, a hung peer), keeps the TCP connection open, so no reconnect (and no 'ready')
+      // tells this instance that messages may have been lost. A PING that fails or times out
+      // (commandTimeout) marks the subscription suspect and drops the connection: ioredis
+      // connects again and re-subscribes, and the 'ready' that follows — or the next PING
+      // that succeeds — makes caches start over.
+      let suspect = false;
+      let pinging = false;
+      this.heartbeat = setInterval(() => {
+        if (pinging || subscriber.status !== "ready") return;
+        pinging = true;
+        subscriber
+          .ping()
+          .then(() => {
+            if (suspect) for (const handler of this.missedHandlers) handler();
+            suspect = false;
+          })
+          .catch(() => {
+            suspect = true;
+            recordStoreFailure("ping");
+            // a reply that never came leaves the connection's replies out of step: start afresh
+            if (subscriber.status === "ready") subscriber.disconnect(true);
+          })
+          .finally(() => (pinging = false));
+      }, RedisStore.HEARTBEAT_MS).unref();
       subscriber.on("message", (channel: string, message: string) => {
         for (const handler of this.handlers.get(channel) ?? []) {
           try {
