@@ -106,7 +106,16 @@ export function rowsJson(rows: readonly RollupRow[]): string {
 
 const q = (c: string) => `"${c}"`;
 
-/** The merge of one batch of rows (a JSON array parameter) into a rollup table. */
+/** A row's values in the column order of upsertSql's SQLite statement (one row per run). */
+export function rowValues(spec: RollupTable, r: RollupRow): (string | number)[] {
+  return [r.hour, ...spec.dims.map((d) => r[d]!), ...MEASURES.map((m) => r[m]), ...(r.h ?? [])];
+}
+
+/**
+ * The merge of rollup rows into a table. PostgreSQL: the batch as one JSON array parameter.
+ * SQLite: one row per run of the prepared statement (rowValues) — inside the batch's
+ * transaction that costs a few microseconds a row, where json_extract of 57 columns cost ~10×.
+ */
 export function upsertSql(spec: RollupTable, dialect: "sqlite" | "postgres"): string {
   const cols = columnsOf(spec);
   const keys = ["hour", ...spec.dims];
@@ -118,8 +127,7 @@ export function upsertSql(spec: RollupTable, dialect: "sqlite" | "postgres"): st
   ).join(", ");
   const conflict = `ON CONFLICT (${keys.map(q).join(", ")}) DO UPDATE SET ${set}`;
   if (dialect === "sqlite") {
-    // "WHERE true": SQLite's parser needs it between an INSERT … SELECT and ON CONFLICT.
-    return `INSERT INTO ${q(spec.table)} AS r (${cols.map(q).join(", ")}) SELECT ${cols.map((c) => `json_extract(value, '$.${c}')`).join(", ")} FROM json_each(?) WHERE true ${conflict}`;
+    return `INSERT INTO ${q(spec.table)} AS r (${cols.map(q).join(", ")}) VALUES (${cols.map(() => "?").join(", ")}) ${conflict}`;
   }
   const type = (c: string) => (c === "hour" || c === "bytesIn" || c === "bytesOut" || c === "latencySum" ? "bigint" : c === "status" || !keys.includes(c) ? "integer" : "text");
   return `INSERT INTO ${q(spec.table)} AS r (${cols.map(q).join(", ")}) SELECT ${cols.map(q).join(", ")} FROM json_to_recordset($1::json) AS x(${cols.map((c) => `${q(c)} ${type(c)}`).join(", ")}) ${conflict}`;

@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import type { DatabaseTarget } from "../config/index.ts";
-import { aggregate, ROLLUPS, rowsJson, upsertSql } from "./rollup.ts";
+import { aggregate, ROLLUPS, rowsJson, rowValues, upsertSql } from "./rollup.ts";
 import type { AnalyticsEventInput } from "./writer.ts";
 
 export interface EventSink {
@@ -42,7 +42,7 @@ export async function databaseSink(target: DatabaseTarget): Promise<EventSink> {
     // failing on a read-to-write upgrade.
     const write = db.transaction((events: readonly AnalyticsEventInput[]) => {
       insert.run(batchJson(events, true));
-      for (const { spec, statement } of upserts) statement.run(rowsJson(aggregate(events, spec)));
+      for (const { spec, statement } of upserts) for (const row of aggregate(events, spec)) statement.run(rowValues(spec, row));
     });
     return {
       write: async (events) => void write.immediate(events),
