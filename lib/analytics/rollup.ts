@@ -116,7 +116,7 @@ export function rowValues(spec: RollupTable, r: RollupRow): (string | number)[] 
  * SQLite: one row per run of the prepared statement (rowValues) — inside the batch's
  * transaction that costs a few microseconds a row, where json_extract of 57 columns cost ~10×.
  */
-export function upsertSql(spec: RollupTable, dialect: "sqlite" | "postgres"): string {
+export function upsertSql(spec: RollupTable, dialect: "sqlite" | "postgres", param = 1): string {
   const cols = columnsOf(spec);
   const keys = ["hour", ...spec.dims];
   const adds = cols.filter((c) => !keys.includes(c));
@@ -130,7 +130,7 @@ export function upsertSql(spec: RollupTable, dialect: "sqlite" | "postgres"): st
     return `INSERT INTO ${q(spec.table)} AS r (${cols.map(q).join(", ")}) VALUES (${cols.map(() => "?").join(", ")}) ${conflict}`;
   }
   const type = (c: string) => (c === "hour" || c === "bytesIn" || c === "bytesOut" || c === "latencySum" ? "bigint" : c === "status" || !keys.includes(c) ? "integer" : "text");
-  return `INSERT INTO ${q(spec.table)} AS r (${cols.map(q).join(", ")}) SELECT ${cols.map(q).join(", ")} FROM json_to_recordset($1::json) AS x(${cols.map((c) => `${q(c)} ${type(c)}`).join(", ")}) ${conflict}`;
+  return `INSERT INTO ${q(spec.table)} AS r (${cols.map(q).join(", ")}) SELECT ${cols.map(q).join(", ")} FROM json_to_recordset($${param}::json) AS x(${cols.map((c) => `${q(c)} ${type(c)}`).join(", ")}) ${conflict}`;
 }
 
 /** A percentile estimate from a summed histogram: percentile_cont's interpolation between ranks,

@@ -52,22 +52,14 @@ export async function databaseSink(target: DatabaseTarget): Promise<EventSink> {
   const { default: pg } = await import("pg");
   const pool = new pg.Pool({ connectionString: target.url, max: 1, connectionTimeoutMillis: 5_000 });
   pool.on("error", () => {}); // a dropped idle connection is replaced on the next write
-  const upserts = Object.values(ROLLUPS).map((spec) => ({ spec, sql: upsertSql(spec, "postgres") }));
+  // One statement (data-modifying CTEs) is one implicit transaction and one round trip: the
+  // events and every rollup merge commit together or not at all. Rollup rows come sorted by
+  // key, so concurrent writers lock shared rows in the same order.
+  const specs = Object.values(ROLLUPS);
+  const merge = `WITH events AS (${POSTGRES_INSERT}), ${specs.slice(0, -1).map((spec, i) => `r${i} AS (${upsertSql(spec, "postgres", i + 2)})`).join(", ")} ${upsertSql(specs.at(-1)!, "postgres", specs.length + 1)}`;
   return {
     async write(events) {
-      const client = await pool.connect();
-      try {
-        await client.query("BEGIN");
-        await client.query(POSTGRES_INSERT, [batchJson(events, false)]);
-        // Rows come sorted by key, so concurrent writers lock shared rows in the same order.
-        for (const { spec, sql } of upserts) await client.query(sql, [rowsJson(aggregate(events, spec))]);
-        await client.query("COMMIT");
-        client.release();
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => {});
-        client.release(true);
-        throw error;
-      }
+      await pool.query(merge, [batchJson(events, false), ...specs.map((spec) => rowsJson(aggregate(events, spec)))]);
     },
     close: () => pool.end(),
   };
