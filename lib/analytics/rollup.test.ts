@@ -1,17 +1,23 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Sqlite from "better-sqlite3";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTemporaryDatabase } from "../../e2e/harness/backends.ts";
 import type { DatabaseTarget } from "../config/index.ts";
 import { createDatabaseClient } from "../db/client.ts";
 import type { Database } from "../db/index.ts";
 import { migrateDatabase, migrationsDir } from "../db/migrations/index.ts";
+import { postgresMigrationTarget } from "../db/migrations/postgres-target.ts";
+import { readMigrationFiles, runMigrations } from "../db/migrations/runner.ts";
+import { sqliteMigrationTarget } from "../db/migrations/sqlite-target.ts";
 import { createTestPortal } from "../portal/test-context.ts";
 import { dashboard, type Dashboard, type DashboardFilter } from "./dashboard-queries.ts";
 import { aggregate, backfillSql, bucketRange, HISTOGRAM_COLUMNS, LATENCY_BOUNDS, latencyBucket, MEASURES, percentilesFromHistogram, ROLLUPS, type RollupTable } from "./rollup.ts";
 import { rebuildRollups } from "./rollup-rebuild.ts";
-import { databaseSink } from "./sink.ts";
+import { batchJson, databaseSink, POSTGRES_INSERT, SQLITE_INSERT } from "./sink.ts";
 import type { AnalyticsEventInput } from "./writer.ts";
 
 const postgresUrl = process.env.TEST_DATABASE_URL;
@@ -161,6 +167,49 @@ describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("hourly roll
           }
         }
       }
+    }
+  }, 60_000);
+});
+
+describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("migration 0009 on %s", (backend) => {
+  it("backfills the rollups from the events stored before it", async () => {
+    const list = events(2_000, 5);
+    const all = readMigrationFiles(migrationsDir(backend as "sqlite" | "postgres"));
+    const before = all.filter((m) => m.name < "0009");
+    let target: DatabaseTarget, drop: () => Promise<void>;
+    if (backend === "sqlite") {
+      const dir = mkdtempSync(join(tmpdir(), "gatehouse-rollup-migration-"));
+      target = { kind: "sqlite", file: join(dir, "test.db") };
+      drop = async () => rmSync(dir, { recursive: true, force: true });
+    } else {
+      const database = await createTemporaryDatabase(postgresUrl!, `gatehouse_rollup_mig_${randomBytes(4).toString("hex")}`);
+      target = { kind: "postgres", url: database.url };
+      drop = database.drop;
+    }
+    const migrate = async (files: typeof all) => {
+      const t = target.kind === "sqlite" ? sqliteMigrationTarget(target.file) : await postgresMigrationTarget(target.url);
+      await runMigrations(t, files);
+      await t.close();
+    };
+    await migrate(before);
+    // Events as a Gatehouse before 0009 wrote them: the events' insert alone.
+    if (target.kind === "sqlite") {
+      const db = new Sqlite(target.file);
+      db.prepare(SQLITE_INSERT).run(batchJson(list, true));
+      db.close();
+    } else {
+      const client = new pg.Client({ connectionString: target.url });
+      await client.connect();
+      await client.query(POSTGRES_INSERT, [batchJson(list, false)]);
+      await client.end();
+    }
+    await migrate(all);
+    const db = createDatabaseClient(target);
+    try {
+      for (const spec of Object.values(ROLLUPS)) expect(await tableRows(db, spec)).toEqual(expectedRows(list, spec));
+    } finally {
+      await db.$disconnect();
+      await drop();
     }
   }, 60_000);
 });
