@@ -1,7 +1,10 @@
 // Dashboard queries on 1,000,000 events: inserts them (batched multi-row inserts through the
-// gateway's own sink, spread over 30 days, 300 apps of 60 developers, 6 proxies) into a fresh
-// SQLite file and, when TEST_DATABASE_URL is set, a fresh PostgreSQL database; then times
-// dashboard() for 24 h / 7 d / 30 d, as an admin (everything) and as one developer (5 apps).
+// gateway's own sink, which also merges them into the hourly rollups; spread over 30 days, 300
+// apps of 60 developers, 6 proxies) into a fresh SQLite file and, when TEST_DATABASE_URL is set,
+// a fresh PostgreSQL database; then times dashboard() for 24 h / 7 d / 30 d, as an admin
+// (everything) and as one developer (5 apps): "raw" reads the events only (the dashboards before
+// the rollups), "rollup" is what the dashboards do now. Ranges end at a ragged minute (00:17),
+// so the rollup path also reads two partial hours of raw events.
 // Usage: npx tsx bench/analytics-queries.ts [events=1000000]
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -19,6 +22,7 @@ const TOTAL = Number(process.argv[2] ?? 1_000_000);
 const BATCH = 5_000;
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 28, 0, 0, 0);
+const RAGGED = 17 * 60_000; // the ranges end 17 minutes past an hour, like "now" does
 
 async function seed(db: Database, target: DatabaseTarget) {
   const devs = Array.from({ length: 60 }, (_, i) => ({ id: `dev${i}`, email: `dev${i}@bench.example`, name: `dev ${i}` }));
@@ -49,11 +53,11 @@ async function seed(db: Database, target: DatabaseTarget) {
   return (Date.now() - started) / 1000;
 }
 
-async function time(db: Database, days: number, scope: Scope) {
-  const from = new Date(NOW - days * DAY);
-  const to = new Date(NOW);
+async function time(db: Database, days: number, scope: Scope, rawOnly: boolean) {
+  const from = new Date(NOW - RAGGED - days * DAY);
+  const to = new Date(NOW - RAGGED);
   const started = process.hrtime.bigint();
-  const d = await dashboard(db, { from, to, bucket: bucketFor(from, to), scope });
+  const d = await dashboard(db, { from, to, bucket: bucketFor(from, to), scope, rawOnly });
   return { ms: Number(process.hrtime.bigint() - started) / 1e6, calls: d.totals.calls };
 }
 
@@ -64,14 +68,21 @@ async function run(name: string, target: DatabaseTarget, drop: () => Promise<voi
     const insertSeconds = await seed(db, target);
     if (target.kind === "postgres") await db.$executeRawUnsafe(`ANALYZE "analytics_events"`);
     else await db.$executeRawUnsafe(`ANALYZE`);
-    console.log(`${name}: inserted ${TOTAL} events in ${insertSeconds.toFixed(1)} s`);
-    console.log(`| database | range | scope | calls in range | first run ms | second run ms |`);
+    const sizes = [];
+    for (const table of ["analytics_hourly", "analytics_hourly_proxies", "analytics_hourly_apps"]) {
+      const [row] = await db.$queryRawUnsafe<{ n: unknown }[]>(`SELECT COUNT(*) AS n FROM "${table}"`);
+      sizes.push(`${table} ${Number(row!.n)} rows`);
+    }
+    console.log(`${name}: inserted ${TOTAL} events (and their rollups) in ${insertSeconds.toFixed(1)} s; ${sizes.join(", ")}`);
+    console.log(`| database | range | scope | calls in range | raw: first / second run ms | rollup: first / second run ms |`);
     console.log(`| --- | --- | --- | --- | --- | --- |`);
     for (const days of [1, 7, 30]) {
       for (const [label, scope] of [["admin", { kind: "all" }], ["developer (5 apps)", { kind: "developer", developerId: "dev7" }]] as const) {
-        const first = await time(db, days, scope);
-        const second = await time(db, days, scope);
-        console.log(`| ${name} | ${days === 1 ? "24 h" : `${days} d`} | ${label} | ${first.calls} | ${first.ms.toFixed(0)} | ${second.ms.toFixed(0)} |`);
+        const raw = [await time(db, days, scope, true), await time(db, days, scope, true)];
+        const rolled = [await time(db, days, scope, false), await time(db, days, scope, false)];
+        if (raw[0]!.calls !== rolled[0]!.calls) throw new Error(`calls differ: raw ${raw[0]!.calls}, rollup ${rolled[0]!.calls}`);
+        const ms = (r: { ms: number }[]) => r.map((x) => x.ms.toFixed(0)).join(" / ");
+        console.log(`| ${name} | ${days === 1 ? "24 h" : `${days} d`} | ${label} | ${rolled[0]!.calls} | ${ms(raw)} | ${ms(rolled)} |`);
       }
     }
   } finally {

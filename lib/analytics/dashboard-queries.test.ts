@@ -11,6 +11,7 @@ import { createDeveloper, createTestPortal } from "../portal/test-context.ts";
 import { MemoryStore } from "../store/memory-store.ts";
 import { analyticsCsv, analyticsDashboard } from "./dashboard.ts";
 import { bucketFor, percentilesOf } from "./dashboard-queries.ts";
+import { rebuildRollups } from "./rollup-rebuild.ts";
 import { databaseSink } from "./sink.ts";
 import type { AnalyticsEventInput } from "./writer.ts";
 
@@ -42,6 +43,14 @@ function cont(values: number[], p: number): number {
   const rank = p * (s.length - 1);
   const lo = Math.floor(rank);
   return Math.round((s[lo]! + (rank - lo) * (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!)) * 100) / 100;
+}
+
+/** A rollup estimate: each rank's value lies in its histogram bucket (exact below 10 ms, else at most a third of the value wide). */
+function near(estimate: number | null, exact: number): boolean {
+  return estimate !== null && Math.abs(estimate - exact) <= exact / 3 + 0.02;
+}
+function expectNear(got: { p50: number | null; p95: number | null; p99: number | null }, want: { p50: number; p95: number; p99: number }) {
+  for (const k of ["p50", "p95", "p99"] as const) expect(near(got[k], want[k]), `${k}: ${got[k]} vs exact ${want[k]}`).toBe(true);
 }
 
 describe("bucket choice and percentiles", () => {
@@ -97,6 +106,8 @@ describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("dashboard q
     // Boundaries through Prisma: exactly `from` is in, exactly `to` and 1 ms before `from` are out.
     const edge = (at: string) => ({ requestId: `edge-${at}`, appId: aliceApp, developerId: alice.developerId, proxyId: tlsProxy, method: "GET", path: "/edge", status: 200, latencyMs: 5, at: new Date(at), tls: true, authenticated: true });
     await ctx.db.analyticsEvent.createMany({ data: [edge("2026-03-09T23:59:59.999Z"), edge("2026-03-11T00:00:00.000Z"), edge("2026-03-10T23:59:59.999Z")] });
+    // Those bypassed the writer, so the hourly rollups do not know them yet: the documented repair.
+    await rebuildRollups(ctx.target, { from: new Date("2026-03-09T23:00:00Z"), to: new Date("2026-03-11T01:00:00Z") });
     events.push({ ...events[0]!, at: new Date("2026-03-10T23:59:59.999Z"), appId: aliceApp, developerId: alice.developerId, proxyId: tlsProxy, status: 200, latencyMs: 5, tls: true, authenticated: true, bot: null, blockedBy: null });
   });
   afterAll(() => ctx.close());
@@ -122,9 +133,11 @@ describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("dashboard q
     expect(d.totals).toEqual({ calls: 361, clientErrors: want.clientErrors, serverErrors: want.serverErrors, blocked: want.blocked });
     expect(d.traffic[0]!.calls).toBe(15); // 0:00 … 0:56, every 4 minutes
     expect(d.traffic[23]!.calls).toBe(16); // the 15 of the last hour and the event 1 ms before `to`
-    expect(d.latency.overall).toEqual(want.latency);
+    // Whole hours come from the rollup: percentiles estimated from its histogram, within one bucket.
+    expectNear(d.latency.overall, want.latency);
     const firstHour = events.filter((e) => e.at < new Date("2026-03-10T01:00:00Z")).map((e) => e.latencyMs);
-    expect(d.latency.series[0]).toEqual({ t: "2026-03-10T00:00:00.000Z", p50: cont(firstHour, 0.5), p95: cont(firstHour, 0.95), p99: cont(firstHour, 0.99) });
+    expect(d.latency.series[0]!.t).toBe("2026-03-10T00:00:00.000Z");
+    expectNear(d.latency.series[0]!, { p50: cont(firstHour, 0.5), p95: cont(firstHour, 0.95), p99: cont(firstHour, 0.99) });
     expect(d.errorsByStatus).toEqual([
       { status: 404, class: "4xx", calls: 36 },
       { status: 429, class: "4xx", calls: 36 },
@@ -145,7 +158,10 @@ describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("dashboard q
     const d = await analyticsDashboard(ctx, alice, range);
     expect(d.scope).toBe("developer");
     expect(d.totals).toEqual({ calls: 241, clientErrors: want.clientErrors, serverErrors: want.serverErrors, blocked: want.blocked });
-    expect(d.latency.overall).toEqual(want.latency);
+    expectNear(d.latency.overall, want.latency);
+    // Blocked calls and why, for their own apps only.
+    const blockedMine = (policy: string) => mine.filter((e) => e.blockedBy === policy).length;
+    expect(d.blocks).toEqual([{ policy: "spike-arrest", calls: blockedMine("spike-arrest") }, { policy: "ip-filter", calls: blockedMine("ip-filter") }].sort((a, b) => b.calls - a.calls));
     expect(d.top.apps.map((a) => a.name)).toEqual(["alice-app"]);
     expect(d.top.developers).toEqual([]);
     expect(d.security.overall.bot).toBe(want.bot);
@@ -161,6 +177,9 @@ describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("dashboard q
     expect(hour.bucket).toBe("minute");
     expect(hour.traffic).toHaveLength(60);
     expect(hour.traffic.filter((p) => p.calls === 1)).toHaveLength(15);
+    // Raw events only: exact percentiles.
+    const inHour = events.filter((e) => e.at >= new Date("2026-03-10T10:00:00Z") && e.at < new Date("2026-03-10T11:00:00Z")).map((e) => e.latencyMs);
+    expect(hour.latency.overall).toEqual({ p50: cont(inHour, 0.5), p95: cont(inHour, 0.95), p99: cont(inHour, 0.99) });
     const month = await analyticsDashboard(ctx, admin, { from: "2026-02-20T00:00:00Z", to: "2026-03-20T00:00:00Z" });
     expect(month.bucket).toBe("day");
     expect(month.traffic.find((p) => p.t === "2026-03-10T00:00:00.000Z")!.calls).toBe(361);

@@ -3,17 +3,28 @@
 // events. Scoping happens here, in the WHERE clause every query shares, so no dashboard query
 // can forget it (BOLA: a developer's scope is "events of apps they own").
 //
-// Dialects. Timestamps are bucketed: PostgreSQL `floor(extract(epoch from "at") / n) * n`; SQLite
+// Sources. Ranges with hour or day buckets (more than 3 hours) read the hourly rollups
+// (rollup.ts) for their whole hours and the raw events only for the ragged edges (the part of an
+// hour before the first whole hour and after the last), so a month costs a few thousand rollup
+// rows rather than every event; minute buckets (up to 3 hours) read the raw events. The rollup
+// holds what the raw events hold: the writer merges each batch into it in the same transaction.
+// Which rollup: any app scope (a developer, an app filter) reads analytics_hourly through its
+// (appId, hour) index; otherwise the per-proxy and per-app tables, which stay small however many
+// apps call however many proxies.
+//
+// Dialects. Raw timestamps are bucketed: PostgreSQL `floor(extract(epoch from "at") / n) * n`; SQLite
 // by a prefix of the stored ISO text (`substr("at", 1, 13)` for hours — the gateway's sink stores
 // "…Z", Prisma "…+00:00", both UTC, so the prefix is the UTC bucket). The SQLite range filter compares
 // the stored text with a suffix-less ISO prefix ("2026-03-10T11:00:00.000"), which sorts before
 // both suffixes of the same instant, so [from, to) holds for either and the (at) indexes apply.
-// Percentiles: PostgreSQL computes percentile_cont in SQL. SQLite has no percentile function, so it
-// returns a histogram of exact latency values (GROUP BY "latencyMs", count) and the percentile is
-// interpolated from that histogram here with percentile_cont's definition — exact, and bounded in
-// size by the number of distinct millisecond values, not by the number of events.
+// The rollups' "hour" is epoch seconds on both, so their buckets are integer arithmetic.
+// Percentiles: from raw events only, exact — a histogram of latency values (GROUP BY "latencyMs")
+// interpolated here with percentile_cont's definition. With the rollup, estimated from the summed
+// fixed-bucket histograms (rollup.ts: exact below 10 ms, within one bucket — at most a third of
+// the value — above); the raw edges are put in the same buckets.
 import { Prisma } from "../db/generated/sqlite/client.ts";
 import type { Database } from "../db/index.ts";
+import { HISTOGRAM_COLUMNS, latencyBucket, percentilesFromHistogram, ROLLUPS } from "./rollup.ts";
 
 export type Bucket = "minute" | "hour" | "day";
 export const BUCKET_SECONDS: Record<Bucket, number> = { minute: 60, hour: 3600, day: 86400 };
@@ -27,6 +38,8 @@ export interface DashboardFilter {
   scope: Scope;
   proxyId?: string;
   appId?: string;
+  /** Raw events only, never the rollups: exact, and slow on long ranges (for tests and the benchmark). */
+  rawOnly?: boolean;
 }
 
 /** Minute buckets up to 3 hours, hour buckets up to 3 days, day buckets beyond. */
@@ -68,16 +81,46 @@ export function isPostgres(db: Database): boolean {
   return (db as unknown as { _activeProvider?: string })._activeProvider === "postgresql";
 }
 
-/** The WHERE clause every dashboard query shares: range, scope, optional proxy/app filters. */
-function where(db: Database, f: DashboardFilter): Prisma.Sql {
-  const parts: Prisma.Sql[] = isPostgres(db)
-    ? [Prisma.sql`"at" >= ${f.from}`, Prisma.sql`"at" < ${f.to}`]
-    : [Prisma.sql`"at" >= ${isoPrefix(f.from)}`, Prisma.sql`"at" < ${isoPrefix(f.to)}`];
+/** A part of the range read from one source: raw events in [from, to), or rollup hours [fromHour, toHour). */
+interface RawPart { from: Date; to: Date }
+interface Plan { raw: RawPart[]; hours: { fromHour: number; toHour: number } | null }
+
+/** Minute buckets: all raw. Otherwise the whole hours from the rollup and the edges raw. */
+export function planOf(f: DashboardFilter): Plan {
+  const fromHour = Math.ceil(f.from.getTime() / 3_600_000) * 3600;
+  const toHour = Math.floor(f.to.getTime() / 3_600_000) * 3600;
+  if (f.rawOnly || f.bucket === "minute" || fromHour >= toHour) return { raw: [{ from: f.from, to: f.to }], hours: null };
+  const raw: RawPart[] = [];
+  if (f.from.getTime() < fromHour * 1000) raw.push({ from: f.from, to: new Date(fromHour * 1000) });
+  if (toHour * 1000 < f.to.getTime()) raw.push({ from: new Date(toHour * 1000), to: f.to });
+  return { raw, hours: { fromHour, toHour } };
+}
+
+/** The scope and filters every query shares, on raw events or a rollup table (both name them alike). */
+function scopeSql(f: DashboardFilter): Prisma.Sql[] {
+  const parts: Prisma.Sql[] = [];
   if (f.scope.kind === "developer") parts.push(Prisma.sql`"appId" IN (SELECT "id" FROM "apps" WHERE "ownerId" = ${f.scope.developerId})`);
   if (f.proxyId) parts.push(Prisma.sql`"proxyId" = ${f.proxyId}`);
   if (f.appId) parts.push(Prisma.sql`"appId" = ${f.appId}`);
-  return Prisma.join(parts, " AND ");
+  return parts;
 }
+
+/** The WHERE clause of a raw-events query: its part of the range, scope, optional proxy/app filters. */
+function where(db: Database, f: DashboardFilter, part: RawPart): Prisma.Sql {
+  const parts: Prisma.Sql[] = isPostgres(db)
+    ? [Prisma.sql`"at" >= ${part.from}`, Prisma.sql`"at" < ${part.to}`]
+    : [Prisma.sql`"at" >= ${isoPrefix(part.from)}`, Prisma.sql`"at" < ${isoPrefix(part.to)}`];
+  return Prisma.join([...parts, ...scopeSql(f)], " AND ");
+}
+
+function rollupWhere(f: DashboardFilter, hours: NonNullable<Plan["hours"]>): Prisma.Sql {
+  return Prisma.join([Prisma.sql`"hour" >= ${hours.fromHour}`, Prisma.sql`"hour" < ${hours.toHour}`, ...scopeSql(f)], " AND ");
+}
+
+const appScoped = (f: DashboardFilter) => f.scope.kind === "developer" || f.appId !== undefined;
+/** The rollup that has every column the filter names, and the fewest rows. */
+const seriesTable = (f: DashboardFilter) => Prisma.raw(`"${(appScoped(f) ? ROLLUPS.full : ROLLUPS.proxies).table}"`);
+const rankingTable = (f: DashboardFilter) => Prisma.raw(`"${(appScoped(f) || f.proxyId ? ROLLUPS.full : ROLLUPS.apps).table}"`);
 
 const isoPrefix = (d: Date) => d.toISOString().slice(0, 23);
 
@@ -86,6 +129,12 @@ function bucketExpr(db: Database, bucket: Bucket): Prisma.Sql {
   return isPostgres(db)
     ? Prisma.sql`(floor(extract(epoch from "at") / ${Prisma.raw(String(size))}) * ${Prisma.raw(String(size))})::bigint`
     : Prisma.sql`substr("at", 1, ${Prisma.raw(String(SQLITE_PREFIX[bucket]))})`;
+}
+
+/** A rollup hour's bucket: hours are epoch seconds on both databases. */
+function rollupBucketExpr(bucket: Bucket): Prisma.Sql {
+  const size = BUCKET_SECONDS[bucket];
+  return Prisma.raw(`("hour" / ${size}) * ${size}`);
 }
 
 // On SQLite the bucket is a prefix of the stored ISO text ("2026-03-10T11" for an hour):
@@ -99,13 +148,16 @@ function epochOf(b: Num): number {
   return n(b);
 }
 
+/** '' stands for "none" in the rollups' key columns. */
+const orNull = (v: string | null) => (v === null || v === "" ? null : v);
+
 export async function dashboard(db: Database, f: DashboardFilter): Promise<Dashboard> {
   // One query at a time: SQLite has one connection, and on PostgreSQL this keeps a dashboard
   // load to one pooled connection.
-  const traffic = await trafficSeries(db, f);
-  const latency = await latencyPercentiles(db, f);
-  const { proxies, errorsByStatus, blocks } = await byProxyStatusAndPolicy(db, f);
-  const { apps, developers } = await topAppsAndDevelopers(db, f);
+  const plan = planOf(f);
+  const { traffic, latency } = await trafficAndLatency(db, f, plan);
+  const { proxies, errorsByStatus, blocks } = await byProxyStatusAndPolicy(db, f, plan);
+  const { apps, developers } = await topAppsAndDevelopers(db, f, plan);
   const insecureBackends = await insecure(db, proxies);
   const overall = proxies.reduce<SecurityCounts>((s, p) => ({
     calls: s.calls + p.calls, bot: s.bot + p.bot, human: s.human + p.human, tls: s.tls + p.tls,
@@ -143,54 +195,74 @@ function bucketStarts(f: DashboardFilter): number[] {
 
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
 
-async function trafficSeries(db: Database, f: DashboardFilter): Promise<TrafficPoint[]> {
-  const rows = await db.$queryRaw<{ b: Num; calls: Num; c4: Num; c5: Num; blocked: Num }[]>`
-    SELECT ${bucketExpr(db, f.bucket)} AS b, COUNT(*) AS calls,
-      SUM(CASE WHEN "status" >= 400 AND "status" < 500 THEN 1 ELSE 0 END) AS c4,
-      SUM(CASE WHEN "status" >= 500 THEN 1 ELSE 0 END) AS c5,
-      SUM(CASE WHEN "blockedBy" IS NOT NULL THEN 1 ELSE 0 END) AS blocked
-    FROM "analytics_events" WHERE ${where(db, f)} GROUP BY 1`;
-  const byBucket = new Map(rows.map((r) => [epochOf(r.b), r]));
-  return bucketStarts(f).map((t) => {
-    const r = byBucket.get(t);
-    return { t: iso(t), calls: r ? n(r.calls) : 0, clientErrors: r ? n(r.c4) : 0, serverErrors: r ? n(r.c5) : 0, blocked: r ? n(r.blocked) : 0 };
-  });
-}
+interface BucketTotals { calls: number; c4: number; c5: number; blocked: number }
+/** Latency per bucket: exact values (raw only) or fixed-bucket histograms (with the rollup). */
+interface BucketLatency { exact: Map<number, number>; histogram: number[]; max: number }
 
-async function latencyPercentiles(db: Database, f: DashboardFilter): Promise<Dashboard["latency"]> {
-  if (isPostgres(db)) {
-    const pct = Prisma.sql`percentile_cont(0.5) WITHIN GROUP (ORDER BY "latencyMs") AS p50,
-      percentile_cont(0.95) WITHIN GROUP (ORDER BY "latencyMs") AS p95,
-      percentile_cont(0.99) WITHIN GROUP (ORDER BY "latencyMs") AS p99`;
-    const series = await db.$queryRaw<{ b: Num; p50: Num; p95: Num; p99: Num }[]>`
-      SELECT ${bucketExpr(db, f.bucket)} AS b, ${pct} FROM "analytics_events" WHERE ${where(db, f)} GROUP BY 1`;
-    const [overall] = await db.$queryRaw<{ p50: Num; p95: Num; p99: Num }[]>`
-      SELECT ${pct} FROM "analytics_events" WHERE ${where(db, f)}`;
-    const round = (v: Num) => (v === null ? null : Math.round(Number(v) * 100) / 100);
-    const byBucket = new Map(series.map((r) => [epochOf(r.b), r]));
-    return {
-      overall: { p50: round(overall?.p50 ?? null), p95: round(overall?.p95 ?? null), p99: round(overall?.p99 ?? null) },
-      series: bucketStarts(f).map((t) => {
-        const r = byBucket.get(t);
-        return { t: iso(t), p50: r ? round(r.p50) : null, p95: r ? round(r.p95) : null, p99: r ? round(r.p99) : null };
-      }),
-    };
+async function trafficAndLatency(db: Database, f: DashboardFilter, plan: Plan): Promise<{ traffic: TrafficPoint[]; latency: Dashboard["latency"] }> {
+  const totals = new Map<number, BucketTotals>();
+  const latency = new Map<number, BucketLatency>();
+  const add = (b: number, r: { calls: Num; c4: Num; c5: Num; blocked: Num }) => {
+    const t = totals.get(b) ?? { calls: 0, c4: 0, c5: 0, blocked: 0 };
+    t.calls += n(r.calls); t.c4 += n(r.c4); t.c5 += n(r.c5); t.blocked += n(r.blocked);
+    totals.set(b, t);
+  };
+  const latencyOf = (b: number) => {
+    let l = latency.get(b);
+    if (!l) latency.set(b, (l = { exact: new Map(), histogram: new Array<number>(HISTOGRAM_COLUMNS.length).fill(0), max: 0 }));
+    return l;
+  };
+  for (const part of plan.raw) {
+    const rows = await db.$queryRaw<{ b: Num; calls: Num; c4: Num; c5: Num; blocked: Num }[]>`
+      SELECT ${bucketExpr(db, f.bucket)} AS b, COUNT(*) AS calls,
+        SUM(CASE WHEN "status" >= 400 AND "status" < 500 THEN 1 ELSE 0 END) AS c4,
+        SUM(CASE WHEN "status" >= 500 THEN 1 ELSE 0 END) AS c5,
+        SUM(CASE WHEN "blockedBy" IS NOT NULL THEN 1 ELSE 0 END) AS blocked
+      FROM "analytics_events" WHERE ${where(db, f, part)} GROUP BY 1`;
+    for (const r of rows) add(epochOf(r.b), r);
+    const values = await db.$queryRaw<{ b: Num; v: Num; c: Num }[]>`
+      SELECT ${bucketExpr(db, f.bucket)} AS b, "latencyMs" AS v, COUNT(*) AS c
+      FROM "analytics_events" WHERE ${where(db, f, part)} GROUP BY 1, 2`;
+    for (const r of values) {
+      const l = latencyOf(epochOf(r.b)), v = n(r.v), c = n(r.c);
+      l.exact.set(v, (l.exact.get(v) ?? 0) + c);
+      l.histogram[latencyBucket(v)]! += c;
+      l.max = Math.max(l.max, v);
+    }
   }
-  const rows = await db.$queryRaw<{ b: Num; v: Num; c: Num }[]>`
-    SELECT ${bucketExpr(db, f.bucket)} AS b, "latencyMs" AS v, COUNT(*) AS c
-    FROM "analytics_events" WHERE ${where(db, f)} GROUP BY 1, 2`;
-  const perBucket = new Map<number, Map<number, number>>();
-  const all = new Map<number, number>();
-  for (const r of rows) {
-    const b = epochOf(r.b), v = n(r.v), c = n(r.c);
-    let h = perBucket.get(b);
-    if (!h) perBucket.set(b, (h = new Map()));
-    h.set(v, (h.get(v) ?? 0) + c);
-    all.set(v, (all.get(v) ?? 0) + c);
+  if (plan.hours) {
+    const sums = Prisma.raw(HISTOGRAM_COLUMNS.map((c) => `SUM("${c}") AS "${c}"`).join(", "));
+    const rows = await db.$queryRaw<({ b: Num; calls: Num; c4: Num; c5: Num; blocked: Num; mx: Num } & Record<string, Num>)[]>`
+      SELECT ${rollupBucketExpr(f.bucket)} AS b, SUM("calls") AS calls,
+        SUM(CASE WHEN "status" >= 400 AND "status" < 500 THEN "calls" ELSE 0 END) AS c4,
+        SUM(CASE WHEN "status" >= 500 THEN "calls" ELSE 0 END) AS c5,
+        SUM(CASE WHEN "blockedBy" <> '' THEN "calls" ELSE 0 END) AS blocked,
+        MAX("latencyMax") AS mx, ${sums}
+      FROM ${seriesTable(f)} WHERE ${rollupWhere(f, plan.hours)} GROUP BY 1`;
+    for (const r of rows) {
+      const b = epochOf(r.b);
+      add(b, r);
+      const l = latencyOf(b);
+      HISTOGRAM_COLUMNS.forEach((c, i) => (l.histogram[i]! += n(r[c]!)));
+      l.max = Math.max(l.max, n(r.mx));
+    }
   }
+  const exact = plan.hours === null;
+  const percentiles = (l: BucketLatency | undefined): Percentiles =>
+    !l ? { p50: null, p95: null, p99: null } : exact ? percentilesOf(l.exact) : percentilesFromHistogram(l.histogram, l.max);
+  const all: BucketLatency = { exact: new Map(), histogram: new Array<number>(HISTOGRAM_COLUMNS.length).fill(0), max: 0 };
+  for (const l of latency.values()) {
+    for (const [v, c] of l.exact) all.exact.set(v, (all.exact.get(v) ?? 0) + c);
+    l.histogram.forEach((c, i) => (all.histogram[i]! += c));
+    all.max = Math.max(all.max, l.max);
+  }
+  const starts = bucketStarts(f);
   return {
-    overall: percentilesOf(all),
-    series: bucketStarts(f).map((t) => ({ t: iso(t), ...percentilesOf(perBucket.get(t) ?? new Map()) })),
+    traffic: starts.map((t) => {
+      const r = totals.get(t);
+      return { t: iso(t), calls: r?.calls ?? 0, clientErrors: r?.c4 ?? 0, serverErrors: r?.c5 ?? 0, blocked: r?.blocked ?? 0 };
+    }),
+    latency: { overall: percentiles(all), series: starts.map((t) => ({ t: iso(t), ...percentiles(latency.get(t)) })) },
   };
 }
 
@@ -223,35 +295,43 @@ function statusClass(status: number): string {
 interface ProxyRow extends ProxySecurity { errors: number }
 
 /**
- * One scan for everything that is not per time bucket: GROUP BY proxy, status, blocking policy
- * and the three security flags. The row count is bounded by proxies × statuses × policies × 8,
- * not by events; per-proxy totals, errors by status and blocks by policy are sums of those rows.
+ * Everything that is not per time bucket, GROUP BY proxy, status and blocking policy, with the
+ * three security flags counted: per-proxy totals, errors by status and blocks by policy are sums
+ * of those rows (bounded by proxies × statuses × policies, not by events).
  */
-async function byProxyStatusAndPolicy(db: Database, f: DashboardFilter) {
-  const rows = await db.$queryRaw<{ p: string | null; s: Num; blk: string | null; bot: Num; tls: Num; auth: Num; c: Num }[]>`
-    SELECT "proxyId" AS p, "status" AS s, "blockedBy" AS blk,
-      CASE WHEN "bot" IS NOT NULL THEN 1 ELSE 0 END AS bot,
-      CASE WHEN "tls" THEN 1 ELSE 0 END AS tls,
-      CASE WHEN "authenticated" THEN 1 ELSE 0 END AS auth,
-      COUNT(*) AS c
-    FROM "analytics_events" WHERE ${where(db, f)} GROUP BY 1, 2, 3, 4, 5, 6`;
-  const names = await proxyNames(db, [...new Set(rows.map((r) => r.p))]);
+async function byProxyStatusAndPolicy(db: Database, f: DashboardFilter, plan: Plan) {
+  type Row = { p: string | null; s: Num; blk: string | null; c: Num; bot: Num; tls: Num; auth: Num };
+  const rows: Row[] = [];
+  for (const part of plan.raw) {
+    rows.push(...(await db.$queryRaw<Row[]>`
+      SELECT "proxyId" AS p, "status" AS s, "blockedBy" AS blk, COUNT(*) AS c,
+        SUM(CASE WHEN "bot" IS NOT NULL THEN 1 ELSE 0 END) AS bot,
+        SUM(CASE WHEN "tls" THEN 1 ELSE 0 END) AS tls,
+        SUM(CASE WHEN "authenticated" THEN 1 ELSE 0 END) AS auth
+      FROM "analytics_events" WHERE ${where(db, f, part)} GROUP BY 1, 2, 3`));
+  }
+  if (plan.hours) {
+    rows.push(...(await db.$queryRaw<Row[]>`
+      SELECT "proxyId" AS p, "status" AS s, "blockedBy" AS blk, SUM("calls") AS c, SUM("bots") AS bot, SUM("tls") AS tls, SUM("authenticated") AS auth
+      FROM ${seriesTable(f)} WHERE ${rollupWhere(f, plan.hours)} GROUP BY 1, 2, 3`));
+  }
+  const names = await proxyNames(db, [...new Set(rows.map((r) => orNull(r.p)))]);
   const proxies = new Map<string | null, ProxyRow>();
   const statuses = new Map<number, number>();
   const policies = new Map<string, number>();
   for (const r of rows) {
-    const c = n(r.c), status = n(r.s);
-    let p = proxies.get(r.p);
-    if (!p) proxies.set(r.p, (p = { proxyId: r.p, name: r.p ? names.get(r.p)?.name ?? r.p : "(no proxy)", calls: 0, errors: 0, bot: 0, human: 0, tls: 0, plain: 0, authenticated: 0, anonymous: 0 }));
+    const c = n(r.c), status = n(r.s), proxyId = orNull(r.p), blockedBy = orNull(r.blk);
+    let p = proxies.get(proxyId);
+    if (!p) proxies.set(proxyId, (p = { proxyId, name: proxyId ? names.get(proxyId)?.name ?? proxyId : "(no proxy)", calls: 0, errors: 0, bot: 0, human: 0, tls: 0, plain: 0, authenticated: 0, anonymous: 0 }));
     p.calls += c;
     if (status >= 400) {
       p.errors += c;
       statuses.set(status, (statuses.get(status) ?? 0) + c);
     }
-    if (n(r.bot)) p.bot += c; else p.human += c;
-    if (n(r.tls)) p.tls += c; else p.plain += c;
-    if (n(r.auth)) p.authenticated += c; else p.anonymous += c;
-    if (r.blk !== null) policies.set(r.blk, (policies.get(r.blk) ?? 0) + c);
+    p.bot += n(r.bot); p.human += c - n(r.bot);
+    p.tls += n(r.tls); p.plain += c - n(r.tls);
+    p.authenticated += n(r.auth); p.anonymous += c - n(r.auth);
+    if (blockedBy !== null) policies.set(blockedBy, (policies.get(blockedBy) ?? 0) + c);
   }
   return {
     proxies: [...proxies.values()].sort((a, b) => b.calls - a.calls),
@@ -266,18 +346,28 @@ async function proxyNames(db: Database, ids: (string | null)[]) {
   return new Map(proxies.map((p) => [p.id, { name: `${p.name} ${p.version}`, targetUrl: p.targetUrl }]));
 }
 
-/** One scan GROUP BY (app, developer): the top apps and the top developers are both sums of it. */
-async function topAppsAndDevelopers(db: Database, f: DashboardFilter): Promise<{ apps: Ranked[]; developers: Ranked[] }> {
-  const rows = await db.$queryRaw<{ app: string | null; dev: string | null; calls: Num; errors: Num }[]>`
-    SELECT "appId" AS app, "developerId" AS dev, COUNT(*) AS calls, SUM(CASE WHEN "status" >= 400 THEN 1 ELSE 0 END) AS errors
-    FROM "analytics_events" WHERE ${where(db, f)} GROUP BY 1, 2`;
+/** GROUP BY (app, developer): the top apps and the top developers are both sums of it. */
+async function topAppsAndDevelopers(db: Database, f: DashboardFilter, plan: Plan): Promise<{ apps: Ranked[]; developers: Ranked[] }> {
+  type Row = { app: string | null; dev: string | null; calls: Num; errors: Num };
+  const rows: Row[] = [];
+  for (const part of plan.raw) {
+    rows.push(...(await db.$queryRaw<Row[]>`
+      SELECT "appId" AS app, "developerId" AS dev, COUNT(*) AS calls, SUM(CASE WHEN "status" >= 400 THEN 1 ELSE 0 END) AS errors
+      FROM "analytics_events" WHERE ${where(db, f, part)} GROUP BY 1, 2`));
+  }
+  if (plan.hours) {
+    rows.push(...(await db.$queryRaw<Row[]>`
+      SELECT "appId" AS app, "developerId" AS dev, SUM("calls") AS calls, SUM("errors") AS errors
+      FROM ${rankingTable(f)} WHERE ${rollupWhere(f, plan.hours)} GROUP BY 1, 2`));
+  }
   const rank = (key: "app" | "dev") => {
     const totals = new Map<string | null, { calls: number; errors: number }>();
     for (const r of rows) {
-      const t = totals.get(r[key]) ?? { calls: 0, errors: 0 };
+      const id = orNull(r[key]);
+      const t = totals.get(id) ?? { calls: 0, errors: 0 };
       t.calls += n(r.calls);
       t.errors += n(r.errors);
-      totals.set(r[key], t);
+      totals.set(id, t);
     }
     return [...totals].sort((a, b) => b[1].calls - a[1].calls || String(a[0]).localeCompare(String(b[0]))).slice(0, TOP);
   };
