@@ -1,6 +1,6 @@
 // Recomputes the hourly rollups of a range of whole hours from the stored events: for events
 // that reached analytics_events without the writer (restored from a backup, imported, written by
-// a Gatehouse older than migration 0008 during a rolling upgrade). Migration 0009 backfills
+// a Gatehouse older than migration 0008 during a rolling upgrade). Migration 0008 backfills
 // every event stored when it runs; this is for what comes later.
 // Replaces (not adds to) the rollup rows of those hours, in one transaction. Run it on hours that
 // gateways are no longer writing: a batch merged into the same hour while the rebuild reads the
