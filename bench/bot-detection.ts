@@ -196,7 +196,7 @@ try {
   }
   bots("automation", 3, async (ip, c, until) => {
     const call = from(ip);
-    const headers: Record<string, string> = pick([{ "user-agent": "Scrapy/2.11.2 (+https://scrapy.org)" }, { "user-agent": CHROME.replace("Chrome/", "HeadlessChrome/"), accept: "*/*" }, { "user-agent": CHROME }]);
+    const headers = pick<Record<string, string>>([{ "user-agent": "Scrapy/2.11.2 (+https://scrapy.org)" }, { "user-agent": CHROME.replace("Chrome/", "HeadlessChrome/"), accept: "*/*" }, { "user-agent": CHROME }]);
     while (Date.now() < until) {
       note(c, await call(`/gateway/web/v1${popular()}`, { headers }));
       await sleep(between(1_000, 3_000));
