@@ -215,7 +215,8 @@ export class BotDetector {
     const store = this.store();
     const failed = o.authFailure !== undefined || o.status === 401;
     const deltas: Record<string, number> = { n: 1 };
-    if (o.status === 401 || o.status === 403 || o.status === 404) deltas.e = 1;
+    // a failed sign-in is counted as such, not as an API call answered 401 (no double count)
+    if (o.authFailure === undefined && (o.status === 401 || o.status === 403 || o.status === 404)) deltas.e = 1;
     if (o.automated) deltas.a = 1;
     if (failed) deltas.f = 1;
     if (o.authFailure) deltas[`u${hashBucket(o.authFailure.toLowerCase())}`] = 1;
