@@ -74,7 +74,7 @@ export function createBotDetectionPolicy(detector: () => BotDetector = getBotDet
     async access(call, config) {
       if (!config.enabled) return;
       const d = detector();
-      const rules = await d.rules(); // only the first call of the process waits
+      const rules = d.loadedRules() ?? (await d.rules()); // only the first calls of the process wait
       const identities = identitiesOf(call);
       const state: CallState = { identities, automated: uaFacts(call.req.headers).automation !== null, allowed: false };
       call.state.set("bot-detection", state);

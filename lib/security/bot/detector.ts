@@ -12,7 +12,7 @@ import type { Logger } from "pino";
 import type { Database } from "../../db/index.ts";
 import type { Store } from "../../store/types.ts";
 import { CompiledBotRules, BOT_RULES_CHANNEL, normaliseIp, stricter, type BotAction, type BotRuleConfig, type CallerFacts, type RuleHit } from "./rules.ts";
-import { DEFAULT_THRESHOLDS, matchSignatures, type Signature, type SignatureName, type Thresholds, type WindowFeatures } from "./signatures.ts";
+import { DEFAULT_THRESHOLDS, matchSignatures, type Signature, type SignatureName, type Thresholds } from "./signatures.ts";
 
 export interface Observation {
   /** Window keys of the caller: "token:<id>", "key:<id>", "user:<sub>", "app:<id>", "ip:<address>". */
@@ -41,6 +41,7 @@ export interface Decision {
 interface Verdict {
   signatures: Signature[];
   until: number;
+  recordedAt: number;
 }
 
 export interface BotDetectorOptions {
@@ -91,6 +92,7 @@ export class BotDetector {
   private readonly holdMs: number;
   private readonly verdicts = new Map<string, Verdict>();
   private readonly lastIds = new Map<string, { route: string; id: number }>();
+  private readonly seconds = new Map<string, { second: number; count: number }>();
   private readonly written = new Map<string, { at: number; pending: number }>();
   private compiled = new CompiledBotRules([]);
   private rulesAttempted = false;
@@ -115,6 +117,13 @@ export class BotDetector {
   }
 
   // ── rules ────────────────────────────────────────────────────────────────────────────
+
+  /** The rules in force without waiting, once loaded (null before the first load). */
+  loadedRules(): CompiledBotRules | null {
+    if (!this.rulesAttempted) return null;
+    if (this.now() >= this.nextRefreshAt) void this.reloadRules();
+    return this.compiled;
+  }
 
   /** The rules in force; the first call waits for a load, later ones never do. */
   async rules(): Promise<CompiledBotRules> {
@@ -213,52 +222,68 @@ export class BotDetector {
     const second = Math.floor(now / 1000);
     const ttl = t.windowMs + 5_000;
     const store = this.store();
-    const failed = o.authFailure !== undefined || o.status === 401;
-    const deltas: Record<string, number> = { n: 1 };
+    const signIn = o.authFailure !== undefined;
+    const base: Record<string, number> = { n: 1 };
     // a failed sign-in is counted as such, not as an API call answered 401 (no double count)
-    if (o.authFailure === undefined && (o.status === 401 || o.status === 403 || o.status === 404)) deltas.e = 1;
-    if (o.automated) deltas.a = 1;
-    if (failed) deltas.f = 1;
-    if (o.authFailure) deltas[`u${hashBucket(o.authFailure.toLowerCase())}`] = 1;
+    if (!signIn && (o.status === 401 || o.status === 403 || o.status === 404)) base.e = 1;
+    if (o.automated) base.a = 1;
+    if (signIn || o.status === 401) base.f = 1;
+    if (o.authFailure) base[`u${hashBucket(o.authFailure.toLowerCase())}`] = 1;
     const id = numericId(o.path);
-    await Promise.all(
-      o.identities.map(async (identity) => {
-        const d = { ...deltas };
-        if (id) {
-          const last = this.lastIds.get(identity);
-          const step = last && last.route === id.route ? Math.abs(id.id - last.id) : 0;
-          if (step >= 1 && step <= 3) d.s = 1;
-          setBounded(this.lastIds, identity, id);
-        }
-        const { count: thisSecond } = await store.increment(`bot:s:${identity}:${second}`, 1, 2_000);
-        if (thisSecond > t.burstPerSecond) d.b = 1;
-        const [fields, paths] = await Promise.all([
+    const updates: Promise<void>[] = [];
+    for (const identity of o.identities) {
+      const d = { ...base };
+      if (id) {
+        const last = this.lastIds.get(identity);
+        const step = last && last.route === id.route ? Math.abs(id.id - last.id) : 0;
+        if (step >= 1 && step <= 3) d.s = 1;
+        setBounded(this.lastIds, identity, id);
+      }
+      // bursts are counted per instance (a burst arrives on one connection, hence one instance)
+      const burst = this.seconds.get(identity);
+      if (burst && burst.second === second) {
+        if (++burst.count > t.burstPerSecond) d.b = 1;
+      } else setBounded(this.seconds, identity, { second, count: 1 });
+      updates.push(
+        Promise.all([
           store.incrementFields(`bot:w:${identity}:${bucket}`, d, ttl),
-          o.authFailure === undefined ? store.addDistinct(`bot:p:${identity}:${bucket}`, o.path, ttl) : Promise.resolve(0),
-        ]);
-        const features: WindowFeatures = {
-          requests: fields.n ?? 0,
-          burst: fields.b ?? 0,
-          distinctPaths: paths,
-          sequential: fields.s ?? 0,
-          errors: fields.e ?? 0,
-          automated: fields.a ?? 0,
-          authFailures: fields.f ?? 0,
-          distinctUsers: distinctUsers(fields),
-        };
-        // an auth-failure observation counts sign-ins, not API calls: no path features then
-        if (o.authFailure !== undefined) features.distinctPaths = 0;
-        const found = matchSignatures(features, t);
-        if (found.length) this.remember(identity, found, o);
-      }),
-    );
+          signIn ? 0 : store.addDistinct(`bot:p:${identity}:${bucket}`, o.path, ttl),
+        ]).then(([fields, paths]) => {
+          const found = matchSignatures(
+            {
+              requests: fields.n ?? 0,
+              burst: fields.b ?? 0,
+              // an auth-failure observation counts sign-ins, not API calls: no path features then
+              distinctPaths: signIn ? 0 : paths,
+              sequential: fields.s ?? 0,
+              errors: fields.e ?? 0,
+              automated: fields.a ?? 0,
+              authFailures: fields.f ?? 0,
+              distinctUsers: fields.f ? distinctUsers(fields) : 0,
+            },
+            t,
+          );
+          if (found.length) this.remember(identity, found, o);
+        }),
+      );
+    }
+    await Promise.all(updates);
   }
 
   private remember(identity: string, found: Signature[], o: Observation): void {
     const now = this.now();
-    const previous = this.signaturesOf(identity);
-    const merged = [...found, ...previous.filter((p) => !found.some((f) => f.name === p.name))].sort((a, b) => b.score - a.score);
-    setBounded(this.verdicts, identity, { signatures: merged, until: now + this.holdMs });
+    const verdict = this.verdicts.get(identity);
+    // the usual case under attack: the same signatures again — extend, record at most once a second
+    if (verdict && verdict.until > now && found.every((f) => verdict.signatures.some((v) => v.name === f.name))) {
+      verdict.signatures = verdict.signatures.map((v) => found.find((f) => f.name === v.name) ?? v);
+      verdict.until = now + this.holdMs;
+      if (now - verdict.recordedAt < 1_000) return;
+      verdict.recordedAt = now;
+    } else {
+      const previous = verdict && verdict.until > now ? verdict.signatures : [];
+      const merged = [...found, ...previous.filter((p) => !found.some((f) => f.name === p.name))].sort((a, b) => b.score - a.score);
+      setBounded(this.verdicts, identity, { signatures: merged, until: now + this.holdMs, recordedAt: now });
+    }
     const rules = this.compiled;
     const caller: CallerFacts = { appId: o.appId ?? null, tokenId: null, credentialId: null, userSub: null, ip: o.clientIp ?? "", userAgent: o.userAgent ?? "" };
     const identityRule = rules.forCaller(caller);
