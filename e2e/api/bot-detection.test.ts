@@ -96,7 +96,7 @@ describe.each(configuredBackends())("bot detection on $name", (backend) => {
   const rule = async (kind: string, target: string, action: string, config?: Record<string, unknown>) => {
     const res = await api(admin, "POST", "/bot-rules", { kind, target, action, ...(config ? { config } : {}) });
     expect(res.status, res.text).toBe(201);
-    await sleep(300); // the change reaches the gateway through the store's channel
+    await sleep(1_000); // the change reaches the gateway through the store's channel (a busy 2-core machine: be generous)
     return res.json as { id: string };
   };
   async function token(): Promise<string> {
@@ -151,7 +151,7 @@ describe.each(configuredBackends())("bot detection on $name", (backend) => {
     expect(again.json.headers["x-gatehouse-bot"]).toBeUndefined();
     // back to the default for the tests below, whose fast clients are floods too
     expect((await api(admin, "PATCH", `/bot-rules/${flooderRule.id}`, { action: "flag" })).status).toBe(200);
-    await sleep(300);
+    await sleep(1_000);
   });
 
   it("Enumerator (/accounts/1000, /1001, …) → honeypot: plausible 200 JSON, the backend never called", async () => {
