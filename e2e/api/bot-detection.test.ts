@@ -162,7 +162,7 @@ describe.each(configuredBackends())("bot detection on $name", (backend) => {
     expect(answers.every((a) => a.status === 200)).toBe(true);
     const reached = new Set(seenUnder("/open/accounts/").map((r) => Number(r.url.split("/").pop())));
     const honeypotted = answers.filter((a) => !reached.has(a.id));
-    expect(honeypotted.length).toBeGreaterThan(30); // detected after ~15 sequential ids
+    expect(honeypotted.length).toBeGreaterThan(20); // detected after ~15 sequential ids (a few more on a busy Redis)
     for (const a of honeypotted) {
       expect(a.json).toMatchObject({ id: String(a.id), status: "active" }); // looks like the API
       expect(a.json.headers).toBeUndefined(); // not the echo backend's answer
@@ -185,8 +185,10 @@ describe.each(configuredBackends())("bot detection on $name", (backend) => {
     }
     expect(answers.every((a) => a.status === 200)).toBe(true);
     const reached = seenUnder("/shop/catalog/").length - before;
-    expect(reached).toBeLessThan(60); // from ~40 distinct paths on, honeypot answers
-    expect(answers.at(-1)!.json.headers).toBeUndefined();
+    // from ~40 distinct paths on, honeypot answers (a few calls later when the window update
+    // waits for a busy Redis: it runs after each answer, off the request's path)
+    expect(reached).toBeLessThan(75);
+    for (const a of answers.slice(-5)) expect(a.json.headers).toBeUndefined();
     const found = await until(() => detections("signature=scraper"), (d) => d.some((x) => x.identity.startsWith("token:")));
     expect(found.some((d) => d.identity.startsWith("token:"))).toBe(true);
     expect(found.some((d) => d.identity.startsWith("ip:127.0.0.3") || d.identity.startsWith("ip:127.0.0.4"))).toBe(false); // no single address looked like one
@@ -260,6 +262,16 @@ describe.each(configuredBackends())("bot detection on $name", (backend) => {
     expect(refused.json).toMatchObject({ code: "bot_throttled", policy: "bot-detection" });
     expect(refused.headers.get("retry-after")).toMatch(/^\d+$/);
     expect((await gateway("127.0.0.19", "/open/v1/slow")).status).toBe(200);
+  });
+
+  it("analytics records the signature in each flagged call's bot column (security metrics: bot vs human)", async () => {
+    const from_ = new Date(Date.now() - 3600_000).toISOString();
+    const dashboard = await until(
+      async () => (await api(admin, "GET", `/analytics/dashboard?from=${encodeURIComponent(from_)}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).json,
+      (d) => d?.security?.overall?.bot > 0,
+    );
+    expect(dashboard.security.overall.bot).toBeGreaterThan(0);
+    expect(dashboard.security.overall.bot).toBeLessThan(dashboard.security.overall.calls);
   });
 
   it("rules are validated and listed", async () => {
