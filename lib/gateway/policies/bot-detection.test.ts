@@ -84,6 +84,10 @@ describe("bot-detection policy", () => {
   it("allow-listed identities and disabled proxies are neither acted on nor watched", async () => {
     const allowed = await enumerate(setup([{ kind: "identity", target: "ua:partnercrawler", action: "allow" }, { kind: "signature", target: "scraper", action: "block" }]), { headers: { "user-agent": "PartnerCrawler/1.0" } });
     expect(allowed.every((r) => r.answer === undefined && r.call.annotations.bot === undefined)).toBe(true);
+    const recorded = (await enumerate(setup([{ kind: "signature", target: "scraper", action: "allow" }]))).at(-1)!;
+    expect(recorded.answer).toBeUndefined();
+    expect(recorded.call.upstreamHeaders["x-gatehouse-bot"]).toBeUndefined();
+    expect(recorded.call.annotations.bot).toBe("scraper"); // an allowed signature is still recorded
     const send = setup([{ kind: "signature", target: "scraper", action: "block" }]);
     const off = BotDetectionConfig.parse({ enabled: false });
     for (let id = 100; id < 106; id++) expect((await send({ url: `/accounts/${id}` }, off)).answer).toBeUndefined();

@@ -81,7 +81,10 @@ export function createBotDetectionPolicy(detector: () => BotDetector = getBotDet
       const decision = d.decide(rules, callerFacts(call), identities);
       if (!decision) return;
       if (decision.action === "allow") {
-        state.allowed = true; // allow-listed: not watched either
+        // an allow-listed identity is not watched either; an allowed signature is still
+        // watched and recorded (analytics' bot column), only not acted on
+        if (decision.signature === null) state.allowed = true;
+        else call.annotations.bot = decision.signature;
         return;
       }
       call.annotations.bot = decision.signature ?? "rule";
