@@ -8,6 +8,7 @@ const LINKS = [
   ["/admin/products", "Products"],
   ["/admin/proxies", "Proxies"],
   ["/admin/analytics", "Analytics"],
+  ["/admin/bots", "Bot detection"],
   ["/admin/audit", "Audit log"],
   ["/admin/api-keys", "Admin API keys"],
 ] as const;

@@ -7,6 +7,8 @@ import { ClientCertificateInput } from "../portal/client-certificates.ts";
 import { ProductInput } from "../portal/products.ts";
 import { ProxyInput } from "../portal/proxies.ts";
 import { SecurityRuleInput } from "../portal/security-rules.ts";
+import { BotRuleInput, RuleFromDetectionInput } from "../portal/bot-detection.ts";
+import { SIGNATURES } from "../security/bot/signatures.ts";
 import { StatusInput } from "../portal/developers.ts";
 import { SignUpInput } from "../portal/signup.ts";
 
@@ -98,6 +100,21 @@ export function openApiDocument(serverUrl: string) {
         get: op("admin", "One virtual patch", { "200": ok("Security rule") }, { parameters: [idParam()] }),
         patch: op("admin", "Change a virtual patch (enable, disable, pattern, targets, action)", { "200": ok("Security rule") }, { parameters: [idParam()], requestBody: body(SecurityRuleInput) }),
         delete: op("admin", "Delete a virtual patch", { "204": noContent }, { parameters: [idParam()] }),
+      },
+      "/bot-detections": {
+        get: op("admin", "Bot detections: identity, signature, score, evidence and the action taken (one row per identity, signature and 10 minutes), newest first", { "200": page("Bot detections") }, { parameters: [...pageParams, { name: "signature", in: "query", schema: { enum: [...SIGNATURES] } }, { name: "identity", in: "query", schema: { type: "string" } }] }),
+      },
+      "/bot-detections/{id}/rule": {
+        post: op("admin", "One click: a rule for this detection's identity or signature (an existing rule for the same target is changed)", { "201": ok("Bot rule") }, { parameters: [idParam()], requestBody: body(RuleFromDetectionInput) }),
+      },
+      "/bot-rules": {
+        get: op("admin", "Bot rules: the action per signature, and per identity (action allow: the allow-list)", { "200": page("Bot rules") }, { parameters: [...pageParams, { name: "kind", in: "query", schema: { enum: ["signature", "identity"] } }] }),
+        post: op("admin", "Add a bot rule; every instance applies it at once", { "201": ok("Bot rule"), "409": { $ref: "#/components/responses/Problem" } }, { requestBody: body(BotRuleInput) }),
+      },
+      "/bot-rules/{id}": {
+        get: op("admin", "One bot rule", { "200": ok("Bot rule") }, { parameters: [idParam()] }),
+        patch: op("admin", "Change a bot rule (action, config, enabled)", { "200": ok("Bot rule") }, { parameters: [idParam()], requestBody: body(BotRuleInput) }),
+        delete: op("admin", "Delete a bot rule", { "204": noContent }, { parameters: [idParam()] }),
       },
       "/subscriptions": { get: op("admin", "Subscriptions by status (the approval queue: pending)", { "200": page("Subscriptions") }, { parameters: [...pageParams, { name: "status", in: "query", schema: { enum: ["pending", "approved", "rejected", "revoked"] } }] }) },
       "/subscriptions/{id}/decision": { post: op("admin", "Approve, reject or revoke (reason required to reject or revoke)", { "200": ok("Subscription") }, { parameters: [idParam()], requestBody: body(z.object({ decision: z.enum(["approve", "reject", "revoke"]), reason: z.string().optional() })) }) },

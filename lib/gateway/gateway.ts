@@ -14,6 +14,7 @@ import { createGatewayHandler } from "./pipeline.ts";
 import { ProxyRegistry } from "./registry.ts";
 import { createGatewayServices, setGatewayServices } from "./services.ts";
 import { targetPolicyOf } from "./target-policy.ts";
+import { closeBotDetector } from "../security/bot/index.ts";
 import { Upstream } from "./upstream.ts";
 import type { MachineHandler } from "../http/types.ts";
 
@@ -57,7 +58,7 @@ export function createGateway(deps: {
       await Promise.all([apps.start(), registry.start()]);
     },
     async stop() {
-      await Promise.all([registry.stop(), apps.stop()]);
+      await Promise.all([registry.stop(), apps.stop(), closeBotDetector()]);
       await analytics.stop();
       await upstream.close();
     },

@@ -9,7 +9,13 @@ import type { CounterResult, MessageHandler, Store } from "./types.ts";
 interface Entry {
   value: string;
   expiresAt: number; // Infinity: no TTL
+  fields?: Map<string, number>;
+  members?: Set<string>;
 }
+
+/** Past this many members a distinct set stops growing and counts the rest (an over-estimate
+ * is fine: distinct counts only need to say "many"). */
+const MAX_DISTINCT_MEMBERS = 4_096;
 
 export class MemoryStore implements Store {
   readonly kind = "memory" as const;
@@ -37,6 +43,22 @@ export class MemoryStore implements Store {
     }
     entry.value = String(Number(entry.value) + by);
     return { count: Number(entry.value), resetMs: entry.expiresAt - now };
+  }
+
+  async incrementFields(key: string, deltas: Readonly<Record<string, number>>, windowMs: number): Promise<Record<string, number>> {
+    const entry = this.window(key, windowMs);
+    const fields = (entry.fields ??= new Map());
+    for (const [field, by] of Object.entries(deltas)) fields.set(field, (fields.get(field) ?? 0) + by);
+    return Object.fromEntries(fields);
+  }
+
+  async addDistinct(key: string, member: string, windowMs: number): Promise<number> {
+    const entry = this.window(key, windowMs);
+    const members = (entry.members ??= new Set());
+    if (members.has(member)) return members.size + Number(entry.value);
+    if (members.size < MAX_DISTINCT_MEMBERS) members.add(member);
+    else entry.value = String(Number(entry.value) + 1);
+    return members.size + Number(entry.value);
   }
 
   async get(key: string): Promise<string | null> {
@@ -80,6 +102,16 @@ export class MemoryStore implements Store {
   size(): number {
     this.sweep();
     return this.entries.size;
+  }
+
+  private window(key: string, windowMs: number): Entry {
+    const now = this.now();
+    let entry = this.live(key, now);
+    if (!entry) {
+      entry = { value: "0", expiresAt: now + windowMs };
+      this.entries.set(key, entry);
+    }
+    return entry;
   }
 
   private live(key: string, now: number): Entry | undefined {

@@ -23,8 +23,22 @@ if ttl < 0 then
 end
 return {count, ttl}`;
 
+// HINCRBY per field, the window's TTL armed on the first change, and the whole hash back.
+const INCREMENT_FIELDS = `
+for i = 2, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return redis.call('HGETALL', KEYS[1])`;
+
+// A HyperLogLog (12 KB at most, whatever the number of members) with the window's TTL.
+const ADD_DISTINCT = `
+redis.call('PFADD', KEYS[1], ARGV[2])
+if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return redis.call('PFCOUNT', KEYS[1])`;
+
 type RedisWithIncrement = Redis & {
   gatehouseIncrement(key: string, by: number, windowMs: number): Promise<[number, number]>;
+  gatehouseIncrementFields(key: string, windowMs: number, ...fieldsAndDeltas: (string | number)[]): Promise<string[]>;
+  gatehouseAddDistinct(key: string, windowMs: number, member: string): Promise<number>;
 };
 
 export class RedisStore implements Store {
@@ -50,6 +64,8 @@ export class RedisStore implements Store {
   ) {
     this.redis = new Redis(url, RedisStore.options(prefix)) as RedisWithIncrement;
     this.redis.defineCommand("gatehouseIncrement", { numberOfKeys: 1, lua: INCREMENT });
+    this.redis.defineCommand("gatehouseIncrementFields", { numberOfKeys: 1, lua: INCREMENT_FIELDS });
+    this.redis.defineCommand("gatehouseAddDistinct", { numberOfKeys: 1, lua: ADD_DISTINCT });
     this.redis.on("error", () => {}); // reported through ping() and failing commands
   }
 
@@ -67,6 +83,18 @@ export class RedisStore implements Store {
   async increment(key: string, by: number, windowMs: number): Promise<CounterResult> {
     const [count, ttl] = await this.redis.gatehouseIncrement(key, by, windowMs).catch(failed("increment"));
     return { count: Number(count), resetMs: Number(ttl) };
+  }
+
+  async incrementFields(key: string, deltas: Readonly<Record<string, number>>, windowMs: number): Promise<Record<string, number>> {
+    const args = Object.entries(deltas).flatMap(([field, by]) => [field, Math.trunc(by)]);
+    const flat = await this.redis.gatehouseIncrementFields(key, windowMs, ...args).catch(failed("incrementFields"));
+    const fields: Record<string, number> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = Number(flat[i + 1]);
+    return fields;
+  }
+
+  async addDistinct(key: string, member: string, windowMs: number): Promise<number> {
+    return Number(await this.redis.gatehouseAddDistinct(key, windowMs, member).catch(failed("addDistinct")));
   }
 
   async get(key: string): Promise<string | null> {

@@ -37,6 +37,26 @@ describe.each(implementations)("%s store", (_name, create) => {
     expect(await store.increment("quota:app1", 1, 200)).toMatchObject({ count: 1 });
   });
 
+  it("keeps several counters of one window in one hash that expires with it", async () => {
+    const store = make();
+    expect(await store.incrementFields("bot:w:a", { n: 1, e4: 0 }, 200)).toEqual({ n: 1, e4: 0 });
+    expect(await store.incrementFields("bot:w:a", { n: 1, e4: 1, seq: 2 }, 200)).toEqual({ n: 2, e4: 1, seq: 2 });
+    await sleep(260);
+    expect(await store.incrementFields("bot:w:a", { n: 1 }, 200)).toEqual({ n: 1 });
+  });
+
+  it("counts distinct members within a window", async () => {
+    const store = make();
+    for (const m of ["/a", "/b", "/a", "/c", "/b"]) await store.addDistinct("bot:p:a", m, 200);
+    expect(await store.addDistinct("bot:p:a", "/a", 200)).toBe(3);
+    let last = 0;
+    for (let i = 0; i < 500; i++) last = await store.addDistinct("bot:p:b", `/item/${i}`, 200);
+    expect(last).toBeGreaterThan(480); // HyperLogLog is approximate (0.81 % standard error)
+    expect(last).toBeLessThan(520);
+    await sleep(260);
+    expect(await store.addDistinct("bot:p:a", "/z", 200)).toBe(1);
+  });
+
   it("counts concurrent increments exactly", async () => {
     const store = make();
     const results = await Promise.all(Array.from({ length: 50 }, () => store.increment("spike", 1, 5_000)));

@@ -14,6 +14,12 @@ export interface Store {
   readonly kind: "memory" | "redis";
   /** Adds `by` to a counter that starts at 0 and lives `windowMs` from its first increment. */
   increment(key: string, by: number, windowMs: number): Promise<CounterResult>;
+  /** Adds each delta to a field of a hash that lives `windowMs` from its first change (one
+   * round trip); answers every field's value after the change. For sliding behaviour windows. */
+  incrementFields(key: string, deltas: Readonly<Record<string, number>>, windowMs: number): Promise<Record<string, number>>;
+  /** Adds `member` to a distinct-count set that lives `windowMs` from its first member; answers
+   * the (approximate, HyperLogLog on Redis) number of distinct members. Memory use is bounded. */
+  addDistinct(key: string, member: string, windowMs: number): Promise<number>;
   get(key: string): Promise<string | null>;
   /** Stores a value, for `ttlMs` when given (keys without TTL are for small, bounded sets only). */
   set(key: string, value: string, ttlMs?: number): Promise<void>;

@@ -1,11 +1,131 @@
-// bot-detection: the hook issue #7 fills in (signatures, behaviour windows, verdicts in
-// call.annotations.bot). It sits between authentication (1xx) and traffic policies (2xx) so a
-// verdict can use the app identity and run before quota is spent. Today it lets every call on.
+// bot-detection: behaviour-based bot signatures (lib/security/bot) and the action admins chose
+// for them. On every proxy by default (chain.ts implies it, like Apigee Sense watching all
+// traffic), with the default action "flag": the backend gets X-Gatehouse-Bot and analytics
+// records the signature, nothing is refused until an admin picks a stricter action.
+//   access — a synchronous look-up of this caller's live verdict and the rules; acts on it:
+//            flag (header), throttle (429 past the rule's rate), tarpit (delay), honeypot
+//            (a plausible fake 200, the upstream never called), block (403 problem JSON)
+//   log    — updates the caller's behaviour windows after the answer (fire-and-forget)
+// Priority 150: after authentication, so verdicts can key on the app/token identity, and
+// before quota, so a blocked bot spends none.
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { definePolicy } from "../policy.ts";
+import { getBotDetector, uaFacts, type BotDetector } from "../../security/bot/index.ts";
+import { normaliseIp, type CallerFacts } from "../../security/bot/rules.ts";
+import { definePolicy, type GatewayAnswer, type GatewayCall } from "../policy.ts";
+import { problemAnswer } from "./protection/problem.ts";
 
-export const botDetection = definePolicy({
-  name: "bot-detection",
-  priority: 150,
-  configSchema: z.object({}).passthrough(),
-});
+export const BotDetectionConfig = z
+  .object({
+    /** false: this proxy's calls are neither watched nor acted on. */
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+export type BotDetectionConfig = z.infer<typeof BotDetectionConfig>;
+
+export const BOT_HEADER = "x-gatehouse-bot";
+
+interface CallState {
+  identities: string[];
+  automated: boolean;
+  allowed: boolean;
+}
+
+/** The window keys of a caller: its credential (token, API key, else user or app) and its IP. */
+export function identitiesOf(call: Pick<GatewayCall, "identity" | "clientIp">): string[] {
+  const id = call.identity;
+  const ip = `ip:${normaliseIp(call.clientIp)}`;
+  if (!id) return [ip];
+  const caller = id.tokenId ? `token:${id.tokenId}` : id.kind === "api-key" && id.credentialId ? `key:${id.credentialId}` : id.userSub ? `user:${id.userSub}` : `app:${id.appId}`;
+  return [caller, ip];
+}
+
+function callerFacts(call: GatewayCall): CallerFacts {
+  const id = call.identity;
+  return {
+    appId: id?.appId ?? null,
+    tokenId: id?.tokenId ?? null,
+    credentialId: id?.kind === "api-key" ? id.credentialId : null,
+    userSub: id?.userSub ?? null,
+    ip: call.clientIp,
+    userAgent: call.req.headers["user-agent"] ?? "",
+  };
+}
+
+/** Looks like the API answered: an item for ".../<id>", a short page for a collection. */
+export function honeypotAnswer(call: Pick<GatewayCall, "method" | "path" | "requestId">): GatewayAnswer {
+  const now = new Date().toISOString();
+  const last = call.path.split("/").filter(Boolean).pop() ?? "";
+  const item = (id: string) => ({ id, status: "active", name: `item-${id.slice(0, 8)}`, createdAt: now, updatedAt: now });
+  let body: unknown;
+  if (call.method !== "GET" && call.method !== "HEAD") body = { id: randomUUID(), status: "accepted" };
+  else if (/^\d+$|^[0-9a-f-]{8,}$/i.test(last)) body = item(last);
+  else body = { items: [item(randomUUID()), item(randomUUID())], next: null };
+  return { status: 200, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "x-request-id": call.requestId }, body };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createBotDetectionPolicy(detector: () => BotDetector = getBotDetector) {
+  return definePolicy<BotDetectionConfig>({
+    name: "bot-detection",
+    priority: 150,
+    configSchema: BotDetectionConfig,
+    async access(call, config) {
+      if (!config.enabled) return;
+      const d = detector();
+      const rules = d.loadedRules() ?? (await d.rules()); // only the first calls of the process wait
+      const identities = identitiesOf(call);
+      const state: CallState = { identities, automated: uaFacts(call.req.headers).automation !== null, allowed: false };
+      call.state.set("bot-detection", state);
+      const decision = d.decide(rules, callerFacts(call), identities);
+      if (!decision) return;
+      if (decision.action === "allow") {
+        // an allow-listed identity is not watched either; an allowed signature is still
+        // watched and recorded (analytics' bot column), only not acted on
+        if (decision.signature === null) state.allowed = true;
+        else call.annotations.bot = decision.signature;
+        return;
+      }
+      call.annotations.bot = decision.signature ?? "rule";
+      const flag = () => void (call.upstreamHeaders[BOT_HEADER] = `${decision.signature ?? "rule"}; score=${decision.score}; action=${decision.action}`);
+      switch (decision.action) {
+        case "flag":
+          return flag();
+        case "throttle": {
+          const resetMs = await d.overThrottle(decision.identity ?? identities[0]!, decision.config.throttlePerMinute);
+          if (resetMs === null) return flag();
+          return problemAnswer(
+            429,
+            { policy: "bot-detection", code: "bot_throttled", title: "Too many calls", detail: `This client is limited to ${decision.config.throttlePerMinute} calls per minute.`, limit: { name: "rate", value: decision.config.throttlePerMinute } },
+            { "retry-after": String(Math.max(1, Math.ceil(resetMs / 1000))) },
+          );
+        }
+        case "tarpit":
+          await sleep(decision.config.tarpitMs);
+          return flag();
+        case "honeypot":
+          return honeypotAnswer(call);
+        case "block":
+          return problemAnswer(403, { policy: "bot-detection", code: "bot_blocked", title: "Forbidden", detail: "This client's calls are refused." });
+      }
+    },
+    log(call, config, outcome) {
+      if (!config.enabled) return;
+      const state = call.state.get("bot-detection") as CallState | undefined;
+      if (state?.allowed) return;
+      detector().observe({
+        identities: state?.identities ?? identitiesOf(call),
+        path: call.path,
+        status: outcome.status,
+        automated: state?.automated ?? uaFacts(call.req.headers).automation !== null,
+        proxyId: call.proxy.id,
+        appId: call.identity?.appId ?? null,
+        clientIp: call.clientIp,
+        userAgent: call.req.headers["user-agent"] ?? null,
+      });
+    },
+  });
+}
+
+export const botDetection = createBotDetectionPolicy();

@@ -9,29 +9,64 @@ import { corsHeadersFor } from "../browser-origins.ts";
 import { authenticateClient, boundCertificate } from "../client-auth.ts";
 import type { ClientCache } from "../client-cache.ts";
 import { OAuthError, invalidRequest } from "../errors.ts";
-import { readForm, refuseSecretsInQuery } from "../form.ts";
+import { readForm, refuseSecretsInQuery, type Form } from "../form.ts";
 import { GRANTS } from "../grants/index.ts";
 import { sendOAuthError, sendOAuthJson } from "../responses.ts";
 import { recordTokenIssued } from "../../metrics/index.ts";
+import { getBotDetector, uaFacts, type BotDetector } from "../../security/bot/index.ts";
+import { normaliseIp } from "../../security/bot/rules.ts";
 
-export function tokenEndpoint(deps: { db: Database; store: Store; clients: ClientCache }) {
+/** Bot detection at the token endpoint: failed password grants and client authentications
+ * feed the caller IP's window (brute guesser, credential stuffer); the action chosen for a
+ * matching signature applies before the grant runs. A honeypot answers the usual
+ * invalid_grant without asking Okta. */
+async function botCheck(detector: BotDetector, req: IncomingMessage, ip: string): Promise<void> {
+  const rules = await detector.rules();
+  const decision = detector.decide(rules, { appId: null, tokenId: null, credentialId: null, userSub: null, ip, userAgent: req.headers["user-agent"] ?? "" }, [`ip:${ip}`]);
+  switch (decision?.action) {
+    case "block":
+      throw new OAuthError("access_denied", "This client's requests are refused.");
+    case "honeypot":
+      throw new OAuthError("invalid_grant", "The credentials provided were invalid.");
+    case "throttle": {
+      const resetMs = await detector.overThrottle(`ip:${ip}`, decision.config.throttlePerMinute);
+      if (resetMs !== null) throw new OAuthError("slow_down", "Too many requests; try again later.", { "retry-after": String(Math.max(1, Math.ceil(resetMs / 1000))) }, 429);
+      return;
+    }
+    case "tarpit":
+      await new Promise((resolve) => setTimeout(resolve, decision.config.tarpitMs));
+      return;
+    default:
+      return;
+  }
+}
+
+export function tokenEndpoint(deps: { db: Database; store: Store; clients: ClientCache; bots?: () => BotDetector }) {
+  const bots = deps.bots ?? getBotDetector;
   return async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
     let cors: Record<string, string> = {}; // once the client is known: may a browser read the answer?
+    let form: Form | null = null;
+    const ip = normaliseIp(req.socket.remoteAddress ?? "");
     try {
       refuseSecretsInQuery(req.url);
-      const form = await readForm(req);
-      if (!form.grant_type) throw invalidRequest("grant_type is required.");
-      const grant = GRANTS.get(form.grant_type);
-      if (!grant) throw new OAuthError("unsupported_grant_type", `${form.grant_type} is not supported.`);
-      const client = await authenticateClient(deps, req, form, { allowPublic: grant.allowsPublicClients });
+      const fields = await readForm(req);
+      form = fields;
+      await botCheck(bots(), req, ip);
+      if (!fields.grant_type) throw invalidRequest("grant_type is required.");
+      const grant = GRANTS.get(fields.grant_type);
+      if (!grant) throw new OAuthError("unsupported_grant_type", `${fields.grant_type} is not supported.`);
+      const client = await authenticateClient(deps, req, fields, { allowPublic: grant.allowsPublicClients });
       cors = corsHeadersFor(req, client);
       if (!client.grantTypes.has(grant.grantType)) throw new OAuthError("unauthorized_client", `This app may not use ${grant.grantType}.`);
-      const missing = grant.required.filter((p) => !form[p]);
+      const missing = grant.required.filter((p) => !fields[p]);
       if (missing.length) throw invalidRequest(`Missing ${missing.join(", ")}.`);
-      const tokens = await grant.handle({ db: deps.db, store: deps.store, client, form, now: new Date(), certificateThumbprint: boundCertificate(req, client) });
+      const tokens = await grant.handle({ db: deps.db, store: deps.store, client, form: fields, now: new Date(), certificateThumbprint: boundCertificate(req, client) });
       sendOAuthJson(res, 200, tokens, cors);
       recordTokenIssued(grant.grantType);
     } catch (error) {
+      if (error instanceof OAuthError && (error.code === "invalid_client" || (error.code === "invalid_grant" && form?.grant_type === "password"))) {
+        bots().observe({ identities: [`ip:${ip}`], path: "/oauth/token", status: error.status, automated: uaFacts(req.headers).automation !== null, authFailure: form?.username ?? "", clientIp: ip, userAgent: req.headers["user-agent"] ?? null });
+      }
       sendOAuthError(res, error, ctx.log, cors);
     }
   };

@@ -126,6 +126,8 @@ describe("quota when the store fails (declared: fail open, per instance)", () =>
   const broken: Store = {
     kind: "redis",
     increment: () => Promise.reject(new Error("ECONNREFUSED")),
+    incrementFields: () => Promise.reject(new Error("ECONNREFUSED")),
+    addDistinct: () => Promise.reject(new Error("ECONNREFUSED")),
     get: () => Promise.reject(new Error("ECONNREFUSED")),
     set: () => Promise.reject(new Error("ECONNREFUSED")),
     delete: () => Promise.reject(new Error("ECONNREFUSED")),
