@@ -89,6 +89,9 @@ async function main(): Promise<void> {
     // node counts the request line in this limit: 24 KiB lets a 16 KiB URI reach the lanes'
     // 414 (checklist R8) while 32 KiB of headers still get node's 431.
     maxHeaderSize: 24 * 1024,
+    // Node checks headersTimeout/requestTimeout on this period (default 30 s, which would let
+    // slow header senders stay three times longer than the timeout says; checklist R7)
+    connectionsCheckingInterval: 1_000,
   };
   // HTTPS when TLS_CERT/TLS_KEY are set; with TLS_CLIENT_CA a client certificate is asked for
   // but optional at the handshake: endpoints decide (tls_client_auth, certificate-bound tokens)
@@ -103,6 +106,7 @@ async function main(): Promise<void> {
     : http.createServer(timeouts);
   const shutdown = createGracefulShutdown(server, {
     timeoutMs: config.shutdownTimeoutMs,
+    drainDelayMs: config.shutdownDrainDelayMs,
     log,
     steps: [
       { name: "browser lane (Next.js)", run: () => browserLane.close() },

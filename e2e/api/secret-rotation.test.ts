@@ -115,6 +115,8 @@ for (const backend of configuredBackends()) {
       await sleep(OVERLAP_MS); // the overlap: both credentials live, clients moving over
       lateSwitch = true;
       await sleep(500);
+      // the revocation takes effect somewhere between sending the DELETE and getting its answer
+      const revokeSentAt = Date.now();
       const revoked = await api(developer, "DELETE", `/apps/${appId}/credentials/${old.id}`);
       expect(revoked.status, revoked.text).toBe(200);
       revokedAt = Date.now();
@@ -122,7 +124,8 @@ for (const backend of configuredBackends()) {
       running = false;
       await Promise.all([workers, holder]);
 
-      const before = outcomes.filter((o) => o.at < revokedAt);
+      const before = outcomes.filter((o) => o.at < revokeSentAt);
+      const during = outcomes.filter((o) => o.at >= revokeSentAt && o.at < revokedAt);
       const after = outcomes.filter((o) => o.at >= revokedAt);
       const inOverlap = before.filter((o) => o.at >= rotatedAt);
       const summary = {
@@ -146,6 +149,8 @@ for (const backend of configuredBackends()) {
       expect(inOverlap.filter((o) => o.credential === "new" && o.kind === "gateway").length).toBeGreaterThan(10);
       // no 401 spike — no failure at all — until the old credential is revoked
       expect(before.filter((o) => o.status !== 200), JSON.stringify(before.filter((o) => o.status !== 200).slice(0, 5))).toEqual([]);
+      // while the DELETE is under way the old credential may already be refused, the new one never
+      expect(during.every((o) => (o.credential === "new" ? o.status === 200 : o.status === 200 || o.status === 401)), JSON.stringify(during)).toBe(true);
       // afterwards the new credential's traffic is untouched
       expect(summary.afterRevocation.new).toBeGreaterThan(10);
       expect(summary.afterRevocation.newNon200).toBe(0);

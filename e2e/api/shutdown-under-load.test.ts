@@ -61,7 +61,7 @@ describe.skipIf(skip)(`graceful shutdown under load, two instances${skip ? ` (sk
       postgres = await startPostgres();
       databaseUrl = postgres.url;
     }
-    const env = { DATABASE_URL: databaseUrl, ...(redis ? { REDIS_URL: redis.url } : {}), ENCRYPTION_KEY: randomBytes(32).toString("base64"), GATEWAY_ALLOWED_PRIVATE_TARGETS: "127.0.0.2", SHUTDOWN_TIMEOUT_MS: "10000" };
+    const env = { DATABASE_URL: databaseUrl, ...(redis ? { REDIS_URL: redis.url } : {}), ENCRYPTION_KEY: randomBytes(32).toString("base64"), GATEWAY_ALLOWED_PRIVATE_TARGETS: "127.0.0.2", SHUTDOWN_TIMEOUT_MS: "10000", SHUTDOWN_DRAIN_DELAY_MS: "500" };
     a = await startGatehouse(env);
     b = await startGatehouse(env);
     const { admin } = await seededSessions(a);

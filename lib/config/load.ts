@@ -34,6 +34,9 @@ export interface Config {
   secrets: { encryptionKey: Buffer; sessionSecret: string };
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
+  /** After SIGTERM, how long to keep serving (not ready, every answer `Connection: close`)
+   * before the listener closes: load balancers and keep-alive clients move away first. */
+  shutdownDrainDelayMs: number;
   /** server.ts serves HTTPS itself (TLS_CERT, TLS_KEY), asking for client certificates when TLS_CLIENT_CA is set. */
   tls: TlsConfig | null;
   gateway: GatewayConfig;
@@ -116,6 +119,7 @@ export function loadConfig(environment: Record<string, string | undefined>, cwd 
     secrets: { encryptionKey: encryptionKey!, sessionSecret: sessionSecret! },
     logLevel: env.LOG_LEVEL ?? (nodeEnv === "test" ? "warn" : "info"),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+    shutdownDrainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS ?? 0,
     tls: tlsConfig(env, cwd),
     metricsToken: env.METRICS_TOKEN ?? null,
     gateway: {

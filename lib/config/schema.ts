@@ -73,6 +73,9 @@ export const EnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: optional(
     z.string().regex(/^\d{1,6}$/, { error: "must be a number of milliseconds" }).transform(Number),
   ),
+  SHUTDOWN_DRAIN_DELAY_MS: optional(
+    z.string().regex(/^\d{1,6}$/, { error: "must be a number of milliseconds" }).transform(Number),
+  ),
   METRICS_TOKEN: optional(z.string().min(16, { error: "must be at least 16 characters" })),
   GATEWAY_ALLOWED_PRIVATE_TARGETS: optional(
     z.string().refine((v) => v.split(",").every((entry) => /^[\w.:\[\]/-]+$/.test(entry.trim())), { error: "must be a comma-separated list of host names, IP addresses or CIDR ranges" }),

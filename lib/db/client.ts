@@ -29,6 +29,12 @@ class SqliteAdapter extends PrismaBetterSQLite3 {
     connection.pragma("journal_mode = WAL");
     connection.pragma("synchronous = NORMAL");
     connection.pragma("cache_size = -65536"); // 64 MiB of pages (the default is 2 MiB)
+    // Transactions take the write lock when they begin (BEGIN IMMEDIATE; the adapter says BEGIN):
+    // other connections write the same file — the other thread's client, the analytics sink —
+    // and a deferred transaction that read first and then writes after another connection's
+    // commit fails at once with SQLITE_BUSY instead of waiting out the busy timeout.
+    const prepare = connection.prepare.bind(connection);
+    connection.prepare = ((sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql)) as typeof connection.prepare;
     this.connection = connection;
     return adapter;
   }

@@ -15,7 +15,7 @@ export interface GracefulShutdown {
   shutdown(reason: string): Promise<void>;
 }
 
-export function createGracefulShutdown(server: Server, options: { timeoutMs: number; log: Logger; steps: ShutdownStep[] }): GracefulShutdown {
+export function createGracefulShutdown(server: Server, options: { timeoutMs: number; drainDelayMs?: number; log: Logger; steps: ShutdownStep[] }): GracefulShutdown {
   let done: Promise<void> | null = null;
 
   async function drain(): Promise<void> {
@@ -41,6 +41,11 @@ export function createGracefulShutdown(server: Server, options: { timeoutMs: num
     isShuttingDown: () => done !== null,
     shutdown(reason) {
       done ??= (async () => {
+        if (options.drainDelayMs) {
+          // still serving, but not ready and closing every connection after its answer
+          options.log.info({ reason, drainDelayMs: options.drainDelayMs }, "shutdown: draining before the listener closes");
+          await new Promise((resolve) => setTimeout(resolve, options.drainDelayMs));
+        }
         options.log.info({ reason }, "shutdown: no longer accepting connections");
         await drain();
         for (const step of options.steps) {
