@@ -34,6 +34,8 @@ export interface Config {
   secrets: { encryptionKey: Buffer; sessionSecret: string };
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
+  /** Proxies whose X-Forwarded-For is believed (lib/http/client-address.ts); empty: none. */
+  trustedProxies: string[];
   /** After SIGTERM, how long to keep serving (not ready, every answer `Connection: close`)
    * before the listener closes: load balancers and keep-alive clients move away first. */
   shutdownDrainDelayMs: number;
@@ -119,6 +121,7 @@ export function loadConfig(environment: Record<string, string | undefined>, cwd 
     secrets: { encryptionKey: encryptionKey!, sessionSecret: sessionSecret! },
     logLevel: env.LOG_LEVEL ?? (nodeEnv === "test" ? "warn" : "info"),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+    trustedProxies: env.TRUSTED_PROXIES ? env.TRUSTED_PROXIES.split(",").map((e) => e.trim()).filter(Boolean) : [],
     shutdownDrainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS ?? 0,
     tls: tlsConfig(env, cwd),
     metricsToken: env.METRICS_TOKEN ?? null,

@@ -1,5 +1,6 @@
 // The environment variables Gatehouse reads, each with its type, default and the message a
 // wrong value earns. README.md documents the same list.
+import { isAddressOrRange } from "../http/client-address.ts";
 import { z } from "zod";
 
 const blankIsUnset = (value: unknown) => (value === "" ? undefined : value);
@@ -77,6 +78,9 @@ export const EnvSchema = z.object({
     z.string().regex(/^\d{1,6}$/, { error: "must be a number of milliseconds" }).transform(Number),
   ),
   METRICS_TOKEN: optional(z.string().min(16, { error: "must be at least 16 characters" })),
+  TRUSTED_PROXIES: optional(
+    z.string().refine((v) => v.split(",").every((entry) => isAddressOrRange(entry.trim())), { error: "must be a comma-separated list of IP addresses or CIDR ranges (the load balancers')" }),
+  ),
   GATEWAY_ALLOWED_PRIVATE_TARGETS: optional(
     z.string().refine((v) => v.split(",").every((entry) => /^[\w.:\[\]/-]+$/.test(entry.trim())), { error: "must be a comma-separated list of host names, IP addresses or CIDR ranges" }),
   ),

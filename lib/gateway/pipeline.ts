@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Transform, type Readable } from "node:stream";
 import type { RequestContext } from "../http/types.ts";
+import { callerAddress } from "../http/caller-address.ts";
 import type { AnalyticsEventInput } from "../analytics/writer.ts";
 import { recordGatewayCall } from "../metrics/index.ts";
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "../db/unavailable.ts";
@@ -143,7 +144,7 @@ class Call implements GatewayCall {
     this.method = req.method ?? "GET";
     this.proxy = registered.definition ?? { ...NO_POLICIES, id: registered.id, basePath: registered.basePath, version: registered.version };
     this.query = new URLSearchParams(queryAt === -1 ? "" : url.slice(queryAt + 1));
-    this.clientIp = req.socket.remoteAddress ?? "";
+    this.clientIp = callerAddress(req);
     this.tls = publicHttps || (req.socket as { encrypted?: boolean }).encrypted === true;
     this.upstreamHeaders = upstreamRequestHeaders(req.headers);
     this.responseHeaders = deprecationHeaders(registered);
@@ -278,7 +279,9 @@ async function run(call: GatewayCall, proxy: RegisteredProxy, deps: PipelineDeps
 
   const headers = call.upstreamHeaders;
   const forwardedFor = call.req.headers["x-forwarded-for"];
-  headers["x-forwarded-for"] = forwardedFor ? `${forwardedFor}, ${call.clientIp}` : call.clientIp;
+  // each proxy appends the peer it heard from (behind a trusted balancer: the balancer)
+  const peer = call.req.socket.remoteAddress ?? "";
+  headers["x-forwarded-for"] = forwardedFor ? `${forwardedFor}, ${peer}` : peer;
   headers["x-forwarded-proto"] = call.tls ? "https" : "http";
   if (call.req.headers.host) headers["x-forwarded-host"] = call.req.headers.host;
   headers["x-request-id"] = call.requestId;

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { MachineRouter, allows } from "./router.ts";
 import { sendJson, sendProblem } from "./responses.ts";
 import { requestIdOf } from "./request-id.ts";
+import { callerAddress } from "./caller-address.ts";
 import { browserSecurityHeaders, newNonce, type BrowserHeaderOptions } from "./security-headers.ts";
 import { CLIENT_CERT_HEADER, clientCertificateThumbprint } from "./tls.ts";
 import type { MachineHandler, RequestContext } from "./types.ts";
@@ -61,7 +62,7 @@ export function createRequestListener(options: LaneOptions) {
     }
 
     // What route handlers may trust about the connection (inbound copies are overwritten).
-    req.headers["x-gatehouse-client-ip"] = req.socket.remoteAddress ?? "";
+    req.headers["x-gatehouse-client-ip"] = callerAddress(req);
     req.headers[CLIENT_CERT_HEADER] = clientCertificateThumbprint(req) ?? ""; // certificate-bound tokens at /api/v1
     req.headers["x-request-id"] = requestId;
     const nonce = newNonce();

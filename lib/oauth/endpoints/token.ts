@@ -15,6 +15,7 @@ import { sendOAuthError, sendOAuthJson } from "../responses.ts";
 import { recordTokenIssued } from "../../metrics/index.ts";
 import { getBotDetector, uaFacts, type BotDetector } from "../../security/bot/index.ts";
 import { normaliseIp } from "../../security/bot/rules.ts";
+import { callerAddress } from "../../http/caller-address.ts";
 
 /** Bot detection at the token endpoint: failed password grants and client authentications
  * feed the caller IP's window (brute guesser, credential stuffer); the action chosen for a
@@ -46,7 +47,7 @@ export function tokenEndpoint(deps: { db: Database; store: Store; clients: Clien
   return async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
     let cors: Record<string, string> = {}; // once the client is known: may a browser read the answer?
     let form: Form | null = null;
-    const ip = normaliseIp(req.socket.remoteAddress ?? "");
+    const ip = normaliseIp(callerAddress(req));
     try {
       refuseSecretsInQuery(req.url);
       const fields = await readForm(req);
