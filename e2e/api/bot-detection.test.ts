@@ -6,13 +6,13 @@
 // through the management API — block, honeypot (the upstream never called), throttle,
 // tarpit, flag — and a detection turns into a rule in one call. With TEST_DATABASE_URL and
 // TEST_REDIS_URL: two instances sharing Redis see one identity's calls as one behaviour.
-import { randomBytes } from "node:crypto";
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configuredBackends, postgresRedisBackend } from "../harness/backends.ts";
+import { configuredBackends } from "../harness/backends.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
 import { apiCaller, readOktaSeed, seededSessions, type Caller } from "../harness/portal-setup.ts";
 import { BACKEND_HOST, startBackends, type TestBackends } from "../harness/upstreams.ts";
+import { startTwoInstances, type TwoInstances } from "../harness/two-instances.ts";
 
 const CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
 const BROWSER_HEADERS = { "user-agent": CHROME, accept: "application/json", "accept-language": "en-GB,en;q=0.9", "accept-encoding": "gzip, deflate" };
@@ -286,17 +286,13 @@ describe.each(configuredBackends())("bot detection on $name", (backend) => {
 const { TEST_DATABASE_URL, TEST_REDIS_URL } = process.env;
 
 describe.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)("bot detection across two instances sharing Redis", () => {
+  let instances: TwoInstances;
   let one: RunningGatehouse, two: RunningGatehouse;
   let upstreams: TestBackends;
-  let cleanup: () => Promise<void>;
 
   beforeAll(async () => {
-    upstreams = await startBackends();
-    const provisioned = await postgresRedisBackend(TEST_DATABASE_URL!, TEST_REDIS_URL!).provision();
-    cleanup = provisioned.cleanup;
-    const env = { ...provisioned.env, ENCRYPTION_KEY: randomBytes(32).toString("base64"), GATEWAY_ALLOWED_PRIVATE_TARGETS: BACKEND_HOST };
-    one = await startGatehouse(env);
-    two = await startGatehouse(env);
+    instances = await startTwoInstances(TEST_DATABASE_URL!, TEST_REDIS_URL!);
+    ({ one, two, upstreams } = instances);
     const { admin } = await seededSessions(one);
     const api = apiCaller(one);
     const product = await api(admin, "POST", "/products", { slug: "multi", name: "Multi", scopes: ["m:read"], approvalType: "auto" });
@@ -308,10 +304,7 @@ describe.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)("bot detection across two in
   }, 180_000);
 
   afterAll(async () => {
-    await one?.stop();
-    await two?.stop();
-    await cleanup?.();
-    await upstreams?.close();
+    await instances?.stop();
   });
 
   it("an enumeration spread over both instances is one behaviour: both block it (rule set on one instance)", async () => {

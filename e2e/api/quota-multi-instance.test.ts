@@ -3,29 +3,24 @@
 // atomic Redis script, so exactly N is expected), every other call 429 quota_exceeded, the
 // upstream reached only by the allowed ones, and neither instance fell back to per-instance
 // counting (gatehouse_counter_store_degraded_total). Needs TEST_DATABASE_URL and TEST_REDIS_URL.
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postgresRedisBackend } from "../harness/backends.ts";
-import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
+import type { RunningGatehouse } from "../harness/gatehouse.ts";
 import { apiCaller, seededSessions } from "../harness/portal-setup.ts";
-import { BACKEND_HOST, startBackends, type TestBackends } from "../harness/upstreams.ts";
+import type { TestBackends } from "../harness/upstreams.ts";
+import { startTwoInstances, type TwoInstances } from "../harness/two-instances.ts";
 import { sample } from "../harness/metrics.ts";
 
 const { TEST_DATABASE_URL, TEST_REDIS_URL } = process.env;
 const N = 100;
 
 describe.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)("R9: one quota across two instances sharing PostgreSQL and Redis", () => {
+  let instances: TwoInstances;
   let one: RunningGatehouse, two: RunningGatehouse;
   let upstreams: TestBackends;
-  let cleanup: () => Promise<void>;
 
   beforeAll(async () => {
-    upstreams = await startBackends();
-    const provisioned = await postgresRedisBackend(TEST_DATABASE_URL!, TEST_REDIS_URL!).provision();
-    cleanup = provisioned.cleanup;
-    const env = { ...provisioned.env, ENCRYPTION_KEY: randomBytes(32).toString("base64"), GATEWAY_ALLOWED_PRIVATE_TARGETS: BACKEND_HOST };
-    one = await startGatehouse(env);
-    two = await startGatehouse(env);
+    instances = await startTwoInstances(TEST_DATABASE_URL!, TEST_REDIS_URL!);
+    ({ one, two, upstreams } = instances);
     const { admin } = await seededSessions(one);
     const api = apiCaller(one);
     const product = await api(admin, "POST", "/products", { slug: "r9", name: "R9", scopes: ["r9:read"], approvalType: "auto" });
@@ -44,10 +39,7 @@ describe.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)("R9: one quota across two in
   }, 180_000);
 
   afterAll(async () => {
-    await one?.stop();
-    await two?.stop();
-    await cleanup?.();
-    await upstreams?.close();
+    await instances?.stop();
   });
 
   it(`2×${N} concurrent calls over both instances: at most ${N} × 1.05 allowed, the rest 429`, async () => {

@@ -7,49 +7,28 @@
 // fail-open policy (per-instance counting, still enforcing the limit; 200/429, never 5xx, the
 // degraded-counting metric rises); and everything is back (/readyz 200, shared counting)
 // within 10 s of Redis returning. Skipped when redis-server is not installed.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
+import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
+import { REDIS_SERVER, startRedis, type OwnedRedis } from "../harness/redis.ts";
 import { sample } from "../harness/metrics.ts";
 import { apiCaller, seededSessions } from "../harness/portal-setup.ts";
 import { BACKEND_HOST, startBackends, type TestBackends } from "../harness/upstreams.ts";
 
-const REDIS_SERVER = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).stdout.trim();
 const QUOTA = 5;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(REDIS_SERVER, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const ping = spawnSync("redis-cli", ["-p", String(port), "ping"], { encoding: "utf8" });
-    if (ping.stdout?.trim() === "PONG") return child;
-    if (Date.now() > deadline) throw new Error("redis-server did not start");
-    await sleep(50);
-  }
-}
-
-async function stopRedis(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGKILL");
-  await exited;
-}
-
 describe.runIf(REDIS_SERVER)("R4: Redis paused and restarted under load", () => {
-  let redisPort: number;
-  let redis: ChildProcess;
+  let redis: OwnedRedis;
   let gatehouse: RunningGatehouse;
   let upstreams: TestBackends;
   let demo: { clientId: string; clientSecret: string };
 
   beforeAll(async () => {
     upstreams = await startBackends();
-    redisPort = await freePort();
-    redis = await startRedis(redisPort);
-    gatehouse = await startGatehouse({ REDIS_URL: `redis://127.0.0.1:${redisPort}`, REDIS_KEY_PREFIX: "r4:", GATEWAY_ALLOWED_PRIVATE_TARGETS: BACKEND_HOST });
+    redis = await startRedis();
+    gatehouse = await startGatehouse({ REDIS_URL: redis.url, REDIS_KEY_PREFIX: "r4:", GATEWAY_ALLOWED_PRIVATE_TARGETS: BACKEND_HOST });
     demo = JSON.parse(readFileSync(join(gatehouse.dataDir, "demo-app.json"), "utf8"));
     const { admin } = await seededSessions(gatehouse);
     const api = apiCaller(gatehouse);
@@ -63,7 +42,7 @@ describe.runIf(REDIS_SERVER)("R4: Redis paused and restarted under load", () => 
 
   afterAll(async () => {
     await gatehouse?.stop();
-    if (redis) await stopRedis(redis);
+    await redis?.kill();
     await upstreams?.close();
   });
 
@@ -144,7 +123,7 @@ describe.runIf(REDIS_SERVER)("R4: Redis paused and restarted under load", () => 
     // --- pause ---
     const paused = load(cached);
     await sleep(300);
-    redis.kill("SIGSTOP");
+    redis.pause();
     await sleep(3_000);
     expect((await fetch(`${gatehouse.url}/healthz`, { signal: AbortSignal.timeout(3_000) })).status).toBe(200);
     expect((await fetch(`${gatehouse.url}/readyz`, { signal: AbortSignal.timeout(5_000) })).status).toBe(503);
@@ -157,17 +136,17 @@ describe.runIf(REDIS_SERVER)("R4: Redis paused and restarted under load", () => 
     expect(await echo(fresh)).toBe(200);
     const duringPause = await paused.stop();
     const degradedDuringPause = await degraded();
-    redis.kill("SIGCONT");
+    redis.resume();
     const afterPause = await recovery();
 
     // --- restart (killed; comes back empty on the same port) ---
     const restarted = load(cached);
     await sleep(300);
-    await stopRedis(redis);
+    await redis.kill();
     await sleep(2_000);
     expect((await fetch(`${gatehouse.url}/healthz`, { signal: AbortSignal.timeout(3_000) })).status).toBe(200);
     expect(await echo(toRevoke)).toBe(401);
-    redis = await startRedis(redisPort);
+    await redis.restart();
     const afterRestart = await recovery();
     const duringRestart = await restarted.stop();
 
