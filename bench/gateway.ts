@@ -2,8 +2,8 @@
 // on 127.0.0.1 (bounded: a few seconds per target). Each server is a process of its own.
 //   backend direct · bare undici proxy · Gatehouse /gateway (the issue's default chain:
 //   verify-access-token, quota and spike-arrest with high limits, regex-protection,
-//   json-threat-protection, plus the implied payload-size, bot-detection hook and
-//   assign-identity; analytics on) · @fastify/http-proxy
+//   json-threat-protection, plus the implied payload-size, bot-detection (on by default, action
+//   flag) and assign-identity; analytics with hourly rollups on) · @fastify/http-proxy
 // Usage: npx tsx bench/gateway.ts [seconds=10] [connections=50]
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -62,7 +62,7 @@ try {
   const targets: Array<[string, string, string, Record<string, string>]> = [
     ["backend directly", backend, "/items", {}],
     ["bare undici proxy (node:http + Pool)", undiciProxy, "/gateway/bench/v1/items", {}],
-    ["Gatehouse gateway (verify-access-token + quota + spike-arrest + regex + JSON threat protection + analytics)", gatehouse.url, "/gateway/bench/v1/items", { authorization: `Bearer ${token}` }],
+    ["Gatehouse gateway (verify-access-token + bot detection + quota + spike-arrest + regex + JSON threat protection + analytics)", gatehouse.url, "/gateway/bench/v1/items", { authorization: `Bearer ${token}` }],
     ["@fastify/http-proxy", fastifyProxy, "/gateway/bench/v1/items", {}],
   ];
   const rows: Array<{ name: string; rps: number; p50: number; p99: number; non2xx: number; cpuUs: number }> = [];
