@@ -51,8 +51,23 @@ export interface BotDetectorOptions {
   /** Rules reload at least this often (a missed change message). */
   refreshMs?: number;
   now?: () => number;
+  /** Calls are counted in memory and merged into the shared windows this often (0: on the
+   * next turn of the event loop) — one store round trip per identity per merge, not per call. */
+  mergeEveryMs?: number;
 }
 
+/** One identity's calls since the last merge. */
+interface PendingWindow {
+  identity: string;
+  bucket: number;
+  signIn: boolean;
+  fields: Record<string, number>;
+  paths: Set<string>;
+  /** The latest call, for the facts a detection records. */
+  observation: Observation;
+}
+
+const MAX_PENDING_PATHS = 256;
 const USER_BUCKETS = 64; // distinct usernames by linear counting over 64 hash buckets
 const MAX_LOCAL_ENTRIES = 50_000;
 const DETECTION_BUCKET_MS = 10 * 60_000;
@@ -94,6 +109,10 @@ export class BotDetector {
   private readonly lastIds = new Map<string, { route: string; id: number }>();
   private readonly seconds = new Map<string, { second: number; count: number }>();
   private readonly written = new Map<string, { at: number; pending: number }>();
+  private readonly pending = new Map<string, PendingWindow>();
+  private mergeTimer: NodeJS.Timeout | null = null;
+  private mergeSoon = false;
+  private readonly mergeEveryMs: number;
   private compiled = new CompiledBotRules([]);
   private rulesAttempted = false;
   private rulesLoading: Promise<void> | null = null;
@@ -114,6 +133,7 @@ export class BotDetector {
     this.thresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
     this.now = options.now ?? Date.now;
     this.holdMs = options.holdMs ?? 2 * this.thresholds.windowMs;
+    this.mergeEveryMs = options.mergeEveryMs ?? 0;
   }
 
   // ── rules ────────────────────────────────────────────────────────────────────────────
@@ -212,16 +232,19 @@ export class BotDetector {
   // ── windows (after the answer, fire-and-forget) ─────────────────────────────────────
 
   observe(o: Observation): void {
-    this.update(o).catch((error) => this.log.debug({ err: error }, "bot detection: window update failed (detection fails open)"));
+    try {
+      this.add(o);
+    } catch (error) {
+      this.log.debug({ err: error }, "bot detection: observation dropped (detection fails open)");
+    }
   }
 
-  private async update(o: Observation): Promise<void> {
+  /** Adds one call to its identities' pending deltas; the store sees them at the next merge. */
+  private add(o: Observation): void {
     const t = this.thresholds;
     const now = this.now();
     const bucket = Math.floor(now / t.windowMs);
     const second = Math.floor(now / 1000);
-    const ttl = t.windowMs + 5_000;
-    const store = this.store();
     const signIn = o.authFailure !== undefined;
     const base: Record<string, number> = { n: 1 };
     // a failed sign-in is counted as such, not as an API call answered 401 (no double count)
@@ -230,44 +253,74 @@ export class BotDetector {
     if (signIn || o.status === 401) base.f = 1;
     if (o.authFailure) base[`u${hashBucket(o.authFailure.toLowerCase())}`] = 1;
     const id = numericId(o.path);
-    const updates: Promise<void>[] = [];
     for (const identity of o.identities) {
-      const d = { ...base };
+      const key = `${identity}:${bucket}:${signIn ? "s" : "c"}`;
+      let entry = this.pending.get(key);
+      if (!entry) this.pending.set(key, (entry = { identity, bucket, signIn, fields: {}, paths: new Set(), observation: o }));
+      entry.observation = o;
+      const fields = entry.fields;
+      for (const field in base) fields[field] = (fields[field] ?? 0) + base[field]!;
       if (id) {
         const last = this.lastIds.get(identity);
         const step = last && last.route === id.route ? Math.abs(id.id - last.id) : 0;
-        if (step >= 1 && step <= 3) d.s = 1;
+        if (step >= 1 && step <= 3) fields.s = (fields.s ?? 0) + 1;
         setBounded(this.lastIds, identity, id);
       }
       // bursts are counted per instance (a burst arrives on one connection, hence one instance)
       const burst = this.seconds.get(identity);
       if (burst && burst.second === second) {
-        if (++burst.count > t.burstPerSecond) d.b = 1;
+        if (++burst.count > t.burstPerSecond) fields.b = (fields.b ?? 0) + 1;
       } else setBounded(this.seconds, identity, { second, count: 1 });
-      updates.push(
-        Promise.all([
-          store.incrementFields(`bot:w:${identity}:${bucket}`, d, ttl),
-          signIn ? 0 : store.addDistinct(`bot:p:${identity}:${bucket}`, o.path, ttl),
-        ]).then(([fields, paths]) => {
+      if (!signIn && entry.paths.size < MAX_PENDING_PATHS) entry.paths.add(o.path);
+    }
+    // failed sign-ins are merged at once: rare in honest traffic, and a guesser should meet its
+    // verdict within a guess or two, not a merge interval later
+    if (signIn && !this.mergeSoon) {
+      this.mergeSoon = true;
+      setImmediate(() => void this.merge());
+    } else if (!this.mergeTimer) {
+      this.mergeTimer = setTimeout(() => void this.merge(), this.mergeEveryMs);
+      this.mergeTimer.unref();
+    }
+  }
+
+  /** Writes the pending deltas to the store — one increment and one distinct-paths add per
+   * identity per merge, not per call — and updates this instance's verdicts from the totals. */
+  private async merge(): Promise<void> {
+    if (this.mergeTimer) clearTimeout(this.mergeTimer);
+    this.mergeTimer = null;
+    this.mergeSoon = false;
+    const batch = [...this.pending.values()];
+    this.pending.clear();
+    const ttl = this.thresholds.windowMs + 5_000;
+    const store = this.store();
+    await Promise.all(
+      batch.map(async (entry) => {
+        try {
+          const [fields, paths] = await Promise.all([
+            store.incrementFields(`bot:w:${entry.identity}:${entry.bucket}`, entry.fields, ttl),
+            entry.signIn ? 0 : Promise.all([...entry.paths].map((path) => store.addDistinct(`bot:p:${entry.identity}:${entry.bucket}`, path, ttl))).then((counts) => Math.max(0, ...counts)),
+          ]);
           const found = matchSignatures(
             {
               requests: fields.n ?? 0,
               burst: fields.b ?? 0,
               // an auth-failure observation counts sign-ins, not API calls: no path features then
-              distinctPaths: signIn ? 0 : paths,
+              distinctPaths: entry.signIn ? 0 : paths,
               sequential: fields.s ?? 0,
               errors: fields.e ?? 0,
               automated: fields.a ?? 0,
               authFailures: fields.f ?? 0,
               distinctUsers: fields.f ? distinctUsers(fields) : 0,
             },
-            t,
+            this.thresholds,
           );
-          if (found.length) this.remember(identity, found, o);
-        }),
-      );
-    }
-    await Promise.all(updates);
+          if (found.length) this.remember(entry.identity, found, entry.observation);
+        } catch (error) {
+          this.log.debug({ err: error }, "bot detection: window update failed (detection fails open)");
+        }
+      }),
+    );
   }
 
   private remember(identity: string, found: Signature[], o: Observation): void {
@@ -323,6 +376,7 @@ export class BotDetector {
   }
 
   async close(): Promise<void> {
+    await this.merge();
     await this.subscribed;
     await this.unsubscribe?.();
   }

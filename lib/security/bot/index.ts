@@ -9,7 +9,9 @@ export { BotDetector, numericId, type Decision, type Observation } from "./detec
 export { uaFacts, type UaFamily } from "./user-agent.ts";
 
 export function getBotDetector(): BotDetector {
-  return sharedInstance("bot-detector", () => new BotDetector(getDb, getStore, getLogger()));
+  // windows merged into the store every 10 ms: under load many calls per identity share one
+  // store update; at human rates it is next to per call, so verdicts follow within a call or two
+  return sharedInstance("bot-detector", () => new BotDetector(getDb, getStore, getLogger(), { mergeEveryMs: 10 }));
 }
 
 export async function closeBotDetector(): Promise<void> {
