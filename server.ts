@@ -30,7 +30,7 @@ import { seedDemoData } from "./lib/portal/demo-seed.ts";
 import { ensureManagementProduct } from "./lib/portal/management-product.ts";
 import { ensureProductionBuild } from "./lib/server/production-build.ts";
 import { startBrowserLane } from "./lib/server/browser-lane.ts";
-import { enableThreadBus, threadBusId } from "./lib/runtime/thread-bus.ts";
+import { enableThreadBus } from "./lib/runtime/thread-bus.ts";
 import { addMetricsSource } from "./lib/metrics/index.ts";
 import { oktaSettingsFromConfig, setOktaSettings } from "./lib/okta/settings.ts";
 
@@ -47,7 +47,8 @@ try {
 }
 const log = getLogger();
 // the machine lane's thread and the browser lane's talk over one bus (lib/runtime/thread-bus.ts)
-enableThreadBus(randomUUID());
+const threadBus = randomUUID();
+enableThreadBus(threadBus);
 process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled promise rejection"));
 
 async function main(): Promise<void> {
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
   await Promise.all([validator.start(), clients.start()]);
   const gateway = createGateway({ config, db, store, log, validator, clients });
   await gateway.start();
-  const browserLane = await startBrowserLane({ threadBus: threadBusId()!, dev, projectDir, host: config.host, port: config.port, okta: oktaSettings, env: operatorEnvironment(config), log });
+  const browserLane = await startBrowserLane({ threadBus, dev, projectDir, host: config.host, port: config.port, okta: oktaSettings, env: operatorEnvironment(config), log });
   addMetricsSource(() => browserLane.metrics());
   const timeouts = {
     headersTimeout: 10_000, // slow header senders (slowloris) are dropped

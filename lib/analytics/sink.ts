@@ -6,7 +6,7 @@
 // The same transaction merges the batch into the hourly rollups (rollup.ts), so the rollups
 // always equal the stored events: a failed batch is retried whole, never counted twice.
 import { randomUUID } from "node:crypto";
-import { Worker } from "node:worker_threads";
+import { startTsWorker } from "../runtime/ts-worker.ts";
 import type { DatabaseTarget } from "../config/index.ts";
 import { aggregate, ROLLUPS, rowsJson, rowValues, upsertSql } from "./rollup.ts";
 import type { AnalyticsEventInput } from "./writer.ts";
@@ -67,7 +67,7 @@ export async function databaseSink(target: DatabaseTarget): Promise<EventSink> {
 
 /** The same sink on a worker thread. */
 export function workerSink(target: DatabaseTarget): EventSink {
-  const worker = new Worker(new URL("./sink-worker-entry.mjs", import.meta.url), { workerData: { target } });
+  const worker = startTsWorker(new URL("./sink-worker.ts", import.meta.url), { target });
   worker.unref();
   let exited = false;
   const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
