@@ -44,9 +44,27 @@ export class FaultTolerantCounters {
     this.local = new MemoryStore(30_000, this.now);
   }
 
-  /** Counts in the shared store, or locally when it fails and `failOpen` (else throws StoreUnavailable). */
-  async increment(call: GatewayCall, key: string, by: number, windowMs: number, failOpen: boolean): Promise<CounterResult> {
-    return this.run(call, failOpen, (store) => store.increment(key, by, windowMs));
+  /** Counts in the shared store, or locally when it fails and `failOpen` (else throws
+   * StoreUnavailable). `local` says where the call was counted, for undo(). */
+  async increment(call: GatewayCall, key: string, by: number, windowMs: number, failOpen: boolean): Promise<CounterResult & { local: boolean }> {
+    let local = false;
+    const result = await this.run(call, failOpen, (store) => {
+      local = store === this.local;
+      return store.increment(key, by, windowMs);
+    });
+    return { ...result, local };
+  }
+
+  /** Takes back an increment where it was counted. If the shared store fails meanwhile the
+   * undo is dropped, never applied locally: a local count below the truth would let more calls
+   * through than the limit while the store is away. */
+  async undo(key: string, by: number, windowMs: number, counted: { local: boolean }): Promise<void> {
+    if (counted.local) {
+      await this.local.increment(key, -by, windowMs);
+      return;
+    }
+    const store = this.store();
+    await (store.kind === "memory" ? store.increment(key, -by, windowMs) : withTimeout(store.increment(key, -by, windowMs), this.timeoutMs)).catch(() => undefined);
   }
 
   /** A counter's current value (0 when missing). */

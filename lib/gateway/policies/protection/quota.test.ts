@@ -159,6 +159,22 @@ describe("quota when the store fails (declared: fail open, per instance)", () =>
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 40, policy: "quota" });
   });
 
+  it("never takes a denied call back from the local counter when the shared store counted it (R4: no extra call allowed)", async () => {
+    // the shared store counts (quota used up: denied), then stalls before the undo; every later
+    // call is counted locally — the undo must not lower the local count below the truth
+    const shared = new MemoryStore();
+    open.push(shared);
+    let stalled = false;
+    const flaky: Store = { ...broken, kind: "redis", increment: (key, by, windowMs) => (stalled ? Promise.reject(new Error("ETIMEDOUT")) : shared.increment(key, by, windowMs).then((r) => ((stalled = by > 0 && r.count > 2), r))) };
+    const policy = createQuotaPolicy({ store: () => flaky, products: async () => null, counters: { retryAfterFailureMs: 60_000 } });
+    const config = QuotaConfig.parse({ allow: 2, timeUnit: "hour", type: "calendar" });
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push(((await policy.access!(testCall(), config)) as GatewayAnswer | undefined)?.status ?? 200);
+    // 2 allowed by the shared count, the 3rd denied there; then the store is away and this
+    // instance allows its own 2 — never 3
+    expect(statuses).toEqual([200, 200, 429, 200, 200, 429, 429, 429]);
+  });
+
   it("answers 503 instead when the policy is not fault tolerant", async () => {
     const policy = createQuotaPolicy({ store: () => broken, products: async () => null });
     const answer = (await policy.access!(testCall(), QuotaConfig.parse({ allow: 2, faultTolerant: false }))) as GatewayAnswer;

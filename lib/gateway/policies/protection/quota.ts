@@ -116,23 +116,25 @@ export function createQuotaPolicy(deps: { store?: () => Store; products?: Produc
     if (rule.type === "calendar") {
       const { start, end } = calendarWindow(at, rule);
       const key = `quota:${who}:${start}`;
-      const { count } = await counters.increment(call, key, 1, end - at, failOpen);
+      const counted = await counters.increment(call, key, 1, end - at, failOpen);
+      const { count } = counted;
       const allowed = count <= rule.limit;
-      if (!allowed) await counters.increment(call, key, -1, end - at, failOpen); // denied calls do not count
+      if (!allowed) await counters.undo(key, 1, end - at, counted); // denied calls do not count
       return { allowed, remaining: Math.max(0, rule.limit - (allowed ? count : count - 1)), resetMs: end - at, retryAfterMs: end - at };
     }
     // rolling: this window's counter lives until the end of the next one, where it is "previous"
     const index = Math.floor(at / rule.windowMs);
     const windowEnd = (index + 1) * rule.windowMs;
     const key = `quota:${who}:r${index}`;
-    const [{ count }, previous] = await Promise.all([
+    const [counted, previous] = await Promise.all([
       counters.increment(call, key, 1, windowEnd + rule.windowMs - at, failOpen),
       counters.value(call, `quota:${who}:r${index - 1}`, failOpen),
     ]);
+    const { count } = counted;
     const weight = (windowEnd - at) / rule.windowMs; // share of the previous window still inside the last interval
     const estimate = previous * weight + count;
     const allowed = estimate <= rule.limit;
-    if (!allowed) await counters.increment(call, key, -1, windowEnd + rule.windowMs - at, failOpen);
+    if (!allowed) await counters.undo(key, 1, windowEnd + rule.windowMs - at, counted);
     const others = count - 1; // calls counted in this window before this one
     return { allowed, remaining: Math.max(0, Math.floor(rule.limit - (allowed ? estimate : estimate - 1))), resetMs: windowEnd - at, retryAfterMs: rollingRetryAfter(rule, previous, others, at, windowEnd) };
   }
