@@ -11,9 +11,8 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTemporaryDatabase } from "../harness/backends.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
-import { postgresUnavailable, startPostgres, type OwnedPostgres } from "../harness/postgres.ts";
+import { freshPostgresDatabase, postgresUnavailable } from "../harness/postgres.ts";
 import { REDIS_SERVER, startRedis, type OwnedRedis } from "../harness/redis.ts";
 import { startTcpProxy, type TcpProxy } from "../harness/tcp-proxy.ts";
 
@@ -28,24 +27,15 @@ describe.skipIf(skip)(`revocation across a Redis outage, two instances${skip ? `
   let a: RunningGatehouse, b: RunningGatehouse;
   let redis: OwnedRedis;
   let linkA: TcpProxy, linkB: TcpProxy;
-  let postgres: OwnedPostgres | null = null;
-  let dropDatabase: (() => Promise<void>) | null = null;
+  let database: { url: string; drop(): Promise<void> } | null = null;
   let basic: string;
 
   beforeAll(async () => {
     redis = await startRedis();
     linkA = await startTcpProxy(redis.port);
     linkB = await startTcpProxy(redis.port);
-    let databaseUrl: string;
-    if (TEST_DATABASE_URL) {
-      const db = await createTemporaryDatabase(TEST_DATABASE_URL, `gatehouse_it_${randomBytes(6).toString("hex")}`);
-      databaseUrl = db.url;
-      dropDatabase = db.drop;
-    } else {
-      postgres = await startPostgres();
-      databaseUrl = postgres.url;
-    }
-    const env = { DATABASE_URL: databaseUrl, ENCRYPTION_KEY: randomBytes(32).toString("base64"), GATEWAY_ALLOWED_PRIVATE_TARGETS: "127.0.0.1" };
+    database = await freshPostgresDatabase(TEST_DATABASE_URL);
+    const env = { DATABASE_URL: database.url, ENCRYPTION_KEY: randomBytes(32).toString("base64"), GATEWAY_ALLOWED_PRIVATE_TARGETS: "127.0.0.1" };
     a = await startGatehouse({ ...env, REDIS_URL: linkA.url }); // seeds the demo app and echo proxy
     b = await startGatehouse({ ...env, REDIS_URL: linkB.url });
     const demo = JSON.parse(readFileSync(join(a.dataDir, "demo-app.json"), "utf8")) as { clientId: string; clientSecret: string };
@@ -57,8 +47,7 @@ describe.skipIf(skip)(`revocation across a Redis outage, two instances${skip ? `
     await linkA?.close();
     await linkB?.close();
     await redis?.kill();
-    await dropDatabase?.();
-    postgres?.destroy();
+    await database?.drop();
   });
 
   const form = () => ({ "content-type": "application/x-www-form-urlencoded", authorization: basic });

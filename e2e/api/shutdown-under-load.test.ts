@@ -10,9 +10,8 @@ import http from "node:http";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTemporaryDatabase } from "../harness/backends.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
-import { postgresUnavailable, startPostgres, type OwnedPostgres } from "../harness/postgres.ts";
+import { freshPostgresDatabase, postgresUnavailable } from "../harness/postgres.ts";
 import { REDIS_SERVER, startRedis, type OwnedRedis } from "../harness/redis.ts";
 import { apiCaller, seededSessions } from "../harness/portal-setup.ts";
 
@@ -41,9 +40,7 @@ function call(port: number, path: string): Promise<{ status: number | null; erro
 describe.skipIf(skip)(`graceful shutdown under load, two instances${skip ? ` (skipped: ${skip})` : ""}`, () => {
   let a: RunningGatehouse, b: RunningGatehouse;
   let redis: OwnedRedis | null = null;
-  let postgres: OwnedPostgres | null = null;
-  let databaseUrl: string;
-  let dropDatabase: (() => Promise<void>) | null = null;
+  let database: { url: string; drop(): Promise<void> } | null = null;
   let upstream: http.Server;
 
   beforeAll(async () => {
@@ -53,15 +50,8 @@ describe.skipIf(skip)(`graceful shutdown under load, two instances${skip ? ` (sk
     });
     await new Promise<void>((r) => upstream.listen(0, "127.0.0.2", r));
     if (REDIS_SERVER) redis = await startRedis();
-    if (TEST_DATABASE_URL) {
-      const db = await createTemporaryDatabase(TEST_DATABASE_URL, `gatehouse_it_${randomBytes(6).toString("hex")}`);
-      databaseUrl = db.url;
-      dropDatabase = db.drop;
-    } else {
-      postgres = await startPostgres();
-      databaseUrl = postgres.url;
-    }
-    const env = { DATABASE_URL: databaseUrl, ...(redis ? { REDIS_URL: redis.url } : {}), ENCRYPTION_KEY: randomBytes(32).toString("base64"), GATEWAY_ALLOWED_PRIVATE_TARGETS: "127.0.0.2", SHUTDOWN_TIMEOUT_MS: "10000", SHUTDOWN_DRAIN_DELAY_MS: "500" };
+    database = await freshPostgresDatabase(TEST_DATABASE_URL);
+    const env = { DATABASE_URL: database.url, ...(redis ? { REDIS_URL: redis.url } : {}), ENCRYPTION_KEY: randomBytes(32).toString("base64"), GATEWAY_ALLOWED_PRIVATE_TARGETS: "127.0.0.2", SHUTDOWN_TIMEOUT_MS: "10000", SHUTDOWN_DRAIN_DELAY_MS: "500" };
     a = await startGatehouse(env);
     b = await startGatehouse(env);
     const { admin } = await seededSessions(a);
@@ -76,14 +66,13 @@ describe.skipIf(skip)(`graceful shutdown under load, two instances${skip ? ` (sk
     await a?.stop();
     await b?.stop();
     await redis?.kill();
-    await dropDatabase?.();
-    postgres?.destroy();
+    await database?.drop();
     upstream?.closeAllConnections();
     await new Promise((r) => upstream?.close(r));
   });
 
   async function eventCount(): Promise<number> {
-    const client = new pg.Client({ connectionString: databaseUrl });
+    const client = new pg.Client({ connectionString: database!.url });
     await client.connect();
     try {
       return Number((await client.query(`SELECT count(*) AS n FROM analytics_events WHERE path LIKE '/gateway/shutdown/v1/load-%'`)).rows[0].n);

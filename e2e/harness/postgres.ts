@@ -8,6 +8,8 @@ import { userInfo } from "node:os";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./gatehouse.ts";
+import { randomBytes } from "node:crypto";
+import { createTemporaryDatabase } from "./backends.ts";
 
 const CANDIDATE_BIN_DIRS = [process.env.TEST_POSTGRES_BIN, "/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin"].filter(Boolean) as string[];
 const BIN_DIR = CANDIDATE_BIN_DIRS.find((dir) => existsSync(join(dir, "initdb")) && existsSync(join(dir, "pg_ctl")));
@@ -72,4 +74,12 @@ export async function startPostgres(): Promise<OwnedPostgres> {
       }
     },
   };
+}
+
+/** A fresh PostgreSQL database for a test: a temporary one on `adminUrl` (TEST_DATABASE_URL)
+ * when given, else one on a server the test owns. `drop()` removes whichever it was. */
+export async function freshPostgresDatabase(adminUrl: string | undefined): Promise<{ url: string; drop(): Promise<void> }> {
+  if (adminUrl) return createTemporaryDatabase(adminUrl, `gatehouse_it_${randomBytes(6).toString("hex")}`);
+  const owned = await startPostgres();
+  return { url: owned.url, drop: async () => owned.destroy() };
 }
