@@ -51,7 +51,7 @@ describe.skipIf(skip)(`graceful shutdown under load, two instances${skip ? ` (sk
     await new Promise<void>((r) => upstream.listen(0, "127.0.0.2", r));
     if (REDIS_SERVER) redis = await startRedis();
     database = await freshPostgresDatabase(TEST_DATABASE_URL);
-    const env = { DATABASE_URL: database.url, ...(redis ? { REDIS_URL: redis.url } : {}), ENCRYPTION_KEY: randomBytes(32).toString("base64"), GATEWAY_ALLOWED_PRIVATE_TARGETS: "127.0.0.2", SHUTDOWN_TIMEOUT_MS: "10000", SHUTDOWN_DRAIN_DELAY_MS: "500" };
+    const env = { DATABASE_URL: database.url, ...(redis ? { REDIS_URL: redis.url } : {}), ENCRYPTION_KEY: randomBytes(32).toString("base64"), GATEWAY_ALLOWED_PRIVATE_TARGETS: "127.0.0.2", SHUTDOWN_TIMEOUT_MS: "10000", SHUTDOWN_DRAIN_DELAY_MS: "1000" };
     a = await startGatehouse(env);
     b = await startGatehouse(env);
     const { admin } = await seededSessions(a);
