@@ -39,10 +39,11 @@ export function isAddressOrRange(entry: string): boolean {
 const known = new WeakMap<IncomingMessage, string>();
 
 export function clientAddress(req: IncomingMessage, trusted: TrustedProxies): string {
+  if (trusted.empty) return req.socket.remoteAddress ?? ""; // the default: nothing to read or remember
   const cached = known.get(req);
   if (cached !== undefined) return cached;
   let address = req.socket.remoteAddress ?? "";
-  if (!trusted.empty && trusted.trusts(address)) {
+  if (trusted.trusts(address)) {
     const header = req.headers["x-forwarded-for"];
     const hops = (Array.isArray(header) ? header.join(",") : (header ?? "")).split(",").map((hop) => hop.trim()).filter(Boolean);
     while (hops.length) {

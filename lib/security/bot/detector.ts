@@ -257,7 +257,7 @@ export class BotDetector {
       const key = `${identity}:${bucket}:${signIn ? "s" : "c"}`;
       let entry = this.pending.get(key);
       if (!entry) this.pending.set(key, (entry = { identity, bucket, signIn, fields: {}, paths: new Set(), observation: o }));
-      entry.observation = o;
+      else entry.observation = o;
       const fields = entry.fields;
       for (const field in base) fields[field] = (fields[field] ?? 0) + base[field]!;
       if (id) {
