@@ -1,6 +1,7 @@
 // What the gateway must know about an app on every call — is it (and its owner) in good
 // standing, which products is it approved for — cached per process for 30 s and forgotten at
 // once when a revocation or an app change is announced on any instance.
+import type { MaybePromise } from "../runtime/maybe-async.ts";
 import type { Database } from "../db/index.ts";
 import type { Store } from "../store/index.ts";
 import { REVOCATION_CHANNEL } from "../portal/revocation.ts";
@@ -45,9 +46,13 @@ export class AppDirectory {
     this.byOktaClient.clear();
   }
 
-  async find(appId: string, now = Date.now()): Promise<AppStanding | null> {
+  /** Synchronous when cached (every call but the first per app and 30 s). */
+  find(appId: string, now = Date.now()): MaybePromise<AppStanding | null> {
     const hit = this.byAppId.get(appId);
-    if (hit && hit.until > now) return hit.app;
+    return hit && hit.until > now ? hit.app : this.load(appId, hit, now);
+  }
+
+  private async load(appId: string, hit: { app: AppStanding | null } | undefined, now: number): Promise<AppStanding | null> {
     let row;
     try {
       row = await this.db.app.findUnique({

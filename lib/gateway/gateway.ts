@@ -5,6 +5,7 @@ import type { Config } from "../config/index.ts";
 import type { Database } from "../db/index.ts";
 import type { Store } from "../store/index.ts";
 import type { OAuthClient } from "../oauth/clients.ts";
+import type { MaybePromise } from "../runtime/maybe-async.ts";
 import type { ValidToken } from "../oauth/tokens/validator.ts";
 import { AnalyticsWriter } from "../analytics/writer.ts";
 import { workerSink } from "../analytics/sink.ts";
@@ -30,7 +31,7 @@ export function createGateway(deps: {
   db: Database;
   store: Store;
   log: Logger;
-  validator: { validate(token: string): Promise<ValidToken | null> };
+  validator: { validate(token: string): MaybePromise<ValidToken | null> };
   clients: { find(clientId: string): Promise<OAuthClient | null> };
 }): Gateway {
   const { config, db, store, log } = deps;

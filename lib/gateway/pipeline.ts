@@ -16,6 +16,7 @@ import { callerResponseHeaders, upstreamRequestHeaders } from "./headers.ts";
 import type { CallOutcome, GatewayAnswer, GatewayCall, ProxyDefinition } from "./policy.ts";
 import type { ProxyRegistry, RegisteredProxy } from "./registry.ts";
 import { upstreamFailure, type Upstream } from "./upstream.ts";
+import { isPromise } from "../runtime/maybe-async.ts";
 
 export interface PipelineDeps {
   registry: ProxyRegistry;
@@ -83,6 +84,14 @@ function relay(body: Readable, res: ServerResponse, limit: number): Promise<numb
       if (!res.writableFinished) fail(new Error("caller went away"));
     });
   });
+}
+
+const NO_BODY = Buffer.alloc(0);
+
+/** RFC 9112 §6.3: a request without Content-Length or Transfer-Encoding has no body. */
+function requestHasBody(req: IncomingMessage): boolean {
+  const length = req.headers["content-length"];
+  return length !== undefined ? length !== "0" : req.headers["transfer-encoding"] !== undefined;
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -239,10 +248,11 @@ async function run(call: GatewayCall, proxy: RegisteredProxy, deps: PipelineDeps
   if (proxy.sunsetAt && proxy.sunsetAt.getTime() <= call.startedAt) return answer(problemAnswer(410, "API version retired", `${proxy.basePath} ${proxy.version} was retired.`), null);
 
   // Access phases, in priority order.
+  const hasBody = requestHasBody(call.req);
   for (const step of definition.chain) {
     if (step.policy.needsBody && call.body === null) {
       try {
-        (call as { body: Buffer | null }).body = await readBody(call.req, proxy.maxRequestBytes);
+        (call as { body: Buffer | null }).body = hasBody ? await readBody(call.req, proxy.maxRequestBytes) : NO_BODY;
         outcome.bytesIn = call.body!.length;
       } catch (error) {
         if (error instanceof PayloadTooLarge) {
@@ -253,7 +263,8 @@ async function run(call: GatewayCall, proxy: RegisteredProxy, deps: PipelineDeps
       }
     }
     if (!step.policy.access) continue;
-    const stop = await step.policy.access(call, step.config);
+    const result = step.policy.access(call, step.config);
+    const stop = isPromise(result) ? await result : result; // most policies answer at once
     if (stop) {
       if (stop.status === 413) res.setHeader("connection", "close");
       return answer(stop, step.policy.name);
@@ -288,8 +299,7 @@ async function run(call: GatewayCall, proxy: RegisteredProxy, deps: PipelineDeps
 
   let body: Buffer | Readable | null = null;
   let requestCounter: (Transform & { bytes: number }) | null = null;
-  const hasBody = call.req.headers["content-length"] !== undefined ? call.req.headers["content-length"] !== "0" : call.req.headers["transfer-encoding"] !== undefined;
-  if (call.body) {
+  if (call.body && hasBody) {
     body = call.body;
     headers["content-length"] = String(call.body.length);
   } else if (hasBody && call.method !== "GET" && call.method !== "HEAD") {

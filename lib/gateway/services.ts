@@ -7,12 +7,14 @@ import type { OAuthClient } from "../oauth/clients.ts";
 import type { ValidToken } from "../oauth/tokens/validator.ts";
 import { decrypt } from "../security/encryption.ts";
 import { sharedInstance } from "../runtime/shared-instance.ts";
+import type { MaybePromise } from "../runtime/maybe-async.ts";
 import type { AppDirectory, AppStanding } from "./apps.ts";
 
 export interface GatewayServices {
-  validateToken(token: string): Promise<ValidToken | null>;
+  /** Synchronous when cached, like findApp: the gateway's hot path. */
+  validateToken(token: string): MaybePromise<ValidToken | null>;
   findClient(clientId: string): Promise<OAuthClient | null>;
-  findApp(appId: string): Promise<AppStanding | null>;
+  findApp(appId: string): MaybePromise<AppStanding | null>;
   findAppByOktaClientId(cid: string): Promise<AppStanding | null>;
   /** The claims of the user's Okta id token and the token itself, decrypted; null if gone. */
   readIdToken(recordId: string): Promise<{ jwt: string; claims: Record<string, unknown> } | null>;
@@ -35,7 +37,7 @@ export function gatewayServices(): GatewayServices {
 
 export function createGatewayServices(deps: {
   db: Database;
-  validator: { validate(token: string): Promise<ValidToken | null> };
+  validator: { validate(token: string): MaybePromise<ValidToken | null> };
   clients: { find(clientId: string): Promise<OAuthClient | null> };
   apps: AppDirectory;
   encryptionKey: Buffer;

@@ -62,7 +62,8 @@ export function recordTokenIssued(grant: string): void {
 }
 
 export function recordTokenCache(hit: boolean): void {
-  metrics().tokenCache.inc({ result: hit ? "hit" : "miss" });
+  const result = hit ? "hit" : "miss";
+  child(`token-cache\0${result}`, () => metrics().tokenCache.labels(result)).inc();
 }
 
 export function recordStoreFailure(operation: string): void {

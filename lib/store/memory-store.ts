@@ -35,6 +35,12 @@ export class MemoryStore implements Store {
   }
 
   async increment(key: string, by: number, windowMs: number): Promise<CounterResult> {
+    return this.incrementNow(key, by, windowMs);
+  }
+
+  /** increment(), answered synchronously: nothing here waits (quota and spike arrest count
+   * per call through this when the shared store is this process's memory). */
+  incrementNow(key: string, by: number, windowMs: number): CounterResult {
     const now = this.now();
     let entry = this.live(key, now);
     if (!entry) {
@@ -62,6 +68,11 @@ export class MemoryStore implements Store {
   }
 
   async get(key: string): Promise<string | null> {
+    return this.getNow(key);
+  }
+
+  /** get(), answered synchronously. */
+  getNow(key: string): string | null {
     return this.live(key, this.now())?.value ?? null;
   }
 

@@ -38,7 +38,7 @@ export const assignIdentity = definePolicy({
       claims: z.array(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/)).max(30).default(DEFAULT_CLAIMS),
     })
     .strict(),
-  async access(call, config) {
+  access(call, config) {
     const headers = call.upstreamHeaders;
     delete headers.authorization;
     const identity = call.identity;
@@ -47,23 +47,31 @@ export const assignIdentity = definePolicy({
     headers["x-gatehouse-developer-id"] = identity.developerId;
     if (call.productId) headers["x-gatehouse-product-id"] = call.productId;
     headers["x-gatehouse-auth"] = identity.kind;
-    if (identity.scopes.size) headers["x-gatehouse-scopes"] = [...identity.scopes].join(" ");
+    if (identity.scopes.size) headers["x-gatehouse-scopes"] = scopeList(identity.scopes);
     const mode = config.mode ?? call.proxy.idTokenMode;
     if (mode === "none" || !identity.userSub) return undefined;
     headers["x-gatehouse-user"] = headerValue(identity.userSub);
     if (!identity.idTokenRecordId) return undefined;
-    const idToken = await readIdToken(call, identity.idTokenRecordId);
-    if (!idToken) return undefined;
-    if (mode === "whole") {
-      headers["x-gatehouse-id-token"] = idToken.jwt;
-      return undefined;
-    }
-    for (const claim of config.claims) {
-      if (claim in idToken.claims && idToken.claims[claim] !== null) headers[claimHeader(claim)] = headerValue(idToken.claims[claim]);
-    }
-    return undefined;
+    return readIdToken(call, identity.idTokenRecordId).then((idToken) => {
+      if (!idToken) return;
+      if (mode === "whole") {
+        headers["x-gatehouse-id-token"] = idToken.jwt;
+        return;
+      }
+      for (const claim of config.claims) {
+        if (claim in idToken.claims && idToken.claims[claim] !== null) headers[claimHeader(claim)] = headerValue(idToken.claims[claim]);
+      }
+    });
   },
 });
+
+/** A token's scopes as one header value, joined once per scope set (tokens are cached, so the set is shared by their calls). */
+const scopeLists = new WeakMap<ReadonlySet<string>, string>();
+function scopeList(scopes: ReadonlySet<string>): string {
+  let list = scopeLists.get(scopes);
+  if (list === undefined) scopeLists.set(scopes, (list = [...scopes].join(" ")));
+  return list;
+}
 
 async function readIdToken(call: GatewayCall, recordId: string) {
   try {

@@ -11,7 +11,8 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { getBotDetector, uaFacts, type BotDetector } from "../../security/bot/index.ts";
-import { normaliseIp, type CallerFacts } from "../../security/bot/rules.ts";
+import { normaliseIp, type CallerFacts, type CompiledBotRules } from "../../security/bot/rules.ts";
+import type { MaybePromise } from "../../runtime/maybe-async.ts";
 import { definePolicy, type GatewayAnswer, type GatewayCall } from "../policy.ts";
 import { problemAnswer } from "./protection/problem.ts";
 
@@ -71,44 +72,12 @@ export function createBotDetectionPolicy(detector: () => BotDetector = getBotDet
     name: "bot-detection",
     priority: 150,
     configSchema: BotDetectionConfig,
-    async access(call, config) {
+    access(call, config) {
       if (!config.enabled) return;
       const d = detector();
-      const rules = d.loadedRules() ?? (await d.rules()); // only the first calls of the process wait
-      const identities = identitiesOf(call);
-      const state: CallState = { identities, automated: uaFacts(call.req.headers).automation !== null, allowed: false };
-      call.state.set("bot-detection", state);
-      const decision = d.decide(rules, callerFacts(call), identities);
-      if (!decision) return;
-      if (decision.action === "allow") {
-        // an allow-listed identity is not watched either; an allowed signature is still
-        // watched and recorded (analytics' bot column), only not acted on
-        if (decision.signature === null) state.allowed = true;
-        else call.annotations.bot = decision.signature;
-        return;
-      }
-      call.annotations.bot = decision.signature ?? "rule";
-      const flag = () => void (call.upstreamHeaders[BOT_HEADER] = `${decision.signature ?? "rule"}; score=${decision.score}; action=${decision.action}`);
-      switch (decision.action) {
-        case "flag":
-          return flag();
-        case "throttle": {
-          const resetMs = await d.overThrottle(decision.identity ?? identities[0]!, decision.config.throttlePerMinute);
-          if (resetMs === null) return flag();
-          return problemAnswer(
-            429,
-            { policy: "bot-detection", code: "bot_throttled", title: "Too many calls", detail: `This client is limited to ${decision.config.throttlePerMinute} calls per minute.`, limit: { name: "rate", value: decision.config.throttlePerMinute } },
-            { "retry-after": String(Math.max(1, Math.ceil(resetMs / 1000))) },
-          );
-        }
-        case "tarpit":
-          await sleep(decision.config.tarpitMs);
-          return flag();
-        case "honeypot":
-          return honeypotAnswer(call);
-        case "block":
-          return problemAnswer(403, { policy: "bot-detection", code: "bot_blocked", title: "Forbidden", detail: "This client's calls are refused." });
-      }
+      const rules = d.loadedRules();
+      if (!rules) return d.rules().then((loaded) => act(call, d, loaded)); // only the first calls of the process wait
+      return act(call, d, rules);
     },
     log(call, config, outcome) {
       if (!config.enabled) return;
@@ -126,6 +95,45 @@ export function createBotDetectionPolicy(detector: () => BotDetector = getBotDet
       });
     },
   });
+}
+
+/** Looks up the caller's verdict and acts on it; waits only to throttle or tarpit. */
+function act(call: GatewayCall, d: BotDetector, rules: CompiledBotRules): MaybePromise<GatewayAnswer | void> {
+  const identities = identitiesOf(call);
+  const state: CallState = { identities, automated: uaFacts(call.req.headers).automation !== null, allowed: false };
+  call.state.set("bot-detection", state);
+  const decision = d.decide(rules, callerFacts(call), identities);
+  if (!decision) return;
+  if (decision.action === "allow") {
+    // an allow-listed identity is not watched either; an allowed signature is still
+    // watched and recorded (analytics' bot column), only not acted on
+    if (decision.signature === null) state.allowed = true;
+    else call.annotations.bot = decision.signature;
+    return;
+  }
+  call.annotations.bot = decision.signature ?? "rule";
+  const flag = () => void (call.upstreamHeaders[BOT_HEADER] = `${decision.signature ?? "rule"}; score=${decision.score}; action=${decision.action}`);
+  switch (decision.action) {
+    case "flag":
+      return flag();
+    case "throttle": {
+      const perMinute = decision.config.throttlePerMinute;
+      return d.overThrottle(decision.identity ?? identities[0]!, perMinute).then((resetMs) => {
+        if (resetMs === null) return flag();
+        return problemAnswer(
+          429,
+          { policy: "bot-detection", code: "bot_throttled", title: "Too many calls", detail: `This client is limited to ${perMinute} calls per minute.`, limit: { name: "rate", value: perMinute } },
+          { "retry-after": String(Math.max(1, Math.ceil(resetMs / 1000))) },
+        );
+      });
+    }
+    case "tarpit":
+      return sleep(decision.config.tarpitMs).then(flag);
+    case "honeypot":
+      return honeypotAnswer(call);
+    case "block":
+      return problemAnswer(403, { policy: "bot-detection", code: "bot_blocked", title: "Forbidden", detail: "This client's calls are refused." });
+  }
 }
 
 export const botDetection = createBotDetectionPolicy();

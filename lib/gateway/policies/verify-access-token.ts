@@ -9,9 +9,11 @@
 import { z } from "zod";
 import { clientCertificateThumbprint } from "../../http/tls.ts";
 import { bearerFrom } from "../../oauth/bearer.ts";
-import { presentedWithBinding } from "../../oauth/tokens/validator.ts";
+import { presentedWithBinding, type ValidToken } from "../../oauth/tokens/validator.ts";
+import { andThen } from "../../runtime/maybe-async.ts";
+import type { AppStanding } from "../apps.ts";
 import { bearerAnswer, missingBearerAnswer } from "../answers.ts";
-import { definePolicy } from "../policy.ts";
+import { definePolicy, type GatewayAnswer, type GatewayCall } from "../policy.ts";
 import { gatewayServices } from "../services.ts";
 import { productFor } from "./app-access.ts";
 
@@ -19,30 +21,34 @@ export const verifyAccessToken = definePolicy({
   name: "verify-access-token",
   priority: 100,
   configSchema: z.object({}).strict(),
-  async access(call) {
+  access(call) {
     const bearer = bearerFrom(call.req);
     if ("error" in bearer) return missingBearerAnswer(bearer.error);
     const services = gatewayServices();
-    const token = await services.validateToken(bearer.token);
-    if (!token) return bearerAnswer("invalid_token", "The access token is invalid, expired or revoked.");
-    // RFC 8705: a certificate-bound token only with the client certificate it is bound to
-    if (!presentedWithBinding(token, clientCertificateThumbprint(call.req))) return bearerAnswer("invalid_token", "The access token is bound to a client certificate this request did not present.");
-    const app = await services.findApp(token.appId);
-    if (!app || !app.active) return bearerAnswer("invalid_token", "The app of this token is not active.");
-    const productId = productFor(call, app, token.products);
-    if (!productId) return bearerAnswer("invalid_token", "The access token was not issued for this API.");
-    call.productId = productId;
-    call.identity = {
-      kind: token.kind === "external" ? "external-token" : "gatehouse-token",
-      appId: token.appId,
-      developerId: app.developerId,
-      clientId: "",
-      credentialId: token.credentialId,
-      userSub: token.userSub,
-      scopes: token.scopes,
-      idTokenRecordId: token.idTokenRecordId,
-      tokenId: token.tokenId,
-    };
-    return undefined;
+    return andThen(services.validateToken(bearer.token), (token) => {
+      if (!token) return bearerAnswer("invalid_token", "The access token is invalid, expired or revoked.");
+      // RFC 8705: a certificate-bound token only with the client certificate it is bound to
+      if (!presentedWithBinding(token, clientCertificateThumbprint(call.req))) return bearerAnswer("invalid_token", "The access token is bound to a client certificate this request did not present.");
+      return andThen(services.findApp(token.appId), (app) => admit(call, token, app));
+    });
   },
 });
+
+function admit(call: GatewayCall, token: ValidToken, app: AppStanding | null): GatewayAnswer | undefined {
+  if (!app || !app.active) return bearerAnswer("invalid_token", "The app of this token is not active.");
+  const productId = productFor(call, app, token.products);
+  if (!productId) return bearerAnswer("invalid_token", "The access token was not issued for this API.");
+  call.productId = productId;
+  call.identity = {
+    kind: token.kind === "external" ? "external-token" : "gatehouse-token",
+    appId: token.appId,
+    developerId: app.developerId,
+    clientId: "",
+    credentialId: token.credentialId,
+    userSub: token.userSub,
+    scopes: token.scopes,
+    idTokenRecordId: token.idTokenRecordId,
+    tokenId: token.tokenId,
+  };
+  return undefined;
+}

@@ -2,6 +2,7 @@
 // lookup behind an in-process cache. Revocations reach the cache at once — on this instance
 // and, through lib/store pub/sub, on every other one — so a revoked token stops working
 // within the time a message takes, not when a cache entry happens to expire.
+import type { MaybePromise } from "../../runtime/maybe-async.ts";
 import type { Database } from "../../db/index.ts";
 import type { Store } from "../../store/index.ts";
 import { SECRET_PREFIXES, hashSecret } from "../../security/secrets.ts";
@@ -88,7 +89,8 @@ export class AccessTokenValidator {
     this.cache.clear();
   }
 
-  async validate(token: string, now = Date.now()): Promise<ValidToken | null> {
+  /** Synchronous on a cache hit (the gateway's every call but the first per token and minute). */
+  validate(token: string, now = Date.now()): MaybePromise<ValidToken | null> {
     const key = hashSecret(token);
     const cached = this.cache.get(key);
     if (cached && cached.until > now) {
@@ -96,6 +98,10 @@ export class AccessTokenValidator {
       return cached.token && cached.token.expiresAt > now ? cached.token : null;
     }
     recordTokenCache(false);
+    return this.load(token, key, now);
+  }
+
+  private async load(token: string, key: string, now: number): Promise<ValidToken | null> {
     const own = await findAccessTokenByHash(this.db, key);
     // a gth_at_ token is Gatehouse's own: only foreign-looking ones can be external (Okta's)
     const row: (ExternalTokenRow & Partial<AccessTokenRow>) | null = own ?? (token.startsWith(SECRET_PREFIXES.accessToken) ? null : await findExternalTokenByHash(this.db, key));

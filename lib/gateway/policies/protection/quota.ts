@@ -17,8 +17,9 @@ import { getDb } from "../../../db/index.ts";
 import type { Database } from "../../../db/index.ts";
 import { getStore } from "../../../store/index.ts";
 import type { Store } from "../../../store/types.ts";
-import { definePolicy, type GatewayCall } from "../../policy.ts";
-import { appendListHeader, FaultTolerantCounters, retryAfterSeconds, StoreUnavailable, type CounterOptions } from "./counters.ts";
+import { andThen, isPromise, type MaybePromise } from "../../../runtime/maybe-async.ts";
+import { definePolicy, type GatewayAnswer, type GatewayCall } from "../../policy.ts";
+import { appendListHeader, FaultTolerantCounters, retryAfterSeconds, StoreUnavailable, type CounterOptions, type Counted } from "./counters.ts";
 import { problemAnswer } from "./problem.ts";
 
 const SECOND = 1000;
@@ -57,14 +58,13 @@ export interface ProductQuota {
   quotaWindow: string;
 }
 
-export type ProductQuotaSource = (productId: string) => Promise<ProductQuota | null>;
+/** A product's quota settings; answered synchronously when cached. */
+export type ProductQuotaSource = (productId: string) => MaybePromise<ProductQuota | null>;
 
 /** Product quota settings from the database, cached per instance (changes apply within `ttlMs`). */
 export function productQuotaFromDatabase(db: () => Database, ttlMs = 30_000, now: () => number = Date.now): ProductQuotaSource {
   const cache = new Map<string, { value: ProductQuota | null; until: number }>();
-  return async (productId) => {
-    const hit = cache.get(productId);
-    if (hit && hit.until > now()) return hit.value;
+  const load = async (productId: string, hit: { value: ProductQuota | null } | undefined) => {
     try {
       const value = await db().apiProduct.findUnique({ where: { id: productId }, select: { quotaLimit: true, quotaIntervalSeconds: true, quotaWindow: true } });
       if (cache.size > 10_000) cache.clear();
@@ -73,6 +73,10 @@ export function productQuotaFromDatabase(db: () => Database, ttlMs = 30_000, now
     } catch {
       return hit?.value ?? null; // database away: the last known settings (or the policy's own)
     }
+  };
+  return (productId) => {
+    const hit = cache.get(productId);
+    return hit && hit.until > now() ? hit.value : load(productId, hit);
   };
 }
 
@@ -111,64 +115,84 @@ export function createQuotaPolicy(deps: { store?: () => Store; products?: Produc
   const counters = new FaultTolerantCounters(deps.store ?? getStore, "quota", { now, ...deps.counters });
   const products = deps.products ?? productQuotaFromDatabase(getDb);
 
-  async function check(call: GatewayCall, rule: QuotaRule, who: string, failOpen: boolean): Promise<Verdict> {
+  /** Counts the call and decides; synchronous when the counters are in this process's memory. */
+  function check(call: GatewayCall, rule: QuotaRule, who: string, failOpen: boolean): MaybePromise<Verdict> {
     const at = now();
     if (rule.type === "calendar") {
       const { start, end } = calendarWindow(at, rule);
       const key = `quota:${who}:${start}`;
-      const counted = await counters.increment(call, key, 1, end - at, failOpen);
-      const { count } = counted;
-      const allowed = count <= rule.limit;
-      if (!allowed) await counters.undo(key, 1, end - at, counted); // denied calls do not count
-      return { allowed, remaining: Math.max(0, rule.limit - (allowed ? count : count - 1)), resetMs: end - at, retryAfterMs: end - at };
+      return andThen(counters.increment(call, key, 1, end - at, failOpen), (counted) => {
+        const { count } = counted;
+        const allowed = count <= rule.limit;
+        const verdict = { allowed, remaining: Math.max(0, rule.limit - (allowed ? count : count - 1)), resetMs: end - at, retryAfterMs: end - at };
+        return allowed ? verdict : andThen(counters.undo(key, 1, end - at, counted), () => verdict); // denied calls do not count
+      });
     }
     // rolling: this window's counter lives until the end of the next one, where it is "previous"
     const index = Math.floor(at / rule.windowMs);
     const windowEnd = (index + 1) * rule.windowMs;
     const key = `quota:${who}:r${index}`;
-    const [counted, previous] = await Promise.all([
-      counters.increment(call, key, 1, windowEnd + rule.windowMs - at, failOpen),
-      counters.value(call, `quota:${who}:r${index - 1}`, failOpen),
-    ]);
-    const { count } = counted;
-    const weight = (windowEnd - at) / rule.windowMs; // share of the previous window still inside the last interval
-    const estimate = previous * weight + count;
-    const allowed = estimate <= rule.limit;
-    if (!allowed) await counters.undo(key, 1, windowEnd + rule.windowMs - at, counted);
-    const others = count - 1; // calls counted in this window before this one
-    return { allowed, remaining: Math.max(0, Math.floor(rule.limit - (allowed ? estimate : estimate - 1))), resetMs: windowEnd - at, retryAfterMs: rollingRetryAfter(rule, previous, others, at, windowEnd) };
+    const ttl = windowEnd + rule.windowMs - at;
+    const decide = (counted: Counted, previous: number): MaybePromise<Verdict> => {
+      const { count } = counted;
+      const weight = (windowEnd - at) / rule.windowMs; // share of the previous window still inside the last interval
+      const estimate = previous * weight + count;
+      const allowed = estimate <= rule.limit;
+      const others = count - 1; // calls counted in this window before this one
+      const verdict = { allowed, remaining: Math.max(0, Math.floor(rule.limit - (allowed ? estimate : estimate - 1))), resetMs: windowEnd - at, retryAfterMs: rollingRetryAfter(rule, previous, others, at, windowEnd) };
+      return allowed ? verdict : andThen(counters.undo(key, 1, ttl, counted), () => verdict);
+    };
+    const counted = counters.increment(call, key, 1, ttl, failOpen);
+    const previous = counters.value(call, `quota:${who}:r${index - 1}`, failOpen);
+    if (isPromise(counted) || isPromise(previous)) return Promise.all([counted, previous]).then(([c, p]) => decide(c, p));
+    return decide(counted, previous);
+  }
+
+  function unavailable(error: unknown) {
+    if (!(error instanceof StoreUnavailable)) throw error;
+    return problemAnswer(503, { policy: "quota", code: "quota_unavailable", title: "Quota cannot be checked", detail: "The quota store is unavailable and this proxy's quota does not fail open." }, { "retry-after": "1" });
+  }
+
+  function enforce(call: GatewayCall, config: QuotaConfig, product: ProductQuota | null): MaybePromise<GatewayAnswer | void> {
+    const rule = resolveQuotaRule(config, product);
+    if (!rule) return;
+    const scope = call.productId ? `product:${call.productId}` : `proxy:${call.proxy.id}`;
+    const caller = config.identifier === "app" && call.identity ? `app:${call.identity.appId}` : `ip:${call.clientIp}`;
+    let verdict: MaybePromise<Verdict>;
+    try {
+      verdict = check(call, rule, `${scope}:${caller}`, config.faultTolerant);
+    } catch (error) {
+      return unavailable(error);
+    }
+    if (isPromise(verdict)) return verdict.then((v) => answer(call, rule, caller, v), unavailable);
+    return answer(call, rule, caller, verdict);
   }
 
   return definePolicy<QuotaConfig>({
     name: "quota",
     priority: 220,
     configSchema: QuotaConfig as z.ZodType<QuotaConfig>,
-    async access(call, config) {
-      const rule = resolveQuotaRule(config, call.productId ? await products(call.productId) : null);
-      if (!rule) return;
-      const scope = call.productId ? `product:${call.productId}` : `proxy:${call.proxy.id}`;
-      const caller = config.identifier === "app" && call.identity ? `app:${call.identity.appId}` : `ip:${call.clientIp}`;
-      let verdict: Verdict;
-      try {
-        verdict = await check(call, rule, `${scope}:${caller}`, config.faultTolerant);
-      } catch (error) {
-        if (!(error instanceof StoreUnavailable)) throw error;
-        return problemAnswer(503, { policy: "quota", code: "quota_unavailable", title: "Quota cannot be checked", detail: "The quota store is unavailable and this proxy's quota does not fail open." }, { "retry-after": "1" });
-      }
-      const windowSeconds = Math.round(rule.windowMs / SECOND);
-      const headers: Record<string, string> = {};
-      appendListHeader(headers, "ratelimit-policy", `"quota";q=${rule.limit};w=${windowSeconds}`);
-      appendListHeader(headers, "ratelimit", `"quota";r=${verdict.remaining};t=${Math.max(0, Math.ceil(verdict.resetMs / SECOND))}`);
-      for (const [name, value] of Object.entries(headers)) appendListHeader(call.responseHeaders, name, value);
-      call.annotations.quota = { limit: rule.limit, remaining: verdict.remaining };
-      if (verdict.allowed) return;
-      return problemAnswer(
-        429,
-        { policy: "quota", code: "quota_exceeded", title: "Quota exceeded", detail: `${rule.limit} calls are allowed per ${windowSeconds} s (${rule.type} window) for this ${caller.startsWith("app:") ? "app" : "client address"}.`, limit: { name: "quota", value: rule.limit } },
-        { ...headers, "retry-after": retryAfterSeconds(verdict.retryAfterMs) },
-      );
+    access(call, config) {
+      const product = call.productId ? products(call.productId) : null;
+      return andThen(product, (p) => enforce(call, config, p));
     },
   });
+}
+
+/** The RateLimit headers on every call; 429 when the verdict says no. */
+function answer(call: GatewayCall, rule: QuotaRule, caller: string, verdict: Verdict): GatewayAnswer | undefined {
+  const windowSeconds = Math.round(rule.windowMs / SECOND);
+  const policyHeader = `"quota";q=${rule.limit};w=${windowSeconds}`;
+  const stateHeader = `"quota";r=${verdict.remaining};t=${Math.max(0, Math.ceil(verdict.resetMs / SECOND))}`;
+  appendListHeader(call.responseHeaders, "ratelimit-policy", policyHeader);
+  appendListHeader(call.responseHeaders, "ratelimit", stateHeader);
+  call.annotations.quota = { limit: rule.limit, remaining: verdict.remaining };
+  if (verdict.allowed) return undefined;
+  return problemAnswer(
+    429,
+    { policy: "quota", code: "quota_exceeded", title: "Quota exceeded", detail: `${rule.limit} calls are allowed per ${windowSeconds} s (${rule.type} window) for this ${caller.startsWith("app:") ? "app" : "client address"}.`, limit: { name: "quota", value: rule.limit } },
+    { "ratelimit-policy": policyHeader, ratelimit: stateHeader, "retry-after": retryAfterSeconds(verdict.retryAfterMs) },
+  );
 }
 
 /** When one more call fits in a rolling window: the previous window's weight must shrink, or a

@@ -11,6 +11,7 @@ import { getDb } from "../../../db/index.ts";
 import { getLogger } from "../../../log/index.ts";
 import { combinePatches, type CompiledPatch, type PatchTarget } from "../../../security/virtual-patch.ts";
 import { getStore } from "../../../store/index.ts";
+import { andThen } from "../../../runtime/maybe-async.ts";
 import { definePolicy, type GatewayCall } from "../../policy.ts";
 import { isFormBody, isJsonBody } from "./content-type.ts";
 import { scanJson } from "./json-scanner.ts";
@@ -154,6 +155,14 @@ function inspect(target: PatchTarget, values: Values, sets: readonly RuleSet[], 
   return blocking;
 }
 
+/** The header names a config leaves alone, as a set made once per config. */
+const ignoredSets = new WeakMap<RegexProtectionConfig, ReadonlySet<string>>();
+function ignoredHeaders(config: RegexProtectionConfig): ReadonlySet<string> {
+  let set = ignoredSets.get(config);
+  if (!set) ignoredSets.set(config, (set = new Set(config.ignoreHeaders)));
+  return set;
+}
+
 function rawUriFinding(call: GatewayCall, sets: readonly RuleSet[], targets: readonly string[]): Finding | null {
   const raw = call.req.url ?? "";
   const queryAt = raw.indexOf("?");
@@ -186,22 +195,25 @@ function answer(policy: string, call: GatewayCall, mode: "block" | "monitor", bl
 
 export function createRegexProtectionPolicies(deps: { patches?: VirtualPatchSource } = {}) {
   const patches = deps.patches ?? new VirtualPatchRegistry(getDb, getStore);
+  const none: readonly CompiledPatch[] = [];
   // the process logger, not call.log: a per-call child logger costs more than the rules
-  const active = async (_call: GatewayCall, enabled: boolean) => (enabled ? patches.current(getLogger()) : []);
+  const active = (enabled: boolean) => (enabled ? patches.current(getLogger()) : none);
+
+  const inspectCall = (call: GatewayCall, config: RegexProtectionConfig, compiled: readonly CompiledPatch[]) => {
+    const logged: Finding[] = [];
+    let blocking = rawUriFinding(call, config.ruleSets, config.targets);
+    if (!blocking && config.targets.includes("path")) blocking = inspect("path", pathValues(call), config.ruleSets, compiled, logged);
+    if (!blocking && config.targets.includes("query")) blocking = inspect("query", queryValues(call), config.ruleSets, compiled, logged);
+    if (!blocking && config.targets.includes("headers")) blocking = inspect("headers", headerValues(call, ignoredHeaders(config)), config.ruleSets, compiled, logged);
+    return answer("regex-protection", call, config.mode, blocking, logged);
+  };
 
   const headerPolicy = definePolicy<RegexProtectionConfig>({
     name: "regex-protection",
     priority: 320,
     configSchema: RegexProtectionConfig,
-    async access(call, config) {
-      const compiled = await active(call, config.virtualPatches);
-      const logged: Finding[] = [];
-      const ignore = new Set(config.ignoreHeaders);
-      let blocking = rawUriFinding(call, config.ruleSets, config.targets);
-      if (!blocking && config.targets.includes("path")) blocking = inspect("path", pathValues(call), config.ruleSets, compiled, logged);
-      if (!blocking && config.targets.includes("query")) blocking = inspect("query", queryValues(call), config.ruleSets, compiled, logged);
-      if (!blocking && config.targets.includes("headers")) blocking = inspect("headers", headerValues(call, ignore), config.ruleSets, compiled, logged);
-      return answer("regex-protection", call, config.mode, blocking, logged);
+    access(call, config) {
+      return andThen(active(config.virtualPatches), (compiled) => inspectCall(call, config, compiled));
     },
   });
 
@@ -216,7 +228,7 @@ export function createRegexProtectionPolicies(deps: { patches?: VirtualPatchSour
       const logged: Finding[] = [];
       let blocking: Finding | null;
       try {
-        blocking = inspect("body", values, config.ruleSets, await active(call, config.virtualPatches), logged);
+        blocking = inspect("body", values, config.ruleSets, await active(config.virtualPatches), logged);
       } catch (error) {
         if (!(error instanceof Uninspectable)) throw error;
         return problemAnswer(400, { policy: "regex-body-protection", code: "malformed_json", title: "Malformed JSON body", detail: "The body cannot be inspected: it is not valid JSON." });

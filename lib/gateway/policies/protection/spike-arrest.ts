@@ -8,7 +8,8 @@ import { z } from "zod";
 import { getStore } from "../../../store/index.ts";
 import type { Store } from "../../../store/types.ts";
 import { definePolicy } from "../../policy.ts";
-import { FaultTolerantCounters, retryAfterSeconds, StoreUnavailable, type CounterOptions } from "./counters.ts";
+import { isPromise, type MaybePromise } from "../../../runtime/maybe-async.ts";
+import { FaultTolerantCounters, retryAfterSeconds, StoreUnavailable, type CounterOptions, type Counted } from "./counters.ts";
 import { problemAnswer } from "./problem.ts";
 
 export const SpikeArrestConfig = z
@@ -46,27 +47,43 @@ export function createSpikeArrestPolicy(deps: { store?: () => Store; counters?: 
     name: "spike-arrest",
     priority: 210,
     configSchema: SpikeArrestConfig,
-    async access(call, config) {
-      const { bucketMs, allowed } = spikeWindow(config.rate, config.useEffectiveCount);
+    access(call, config) {
+      const { bucketMs, allowed } = windowOf(config);
       const caller = config.identifier === "app" && call.identity ? `app:${call.identity.appId}` : `ip:${call.clientIp}`;
       const at = now();
       const bucket = Math.floor(at / bucketMs);
       const resetMs = Math.max(1, Math.ceil((bucket + 1) * bucketMs - at));
-      let count: number;
+      const decide = ({ count }: { count: number }) => (count <= allowed ? undefined : violation(config.rate, allowed, bucketMs, resetMs));
+      let counted: MaybePromise<Counted>;
       try {
-        ({ count } = await counters.increment(call, `spike:${call.proxy.id}:${caller}:${config.rate}:${bucket}`, 1, resetMs, config.faultTolerant));
+        counted = counters.increment(call, `spike:${call.proxy.id}:${caller}:${config.rate}:${bucket}`, 1, resetMs, config.faultTolerant);
       } catch (error) {
-        if (!(error instanceof StoreUnavailable)) throw error;
-        return problemAnswer(503, { policy: "spike-arrest", code: "spike_arrest_unavailable", title: "Spike arrest cannot be checked", detail: "The counter store is unavailable and this proxy's spike arrest does not fail open." }, { "retry-after": "1" });
+        return unavailable(error);
       }
-      if (count <= allowed) return;
-      return problemAnswer(
-        429,
-        { policy: "spike-arrest", code: "spike_arrest_violation", title: "Too many calls at once", detail: `The rate is ${config.rate}, smoothed to ${allowed} call(s) per ${Math.round(bucketMs * 100) / 100} ms.`, limit: { name: "rate", value: Number.parseInt(config.rate, 10) } },
-        { "retry-after": retryAfterSeconds(resetMs) },
-      );
+      return isPromise(counted) ? counted.then(decide, unavailable) : decide(counted);
     },
   });
+}
+
+/** The smoothed window of a config, worked out once per config object. */
+const windows = new WeakMap<SpikeArrestConfig, SpikeWindow>();
+function windowOf(config: SpikeArrestConfig): SpikeWindow {
+  let window = windows.get(config);
+  if (!window) windows.set(config, (window = spikeWindow(config.rate, config.useEffectiveCount)));
+  return window;
+}
+
+function unavailable(error: unknown) {
+  if (!(error instanceof StoreUnavailable)) throw error;
+  return problemAnswer(503, { policy: "spike-arrest", code: "spike_arrest_unavailable", title: "Spike arrest cannot be checked", detail: "The counter store is unavailable and this proxy's spike arrest does not fail open." }, { "retry-after": "1" });
+}
+
+function violation(rate: string, allowed: number, bucketMs: number, resetMs: number) {
+  return problemAnswer(
+    429,
+    { policy: "spike-arrest", code: "spike_arrest_violation", title: "Too many calls at once", detail: `The rate is ${rate}, smoothed to ${allowed} call(s) per ${Math.round(bucketMs * 100) / 100} ms.`, limit: { name: "rate", value: Number.parseInt(rate, 10) } },
+    { "retry-after": retryAfterSeconds(resetMs) },
+  );
 }
 
 export const spikeArrestPolicy = createSpikeArrestPolicy();

@@ -7,9 +7,11 @@ import type { Logger } from "pino";
 import type { Database } from "../../../db/index.ts";
 import { compilePatch, SECURITY_RULES_CHANNEL, VIRTUAL_PATCH_KIND, VirtualPatchConfig, type CompiledPatch } from "../../../security/virtual-patch.ts";
 import type { Store } from "../../../store/types.ts";
+import type { MaybePromise } from "../../../runtime/maybe-async.ts";
 
 export interface VirtualPatchSource {
-  current(log: Logger): Promise<readonly CompiledPatch[]>;
+  /** Synchronous once loaded. */
+  current(log: Logger): MaybePromise<readonly CompiledPatch[]>;
 }
 
 export class VirtualPatchRegistry implements VirtualPatchSource {
@@ -29,16 +31,13 @@ export class VirtualPatchRegistry implements VirtualPatchSource {
     private readonly options: { refreshMs?: number; now?: () => number } = {},
   ) {}
 
-  async current(log: Logger): Promise<readonly CompiledPatch[]> {
+  current(log: Logger): MaybePromise<readonly CompiledPatch[]> {
     this.subscribed ??= this.store()
       .subscribe(SECURITY_RULES_CHANNEL, () => void this.reload(log))
       .then((off) => (this.unsubscribe = off))
       .catch((error) => log.warn({ err: error }, "virtual patches: cannot subscribe to changes"));
-    if (!this.attempted) {
-      await this.reload(log); // the first call waits for the rules; later ones never do
-    } else if ((this.options.now ?? Date.now)() >= this.nextRefreshAt) {
-      void this.reload(log);
-    }
+    if (!this.attempted) return this.reload(log).then(() => this.patches); // the first call waits for the rules; later ones never do
+    if ((this.options.now ?? Date.now)() >= this.nextRefreshAt) void this.reload(log);
     return this.patches;
   }
 
