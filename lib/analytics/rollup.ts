@@ -19,6 +19,7 @@
 // milliseconds, so those are exact); above, about ten buckets per decade (…, 10, 12, 15, 20, 25,
 // 30, 40, 50, 60, 80, 100, …), so a percentile estimated from them lies in the bucket of the true
 // one: off by at most the bucket's width, 20–33 % of the value.
+import { CODED, NUMBERS, TLS, AUTHENTICATED, type EventBatch } from "./event-batch.ts";
 import type { AnalyticsEventInput } from "./writer.ts";
 
 export const LATENCY_BOUNDS = [
@@ -68,7 +69,8 @@ export type RollupRow = { hour: number } & Partial<Record<Dimension, string | nu
 
 export const hourOf = (at: Date) => Math.floor(at.getTime() / 3_600_000) * 3600;
 
-/** One batch of events as rollup rows for `spec`, one row per key, sorted by key (a fixed lock order on PostgreSQL). */
+/** One batch of events as rollup rows for `spec`, one row per key, sorted by key: the plain
+ * definition, which aggregateBatch (what the sink runs) is tested against. */
 export function aggregate(events: readonly AnalyticsEventInput[], spec: RollupTable): RollupRow[] {
   const rows = new Map<string, RollupRow>();
   for (const e of events) {
@@ -99,22 +101,71 @@ function columnsOf(spec: RollupTable): string[] {
   return ["hour", ...spec.dims, ...MEASURES, ...(spec.histogram ? HISTOGRAM_COLUMNS : [])];
 }
 
-/** Rows as the JSON parameter of upsertSql: histogram flattened into its columns. */
-export function rowsJson(rows: readonly RollupRow[]): string {
-  return JSON.stringify(rows.map(({ h, ...r }) => (h ? { ...r, ...Object.fromEntries(h.map((c, i) => [HISTOGRAM_COLUMNS[i], c])) } : r)));
+/** A rollup row as its upsert's values, in columnsOf order: hour, dimensions, measures, histogram. */
+export type RollupValues = (string | number)[];
+
+/** Where each dimension is in an EventBatch: an index into its CODED columns, or -1 for status. */
+const codeOf = (d: Dimension): number => (d === "status" ? -1 : CODED.indexOf(d));
+const BOT = CODED.indexOf("bot");
+
+/**
+ * aggregate() for every table at once, over the compact batch: one pass over the events, keys
+ * built from the batch's string codes (no JSON per event and table). Each table's rows sorted by
+ * their key values (hour, then dimensions): a fixed lock order for concurrent PostgreSQL writers.
+ */
+export function aggregateBatch(b: EventBatch): Record<keyof typeof ROLLUPS, RollupValues[]> {
+  const specs = Object.entries(ROLLUPS) as [keyof typeof ROLLUPS, RollupTable][];
+  const tables = specs.map(([, spec]) => ({ spec, codes: spec.dims.map(codeOf), rows: new Map<string, RollupValues>() }));
+  const width = CODED.length;
+  for (let i = 0; i < b.length; i++) {
+    const n = i * NUMBERS, c = i * width;
+    const hour = Math.floor(b.numbers[n]! / 3_600_000) * 3600;
+    const status = b.numbers[n + 1]!, latency = b.numbers[n + 2]!, bytesIn = b.numbers[n + 4]!, bytesOut = b.numbers[n + 5]!;
+    const flags = b.flags[i]!;
+    const bot = b.codes[c + BOT]! >= 0;
+    const bucket = latencyBucket(latency);
+    for (const t of tables) {
+      let key = String(hour);
+      for (const k of t.codes) key += "," + (k < 0 ? status : b.codes[c + k]!);
+      let r = t.rows.get(key);
+      if (!r) {
+        r = [hour];
+        for (const k of t.codes) r.push(k < 0 ? status : b.codes[c + k]! < 0 ? "" : b.words[b.codes[c + k]!]!);
+        r.push(0, 0, 0, 0, 0, 0, 0, 0, 0);
+        if (t.spec.histogram) for (let h = 0; h < HISTOGRAM_COLUMNS.length; h++) r.push(0);
+        t.rows.set(key, r);
+      }
+      const m = 1 + t.codes.length; // calls, errors, bots, tls, authenticated, bytesIn, bytesOut, latencySum, latencyMax
+      (r[m] as number)++;
+      if (status >= 400) (r[m + 1] as number)++;
+      if (bot) (r[m + 2] as number)++;
+      if (flags & TLS) (r[m + 3] as number)++;
+      if (flags & AUTHENTICATED) (r[m + 4] as number)++;
+      (r[m + 5] as number) += bytesIn;
+      (r[m + 6] as number) += bytesOut;
+      (r[m + 7] as number) += latency;
+      if (latency > (r[m + 8] as number)) r[m + 8] = latency;
+      if (t.spec.histogram) (r[m + 9 + bucket] as number)++;
+    }
+  }
+  const out = {} as Record<keyof typeof ROLLUPS, RollupValues[]>;
+  specs.forEach(([name, spec], s) => {
+    const keys = 1 + spec.dims.length;
+    out[name] = [...tables[s]!.rows.values()].sort((x, y) => {
+      for (let k = 0; k < keys; k++) if (x[k] !== y[k]) return x[k]! < y[k]! ? -1 : 1;
+      return 0;
+    });
+  });
+  return out;
 }
 
 const q = (c: string) => `"${c}"`;
 
-/** A row's values in the column order of upsertSql's SQLite statement (one row per run). */
-export function rowValues(spec: RollupTable, r: RollupRow): (string | number)[] {
-  return [r.hour, ...spec.dims.map((d) => r[d]!), ...MEASURES.map((m) => r[m]), ...(r.h ?? [])];
-}
-
 /**
- * The merge of rollup rows into a table. PostgreSQL: the batch as one JSON array parameter.
- * SQLite: one row per run of the prepared statement (rowValues) — inside the batch's
- * transaction that costs a few microseconds a row, where json_extract of 57 columns cost ~10×.
+ * The merge of rollup rows (RollupValues) into a table. SQLite: one row per run of the prepared
+ * statement — inside the batch's transaction that costs a few microseconds a row, where
+ * json_extract of 57 columns cost ~10×. PostgreSQL: the rows as one JSON array of arrays
+ * (JSON.stringify of plain arrays: no property names to write or match).
  */
 export function upsertSql(spec: RollupTable, dialect: "sqlite" | "postgres", param = 1): string {
   const cols = columnsOf(spec);
@@ -130,7 +181,7 @@ export function upsertSql(spec: RollupTable, dialect: "sqlite" | "postgres", par
     return `INSERT INTO ${q(spec.table)} AS r (${cols.map(q).join(", ")}) VALUES (${cols.map(() => "?").join(", ")}) ${conflict}`;
   }
   const type = (c: string) => (c === "hour" || c === "bytesIn" || c === "bytesOut" || c === "latencySum" ? "bigint" : c === "status" || !keys.includes(c) ? "integer" : "text");
-  return `INSERT INTO ${q(spec.table)} AS r (${cols.map(q).join(", ")}) SELECT ${cols.map(q).join(", ")} FROM json_to_recordset($${param}::json) AS x(${cols.map((c) => `${q(c)} ${type(c)}`).join(", ")}) ${conflict}`;
+  return `INSERT INTO ${q(spec.table)} AS r (${cols.map(q).join(", ")}) SELECT ${cols.map((c, i) => (type(c) === "text" ? `x->>${i}` : `(x->>${i})::${type(c)}`)).join(", ")} FROM jsonb_array_elements($${param}::jsonb) AS x ${conflict}`;
 }
 
 /** A percentile estimate from a summed histogram: percentile_cont's interpolation between ranks,
