@@ -18,7 +18,7 @@ import { dashboard, type Dashboard, type DashboardFilter } from "./dashboard-que
 import { aggregate, backfillSql, bucketRange, HISTOGRAM_COLUMNS, LATENCY_BOUNDS, latencyBucket, MEASURES, percentilesFromHistogram, ROLLUPS, type RollupTable } from "./rollup.ts";
 import { rebuildRollups } from "./rollup-rebuild.ts";
 import { encodeEvents } from "./event-batch.ts";
-import { databaseSink, insertSqliteEvents, POSTGRES_INSERT, postgresEventsJson, SQLITE_INSERT } from "./sink.ts";
+import { databaseSink, insertSqliteEvents, POSTGRES_INSERT, postgresEventParams, SQLITE_INSERT } from "./sink.ts";
 import type { AnalyticsEventInput } from "./writer.ts";
 
 const postgresUrl = process.env.TEST_DATABASE_URL;
@@ -202,7 +202,7 @@ describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("migration 0
     } else {
       const client = new pg.Client({ connectionString: target.url });
       await client.connect();
-      await client.query(POSTGRES_INSERT, [postgresEventsJson(encodeEvents(list))]);
+      await client.query(POSTGRES_INSERT, postgresEventParams(encodeEvents(list)));
       await client.end();
     }
     await migrate(all);

@@ -107,55 +107,78 @@ export type RollupValues = (string | number)[];
 /** Where each dimension is in an EventBatch: an index into its CODED columns, or -1 for status. */
 const codeOf = (d: Dimension): number => (d === "status" ? -1 : CODED.indexOf(d));
 const BOT = CODED.indexOf("bot");
+const FULL: RollupTable = ROLLUPS.full;
+/** The other tables, each as where its dimensions are in a row of the full table (their dimensions are a subset of its). */
+const DERIVED = (Object.keys(ROLLUPS) as (keyof typeof ROLLUPS)[]).filter((name) => name !== "full").map((name) => {
+  const spec: RollupTable = ROLLUPS[name];
+  return { name, spec, from: spec.dims.map((d) => 1 + FULL.dims.indexOf(d)) };
+});
+if (DERIVED.some(({ spec, from }) => from.includes(0) || (spec.histogram && !FULL.histogram))) throw new Error("every rollup must be derivable from the full one");
+
+const byKey = (keys: number) => (x: RollupValues, y: RollupValues) => {
+  for (let k = 0; k < keys; k++) if (x[k] !== y[k]) return x[k]! < y[k]! ? -1 : 1;
+  return 0;
+};
 
 /**
- * aggregate() for every table at once, over the compact batch: one pass over the events, keys
- * built from the batch's string codes (no JSON per event and table). Each table's rows sorted by
- * their key values (hour, then dimensions): a fixed lock order for concurrent PostgreSQL writers.
+ * aggregate() for every table, over the compact batch: one pass over the events for the full
+ * table, its key built from the batch's string codes (no JSON per event); the narrower tables
+ * summed from the full table's rows (their measures add up; the max is a max of maxes). Each
+ * table's rows sorted by their key values (hour, then dimensions): a fixed lock order for
+ * concurrent PostgreSQL writers.
  */
 export function aggregateBatch(b: EventBatch): Record<keyof typeof ROLLUPS, RollupValues[]> {
-  const specs = Object.entries(ROLLUPS) as [keyof typeof ROLLUPS, RollupTable][];
-  const tables = specs.map(([, spec]) => ({ spec, codes: spec.dims.map(codeOf), rows: new Map<string, RollupValues>() }));
-  const width = CODED.length;
+  const codes = FULL.dims.map(codeOf);
+  const m = 1 + codes.length; // calls, errors, bots, tls, authenticated, bytesIn, bytesOut, latencySum, latencyMax, histogram
+  const width = m + MEASURES.length + (FULL.histogram ? HISTOGRAM_COLUMNS.length : 0);
+  const full = new Map<string, { row: RollupValues; key: number[] }>(); // key: hour, then each dimension's code (status as is)
   for (let i = 0; i < b.length; i++) {
-    const n = i * NUMBERS, c = i * width;
+    const n = i * NUMBERS, c = i * CODED.length;
     const hour = Math.floor(b.numbers[n]! / 3_600_000) * 3600;
-    const status = b.numbers[n + 1]!, latency = b.numbers[n + 2]!, bytesIn = b.numbers[n + 4]!, bytesOut = b.numbers[n + 5]!;
-    const flags = b.flags[i]!;
-    const bot = b.codes[c + BOT]! >= 0;
-    const bucket = latencyBucket(latency);
-    for (const t of tables) {
-      let key = String(hour);
-      for (const k of t.codes) key += "," + (k < 0 ? status : b.codes[c + k]!);
-      let r = t.rows.get(key);
-      if (!r) {
-        r = [hour];
-        for (const k of t.codes) r.push(k < 0 ? status : b.codes[c + k]! < 0 ? "" : b.words[b.codes[c + k]!]!);
-        r.push(0, 0, 0, 0, 0, 0, 0, 0, 0);
-        if (t.spec.histogram) for (let h = 0; h < HISTOGRAM_COLUMNS.length; h++) r.push(0);
-        t.rows.set(key, r);
-      }
-      const m = 1 + t.codes.length; // calls, errors, bots, tls, authenticated, bytesIn, bytesOut, latencySum, latencyMax
-      (r[m] as number)++;
-      if (status >= 400) (r[m + 1] as number)++;
-      if (bot) (r[m + 2] as number)++;
-      if (flags & TLS) (r[m + 3] as number)++;
-      if (flags & AUTHENTICATED) (r[m + 4] as number)++;
-      (r[m + 5] as number) += bytesIn;
-      (r[m + 6] as number) += bytesOut;
-      (r[m + 7] as number) += latency;
-      if (latency > (r[m + 8] as number)) r[m + 8] = latency;
-      if (t.spec.histogram) (r[m + 9 + bucket] as number)++;
+    const status = b.numbers[n + 1]!, latency = b.numbers[n + 2]!;
+    let key = String(hour);
+    for (const k of codes) key += "," + (k < 0 ? status : b.codes[c + k]!);
+    let entry = full.get(key);
+    if (!entry) {
+      const row = new Array<string | number>(width).fill(0);
+      row[0] = hour;
+      codes.forEach((k, d) => (row[1 + d] = k < 0 ? status : b.codes[c + k]! < 0 ? "" : b.words[b.codes[c + k]!]!));
+      entry = { row, key: [hour, ...codes.map((k) => (k < 0 ? status : b.codes[c + k]!))] };
+      full.set(key, entry);
     }
+    const r = entry.row;
+    const flags = b.flags[i]!;
+    (r[m] as number)++;
+    if (status >= 400) (r[m + 1] as number)++;
+    if (b.codes[c + BOT]! >= 0) (r[m + 2] as number)++;
+    if (flags & TLS) (r[m + 3] as number)++;
+    if (flags & AUTHENTICATED) (r[m + 4] as number)++;
+    (r[m + 5] as number) += b.numbers[n + 4]!;
+    (r[m + 6] as number) += b.numbers[n + 5]!;
+    (r[m + 7] as number) += latency;
+    if (latency > (r[m + 8] as number)) r[m + 8] = latency;
+    if (FULL.histogram) (r[m + MEASURES.length + latencyBucket(latency)] as number)++;
   }
-  const out = {} as Record<keyof typeof ROLLUPS, RollupValues[]>;
-  specs.forEach(([name, spec], s) => {
-    const keys = 1 + spec.dims.length;
-    out[name] = [...tables[s]!.rows.values()].sort((x, y) => {
-      for (let k = 0; k < keys; k++) if (x[k] !== y[k]) return x[k]! < y[k]! ? -1 : 1;
-      return 0;
-    });
-  });
+  const out = { full: [...full.values()].map((e) => e.row).sort(byKey(m)) } as Record<keyof typeof ROLLUPS, RollupValues[]>;
+  for (const { name, spec, from } of DERIVED) {
+    const rows = new Map<string, RollupValues>();
+    const dm = 1 + from.length;
+    const measures = MEASURES.length + (spec.histogram ? HISTOGRAM_COLUMNS.length : 0);
+    for (const { row: f, key: fullKey } of full.values()) {
+      let key = String(f[0]);
+      for (const k of from) key += "," + fullKey[k]!;
+      let r = rows.get(key);
+      if (!r) {
+        r = [f[0]!, ...from.map((k) => f[k]!), ...new Array<number>(measures).fill(0)];
+        rows.set(key, r);
+      }
+      for (let j = 0; j < measures; j++) {
+        if (j === MEASURES.length - 1) r[dm + j] = Math.max(r[dm + j] as number, f[m + j] as number); // latencyMax
+        else (r[dm + j] as number) += f[m + j] as number;
+      }
+    }
+    out[name] = [...rows.values()].sort(byKey(dm));
+  }
   return out;
 }
 
