@@ -1,13 +1,13 @@
-// The analytics sink's cost per event, events and hourly rollups together: 100 batches of 500
-// events each (the gateway's batch size) from one second of traffic each — 40 apps of 10
-// developers over 4 proxies, a few statuses — written to a fresh SQLite file and, when
+// The analytics sink's cost per event, events and hourly rollups together: 50,000 events in
+// batches of 500 (the gateway's batch size), 500 calls a second — 40 apps of 10 developers over
+// 4 proxies, a few statuses — written to a fresh SQLite file and, when
 // TEST_DATABASE_URL is set, a fresh PostgreSQL database.
 // Reported per event: the CPU of the sink's own thread (here the bench's only busy thread:
 // process.cpuUsage around the writes, the sink's database code run inline), PostgreSQL's server
 // CPU (its backends' /proc stat), and the gateway main thread's share — handing a batch to the
 // worker (postMessage, as workerSink does) — with the worker's cost of receiving it, against
 // posting the events as plain objects (the form the sink used to be given).
-// Usage: npx tsx bench/analytics-writes.ts
+// Usage: npx tsx bench/analytics-writes.ts [events per batch, default 500 (the gateway's)]
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -21,14 +21,14 @@ import { encodeEvents } from "../lib/analytics/event-batch.ts";
 import { databaseSink } from "../lib/analytics/sink.ts";
 import type { AnalyticsEventInput } from "../lib/analytics/writer.ts";
 
-const BATCHES = 100, SIZE = 500, EVENTS = BATCHES * SIZE;
+const SIZE = Number(process.argv[2] ?? 500), BATCHES = Math.round(50_000 / SIZE), EVENTS = BATCHES * SIZE;
 
 function batch(b: number): AnalyticsEventInput[] {
-  const second = Date.UTC(2026, 10, 28) + b * 1000;
+  const start = Date.UTC(2026, 10, 28) + b * SIZE * 2; // 500 calls a second
   return Array.from({ length: SIZE }, (_, i) => {
     const app = (i * 7) % 40;
     return {
-      at: new Date(second + i), requestId: `r${b}-${i}-${randomBytes(6).toString("hex")}`, proxyId: `px${i % 4}`, version: "v1", productId: null, appId: `app${app}`, developerId: `dev${app % 10}`, userSub: null,
+      at: new Date(start + i * 2), requestId: `r${b}-${i}-${randomBytes(6).toString("hex")}`, proxyId: `px${i % 4}`, version: "v1", productId: null, appId: `app${app}`, developerId: `dev${app % 10}`, userSub: null,
       method: "GET", path: `/items/${i}`, status: i % 25 === 0 ? 500 : i % 10 === 0 ? 404 : i % 33 === 0 ? 429 : 200, latencyMs: 1 + ((i * 31) % 300), upstreamLatencyMs: i % 33 === 0 ? null : (i * 31) % 290,
       bytesIn: 0, bytesOut: 200, clientIp: "203.0.113.1", authenticated: i % 9 !== 0, authKind: i % 9 !== 0 ? "api-key" : null, tls: i % 7 !== 0, bot: null, blockedBy: i % 33 === 0 ? "spike-arrest" : null,
     };
