@@ -17,7 +17,8 @@ import { createTestPortal } from "../portal/test-context.ts";
 import { dashboard, type Dashboard, type DashboardFilter } from "./dashboard-queries.ts";
 import { aggregate, backfillSql, bucketRange, HISTOGRAM_COLUMNS, LATENCY_BOUNDS, latencyBucket, MEASURES, percentilesFromHistogram, ROLLUPS, type RollupTable } from "./rollup.ts";
 import { rebuildRollups } from "./rollup-rebuild.ts";
-import { batchJson, databaseSink, POSTGRES_INSERT, SQLITE_INSERT } from "./sink.ts";
+import { encodeEvents } from "./event-batch.ts";
+import { databaseSink, insertSqliteEvents, POSTGRES_INSERT, postgresEventParams, SQLITE_INSERT } from "./sink.ts";
 import type { AnalyticsEventInput } from "./writer.ts";
 
 const postgresUrl = process.env.TEST_DATABASE_URL;
@@ -195,12 +196,13 @@ describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("migration 0
     // Events as a Gatehouse before 0008 wrote them: the events' insert alone.
     if (target.kind === "sqlite") {
       const db = new Sqlite(target.file);
-      db.prepare(SQLITE_INSERT).run(batchJson(list, true));
+      const insert = db.prepare(SQLITE_INSERT);
+      db.transaction(() => insertSqliteEvents(insert, encodeEvents(list)))();
       db.close();
     } else {
       const client = new pg.Client({ connectionString: target.url });
       await client.connect();
-      await client.query(POSTGRES_INSERT, [batchJson(list, false)]);
+      await client.query(POSTGRES_INSERT, postgresEventParams(encodeEvents(list)));
       await client.end();
     }
     await migrate(all);

@@ -19,6 +19,7 @@
 // milliseconds, so those are exact); above, about ten buckets per decade (…, 10, 12, 15, 20, 25,
 // 30, 40, 50, 60, 80, 100, …), so a percentile estimated from them lies in the bucket of the true
 // one: off by at most the bucket's width, 20–33 % of the value.
+import { CODED, NUMBERS, TLS, AUTHENTICATED, type EventBatch } from "./event-batch.ts";
 import type { AnalyticsEventInput } from "./writer.ts";
 
 export const LATENCY_BOUNDS = [
@@ -68,7 +69,8 @@ export type RollupRow = { hour: number } & Partial<Record<Dimension, string | nu
 
 export const hourOf = (at: Date) => Math.floor(at.getTime() / 3_600_000) * 3600;
 
-/** One batch of events as rollup rows for `spec`, one row per key, sorted by key (a fixed lock order on PostgreSQL). */
+/** One batch of events as rollup rows for `spec`, one row per key, sorted by key: the plain
+ * definition, which aggregateBatch (what the sink runs) is tested against. */
 export function aggregate(events: readonly AnalyticsEventInput[], spec: RollupTable): RollupRow[] {
   const rows = new Map<string, RollupRow>();
   for (const e of events) {
@@ -99,22 +101,94 @@ function columnsOf(spec: RollupTable): string[] {
   return ["hour", ...spec.dims, ...MEASURES, ...(spec.histogram ? HISTOGRAM_COLUMNS : [])];
 }
 
-/** Rows as the JSON parameter of upsertSql: histogram flattened into its columns. */
-export function rowsJson(rows: readonly RollupRow[]): string {
-  return JSON.stringify(rows.map(({ h, ...r }) => (h ? { ...r, ...Object.fromEntries(h.map((c, i) => [HISTOGRAM_COLUMNS[i], c])) } : r)));
+/** A rollup row as its upsert's values, in columnsOf order: hour, dimensions, measures, histogram. */
+export type RollupValues = (string | number)[];
+
+/** Where each dimension is in an EventBatch: an index into its CODED columns, or -1 for status. */
+const codeOf = (d: Dimension): number => (d === "status" ? -1 : CODED.indexOf(d));
+const BOT = CODED.indexOf("bot");
+const FULL: RollupTable = ROLLUPS.full;
+/** The other tables, each as where its dimensions are in a row of the full table (their dimensions are a subset of its). */
+const DERIVED = (Object.keys(ROLLUPS) as (keyof typeof ROLLUPS)[]).filter((name) => name !== "full").map((name) => {
+  const spec: RollupTable = ROLLUPS[name];
+  return { name, spec, from: spec.dims.map((d) => 1 + FULL.dims.indexOf(d)) };
+});
+if (DERIVED.some(({ spec, from }) => from.includes(0) || (spec.histogram && !FULL.histogram))) throw new Error("every rollup must be derivable from the full one");
+
+const byKey = (keys: number) => (x: RollupValues, y: RollupValues) => {
+  for (let k = 0; k < keys; k++) if (x[k] !== y[k]) return x[k]! < y[k]! ? -1 : 1;
+  return 0;
+};
+
+/**
+ * aggregate() for every table, over the compact batch: one pass over the events for the full
+ * table, its key built from the batch's string codes (no JSON per event); the narrower tables
+ * summed from the full table's rows (their measures add up; the max is a max of maxes). Each
+ * table's rows sorted by their key values (hour, then dimensions): a fixed lock order for
+ * concurrent PostgreSQL writers.
+ */
+export function aggregateBatch(b: EventBatch): Record<keyof typeof ROLLUPS, RollupValues[]> {
+  const codes = FULL.dims.map(codeOf);
+  const m = 1 + codes.length; // calls, errors, bots, tls, authenticated, bytesIn, bytesOut, latencySum, latencyMax, histogram
+  const width = m + MEASURES.length + (FULL.histogram ? HISTOGRAM_COLUMNS.length : 0);
+  const full = new Map<string, { row: RollupValues; key: number[] }>(); // key: hour, then each dimension's code (status as is)
+  for (let i = 0; i < b.length; i++) {
+    const n = i * NUMBERS, c = i * CODED.length;
+    const hour = Math.floor(b.numbers[n]! / 3_600_000) * 3600;
+    const status = b.numbers[n + 1]!, latency = b.numbers[n + 2]!;
+    let key = String(hour);
+    for (const k of codes) key += "," + (k < 0 ? status : b.codes[c + k]!);
+    let entry = full.get(key);
+    if (!entry) {
+      const row = new Array<string | number>(width).fill(0);
+      row[0] = hour;
+      codes.forEach((k, d) => (row[1 + d] = k < 0 ? status : b.codes[c + k]! < 0 ? "" : b.words[b.codes[c + k]!]!));
+      entry = { row, key: [hour, ...codes.map((k) => (k < 0 ? status : b.codes[c + k]!))] };
+      full.set(key, entry);
+    }
+    const r = entry.row;
+    const flags = b.flags[i]!;
+    (r[m] as number)++;
+    if (status >= 400) (r[m + 1] as number)++;
+    if (b.codes[c + BOT]! >= 0) (r[m + 2] as number)++;
+    if (flags & TLS) (r[m + 3] as number)++;
+    if (flags & AUTHENTICATED) (r[m + 4] as number)++;
+    (r[m + 5] as number) += b.numbers[n + 4]!;
+    (r[m + 6] as number) += b.numbers[n + 5]!;
+    (r[m + 7] as number) += latency;
+    if (latency > (r[m + 8] as number)) r[m + 8] = latency;
+    if (FULL.histogram) (r[m + MEASURES.length + latencyBucket(latency)] as number)++;
+  }
+  const out = { full: [...full.values()].map((e) => e.row).sort(byKey(m)) } as Record<keyof typeof ROLLUPS, RollupValues[]>;
+  for (const { name, spec, from } of DERIVED) {
+    const rows = new Map<string, RollupValues>();
+    const dm = 1 + from.length;
+    const measures = MEASURES.length + (spec.histogram ? HISTOGRAM_COLUMNS.length : 0);
+    for (const { row: f, key: fullKey } of full.values()) {
+      let key = String(f[0]);
+      for (const k of from) key += "," + fullKey[k]!;
+      let r = rows.get(key);
+      if (!r) {
+        r = [f[0]!, ...from.map((k) => f[k]!), ...new Array<number>(measures).fill(0)];
+        rows.set(key, r);
+      }
+      for (let j = 0; j < measures; j++) {
+        if (j === MEASURES.length - 1) r[dm + j] = Math.max(r[dm + j] as number, f[m + j] as number); // latencyMax
+        else (r[dm + j] as number) += f[m + j] as number;
+      }
+    }
+    out[name] = [...rows.values()].sort(byKey(dm));
+  }
+  return out;
 }
 
 const q = (c: string) => `"${c}"`;
 
-/** A row's values in the column order of upsertSql's SQLite statement (one row per run). */
-export function rowValues(spec: RollupTable, r: RollupRow): (string | number)[] {
-  return [r.hour, ...spec.dims.map((d) => r[d]!), ...MEASURES.map((m) => r[m]), ...(r.h ?? [])];
-}
-
 /**
- * The merge of rollup rows into a table. PostgreSQL: the batch as one JSON array parameter.
- * SQLite: one row per run of the prepared statement (rowValues) — inside the batch's
- * transaction that costs a few microseconds a row, where json_extract of 57 columns cost ~10×.
+ * The merge of rollup rows (RollupValues) into a table. SQLite: one row per run of the prepared
+ * statement — inside the batch's transaction that costs a few microseconds a row, where
+ * json_extract of 57 columns cost ~10×. PostgreSQL: the rows as one JSON array of arrays
+ * (JSON.stringify of plain arrays: no property names to write or match).
  */
 export function upsertSql(spec: RollupTable, dialect: "sqlite" | "postgres", param = 1): string {
   const cols = columnsOf(spec);
@@ -130,7 +204,7 @@ export function upsertSql(spec: RollupTable, dialect: "sqlite" | "postgres", par
     return `INSERT INTO ${q(spec.table)} AS r (${cols.map(q).join(", ")}) VALUES (${cols.map(() => "?").join(", ")}) ${conflict}`;
   }
   const type = (c: string) => (c === "hour" || c === "bytesIn" || c === "bytesOut" || c === "latencySum" ? "bigint" : c === "status" || !keys.includes(c) ? "integer" : "text");
-  return `INSERT INTO ${q(spec.table)} AS r (${cols.map(q).join(", ")}) SELECT ${cols.map(q).join(", ")} FROM json_to_recordset($${param}::json) AS x(${cols.map((c) => `${q(c)} ${type(c)}`).join(", ")}) ${conflict}`;
+  return `INSERT INTO ${q(spec.table)} AS r (${cols.map(q).join(", ")}) SELECT ${cols.map((c, i) => (type(c) === "text" ? `x->>${i}` : `(x->>${i})::${type(c)}`)).join(", ")} FROM jsonb_array_elements($${param}::jsonb) AS x ${conflict}`;
 }
 
 /** A percentile estimate from a summed histogram: percentile_cont's interpolation between ranks,

@@ -38,4 +38,33 @@ describe("AnalyticsWriter", () => {
     expect(writer.pending).toBe(3);
     expect(writer.dropped).toBe(2);
   });
+
+  it("a batch written while the bound drops events: the batch's own events leave the buffer, no others", async () => {
+    const written: string[] = [];
+    let release = () => {};
+    const slow = {
+      write: async (events: readonly AnalyticsEventInput[]) => {
+        await new Promise<void>((resolve) => (release = resolve));
+        written.push(...events.map((e) => e.requestId));
+      },
+      close: async () => {},
+    };
+    const writer = new AnalyticsWriter(slow, pino({ level: "silent" }), { maxBuffered: 3, batchSize: 2 });
+    writer.record(event(0));
+    writer.record(event(1)); // a full batch: written now, [r0, r1] in flight
+    await new Promise((resolve) => setImmediate(resolve));
+    writer.record(event(2));
+    writer.record(event(3)); // past the bound: r0, in flight, leaves the buffer
+    expect(writer.dropped).toBe(1);
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(written).toEqual(["r0", "r1"]);
+    expect(writer.dropped).toBe(0); // r0 was written after all
+    expect(writer.pending).toBe(2); // r2 and r3, not lost
+    const flushed = writer.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await flushed;
+    expect(written).toEqual(["r0", "r1", "r2", "r3"]);
+  });
 });

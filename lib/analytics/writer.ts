@@ -2,8 +2,9 @@
 // buffer; a timer (or a full batch) writes the buffer with one multi-row insert. Bounded: when
 // the database is away and the buffer is full, the oldest events are dropped and counted.
 // flush() on graceful shutdown writes what is left, so a clean stop loses nothing.
-// The sink (sink.ts) writes each batch with one INSERT on a worker thread: Prisma's createMany
-// took ~0.6 ms of blocking CPU per row on SQLite, which capped the gateway near 700 calls/s.
+// The sink (sink.ts) writes each batch on a worker thread, straight through the database driver:
+// Prisma's createMany took ~0.6 ms of blocking CPU per row on SQLite, which capped the gateway
+// near 700 calls/s. record() only appends: the batch is encoded for the worker when it is sent.
 import type { Logger } from "pino";
 import type { EventSink } from "./sink.ts";
 
@@ -41,6 +42,9 @@ export class AnalyticsWriter {
   private buffer: AnalyticsEventInput[] = [];
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
+  /** Events at the head of the buffer in the batch being written now, and how many of those the bound dropped meanwhile. */
+  private inFlight = 0;
+  private droppedInFlight = 0;
   private readonly flushIntervalMs: number;
   private readonly batchSize: number;
   private readonly maxBuffered: number;
@@ -67,6 +71,10 @@ export class AnalyticsWriter {
     if (this.buffer.length > this.maxBuffered) {
       this.buffer.shift();
       this.dropped++;
+      if (this.inFlight > 0) {
+        this.inFlight--;
+        this.droppedInFlight++;
+      }
     }
     if (this.buffer.length >= this.batchSize) void this.flush();
   }
@@ -80,12 +88,19 @@ export class AnalyticsWriter {
     this.writing = this.writing.then(async () => {
       while (this.buffer.length) {
         const batch = this.buffer.slice(0, this.batchSize);
+        this.inFlight = batch.length;
+        this.droppedInFlight = 0;
         try {
           await this.sink.write(batch);
-          this.buffer.splice(0, batch.length);
+          // What is left of the batch at the head of the buffer: the bound may have dropped some
+          // of it while it was written (then they were not lost after all).
+          this.buffer.splice(0, this.inFlight);
+          this.dropped -= this.droppedInFlight;
         } catch (error) {
           this.log.warn({ err: error, pending: this.buffer.length }, "analytics batch not written; retrying later");
           return;
+        } finally {
+          this.inFlight = this.droppedInFlight = 0;
         }
       }
     });
