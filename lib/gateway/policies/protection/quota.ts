@@ -133,19 +133,10 @@ export function createQuotaPolicy(deps: { store?: () => Store; products?: Produc
     const windowEnd = (index + 1) * rule.windowMs;
     const key = `quota:${who}:r${index}`;
     const ttl = windowEnd + rule.windowMs - at;
-    const decide = (counted: Counted, previous: number): MaybePromise<Verdict> => {
-      const { count } = counted;
-      const weight = (windowEnd - at) / rule.windowMs; // share of the previous window still inside the last interval
-      const estimate = previous * weight + count;
-      const allowed = estimate <= rule.limit;
-      const others = count - 1; // calls counted in this window before this one
-      const verdict = { allowed, remaining: Math.max(0, Math.floor(rule.limit - (allowed ? estimate : estimate - 1))), resetMs: windowEnd - at, retryAfterMs: rollingRetryAfter(rule, previous, others, at, windowEnd) };
-      return allowed ? verdict : andThen(counters.undo(key, 1, ttl, counted), () => verdict);
-    };
     const counted = counters.increment(call, key, 1, ttl, failOpen);
     const previous = counters.value(call, `quota:${who}:r${index - 1}`, failOpen);
-    if (isPromise(counted) || isPromise(previous)) return Promise.all([counted, previous]).then(([c, p]) => decide(c, p));
-    return decide(counted, previous);
+    if (isPromise(counted) || isPromise(previous)) return Promise.all([counted, previous]).then(([c, p]) => rollingVerdict(counters, rule, at, key, c, p));
+    return rollingVerdict(counters, rule, at, key, counted, previous);
   }
 
   function unavailable(error: unknown) {
@@ -177,6 +168,19 @@ export function createQuotaPolicy(deps: { store?: () => Store; products?: Produc
       return andThen(product, (p) => enforce(call, config, p));
     },
   });
+}
+
+/** A rolling window's verdict from this window's count and the previous window's; a denied
+ * call is taken back. */
+function rollingVerdict(counters: FaultTolerantCounters, rule: QuotaRule, at: number, key: string, counted: Counted, previous: number): MaybePromise<Verdict> {
+  const windowEnd = (Math.floor(at / rule.windowMs) + 1) * rule.windowMs;
+  const { count } = counted;
+  const weight = (windowEnd - at) / rule.windowMs; // share of the previous window still inside the last interval
+  const estimate = previous * weight + count;
+  const allowed = estimate <= rule.limit;
+  const others = count - 1; // calls counted in this window before this one
+  const verdict = { allowed, remaining: Math.max(0, Math.floor(rule.limit - (allowed ? estimate : estimate - 1))), resetMs: windowEnd - at, retryAfterMs: rollingRetryAfter(rule, previous, others, at, windowEnd) };
+  return allowed ? verdict : andThen(counters.undo(key, 1, windowEnd + rule.windowMs - at, counted), () => verdict);
 }
 
 /** The RateLimit headers on every call; 429 when the verdict says no. */

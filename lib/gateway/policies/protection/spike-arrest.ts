@@ -53,14 +53,14 @@ export function createSpikeArrestPolicy(deps: { store?: () => Store; counters?: 
       const at = now();
       const bucket = Math.floor(at / bucketMs);
       const resetMs = Math.max(1, Math.ceil((bucket + 1) * bucketMs - at));
-      const decide = ({ count }: { count: number }) => (count <= allowed ? undefined : violation(config.rate, allowed, bucketMs, resetMs));
       let counted: MaybePromise<Counted>;
       try {
         counted = counters.increment(call, `spike:${call.proxy.id}:${caller}:${config.rate}:${bucket}`, 1, resetMs, config.faultTolerant);
       } catch (error) {
         return unavailable(error);
       }
-      return isPromise(counted) ? counted.then(decide, unavailable) : decide(counted);
+      if (isPromise(counted)) return counted.then((c) => (c.count <= allowed ? undefined : violation(config.rate, allowed, bucketMs, resetMs)), unavailable);
+      return counted.count <= allowed ? undefined : violation(config.rate, allowed, bucketMs, resetMs);
     },
   });
 }
