@@ -32,9 +32,6 @@ export interface PipelineDeps {
 class PayloadTooLarge extends Error {
   readonly code = "GATEWAY_PAYLOAD_TOO_LARGE";
 }
-class ResponseTooLarge extends Error {
-  readonly code = "GATEWAY_RESPONSE_TOO_LARGE";
-}
 
 /** Counts bytes through a stream and fails it past `limit`. */
 function counter(limit: number, tooLarge: () => Error): Transform & { bytes: number } {
@@ -47,60 +44,6 @@ function counter(limit: number, tooLarge: () => Error): Transform & { bytes: num
   }) as Transform & { bytes: number };
   stream.bytes = 0;
   return stream;
-}
-
-/** Relays the upstream's body to the caller, counting it; resolves with the bytes sent, or
- * rejects (after destroying both sides) when the body breaks or passes `limit`. Hand-written
- * rather than stream.pipeline(): pipeline() builds an AbortController and a DOMException per
- * call, which cost about a third of the gateway's throughput. (A class, not closures: named
- * closures cost a defineProperty each under tsx's keepNames.) */
-class Relay {
-  bytes = 0;
-  private settled = false;
-
-  constructor(
-    private readonly body: Readable,
-    private readonly res: ServerResponse,
-    private readonly limit: number,
-    private readonly resolve: (bytes: number) => void,
-    private readonly reject: (error: Error) => void,
-  ) {}
-
-  data(chunk: Buffer): void {
-    this.bytes += chunk.length;
-    if (this.bytes > this.limit) return this.fail(new ResponseTooLarge());
-    if (!this.res.write(chunk)) {
-      this.body.pause();
-      this.res.once("drain", () => this.body.resume());
-    }
-  }
-
-  end(): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.res.end();
-    this.resolve(this.bytes);
-  }
-
-  fail(error: Error): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.body.destroy();
-    this.res.destroy();
-    this.reject(Object.assign(error, { bytes: this.bytes }));
-  }
-}
-
-function relay(body: Readable, res: ServerResponse, limit: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const relayed = new Relay(body, res, limit, resolve, reject);
-    body.on("data", (chunk: Buffer) => relayed.data(chunk));
-    body.once("end", () => relayed.end());
-    body.once("error", (error: Error) => relayed.fail(error));
-    res.once("close", () => {
-      if (!res.writableFinished) relayed.fail(new Error("caller went away"));
-    });
-  });
 }
 
 const NO_BODY = Buffer.alloc(0);
@@ -321,18 +264,14 @@ async function run(call: GatewayCall, proxy: RegisteredProxy, deps: PipelineDeps
   }
 
   // The whole exchange is bounded: response headers by undici's headersTimeout, the body (a
-  // slow drip that never trips bodyTimeout) by this deadline, which destroys it.
-  let responseBody: Readable | null = null;
-  let pastDeadline = false;
-  const timer = setTimeout(() => {
-    pastDeadline = true;
-    responseBody?.destroy(new Error("upstream deadline passed"));
-  }, deps.upstreamTimeoutMs);
+  // slow drip that never trips bodyTimeout) by this deadline, which cuts it.
   const upstreamStarted = performance.now();
+  const exchange = deps.upstream.exchange({ origin: target.origin, path: upstreamPath, method: call.method, headers, body, allowPrivate: target.allowPrivate });
+  const timer = setTimeout(() => exchange.abort(new Error("upstream deadline passed")), deps.upstreamTimeoutMs);
   try {
-    let response;
+    let head;
     try {
-      response = await deps.upstream.request({ origin: target.origin, path: upstreamPath, method: call.method, headers, body, allowPrivate: target.allowPrivate });
+      head = await exchange.head;
     } catch (error) {
       if (requestCounter) outcome.bytesIn = requestCounter.bytes;
       if (error instanceof PayloadTooLarge || (requestCounter && requestCounter.bytes > proxy.maxRequestBytes)) {
@@ -343,24 +282,21 @@ async function run(call: GatewayCall, proxy: RegisteredProxy, deps: PipelineDeps
       call.log.warn({ err: error, reason: failure.reason, upstream: target.origin }, "upstream call failed");
       return answerWith(res, call, outcome, problemAnswer(failure.status, failure.title), null);
     }
-    responseBody = response.body;
-    if (pastDeadline) response.body.destroy();
     outcome.upstreamLatencyMs = Math.round(performance.now() - upstreamStarted);
     if (requestCounter) outcome.bytesIn = requestCounter.bytes;
 
-    const length = Number(response.headers["content-length"] ?? NaN);
+    const length = Number(head.headers["content-length"] ?? NaN);
     if (length > deps.maxResponseBytes) {
-      response.body.destroy();
       call.log.warn({ upstream: target.origin, length }, "upstream response too large");
       return answerWith(res, call, outcome, problemAnswer(502, "Bad upstream response", "The upstream's response is too large."), null);
     }
     for (const step of definition.chain) {
-      if (step.policy.response) await step.policy.response(call, step.config, { status: response.status, headers: response.headers });
+      if (step.policy.response) await step.policy.response(call, step.config, head);
     }
-    outcome.status = response.status;
-    res.writeHead(response.status, Object.assign(callerResponseHeaders(response.headers), call.responseHeaders));
+    outcome.status = head.status;
+    res.writeHead(head.status, Object.assign(callerResponseHeaders(head.headers), call.responseHeaders));
     try {
-      outcome.bytesOut = await relay(response.body, res, deps.maxResponseBytes);
+      outcome.bytesOut = await exchange.relay(res, deps.maxResponseBytes);
     } catch (error) {
       // Headers are gone already: all that is left is to cut the connection (relay did).
       outcome.status = 502;
@@ -369,6 +305,7 @@ async function run(call: GatewayCall, proxy: RegisteredProxy, deps: PipelineDeps
     }
   } finally {
     clearTimeout(timer);
+    exchange.discard(); // no-op once relayed; otherwise frees the upstream connection
   }
 }
 

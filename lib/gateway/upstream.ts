@@ -2,8 +2,9 @@
 // and body timeouts; no redirects followed (a 3xx goes back to the caller as it is); the SSRF
 // guard as the DNS lookup of every connection. Failures become the gateway's status codes:
 // cannot connect → 503, too slow → 504, broken or oversized answer → 502, refused address → 502.
+import type { ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
-import { Pool, errors } from "undici";
+import { Pool, errors, type Dispatcher } from "undici";
 import { guardedLookup, TargetRefused, type TargetPolicy } from "./ssrf.ts";
 
 export interface UpstreamOptions {
@@ -25,10 +26,9 @@ export interface UpstreamRequest {
   allowPrivate: boolean;
 }
 
-export interface UpstreamResponse {
+export interface UpstreamHead {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: Readable;
 }
 
 export class Upstream {
@@ -36,16 +36,12 @@ export class Upstream {
 
   constructor(private readonly options: UpstreamOptions) {}
 
-  async request(request: UpstreamRequest): Promise<UpstreamResponse> {
-    const pool = this.pool(request.origin, request.allowPrivate);
-    const response = await pool.request({
-      path: request.path,
-      method: request.method as never,
-      headers: request.headers,
-      body: request.body,
-      // no maxRedirections: undici's request never follows redirects on its own
-    });
-    return { status: response.statusCode, headers: response.headers, body: response.body };
+  /** Sends the request; the exchange's `head` resolves with the upstream's status and headers. */
+  exchange(request: UpstreamRequest): UpstreamExchange {
+    const exchange = new UpstreamExchange();
+    // no maxRedirections: undici's dispatch never follows redirects on its own
+    this.pool(request.origin, request.allowPrivate).dispatch({ path: request.path, method: request.method as Dispatcher.HttpMethod, headers: request.headers, body: request.body }, exchange);
+    return exchange;
   }
 
   async close(): Promise<void> {
@@ -70,6 +66,121 @@ export class Upstream {
     }
     return pool;
   }
+}
+
+/**
+ * One request to an upstream, as an undici dispatch handler: `head` resolves when the status
+ * and headers arrive (the body waits, paused); relay() then writes the body straight to the
+ * caller's response. No Readable in between — undici's request() builds a body stream per
+ * call, which cost a fifth of a bare proxy's CPU (bench/RESULTS.md). Backpressure: a full
+ * caller socket pauses the upstream connection until it drains.
+ */
+export class UpstreamExchange implements Dispatcher.DispatchHandler {
+  readonly head: Promise<UpstreamHead>;
+  private controller: Dispatcher.DispatchController | null = null;
+  private headSettled = false;
+  private resolveHead!: (head: UpstreamHead) => void;
+  private rejectHead!: (error: Error) => void;
+  /** Set by relay(): where the body goes and how it ends. */
+  private sink: { res: ServerResponse; limit: number; resolve: (bytes: number) => void; reject: (error: Error) => void } | null = null;
+  /** Body chunks that arrived before relay(), and how the body ended if it did. */
+  private early: Buffer[] = [];
+  private ended = false;
+  private failure: Error | null = null;
+  private finished = false;
+  private pendingAbort: Error | null = null;
+  bytes = 0;
+
+  constructor() {
+    this.head = new Promise((resolve, reject) => {
+      this.resolveHead = resolve;
+      this.rejectHead = reject;
+    });
+  }
+
+  /** Cuts the exchange (a deadline, an oversized answer, a caller that went away). */
+  abort(reason: Error): void {
+    if (this.controller) this.controller.abort(reason);
+    else this.pendingAbort = reason;
+  }
+
+  /** Lets go of an exchange whose body is not wanted (the gateway answered instead). */
+  discard(): void {
+    if (!this.finished && !this.ended && !this.failure) this.abort(new Error("upstream answer discarded"));
+  }
+
+  /** Sends the body to `res` (its head is written by then); resolves with the bytes sent, or
+   * rejects after destroying both sides when the body breaks or passes `limit`. */
+  relay(res: ServerResponse, limit: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.sink = { res, limit, resolve, reject };
+      res.once("close", () => {
+        if (!res.writableFinished) this.abort(new Error("caller went away"));
+      });
+      for (const chunk of this.early.splice(0)) this.write(chunk);
+      if (this.failure) this.fail(this.failure);
+      else if (this.ended) this.end();
+      else this.controller?.resume();
+    });
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.pendingAbort) controller.abort(this.pendingAbort);
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, status: number, headers: Record<string, string | string[] | undefined>): void {
+    if (status < 200) return; // 1xx informational answers are not relayed
+    controller.pause(); // until relay(): the pipeline runs response policies and writes the head first
+    this.headSettled = true;
+    this.resolveHead({ status, headers });
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.sink) this.write(chunk);
+    else this.early.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.sink) this.end();
+    else this.ended = true;
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (!this.headSettled) {
+      this.headSettled = true;
+      this.rejectHead(error);
+    } else if (this.sink) this.fail(error);
+    else this.failure = error;
+  }
+
+  private write(chunk: Buffer): void {
+    const sink = this.sink!;
+    this.bytes += chunk.length;
+    if (this.bytes > sink.limit) return this.abort(new ResponseTooLarge());
+    if (!sink.res.write(chunk) && this.controller && !this.controller.paused) {
+      this.controller.pause();
+      sink.res.once("drain", () => this.controller!.resume());
+    }
+  }
+
+  private end(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.sink!.res.end();
+    this.sink!.resolve(this.bytes);
+  }
+
+  private fail(error: Error): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.sink!.res.destroy();
+    this.sink!.reject(Object.assign(error, { bytes: this.bytes }));
+  }
+}
+
+export class ResponseTooLarge extends Error {
+  readonly code = "GATEWAY_RESPONSE_TOO_LARGE";
 }
 
 export interface UpstreamFailure {
