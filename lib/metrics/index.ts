@@ -6,6 +6,7 @@
 import { isMainThread } from "node:worker_threads";
 import client from "prom-client";
 import { sharedInstance } from "../runtime/shared-instance.ts";
+import { CounterSeries, HistogramSeries, HotCounter, HotHistogram } from "./hot.ts";
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -16,12 +17,12 @@ function createMetrics() {
   const registers = [registry];
   return {
     registry,
-    httpRequests: new client.Counter({ name: "gatehouse_http_requests_total", help: "HTTP requests answered, by lane, route class and status code", labelNames: ["lane", "route", "status"] as const, registers }),
-    httpDuration: new client.Histogram({ name: "gatehouse_http_request_duration_seconds", help: "HTTP request duration until the response finished, by lane and route class", labelNames: ["lane", "route"] as const, buckets: LATENCY_BUCKETS, registers }),
-    gatewayCalls: new client.Counter({ name: "gatehouse_gateway_calls_total", help: "Gateway calls by proxy (base path/version), outcome (status class) and the policy that answered (blocked_by, empty when none)", labelNames: ["proxy", "outcome", "blocked_by"] as const, registers }),
-    gatewayDuration: new client.Histogram({ name: "gatehouse_gateway_call_duration_seconds", help: "Gateway call duration by proxy", labelNames: ["proxy"] as const, buckets: LATENCY_BUCKETS, registers }),
+    httpRequests: hot(registry, new HotCounter("gatehouse_http_requests_total", "HTTP requests answered, by lane, route class and status code", ["lane", "route", "status"])),
+    httpDuration: hot(registry, new HotHistogram("gatehouse_http_request_duration_seconds", "HTTP request duration until the response finished, by lane and route class", ["lane", "route"], LATENCY_BUCKETS)),
+    gatewayCalls: hot(registry, new HotCounter("gatehouse_gateway_calls_total", "Gateway calls by proxy (base path/version), outcome (status class) and the policy that answered (blocked_by, empty when none)", ["proxy", "outcome", "blocked_by"])),
+    gatewayDuration: hot(registry, new HotHistogram("gatehouse_gateway_call_duration_seconds", "Gateway call duration by proxy", ["proxy"], LATENCY_BUCKETS)),
     tokensIssued: new client.Counter({ name: "gatehouse_oauth_tokens_issued_total", help: "Successful token endpoint answers, by grant type", labelNames: ["grant"] as const, registers }),
-    tokenCache: new client.Counter({ name: "gatehouse_token_cache_lookups_total", help: "Access-token validator cache lookups, by result (hit, miss)", labelNames: ["result"] as const, registers }),
+    tokenCache: hot(registry, new HotCounter("gatehouse_token_cache_lookups_total", "Access-token validator cache lookups, by result (hit, miss)", ["result"])),
     storeFailures: new client.Counter({ name: "gatehouse_store_failures_total", help: "Failed shared-store (Redis) operations, by operation", labelNames: ["operation"] as const, registers }),
     counterDegraded: new client.Counter({ name: "gatehouse_counter_store_degraded_total", help: "Times quota / spike-arrest counting fell back to per-instance memory (store failed or slow), by policy", labelNames: ["policy"] as const, registers }),
   };
@@ -33,12 +34,17 @@ export function metrics(): Metrics {
   return sharedInstance("metrics", createMetrics);
 }
 
-// Per-call metrics go through label children kept by a key string: prom-client's own lookup
-// hashes the label object on every call, a visible cost at gateway rates.
-const children = () => sharedInstance("metrics-children", () => new Map<string, { inc?(): void; observe?(value: number): void }>());
+/** A hot metric in the registry, beside prom-client's own. */
+function hot<M extends HotCounter | HotHistogram>(registry: client.Registry, metric: M): M {
+  registry.registerMetric(metric as unknown as client.Metric);
+  return metric;
+}
 
-function child<T extends { inc?(): void; observe?(value: number): void }>(key: string, make: () => T): T {
-  const cache = children();
+// Per-call metrics: the series found by a key string once, then plain additions.
+const seriesCache = () => sharedInstance("metrics-series", () => new Map<string, CounterSeries | HistogramSeries>());
+
+function series<T extends CounterSeries | HistogramSeries>(key: string, make: () => T): T {
+  const cache = seriesCache();
   let found = cache.get(key) as T | undefined;
   if (!found) cache.set(key, (found = make()));
   return found;
@@ -46,24 +52,26 @@ function child<T extends { inc?(): void; observe?(value: number): void }>(key: s
 
 export function recordHttpRequest(lane: string, route: string, status: number, seconds: number): void {
   const m = metrics();
-  child(`http\0${lane}\0${route}\0${status}`, () => m.httpRequests.labels(lane, route, String(status))).inc();
-  child(`http-duration\0${lane}\0${route}`, () => m.httpDuration.labels(lane, route)).observe(seconds);
+  series(`http\0${lane}\0${route}\0${status}`, () => m.httpRequests.series(lane, route, String(status))).inc();
+  series(`http-duration\0${lane}\0${route}`, () => m.httpDuration.series(lane, route)).observe(seconds);
 }
 
 export function recordGatewayCall(proxy: string, status: number, blockedBy: string | null, seconds: number): void {
   const m = metrics();
   const outcome = `${Math.floor(status / 100)}xx`;
-  child(`gateway\0${proxy}\0${outcome}\0${blockedBy ?? ""}`, () => m.gatewayCalls.labels(proxy, outcome, blockedBy ?? "")).inc();
-  child(`gateway-duration\0${proxy}`, () => m.gatewayDuration.labels(proxy)).observe(seconds);
+  series(`gateway\0${proxy}\0${outcome}\0${blockedBy ?? ""}`, () => m.gatewayCalls.series(proxy, outcome, blockedBy ?? "")).inc();
+  series(`gateway-duration\0${proxy}`, () => m.gatewayDuration.series(proxy)).observe(seconds);
 }
 
 export function recordTokenIssued(grant: string): void {
   metrics().tokensIssued.inc({ grant });
 }
 
+const tokenCacheSeries = { hit: null as CounterSeries | null, miss: null as CounterSeries | null };
+
 export function recordTokenCache(hit: boolean): void {
   const result = hit ? "hit" : "miss";
-  child(`token-cache\0${result}`, () => metrics().tokenCache.labels(result)).inc();
+  (tokenCacheSeries[result] ??= metrics().tokenCache.series(result)).inc();
 }
 
 export function recordStoreFailure(operation: string): void {
