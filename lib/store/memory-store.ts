@@ -7,7 +7,8 @@ import { openThreadBus, type ThreadBus } from "../runtime/thread-bus.ts";
 import type { CounterResult, MessageHandler, Store } from "./types.ts";
 
 interface Entry {
-  value: string;
+  /** Counters keep a number (no string round trip per increment); get() answers text. */
+  value: string | number;
   expiresAt: number; // Infinity: no TTL
   fields?: Map<string, number>;
   members?: Set<string>;
@@ -44,11 +45,12 @@ export class MemoryStore implements Store {
     const now = this.now();
     let entry = this.live(key, now);
     if (!entry) {
-      entry = { value: "0", expiresAt: now + windowMs };
+      entry = { value: 0, expiresAt: now + windowMs };
       this.entries.set(key, entry);
     }
-    entry.value = String(Number(entry.value) + by);
-    return { count: Number(entry.value), resetMs: entry.expiresAt - now };
+    const count = (typeof entry.value === "number" ? entry.value : Number(entry.value)) + by;
+    entry.value = count;
+    return { count, resetMs: entry.expiresAt - now };
   }
 
   async incrementFields(key: string, deltas: Readonly<Record<string, number>>, windowMs: number): Promise<Record<string, number>> {
@@ -63,7 +65,7 @@ export class MemoryStore implements Store {
     const members = (entry.members ??= new Set());
     if (members.has(member)) return members.size + Number(entry.value);
     if (members.size < MAX_DISTINCT_MEMBERS) members.add(member);
-    else entry.value = String(Number(entry.value) + 1);
+    else entry.value = Number(entry.value) + 1;
     return members.size + Number(entry.value);
   }
 
@@ -73,7 +75,14 @@ export class MemoryStore implements Store {
 
   /** get(), answered synchronously. */
   getNow(key: string): string | null {
-    return this.live(key, this.now())?.value ?? null;
+    const value = this.live(key, this.now())?.value;
+    return value === undefined ? null : String(value);
+  }
+
+  /** A counter's value now, 0 when missing or not a number. */
+  countNow(key: string): number {
+    const value = this.live(key, this.now())?.value;
+    return (typeof value === "number" ? value : Number(value ?? 0)) || 0;
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
@@ -119,7 +128,7 @@ export class MemoryStore implements Store {
     const now = this.now();
     let entry = this.live(key, now);
     if (!entry) {
-      entry = { value: "0", expiresAt: now + windowMs };
+      entry = { value: 0, expiresAt: now + windowMs };
       this.entries.set(key, entry);
     }
     return entry;

@@ -11,6 +11,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { getBotDetector, uaFacts, type BotDetector } from "../../security/bot/index.ts";
+import type { Decision } from "../../security/bot/detector.ts";
 import { normaliseIp, type CallerFacts, type CompiledBotRules } from "../../security/bot/rules.ts";
 import type { MaybePromise } from "../../runtime/maybe-async.ts";
 import { definePolicy, type GatewayAnswer, type GatewayCall } from "../policy.ts";
@@ -97,6 +98,11 @@ export function createBotDetectionPolicy(detector: () => BotDetector = getBotDet
   });
 }
 
+/** Tells the backend what was seen (X-Gatehouse-Bot). */
+function flag(call: GatewayCall, decision: Decision): void {
+  call.upstreamHeaders[BOT_HEADER] = `${decision.signature ?? "rule"}; score=${decision.score}; action=${decision.action}`;
+}
+
 /** Looks up the caller's verdict and acts on it; waits only to throttle or tarpit. */
 function act(call: GatewayCall, d: BotDetector, rules: CompiledBotRules): MaybePromise<GatewayAnswer | void> {
   const identities = identitiesOf(call);
@@ -112,14 +118,13 @@ function act(call: GatewayCall, d: BotDetector, rules: CompiledBotRules): MaybeP
     return;
   }
   call.annotations.bot = decision.signature ?? "rule";
-  const flag = () => void (call.upstreamHeaders[BOT_HEADER] = `${decision.signature ?? "rule"}; score=${decision.score}; action=${decision.action}`);
   switch (decision.action) {
     case "flag":
-      return flag();
+      return flag(call, decision);
     case "throttle": {
       const perMinute = decision.config.throttlePerMinute;
       return d.overThrottle(decision.identity ?? identities[0]!, perMinute).then((resetMs) => {
-        if (resetMs === null) return flag();
+        if (resetMs === null) return flag(call, decision);
         return problemAnswer(
           429,
           { policy: "bot-detection", code: "bot_throttled", title: "Too many calls", detail: `This client is limited to ${perMinute} calls per minute.`, limit: { name: "rate", value: perMinute } },
@@ -128,7 +133,7 @@ function act(call: GatewayCall, d: BotDetector, rules: CompiledBotRules): MaybeP
       });
     }
     case "tarpit":
-      return sleep(decision.config.tarpitMs).then(flag);
+      return sleep(decision.config.tarpitMs).then(() => flag(call, decision));
     case "honeypot":
       return honeypotAnswer(call);
     case "block":

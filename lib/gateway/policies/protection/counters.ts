@@ -52,7 +52,11 @@ export class FaultTolerantCounters {
    * store is this process's memory the answer is synchronous (no microtask per call). */
   increment(call: GatewayCall, key: string, by: number, windowMs: number, failOpen: boolean): MaybePromise<Counted> {
     const shared = this.store();
-    if (shared instanceof MemoryStore && this.now() >= this.storeSkippedUntil) return { ...shared.incrementNow(key, by, windowMs), local: false };
+    if (shared instanceof MemoryStore && this.now() >= this.storeSkippedUntil) {
+      const counted = shared.incrementNow(key, by, windowMs) as Counted; // a fresh object: marked, not copied
+      counted.local = false;
+      return counted;
+    }
     return this.run(call, failOpen, async (store) => ({ ...(await store.increment(key, by, windowMs)), local: store === this.local }));
   }
 
@@ -74,7 +78,7 @@ export class FaultTolerantCounters {
   /** A counter's current value (0 when missing); synchronous like increment() on memory. */
   value(call: GatewayCall, key: string, failOpen: boolean): MaybePromise<number> {
     const shared = this.store();
-    if (shared instanceof MemoryStore && this.now() >= this.storeSkippedUntil) return Number(shared.getNow(key) ?? 0) || 0;
+    if (shared instanceof MemoryStore && this.now() >= this.storeSkippedUntil) return shared.countNow(key);
     return this.run(call, failOpen, async (store) => Number((await store.get(key)) ?? 0) || 0);
   }
 

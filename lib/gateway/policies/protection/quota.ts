@@ -89,6 +89,17 @@ export function resolveQuotaRule(config: QuotaConfig, product: ProductQuota | nu
   return { limit: config.allow, windowMs: config.interval * UNIT_MS[unit], months: unit === "month" && config.type === "calendar" ? config.interval : null, type: config.type };
 }
 
+/** resolveQuotaRule, remembered per config for the last product settings seen (the cached
+ * settings object stays the same until it is reloaded). */
+const resolved = new WeakMap<QuotaConfig, { product: ProductQuota | null; rule: QuotaRule | null }>();
+function ruleFor(config: QuotaConfig, product: ProductQuota | null): QuotaRule | null {
+  const last = resolved.get(config);
+  if (last && last.product === product) return last.rule;
+  const rule = resolveQuotaRule(config, product);
+  resolved.set(config, { product, rule });
+  return rule;
+}
+
 /** The calendar window holding `now`: UTC boundaries; weeks start on Monday. */
 export function calendarWindow(now: number, rule: QuotaRule): { start: number; end: number } {
   if (rule.months) {
@@ -145,7 +156,7 @@ export function createQuotaPolicy(deps: { store?: () => Store; products?: Produc
   }
 
   function enforce(call: GatewayCall, config: QuotaConfig, product: ProductQuota | null): MaybePromise<GatewayAnswer | void> {
-    const rule = resolveQuotaRule(config, product);
+    const rule = ruleFor(config, product);
     if (!rule) return;
     const scope = call.productId ? `product:${call.productId}` : `proxy:${call.proxy.id}`;
     const caller = config.identifier === "app" && call.identity ? `app:${call.identity.appId}` : `ip:${call.clientIp}`;
