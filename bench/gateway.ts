@@ -4,7 +4,10 @@
 //   verify-access-token, quota and spike-arrest with high limits, regex-protection,
 //   json-threat-protection, plus the implied payload-size, bot-detection (on by default, action
 //   flag) and assign-identity; analytics with hourly rollups on) · @fastify/http-proxy
-// Usage: npx tsx bench/gateway.ts [seconds=10] [connections=50]
+// The targets take turns, round after round (default 3 rounds of `seconds` each), and each
+// row is the median of its rounds: on shared cores the machine's speed drifts within a minute,
+// and one long run per target in a row let that drift into the ratios.
+// Usage: npx tsx bench/gateway.ts [seconds=10] [connections=50] [rounds=3]
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -14,6 +17,8 @@ import { apiCaller, seededSessions } from "../e2e/harness/portal-setup.ts";
 
 const seconds = Number(process.argv[2] ?? 10);
 const connections = Number(process.argv[3] ?? 50);
+const rounds = Number(process.argv[4] ?? 3);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const children: ChildProcess[] = [];
 const pids = new Map<string, number>(); // base URL → the process serving it
 
@@ -65,23 +70,32 @@ try {
     ["Gatehouse gateway (verify-access-token + bot detection + quota + spike-arrest + regex + JSON threat protection + analytics)", gatehouse.url, "/gateway/bench/v1/items", { authorization: `Bearer ${token}` }],
     ["@fastify/http-proxy", fastifyProxy, "/gateway/bench/v1/items", {}],
   ];
-  const rows: Array<{ name: string; rps: number; p50: number; p99: number; non2xx: number; cpuUs: number }> = [];
+  const samples = targets.map(() => ({ rps: [] as number[], p50: [] as number[], p99: [] as number[], non2xx: 0, cpuUs: [] as number[] }));
   const load = loadavg()[0]!.toFixed(2);
-  for (const [name, base, path, headers] of targets) {
-    const url = base + path;
-    await autocannon({ url, headers, connections: 10, duration: 2 }); // warm-up
-    const cpuBefore = cpuSeconds(pids.get(base)!);
-    const r = await autocannon({ url, headers, connections, duration: seconds });
-    // CPU per answered request of the serving process: far less noisy than req/s on shared cores
-    const cpuUs = ((cpuSeconds(pids.get(base)!) - cpuBefore) * 1e6) / Math.max(1, r.requests.total);
-    rows.push({ name, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors, cpuUs: Math.round(cpuUs) });
+  for (const [, base, path, headers] of targets) await autocannon({ url: base + path, headers, connections: 10, duration: 2 }); // warm-up
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, [, base, path, headers]] of targets.entries()) {
+      const cpuBefore = cpuSeconds(pids.get(base)!);
+      const r = await autocannon({ url: base + path, headers, connections, duration: seconds });
+      // CPU per answered request of the serving process: far less noisy than req/s on shared cores
+      const sample = samples[i]!;
+      sample.cpuUs.push(((cpuSeconds(pids.get(base)!) - cpuBefore) * 1e6) / Math.max(1, r.requests.total));
+      sample.rps.push(r.requests.average);
+      sample.p50.push(r.latency.p50);
+      sample.p99.push(r.latency.p99);
+      sample.non2xx += r.non2xx + r.errors;
+    }
   }
+  const rows = targets.map(([name], i) => {
+    const sample = samples[i]!;
+    return { name, rps: Math.round(median(sample.rps)), p50: median(sample.p50), p99: median(sample.p99), non2xx: sample.non2xx, cpuUs: Math.round(median(sample.cpuUs)), spread: `${Math.round(Math.min(...sample.rps))}–${Math.round(Math.max(...sample.rps))}` };
+  });
   const bare = rows[1]!.rps;
   const fastify = rows[3]!.rps;
-  console.log(`load average (1 min) before the run: ${load}; after: ${loadavg()[0]!.toFixed(2)}`);
-  console.log(`| target (${connections} connections, ${seconds} s) | req/s | × bare undici | × fastify | p50 ms | p99 ms | non-2xx/errors | CPU µs per request (serving process) |`);
-  console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
-  for (const r of rows) console.log(`| ${r.name} | ${r.rps} | ${(r.rps / bare).toFixed(2)} | ${(r.rps / fastify).toFixed(2)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.cpuUs} |`);
+  console.log(`load average (1 min) before the run: ${load}; after: ${loadavg()[0]!.toFixed(2)}; ${rounds} rounds of ${seconds} s per target, medians`);
+  console.log(`| target (${connections} connections) | req/s (median) | req/s range | × bare undici | × fastify | p50 ms | p99 ms | non-2xx/errors | CPU µs per request (serving process) |`);
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+  for (const r of rows) console.log(`| ${r.name} | ${r.rps} | ${r.spread} | ${(r.rps / bare).toFixed(2)} | ${(r.rps / fastify).toFixed(2)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.cpuUs} |`);
 } finally {
   await gatehouse.stop();
   for (const child of children) child.kill("SIGTERM");
