@@ -9,16 +9,16 @@ import { createTemporaryDatabase } from "../../e2e/harness/backends.ts";
 import type { DatabaseTarget } from "../config/index.ts";
 import { createDatabaseClient } from "../db/client.ts";
 import type { Database } from "../db/index.ts";
-import { migrateDatabase, migrationsDir } from "../db/migrations/index.ts";
+import { migrationsDir } from "../db/migrations/index.ts";
 import { postgresMigrationTarget } from "../db/migrations/postgres-target.ts";
 import { readMigrationFiles, runMigrations } from "../db/migrations/runner.ts";
 import { sqliteMigrationTarget } from "../db/migrations/sqlite-target.ts";
-import { createTestPortal } from "../portal/test-context.ts";
 import { dashboard, type Dashboard, type DashboardFilter } from "./dashboard-queries.ts";
 import { aggregate, backfillSql, bucketRange, HISTOGRAM_COLUMNS, LATENCY_BOUNDS, latencyBucket, MEASURES, percentilesFromHistogram, ROLLUPS, type RollupTable } from "./rollup.ts";
 import { rebuildRollups } from "./rollup-rebuild.ts";
 import { encodeEvents } from "./event-batch.ts";
 import { databaseSink, insertSqliteEvents, POSTGRES_INSERT, postgresEventParams, SQLITE_INSERT } from "./sink.ts";
+import { migratedTestDatabase } from "./test-events.ts";
 import type { AnalyticsEventInput } from "./writer.ts";
 
 const postgresUrl = process.env.TEST_DATABASE_URL;
@@ -94,18 +94,7 @@ describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("hourly roll
   const all = [...first, ...second];
 
   beforeAll(async () => {
-    if (backend === "sqlite") {
-      const ctx = await createTestPortal();
-      target = { kind: "sqlite", file: ctx.file };
-      db = ctx.db;
-      close = ctx.close;
-    } else {
-      const database = await createTemporaryDatabase(postgresUrl!, `gatehouse_rollup_${randomBytes(4).toString("hex")}`);
-      target = { kind: "postgres", url: database.url };
-      await migrateDatabase(target);
-      db = createDatabaseClient(target);
-      close = async () => { await db.$disconnect(); await database.drop(); };
-    }
+    ({ target, db, close } = await migratedTestDatabase(backend as "sqlite" | "postgres", "gatehouse_rollup", postgresUrl));
     await db.apiProxy.createMany({ data: [0, 1, 2].map((i) => ({ id: `px${i}`, name: `p${i}`, basePath: `p${i}`, targetUrl: i === 2 ? "http://plain.example.com" : "https://p.example.com" })) });
     await db.developer.createMany({ data: [0, 1].map((i) => ({ id: `dev${i}`, email: `dev${i}@example.com`, name: `dev${i}` })) });
     await db.app.createMany({ data: [0, 1, 2, 3].map((i) => ({ id: `app${i}`, ownerId: `dev${i % 2}`, name: `app${i}` })) });

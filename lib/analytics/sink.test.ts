@@ -1,12 +1,7 @@
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTemporaryDatabase } from "../../e2e/harness/backends.ts";
 import type { DatabaseTarget } from "../config/index.ts";
-import { createDatabaseClient } from "../db/client.ts";
 import type { Database } from "../db/index.ts";
-import { migrateDatabase } from "../db/migrations/index.ts";
-import { createTestPortal } from "../portal/test-context.ts";
-import { variedEvents } from "./test-events.ts";
+import { migratedTestDatabase, variedEvents } from "./test-events.ts";
 import { databaseSink, workerSink, type EventSink } from "./sink.ts";
 import type { AnalyticsEventInput } from "./writer.ts";
 
@@ -17,18 +12,7 @@ describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("analytics s
   let db: Database;
   let close: () => Promise<void>;
   beforeAll(async () => {
-    if (backend === "sqlite") {
-      const ctx = await createTestPortal();
-      target = { kind: "sqlite", file: ctx.file };
-      db = ctx.db;
-      close = ctx.close;
-    } else {
-      const database = await createTemporaryDatabase(postgresUrl!, `gatehouse_sink_${randomBytes(4).toString("hex")}`);
-      target = { kind: "postgres", url: database.url };
-      await migrateDatabase(target);
-      db = createDatabaseClient(target);
-      close = async () => { await db.$disconnect(); await database.drop(); };
-    }
+    ({ target, db, close } = await migratedTestDatabase(backend as "sqlite" | "postgres", "gatehouse_sink", postgresUrl));
   });
   afterAll(() => close());
 

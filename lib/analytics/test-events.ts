@@ -1,4 +1,11 @@
-// For tests: analytics events that use every column's range.
+// For tests: analytics events that use every column's range, and a migrated database to write them to.
+import { randomBytes } from "node:crypto";
+import { createTemporaryDatabase } from "../../e2e/harness/backends.ts";
+import type { DatabaseTarget } from "../config/index.ts";
+import { createDatabaseClient } from "../db/client.ts";
+import type { Database } from "../db/index.ts";
+import { migrateDatabase } from "../db/migrations/index.ts";
+import { createTestPortal } from "../portal/test-context.ts";
 import type { AnalyticsEventInput } from "./writer.ts";
 
 /** Events that use every column's range: nulls, empty strings, both flags, odd numbers and strings. */
@@ -14,4 +21,25 @@ export function variedEvents(): AnalyticsEventInput[] {
     { ...base, requestId: "r2", at: new Date(0), appId: "", path: "/ünïcødé/😀\n\t", status: 599, latencyMs: 0, upstreamLatencyMs: 0, bytesIn: 0, bytesOut: 0, authenticated: false, tls: true },
     { ...base, requestId: "r3", at: new Date("2026-03-10T10:00:00.001Z"), tls: false, method: "GET", appId: "app", developerId: "dev", status: 404, latencyMs: 61_000 },
   ];
+}
+
+/** A migrated database for a test: the portal's SQLite file, or a temporary PostgreSQL database
+ * on the server at `postgresUrl` (dropped by close()). */
+export async function migratedTestDatabase(backend: "sqlite" | "postgres", name: string, postgresUrl?: string): Promise<{ target: DatabaseTarget; db: Database; close: () => Promise<void> }> {
+  if (backend === "sqlite") {
+    const ctx = await createTestPortal();
+    return { target: { kind: "sqlite", file: ctx.file }, db: ctx.db, close: ctx.close };
+  }
+  const database = await createTemporaryDatabase(postgresUrl!, `${name}_${randomBytes(4).toString("hex")}`);
+  const target: DatabaseTarget = { kind: "postgres", url: database.url };
+  await migrateDatabase(target);
+  const db = createDatabaseClient(target);
+  return {
+    target,
+    db,
+    close: async () => {
+      await db.$disconnect();
+      await database.drop();
+    },
+  };
 }
