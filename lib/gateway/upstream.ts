@@ -84,7 +84,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   /** Set by relay(): where the body goes and how it ends. */
   private sink: { res: ServerResponse; limit: number; resolve: (bytes: number) => void; reject: (error: Error) => void } | null = null;
   /** Body chunks that arrived before relay(), and how the body ended if it did. */
-  private early: Buffer[] = [];
+  private early: Buffer[] | null = null;
   private ended = false;
   private failure: Error | null = null;
   private finished = false;
@@ -117,7 +117,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
       res.once("close", () => {
         if (!res.writableFinished) this.abort(new Error("caller went away"));
       });
-      for (const chunk of this.early.splice(0)) this.write(chunk);
+      for (const chunk of this.early ?? []) this.write(chunk);
+      this.early = null;
       if (this.failure) this.fail(this.failure);
       else if (this.ended) this.end();
       else this.controller?.resume();
@@ -138,7 +139,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.sink) this.write(chunk);
-    else this.early.push(chunk);
+    else (this.early ??= []).push(chunk);
   }
 
   onResponseEnd(): void {
@@ -179,7 +180,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   }
 }
 
-export class ResponseTooLarge extends Error {
+class ResponseTooLarge extends Error {
   readonly code = "GATEWAY_RESPONSE_TOO_LARGE";
 }
 
