@@ -120,6 +120,14 @@ describe.each(configuredBackends())("gateway on $name", (backend) => {
     expect(echo.headers.authorization).toBeUndefined();
     expect(echo.headers["x-forwarded-for"]).toBe("127.0.0.1");
     expect(echo.headers["x-forwarded-proto"]).toBe("http");
+    // one request id for the caller and the backend (the gateway writes it with its own head)
+    expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(echo.headers["x-request-id"]).toBe(res.headers.get("x-request-id"));
+    // answers the gateway gives itself carry it too
+    const refused = await call("/gateway/echo/v1/anything", {});
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await call("/gateway/nothing/v1/thing", {})).headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it("A22: no token → 401 + WWW-Authenticate Bearer; bad → invalid_token; in the query → refused; scheme case-insensitive; backend not called", async () => {

@@ -117,6 +117,7 @@ class Call implements GatewayCall {
     this.tls = publicHttps || (req.socket as { encrypted?: boolean }).encrypted === true;
     this.upstreamHeaders = upstreamRequestHeaders(req.headers);
     this.responseHeaders = deprecationHeaders(registered);
+    this.responseHeaders["x-request-id"] = ctx.requestId; // the lane leaves it to the gateway (one writeHead)
   }
 
   /** A child logger with the call's ids, made only when something logs. */
@@ -131,7 +132,7 @@ export function createGatewayHandler(deps: PipelineDeps) {
     const started = performance.now();
     const match = deps.registry.matchCached(ctx.pathname) ?? (await deps.registry.match(ctx.pathname));
     if (!match) {
-      send(res, problemAnswer(404, "No API proxy matches this path", `No API proxy serves ${ctx.pathname}.`), {});
+      send(res, problemAnswer(404, "No API proxy matches this path", `No API proxy serves ${ctx.pathname}.`), { "x-request-id": ctx.requestId });
       return;
     }
     const { proxy, rest } = match;

@@ -6,5 +6,5 @@ import type { Gateway } from "./gateway.ts";
 export const GATEWAY_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
 export function gatewayRoutes(gateway: Pick<Gateway, "handler">): Record<string, MachineRoute> {
-  return { "/gateway/**": { methods: GATEWAY_METHODS, handler: gateway.handler } };
+  return { "/gateway/**": { methods: GATEWAY_METHODS, handler: gateway.handler, sendsRequestId: true } };
 }

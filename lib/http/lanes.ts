@@ -38,7 +38,9 @@ export function createRequestListener(options: LaneOptions) {
     const route = matched?.route;
     const lane = route ? "machine" : "browser";
 
-    res.setHeader("x-request-id", requestId);
+    const method = req.method ?? "";
+    const handlerSendsId = route?.sendsRequestId === true && !REFUSED_METHODS.has(method) && url.length <= MAX_URL_LENGTH && allows(route, method);
+    if (!handlerSendsId) res.setHeader("x-request-id", requestId);
     if (isShuttingDown()) res.setHeader("connection", "close");
     (res as Finished)[FINISHED] = { log, requestId, lane, route: matched?.pattern ?? null, pathname, started };
     res.on("finish", onFinish); // one shared listener, no closure per request
@@ -106,5 +108,6 @@ function failed(error: unknown, res: ServerResponse, log: Logger, requestId: str
     res.destroy();
     return;
   }
+  if (!res.hasHeader("x-request-id")) res.setHeader("x-request-id", requestId);
   sendJson(res, 500, { error: "server_error", error_description: "An unexpected error occurred.", request_id: requestId });
 }

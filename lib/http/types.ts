@@ -15,4 +15,8 @@ export interface MachineRoute {
   /** Allowed methods; HEAD is implied by GET. */
   methods: readonly string[];
   handler: MachineHandler;
+  /** The handler puts X-Request-Id (ctx.requestId) into every head it writes itself, so the
+   * lane sets no header before it: a writeHead() with no setHeader() before it is Node's fast
+   * path (the gateway's every call). */
+  sendsRequestId?: boolean;
 }
