@@ -1,5 +1,5 @@
 // Gateway analytics, off the request path: every call appends one event to an in-memory
-// buffer; a timer (or a full batch) writes the buffer with one multi-row insert. Bounded: when
+// buffer; a timer (or a full batch) hands the buffer to the sink, a batch at a time. Bounded: when
 // the database is away and the buffer is full, the oldest events are dropped and counted.
 // flush() on graceful shutdown writes what is left, so a clean stop loses nothing.
 // The sink (sink.ts) writes each batch on a worker thread, straight through the database driver:
