@@ -377,6 +377,20 @@ describe.each(configuredBackends())("gateway on $name", (backend) => {
     expect(headers === null || headers.status === 431).toBe(true);
   });
 
+  it("a GET with a body reaches the backend with it, as framed (no policy reads it)", async () => {
+    const before = upstreams.seen.length;
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: "127.0.0.1", port: gatehouse.port, path: "/gateway/open/v1/search", method: "GET", headers: { "content-type": "text/plain", "content-length": "5" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on("error", reject);
+      req.end("hello");
+    });
+    expect(status).toBe(200);
+    expect(seenSince(before)).toMatchObject([{ method: "GET", url: "/open/search", bodyBytes: 5 }]);
+  });
+
   it("revocation: after the admin revokes the credential, the next gateway call is refused", async () => {
     const victim = await newApp("gw-revoked-app", ["gw"]);
     const token = await tokenFor(victim, "gw:read");

@@ -257,7 +257,8 @@ async function run(call: GatewayCall, proxy: RegisteredProxy, deps: PipelineDeps
   if (call.body && hasBody) {
     body = call.body;
     headers["content-length"] = String(call.body.length);
-  } else if (hasBody && call.method !== "GET" && call.method !== "HEAD") {
+  } else if (hasBody) {
+    // any method: a GET with a body keeps it (its Content-Length goes upstream with it)
     requestCounter = counter(proxy.maxRequestBytes, () => new PayloadTooLarge());
     call.req.pipe(requestCounter);
     call.req.once("error", (error) => requestCounter!.destroy(error));
