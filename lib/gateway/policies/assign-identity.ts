@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { definePolicy, type GatewayCall } from "../policy.ts";
 import { gatewayServices } from "../services.ts";
+import { perObject } from "../../runtime/per-object.ts";
 
 const CLAIM_HEADERS: Record<string, string> = {
   sub: "x-gatehouse-user",
@@ -66,12 +67,7 @@ export const assignIdentity = definePolicy({
 });
 
 /** A token's scopes as one header value, joined once per scope set (tokens are cached, so the set is shared by their calls). */
-const scopeLists = new WeakMap<ReadonlySet<string>, string>();
-function scopeList(scopes: ReadonlySet<string>): string {
-  let list = scopeLists.get(scopes);
-  if (list === undefined) scopeLists.set(scopes, (list = [...scopes].join(" ")));
-  return list;
-}
+const scopeList = perObject((scopes: ReadonlySet<string>) => [...scopes].join(" "));
 
 async function readIdToken(call: GatewayCall, recordId: string) {
   try {

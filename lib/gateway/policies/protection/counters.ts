@@ -51,8 +51,8 @@ export class FaultTolerantCounters {
    * StoreUnavailable). `local` says where the call was counted, for undo(). When the shared
    * store is this process's memory the answer is synchronous (no microtask per call). */
   increment(call: GatewayCall, key: string, by: number, windowMs: number, failOpen: boolean): MaybePromise<Counted> {
-    const shared = this.store();
-    if (shared instanceof MemoryStore && this.now() >= this.storeSkippedUntil) {
+    const shared = this.sharedMemory();
+    if (shared) {
       const counted = shared.incrementNow(key, by, windowMs) as Counted; // a fresh object: marked, not copied
       counted.local = false;
       return counted;
@@ -77,13 +77,19 @@ export class FaultTolerantCounters {
 
   /** A counter's current value (0 when missing); synchronous like increment() on memory. */
   value(call: GatewayCall, key: string, failOpen: boolean): MaybePromise<number> {
-    const shared = this.store();
-    if (shared instanceof MemoryStore && this.now() >= this.storeSkippedUntil) return shared.countNow(key);
+    const shared = this.sharedMemory();
+    if (shared) return shared.countNow(key);
     return this.run(call, failOpen, async (store) => Number((await store.get(key)) ?? 0) || 0);
   }
 
   async close(): Promise<void> {
     await this.local.close();
+  }
+
+  /** The shared store when it is this process's memory (answers at once, never fails). */
+  private sharedMemory(): MemoryStore | null {
+    const shared = this.store();
+    return shared instanceof MemoryStore && this.now() >= this.storeSkippedUntil ? shared : null;
   }
 
   private async run<T>(call: GatewayCall, failOpen: boolean, op: (store: Store) => Promise<T>): Promise<T> {

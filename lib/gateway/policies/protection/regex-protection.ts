@@ -18,6 +18,7 @@ import { scanJson } from "./json-scanner.ts";
 import { problemAnswer } from "./problem.ts";
 import { BUILT_IN_RULES, RAW_URI_RULES, RULE_SETS, type RuleSet } from "./regex-rules.ts";
 import { VirtualPatchRegistry, type VirtualPatchSource } from "./virtual-patches.ts";
+import { perObject } from "../../../runtime/per-object.ts";
 
 const common = {
   ruleSets: z.array(z.enum(RULE_SETS)).max(RULE_SETS.length).default([...RULE_SETS]),
@@ -156,12 +157,7 @@ function inspect(target: PatchTarget, values: Values, sets: readonly RuleSet[], 
 }
 
 /** The header names a config leaves alone, as a set made once per config. */
-const ignoredSets = new WeakMap<RegexProtectionConfig, ReadonlySet<string>>();
-function ignoredHeaders(config: RegexProtectionConfig): ReadonlySet<string> {
-  let set = ignoredSets.get(config);
-  if (!set) ignoredSets.set(config, (set = new Set(config.ignoreHeaders)));
-  return set;
-}
+const ignoredHeaders = perObject((config: RegexProtectionConfig): ReadonlySet<string> => new Set(config.ignoreHeaders));
 
 function rawUriFinding(call: GatewayCall, sets: readonly RuleSet[], targets: readonly string[]): Finding | null {
   const raw = call.req.url ?? "";

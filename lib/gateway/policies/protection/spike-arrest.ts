@@ -11,6 +11,7 @@ import { definePolicy } from "../../policy.ts";
 import { isPromise, type MaybePromise } from "../../../runtime/maybe-async.ts";
 import { FaultTolerantCounters, retryAfterSeconds, StoreUnavailable, type CounterOptions, type Counted } from "./counters.ts";
 import { problemAnswer } from "./problem.ts";
+import { perObject } from "../../../runtime/per-object.ts";
 
 export const SpikeArrestConfig = z
   .object({
@@ -66,12 +67,7 @@ export function createSpikeArrestPolicy(deps: { store?: () => Store; counters?: 
 }
 
 /** The smoothed window of a config, worked out once per config object. */
-const windows = new WeakMap<SpikeArrestConfig, SpikeWindow>();
-function windowOf(config: SpikeArrestConfig): SpikeWindow {
-  let window = windows.get(config);
-  if (!window) windows.set(config, (window = spikeWindow(config.rate, config.useEffectiveCount)));
-  return window;
-}
+const windowOf = perObject((config: SpikeArrestConfig): SpikeWindow => spikeWindow(config.rate, config.useEffectiveCount));
 
 function unavailable(error: unknown) {
   if (!(error instanceof StoreUnavailable)) throw error;
