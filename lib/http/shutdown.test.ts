@@ -20,10 +20,14 @@ describe("graceful shutdown", () => {
   it("finishes in-flight requests, refuses new connections, then runs the closing steps in order", async () => {
     const events: string[] = [];
     let shuttingDown = () => false;
+    let slowArrived!: () => void;
+    const slowInFlight = new Promise<void>((r) => (slowArrived = r));
     const { server, url } = await listen((req, res) => {
       if (shuttingDown()) res.setHeader("connection", "close");
-      if (req.url === "/slow") setTimeout(() => res.end("slow done"), 400);
-      else res.end("fast");
+      if (req.url === "/slow") {
+        slowArrived();
+        setTimeout(() => res.end("slow done"), 400);
+      } else res.end("fast");
     });
     const shutdown = createGracefulShutdown(server, {
       timeoutMs: 5_000,
@@ -37,7 +41,7 @@ describe("graceful shutdown", () => {
     shuttingDown = shutdown.isShuttingDown;
 
     const inFlight = get(`${url}/slow`);
-    await new Promise((r) => setTimeout(r, 100));
+    await slowInFlight; // not a fixed sleep: on a slow machine the request may not have arrived yet
     const done = shutdown.shutdown("SIGTERM");
     expect(shutdown.isShuttingDown()).toBe(true);
     expect(shutdown.shutdown("SIGINT")).toBe(done);
@@ -51,13 +55,13 @@ describe("graceful shutdown", () => {
   });
 
   it("cuts requests still running at the deadline", async () => {
-    const { server, url } = await listen(() => {
-      /* never answers */
-    });
+    let hangingArrived!: () => void;
+    const hangingInFlight = new Promise<void>((r) => (hangingArrived = r));
+    const { server, url } = await listen(() => hangingArrived()); // and never answers
     const closed: string[] = [];
     const shutdown = createGracefulShutdown(server, { timeoutMs: 300, log, steps: [{ name: "database", run: () => void closed.push("database") }] });
     const hanging = get(`${url}/hang`).catch((error: Error) => error);
-    await new Promise((r) => setTimeout(r, 100));
+    await hangingInFlight; // so it is cut at the deadline, not refused at the door
     const started = Date.now();
     await shutdown.shutdown("SIGTERM");
     expect(Date.now() - started).toBeLessThan(3_000);
