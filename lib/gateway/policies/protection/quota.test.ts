@@ -79,18 +79,19 @@ describe("quota, calendar window", () => {
   });
 
   it("counts by client IP when no app is identified, or when configured", async () => {
-    const { call } = setup({ allow: 1, timeUnit: "hour", type: "calendar", identifier: "client-ip" });
+    const c = clock(); // not the wall clock: an hour boundary between two calls would reset the count
+    const { call } = setup({ allow: 1, timeUnit: "hour", type: "calendar", identifier: "client-ip" }, { now: c.fn });
     expect((await call({ appId: "a" })).answer).toBeUndefined();
     expect((await call({ appId: "b" })).answer?.status).toBe(429); // same IP, other app
     expect((await call({ appId: "b", clientIp: "198.51.100.1" })).answer).toBeUndefined();
-    const anonymous = setup({ allow: 1, timeUnit: "hour", type: "calendar" });
+    const anonymous = setup({ allow: 1, timeUnit: "hour", type: "calendar" }, { now: c.fn });
     expect((await anonymous.call({ appId: null })).answer).toBeUndefined();
     expect((await anonymous.call({ appId: null })).answer?.status).toBe(429);
     expect((await anonymous.call({ appId: null, clientIp: "198.51.100.2" })).answer).toBeUndefined();
   });
 
   it("uses the product's quota columns", async () => {
-    const { call } = setup({ allow: 100 }, { products: { "product-1": { quotaLimit: 2, quotaIntervalSeconds: 60, quotaWindow: "calendar" } } });
+    const { call } = setup({ allow: 100 }, { products: { "product-1": { quotaLimit: 2, quotaIntervalSeconds: 60, quotaWindow: "calendar" } }, now: clock().fn });
     expect((await call()).answer).toBeUndefined();
     expect((await call()).call.responseHeaders["ratelimit-policy"]).toBe('"quota";q=2;w=60');
     expect((await call()).answer?.status).toBe(429);
@@ -202,7 +203,9 @@ describe.runIf(process.env.TEST_REDIS_URL)("quota across instances on Redis", ()
     open.push(...stores);
     for (const type of ["calendar", "rolling"] as const) {
       const config = QuotaConfig.parse({ allow: 25, timeUnit: "hour", type });
-      const instances = stores.map((store) => createQuotaPolicy({ store: () => store, products: async () => null }));
+      // a fixed instant mid-hour: on the wall clock the burst could straddle an hour boundary
+      const now = () => Date.UTC(2026, 10, 28, 10, 30);
+      const instances = stores.map((store) => createQuotaPolicy({ store: () => store, products: async () => null, now }));
       const answers = await Promise.all(Array.from({ length: 80 }, (_, i) => instances[i % 2]!.access!(testCall({ appId: `shared-${type}` }), config) as Promise<GatewayAnswer | undefined>));
       expect(answers.filter((a) => a === undefined), type).toHaveLength(25);
       expect(answers.filter((a) => a?.status === 429)).toHaveLength(55);

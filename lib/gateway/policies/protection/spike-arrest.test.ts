@@ -93,7 +93,9 @@ describe("spike-arrest", () => {
 describe.runIf(process.env.TEST_REDIS_URL)("spike-arrest across instances on Redis", () => {
   it("two instances share one interval: a concurrent burst gets one call through", async () => {
     const prefix = `gatehouse-test-${randomBytes(4).toString("hex")}:`;
-    const calls = [0, 1].map(() => setup({ rate: "1pm" }, { store: new RedisStore(process.env.TEST_REDIS_URL!, prefix) }));
+    // one fixed instant: on the wall clock a slow burst could straddle a minute, the next interval
+    const now = () => 4_000_030_000;
+    const calls = [0, 1].map(() => setup({ rate: "1pm" }, { store: new RedisStore(process.env.TEST_REDIS_URL!, prefix), now }));
     const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => calls[i % 2]!({ appId: "shared" })));
     expect(burst.filter((r) => r.answer === undefined)).toHaveLength(1);
     expect(burst.filter((r) => r.answer?.status === 429)).toHaveLength(19);
