@@ -19,7 +19,9 @@ function setup(rules: Array<{ kind: string; target: string; action: string; conf
     botRule: { findMany: async () => rules.map((r, i) => ({ id: `r${i}`, config: "{}", enabled: true, ...r })) },
     botDetection: { upsert: async () => undefined, deleteMany: async () => ({ count: 0 }) },
   } as unknown as Database;
-  const detector = new BotDetector(() => db, () => store, pino({ level: "silent" }), { thresholds: { sequentialCalls: 3 } });
+  // a fixed instant mid-minute: on the wall clock a test's calls could straddle the one-minute
+  // window (splitting the enumeration) or the throttle's minute (resetting its count)
+  const detector = new BotDetector(() => db, () => store, pino({ level: "silent" }), { thresholds: { sequentialCalls: 3 }, now: () => Date.UTC(2026, 10, 28, 10, 0, 30) });
   const policy = createBotDetectionPolicy(() => detector);
   const config = BotDetectionConfig.parse({});
   const outcome: CallOutcome = { status: 200, upstreamLatencyMs: 1, latencyMs: 1, answeredBy: null, bytesIn: 0, bytesOut: 0 };

@@ -26,7 +26,9 @@ afterEach(async () => {
 function setup(rules: Parameters<typeof fakeDb>[0] = [], store: Store = new MemoryStore()) {
   stores.push(store);
   const { db, upserts } = fakeDb(rules);
-  const detector = new BotDetector(() => db, () => store, silent);
+  // a fixed instant mid-minute: on the wall clock the calls of one test could straddle a one-minute
+  // window (splitting its counts) or a ten-minute detection bucket (recording twice)
+  const detector = new BotDetector(() => db, () => store, silent, { now: () => Date.UTC(2026, 10, 28, 10, 0, 30) });
   return { detector, upserts };
 }
 
