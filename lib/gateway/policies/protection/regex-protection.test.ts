@@ -114,6 +114,25 @@ describe("regex-protection, virtual patches", () => {
     expect(logged.made.annotations.threatMatches).toEqual(["patch:p-log"]);
   });
 
+  it("remembers clean values per config and patch set: a new patch applies to values seen clean before, a log patch logs every call", async () => {
+    let loaded: CompiledPatch[] = [patch("p-log", { pattern: "(?i)curl/", targets: ["headers"], action: "log" })];
+    const { regexProtectionPolicy } = createRegexProtectionPolicies({ patches: { current: async () => loaded } });
+    const config = RegexProtectionConfig.parse({}); // one config object, as a proxy's chain holds it
+    const call = async (options: TestCallOptions) => {
+      const made = testCall(options);
+      const answer = (await regexProtectionPolicy.access!(made, config)) as GatewayAnswer | undefined;
+      return { made, code: (answer?.body as { code?: string } | undefined)?.code };
+    };
+    const honest = { url: "/orders/42?view=full", headers: { "user-agent": "shop-app/2.1", accept: "application/json" } };
+    for (let i = 0; i < 3; i++) expect((await call(honest)).code).toBeUndefined();
+    for (let i = 0; i < 2; i++) expect((await call({ headers: { "user-agent": "curl/8.0" } })).made.annotations.threatMatches).toEqual(["patch:p-log"]);
+    expect((await call({ url: "/orders/42?view=' or 1=1 --" })).code).toBe("sql_injection"); // the built-ins still run on new values
+
+    loaded = [...loaded, patch("p-app", { pattern: "shop-app/2\\.1", targets: ["headers"] }), patch("p-view", { pattern: "^full$", targets: ["query"] })];
+    expect((await call({ headers: honest.headers })).code).toBe("virtual_patch");
+    expect((await call({ url: honest.url })).code).toBe("virtual_patch");
+  });
+
   it("matches body strings and form fields", async () => {
     const { run } = policies([patch("p-body", { pattern: "CVE-2026-\\d+", targets: ["body"] })]);
     expect((await run(json({ a: { b: ["CVE-2026-1234"] } }))).code).toBe("virtual_patch");

@@ -131,17 +131,53 @@ function patchesFor(all: readonly CompiledPatch[], target: PatchTarget) {
   return byTarget.get(target)!;
 }
 
-function inspect(target: PatchTarget, values: Values, sets: readonly RuleSet[], all: readonly CompiledPatch[], findings: Finding[]): Finding | null {
+/**
+ * Values nothing matched, per config, target and loaded patch set: callers send the same
+ * header values (user agent, accept lists, host), paths and parameters call after call, and a
+ * Set look-up costs a fraction of every rule set. Only values no rule and no patch matched are
+ * kept (a patch with action "log" is logged on every call); short values only, bounded by a
+ * reset when full, so unique values (an attacker's, say) cost the memo, never memory.
+ */
+class CleanValues {
+  private readonly byTarget = new Map<PatchTarget, Set<string>>();
+  constructor(readonly patches: readonly CompiledPatch[]) {}
+
+  of(target: PatchTarget): Set<string> {
+    let values = this.byTarget.get(target);
+    if (!values) this.byTarget.set(target, (values = new Set()));
+    return values;
+  }
+}
+
+const MAX_CLEAN_VALUE_LENGTH = 256;
+const MAX_CLEAN_VALUES = 4096;
+const cleanMemos = new WeakMap<object, CleanValues>();
+
+/** The memo of `config` for the loaded patch set (a new set of patches starts a new memo). */
+function cleanValuesFor(config: object, patches: readonly CompiledPatch[]): CleanValues {
+  let memo = cleanMemos.get(config);
+  if (!memo || memo.patches !== patches) cleanMemos.set(config, (memo = new CleanValues(patches)));
+  return memo;
+}
+
+function inspect(target: PatchTarget, values: Values, sets: readonly RuleSet[], all: readonly CompiledPatch[], findings: Finding[], clean: Set<string> | null = null): Finding | null {
   let blocking: Finding | null = null;
   const applicable = patchesFor(all, target);
   values((value) => {
+    if (clean?.has(value)) return false;
     for (const set of sets) {
       if (BUILT_IN_RULES[set].test(value)) {
         blocking = { kind: "rule-set", set, target };
         return true;
       }
     }
-    if (!applicable || !applicable.any(value)) return false;
+    if (!applicable || !applicable.any(value)) {
+      if (clean && value.length <= MAX_CLEAN_VALUE_LENGTH) {
+        if (clean.size >= MAX_CLEAN_VALUES) clean.clear();
+        clean.add(value);
+      }
+      return false;
+    }
     for (const patch of applicable.patches) {
       if (!patch.test(value)) continue;
       const finding: Finding = { kind: "patch", patch, target };
@@ -197,10 +233,11 @@ export function createRegexProtectionPolicies(deps: { patches?: VirtualPatchSour
 
   const inspectCall = (call: GatewayCall, config: RegexProtectionConfig, compiled: readonly CompiledPatch[]) => {
     const logged: Finding[] = [];
+    const clean = cleanValuesFor(config, compiled);
     let blocking = rawUriFinding(call, config.ruleSets, config.targets);
-    if (!blocking && config.targets.includes("path")) blocking = inspect("path", pathValues(call), config.ruleSets, compiled, logged);
-    if (!blocking && config.targets.includes("query")) blocking = inspect("query", queryValues(call), config.ruleSets, compiled, logged);
-    if (!blocking && config.targets.includes("headers")) blocking = inspect("headers", headerValues(call, ignoredHeaders(config)), config.ruleSets, compiled, logged);
+    if (!blocking && config.targets.includes("path")) blocking = inspect("path", pathValues(call), config.ruleSets, compiled, logged, clean.of("path"));
+    if (!blocking && config.targets.includes("query")) blocking = inspect("query", queryValues(call), config.ruleSets, compiled, logged, clean.of("query"));
+    if (!blocking && config.targets.includes("headers")) blocking = inspect("headers", headerValues(call, ignoredHeaders(config)), config.ruleSets, compiled, logged, clean.of("headers"));
     return answer("regex-protection", call, config.mode, blocking, logged);
   };
 
