@@ -17,6 +17,7 @@ import type { CallOutcome, GatewayAnswer, GatewayCall, ProxyDefinition } from ".
 import type { ProxyRegistry, RegisteredProxy } from "./registry.ts";
 import { upstreamFailure, type Upstream } from "./upstream.ts";
 import { isPromise } from "../runtime/maybe-async.ts";
+import { perObject } from "../runtime/per-object.ts";
 
 export interface PipelineDeps {
   registry: ProxyRegistry;
@@ -78,6 +79,9 @@ export function deprecationHeaders(proxy: RegisteredProxy): Record<string, strin
   if (proxy.deprecationLink) headers["link"] = `<${proxy.deprecationLink}>; rel="deprecation"; type="text/html"`;
   return headers;
 }
+
+/** A proxy's metrics label ("orders/v1"), one string per loaded proxy rather than one per call. */
+const metricsLabel = perObject((proxy: RegisteredProxy) => `${proxy.basePath}/${proxy.version}`);
 
 const NO_POLICIES: ProxyDefinition = { id: "", name: "", basePath: "", version: "", targetUrl: "", idTokenMode: "none", productIds: [], chain: [] };
 
@@ -189,7 +193,7 @@ export function createGatewayHandler(deps: PipelineDeps) {
       bot: call.annotations.bot ?? null,
       blockedBy: call.annotations.blockedBy ?? null,
     });
-    recordGatewayCall(`${proxy.basePath}/${proxy.version}`, outcome.status, call.annotations.blockedBy ?? null, outcome.latencyMs / 1000);
+    recordGatewayCall(metricsLabel(proxy), outcome.status, call.annotations.blockedBy ?? null, outcome.latencyMs / 1000);
   };
 }
 

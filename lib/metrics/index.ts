@@ -40,27 +40,43 @@ function hot<M extends HotCounter | HotHistogram>(registry: client.Registry, met
   return metric;
 }
 
-// Per-call metrics: the series found by a key string once, then plain additions.
-const seriesCache = () => sharedInstance("metrics-series", () => new Map<string, CounterSeries | HistogramSeries>());
-
-function series<T extends CounterSeries | HistogramSeries>(key: string, make: () => T): T {
-  const cache = seriesCache();
-  let found = cache.get(key) as T | undefined;
-  if (!found) cache.set(key, (found = make()));
-  return found;
+// Per-call metrics: the series found once, then plain additions. Looked up one label value at a
+// time: the values are mostly the same string objects call after call (route patterns, a proxy's
+// label), whose hashes V8 keeps — a key string joined per call was built and hashed every time.
+interface HttpRouteSeries {
+  duration: HistogramSeries;
+  byStatus: Map<number, CounterSeries>;
 }
+interface GatewayProxySeries {
+  duration: HistogramSeries;
+  /** By the policy that answered ("" for none), then by status class (2 for 2xx). */
+  calls: Map<string, CounterSeries[]>;
+}
+const httpSeries = () => sharedInstance("metrics-http-series", () => new Map<string, Map<string, HttpRouteSeries>>());
+const gatewaySeries = () => sharedInstance("metrics-gateway-series", () => new Map<string, GatewayProxySeries>());
 
 export function recordHttpRequest(lane: string, route: string, status: number, seconds: number): void {
-  const m = metrics();
-  series(`http\0${lane}\0${route}\0${status}`, () => m.httpRequests.series(lane, route, String(status))).inc();
-  series(`http-duration\0${lane}\0${route}`, () => m.httpDuration.series(lane, route)).observe(seconds);
+  const lanes = httpSeries();
+  let routes = lanes.get(lane);
+  if (!routes) lanes.set(lane, (routes = new Map()));
+  let found = routes.get(route);
+  if (!found) routes.set(route, (found = { duration: metrics().httpDuration.series(lane, route), byStatus: new Map() }));
+  let counter = found.byStatus.get(status);
+  if (!counter) found.byStatus.set(status, (counter = metrics().httpRequests.series(lane, route, String(status))));
+  counter.inc();
+  found.duration.observe(seconds);
 }
 
 export function recordGatewayCall(proxy: string, status: number, blockedBy: string | null, seconds: number): void {
-  const m = metrics();
-  const outcome = `${Math.floor(status / 100)}xx`;
-  series(`gateway\0${proxy}\0${outcome}\0${blockedBy ?? ""}`, () => m.gatewayCalls.series(proxy, outcome, blockedBy ?? "")).inc();
-  series(`gateway-duration\0${proxy}`, () => m.gatewayDuration.series(proxy)).observe(seconds);
+  const proxies = gatewaySeries();
+  let found = proxies.get(proxy);
+  if (!found) proxies.set(proxy, (found = { duration: metrics().gatewayDuration.series(proxy), calls: new Map() }));
+  const by = blockedBy ?? "";
+  let byClass = found.calls.get(by);
+  if (!byClass) found.calls.set(by, (byClass = []));
+  const statusClass = Math.floor(status / 100);
+  (byClass[statusClass] ??= metrics().gatewayCalls.series(proxy, `${statusClass}xx`, by)).inc();
+  found.duration.observe(seconds);
 }
 
 export function recordTokenIssued(grant: string): void {
