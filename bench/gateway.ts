@@ -3,7 +3,8 @@
 //   backend direct · bare undici proxy · Gatehouse /gateway (the issue's default chain:
 //   verify-access-token, quota and spike-arrest with high limits, regex-protection,
 //   json-threat-protection, plus the implied payload-size, bot-detection (on by default, action
-//   flag) and assign-identity; analytics with hourly rollups on) · @fastify/http-proxy
+//   flag) and assign-identity; analytics with hourly rollups on) · @fastify/http-proxy · the
+//   same Gatehouse chain with bot detection off (exactly the issue's list)
 // The targets take turns, round after round (default 3 rounds of `seconds` each), and each
 // row is the median of its rounds: on shared cores the machine's speed drifts within a minute,
 // and one long run per target in a row let that drift into the ratios.
@@ -57,8 +58,10 @@ try {
     { policy: "json-threat-protection", config: {} },
   ];
   const proxy = await api(admin, "POST", "/proxies", { name: "Bench", basePath: "bench", version: "v1", targetUrl: backend, productIds: [product.json.id], policies });
+  // the issue's chain exactly: bot detection (a later issue's policy, on by default) switched off
+  const issueChain = await api(admin, "POST", "/proxies", { name: "Bench, issue's chain", basePath: "bench-issue", version: "v1", targetUrl: backend, productIds: [product.json.id], policies: [...policies, { policy: "bot-detection", config: { enabled: false } }] });
   const app = await api(developer, "POST", "/apps", { name: "bench", products: ["bench"], redirectUris: ["https://client.example/cb"] });
-  if (proxy.status !== 201 || app.status !== 201) throw new Error(`set-up failed: ${proxy.text} ${app.text}`);
+  if (proxy.status !== 201 || issueChain.status !== 201 || app.status !== 201) throw new Error(`set-up failed: ${proxy.text} ${issueChain.text} ${app.text}`);
   const { clientId, clientSecret } = app.json.credential;
   const tokenRes = await fetch(`${gatehouse.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` }, body: "grant_type=client_credentials" });
   const { access_token: token } = (await tokenRes.json()) as { access_token: string };
@@ -69,6 +72,7 @@ try {
     ["bare undici proxy (node:http + Pool)", undiciProxy, "/gateway/bench/v1/items", {}],
     ["Gatehouse gateway (verify-access-token + bot detection + quota + spike-arrest + regex + JSON threat protection + analytics)", gatehouse.url, "/gateway/bench/v1/items", { authorization: `Bearer ${token}` }],
     ["@fastify/http-proxy", fastifyProxy, "/gateway/bench/v1/items", {}],
+    ["Gatehouse gateway, the issue's chain (the same without bot detection)", gatehouse.url, "/gateway/bench-issue/v1/items", { authorization: `Bearer ${token}` }],
   ];
   const samples = targets.map(() => ({ rps: [] as number[], p50: [] as number[], p99: [] as number[], non2xx: 0, cpuUs: [] as number[] }));
   const load = loadavg()[0]!.toFixed(2);
