@@ -42,6 +42,8 @@ export interface Config {
   /** server.ts serves HTTPS itself (TLS_CERT, TLS_KEY), asking for client certificates when TLS_CLIENT_CA is set. */
   tls: TlsConfig | null;
   gateway: GatewayConfig;
+  /** How long analytics events and hourly rollups are kept (lib/analytics/retention.ts). */
+  analyticsRetention: { eventDays: number; rollupDays: number };
   /** Bearer token that /metrics requires; null: /metrics answers loopback clients only. */
   metricsToken: string | null;
 }
@@ -125,6 +127,7 @@ export function loadConfig(environment: Record<string, string | undefined>, cwd 
     shutdownDrainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS ?? 0,
     tls: tlsConfig(env, cwd),
     metricsToken: env.METRICS_TOKEN ?? null,
+    analyticsRetention: { eventDays: env.ANALYTICS_RETENTION_DAYS ?? 90, rollupDays: env.ANALYTICS_ROLLUP_RETENTION_DAYS ?? 400 },
     gateway: {
       allowedPrivateTargets: env.GATEWAY_ALLOWED_PRIVATE_TARGETS ? env.GATEWAY_ALLOWED_PRIVATE_TARGETS.split(",").map((e) => e.trim().toLowerCase()).filter(Boolean) : [],
       connectTimeoutMs: env.GATEWAY_CONNECT_TIMEOUT_MS ?? 3_000,

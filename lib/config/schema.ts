@@ -28,6 +28,7 @@ export function decodeKey(value: string): Buffer | null {
 }
 
 const milliseconds = z.string().regex(/^\d{1,7}$/, { error: "must be a number of milliseconds" }).transform(Number).refine((n) => n >= 1, { error: "must be at least 1" });
+const days = z.string().regex(/^\d{1,5}$/, { error: "must be a whole number of days (0: keep forever)" }).transform(Number);
 const bytes = z.string().regex(/^\d{1,12}$/, { error: "must be a number of bytes" }).transform(Number).refine((n) => n >= 1, { error: "must be at least 1" });
 
 export const EnvSchema = z.object({
@@ -90,6 +91,8 @@ export const EnvSchema = z.object({
   GATEWAY_UPSTREAM_TIMEOUT_MS: optional(milliseconds),
   GATEWAY_MAX_REQUEST_BYTES: optional(bytes),
   GATEWAY_MAX_RESPONSE_BYTES: optional(bytes),
+  ANALYTICS_RETENTION_DAYS: optional(days),
+  ANALYTICS_ROLLUP_RETENTION_DAYS: optional(days),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

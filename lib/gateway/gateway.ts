@@ -1,5 +1,5 @@
 // The gateway as server.ts runs it: the proxy registry, the app directory, the upstream
-// pools, the analytics writer and the policies' services, started and stopped together.
+// pools, the analytics writer (and its retention) and the policies' services, started and stopped together.
 import type { Logger } from "pino";
 import type { Config } from "../config/index.ts";
 import type { Database } from "../db/index.ts";
@@ -9,6 +9,7 @@ import type { MaybePromise } from "../runtime/maybe-async.ts";
 import type { ValidToken } from "../oauth/tokens/validator.ts";
 import { AnalyticsWriter } from "../analytics/writer.ts";
 import { workerSink } from "../analytics/sink.ts";
+import { startAnalyticsRetention } from "../analytics/retention.ts";
 import { getOktaSettings } from "../okta/settings.ts";
 import { AppDirectory } from "./apps.ts";
 import { createGatewayHandler } from "./pipeline.ts";
@@ -41,6 +42,7 @@ export function createGateway(deps: {
   const registry = new ProxyRegistry(db, store, log, { maxRequestBytes: gw.maxRequestBytes, targetPolicy });
   const upstream = new Upstream({ connectTimeoutMs: gw.connectTimeoutMs, headersTimeoutMs: gw.headersTimeoutMs, bodyTimeoutMs: gw.bodyTimeoutMs, targetPolicy });
   const analytics = new AnalyticsWriter(workerSink(config.database), log);
+  let retention: { stop(): Promise<void> } | null = null;
   setGatewayServices(
     createGatewayServices({ db, validator: deps.validator, clients: deps.clients, apps, encryptionKey: config.secrets.encryptionKey, oktaIssuer: () => getOktaSettings().issuer }),
   );
@@ -56,10 +58,12 @@ export function createGateway(deps: {
     handler,
     async start() {
       analytics.start();
+      retention = startAnalyticsRetention(db, config.analyticsRetention, log);
       await Promise.all([apps.start(), registry.start()]);
     },
     async stop() {
       await Promise.all([registry.stop(), apps.stop(), closeBotDetector()]);
+      await retention?.stop();
       await analytics.stop();
       await upstream.close();
     },
