@@ -28,7 +28,7 @@ const rollupHours = async (db: Database) => {
 describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("analytics retention on %s", (backend) => {
   let db: Database;
   let close: () => Promise<void>;
-  // more old events than one delete batch (5,000), over several hours 40 days back; a few young ones
+  // more old events than several delete batches (1,000 each), over several hours 40 days back; a few young ones
   const old = Array.from({ length: 5_050 }, (_, i) => event(NOW - 40 * DAY + (i % 3) * 3_600_000, i));
   const young = Array.from({ length: 6 }, (_, i) => event(NOW - 10 * DAY + i * 1_000, 10_000 + i));
 

@@ -15,7 +15,7 @@ export interface RetentionPolicy {
 }
 
 const DAY_MS = 86_400_000;
-const BATCH = 5_000;
+const BATCH = 1_000; // on SQLite a statement holds the process (better-sqlite3 is synchronous): a few ms each
 const EVERY_MS = 3_600_000;
 const FIRST_AFTER_MS = 60_000; // not in the start-up rush
 
