@@ -39,7 +39,7 @@ export function createGateway(deps: {
   const targetPolicy = targetPolicyOf(config);
   const apps = new AppDirectory(db, store);
   const registry = new ProxyRegistry(db, store, log, { maxRequestBytes: gw.maxRequestBytes, targetPolicy });
-  const upstream = new Upstream({ connectTimeoutMs: gw.connectTimeoutMs, headersTimeoutMs: gw.headersTimeoutMs, bodyTimeoutMs: gw.bodyTimeoutMs, targetPolicy });
+  const upstream = new Upstream({ connectTimeoutMs: gw.connectTimeoutMs, headersTimeoutMs: gw.headersTimeoutMs, bodyTimeoutMs: gw.bodyTimeoutMs, targetPolicy, ownCertificate: config.tls?.cert ?? null });
   const analytics = new AnalyticsWriter(workerSink(config.database), log);
   setGatewayServices(
     createGatewayServices({ db, validator: deps.validator, clients: deps.clients, apps, encryptionKey: config.secrets.encryptionKey, oktaIssuer: () => getOktaSettings().issuer }),
