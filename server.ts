@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   const store = getStore();
   if (config.devDefaults) {
     const seeded = await seedDemoData(portalContext(), {
-      echoTargetUrl: `http://127.0.0.1:${config.port}${ECHO_BASE_PATH}`,
+      echoTargetUrl: `${config.tls ? "https" : "http"}://127.0.0.1:${config.port}${ECHO_BASE_PATH}`,
       okta: embeddedOkta?.okta.seed ?? null,
       dataDir: config.dataDir,
     });

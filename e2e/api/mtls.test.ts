@@ -3,7 +3,7 @@
 // authenticates with it (tls_client_auth, no secret) and gets tokens bound to it (cnf.x5t#S256),
 // which userinfo then refuses from any other certificate or none.
 import { X509Certificate } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeJwt } from "jose";
@@ -95,6 +95,16 @@ describe.each(configuredBackends())("mutual TLS and certificate-bound tokens on 
     expect(metadata.tls_client_certificate_bound_access_tokens).toBe(true);
     expect(metadata.token_endpoint_auth_methods_supported).toContain("tls_client_auth");
     expect(metadata.mtls_endpoint_aliases).toBeUndefined();
+  });
+
+  it("proxies the demo echo to Gatehouse itself over HTTPS, though the server asks for client certificates", async () => {
+    const demo = JSON.parse(readFileSync(join(gatehouse.dataDir, "demo-app.json"), "utf8")) as { clientId: string; clientSecret: string; appId: string };
+    const token = await form("/oauth/token", null, { grant_type: "client_credentials", scope: "echo:read" }, { id: demo.clientId, secret: demo.clientSecret });
+    expect(token.status).toBe(200);
+    const res = await call("/gateway/echo/v1/through-tls", null, { headers: { authorization: `Bearer ${token.json.access_token}` } });
+    expect(res.status).toBe(200);
+    expect(res.json.headers["x-gatehouse-app-id"]).toBe(demo.appId);
+    expect(res.json.headers["x-forwarded-proto"]).toBe("https");
   });
 
   it("lets the owner register a client certificate, validated, stored as its thumbprint", async () => {

@@ -47,11 +47,15 @@ export function spawnGatehouse(env: Record<string, string>, args: string[] = [])
 export interface StartOptions {
   /** PEM of the CA that issued TLS_CERT, trusted for the readiness check (HTTPS only). */
   ca?: string;
+  /** Restarting on earlier data: the port it had (stored URLs of Gatehouse itself name it) and
+   * its data directory, which stop() then leaves in place for the caller to remove. */
+  port?: number;
+  dataDir?: string;
 }
 
 export async function startGatehouse(env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningGatehouse> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), "gatehouse-it-"));
+  const port = options.port ?? (await freePort());
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "gatehouse-it-"));
   const url = `${env.TLS_CERT ? "https" : "http"}://127.0.0.1:${port}`;
   const trusting = options.ca ? new Agent({ connect: { ca: options.ca } }) : null;
   const healthy = async () => (trusting ? (await undiciFetch(`${url}/healthz`, { dispatcher: trusting })).ok : (await fetch(`${url}/healthz`)).ok);
@@ -87,7 +91,7 @@ export async function startGatehouse(env: Record<string, string> = {}, options: 
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
       const code = await exited;
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
       return code;
     },
   };

@@ -272,7 +272,7 @@ async function run(call: GatewayCall, proxy: RegisteredProxy, deps: PipelineDeps
   // The whole exchange is bounded: response headers by undici's headersTimeout, the body (a
   // slow drip that never trips bodyTimeout) by this deadline, which cuts it.
   const upstreamStarted = performance.now();
-  const exchange = deps.upstream.exchange({ origin: target.origin, path: upstreamPath, method: call.method, headers, body, allowPrivate: target.allowPrivate });
+  const exchange = deps.upstream.exchange({ origin: target.origin, path: upstreamPath, method: call.method, headers, body, allowPrivate: target.allowPrivate, ownServer: target.ownServer });
   const timer = setTimeout(() => exchange.abort(new Error("upstream deadline passed")), deps.upstreamTimeoutMs);
   try {
     let head;

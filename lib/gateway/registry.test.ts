@@ -4,7 +4,7 @@ import { createProduct } from "../portal/products.ts";
 import { deleteProxy, saveProxy } from "../portal/proxies.ts";
 import { createTestPortal } from "../portal/test-context.ts";
 import type { Actor } from "../portal/context.ts";
-import { ProxyRegistry } from "./registry.ts";
+import { ProxyRegistry, upstreamTarget } from "./registry.ts";
 
 const SYSTEM: Actor = { type: "system" };
 /** The memory store delivers messages on the next turn, like Redis. */
@@ -21,7 +21,7 @@ describe("ProxyRegistry", () => {
     await saveProxy(ctx, SYSTEM, null, { name: "A", basePath: "shop", version: "v1", targetUrl: "https://a.example/api", productIds: [productId] });
     await saveProxy(ctx, SYSTEM, null, { name: "B", basePath: "shop/orders", version: "v1", targetUrl: "https://b.example", productIds: [productId] });
     await saveProxy(ctx, SYSTEM, null, { name: "C", basePath: "shop", version: "v2", targetUrl: "https://c.example" });
-    registry = new ProxyRegistry(ctx.db, ctx.store, pino({ level: "silent" }), { maxRequestBytes: 1000, targetPolicy: { allowedPrivateTargets: [], ownPort: 0 } });
+    registry = new ProxyRegistry(ctx.db, ctx.store, pino({ level: "silent" }), { maxRequestBytes: 1000, targetPolicy: { allowedPrivateTargets: [], ownPort: 0, ownTls: false } });
     await registry.start();
   });
   afterAll(async () => {
@@ -66,5 +66,31 @@ describe("ProxyRegistry", () => {
   it("saveProxy refuses private targets and invalid steps (400 naming the step)", async () => {
     await expect(saveProxy(ctx, SYSTEM, null, { name: "F", basePath: "f", targetUrl: "http://169.254.169.254/" })).rejects.toMatchObject({ code: "invalid", details: { fields: { targetUrl: expect.any(String) } } });
     await expect(saveProxy(ctx, SYSTEM, null, { name: "F", basePath: "f", targetUrl: "https://f.example", policies: [{ policy: "scopes", config: { operations: "all" } }] })).rejects.toMatchObject({ code: "invalid", details: { fields: { "policies[0]": expect.stringContaining("scopes") } } });
+  });
+});
+
+describe("upstreamTarget", () => {
+  const tls = { allowedPrivateTargets: [], ownPort: 3000, ownTls: true };
+  const plain = { ...tls, ownTls: false };
+
+  it("reaches the echo backend in the scheme Gatehouse serves, whichever the stored URL names", () => {
+    // a demo seeded before TLS_CERT was set holds http://
+    expect(upstreamTarget("http://127.0.0.1:3000/_echo", tls)).toEqual({ origin: "https://127.0.0.1:3000", pathPrefix: "/_echo", query: "", refused: null, allowPrivate: true, ownServer: true });
+    expect(upstreamTarget("https://localhost:3000/_echo/x?a=1", tls)).toMatchObject({ origin: "https://localhost:3000", pathPrefix: "/_echo/x", query: "a=1", ownServer: true });
+    expect(upstreamTarget("https://127.0.0.1:3000/_echo", plain)).toMatchObject({ origin: "http://127.0.0.1:3000", refused: null, ownServer: true });
+    expect(upstreamTarget("http://127.0.0.1:3000/_echo", plain)).toMatchObject({ origin: "http://127.0.0.1:3000", ownServer: true });
+  });
+
+  it("leaves every other target as it is: not Gatehouse itself, not private-allowed", () => {
+    for (const policy of [tls, plain]) {
+      expect(upstreamTarget("http://api.example.com:8080/v1/?x=1", policy)).toEqual({ origin: "http://api.example.com:8080", pathPrefix: "/v1", query: "x=1", refused: null, allowPrivate: false, ownServer: false });
+      expect(upstreamTarget("https://api.example.com/v1", policy)).toMatchObject({ origin: "https://api.example.com", allowPrivate: false, ownServer: false });
+      // Gatehouse's port outside /_echo, another loopback port, another scheme: refused as before
+      for (const target of ["http://127.0.0.1:3000/api/v1", "https://127.0.0.1:3001/_echo", "ws://127.0.0.1:3000/_echo"]) {
+        const mapped = upstreamTarget(target, policy);
+        expect(mapped.refused).not.toBeNull();
+        expect(mapped).toMatchObject({ origin: new URL(target).origin, allowPrivate: false, ownServer: false });
+      }
+    }
   });
 });

@@ -8,7 +8,7 @@ import type { Database } from "../db/index.ts";
 import type { Store } from "../store/index.ts";
 import { PROXY_CHANGE_CHANNEL } from "../portal/proxy-changes.ts";
 import { compileChain } from "./chain.ts";
-import { isEchoTarget, refusedTarget, type TargetPolicy } from "./ssrf.ts";
+import { echoOrigin, isEchoTarget, refusedTarget, type TargetPolicy } from "./ssrf.ts";
 import type { ProxyDefinition } from "./policy.ts";
 
 export const GATEWAY_PREFIX = "/gateway/";
@@ -40,6 +40,8 @@ export interface UpstreamTarget {
   refused: string | null;
   /** The echo backend (or an allow-listed name) may resolve to a private address. */
   allowPrivate: boolean;
+  /** The echo backend: Gatehouse itself, reached in the scheme it serves, over TLS with its own certificate only. */
+  ownServer: boolean;
 }
 
 export function upstreamTarget(targetUrl: string, policy: TargetPolicy): UpstreamTarget {
@@ -48,9 +50,10 @@ export function upstreamTarget(targetUrl: string, policy: TargetPolicy): Upstrea
   try {
     url = new URL(targetUrl);
   } catch {
-    return { origin: "http://invalid", pathPrefix: "", query: "", refused: refused ?? "not a URL", allowPrivate: false };
+    return { origin: "http://invalid", pathPrefix: "", query: "", refused: refused ?? "not a URL", allowPrivate: false, ownServer: false };
   }
-  return { origin: url.origin, pathPrefix: url.pathname.replace(/\/+$/, ""), query: url.search.slice(1), refused, allowPrivate: isEchoTarget(url, policy) };
+  const echo = isEchoTarget(url, policy);
+  return { origin: echo ? echoOrigin(url, policy) : url.origin, pathPrefix: url.pathname.replace(/\/+$/, ""), query: url.search.slice(1), refused, allowPrivate: echo, ownServer: echo };
 }
 
 export interface ProxyMatch {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { guardedLookup, isPublicAddress, refusedTarget, TargetRefused } from "./ssrf.ts";
 
-const policy = { allowedPrivateTargets: [] as string[], ownPort: 3000 };
+const policy = { allowedPrivateTargets: [] as string[], ownPort: 3000, ownTls: false };
 
 describe("SSRF guard", () => {
   it.each([
@@ -24,16 +24,19 @@ describe("SSRF guard", () => {
     "http://metadata.internal/",
     "http://127.0.0.1:3000/api/v1/admin", // Gatehouse itself, outside the echo backend
     "http://127.0.0.1:3000/_echo/../api",
+    "https://127.0.0.1:3000/api/v1/admin", // either scheme: only /_echo is the echo backend
+    "https://127.0.0.1:3001/_echo", // not Gatehouse's port
+    "https://127.0.0.1/_echo", // 443, not Gatehouse's port
   ])("refuses %s", (target) => {
     expect(refusedTarget(target, policy)).not.toBeNull();
   });
 
-  it.each(["https://api.example.com/v1", "http://93.184.216.34/", "http://[2606:4700::1111]/", "http://127.0.0.1:3000/_echo", "http://localhost:3000/_echo/x"])("allows %s", (target) => {
+  it.each(["https://api.example.com/v1", "http://93.184.216.34/", "http://[2606:4700::1111]/", "http://127.0.0.1:3000/_echo", "http://localhost:3000/_echo/x", "https://127.0.0.1:3000/_echo"])("allows %s", (target) => {
     expect(refusedTarget(target, policy)).toBeNull();
   });
 
   it("the allow-list admits hosts, addresses and CIDR ranges, nothing more", () => {
-    const allow = { allowedPrivateTargets: ["10.1.0.0/16", "backend.internal", "192.168.1.5"], ownPort: 3000 };
+    const allow = { allowedPrivateTargets: ["10.1.0.0/16", "backend.internal", "192.168.1.5"], ownPort: 3000, ownTls: false };
     expect(refusedTarget("http://10.1.2.3/", allow)).toBeNull();
     expect(refusedTarget("http://10.2.0.1/", allow)).not.toBeNull();
     expect(refusedTarget("http://backend.internal/", allow)).toBeNull();
@@ -67,7 +70,7 @@ describe("SSRF guard", () => {
   });
 
   it("at connect: an allow-listed name or range may resolve privately", async () => {
-    const lookup = guardedLookup({ allowedPrivateTargets: ["10.0.0.0/8"], ownPort: 0 }, fakeResolve([{ address: "10.9.9.9", family: 4 }]));
+    const lookup = guardedLookup({ allowedPrivateTargets: ["10.0.0.0/8"], ownPort: 0, ownTls: false }, fakeResolve([{ address: "10.9.9.9", family: 4 }]));
     const result = await new Promise((resolve) => lookup("svc.example", {}, (e, address) => resolve([e, address])));
     expect(result).toEqual([null, "10.9.9.9"]);
   });

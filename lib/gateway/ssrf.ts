@@ -10,8 +10,10 @@ import ipaddr from "ipaddr.js";
 export interface TargetPolicy {
   /** Lower-case host names, IP addresses and CIDR ranges from the configuration. */
   allowedPrivateTargets: readonly string[];
-  /** Gatehouse's own port: http://127.0.0.1:{port}/_echo is the built-in echo backend. */
+  /** Gatehouse's own port: http(s)://127.0.0.1:{port}/_echo is the built-in echo backend. */
   ownPort: number;
+  /** Gatehouse serves HTTPS itself (TLS_CERT): the echo backend is reached over https. */
+  ownTls: boolean;
 }
 
 export const ECHO_PATH = "/_echo";
@@ -55,12 +57,19 @@ function allowListed(policy: TargetPolicy, host: string, address: Address | null
   return false;
 }
 
-/** The built-in echo backend: Gatehouse's own loopback port, path under /_echo. */
+/** The built-in echo backend: Gatehouse's own loopback port, path under /_echo. Either scheme:
+ * a URL stored before TLS_CERT was set (or after it was removed) still names Gatehouse itself. */
 export function isEchoTarget(url: URL, policy: TargetPolicy): boolean {
   const address = parseAddress(url.hostname);
   const loopback = url.hostname === "localhost" || (address !== null && address.range() === "loopback");
   const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
-  return url.protocol === "http:" && loopback && port === policy.ownPort && (url.pathname === ECHO_PATH || url.pathname.startsWith(`${ECHO_PATH}/`));
+  const scheme = url.protocol === "http:" || url.protocol === "https:";
+  return scheme && loopback && port === policy.ownPort && (url.pathname === ECHO_PATH || url.pathname.startsWith(`${ECHO_PATH}/`));
+}
+
+/** Where the echo backend is reached: the scheme Gatehouse serves now, whatever the stored URL says. */
+export function echoOrigin(url: URL, policy: TargetPolicy): string {
+  return `${policy.ownTls ? "https" : "http"}://${url.hostname}:${policy.ownPort}`;
 }
 
 /** Save-time and run-time check of a target URL's host. Returns why it is refused, or null.

@@ -41,7 +41,7 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((resolve) => upstreamServer.close(() => resolve())));
 
-const options = { connectTimeoutMs: 1_000, headersTimeoutMs: 2_000, bodyTimeoutMs: 5_000, targetPolicy: { allowedPrivateTargets: ["127.0.0.1"], ownPort: 0 } };
+const options = { connectTimeoutMs: 1_000, headersTimeoutMs: 2_000, bodyTimeoutMs: 5_000, targetPolicy: { allowedPrivateTargets: ["127.0.0.1"], ownPort: 0, ownTls: false } };
 
 /** A server relaying every call to the upstream's `path` through an exchange. */
 async function relayingServer(upstream: Upstream, limit: number, outcomes: Array<number | string>) {

@@ -1,10 +1,12 @@
 // Calls to the backends, with undici: one keep-alive Pool per target origin; connect, header
 // and body timeouts; no redirects followed (a 3xx goes back to the caller as it is); the SSRF
-// guard as the DNS lookup of every connection. Failures become the gateway's status codes:
+// guard as the DNS lookup of every connection; Gatehouse itself over TLS (the echo backend) only
+// with its own certificate (own-certificate.ts). Failures become the gateway's status codes:
 // cannot connect → 503, too slow → 504, broken or oversized answer → 502, refused address → 502.
 import type { ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
 import { Pool, errors, type Dispatcher } from "undici";
+import { ownCertificateConnector } from "./own-certificate.ts";
 import { guardedLookup, TargetRefused, type TargetPolicy } from "./ssrf.ts";
 
 export interface UpstreamOptions {
@@ -12,6 +14,8 @@ export interface UpstreamOptions {
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
   targetPolicy: TargetPolicy;
+  /** PEM of the certificate Gatehouse serves (TLS_CERT), the only one accepted from itself. */
+  ownCertificate?: string | Buffer | null;
   connectionsPerOrigin?: number;
 }
 
@@ -24,6 +28,8 @@ export interface UpstreamRequest {
   body: Buffer | Readable | null;
   /** The target may be private (the echo backend, or allow-listed): DNS answers are not checked. */
   allowPrivate: boolean;
+  /** The target is Gatehouse itself (the echo backend): over https, only its own certificate is accepted. */
+  ownServer?: boolean;
 }
 
 export interface UpstreamHead {
@@ -40,7 +46,7 @@ export class Upstream {
   exchange(request: UpstreamRequest): UpstreamExchange {
     const exchange = new UpstreamExchange();
     // no maxRedirections: undici's dispatch never follows redirects on its own
-    this.pool(request.origin, request.allowPrivate).dispatch({ path: request.path, method: request.method as Dispatcher.HttpMethod, headers: request.headers, body: request.body }, exchange);
+    this.pool(request.origin, request.allowPrivate, request.ownServer === true).dispatch({ path: request.path, method: request.method as Dispatcher.HttpMethod, headers: request.headers, body: request.body }, exchange);
     return exchange;
   }
 
@@ -49,10 +55,14 @@ export class Upstream {
     this.pools.clear();
   }
 
-  private pool(origin: string, allowPrivate: boolean): Pool {
-    const key = `${allowPrivate ? "private" : "public"} ${origin}`;
+  private pool(origin: string, allowPrivate: boolean, ownServer: boolean): Pool {
+    const pinned = ownServer && origin.startsWith("https:") && this.options.ownCertificate ? this.options.ownCertificate : null;
+    const key = `${pinned ? "own" : allowPrivate ? "private" : "public"} ${origin}`;
     let pool = this.pools.get(key);
     if (!pool) {
+      const connect = pinned
+        ? ownCertificateConnector(pinned, { timeout: this.options.connectTimeoutMs })
+        : { timeout: this.options.connectTimeoutMs, ...(allowPrivate ? {} : { lookup: guardedLookup(this.options.targetPolicy) }) };
       pool = new Pool(origin, {
         connections: this.options.connectionsPerOrigin ?? 256,
         pipelining: 1,
@@ -60,7 +70,7 @@ export class Upstream {
         keepAliveMaxTimeout: 60_000,
         headersTimeout: this.options.headersTimeoutMs,
         bodyTimeout: this.options.bodyTimeoutMs,
-        connect: { timeout: this.options.connectTimeoutMs, ...(allowPrivate ? {} : { lookup: guardedLookup(this.options.targetPolicy) }) } as never,
+        connect: connect as never,
       });
       this.pools.set(key, pool);
     }

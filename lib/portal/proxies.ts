@@ -44,7 +44,7 @@ function checkRunnable(ctx: PortalContext, fields: { policies: unknown[]; target
     const first = compiled.issues[0]!;
     throw new PortalError("invalid", `Policy step ${first.step >= 0 ? first.step + " " : ""}(${first.policy}): ${first.message}`, { fields: fieldsOf });
   }
-  const refused = refusedTarget(fields.targetUrl, ctx.gatewayTargets ?? { allowedPrivateTargets: [], ownPort: 0 });
+  const refused = refusedTarget(fields.targetUrl, ctx.gatewayTargets ?? { allowedPrivateTargets: [], ownPort: 0, ownTls: false });
   if (refused) throw new PortalError("invalid", `targetUrl refused: ${refused}.`, { fields: { targetUrl: refused } });
 }
 
