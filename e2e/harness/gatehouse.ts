@@ -47,10 +47,12 @@ export function spawnGatehouse(env: Record<string, string>, args: string[] = [])
 export interface StartOptions {
   /** PEM of the CA that issued TLS_CERT, trusted for the readiness check (HTTPS only). */
   ca?: string;
+  /** Listen on this port instead of a free one (when something must know the URL first). */
+  port?: number;
 }
 
 export async function startGatehouse(env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningGatehouse> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dataDir = mkdtempSync(join(tmpdir(), "gatehouse-it-"));
   const url = `${env.TLS_CERT ? "https" : "http"}://127.0.0.1:${port}`;
   const trusting = options.ca ? new Agent({ connect: { ca: options.ca } }) : null;
