@@ -5,8 +5,12 @@
 // bound on a readable sign-in page with an alert (HTML, no stack trace) instead of hanging or a
 // 500; /oauth/authorize sends the client `temporarily_unavailable`; existing portal sessions,
 // client-credentials tokens and the gateway (backend reached) work as before; /readyz stays 200,
-// since an instance whose IdP is down still serves API traffic. Okta back → sign-in works again.
+// since an instance whose IdP is down still serves API traffic. A proxy checking Okta's own JWTs
+// (verify-okta-jwt) answers 503 + Retry-After while it has never got Okta's keys, and goes on
+// verifying with the keys it has once it got them. Okta back → sign-in works again.
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDatabaseClient, createDatabaseClient, type Database } from "../../lib/db/client.ts";
 import { freePort, startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
 import { startOktaProcess, type OktaProcess } from "../harness/okta-process.ts";
 import { apiCaller, type Caller } from "../harness/portal-setup.ts";
@@ -14,7 +18,8 @@ import { beginSignIn, CookieJar, signIn } from "../harness/sign-in.ts";
 import { BACKEND_HOST, startBackends, type TestBackends } from "../harness/upstreams.ts";
 
 const CLIENT_CB = "https://client.example/cb";
-// openid-client gives up on an unanswered request after 3.5 s; a login must not wait much longer
+// openid-client gives up on an unanswered request after 3.5 s; a login step must not wait much
+// longer (the requests below are aborted then, so a hang fails at the step that hangs)
 const LOGIN_BOUND_MS = 6_000;
 const noStackTrace = (text: string) => expect(text).not.toMatch(/\n\s+at |node_modules|\.ts:\d+|ECONNREFUSED|RPError|timed out/);
 
@@ -26,6 +31,10 @@ describe("R6: Okta down", () => {
   let admin: Caller, developer: Caller;
   let app: { clientId: string; clientSecret: string };
   let token: string;
+  let db: Database;
+  let oktaJwt: string;
+  /** verify-okta-jwt has fetched Okta's keys (its first call is made during the first outage). */
+  let oktaKeysSeen = false;
 
   beforeAll(async () => {
     upstreams = await startBackends();
@@ -44,9 +53,24 @@ describe("R6: Okta down", () => {
     app = { clientId: created.json.credential.clientId, clientSecret: created.json.credential.clientSecret };
     token = await clientCredentials();
     expect(await gatewayCall(token)).toBe(200);
+
+    // Scenario 2: an Okta client mapped to the portal app, its Okta-minted token, a proxy that checks it
+    db = createDatabaseClient({ kind: "sqlite", file: join(gatehouse.dataDir, "gatehouse.db") });
+    const registered = await fetch(`${okta.url}/oauth2/v1/clients`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `SSWS ${okta.seed.apiToken}` },
+      body: JSON.stringify({ client_name: "R6", grant_types: ["client_credentials"], response_types: [], redirect_uris: [], token_endpoint_auth_method: "client_secret_post", scope: "r6:read" }),
+    });
+    const oktaClient = (await registered.json()) as { client_id: string; client_secret: string };
+    await db.app.update({ where: { id: created.json.app.id }, data: { oktaClientId: oktaClient.client_id } });
+    const minted = await fetch(`${okta.issuer}/v1/token`, { method: "POST", body: new URLSearchParams({ grant_type: "client_credentials", client_id: oktaClient.client_id, client_secret: oktaClient.client_secret, scope: "r6:read" }) });
+    oktaJwt = ((await minted.json()) as { access_token: string }).access_token;
+    const oktaProxy = await api(admin, "POST", "/proxies", { name: "R6 Okta", basePath: "r6-okta", version: "v1", targetUrl: `${upstreams.url}/r6-okta`, productIds: [product.json.id], policies: [{ policy: "verify-okta-jwt", config: {} }] });
+    expect([registered.status, minted.status, oktaProxy.status], oktaProxy.text).toEqual([201, 200, 201]);
   }, 120_000);
 
   afterAll(async () => {
+    if (db) await closeDatabaseClient(db);
     await gatehouse?.stop();
     await okta?.destroy();
     await upstreams?.close();
@@ -68,6 +92,11 @@ describe("R6: Okta down", () => {
     const res = await fetch(`${gatehouse.url}/gateway/r6/v1/items`, { headers: { authorization: `Bearer ${bearer}` }, signal: AbortSignal.timeout(10_000) });
     await res.arrayBuffer();
     return res.status;
+  }
+
+  async function oktaJwtCall(): Promise<{ status: number; retryAfter: string | null; type: string | null; text: string }> {
+    const res = await fetch(`${gatehouse.url}/gateway/r6-okta/v1/items`, { headers: { authorization: `Bearer ${oktaJwt}` }, signal: AbortSignal.timeout(10_000) });
+    return { status: res.status, retryAfter: res.headers.get("retry-after"), type: res.headers.get("content-type"), text: await res.text() };
   }
 
   /** Follows next-auth's redirects (its error route, then ours) to the sign-in page; checks it explains the failure. */
@@ -104,7 +133,7 @@ describe("R6: Okta down", () => {
       redirect: "manual",
       headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.header(), origin: gatehouse.url },
       body: new URLSearchParams({ csrfToken, callbackUrl: `${gatehouse.url}/`, ...(json ? { json: "true" } : {}) }),
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.timeout(LOGIN_BOUND_MS),
     });
     const ms = Date.now() - started;
     const text = await res.text();
@@ -119,7 +148,7 @@ describe("R6: Okta down", () => {
       code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", code_challenge_method: "S256",
     });
     const started = Date.now();
-    const res = await fetch(`${gatehouse.url}/oauth/authorize?${params}`, { redirect: "manual", signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(`${gatehouse.url}/oauth/authorize?${params}`, { redirect: "manual", signal: AbortSignal.timeout(LOGIN_BOUND_MS) });
     noStackTrace(await res.text());
     return { status: res.status, location: res.headers.get("location"), ms: Date.now() - started };
   }
@@ -146,7 +175,7 @@ describe("R6: Okta down", () => {
         }
 
         const callbackStarted = Date.now();
-        const callback = await fetch(pending.callback, { redirect: "manual", headers: { cookie: pending.jar.header() }, signal: AbortSignal.timeout(30_000) });
+        const callback = await fetch(pending.callback, { redirect: "manual", headers: { cookie: pending.jar.header() }, signal: AbortSignal.timeout(LOGIN_BOUND_MS) });
         timings.callback = Date.now() - callbackStarted;
         noStackTrace(await callback.text());
         expect(callback.status).toBe(302);
@@ -174,6 +203,18 @@ describe("R6: Okta down", () => {
         expect(await gatewayCall(await clientCredentials())).toBe(200);
         expect(upstreams.seen.length - seenBefore).toBe(2);
         expect(upstreams.seen.at(-1)!.url).toBe("/r6/items");
+        // Okta's own tokens: checked with the keys Okta served before; without any, 503 (not 401)
+        const scenario2 = await oktaJwtCall();
+        if (oktaKeysSeen) {
+          expect(scenario2.status, scenario2.text).toBe(200);
+          expect(upstreams.seen.at(-1)!.url).toBe("/r6-okta/items");
+        } else {
+          expect(scenario2.status, scenario2.text).toBe(503);
+          expect(scenario2.retryAfter).toMatch(/^\d+$/);
+          expect(scenario2.type).toMatch(/^application\/problem\+json/);
+          noStackTrace(scenario2.text);
+          expect(upstreams.seen.at(-1)!.url).toBe("/r6/items");
+        }
 
         const ready = await fetch(`${gatehouse.url}/readyz`, { signal: AbortSignal.timeout(10_000) });
         expect(ready.status).toBe(200);
@@ -184,7 +225,9 @@ describe("R6: Okta down", () => {
         await outage.up();
       }
 
-      // Okta back: a new sign-in works and its session is good
+      // Okta back: Okta's tokens are checked again at once, a new sign-in works and its session is good
+      expect((await oktaJwtCall()).status).toBe(200);
+      oktaKeysSeen = true;
       const again = await signIn(gatehouse.url, users.developer.login, users.developer.password);
       expect((await api({ cookie: again.cookie }, "GET", "/apps")).status).toBe(200);
       expect(gatehouse.output()).not.toMatch(/unhandled|uncaught/i);
