@@ -47,9 +47,11 @@ export function spawnGatehouse(env: Record<string, string>, args: string[] = [])
 export interface StartOptions {
   /** PEM of the CA that issued TLS_CERT, trusted for the readiness check (HTTPS only). */
   ca?: string;
-  /** Restarting on earlier data: the port it had (stored URLs of Gatehouse itself name it) and
-   * its data directory, which stop() then leaves in place for the caller to remove. */
+  /** Listen on this port instead of a free one: restarting on earlier data (stored URLs of
+   * Gatehouse itself name its port), or when something must know the URL first. */
   port?: number;
+  /** Restarting on earlier data: its data directory, which stop() then leaves in place for the
+   * caller to remove. */
   dataDir?: string;
 }
 

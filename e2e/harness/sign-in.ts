@@ -24,7 +24,22 @@ export interface PortalSession {
   oktaUrl: string;
 }
 
+/** The sign-in up to Okta's redirect back: the callback URL, not yet followed. */
+export interface PendingSignIn {
+  jar: CookieJar;
+  oktaUrl: string;
+  callback: string;
+}
+
 export async function signIn(gatehouseUrl: string, username: string, password: string, callbackUrl = `${gatehouseUrl}/`): Promise<PortalSession & { redirectedTo: string | null }> {
+  const { jar, oktaUrl, callback } = await beginSignIn(gatehouseUrl, username, password, callbackUrl);
+  const done = await fetch(callback, { redirect: "manual", headers: { cookie: jar.header() } });
+  jar.take(done);
+  if (!jar.header().includes("session-token")) throw new Error(`no session after the callback (${done.status} ${done.headers.get("location")})`);
+  return { cookie: jar.header(), oktaUrl, redirectedTo: done.headers.get("location") };
+}
+
+export async function beginSignIn(gatehouseUrl: string, username: string, password: string, callbackUrl = `${gatehouseUrl}/`): Promise<PendingSignIn> {
   const jar = new CookieJar();
   const csrfRes = await fetch(`${gatehouseUrl}/api/auth/csrf`);
   jar.take(csrfRes);
@@ -46,8 +61,5 @@ export async function signIn(gatehouseUrl: string, username: string, password: s
   const back = await fetch(authorize, { redirect: "manual" });
   const callback = back.headers.get("location");
   if (!callback?.startsWith(`${gatehouseUrl}/api/auth/callback/okta`)) throw new Error(`Okta did not redirect to the callback: ${back.status} ${callback}`);
-  const done = await fetch(callback, { redirect: "manual", headers: { cookie: jar.header() } });
-  jar.take(done);
-  if (!jar.header().includes("session-token")) throw new Error(`no session after the callback (${done.status} ${done.headers.get("location")})`);
-  return { cookie: jar.header(), oktaUrl, redirectedTo: done.headers.get("location") };
+  return { jar, oktaUrl, callback };
 }

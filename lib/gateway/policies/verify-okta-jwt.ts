@@ -1,15 +1,17 @@
 // verify-okta-jwt (Scenario 2): JWT access tokens minted by Okta, verified against Okta's JWKS
-// (signature, iss, aud, exp; jose refetches the key set once on an unknown kid). The `cid`
+// (signature, iss, aud, exp; the key set is refetched once on an unknown kid, and while Okta
+// cannot be reached the last keys it served are used: okta-key-set.ts). The `cid`
 // claim names the Okta client, which maps to a portal app (App.oktaClientId, else a
 // credential's client_id): that app must be active and approved for this proxy's product, so
 // revocation, quota and analytics apply to Okta tokens as to Gatehouse's own.
-import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { errors, jwtVerify, type JWTVerifyGetKey } from "jose";
 import { z } from "zod";
 import { bearerFrom } from "../../oauth/bearer.ts";
-import { bearerAnswer, missingBearerAnswer } from "../answers.ts";
+import { bearerAnswer, missingBearerAnswer, problemAnswer } from "../answers.ts";
 import { definePolicy } from "../policy.ts";
 import { gatewayServices } from "../services.ts";
 import { productFor } from "./app-access.ts";
+import { oktaKeySet, OktaKeysUnavailable } from "./okta-key-set.ts";
 
 const keySets = new Map<string, JWTVerifyGetKey>();
 
@@ -17,7 +19,7 @@ function keySetOf(issuer: string): JWTVerifyGetKey {
   let keys = keySets.get(issuer);
   if (!keys) {
     // Okta's custom authorization servers publish their keys at {issuer}/v1/keys.
-    keys = createRemoteJWKSet(new URL(`${issuer}/v1/keys`), { timeoutDuration: 3_000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+    keys = oktaKeySet(new URL(`${issuer}/v1/keys`));
     keySets.set(issuer, keys);
   }
   return keys;
@@ -43,8 +45,11 @@ export const verifyOktaJwt = definePolicy({
     try {
       ({ payload: claims } = await jwtVerify(bearer.token, keySetOf(issuer), { issuer, audience: config.audience, algorithms: ["RS256", "ES256", "PS256"], clockTolerance: 5 }));
     } catch (error) {
+      if (error instanceof OktaKeysUnavailable) {
+        call.log.warn({ err: error, issuer }, "Okta key set unavailable");
+        return problemAnswer(503, "Service temporarily unavailable", "Okta's signing keys cannot be fetched right now; try again shortly.", { "retry-after": "5" });
+      }
       if (!(error instanceof errors.JOSEError) && !(error instanceof TypeError)) call.log.warn({ err: error }, "okta jwt verification failed");
-      if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) call.log.warn({ err: error, issuer }, "Okta key set unavailable");
       return bearerAnswer("invalid_token", "The Okta access token is invalid or expired.");
     }
     const cid = typeof claims.cid === "string" ? claims.cid : null;
