@@ -5,7 +5,8 @@
 // Okta is not asked again for `retryAfterFailureMs`, so calls do not each wait for a silent
 // Okta. With no keys at all the caller gets OktaKeysUnavailable (a 503, not a verdict on the
 // token), and Okta is asked on every call so that the gateway recovers as soon as it answers.
-import { createLocalJWKSet, createRemoteJWKSet, errors, type JWTVerifyGetKey } from "jose";
+import { createLocalJWKSet, createRemoteJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
+import { perObject } from "../../runtime/per-object.ts";
 
 export class OktaKeysUnavailable extends Error {
   override name = "OktaKeysUnavailable";
@@ -30,10 +31,12 @@ export function oktaKeySet(url: URL, options: OktaKeySetOptions = {}): JWTVerify
   const retryAfterFailureMs = options.retryAfterFailureMs ?? 30_000;
   let failedAt = Number.NEGATIVE_INFINITY;
 
+  // one local key set per key list Okta served, so an outage imports each key once, not per call
+  const localSetOf = perObject((jwks: JSONWebKeySet) => createLocalJWKSet(jwks));
   const lastKnown: JWTVerifyGetKey = (header, token) => {
     const jwks = remote.jwks();
     if (!jwks) throw new OktaKeysUnavailable(`Okta's keys (${url}) could not be fetched`);
-    return createLocalJWKSet(jwks)(header, token);
+    return localSetOf(jwks)(header, token);
   };
 
   return async (header, token) => {
