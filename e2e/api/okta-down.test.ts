@@ -19,8 +19,9 @@ import { BACKEND_HOST, startBackends, type TestBackends } from "../harness/upstr
 
 const CLIENT_CB = "https://client.example/cb";
 // openid-client gives up on an unanswered request after 3.5 s; a login step must not wait much
-// longer (the requests below are aborted then, so a hang fails at the step that hangs)
-const LOGIN_BOUND_MS = 8_000; // openid-client gives up after 3.5 s; the rest is margin for a loaded CI machine
+// longer (the requests below are aborted then, so a hang fails at the step that hangs). The
+// rest of the bound is margin for a loaded CI machine.
+const LOGIN_BOUND_MS = 8_000;
 const noStackTrace = (text: string) => expect(text).not.toMatch(/\n\s+at |node_modules|\.ts:\d+|ECONNREFUSED|RPError|timed out/);
 
 describe("R6: Okta down", () => {
