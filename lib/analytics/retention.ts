@@ -22,7 +22,7 @@ const FIRST_AFTER_MS = 60_000; // not in the start-up rush
 const isPostgres = (db: Database) => (db as unknown as { _activeProvider?: string })._activeProvider === "postgresql";
 
 /** Deletes what the policy no longer keeps; returns how many events and rollup rows went. */
-export async function expireAnalytics(db: Database, policy: RetentionPolicy, now = Date.now()): Promise<{ events: number; rollupRows: number }> {
+export async function expireAnalytics(db: Database, policy: RetentionPolicy, now = Date.now(), stopped: () => boolean = () => false): Promise<{ events: number; rollupRows: number }> {
   let events = 0;
   let rollupRows = 0;
   if (policy.eventDays > 0) {
@@ -39,7 +39,7 @@ export async function expireAnalytics(db: Database, policy: RetentionPolicy, now
             cutoff.getTime(),
           );
       events += deleted;
-      if (deleted < BATCH) break;
+      if (deleted < BATCH || stopped()) break; // a shutdown does not wait for a long first clean-up
       await new Promise((resolve) => setImmediate(resolve)); // let the requests in between batches
     }
   }
@@ -56,8 +56,9 @@ export async function expireAnalytics(db: Database, policy: RetentionPolicy, now
 export function startAnalyticsRetention(db: Database, policy: RetentionPolicy, log: Logger): { stop(): Promise<void> } {
   if (policy.eventDays <= 0 && policy.rollupDays <= 0) return { stop: async () => {} };
   let running: Promise<void> | null = null;
+  let stopping = false;
   const run = () => {
-    running ??= expireAnalytics(db, policy)
+    running ??= expireAnalytics(db, policy, Date.now(), () => stopping)
       .then(({ events, rollupRows }) => {
         if (events || rollupRows) log.info({ events, rollupRows, policy }, "analytics retention: old rows deleted");
       })
@@ -70,6 +71,7 @@ export function startAnalyticsRetention(db: Database, policy: RetentionPolicy, l
   every.unref();
   return {
     async stop() {
+      stopping = true;
       clearTimeout(first);
       clearInterval(every);
       await running;
