@@ -33,10 +33,16 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Runs server.ts with `env` on top of a clean test environment; does not wait for readiness. */
-export function spawnGatehouse(env: Record<string, string>, args: string[] = []): ChildProcess {
+/** The few variables a child process under test inherits: nothing of the caller's config leaks in. */
+export function cleanEnvironment(): Record<string, string> {
   const base: Record<string, string> = {};
   for (const key of ["PATH", "HOME", "TMPDIR", "LANG"]) if (process.env[key]) base[key] = process.env[key]!;
+  return base;
+}
+
+/** Runs server.ts with `env` on top of a clean test environment; does not wait for readiness. */
+export function spawnGatehouse(env: Record<string, string>, args: string[] = []): ChildProcess {
+  const base = cleanEnvironment();
   return spawn(process.execPath, ["--import", "tsx", "server.ts", ...args], {
     cwd: PROJECT_DIR,
     env: { ...base, NEXT_TELEMETRY_DISABLED: "1", ...env } as unknown as NodeJS.ProcessEnv,

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readSeed, type Seed } from "../../okta-dev/index.ts";
-import { freePort, PROJECT_DIR } from "./gatehouse.ts";
+import { cleanEnvironment, freePort, PROJECT_DIR } from "./gatehouse.ts";
 
 export interface OktaProcess {
   url: string;
@@ -37,9 +37,7 @@ export async function startOktaProcess(gatehouseUrl: string): Promise<OktaProces
 
   async function start(): Promise<void> {
     const args = ["--import", "tsx", "okta-dev/main.ts", "--port", String(port), "--data-dir", dataDir, "--gatehouse-url", gatehouseUrl];
-    const env: Record<string, string> = {};
-    for (const key of ["PATH", "HOME", "TMPDIR", "LANG"]) if (process.env[key]) env[key] = process.env[key]!;
-    const started: ChildProcess = spawn(process.execPath, args, { cwd: PROJECT_DIR, env: env as unknown as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const started: ChildProcess = spawn(process.execPath, args, { cwd: PROJECT_DIR, env: cleanEnvironment() as unknown as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
     child = started;
     started.stdout!.on("data", (chunk: Buffer) => (output += chunk));
     started.stderr!.on("data", (chunk: Buffer) => (output += chunk));

@@ -5,6 +5,7 @@
 // Every instance may run it: a delete of what another instance deleted already deletes nothing.
 import type { Logger } from "pino";
 import type { Database } from "../db/index.ts";
+import { isPostgres } from "./dashboard-queries.ts";
 import { ROLLUPS } from "./rollup.ts";
 
 export interface RetentionPolicy {
@@ -18,8 +19,6 @@ const DAY_MS = 86_400_000;
 const BATCH = 1_000; // on SQLite a statement holds the process (better-sqlite3 is synchronous): a few ms each
 const EVERY_MS = 3_600_000;
 const FIRST_AFTER_MS = 60_000; // not in the start-up rush
-
-const isPostgres = (db: Database) => (db as unknown as { _activeProvider?: string })._activeProvider === "postgresql";
 
 /** Deletes what the policy no longer keeps; returns how many events and rollup rows went. */
 export async function expireAnalytics(db: Database, policy: RetentionPolicy, now = Date.now(), stopped: () => boolean = () => false): Promise<{ events: number; rollupRows: number }> {

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { Prisma } from "../db/generated/sqlite/client.ts";
 import type { Database } from "../db/index.ts";
+import { isPostgres } from "./dashboard-queries.ts";
 import { findVisibleApp } from "../portal/app-access.ts";
 import type { Actor, PortalContext } from "../portal/context.ts";
 import { parseInput } from "../portal/validation.ts";
@@ -67,7 +68,7 @@ export async function appUsage(ctx: PortalContext, actor: Actor, appId: string, 
 
 /** The two providers truncate timestamps differently; everything else is the same SQL. */
 async function hourlyRows(db: Database, appId: string, since: Date): Promise<Row[]> {
-  const postgres = (db as unknown as { _activeProvider?: string })._activeProvider === "postgresql";
+  const postgres = isPostgres(db);
   const aggregates = Prisma.sql`COUNT(*) AS calls,
     SUM(CASE WHEN "status" >= 400 AND "status" < 500 THEN 1 ELSE 0 END) AS client_errors,
     SUM(CASE WHEN "status" >= 500 THEN 1 ELSE 0 END) AS server_errors,
