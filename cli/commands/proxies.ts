@@ -40,10 +40,12 @@ const FIELD_OPTIONS = {
   policies: { type: "string" },
   "id-token": { type: "string" },
   status: { type: "string" },
+  "case-sensitive-paths": { type: "string" },
+  "method-override": { type: "string" },
 } as const;
 
 const FIELD_USAGE =
-  "[--file proxy.json] [--version v1] [--product ID|SLUG]... [--openapi spec.yaml|off] [--policies chain.json] [--id-token none|claims|whole] [--status active|disabled]";
+  "[--file proxy.json] [--version v1] [--product ID|SLUG]... [--openapi spec.yaml|off] [--policies chain.json] [--id-token none|claims|whole] [--status active|disabled] [--case-sensitive-paths on|off] [--method-override strip|honour]";
 
 async function proxyBody(client: ApiClient, opts: Opts): Promise<Record<string, unknown>> {
   const body: Record<string, unknown> = opts.has("file") ? readJsonObject("file", opts.string("file")!) : {};
@@ -55,6 +57,8 @@ async function proxyBody(client: ApiClient, opts: Opts): Promise<Record<string, 
   if (s("openapi") !== undefined) body.openApiSpec = s("openapi") === "off" ? null : readText("openapi", s("openapi")!);
   if (s("id-token") !== undefined) body.idTokenMode = parseChoice("id-token", s("id-token")!, ["none", "claims", "whole"]);
   if (s("status") !== undefined) body.status = parseChoice("status", s("status")!, ["active", "disabled"]);
+  if (s("case-sensitive-paths") !== undefined) body.caseSensitivePaths = parseChoice("case-sensitive-paths", s("case-sensitive-paths")!, ["on", "off"]) === "on";
+  if (s("method-override") !== undefined) body.methodOverride = parseChoice("method-override", s("method-override")!, ["strip", "honour"]);
   if (s("policies") !== undefined) {
     const chain = readJsonObject("policies", s("policies")!).policies;
     if (!Array.isArray(chain)) throw new UsageError(`--policies: ${s("policies")} must hold {"policies": [...]}`);

@@ -46,6 +46,8 @@ export function ProxyForm({ initial }: { initial?: ProxyView }) {
     targetUrl: initial?.targetUrl ?? "",
     idTokenMode: initial?.idTokenMode ?? "none",
     status: initial?.status ?? "active",
+    caseSensitivePaths: initial?.caseSensitivePaths ?? false,
+    methodOverride: initial?.methodOverride ?? "strip",
     policies: JSON.stringify(initial?.policies ?? [], null, 2),
     openApiSpec: initial?.openApiSpec ?? "",
   });
@@ -99,6 +101,16 @@ export function ProxyForm({ initial }: { initial?: ProxyView }) {
         <select className={inputClass} value={f.status} onChange={(e) => setF({ ...f, status: e.target.value })}>
           <option value="active">active</option><option value="disabled">disabled</option>
         </select>
+      </label>
+      <label className="block text-sm font-medium">
+        Method override headers (X-HTTP-Method-Override…)
+        <select className={inputClass} value={f.methodOverride} onChange={(e) => setF({ ...f, methodOverride: e.target.value })}>
+          <option value="strip">strip before the backend</option><option value="honour">honour on POST (judged as the method)</option>
+        </select>
+      </label>
+      <label className="flex items-center gap-2 self-end text-sm font-medium">
+        <input type="checkbox" checked={f.caseSensitivePaths} onChange={(e) => setF({ ...f, caseSensitivePaths: e.target.checked })} />
+        Path rules are case-sensitive (the backend tells /Admin from /admin)
       </label>
       <label className="block text-sm font-medium md:col-span-2">
         Policy chain (JSON: [{`{"policy": "…", "config": {…}}`}])

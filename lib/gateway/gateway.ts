@@ -53,6 +53,7 @@ export function createGateway(deps: {
     upstreamTimeoutMs: gw.upstreamTimeoutMs,
     maxResponseBytes: gw.maxResponseBytes,
     publicHttps: config.publicUrl.startsWith("https:"),
+    publicHost: new URL(config.publicUrl).host,
   });
   return {
     handler,

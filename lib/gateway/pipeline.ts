@@ -1,4 +1,5 @@
-// One call through the gateway: match the proxy → access phases in priority order (an answer
+// One call through the gateway: the canonical request (canonical-path.ts; refused when there
+// is none) → match the proxy → access phases in priority order (an answer
 // stops the chain) → the upstream → response phases → the answer → log phases (never
 // throwing) → one analytics event. The request body is buffered only when a policy needs it
 // (bounded; over the limit → 413 and reading stops); otherwise it streams to the upstream,
@@ -6,13 +7,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Transform, type Readable } from "node:stream";
 import type { RequestContext } from "../http/types.ts";
-import { callerAddress } from "../http/caller-address.ts";
+import { callerAddress, fromTrustedProxy } from "../http/caller-address.ts";
 import type { AnalyticsEventInput } from "../analytics/writer.ts";
 import { recordGatewayCall } from "../metrics/index.ts";
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "../db/unavailable.ts";
 import { problemAnswer } from "./answers.ts";
 import { AUTHENTICATION_POLICIES } from "./policies/index.ts";
-import { callerResponseHeaders, upstreamRequestHeaders } from "./headers.ts";
+import { callerResponseHeaders, forwardingHeaders, METHOD_OVERRIDE_HEADERS, upstreamRequestHeaders } from "./headers.ts";
+import { canonicalPath, checkQuery, NON_CANONICAL_DETAIL, type NonCanonicalReason } from "./canonical-path.ts";
+import { GATEWAY_METHODS } from "./routes.ts";
 import type { CallOutcome, GatewayAnswer, GatewayCall, ProxyDefinition } from "./policy.ts";
 import type { ProxyRegistry, RegisteredProxy } from "./registry.ts";
 import { upstreamFailure, type Upstream } from "./upstream.ts";
@@ -28,6 +31,8 @@ export interface PipelineDeps {
   maxResponseBytes: number;
   /** TLS is terminated in front of Gatehouse when PUBLIC_URL is https. */
   publicHttps: boolean;
+  /** PUBLIC_URL's host: what the backend is told the caller asked for (X-Forwarded-Host). */
+  publicHost: string;
 }
 
 class PayloadTooLarge extends Error {
@@ -66,10 +71,32 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Dot segments ("..", ".", or their percent-encodings) would let a caller walk out of the
- * target's path on the upstream; the gateway refuses them instead of normalising. */
-export function hasDotSegment(path: string): boolean {
-  return path.split("/").some((segment) => /^(\.|%2e){1,2}$/i.test(segment)) || /%2f|%5c|\\/i.test(path);
+/** RFC 9457 answer to a request that has no canonical spelling; `code` names the rule. */
+function nonCanonicalAnswer(reason: NonCanonicalReason, part: "path" | "query"): GatewayAnswer {
+  const answer = problemAnswer(400, part === "path" ? "Invalid path" : "Invalid query", NON_CANONICAL_DETAIL[reason]);
+  (answer.body as Record<string, unknown>).code = reason;
+  return answer;
+}
+
+const GATEWAY_METHOD_SET: ReadonlySet<string> = new Set(GATEWAY_METHODS);
+
+/** The method the policies judge and the upstream gets. With "honour", a POST may name another
+ * method in one of the override headers (all that are present must agree); anything else is
+ * refused. With "strip" the headers never reach the upstream (headers.ts) and change nothing. */
+function effectiveMethod(req: IncomingMessage, mode: "strip" | "honour"): string | GatewayAnswer {
+  const method = req.method ?? "GET";
+  if (mode !== "honour") return method;
+  let override: string | null = null;
+  for (const name of METHOD_OVERRIDE_HEADERS) {
+    const value = req.headers[name];
+    if (value === undefined) continue;
+    const named = String(value).trim().toUpperCase();
+    if (method !== "POST" || !GATEWAY_METHOD_SET.has(named) || (override !== null && override !== named)) {
+      return problemAnswer(400, "Invalid method override", "A method override is honoured on POST only, naming one of " + GATEWAY_METHODS.join(", ") + ".");
+    }
+    override = named;
+  }
+  return override ?? method;
 }
 
 export function deprecationHeaders(proxy: RegisteredProxy): Record<string, string> {
@@ -83,13 +110,14 @@ export function deprecationHeaders(proxy: RegisteredProxy): Record<string, strin
 /** A proxy's metrics label ("orders/v1"), one string per loaded proxy rather than one per call. */
 const metricsLabel = perObject((proxy: RegisteredProxy) => `${proxy.basePath}/${proxy.version}`);
 
-const NO_POLICIES: ProxyDefinition = { id: "", name: "", basePath: "", version: "", targetUrl: "", idTokenMode: "none", productIds: [], chain: [] };
+const NO_POLICIES: ProxyDefinition = { id: "", name: "", basePath: "", version: "", targetUrl: "", idTokenMode: "none", caseSensitivePaths: false, methodOverride: "strip", productIds: [], chain: [] };
 
 /** One call's state. A class (one shape for every call, a prototype getter) rather than an
  * object literal with a per-call accessor: cheaper at gateway rates. */
 class Call implements GatewayCall {
   readonly requestId: string;
   readonly method: string;
+  readonly matchPath: string;
   readonly proxy: ProxyDefinition;
   readonly query: URLSearchParams;
   readonly clientIp: string;
@@ -108,18 +136,20 @@ class Call implements GatewayCall {
     readonly req: IncomingMessage,
     private readonly registered: RegisteredProxy,
     readonly path: string,
+    readonly rawQuery: string,
+    method: string,
+    readonly fromTrustedProxy: boolean,
     publicHttps: boolean,
     readonly startedAt: number,
   ) {
-    const url = req.url ?? "/";
-    const queryAt = url.indexOf("?");
     this.requestId = ctx.requestId;
-    this.method = req.method ?? "GET";
+    this.method = method;
     this.proxy = registered.definition ?? { ...NO_POLICIES, id: registered.id, basePath: registered.basePath, version: registered.version };
-    this.query = new URLSearchParams(queryAt === -1 ? "" : url.slice(queryAt + 1));
+    this.matchPath = this.proxy.caseSensitivePaths ? path : path.toLowerCase();
+    this.query = new URLSearchParams(rawQuery);
     this.clientIp = callerAddress(req);
     this.tls = publicHttps || (req.socket as { encrypted?: boolean }).encrypted === true;
-    this.upstreamHeaders = upstreamRequestHeaders(req.headers);
+    this.upstreamHeaders = upstreamRequestHeaders(req.headers, fromTrustedProxy);
     this.responseHeaders = deprecationHeaders(registered);
     this.responseHeaders["x-request-id"] = ctx.requestId; // the lane leaves it to the gateway (one writeHead)
   }
@@ -134,14 +164,25 @@ export function createGatewayHandler(deps: PipelineDeps) {
   return async function gatewayHandler(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
     const startedAt = Date.now();
     const started = performance.now();
-    const match = deps.registry.matchCached(ctx.pathname) ?? (await deps.registry.match(ctx.pathname));
+    // One spelling of the request before anything judges it: routing, every policy and the
+    // upstream see the same canonical path.
+    const path = canonicalPath(ctx.pathname);
+    if (!path.ok) return void send(res, nonCanonicalAnswer(path.reason, "path"), { "x-request-id": ctx.requestId });
+    const url = req.url ?? "/";
+    const queryAt = url.indexOf("?");
+    const rawQuery = queryAt === -1 ? "" : url.slice(queryAt + 1);
+    const queryProblem = checkQuery(rawQuery);
+    if (queryProblem) return void send(res, nonCanonicalAnswer(queryProblem, "query"), { "x-request-id": ctx.requestId });
+    const match = deps.registry.matchCached(path.value) ?? (await deps.registry.match(path.value));
     if (!match) {
-      send(res, problemAnswer(404, "No API proxy matches this path", `No API proxy serves ${ctx.pathname}.`), { "x-request-id": ctx.requestId });
+      send(res, problemAnswer(404, "No API proxy matches this path", `No API proxy serves ${path.value}.`), { "x-request-id": ctx.requestId });
       return;
     }
     const { proxy, rest } = match;
     const definition = proxy.definition;
-    const call = new Call(ctx, req, proxy, rest, deps.publicHttps, startedAt);
+    const method = effectiveMethod(req, proxy.definition?.methodOverride ?? "strip");
+    if (typeof method !== "string") return void send(res, method, { "x-request-id": ctx.requestId });
+    const call = new Call(ctx, req, proxy, rest, rawQuery, method, fromTrustedProxy(req), deps.publicHttps, startedAt);
     const outcome: CallOutcome = { status: 500, upstreamLatencyMs: null, latencyMs: 0, answeredBy: null, bytesIn: 0, bytesOut: 0 };
 
     try {
@@ -180,7 +221,7 @@ export function createGatewayHandler(deps: PipelineDeps) {
       developerId: call.identity?.developerId ?? null,
       userSub: call.identity?.userSub ?? null,
       method: call.method,
-      path: ctx.pathname.slice(0, 500),
+      path: path.value.slice(0, 500),
       status: outcome.status,
       latencyMs: outcome.latencyMs,
       upstreamLatencyMs: outcome.upstreamLatencyMs,
@@ -197,13 +238,12 @@ export function createGatewayHandler(deps: PipelineDeps) {
   };
 }
 
-async function run(call: GatewayCall, proxy: RegisteredProxy, deps: PipelineDeps, res: ServerResponse, outcome: CallOutcome): Promise<void> {
+async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: ServerResponse, outcome: CallOutcome): Promise<void> {
   const definition = proxy.definition;
   if (!definition) {
     call.log.error({ error: proxy.error }, "proxy has an invalid policy chain");
     return answerWith(res, call, outcome, problemAnswer(500, "Proxy misconfigured", "This API proxy's policy configuration is invalid; an administrator has to fix it."), null);
   }
-  if (hasDotSegment(call.path)) return answerWith(res, call, outcome, problemAnswer(400, "Invalid path", "Dot segments and encoded slashes are not allowed in gateway paths."), null);
   if (proxy.sunsetAt && proxy.sunsetAt.getTime() <= call.startedAt) return answerWith(res, call, outcome, problemAnswer(410, "API version retired", `${proxy.basePath} ${proxy.version} was retired.`), null);
 
   // Access phases, in priority order.
@@ -242,18 +282,21 @@ async function run(call: GatewayCall, proxy: RegisteredProxy, deps: PipelineDeps
   }
   // The caller's query goes upstream byte for byte unless a policy changed it (verify-api-key
   // removes its parameter); URLSearchParams would re-encode it.
-  const rawQuery = (call.req.url ?? "").split("?").slice(1).join("?");
+  const rawQuery = call.rawQuery;
   const callerQuery = rawQuery && call.query.toString() !== new URLSearchParams(rawQuery).toString() ? call.query.toString() : rawQuery;
   const query = target.query && callerQuery ? `${target.query}&${callerQuery}` : target.query || callerQuery;
   const upstreamPath = target.pathPrefix + call.path + (query ? `?${query}` : "");
 
   const headers = call.upstreamHeaders;
-  const forwardedFor = call.req.headers["x-forwarded-for"];
-  // each proxy appends the peer it heard from (behind a trusted balancer: the balancer)
-  const peer = call.req.socket.remoteAddress ?? "";
-  headers["x-forwarded-for"] = forwardedFor ? `${forwardedFor}, ${peer}` : peer;
-  headers["x-forwarded-proto"] = call.tls ? "https" : "http";
-  if (call.req.headers.host) headers["x-forwarded-host"] = call.req.headers.host;
+  const trusted = call.fromTrustedProxy;
+  forwardingHeaders(headers, {
+    peer: call.req.socket.remoteAddress ?? "",
+    clientIp: call.clientIp,
+    tls: call.tls,
+    publicHost: deps.publicHost,
+    trustedForwardedFor: trusted ? call.req.headers["x-forwarded-for"] : undefined,
+    trustedForwarded: trusted ? call.req.headers["forwarded"] : undefined,
+  });
   headers["x-request-id"] = call.requestId;
 
   let body: Buffer | Readable | null = null;

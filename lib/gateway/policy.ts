@@ -32,6 +32,10 @@ export interface ProxyDefinition {
   version: string;
   targetUrl: string;
   idTokenMode: "none" | "claims" | "whole";
+  /** Path rules compare `path` as it is (true) or case-insensitively (false, the default). */
+  caseSensitivePaths: boolean;
+  /** Method override headers: stripped, or honoured on POST (then `method` is the override). */
+  methodOverride: "strip" | "honour";
   /** Products this proxy belongs to: an app must be approved for one of them. */
   productIds: readonly string[];
   chain: readonly ChainStep[];
@@ -47,10 +51,14 @@ export interface ChainStep {
 export interface GatewayCall {
   readonly requestId: string;
   readonly req: IncomingMessage;
+  /** The method the policies judge and the upstream gets (a method override, when honoured). */
   readonly method: string;
   readonly proxy: ProxyDefinition;
-  /** The path after the proxy's base path, starting with "/", as received (not decoded). */
+  /** The canonical path after the proxy's base path, starting with "/" (canonical-path.ts):
+   * what the upstream receives after the target's own path. */
   readonly path: string;
+  /** `path` as path rules compare it: lower-cased unless the proxy's paths are case-sensitive. */
+  readonly matchPath: string;
   readonly query: URLSearchParams;
   readonly clientIp: string;
   readonly tls: boolean;

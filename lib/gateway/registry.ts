@@ -58,7 +58,7 @@ export function upstreamTarget(targetUrl: string, policy: TargetPolicy): Upstrea
 
 export interface ProxyMatch {
   proxy: RegisteredProxy;
-  /** The path after /gateway/{basePath}/{version}, starting with "/", as received. */
+  /** The path after /gateway/{basePath}/{version}, starting with "/", canonical (canonical-path.ts). */
   rest: string;
 }
 
@@ -167,6 +167,8 @@ export class ProxyRegistry {
     sunsetAt: Date | null;
     deprecationLink: string | null;
     pinnedAppIds: string;
+    caseSensitivePaths: boolean;
+    methodOverride: string;
     products: Array<{ productId: string }>;
   }): RegisteredProxy {
     const base = {
@@ -203,6 +205,8 @@ export class ProxyRegistry {
         version: row.version,
         targetUrl: row.targetUrl,
         idTokenMode,
+        caseSensitivePaths: row.caseSensitivePaths,
+        methodOverride: row.methodOverride === "honour" ? "honour" : "strip",
         productIds: row.products.map((p) => p.productId),
         chain: compiled.chain,
       },

@@ -32,6 +32,10 @@ export const ProxyInput = z
     deprecationLink: z.url({ protocol: /^https?$/ }).max(2000).nullable().default(null),
     /** When not empty, only these apps may call this version (roll a new version out to chosen apps first). */
     pinnedAppIds: z.array(z.string().min(1).max(64)).max(1000).default([]),
+    /** Path rules compare case-insensitively (/ADMIN is /admin) unless the backend's paths are case-sensitive. */
+    caseSensitivePaths: z.boolean().default(false),
+    /** X-HTTP-Method-Override and its look-alikes: stripped, or honoured on POST and judged as the method. */
+    methodOverride: z.enum(["strip", "honour"]).default("strip"),
   })
   .strict();
 

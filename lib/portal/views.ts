@@ -15,7 +15,7 @@ interface AppRow {
   credentials?: CredentialRow[]; subscriptions?: SubscriptionRow[]; owner?: { id: string; email: string; name: string };
 }
 interface DeveloperRow { id: string; email: string; name: string; role: string; status: string; createdAt: Date; suspendedAt: Date | null; oktaUserId: string | null }
-interface ProxyRow { id: string; name: string; basePath: string; version: string; targetUrl: string; policies: string; idTokenMode: string; openApiSpec: string | null; status: string; deprecatedAt?: Date | null; sunsetAt?: Date | null; deprecationLink?: string | null; pinnedAppIds?: string; createdAt: Date; updatedAt: Date; products?: Array<{ product: { id: string; slug: string } }> }
+interface ProxyRow { id: string; name: string; basePath: string; version: string; targetUrl: string; policies: string; idTokenMode: string; openApiSpec: string | null; status: string; deprecatedAt?: Date | null; sunsetAt?: Date | null; deprecationLink?: string | null; pinnedAppIds?: string; caseSensitivePaths?: boolean; methodOverride?: string; createdAt: Date; updatedAt: Date; products?: Array<{ product: { id: string; slug: string } }> }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -58,6 +58,7 @@ export const proxyView = (p: ProxyRow) => ({
   policies: JSON.parse(p.policies) as unknown[], idTokenMode: p.idTokenMode, openApiSpec: p.openApiSpec, status: p.status,
   deprecatedAt: p.deprecatedAt?.toISOString() ?? null, sunsetAt: p.sunsetAt?.toISOString() ?? null, deprecationLink: p.deprecationLink ?? null,
   pinnedAppIds: JSON.parse(p.pinnedAppIds ?? "[]") as string[],
+  caseSensitivePaths: p.caseSensitivePaths ?? false, methodOverride: p.methodOverride ?? "strip",
   createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString(),
   ...(p.products ? { products: p.products.map((pp) => ({ id: pp.product.id, slug: pp.product.slug })) } : {}),
 });

@@ -1,8 +1,12 @@
 // scopes: per operation (methods + path pattern) the scopes a caller's token must carry; the
 // first operation that matches decides. Patterns are segment globs, never admin regexes (no
-// ReDoS): `*` or `{name}` is one segment, a final `**` any rest. Missing → 403
+// ReDoS): `*` or `{name}` is one segment, a final `**` any rest. Patterns are matched against
+// the call's canonical path, case-insensitively unless the proxy's paths are case-sensitive;
+// their literal segments are put in the same canonical form. Missing → 403
 // insufficient_scope with the RFC 6750 challenge naming the scopes.
 import { z } from "zod";
+import { perObject } from "../../runtime/per-object.ts";
+import { canonicalPath } from "../canonical-path.ts";
 import { bearerAnswer } from "../answers.ts";
 import { definePolicy, type GatewayCall } from "../policy.ts";
 
@@ -30,9 +34,31 @@ export function pathMatches(pattern: string, path: string): boolean {
   return want.length === have.length;
 }
 
-export function requiredScopes(call: Pick<GatewayCall, "method" | "path">, config: ScopesConfig): string[] | null {
+const isWildcard = (segment: string) => segment === "*" || segment === "**" || /^\{[^/]+\}$/.test(segment);
+
+/** A pattern's literal segments in canonical form (/%61dmin is /admin), as paths are. */
+function canonicalPattern(pattern: string): string {
+  return pattern
+    .split("/")
+    .map((segment) => {
+      if (!segment || isWildcard(segment)) return segment;
+      const canonical = canonicalPath("/" + segment);
+      return canonical.ok ? canonical.value.slice(1) : segment;
+    })
+    .join("/");
+}
+
+/** Each operation's pattern as compared: canonical, and lower-cased for case-insensitive proxies. */
+const comparedPatterns = perObject((config: ScopesConfig) => {
+  const exact = config.operations.map((o) => canonicalPattern(o.path));
+  return { exact, lower: exact.map((p) => p.toLowerCase()) };
+});
+
+export function requiredScopes(call: Pick<GatewayCall, "method" | "matchPath" | "proxy">, config: ScopesConfig): string[] | null {
   const method = call.method === "HEAD" ? "GET" : call.method;
-  const op = config.operations.find((o) => (!o.methods || o.methods.includes(method as never)) && pathMatches(o.path, call.path));
+  const patterns = comparedPatterns(config);
+  const compared = call.proxy.caseSensitivePaths ? patterns.exact : patterns.lower;
+  const op = config.operations.find((o, i) => (!o.methods || o.methods.includes(method as never)) && pathMatches(compared[i]!, call.matchPath));
   return op ? op.scopes : null;
 }
 
