@@ -17,6 +17,8 @@ async function withMeteredProxy(gatehouse: RunningGatehouse, upstreams: TestBack
     policies: [{ policy: "allow-anonymous" }, { policy: "quota", config: { allow: QUOTA, interval: 1, timeUnit: "hour", type: "calendar", identifier: "client-ip" } }],
   });
   expect(proxy.status, proxy.text).toBe(201);
+  const open = await api(admin, "POST", "/proxies", { name: "Open", basePath: "open", version: "v1", targetUrl: `${upstreams.url}/open`, policies: [{ policy: "allow-anonymous" }] });
+  expect(open.status, open.text).toBe(201);
 }
 
 const call = (gatehouse: RunningGatehouse, forwardedFor: string) => fetch(`${gatehouse.url}/gateway/per-address/v1/x`, { headers: { "x-forwarded-for": forwardedFor } });
@@ -60,5 +62,28 @@ describe("client addresses behind a trusted proxy (TRUSTED_PROXIES)", () => {
   it("ignores X-Forwarded-For when no proxy is trusted: every caller is the TCP peer", async () => {
     expect(await statuses(plain, "198.51.100.1", QUOTA)).toEqual([200, 200, 200]);
     expect(await statuses(plain, "198.51.100.2", 1)).toEqual([429]);
+  });
+
+  const forwarding = { "x-forwarded-for": "198.51.100.9", "true-client-ip": "198.51.100.9", forwarded: "for=198.51.100.9", "x-forwarded-host": "evil.example", "x-forwarded-prefix": "/p" };
+  const seenHeaders = async (gatehouse: RunningGatehouse) =>
+    ((await (await fetch(`${gatehouse.url}/gateway/open/v1/headers`, { headers: forwarding })).json()) as { headers: Record<string, string> }).headers;
+
+  it("believes a trusted proxy's forwarding headers, and states its own view on top", async () => {
+    const headers = await seenHeaders(trusting);
+    expect(headers["true-client-ip"]).toBe("198.51.100.9");
+    expect(headers["x-forwarded-prefix"]).toBe("/p");
+    expect(headers["x-real-ip"]).toBe("198.51.100.9");
+    expect(headers["forwarded"]).toBe(`for=198.51.100.9, for=127.0.0.1;host="${new URL(trusting.url).host}";proto=http`);
+    expect(headers["x-forwarded-host"]).toBe(new URL(trusting.url).host); // the public host, not what a caller wrote
+  });
+
+  it("removes forwarding headers an untrusted caller wrote, and replaces them with its own view", async () => {
+    const headers = await seenHeaders(plain);
+    expect(headers["true-client-ip"]).toBeUndefined();
+    expect(headers["x-forwarded-prefix"]).toBeUndefined();
+    expect(headers["x-forwarded-for"]).toBe("127.0.0.1");
+    expect(headers["x-real-ip"]).toBe("127.0.0.1");
+    expect(headers["forwarded"]).toBe(`for=127.0.0.1;host="${new URL(plain.url).host}";proto=http`);
+    expect(headers["x-forwarded-host"]).toBe(new URL(plain.url).host);
   });
 });

@@ -41,10 +41,10 @@ export function cleanEnvironment(): Record<string, string> {
 }
 
 /** Runs server.ts with `env` on top of a clean test environment; does not wait for readiness. */
-export function spawnGatehouse(env: Record<string, string>, args: string[] = []): ChildProcess {
+export function spawnGatehouse(env: Record<string, string>, args: string[] = [], projectDir = PROJECT_DIR): ChildProcess {
   const base = cleanEnvironment();
   return spawn(process.execPath, ["--import", "tsx", "server.ts", ...args], {
-    cwd: PROJECT_DIR,
+    cwd: projectDir,
     env: { ...base, NEXT_TELEMETRY_DISABLED: "1", ...env } as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -59,6 +59,8 @@ export interface StartOptions {
   /** Restarting on earlier data: its data directory, which stop() then leaves in place for the
    * caller to remove. */
   dataDir?: string;
+  /** Another checkout of Gatehouse to run (benchmarks compare two builds in one run). */
+  projectDir?: string;
 }
 
 export async function startGatehouse(env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningGatehouse> {
@@ -67,7 +69,7 @@ export async function startGatehouse(env: Record<string, string> = {}, options: 
   const url = `${env.TLS_CERT ? "https" : "http"}://127.0.0.1:${port}`;
   const trusting = options.ca ? new Agent({ connect: { ca: options.ca } }) : null;
   const healthy = async () => (trusting ? (await undiciFetch(`${url}/healthz`, { dispatcher: trusting })).ok : (await fetch(`${url}/healthz`)).ok);
-  const child = spawnGatehouse({ PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: url, DATA_DIR: dataDir, LOG_LEVEL: "info", OKTA_DEV_PORT: "0", ...env });
+  const child = spawnGatehouse({ PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: url, DATA_DIR: dataDir, LOG_LEVEL: "info", OKTA_DEV_PORT: "0", ...env }, [], options.projectDir);
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));

@@ -1,0 +1,92 @@
+// Benchmark: this checkout's gateway against another checkout's (a baseline commit), in one
+// run, same backend, same chain, same request — to measure what a change costs. Each Gatehouse
+// is a process of its own; they take turns, round after round, and each row is the median of
+// its rounds (shared cores drift within a minute). CPU per request of the serving process is
+// the steadier number; req/s moves with the machine.
+// The chain is the default one: verify-access-token (implied), bot detection (implied), quota
+// and spike arrest with high limits, regex + JSON threat protection, analytics.
+// Usage: npx tsx bench/gateway-ab.ts BASELINE_DIR [seconds=8] [connections=50] [rounds=3]
+//   BASELINE_DIR: e.g. `git worktree add ../base <commit>`, with node_modules, `npm run
+//   db:generate` and `npx next build` done there.
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import autocannon from "autocannon";
+import { PROJECT_DIR, startGatehouse, type RunningGatehouse } from "../e2e/harness/gatehouse.ts";
+import { apiCaller, seededSessions } from "../e2e/harness/portal-setup.ts";
+
+const baselineDir = process.argv[2];
+if (!baselineDir) throw new Error("usage: npx tsx bench/gateway-ab.ts BASELINE_DIR [seconds] [connections] [rounds]");
+const seconds = Number(process.argv[3] ?? 8);
+const connections = Number(process.argv[4] ?? 50);
+const rounds = Number(process.argv[5] ?? 3);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** CPU seconds (user + system, all threads) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function backendProcess(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/gateway-peers.ts", "backend"], { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.once("data", (chunk: Buffer) => resolve({ child, url: `http://127.0.0.1:${chunk.toString().trim()}` }));
+    child.once("exit", (code) => reject(new Error(`backend exited with ${code}`)));
+  });
+}
+
+/** A proxy with the default chain, an app subscribed to it and a token for it. */
+async function prepare(gatehouse: RunningGatehouse, backend: string): Promise<string> {
+  const api = apiCaller(gatehouse);
+  const { admin, developer } = await seededSessions(gatehouse);
+  const product = await api(admin, "POST", "/products", { slug: "bench", name: "Bench", scopes: ["bench:read"], approvalType: "auto" });
+  const policies = [
+    { policy: "quota", config: { allow: 1_000_000_000, interval: 1, timeUnit: "minute" } },
+    { policy: "spike-arrest", config: { rate: "100000ps" } },
+    { policy: "regex-protection", config: {} },
+    { policy: "json-threat-protection", config: {} },
+  ];
+  const proxy = await api(admin, "POST", "/proxies", { name: "Bench", basePath: "bench", version: "v1", targetUrl: backend, productIds: [product.json.id], policies });
+  const app = await api(developer, "POST", "/apps", { name: "bench", products: ["bench"], redirectUris: ["https://client.example/cb"] });
+  if (proxy.status !== 201 || app.status !== 201) throw new Error(`set-up failed: ${proxy.text} ${app.text}`);
+  const { clientId, clientSecret } = app.json.credential;
+  const tokenRes = await fetch(`${gatehouse.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` }, body: "grant_type=client_credentials" });
+  return ((await tokenRes.json()) as { access_token: string }).access_token;
+}
+
+const { child: backendChild, url: backend } = await backendProcess();
+const env = { LOG_LEVEL: "warn", GATEWAY_ALLOWED_PRIVATE_TARGETS: "127.0.0.1" };
+const [baseline, current] = await Promise.all([startGatehouse(env, { projectDir: baselineDir }), startGatehouse(env)]);
+try {
+  const targets: Array<[string, RunningGatehouse, string]> = [];
+  for (const [name, gatehouse] of [["baseline", baseline], ["this checkout", current]] as const) targets.push([name, gatehouse, await prepare(gatehouse, backend)]);
+  // a realistic call: a path with an id, a query, a browser-ish set of headers
+  const path = "/gateway/bench/v1/orders/42/lines?expand=product&limit=20";
+  const headers = (token: string) => ({ authorization: `Bearer ${token}`, accept: "application/json", "user-agent": "bench-client/1.0 (+https://example.com)", "accept-language": "en-GB,en;q=0.9", "x-correlation-id": "3f2b9c1e-8d7a-4e5f-9b1c-2a3d4e5f6a7b" });
+  for (const [, gatehouse, token] of targets) await autocannon({ url: gatehouse.url + path, headers: headers(token), connections: 10, duration: 2 }); // warm-up
+  const samples = targets.map(() => ({ rps: [] as number[], cpuUs: [] as number[], p99: [] as number[], non2xx: 0 }));
+  const load = loadavg()[0]!.toFixed(2);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, [, gatehouse, token]] of targets.entries()) {
+      const pid = gatehouse.process.pid!;
+      const before = cpuSeconds(pid);
+      const r = await autocannon({ url: gatehouse.url + path, headers: headers(token), connections, duration: seconds });
+      samples[i]!.cpuUs.push(((cpuSeconds(pid) - before) * 1e6) / Math.max(1, r.requests.total));
+      samples[i]!.rps.push(r.requests.average);
+      samples[i]!.p99.push(r.latency.p99);
+      samples[i]!.non2xx += r.non2xx + r.errors;
+    }
+  }
+  console.log(`baseline: ${baselineDir}; load average (1 min) before: ${load}, after: ${loadavg()[0]!.toFixed(2)}; ${rounds} rounds of ${seconds} s each, ${connections} connections, medians`);
+  console.log("| gateway | req/s (median) | req/s range | × baseline | p99 ms | non-2xx/errors | CPU µs per request |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- |");
+  const baseRps = median(samples[0]!.rps);
+  for (const [i, [name]] of targets.entries()) {
+    const s = samples[i]!;
+    console.log(`| ${name} | ${Math.round(median(s.rps))} | ${Math.round(Math.min(...s.rps))}–${Math.round(Math.max(...s.rps))} | ${(median(s.rps) / baseRps).toFixed(3)} | ${median(s.p99)} | ${s.non2xx} | ${Math.round(median(s.cpuUs))} |`);
+  }
+} finally {
+  await Promise.all([baseline.stop(), current.stop()]);
+  backendChild.kill("SIGTERM");
+}
