@@ -9,7 +9,8 @@
 //     "." and ".." segments and segments ending in "." or an encoded space; NUL and other
 //     control characters; malformed escapes; escapes that decode to another escape (double
 //     encoding); bytes that are not valid UTF-8 (overlong forms of "/" and "."); characters
-//     that Unicode compatibility normalisation (NFKC) would change (fullwidth "ａｄｍｉｎ");
+//     that Unicode compatibility normalisation (NFKC) would change (fullwidth "ａｄｍｉｎ") or
+//     whose case mapping is ASCII (Turkish "İ");
 //   - repeated slashes are merged: //admin is /admin;
 //   - printable characters a path may not carry raw (`"<>{}|^#[]` and the backtick) are
 //     percent-encoded.
@@ -123,8 +124,20 @@ function escapedRun(segment: string, at: number): Canonical & { consumed: number
   } catch {
     return { ...refuse("invalid_utf8"), consumed: 0 };
   }
-  if (text.normalize("NFKC") !== text) return { ...refuse("ambiguous_unicode"), consumed: 0 };
+  if (text.normalize("NFKC") !== text || foldsToAscii(text)) return { ...refuse("ambiguous_unicode"), consumed: 0 };
   return { ok: true, value: escaped, consumed: end - at };
+}
+
+const ASCII = /[\x00-\x7f]/;
+
+/** A non-ASCII character whose simple case mapping is ASCII (Turkish İ → i, dotless ı → I):
+ * Java's equalsIgnoreCase and friends read /admİn as /admin. */
+function foldsToAscii(text: string): boolean {
+  for (const char of text) {
+    const upper = char.toUpperCase();
+    if (ASCII.test(char.toLowerCase()[0]!) || (upper.length === 1 && ASCII.test(upper))) return true;
+  }
+  return false;
 }
 
 const NUL_ESCAPE = /%00/;

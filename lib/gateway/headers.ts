@@ -13,6 +13,7 @@
 //     CGI-style servers (PHP, WSGI, Rack) read HTTP_X_GATEHOUSE_USER for both spellings.
 import type { IncomingHttpHeaders } from "node:http";
 import { HOP_BY_HOP, connectionListed, hopByHopFree } from "../http/hop-by-hop.ts";
+import { METHOD_OVERRIDE_HEADERS } from "./method-override.ts";
 
 /** Only a trusted proxy may supply these (the client's address, scheme and host as it saw them). */
 const FORWARDING = new Set([
@@ -36,7 +37,6 @@ const FORWARDING = new Set([
 const FORWARDING_PREFIXES = ["x-forwarded", "x-envoy-"];
 
 /** Never from the caller: they would make the backend read another path or method. */
-export const METHOD_OVERRIDE_HEADERS = ["x-http-method-override", "x-http-method", "x-method-override"] as const;
 const OVERRIDES = new Set<string>([...METHOD_OVERRIDE_HEADERS, "x-original-url", "x-rewrite-url", "x-original-uri", "x-override-url"]);
 
 const GATEWAY_PREFIX = "x-gatehouse-";

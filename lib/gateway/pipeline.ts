@@ -13,9 +13,10 @@ import { recordGatewayCall } from "../metrics/index.ts";
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "../db/unavailable.ts";
 import { problemAnswer } from "./answers.ts";
 import { AUTHENTICATION_POLICIES } from "./policies/index.ts";
-import { callerResponseHeaders, forwardingHeaders, METHOD_OVERRIDE_HEADERS, upstreamRequestHeaders } from "./headers.ts";
+import { callerResponseHeaders, forwardingHeaders, upstreamRequestHeaders } from "./headers.ts";
 import { canonicalPath, checkQuery, NON_CANONICAL_DETAIL, type NonCanonicalReason } from "./canonical-path.ts";
 import { GATEWAY_METHODS } from "./routes.ts";
+import { mayCarryFormOverride, resolveMethod } from "./method-override.ts";
 import type { CallOutcome, GatewayAnswer, GatewayCall, ProxyDefinition } from "./policy.ts";
 import type { ProxyRegistry, RegisteredProxy } from "./registry.ts";
 import { upstreamFailure, type Upstream } from "./upstream.ts";
@@ -80,25 +81,6 @@ function nonCanonicalAnswer(reason: NonCanonicalReason, part: "path" | "query"):
 
 const GATEWAY_METHOD_SET: ReadonlySet<string> = new Set(GATEWAY_METHODS);
 
-/** The method the policies judge and the upstream gets. With "honour", a POST may name another
- * method in one of the override headers (all that are present must agree); anything else is
- * refused. With "strip" the headers never reach the upstream (headers.ts) and change nothing. */
-function effectiveMethod(req: IncomingMessage, mode: "strip" | "honour"): string | GatewayAnswer {
-  const method = req.method ?? "GET";
-  if (mode !== "honour") return method;
-  let override: string | null = null;
-  for (const name of METHOD_OVERRIDE_HEADERS) {
-    const value = req.headers[name];
-    if (value === undefined) continue;
-    const named = String(value).trim().toUpperCase();
-    if (method !== "POST" || !GATEWAY_METHOD_SET.has(named) || (override !== null && override !== named)) {
-      return problemAnswer(400, "Invalid method override", "A method override is honoured on POST only, naming one of " + GATEWAY_METHODS.join(", ") + ".");
-    }
-    override = named;
-  }
-  return override ?? method;
-}
-
 export function deprecationHeaders(proxy: RegisteredProxy): Record<string, string> {
   const headers: Record<string, string> = {};
   if (proxy.deprecatedAt) headers["deprecation"] = `@${Math.floor(proxy.deprecatedAt.getTime() / 1000)}`; // RFC 9745
@@ -116,7 +98,8 @@ const NO_POLICIES: ProxyDefinition = { id: "", name: "", basePath: "", version: 
  * object literal with a per-call accessor: cheaper at gateway rates. */
 class Call implements GatewayCall {
   readonly requestId: string;
-  readonly method: string;
+  /** The request's method until a method override is resolved (method-override.ts). */
+  method: string;
   readonly matchPath: string;
   readonly proxy: ProxyDefinition;
   readonly query: URLSearchParams;
@@ -137,13 +120,12 @@ class Call implements GatewayCall {
     private readonly registered: RegisteredProxy,
     readonly path: string,
     readonly rawQuery: string,
-    method: string,
     readonly fromTrustedProxy: boolean,
     publicHttps: boolean,
     readonly startedAt: number,
   ) {
     this.requestId = ctx.requestId;
-    this.method = method;
+    this.method = req.method ?? "GET";
     this.proxy = registered.definition ?? { ...NO_POLICIES, id: registered.id, basePath: registered.basePath, version: registered.version };
     this.matchPath = this.proxy.caseSensitivePaths ? path : path.toLowerCase();
     this.query = new URLSearchParams(rawQuery);
@@ -180,9 +162,7 @@ export function createGatewayHandler(deps: PipelineDeps) {
     }
     const { proxy, rest } = match;
     const definition = proxy.definition;
-    const method = effectiveMethod(req, proxy.definition?.methodOverride ?? "strip");
-    if (typeof method !== "string") return void send(res, method, { "x-request-id": ctx.requestId });
-    const call = new Call(ctx, req, proxy, rest, rawQuery, method, fromTrustedProxy(req), deps.publicHttps, startedAt);
+    const call = new Call(ctx, req, proxy, rest, rawQuery, fromTrustedProxy(req), deps.publicHttps, startedAt);
     const outcome: CallOutcome = { status: 500, upstreamLatencyMs: null, latencyMs: 0, answeredBy: null, bytesIn: 0, bytesOut: 0 };
 
     try {
@@ -246,21 +226,30 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
   }
   if (proxy.sunsetAt && proxy.sunsetAt.getTime() <= call.startedAt) return answerWith(res, call, outcome, problemAnswer(410, "API version retired", `${proxy.basePath} ${proxy.version} was retired.`), null);
 
-  // Access phases, in priority order.
   const hasBody = requestHasBody(call.req);
-  for (const step of definition.chain) {
-    if (step.policy.needsBody && call.body === null) {
-      try {
-        (call as { body: Buffer | null }).body = hasBody ? await readBody(call.req, proxy.maxRequestBytes) : NO_BODY;
-        outcome.bytesIn = call.body!.length;
-      } catch (error) {
-        if (error instanceof PayloadTooLarge) {
-          res.setHeader("connection", "close"); // stop reading: the rest of the body is not drained
-          return answerWith(res, call, outcome, problemAnswer(413, "Payload Too Large"), "payload-size");
-        }
-        throw error;
-      }
+  /** Buffers the body (bounded); false when it was too large and the call is answered. */
+  const buffered = async (): Promise<boolean> => {
+    try {
+      call.body = hasBody ? await readBody(call.req, proxy.maxRequestBytes) : NO_BODY;
+      outcome.bytesIn = call.body.length;
+      return true;
+    } catch (error) {
+      if (!(error instanceof PayloadTooLarge)) throw error;
+      res.setHeader("connection", "close"); // stop reading: the rest of the body is not drained
+      answerWith(res, call, outcome, problemAnswer(413, "Payload Too Large"), "payload-size");
+      return false;
     }
+  };
+
+  // The method every policy judges and the upstream gets.
+  if (hasBody && mayCarryFormOverride(call.req) && !(await buffered())) return;
+  const resolved = resolveMethod(call.req, call.query, call.body, definition.methodOverride, GATEWAY_METHOD_SET);
+  if ("refused" in resolved) return answerWith(res, call, outcome, problemAnswer(400, "Invalid method override", resolved.refused), null);
+  call.method = resolved.method;
+
+  // Access phases, in priority order.
+  for (const step of definition.chain) {
+    if (step.policy.needsBody && call.body === null && !(await buffered())) return;
     if (!step.policy.access) continue;
     const result = step.policy.access(call, step.config);
     const stop = isPromise(result) ? await result : result; // most policies answer at once
