@@ -23,7 +23,10 @@ describe("portal sessions", () => {
     await endPortalSession(ctx, id);
     expect(await livePortalSession(ctx, id)).toBeNull();
     const expiring = await startPortalSession(ctx, dev.developerId, 60);
-    expect(await livePortalSession({ ...ctx, now: () => new Date(Date.now() + 61_000) }, expiring)).toBeNull();
+    const later = { ...ctx, now: () => new Date(Date.now() + 61_000) };
+    expect(await livePortalSession(later, expiring)).toBeNull();
+    await startPortalSession(later, dev.developerId, 3600);
+    expect(await ctx.db.portalSession.findUnique({ where: { id: expiring } })).toBeNull(); // expired rows go at the next sign-in
   });
 
   it("sign out everywhere ends every session of the developer and nobody else's", async () => {

@@ -28,6 +28,8 @@ export async function startPortalSession(ctx: PortalContext, developerId: string
   const now = ctx.now?.() ?? new Date();
   // 128 random bits: the cookie is encrypted under SESSION_SECRET, so the id alone forges nothing
   const id = randomBytes(16).toString("base64url");
+  // expired rows count for nothing; each sign-in clears its developer's
+  await ctx.db.portalSession.deleteMany({ where: { developerId, expiresAt: { lte: now } } });
   await ctx.db.portalSession.create({
     data: {
       id,
