@@ -22,7 +22,7 @@ export async function SiteHeader() {
         <nav aria-label="Account" className="flex items-center gap-3 text-sm">
           {viewer ? (
             <>
-              <span data-testid="signed-in-as" className="text-slate-600">{viewer.developer.name}</span>
+              <Link href="/account" data-testid="signed-in-as" className="text-slate-600 hover:text-brand-700">{viewer.developer.name}</Link>
               <form method="post" action="/auth/signout">
                 <button type="submit" className="rounded px-3 py-2 text-slate-700 hover:bg-slate-100">Sign out</button>
               </form>

@@ -30,7 +30,7 @@ export function userClaims(directory: Directory, user: StoredUser, orgId: string
     zoneinfo: profile.timeZone,
     updated_at: Math.floor(Date.parse(user.lastUpdated) / 1000),
     email: profile.email,
-    email_verified: true,
+    email_verified: user.emailVerified !== false,
     groups: directory.groupsOf(user.id).map((g) => g.profile.name),
   };
 }

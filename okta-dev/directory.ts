@@ -26,6 +26,10 @@ export interface StoredUser {
   passwordHash: string | null;
   totp: { factorId: string; secret: string } | null;
   failedAttempts: number;
+  /** Whether the primary email is verified (id token and /userinfo `email_verified`). Users an
+   * admin activates start verified; a changed email is unverified until its owner confirms it.
+   * Absent in data written before this field existed: those users were all activated. */
+  emailVerified?: boolean;
 }
 
 export interface StoredGroup {
@@ -80,6 +84,7 @@ export class Directory {
       passwordHash: password ? await hashPassword(password) : null,
       totp: totpSecret ? { factorId: oktaId("factor"), secret: totpSecret } : null,
       failedAttempts: 0,
+      emailVerified: activate,
     };
     this.users.push(user);
     this.saveUsers();
@@ -101,6 +106,15 @@ export class Directory {
     user.failedAttempts = 0;
     this.saveUsers();
     return { outcome: "success", user };
+  }
+
+  /** Okta's partial profile update; a new email address is unverified. */
+  updateProfile(user: StoredUser, patch: Partial<UserProfile>): void {
+    const email = patch.email ?? user.profile.email;
+    if (email.toLowerCase() !== user.profile.email.toLowerCase()) user.emailVerified = false;
+    user.profile = { ...user.profile, ...patch };
+    user.lastUpdated = new Date().toISOString();
+    this.saveUsers();
   }
 
   recordLogin(user: StoredUser): void {

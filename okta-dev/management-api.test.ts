@@ -1,6 +1,6 @@
 // Users/Groups API and dynamic client registration behind SSWS, in Okta's request and error shapes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestOrg, tokenRequest, type TestOrg } from "./test-support.ts";
+import { decodeJwtPart, startTestOrg, tokenRequest, type TestOrg } from "./test-support.ts";
 
 let org: TestOrg;
 beforeAll(async () => {
@@ -34,6 +34,24 @@ describe("Users API", () => {
     }
     const authn = await fetch(`${org.url}/api/v1/authn`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "new.person@example.com", password: "Strong-pass-42" }) });
     expect(((await authn.json()) as { status: string }).status).toBe("SUCCESS");
+  });
+
+  it("says honestly whether an email is verified: activated users yes, a changed email no", async () => {
+    const created = (await (await api("/api/v1/users?activate=true", { method: "POST", body: newUser("verified.person@example.com") })).json()) as { id: string; credentials: { emails: Array<{ status: string }> } };
+    expect(created.credentials.emails[0]!.status).toBe("VERIFIED");
+    const { clientId, clientSecret } = org.seed.clients.portal;
+    const idTokenClaims = async () => {
+      const { body } = await tokenRequest(org, clientId, clientSecret, { grant_type: "password", username: "verified.person@example.com", password: "Strong-pass-42", scope: "openid email" });
+      return decodeJwtPart(body.id_token!, 1);
+    };
+    expect(await idTokenClaims()).toMatchObject({ email: "verified.person@example.com", email_verified: true });
+
+    const updated = await api(`/api/v1/users/${created.id}`, { method: "POST", body: { profile: { email: "someone.else@example.com" } } });
+    expect(updated.status).toBe(200);
+    expect(((await updated.json()) as { credentials: { emails: Array<{ status: string }> } }).credentials.emails[0]!.status).toBe("UNVERIFIED");
+    expect(await idTokenClaims()).toMatchObject({ email: "someone.else@example.com", email_verified: false });
+    const taken = await api(`/api/v1/users/${created.id}`, { method: "POST", body: { profile: { login: org.seed.users.developer.login } } });
+    expect(taken.status).toBe(400);
   });
 
   it("refuses a duplicate login with 400 E0000001 and an errorCause", async () => {

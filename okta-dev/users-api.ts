@@ -36,6 +36,7 @@ export function userResource(org: Org, user: StoredUser) {
     profile: { ...user.profile, mobilePhone: null, secondEmail: null },
     credentials: {
       ...(user.passwordHash ? { password: {} } : {}),
+      emails: [{ value: user.profile.email, status: user.emailVerified === false ? "UNVERIFIED" : "VERIFIED", type: "PRIMARY" }],
       provider: { type: "OKTA", name: "OKTA" },
     },
     _links: { self: { href: self } },
@@ -78,6 +79,23 @@ export function createUsersApi(org: Org) {
     sendJson(res, 200, userResource(org, user));
   }
 
+  /** POST /api/v1/users/{id}: Okta's partial update of the profile (the login stays unique). */
+  async function updateProfile(req: IncomingMessage, res: ServerResponse, idOrLogin: string) {
+    const user = org.directory.findUser(idOrLogin);
+    if (!user) return sendOktaError(res, "E0000007", `Not found: Resource not found: ${idOrLogin} (User)`);
+    const parsed = z.object({ profile: CreateUser.shape.profile.partial() }).safeParse(await readParams(req));
+    if (!parsed.success) {
+      return sendOktaError(res, "E0000001", "Api validation failed: profile", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+    }
+    const { login } = parsed.data.profile;
+    const holder = login ? org.directory.findUser(login) : undefined;
+    if (holder && holder.id !== user.id) {
+      return sendOktaError(res, "E0000001", "Api validation failed: login", ["login: An object with this field already exists in the current organization"]);
+    }
+    org.directory.updateProfile(user, parsed.data.profile);
+    sendJson(res, 200, userResource(org, user));
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<boolean> {
     const method = req.method ?? "GET";
     let m: RegExpExecArray | null;
@@ -88,6 +106,10 @@ export function createUsersApi(org: Org) {
         const users = org.directory.listUsers().filter((u) => !q || u.profile.login.toLowerCase().startsWith(q) || u.profile.email.toLowerCase().startsWith(q));
         sendJson(res, 200, users.map((u) => userResource(org, u)));
       } else sendOktaError(res, "E0000022");
+      return true;
+    }
+    if ((m = /^\/api\/v1\/users\/([^/]+)$/.exec(path)) && method === "POST") {
+      await updateProfile(req, res, decodeURIComponent(m[1]));
       return true;
     }
     if ((m = /^\/api\/v1\/users\/([^/]+)$/.exec(path)) && method === "GET") {

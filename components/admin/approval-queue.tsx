@@ -46,6 +46,11 @@ export function ApprovalQueue() {
                 </p>
                 <p className="text-slate-500">by {s.app.owner?.name ?? s.app.ownerId} ({s.app.owner?.email ?? "—"}) · requested {formatDate(s.createdAt)}</p>
                 {s.reason ? <p className="text-slate-600">Reason: {s.reason}</p> : null}
+                {s.earlierDecision ? (
+                  <p data-testid="earlier-decision" className="text-amber-800">
+                    Asked again after it was {s.earlierDecision.status}{s.earlierDecision.reason ? `: ${s.earlierDecision.reason}` : ""}
+                  </p>
+                ) : null}
               </div>
               <div className="flex gap-2">
                 {status !== "approved" ? <button type="button" className={buttonClass} disabled={decide.isPending} onClick={() => decide.mutate({ id: s.id, decision: "approve" })}>Approve</button> : null}

@@ -161,7 +161,14 @@ export function AppDetail({ initial, products }: { initial: AppView; products: P
                 <tr key={s.id} data-testid={`subscription-${s.product.slug}`} className="border-t border-slate-100">
                   <td className="py-2"><Link href={`/catalog/${s.product.slug}`} className="text-brand-700 hover:underline">{s.product.name}</Link></td>
                   <td><StatusBadge status={s.status} testId="subscription-status" /></td>
-                  <td>{s.reason ?? "—"}</td>
+                  <td>
+                    {s.reason ?? (s.earlierDecision ? null : "—")}
+                    {s.earlierDecision ? (
+                      <span data-testid="earlier-decision" className="block text-slate-500">
+                        Asked again after an admin {s.earlierDecision.status === "rejected" ? "rejected" : "revoked"} it{s.earlierDecision.reason ? `: ${s.earlierDecision.reason}` : ""}. An admin decides.
+                      </span>
+                    ) : null}
+                  </td>
                   <td>{formatDate(s.decidedAt)}</td>
                 </tr>
               ))}

@@ -54,6 +54,10 @@ export function openApiDocument(serverUrl: string) {
     paths: {
       "/signup": { post: { summary: "Create an account in Okta (same-origin browsers only)", tags: ["developers"], security: [], requestBody: body(SignUpInput), responses: { "201": ok("Created"), "409": { $ref: "#/components/responses/Problem" }, "429": { $ref: "#/components/responses/Problem" }, "503": { $ref: "#/components/responses/Problem" }, ...errors } } },
       "/me": { get: op("developers", "The signed-in developer", { "200": ok("Profile") }) },
+      "/me/sessions": {
+        get: op("developers", "The signed-in developer's live portal sessions", { "200": ok("Sessions") }),
+        delete: op("developers", "Sign out everywhere: end all of the developer's portal sessions, this one included", { "200": ok("Count") }),
+      },
       "/apps": {
         get: op("apps", "Own apps (admins: all apps)", { "200": page("Apps") }, { parameters: [...pageParams, { name: "q", in: "query", schema: { type: "string" } }, { name: "ownerId", in: "query", schema: { type: "string" } }] }),
         post: op("apps", "Create an app; the answer holds its first client secret, shown once", { "201": ok("App and credential") }, { requestBody: body(CreateAppInput) }),
@@ -120,7 +124,7 @@ export function openApiDocument(serverUrl: string) {
       "/subscriptions/{id}/decision": { post: op("admin", "Approve, reject or revoke (reason required to reject or revoke)", { "200": ok("Subscription") }, { parameters: [idParam()], requestBody: body(z.object({ decision: z.enum(["approve", "reject", "revoke"]), reason: z.string().optional() })) }) },
       "/developers": { get: op("admin", "Developers, searchable", { "200": page("Developers") }, { parameters: [...pageParams, { name: "q", in: "query", schema: { type: "string" } }, { name: "status", in: "query", schema: { enum: ["active", "suspended"] } }] }) },
       "/developers/{id}": { get: op("developers", "One developer (self, or any for admins)", { "200": ok("Developer") }, { parameters: [idParam()] }) },
-      "/developers/{id}/status": { put: op("admin", "Suspend (revokes their tokens) or reinstate", { "200": ok("Developer") }, { parameters: [idParam()], requestBody: body(StatusInput) }) },
+      "/developers/{id}/status": { put: op("admin", "Suspend (revokes their tokens and ends their portal sessions) or reinstate", { "200": ok("Developer") }, { parameters: [idParam()], requestBody: body(StatusInput) }) },
       "/tokens/revoke": { post: op("admin", "Revoke every token of an end user or of a developer's apps", { "200": ok("Count") }, { requestBody: body(z.union([z.object({ userSub: z.string() }), z.object({ developerId: z.string() })])) }) },
       "/audit": { get: op("admin", "The audit log, filterable", { "200": page("Audit entries") }, { parameters: [...pageParams, ...["actorId", "action", "targetType", "targetId", "since", "until"].map((name) => ({ name, in: "query", schema: { type: "string" } }))] }) },
       "/admin-api-keys": {

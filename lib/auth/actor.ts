@@ -1,6 +1,7 @@
 // Who is calling: from the portal session cookie (pages, UI calls) or an admin API key
-// (`Authorization: Bearer gth_ak_…`, the CLI). The developer row — not the session — decides
-// the role and whether the account is still active.
+// (`Authorization: Bearer gth_ak_…`, the CLI). The cookie counts only while its server-side
+// session is live, and the developer row — not the cookie — decides the role and whether the
+// account is still active.
 import { getServerSession } from "next-auth";
 import { actorForAdminApiKey } from "../portal/admin-api-keys.ts";
 import type { Actor, PortalContext } from "../portal/context.ts";
@@ -9,15 +10,15 @@ import { authOptions } from "./options.ts";
 import { accessTokenValidator } from "../oauth/runtime.ts";
 import { presentedWithBinding } from "../oauth/tokens/validator.ts";
 import { MANAGEMENT_SCOPE } from "../portal/management-product.ts";
+import { livePortalSession } from "../portal/sessions.ts";
 
 export type Authenticated = { actor: Actor & { type: "developer" }; via: "session" | "api_key" | "oauth" };
 
 export async function sessionActor(ctx: PortalContext): Promise<(Actor & { type: "developer" }) | null> {
-  const session = (await getServerSession(authOptions())) as { oktaUserId?: string } | null;
-  if (!session?.oktaUserId) return null;
-  const developer = await ctx.db.developer.findUnique({ where: { oktaUserId: session.oktaUserId } });
-  if (!developer || developer.status !== "active") return null;
-  return { type: "developer", developerId: developer.id, role: developer.role === "admin" ? "admin" : "developer" };
+  const session = (await getServerSession(authOptions())) as { sessionId?: string } | null;
+  if (!session?.sessionId) return null;
+  const live = await livePortalSession(ctx, session.sessionId);
+  return live ? { type: "developer", developerId: live.developerId, role: live.role } : null;
 }
 
 /** `clientCertificate`: the thumbprint of the request's verified client certificate (lib/http/tls.ts), for bound tokens. */

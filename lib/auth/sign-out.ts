@@ -1,9 +1,12 @@
-// Signing out ends both sessions: the portal's (its cookies are cleared) and Okta's (the
-// browser is sent to Okta's logout endpoint with the id token as hint, and comes back home).
+// Signing out ends both sessions: the portal's (its server-side session is revoked, so a copy
+// of the cookie stops working too, and the cookies are cleared) and Okta's (the browser is
+// sent to Okta's logout endpoint with the id token as hint, and comes back home).
 import { getToken } from "next-auth/jwt";
 import type { NextRequest } from "next/server";
 import { getConfig } from "../config/index.ts";
 import { getOktaSettings } from "../okta/settings.ts";
+import { portalContext } from "../portal/runtime.ts";
+import { endPortalSession } from "../portal/sessions.ts";
 
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token", "next-auth.csrf-token", "__Host-next-auth.csrf-token", "next-auth.callback-url", "__Secure-next-auth.callback-url"];
 
@@ -11,6 +14,7 @@ export async function signOutResponse(request: NextRequest): Promise<Response> {
   const { publicUrl, secrets } = getConfig();
   if (request.headers.get("origin") !== new URL(publicUrl).origin) return new Response("Cross-site request refused", { status: 403 });
   const token = await getToken({ req: request, secret: secrets.sessionSecret });
+  if (typeof token?.sessionId === "string") await endPortalSession(portalContext(), token.sessionId);
   const home = `${publicUrl}/`;
   let location = home;
   if (typeof token?.idToken === "string") {

@@ -1,35 +1,54 @@
 // Developer profiles: created on first sign-in from the Okta identity, listed, suspended and
-// reinstated by admins. Suspension revokes the tokens of every app the developer owns.
+// reinstated by admins. Suspension revokes the tokens of every app the developer owns and
+// ends the developer's portal sessions.
 import { z } from "zod";
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound, PortalError } from "./errors.ts";
 import { recordAudit } from "./audit.ts";
 import { PageQuery, pageArgs, toPage } from "./pagination.ts";
 import { announceRevocation, revokeTokens } from "./revocation.ts";
+import { revokePortalSessions } from "./sessions.ts";
 import { parseInput } from "./validation.ts";
 import { developerView, type DeveloperView } from "./views.ts";
 
 export interface OktaIdentity {
   oktaUserId: string;
   email: string;
+  /** Okta's `email_verified`: only a verified email may claim an unlinked profile or make an admin. */
+  emailVerified: boolean;
   name: string;
   groups: string[];
 }
 
-/** First sign-in creates the profile; later ones refresh name, email and role from Okta. */
+/**
+ * Links a sign-in to its developer profile by Okta user id only: Okta keeps logins unique, not
+ * emails, so two Okta users with one email get two accounts. A profile created before its first
+ * sign-in (no Okta user id yet) is claimed by email only when Okta has verified that email.
+ * The first sign-in otherwise creates the profile; later ones refresh name, email and role.
+ */
 export async function developerFromSignIn(ctx: PortalContext, identity: OktaIdentity, bootstrapAdmins: string[] = []): Promise<DeveloperView> {
   const email = identity.email.toLowerCase();
-  const role = identity.groups.includes(ctx.adminGroup) || bootstrapAdmins.includes(email) ? "admin" : "developer";
-  const existing = await ctx.db.developer.findFirst({ where: { OR: [{ oktaUserId: identity.oktaUserId }, { email }] } });
+  const bootstrapAdmin = identity.emailVerified && bootstrapAdmins.includes(email);
+  const role = identity.groups.includes(ctx.adminGroup) || bootstrapAdmin ? "admin" : "developer";
+  const linked = await ctx.db.developer.findUnique({ where: { oktaUserId: identity.oktaUserId } });
+  const existing =
+    linked ??
+    (identity.emailVerified ? await ctx.db.developer.findFirst({ where: { email, oktaUserId: null }, orderBy: { createdAt: "asc" } }) : null);
   if (existing?.status === "suspended") throw new PortalError("forbidden", "This account is suspended.");
-  const developer = existing
-    ? await ctx.db.developer.update({ where: { id: existing.id }, data: { oktaUserId: identity.oktaUserId, email, name: identity.name, role } })
-    : await ctx.db.$transaction(async (tx) => {
-        const created = await tx.developer.create({ data: { oktaUserId: identity.oktaUserId, email, name: identity.name, role } });
-        await recordAudit(tx, { type: "developer", developerId: created.id, role }, { action: "developer.registered", targetType: "developer", targetId: created.id, after: { email, role } });
-        return created;
-      });
-  return developerView(developer);
+  if (existing) {
+    // the oktaUserId condition keeps two sign-ins from claiming one unlinked profile at once
+    const claimed = await ctx.db.developer.updateMany({
+      where: { id: existing.id, oktaUserId: existing.oktaUserId },
+      data: { oktaUserId: identity.oktaUserId, email, name: identity.name, role },
+    });
+    if (claimed.count === 1) return developerView(await ctx.db.developer.findUniqueOrThrow({ where: { id: existing.id } }));
+  }
+  const created = await ctx.db.$transaction(async (tx) => {
+    const created = await tx.developer.create({ data: { oktaUserId: identity.oktaUserId, email, name: identity.name, role } });
+    await recordAudit(tx, { type: "developer", developerId: created.id, role }, { action: "developer.registered", targetType: "developer", targetId: created.id, after: { email, role } });
+    return created;
+  });
+  return developerView(created);
 }
 
 export async function getDeveloper(ctx: PortalContext, actor: Actor, id: string): Promise<DeveloperView> {
@@ -66,6 +85,7 @@ export async function setDeveloperStatus(ctx: PortalContext, actor: Actor, id: s
     const developer = await tx.developer.update({ where: { id }, data: { status, suspendedAt: status === "suspended" ? now : null } });
     const appIds = before.apps.map((a) => a.id);
     if (status === "suspended" && appIds.length) await revokeTokens(tx, { appIds }, now);
+    if (status === "suspended") await revokePortalSessions(tx, id, now);
     await recordAudit(tx, actor, { action: status === "suspended" ? "developer.suspended" : "developer.reinstated", targetType: "developer", targetId: id, before: { status: before.status }, after: { status } });
     return { developer, appIds };
   });

@@ -139,11 +139,63 @@ describe("approvals", () => {
   });
 });
 
+describe("an admin's decision stands", () => {
+  it("asking again after a revocation or rejection queues the request with the earlier decision, even for auto-approval", async () => {
+    const { app } = await createApp(ctx, bob, { name: "bob echoes", products: ["echo"] });
+    const echo = (await getApp(ctx, bob, app.id)).subscriptions!.find((s) => s.product.slug === "echo")!;
+    expect(echo.status).toBe("approved");
+    await decideSubscription(ctx, admin, echo.id, { decision: "revoke", reason: "abusive traffic" });
+    const again = await updateApp(ctx, bob, app.id, { products: ["echo"] });
+    expect(again.subscriptions!.find((s) => s.product.slug === "echo")).toMatchObject({ status: "pending", reason: null, earlierDecision: { status: "revoked", reason: "abusive traffic" } });
+    const row = await ctx.db.subscription.findUniqueOrThrow({ where: { id: echo.id } });
+    expect(row).toMatchObject({ status: "pending", decidedAt: null, priorStatus: "revoked", priorReason: "abusive traffic" });
+    const queued = (await listSubscriptions(ctx, admin, { limit: 100 })).items.find((s) => s.id === echo.id)!;
+    expect(queued.earlierDecision).toEqual({ status: "revoked", reason: "abusive traffic" });
+    // asking once more changes nothing; the admin's next decision replaces the earlier one
+    await updateApp(ctx, bob, app.id, { products: ["echo"] });
+    expect((await ctx.db.subscription.findUniqueOrThrow({ where: { id: echo.id } })).status).toBe("pending");
+    const rejected = await decideSubscription(ctx, admin, echo.id, { decision: "reject", reason: "still abusive" });
+    expect(rejected).toMatchObject({ status: "rejected", reason: "still abusive", earlierDecision: null });
+    await updateApp(ctx, bob, app.id, { products: ["echo"] });
+    expect(await ctx.db.subscription.findUniqueOrThrow({ where: { id: echo.id } })).toMatchObject({ status: "pending", priorStatus: "rejected", priorReason: "still abusive" });
+  });
+});
+
 describe("developers", () => {
+  const identity = (oktaUserId: string, email: string, extra: { emailVerified?: boolean; groups?: string[] } = {}) => ({
+    oktaUserId, email, name: email, groups: extra.groups ?? [], emailVerified: extra.emailVerified ?? true,
+  });
+
+  it("links a sign-in by Okta user id only: a second Okta user with the same email gets an account of its own", async () => {
+    const first = await developerFromSignIn(ctx, identity("00uTWIN1", "twin@example.com"));
+    const second = await developerFromSignIn(ctx, identity("00uTWIN2", "Twin@example.com"));
+    expect(second.id).not.toBe(first.id);
+    expect((await ctx.db.developer.findUniqueOrThrow({ where: { id: first.id } })).oktaUserId).toBe("00uTWIN1");
+    expect(await ctx.db.developer.count({ where: { email: "twin@example.com" } })).toBe(2);
+  });
+
+  it("lets a verified email claim a profile without an Okta user id, never an unverified one", async () => {
+    const unlinked = await ctx.db.developer.create({ data: { email: "pre@example.com", name: "pre" } });
+    const stranger = await developerFromSignIn(ctx, identity("00uPRE-UNVERIFIED", "pre@example.com", { emailVerified: false }));
+    expect(stranger.id).not.toBe(unlinked.id);
+    expect((await ctx.db.developer.findUniqueOrThrow({ where: { id: unlinked.id } })).oktaUserId).toBeNull();
+    const owner = await developerFromSignIn(ctx, identity("00uPRE", "pre@example.com"));
+    expect(owner.id).toBe(unlinked.id);
+    const late = await developerFromSignIn(ctx, identity("00uPRE-LATE", "pre@example.com"));
+    expect(late.id).not.toBe(unlinked.id);
+  });
+
+  it("makes bootstrap admins (ADMIN_EMAILS) of verified emails only", async () => {
+    const unverified = await developerFromSignIn(ctx, identity("00uBOOT1", "boss@example.com", { emailVerified: false }), ["boss@example.com"]);
+    expect(unverified.role).toBe("developer");
+    const verified = await developerFromSignIn(ctx, identity("00uBOOT2", "boss@example.com"), ["boss@example.com"]);
+    expect(verified.role).toBe("admin");
+  });
+
   it("creates a profile on first sign-in and takes the admin role from the Okta group", async () => {
-    const dev = await developerFromSignIn(ctx, { oktaUserId: "00uNEW", email: "New@Example.com", name: "New", groups: ["Everyone"] });
+    const dev = await developerFromSignIn(ctx, { oktaUserId: "00uNEW", email: "New@Example.com", name: "New", groups: ["Everyone"], emailVerified: true });
     expect(dev).toMatchObject({ email: "new@example.com", role: "developer" });
-    const again = await developerFromSignIn(ctx, { oktaUserId: "00uNEW", email: "new@example.com", name: "New Name", groups: ["gatehouse-admins"] });
+    const again = await developerFromSignIn(ctx, { oktaUserId: "00uNEW", email: "new@example.com", name: "New Name", groups: ["gatehouse-admins"], emailVerified: true });
     expect(again).toMatchObject({ id: dev.id, role: "admin", name: "New Name" });
   });
 
@@ -154,9 +206,9 @@ describe("developers", () => {
     expect(await code(setDeveloperStatus(ctx, alice, dave.developerId, { status: "suspended" }))).toBe("forbidden");
     await setDeveloperStatus(ctx, admin, dave.developerId, { status: "suspended" });
     expect((await ctx.db.refreshToken.findUniqueOrThrow({ where: { tokenHash: "h-dave-rt" } })).revokedAt).not.toBeNull();
-    expect(await code(developerFromSignIn(ctx, { oktaUserId: "00udave@example.com", email: "dave@example.com", name: "d", groups: [] }))).toBe("forbidden");
+    expect(await code(developerFromSignIn(ctx, { oktaUserId: "00udave@example.com", email: "dave@example.com", name: "d", groups: [], emailVerified: true }))).toBe("forbidden");
     await setDeveloperStatus(ctx, admin, dave.developerId, { status: "active" });
-    expect(await code(developerFromSignIn(ctx, { oktaUserId: "00udave@example.com", email: "dave@example.com", name: "d", groups: [] }))).toBe("ok");
+    expect(await code(developerFromSignIn(ctx, { oktaUserId: "00udave@example.com", email: "dave@example.com", name: "d", groups: [], emailVerified: true }))).toBe("ok");
   });
 });
 

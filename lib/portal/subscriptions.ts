@@ -1,5 +1,7 @@
 // App × product subscriptions: requested with the app, approved at once for auto-approval
-// products, queued for an admin otherwise. Rejecting or revoking cuts the app's tokens.
+// products, queued for an admin otherwise. Rejecting or revoking cuts the app's tokens, and
+// the decision stands: asking again after it only queues the request for an admin, with the
+// earlier decision and its reason kept beside it.
 import { z } from "zod";
 import type { Database } from "../db/index.ts";
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";
@@ -13,7 +15,11 @@ import { appView, subscriptionView } from "./views.ts";
 
 type Tx = Pick<Database, "apiProduct" | "subscription" | "auditEvent">;
 
-/** Subscribes the app to the named products (ids or slugs) it does not have yet. */
+/**
+ * Subscribes the app to the named products (ids or slugs) it does not have yet. A product whose
+ * subscription an admin rejected or revoked goes back to the queue as pending, even for
+ * auto-approval products, remembering that decision.
+ */
 export async function requestSubscriptions(tx: Tx, actor: Actor, appId: string, products: string[], now: Date): Promise<void> {
   if (!products.length) return;
   const found = await tx.apiProduct.findMany({ where: { OR: [{ id: { in: products } }, { slug: { in: products } }] } });
@@ -23,12 +29,21 @@ export async function requestSubscriptions(tx: Tx, actor: Actor, appId: string, 
   for (const product of visible) {
     const existing = await tx.subscription.findUnique({ where: { appId_productId: { appId, productId: product.id } } });
     if (existing && existing.status !== "revoked" && existing.status !== "rejected") continue;
-    const approved = product.approvalType === "auto";
-    const data = { status: approved ? "approved" : "pending", reason: approved ? "auto-approved" : null, decidedAt: approved ? now : null, decidedById: null };
     const sub = existing
-      ? await tx.subscription.update({ where: { id: existing.id }, data })
-      : await tx.subscription.create({ data: { appId, productId: product.id, ...data } });
-    await recordAudit(tx, actor, { action: "subscription.requested", targetType: "subscription", targetId: sub.id, after: { appId, product: product.slug, status: sub.status } });
+      ? await tx.subscription.update({
+          where: { id: existing.id },
+          data: { status: "pending", reason: null, decidedAt: null, decidedById: null, priorStatus: existing.status, priorReason: existing.reason },
+        })
+      : await tx.subscription.create({
+          data: { appId, productId: product.id, ...(product.approvalType === "auto" ? { status: "approved", reason: "auto-approved", decidedAt: now } : { status: "pending" }) },
+        });
+    await recordAudit(tx, actor, {
+      action: "subscription.requested",
+      targetType: "subscription",
+      targetId: sub.id,
+      ...(existing ? { before: { status: existing.status, reason: existing.reason } } : {}),
+      after: { appId, product: product.slug, status: sub.status },
+    });
   }
 }
 
@@ -62,7 +77,8 @@ export async function decideSubscription(ctx: PortalContext, actor: Actor, id: s
     }
     const updated = await tx.subscription.update({
       where: { id },
-      data: { status: NEXT_STATUS[decision], reason: reason ?? null, decidedAt: now, decidedById: actor.type === "developer" ? actor.developerId : null },
+      // the new decision replaces the earlier one (the audit log keeps both)
+      data: { status: NEXT_STATUS[decision], reason: reason ?? null, decidedAt: now, decidedById: actor.type === "developer" ? actor.developerId : null, priorStatus: null, priorReason: null },
       include: { product: true },
     });
     if (decision !== "approve") await revokeTokens(tx, { appId: before.appId }, now);

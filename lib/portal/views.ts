@@ -8,7 +8,7 @@ interface ProductRow {
   quotaLimit: number | null; quotaIntervalSeconds: number | null; quotaWindow: string; accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number; refreshIdleTtlSeconds: number; credentialTtlSeconds: number | null; accessTokenFormat: string; createdAt: Date; updatedAt: Date;
 }
-interface SubscriptionRow { id: string; status: string; reason: string | null; decidedAt: Date | null; createdAt: Date; product: { id: string; slug: string; name: string } }
+interface SubscriptionRow { id: string; status: string; reason: string | null; decidedAt: Date | null; priorStatus: string | null; priorReason: string | null; createdAt: Date; product: { id: string; slug: string; name: string } }
 interface AppRow {
   id: string; ownerId: string; name: string; description: string; type: string; redirectUris: string; grantTypes: string; status: string;
   passwordGrantMode: string | null; implicitEnabled: boolean; skipConsent: boolean; clientCertThumbprint: string | null; createdAt: Date; updatedAt: Date;
@@ -26,6 +26,8 @@ export const credentialView = (c: CredentialRow) => ({
 
 export const subscriptionView = (s: SubscriptionRow) => ({
   id: s.id, status: s.status, reason: s.reason, decidedAt: iso(s.decidedAt), createdAt: s.createdAt.toISOString(),
+  // an admin's rejection or revocation that this request asks to overturn
+  earlierDecision: s.priorStatus ? { status: s.priorStatus, reason: s.priorReason } : null,
   product: { id: s.product.id, slug: s.product.slug, name: s.product.name },
 });
 

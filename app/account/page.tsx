@@ -1,0 +1,28 @@
+import type { Metadata } from "next";
+import { requireViewer } from "@/lib/auth/viewer";
+import { AccountSessions } from "@/components/portal/account-sessions";
+import { Card, PageTitle } from "@/components/ui/basics";
+
+export const metadata: Metadata = { title: "Account" };
+
+/** The signed-in developer's profile and portal sessions, with "Sign out everywhere". */
+export default async function AccountPage() {
+  const { developer } = await requireViewer("/account");
+  return (
+    <>
+      <PageTitle>Account</PageTitle>
+      <div className="space-y-6">
+        <Card title="Profile">
+          <dl className="grid grid-cols-[8rem_1fr] gap-y-1 text-sm">
+            <dt className="text-slate-500">Name</dt><dd>{developer.name}</dd>
+            <dt className="text-slate-500">Email</dt><dd data-testid="account-email">{developer.email}</dd>
+            <dt className="text-slate-500">Role</dt><dd>{developer.role}</dd>
+          </dl>
+        </Card>
+        <Card title="Where you are signed in">
+          <AccountSessions />
+        </Card>
+      </div>
+    </>
+  );
+}
