@@ -3,7 +3,7 @@
 // encoding of its class, and every benign item, is sent through the real policies in six
 // places — a query value, a header value, a cookie value, a JSON body field, an XML body sent as
 // text/plain, a form field — and counted as detected when either policy refuses the call.
-// Usage: npx tsx bench/protection-corpus.ts [--misses] [--json]
+// Usage: npx tsx bench/protection-corpus.ts [--misses] [--json] [--holdout: the attacks in corpus/holdout instead]
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GatewayAnswer } from "../lib/gateway/policy.ts";
@@ -61,7 +61,7 @@ const BY_CLASS: Record<string, Encoding[]> = {
     { name: "ifs-for-space", applies: (v) => !WINDOWS.test(v) && / \S/.test(v.trim()), encode: (v) => v.replace(/(\S) (?=\S)/g, "$1${IFS}") },
   ],
   "path-traversal": [
-    { name: "backslashes", applies: (v) => v.includes("/"), encode: (v) => v.replace(/\//g, "\\") },
+    { name: "backslashes", applies: (v) => v.includes("/") && !v.includes("://"), encode: (v) => v.replace(/\//g, "\\") },
     { name: "overlong-utf8", applies: (v) => /[./]/.test(v), encode: (v) => v.replace(/\./g, "%c0%ae").replace(/\//g, "%c0%af") },
     { name: "dots-encoded", applies: (v) => v.includes("."), encode: (v) => v.replace(/\./g, "%2e") },
   ],
@@ -108,9 +108,10 @@ const attackOverall = tally();
 const misses: string[] = [];
 let basePayloads = 0;
 const started = performance.now();
-for (const file of readdirSync(join(root, "attacks")).sort()) {
+const attackDir = process.argv.includes("--holdout") ? "holdout" : "attacks";
+for (const file of readdirSync(join(root, attackDir)).sort()) {
   const cls = file.replace(/\.txt$/, "");
-  const payloads = lines(join(root, "attacks", file));
+  const payloads = lines(join(root, attackDir, file));
   basePayloads += payloads.length;
   for (const payload of payloads) {
     for (const encoding of [...COMMON, ...(BY_CLASS[cls] ?? [])]) {

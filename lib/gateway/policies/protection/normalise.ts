@@ -106,6 +106,9 @@ export function fullyDecode(value: string): string {
 
 const NON_ASCII = /[^\x00-\x7f]/;
 const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
+/** Slash look-alikes that NFKC leaves alone but some servers map to "/" and "\" (best-fit). */
+const SLASHES = /[\u2215\u2044\u29f8]/g;
+const BACKSLASHES = /[\u2216\u29f9]/g;
 const HORIZONTAL_SPACE = /[^\S\n]+/g;
 const LINE_BREAKS = /\s*\n\s*/g;
 
@@ -116,7 +119,7 @@ function compress(value: string): string {
 /** The decoded view: what the value says once every encoding is removed, lower case, whitespace compressed. */
 export function decodedView(value: string): string {
   let decoded = fullyDecode(value);
-  if (NON_ASCII.test(decoded)) decoded = decoded.normalize("NFKC").replace(INVISIBLE, "");
+  if (NON_ASCII.test(decoded)) decoded = decoded.normalize("NFKC").replace(INVISIBLE, "").replace(SLASHES, "/").replace(BACKSLASHES, "\\");
   return compress(decoded.replace(/\r/g, "\n").toLowerCase());
 }
 
@@ -163,11 +166,11 @@ function removeSqlComments(value: string): string {
 
 /** The SQL view of a decoded value. */
 export function sqlView(decoded: string): string {
-  return compress(removeSqlComments(decoded).replace(/[+`]/g, " ").replace(/([()])/g, " $1 ")).trim();
+  return compress(removeSqlComments(decoded).replace(/[+`]/g, " ").replace(/([()])/g, " $1 "));
 }
 
 const IFS = /\$\{ifs\}|\$ifs(?:\$\d)?/g;
-const SHELL_NOISE = /\$[@*]|\$\(\s?\)|\$\{\s?\}|\x60\x60|['"\\^]/g;
+const SHELL_NOISE = /\$[@*]|\$\(\s?\)|\$\{\s?\}|\x60\x60|['"^]|(?<=[a-z0-9])\\(?=[a-z0-9])/g;
 const BRACE_LIST = /\{([^{}\s]{1,100},[^{}\s]{1,200})\}/g;
 
 /** The shell view of a decoded value: quoting, escapes and word splitting tricks undone. */
@@ -176,5 +179,5 @@ export function cmdView(decoded: string): string {
   if (view.includes("$")) view = view.replace(IFS, " ");
   view = view.replace(SHELL_NOISE, "");
   if (view.includes("{")) view = view.replace(BRACE_LIST, (_whole, list: string) => ` ${list.replace(/,/g, " ")} `);
-  return compress(view.replace(/\+/g, " ")).trim();
+  return compress(view.replace(/\+/g, " "));
 }

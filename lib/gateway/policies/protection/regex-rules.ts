@@ -24,15 +24,15 @@ const SQL: string[] = [
   // UNION-based: any spacing, comment or parenthesis between the keywords
   String.raw`\bunion[\s/*(+]{1,40}(?:(?:all|distinct)[\s/*(+]{1,40})?select\b`,
   // a string closed by the input, then a boolean operator and a comparison, constant or call
-  String.raw`['"\x60](?:\s?\))*\s?(?:or|and|xor|div|\|\||&&)\s?(?:\(\s?)*(?:['"]?[\w.@]{0,30}['"]?\s?(?:${SQL_COMPARE})|(?:true|false|null)\b|(?:${SQL_FUNCTIONS})\s?\()`,
+  String.raw`['"\x60](?:\s?\))*\s?(?:or|and|xor|div|\|\||&&)\s?(?:\(\s?)*(?:(?:['"][\w.@]{0,30}['"]|[\w.@]{1,30})\s?(?:${SQL_COMPARE})|(?:true|false|null)\b|(?:${SQL_FUNCTIONS})\s?\()`,
   // a tautology on identical operands: or 1=1, and 'a'='a', || "x" like "x"
   String.raw`(?:\b(?:or|and|xor)\s|\|\||&&)\s?(?:\(\s?)?(\d{1,10}|'\w{0,20}'|"\w{0,20}")\s?(?:\)\s?)?(?:=|\blike\b|\bis\b)\s?(?:\(\s?)?\1(?!\w)`,
   // a number closed by the input, then a blind comparison: 1 and 1=2, 5) or (3>2
   String.raw`\d(?:\s?\))*\s(?:and|or|xor|&&|\|\|)\s(?:\(\s?)?\d{1,10}\s?(?:=|<>|!=|<|>)\s?\d{1,10}\b`,
   // a value ended by a quote and a comment or separator: admin'--, x" #, 1')/*, ';
-  String.raw`^[\w@.+-]{0,64}['"\x60](?:\s?\))*\s?(?:--|#|/\*|;)`,
+  String.raw`^[\w@.+-]{0,64}['"\x60](?:\s?\))*[\s+]?(?:--|#|/\*|;)`,
   // the classic authentication bypass values: '=', '-', '*', '&', '^', '|'
-  String.raw`^['"]\s?[-=*&^|]\s?['"]$`,
+  String.raw`^['"]\s?[-=*&^|]\s?['"]\s?$`,
   // stacked queries
   String.raw`;\s?(?:drop|alter|create|truncate|rename)\s(?:table|database|schema|user|view|procedure|function|index|trigger|login)\b`,
   String.raw`;\s?(?:delete\sfrom\s[\w.\[\]"]{1,64}\s?(?:where\b|$|;|--|#)|insert\sinto\s[\w.\[\]"]{1,64}\s?(?:\(|values\b|select\b)|update\s[\w.\[\]"]{1,64}\sset\s[\w.\[\]"]{1,64}\s?=|shutdown\s?(?:$|;|--|#|with\b)|exec(?:ute)?\s?(?:xp_|sp_|master\.|@|\()|declare\s@|set\s@|waitfor\s(?:delay|time)\b|select\s(?:\*|@|null\b|\d|[\w.]{1,30}\s?\(|[\w.]{1,30}(?:\s?,\s?[\w.]{1,30}){0,20}\sfrom\s))`,
@@ -51,7 +51,7 @@ const SQL: string[] = [
   // SELECT shapes that prose does not take
   String.raw`\bselect\s(?:\*\s?from\b|@@?\w|null\b\s?[,)]|null\s?(?:from|--|#|$)|distinct\s[\w.]{1,30}\sfrom\b|top\s\d|\d{1,10}(?:\s?,\s?(?:\d{1,10}|null|@@?\w{1,30}|'[^']{0,20}'|"[^"]{0,20}")){1,30}\s?(?:from\b|--|#|$|\)|;|union\b|into\b)|\d{1,10}\s?(?:from\s|--|#|\)|;|union\b)|(?:count|concat|concat_ws|group_concat|char|chr|version|user|database|schema|current_user|sleep|pg_sleep|benchmark|load_file|substring|substr|ascii|if|case|extractvalue|updatexml|md5)\s?\()`,
   String.raw`\bselect\s[\w.\x60"\[\]]{1,64}(?:\s?,\s?[\w.\x60"\[\]]{1,64}){0,20}\sfrom\s[\w.\x60"\[\]]{1,64}(?:\s(?:where|limit|order\sby|group\sby|union|having)\b|\s?(?:--|#|;|\)\s?(?:--|#|;|$)))`,
-  String.raw`\(\s?select\s(?:\*|@|\d|null\b|\(|[\w.]{1,30}\s?\()`,
+  String.raw`\(\s?select\s(?:\*|@|\d|null\b|\(|[\w.]{1,30}\s?\(|['"][^'"]{0,40}['"]\s?(?:,|from\b|\)))`,
   // error-based and blind extraction
   String.raw`\b(?:extractvalue|updatexml|name_const|gtid_subset|xmltype)\s?\(`,
   String.raw`\bexp\s?\(\s?~`,
@@ -128,11 +128,14 @@ const END = String.raw`(?:\s?(?:$|[;&\x60)#<>\n])|\s-|\s/|\|)`;
 // a separator the shell acts on; a single "&" counts only next to the command (prose writes "Name & ID")
 const SEP = String.raw`(?:[;\n|]|&&|\|\||\$\(|<\(|(?:^|[^\s\x60])\x60)\s?`;
 const SEP_TIGHT = String.raw`(?:${SEP}|&\s?)`;
+/** Wrappers that run the command after them: busybox nc …, sudo cat …, nohup sh … */
+const PREFIX = String.raw`(?:(?:busybox|sudo|nohup|command|exec|env)\s)?`;
 
 const CMD: string[] = [
-  `${SEP_TIGHT}(?:${STRONG_NO_ARG})${END}`,
-  `(?:${SEP}|&)(?:${WEAK_NO_ARG})${END}`,
-  `${SEP_TIGHT}(?:${WITH_ARG})\\s${ARGUMENT}`,
+  `${SEP_TIGHT}${PREFIX}(?:${STRONG_NO_ARG})(?:${END}|\\s?\\|)`,
+  `(?:${SEP}|(?:^|\\d\\s?)&\\s?|&)${PREFIX}(?:${WEAK_NO_ARG})${END}`,
+  String.raw`${SEP_TIGHT}(?:nslookup|dig|ping|curl|wget|nc|ncat|telnet|ssh|ftp|tftp|traceroute)\s(?:-[\w-]{1,10}\s){0,3}[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,5}\b`,
+  `${SEP_TIGHT}${PREFIX}(?:${WITH_ARG})\\s${ARGUMENT}`,
   String.raw`${SEP_TIGHT}net\s(?:user|localgroup|view|share|use|session|accounts)\b`,
   String.raw`${SEP_TIGHT}sleep\s\d{1,6}\s?(?:$|[;&|\x60#)\n])`,
   String.raw`\$\(\s?(?:${WITH_ARG}|${STRONG_NO_ARG}|${WEAK_NO_ARG})\b`,

@@ -22,9 +22,10 @@ export function matchRuleSets(value: string, sets: readonly RuleSet[]): RuleSet 
 
 function matchWindow(value: string, sets: readonly RuleSet[]): RuleSet | null {
   if (PLAIN.test(value)) {
-    // nothing to decode; only SQL keywords (union select, information_schema) can show here
-    if (!sets.includes("sql-injection") || !(value.includes(" ") || value.includes("_"))) return null;
-    return BUILT_IN_RULES["sql-injection"].test(value) ? "sql-injection" : null;
+    // nothing to decode; only SQL keywords (union select, information_schema) and file names (.htaccess) can show here
+    if ((value.includes(" ") || value.includes("_")) && sets.includes("sql-injection") && BUILT_IN_RULES["sql-injection"].test(value)) return "sql-injection";
+    if (value.includes(".") && sets.includes("path-traversal") && BUILT_IN_RULES["path-traversal"].test(value)) return "path-traversal";
+    return null;
   }
   const decoded = decodedView(value);
   for (const set of sets) {
