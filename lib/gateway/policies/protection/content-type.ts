@@ -29,6 +29,13 @@ export function sniffBody(body: Buffer): "json" | "xml" | null {
   return letter || d === 0x3f || d === 0x21 ? "xml" : null;
 }
 
+/** Whether a policy for `format` applies: declared as that media type, or bytes that look like it (whatever else was declared). */
+export function bodyIs(call: GatewayCall, format: "json" | "xml"): { declared: boolean } | null {
+  if (!call.body || call.body.length === 0) return null;
+  if (format === "json" ? isJsonBody(call) : isXmlBody(call)) return { declared: true };
+  return sniffBody(call.body) === format ? { declared: false } : null;
+}
+
 export type BodyFormat = { format: "json" | "xml" | "form"; declared: boolean };
 
 /** How to read the body: the declared JSON or XML type, else what the bytes look like, else a declared form. */
