@@ -10,6 +10,8 @@ const WINDOW = 8_192;
 /** An attack split across two windows is seen whole in one when it is shorter than this. */
 const OVERLAP = 1_024;
 /** Letters of a word split by shell quoting or escapes: c'a't, w"h"o"am"i, who^ami, c\at, who$@ami. */
+/** Characters that start a percent, entity or JS escape: without them decoding changed only case and spaces. */
+const ENCODED = /[%&\\]/;
 const SPLIT_WORD = /[a-z0-9](?:['"\\^]|\$[@*]|\$\{\}|\$\(\))+[a-z0-9]/;
 
 export function matchRuleSets(value: string, sets: readonly RuleSet[]): RuleSet | null {
@@ -39,7 +41,7 @@ function matchWindow(value: string, sets: readonly RuleSet[]): RuleSet | null {
       if (cmd !== decoded && (rule.test(cmd) || (SPLIT_WORD.test(decoded) && SPLIT_COMMAND_RULE.test(cmd)))) return set;
     }
   }
-  // the raw value too, when decoding changed it: a decoding may also destroy evidence
-  if (decoded !== value) for (const set of sets) if (BUILT_IN_RULES[set].test(value)) return set;
+  // the raw value too, when something was decoded: a decoding may also destroy evidence
+  if (ENCODED.test(value)) for (const set of sets) if (BUILT_IN_RULES[set].test(value)) return set;
   return null;
 }
