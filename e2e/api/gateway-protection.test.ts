@@ -30,6 +30,11 @@ describe.each(configuredBackends())("gateway protection policies on $name", (bac
       { policy: "xml-threat-protection", config: {} },
     ];
     const guarded = await api(admin, "POST", "/proxies", { name: "Guarded", basePath: "guarded", version: "v1", targetUrl: `${upstreams.url}/guarded`, productIds: [product.json.id], policies: guard });
+    const normalised = await api(admin, "POST", "/proxies", {
+      name: "Normalised", basePath: "normalised", version: "v1", targetUrl: `${upstreams.url}/normalised`, productIds: [product.json.id],
+      policies: [...guard, { policy: "regex-body-protection", config: {} }],
+    });
+    expect(normalised.status, normalised.text).toBe(201);
     const metered = await api(admin, "POST", "/proxies", {
       name: "Metered", basePath: "metered", version: "v1", targetUrl: `${upstreams.url}/metered`, productIds: [product.json.id],
       policies: [{ policy: "allow-anonymous" }, { policy: "quota", config: { allow: 3, interval: 1, timeUnit: "hour", type: "calendar" } }],
@@ -73,6 +78,61 @@ describe.each(configuredBackends())("gateway protection policies on $name", (bac
       expect(JSON.stringify(problem), name).not.toMatch(/script|passwd|isAdmin|lol/); // nothing the caller sent is echoed back
     }
     expect(upstreams.seen.length).toBe(before + 1); // none of them reached the backend
+  });
+
+  it("refuses encoded and obfuscated payloads in the query, headers, cookies and bodies of any type; benign traffic reaches the upstream", async () => {
+    const call = (path: string, init: RequestInit = {}) => fetch(`${gatehouse.url}/gateway/normalised/v1${path}`, init);
+    const q = (value: string) => `/search?q=${encodeURIComponent(value)}`;
+    const plain = (body: string) => ({ method: "POST", headers: { "content-type": "text/plain" }, body });
+    const attacks: Array<[string, () => Promise<Response>]> = [
+      ["SQL comments for spaces", () => call(q("1/**/UNION/**/SELECT/**/password/**/FROM/**/users"))],
+      ["SQL parentheses for spaces", () => call(q("(select(1)from(select(sleep(5)))a)"))],
+      ["MySQL versioned comments", () => call(q("1 /*!50000UNION*/ /*!50000SELECT*/ 1,2"))],
+      ["double-encoded tautology", () => call(`/search?q=${encodeURIComponent(encodeURIComponent("1' OR '1'='1"))}`)],
+      ["HTML entities", () => call(q("&lt;script&gt;alert(1)&lt;/script&gt;"))],
+      ["hex entity without ;", () => call(q("&#x3C;svg onload=alert(1)&#x3E"))],
+      ["&colon;", () => call(q("javascript&colon;alert(1)"))],
+      ["JS escapes", () => call(q("\\u003cscript\\u003ealert(1)"))],
+      ["%u escapes", () => call("/search?q=%u003Cscript%u003E")],
+      ["shell quote-splitting", () => call(q("; c'a't /tmp/notes"))],
+      ["shell double quotes", () => call(q('w"h"o"am"i'))],
+      ["Windows carets", () => call(q("& c^m^d /c whoami"))],
+      ["${IFS}", () => call(q(";cat${IFS}/tmp/x"))],
+      ["a query parameter name", () => call(`/search?${encodeURIComponent("<script>alert(1)</script>")}=1`)],
+      ["a header", () => call("/x", { headers: { "x-note": "1'/**/or/**/'1'='1" } })],
+      ["a cookie", () => call("/x", { headers: { cookie: "sid=abc123; pref=%3Cscript%3Ealert(1)%3C%2Fscript%3E" } })],
+      ["JSON key", () => call("/orders", json(JSON.stringify({ "<img src=x onerror=alert(1)>": 1 })))],
+      ["JSON sent as text/plain", () => call("/orders", plain(JSON.stringify({ note: "'; DROP TABLE users--" })))],
+      ["XML sent as text/plain", () => call("/orders", plain("<note><body>&lt;script&gt;alert(1)&lt;/script&gt;</body></note>"))],
+      ["XXE sent as text/plain", () => call("/orders", plain(`<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/hostname">]><r>&e;</r>`))],
+      ["XML with no content type", () => call("/orders", { method: "POST", body: `<?xml version="1.0"?><order note="../../../etc/passwd"/>` })],
+      ["a form field", () => call("/orders", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "name=x&comment=%253Cscript%253Ealert(1)" })],
+    ];
+    const before = upstreams.seen.length;
+    for (const [name, attack] of attacks) {
+      const res = await attack();
+      expect(res.status, name).toBe(400);
+      const problem = (await res.json()) as { policy: string; code: string };
+      expect(problem.policy, name).toMatch(/protection$/);
+    }
+    expect(upstreams.seen.length).toBe(before); // none of them reached the backend
+
+    const benign: Array<[string, () => Promise<Response>]> = [
+      ["names with apostrophes", () => call(`/people?name=${encodeURIComponent("Jane O'Brien")}&also=${encodeURIComponent("Maria D'Angelo")}`)],
+      ["prose with SQL words", () => call(q("meet me at union station, select a seat and drop me a line"))],
+      ["markup-like prose", () => call(q("I <3 it; a < b and c > d; rock & roll"))],
+      ["ordinary cookies", () => call("/x", { headers: { cookie: "sid=9f8e7d6c5b4a; theme=dark; consent=%7B%22ads%22%3Afalse%7D; jwt=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln" } })],
+      ["a JSON body", () => call("/orders", json(JSON.stringify({ customer: "O'Brien", note: "Tom & Jerry; cat lovers", email: "jane+news@example.com", when: "2026-11-28T10:17:42Z" })))],
+      ["prose sent as text/plain", () => call("/notes", plain("Hello! Please select the best option; I'd like the <b>blue</b> one."))],
+      ["XML sent as text/plain", () => call("/orders", plain(`<?xml version="1.0"?><order><name>Ben &amp; Jerry's</name><note>a &lt; b</note></order>`))],
+      ["a form", () => call("/orders", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "name=Jane+O%27Brien&message=Select+the+best+option%2C+please" })],
+    ];
+    for (const [name, send] of benign) {
+      const seen = upstreams.seen.length;
+      const res = await send();
+      expect(res.status, `${name}: ${res.status === 400 ? await res.text() : ""}`).toBe(200);
+      expect(upstreams.seen.length, name).toBe(seen + 1);
+    }
   });
 
   it("answers 429 with RateLimit headers past the quota, without calling the upstream", async () => {

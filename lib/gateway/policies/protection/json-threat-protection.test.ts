@@ -50,8 +50,13 @@ describe("json-threat-protection", () => {
     expect(answer).toBeUndefined();
   });
 
-  it("ignores other media types and empty bodies", () => {
-    expect(post("[".repeat(100), {}, "text/plain").answer).toBeUndefined();
+  it("checks bodies that look like JSON whatever their declared type; refuses malformed JSON only when declared", () => {
+    for (const type of ["text/plain", "application/octet-stream", "application/x-www-form-urlencoded", ""]) {
+      expect(post("[".repeat(100), {}, type).json?.code, type).toBe("container_depth_exceeded");
+      expect(post('  {"__proto__": {"admin": true}}', {}, type).json?.code, type).toBe("prototype_key");
+      expect(post("{ not json, just a note in braces }", {}, type).answer, type).toBeUndefined();
+    }
+    expect(post("hello [world]", {}, "text/plain").answer).toBeUndefined();
     expect(post("", {}).answer).toBeUndefined();
     expect(post("[".repeat(100), {}, "application/vnd.api+json").answer?.status).toBe(400);
   });

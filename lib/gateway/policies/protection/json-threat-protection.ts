@@ -2,11 +2,13 @@
 // ObjectEntryCount, ObjectEntryNameLength and StringValueLength, checked by a single-pass
 // scanner over the buffered bytes (json-scanner.ts) before anything parses the body; plus
 // prototype-pollution keys ("__proto__", "constructor", "prototype"), refused unless
-// `allowPrototypeKeys`. Applies to JSON media types (application/json, application/*+json);
-// malformed JSON is refused too. Violations → 400 problem JSON naming the limit.
+// `allowPrototypeKeys`. Applies to JSON media types (application/json, application/*+json)
+// and to bodies whose bytes start like JSON (`{`, `[`) whatever their declared type, since the
+// upstream may parse them anyway; malformed JSON is refused when it was declared JSON (a text
+// body that merely starts with a brace passes). Violations → 400 problem JSON naming the limit.
 import { z } from "zod";
 import { definePolicy } from "../../policy.ts";
-import { isJsonBody } from "./content-type.ts";
+import { bodyIs } from "./content-type.ts";
 import { scanJson, type JsonViolation } from "./json-scanner.ts";
 import { problemAnswer } from "./problem.ts";
 
@@ -50,8 +52,10 @@ export const jsonThreatProtectionPolicy = definePolicy<JsonThreatProtectionConfi
   configSchema: JsonThreatProtectionConfig,
   needsBody: true,
   access(call, config) {
-    if (!call.body || call.body.length === 0 || !isJsonBody(call)) return;
+    const format = bodyIs(call, "json");
+    if (!call.body || !format) return;
     const violation = scanJson(call.body, config);
-    return violation ? jsonViolationAnswer("json-threat-protection", violation, config) : undefined;
+    if (!violation || (violation.code === "malformed_json" && !format.declared)) return;
+    return jsonViolationAnswer("json-threat-protection", violation, config);
   },
 });

@@ -62,7 +62,7 @@ const NORMAL: Array<[string, TestCallOptions]> = [
   ["nested JSON", json({ order: { items: [{ sku: "A-1", qty: 2, tags: ["red", "xl"] }], coupon: null, total: 19.99, paid: true } })],
   ["quotes and dashes", json({ quote: 'He said "hi" -- and left', range: "1-10", path: "docs/guide/intro.md", version: "1.2.3" })],
   ["ordinary URL", { url: "/v1/orders/123/items?sort=-created&fields=id,name&q=O'Neil&page=2&filter=status%3Dopen&discount=100%25&name=caf%C3%A9" }],
-  ["browser headers", { headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36", accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "accept-language": "en-GB,en;q=0.9", authorization: "Bearer gth_at_abc' OR '1'='1", cookie: "a=<script>" } }],
+  ["browser headers", { headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36", accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "accept-language": "en-GB,en;q=0.9", authorization: "Bearer gth_at_abc' OR '1'='1", cookie: "sid=9f8e7d6c5b4a; theme=dark; consent=%7B%22ads%22%3Afalse%7D" } }],
   ["a form", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "name=Jane+Doe&email=jane%40example.com&message=Select+the+best+option%2C+please" }],
   ["a URL in a value", json({ website: "https://example.com/a/b?c=d#e", image: "https://cdn.example.com/img/1.png" })],
 ];

@@ -1,8 +1,10 @@
-// regex-protection (Apigee RegularExpressionProtection): the URI path, query parameters and
-// header values are matched against built-in rule sets (regex-rules.ts: SQL injection, XSS,
-// path traversal, command injection) and against the admins' virtual patches (RE2, loaded at
+// regex-protection (Apigee RegularExpressionProtection): the URI path, query parameter names
+// and values, header values and each cookie's value are matched against built-in rule sets
+// (regex-rules.ts: SQL injection, XSS, path traversal, command injection; on normalised views
+// of each value, see threat-match.ts) and against the admins' virtual patches (RE2, loaded at
 // run time, see virtual-patches.ts). `regex-body-protection` does the same for JSON string
-// values and keys and form fields of the body: it is a policy of its own because a policy's
+// values and keys, XML text and attributes, and form fields of the body, reading JSON and XML
+// by their bytes whatever the Content-Type says: it is a policy of its own because a policy's
 // `needsBody` is static, and buffering every body just to inspect headers would cost the
 // proxies that stream. A match → 400 problem JSON naming the rule set (never the value), or,
 // in `mode: "monitor"` (and for patches with action "log"), a log line and an annotation.
@@ -13,11 +15,13 @@ import { combinePatches, type CompiledPatch, type PatchTarget } from "../../../s
 import { getStore } from "../../../store/index.ts";
 import { andThen } from "../../../runtime/maybe-async.ts";
 import { definePolicy, type GatewayCall } from "../../policy.ts";
-import { isFormBody, isJsonBody } from "./content-type.ts";
+import { bodyFormat, isFormBody } from "./content-type.ts";
 import { scanJson } from "./json-scanner.ts";
 import { problemAnswer } from "./problem.ts";
-import { BUILT_IN_RULES, RAW_URI_RULES, RULE_SETS, type RuleSet } from "./regex-rules.ts";
+import { RAW_URI_RULES, RULE_SETS, type RuleSet } from "./regex-rules.ts";
+import { matchRuleSets } from "./threat-match.ts";
 import { VirtualPatchRegistry, type VirtualPatchSource } from "./virtual-patches.ts";
+import { visitXmlStrings } from "./xml-strings.ts";
 import { perObject } from "../../../runtime/per-object.ts";
 
 const common = {
@@ -30,8 +34,16 @@ export const RegexProtectionConfig = z
   .object({
     ...common,
     targets: z.array(z.enum(["path", "query", "headers"])).max(3).default(["path", "query", "headers"]),
-    /** Header values not inspected: credentials are random by design. Lower-case names. */
-    ignoreHeaders: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/)).max(50).default(["authorization", "proxy-authorization", "cookie", "x-api-key"]),
+    /**
+     * Header values not inspected: credentials are random by design. Lower-case names. The
+     * Cookie header is never matched whole (its cookies are, see checkCookies), so listing it
+     * here, as configurations saved before cookies were inspected do, changes nothing.
+     */
+    ignoreHeaders: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/)).max(50).default(["authorization", "proxy-authorization", "x-api-key"]),
+    /** Each cookie's value is inspected (with the "headers" target). */
+    checkCookies: z.boolean().default(true),
+    /** Cookies left alone by name (exact, case-sensitive), e.g. an opaque session cookie. */
+    ignoreCookies: z.array(z.string().regex(/^[\w!#$%&'*+.^`|~-]{1,128}$/)).max(50).default([]),
   })
   .strict();
 export type RegexProtectionConfig = z.infer<typeof RegexProtectionConfig>;
@@ -82,10 +94,14 @@ function queryValues(call: GatewayCall): Values {
   };
 }
 
-function headerValues(call: GatewayCall, ignore: ReadonlySet<string>): Values {
+function headerValues(call: GatewayCall, ignore: ReadonlySet<string>, cookies: ReadonlySet<string> | null): Values {
   return (visit) => {
     const headers = call.req.headers;
     for (const name in headers) {
+      if (name === "cookie") {
+        if (cookies && cookieValues(headers.cookie, cookies, visit)) return true;
+        continue;
+      }
       if (ignore.has(name)) continue;
       const value = headers[name];
       if (value === undefined) continue;
@@ -95,27 +111,54 @@ function headerValues(call: GatewayCall, ignore: ReadonlySet<string>): Values {
   };
 }
 
-/** JSON string keys and values (through the bounded scanner, never JSON.parse), form fields. */
+/** Each cookie of a Cookie header (`a=1; b=2`), by value, except those ignored by name. */
+function cookieValues(header: string | undefined, ignore: ReadonlySet<string>, visit: (value: string) => boolean): boolean {
+  if (!header) return false;
+  for (const pair of header.split(";")) {
+    const at = pair.indexOf("=");
+    const name = (at < 0 ? "" : pair.slice(0, at)).trim();
+    if (ignore.has(name)) continue;
+    let value = (at < 0 ? pair : pair.slice(at + 1)).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    if (value && visit(value)) return true;
+  }
+  return false;
+}
+
+/** JSON string keys and values (through the bounded scanner, never JSON.parse), XML strings, form fields. */
 class Uninspectable extends Error {}
+
+const UNBOUNDED = { containerDepth: 1e9, arrayElementCount: 1e9, objectEntryCount: 1e9, objectEntryNameLength: 1e9, stringValueLength: 1e9, allowPrototypeKeys: true };
+
+function formFields(text: string, visit: (value: string) => boolean): boolean {
+  for (const [key, value] of new URLSearchParams(text)) if (visit(key) || visit(value)) return true;
+  return false;
+}
 
 function bodyValues(call: GatewayCall): Values | null {
   const body = call.body;
-  if (!body || body.length === 0) return null;
-  if (isJsonBody(call)) {
+  const format = body ? bodyFormat(call) : null;
+  if (!body || !format) return null;
+  // a body that only looked like JSON or XML and is not is read as the form it was declared, or as one string
+  const fallback = (visit: (value: string) => boolean) => {
+    const text = body.toString("utf8");
+    return (isFormBody(call) && formFields(text, visit)) || visit(text);
+  };
+  if (format.format === "json") {
     // one pass: strings are inspected as the scanner validates; malformed JSON is found by the end
-    const unbounded = { containerDepth: 1e9, arrayElementCount: 1e9, objectEntryCount: 1e9, objectEntryNameLength: 1e9, stringValueLength: 1e9, allowPrototypeKeys: true };
     return (visit) => {
       let hit = false;
-      const violation = scanJson(body, unbounded, (value) => (hit = visit(value)));
-      if (!hit && violation) throw new Uninspectable();
-      return hit;
+      const violation = scanJson(body, UNBOUNDED, (value) => (hit = visit(value)));
+      if (hit || !violation) return hit;
+      if (format.declared) throw new Uninspectable();
+      return fallback(visit);
     };
   }
-  if (isFormBody(call)) return (visit) => {
-    for (const [key, value] of new URLSearchParams(body.toString("utf8"))) if (visit(key) || visit(value)) return true;
-    return false;
+  if (format.format === "xml") return (visit) => {
+    const result = visitXmlStrings(body.toString("utf8"), visit);
+    return result === "hit" || (result === "malformed" && fallback(visit));
   };
-  return null;
+  return (visit) => formFields(body.toString("utf8"), visit);
 }
 
 /** Per loaded set of patches and target: the patches that apply, and one combined matcher. */
@@ -165,11 +208,10 @@ function inspect(target: PatchTarget, values: Values, sets: readonly RuleSet[], 
   const applicable = patchesFor(all, target);
   values((value) => {
     if (clean?.has(value)) return false;
-    for (const set of sets) {
-      if (BUILT_IN_RULES[set].test(value)) {
-        blocking = { kind: "rule-set", set, target };
-        return true;
-      }
+    const set = sets.length ? matchRuleSets(value, sets) : null;
+    if (set) {
+      blocking = { kind: "rule-set", set, target };
+      return true;
     }
     if (!applicable || !applicable.any(value)) {
       if (clean && value.length <= MAX_CLEAN_VALUE_LENGTH) {
@@ -194,6 +236,8 @@ function inspect(target: PatchTarget, values: Values, sets: readonly RuleSet[], 
 
 /** The header names a config leaves alone, as a set made once per config. */
 const ignoredHeaders = perObject((config: RegexProtectionConfig): ReadonlySet<string> => new Set(config.ignoreHeaders));
+/** The cookie names a config leaves alone, or null when cookies are not inspected. */
+const ignoredCookies = perObject((config: RegexProtectionConfig): ReadonlySet<string> | null => (config.checkCookies === false ? null : new Set(config.ignoreCookies ?? [])));
 
 function rawUriFinding(call: GatewayCall, sets: readonly RuleSet[], targets: readonly string[]): Finding | null {
   const raw = call.req.url ?? "";
@@ -237,7 +281,7 @@ export function createRegexProtectionPolicies(deps: { patches?: VirtualPatchSour
     let blocking = rawUriFinding(call, config.ruleSets, config.targets);
     if (!blocking && config.targets.includes("path")) blocking = inspect("path", pathValues(call), config.ruleSets, compiled, logged, clean.of("path"));
     if (!blocking && config.targets.includes("query")) blocking = inspect("query", queryValues(call), config.ruleSets, compiled, logged, clean.of("query"));
-    if (!blocking && config.targets.includes("headers")) blocking = inspect("headers", headerValues(call, ignoredHeaders(config)), config.ruleSets, compiled, logged, clean.of("headers"));
+    if (!blocking && config.targets.includes("headers")) blocking = inspect("headers", headerValues(call, ignoredHeaders(config), ignoredCookies(config)), config.ruleSets, compiled, logged, clean.of("headers"));
     return answer("regex-protection", call, config.mode, blocking, logged);
   };
 

@@ -69,7 +69,12 @@ describe("xml-threat-protection", () => {
     expect(performance.now() - start).toBeLessThan(500);
   });
 
-  it("ignores non-XML bodies", () => {
-    expect(post(BILLION_LAUGHS, {}, "text/plain").answer).toBeUndefined();
+  it("refuses a DTD in a body that looks like XML whatever its declared type; malformed XML only when declared", () => {
+    for (const type of ["text/plain", "application/octet-stream", "application/x-www-form-urlencoded", "application/json", ""]) {
+      for (const doc of [BILLION_LAUGHS, XXE, `  <!-- hello -->${XXE.slice(21)}`]) expect(post(doc, {}, type).json?.code, `${type}: ${doc.slice(0, 30)}`).toBe("dtd_not_allowed");
+      expect(post("<a>".repeat(100), {}, type).json?.limit?.name, type).toBe("nodeDepth");
+      expect(post("<b>bold</i> text", {}, type).answer, type).toBeUndefined();
+    }
+    expect(post("I <3 this, and a < b", {}, "text/plain").answer).toBeUndefined();
   });
 });

@@ -3,11 +3,14 @@
 // then NodeDepth, AttributeCountPerElement, ChildCount, ElementNameLength,
 // AttributeNameLength, AttributeValueLength, TextLength and CommentLength are enforced as the
 // streaming parser (saxes) reports each event, stopping at the first violation. Applies to
-// XML media types (application/xml, text/xml, application/*+xml). Violations → 400.
+// XML media types (application/xml, text/xml, application/*+xml) and to bodies whose bytes
+// start like XML (`<?xml`, `<!DOCTYPE`, `<tag`) whatever their declared type (text/plain,
+// octet-stream, a form, none): a DTD is refused in either; malformed XML only when it was
+// declared XML. Violations → 400.
 import { SaxesParser } from "saxes";
 import { z } from "zod";
 import { definePolicy } from "../../policy.ts";
-import { isXmlBody } from "./content-type.ts";
+import { bodyIs } from "./content-type.ts";
 import { problemAnswer } from "./problem.ts";
 
 const Limit = (byDefault: number) => z.number().int().min(1).max(1e9).default(byDefault);
@@ -110,9 +113,10 @@ export const xmlThreatProtectionPolicy = definePolicy<XmlThreatProtectionConfig>
   configSchema: XmlThreatProtectionConfig,
   needsBody: true,
   access(call, config) {
-    if (!call.body || call.body.length === 0 || !isXmlBody(call)) return;
+    const format = bodyIs(call, "xml");
+    if (!call.body || !format) return;
     const violation = scanXml(call.body.toString("utf8"), config);
-    if (!violation) return;
+    if (!violation || (violation.code === "malformed_xml" && !format.declared)) return;
     const limit = violation.limit ? { name: violation.limit, value: config[violation.limit] } : undefined;
     const detail = limit
       ? `The request body exceeds ${limit.name} = ${limit.value}.`
