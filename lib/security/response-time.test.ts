@@ -1,53 +1,55 @@
 import { describe, expect, it } from "vitest";
-import { ResponseTimeMatcher } from "./response-time.ts";
+import { ResponseTimeFloor } from "./response-time.ts";
 
-function matcher(initialMs: number, options = { keep: 3, maxMs: 1_000 }) {
+function floor(initialMs: number, options = { keep: 10, percentile: 0.9, maxMs: 1_000 }) {
   let clock = 0;
   const waited: number[] = [];
-  const m = new ResponseTimeMatcher(initialMs, options, async (ms) => void waited.push(ms), () => clock);
-  return { m, waited, advance: (ms: number) => (clock += ms) };
+  const f = new ResponseTimeFloor(initialMs, options, async (ms) => void waited.push(ms), () => clock);
+  const slowPath = (ms: number) => {
+    const started = f.start();
+    clock += ms;
+    f.record(started);
+  };
+  return { f, waited, slowPath, advance: (ms: number) => (clock += ms) };
 }
 
-describe("ResponseTimeMatcher", () => {
-  it("holds the fast path for the initial time before the slow path has been seen", async () => {
-    const { m, waited, advance } = matcher(300);
-    const started = m.start();
+describe("ResponseTimeFloor", () => {
+  it("holds answers for the initial time before the slow path has been seen", async () => {
+    const { f, waited, advance } = floor(300);
+    const started = f.start();
     advance(20);
-    await m.matchSlowPath(started);
+    await f.hold(started);
     expect(waited).toEqual([280]);
   });
 
-  it("holds the fast path until one of the slow path's recent durations has passed", async () => {
-    const { m, waited, advance } = matcher(300);
-    for (const ms of [100, 120, 140]) {
-      const started = m.start();
-      advance(ms);
-      m.slowPathTook(started);
-    }
-    for (let i = 0; i < 30; i++) {
-      const started = m.start();
-      advance(10);
-      await m.matchSlowPath(started);
-    }
-    expect(new Set(waited)).toEqual(new Set([90, 110, 130])); // each a remembered duration, less the 10 ms already spent
+  it("is the 90th percentile of the slow path's recent durations, so a fast answer waits until then", async () => {
+    const { f, waited, slowPath, advance } = floor(300);
+    for (let ms = 10; ms <= 100; ms += 10) slowPath(ms); // 10, 20, …, 100
+    expect(f.floorMs()).toBe(90);
+    const started = f.start();
+    advance(15);
+    await f.hold(started);
+    expect(waited).toEqual([75]);
   });
 
-  it("keeps only the most recent durations, each capped", async () => {
-    const { m, waited, advance } = matcher(300, { keep: 2, maxMs: 500 });
-    for (const ms of [50, 5_000, 400]) {
-      const started = m.start();
-      advance(ms);
-      m.slowPathTook(started); // 50 is pushed out; 5 000 is kept as 500
-    }
-    for (let i = 0; i < 20; i++) await m.matchSlowPath(m.start());
-    expect(new Set(waited)).toEqual(new Set([500, 400]));
+  it("holds the slow path too, unless it already took longer", async () => {
+    const { f, waited, slowPath } = floor(300);
+    for (let i = 0; i < 10; i++) slowPath(50);
+    const started = f.start();
+    slowPath(30); // this one's own time is remembered, then it waits for the floor like any other
+    await f.hold(started);
+    expect(waited).toEqual([20]);
+    const late = f.start();
+    slowPath(400);
+    await f.hold(late);
+    expect(waited).toEqual([20]);
   });
 
-  it("does not wait when the fast path already took longer", async () => {
-    const { m, waited, advance } = matcher(100);
-    const started = m.start();
-    advance(150);
-    await m.matchSlowPath(started);
-    expect(waited).toEqual([]);
+  it("follows recent durations only, and never exceeds its bound", () => {
+    const { f, slowPath } = floor(300, { keep: 3, percentile: 0.9, maxMs: 500 });
+    slowPath(5_000);
+    expect(f.floorMs()).toBe(500);
+    for (let i = 0; i < 3; i++) slowPath(40); // the slow one is forgotten
+    expect(f.floorMs()).toBe(40);
   });
 });
