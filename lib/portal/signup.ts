@@ -2,7 +2,8 @@
 // developer profile follows at first sign-in, so a failed sign-up leaves nothing behind here.
 // An email that already has an account gets the answer a new one gets, at the same time (both
 // are held to what creating an account nearly always takes), and the existing account is left
-// as it was: the form must not tell anyone who has an account here. (There is no mail path to tell the owner; with one, this is where it would go.)
+// as it was: the form must not tell anyone who has an account here. (There is no mail path to
+// tell the owner; with one, this is where it would go.)
 import { z } from "zod";
 import { createOktaUser } from "../okta/users-api.ts";
 import type { OktaSettings } from "../okta/settings.ts";
