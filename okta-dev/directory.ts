@@ -3,7 +3,7 @@
 // password grant all share.
 import { JsonFile } from "./persistence.ts";
 import { oktaId } from "./ids.ts";
-import { hashPassword, verifyPassword } from "./passwords.ts";
+import { dummyPasswordHash, hashPassword, verifyPassword } from "./passwords.ts";
 
 export interface UserProfile {
   firstName: string;
@@ -59,6 +59,7 @@ export class Directory {
     this.groupsFile = new JsonFile(dataDir, "groups.json");
     this.users = this.usersFile.read([]);
     this.groups = this.groupsFile.read([]);
+    void dummyPasswordHash(); // ready before the first unknown login, which would otherwise pay for it
   }
 
   findUser(idOrLogin: string): StoredUser | undefined {
@@ -91,13 +92,16 @@ export class Directory {
     return user;
   }
 
-  /** Checks login + password. Failures count towards lock-out; a success resets the count. */
+  /** Checks login + password. Failures count towards lock-out; a success resets the count. An
+   * unknown login costs the same password check as a known one (against a dummy hash), so the
+   * answer's timing does not tell whether the login exists. */
   async authenticate(login: string, password: string): Promise<AuthResult> {
     const user = this.findUser(login);
+    const matches = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
     if (!user || !user.passwordHash) return { outcome: "invalid" };
     if (user.status === "LOCKED_OUT") return { outcome: "locked", user };
     if (user.status !== "ACTIVE") return { outcome: "invalid" };
-    if (!(await verifyPassword(password, user.passwordHash))) {
+    if (!matches) {
       user.failedAttempts += 1;
       if (user.failedAttempts >= MAX_FAILED_ATTEMPTS) user.status = "LOCKED_OUT";
       this.saveUsers();

@@ -25,6 +25,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
+let dummy: Promise<string> | null = null;
+
+/** A hash of a random password, made with the current parameters: checking a password against
+ * it costs what checking a real one does, for logins that have no hash to check against. */
+export function dummyPasswordHash(): Promise<string> {
+  return (dummy ??= hashPassword(randomBytes(16).toString("base64url")));
+}
+
 /** Okta's default policy: 8+ characters, a lower case letter, an upper case letter, a number, no part of the login. */
 export function passwordPolicyViolations(password: string, login: string): string[] {
   const problems: string[] = [];

@@ -64,15 +64,16 @@ export function createUsersApi(org: Org) {
       return sendOktaError(res, "E0000001", "Api validation failed: profile", causes);
     }
     const { profile, credentials } = parsed.data;
-    if (org.directory.findUser(profile.login)) {
-      return sendOktaError(res, "E0000001", "Api validation failed: login", ["login: An object with this field already exists in the current organization"]);
-    }
+    // the password policy first: whether a weak password is refused must not depend on whether the login exists
     const password = credentials?.password?.value ?? null;
     if (password !== null) {
       const problems = passwordPolicyViolations(password, profile.login);
       if (problems.length) {
         return sendOktaError(res, "E0000001", "Api validation failed: password", [`password: Password requirements were not met. Password requirements: ${problems.join(", ")}.`]);
       }
+    }
+    if (org.directory.findUser(profile.login)) {
+      return sendOktaError(res, "E0000001", "Api validation failed: login", ["login: An object with this field already exists in the current organization"]);
     }
     const activate = query.get("activate") !== "false";
     const user = await org.directory.createUser(profile, password, activate);

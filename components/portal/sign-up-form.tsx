@@ -1,6 +1,7 @@
 "use client";
-// Self-registration: the account is created in Okta; every refusal (duplicate email, weak
-// password, Okta unavailable, too many attempts) is shown on the form.
+// Self-registration: the account is created in Okta; every refusal (weak password, Okta
+// unavailable, too many attempts) is shown on the form. An email that already has an account
+// gets the same answer as a new one, so the confirmation reads right for both.
 import Link from "next/link";
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
@@ -8,7 +9,6 @@ import { api, ApiError } from "../api-client";
 import { buttonClass, ErrorNote, FieldError, inputClass } from "../ui/basics";
 
 const MESSAGES: Record<number, string> = {
-  409: "An account with this email already exists. Sign in instead, or use another email.",
   429: "Too many sign-ups from your network. Please try again later.",
   503: "The identity provider is unavailable right now; nothing was created. Please try again in a few minutes.",
 };
@@ -26,10 +26,11 @@ export function SignUpForm() {
     return (
       <div role="status" className="space-y-3 rounded border border-green-200 bg-green-50 p-4 text-sm text-green-900">
         <p>
-          Your account <strong>{signUp.data.email}</strong> is ready.
+          Thanks — <strong>{signUp.data.email}</strong> can now sign in.
         </p>
         <p>
-          <Link href="/signin" className="font-medium text-brand-700 underline">Sign in</Link> to create your first app.
+          <Link href="/signin" className="font-medium text-brand-700 underline">Sign in</Link> with the password you chose to create your first app. If
+          this email already had an account, that account is unchanged: sign in with its password.
         </p>
       </div>
     );

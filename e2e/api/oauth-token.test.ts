@@ -121,7 +121,7 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
     expect(res.status).toBe(401);
   });
 
-  it("throttles repeated bad secrets for one client (A11)", async () => {
+  it("throttles repeated bad secrets for one client from one address (A11)", async () => {
     const victim = await newApp("brute-target", ["echo"]);
     let status = 0;
     let retryAfter: string | null = null;
@@ -132,7 +132,7 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
     }
     expect(status).toBe(429);
     expect(Number(retryAfter)).toBeGreaterThan(0);
-    expect((await form({ grant_type: "client_credentials" }, { id: victim.clientId, secret: victim.secret })).status).toBe(429); // even the right one, for now
+    expect((await form({ grant_type: "client_credentials" }, { id: victim.clientId, secret: victim.secret })).status).toBe(429); // even the right one, from this address (other addresses: brute-force.test.ts)
     expect((await form({ grant_type: "client_credentials" }, { id: app.clientId, secret: app.secret })).status).toBe(200); // others unaffected
   });
 

@@ -52,7 +52,7 @@ export function openApiDocument(serverUrl: string) {
     servers: [{ url: `${serverUrl}/api/v1` }],
     security: [{ session: [] }, { adminApiKey: [] }],
     paths: {
-      "/signup": { post: { summary: "Create an account in Okta (same-origin browsers only)", tags: ["developers"], security: [], requestBody: body(SignUpInput), responses: { "201": ok("Created"), "409": { $ref: "#/components/responses/Problem" }, "429": { $ref: "#/components/responses/Problem" }, "503": { $ref: "#/components/responses/Problem" }, ...errors } } },
+      "/signup": { post: { summary: "Create an account in Okta (same-origin browsers only)", tags: ["developers"], security: [], requestBody: body(SignUpInput), responses: { "201": ok("Created (also when the email already has an account: the answer does not say which)"), "429": { $ref: "#/components/responses/Problem" }, "503": { $ref: "#/components/responses/Problem" }, ...errors } } },
       "/me": { get: op("developers", "The signed-in developer", { "200": ok("Profile") }) },
       "/me/sessions": {
         get: op("developers", "The signed-in developer's live portal sessions", { "200": ok("Sessions") }),

@@ -2,7 +2,9 @@
 // §2.3): client_secret_basic, client_secret_post, tls_client_auth (RFC 8705 §2: the client_id
 // in the form, no secret, and the app's registered certificate presented in the TLS
 // handshake), or none for public clients. Exactly one method per request; failures are 401
-// invalid_client; repeated failures for one client_id are throttled (checklist A10–A12).
+// invalid_client. Failures are counted per client and caller address: past the limit only that
+// pair is refused (429), so nobody can lock a client out by failing on purpose from elsewhere;
+// guessing spread over many addresses is slowed down instead (see FailedAttempts).
 //
 // A client certificate is also the key a token is bound to (RFC 8705 §3): whatever the
 // method, a request that presents the app's registered certificate gets certificate-bound
@@ -10,13 +12,21 @@
 import type { IncomingMessage } from "node:http";
 import type { Store } from "../store/index.ts";
 import { clientCertificateThumbprint } from "../http/tls.ts";
+import { callerAddress } from "../http/caller-address.ts";
+import { FailedAttempts, type FailedAttemptPolicy } from "../security/failed-attempts.ts";
 import { secretMatches } from "../security/secrets.ts";
+import { normaliseIp } from "../security/bot/rules.ts";
 import type { ClientCache } from "./client-cache.ts";
 import type { OAuthClient } from "./clients.ts";
 import { OAuthError, invalidRequest } from "./errors.ts";
 import type { Form } from "./form.ts";
 
-export const FAILED_AUTH_LIMIT = { failures: 20, windowMs: 60_000 };
+/** About 20 guesses a minute from one address; from many, each failure past 10 in 10 minutes
+ * is answered 100 ms later than the last, up to 1.5 s. */
+export const FAILED_CLIENT_AUTH: FailedAttemptPolicy = {
+  perSource: { limit: 20, windowMs: 60_000 },
+  perSubject: { windowMs: 10 * 60_000, free: 10, stepMs: 100, maxDelayMs: 1_500 },
+};
 
 interface Presented {
   /** "none" becomes tls_client_auth when a verified client certificate came with the request. */
@@ -66,10 +76,11 @@ export async function authenticateClient(
 ): Promise<OAuthClient> {
   const presented = presentedCredentials(req, form);
   const basic = presented.method === "client_secret_basic";
-  const failures = `oauth:client-auth-failures:${presented.clientId}`;
-  const recent = Number((await deps.store.get(failures).catch(() => null)) ?? 0);
-  if (recent >= FAILED_AUTH_LIMIT.failures) {
-    throw new OAuthError("invalid_client", "Too many failed attempts for this client; try again later.", { "retry-after": String(FAILED_AUTH_LIMIT.windowMs / 1000) }, 429);
+  const failures = new FailedAttempts(deps.store, "oauth:client-auth-failures", FAILED_CLIENT_AUTH);
+  const address = normaliseIp(callerAddress(req));
+  const retryAfter = await failures.refusal(presented.clientId, address);
+  if (retryAfter !== null) {
+    throw new OAuthError("invalid_client", "Too many failed attempts for this client from this address; try again later.", { "retry-after": String(retryAfter) }, 429);
   }
   const client = await deps.clients.find(presented.clientId);
   const ok =
@@ -81,7 +92,7 @@ export async function authenticateClient(
         ? tlsClientAuth(req, client) // an app that registered a certificate must present it
         : client.appType === "public" && client.secretHash === null && allowPublic);
   if (!ok) {
-    await deps.store.increment(failures, 1, FAILED_AUTH_LIMIT.windowMs).catch(() => undefined);
+    await failures.failed(presented.clientId, address);
     throw invalidClient("Client authentication failed.", basic);
   }
   return client;

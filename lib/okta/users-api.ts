@@ -40,10 +40,13 @@ export async function createOktaUser(okta: OktaSettings, input: SignUpInput, tim
   }
   const error = OktaError.safeParse(body);
   if (res.status === 400 && error.success && error.data.errorCode === "E0000001") {
-    const causes = error.data.errorCauses.map((c) => c.errorSummary).join(" ");
-    if (/already exists/i.test(causes)) return { ok: false, reason: "duplicate", message: "An account with this email already exists. Sign in instead." };
-    if (/password/i.test(causes)) return { ok: false, reason: "weak_password", message: causes };
-    return { ok: false, reason: "invalid", message: causes || "Okta refused these details." };
+    const causes = error.data.errorCauses.map((c) => c.errorSummary);
+    const passwordCauses = causes.filter((c) => /password/i.test(c));
+    // a weak password is reported even when Okta also says the login exists, so that what the
+    // form says about the password does not depend on whether the account does
+    if (passwordCauses.length) return { ok: false, reason: "weak_password", message: passwordCauses.join(" ") };
+    if (causes.some((c) => /already exists/i.test(c))) return { ok: false, reason: "duplicate", message: "An account with this email already exists." };
+    return { ok: false, reason: "invalid", message: causes.join(" ") || "Okta refused these details." };
   }
   return { ok: false, reason: "unavailable", message: "The identity provider refused the request; please try again later." };
 }

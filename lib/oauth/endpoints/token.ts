@@ -61,7 +61,7 @@ export function tokenEndpoint(deps: { db: Database; store: Store; clients: Clien
       if (!client.grantTypes.has(grant.grantType)) throw new OAuthError("unauthorized_client", `This app may not use ${grant.grantType}.`);
       const missing = grant.required.filter((p) => !fields[p]);
       if (missing.length) throw invalidRequest(`Missing ${missing.join(", ")}.`);
-      const tokens = await grant.handle({ db: deps.db, store: deps.store, client, form: fields, now: new Date(), certificateThumbprint: boundCertificate(req, client) });
+      const tokens = await grant.handle({ db: deps.db, store: deps.store, client, form: fields, now: new Date(), certificateThumbprint: boundCertificate(req, client), callerAddress: ip });
       sendOAuthJson(res, 200, tokens, cors);
       recordTokenIssued(grant.grantType);
     } catch (error) {

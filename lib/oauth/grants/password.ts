@@ -5,18 +5,27 @@
 //   okta_token — Okta's token endpoint mints the token (password grant with Gatehouse's
 //                delegation client); Gatehouse keeps it as an external token bound to the app
 //                and hands Okta's token to the client.
-// Failures are one indistinguishable invalid_grant, and repeated ones are throttled.
+// Failures are one indistinguishable invalid_grant (unknown user, wrong password, locked out).
+// They are counted per username and caller address — past the limit that pair is refused (429)
+// before Okta is asked — and per username from every address, which only slows failures down:
+// someone failing on purpose cannot stop the user signing in from their own address.
 import { keepIdToken } from "../authorize/grant.ts";
 import { checkPasswordWithOkta } from "../../okta/authn.ts";
 import { passwordTokensFromOkta } from "../../okta/password-token.ts";
 import type { OktaSettings } from "../../okta/settings.ts";
+import { FailedAttempts, type FailedAttemptPolicy } from "../../security/failed-attempts.ts";
 import { OAuthError, invalidGrant } from "../errors.ts";
 import { grantScopes, parseScope } from "../scopes.ts";
 import { keepExternalToken } from "../tokens/external-tokens.ts";
 import { issueTokens, type TokenResponse } from "../tokens/issue.ts";
 import type { Grant, GrantContext } from "./types.ts";
 
-const FAILURES = { limit: 10, windowMs: 5 * 60_000 };
+/** 10 guesses per 5 minutes from one address; from many, each failure past 5 in 15 minutes is
+ * answered 200 ms later than the last, up to 1.5 s. */
+export const FAILED_PASSWORDS: FailedAttemptPolicy = {
+  perSource: { limit: 10, windowMs: 5 * 60_000 },
+  perSubject: { windowMs: 15 * 60_000, free: 5, stepMs: 200, maxDelayMs: 1_500 },
+};
 const INVALID = "The credentials provided were invalid.";
 
 const MFA_REQUIRED = "This user must complete multi-factor authentication, which the password grant cannot do; use the authorization code flow.";
@@ -26,18 +35,19 @@ export function passwordGrant(okta: () => OktaSettings, encryptionKey: () => Buf
     grantType: "password",
     required: ["username", "password"],
     allowsPublicClients: false,
-    async handle({ db, store, client, form, now, certificateThumbprint }) {
+    async handle({ db, store, client, form, now, certificateThumbprint, callerAddress }) {
       if (client.passwordGrantMode !== "okta_authn" && client.passwordGrantMode !== "okta_token") {
         throw new OAuthError("unauthorized_client", "This app's password grant mode is not available in this version.");
       }
       const scope = grantScopes(parseScope(form.scope), client.allowedScopes, { allowOidc: true });
-      const key = `oauth:password-failures:${client.appId}:${form.username!.toLowerCase()}`;
-      const failures = Number((await store.get(key).catch(() => null)) ?? 0);
-      if (failures >= FAILURES.limit) {
-        throw new OAuthError("invalid_grant", "Too many failed attempts; try again later.", { "retry-after": String(FAILURES.windowMs / 1000) }, 429);
+      const username = form.username!.trim().toLowerCase(); // Okta logins ignore case
+      const failures = new FailedAttempts(store, "oauth:password-failures", FAILED_PASSWORDS);
+      const retryAfter = await failures.refusal(username, callerAddress);
+      if (retryAfter !== null) {
+        throw new OAuthError("invalid_grant", "Too many failed attempts; try again later.", { "retry-after": String(retryAfter) }, 429);
       }
-      const countFailure = () => store.increment(key, 1, FAILURES.windowMs).catch(() => undefined);
-      if (client.passwordGrantMode === "okta_token") return oktaMintedToken({ db, store, client, form, now, certificateThumbprint }, scope, okta(), encryptionKey(), countFailure);
+      const countFailure = () => failures.failed(username, callerAddress);
+      if (client.passwordGrantMode === "okta_token") return oktaMintedToken({ db, store, client, form, now, certificateThumbprint, callerAddress }, scope, okta(), encryptionKey(), countFailure);
       const check = await checkPasswordWithOkta(okta(), form.username!, form.password!);
       switch (check.outcome) {
         case "success":

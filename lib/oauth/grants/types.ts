@@ -12,6 +12,8 @@ export interface GrantContext {
   now: Date;
   /** RFC 8705: the client certificate the issued tokens are bound to, or null. */
   certificateThumbprint: string | null;
+  /** The caller's address (behind trusted proxies, the client's), for limits per address. */
+  callerAddress: string;
 }
 
 /** One module per grant type, like node-oidc-provider's lib/actions/grants. */
