@@ -5,6 +5,9 @@
 // the steadier number; req/s moves with the machine.
 // The chain is the default one: verify-access-token (implied), bot detection (implied), quota
 // and spike arrest with high limits, regex + JSON threat protection, analytics.
+// Two requests, each run against both: the same call over and over (values the protection
+// policies have seen before), and one whose order id and cursor change every call (new values
+// each time: the threat rules' full cost).
 // Usage: npx tsx bench/gateway-ab.ts BASELINE_DIR [seconds=8] [connections=50] [rounds=3]
 //   BASELINE_DIR: e.g. `git worktree add ../base <commit>`, with node_modules, `npm run
 //   db:generate` and `npx next build` done there.
@@ -59,19 +62,25 @@ const { child: backendChild, url: backend } = await backendProcess();
 const env = { LOG_LEVEL: "warn", GATEWAY_ALLOWED_PRIVATE_TARGETS: "127.0.0.1" };
 const [baseline, current] = await Promise.all([startGatehouse(env, { projectDir: baselineDir }), startGatehouse(env)]);
 try {
-  const targets: Array<[string, RunningGatehouse, string]> = [];
-  for (const [name, gatehouse] of [["baseline", baseline], ["this checkout", current]] as const) targets.push([name, gatehouse, await prepare(gatehouse, backend)]);
+  const tokens = new Map<RunningGatehouse, string>();
+  for (const gatehouse of [baseline, current]) tokens.set(gatehouse, await prepare(gatehouse, backend));
   // a realistic call: a path with an id, a query, a browser-ish set of headers
   const path = "/gateway/bench/v1/orders/42/lines?expand=product&limit=20";
+  let n = 0;
+  const varying: autocannon.Request[] = [{ setupRequest: (req) => ({ ...req, path: `/gateway/bench/v1/orders/${++n}/lines?expand=product&limit=20&cursor=c${n * 7919}` }) }];
   const headers = (token: string) => ({ authorization: `Bearer ${token}`, accept: "application/json", "user-agent": "bench-client/1.0 (+https://example.com)", "accept-language": "en-GB,en;q=0.9", "x-correlation-id": "3f2b9c1e-8d7a-4e5f-9b1c-2a3d4e5f6a7b" });
+  const targets: Array<[string, RunningGatehouse, string, typeof varying | undefined]> = [];
+  for (const [kind, requests] of [["same call", undefined], ["new ids each call", varying]] as const) {
+    targets.push([`baseline, ${kind}`, baseline, tokens.get(baseline)!, requests], [`this checkout, ${kind}`, current, tokens.get(current)!, requests]);
+  }
   for (const [, gatehouse, token] of targets) await autocannon({ url: gatehouse.url + path, headers: headers(token), connections: 10, duration: 2 }); // warm-up
   const samples = targets.map(() => ({ rps: [] as number[], cpuUs: [] as number[], p99: [] as number[], non2xx: 0 }));
   const load = loadavg()[0]!.toFixed(2);
   for (let round = 0; round < rounds; round++) {
-    for (const [i, [, gatehouse, token]] of targets.entries()) {
+    for (const [i, [, gatehouse, token, requests]] of targets.entries()) {
       const pid = gatehouse.process.pid!;
       const before = cpuSeconds(pid);
-      const r = await autocannon({ url: gatehouse.url + path, headers: headers(token), connections, duration: seconds });
+      const r = await autocannon({ url: gatehouse.url + path, headers: headers(token), connections, duration: seconds, ...(requests ? { requests } : {}) });
       samples[i]!.cpuUs.push(((cpuSeconds(pid) - before) * 1e6) / Math.max(1, r.requests.total));
       samples[i]!.rps.push(r.requests.average);
       samples[i]!.p99.push(r.latency.p99);
@@ -81,9 +90,9 @@ try {
   console.log(`baseline: ${baselineDir}; load average (1 min) before: ${load}, after: ${loadavg()[0]!.toFixed(2)}; ${rounds} rounds of ${seconds} s each, ${connections} connections, medians`);
   console.log("| gateway | req/s (median) | req/s range | × baseline | p99 ms | non-2xx/errors | CPU µs per request |");
   console.log("| --- | --- | --- | --- | --- | --- | --- |");
-  const baseRps = median(samples[0]!.rps);
   for (const [i, [name]] of targets.entries()) {
     const s = samples[i]!;
+    const baseRps = median(samples[i - (i % 2)]!.rps); // the baseline row of the same request
     console.log(`| ${name} | ${Math.round(median(s.rps))} | ${Math.round(Math.min(...s.rps))}–${Math.round(Math.max(...s.rps))} | ${(median(s.rps) / baseRps).toFixed(3)} | ${median(s.p99)} | ${s.non2xx} | ${Math.round(median(s.cpuUs))} |`);
   }
 } finally {
