@@ -9,9 +9,9 @@ import { BUILT_IN_RULES, SPLIT_COMMAND_RULE, type RuleSet } from "./regex-rules.
 const WINDOW = 8_192;
 /** An attack split across two windows is seen whole in one when it is shorter than this. */
 const OVERLAP = 1_024;
-/** Letters of a word split by shell quoting or escapes: c'a't, w"h"o"am"i, who^ami, c\at, who$@ami. */
 /** Characters that start a percent, entity or JS escape: without them decoding changed only case and spaces. */
 const ENCODED = /[%&\\]/;
+/** Letters of a word split by shell quoting or escapes: c'a't, w"h"o"am"i, who^ami, c\at, who$@ami. */
 const SPLIT_WORD = /[a-z0-9](?:['"\\^]|\$[@*]|\$\{\}|\$\(\))+[a-z0-9]/;
 
 export function matchRuleSets(value: string, sets: readonly RuleSet[]): RuleSet | null {
