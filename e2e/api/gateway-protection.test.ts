@@ -93,7 +93,8 @@ describe.each(configuredBackends())("gateway protection policies on $name", (bac
       ["hex entity without ;", () => call(q("&#x3C;svg onload=alert(1)&#x3E"))],
       ["&colon;", () => call(q("javascript&colon;alert(1)"))],
       ["JS escapes", () => call(q("\\u003cscript\\u003ealert(1)"))],
-      ["%u escapes", () => call("/search?q=%u003Cscript%u003E")],
+      // (in a query, a %u escape is refused before any policy as a malformed escape: gateway-canonical.test.ts)
+      ["%u escapes", () => call("/x", { headers: { "x-note": "%u003Cscript%u003Ealert(1)" } })],
       ["shell quote-splitting", () => call(q("; c'a't /tmp/notes"))],
       ["shell double quotes", () => call(q('w"h"o"am"i'))],
       ["Windows carets", () => call(q("& c^m^d /c whoami"))],
