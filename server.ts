@@ -25,6 +25,7 @@ import { accessTokenValidator, clientCache } from "./lib/oauth/runtime.ts";
 import { gatewayRoutes } from "./lib/gateway/routes.ts";
 import { createGateway } from "./lib/gateway/gateway.ts";
 import { echoRoutes, ECHO_BASE_PATH } from "./lib/echo/routes.ts";
+import { echoKey } from "./lib/echo/key.ts";
 import { portalContext } from "./lib/portal/runtime.ts";
 import { seedDemoData } from "./lib/portal/demo-seed.ts";
 import { ensureManagementProduct } from "./lib/portal/management-product.ts";
@@ -129,7 +130,7 @@ async function main(): Promise<void> {
     ),
     oauthRoutes({ db, store, clients, issuer: config.publicUrl, validator, encryptionKey: config.secrets.encryptionKey, mutualTls: Boolean(config.tls?.clientCa) }),
     gatewayRoutes(gateway),
-    echoRoutes,
+    echoRoutes(echoKey(config.secrets.encryptionKey)),
     metricsRoutes({ token: config.metricsToken }),
   );
   server.on(

@@ -130,6 +130,30 @@ describe.each(configuredBackends())("gateway on $name", (backend) => {
     expect((await call("/gateway/nothing/v1/thing", {})).headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it("the echo backend answers only the gateway, and never reflects credentials", async () => {
+    // directly on Gatehouse's origin, in any method and spelling, with or without a forged key: not found
+    for (const [method, path, headers] of [
+      ["GET", "/_echo/anything", {}],
+      ["POST", "/_echo/x", { cookie: "sid=1" }],
+      ["GET", "/_echo/", {}],
+      ["GET", "/_echo/x", { "x-gatehouse-echo-key": "guess" }],
+      ["GET", "/_echo/x", { "x-gatehouse-echo-key": "" }],
+    ] as const) {
+      const direct = await call(path, { method, headers });
+      expect(direct.status, `${method} ${path}`).toBe(404);
+      expect(await direct.text()).not.toMatch(/"headers"/);
+    }
+    // through the gateway: the caller's cookie and credentials are withheld, named, never shown
+    const token = await tokenFor(app, "echo:read");
+    const res = await call("/gateway/echo/v1/who", { token, headers: { cookie: "session=s3cr3t-cookie", "proxy-authorization": "Basic c2VjcmV0", "x-gatehouse-echo-key": "forged" } });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).not.toMatch(/s3cr3t-cookie|c2VjcmV0|forged|echo-key/);
+    const echo = JSON.parse(text) as { headers: Record<string, string>; withheld?: string[] };
+    expect(echo.withheld).toEqual(["cookie"]); // Authorization is removed by the gateway itself, Proxy-Authorization is hop-by-hop
+    expect(echo.headers.cookie).toBeUndefined();
+  });
+
   it("A22: no token → 401 + WWW-Authenticate Bearer; bad → invalid_token; in the query → refused; scheme case-insensitive; backend not called", async () => {
     const before = upstreams.seen.length;
     const none = await call("/gateway/gw/v1/items");

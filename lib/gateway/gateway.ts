@@ -18,6 +18,7 @@ import { createGatewayServices, setGatewayServices } from "./services.ts";
 import { targetPolicyOf } from "./target-policy.ts";
 import { closeBotDetector } from "../security/bot/index.ts";
 import { Upstream } from "./upstream.ts";
+import { echoKey } from "../echo/key.ts";
 import type { MachineHandler } from "../http/types.ts";
 
 export interface Gateway {
@@ -54,6 +55,7 @@ export function createGateway(deps: {
     maxResponseBytes: gw.maxResponseBytes,
     publicHttps: config.publicUrl.startsWith("https:"),
     publicHost: new URL(config.publicUrl).host,
+    echoKey: echoKey(config.secrets.encryptionKey),
   });
   return {
     handler,

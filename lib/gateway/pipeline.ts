@@ -17,6 +17,7 @@ import { callerResponseHeaders, forwardingHeaders, upstreamRequestHeaders } from
 import { canonicalPath, checkQuery, NON_CANONICAL_DETAIL, type NonCanonicalReason } from "./canonical-path.ts";
 import { GATEWAY_METHODS } from "./routes.ts";
 import { mayCarryFormOverride, resolveMethod } from "./method-override.ts";
+import { ECHO_KEY_HEADER } from "../echo/key.ts";
 import type { CallOutcome, GatewayAnswer, GatewayCall, ProxyDefinition } from "./policy.ts";
 import type { ProxyRegistry, RegisteredProxy } from "./registry.ts";
 import { upstreamFailure, type Upstream } from "./upstream.ts";
@@ -34,6 +35,8 @@ export interface PipelineDeps {
   publicHttps: boolean;
   /** PUBLIC_URL's host: what the backend is told the caller asked for (X-Forwarded-Host). */
   publicHost: string;
+  /** Sent to echo backends, which answer no one else (lib/echo/key.ts). */
+  echoKey: string;
 }
 
 class PayloadTooLarge extends Error {
@@ -287,6 +290,7 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
     trustedForwarded: trusted ? call.req.headers["forwarded"] : undefined,
   });
   headers["x-request-id"] = call.requestId;
+  if (target.echo) headers[ECHO_KEY_HEADER] = deps.echoKey;
 
   let body: Buffer | Readable | null = null;
   let requestCounter: (Transform & { bytes: number }) | null = null;

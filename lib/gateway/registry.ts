@@ -8,7 +8,7 @@ import type { Database } from "../db/index.ts";
 import type { Store } from "../store/index.ts";
 import { PROXY_CHANGE_CHANNEL } from "../portal/proxy-changes.ts";
 import { compileChain } from "./chain.ts";
-import { echoOrigin, isEchoTarget, refusedTarget, type TargetPolicy } from "./ssrf.ts";
+import { echoOrigin, isEchoPath, isEchoTarget, refusedTarget, type TargetPolicy } from "./ssrf.ts";
 import type { ProxyDefinition } from "./policy.ts";
 
 export const GATEWAY_PREFIX = "/gateway/";
@@ -42,6 +42,8 @@ export interface UpstreamTarget {
   allowPrivate: boolean;
   /** The echo backend: Gatehouse itself, reached in the scheme it serves, over TLS with its own certificate only. */
   ownServer: boolean;
+  /** An echo backend (this instance's or another's on this machine): it is sent the echo key. */
+  echo: boolean;
 }
 
 export function upstreamTarget(targetUrl: string, policy: TargetPolicy): UpstreamTarget {
@@ -50,10 +52,10 @@ export function upstreamTarget(targetUrl: string, policy: TargetPolicy): Upstrea
   try {
     url = new URL(targetUrl);
   } catch {
-    return { origin: "http://invalid", pathPrefix: "", query: "", refused: refused ?? "not a URL", allowPrivate: false, ownServer: false };
+    return { origin: "http://invalid", pathPrefix: "", query: "", refused: refused ?? "not a URL", allowPrivate: false, ownServer: false, echo: false };
   }
   const echo = isEchoTarget(url, policy);
-  return { origin: echo ? echoOrigin(url, policy) : url.origin, pathPrefix: url.pathname.replace(/\/+$/, ""), query: url.search.slice(1), refused, allowPrivate: echo, ownServer: echo };
+  return { origin: echo ? echoOrigin(url, policy) : url.origin, pathPrefix: url.pathname.replace(/\/+$/, ""), query: url.search.slice(1), refused, allowPrivate: echo, ownServer: echo, echo: isEchoPath(url) };
 }
 
 export interface ProxyMatch {

@@ -69,6 +69,52 @@ describe("SSRF guard", () => {
     expect(all).toEqual([null, [{ address: "93.184.216.34", family: 4 }]]);
   });
 
+  // Every non-public address in each of its spellings: refused at save (a literal in the URL)
+  // and at connect (an answer the name resolves to) by the same judgement.
+  const NON_PUBLIC: Array<[url: string, resolved: string, family: number]> = [
+    ["http://127.0.0.1/", "127.0.0.1", 4],
+    ["http://127.0.0.1./", "127.0.0.1", 4],
+    ["http://0/", "0.0.0.0", 4],
+    ["http://0x7f.0.0.1/", "127.0.0.1", 4],
+    ["http://[::ffff:127.0.0.1]/", "::ffff:127.0.0.1", 6],
+    ["http://[::ffff:7f00:1]/", "::ffff:7f00:1", 6],
+    ["http://[0:0:0:0:0:ffff:127.0.0.1]/", "0:0:0:0:0:ffff:127.0.0.1", 6],
+    ["http://[::127.0.0.1]/", "::127.0.0.1", 6],
+    ["http://[::a9fe:a9fe]/", "::a9fe:a9fe", 6],
+    ["http://[::10.0.0.1]/", "::10.0.0.1", 6],
+    ["http://[::ffff:0:7f00:1]/", "::ffff:0:7f00:1", 6],
+    ["http://[64:ff9b::7f00:1]/", "64:ff9b::7f00:1", 6],
+    ["http://[64:ff9b:1::a00:1]/", "64:ff9b:1::a00:1", 6],
+    ["http://[2002:7f00:1::]/", "2002:7f00:1::", 6],
+    ["http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/", "2001:0:4136:e378:8000:63bf:3fff:fdd2", 6],
+    ["http://[::]/", "::", 6],
+    ["http://[::1]/", "::1", 6],
+    ["http://[fc00::1]/", "fc00::1", 6],
+    ["http://[ff02::1]/", "ff02::1", 6],
+    ["http://169.254.169.254/", "169.254.169.254", 4],
+    ["http://100.64.0.1/", "100.64.0.1", 4],
+    ["http://198.18.0.1/", "198.18.0.1", 4],
+    ["http://224.0.0.1/", "224.0.0.1", 4],
+    ["http://255.255.255.255/", "255.255.255.255", 4],
+  ];
+
+  it.each(NON_PUBLIC)("refuses %s at save and %s at connect", async (url, resolved, family) => {
+    expect(refusedTarget(url, policy), url).not.toBeNull();
+    const lookup = guardedLookup(policy, fakeResolve([{ address: resolved, family }]));
+    const error = await new Promise((resolve) => lookup("innocent.example", {}, (e) => resolve(e)));
+    expect(error, resolved).toBeInstanceOf(TargetRefused);
+  });
+
+  it.each(["http://localhost./", "http://LOCALHOST/", "http://foo.localhost./", "http://metadata.google.internal/", "http://metadata.google.internal./", "http://printer.local../", "http://db.INTERNAL/"])(
+    "refuses the local name %s at save, trailing dots and case aside",
+    (url) => expect(refusedTarget(url, policy)).not.toBeNull(),
+  );
+
+  it("an allow-listed name matches with or without its trailing dot", () => {
+    const allow = { allowedPrivateTargets: ["backend.internal"], ownPort: 0, ownTls: false };
+    expect(refusedTarget("http://backend.internal./x", allow)).toBeNull();
+  });
+
   it("at connect: an allow-listed name or range may resolve privately", async () => {
     const lookup = guardedLookup({ allowedPrivateTargets: ["10.0.0.0/8"], ownPort: 0, ownTls: false }, fakeResolve([{ address: "10.9.9.9", family: 4 }]));
     const result = await new Promise((resolve) => lookup("svc.example", {}, (e, address) => resolve([e, address])));

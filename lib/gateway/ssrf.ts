@@ -2,7 +2,10 @@
 // allow-listed a private host or range (GATEWAY_ALLOWED_PRIVATE_TARGETS) or the target is
 // Gatehouse's own echo backend. Checked twice: when a proxy is saved (a literal address, or a
 // name that is plainly local) and when the upstream connection is made (every address a name
-// resolves to — so DNS cannot smuggle 169.254.169.254 in later).
+// resolves to — so DNS cannot smuggle 169.254.169.254 in later). Both use the same two
+// judgements, so every spelling refused at connect is refused at save: nonPublicReason for an
+// address (IPv4-mapped, -compatible and -translated IPv6 and NAT64 included) and localName for
+// a name (trailing dots and case aside).
 import dns from "node:dns";
 import type { LookupAddress, LookupOptions } from "node:dns";
 import ipaddr from "ipaddr.js";
@@ -33,12 +36,40 @@ function parseAddress(host: string): Address | null {
   return address.kind() === "ipv6" && (address as ipaddr.IPv6).isIPv4MappedAddress() ? (address as ipaddr.IPv6).toIPv4Address() : address;
 }
 
-/** Only globally routable unicast addresses are public; everything else ipaddr.js names
- * (private, loopback, linkLocal, uniqueLocal, carrierGradeNat, unspecified, reserved,
- * multicast, 6to4, teredo, …) is not. */
+/** IPv6 prefixes that embed an IPv4 address and that ipaddr.js calls unicast: IPv4-compatible
+ * (::a.b.c.d, deprecated, RFC 4291 §2.5.5.1) and local-use NAT64 (64:ff9b:1::/48, RFC 8215). */
+const EMBEDDING_IPV4: Array<[ipaddr.IPv6, number, string]> = [
+  [ipaddr.IPv6.parse("::"), 96, "IPv4-compatible"],
+  [ipaddr.IPv6.parse("64:ff9b:1::"), 48, "NAT64"],
+];
+
+/** Why an address is not a public target, or null. Only globally routable unicast addresses
+ * are public; everything else ipaddr.js names (private, loopback, linkLocal, uniqueLocal,
+ * carrierGradeNat, unspecified, reserved, multicast, ipv4Mapped, rfc6145, rfc6052, 6to4,
+ * teredo, …) is not, nor is an IPv6 address that embeds an IPv4 one. */
+export function nonPublicReason(address: Address): string | null {
+  const range = address.range();
+  if (range !== "unicast") return range;
+  if (address.kind() === "ipv6") {
+    for (const [prefix, bits, name] of EMBEDDING_IPV4) if ((address as ipaddr.IPv6).match(prefix, bits)) return name;
+  }
+  return null;
+}
+
 export function isPublicAddress(address: string): boolean {
   const parsed = parseAddress(address);
-  return parsed !== null && parsed.range() === "unicast";
+  return parsed !== null && nonPublicReason(parsed) === null;
+}
+
+/** A name, lower-case, without the trailing dots DNS ignores ("localhost." is "localhost"). */
+function bareName(host: string): string {
+  return host.toLowerCase().replace(/\.+$/, "");
+}
+
+/** Names that are local by definition (RFC 6761 localhost, .local mDNS, .internal). */
+export function localName(host: string): boolean {
+  const name = bareName(host);
+  return name === "localhost" || name.endsWith(".localhost") || name.endsWith(".internal") || name.endsWith(".local");
 }
 
 function allowListed(policy: TargetPolicy, host: string, address: Address | null): boolean {
@@ -50,7 +81,7 @@ function allowListed(policy: TargetPolicy, host: string, address: Address | null
     } else if (address && ipaddr.isValid(entry.replace(/^\[|\]$/g, ""))) {
       const allowed = parseAddress(entry);
       if (allowed && allowed.kind() === address.kind() && allowed.toNormalizedString() === address.toNormalizedString()) return true;
-    } else if (entry === host.toLowerCase()) {
+    } else if (bareName(entry) === bareName(host)) {
       return true;
     }
   }
@@ -60,11 +91,17 @@ function allowListed(policy: TargetPolicy, host: string, address: Address | null
 /** The built-in echo backend: Gatehouse's own loopback port, path under /_echo. Either scheme:
  * a URL stored before TLS_CERT was set (or after it was removed) still names Gatehouse itself. */
 export function isEchoTarget(url: URL, policy: TargetPolicy): boolean {
+  const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+  return isEchoPath(url) && port === policy.ownPort;
+}
+
+/** An echo backend of a Gatehouse on this machine (its own, or another instance's on another
+ * port): loopback, http(s), path under /_echo. The gateway sends these its echo key. */
+export function isEchoPath(url: URL): boolean {
   const address = parseAddress(url.hostname);
   const loopback = url.hostname === "localhost" || (address !== null && address.range() === "loopback");
-  const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
   const scheme = url.protocol === "http:" || url.protocol === "https:";
-  return scheme && loopback && port === policy.ownPort && (url.pathname === ECHO_PATH || url.pathname.startsWith(`${ECHO_PATH}/`));
+  return scheme && loopback && (url.pathname === ECHO_PATH || url.pathname.startsWith(`${ECHO_PATH}/`));
 }
 
 /** Where the echo backend is reached: the scheme Gatehouse serves now, whatever the stored URL says. */
@@ -85,10 +122,11 @@ export function refusedTarget(target: string, policy: TargetPolicy): string | nu
   const host = url.hostname.toLowerCase();
   const address = parseAddress(host);
   if (allowListed(policy, host, address)) return null;
-  if (address) return address.range() === "unicast" ? null : `${host} is a ${address.range()} address; allow it with GATEWAY_ALLOWED_PRIVATE_TARGETS`;
-  if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".internal") || host.endsWith(".local")) {
-    return `${host} is a local name; allow it with GATEWAY_ALLOWED_PRIVATE_TARGETS`;
+  if (address) {
+    const reason = nonPublicReason(address);
+    return reason === null ? null : `${host} is a ${reason} address; allow it with GATEWAY_ALLOWED_PRIVATE_TARGETS`;
   }
+  if (localName(host)) return `${host} is a local name; allow it with GATEWAY_ALLOWED_PRIVATE_TARGETS`;
   return null;
 }
 

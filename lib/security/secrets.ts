@@ -34,6 +34,11 @@ export function secretMatches(presented: string, storedHash: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** Constant-time comparison of two secrets of any length (both are hashed to one length first). */
+export function sameSecret(presented: string, expected: string): boolean {
+  return timingSafeEqual(Buffer.from(hashSecret(presented), "hex"), Buffer.from(hashSecret(expected), "hex"));
+}
+
 /** The last characters of a secret, shown in lists to tell secrets apart. */
 export function secretHint(value: string): string {
   return `…${value.slice(-4)}`;
