@@ -17,6 +17,7 @@ import { loadavg } from "node:os";
 import autocannon from "autocannon";
 import { PROJECT_DIR, startGatehouse, type RunningGatehouse } from "../e2e/harness/gatehouse.ts";
 import { apiCaller, seededSessions } from "../e2e/harness/portal-setup.ts";
+import { clientCredentialsToken, DEFAULT_CHAIN } from "./default-chain.ts";
 
 const baselineDir = process.argv[2];
 if (!baselineDir) throw new Error("usage: npx tsx bench/gateway-ab.ts BASELINE_DIR [seconds] [connections] [rounds]");
@@ -44,18 +45,10 @@ async function prepare(gatehouse: RunningGatehouse, backend: string): Promise<st
   const api = apiCaller(gatehouse);
   const { admin, developer } = await seededSessions(gatehouse);
   const product = await api(admin, "POST", "/products", { slug: "bench", name: "Bench", scopes: ["bench:read"], approvalType: "auto" });
-  const policies = [
-    { policy: "quota", config: { allow: 1_000_000_000, interval: 1, timeUnit: "minute" } },
-    { policy: "spike-arrest", config: { rate: "100000ps" } },
-    { policy: "regex-protection", config: {} },
-    { policy: "json-threat-protection", config: {} },
-  ];
-  const proxy = await api(admin, "POST", "/proxies", { name: "Bench", basePath: "bench", version: "v1", targetUrl: backend, productIds: [product.json.id], policies });
+  const proxy = await api(admin, "POST", "/proxies", { name: "Bench", basePath: "bench", version: "v1", targetUrl: backend, productIds: [product.json.id], policies: DEFAULT_CHAIN });
   const app = await api(developer, "POST", "/apps", { name: "bench", products: ["bench"], redirectUris: ["https://client.example/cb"] });
   if (proxy.status !== 201 || app.status !== 201) throw new Error(`set-up failed: ${proxy.text} ${app.text}`);
-  const { clientId, clientSecret } = app.json.credential;
-  const tokenRes = await fetch(`${gatehouse.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` }, body: "grant_type=client_credentials" });
-  return ((await tokenRes.json()) as { access_token: string }).access_token;
+  return clientCredentialsToken(gatehouse, app.json.credential);
 }
 
 const { child: backendChild, url: backend } = await backendProcess();

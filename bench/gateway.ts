@@ -15,6 +15,7 @@ import { loadavg } from "node:os";
 import autocannon from "autocannon";
 import { PROJECT_DIR, startGatehouse } from "../e2e/harness/gatehouse.ts";
 import { apiCaller, seededSessions } from "../e2e/harness/portal-setup.ts";
+import { clientCredentialsToken, DEFAULT_CHAIN } from "./default-chain.ts";
 
 const seconds = Number(process.argv[2] ?? 10);
 const connections = Number(process.argv[3] ?? 50);
@@ -51,20 +52,13 @@ try {
   const product = await api(admin, "POST", "/products", { slug: "bench", name: "Bench", scopes: ["bench:read"], approvalType: "auto" });
   // the issue's default chain: verify-access-token (implied) + quota + spike-arrest (high limits)
   // + regex-protection + json-threat-protection, analytics on
-  const policies = [
-    { policy: "quota", config: { allow: 1_000_000_000, interval: 1, timeUnit: "minute" } },
-    { policy: "spike-arrest", config: { rate: "100000ps" } },
-    { policy: "regex-protection", config: {} },
-    { policy: "json-threat-protection", config: {} },
-  ];
+  const policies = DEFAULT_CHAIN;
   const proxy = await api(admin, "POST", "/proxies", { name: "Bench", basePath: "bench", version: "v1", targetUrl: backend, productIds: [product.json.id], policies });
   // the issue's chain exactly: bot detection (a later issue's policy, on by default) switched off
   const issueChain = await api(admin, "POST", "/proxies", { name: "Bench, issue's chain", basePath: "bench-issue", version: "v1", targetUrl: backend, productIds: [product.json.id], policies: [...policies, { policy: "bot-detection", config: { enabled: false } }] });
   const app = await api(developer, "POST", "/apps", { name: "bench", products: ["bench"], redirectUris: ["https://client.example/cb"] });
   if (proxy.status !== 201 || issueChain.status !== 201 || app.status !== 201) throw new Error(`set-up failed: ${proxy.text} ${issueChain.text} ${app.text}`);
-  const { clientId, clientSecret } = app.json.credential;
-  const tokenRes = await fetch(`${gatehouse.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` }, body: "grant_type=client_credentials" });
-  const { access_token: token } = (await tokenRes.json()) as { access_token: string };
+  const token = await clientCredentialsToken(gatehouse, app.json.credential);
 
   pids.set(gatehouse.url, gatehouse.process.pid!);
   const targets: Array<[string, string, string, Record<string, string>]> = [
