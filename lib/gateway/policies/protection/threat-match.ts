@@ -13,6 +13,9 @@ const OVERLAP = 1_024;
 const ENCODED = /[%&\\]/;
 /** Letters of a word split by shell quoting or escapes: c'a't, w"h"o"am"i, who^ami, c\at, who$@ami. */
 const SPLIT_WORD = /[a-z0-9](?:['"\\^]|\$[@*]|\$\{\}|\$\(\))+[a-z0-9]/;
+/** Characters the SQL and shell views change (normalise.ts): without them a view is the decoded value itself. */
+const SQL_VIEW_CHANGES = /[#+`()]|\/\*|--/;
+const CMD_VIEW_CHANGES = /[$'"^\\{+`]/;
 
 export function matchRuleSets(value: string, sets: readonly RuleSet[]): RuleSet | null {
   if (value.length <= WINDOW) return matchWindow(value, sets);
@@ -34,9 +37,11 @@ function matchWindow(value: string, sets: readonly RuleSet[]): RuleSet | null {
     const rule = BUILT_IN_RULES[set];
     if (rule.test(decoded)) return set;
     if (set === "sql-injection") {
+      if (!SQL_VIEW_CHANGES.test(decoded)) continue;
       const sql = sqlView(decoded);
       if (sql !== decoded && rule.test(sql)) return set;
     } else if (set === "command-injection") {
+      if (!CMD_VIEW_CHANGES.test(decoded)) continue;
       const cmd = cmdView(decoded);
       if (cmd !== decoded && (rule.test(cmd) || (SPLIT_WORD.test(decoded) && SPLIT_COMMAND_RULE.test(cmd)))) return set;
     }
