@@ -32,6 +32,12 @@ describe("matchRedirectUri", () => {
       expect(matchRedirectUri(registered, bad), bad).toBeNull();
     }
   });
+  it("matches no loopback URI with a port no client can listen on, or one that does not parse", () => {
+    for (const bad of ["http://127.0.0.1:99999/native", "http://127.0.0.1:65536/native", "http://127.0.0.1:0/native", "http://127.0.0.1:00000/native", "http://[::1]:0/cb?x=1", "http://[::1]:70000/cb?x=1"]) {
+      expect(matchRedirectUri(registered, bad), bad).toBeNull();
+    }
+    expect(matchRedirectUri(registered, "http://127.0.0.1:65535/native")).toBe("http://127.0.0.1/native");
+  });
 });
 
 describe("checkPkce", () => {
