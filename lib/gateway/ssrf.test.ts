@@ -83,6 +83,9 @@ describe("SSRF guard", () => {
     ["http://[::a9fe:a9fe]/", "::a9fe:a9fe", 6],
     ["http://[::10.0.0.1]/", "::10.0.0.1", 6],
     ["http://[::ffff:0:7f00:1]/", "::ffff:0:7f00:1", 6],
+    ["http://[::8.8.8.8]/", "::8.8.8.8", 6],
+    ["http://[100::1]/", "100::1", 6],
+    ["http://[3fff::1]/", "3fff::1", 6],
     ["http://[64:ff9b::7f00:1]/", "64:ff9b::7f00:1", 6],
     ["http://[64:ff9b:1::a00:1]/", "64:ff9b:1::a00:1", 6],
     ["http://[2002:7f00:1::]/", "2002:7f00:1::", 6],
@@ -105,9 +108,16 @@ describe("SSRF guard", () => {
     expect(error, resolved).toBeInstanceOf(TargetRefused);
   });
 
-  it.each(["http://localhost./", "http://LOCALHOST/", "http://foo.localhost./", "http://metadata.google.internal/", "http://metadata.google.internal./", "http://printer.local../", "http://db.INTERNAL/"])(
-    "refuses the local name %s at save, trailing dots and case aside",
-    (url) => expect(refusedTarget(url, policy)).not.toBeNull(),
+  it.each(["http://localhost./", "http://LOCALHOST/", "http://foo.localhost./", "http://metadata.google.internal/", "http://metadata.google.internal./", "http://printer.local../", "http://db.INTERNAL/", "http://nas.home.arpa/", "http://box.localdomain/", "http://ip6-localhost/"])(
+    "refuses the local name %s at save and at connect, before resolving it",
+    async (url) => {
+      expect(refusedTarget(url, policy)).not.toBeNull();
+      let resolved = false;
+      const lookup = guardedLookup(policy, ((_h: string, _o: unknown, cb: (e: null, a: unknown[]) => void) => ((resolved = true), cb(null, [{ address: "93.184.216.34", family: 4 }]))) as never);
+      const error = await new Promise((resolve) => lookup(new URL(url).hostname, {}, (e) => resolve(e)));
+      expect(error).toBeInstanceOf(TargetRefused);
+      expect(resolved).toBe(false);
+    },
   );
 
   it("an allow-listed name matches with or without its trailing dot", () => {

@@ -29,30 +29,29 @@ export class TargetRefused extends Error {
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
 function parseAddress(host: string): Address | null {
-  const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  let bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  // ipaddr.js reads any IPv6 with a dotted tail as IPv4-mapped (::8.8.8.8 as ::ffff:8.8.8.8);
+  // the URL parser spells it as the kernel reads it (::808:808, IPv4-compatible).
+  if (bare.includes(":") && bare.includes(".") && URL.canParse(`http://[${bare}]/`)) bare = new URL(`http://[${bare}]/`).hostname.slice(1, -1);
   if (!ipaddr.isValid(bare)) return null;
   const address = ipaddr.parse(bare);
   // ::ffff:127.0.0.1 is 127.0.0.1 to the kernel.
   return address.kind() === "ipv6" && (address as ipaddr.IPv6).isIPv4MappedAddress() ? (address as ipaddr.IPv6).toIPv4Address() : address;
 }
 
-/** IPv6 prefixes that embed an IPv4 address and that ipaddr.js calls unicast: IPv4-compatible
- * (::a.b.c.d, deprecated, RFC 4291 §2.5.5.1) and local-use NAT64 (64:ff9b:1::/48, RFC 8215). */
-const EMBEDDING_IPV4: Array<[ipaddr.IPv6, number, string]> = [
-  [ipaddr.IPv6.parse("::"), 96, "IPv4-compatible"],
-  [ipaddr.IPv6.parse("64:ff9b:1::"), 48, "NAT64"],
-];
+/** Global unicast IPv6 (RFC 4291 §2.4): everything outside it — IPv4-compatible ::a.b.c.d,
+ * IPv4-translated, NAT64 64:ff9b::/96 and 64:ff9b:1::/48 — embeds or stands for something
+ * that is not a public IPv6 host. */
+const GLOBAL_UNICAST_V6: [ipaddr.IPv6, number] = [ipaddr.IPv6.parse("2000::"), 3];
 
 /** Why an address is not a public target, or null. Only globally routable unicast addresses
  * are public; everything else ipaddr.js names (private, loopback, linkLocal, uniqueLocal,
- * carrierGradeNat, unspecified, reserved, multicast, ipv4Mapped, rfc6145, rfc6052, 6to4,
- * teredo, …) is not, nor is an IPv6 address that embeds an IPv4 one. */
+ * carrierGradeNat, unspecified, reserved, multicast, rfc6052, 6to4, teredo, …) is not, nor is
+ * IPv6 outside 2000::/3. IPv4-mapped IPv6 is judged as its IPv4 address (parseAddress). */
 export function nonPublicReason(address: Address): string | null {
   const range = address.range();
   if (range !== "unicast") return range;
-  if (address.kind() === "ipv6") {
-    for (const [prefix, bits, name] of EMBEDDING_IPV4) if ((address as ipaddr.IPv6).match(prefix, bits)) return name;
-  }
+  if (address.kind() === "ipv6" && !(address as ipaddr.IPv6).match(...GLOBAL_UNICAST_V6)) return "non-global IPv6";
   return null;
 }
 
@@ -66,10 +65,14 @@ function bareName(host: string): string {
   return host.toLowerCase().replace(/\.+$/, "");
 }
 
-/** Names that are local by definition (RFC 6761 localhost, .local mDNS, .internal). */
+const LOCAL_NAMES = new Set(["localhost", "ip6-localhost", "ip6-loopback", "localdomain"]);
+const LOCAL_SUFFIXES = [".localhost", ".internal", ".local", ".localdomain", ".home.arpa"];
+
+/** Names that are local by definition or by convention: RFC 6761 localhost, .local (mDNS),
+ * .internal (cloud metadata), .localdomain and the hosts-file names, .home.arpa (RFC 8375). */
 export function localName(host: string): boolean {
   const name = bareName(host);
-  return name === "localhost" || name.endsWith(".localhost") || name.endsWith(".internal") || name.endsWith(".local");
+  return LOCAL_NAMES.has(name) || LOCAL_SUFFIXES.some((suffix) => name.endsWith(suffix)) || name === "home.arpa";
 }
 
 function allowListed(policy: TargetPolicy, host: string, address: Address | null): boolean {
@@ -135,6 +138,9 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | Lo
 /** A `lookup` for net.connect (undici passes it through) that refuses private addresses. */
 export function guardedLookup(policy: TargetPolicy, resolve: typeof dns.lookup = dns.lookup) {
   return function lookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
+    if (localName(hostname) && !allowListed(policy, hostname, null)) {
+      return callback(Object.assign(new TargetRefused(`${hostname} is a local name`), { errno: 0 }) as unknown as NodeJS.ErrnoException, "");
+    }
     resolve(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, "");
       const list = addresses as LookupAddress[];

@@ -66,6 +66,17 @@ describe("lane dispatch", () => {
     expect(again.headers.get("content-security-policy")).not.toContain(nonce);
   });
 
+  it("answers 400 for a browser-lane path with a malformed percent-encoding, which never reaches Next.js", async () => {
+    const { url, browserCalls } = await start();
+    for (const path of ["/apps/a%", "/api/v1/developers/%E0%A4%A", "/%zz"]) {
+      const res = await fetch(url + path);
+      expect(res.status, path).toBe(400);
+      expect(res.headers.get("content-type")).toContain("application/problem+json");
+    }
+    expect((await fetch(`${url}/apps/a%20b%2F`)).status).toBe(200); // well-formed escapes pass
+    expect(browserCalls.map((c) => c.url)).toEqual(["/apps/a%20b%2F"]);
+  });
+
   it("answers 405 with Allow for a wrong method on a machine route", async () => {
     const { url, browserCalls } = await start();
     const res = await fetch(`${url}/oauth/token`);

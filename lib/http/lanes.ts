@@ -58,6 +58,10 @@ export function createRequestListener(options: LaneOptions) {
       return;
     }
 
+    // Next.js decodes dynamic route segments and fails (500) on a malformed escape such as "%"
+    // or "%E0%A4%A": no page or API path holds one, so it is the caller's error.
+    if (!decodablePath(pathname)) return sendProblem(res, 400, "Bad Request", "The path holds a malformed percent-encoding.");
+
     // What route handlers may trust about the connection (inbound copies are overwritten).
     req.headers["x-gatehouse-client-ip"] = callerAddress(req);
     req.headers[CLIENT_CERT_HEADER] = clientCertificateThumbprint(req) ?? ""; // certificate-bound tokens at /api/v1
@@ -69,6 +73,16 @@ export function createRequestListener(options: LaneOptions) {
     for (const [name, value] of Object.entries(pageHeaders)) res.setHeader(name, value);
     Promise.resolve(browser(req, res)).catch((error: unknown) => failed(error, res, log, requestId));
   };
+}
+
+function decodablePath(pathname: string): boolean {
+  if (!pathname.includes("%")) return true;
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const FINISHED = Symbol("gatehouse.request");
