@@ -1,6 +1,8 @@
 // Okta's classic Authentication API (/api/v1/authn), what okta-auth-js's signInWithCredentials
 // calls: password → SUCCESS (with a one-time sessionToken) or MFA_REQUIRED (with a stateToken
-// and the TOTP factor), factor verify → SUCCESS, LOCKED_OUT once the account is locked.
+// and the TOTP factor), factor verify → SUCCESS. Unknown user, wrong password and locked
+// account are all 401 E0000004, as with Okta's "Show lock out failures" off: the caller cannot
+// tell which logins exist or are locked.
 // okta-auth-js builds its methods from `_links`: hrefs must be absolute and `hints.allow` must
 // hold exactly one method; it keeps the stateToken only when `expiresAt` is present.
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -38,13 +40,6 @@ export function createAuthnApi(org: Org) {
     });
   }
 
-  function lockedOut(res: ServerResponse) {
-    sendJson(res, 200, {
-      status: "LOCKED_OUT",
-      _links: { next: { name: "unlock", href: `${api}/recovery/unlock`, hints: { allow: ["POST"] } } },
-    });
-  }
-
   async function primary(req: IncomingMessage, res: ServerResponse) {
     const body = await readParams(req);
     if (typeof body.username !== "string" || typeof body.password !== "string") {
@@ -52,7 +47,6 @@ export function createAuthnApi(org: Org) {
       return;
     }
     const result = await org.directory.authenticate(body.username, body.password);
-    if (result.outcome === "locked") return lockedOut(res);
     if (result.outcome === "invalid") return sendOktaError(res, "E0000004");
     const user = result.user;
     if (!user.totp) return success(res, user, ["pwd"]);
@@ -87,7 +81,7 @@ export function createAuthnApi(org: Org) {
     const user = state ? org.directory.findUser(state.userId) : undefined;
     if (!state || !user) return sendOktaError(res, "E0000011");
     if (!user.totp || user.totp.factorId !== factorId) return sendOktaError(res, "E0000007");
-    if (user.status === "LOCKED_OUT") return lockedOut(res);
+    if (user.status !== "ACTIVE") return sendOktaError(res, "E0000004");
     if (!verifyTotp(user.totp.secret, String(body.passCode ?? "").trim())) {
       return sendOktaError(res, "E0000068", undefined, ["Your passcode doesn't match our records. Please try again."]);
     }

@@ -1,6 +1,8 @@
 // Users and groups of the local org, persisted as users.json and groups.json, plus the
-// credential check (with lock-out) that the login page, the Authentication API and the
-// password grant all share.
+// credential check that the login page, the Authentication API and the password grant all
+// share. Failed passwords lock nothing unless a lock-out policy is configured (it is off by
+// default, as an account anyone can lock is one anyone can deny its owner); a locked account
+// answers exactly as a wrong password does, as Okta does with "Show lock out failures" off.
 import { JsonFile } from "./persistence.ts";
 import { oktaId } from "./ids.ts";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./passwords.ts";
@@ -25,6 +27,7 @@ export interface StoredUser {
   profile: UserProfile;
   passwordHash: string | null;
   totp: { factorId: string; secret: string } | null;
+  /** Consecutive failed passwords; counted only under a lock-out policy. */
   failedAttempts: number;
   /** Whether the primary email is verified (id token and /userinfo `email_verified`). Users an
    * admin activates start verified; a changed email is unverified until its owner confirms it.
@@ -40,13 +43,14 @@ export interface StoredGroup {
   members: string[];
 }
 
-export type AuthResult =
-  | { outcome: "success"; user: StoredUser }
-  | { outcome: "invalid" }
-  | { outcome: "locked"; user: StoredUser };
+/** Unknown login, wrong password and locked account are one outcome, so none can be told apart. */
+export type AuthResult = { outcome: "success"; user: StoredUser } | { outcome: "invalid" };
 
-/** Consecutive failures before an account locks, as in Okta's default password policy. */
-export const MAX_FAILED_ATTEMPTS = 5;
+export interface LockoutPolicy {
+  /** Consecutive failed passwords after which an account is LOCKED_OUT until an admin unlocks
+   * it; null (the default): failures never lock. */
+  maxFailures: number | null;
+}
 
 export class Directory {
   private readonly usersFile: JsonFile<StoredUser[]>;
@@ -54,7 +58,10 @@ export class Directory {
   private users: StoredUser[];
   private groups: StoredGroup[];
 
-  constructor(dataDir: string) {
+  constructor(
+    dataDir: string,
+    private readonly lockout: LockoutPolicy = { maxFailures: null },
+  ) {
     this.usersFile = new JsonFile(dataDir, "users.json");
     this.groupsFile = new JsonFile(dataDir, "groups.json");
     this.users = this.usersFile.read([]);
@@ -92,23 +99,26 @@ export class Directory {
     return user;
   }
 
-  /** Checks login + password. Failures count towards lock-out; a success resets the count. An
-   * unknown login costs the same password check as a known one (against a dummy hash), so the
-   * answer's timing does not tell whether the login exists. */
+  /** Checks login + password. An unknown login costs the same password check as a known one
+   * (against a dummy hash), and a locked or inactive account the same as an active one, so
+   * neither the answer nor its timing tells whether the login exists or what state it is in.
+   * Under a lock-out policy failures count towards it and a success resets the count. */
   async authenticate(login: string, password: string): Promise<AuthResult> {
     const user = this.findUser(login);
     const matches = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
-    if (!user || !user.passwordHash) return { outcome: "invalid" };
-    if (user.status === "LOCKED_OUT") return { outcome: "locked", user };
-    if (user.status !== "ACTIVE") return { outcome: "invalid" };
+    if (!user || !user.passwordHash || user.status !== "ACTIVE") return { outcome: "invalid" };
     if (!matches) {
-      user.failedAttempts += 1;
-      if (user.failedAttempts >= MAX_FAILED_ATTEMPTS) user.status = "LOCKED_OUT";
-      this.saveUsers();
+      if (this.lockout.maxFailures !== null) {
+        user.failedAttempts = (user.failedAttempts ?? 0) + 1;
+        if (user.failedAttempts >= this.lockout.maxFailures) user.status = "LOCKED_OUT";
+        this.saveUsers();
+      }
       return { outcome: "invalid" };
     }
-    user.failedAttempts = 0;
-    this.saveUsers();
+    if (user.failedAttempts) {
+      user.failedAttempts = 0;
+      this.saveUsers();
+    }
     return { outcome: "success", user };
   }
 

@@ -29,6 +29,9 @@ export interface OktaDevOptions {
   gatehouseUrl: string;
   /** Group whose members are Gatehouse admins; default "gatehouse-admins". */
   adminGroup?: string;
+  /** Consecutive failed passwords that lock an account (until an admin unlocks it); default:
+   * failures never lock. Either way a locked account's answer is a wrong password's. */
+  lockoutAfterFailures?: number;
   /** Authorization-code lifetime in seconds (default 300); tests shorten it. */
   authorizationCodeTtl?: number;
   log?: (msg: string) => void;
@@ -58,7 +61,7 @@ export async function startOktaDev(options: OktaDevOptions): Promise<OktaDev> {
   const log = options.log ?? ((msg: string) => console.log(msg));
   mkdirSync(options.dataDir, { recursive: true });
 
-  const directory = new Directory(options.dataDir);
+  const directory = new Directory(options.dataDir, { maxFailures: options.lockoutAfterFailures ?? null });
   const clients = new ClientsStore(options.dataDir);
   const { seed, settings, created } = await ensureSeed(options.dataDir, directory, clients, options.gatehouseUrl, options.adminGroup ?? "gatehouse-admins");
   const keys = await loadOrCreateKeys(options.dataDir);

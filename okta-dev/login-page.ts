@@ -1,6 +1,7 @@
 // The sign-in interaction oidc-provider sends browsers to: username + password, then a TOTP
 // code when the user has MFA enrolled. Every POST answers 303; the pending second step is kept
-// in memory per interaction uid. Lock-out is shared with the Authentication API.
+// in memory per interaction uid. Unknown user, wrong password and locked account show one
+// message, as in the Authentication API.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type Provider from "oidc-provider";
 import { readParams, redirect, sendHtml } from "./http-io.ts";
@@ -11,7 +12,6 @@ import { verifyTotp } from "./totp.ts";
 
 const MESSAGES: Record<string, string> = {
   invalid: "Unable to sign in: the username or password is incorrect.",
-  locked: "Your account is locked. Ask an administrator to unlock it.",
   passcode: "Invalid code. Try again.",
 };
 
@@ -55,7 +55,7 @@ export function createLoginPage(org: Org, provider: Provider) {
     const username = String(form.username ?? "");
     const result = await org.directory.authenticate(username, String(form.password ?? ""));
     if (result.outcome !== "success") {
-      errors.set(uid, { error: result.outcome, username });
+      errors.set(uid, { error: "invalid", username });
       redirect(res, 303, pageUrl(uid));
       return;
     }

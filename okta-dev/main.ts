@@ -1,5 +1,5 @@
 // Standalone okta-dev: `npm run okta-dev -- --port 3001 --data-dir ./data/okta-dev
-// --gatehouse-url http://localhost:3000`. Reads argv only.
+// --gatehouse-url http://localhost:3000 [--lockout-after 10]`. Reads argv only.
 import { parseArgs } from "node:util";
 import { startOktaDev } from "./index.ts";
 
@@ -11,6 +11,7 @@ const { values } = parseArgs({
     "public-url": { type: "string" },
     "gatehouse-url": { type: "string", default: "http://localhost:3000" },
     "admin-group": { type: "string" },
+    "lockout-after": { type: "string" },
   },
 });
 
@@ -21,6 +22,7 @@ const okta = await startOktaDev({
   publicUrl: values["public-url"],
   gatehouseUrl: values["gatehouse-url"]!,
   adminGroup: values["admin-group"],
+  lockoutAfterFailures: values["lockout-after"] ? Number(values["lockout-after"]) : undefined,
 });
 console.log(`okta-dev listening at ${okta.url} (issuer ${okta.issuer})`);
 

@@ -14,7 +14,6 @@ export const OKTA_ERRORS = {
   E0000022: { status: 405, summary: "The endpoint does not support the provided HTTP method" },
   E0000047: { status: 429, summary: "API call exceeded rate limit due to too many requests." },
   E0000068: { status: 403, summary: "Invalid Passcode/Answer" },
-  E0000069: { status: 403, summary: "User Locked" },
 } as const;
 
 export type OktaErrorCode = keyof typeof OKTA_ERRORS;

@@ -1,6 +1,6 @@
 // Okta's resource-owner password grant, which oidc-provider doesn't ship: client authentication
-// has already happened in the token endpoint; this checks the user (sharing the lock-out
-// counter) and issues the same tokens the code flow would.
+// has already happened in the token endpoint; this checks the user (the same check as the login
+// page and the Authentication API) and issues the same tokens the code flow would.
 import Provider, { errors, type KoaContextWithOIDC } from "oidc-provider";
 import { OIDC_SCOPES, userClaims } from "./claims.ts";
 import { DEFAULT_AUDIENCE, type Org } from "./org.ts";

@@ -1,5 +1,5 @@
 // Data and keys survive a restart on the same data dir: same kid, same users and clients, and a
-// token issued before the restart still verifies; revocations and lock-outs persist too.
+// token issued before the restart still verifies; revocations persist too.
 import { afterAll, describe, expect, it } from "vitest";
 import OktaJwtVerifier from "@okta/jwt-verifier";
 import { readFileSync } from "node:fs";

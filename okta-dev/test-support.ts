@@ -59,3 +59,16 @@ export async function sessionTokenFor(org: OktaDev, username: string, password: 
 export function decodeJwtPart(jwt: string, part: 0 | 1): Record<string, unknown> {
   return JSON.parse(Buffer.from(jwt.split(".")[part], "base64url").toString("utf8")) as Record<string, unknown>;
 }
+
+/** A throw-away active user (via the Users API), so guessing its password disturbs no other test. */
+export async function createTestUser(org: OktaDev): Promise<{ login: string; password: string }> {
+  const login = `victim-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@okta-dev.local`;
+  const password = "Victim-pass-123";
+  const res = await fetch(`${org.url}/api/v1/users?activate=true`, {
+    method: "POST",
+    headers: { authorization: `SSWS ${org.seed.apiToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ profile: { firstName: "Vic", lastName: "Tim", email: login, login }, credentials: { password: { value: password } } }),
+  });
+  if (res.status !== 200) throw new Error(`creating ${login} answered ${res.status}`);
+  return { login, password };
+}

@@ -1,5 +1,6 @@
 // The slice of Okta's Users and Groups APIs Gatehouse uses for self-registration and admin
-// checks: create (with Okta's validation errors), read by id or login, list, group membership.
+// checks: create (with Okta's validation errors, optionally into groups), read by id or login,
+// list, group membership.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { requireApiToken } from "./api-token.ts";
@@ -19,6 +20,8 @@ const CreateUser = z.object({
     timeZone: z.string().optional(),
   }),
   credentials: z.object({ password: z.object({ value: z.string() }).optional() }).optional(),
+  /** Groups the user joins as it is created, in the same request. */
+  groupIds: z.array(z.string().min(1)).optional(),
 });
 
 export function userResource(org: Org, user: StoredUser) {
@@ -63,7 +66,9 @@ export function createUsersApi(org: Org) {
       const causes = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
       return sendOktaError(res, "E0000001", "Api validation failed: profile", causes);
     }
-    const { profile, credentials } = parsed.data;
+    const { profile, credentials, groupIds = [] } = parsed.data;
+    const groups = groupIds.map((id) => org.directory.listGroups().find((g) => g.id === id));
+    if (groups.some((g) => !g)) return sendOktaError(res, "E0000001", "Api validation failed: groupIds", ["groupIds: One or more group ids are invalid"]);
     // the password policy first: whether a weak password is refused must not depend on whether the login exists
     const password = credentials?.password?.value ?? null;
     if (password !== null) {
@@ -77,6 +82,7 @@ export function createUsersApi(org: Org) {
     }
     const activate = query.get("activate") !== "false";
     const user = await org.directory.createUser(profile, password, activate);
+    for (const group of groups) org.directory.addMember(group!, user);
     sendJson(res, 200, userResource(org, user));
   }
 

@@ -23,7 +23,9 @@ const OktaProfile = z.object({
   email_verified: z.boolean().catch(false),
   name: z.string().optional(),
   preferred_username: z.string().optional(),
-  groups: z.array(z.string()).default([]),
+  // absent when the authorization server has no groups claim: then nothing shows whether the
+  // user signed themselves up, and the email is not trusted (see developerFromSignIn)
+  groups: z.array(z.string()).optional(),
 });
 
 /** `client`: the signing-in browser (user agent, address), kept with the session it starts. */
@@ -51,9 +53,9 @@ export function authOptions(client: SessionClient = {}): NextAuthOptions {
           await developerFromSignIn(portalContext(), {
             oktaUserId: parsed.data.sub,
             email: parsed.data.email,
-            emailVerified: parsed.data.email_verified,
+            emailVerified: parsed.data.email_verified && parsed.data.groups !== undefined,
             name: parsed.data.name ?? parsed.data.preferred_username ?? parsed.data.email,
-            groups: parsed.data.groups,
+            groups: parsed.data.groups ?? [],
           }, config.adminEmails);
           return true;
         } catch {

@@ -6,7 +6,7 @@ export type { Config, OktaConfig, LogLevel, GatewayConfig } from "./load.ts";
 export type { DatabaseTarget } from "./database-url.ts";
 export { describeDatabase } from "./database-url.ts";
 export { ConfigError } from "./errors.ts";
-export { loadConfig } from "./load.ts";
+export { loadConfig, DEFAULT_SELF_REGISTERED_GROUP } from "./load.ts";
 
 /** The process's configuration, parsed once (server.ts parses it first and fails fast). */
 export function getConfig(): Config {

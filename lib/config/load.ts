@@ -7,6 +7,9 @@ import { EnvSchema, decodeKey } from "./schema.ts";
 import { loadOrCreateDevSecrets } from "./dev-secrets.ts";
 import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.ts";
 
+/** The Okta group self-registered users join unless OKTA_SELF_REGISTERED_GROUP names another. */
+export const DEFAULT_SELF_REGISTERED_GROUP = "gatehouse-self-registered";
+
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
 export type OktaConfig =
@@ -29,6 +32,8 @@ export interface Config {
   redis: { url: string; keyPrefix: string } | null;
   okta: OktaConfig;
   oktaAdminGroup: string;
+  /** Okta group self-registration puts new users in: their email is not proven to be theirs. */
+  oktaSelfRegisteredGroup: string;
   /** Bootstrap admins: these emails get the admin role at sign-in whatever their Okta groups. */
   adminEmails: string[];
   secrets: { encryptionKey: Buffer; sessionSecret: string };
@@ -119,6 +124,7 @@ export function loadConfig(environment: Record<string, string | undefined>, cwd 
     redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX ?? "gatehouse:" } : null,
     okta,
     oktaAdminGroup: env.OKTA_ADMIN_GROUP ?? "gatehouse-admins",
+    oktaSelfRegisteredGroup: env.OKTA_SELF_REGISTERED_GROUP ?? DEFAULT_SELF_REGISTERED_GROUP,
     adminEmails: env.ADMIN_EMAILS ? env.ADMIN_EMAILS.split(",").map((e) => e.trim().toLowerCase()) : [],
     secrets: { encryptionKey: encryptionKey!, sessionSecret: sessionSecret! },
     logLevel: env.LOG_LEVEL ?? (nodeEnv === "test" ? "warn" : "info"),

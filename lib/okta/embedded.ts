@@ -60,6 +60,7 @@ export async function startEmbeddedOkta(config: Config, log: Logger): Promise<{ 
       delegationClient: { clientId: delegation.clientId, clientSecret: delegation.clientSecret },
       apiToken: okta.seed.apiToken,
       adminGroup: okta.seed.adminGroup,
+      selfRegisteredGroup: config.oktaSelfRegisteredGroup,
     },
   };
 }

@@ -22,6 +22,8 @@ export interface OktaSettings {
   /** SSWS token for the Users API (self-registration); absent when not configured. */
   apiToken?: string;
   adminGroup: string;
+  /** Group self-registration puts new users in (found, or created, through the Groups API). */
+  selfRegisteredGroup: string;
 }
 
 const NAME = "okta-settings";
@@ -38,6 +40,7 @@ export function oktaSettingsFromConfig(config: Config): OktaSettings | null {
     delegationClient: client,
     apiToken: config.okta.apiToken,
     adminGroup: config.oktaAdminGroup,
+    selfRegisteredGroup: config.oktaSelfRegisteredGroup,
   };
 }
 

@@ -9,6 +9,9 @@ export interface PortalContext {
   store: Store;
   /** Members of this Okta group are admins. */
   adminGroup: string;
+  /** Members of this Okta group signed themselves up: nobody has proven their email is theirs.
+   * Absent: the default name (DEFAULT_SELF_REGISTERED_GROUP). */
+  selfRegisteredGroup?: string;
   now?: () => Date;
   /** Which proxy targets may be private (SSRF guard at save); none when absent. */
   gatewayTargets?: TargetPolicy;

@@ -2,6 +2,7 @@
 // reinstated by admins. Suspension revokes the tokens of every app the developer owns and
 // ends the developer's portal sessions.
 import { z } from "zod";
+import { DEFAULT_SELF_REGISTERED_GROUP } from "../config/index.ts";
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound, PortalError } from "./errors.ts";
 import { recordAudit } from "./audit.ts";
@@ -14,7 +15,8 @@ import { developerView, type DeveloperView } from "./views.ts";
 export interface OktaIdentity {
   oktaUserId: string;
   email: string;
-  /** Okta's `email_verified`: only a verified email may claim an unlinked profile or make an admin. */
+  /** Okta's `email_verified`: only a verified email may claim an unlinked profile or make an admin
+   * (and only when the user is not in the self-registered group, see developerFromSignIn). */
   emailVerified: boolean;
   name: string;
   groups: string[];
@@ -23,17 +25,22 @@ export interface OktaIdentity {
 /**
  * Links a sign-in to its developer profile by Okta user id only: Okta keeps logins unique, not
  * emails, so two Okta users with one email get two accounts. A profile created before its first
- * sign-in (no Okta user id yet) is claimed by email only when Okta has verified that email.
- * The first sign-in otherwise creates the profile; later ones refresh name, email and role.
+ * sign-in (no Okta user id yet) is claimed by email only when the email is proven to be the
+ * user's, and only such an email makes a bootstrap admin. Okta's `email_verified` alone is not
+ * that proof for a self-registered user: a user created active through the Users API (as
+ * self-registration does) may be reported verified although nobody opened a mail, so membership
+ * in the self-registered group outweighs it. The first sign-in otherwise creates the profile; later ones refresh name,
+ * email and role.
  */
 export async function developerFromSignIn(ctx: PortalContext, identity: OktaIdentity, bootstrapAdmins: string[] = []): Promise<DeveloperView> {
   const email = identity.email.toLowerCase();
-  const bootstrapAdmin = identity.emailVerified && bootstrapAdmins.includes(email);
+  const emailProven = identity.emailVerified && !identity.groups.includes(ctx.selfRegisteredGroup ?? DEFAULT_SELF_REGISTERED_GROUP);
+  const bootstrapAdmin = emailProven && bootstrapAdmins.includes(email);
   const role = identity.groups.includes(ctx.adminGroup) || bootstrapAdmin ? "admin" : "developer";
   const linked = await ctx.db.developer.findUnique({ where: { oktaUserId: identity.oktaUserId } });
   const existing =
     linked ??
-    (identity.emailVerified ? await ctx.db.developer.findFirst({ where: { email, oktaUserId: null }, orderBy: { createdAt: "asc" } }) : null);
+    (emailProven ? await ctx.db.developer.findFirst({ where: { email, oktaUserId: null }, orderBy: { createdAt: "asc" } }) : null);
   if (existing?.status === "suspended") throw new PortalError("forbidden", "This account is suspended.");
   if (existing) {
     // the oktaUserId condition keeps two sign-ins from claiming one unlinked profile at once

@@ -192,6 +192,18 @@ describe("developers", () => {
     expect(verified.role).toBe("admin");
   });
 
+  it("does not trust a self-registered user's email, verified or not: no bootstrap admin, no claimed profile", async () => {
+    const unlinked = await ctx.db.developer.create({ data: { email: "self@example.com", name: "waiting" } });
+    const selfRegistered = { groups: ["Everyone", "gatehouse-self-registered"] };
+    const claimer = await developerFromSignIn(ctx, identity("00uSELF1", "self@example.com", selfRegistered));
+    expect(claimer.id).not.toBe(unlinked.id);
+    expect((await ctx.db.developer.findUniqueOrThrow({ where: { id: unlinked.id } })).oktaUserId).toBeNull();
+    const boss = await developerFromSignIn(ctx, identity("00uSELF2", "chief@example.com", selfRegistered), ["chief@example.com"]);
+    expect(boss.role).toBe("developer");
+    const named = await developerFromSignIn({ ...ctx, selfRegisteredGroup: "signed-up" }, identity("00uSELF3", "chief@example.com", { groups: ["signed-up"] }), ["chief@example.com"]);
+    expect(named.role).toBe("developer");
+  });
+
   it("creates a profile on first sign-in and takes the admin role from the Okta group", async () => {
     const dev = await developerFromSignIn(ctx, { oktaUserId: "00uNEW", email: "New@Example.com", name: "New", groups: ["Everyone"], emailVerified: true });
     expect(dev).toMatchObject({ email: "new@example.com", role: "developer" });

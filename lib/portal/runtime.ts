@@ -7,5 +7,6 @@ import { targetPolicyOf } from "../gateway/target-policy.ts";
 import type { PortalContext } from "./context.ts";
 
 export function portalContext(): PortalContext {
-  return { db: getDb(), store: getStore(), adminGroup: getOktaSettings().adminGroup, gatewayTargets: targetPolicyOf(getConfig()) };
+  const okta = getOktaSettings();
+  return { db: getDb(), store: getStore(), adminGroup: okta.adminGroup, selfRegisteredGroup: okta.selfRegisteredGroup, gatewayTargets: targetPolicyOf(getConfig()) };
 }
