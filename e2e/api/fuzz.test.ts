@@ -1,5 +1,5 @@
 // Property-based fuzzing of every boundary against one real server: random and mutated
-// requests to /oauth/authorize, /oauth/token, /oauth/introspect, /oauth/revoke, /api/v1/* and
+// requests to /oauth/authorize, /oauth/callback, /oauth/consent/decision, /oauth/token, /oauth/introspect, /oauth/revoke, /api/v1/* and
 // /gateway/* must never get a 5xx (bad input is the caller's error, in the protocol's own shape)
 // and never show a stack trace or an internal path. The exceptions are the gateway's 502/503/504:
 // those say an upstream failed, which a fuzzed request can legitimately cause (a refused or
@@ -131,6 +131,19 @@ describe("no input gives a 5xx or a stack trace", () => {
       const answer = await send("GET", `/oauth/authorize?${query}`, withCookie ? { cookie: admin.cookie! } : {});
       sane(answer, `authorize ?${query.toString().slice(0, 200)}`);
     }, RUNS * 3);
+  });
+
+  it("/oauth/callback and /oauth/consent/decision: unknown, mangled and repeated parameters", async () => {
+    const field = fc.tuple(fc.constantFrom("state", "code", "error", "error_description", "id", "decision", "iss", "scope", "tx"), nasty);
+    const type = fc.constantFrom("application/x-www-form-urlencoded", "text/plain", "application/json", "");
+    await assertProperty(fc.tuple(fc.array(field, { maxLength: 5 }), fc.boolean(), type, fc.boolean()), async ([fields, callback, contentType, withCookie]) => {
+      const query = new URLSearchParams(fields).toString();
+      const headers: Record<string, string> = { origin: gatehouse.url };
+      if (withCookie) headers.cookie = admin.cookie!;
+      if (contentType) headers["content-type"] = contentType;
+      const answer = callback ? await send("GET", `/oauth/callback?${query}`, headers) : await send("POST", "/oauth/consent/decision", headers, query);
+      sane(answer, `${callback ? "callback" : "consent"} ${query.slice(0, 200)}`);
+    });
   });
 
   const basicHeader = fc.oneof(

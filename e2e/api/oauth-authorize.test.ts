@@ -120,6 +120,8 @@ describe.each(configuredBackends())("/oauth/authorize on $name", (backend) => {
     const bad = [
       `${CLIENT_CB}/x`, `${CLIENT_CB}?a=1`, `${CLIENT_CB}/`, "https://client.example.evil.com/cb", "https://evil.example/cb",
       "HTTPS://client.example/cb", "https://client.example/CB", "http://127.0.0.1:4000/loop/x", "http://localhost:4000/loop",
+      // a loopback port outside 1–65535 matches nothing (the answer could not be sent there)
+      "http://127.0.0.1:99999/loop", "http://127.0.0.1:65536/loop", "http://127.0.0.1:0/loop",
     ];
     for (const redirect_uri of bad) {
       const res = await get(authorizeUrl(good(confidential.clientId, { redirect_uri })));
@@ -133,6 +135,11 @@ describe.each(configuredBackends())("/oauth/authorize on $name", (backend) => {
       expect(res.headers.get("location")).toBeNull();
       expect(await res.text()).toMatch(/invalid_client|invalid_request/);
     }
+    // nor when the request holds an error that would otherwise be redirected to it
+    const badPort = await get(authorizeUrl(good(confidential.clientId, { redirect_uri: "http://127.0.0.1:99999/loop", scope: "nope:nope" })));
+    expect(badPort.status).toBe(400);
+    expect(badPort.headers.get("location")).toBeNull();
+    expect(await badPort.text()).toContain("invalid_redirect_uri");
     // a repeated redirect_uri cannot be trusted either
     const twice = await get(`${authorizeUrl(good(confidential.clientId))}&redirect_uri=${encodeURIComponent("https://evil.example/cb")}`);
     expect(twice.status).toBe(400);
