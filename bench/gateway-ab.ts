@@ -32,6 +32,17 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** Waits (at most 5 s) until the process uses under 5 % of a core. */
+async function settled(pid: number): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  for (let last = cpuSeconds(pid); Date.now() < deadline; ) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = cpuSeconds(pid);
+    if (now - last < 0.0125) return;
+    last = now;
+  }
+}
+
 function backendProcess(): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", "bench/gateway-peers.ts", "backend"], { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
@@ -70,10 +81,14 @@ try {
   const samples = targets.map(() => ({ rps: [] as number[], cpuUs: [] as number[], p99: [] as number[], non2xx: 0 }));
   const load = loadavg()[0]!.toFixed(2);
   for (let round = 0; round < rounds; round++) {
-    for (const [i, [, gatehouse, token, requests]] of targets.entries()) {
+    // ABBA: the two runs of a request swap places every round, so neither always follows the other
+    const order = [...targets.keys()].map((i) => (round % 2 === 1 ? i ^ 1 : i));
+    for (const i of order) {
+      const [, gatehouse, token, requests] = targets[i]!;
       const pid = gatehouse.process.pid!;
       const before = cpuSeconds(pid);
       const r = await autocannon({ url: gatehouse.url + path, headers: headers(token), connections, duration: seconds, ...(requests ? { requests } : {}) });
+      await settled(pid); // the run's trailing work (analytics batches, GC) is its own, not the next run's
       samples[i]!.cpuUs.push(((cpuSeconds(pid) - before) * 1e6) / Math.max(1, r.requests.total));
       samples[i]!.rps.push(r.requests.average);
       samples[i]!.p99.push(r.latency.p99);
@@ -81,12 +96,19 @@ try {
     }
   }
   console.log(`baseline: ${baselineDir}; load average (1 min) before: ${load}, after: ${loadavg()[0]!.toFixed(2)}; ${rounds} rounds of ${seconds} s each, ${connections} connections, medians`);
-  console.log("| gateway | req/s (median) | req/s range | × baseline | p99 ms | non-2xx/errors | CPU µs per request |");
-  console.log("| --- | --- | --- | --- | --- | --- | --- |");
+  // × baseline is the median of per-round ratios: each round's two runs are seconds apart, so
+  // the machine's drift over the minutes of the run cancels out of the ratio.
+  const pairedRatio = (mine: number[], theirs: number[]) => {
+    const ratios = mine.map((value, round) => value / theirs[round]!).sort((a, b) => a - b);
+    const quartile = (q: number) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))]!;
+    return `${median(ratios).toFixed(3)} (${quartile(0.25).toFixed(2)}–${quartile(0.75).toFixed(2)})`;
+  };
+  console.log("| gateway | req/s (median) | req/s range | × baseline req/s (IQR) | p99 ms | non-2xx/errors | CPU µs per request | × baseline CPU (IQR) |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const [i, [name]] of targets.entries()) {
     const s = samples[i]!;
-    const baseRps = median(samples[i - (i % 2)]!.rps); // the baseline row of the same request
-    console.log(`| ${name} | ${Math.round(median(s.rps))} | ${Math.round(Math.min(...s.rps))}–${Math.round(Math.max(...s.rps))} | ${(median(s.rps) / baseRps).toFixed(3)} | ${median(s.p99)} | ${s.non2xx} | ${Math.round(median(s.cpuUs))} |`);
+    const base = samples[i - (i % 2)]!; // the baseline row of the same request
+    console.log(`| ${name} | ${Math.round(median(s.rps))} | ${Math.round(Math.min(...s.rps))}–${Math.round(Math.max(...s.rps))} | ${pairedRatio(s.rps, base.rps)} | ${median(s.p99)} | ${s.non2xx} | ${Math.round(median(s.cpuUs))} | ${pairedRatio(s.cpuUs, base.cpuUs)} |`);
   }
 } finally {
   await Promise.all([baseline.stop(), current.stop()]);
