@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabaseClient, type Database } from "../../lib/db/client.ts";
 import { configuredBackends } from "../harness/backends.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
-import { apiCaller, readOktaSeed, type Caller } from "../harness/portal-setup.ts";
+import { apiCaller, oktaManagement, readOktaSeed, type Caller } from "../harness/portal-setup.ts";
 import { signIn } from "../harness/sign-in.ts";
 
 const BOOTSTRAP_ADMIN = "boss@example.com";
@@ -24,8 +24,7 @@ describe.each(configuredBackends())("identities on $name", (backend) => {
 
   /** An Okta user made through okta-dev's Users API (activated, so its email is verified). */
   async function oktaUser(login: string, email = login, groups: string[] = []): Promise<{ id: string; login: string }> {
-    const okta = (method: string, path: string, body?: unknown) =>
-      fetch(`${oktaUrl}${path}`, { method, headers: { authorization: `SSWS ${seed.apiToken}`, "content-type": "application/json", accept: "application/json" }, body: body ? JSON.stringify(body) : undefined });
+    const okta = oktaManagement(oktaUrl, seed.apiToken);
     const res = await okta("POST", "/api/v1/users?activate=true", { profile: { firstName: "Test", lastName: login.split("@")[0], email, login }, credentials: { password: { value: PASSWORD } } });
     expect(res.status, await res.clone().text()).toBe(200);
     const user = (await res.json()) as { id: string };
@@ -38,7 +37,7 @@ describe.each(configuredBackends())("identities on $name", (backend) => {
 
   /** Okta's profile update: the new email address is unverified. */
   async function changeOktaEmail(userId: string, email: string) {
-    const res = await fetch(`${oktaUrl}/api/v1/users/${userId}`, { method: "POST", headers: { authorization: `SSWS ${seed.apiToken}`, "content-type": "application/json" }, body: JSON.stringify({ profile: { email } }) });
+    const res = await oktaManagement(oktaUrl, seed.apiToken)("POST", `/api/v1/users/${userId}`, { profile: { email } });
     expect(res.status).toBe(200);
   }
 

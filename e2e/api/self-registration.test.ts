@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabaseClient, type Database } from "../../lib/db/client.ts";
 import { configuredBackends } from "../harness/backends.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
-import { apiCaller, readOktaSeed, type Caller } from "../harness/portal-setup.ts";
+import { apiCaller, oktaManagement, readOktaSeed, type Caller } from "../harness/portal-setup.ts";
 import { signIn } from "../harness/sign-in.ts";
 
 const BOOTSTRAP_ADMIN = "chief@example.com";
@@ -24,7 +24,7 @@ describe.each(configuredBackends())("self-registration on $name", (backend) => {
   let oktaUrl: string;
   let address = 0;
 
-  const okta = (method: string, path: string) => fetch(`${oktaUrl}${path}`, { method, headers: { authorization: `SSWS ${seed.apiToken}`, accept: "application/json" } });
+  const okta = (method: string, path: string) => oktaManagement(oktaUrl, seed.apiToken)(method, path);
 
   /** The public sign-up form's request, from an address of its own. */
   async function signUp(email: string) {

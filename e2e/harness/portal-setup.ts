@@ -41,6 +41,16 @@ export function readOktaSeed(gatehouse: RunningGatehouse) {
   return JSON.parse(readFileSync(join(gatehouse.dataDir, "okta-dev", "seed.json"), "utf8"));
 }
 
+/** okta-dev's management APIs (Users, client registration) with its SSWS API token, as Okta's own. */
+export function oktaManagement(oktaUrl: string, apiToken: string) {
+  return (method: string, path: string, body?: unknown) =>
+    fetch(`${oktaUrl}${path}`, {
+      method,
+      headers: { authorization: `SSWS ${apiToken}`, accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+}
+
 export async function seededSessions(gatehouse: RunningGatehouse): Promise<{ admin: Caller; developer: Caller }> {
   const seed = readOktaSeed(gatehouse);
   const admin = await signIn(gatehouse.url, seed.users.admin.login, seed.users.admin.password);
