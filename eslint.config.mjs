@@ -20,6 +20,27 @@ const config = [
       "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration through lib/config." }],
     },
   },
+  {
+    // Layers point one way: the engines (OAuth server, gateway, analytics, security) sit
+    // beneath the portal and the pages, and never reach up into them. Tests may drive an
+    // engine through the portal to set up their fixtures.
+    files: ["lib/**/*.{ts,tsx}"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "import/no-restricted-paths": [
+        "error",
+        {
+          zones: [
+            {
+              target: ["./lib/oauth", "./lib/gateway", "./lib/analytics", "./lib/security", "./lib/events", "./lib/db", "./lib/store", "./lib/runtime"],
+              from: ["./lib/portal", "./lib/api", "./app", "./components"],
+              message: "An engine never imports the portal, the management API or the pages above it.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 ];
 
 export default config;

@@ -1,11 +1,13 @@
 // For tests: analytics events that use every column's range, and a migrated database to write them to.
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { createTemporaryDatabase } from "../../e2e/harness/backends.ts";
 import type { DatabaseTarget } from "../config/index.ts";
 import { createDatabaseClient } from "../db/client.ts";
 import type { Database } from "../db/index.ts";
 import { migrateDatabase } from "../db/migrations/index.ts";
-import { createTestPortal } from "../portal/test-context.ts";
 import type { AnalyticsEventInput } from "./writer.ts";
 
 /** Events that use every column's range: nulls, empty strings, both flags, odd numbers and strings. */
@@ -23,15 +25,14 @@ export function variedEvents(): AnalyticsEventInput[] {
   ];
 }
 
-/** A migrated database for a test: the portal's SQLite file, or a temporary PostgreSQL database
- * on the server at `postgresUrl` (dropped by close()). */
+/** A migrated database for a test: a SQLite file in a temporary folder, or a temporary
+ * PostgreSQL database on the server at `postgresUrl` (both removed by close()). */
 export async function migratedTestDatabase(backend: "sqlite" | "postgres", name: string, postgresUrl?: string): Promise<{ target: DatabaseTarget; db: Database; close: () => Promise<void> }> {
-  if (backend === "sqlite") {
-    const ctx = await createTestPortal();
-    return { target: { kind: "sqlite", file: ctx.file }, db: ctx.db, close: ctx.close };
-  }
-  const database = await createTemporaryDatabase(postgresUrl!, `${name}_${randomBytes(4).toString("hex")}`);
-  const target: DatabaseTarget = { kind: "postgres", url: database.url };
+  const database =
+    backend === "sqlite"
+      ? { target: { kind: "sqlite", file: join(mkdtempSync(join(tmpdir(), "gatehouse-analytics-")), "test.db") } as DatabaseTarget, drop: async () => {} }
+      : await createTemporaryDatabase(postgresUrl!, `${name}_${randomBytes(4).toString("hex")}`).then((pg) => ({ target: { kind: "postgres", url: pg.url } as DatabaseTarget, drop: pg.drop }));
+  const target = database.target;
   await migrateDatabase(target);
   const db = createDatabaseClient(target);
   return {
@@ -40,6 +41,7 @@ export async function migratedTestDatabase(backend: "sqlite" | "postgres", name:
     close: async () => {
       await db.$disconnect();
       await database.drop();
+      if (target.kind === "sqlite") rmSync(dirname(target.file), { recursive: true, force: true });
     },
   };
 }

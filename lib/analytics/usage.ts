@@ -1,19 +1,9 @@
-// Usage of one app for its owner (or an admin): calls, errors and latency per hour, from the
-// analytics_events table the gateway writes. Aggregated in the database — one row per hour
-// comes back, never the events — and scoped to the app after the same visibility check every
-// app operation uses (BOLA: anyone else's app does not exist).
-import { z } from "zod";
+// Usage of one app: calls, errors and latency per hour, from the analytics_events table the
+// gateway writes. Aggregated in the database — one row per hour comes back, never the events.
+// Who may see which app is the caller's decision (lib/portal/analytics.ts).
 import { Prisma } from "../db/generated/sqlite/client.ts";
 import type { Database } from "../db/index.ts";
 import { isPostgres } from "./dashboard-queries.ts";
-import { findVisibleApp } from "../portal/app-access.ts";
-import type { Actor, PortalContext } from "../portal/context.ts";
-import { parseInput } from "../portal/validation.ts";
-
-export const UsageQuery = z.object({
-  /** How far back, in hours (default one day, at most 30 days). */
-  hours: z.coerce.number().int().min(1).max(720).default(24),
-});
 
 export interface UsageBucket {
   /** Start of the hour, ISO 8601 UTC. */
@@ -37,12 +27,10 @@ interface Row { hour: string | Date; calls: bigint | number; client_errors: bigi
 
 const HOUR_MS = 3_600_000;
 
-export async function appUsage(ctx: PortalContext, actor: Actor, appId: string, query: unknown): Promise<AppUsage> {
-  await findVisibleApp(ctx, actor, appId);
-  const { hours } = parseInput(UsageQuery, query);
-  const now = ctx.now?.() ?? new Date();
+/** The last `hours` hours up to `now`, the current hour included. */
+export async function hourlyUsage(db: Database, appId: string, hours: number, now: Date): Promise<AppUsage> {
   const since = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - (hours - 1) * HOUR_MS);
-  const rows = await hourlyRows(ctx.db, appId, since);
+  const rows = await hourlyRows(db, appId, since);
   const buckets = rows.map((r) => ({
     hour: new Date(r.hour).toISOString(),
     calls: Number(r.calls),

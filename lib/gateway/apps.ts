@@ -4,8 +4,8 @@
 import type { MaybePromise } from "../runtime/maybe-async.ts";
 import type { Database } from "../db/index.ts";
 import type { Store } from "../store/index.ts";
-import { REVOCATION_CHANNEL } from "../portal/revocation.ts";
-import { APP_CHANGE_CHANNEL } from "../portal/app-changes.ts";
+import { REVOCATION_CHANNEL } from "../oauth/tokens/revocation.ts";
+import { APP_CHANGE_CHANNEL } from "../events/app-changes.ts";
 
 export interface AppStanding {
   appId: string;

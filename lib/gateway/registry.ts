@@ -6,7 +6,7 @@
 import type { Logger } from "pino";
 import type { Database } from "../db/index.ts";
 import type { Store } from "../store/index.ts";
-import { PROXY_CHANGE_CHANNEL } from "../portal/proxy-changes.ts";
+import { PROXY_CHANGE_CHANNEL } from "../events/proxy-changes.ts";
 import { compileChain } from "./chain.ts";
 import { echoOrigin, isEchoPath, isEchoTarget, refusedTarget, type TargetPolicy } from "./ssrf.ts";
 import type { ProxyDefinition } from "./policy.ts";

@@ -4,9 +4,9 @@
 // a revoked credential stops working and a new approval or setting applies immediately.
 import type { Database } from "../db/index.ts";
 import type { Store } from "../store/index.ts";
-import { REVOCATION_CHANNEL, onLocalRevocation, parseRevocation, revocationCovers, type RevocationScope } from "../portal/revocation.ts";
+import { REVOCATION_CHANNEL, onLocalRevocation, parseRevocation, revocationCovers, type RevocationScope } from "./tokens/revocation.ts";
 import { findClient, type OAuthClient } from "./clients.ts";
-import { APP_CHANGE_CHANNEL, type AppChange } from "../portal/app-changes.ts";
+import { APP_CHANGE_CHANNEL, type AppChange } from "../events/app-changes.ts";
 
 export class ClientCache {
   private readonly entries = new Map<string, { client: OAuthClient | null; until: number }>();

@@ -1,7 +1,7 @@
 // An OAuth client as the authorization server sees it: a credential of an app, with what the
 // app's approved product subscriptions grant (scopes, products, token lifetimes).
 import type { Database } from "../db/index.ts";
-import { readStringList } from "../portal/json-columns.ts";
+import { readStringList } from "../db/json-columns.ts";
 import { redirectOrigins } from "./browser-origins.ts";
 import { accessTokenFormat, type AccessTokenFormat } from "./tokens/jwt-access-token.ts";
 

@@ -6,7 +6,7 @@ import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { notFound, PortalError } from "./errors.ts";
 import { recordAudit } from "./audit.ts";
 import { enforceFlowLimit } from "./rate-limits.ts";
-import { announceRevocation, revokeTokens } from "./revocation.ts";
+import { announceRevocation, revokeTokens } from "../oauth/tokens/revocation.ts";
 import { credentialView, type CredentialView } from "./views.ts";
 import { findVisibleApp } from "./app-access.ts";
 

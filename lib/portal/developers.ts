@@ -7,7 +7,7 @@ import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound, PortalError } from "./errors.ts";
 import { recordAudit } from "./audit.ts";
 import { PageQuery, pageArgs, toPage } from "./pagination.ts";
-import { announceRevocation, revokeTokens } from "./revocation.ts";
+import { announceRevocation, revokeTokens } from "../oauth/tokens/revocation.ts";
 import { revokePortalSessions } from "./sessions.ts";
 import { parseInput } from "./validation.ts";
 import { developerView, type DeveloperView } from "./views.ts";

@@ -2,7 +2,7 @@
 // tokens carrying that scope when the app's owner is an active admin (automation, CI, the CLI).
 // Private and manually approved; created at start-up when missing.
 import type { PortalContext } from "./context.ts";
-import { writeJson } from "./json-columns.ts";
+import { writeJson } from "../db/json-columns.ts";
 
 export const MANAGEMENT_SCOPE = "gatehouse:admin";
 export const MANAGEMENT_PRODUCT_SLUG = "gatehouse-management";

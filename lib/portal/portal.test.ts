@@ -8,7 +8,7 @@ import { decideSubscription, listSubscriptions } from "./subscriptions.ts";
 import { developerFromSignIn, setDeveloperStatus } from "./developers.ts";
 import { listAudit } from "./audit.ts";
 import { PortalError } from "./errors.ts";
-import { REVOCATION_CHANNEL } from "./revocation.ts";
+import { REVOCATION_CHANNEL } from "../oauth/tokens/revocation.ts";
 import { createDeveloper, createTestPortal } from "./test-context.ts";
 
 let ctx: Awaited<ReturnType<typeof createTestPortal>>;

@@ -4,11 +4,11 @@ import { z } from "zod";
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound, PortalError } from "./errors.ts";
 import { recordAudit } from "./audit.ts";
-import { writeJson } from "./json-columns.ts";
+import { writeJson } from "../db/json-columns.ts";
 import { PageQuery, pageArgs, toPage } from "./pagination.ts";
 import { parseInput } from "./validation.ts";
-import { announceAppChange } from "./app-changes.ts";
-import { announceProxyChange } from "./proxy-changes.ts";
+import { announceAppChange } from "../events/app-changes.ts";
+import { announceProxyChange } from "../events/proxy-changes.ts";
 import { productView, type ProductView } from "./views.ts";
 
 const Scope = z.string().regex(/^[\w.:/-]{1,64}$/, { error: "scopes are 1–64 of [A-Za-z0-9_.:/-]" });

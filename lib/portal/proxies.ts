@@ -5,11 +5,11 @@ import { z } from "zod";
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound, PortalError } from "./errors.ts";
 import { recordAudit } from "./audit.ts";
-import { writeJson } from "./json-columns.ts";
+import { writeJson } from "../db/json-columns.ts";
 import { PageQuery, pageArgs, toPage } from "./pagination.ts";
 import { parseInput } from "./validation.ts";
 import { proxyView, type ProxyView } from "./views.ts";
-import { announceProxyChange } from "./proxy-changes.ts";
+import { announceProxyChange } from "../events/proxy-changes.ts";
 import { compileChain } from "../gateway/chain.ts";
 import { refusedTarget } from "../gateway/ssrf.ts";
 

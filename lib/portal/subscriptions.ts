@@ -8,8 +8,8 @@ import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound, PortalError } from "./errors.ts";
 import { recordAudit } from "./audit.ts";
 import { PageQuery, pageArgs, toPage } from "./pagination.ts";
-import { announceRevocation, revokeTokens } from "./revocation.ts";
-import { announceAppChange } from "./app-changes.ts";
+import { announceRevocation, revokeTokens } from "../oauth/tokens/revocation.ts";
+import { announceAppChange } from "../events/app-changes.ts";
 import { parseInput } from "./validation.ts";
 import { appView, subscriptionView } from "./views.ts";
 

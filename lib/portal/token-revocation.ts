@@ -4,7 +4,7 @@ import { z } from "zod";
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound } from "./errors.ts";
 import { recordAudit } from "./audit.ts";
-import { announceRevocation, revokeTokens, type RevocationScope } from "./revocation.ts";
+import { announceRevocation, revokeTokens, type RevocationScope } from "../oauth/tokens/revocation.ts";
 import { parseInput } from "./validation.ts";
 
 const RevokeInput = z.union([

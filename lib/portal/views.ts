@@ -1,6 +1,6 @@
 // What the portal shows of its rows: explicit fields only, so hashes and internal columns can
 // never leak into a page or an API response.
-import { readStringList } from "./json-columns.ts";
+import { readStringList } from "../db/json-columns.ts";
 
 interface CredentialRow { id: string; clientId: string; secretHint: string | null; status: string; expiresAt: Date | null; createdAt: Date; revokedAt: Date | null }
 interface ProductRow {

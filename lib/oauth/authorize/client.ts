@@ -2,7 +2,7 @@
 // active and its owner not suspended, and redirect_uri one the app registered. Any failure
 // here is shown to the user, never redirected (RFC 6749 §4.1.2.1, RFC 9700 §4.1).
 import type { Database } from "../../db/index.ts";
-import { readStringList } from "../../portal/json-columns.ts";
+import { readStringList } from "../../db/json-columns.ts";
 import { matchRedirectUri } from "./redirect-uri.ts";
 
 export interface AuthorizingClient {

@@ -1,7 +1,7 @@
 // Consent an end user gave an app, remembered per (app, user) as the union of the scopes they
 // allowed: a later authorization asking for the same or fewer scopes skips the consent page;
 // asking for more (or prompt=consent) shows it again. Revoking the app's, a credential's or the
-// user's tokens forgets it too (lib/portal/revocation.ts), so a user whose access was cut off
+// user's tokens forgets it too (lib/oauth/tokens/revocation.ts), so a user whose access was cut off
 // is asked again; deleting the app deletes it.
 import type { Database } from "../../db/index.ts";
 

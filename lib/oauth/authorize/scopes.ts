@@ -1,7 +1,7 @@
 // What an app may ask for: the scopes of the products its approved subscriptions cover.
 // No scope parameter means all of them (RFC 6749 §3.3 lets the server pick a default).
 import type { Database } from "../../db/index.ts";
-import { readStringList } from "../../portal/json-columns.ts";
+import { readStringList } from "../../db/json-columns.ts";
 import { OAuthError } from "../errors.ts";
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;

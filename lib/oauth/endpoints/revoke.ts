@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Database } from "../../db/index.ts";
 import type { Store } from "../../store/index.ts";
 import type { RequestContext } from "../../http/types.ts";
-import { announceRevocation } from "../../portal/revocation.ts";
+import { announceRevocation } from "../tokens/revocation.ts";
 import { corsHeadersFor } from "../browser-origins.ts";
 import { authenticateClient } from "../client-auth.ts";
 import type { ClientCache } from "../client-cache.ts";

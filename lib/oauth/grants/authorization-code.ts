@@ -5,7 +5,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { hashSecret } from "../../security/secrets.ts";
 import { invalidGrant, invalidRequest } from "../errors.ts";
 import { issueTokens } from "../tokens/issue.ts";
-import { announceRevocation } from "../../portal/revocation.ts";
+import { announceRevocation } from "../tokens/revocation.ts";
 import type { Grant } from "./types.ts";
 
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;

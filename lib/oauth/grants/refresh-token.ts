@@ -5,7 +5,7 @@ import { hashSecret } from "../../security/secrets.ts";
 import { invalidGrant, invalidScope } from "../errors.ts";
 import { grantScopes, OIDC_SCOPES, parseScope } from "../scopes.ts";
 import { issueTokens, revokeFamily } from "../tokens/issue.ts";
-import { announceRevocation } from "../../portal/revocation.ts";
+import { announceRevocation } from "../tokens/revocation.ts";
 import type { Grant } from "./types.ts";
 
 export const refreshTokenGrant: Grant = {

@@ -3,7 +3,7 @@ import { createTestPortal, createDeveloper } from "../../portal/test-context.ts"
 import { createApp, revokeAppTokens } from "../../portal/apps.ts";
 import { revokeCredential } from "../../portal/credentials.ts";
 import { generateSecret, hashSecret } from "../../security/secrets.ts";
-import { announceRevocation } from "../../portal/revocation.ts";
+import { announceRevocation } from "./revocation.ts";
 import { AccessTokenValidator, presentedWithBinding } from "./validator.ts";
 
 let ctx: Awaited<ReturnType<typeof createTestPortal>>;

@@ -6,11 +6,11 @@ import type { MaybePromise } from "../../runtime/maybe-async.ts";
 import type { Database } from "../../db/index.ts";
 import type { Store } from "../../store/index.ts";
 import { SECRET_PREFIXES, hashSecret } from "../../security/secrets.ts";
-import { readStringList } from "../../portal/json-columns.ts";
+import { readStringList } from "../../db/json-columns.ts";
 import { findAccessTokenByHash, type AccessTokenRow } from "./access-token-rows.ts";
 import { findExternalTokenByHash, type ExternalTokenRow } from "./external-tokens.ts";
 import { recordTokenCache } from "../../metrics/index.ts";
-import { REVOCATION_CHANNEL, onLocalRevocation, parseRevocation, revocationCovers, type RevocationScope } from "../../portal/revocation.ts";
+import { REVOCATION_CHANNEL, onLocalRevocation, parseRevocation, revocationCovers, type RevocationScope } from "./revocation.ts";
 
 export interface ValidToken {
   tokenId: string;

@@ -1,4 +1,4 @@
-import { analyticsDashboard } from "@/lib/analytics/dashboard";
+import { analyticsDashboard } from "@/lib/portal/analytics";
 import { apiRoute } from "@/lib/api/route";
 
 /** Dashboard aggregates for `?from&to[&proxyId][&appId]` — admins everything, developers their own apps. */

@@ -1,4 +1,4 @@
-import { analyticsCsv } from "@/lib/analytics/dashboard";
+import { analyticsCsv } from "@/lib/portal/analytics";
 import { csv } from "@/lib/api/responses";
 import { apiRoute } from "@/lib/api/route";
 

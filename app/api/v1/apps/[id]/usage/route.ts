@@ -1,4 +1,4 @@
-import { appUsage } from "@/lib/analytics/usage";
+import { appUsage } from "@/lib/portal/analytics";
 import { apiRoute } from "@/lib/api/route";
 
 /** Calls, errors and latency per hour (`?hours=`, default 24) of one of the caller's apps. */

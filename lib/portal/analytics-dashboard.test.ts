@@ -4,16 +4,16 @@ import { createTemporaryDatabase } from "../../e2e/harness/backends.ts";
 import type { DatabaseTarget } from "../config/index.ts";
 import { createDatabaseClient } from "../db/client.ts";
 import { migrateDatabase } from "../db/migrations/index.ts";
-import { createApp } from "../portal/apps.ts";
-import type { Actor, PortalContext } from "../portal/context.ts";
-import { PortalError } from "../portal/errors.ts";
-import { createDeveloper, createTestPortal } from "../portal/test-context.ts";
+import { createApp } from "./apps.ts";
+import type { Actor, PortalContext } from "./context.ts";
+import { PortalError } from "./errors.ts";
+import { createDeveloper, createTestPortal } from "./test-context.ts";
 import { MemoryStore } from "../store/memory-store.ts";
-import { analyticsCsv, analyticsDashboard } from "./dashboard.ts";
-import { bucketFor, percentilesOf } from "./dashboard-queries.ts";
-import { rebuildRollups } from "./rollup-rebuild.ts";
-import { databaseSink } from "./sink.ts";
-import type { AnalyticsEventInput } from "./writer.ts";
+import { analyticsCsv, analyticsDashboard } from "./analytics.ts";
+import { bucketFor, percentilesOf } from "../analytics/dashboard-queries.ts";
+import { rebuildRollups } from "../analytics/rollup-rebuild.ts";
+import { databaseSink } from "../analytics/sink.ts";
+import type { AnalyticsEventInput } from "../analytics/writer.ts";
 
 // Seeded with a known distribution through the gateway's own sink (and a few rows through
 // Prisma, whose SQLite timestamps end in "+00:00" rather than "Z"); expectations are computed

@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTemporaryDatabase } from "../../e2e/harness/backends.ts";
 import { createDatabaseClient } from "../db/client.ts";
 import { migrateDatabase } from "../db/migrations/index.ts";
-import { createApp } from "../portal/apps.ts";
-import type { Actor, PortalContext } from "../portal/context.ts";
-import { PortalError } from "../portal/errors.ts";
-import { createDeveloper, createTestPortal } from "../portal/test-context.ts";
+import { createApp } from "./apps.ts";
+import type { Actor, PortalContext } from "./context.ts";
+import { PortalError } from "./errors.ts";
+import { createDeveloper, createTestPortal } from "./test-context.ts";
 import { MemoryStore } from "../store/memory-store.ts";
-import { appUsage } from "./usage.ts";
+import { appUsage } from "./analytics.ts";
 
 // The hourly truncation is provider-specific SQL: run on SQLite always, and on PostgreSQL
 // too when TEST_DATABASE_URL is given (as in CI).

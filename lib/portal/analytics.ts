@@ -1,12 +1,15 @@
-// The dashboards' entry point for pages and the management API: parses the range, picks the
-// bucket, and decides the scope from the actor — an admin sees everything, a developer only
-// events of the apps they own, whatever filters they pass.
+// Analytics for pages and the management API, scoped by who asks. The dashboards parse the
+// range, pick the bucket and decide the scope from the actor — an admin sees everything, a
+// developer only events of the apps they own, whatever filters they pass. An app's usage is
+// shown after the same visibility check every app operation uses (BOLA: anyone else's app does
+// not exist).
 import { z } from "zod";
-import type { Actor, PortalContext } from "../portal/context.ts";
-import { isAdmin } from "../portal/context.ts";
-import { PortalError } from "../portal/errors.ts";
-import { parseInput } from "../portal/validation.ts";
-import { bucketFor, dashboard, dashboardCsv, type Dashboard } from "./dashboard-queries.ts";
+import { bucketFor, dashboard, dashboardCsv, type Dashboard } from "../analytics/dashboard-queries.ts";
+import { hourlyUsage, type AppUsage } from "../analytics/usage.ts";
+import { findVisibleApp } from "./app-access.ts";
+import { isAdmin, type Actor, type PortalContext } from "./context.ts";
+import { PortalError } from "./errors.ts";
+import { parseInput } from "./validation.ts";
 
 const MAX_RANGE_MS = 92 * 86_400_000;
 
@@ -35,4 +38,15 @@ export async function analyticsDashboard(ctx: PortalContext, actor: Actor, query
 
 export async function analyticsCsv(ctx: PortalContext, actor: Actor, query: unknown): Promise<string> {
   return dashboardCsv(await analyticsDashboard(ctx, actor, query));
+}
+
+export const UsageQuery = z.object({
+  /** How far back, in hours (default one day, at most 30 days). */
+  hours: z.coerce.number().int().min(1).max(720).default(24),
+});
+
+export async function appUsage(ctx: PortalContext, actor: Actor, appId: string, query: unknown): Promise<AppUsage> {
+  await findVisibleApp(ctx, actor, appId);
+  const { hours } = parseInput(UsageQuery, query);
+  return hourlyUsage(ctx.db, appId, hours, ctx.now?.() ?? new Date());
 }

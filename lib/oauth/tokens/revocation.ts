@@ -1,12 +1,12 @@
-// Revoking tokens when something is revoked, rejected or suspended (checklist A15): every
+// Revoking tokens when something is revoked, rejected or suspended: every
 // matching token is marked in the database, and every instance is told through the store so
 // caches drop them at once. The consent users gave the apps concerned is forgotten with them
 // (a credential's revocation forgets its app's), so the next authorization asks again.
 import { EventEmitter } from "node:events";
-import type { Database } from "../db/index.ts";
-import { openThreadBus } from "../runtime/thread-bus.ts";
-import { sharedInstance } from "../runtime/shared-instance.ts";
-import type { Store } from "../store/index.ts";
+import type { Database } from "../../db/index.ts";
+import { openThreadBus } from "../../runtime/thread-bus.ts";
+import { sharedInstance } from "../../runtime/shared-instance.ts";
+import type { Store } from "../../store/index.ts";
 
 export const REVOCATION_CHANNEL = "revocations";
 
