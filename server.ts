@@ -89,10 +89,10 @@ async function main(): Promise<void> {
     requestTimeout: 60_000,
     keepAliveTimeout: 5_000,
     // node counts the request line in this limit: 24 KiB lets a 16 KiB URI reach the lanes'
-    // 414 (checklist R8) while 32 KiB of headers still get node's 431.
+    // 414 while 32 KiB of headers still get node's 431.
     maxHeaderSize: 24 * 1024,
     // Node checks headersTimeout/requestTimeout on this period (default 30 s, which would let
-    // slow header senders stay three times longer than the timeout says; checklist R7)
+    // slow header senders stay three times longer than the timeout says)
     connectionsCheckingInterval: 1_000,
   };
   // HTTPS when TLS_CERT/TLS_KEY are set; with TLS_CLIENT_CA a client certificate is asked for

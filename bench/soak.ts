@@ -1,4 +1,4 @@
-// Soak (checklist R11): steady gateway and token traffic for a bounded time against a real
+// Soak: steady gateway and token traffic for a bounded time against a real
 // Gatehouse on PostgreSQL + Redis, sampling the server's memory (RSS from /proc, V8 heap from
 // /metrics) and the Redis key count (DBSIZE) every few seconds. Pass: memory does not keep
 // growing and the Redis key count stays bounded by the TTLs. V8 collects its old space lazily

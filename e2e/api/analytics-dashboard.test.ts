@@ -1,5 +1,5 @@
 // The analytics API over real HTTP, with events written by the real gateway: an admin sees
-// every call, a developer only their own apps' calls, another developer none (API1 BOLA);
+// every call, a developer only their own apps' calls, another developer none (BOLA);
 // a bad range is a 400 problem; nothing is cached; the CSV export carries the same numbers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configuredBackends } from "../harness/backends.ts";

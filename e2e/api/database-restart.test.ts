@@ -1,4 +1,4 @@
-// Checklist R5: the database restarted. Gatehouse runs on a PostgreSQL this test starts and owns
+// The database restarted. Gatehouse runs on a PostgreSQL this test starts and owns
 // (initdb in a temp directory, its own port) and, when redis-server is installed, on a Redis it
 // owns too. The database is stopped (pg_ctl stop -m fast: every connection is cut) for a few
 // seconds under a stream of gateway calls, then started again. Pass: meanwhile the management
@@ -20,7 +20,7 @@ const unavailable = postgresUnavailable();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const OUTAGE_MS = 4_000;
 
-describe.skipIf(unavailable)(`R5: database restarted${unavailable ? ` (skipped: ${unavailable})` : ""}`, () => {
+describe.skipIf(unavailable)(`database restarted${unavailable ? ` (skipped: ${unavailable})` : ""}`, () => {
   let postgres: OwnedPostgres;
   let redis: OwnedRedis | null = null;
   let gatehouse: RunningGatehouse;
@@ -144,7 +144,7 @@ describe.skipIf(unavailable)(`R5: database restarted${unavailable ? ` (skipped: 
     expect(await echo(neverShown)).toBe(200);
     expect((await api(developer, "POST", "/apps", { name: "after-outage", products: ["echo"] })).status).toBe(201);
 
-    console.log("R5 database restart:", JSON.stringify({ outageMs: restartedAt - stoppedAt, recoveredMs, gatewayCalls: streamStatuses.length, non200: streamStatuses.filter((s) => s !== 200) }));
+    console.log("database restart:", JSON.stringify({ outageMs: restartedAt - stoppedAt, recoveredMs, gatewayCalls: streamStatuses.length, non200: streamStatuses.filter((s) => s !== 200) }));
     expect(recoveredMs).toBeGreaterThanOrEqual(0);
     expect(recoveredMs).toBeLessThan(10_000);
     expect(streamErrors).toEqual([]);

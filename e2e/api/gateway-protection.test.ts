@@ -1,4 +1,4 @@
-// The protection policies through the real gateway (checklist API4 and the payload list):
+// The protection policies through the real gateway (injection payloads, JSON and XML bombs):
 // every attack is refused with problem JSON and never reaches the upstream; a normal request
 // passes; quota answers 429 with RateLimit headers; a virtual patch added through the
 // management API applies to the next request without a restart.
@@ -52,7 +52,7 @@ describe.each(configuredBackends())("gateway protection policies on $name", (bac
   const json = (body: string) => ({ method: "POST", headers: { "content-type": "application/json" }, body });
   const xml = (body: string) => ({ method: "POST", headers: { "content-type": "application/xml" }, body });
 
-  it("passes a normal request, and refuses every checklist payload before the upstream sees it (API4)", async () => {
+  it("passes a normal request, and refuses every payload of its list before the upstream sees it", async () => {
     const before = upstreams.seen.length;
     const ok = await send("/orders?q=select%20the%20best%20option", json(JSON.stringify({ customer: "O'Brien", notes: "Tom & Jerry; cat lovers", lines: [{ sku: "A-1", qty: 2 }] })));
     expect(ok.status).toBe(200);

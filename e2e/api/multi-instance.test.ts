@@ -1,4 +1,4 @@
-// Two instances on one PostgreSQL and one Redis (checklist A15): a token revoked on one
+// Two instances on one PostgreSQL and one Redis: a token revoked on one
 // instance stops working on the other at once, although that one had it cached; both sign JWT
 // access tokens with the one key kept in the database; a proxy saved or disabled on one instance
 // is served or gone on the other at once.

@@ -1,4 +1,4 @@
-// Checklist R6: Okta down. Gatehouse runs against okta-dev started as a process of its own (its
+// Okta down. Gatehouse runs against okta-dev started as a process of its own (its
 // "external" Okta org, OKTA_ISSUER), which this test kills (connections refused) and, in a
 // second round, stops with SIGSTOP (connections accepted, never answered). Pass, each time:
 // starting a portal sign-in, and finishing one Okta already redirected back from, end within a
@@ -24,7 +24,7 @@ const CLIENT_CB = "https://client.example/cb";
 const LOGIN_BOUND_MS = 8_000;
 const noStackTrace = (text: string) => expect(text).not.toMatch(/\n\s+at |node_modules|\.ts:\d+|ECONNREFUSED|RPError|timed out/);
 
-describe("R6: Okta down", () => {
+describe("Okta down", () => {
   let upstreams: TestBackends;
   let okta: OktaProcess;
   let gatehouse: RunningGatehouse;
@@ -221,7 +221,7 @@ describe("R6: Okta down", () => {
         expect(ready.status).toBe(200);
         expect((await fetch(`${gatehouse.url}/healthz`)).status).toBe(200);
         await ready.arrayBuffer();
-        console.log(`R6 Okta ${outage.name}:`, JSON.stringify(timings));
+        console.log(`Okta ${outage.name}:`, JSON.stringify(timings));
       } finally {
         await outage.up();
       }

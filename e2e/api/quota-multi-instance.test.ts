@@ -1,4 +1,4 @@
-// Checklist R9: two instances sharing PostgreSQL and Redis, one proxy with a quota of N, 2×N
+// Two instances sharing PostgreSQL and Redis, one proxy with a quota of N, 2×N
 // calls spread over both instances at once → at most N × 1.05 answered 200 (the counter is one
 // atomic Redis script, so exactly N is expected), every other call 429 quota_exceeded, the
 // upstream reached only by the allowed ones, and neither instance fell back to per-instance
@@ -13,7 +13,7 @@ import { sample } from "../harness/metrics.ts";
 const { TEST_DATABASE_URL, TEST_REDIS_URL } = process.env;
 const N = 100;
 
-describe.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)("R9: one quota across two instances sharing PostgreSQL and Redis", () => {
+describe.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)("one quota across two instances sharing PostgreSQL and Redis", () => {
   let instances: TwoInstances;
   let one: RunningGatehouse, two: RunningGatehouse;
   let upstreams: TestBackends;

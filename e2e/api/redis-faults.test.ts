@@ -1,4 +1,4 @@
-// Checklist R4: Redis paused (SIGSTOP) and restarted (killed, started again empty) under a
+// Redis paused (SIGSTOP) and restarted (killed, started again empty) under a
 // stream of gateway calls and token validations. Gatehouse runs on a redis-server this test
 // starts and owns (never the machine's shared one) and on SQLite. Pass: the process stays up
 // and /healthz answers; no unhandled rejection or unhandled error in its output; token checks
@@ -19,7 +19,7 @@ import { BACKEND_HOST, startBackends, type TestBackends } from "../harness/upstr
 const QUOTA = 5;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe.runIf(REDIS_SERVER)("R4: Redis paused and restarted under load", () => {
+describe.runIf(REDIS_SERVER)("Redis paused and restarted under load", () => {
   let redis: OwnedRedis;
   let gatehouse: RunningGatehouse;
   let upstreams: TestBackends;

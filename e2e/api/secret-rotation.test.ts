@@ -1,4 +1,4 @@
-// Checklist R10: secret rotation under load. An app's secret is rotated the way the portal does
+// Secret rotation under load. An app's secret is rotated the way the portal does
 // it (lib/portal/credentials.ts): a second credential is added, clients move to it during the
 // overlap window while the old one still works, then the old one is revoked. Meanwhile a steady
 // load of token requests and gateway calls runs — on one instance (SQLite), and on two
@@ -24,7 +24,7 @@ interface Credential {
 }
 
 for (const backend of configuredBackends()) {
-  describe(`R10: secret rotation under load (${backend.name})`, () => {
+  describe(`secret rotation under load (${backend.name})`, () => {
     const instances: RunningGatehouse[] = [];
     let cleanup: () => Promise<void>;
     let developer: Caller;
@@ -140,7 +140,7 @@ for (const backend of configuredBackends()) {
           oldAccepted: after.filter((o) => o.credential === "old" && o.status === 200).map((o) => o.at - revokedAt),
         },
       };
-      console.log(`R10 ${backend.name}:`, JSON.stringify(summary));
+      console.log(`${backend.name}:`, JSON.stringify(summary));
 
       expect(errors).toEqual([]);
       // the overlap carried real traffic on both credentials, token requests and gateway calls

@@ -1,4 +1,4 @@
-// Checklist R7, slowloris: hundreds of connections that never finish their request headers —
+// Slowloris: hundreds of connections that never finish their request headers —
 // some silent after connecting, some stopped in the middle of the header block, some dripping
 // one header line a second — against a real Gatehouse. Pass: every one of them is dropped
 // (408 or closed) once the server's header timeout has passed, and meanwhile ordinary clients
@@ -51,7 +51,7 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 };
 
-describe("R7: slowloris", () => {
+describe("slowloris", () => {
   let gatehouse: RunningGatehouse;
   let basic: string;
 
@@ -132,7 +132,7 @@ describe("R7: slowloris", () => {
       answers: [...new Set(dropped!.map((a) => a.firstLine ?? "(closed without an answer)"))],
       ordinary: { calls: during.length, baselineP50: percentile(baseline, 50), baselineP95: percentile(baseline, 95), p50: percentile(during, 50), p95: percentile(during, 95), max: Math.max(...during) },
     };
-    console.log("R7 slowloris:", JSON.stringify(report));
+    console.log("slowloris:", JSON.stringify(report));
     for (const a of dropped!) {
       expect(a.closedAt! - a.openedAt).toBeGreaterThanOrEqual(HEADERS_TIMEOUT_MS - 500);
       expect(a.closedAt! - a.openedAt).toBeLessThanOrEqual(HEADERS_TIMEOUT_MS + CHECK_INTERVAL_MS + 2_000);

@@ -68,7 +68,7 @@ function guarded<P>(run: (request: Request, params: P, requestId: string | undef
         return problem(STATUS_OF[error.code], error.message, { code: error.code, ...(error.details?.fields ? { fields: error.details.fields } : {}) }, headers);
       }
       if (isDatabaseUnavailable(error)) {
-        // R5: the database is down or restarting — a temporary condition, not a bug
+        // the database is down or restarting — a temporary condition, not a bug
         getLogger().warn({ err: error, reqId: requestId }, "management API: database unavailable");
         return problem(503, "Service temporarily unavailable", { detail: "The database cannot be reached; try again shortly.", requestId }, { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) });
       }

@@ -1,6 +1,6 @@
 // Is this error "the database cannot be reached right now" (down, restarting, refusing
 // connections, connection cut) rather than a bug or a bad query? Such errors are answered 503
-// with Retry-After (checklist R5) instead of 500, and are worth retrying. Recognised through the
+// with Retry-After instead of 500, and are worth retrying. Recognised through the
 // whole `cause` chain: Prisma's connection error codes and its driver adapters' error kinds,
 // PostgreSQL's SQLSTATEs for connection failures and shutdowns, Node's socket errors, pg's
 // messages for a cut connection, and SQLite's busy/locked/cannot-open.

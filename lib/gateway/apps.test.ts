@@ -41,7 +41,7 @@ describe("AppDirectory", () => {
     expect((await directory.find("a1", 700))!.active).toBe(false);
   });
 
-  it("serves the last known standing while the database is away (R5), and fails when it knows nothing", async () => {
+  it("serves the last known standing while the database is away, and fails when it knows nothing", async () => {
     failing = true;
     expect((await directory.find("a1", 5_000))!.appId).toBe("a1");
     await expect(directory.find("unknown", 5_000)).rejects.toThrow("database away");

@@ -60,7 +60,7 @@ export class AppDirectory {
         include: { owner: { select: { status: true } }, subscriptions: { where: { status: "approved" }, include: { product: { select: { id: true, scopes: true } } } } },
       });
     } catch (error) {
-      // Database away (checklist R5): keep serving what was known. Revocations still clear the
+      // Database away: keep serving what was known. Revocations still clear the
       // cache through the store, so a stale entry is never more permissive than the last
       // announcement.
       if (hit) return hit.app;

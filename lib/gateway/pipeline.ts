@@ -171,7 +171,7 @@ export function createGatewayHandler(deps: PipelineDeps) {
     try {
       await run(call, proxy, deps, res, outcome);
     } catch (error) {
-      const unavailable = isDatabaseUnavailable(error); // R5: e.g. a token not in the cache while the database restarts
+      const unavailable = isDatabaseUnavailable(error); // e.g. a token not in the cache while the database restarts
       if (unavailable) call.log.warn({ err: error }, "gateway call: database unavailable");
       else call.log.error({ err: error }, "gateway call failed");
       if (res.headersSent) res.destroy();

@@ -1,4 +1,4 @@
-// SSRF guard (OWASP API7): the gateway reaches only public addresses, unless an admin
+// SSRF guard: the gateway reaches only public addresses, unless an admin
 // allow-listed a private host or range (GATEWAY_ALLOWED_PRIVATE_TARGETS) or the target is
 // Gatehouse's own echo backend. Checked twice: when a proxy is saved (a literal address, or a
 // name that is plainly local) and when the upstream connection is made (every address a name

@@ -15,7 +15,7 @@ export function sendOAuthError(res: ServerResponse, error: unknown, log: Logger,
     return;
   }
   if (isDatabaseUnavailable(error)) {
-    // R5: RFC 6749's temporarily_unavailable, with Retry-After, while the database is away
+    // RFC 6749's temporarily_unavailable, with Retry-After, while the database is away
     log.warn({ err: error }, "OAuth endpoint: database unavailable");
     sendOAuthJson(res, 503, { error: "temporarily_unavailable", error_description: "The service is temporarily unavailable; try again shortly." }, { ...headers, "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) });
     return;

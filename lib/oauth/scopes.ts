@@ -1,4 +1,4 @@
-// Scope policy (checklist A13): a client gets at most what its approved products grant; asking
+// Scope policy: a client gets at most what its approved products grant; asking
 // for more is invalid_scope. Without a scope parameter it gets everything it may have.
 import { invalidScope } from "./errors.ts";
 

@@ -1,4 +1,4 @@
-// Object-level authorization for apps (OWASP API1): owners reach their own apps, admins all;
+// Object-level authorization for apps: owners reach their own apps, admins all;
 // for anyone else an app does not exist.
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { notFound } from "./errors.ts";

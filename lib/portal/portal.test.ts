@@ -103,7 +103,7 @@ describe("apps and credentials", () => {
     expect(messages).toEqual([JSON.stringify({ credentialId: old.id })]);
   });
 
-  it("rate-limits app creation per developer (API6)", async () => {
+  it("rate-limits app creation per developer", async () => {
     const carol = await createDeveloper(ctx, "carol@example.com");
     for (let i = 0; i < 20; i++) await createApp(ctx, carol, { name: `app ${i}` });
     const error = await createApp(ctx, carol, { name: "one too many" }).catch((e: PortalError) => e);

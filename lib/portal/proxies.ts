@@ -1,5 +1,5 @@
 // API proxies: /gateway/{basePath}/… → targetUrl through a policy chain, grouped into
-// products. The gateway (issue #6) validates each policy's own configuration; here the
+// products. The gateway validates each policy's own configuration; here the
 // chain's shape, the base path and the target are checked at save.
 import { z } from "zod";
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";

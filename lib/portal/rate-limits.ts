@@ -1,4 +1,4 @@
-// Limits on expensive or abusable flows (OWASP API6): app creation and secret rotation per
+// Limits on expensive or abusable flows: app creation and secret rotation per
 // developer, sign-ups per client address; in the shared store so they hold across instances.
 import type { PortalContext } from "./context.ts";
 import { PortalError } from "./errors.ts";

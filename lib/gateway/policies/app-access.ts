@@ -1,5 +1,5 @@
 // The check every authentication policy ends with: the app is in good standing and approved
-// for one of the products this proxy belongs to (checklist A18). The first such product is
+// for one of the products this proxy belongs to. The first such product is
 // the call's product (quota and analytics key on it).
 import type { AppStanding } from "../apps.ts";
 import type { GatewayCall } from "../policy.ts";

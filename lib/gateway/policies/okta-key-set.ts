@@ -1,4 +1,5 @@
-// Okta's signing keys (JWKS) for verify-okta-jwt, kept through an Okta outage (checklist R6).
+// Okta's signing keys (JWKS) for verify-okta-jwt, kept through an Okta outage so that
+// Okta-issued tokens keep verifying while Okta is unreachable.
 // jose's remote key set refetches once its copy is older than cacheMaxAge and throws when
 // that fails, which turned every Okta token into a 401 ten minutes into an outage. Here a failed
 // fetch falls back to the last keys Okta served (its keys rotate rarely, with overlap), and

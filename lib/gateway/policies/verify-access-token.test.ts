@@ -10,7 +10,7 @@ const token = (overrides: Partial<ValidToken> = {}): ValidToken => ({
 const bearer = (t = "gth_at_abc") => ({ authorization: `Bearer ${t}` });
 const errorOf = (answer: unknown) => (answer as { body: { error: string } }).body.error;
 
-describe("verify-access-token (A18, A22)", () => {
+describe("verify-access-token", () => {
   const config = verifyAccessToken.configSchema.parse({});
 
   it("no token → 401 with a bare Bearer challenge", async () => {
@@ -34,7 +34,7 @@ describe("verify-access-token (A18, A22)", () => {
     expect(call.productId).toBe("prod-a");
   });
 
-  it("a token for another product → 401 invalid_token (A18); an inactive app → 401", async () => {
+  it("a token for another product → 401 invalid_token; an inactive app → 401", async () => {
     fakeServices({ validateToken: async () => token({ products: ["prod-b"] }), findApp: async () => activeApp({ approvedProductIds: ["prod-a", "prod-b"] }) });
     expect(errorOf(await verifyAccessToken.access!(testCall({ headers: bearer() }), config))).toBe("invalid_token");
     fakeServices({ validateToken: async () => token(), findApp: async () => activeApp({ active: false }) });

@@ -5,7 +5,7 @@
 //
 // A token for product A on product B's proxy is 401 invalid_token, not 403 insufficient_scope:
 // the token's audience is product A's APIs, and RFC 9068 §4 / RFC 8707 treat a token presented
-// to a resource it was not issued for as invalid there, whatever its scopes (checklist A18).
+// to a resource it was not issued for as invalid there, whatever its scopes.
 import { z } from "zod";
 import { clientCertificateThumbprint } from "../../http/tls.ts";
 import { bearerFrom } from "../../oauth/bearer.ts";

@@ -1,5 +1,5 @@
 // The authorization request against a real database: implicit only for apps an admin enabled it
-// for (A4), its errors in the fragment and state required; prompt, max_age and login_hint;
+// for, its errors in the fragment and state required; prompt, max_age and login_hint;
 // remembered consent, and its forgetting when the app's, credential's or user's tokens are revoked.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, revokeAppTokens, updateAppSettings } from "../../portal/apps.ts";
@@ -45,7 +45,7 @@ async function failure(params: Record<string, string>) {
 }
 
 describe("implicit", () => {
-  it("is refused for apps without it, in the query (A4)", async () => {
+  it("is refused for apps without it, in the query", async () => {
     expect(await failure({ response_type: "token", client_id: plain.clientId, redirect_uri: CB, state: "s" })).toEqual({ code: "unsupported_response_type", mode: "query", state: "s" });
     expect(await failure({ response_type: "code token", client_id: implicit.clientId, redirect_uri: CB, state: "s" })).toMatchObject({ code: "unsupported_response_type" });
   });

@@ -1,4 +1,4 @@
-// The relying-party checks on Okta's id token (A24), against a stand-in Okta whose token
+// The relying-party checks on Okta's id token, against a stand-in Okta whose token
 // endpoint returns id tokens signed locally with jose: a good one passes; a bad nonce, aud,
 // iss, exp or signature is a DelegationError; an unknown kid makes the verifier refetch the JWKS.
 import { createServer, type Server } from "node:http";

@@ -62,7 +62,7 @@ export async function parseAuthorizationRequest(db: Pick<Database, "credential" 
 
   const responseType = single("response_type");
   if (responseType === undefined) fail("invalid_request", "The response_type parameter is missing.");
-  // Implicit is off unless an admin enabled it for the app (RFC 9700 §2.1.2, checklist A4);
+  // Implicit is off unless an admin enabled it for the app (RFC 9700 §2.1.2);
   // otherwise "token" is answered like any unsupported type, in the query.
   const implicit = responseType === "token" && client.implicitEnabled;
   if (responseType !== "code" && !implicit) fail("unsupported_response_type", "Only response_type=code is supported for this client.");

@@ -11,7 +11,7 @@ export function clientRedirectUrl(redirectUri: string, issuer: string, params: R
   const answer = mode === "query" ? url.searchParams : new URLSearchParams();
   for (const [name, value] of Object.entries(params)) if (value !== null && value !== undefined) answer.append(name, value);
   answer.append("iss", issuer);
-  if (mode === "fragment") url.hash = answer.toString(); // registered URIs never hold a fragment (A2)
+  if (mode === "fragment") url.hash = answer.toString(); // registered URIs never hold a fragment
   return url.toString();
 }
 

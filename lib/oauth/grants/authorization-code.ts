@@ -1,6 +1,6 @@
 // authorization_code (RFC 6749 §4.1) with PKCE (RFC 7636): the code is single use, short
 // lived, bound to the client and redirect URI; a second redemption revokes what the first
-// one produced (checklist A6–A9).
+// one produced (RFC 6749 §4.1.2, §10.5; RFC 7636).
 import { createHash, timingSafeEqual } from "node:crypto";
 import { hashSecret } from "../../security/secrets.ts";
 import { invalidGrant, invalidRequest } from "../errors.ts";

@@ -1,4 +1,4 @@
-// The traffic and threat-protection policies (issue #6), for the pipeline's registry.
+// The traffic and threat-protection policies, for the pipeline's registry.
 import type { GatewayPolicy } from "../../policy.ts";
 import { jsonThreatProtectionPolicy } from "./json-threat-protection.ts";
 import { quotaPolicy } from "./quota.ts";

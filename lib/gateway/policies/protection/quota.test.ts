@@ -160,7 +160,7 @@ describe("quota when the store fails (declared: fail open, per instance)", () =>
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 40, policy: "quota" });
   });
 
-  it("never takes a denied call back from the local counter when the shared store counted it (R4: no extra call allowed)", async () => {
+  it("never takes a denied call back from the local counter when the shared store counted it (no extra call allowed)", async () => {
     // the shared store counts (quota used up: denied), then stalls before the undo; every later
     // call is counted locally — the undo must not lower the local count below the truth
     const shared = new MemoryStore();

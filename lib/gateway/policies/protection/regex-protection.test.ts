@@ -145,7 +145,7 @@ describe("regex-protection, virtual patches", () => {
     expect((await run({ method: "POST", headers: { "content-type": "application/json" }, body: '{"a":' })).code).toBe("malformed_json");
   });
 
-  it("answers the checklist's ReDoS pattern (a+)+$ on 'a'×30+'!' in linear time (RE2)", async () => {
+  it("answers the ReDoS pattern (a+)+$ on 'a'×30+'!' in linear time (RE2)", async () => {
     const { run } = policies([patch("redos", { pattern: "(a+)+$", targets: ["query", "body"] })]);
     const start = performance.now();
     expect((await run({ url: `/x?q=${"a".repeat(30)}!` })).answer).toBeUndefined();
