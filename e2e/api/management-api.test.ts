@@ -1,5 +1,5 @@
-// The management API as an attacker and as its users see it (OWASP API Top 10 lines of
-// ../shared/security-checklist.md): two developers and an admin over real HTTP, on each
+// The management API as an attacker and as its users see it (the OWASP API Security Top 10:
+// authentication, BOLA, BOPLA, BFLA, resource limits): two developers and an admin over real HTTP, on each
 // configured back-end, asserting statuses and database side effects.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

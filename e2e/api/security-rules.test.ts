@@ -45,7 +45,7 @@ describe.each(configuredBackends())("virtual patches API on $name", (backend) =>
     const audit = await call(admin, "GET", `/audit?targetType=security_rule&targetId=${created.json.id}`);
     expect(audit.json.items[0]).toMatchObject({ action: "security_rule.created", actorType: "admin" });
 
-    // the checklist's ReDoS pattern is accepted: RE2 matches it in linear time
+    // the classic ReDoS pattern (a+)+$ is accepted: RE2 matches it in linear time
     const redos = await call(admin, "POST", "/security-rules", { name: "redos", config: { pattern: "(a+)+$", targets: ["query"], action: "log" } });
     expect(redos.status).toBe(201);
 

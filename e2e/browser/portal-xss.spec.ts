@@ -1,4 +1,4 @@
-// XSS (security checklist): an app named like markup and a javascript: redirect URI stay inert
+// XSS: an app named like markup and a javascript: redirect URI stay inert
 // on the portal and admin pages — no script dialog fires, the name shows as text.
 import { expect, test, type Page } from "@playwright/test";
 import { apiAs, gatehouseUrl, seededUsers, signInInBrowser } from "../harness/portal.ts";

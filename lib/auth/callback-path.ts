@@ -1,5 +1,5 @@
 // Where people may be sent after signing in: Gatehouse's own pages only (open-redirect
-// defence, see the security checklist), whatever encoding tricks the value carries.
+// defence), whatever encoding tricks the value carries.
 /** Only same-origin paths survive as a post-sign-in destination (open-redirect defence). */
 export function safeCallbackPath(value: string | string[] | undefined, fallback = "/apps"): string {
   const raw = Array.isArray(value) ? value[0] : value;
