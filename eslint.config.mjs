@@ -41,6 +41,14 @@ const config = [
       ],
     },
   },
+  {
+    // One constant-time comparison, so that none forgets the length check or hashing.
+    files: ["lib/**/*.ts", "server.ts"],
+    ignores: ["lib/security/secrets.ts", "**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: [{ name: "node:crypto", importNames: ["timingSafeEqual"], message: "Use constantTimeEqual or sameSecret from lib/security/secrets.ts." }] }],
+    },
+  },
 ];
 
 export default config;

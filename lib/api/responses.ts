@@ -1,5 +1,7 @@
 // Management API responses (Web Response objects for Next route handlers): JSON that is never
 // cached, and RFC 9457 problem details for errors.
+import { PROBLEM_CONTENT_TYPE, problemDetails } from "../http/problem.ts";
+
 const BASE_HEADERS = { "cache-control": "no-store", "x-content-type-options": "nosniff" };
 
 export function json(body: unknown, status = 200): Response {
@@ -7,9 +9,9 @@ export function json(body: unknown, status = 200): Response {
 }
 
 export function problem(status: number, title: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify({ type: "about:blank", title, status, ...extra }), {
+  return new Response(JSON.stringify(problemDetails(status, title, undefined, extra)), {
     status,
-    headers: { ...BASE_HEADERS, ...headers, "content-type": "application/problem+json; charset=utf-8" },
+    headers: { ...BASE_HEADERS, ...headers, "content-type": PROBLEM_CONTENT_TYPE },
   });
 }
 

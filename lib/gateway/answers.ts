@@ -2,6 +2,7 @@
 // for everything else. Never a stack trace; details go to the log.
 import { bearerChallenge } from "../oauth/bearer.ts";
 import type { GatewayAnswer } from "./policy.ts";
+import { PROBLEM_CONTENT_TYPE, problemDetails } from "../http/problem.ts";
 
 export const REALM = "gatehouse";
 
@@ -28,6 +29,6 @@ export function missingBearerAnswer(problem: "missing" | "malformed" | "in_query
   return bearerAnswer("invalid_token", "Malformed bearer token.");
 }
 
-export function problemAnswer(status: number, title: string, detail?: string, headers?: Record<string, string>): GatewayAnswer {
-  return { status, headers: { "content-type": "application/problem+json; charset=utf-8", ...headers }, body: { type: "about:blank", title, status, ...(detail ? { detail } : {}) } };
+export function problemAnswer(status: number, title: string, detail?: string, headers?: Record<string, string>, extensions?: Record<string, unknown>): GatewayAnswer {
+  return { status, headers: { "content-type": PROBLEM_CONTENT_TYPE, ...headers }, body: problemDetails(status, title, detail, extensions) };
 }

@@ -1,5 +1,6 @@
 // Response writers for the machine lane: JSON that is never cached or sniffed.
 import type { ServerResponse } from "node:http";
+import { PROBLEM_CONTENT_TYPE, problemDetails } from "./problem.ts";
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const payload = JSON.stringify(body);
@@ -22,8 +23,5 @@ export function sendProblem(
   detail?: string,
   headers: Record<string, string> = {},
 ): void {
-  sendJson(res, status, { type: "about:blank", title, status, ...(detail ? { detail } : {}) }, {
-    ...headers,
-    "content-type": "application/problem+json; charset=utf-8",
-  });
+  sendJson(res, status, problemDetails(status, title, detail), { ...headers, "content-type": PROBLEM_CONTENT_TYPE });
 }

@@ -2,10 +2,10 @@
 // set, only `Authorization: Bearer <METRICS_TOKEN>` is answered (from anywhere); without it,
 // only clients on the loopback interface (a scraper or sidecar on the same host) are.
 // The peer address is the socket's: no forwarded header is trusted for this decision.
-import { timingSafeEqual, createHash } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { sendProblem } from "../http/responses.ts";
 import type { MachineRoute } from "../http/types.ts";
+import { sameSecret } from "../security/secrets.ts";
 import { renderMetrics } from "./index.ts";
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/;
@@ -14,14 +14,12 @@ export function isLoopback(address: string | undefined): boolean {
   return address !== undefined && LOOPBACK.test(address);
 }
 
-const digest = (value: string) => createHash("sha256").update(value).digest();
 
 /** Whether `req` may read the metrics: see the file comment. */
 export function metricsAllowed(req: IncomingMessage, token: string | null): "ok" | "unauthorized" | "forbidden" {
   if (token === null) return isLoopback(req.socket.remoteAddress) ? "ok" : "forbidden";
   const match = /^bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "");
-  // equal-length digests, compared in constant time
-  return match && timingSafeEqual(digest(match[1]!), digest(token)) ? "ok" : "unauthorized";
+  return match && sameSecret(match[1]!, token) ? "ok" : "unauthorized";
 }
 
 export function metricsRoutes(options: { token: string | null }): Record<string, MachineRoute> {

@@ -27,16 +27,22 @@ export function hashSecret(value: string): string {
   return hash("sha256", value, "hex"); // one-shot: a third of createHash()'s cost, and the gateway hashes every bearer token
 }
 
+/** The one constant-time comparison: bytes, or strings as UTF-8. Only the length may leak,
+ * which is public for hashes and fixed-size tokens; hash first (sameSecret) when it is not. */
+export function constantTimeEqual(a: Buffer | string, b: Buffer | string): boolean {
+  const x = typeof a === "string" ? Buffer.from(a) : a;
+  const y = typeof b === "string" ? Buffer.from(b) : b;
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
 /** Constant-time comparison of a presented secret with a stored hash. */
 export function secretMatches(presented: string, storedHash: string): boolean {
-  const a = Buffer.from(hashSecret(presented), "hex");
-  const b = Buffer.from(storedHash, "hex");
-  return a.length === b.length && timingSafeEqual(a, b);
+  return constantTimeEqual(Buffer.from(hashSecret(presented), "hex"), Buffer.from(storedHash, "hex"));
 }
 
 /** Constant-time comparison of two secrets of any length (both are hashed to one length first). */
 export function sameSecret(presented: string, expected: string): boolean {
-  return timingSafeEqual(Buffer.from(hashSecret(presented), "hex"), Buffer.from(hashSecret(expected), "hex"));
+  return constantTimeEqual(Buffer.from(hashSecret(presented), "hex"), Buffer.from(hashSecret(expected), "hex"));
 }
 
 /** The last characters of a secret, shown in lists to tell secrets apart. */

@@ -3,9 +3,9 @@
 // to Okta), then the pending consent. Both are bound to the browser that started them through
 // an HttpOnly, SameSite=Lax cookie holding a random value whose hash the records keep, and both
 // are single use: an atomic counter claims them, so a replayed callback or consent fails.
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { Store } from "../../store/index.ts";
-import { hashSecret } from "../../security/secrets.ts";
+import { constantTimeEqual, hashSecret } from "../../security/secrets.ts";
 import type { AuthorizationRequest } from "./request.ts";
 
 export const BINDING_COOKIE = "gatehouse_oauth";
@@ -37,11 +37,7 @@ export function bindingCookie(value: string, secure: boolean): string {
   return `${BINDING_COOKIE}=${value}; Path=/oauth; HttpOnly; SameSite=Lax; Max-Age=86400${secure ? "; Secure" : ""}`;
 }
 
-function sameHash(a: string, b: string): boolean {
-  const x = Buffer.from(a, "hex");
-  const y = Buffer.from(b, "hex");
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+const sameHash = (a: string, b: string) => constantTimeEqual(Buffer.from(a, "hex"), Buffer.from(b, "hex"));
 
 const delegationKey = (oktaState: string) => `oauth:delegation:${hashSecret(oktaState)}`;
 const consentKey = (id: string) => `oauth:consent:${hashSecret(id)}`;
@@ -87,8 +83,6 @@ export async function peekConsent(store: Store, id: string, binding: string | un
 export async function claimConsent(store: Store, id: string, binding: string | undefined, csrfToken: string): Promise<ConsentRecord | null> {
   const record = await peekConsent(store, id, binding);
   if (!record) return null;
-  const a = Buffer.from(record.csrfToken);
-  const b = Buffer.from(csrfToken);
-  if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
+  if (!constantTimeEqual(record.csrfToken, csrfToken)) return null;
   return claim<ConsentRecord>(store, consentKey(id), binding, CONSENT_TTL_MS);
 }

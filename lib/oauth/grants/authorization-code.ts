@@ -1,8 +1,8 @@
 // authorization_code (RFC 6749 §4.1) with PKCE (RFC 7636): the code is single use, short
 // lived, bound to the client and redirect URI; a second redemption revokes what the first
 // one produced (RFC 6749 §4.1.2, §10.5; RFC 7636).
-import { createHash, timingSafeEqual } from "node:crypto";
-import { hashSecret } from "../../security/secrets.ts";
+import { createHash } from "node:crypto";
+import { constantTimeEqual, hashSecret } from "../../security/secrets.ts";
 import { invalidGrant, invalidRequest } from "../errors.ts";
 import { issueTokens } from "../tokens/issue.ts";
 import { announceRevocation } from "../tokens/revocation.ts";
@@ -12,12 +12,6 @@ const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 
 function s256(verifier: string): string {
   return createHash("sha256").update(verifier, "ascii").digest("base64url");
-}
-
-function sameString(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 export const authorizationCodeGrant: Grant = {
@@ -41,7 +35,7 @@ export const authorizationCodeGrant: Grant = {
       if (code.appId !== client.appId) return "other client" as const;
       if (code.redirectUri !== form.redirect_uri) return "other redirect" as const;
       if (code.codeChallenge) {
-        if (!form.code_verifier || !sameString(s256(form.code_verifier), code.codeChallenge)) return "pkce" as const;
+        if (!form.code_verifier || !constantTimeEqual(s256(form.code_verifier), code.codeChallenge)) return "pkce" as const;
       } else if (form.code_verifier) {
         return "pkce" as const; // a verifier for a code issued without a challenge
       }

@@ -1,9 +1,8 @@
 // The answers threat-protection and traffic policies give instead of the upstream: RFC 9457
 // problem JSON naming the policy, a stable machine code and the limit that was hit. Nothing
 // the caller sent is echoed back (not a header name, not a parameter, not a value).
+import { problemAnswer as gatewayProblem } from "../../answers.ts";
 import type { GatewayAnswer } from "../../policy.ts";
-
-const PROBLEM_HEADERS = { "content-type": "application/problem+json; charset=utf-8", "cache-control": "no-store" };
 
 export interface ProblemFacts {
   policy: string;
@@ -16,17 +15,6 @@ export interface ProblemFacts {
 }
 
 export function problemAnswer(status: number, facts: ProblemFacts, headers: Record<string, string> = {}): GatewayAnswer {
-  return {
-    status,
-    headers: { ...PROBLEM_HEADERS, ...headers },
-    body: {
-      type: "about:blank",
-      title: facts.title,
-      status,
-      detail: facts.detail,
-      policy: facts.policy,
-      code: facts.code,
-      ...(facts.limit ? { limit: facts.limit } : {}),
-    },
-  };
+  const extensions = { policy: facts.policy, code: facts.code, ...(facts.limit ? { limit: facts.limit } : {}) };
+  return gatewayProblem(status, facts.title, facts.detail, { "cache-control": "no-store", ...headers }, extensions);
 }
