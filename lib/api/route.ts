@@ -10,6 +10,7 @@ import type { Actor, PortalContext } from "../portal/context.ts";
 import { PortalError, STATUS_OF } from "../portal/errors.ts";
 import { portalContext } from "../portal/runtime.ts";
 import { json, problem } from "./responses.ts";
+import { BodyTooLarge, readBoundedBody } from "../http/body.ts";
 
 export interface ApiCall<P> {
   actor: Actor & { type: "developer" };
@@ -97,24 +98,17 @@ function sameOrigin(request: Request): boolean {
 
 /** JSON only (refuses text/plain forms posted cross-site), size-bounded before and while reading. */
 async function readJsonBody(request: Request, maxBytes: number): Promise<unknown | Response> {
-  if (Number(request.headers.get("content-length") ?? "0") > maxBytes) return problem(413, "Request body too large", { maxBytes });
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body?.getReader();
-  for (;;) {
-    const next = reader ? await reader.read() : { done: true as const, value: undefined };
-    if (next.done) break;
-    size += next.value.byteLength;
-    if (size > maxBytes) {
-      await reader!.cancel();
-      return problem(413, "Request body too large", { maxBytes });
-    }
-    chunks.push(next.value);
+  let body: Buffer;
+  try {
+    body = await readBoundedBody(request.body as AsyncIterable<Uint8Array> | null, maxBytes, request.headers.get("content-length"));
+  } catch (error) {
+    if (error instanceof BodyTooLarge) return problem(413, "Request body too large", { maxBytes });
+    throw error;
   }
-  if (size === 0) return {};
+  if (body.length === 0) return {};
   if (!/^application\/(.+\+)?json\b/i.test(request.headers.get("content-type") ?? "")) return problem(415, "Send application/json");
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
+    return JSON.parse(body.toString("utf8")) as unknown;
   } catch {
     return problem(400, "Malformed JSON body");
   }

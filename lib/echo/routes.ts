@@ -7,6 +7,7 @@
 import type { IncomingMessage } from "node:http";
 import { sendJson, sendProblem } from "../http/responses.ts";
 import type { MachineRoute } from "../http/types.ts";
+import { readBodyPrefix } from "../http/body.ts";
 import { sameSecret } from "../security/secrets.ts";
 import { ECHO_KEY_HEADER } from "./key.ts";
 
@@ -15,13 +16,8 @@ const MAX_ECHOED_BODY = 64 * 1024;
 const WITHHELD = ["cookie", "authorization", "proxy-authorization"] as const;
 
 async function readCapped(req: IncomingMessage): Promise<{ text: string; truncated: boolean }> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= MAX_ECHOED_BODY) chunks.push(chunk);
-  }
-  return { text: Buffer.concat(chunks).toString("utf8"), truncated: size > MAX_ECHOED_BODY };
+  const { body, truncated } = await readBodyPrefix(req, MAX_ECHOED_BODY);
+  return { text: body.toString("utf8"), truncated };
 }
 
 function fromGateway(req: IncomingMessage, key: string): boolean {

@@ -23,6 +23,7 @@ import type { ProxyRegistry, RegisteredProxy } from "./registry.ts";
 import { upstreamFailure, type Upstream } from "./upstream.ts";
 import { isPromise } from "../runtime/maybe-async.ts";
 import { perObject } from "../runtime/per-object.ts";
+import { BodyTooLarge, readBoundedBody } from "../http/body.ts";
 
 export interface PipelineDeps {
   registry: ProxyRegistry;
@@ -37,10 +38,6 @@ export interface PipelineDeps {
   publicHost: string;
   /** Sent to echo backends, which answer no one else (lib/echo/key.ts). */
   echoKey: string;
-}
-
-class PayloadTooLarge extends Error {
-  readonly code = "GATEWAY_PAYLOAD_TOO_LARGE";
 }
 
 /** Counts bytes through a stream and fails it past `limit`. */
@@ -62,17 +59,6 @@ const NO_BODY = Buffer.alloc(0);
 function requestHasBody(req: IncomingMessage): boolean {
   const length = req.headers["content-length"];
   return length !== undefined ? length !== "0" : req.headers["transfer-encoding"] !== undefined;
-}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new PayloadTooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** RFC 9457 answer to a request that has no canonical spelling; `code` names the rule. */
@@ -233,11 +219,11 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
   /** Buffers the body (bounded); false when it was too large and the call is answered. */
   const buffered = async (): Promise<boolean> => {
     try {
-      call.body = hasBody ? await readBody(call.req, proxy.maxRequestBytes) : NO_BODY;
+      call.body = hasBody ? await readBoundedBody(call.req, proxy.maxRequestBytes) : NO_BODY;
       outcome.bytesIn = call.body.length;
       return true;
     } catch (error) {
-      if (!(error instanceof PayloadTooLarge)) throw error;
+      if (!(error instanceof BodyTooLarge)) throw error;
       res.setHeader("connection", "close"); // stop reading: the rest of the body is not drained
       answerWith(res, call, outcome, problemAnswer(413, "Payload Too Large"), "payload-size");
       return false;
@@ -299,7 +285,7 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
     headers["content-length"] = String(call.body.length);
   } else if (hasBody) {
     // any method: a GET with a body keeps it (its Content-Length goes upstream with it)
-    requestCounter = counter(proxy.maxRequestBytes, () => new PayloadTooLarge());
+    requestCounter = counter(proxy.maxRequestBytes, () => new BodyTooLarge(proxy.maxRequestBytes));
     call.req.pipe(requestCounter);
     call.req.once("error", (error) => requestCounter!.destroy(error));
     body = requestCounter;
@@ -316,7 +302,7 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
       head = await exchange.head;
     } catch (error) {
       if (requestCounter) outcome.bytesIn = requestCounter.bytes;
-      if (error instanceof PayloadTooLarge || (requestCounter && requestCounter.bytes > proxy.maxRequestBytes)) {
+      if (error instanceof BodyTooLarge || (requestCounter && requestCounter.bytes > proxy.maxRequestBytes)) {
         res.setHeader("connection", "close");
         return answerWith(res, call, outcome, problemAnswer(413, "Payload Too Large"), "payload-size");
       }

@@ -2,6 +2,7 @@
 // parameter at most once (RFC 6749 §3.1: "Request and response parameters MUST NOT be
 // included more than once").
 import type { IncomingMessage } from "node:http";
+import { BodyTooLarge, readBoundedBody } from "../http/body.ts";
 import { OAuthError, invalidRequest } from "./errors.ts";
 
 const MAX_FORM_BYTES = 16 * 1024;
@@ -12,15 +13,12 @@ export async function readForm(req: IncomingMessage): Promise<Form> {
   if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers["content-type"] ?? "")) {
     throw invalidRequest("Send the parameters as application/x-www-form-urlencoded.");
   }
-  if (Number(req.headers["content-length"] ?? 0) > MAX_FORM_BYTES) throw new OAuthError("invalid_request", "The request body is too large.", {}, 413);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_FORM_BYTES) throw new OAuthError("invalid_request", "The request body is too large.", {}, 413);
-    chunks.push(chunk);
+  try {
+    return parseForm((await readBoundedBody(req, MAX_FORM_BYTES, req.headers["content-length"])).toString("utf8"));
+  } catch (error) {
+    if (error instanceof BodyTooLarge) throw new OAuthError("invalid_request", "The request body is too large.", {}, 413);
+    throw error;
   }
-  return parseForm(Buffer.concat(chunks).toString("utf8"));
 }
 
 export function parseForm(body: string): Form {
