@@ -3,8 +3,15 @@ import { z } from "zod";
 
 const StringList = z.array(z.string());
 
+/** A JSON array of strings; anything else (malformed text, other values) reads as empty. */
 export function readStringList(column: string): string[] {
-  const parsed = StringList.safeParse(JSON.parse(column));
+  let value: unknown;
+  try {
+    value = JSON.parse(column);
+  } catch {
+    return [];
+  }
+  const parsed = StringList.safeParse(value);
   return parsed.success ? parsed.data : [];
 }
 

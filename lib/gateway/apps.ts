@@ -4,7 +4,9 @@
 import type { MaybePromise } from "../runtime/maybe-async.ts";
 import type { Database } from "../db/index.ts";
 import type { Store } from "../store/index.ts";
-import { REVOCATION_CHANNEL } from "../oauth/tokens/revocation.ts";
+import { REVOCATION_CHANNEL, onLocalRevocation } from "../oauth/tokens/revocation.ts";
+import { readStringList } from "../db/json-columns.ts";
+import { TtlCache } from "../runtime/ttl-cache.ts";
 import { APP_CHANGE_CHANNEL } from "../events/app-changes.ts";
 
 export interface AppStanding {
@@ -18,20 +20,32 @@ export interface AppStanding {
 }
 
 export class AppDirectory {
-  private readonly byAppId = new Map<string, { app: AppStanding | null; until: number }>();
-  private readonly byOktaClient = new Map<string, { appId: string | null; until: number }>();
+  private readonly byAppId: TtlCache<AppStanding | null>;
+  private readonly byOktaClient: TtlCache<string | null>;
   private unsubscribers: Array<() => Promise<void>> = [];
 
   constructor(
     private readonly db: Database,
     private readonly store: Store,
     private readonly ttlMs = 30_000,
-    private readonly maxEntries = 50_000,
-  ) {}
+    maxEntries = 50_000,
+  ) {
+    this.byAppId = new TtlCache(maxEntries);
+    this.byOktaClient = new TtlCache(maxEntries);
+  }
 
   async start(): Promise<void> {
     const forget = () => this.clear();
-    this.unsubscribers = await Promise.all([this.store.subscribe(REVOCATION_CHANNEL, forget), this.store.subscribe(APP_CHANGE_CHANNEL, forget)]);
+    // this thread's revocations at once, the others' through the store; when messages were
+    // missed, nothing cached can be trusted
+    const offLocal = onLocalRevocation(forget);
+    const offMissed = this.store.onMessagesMissed(forget);
+    this.unsubscribers = await Promise.all([
+      async () => offLocal(),
+      async () => offMissed(),
+      this.store.subscribe(REVOCATION_CHANNEL, forget),
+      this.store.subscribe(APP_CHANGE_CHANNEL, forget),
+    ]);
   }
 
   async stop(): Promise<void> {
@@ -48,11 +62,11 @@ export class AppDirectory {
 
   /** Synchronous when cached (every call but the first per app and 30 s). */
   find(appId: string, now = Date.now()): MaybePromise<AppStanding | null> {
-    const hit = this.byAppId.get(appId);
-    return hit && hit.until > now ? hit.app : this.load(appId, hit, now);
+    const hit = this.byAppId.fresh(appId, now);
+    return hit ? hit.value : this.load(appId, now);
   }
 
-  private async load(appId: string, hit: { app: AppStanding | null } | undefined, now: number): Promise<AppStanding | null> {
+  private async load(appId: string, now: number): Promise<AppStanding | null> {
     let row;
     try {
       row = await this.db.app.findUnique({
@@ -63,7 +77,8 @@ export class AppDirectory {
       // Database away: keep serving what was known. Revocations still clear the
       // cache through the store, so a stale entry is never more permissive than the last
       // announcement.
-      if (hit) return hit.app;
+      const last = this.byAppId.last(appId);
+      if (last) return last.value;
       throw error;
     }
     const app: AppStanding | null = row
@@ -72,40 +87,25 @@ export class AppDirectory {
           developerId: row.ownerId,
           active: row.status === "active" && row.owner.status === "active",
           approvedProductIds: row.subscriptions.map((s) => s.productId),
-          approvedScopes: new Set(row.subscriptions.flatMap((s) => parseList(s.product.scopes))),
+          approvedScopes: new Set(row.subscriptions.flatMap((s) => readStringList(s.product.scopes))),
         }
       : null;
-    remember(this.byAppId, appId, { app, until: now + this.ttlMs }, this.maxEntries);
+    this.byAppId.set(appId, app, now + this.ttlMs);
     return app;
   }
 
   /** Scenario 2: the portal app whose Okta client (App.oktaClientId, else a credential's
    * client_id) issued an Okta access token (`cid`). */
   async findByOktaClientId(cid: string, now = Date.now()): Promise<AppStanding | null> {
-    const hit = this.byOktaClient.get(cid);
+    const hit = this.byOktaClient.fresh(cid, now);
     let appId: string | null;
-    if (hit && hit.until > now) appId = hit.appId;
+    if (hit) appId = hit.value;
     else {
       const app = await this.db.app.findUnique({ where: { oktaClientId: cid }, select: { id: true } });
       const credential = app ? null : await this.db.credential.findUnique({ where: { clientId: cid }, select: { appId: true, status: true } });
       appId = app?.id ?? (credential?.status === "active" ? credential.appId : null);
-      remember(this.byOktaClient, cid, { appId, until: now + this.ttlMs }, this.maxEntries);
+      this.byOktaClient.set(cid, appId, now + this.ttlMs);
     }
     return appId ? this.find(appId, now) : null;
   }
-}
-
-function parseList(column: string): string[] {
-  try {
-    const value: unknown = JSON.parse(column);
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-  } catch {
-    return [];
-  }
-}
-
-function remember<V>(map: Map<string, V>, key: string, value: V, max: number): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > max) map.delete(map.keys().next().value!);
 }

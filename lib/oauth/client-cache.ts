@@ -7,17 +7,20 @@ import type { Store } from "../store/index.ts";
 import { REVOCATION_CHANNEL, onLocalRevocation, parseRevocation, revocationCovers, type RevocationScope } from "./tokens/revocation.ts";
 import { findClient, type OAuthClient } from "./clients.ts";
 import { APP_CHANGE_CHANNEL, type AppChange } from "../events/app-changes.ts";
+import { TtlCache } from "../runtime/ttl-cache.ts";
 
 export class ClientCache {
-  private readonly entries = new Map<string, { client: OAuthClient | null; until: number }>();
+  private readonly entries: TtlCache<OAuthClient | null>;
   private unsubscribers: Array<() => Promise<void>> = [];
 
   constructor(
     private readonly db: Database,
     private readonly store: Store,
     private readonly ttlMs = 30_000,
-    private readonly maxEntries = 50_000,
-  ) {}
+    maxEntries = 50_000,
+  ) {
+    this.entries = new TtlCache(maxEntries);
+  }
 
   async start(): Promise<void> {
     const offLocal = onLocalRevocation((scope) => this.forget(scope));
@@ -39,12 +42,10 @@ export class ClientCache {
   }
 
   async find(clientId: string, now = Date.now()): Promise<OAuthClient | null> {
-    const hit = this.entries.get(clientId);
-    if (hit && hit.until > now) return hit.client;
+    const hit = this.entries.fresh(clientId, now);
+    if (hit) return hit.value;
     const client = await findClient(this.db, clientId, new Date(now));
-    this.entries.delete(clientId);
-    this.entries.set(clientId, { client, until: now + this.ttlMs });
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(clientId, client, now + this.ttlMs);
     return client;
   }
 
@@ -55,16 +56,11 @@ export class ClientCache {
     } catch {
       return;
     }
-    for (const [clientId, entry] of this.entries) {
-      const c = entry.client;
-      if (c && ("appId" in change ? c.appId === change.appId : c.productIds.includes(change.productId))) this.entries.delete(clientId);
-    }
+    this.entries.deleteWhere((c) => !!c && ("appId" in change ? c.appId === change.appId : c.productIds.includes(change.productId)));
   }
 
   private forget(scope: RevocationScope): void {
     if (!("appId" in scope || "appIds" in scope || "credentialId" in scope)) return; // tokens, not clients
-    for (const [clientId, entry] of this.entries) {
-      if (entry.client && revocationCovers(scope, entry.client)) this.entries.delete(clientId);
-    }
+    this.entries.deleteWhere((client) => !!client && revocationCovers(scope, client));
   }
 }

@@ -11,6 +11,7 @@ import { findAccessTokenByHash, type AccessTokenRow } from "./access-token-rows.
 import { findExternalTokenByHash, type ExternalTokenRow } from "./external-tokens.ts";
 import { recordTokenCache } from "../../metrics/index.ts";
 import { REVOCATION_CHANNEL, onLocalRevocation, parseRevocation, revocationCovers, type RevocationScope } from "./revocation.ts";
+import { TtlCache } from "../../runtime/ttl-cache.ts";
 
 export interface ValidToken {
   tokenId: string;
@@ -38,11 +39,6 @@ export function presentedWithBinding(token: Pick<ValidToken, "certificateThumbpr
   return token.certificateThumbprint === null || token.certificateThumbprint === presented;
 }
 
-interface Entry {
-  token: ValidToken | null;
-  until: number;
-}
-
 export interface ValidatorOptions {
   maxEntries?: number;
   /** How long a valid token is trusted from the cache before the database is asked again. */
@@ -52,8 +48,7 @@ export interface ValidatorOptions {
 }
 
 export class AccessTokenValidator {
-  private readonly cache = new Map<string, Entry>();
-  private readonly maxEntries: number;
+  private readonly cache: TtlCache<ValidToken | null>;
   private readonly positiveTtlMs: number;
   private readonly negativeTtlMs: number;
   private unsubscribe: (() => Promise<void>) | null = null;
@@ -63,7 +58,7 @@ export class AccessTokenValidator {
     private readonly store: Store,
     options: ValidatorOptions = {},
   ) {
-    this.maxEntries = options.maxEntries ?? 100_000;
+    this.cache = new TtlCache(options.maxEntries ?? 100_000);
     this.positiveTtlMs = options.positiveTtlMs ?? 60_000;
     this.negativeTtlMs = options.negativeTtlMs ?? 5_000;
   }
@@ -92,10 +87,10 @@ export class AccessTokenValidator {
   /** Synchronous on a cache hit (the gateway's every call but the first per token and minute). */
   validate(token: string, now = Date.now()): MaybePromise<ValidToken | null> {
     const key = hashSecret(token);
-    const cached = this.cache.get(key);
-    if (cached && cached.until > now) {
+    const cached = this.cache.fresh(key, now);
+    if (cached) {
       recordTokenCache(true);
-      return cached.token && cached.token.expiresAt > now ? cached.token : null;
+      return cached.value && cached.value.expiresAt > now ? cached.value : null;
     }
     recordTokenCache(false);
     return this.load(token, key, now);
@@ -123,7 +118,7 @@ export class AccessTokenValidator {
             certificateThumbprint: row.certificateThumbprint ?? null,
           }
         : null;
-    this.remember(key, valid, now + (valid ? Math.min(this.positiveTtlMs, valid.expiresAt - now) : this.negativeTtlMs));
+    this.cache.set(key, valid, now + (valid ? Math.min(this.positiveTtlMs, valid.expiresAt - now) : this.negativeTtlMs));
     return valid;
   }
 
@@ -132,15 +127,7 @@ export class AccessTokenValidator {
     return this.cache.size;
   }
 
-  private remember(key: string, token: ValidToken | null, until: number): void {
-    this.cache.delete(key);
-    this.cache.set(key, { token, until });
-    if (this.cache.size > this.maxEntries) this.cache.delete(this.cache.keys().next().value!); // oldest first
-  }
-
   private forget(scope: RevocationScope): void {
-    for (const [key, entry] of this.cache) {
-      if (entry.token && revocationCovers(scope, entry.token)) this.cache.delete(key);
-    }
+    this.cache.deleteWhere((token) => !!token && revocationCovers(scope, token));
   }
 }
