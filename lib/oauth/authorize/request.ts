@@ -6,7 +6,7 @@
 import type { Database } from "../../db/index.ts";
 import { OAuthError } from "../errors.ts";
 import { resolveClient, UntrustedRequestError, type AuthorizingClient } from "./client.ts";
-import { checkPkce } from "./pkce.ts";
+import { checkPkce } from "../pkce.ts";
 import { approvedScopes, resolveScope } from "./scopes.ts";
 import type { ResponseMode } from "./responses.ts";
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { OAuthError } from "../errors.ts";
 import { matchRedirectUri } from "./redirect-uri.ts";
-import { checkPkce } from "./pkce.ts";
+import { checkPkce } from "../pkce.ts";
 import { resolveScope } from "./scopes.ts";
 
 const codeOf = (run: () => unknown): string | null => {

@@ -1,25 +1,19 @@
 // authorization_code (RFC 6749 §4.1) with PKCE (RFC 7636): the code is single use, short
 // lived, bound to the client and redirect URI; a second redemption revokes what the first
 // one produced (RFC 6749 §4.1.2, §10.5; RFC 7636).
-import { createHash } from "node:crypto";
-import { constantTimeEqual, hashSecret } from "../../security/secrets.ts";
+import { hashSecret } from "../../security/secrets.ts";
 import { invalidGrant, invalidRequest } from "../errors.ts";
+import { isWellFormedVerifier, verifierMatches } from "../pkce.ts";
 import { issueTokens } from "../tokens/issue.ts";
 import { announceRevocation } from "../tokens/revocation.ts";
 import type { Grant } from "./types.ts";
-
-const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
-
-function s256(verifier: string): string {
-  return createHash("sha256").update(verifier, "ascii").digest("base64url");
-}
 
 export const authorizationCodeGrant: Grant = {
   grantType: "authorization_code",
   required: ["code", "redirect_uri"],
   allowsPublicClients: true,
   async handle({ db, store, client, form, now, certificateThumbprint }) {
-    if (form.code_verifier !== undefined && !VERIFIER.test(form.code_verifier)) throw invalidRequest("Malformed code_verifier.");
+    if (form.code_verifier !== undefined && !isWellFormedVerifier(form.code_verifier)) throw invalidRequest("Malformed code_verifier.");
     const code = await db.authorizationCode.findUnique({ where: { codeHash: hashSecret(form.code!) } });
     if (!code) throw invalidGrant("The authorization code is invalid or has expired.");
 
@@ -34,11 +28,7 @@ export const authorizationCodeGrant: Grant = {
       if (code.expiresAt <= now) return "expired" as const;
       if (code.appId !== client.appId) return "other client" as const;
       if (code.redirectUri !== form.redirect_uri) return "other redirect" as const;
-      if (code.codeChallenge) {
-        if (!form.code_verifier || !constantTimeEqual(s256(form.code_verifier), code.codeChallenge)) return "pkce" as const;
-      } else if (form.code_verifier) {
-        return "pkce" as const; // a verifier for a code issued without a challenge
-      }
+      if (!verifierMatches(code.codeChallenge, form.code_verifier)) return "pkce" as const;
       return issueTokens(tx, {
         client,
         grantType: "authorization_code",
