@@ -1,9 +1,9 @@
 // Changes to proxies or to which products they belong to. Announced after the transaction
 // commits so that every instance's gateway registry reloads at once.
 import type { Store } from "../store/index.ts";
+import { publish } from "./bus.ts";
+import { topics, type ProxyChange } from "./topics.ts";
 
-export const PROXY_CHANGE_CHANNEL = "proxy-changes";
-
-export async function announceProxyChange(store: Store, change: { proxyId: string } | { productId: string }): Promise<void> {
-  await store.publish(PROXY_CHANGE_CHANNEL, JSON.stringify(change)).catch(() => {});
+export async function announceProxyChange(store: Store, change: ProxyChange): Promise<void> {
+  await publish(store, topics.proxyChanges, change);
 }

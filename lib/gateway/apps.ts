@@ -4,10 +4,11 @@
 import type { MaybePromise } from "../runtime/maybe-async.ts";
 import type { Database } from "../db/index.ts";
 import type { Store } from "../store/index.ts";
-import { REVOCATION_CHANNEL, onLocalRevocation } from "../oauth/tokens/revocation.ts";
+import { onRevocation } from "../oauth/tokens/revocation.ts";
 import { readStringList } from "../db/json-columns.ts";
 import { TtlCache } from "../runtime/ttl-cache.ts";
-import { APP_CHANGE_CHANNEL } from "../events/app-changes.ts";
+import { subscribe } from "../events/bus.ts";
+import { topics } from "../events/topics.ts";
 
 export interface AppStanding {
   appId: string;
@@ -36,15 +37,10 @@ export class AppDirectory {
 
   async start(): Promise<void> {
     const forget = () => this.clear();
-    // this thread's revocations at once, the others' through the store; when messages were
-    // missed, nothing cached can be trusted
-    const offLocal = onLocalRevocation(forget);
-    const offMissed = this.store.onMessagesMissed(forget);
+    // when messages were missed, nothing cached can be trusted
     this.unsubscribers = await Promise.all([
-      async () => offLocal(),
-      async () => offMissed(),
-      this.store.subscribe(REVOCATION_CHANNEL, forget),
-      this.store.subscribe(APP_CHANGE_CHANNEL, forget),
+      onRevocation(this.store, forget, { onMissed: forget }),
+      subscribe(this.store, topics.appChanges, forget, { onMissed: forget }),
     ]);
   }
 

@@ -6,7 +6,8 @@
 import type { Logger } from "pino";
 import type { Database } from "../db/index.ts";
 import type { Store } from "../store/index.ts";
-import { PROXY_CHANGE_CHANNEL } from "../events/proxy-changes.ts";
+import { subscribe } from "../events/bus.ts";
+import { topics } from "../events/topics.ts";
 import { compileChain } from "./chain.ts";
 import { echoOrigin, isEchoPath, isEchoTarget, refusedTarget, type TargetPolicy } from "./ssrf.ts";
 import type { ProxyDefinition } from "./policy.ts";
@@ -90,7 +91,8 @@ export class ProxyRegistry {
   ) {}
 
   async start(): Promise<void> {
-    this.unsubscribe = await this.store.subscribe(PROXY_CHANGE_CHANNEL, () => this.invalidate());
+    const invalidate = () => this.invalidate();
+    this.unsubscribe = await subscribe(this.store, topics.proxyChanges, invalidate, { onMissed: invalidate });
     this.timer = setInterval(() => this.invalidate(), this.options.refreshMs ?? 60_000);
     this.timer.unref();
     await this.current().catch((error: unknown) => this.log.error({ err: error }, "gateway proxies could not be loaded"));

@@ -4,9 +4,10 @@
 // a revoked credential stops working and a new approval or setting applies immediately.
 import type { Database } from "../db/index.ts";
 import type { Store } from "../store/index.ts";
-import { REVOCATION_CHANNEL, onLocalRevocation, parseRevocation, revocationCovers, type RevocationScope } from "./tokens/revocation.ts";
+import { onRevocation, revocationCovers, type RevocationScope } from "./tokens/revocation.ts";
 import { findClient, type OAuthClient } from "./clients.ts";
-import { APP_CHANGE_CHANNEL, type AppChange } from "../events/app-changes.ts";
+import { subscribe } from "../events/bus.ts";
+import { topics, type AppChange } from "../events/topics.ts";
 import { TtlCache } from "../runtime/ttl-cache.ts";
 
 export class ClientCache {
@@ -23,16 +24,10 @@ export class ClientCache {
   }
 
   async start(): Promise<void> {
-    const offLocal = onLocalRevocation((scope) => this.forget(scope));
-    const offMissed = this.store.onMessagesMissed(() => this.entries.clear()); // revocations may have been missed
+    const onMissed = () => this.entries.clear();
     this.unsubscribers = await Promise.all([
-      async () => offLocal(),
-      async () => offMissed(),
-      this.store.subscribe(REVOCATION_CHANNEL, (message) => {
-        const scope = parseRevocation(message);
-        if (scope) this.forget(scope);
-      }),
-      this.store.subscribe(APP_CHANGE_CHANNEL, (message) => this.onAppChange(message)),
+      onRevocation(this.store, (scope) => this.forget(scope), { onMissed }),
+      subscribe(this.store, topics.appChanges, (change) => this.onAppChange(change), { onMissed }),
     ]);
   }
 
@@ -49,13 +44,7 @@ export class ClientCache {
     return client;
   }
 
-  private onAppChange(message: string): void {
-    let change: AppChange;
-    try {
-      change = JSON.parse(message) as AppChange;
-    } catch {
-      return;
-    }
+  private onAppChange(change: AppChange): void {
     this.entries.deleteWhere((c) => !!c && ("appId" in change ? c.appId === change.appId : c.productIds.includes(change.productId)));
   }
 

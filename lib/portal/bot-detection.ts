@@ -4,13 +4,15 @@
 // Every change is audited and announced on the store channel "bot-rules", so every instance
 // applies it at once.
 import { z } from "zod";
-import { BOT_ACTIONS, BOT_RULES_CHANNEL, BotRuleInput } from "../security/bot/rules.ts";
+import { BOT_ACTIONS, BotRuleInput } from "../security/bot/rules.ts";
 import { SIGNATURES, SIGNATURE_TITLES, type SignatureName } from "../security/bot/signatures.ts";
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound, PortalError } from "./errors.ts";
 import { recordAudit } from "./audit.ts";
 import { PageQuery, pageArgs, toPage } from "./pagination.ts";
 import { parseInput } from "./validation.ts";
+import { publish } from "../events/bus.ts";
+import { topics } from "../events/topics.ts";
 
 export { BotRuleInput } from "../security/bot/rules.ts";
 
@@ -119,5 +121,5 @@ export async function ruleFromDetection(ctx: PortalContext, actor: Actor, detect
 
 /** Every instance reloads its rules; a store hiccup only delays that to their periodic refresh. */
 async function announce(ctx: PortalContext): Promise<void> {
-  await ctx.store.publish(BOT_RULES_CHANNEL, "changed").catch(() => {});
+  await publish(ctx.store, topics.botRules, {});
 }

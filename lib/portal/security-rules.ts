@@ -4,12 +4,14 @@
 // change is audited and announced on the store channel "security-rules", so every instance
 // reloads its rules at once.
 import { z } from "zod";
-import { compilePattern, PatternError, SECURITY_RULES_CHANNEL, VIRTUAL_PATCH_KIND, VirtualPatchConfig } from "../security/virtual-patch.ts";
+import { compilePattern, PatternError, VIRTUAL_PATCH_KIND, VirtualPatchConfig } from "../security/virtual-patch.ts";
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound, PortalError } from "./errors.ts";
 import { recordAudit } from "./audit.ts";
 import { PageQuery, pageArgs, toPage } from "./pagination.ts";
 import { parseInput } from "./validation.ts";
+import { publish } from "../events/bus.ts";
+import { topics } from "../events/topics.ts";
 
 export const SecurityRuleInput = z
   .object({
@@ -79,5 +81,5 @@ export async function deleteSecurityRule(ctx: PortalContext, actor: Actor, id: s
 
 /** Every instance reloads its rules; a store hiccup only delays that to their periodic refresh. */
 async function announce(ctx: PortalContext, id: string): Promise<void> {
-  await ctx.store.publish(SECURITY_RULES_CHANNEL, JSON.stringify({ id })).catch(() => {});
+  await publish(ctx.store, topics.securityRules, { id });
 }

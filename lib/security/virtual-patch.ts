@@ -5,10 +5,11 @@
 // refused when it is saved.
 import { RE2JS } from "re2js";
 import { z } from "zod";
+import { topics } from "../events/topics.ts";
 
 export const VIRTUAL_PATCH_KIND = "virtual_patch";
 /** Store channel on which a change of the rules is announced (any message: reload). */
-export const SECURITY_RULES_CHANNEL = "security-rules";
+export const SECURITY_RULES_CHANNEL = topics.securityRules.channel;
 
 export const PATCH_TARGETS = ["path", "query", "headers", "body"] as const;
 export type PatchTarget = (typeof PATCH_TARGETS)[number];

@@ -7,19 +7,11 @@ import type { Database } from "../../db/index.ts";
 import { openThreadBus } from "../../runtime/thread-bus.ts";
 import { sharedInstance } from "../../runtime/shared-instance.ts";
 import type { Store } from "../../store/index.ts";
+import { publish, subscribe } from "../../events/bus.ts";
+import { topics, type RevocationScope } from "../../events/topics.ts";
 
-export const REVOCATION_CHANNEL = "revocations";
-
-export type RevocationScope =
-  | { appId: string }
-  | { credentialId: string }
-  | { userSub: string }
-  | { appIds: string[] }
-  /** Announced only — the OAuth server marks these in the database itself: tokens revoked at
-   * /oauth/revoke, a refresh family (reuse detected or revoked), what a replayed code produced. */
-  | { tokenIds: string[] }
-  | { familyId: string }
-  | { authCodeId: string };
+export const REVOCATION_CHANNEL = topics.revocations.channel;
+export type { RevocationScope };
 
 type AnnouncedOnly = { tokenIds: string[] } | { familyId: string } | { authCodeId: string };
 
@@ -60,7 +52,7 @@ export async function announceRevocation(store: Store, scope: RevocationScope): 
   const local = localRevocations();
   local.emitter.emit(REVOCATION_CHANNEL, scope);
   local.threads?.post(scope);
-  await store.publish(REVOCATION_CHANNEL, JSON.stringify(scope)).catch(() => {});
+  await publish(store, topics.revocations, scope);
 }
 
 /** Revocations announced in this process, delivered synchronously; returns an unsubscribe. */
@@ -90,14 +82,6 @@ export interface RevocationSubject {
   authCodeId?: string | null;
 }
 
-export function parseRevocation(message: string): RevocationScope | null {
-  try {
-    return JSON.parse(message) as RevocationScope;
-  } catch {
-    return null;
-  }
-}
-
 /** Whether an announced revocation covers the subject (used by every cache that must forget). */
 export function revocationCovers(scope: RevocationScope, subject: RevocationSubject): boolean {
   if ("tokenIds" in scope) return subject.tokenId !== undefined && scope.tokenIds.includes(subject.tokenId);
@@ -107,4 +91,15 @@ export function revocationCovers(scope: RevocationScope, subject: RevocationSubj
   if ("appIds" in scope) return scope.appIds.includes(subject.appId);
   if ("credentialId" in scope) return scope.credentialId === subject.credentialId;
   return subject.userSub !== undefined && subject.userSub !== null && scope.userSub === subject.userSub;
+}
+
+/** Every revocation: this thread's at once (before the revoker's answer goes out), the other
+ * threads' and instances' through the store. When messages may have been missed, `onMissed`. */
+export async function onRevocation(store: Store, handler: (scope: RevocationScope) => void, options: { onMissed: () => void }): Promise<() => Promise<void>> {
+  const offLocal = onLocalRevocation(handler);
+  const offStore = await subscribe(store, topics.revocations, handler, options);
+  return async () => {
+    offLocal();
+    await offStore();
+  };
 }

@@ -10,7 +10,7 @@ import { readStringList } from "../../db/json-columns.ts";
 import { findAccessTokenByHash, type AccessTokenRow } from "./access-token-rows.ts";
 import { findExternalTokenByHash, type ExternalTokenRow } from "./external-tokens.ts";
 import { recordTokenCache } from "../../metrics/index.ts";
-import { REVOCATION_CHANNEL, onLocalRevocation, parseRevocation, revocationCovers, type RevocationScope } from "./revocation.ts";
+import { onRevocation, revocationCovers, type RevocationScope } from "./revocation.ts";
 import { TtlCache } from "../../runtime/ttl-cache.ts";
 
 export interface ValidToken {
@@ -65,18 +65,8 @@ export class AccessTokenValidator {
 
   /** Subscribes to revocations; until then only the cache TTL bounds a revoked token's life. */
   async start(): Promise<void> {
-    const offLocal = onLocalRevocation((scope) => this.forget(scope));
-    const offStore = await this.store.subscribe(REVOCATION_CHANNEL, (message) => {
-      const scope = parseRevocation(message);
-      if (scope) this.forget(scope);
-    });
     // revocations announced while the store was away never arrived: trust nothing cached
-    const offMissed = this.store.onMessagesMissed(() => this.cache.clear());
-    this.unsubscribe = async () => {
-      offLocal();
-      offMissed();
-      await offStore();
-    };
+    this.unsubscribe = await onRevocation(this.store, (scope) => this.forget(scope), { onMissed: () => this.cache.clear() });
   }
 
   async stop(): Promise<void> {

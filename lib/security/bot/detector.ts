@@ -11,8 +11,10 @@
 import type { Logger } from "pino";
 import type { Database } from "../../db/index.ts";
 import type { Store } from "../../store/types.ts";
-import { CompiledBotRules, BOT_RULES_CHANNEL, normaliseIp, stricter, type BotAction, type BotRuleConfig, type CallerFacts, type RuleHit } from "./rules.ts";
+import { CompiledBotRules, normaliseIp, stricter, type BotAction, type BotRuleConfig, type CallerFacts, type RuleHit } from "./rules.ts";
 import { DEFAULT_THRESHOLDS, matchSignatures, type Signature, type SignatureName, type Thresholds } from "./signatures.ts";
+import { subscribe } from "../../events/bus.ts";
+import { topics } from "../../events/topics.ts";
 
 export interface Observation {
   /** Window keys of the caller: "token:<id>", "key:<id>", "user:<sub>", "app:<id>", "ip:<address>". */
@@ -147,8 +149,8 @@ export class BotDetector {
 
   /** The rules in force; the first call waits for a load, later ones never do. */
   async rules(): Promise<CompiledBotRules> {
-    this.subscribed ??= this.store()
-      .subscribe(BOT_RULES_CHANNEL, () => void this.reloadRules())
+    const reload = () => void this.reloadRules();
+    this.subscribed ??= subscribe(this.store(), topics.botRules, reload, { onMissed: reload })
       .then((off) => (this.unsubscribe = off))
       .catch((error) => this.log.warn({ err: error }, "bot detection: cannot subscribe to rule changes"));
     if (!this.rulesAttempted) await this.reloadRules();

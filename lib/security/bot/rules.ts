@@ -10,6 +10,7 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { SIGNATURES, type SignatureName } from "./signatures.ts";
+import { topics } from "../../events/topics.ts";
 
 export const BOT_ACTIONS = ["allow", "flag", "throttle", "tarpit", "honeypot", "block"] as const;
 export type BotAction = (typeof BOT_ACTIONS)[number];
@@ -18,7 +19,7 @@ const SEVERITY: Record<BotAction, number> = { allow: 0, flag: 1, throttle: 2, ta
 export const stricter = (a: BotAction, b: BotAction): BotAction => (SEVERITY[b] > SEVERITY[a] ? b : a);
 
 /** Store channel on which a change of the rules is announced (any message: reload). */
-export const BOT_RULES_CHANNEL = "bot-rules";
+export const BOT_RULES_CHANNEL = topics.botRules.channel;
 
 export const BotRuleConfig = z
   .object({

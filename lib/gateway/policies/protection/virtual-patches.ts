@@ -5,9 +5,11 @@
 // force and a reload is tried every 5 s.
 import type { Logger } from "pino";
 import type { Database } from "../../../db/index.ts";
-import { compilePatch, SECURITY_RULES_CHANNEL, VIRTUAL_PATCH_KIND, VirtualPatchConfig, type CompiledPatch } from "../../../security/virtual-patch.ts";
+import { compilePatch, VIRTUAL_PATCH_KIND, VirtualPatchConfig, type CompiledPatch } from "../../../security/virtual-patch.ts";
 import type { Store } from "../../../store/types.ts";
 import type { MaybePromise } from "../../../runtime/maybe-async.ts";
+import { subscribe } from "../../../events/bus.ts";
+import { topics } from "../../../events/topics.ts";
 
 export interface VirtualPatchSource {
   /** Synchronous once loaded. */
@@ -32,8 +34,8 @@ export class VirtualPatchRegistry implements VirtualPatchSource {
   ) {}
 
   current(log: Logger): MaybePromise<readonly CompiledPatch[]> {
-    this.subscribed ??= this.store()
-      .subscribe(SECURITY_RULES_CHANNEL, () => void this.reload(log))
+    const reload = () => void this.reload(log);
+    this.subscribed ??= subscribe(this.store(), topics.securityRules, reload, { onMissed: reload })
       .then((off) => (this.unsubscribe = off))
       .catch((error) => log.warn({ err: error }, "virtual patches: cannot subscribe to changes"));
     if (!this.attempted) return this.reload(log).then(() => this.patches); // the first call waits for the rules; later ones never do

@@ -1,0 +1,39 @@
+// Every topic Gatehouse announces on, with the shape of its messages.
+import { z } from "zod";
+import { topic } from "./bus.ts";
+
+const id = z.string().min(1).max(200);
+const ids = z.array(id).max(100_000);
+
+/** Tokens (and what they came from) revoked: caches of tokens, clients and apps forget them.
+ * tokenIds, familyId and authCodeId are marked by the OAuth server itself; the others by
+ * `revokeTokens` (lib/oauth/tokens/revocation.ts). */
+export const RevocationScope = z.union([
+  z.object({ appId: id }),
+  z.object({ appIds: ids }),
+  z.object({ credentialId: id }),
+  z.object({ userSub: id }),
+  z.object({ tokenIds: ids }),
+  z.object({ familyId: id }),
+  z.object({ authCodeId: id }),
+]);
+export type RevocationScope = z.infer<typeof RevocationScope>;
+
+/** What an app may do at the token endpoint changed without a revocation (settings,
+ * approvals, a product's scopes or lifetimes). */
+export const AppChange = z.union([z.object({ appId: id }), z.object({ productId: id })]);
+export type AppChange = z.infer<typeof AppChange>;
+
+/** A proxy, or the products a proxy belongs to, changed: gateway registries reload. */
+export const ProxyChange = z.union([z.object({ proxyId: id }), z.object({ productId: id })]);
+export type ProxyChange = z.infer<typeof ProxyChange>;
+
+export const topics = {
+  revocations: topic("revocations", RevocationScope),
+  appChanges: topic("app-changes", AppChange),
+  proxyChanges: topic("proxy-changes", ProxyChange),
+  /** Virtual patches and other security rules changed: protection policies reload them. */
+  securityRules: topic("security-rules", z.object({ id: id.optional() })),
+  /** Bot rules changed: every detector reloads them. */
+  botRules: topic("bot-rules", z.object({})),
+};
