@@ -149,13 +149,18 @@ export class BotDetector {
 
   /** The rules in force; the first call waits for a load, later ones never do. */
   async rules(): Promise<CompiledBotRules> {
-    const reload = () => void this.reloadRules();
-    this.subscribed ??= subscribe(this.store(), topics.botRules, reload, { onMissed: reload })
+    this.subscribed ??= this.listen()
       .then((off) => (this.unsubscribe = off))
       .catch((error) => this.log.warn({ err: error }, "bot detection: cannot subscribe to rule changes"));
     if (!this.rulesAttempted) await this.reloadRules();
     else if (this.now() >= this.nextRefreshAt) void this.reloadRules();
     return this.compiled;
+  }
+
+  /** Reloads on every announced change, and when announcements may have been missed. */
+  private listen() {
+    const reload = () => void this.reloadRules();
+    return subscribe(this.store(), topics.botRules, reload, { onMissed: reload });
   }
 
   private reloadRules(): Promise<void> {

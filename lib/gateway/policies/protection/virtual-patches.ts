@@ -34,13 +34,18 @@ export class VirtualPatchRegistry implements VirtualPatchSource {
   ) {}
 
   current(log: Logger): MaybePromise<readonly CompiledPatch[]> {
-    const reload = () => void this.reload(log);
-    this.subscribed ??= subscribe(this.store(), topics.securityRules, reload, { onMissed: reload })
+    this.subscribed ??= this.listen(log)
       .then((off) => (this.unsubscribe = off))
       .catch((error) => log.warn({ err: error }, "virtual patches: cannot subscribe to changes"));
     if (!this.attempted) return this.reload(log).then(() => this.patches); // the first call waits for the rules; later ones never do
     if ((this.options.now ?? Date.now)() >= this.nextRefreshAt) void this.reload(log);
     return this.patches;
+  }
+
+  /** Reloads on every announced change, and when announcements may have been missed. */
+  private listen(log: Logger) {
+    const reload = () => void this.reload(log);
+    return subscribe(this.store(), topics.securityRules, reload, { onMissed: reload });
   }
 
   async close(): Promise<void> {
