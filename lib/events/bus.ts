@@ -14,7 +14,8 @@ export interface Topic<T> {
 export const topic = <T>(channel: string, schema: z.ZodType<T>): Topic<T> => ({ channel, schema });
 
 /** Tells every instance. The database is already the truth, so a store failure only delays the
- * effect until caches expire or registries refresh; it never fails the change itself. */
+ * effect until caches expire or registries refresh and never fails the change itself; a message
+ * that does not fit its topic is a programming error and throws. */
 export async function publish<T>(store: Store, to: Topic<T>, message: T): Promise<void> {
   await store.publish(to.channel, JSON.stringify(to.schema.parse(message))).catch(() => {});
 }
