@@ -7,7 +7,7 @@ const ids = z.array(id).max(100_000);
 
 /** Tokens (and what they came from) revoked: caches of tokens, clients and apps forget them.
  * tokenIds, familyId and authCodeId are marked by the OAuth server itself; the others by
- * `revokeTokens` (lib/oauth/tokens/revocation.ts). */
+ * `withRevocations` (lib/oauth/tokens/revocation.ts). */
 export const RevocationScope = z.union([
   z.object({ appId: id }),
   z.object({ appIds: ids }),

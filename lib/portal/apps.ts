@@ -10,7 +10,7 @@ import { readStringList, writeJson } from "../db/json-columns.ts";
 import { PageQuery, pageArgs, toPage } from "./pagination.ts";
 import { enforceFlowLimit } from "./rate-limits.ts";
 import { RedirectUri } from "./redirect-uris.ts";
-import { announceRevocation, revokeTokens } from "../oauth/tokens/revocation.ts";
+import { withRevocations } from "../oauth/tokens/revocation.ts";
 import { announceAppChange } from "../events/app-changes.ts";
 import { requestSubscriptions } from "./subscriptions.ts";
 import { issueCredential, type IssuedCredential } from "./credentials.ts";
@@ -127,14 +127,13 @@ export async function updateAppSettings(ctx: PortalContext, actor: Actor, id: st
     if (data.passwordGrantMode) grantTypes.add("password");
     else grantTypes.delete("password");
   }
-  const after = await ctx.db.$transaction(async (tx) => {
+  const after = await withRevocations(ctx.db, ctx.store, now, async (tx, revoke) => {
     await tx.app.update({ where: { id }, data: { ...data, grantTypes: writeJson([...grantTypes]) } });
-    if (data.status === "suspended") await revokeTokens(tx, { appId: id }, now);
+    if (data.status === "suspended") await revoke({ appId: id });
     const after = await tx.app.findUniqueOrThrow({ where: { id }, include: appInclude });
     await recordAudit(tx, actor, { action: "app.settings_changed", targetType: "app", targetId: id, before: appView(before), after: appView(after) });
     return after;
   });
-  if (data.status === "suspended") await announceRevocation(ctx.store, { appId: id });
   await announceAppChange(ctx.store, { appId: id });
   return appView(after);
 }
@@ -143,23 +142,21 @@ export async function updateAppSettings(ctx: PortalContext, actor: Actor, id: st
 export async function deleteApp(ctx: PortalContext, actor: Actor, id: string): Promise<void> {
   const before = await findVisibleApp(ctx, actor, id);
   const now = ctx.now?.() ?? new Date();
-  await ctx.db.$transaction(async (tx) => {
-    await revokeTokens(tx, { appId: id }, now);
+  await withRevocations(ctx.db, ctx.store, now, async (tx, revoke) => {
+    await revoke({ appId: id });
     await tx.app.delete({ where: { id } });
     await recordAudit(tx, actor, { action: "app.deleted", targetType: "app", targetId: id, before: appView(before) });
   });
-  await announceRevocation(ctx.store, { appId: id });
 }
 
 /** Revokes every token of an app (admin, or the owner). */
 export async function revokeAppTokens(ctx: PortalContext, actor: Actor, id: string): Promise<{ revoked: number }> {
   await findVisibleApp(ctx, actor, id);
   const now = ctx.now?.() ?? new Date();
-  const revoked = await ctx.db.$transaction(async (tx) => {
-    const count = await revokeTokens(tx, { appId: id }, now);
+  const revoked = await withRevocations(ctx.db, ctx.store, now, async (tx, revoke) => {
+    const count = await revoke({ appId: id });
     await recordAudit(tx, actor, { action: "app.tokens_revoked", targetType: "app", targetId: id, after: { revoked: count } });
     return count;
   });
-  await announceRevocation(ctx.store, { appId: id });
   return { revoked };
 }

@@ -7,7 +7,7 @@ import type { Actor, PortalContext } from "./context.ts";
 import { PortalError } from "./errors.ts";
 import { appInclude, findVisibleApp } from "./app-access.ts";
 import { recordAudit } from "./audit.ts";
-import { announceRevocation } from "../oauth/tokens/revocation.ts";
+import { withRevocations } from "../oauth/tokens/revocation.ts";
 import { announceAppChange } from "../events/app-changes.ts";
 import { parseInput } from "./validation.ts";
 import { appView, type AppView } from "./views.ts";
@@ -50,12 +50,12 @@ export async function removeClientCertificate(ctx: PortalContext, actor: Actor, 
 async function changeCertificate(ctx: PortalContext, actor: Actor, before: Awaited<ReturnType<typeof findVisibleApp>>, thumbprint: string | null): Promise<AppView> {
   const old = before.clientCertThumbprint;
   const now = ctx.now?.() ?? new Date();
-  const { after, revokedIds } = await ctx.db.$transaction(async (tx) => {
+  const after = await withRevocations(ctx.db, ctx.store, now, async (tx, revoke) => {
     let revokedIds: string[] = [];
     if (old && old !== thumbprint) {
       const bound = await tx.accessToken.findMany({ where: { appId: before.id, certificateThumbprint: old, revokedAt: null }, select: { id: true } });
       revokedIds = bound.map((t) => t.id);
-      if (revokedIds.length) await tx.accessToken.updateMany({ where: { id: { in: revokedIds } }, data: { revokedAt: now } });
+      if (revokedIds.length) await revoke({ tokenIds: revokedIds });
     }
     await tx.app.update({ where: { id: before.id }, data: { clientCertThumbprint: thumbprint } });
     const after = await tx.app.findUniqueOrThrow({ where: { id: before.id }, include: appInclude });
@@ -66,9 +66,8 @@ async function changeCertificate(ctx: PortalContext, actor: Actor, before: Await
       before: { clientCertificate: old ? { thumbprint: old } : null },
       after: { clientCertificate: thumbprint ? { thumbprint } : null, boundTokensRevoked: revokedIds.length },
     });
-    return { after, revokedIds };
+    return after;
   });
-  if (revokedIds.length) await announceRevocation(ctx.store, { tokenIds: revokedIds });
   await announceAppChange(ctx.store, { appId: before.id }); // client caches drop the app: the new certificate applies at once
   return appView(after);
 }

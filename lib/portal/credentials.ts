@@ -6,7 +6,7 @@ import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { notFound, PortalError } from "./errors.ts";
 import { recordAudit } from "./audit.ts";
 import { enforceFlowLimit } from "./rate-limits.ts";
-import { announceRevocation, revokeTokens } from "../oauth/tokens/revocation.ts";
+import { withRevocations } from "../oauth/tokens/revocation.ts";
 import { credentialView, type CredentialView } from "./views.ts";
 import { findVisibleApp } from "./app-access.ts";
 
@@ -53,15 +53,14 @@ export async function addCredential(ctx: PortalContext, actor: Actor, appId: str
 export async function revokeCredential(ctx: PortalContext, actor: Actor, appId: string, credentialId: string): Promise<CredentialView> {
   await findVisibleApp(ctx, actor, appId);
   const now = ctx.now?.() ?? new Date();
-  const credential = await ctx.db.$transaction(async (tx) => {
+  const credential = await withRevocations(ctx.db, ctx.store, now, async (tx, revoke) => {
     const before = await tx.credential.findFirst({ where: { id: credentialId, appId } });
     if (!before) throw notFound("credential");
     if (before.status === "revoked") return before;
     const revoked = await tx.credential.update({ where: { id: credentialId }, data: { status: "revoked", revokedAt: now } });
-    await revokeTokens(tx, { credentialId }, now);
+    await revoke({ credentialId });
     await recordAudit(tx, actor, { action: "credential.revoked", targetType: "credential", targetId: credentialId, before: { status: before.status }, after: { status: "revoked", appId } });
     return revoked;
   });
-  await announceRevocation(ctx.store, { credentialId });
   return credentialView(credential);
 }

@@ -7,7 +7,7 @@ import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound, PortalError } from "./errors.ts";
 import { recordAudit } from "./audit.ts";
 import { PageQuery, pageArgs, toPage } from "./pagination.ts";
-import { announceRevocation, revokeTokens } from "../oauth/tokens/revocation.ts";
+import { withRevocations } from "../oauth/tokens/revocation.ts";
 import { revokePortalSessions } from "./sessions.ts";
 import { parseInput } from "./validation.ts";
 import { developerView, type DeveloperView } from "./views.ts";
@@ -86,16 +86,15 @@ export async function setDeveloperStatus(ctx: PortalContext, actor: Actor, id: s
     throw new PortalError("invalid", "Admins cannot suspend themselves.");
   }
   const now = ctx.now?.() ?? new Date();
-  const { developer, appIds } = await ctx.db.$transaction(async (tx) => {
+  const developer = await withRevocations(ctx.db, ctx.store, now, async (tx, revoke) => {
     const before = await tx.developer.findUnique({ where: { id }, include: { apps: { select: { id: true } } } });
     if (!before) throw notFound("developer");
     const developer = await tx.developer.update({ where: { id }, data: { status, suspendedAt: status === "suspended" ? now : null } });
     const appIds = before.apps.map((a) => a.id);
-    if (status === "suspended" && appIds.length) await revokeTokens(tx, { appIds }, now);
+    if (status === "suspended" && appIds.length) await revoke({ appIds });
     if (status === "suspended") await revokePortalSessions(tx, id, now);
     await recordAudit(tx, actor, { action: status === "suspended" ? "developer.suspended" : "developer.reinstated", targetType: "developer", targetId: id, before: { status: before.status }, after: { status } });
-    return { developer, appIds };
+    return developer;
   });
-  if (status === "suspended" && appIds.length) await announceRevocation(ctx.store, { appIds });
   return developerView(developer);
 }

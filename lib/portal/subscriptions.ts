@@ -8,7 +8,7 @@ import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound, PortalError } from "./errors.ts";
 import { recordAudit } from "./audit.ts";
 import { PageQuery, pageArgs, toPage } from "./pagination.ts";
-import { announceRevocation, revokeTokens } from "../oauth/tokens/revocation.ts";
+import { withRevocations } from "../oauth/tokens/revocation.ts";
 import { announceAppChange } from "../events/app-changes.ts";
 import { parseInput } from "./validation.ts";
 import { appView, subscriptionView } from "./views.ts";
@@ -69,7 +69,7 @@ export async function decideSubscription(ctx: PortalContext, actor: Actor, id: s
   const { decision, reason } = parseInput(Decision, input);
   if (decision !== "approve" && !reason) throw new PortalError("invalid", "A reason is required to reject or revoke.", { fields: { reason: "required" } });
   const now = ctx.now?.() ?? new Date();
-  const result = await ctx.db.$transaction(async (tx) => {
+  const result = await withRevocations(ctx.db, ctx.store, now, async (tx, revoke) => {
     const before = await tx.subscription.findUnique({ where: { id }, include: { product: true } });
     if (!before) throw notFound("subscription");
     if (!(ALLOWED_FROM[decision] as readonly string[]).includes(before.status)) {
@@ -81,11 +81,10 @@ export async function decideSubscription(ctx: PortalContext, actor: Actor, id: s
       data: { status: NEXT_STATUS[decision], reason: reason ?? null, decidedAt: now, decidedById: actor.type === "developer" ? actor.developerId : null, priorStatus: null, priorReason: null },
       include: { product: true },
     });
-    if (decision !== "approve") await revokeTokens(tx, { appId: before.appId }, now);
+    if (decision !== "approve") await revoke({ appId: before.appId });
     await recordAudit(tx, actor, { action: `subscription.${NEXT_STATUS[decision]}`, targetType: "subscription", targetId: id, before: { status: before.status }, after: { status: updated.status, reason } });
     return updated;
   });
-  if (decision !== "approve") await announceRevocation(ctx.store, { appId: result.appId });
   await announceAppChange(ctx.store, { appId: result.appId });
   return subscriptionView(result);
 }

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound } from "./errors.ts";
 import { recordAudit } from "./audit.ts";
-import { announceRevocation, revokeTokens, type RevocationScope } from "../oauth/tokens/revocation.ts";
+import { withRevocations, type RevocationScope } from "../oauth/tokens/revocation.ts";
 import { parseInput } from "./validation.ts";
 
 const RevokeInput = z.union([
@@ -24,11 +24,10 @@ export async function revokeTokensFor(ctx: PortalContext, actor: Actor, input: u
     scope = { userSub: target.userSub };
   }
   const now = ctx.now?.() ?? new Date();
-  const revoked = await ctx.db.$transaction(async (tx) => {
-    const count = await revokeTokens(tx, scope, now);
+  const revoked = await withRevocations(ctx.db, ctx.store, now, async (tx, revoke) => {
+    const count = await revoke(scope);
     await recordAudit(tx, actor, { action: "tokens.revoked", targetType: "developerId" in target ? "developer" : "end_user", targetId: "developerId" in target ? target.developerId : target.userSub, after: { revoked: count } });
     return count;
   });
-  await announceRevocation(ctx.store, scope);
   return { revoked };
 }

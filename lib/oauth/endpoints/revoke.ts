@@ -5,14 +5,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Database } from "../../db/index.ts";
 import type { Store } from "../../store/index.ts";
 import type { RequestContext } from "../../http/types.ts";
-import { announceRevocation } from "../tokens/revocation.ts";
+import { revoke } from "../tokens/revocation.ts";
 import { corsHeadersFor } from "../browser-origins.ts";
 import { authenticateClient } from "../client-auth.ts";
 import type { ClientCache } from "../client-cache.ts";
 import { invalidRequest } from "../errors.ts";
 import { readForm, refuseSecretsInQuery } from "../form.ts";
 import { sendOAuthError, sendOAuthJson } from "../responses.ts";
-import { revokeFamily } from "../tokens/issue.ts";
 import { findToken } from "../tokens/lookup.ts";
 
 export function revocationEndpoint(deps: { db: Database; store: Store; clients: ClientCache }) {
@@ -26,18 +25,9 @@ export function revocationEndpoint(deps: { db: Database; store: Store; clients: 
       if (!form.token) throw invalidRequest("token is required.");
       const token = await findToken(deps.db, form.token, form.token_type_hint);
       if (token && token.appId === client.appId) {
-        const now = new Date();
-        if (token.kind === "refresh_token" && token.familyId) {
-          await deps.db.$transaction((tx) => revokeFamily(tx, token.familyId!, now));
-          await announceRevocation(deps.store, { familyId: token.familyId });
-        } else if (token.kind === "external_access_token") {
-          // Gatehouse stops honouring it; Okta's copy lives on until it expires at Okta
-          await deps.db.externalToken.updateMany({ where: { id: token.id, revokedAt: null }, data: { revokedAt: now } });
-          await announceRevocation(deps.store, { tokenIds: [token.id] });
-        } else {
-          await deps.db.accessToken.updateMany({ where: { id: token.id, revokedAt: null }, data: { revokedAt: now } });
-          await announceRevocation(deps.store, { tokenIds: [token.id] });
-        }
+        // a refresh token takes its family with it; an Okta token Gatehouse stops honouring
+        // lives on at Okta until it expires there
+        await revoke(deps.db, deps.store, token.kind === "refresh_token" && token.familyId ? { familyId: token.familyId } : { tokenIds: [token.id] });
       }
       sendOAuthJson(res, 200, {}, cors);
     } catch (error) {

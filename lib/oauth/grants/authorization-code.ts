@@ -5,7 +5,7 @@ import { hashSecret } from "../../security/secrets.ts";
 import { invalidGrant, invalidRequest } from "../errors.ts";
 import { isWellFormedVerifier, verifierMatches } from "../pkce.ts";
 import { issueTokens } from "../tokens/issue.ts";
-import { announceRevocation } from "../tokens/revocation.ts";
+import { withRevocations } from "../tokens/revocation.ts";
 import type { Grant } from "./types.ts";
 
 export const authorizationCodeGrant: Grant = {
@@ -17,12 +17,11 @@ export const authorizationCodeGrant: Grant = {
     const code = await db.authorizationCode.findUnique({ where: { codeHash: hashSecret(form.code!) } });
     if (!code) throw invalidGrant("The authorization code is invalid or has expired.");
 
-    const tokens = await db.$transaction(async (tx) => {
+    const tokens = await withRevocations(db, store, now, async (tx, revoke) => {
       const claimed = await tx.authorizationCode.updateMany({ where: { id: code.id, consumedAt: null }, data: { consumedAt: now } });
       if (claimed.count !== 1) {
         // Replay: whatever the first redemption produced dies too (RFC 6749 §4.1.2).
-        await tx.accessToken.updateMany({ where: { authCodeId: code.id, revokedAt: null }, data: { revokedAt: now } });
-        await tx.refreshToken.updateMany({ where: { authCodeId: code.id, revokedAt: null }, data: { revokedAt: now } });
+        await revoke({ authCodeId: code.id });
         return "replayed" as const;
       }
       if (code.expiresAt <= now) return "expired" as const;
@@ -40,7 +39,6 @@ export const authorizationCodeGrant: Grant = {
         refresh: client.grantTypes.has("refresh_token") ? {} : undefined,
       }, now);
     });
-    if (tokens === "replayed") await announceRevocation(store, { authCodeId: code.id });
     if (tokens === "pkce") throw invalidGrant("PKCE verification failed.");
     if (typeof tokens === "string") throw invalidGrant("The authorization code is invalid or has expired.");
     return tokens;

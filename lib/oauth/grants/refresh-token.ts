@@ -4,8 +4,8 @@
 import { hashSecret } from "../../security/secrets.ts";
 import { invalidGrant, invalidScope } from "../errors.ts";
 import { grantScopes, OIDC_SCOPES, parseScope } from "../scopes.ts";
-import { issueTokens, revokeFamily } from "../tokens/issue.ts";
-import { announceRevocation } from "../tokens/revocation.ts";
+import { issueTokens } from "../tokens/issue.ts";
+import { revoke, withRevocations } from "../tokens/revocation.ts";
 import type { Grant } from "./types.ts";
 
 export const refreshTokenGrant: Grant = {
@@ -16,8 +16,7 @@ export const refreshTokenGrant: Grant = {
     const presented = await db.refreshToken.findUnique({ where: { tokenHash: hashSecret(form.refresh_token!) } });
     if (!presented || presented.appId !== client.appId) throw invalidGrant("The refresh token is invalid or expired.");
     if (presented.usedAt || presented.revokedAt) {
-      await db.$transaction((tx) => revokeFamily(tx, presented.familyId, now));
-      await announceRevocation(store, { familyId: presented.familyId });
+      await revoke(db, store, { familyId: presented.familyId }, now);
       throw invalidGrant("The refresh token is invalid or expired.");
     }
     if (presented.expiresAt <= now || presented.idleExpiresAt <= now) throw invalidGrant("The refresh token is invalid or expired.");
@@ -29,11 +28,11 @@ export const refreshTokenGrant: Grant = {
     const stillAllowed = new Set([...client.allowedScopes, ...original.filter((s) => OIDC_SCOPES.has(s))]);
     const scope = grantScopes(requested, stillAllowed, { allowOidc: true });
 
-    return db.$transaction(async (tx) => {
+    const tokens = await withRevocations(db, store, now, async (tx, revoke) => {
       // Exactly one of two concurrent refreshes wins; the loser is treated as a replay.
       const claimed = await tx.refreshToken.updateMany({ where: { id: presented.id, usedAt: null, revokedAt: null }, data: { usedAt: now } });
       if (claimed.count !== 1) {
-        await revokeFamily(tx, presented.familyId, now);
+        await revoke({ familyId: presented.familyId });
         return null;
       }
       return issueTokens(tx, {
@@ -45,12 +44,8 @@ export const refreshTokenGrant: Grant = {
         certificateThumbprint,
         refresh: { familyId: presented.familyId, parentId: presented.id, familyExpiresAt: presented.expiresAt },
       }, now);
-    }).then(async (tokens) => {
-      if (!tokens) {
-        await announceRevocation(store, { familyId: presented.familyId });
-        throw invalidGrant("The refresh token is invalid or expired.");
-      }
-      return tokens;
     });
+    if (!tokens) throw invalidGrant("The refresh token is invalid or expired.");
+    return tokens;
   },
 };

@@ -99,9 +99,3 @@ export async function issueTokens(tx: Tx, grant: TokenGrant, now = new Date()): 
   }
   return response;
 }
-
-/** Revokes every token of a refresh family (reuse detected, or a refresh token revoked). */
-export async function revokeFamily(tx: Tx, familyId: string, now: Date): Promise<void> {
-  await tx.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: now } });
-  await tx.accessToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: now } });
-}

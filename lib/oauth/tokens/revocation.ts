@@ -1,9 +1,12 @@
-// Revoking tokens when something is revoked, rejected or suspended: every
-// matching token is marked in the database, and every instance is told through the store so
-// caches drop them at once. The consent users gave the apps concerned is forgotten with them
-// (a credential's revocation forgets its app's), so the next authorization asks again.
+// Revoking tokens. One way in: `withRevocations` runs a transaction whose `revoke(scope)` marks
+// every matching token in the database and, once the transaction has committed, tells every
+// instance through the store so caches drop them at once. Nothing can be marked without being
+// announced, and nothing is announced that did not commit. The consent users gave the apps
+// concerned is forgotten with their tokens (a credential's revocation forgets its app's), so
+// the next authorization asks again; revoking single tokens, a refresh family or what one
+// authorization code produced leaves consent alone.
 import { EventEmitter } from "node:events";
-import type { Database } from "../../db/index.ts";
+import type { Database, Transaction } from "../../db/index.ts";
 import { openThreadBus } from "../../runtime/thread-bus.ts";
 import { sharedInstance } from "../../runtime/shared-instance.ts";
 import type { Store } from "../../store/index.ts";
@@ -13,24 +16,57 @@ import { topics, type RevocationScope } from "../../events/topics.ts";
 export const REVOCATION_CHANNEL = topics.revocations.channel;
 export type { RevocationScope };
 
-type AnnouncedOnly = { tokenIds: string[] } | { familyId: string } | { authCodeId: string };
+/** Marks the scope's live tokens revoked inside the running transaction; returns how many. */
+export type Revoke = (scope: RevocationScope) => Promise<number>;
 
-type Tx = Pick<Database, "accessToken" | "refreshToken" | "externalToken" | "consentGrant" | "credential">;
+/** Runs `work` in one transaction with a `revoke` bound to it; every scope revoked is
+ * announced after the commit (in order, once each). If `work` throws, nothing is announced. */
+export async function withRevocations<T>(db: Database, store: Store, now: Date, work: (tx: Transaction, revoke: Revoke) => Promise<T>): Promise<T> {
+  let revoked: RevocationScope[] = [];
+  const result = await db.$transaction(async (tx) => {
+    revoked = [];
+    return work(tx, async (scope) => {
+      const count = await markRevoked(tx, scope, now);
+      revoked.push(scope);
+      return count;
+    });
+  });
+  for (const scope of revoked) await announceRevocation(store, scope);
+  return result;
+}
 
-export async function revokeTokens(tx: Tx, scope: Exclude<RevocationScope, AnnouncedOnly>, at: Date): Promise<number> {
-  const where =
-    "appIds" in scope ? { appId: { in: scope.appIds } } : "appId" in scope ? { appId: scope.appId } : "credentialId" in scope ? { credentialId: scope.credentialId } : { userSub: scope.userSub };
+/** One scope revoked in a transaction of its own, announced after the commit. */
+export function revoke(db: Database, store: Store, scope: RevocationScope, now = new Date()): Promise<number> {
+  return withRevocations(db, store, now, (_tx, revoke) => revoke(scope));
+}
+
+async function markRevoked(tx: Transaction, scope: RevocationScope, at: Date): Promise<number> {
+  const where = scopeFilter(scope);
   const live = { ...where, revokedAt: null };
+  const data = { revokedAt: at };
   const [access, refresh, external] = await Promise.all([
-    tx.accessToken.updateMany({ where: live, data: { revokedAt: at } }),
-    tx.refreshToken.updateMany({ where: live, data: { revokedAt: at } }),
-    tx.externalToken.updateMany({ where: live, data: { revokedAt: at } }),
+    tx.accessToken.updateMany({ where: live, data }),
+    tx.refreshToken.updateMany({ where: live, data }),
+    "familyId" in scope || "authCodeId" in scope ? { count: 0 } : tx.externalToken.updateMany({ where: live, data }),
   ]);
   await forgetConsent(tx, scope);
   return access.count + refresh.count + external.count;
 }
 
-async function forgetConsent(tx: Tx, scope: Exclude<RevocationScope, AnnouncedOnly>): Promise<void> {
+/** The rows a scope covers, as a filter every token table understands (external tokens have
+ * no family or authorization code). */
+function scopeFilter(scope: RevocationScope) {
+  if ("tokenIds" in scope) return { id: { in: scope.tokenIds } };
+  if ("familyId" in scope) return { familyId: scope.familyId };
+  if ("authCodeId" in scope) return { authCodeId: scope.authCodeId };
+  if ("appIds" in scope) return { appId: { in: scope.appIds } };
+  if ("appId" in scope) return { appId: scope.appId };
+  if ("credentialId" in scope) return { credentialId: scope.credentialId };
+  return { userSub: scope.userSub };
+}
+
+async function forgetConsent(tx: Transaction, scope: RevocationScope): Promise<void> {
+  if ("tokenIds" in scope || "familyId" in scope || "authCodeId" in scope) return;
   if ("userSub" in scope) {
     await tx.consentGrant.deleteMany({ where: { userSub: scope.userSub } });
     return;
@@ -45,10 +81,10 @@ async function forgetConsent(tx: Tx, scope: Exclude<RevocationScope, AnnouncedOn
   if (appIds.length) await tx.consentGrant.deleteMany({ where: { appId: { in: appIds } } });
 }
 
-/** After the transaction commits: tell every instance. This process's caches hear it at once
- * (before the answer to whoever revoked goes out); the others through the store. A lost message
- * only delays the effect until caches expire, because the database is already the truth. */
-export async function announceRevocation(store: Store, scope: RevocationScope): Promise<void> {
+/** Tells every instance. This process's caches hear it at once (before the answer to whoever
+ * revoked goes out); the others through the store. A lost message only delays the effect until
+ * caches expire, because the database is already the truth. */
+async function announceRevocation(store: Store, scope: RevocationScope): Promise<void> {
   const local = localRevocations();
   local.emitter.emit(REVOCATION_CHANNEL, scope);
   local.threads?.post(scope);

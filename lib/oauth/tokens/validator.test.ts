@@ -3,7 +3,7 @@ import { createTestPortal, createDeveloper } from "../../portal/test-context.ts"
 import { createApp, revokeAppTokens } from "../../portal/apps.ts";
 import { revokeCredential } from "../../portal/credentials.ts";
 import { generateSecret, hashSecret } from "../../security/secrets.ts";
-import { announceRevocation } from "./revocation.ts";
+import { revoke } from "./revocation.ts";
 import { AccessTokenValidator, presentedWithBinding } from "./validator.ts";
 
 let ctx: Awaited<ReturnType<typeof createTestPortal>>;
@@ -29,8 +29,8 @@ describe("AccessTokenValidator", () => {
     // the database changes behind its back without an announcement: the cache still answers
     await ctx.db.accessToken.updateMany({ where: { tokenHash: hashSecret(token) }, data: { revokedAt: new Date() } });
     expect(await validator.validate(token)).not.toBeNull();
-    // an announcement drops it at once
-    await announceRevocation(ctx.store, { appId: app.id });
+    // a revocation's announcement drops it at once
+    await revoke(ctx.db, ctx.store, { appId: app.id });
     await new Promise((r) => setTimeout(r, 20));
     expect(await validator.validate(token)).toBeNull();
     await validator.stop();
@@ -96,9 +96,8 @@ describe("AccessTokenValidator", () => {
       await ctx.db.accessToken.create({ data: { tokenHash: hashSecret(token), appId: app.id, credentialId: credential.id, scope: "", grantType: "x", expiresAt: new Date(Date.now() + 3600_000), ...extra } });
       expect(await validator.validate(token)).not.toBeNull();
     }
-    await ctx.db.accessToken.updateMany({ where: { appId: app.id }, data: { revokedAt: new Date() } });
-    await announceRevocation(ctx.store, { familyId: "fam-1" });
-    await announceRevocation(ctx.store, { authCodeId: "code-1" });
+    expect(await revoke(ctx.db, ctx.store, { familyId: "fam-1" })).toBe(1);
+    expect(await revoke(ctx.db, ctx.store, { authCodeId: "code-1" })).toBe(1);
     await new Promise((r) => setTimeout(r, 20));
     expect(await validator.validate(inFamily)).toBeNull();
     expect(await validator.validate(fromCode)).toBeNull();

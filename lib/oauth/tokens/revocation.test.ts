@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDeveloper, createTestPortal } from "../../portal/test-context.ts";
+import { createApp } from "../../portal/apps.ts";
+import { generateSecret, hashSecret } from "../../security/secrets.ts";
+import { onLocalRevocation, revoke, withRevocations, type RevocationScope } from "./revocation.ts";
+
+let ctx: Awaited<ReturnType<typeof createTestPortal>>;
+beforeAll(async () => { ctx = await createTestPortal(); });
+afterAll(() => ctx.close());
+
+async function liveToken(appId: string, credentialId: string, extra: { userSub?: string; familyId?: string } = {}) {
+  const row = await ctx.db.accessToken.create({
+    data: { tokenHash: hashSecret(generateSecret("accessToken")), appId, credentialId, scope: "", grantType: "x", expiresAt: new Date(Date.now() + 3600_000), ...extra },
+  });
+  return row.id;
+}
+
+async function revokedAt(id: string) {
+  return (await ctx.db.accessToken.findUniqueOrThrow({ where: { id } })).revokedAt;
+}
+
+/** What this process announces while `during` runs, in order. */
+async function announcedDuring(during: (soFar: readonly RevocationScope[]) => Promise<unknown>): Promise<{ scopes: RevocationScope[]; error: unknown }> {
+  const scopes: RevocationScope[] = [];
+  const off = onLocalRevocation((scope) => scopes.push(scope));
+  try {
+    await during(scopes);
+    return { scopes, error: null };
+  } catch (error) {
+    return { scopes, error };
+  } finally {
+    off();
+  }
+}
+
+describe("withRevocations", () => {
+  it("marks inside the transaction and announces each scope once, after the commit", async () => {
+    const dev = await createDeveloper(ctx, "rev1@example.com");
+    const { app, credential } = await createApp(ctx, dev, { name: "rev1" });
+    const a = await liveToken(app.id, credential.id);
+    const b = await liveToken(app.id, credential.id, { familyId: "fam-rev1" });
+    let seenInside: RevocationScope[] | null = null;
+    const { scopes, error } = await announcedDuring((soFar) =>
+      withRevocations(ctx.db, ctx.store, new Date(), async (_tx, revoke) => {
+        expect(await revoke({ tokenIds: [a] })).toBe(1);
+        expect(await revoke({ familyId: "fam-rev1" })).toBe(1);
+        seenInside = [...soFar];
+      }),
+    );
+    expect(error).toBeNull();
+    expect(seenInside).toEqual([]); // nothing is announced before the commit
+    expect(scopes).toEqual([{ tokenIds: [a] }, { familyId: "fam-rev1" }]);
+    expect(await revokedAt(a)).not.toBeNull();
+    expect(await revokedAt(b)).not.toBeNull();
+  });
+
+  it("announces nothing and marks nothing when the work fails", async () => {
+    const dev = await createDeveloper(ctx, "rev2@example.com");
+    const { app, credential } = await createApp(ctx, dev, { name: "rev2" });
+    const token = await liveToken(app.id, credential.id);
+    const { scopes, error } = await announcedDuring(() =>
+      withRevocations(ctx.db, ctx.store, new Date(), async (_tx, revoke) => {
+        await revoke({ appId: app.id });
+        throw new Error("the change after the revocation failed");
+      }),
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(scopes).toEqual([]);
+    expect(await revokedAt(token)).toBeNull();
+  });
+
+  it("forgets consent with an app's or a user's tokens, not with single tokens", async () => {
+    const dev = await createDeveloper(ctx, "rev3@example.com");
+    const { app, credential } = await createApp(ctx, dev, { name: "rev3" });
+    await ctx.db.consentGrant.create({ data: { appId: app.id, userSub: "00u-rev3", scope: "openid" } });
+    const token = await liveToken(app.id, credential.id, { userSub: "00u-rev3" });
+    await revoke(ctx.db, ctx.store, { tokenIds: [token] });
+    expect(await ctx.db.consentGrant.count({ where: { appId: app.id } })).toBe(1);
+    await revoke(ctx.db, ctx.store, { userSub: "00u-rev3" });
+    expect(await ctx.db.consentGrant.count({ where: { appId: app.id } })).toBe(0);
+  });
+});
