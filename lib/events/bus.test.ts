@@ -24,6 +24,32 @@ describe("events bus", () => {
     await store.close();
   });
 
+  it("delivers to this thread's subscribers before publish returns, once each, though the store brings it again", async () => {
+    const store = new MemoryStore();
+    const other = new MemoryStore(); // another instance's subscribers hear only what its store brings
+    const heard: unknown[] = [];
+    const heardElsewhere: unknown[] = [];
+    const offs = await Promise.all([
+      subscribe(store, topics.revocations, (scope) => heard.push(scope), { onMissed: () => {} }),
+      subscribe(other, topics.revocations, (scope) => heardElsewhere.push(scope), { onMissed: () => {} }),
+    ]);
+    const published = publish(store, topics.revocations, { appId: "a" });
+    expect(heard).toEqual([{ appId: "a" }]); // synchronously, before any answer goes out
+    await published;
+    await settle();
+    expect(heard).toEqual([{ appId: "a" }]);
+    expect(heardElsewhere).toEqual([]);
+    // what reaches the store from elsewhere (no id, or an id not heard yet) is delivered; the
+    // id is not part of the message
+    await store.publish(topics.revocations.channel, JSON.stringify({ appId: "b", _event: "elsewhere:1" }));
+    await store.publish(topics.revocations.channel, JSON.stringify({ appId: "b", _event: "elsewhere:1" }));
+    await store.publish(topics.revocations.channel, JSON.stringify({ appId: "c" }));
+    await settle();
+    expect(heard).toEqual([{ appId: "a" }, { appId: "b" }, { appId: "c" }]);
+    await Promise.all(offs.map((off) => off()));
+    await Promise.all([store.close(), other.close()]);
+  });
+
   it("refuses to publish a message that does not fit its topic", async () => {
     const store = new MemoryStore();
     await expect(publish(store, topics.revocations, { nothing: "x" } as never)).rejects.toThrow();

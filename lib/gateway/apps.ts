@@ -4,7 +4,6 @@
 import type { MaybePromise } from "../runtime/maybe-async.ts";
 import type { Database } from "../db/index.ts";
 import type { Store } from "../store/index.ts";
-import { onRevocation } from "../oauth/tokens/revocation.ts";
 import { readStringList } from "../db/json-columns.ts";
 import { TtlCache } from "../runtime/ttl-cache.ts";
 import { subscribe } from "../events/bus.ts";
@@ -39,7 +38,7 @@ export class AppDirectory {
     const forget = () => this.clear();
     // when messages were missed, nothing cached can be trusted
     this.unsubscribers = await Promise.all([
-      onRevocation(this.store, forget, { onMissed: forget }),
+      subscribe(this.store, topics.revocations, forget, { onMissed: forget }),
       subscribe(this.store, topics.appChanges, forget, { onMissed: forget }),
     ]);
   }

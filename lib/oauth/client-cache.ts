@@ -4,7 +4,7 @@
 // a revoked credential stops working and a new approval or setting applies immediately.
 import type { Database } from "../db/index.ts";
 import type { Store } from "../store/index.ts";
-import { onRevocation, revocationCovers, type RevocationScope } from "./tokens/revocation.ts";
+import { revocationCovers, type RevocationScope } from "./tokens/revocation.ts";
 import { findClient, type OAuthClient } from "./clients.ts";
 import { subscribe } from "../events/bus.ts";
 import { topics, type AppChange } from "../events/topics.ts";
@@ -26,7 +26,7 @@ export class ClientCache {
   async start(): Promise<void> {
     const onMissed = () => this.entries.clear();
     this.unsubscribers = await Promise.all([
-      onRevocation(this.store, (scope) => this.forget(scope), { onMissed }),
+      subscribe(this.store, topics.revocations, (scope) => this.forget(scope), { onMissed }),
       subscribe(this.store, topics.appChanges, (change) => this.onAppChange(change), { onMissed }),
     ]);
   }

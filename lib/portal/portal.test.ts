@@ -8,7 +8,8 @@ import { decideSubscription, listSubscriptions } from "./subscriptions.ts";
 import { developerFromSignIn, setDeveloperStatus } from "./developers.ts";
 import { listAudit } from "./audit.ts";
 import { PortalError } from "./errors.ts";
-import { REVOCATION_CHANNEL } from "../oauth/tokens/revocation.ts";
+import { subscribe } from "../events/bus.ts";
+import { topics } from "../events/topics.ts";
 import { createDeveloper, createTestPortal } from "./test-context.ts";
 
 let ctx: Awaited<ReturnType<typeof createTestPortal>>;
@@ -92,15 +93,15 @@ describe("apps and credentials", () => {
     const other = await ctx.db.accessToken.create({ data: { tokenHash: "h-new", appId: app.id, scope: "", grantType: "client_credentials", expiresAt: new Date(Date.now() + 3600_000) } });
     const fresh = await addCredential(ctx, alice, app.id);
     expect(fresh.clientSecret).toMatch(/^gth_cs_/);
-    const messages: string[] = [];
-    await ctx.store.subscribe(REVOCATION_CHANNEL, (m) => messages.push(m));
+    const messages: unknown[] = [];
+    await subscribe(ctx.store, topics.revocations, (m) => messages.push(m), { onMissed: () => {} });
     await revokeCredential(ctx, alice, app.id, old.id);
     const after = await getApp(ctx, alice, app.id);
     expect(after.credentials!.map((c) => c.status)).toEqual(["revoked", "active"]);
     expect((await ctx.db.accessToken.findUniqueOrThrow({ where: { id: token.id } })).revokedAt).not.toBeNull();
     expect((await ctx.db.accessToken.findUniqueOrThrow({ where: { id: other.id } })).revokedAt).toBeNull();
     await new Promise((r) => setTimeout(r, 20));
-    expect(messages).toEqual([JSON.stringify({ credentialId: old.id })]);
+    expect(messages).toEqual([{ credentialId: old.id }]);
   });
 
   it("rate-limits app creation per developer", async () => {

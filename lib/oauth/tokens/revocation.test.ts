@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeveloper, createTestPortal } from "../../portal/test-context.ts";
 import { createApp } from "../../portal/apps.ts";
 import { generateSecret, hashSecret } from "../../security/secrets.ts";
-import { onLocalRevocation, revoke, withRevocations, type RevocationScope } from "./revocation.ts";
+import { subscribe } from "../../events/bus.ts";
+import { topics } from "../../events/topics.ts";
+import { revoke, withRevocations, type RevocationScope } from "./revocation.ts";
 
 let ctx: Awaited<ReturnType<typeof createTestPortal>>;
 beforeAll(async () => { ctx = await createTestPortal(); });
@@ -22,14 +24,14 @@ async function revokedAt(id: string) {
 /** What this process announces while `during` runs, in order. */
 async function announcedDuring(during: (soFar: readonly RevocationScope[]) => Promise<unknown>): Promise<{ scopes: RevocationScope[]; error: unknown }> {
   const scopes: RevocationScope[] = [];
-  const off = onLocalRevocation((scope) => scopes.push(scope));
+  const off = await subscribe(ctx.store, topics.revocations, (scope) => scopes.push(scope), { onMissed: () => {} });
   try {
     await during(scopes);
     return { scopes, error: null };
   } catch (error) {
     return { scopes, error };
   } finally {
-    off();
+    await off();
   }
 }
 

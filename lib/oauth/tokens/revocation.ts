@@ -1,19 +1,15 @@
 // Revoking tokens. One way in: `withRevocations` runs a transaction whose `revoke(scope)` marks
 // every matching token in the database and, once the transaction has committed, tells every
-// instance through the store so caches drop them at once. Nothing can be marked without being
+// thread and instance (lib/events) so caches drop them at once. Nothing can be marked without being
 // announced, and nothing is announced that did not commit. The consent users gave the apps
 // concerned is forgotten with their tokens (a credential's revocation forgets its app's), so
 // the next authorization asks again; revoking single tokens, a refresh family or what one
 // authorization code produced leaves consent alone.
-import { EventEmitter } from "node:events";
 import type { Database, Transaction } from "../../db/index.ts";
-import { openThreadBus } from "../../runtime/thread-bus.ts";
-import { sharedInstance } from "../../runtime/shared-instance.ts";
 import type { Store } from "../../store/index.ts";
-import { publish, subscribe } from "../../events/bus.ts";
+import { publish } from "../../events/bus.ts";
 import { topics, type RevocationScope } from "../../events/topics.ts";
 
-export const REVOCATION_CHANNEL = topics.revocations.channel;
 export type { RevocationScope };
 
 /** Marks the scope's live tokens revoked inside the running transaction; returns how many. */
@@ -31,7 +27,7 @@ export async function withRevocations<T>(db: Database, store: Store, now: Date, 
       return count;
     });
   });
-  for (const scope of revoked) await announceRevocation(store, scope);
+  for (const scope of revoked) await publish(store, topics.revocations, scope);
   return result;
 }
 
@@ -81,33 +77,6 @@ async function forgetConsent(tx: Transaction, scope: RevocationScope): Promise<v
   if (appIds.length) await tx.consentGrant.deleteMany({ where: { appId: { in: appIds } } });
 }
 
-/** Tells every instance. This process's caches hear it at once (before the answer to whoever
- * revoked goes out); the others through the store. A lost message only delays the effect until
- * caches expire, because the database is already the truth. */
-async function announceRevocation(store: Store, scope: RevocationScope): Promise<void> {
-  const local = localRevocations();
-  local.emitter.emit(REVOCATION_CHANNEL, scope);
-  local.threads?.post(scope);
-  await publish(store, topics.revocations, scope);
-}
-
-/** Revocations announced in this process, delivered synchronously; returns an unsubscribe. */
-export function onLocalRevocation(handler: (scope: RevocationScope) => void): () => void {
-  const { emitter } = localRevocations();
-  emitter.on(REVOCATION_CHANNEL, handler);
-  return () => void emitter.off(REVOCATION_CHANNEL, handler);
-}
-
-// one per thread, shared by server.ts and the Next bundle (which load this module separately);
-// what one thread announces reaches the other through the thread bus (the machine lane's token
-// cache hears a revocation made in the portal's thread before the portal's answer is relayed)
-const localRevocations = () =>
-  sharedInstance("local-revocations", () => {
-    const emitter = new EventEmitter().setMaxListeners(0);
-    const threads = openThreadBus("revocations", (scope) => emitter.emit(REVOCATION_CHANNEL, scope));
-    return { emitter, threads };
-  });
-
 /** What a cached token or client is, as far as revocations are concerned. */
 export interface RevocationSubject {
   appId: string;
@@ -127,15 +96,4 @@ export function revocationCovers(scope: RevocationScope, subject: RevocationSubj
   if ("appIds" in scope) return scope.appIds.includes(subject.appId);
   if ("credentialId" in scope) return scope.credentialId === subject.credentialId;
   return subject.userSub !== undefined && subject.userSub !== null && scope.userSub === subject.userSub;
-}
-
-/** Every revocation: this thread's at once (before the revoker's answer goes out), the other
- * threads' and instances' through the store. When messages may have been missed, `onMissed`. */
-export async function onRevocation(store: Store, handler: (scope: RevocationScope) => void, options: { onMissed: () => void }): Promise<() => Promise<void>> {
-  const offLocal = onLocalRevocation(handler);
-  const offStore = await subscribe(store, topics.revocations, handler, options);
-  return async () => {
-    offLocal();
-    await offStore();
-  };
 }

@@ -1,6 +1,6 @@
 // Access-token validation for the gateway, userinfo and the management API: an O(1) hash
 // lookup behind an in-process cache. Revocations reach the cache at once — on this instance
-// and, through lib/store pub/sub, on every other one — so a revoked token stops working
+// and, through lib/events, on every other one — so a revoked token stops working
 // within the time a message takes, not when a cache entry happens to expire.
 import type { MaybePromise } from "../../runtime/maybe-async.ts";
 import type { Database } from "../../db/index.ts";
@@ -10,7 +10,9 @@ import { readStringList } from "../../db/json-columns.ts";
 import { findAccessTokenByHash, type AccessTokenRow } from "./access-token-rows.ts";
 import { findExternalTokenByHash, type ExternalTokenRow } from "./external-tokens.ts";
 import { recordTokenCache } from "../../metrics/index.ts";
-import { onRevocation, revocationCovers, type RevocationScope } from "./revocation.ts";
+import { revocationCovers, type RevocationScope } from "./revocation.ts";
+import { subscribe } from "../../events/bus.ts";
+import { topics } from "../../events/topics.ts";
 import { TtlCache } from "../../runtime/ttl-cache.ts";
 
 export interface ValidToken {
@@ -66,7 +68,7 @@ export class AccessTokenValidator {
   /** Subscribes to revocations; until then only the cache TTL bounds a revoked token's life. */
   async start(): Promise<void> {
     // revocations announced while the store was away never arrived: trust nothing cached
-    this.unsubscribe = await onRevocation(this.store, (scope) => this.forget(scope), { onMissed: () => this.cache.clear() });
+    this.unsubscribe = await subscribe(this.store, topics.revocations, (scope) => this.forget(scope), { onMissed: () => this.cache.clear() });
   }
 
   async stop(): Promise<void> {
