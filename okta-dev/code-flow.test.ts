@@ -1,34 +1,37 @@
-// openid-client (the library next-auth uses) runs the code flow with PKCE + state + nonce through
-// an Okta sessionToken, without a page; plus the negative cases a relying party depends on.
+// openid-client (v6, on oauth4webapi: the strict client Gatehouse's own Okta delegation uses)
+// runs the code flow with PKCE + state + nonce through an Okta sessionToken, without a page;
+// plus the negative cases a relying party depends on. next-auth's own copy (v5) runs against
+// okta-dev in every portal sign-in of the integration tests.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Issuer, generators, type Client } from "openid-client";
+import * as oidc from "openid-client";
 import { basicAuth, sessionTokenFor, startTestOrg, tokenRequest, type TestOrg } from "./test-support.ts";
 
 let org: TestOrg;
-let client: Client;
+let config: oidc.Configuration;
 let redirectUri: string;
 
 beforeAll(async () => {
   org = await startTestOrg();
-  const issuer = await Issuer.discover(org.issuer);
   const { portal } = org.seed.clients;
   redirectUri = portal.redirectUris[0];
-  client = new issuer.Client({ client_id: portal.clientId, client_secret: portal.clientSecret, redirect_uris: [redirectUri], response_types: ["code"] });
+  config = await oidc.discovery(new URL(org.issuer), portal.clientId, undefined, oidc.ClientSecretBasic(portal.clientSecret), { execute: [oidc.allowInsecureRequests] });
 });
 afterAll(() => org.destroy());
+
+const authorizationUrl = (params: Record<string, string>) => oidc.buildAuthorizationUrl(config, params);
 
 /** authn → sessionToken → /v1/authorize?sessionToken=… → the redirect carrying the code. */
 async function authorizeWithSessionToken(extra: Record<string, string> = {}) {
   const { developer } = org.seed.users;
-  const verifier = generators.codeVerifier();
-  const state = generators.state();
-  const nonce = generators.nonce();
-  const url = client.authorizationUrl({
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const url = authorizationUrl({
     scope: "openid profile email offline_access",
     redirect_uri: redirectUri,
     state,
     nonce,
-    code_challenge: generators.codeChallenge(verifier),
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
     code_challenge_method: "S256",
     sessionToken: await sessionTokenFor(org, developer.login, developer.password),
     ...extra,
@@ -51,22 +54,23 @@ describe("openid-client code flow", () => {
     expect(res.status).toBeGreaterThanOrEqual(302);
     const location = res.headers.get("location")!;
     expect(location.startsWith(redirectUri)).toBe(true);
-    const params = client.callbackParams(location);
-    const tokens = await client.callback(redirectUri, params, { code_verifier: verifier, state, nonce });
+    const checks = { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce };
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(location), checks);
     const claims = tokens.claims();
     expect(claims).toMatchObject({ sub: org.seed.users.developer.id, nonce, email: org.seed.users.developer.login, amr: ["pwd"] });
     expect(tokens.refresh_token).toEqual(expect.any(String));
-    const info = await client.userinfo(tokens.access_token!);
+    const info = await oidc.fetchUserInfo(config, tokens.access_token, org.seed.users.developer.id);
     expect(info.sub).toBe(org.seed.users.developer.id);
 
     // The same code a second time is refused.
-    await expect(client.callback(redirectUri, params, { code_verifier: verifier, state, nonce })).rejects.toMatchObject({ error: "invalid_grant" });
+    await expect(oidc.authorizationCodeGrant(config, new URL(location), checks)).rejects.toMatchObject({ error: "invalid_grant" });
   });
 
   it("refuses a wrong PKCE verifier with invalid_grant", async () => {
     const first = await authorizeWithSessionToken();
-    const params = client.callbackParams(first.res.headers.get("location")!);
-    await expect(client.callback(redirectUri, params, { code_verifier: generators.codeVerifier(), state: first.state, nonce: first.nonce })).rejects.toMatchObject({ error: "invalid_grant" });
+    const location = new URL(first.res.headers.get("location")!);
+    const checks = { pkceCodeVerifier: oidc.randomPKCECodeVerifier(), expectedState: first.state, expectedNonce: first.nonce };
+    await expect(oidc.authorizationCodeGrant(config, location, checks)).rejects.toMatchObject({ error: "invalid_grant" });
   });
 
   it("refuses an expired code with invalid_grant", async () => {
@@ -90,7 +94,7 @@ describe("openid-client code flow", () => {
   it("uses a sessionToken only once", async () => {
     const { developer } = org.seed.users;
     const sessionToken = await sessionTokenFor(org, developer.login, developer.password);
-    const ask = () => fetch(client.authorizationUrl({ scope: "openid", redirect_uri: redirectUri, state: "s", nonce: "n", sessionToken, prompt: "none" }), { redirect: "manual" });
+    const ask = () => fetch(authorizationUrl({ scope: "openid", redirect_uri: redirectUri, state: "s", nonce: "n", sessionToken, prompt: "none" }), { redirect: "manual" });
     expect(new URL((await ask()).headers.get("location")!).searchParams.get("code")).toEqual(expect.any(String));
     expect(new URL((await ask()).headers.get("location")!).searchParams.get("error")).toBe("login_required");
   });
@@ -105,7 +109,7 @@ describe("negative cases", () => {
   });
 
   it("shows an error page, not a redirect, for an unregistered redirect_uri", async () => {
-    const url = client.authorizationUrl({ scope: "openid", redirect_uri: "https://evil.example/cb", state: "s", nonce: "n" });
+    const url = authorizationUrl({ scope: "openid", redirect_uri: "https://evil.example/cb", state: "s", nonce: "n" });
     const res = await fetch(url, { redirect: "manual" });
     expect(res.status).toBe(400);
     expect(res.headers.get("location")).toBeNull();
@@ -115,7 +119,7 @@ describe("negative cases", () => {
   });
 
   it("answers prompt=none without a session with error=login_required", async () => {
-    const res = await fetch(client.authorizationUrl({ scope: "openid", redirect_uri: redirectUri, state: "s1", nonce: "n", prompt: "none" }), { redirect: "manual" });
+    const res = await fetch(authorizationUrl({ scope: "openid", redirect_uri: redirectUri, state: "s1", nonce: "n", prompt: "none" }), { redirect: "manual" });
     const location = new URL(res.headers.get("location")!);
     expect(location.origin + location.pathname).toBe(redirectUri);
     expect(location.searchParams.get("error")).toBe("login_required");
@@ -126,7 +130,7 @@ describe("negative cases", () => {
     const { portal } = org.seed.clients;
     const { admin } = org.seed.users;
     const { body } = await tokenRequest(org, portal.clientId, portal.clientSecret, { grant_type: "password", username: admin.login, password: admin.password, scope: "openid profile" });
-    const introspect = async () => (await client.introspect(body.access_token)) as { active: boolean; uid?: string; scope?: string };
+    const introspect = async () => ({ ...(await oidc.tokenIntrospection(config, body.access_token)) });
     expect(await introspect()).toMatchObject({ active: true, uid: admin.id, scope: "openid profile" });
     const revoke = await fetch(`${org.issuer}/v1/revoke`, {
       method: "POST",
@@ -153,10 +157,10 @@ describe("negative cases", () => {
     const { portal } = org.seed.clients;
     const { admin } = org.seed.users;
     const { body } = await tokenRequest(org, portal.clientId, portal.clientSecret, { grant_type: "password", username: admin.login, password: admin.password, scope: "openid" });
-    const ok = await fetch(client.endSessionUrl({ id_token_hint: body.id_token, post_logout_redirect_uri: portal.postLogoutRedirectUris[0], state: "bye" }), { redirect: "manual" });
+    const ok = await fetch(oidc.buildEndSessionUrl(config, { id_token_hint: body.id_token, post_logout_redirect_uri: portal.postLogoutRedirectUris[0], state: "bye" }), { redirect: "manual" });
     expect(ok.status).toBe(302);
     expect(ok.headers.get("location")).toBe(`${portal.postLogoutRedirectUris[0]}?state=bye`);
-    const bad = await fetch(client.endSessionUrl({ id_token_hint: body.id_token, post_logout_redirect_uri: "https://evil.example/", state: "bye" }), { redirect: "manual" });
+    const bad = await fetch(oidc.buildEndSessionUrl(config, { id_token_hint: body.id_token, post_logout_redirect_uri: "https://evil.example/", state: "bye" }), { redirect: "manual" });
     expect(bad.status).toBe(400);
   });
 });

@@ -1,27 +1,27 @@
-// okta-dev's own login page in Chromium: openid-client starts a code flow (PKCE + state + nonce),
-// the browser signs in on the page (with a TOTP code for the MFA user), and the code it brings
-// back is exchanged for tokens. The relying party's callback is intercepted, so no app is needed.
+// okta-dev's own login page in Chromium: openid-client (as Gatehouse's Okta delegation uses it)
+// starts a code flow (PKCE + state + nonce), the browser signs in on the page (with a TOTP code
+// for the MFA user), and the code it brings back is exchanged for tokens. The relying party's
+// callback is intercepted, so no app is needed.
 import { expect, test, type Page } from "@playwright/test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Issuer, generators, type Client } from "openid-client";
+import * as oidc from "openid-client";
 import { readSeed, startOktaDev, type OktaDev } from "../../okta-dev/index.ts";
 import { currentTotp } from "../../okta-dev/totp.ts";
 
 const GATEHOUSE = "http://gatehouse.test:3000";
 let okta: OktaDev;
 let dataDir: string;
-let client: Client;
+let config: oidc.Configuration;
 let redirectUri: string;
 
 test.beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "okta-dev-browser-"));
   okta = await startOktaDev({ port: 0, dataDir, gatehouseUrl: GATEHOUSE, log: () => {} });
-  const issuer = await Issuer.discover(okta.issuer);
   const { portal } = okta.seed.clients;
   redirectUri = portal.redirectUris[0];
-  client = new issuer.Client({ client_id: portal.clientId, client_secret: portal.clientSecret, redirect_uris: [redirectUri], response_types: ["code"] });
+  config = await oidc.discovery(new URL(okta.issuer), portal.clientId, undefined, oidc.ClientSecretBasic(portal.clientSecret), { execute: [oidc.allowInsecureRequests] });
 });
 
 test.afterAll(async () => {
@@ -30,21 +30,21 @@ test.afterAll(async () => {
 });
 
 async function startFlow(page: Page) {
-  const verifier = generators.codeVerifier();
-  const state = generators.state();
-  const nonce = generators.nonce();
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const challenge = await oidc.calculatePKCECodeChallenge(verifier);
   // Stand in for Gatehouse's callback route: answer it so the browser can land there.
   await page.route(`${GATEHOUSE}/**`, (route) => route.fulfill({ status: 200, contentType: "text/plain", body: "callback reached" }));
   const response = await page.goto(
-    client.authorizationUrl({ scope: "openid profile email", redirect_uri: redirectUri, state, nonce, code_challenge: generators.codeChallenge(verifier), code_challenge_method: "S256" }),
+    oidc.buildAuthorizationUrl(config, { scope: "openid profile email", redirect_uri: redirectUri, state, nonce, code_challenge: challenge, code_challenge_method: "S256" }).href,
   );
   return { verifier, state, nonce, response };
 }
 
 async function finishFlow(page: Page, flow: { verifier: string; state: string; nonce: string }) {
   await page.waitForURL((url) => url.href.startsWith(redirectUri));
-  const params = client.callbackParams(page.url());
-  const tokens = await client.callback(redirectUri, params, { code_verifier: flow.verifier, state: flow.state, nonce: flow.nonce });
+  const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), { pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce });
   return tokens.claims();
 }
 

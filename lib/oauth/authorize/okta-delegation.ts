@@ -2,7 +2,7 @@
 // state + nonce, with the delegation client), and the id token Okta returns is verified by
 // openid-client against Okta's JWKS (cached; refetched on an unknown kid): signature, iss, aud,
 // exp, iat and nonce. The issuer's metadata is discovered once per process.
-import { Issuer, errors, generators, type Client } from "openid-client";
+import * as oidc from "openid-client";
 import type { OktaSettings } from "../../okta/settings.ts";
 import { sharedInstance, takeSharedInstance } from "../../runtime/shared-instance.ts";
 
@@ -43,20 +43,26 @@ export class DelegationError extends Error {
 }
 
 const CACHE = "okta-delegation-client";
+/** How long one request to Okta may take: a login step ends on an error page, never hangs. */
+const OKTA_TIMEOUT_S = 3.5;
 
-export async function delegationClient(settings: Pick<OktaSettings, "issuer" | "delegationClient">, callbackUrl: string): Promise<Client> {
-  const cacheKey = `${CACHE}:${settings.issuer}:${settings.delegationClient.clientId}:${callbackUrl}`;
-  const pending = sharedInstance(cacheKey, async () => {
-    const issuer = await Issuer.discover(settings.issuer);
-    return new issuer.Client({
-      client_id: settings.delegationClient.clientId,
-      client_secret: settings.delegationClient.clientSecret,
-      redirect_uris: [callbackUrl],
-      response_types: ["code"],
-      token_endpoint_auth_method: "client_secret_basic",
-      id_token_signed_response_alg: "RS256",
-    });
-  });
+/** The delegation client's configuration: Okta's metadata, discovered once per process. */
+export async function delegationConfig(settings: Pick<OktaSettings, "issuer" | "delegationClient">): Promise<oidc.Configuration> {
+  const { issuer, delegationClient: client } = settings;
+  const cacheKey = `${CACHE}:${issuer}:${client.clientId}`;
+  const pending = sharedInstance(cacheKey, () =>
+    oidc.discovery(new URL(issuer), client.clientId, { id_token_signed_response_alg: "RS256" }, oidc.ClientSecretBasic(client.clientSecret), {
+      timeout: OKTA_TIMEOUT_S,
+      execute: [
+        // id tokens come over TLS from Okta's token endpoint, which openid-client takes as proof
+        // enough; Gatehouse checks the signature against Okta's JWKS all the same
+        oidc.enableNonRepudiationChecks,
+        // openid-client speaks only https unless told; an http issuer is one the operator
+        // configured (okta-dev on 127.0.0.1 in development and tests)
+        ...(new URL(issuer).protocol === "http:" ? [oidc.allowInsecureRequests] : []),
+      ],
+    }),
+  );
   try {
     return await pending;
   } catch (error) {
@@ -65,21 +71,33 @@ export async function delegationClient(settings: Pick<OktaSettings, "issuer" | "
   }
 }
 
+/** openid-client's codes for "Okta could not be asked": too slow, or no OAuth answer at all (a 5xx page). */
+const UNREACHABLE = new Set(["OAUTH_TIMEOUT", "OAUTH_ABORT", "OAUTH_RESPONSE_IS_NOT_CONFORM"]);
+
+/**
+ * Okta refused (an OAuth error) or its answer failed a check. Everything else — unreachable
+ * (fetch's TypeError), too slow, an unexpected failure — is not about the user's sign-in.
+ */
+function isRejectedAnswer(error: unknown): error is Error {
+  if (error instanceof oidc.ResponseBodyError || error instanceof oidc.AuthorizationResponseError) return true;
+  return error instanceof oidc.ClientError && error.code !== undefined && !UNREACHABLE.has(error.code);
+}
+
 export async function startDelegation(settings: Pick<OktaSettings, "issuer" | "delegationClient">, callbackUrl: string, options: SignInOptions = {}): Promise<DelegationStart> {
-  const client = await delegationClient(settings, callbackUrl);
-  const okta = { state: generators.state(), nonce: generators.nonce(), codeVerifier: generators.codeVerifier() };
-  const url = client.authorizationUrl({
+  const config = await delegationConfig(settings);
+  const okta = { state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier: oidc.randomPKCECodeVerifier() };
+  const url = oidc.buildAuthorizationUrl(config, {
     scope: OKTA_SCOPE,
     redirect_uri: callbackUrl,
     state: okta.state,
     nonce: okta.nonce,
-    code_challenge: generators.codeChallenge(okta.codeVerifier),
+    code_challenge: await oidc.calculatePKCECodeChallenge(okta.codeVerifier),
     code_challenge_method: "S256",
     ...(options.prompt ? { prompt: options.prompt } : {}),
-    ...(options.maxAge !== undefined && options.maxAge !== null ? { max_age: options.maxAge } : {}),
+    ...(options.maxAge !== undefined && options.maxAge !== null ? { max_age: String(options.maxAge) } : {}),
     ...(options.loginHint ? { login_hint: options.loginHint } : {}),
   });
-  return { url, okta };
+  return { url: url.href, okta };
 }
 
 /** Exchanges Okta's code and verifies the id token; throws DelegationError on anything off. */
@@ -91,26 +109,21 @@ export async function finishDelegation(
   maxAge: number | null = null,
   now = Date.now(),
 ): Promise<VerifiedLogin> {
-  const client = await delegationClient(settings, callbackUrl);
+  const config = await delegationConfig(settings);
   let tokens;
   try {
-    tokens = await client.callback(callbackUrl, client.callbackParams(`${callbackUrl}?${params}`), {
-      state: okta.state,
-      nonce: okta.nonce,
-      code_verifier: okta.codeVerifier,
-      response_type: "code",
+    // with a nonce expected, an id token is required, and its iss, sub, aud, exp, iat and nonce checked
+    tokens = await oidc.authorizationCodeGrant(config, new URL(`${callbackUrl}?${params}`), {
+      expectedState: okta.state,
+      expectedNonce: okta.nonce,
+      pkceCodeVerifier: okta.codeVerifier,
     });
   } catch (error) {
-    // RPError: the response or id token failed a check; OPError: Okta refused the exchange.
-    // Anything else (network) is not the user's fault and propagates.
-    if (error instanceof errors.RPError || error instanceof errors.OPError) {
-      throw new DelegationError(`Okta's answer was rejected: ${error.message}`, { cause: error });
-    }
+    if (isRejectedAnswer(error)) throw new DelegationError(`Okta's answer was rejected: ${error.message}`, { cause: error });
     throw error;
   }
-  if (!tokens.id_token) throw new DelegationError("Okta returned no id token.");
   const claims = tokens.claims();
-  if (!claims.sub) throw new DelegationError("Okta's id token has no subject.");
+  if (!claims || !tokens.id_token) throw new DelegationError("Okta returned no id token.");
   const authTime = typeof claims.auth_time === "number" ? claims.auth_time : null;
   // max_age is checked when Okta says when it authenticated the user; without auth_time
   // there is nothing to check (openid-client's own max_age check would refuse the login).
