@@ -5,9 +5,10 @@
 // the steadier number; req/s moves with the machine.
 // The chain is the default one: verify-access-token (implied), bot detection (implied), quota
 // and spike arrest with high limits, regex + JSON threat protection, analytics.
-// Two requests, each run against both: the same call over and over (values the protection
-// policies have seen before), and one whose order id and cursor change every call (new values
-// each time: the threat rules' full cost).
+// Three requests, each run against both: the same gateway call over and over (values the
+// protection policies have seen before), one whose order id and cursor change every call (new
+// values each time: the threat rules' full cost), and a client-credentials token request at
+// /oauth/token (client authentication, issuance and its database write).
 // Usage: npx tsx bench/gateway-ab.ts BASELINE_DIR [seconds=8] [connections=50] [rounds=3]
 //   BASELINE_DIR: e.g. `git worktree add ../base <commit>`, with node_modules, `npm run
 //   db:generate` and `npx next build` done there.
@@ -51,43 +52,48 @@ function backendProcess(): Promise<{ child: ChildProcess; url: string }> {
   });
 }
 
-/** A proxy with the default chain, an app subscribed to it and a token for it. */
-async function prepare(gatehouse: RunningGatehouse, backend: string): Promise<string> {
+/** A proxy with the default chain, an app subscribed to it, and how to call each with it. */
+async function prepare(gatehouse: RunningGatehouse, backend: string): Promise<{ token: string; basic: string }> {
   const api = apiCaller(gatehouse);
   const { admin, developer } = await seededSessions(gatehouse);
   const product = await api(admin, "POST", "/products", { slug: "bench", name: "Bench", scopes: ["bench:read"], approvalType: "auto" });
   const proxy = await api(admin, "POST", "/proxies", { name: "Bench", basePath: "bench", version: "v1", targetUrl: backend, productIds: [product.json.id], policies: DEFAULT_CHAIN });
   const app = await api(developer, "POST", "/apps", { name: "bench", products: ["bench"], redirectUris: ["https://client.example/cb"] });
   if (proxy.status !== 201 || app.status !== 201) throw new Error(`set-up failed: ${proxy.text} ${app.text}`);
-  return clientCredentialsToken(gatehouse, app.json.credential);
+  const { clientId, clientSecret } = app.json.credential;
+  return { token: await clientCredentialsToken(gatehouse, app.json.credential), basic: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` };
 }
 
 const { child: backendChild, url: backend } = await backendProcess();
 const env = { LOG_LEVEL: "warn", GATEWAY_ALLOWED_PRIVATE_TARGETS: "127.0.0.1" };
 const [baseline, current] = await Promise.all([startGatehouse(env, { projectDir: baselineDir }), startGatehouse(env)]);
 try {
-  const tokens = new Map<RunningGatehouse, string>();
-  for (const gatehouse of [baseline, current]) tokens.set(gatehouse, await prepare(gatehouse, backend));
+  const prepared = new Map<RunningGatehouse, { token: string; basic: string }>();
+  for (const gatehouse of [baseline, current]) prepared.set(gatehouse, await prepare(gatehouse, backend));
   // a realistic call: a path with an id, a query, a browser-ish set of headers
   const path = "/gateway/bench/v1/orders/42/lines?expand=product&limit=20";
   let n = 0;
   const varying: autocannon.Request[] = [{ setupRequest: (req) => ({ ...req, path: `/gateway/bench/v1/orders/${++n}/lines?expand=product&limit=20&cursor=c${n * 7919}` }) }];
   const headers = (token: string) => ({ authorization: `Bearer ${token}`, accept: "application/json", "user-agent": "bench-client/1.0 (+https://example.com)", "accept-language": "en-GB,en;q=0.9", "x-correlation-id": "3f2b9c1e-8d7a-4e5f-9b1c-2a3d4e5f6a7b" });
-  const targets: Array<[string, RunningGatehouse, string, typeof varying | undefined]> = [];
-  for (const [kind, requests] of [["same call", undefined], ["new ids each call", varying]] as const) {
-    targets.push([`baseline, ${kind}`, baseline, tokens.get(baseline)!, requests], [`this checkout, ${kind}`, current, tokens.get(current)!, requests]);
-  }
-  for (const [, gatehouse, token] of targets) await autocannon({ url: gatehouse.url + path, headers: headers(token), connections: 10, duration: 2 }); // warm-up
+  type Call = Pick<autocannon.Options, "url" | "method" | "headers" | "body" | "requests">;
+  const kinds: Array<[string, (gatehouse: RunningGatehouse) => Call]> = [
+    ["same call", (g) => ({ url: g.url + path, headers: headers(prepared.get(g)!.token) })],
+    ["new ids each call", (g) => ({ url: g.url + path, headers: headers(prepared.get(g)!.token), requests: varying })],
+    ["token endpoint", (g) => ({ url: g.url + "/oauth/token", method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: prepared.get(g)!.basic }, body: "grant_type=client_credentials&scope=bench%3Aread" })],
+  ];
+  const targets: Array<[string, RunningGatehouse, Call]> = [];
+  for (const [kind, call] of kinds) targets.push([`baseline, ${kind}`, baseline, call(baseline)], [`this checkout, ${kind}`, current, call(current)]);
+  for (const [, , call] of targets) await autocannon({ ...call, connections: 10, duration: 2 }); // warm-up
   const samples = targets.map(() => ({ rps: [] as number[], cpuUs: [] as number[], p99: [] as number[], non2xx: 0 }));
   const load = loadavg()[0]!.toFixed(2);
   for (let round = 0; round < rounds; round++) {
     // ABBA: the two runs of a request swap places every round, so neither always follows the other
     const order = [...targets.keys()].map((i) => (round % 2 === 1 ? i ^ 1 : i));
     for (const i of order) {
-      const [, gatehouse, token, requests] = targets[i]!;
+      const [, gatehouse, call] = targets[i]!;
       const pid = gatehouse.process.pid!;
       const before = cpuSeconds(pid);
-      const r = await autocannon({ url: gatehouse.url + path, headers: headers(token), connections, duration: seconds, ...(requests ? { requests } : {}) });
+      const r = await autocannon({ ...call, connections, duration: seconds });
       await settled(pid); // the run's trailing work (analytics batches, GC) is its own, not the next run's
       samples[i]!.cpuUs.push(((cpuSeconds(pid) - before) * 1e6) / Math.max(1, r.requests.total));
       samples[i]!.rps.push(r.requests.average);
@@ -103,7 +109,7 @@ try {
     const quartile = (q: number) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))]!;
     return `${median(ratios).toFixed(3)} (${quartile(0.25).toFixed(2)}–${quartile(0.75).toFixed(2)})`;
   };
-  console.log("| gateway | req/s (median) | req/s range | × baseline req/s (IQR) | p99 ms | non-2xx/errors | CPU µs per request | × baseline CPU (IQR) |");
+  console.log("| request | req/s (median) | req/s range | × baseline req/s (IQR) | p99 ms | non-2xx/errors | CPU µs per request | × baseline CPU (IQR) |");
   console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const [i, [name]] of targets.entries()) {
     const s = samples[i]!;
