@@ -1,7 +1,8 @@
 // One call through the gateway: the canonical request (canonical-path.ts; refused when there
-// is none) → match the proxy → arrive phases → the method (method-override.ts) → access phases
-// in priority order (an answer stops the chain) → the upstream → response phases → the answer → log phases (never
-// throwing) → one analytics event. The request body is buffered only when a policy needs it
+// is none) → match the proxy → arrive phases → the method (method-override.ts) → access
+// phases in priority order (an answer stops the chain) → the upstream → response phases → the
+// answer → log phases (never throwing) → one analytics event. The pipeline knows no policy by
+// name: what a chain holds is chain.ts's (and the policies') business. The request body is buffered only when a policy needs it
 // (bounded; over the limit → 413 and reading stops); otherwise it streams to the upstream,
 // counted on the way. Every error is JSON without internals.
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -259,8 +260,8 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
     call.log.warn({ target: target.origin, refused: target.refused }, "upstream target refused (SSRF guard)");
     return answerWith(res, call, outcome, problemAnswer(502, { title: "Upstream address refused" }), null);
   }
-  // The caller's query goes upstream byte for byte unless a policy changed it (verify-api-key
-  // removes its parameter); URLSearchParams would re-encode it.
+  // The caller's query goes upstream byte for byte unless a policy changed it (an API key
+  // sent as a parameter is removed); URLSearchParams would re-encode it.
   const rawQuery = call.rawQuery;
   const callerQuery = rawQuery && call.query.toString() !== new URLSearchParams(rawQuery).toString() ? call.query.toString() : rawQuery;
   const query = target.query && callerQuery ? `${target.query}&${callerQuery}` : target.query || callerQuery;
