@@ -7,8 +7,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GatewayAnswer } from "../lib/gateway/policy.ts";
-import { createRegexProtectionPolicies, RegexBodyProtectionConfig, RegexProtectionConfig } from "../lib/gateway/policies/protection/regex-protection.ts";
-import { testCall, type TestCallOptions } from "../lib/gateway/policies/protection/test-call.ts";
+import { regexBodyProtection, regexProtection, RegexBodyProtectionConfig, RegexProtectionConfig } from "../lib/gateway/policies/protection/regex-protection.ts";
+import { testContext, testRuntime, type TestCallOptions } from "../lib/gateway/test-context.ts";
 
 const root = join(import.meta.dirname, "corpus");
 const showMisses = process.argv.includes("--misses");
@@ -79,14 +79,14 @@ const PLACEMENTS: Record<string, (v: string) => TestCallOptions | null> = {
   "form field": (v) => ({ method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `id=42&comment=${encodeURIComponent(v)}` }),
 };
 
-const { regexProtectionPolicy, regexBodyProtectionPolicy } = createRegexProtectionPolicies({ patches: { current: () => [] } });
+const runtime = testRuntime();
 const headConfig = RegexProtectionConfig.parse({});
 const bodyConfig = RegexBodyProtectionConfig.parse({});
 
 async function refused(options: TestCallOptions): Promise<string | null> {
-  const call = testCall(options);
-  const head = (await regexProtectionPolicy.access!(call, headConfig)) as GatewayAnswer | undefined;
-  const answer = head ?? ((await regexBodyProtectionPolicy.access!(call, bodyConfig)) as GatewayAnswer | undefined);
+  const call = testContext(options, runtime);
+  const head = (await regexProtection.access!(call, headConfig)) as GatewayAnswer | undefined;
+  const answer = head ?? ((await regexBodyProtection.access!(call, bodyConfig)) as GatewayAnswer | undefined);
   return answer ? String((answer.body as { code?: string }).code) : null;
 }
 

@@ -4,13 +4,13 @@
 // quota / spike arrest on the memory store.
 // Usage: npx tsx bench/protection.ts [rounds, default 15]
 import { MemoryStore } from "../lib/store/memory-store.ts";
-import type { GatewayCall } from "../lib/gateway/policy.ts";
+import type { PolicyContext } from "../lib/gateway/policy.ts";
 import { scanJson } from "../lib/gateway/policies/protection/json-scanner.ts";
-import { JsonThreatProtectionConfig, jsonThreatProtectionPolicy } from "../lib/gateway/policies/protection/json-threat-protection.ts";
-import { createQuotaPolicy, QuotaConfig } from "../lib/gateway/policies/protection/quota.ts";
-import { createRegexProtectionPolicies, RegexBodyProtectionConfig, RegexProtectionConfig } from "../lib/gateway/policies/protection/regex-protection.ts";
-import { createSpikeArrestPolicy, SpikeArrestConfig } from "../lib/gateway/policies/protection/spike-arrest.ts";
-import { testCall } from "../lib/gateway/policies/protection/test-call.ts";
+import { JsonThreatProtectionConfig, jsonThreatProtection } from "../lib/gateway/policies/protection/json-threat-protection.ts";
+import { quota, QuotaConfig } from "../lib/gateway/policies/protection/quota.ts";
+import { regexBodyProtection, regexProtection, RegexBodyProtectionConfig, RegexProtectionConfig } from "../lib/gateway/policies/protection/regex-protection.ts";
+import { spikeArrest, SpikeArrestConfig } from "../lib/gateway/policies/protection/spike-arrest.ts";
+import { testContext as testCall, testRuntime } from "../lib/gateway/test-context.ts";
 import { scanXml, XmlThreatProtectionConfig } from "../lib/gateway/policies/protection/xml-threat-protection.ts";
 import { compilePatch } from "../lib/security/virtual-patch.ts";
 
@@ -64,7 +64,7 @@ try {
   console.log(`(@streamparser/json: ${String(error)}; \`npm install --no-save @streamparser/json\` to compare)`);
 }
 const jsonCall = testCall({ method: "POST", headers: { "content-type": "application/json" }, body: jsonBody });
-measure("json-threat-protection access() per request", jsonBody.length, () => jsonThreatProtectionPolicy.access!(jsonCall, limits));
+measure("json-threat-protection access() per request", jsonBody.length, () => jsonThreatProtection.access!(jsonCall, limits));
 measure(`scanXml (saxes), ${xmlBody.length} B`, xmlBody.length, () => scanXml(xmlBody, XmlThreatProtectionConfig.parse({})));
 
 // regex-protection on a typical request: path, 5 query parameters, 10 browser-like headers
@@ -79,29 +79,29 @@ const request = {
 };
 const patches = Array.from({ length: 10 }, (_, i) => compilePatch({ id: `p${i}`, name: `p${i}`, config: { pattern: `(?i)cve-2026-${1000 + i}|/legacy/v${i}/export`, targets: ["path", "query", "headers", "body"], action: "block", caseInsensitive: false } }));
 for (const [label, list] of [["no virtual patches", []], ["10 virtual patches (RE2)", patches]] as const) {
-  const { regexProtectionPolicy, regexBodyProtectionPolicy } = createRegexProtectionPolicies({ patches: { current: async () => list } });
+  const runtime = testRuntime({ services: { virtualPatches: async () => list } });
   const config = RegexProtectionConfig.parse({});
-  const call = testCall(request);
-  measure(`regex-protection per request (path, 5 query, 10 headers), ${label}, values seen before`, 0, () => regexProtectionPolicy.access!(call, config));
+  const call = testCall(request, runtime);
+  measure(`regex-protection per request (path, 5 query, 10 headers), ${label}, values seen before`, 0, () => regexProtection.access!(call, config));
   // a config copy per call starts an empty clean-value memo: every value is matched as if new
-  measure(`regex-protection per request (path, 5 query, 10 headers), ${label}, every value new`, 0, () => regexProtectionPolicy.access!(call, { ...config }));
-  const bodyCall = testCall({ ...request, method: "POST", body: jsonBody });
+  measure(`regex-protection per request (path, 5 query, 10 headers), ${label}, every value new`, 0, () => regexProtection.access!(call, { ...config }));
+  const bodyCall = testCall({ ...request, method: "POST", body: jsonBody }, runtime);
   const bodyConfig = RegexBodyProtectionConfig.parse({});
-  measure(`regex-body-protection, 2 KB JSON body, ${label}`, jsonBody.length, () => regexBodyProtectionPolicy.access!(bodyCall, bodyConfig));
+  measure(`regex-body-protection, 2 KB JSON body, ${label}`, jsonBody.length, () => regexBodyProtection.access!(bodyCall, bodyConfig));
 }
 
 const store = new MemoryStore();
-const quota = createQuotaPolicy({ store: () => store, products: async () => null });
-const spike = createSpikeArrestPolicy({ store: () => store });
+const counting = testRuntime({ store });
 const quotaConfig = QuotaConfig.parse({ allow: 1e9, timeUnit: "hour", type: "rolling" });
 const spikeConfig = SpikeArrestConfig.parse({ rate: "1000000ps", useEffectiveCount: true });
-const freshCall = (): GatewayCall => testCall({ url: "/x" });
+const freshCall = (): PolicyContext => testCall({ url: "/x" }, counting);
 measure("quota (rolling, memory store) per request", 0, () => quota.access!(freshCall(), quotaConfig));
-measure("spike-arrest (memory store) per request", 0, () => spike.access!(freshCall(), spikeConfig));
+measure("spike-arrest (memory store) per request", 0, () => spikeArrest.access!(freshCall(), spikeConfig));
 measure("(building the test call itself, subtract from the two above)", 0, () => freshCall());
 
 await runRounds(Number(process.argv[2] ?? 15));
 console.log(`\n| case | ops/s | µs/op | MB/s |\n| --- | --- | --- | --- |`);
 for (const c of cases) console.log(`| ${c.name} | ${Math.round(c.best).toLocaleString("en")} | ${(1e6 / c.best).toFixed(1)} | ${c.bytes ? ((c.bytes * c.best) / 1e6).toFixed(0) : ""} |`);
+await counting.close();
 await store.close();
 process.exit(0);

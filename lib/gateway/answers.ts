@@ -1,5 +1,6 @@
-// The gateway's own answers: RFC 6750 bearer errors for token problems, RFC 9457 problem JSON
-// for everything else. Never a stack trace; details go to the log.
+// The gateway's own answers and its policies' refusals: RFC 6750 bearer errors for token
+// problems, RFC 9457 problem JSON for everything else. Never a stack trace; details go to the
+// log, and nothing the caller sent is echoed back (not a header name, not a parameter, not a value).
 import { bearerChallenge } from "../oauth/bearer.ts";
 import type { GatewayAnswer } from "./policy.ts";
 import { PROBLEM_CONTENT_TYPE, problemDetails } from "../http/problem.ts";
@@ -29,6 +30,30 @@ export function missingBearerAnswer(problem: "missing" | "malformed" | "in_query
   return bearerAnswer("invalid_token", "Malformed bearer token.");
 }
 
-export function problemAnswer(status: number, title: string, detail?: string, headers?: Record<string, string>, extensions?: Record<string, unknown>): GatewayAnswer {
-  return { status, headers: { "content-type": PROBLEM_CONTENT_TYPE, ...headers }, body: problemDetails(status, title, detail, extensions) };
+/** What a problem answer says beyond its status. A policy's refusal also names the policy,
+ * a stable machine code ("quota_exceeded", "container_depth_exceeded") and the configured
+ * limit that was hit, so that clients can act on it without parsing text. */
+export interface Problem {
+  title: string;
+  detail?: string;
+  policy?: string;
+  code?: string;
+  limit?: { name: string; value: number };
 }
+
+/** RFC 9457 problem JSON; never cached. */
+export function problemAnswer(status: number, problem: Problem, headers?: Record<string, string>): GatewayAnswer {
+  const extensions: Record<string, unknown> = {};
+  if (problem.policy) extensions.policy = problem.policy;
+  if (problem.code) extensions.code = problem.code;
+  if (problem.limit) extensions.limit = problem.limit;
+  return { status, headers: { "content-type": PROBLEM_CONTENT_TYPE, "cache-control": "no-store", ...headers }, body: problemDetails(status, problem.title, problem.detail, extensions) };
+}
+
+/** Adds a member to a structured-field list header (RateLimit, RateLimit-Policy) kept by several policies. */
+export function appendListHeader(headers: Record<string, string>, name: string, member: string): void {
+  headers[name] = headers[name] ? `${headers[name]}, ${member}` : member;
+}
+
+/** Retry-After in whole seconds, at least 1. */
+export const retryAfterSeconds = (ms: number) => String(Math.max(1, Math.ceil(ms / 1000)));

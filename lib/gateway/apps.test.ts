@@ -16,7 +16,7 @@ describe("AppDirectory", () => {
     },
   } as never;
   const store = new MemoryStore();
-  const directory = new AppDirectory(db, store, 1_000);
+  const directory = new AppDirectory(db, store, { ttlMs: 1_000 });
   beforeAll(() => directory.start());
   afterAll(async () => {
     await directory.stop();

@@ -6,6 +6,7 @@ import type { Database } from "../db/index.ts";
 import type { Store } from "../store/index.ts";
 import { readStringList } from "../db/json-columns.ts";
 import { TtlCache } from "../runtime/ttl-cache.ts";
+import { Subscriptions } from "../runtime/subscriptions.ts";
 import { subscribe } from "../events/bus.ts";
 import { topics } from "../events/topics.ts";
 
@@ -19,32 +20,36 @@ export interface AppStanding {
   approvedScopes: ReadonlySet<string>;
 }
 
+export interface AppDirectoryOptions {
+  /** How long an app's standing is trusted without an announcement. */
+  ttlMs?: number;
+  maxEntries?: number;
+}
+
 export class AppDirectory {
+  private readonly ttlMs: number;
   private readonly byAppId: TtlCache<AppStanding | null>;
   private readonly byOktaClient: TtlCache<string | null>;
-  private unsubscribers: Array<() => Promise<void>> = [];
+  private readonly subscriptions = new Subscriptions();
 
   constructor(
     private readonly db: Database,
     private readonly store: Store,
-    private readonly ttlMs = 30_000,
-    maxEntries = 50_000,
+    options: AppDirectoryOptions = {},
   ) {
-    this.byAppId = new TtlCache(maxEntries);
-    this.byOktaClient = new TtlCache(maxEntries);
+    this.ttlMs = options.ttlMs ?? 30_000;
+    this.byAppId = new TtlCache(options.maxEntries ?? 50_000);
+    this.byOktaClient = new TtlCache(options.maxEntries ?? 50_000);
   }
 
   async start(): Promise<void> {
     const forget = () => this.clear();
     // when messages were missed, nothing cached can be trusted
-    this.unsubscribers = await Promise.all([
-      subscribe(this.store, topics.revocations, forget, { onMissed: forget }),
-      subscribe(this.store, topics.appChanges, forget, { onMissed: forget }),
-    ]);
+    await this.subscriptions.hold(subscribe(this.store, topics.revocations, forget, { onMissed: forget }), subscribe(this.store, topics.appChanges, forget, { onMissed: forget }));
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.unsubscribers.map((off) => off()));
+    await this.subscriptions.release();
     this.clear();
   }
 

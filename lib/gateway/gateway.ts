@@ -1,5 +1,6 @@
 // The gateway as server.ts runs it: the proxy registry, the app directory, the upstream
-// pools, the analytics writer (and its retention) and the policies' services, started and stopped together.
+// pools, the analytics writer (and its retention) and what its policies share (services,
+// counters, clock), started and stopped together.
 import type { Logger } from "pino";
 import type { Config } from "../config/index.ts";
 import type { Database } from "../db/index.ts";
@@ -14,9 +15,11 @@ import { getOktaSettings } from "../okta/settings.ts";
 import { AppDirectory } from "./apps.ts";
 import { createGatewayHandler } from "./pipeline.ts";
 import { ProxyRegistry } from "./registry.ts";
-import { createGatewayServices, setGatewayServices } from "./services.ts";
+import { createGatewayServices } from "./services.ts";
+import { FaultTolerantCounters } from "./counters.ts";
+import type { Clock, PolicyRuntime } from "./policy.ts";
 import { targetPolicyOf } from "./target-policy.ts";
-import { closeBotDetector } from "../security/bot/index.ts";
+import { closeBotDetector, getBotDetector } from "../security/bot/index.ts";
 import { Upstream } from "./upstream.ts";
 import { echoKey } from "../echo/key.ts";
 import type { MachineHandler } from "../http/types.ts";
@@ -44,11 +47,25 @@ export function createGateway(deps: {
   const upstream = new Upstream({ connectTimeoutMs: gw.connectTimeoutMs, headersTimeoutMs: gw.headersTimeoutMs, bodyTimeoutMs: gw.bodyTimeoutMs, targetPolicy, ownCertificate: config.tls?.cert ?? null });
   const analytics = new AnalyticsWriter(workerSink(config.database), log);
   let retention: { stop(): Promise<void> } | null = null;
-  setGatewayServices(
-    createGatewayServices({ db, validator: deps.validator, clients: deps.clients, apps, encryptionKey: config.secrets.encryptionKey, oktaIssuer: () => getOktaSettings().issuer }),
-  );
+  const clock: Clock = { now: Date.now };
+  // the bot detector is the process's: the token endpoint feeds the same behaviour windows
+  const policyServices = createGatewayServices({
+    db,
+    store,
+    log,
+    now: clock.now,
+    validator: deps.validator,
+    clients: deps.clients,
+    apps,
+    bots: getBotDetector(),
+    encryptionKey: config.secrets.encryptionKey,
+    oktaIssuer: () => getOktaSettings().issuer,
+  });
+  const counters = new FaultTolerantCounters(store, clock.now);
+  const runtime: PolicyRuntime = { services: policyServices.services, store: counters, clock };
   const handler = createGatewayHandler({
     registry,
+    runtime,
     upstream,
     analytics,
     upstreamTimeoutMs: gw.upstreamTimeoutMs,
@@ -65,7 +82,8 @@ export function createGateway(deps: {
       await Promise.all([apps.start(), registry.start()]);
     },
     async stop() {
-      await Promise.all([registry.stop(), apps.stop(), closeBotDetector()]);
+      await Promise.all([registry.stop(), apps.stop(), policyServices.close(), closeBotDetector()]);
+      await counters.close();
       await retention?.stop();
       await analytics.stop();
       await upstream.close();

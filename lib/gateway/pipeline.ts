@@ -1,7 +1,8 @@
 // One call through the gateway: the canonical request (canonical-path.ts; refused when there
-// is none) → match the proxy → access phases in priority order (an answer
-// stops the chain) → the upstream → response phases → the answer → log phases (never
-// throwing) → one analytics event. The request body is buffered only when a policy needs it
+// is none) → match the proxy → arrive phases → the method (method-override.ts) → access
+// phases in priority order (an answer stops the chain) → the upstream → response phases → the
+// answer → log phases (never throwing) → one analytics event. The pipeline knows no policy by
+// name: what a chain holds is chain.ts's (and the policies') business. The request body is buffered only when a policy needs it
 // (bounded; over the limit → 413 and reading stops); otherwise it streams to the upstream,
 // counted on the way. Every error is JSON without internals.
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -12,13 +13,12 @@ import type { AnalyticsEventInput } from "../analytics/writer.ts";
 import { recordGatewayCall } from "../metrics/index.ts";
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "../db/unavailable.ts";
 import { problemAnswer } from "./answers.ts";
-import { AUTHENTICATION_POLICIES } from "./policies/index.ts";
 import { callerResponseHeaders, forwardingHeaders, upstreamRequestHeaders } from "./headers.ts";
 import { canonicalPath, checkQuery, NON_CANONICAL_DETAIL, type NonCanonicalReason } from "./canonical-path.ts";
 import { GATEWAY_METHODS } from "./routes.ts";
 import { mayCarryFormOverride, resolveMethod } from "./method-override.ts";
 import { ECHO_KEY_HEADER } from "../echo/key.ts";
-import type { CallOutcome, GatewayAnswer, GatewayCall, ProxyDefinition } from "./policy.ts";
+import type { CallOutcome, GatewayAnswer, GatewayCall, PolicyContext, PolicyRuntime, ProxyDefinition } from "./policy.ts";
 import type { ProxyRegistry, RegisteredProxy } from "./registry.ts";
 import { upstreamFailure, type Upstream } from "./upstream.ts";
 import { isPromise } from "../runtime/maybe-async.ts";
@@ -27,6 +27,8 @@ import { BodyTooLarge, readBoundedBody } from "../http/body.ts";
 
 export interface PipelineDeps {
   registry: ProxyRegistry;
+  /** What every call's policies share: the gateway's services, counters and clock. */
+  runtime: PolicyRuntime;
   upstream: Upstream;
   analytics: { record(event: AnalyticsEventInput): void };
   /** The whole upstream exchange (headers and body). */
@@ -63,29 +65,20 @@ function requestHasBody(req: IncomingMessage): boolean {
 
 /** RFC 9457 answer to a request that has no canonical spelling; `code` names the rule. */
 function nonCanonicalAnswer(reason: NonCanonicalReason, part: "path" | "query"): GatewayAnswer {
-  const answer = problemAnswer(400, part === "path" ? "Invalid path" : "Invalid query", NON_CANONICAL_DETAIL[reason]);
-  (answer.body as Record<string, unknown>).code = reason;
-  return answer;
+  return problemAnswer(400, { title: part === "path" ? "Invalid path" : "Invalid query", detail: NON_CANONICAL_DETAIL[reason], code: reason });
 }
 
 const GATEWAY_METHOD_SET: ReadonlySet<string> = new Set(GATEWAY_METHODS);
-
-export function deprecationHeaders(proxy: RegisteredProxy): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (proxy.deprecatedAt) headers["deprecation"] = `@${Math.floor(proxy.deprecatedAt.getTime() / 1000)}`; // RFC 9745
-  if (proxy.sunsetAt) headers["sunset"] = proxy.sunsetAt.toUTCString(); // RFC 8594
-  if (proxy.deprecationLink) headers["link"] = `<${proxy.deprecationLink}>; rel="deprecation"; type="text/html"`;
-  return headers;
-}
 
 /** A proxy's metrics label ("orders/v1"), one string per loaded proxy rather than one per call. */
 const metricsLabel = perObject((proxy: RegisteredProxy) => `${proxy.basePath}/${proxy.version}`);
 
 const NO_POLICIES: ProxyDefinition = { id: "", name: "", basePath: "", version: "", targetUrl: "", idTokenMode: "none", caseSensitivePaths: false, methodOverride: "strip", productIds: [], chain: [] };
 
-/** One call's state. A class (one shape for every call, a prototype getter) rather than an
- * object literal with a per-call accessor: cheaper at gateway rates. */
-class Call implements GatewayCall {
+/** One call's state, and the context every policy phase gets: a class (one shape for every
+ * call, a prototype getter) rather than an object literal with a per-call accessor, cheaper at
+ * gateway rates; the runtime is three references to what the gateway built once. */
+class Call implements PolicyContext {
   readonly requestId: string;
   /** The request's method until a method override is resolved (method-override.ts). */
   method: string;
@@ -101,6 +94,9 @@ class Call implements GatewayCall {
   readonly responseHeaders: Record<string, string>;
   readonly annotations: GatewayCall["annotations"] = {};
   readonly state = new Map<string, unknown>();
+  readonly services: PolicyRuntime["services"];
+  readonly store: PolicyRuntime["store"];
+  readonly clock: PolicyRuntime["clock"];
   private childLog: RequestContext["log"] | null = null;
 
   constructor(
@@ -112,6 +108,7 @@ class Call implements GatewayCall {
     readonly fromTrustedProxy: boolean,
     publicHttps: boolean,
     readonly startedAt: number,
+    runtime: PolicyRuntime,
   ) {
     this.requestId = ctx.requestId;
     this.method = req.method ?? "GET";
@@ -121,8 +118,10 @@ class Call implements GatewayCall {
     this.clientIp = callerAddress(req);
     this.tls = publicHttps || (req.socket as { encrypted?: boolean }).encrypted === true;
     this.upstreamHeaders = upstreamRequestHeaders(req.headers, fromTrustedProxy);
-    this.responseHeaders = deprecationHeaders(registered);
-    this.responseHeaders["x-request-id"] = ctx.requestId; // the lane leaves it to the gateway (one writeHead)
+    this.responseHeaders = { "x-request-id": ctx.requestId }; // the lane leaves it to the gateway (one writeHead)
+    this.services = runtime.services;
+    this.store = runtime.store;
+    this.clock = runtime.clock;
   }
 
   /** A child logger with the call's ids, made only when something logs. */
@@ -132,8 +131,9 @@ class Call implements GatewayCall {
 }
 
 export function createGatewayHandler(deps: PipelineDeps) {
+  const runtime = deps.runtime;
   return async function gatewayHandler(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
-    const startedAt = Date.now();
+    const startedAt = runtime.clock.now();
     const started = performance.now();
     // One spelling of the request before anything judges it: routing, every policy and the
     // upstream see the same canonical path.
@@ -146,12 +146,12 @@ export function createGatewayHandler(deps: PipelineDeps) {
     if (queryProblem) return void send(res, nonCanonicalAnswer(queryProblem, "query"), { "x-request-id": ctx.requestId });
     const match = deps.registry.matchCached(path.value) ?? (await deps.registry.match(path.value));
     if (!match) {
-      send(res, problemAnswer(404, "No API proxy matches this path", `No API proxy serves ${path.value}.`), { "x-request-id": ctx.requestId });
+      send(res, problemAnswer(404, { title: "No API proxy matches this path", detail: `No API proxy serves ${path.value}.` }), { "x-request-id": ctx.requestId });
       return;
     }
     const { proxy, rest } = match;
     const definition = proxy.definition;
-    const call = new Call(ctx, req, proxy, rest, rawQuery, fromTrustedProxy(req), deps.publicHttps, startedAt);
+    const call = new Call(ctx, req, proxy, rest, rawQuery, fromTrustedProxy(req), deps.publicHttps, startedAt, runtime);
     const outcome: CallOutcome = { status: 500, upstreamLatencyMs: null, latencyMs: 0, answeredBy: null, bytesIn: 0, bytesOut: 0 };
 
     try {
@@ -164,10 +164,10 @@ export function createGatewayHandler(deps: PipelineDeps) {
       else if (unavailable) {
         outcome.status = 503;
         res.setHeader("retry-after", String(DATABASE_RETRY_AFTER_SECONDS));
-        send(res, problemAnswer(503, "Service temporarily unavailable", "The gateway cannot check this request right now; try again shortly."), call.responseHeaders);
+        send(res, problemAnswer(503, { title: "Service temporarily unavailable", detail: "The gateway cannot check this request right now; try again shortly." }), call.responseHeaders);
       } else {
         outcome.status = 500;
-        send(res, problemAnswer(500, "Gateway error", `Request ${ctx.requestId} failed; the details are in the gateway's log.`), call.responseHeaders);
+        send(res, problemAnswer(500, { title: "Gateway error", detail: `Request ${ctx.requestId} failed; the details are in the gateway's log.` }), call.responseHeaders);
       }
     }
 
@@ -211,9 +211,15 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
   const definition = proxy.definition;
   if (!definition) {
     call.log.error({ error: proxy.error }, "proxy has an invalid policy chain");
-    return answerWith(res, call, outcome, problemAnswer(500, "Proxy misconfigured", "This API proxy's policy configuration is invalid; an administrator has to fix it."), null);
+    return answerWith(res, call, outcome, problemAnswer(500, { title: "Proxy misconfigured", detail: "This API proxy's policy configuration is invalid; an administrator has to fix it." }), null);
   }
-  if (proxy.sunsetAt && proxy.sunsetAt.getTime() <= call.startedAt) return answerWith(res, call, outcome, problemAnswer(410, "API version retired", `${proxy.basePath} ${proxy.version} was retired.`), null);
+  // Arrive phases: nothing has judged the call yet, so their answers are the gateway's own.
+  for (const step of definition.chain) {
+    if (!step.policy.arrive) continue;
+    const result = step.policy.arrive(call, step.config);
+    const stop = isPromise(result) ? await result : result;
+    if (stop) return answerWith(res, call, outcome, stop, null);
+  }
 
   const hasBody = requestHasBody(call.req);
   /** Buffers the body (bounded); false when it was too large and the call is answered. */
@@ -225,7 +231,7 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
     } catch (error) {
       if (!(error instanceof BodyTooLarge)) throw error;
       res.setHeader("connection", "close"); // stop reading: the rest of the body is not drained
-      answerWith(res, call, outcome, problemAnswer(413, "Payload Too Large"), "payload-size");
+      answerWith(res, call, outcome, problemAnswer(413, { title: "Payload Too Large" }), proxy.bodyLimitedBy);
       return false;
     }
   };
@@ -233,7 +239,7 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
   // The method every policy judges and the upstream gets.
   if (hasBody && mayCarryFormOverride(call.req) && !(await buffered())) return;
   const resolved = resolveMethod(call.req, call.query, call.body, definition.methodOverride, GATEWAY_METHOD_SET);
-  if ("refused" in resolved) return answerWith(res, call, outcome, problemAnswer(400, "Invalid method override", resolved.refused), null);
+  if ("refused" in resolved) return answerWith(res, call, outcome, problemAnswer(400, { title: "Invalid method override", detail: resolved.refused }), null);
   call.method = resolved.method;
 
   // Access phases, in priority order.
@@ -246,20 +252,16 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
       if (stop.status === 413) res.setHeader("connection", "close");
       return answerWith(res, call, outcome, stop, step.policy.name);
     }
-    // A version pinned to chosen apps does not exist for anyone else (checked once the caller is known).
-    if (proxy.pinnedAppIds && AUTHENTICATION_POLICIES.has(step.policy.name) && !(call.identity && proxy.pinnedAppIds.has(call.identity.appId))) {
-      return answerWith(res, call, outcome, problemAnswer(404, "No API proxy matches this path", `No API proxy serves ${call.proxy.basePath} ${call.proxy.version} for this app.`), "version-pinning");
-    }
   }
 
   // The upstream.
   const target = proxy.target;
   if (target.refused) {
     call.log.warn({ target: target.origin, refused: target.refused }, "upstream target refused (SSRF guard)");
-    return answerWith(res, call, outcome, problemAnswer(502, "Upstream address refused"), null);
+    return answerWith(res, call, outcome, problemAnswer(502, { title: "Upstream address refused" }), null);
   }
-  // The caller's query goes upstream byte for byte unless a policy changed it (verify-api-key
-  // removes its parameter); URLSearchParams would re-encode it.
+  // The caller's query goes upstream byte for byte unless a policy changed it (an API key
+  // sent as a parameter is removed); URLSearchParams would re-encode it.
   const rawQuery = call.rawQuery;
   const callerQuery = rawQuery && call.query.toString() !== new URLSearchParams(rawQuery).toString() ? call.query.toString() : rawQuery;
   const query = target.query && callerQuery ? `${target.query}&${callerQuery}` : target.query || callerQuery;
@@ -304,11 +306,11 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
       if (requestCounter) outcome.bytesIn = requestCounter.bytes;
       if (error instanceof BodyTooLarge || (requestCounter && requestCounter.bytes > proxy.maxRequestBytes)) {
         res.setHeader("connection", "close");
-        return answerWith(res, call, outcome, problemAnswer(413, "Payload Too Large"), "payload-size");
+        return answerWith(res, call, outcome, problemAnswer(413, { title: "Payload Too Large" }), proxy.bodyLimitedBy);
       }
       const failure = upstreamFailure(error);
       call.log.warn({ err: error, reason: failure.reason, upstream: target.origin }, "upstream call failed");
-      return answerWith(res, call, outcome, problemAnswer(failure.status, failure.title), null);
+      return answerWith(res, call, outcome, problemAnswer(failure.status, { title: failure.title }), null);
     }
     outcome.upstreamLatencyMs = Math.round(performance.now() - upstreamStarted);
     if (requestCounter) outcome.bytesIn = requestCounter.bytes;
@@ -316,7 +318,7 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
     const length = Number(head.headers["content-length"] ?? NaN);
     if (length > deps.maxResponseBytes) {
       call.log.warn({ upstream: target.origin, length }, "upstream response too large");
-      return answerWith(res, call, outcome, problemAnswer(502, "Bad upstream response", "The upstream's response is too large."), null);
+      return answerWith(res, call, outcome, problemAnswer(502, { title: "Bad upstream response", detail: "The upstream's response is too large." }), null);
     }
     for (const step of definition.chain) {
       if (step.policy.response) await step.policy.response(call, step.config, head);

@@ -1,12 +1,19 @@
 // The one interface every gateway policy implements (Kong-plugin-like). A proxy's chain is a
-// list of {policy, config}; the pipeline validates each config with the policy's schema when
-// the proxy is saved and loaded, orders the chain by priority (lower first), and runs:
+// list of {policy, config}; the chain compiler (chain.ts) validates each config with the
+// policy's schema when the proxy is saved and loaded, adds the steps policies imply, orders the
+// chain by priority (lower first), and the pipeline runs, each phase given the call's
+// PolicyContext and the step's config:
+//   arrive   — as the call arrives, before the method override is resolved or the body read;
+//              may answer (the gateway's own answer: nothing judged the call yet, so it counts
+//              as no policy's block)
 //   access   — before the upstream; may answer and stop the chain (401, 403, 429, 400, …)
 //   response — after the upstream answered, before the caller gets the answer
 //   log      — after the caller got the answer; must never throw (analytics, bot windows)
 import type { IncomingMessage } from "node:http";
 import type { Logger } from "pino";
 import type { z } from "zod";
+import type { FaultTolerantCounters } from "./counters.ts";
+import type { GatewayServices } from "./services.ts";
 
 /** Who is calling, as an authentication policy established it. */
 export interface CallerIdentity {
@@ -106,6 +113,42 @@ export interface CallOutcome {
   bytesOut: number;
 }
 
+export interface Clock {
+  now(): number;
+}
+
+/** What a gateway shares with every policy on every call; built once, when the gateway is. */
+export interface PolicyRuntime {
+  readonly services: GatewayServices;
+  /** Counters in the shared store (quota, spike arrest), fault tolerant. */
+  readonly store: FaultTolerantCounters;
+  readonly clock: Clock;
+}
+
+/** The one argument of every policy phase: the call (request, caller identity, the headers
+ * going each way, its log) with the gateway's runtime. The pipeline's call object is the
+ * context — it holds references to the shared runtime — so nothing is built per phase. */
+export interface PolicyContext extends GatewayCall, PolicyRuntime {}
+
+/** A proxy's own fields that policies may be implied from (version lifecycle and pinning). */
+export interface ProxySettings {
+  /** GATEWAY_MAX_REQUEST_BYTES: no chain admits larger bodies. */
+  maxRequestBytes: number;
+  deprecatedAt?: Date | null;
+  sunsetAt?: Date | null;
+  deprecationLink?: string | null;
+  /** Only these apps may call this version; null or absent: every app the chain admits. */
+  pinnedAppIds?: ReadonlySet<string> | null;
+}
+
+/** What the chain compiler tells a policy deciding whether (and how) it is implied. */
+export interface ChainFacts extends ProxySettings {
+  /** The steps the stored chain names, their configs parsed. */
+  stored: readonly ChainStep[];
+}
+
+type Answered = GatewayAnswer | void | Promise<GatewayAnswer | void>;
+
 export interface GatewayPolicy<Config = unknown> {
   /** Kebab-case, Apigee's name where it has one: "verify-access-token", "quota", … */
   readonly name: string;
@@ -115,9 +158,21 @@ export interface GatewayPolicy<Config = unknown> {
   readonly configSchema: z.ZodType<Config>;
   /** The policy inspects the request body; the pipeline buffers it (bounded) first. */
   readonly needsBody?: boolean;
-  access?(call: GatewayCall, config: Config): GatewayAnswer | void | Promise<GatewayAnswer | void>;
-  response?(call: GatewayCall, config: Config, upstream: UpstreamResult): void | Promise<void>;
-  log?(call: GatewayCall, config: Config, outcome: CallOutcome): void;
+  /** It establishes who is calling (identity and product); a chain has exactly one such step. */
+  readonly authenticates?: boolean;
+  /** Only ever implied from the proxy's own fields: a stored chain cannot name it. */
+  readonly impliedOnly?: boolean;
+  /** How the chain compiler settles this step: given its config when the stored chain names it
+   * (undefined when not), the config input to run it with (parsed by `configSchema`), or
+   * undefined to leave it out. Without it, a step runs as stored and is never added. */
+  implied?(stored: Config | undefined, chain: ChainFacts): unknown;
+  /** The most request-body bytes this step admits: the pipeline stops reading a body past the
+   * chain's smallest limit and answers 413 in that policy's name. */
+  maxBodyBytes?(config: Config): number;
+  arrive?(ctx: PolicyContext, config: Config): Answered;
+  access?(ctx: PolicyContext, config: Config): Answered;
+  response?(ctx: PolicyContext, config: Config, upstream: UpstreamResult): void | Promise<void>;
+  log?(ctx: PolicyContext, config: Config, outcome: CallOutcome): void;
 }
 
 /** Helps a policy module keep its config type while exporting the common interface. */

@@ -21,12 +21,9 @@ export interface RegisteredProxy {
   /** Null when the stored chain is invalid: the proxy then answers 500 (`error` says why, in the log). */
   definition: ProxyDefinition | null;
   error: string | null;
+  /** The chain's body limit, and the policy a body over it is refused in the name of. */
   maxRequestBytes: number;
-  deprecatedAt: Date | null;
-  sunsetAt: Date | null;
-  deprecationLink: string | null;
-  /** Only these apps may call this version; null: every app the chain admits. */
-  pinnedAppIds: ReadonlySet<string> | null;
+  bodyLimitedBy: string | null;
   /** The target, parsed once: origin, path prefix, query, and the SSRF guard's verdict. */
   target: UpstreamTarget;
 }
@@ -175,33 +172,31 @@ export class ProxyRegistry {
     methodOverride: string;
     products: Array<{ productId: string }>;
   }): RegisteredProxy {
-    const base = {
-      id: row.id,
-      basePath: row.basePath,
-      version: row.version,
-      deprecatedAt: row.deprecatedAt,
-      sunsetAt: row.sunsetAt,
-      deprecationLink: row.deprecationLink,
-      target: upstreamTarget(row.targetUrl, this.options.targetPolicy),
-      pinnedAppIds: pinnedSet(row.pinnedAppIds),
-    };
+    const base = { id: row.id, basePath: row.basePath, version: row.version, target: upstreamTarget(row.targetUrl, this.options.targetPolicy) };
     let stored: unknown;
     try {
       stored = JSON.parse(row.policies);
     } catch {
       stored = null;
     }
-    const compiled = compileChain(stored, { maxRequestBytes: this.options.maxRequestBytes });
+    const compiled = compileChain(stored, {
+      maxRequestBytes: this.options.maxRequestBytes,
+      deprecatedAt: row.deprecatedAt,
+      sunsetAt: row.sunsetAt,
+      deprecationLink: row.deprecationLink,
+      pinnedAppIds: pinnedSet(row.pinnedAppIds),
+    });
     if (!compiled.ok) {
       const error = compiled.issues.map((i) => `step ${i.step} (${i.policy}): ${i.message}`).join("; ");
       this.log.error({ proxyId: row.id, basePath: row.basePath, version: row.version, error }, "stored policy chain is invalid; the proxy answers 500");
-      return { ...base, definition: null, error, maxRequestBytes: 0 };
+      return { ...base, definition: null, error, maxRequestBytes: 0, bodyLimitedBy: null };
     }
     const idTokenMode = row.idTokenMode === "claims" || row.idTokenMode === "whole" ? row.idTokenMode : "none";
     return {
       ...base,
       error: null,
       maxRequestBytes: compiled.maxRequestBytes,
+      bodyLimitedBy: compiled.bodyLimitedBy,
       definition: {
         id: row.id,
         name: row.name,

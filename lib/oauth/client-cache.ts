@@ -9,10 +9,11 @@ import { findClient, type OAuthClient } from "./clients.ts";
 import { subscribe } from "../events/bus.ts";
 import { topics, type AppChange } from "../events/topics.ts";
 import { TtlCache } from "../runtime/ttl-cache.ts";
+import { Subscriptions } from "../runtime/subscriptions.ts";
 
 export class ClientCache {
   private readonly entries: TtlCache<OAuthClient | null>;
-  private unsubscribers: Array<() => Promise<void>> = [];
+  private readonly subscriptions = new Subscriptions();
 
   constructor(
     private readonly db: Database,
@@ -25,14 +26,14 @@ export class ClientCache {
 
   async start(): Promise<void> {
     const onMissed = () => this.entries.clear();
-    this.unsubscribers = await Promise.all([
+    await this.subscriptions.hold(
       subscribe(this.store, topics.revocations, (scope) => this.forget(scope), { onMissed }),
       subscribe(this.store, topics.appChanges, (change) => this.onAppChange(change), { onMissed }),
-    ]);
+    );
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.unsubscribers.map((off) => off()));
+    await this.subscriptions.release();
     this.entries.clear();
   }
 

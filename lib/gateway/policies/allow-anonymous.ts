@@ -4,8 +4,12 @@
 import { z } from "zod";
 import { definePolicy } from "../policy.ts";
 
-export const allowAnonymous = definePolicy({
+export const AllowAnonymousConfig = z.object({}).strict();
+export type AllowAnonymousConfig = z.infer<typeof AllowAnonymousConfig>;
+
+export const allowAnonymous = definePolicy<AllowAnonymousConfig>({
   name: "allow-anonymous",
   priority: 100,
-  configSchema: z.object({}).strict(),
+  configSchema: AllowAnonymousConfig,
+  authenticates: true,
 });

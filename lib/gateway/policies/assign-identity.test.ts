@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fakeServices, testCall } from "../test-call.ts";
+import { testContext, testRuntime } from "../test-context.ts";
 import { assignIdentity, headerValue } from "./assign-identity.ts";
 
 describe("assign-identity", () => {
@@ -7,9 +7,7 @@ describe("assign-identity", () => {
   const idToken = { jwt: "eyJ.header.sig", claims: { sub: "00u1", email: "ana@example.com", name: "Ana Müller", groups: ["a", "b"], secret: "no" } };
 
   it("claims mode: selected id-token claims as headers; Authorization removed; app and developer ids added", async () => {
-    fakeServices({ readIdToken: async () => idToken });
-    const call = testCall({ headers: { authorization: "Bearer x" }, proxy: { idTokenMode: "claims" } });
-    call.identity = identity;
+    const call = testContext({ headers: { authorization: "Bearer x" }, proxy: { idTokenMode: "claims" }, identity }, testRuntime({ services: { readIdToken: async () => idToken } }));
     await assignIdentity.access!(call, assignIdentity.configSchema.parse({ claims: ["email", "name", "groups"] }));
     expect(call.upstreamHeaders).toMatchObject({ "x-gatehouse-app-id": "app-1", "x-gatehouse-developer-id": "dev-1", "x-gatehouse-user": "00u1", "x-gatehouse-user-email": "ana@example.com", "x-gatehouse-user-name": "Ana%20M%C3%BCller", "x-gatehouse-user-groups": "a,b" });
     expect(call.upstreamHeaders.authorization).toBeUndefined();
@@ -17,13 +15,11 @@ describe("assign-identity", () => {
   });
 
   it("whole mode forwards the id token; none forwards nothing about the user", async () => {
-    fakeServices({ readIdToken: async () => idToken });
-    const whole = testCall({ proxy: { idTokenMode: "whole" } });
-    whole.identity = identity;
+    const runtime = testRuntime({ services: { readIdToken: async () => idToken } });
+    const whole = testContext({ proxy: { idTokenMode: "whole" }, identity }, runtime);
     await assignIdentity.access!(whole, assignIdentity.configSchema.parse({}));
     expect(whole.upstreamHeaders["x-gatehouse-id-token"]).toBe("eyJ.header.sig");
-    const none = testCall({ proxy: { idTokenMode: "none" } });
-    none.identity = identity;
+    const none = testContext({ proxy: { idTokenMode: "none" }, identity }, runtime);
     await assignIdentity.access!(none, assignIdentity.configSchema.parse({}));
     expect(none.upstreamHeaders["x-gatehouse-user"]).toBeUndefined();
     expect(none.upstreamHeaders["x-gatehouse-app-id"]).toBe("app-1");

@@ -6,8 +6,7 @@
 //   whole  — the id token itself in X-Gatehouse-Id-Token (the backend can verify it with Okta)
 // Every chain ends with this policy; inbound X-Gatehouse-* headers never reach the upstream.
 import { z } from "zod";
-import { definePolicy, type GatewayCall } from "../policy.ts";
-import { gatewayServices } from "../services.ts";
+import { definePolicy, type PolicyContext } from "../policy.ts";
 import { perObject } from "../../runtime/per-object.ts";
 
 const CLAIM_HEADERS: Record<string, string> = {
@@ -30,30 +29,34 @@ export function claimHeader(claim: string): string {
   return CLAIM_HEADERS[claim] ?? `x-gatehouse-claim-${claim.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`;
 }
 
-export const assignIdentity = definePolicy({
+export const AssignIdentityConfig = z
+  .object({
+    mode: z.enum(["none", "claims", "whole"]).optional(),
+    claims: z.array(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/)).max(30).default(DEFAULT_CLAIMS),
+  })
+  .strict();
+export type AssignIdentityConfig = z.infer<typeof AssignIdentityConfig>;
+
+export const assignIdentity = definePolicy<AssignIdentityConfig>({
   name: "assign-identity",
   priority: 450,
-  configSchema: z
-    .object({
-      mode: z.enum(["none", "claims", "whole"]).optional(),
-      claims: z.array(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/)).max(30).default(DEFAULT_CLAIMS),
-    })
-    .strict(),
-  access(call, config) {
-    const headers = call.upstreamHeaders;
+  configSchema: AssignIdentityConfig,
+  implied: (stored) => stored ?? {},
+  access(ctx, config) {
+    const headers = ctx.upstreamHeaders;
     delete headers.authorization;
-    const identity = call.identity;
+    const identity = ctx.identity;
     if (!identity) return undefined;
     headers["x-gatehouse-app-id"] = identity.appId;
     headers["x-gatehouse-developer-id"] = identity.developerId;
-    if (call.productId) headers["x-gatehouse-product-id"] = call.productId;
+    if (ctx.productId) headers["x-gatehouse-product-id"] = ctx.productId;
     headers["x-gatehouse-auth"] = identity.kind;
     if (identity.scopes.size) headers["x-gatehouse-scopes"] = scopeList(identity.scopes);
-    const mode = config.mode ?? call.proxy.idTokenMode;
+    const mode = config.mode ?? ctx.proxy.idTokenMode;
     if (mode === "none" || !identity.userSub) return undefined;
     headers["x-gatehouse-user"] = headerValue(identity.userSub);
     if (!identity.idTokenRecordId) return undefined;
-    return readIdToken(call, identity.idTokenRecordId).then((idToken) => {
+    return readIdToken(ctx, identity.idTokenRecordId).then((idToken) => {
       if (!idToken) return;
       if (mode === "whole") {
         headers["x-gatehouse-id-token"] = idToken.jwt;
@@ -69,11 +72,11 @@ export const assignIdentity = definePolicy({
 /** A token's scopes as one header value, joined once per scope set (tokens are cached, so the set is shared by their calls). */
 const scopeList = perObject((scopes: ReadonlySet<string>) => [...scopes].join(" "));
 
-async function readIdToken(call: GatewayCall, recordId: string) {
+async function readIdToken(ctx: PolicyContext, recordId: string) {
   try {
-    return await gatewayServices().readIdToken(recordId);
+    return await ctx.services.readIdToken(recordId);
   } catch (error) {
-    call.log.error({ err: error }, "stored id token could not be read");
+    ctx.log.error({ err: error }, "stored id token could not be read");
     return null;
   }
 }

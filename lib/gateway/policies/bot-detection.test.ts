@@ -4,8 +4,8 @@ import type { Database } from "../../db/index.ts";
 import { BotDetector } from "../../security/bot/detector.ts";
 import { MemoryStore } from "../../store/memory-store.ts";
 import type { CallOutcome, GatewayAnswer } from "../policy.ts";
-import { BotDetectionConfig, createBotDetectionPolicy, honeypotAnswer, identitiesOf } from "./bot-detection.ts";
-import { testCall, type TestCallOptions } from "./protection/test-call.ts";
+import { botDetection as policy, BotDetectionConfig, honeypotAnswer, identitiesOf } from "./bot-detection.ts";
+import { testContext as testCall, testRuntime, type TestCallOptions } from "../test-context.ts";
 
 const stores: MemoryStore[] = [];
 afterAll(async () => {
@@ -22,11 +22,11 @@ function setup(rules: Array<{ kind: string; target: string; action: string; conf
   // a fixed instant mid-minute: on the wall clock a test's calls could straddle the one-minute
   // window (splitting the enumeration) or the throttle's minute (resetting its count)
   const detector = new BotDetector(() => db, () => store, pino({ level: "silent" }), { thresholds: { sequentialCalls: 3 }, now: () => Date.UTC(2026, 10, 28, 10, 0, 30) });
-  const policy = createBotDetectionPolicy(() => detector);
+  const runtime = testRuntime({ services: { bots: detector } });
   const config = BotDetectionConfig.parse({});
   const outcome: CallOutcome = { status: 200, upstreamLatencyMs: 1, latencyMs: 1, answeredBy: null, bytesIn: 0, bytesOut: 0 };
   return async (options: TestCallOptions = {}, cfg = config) => {
-    const call = testCall(options);
+    const call = testCall(options, runtime);
     const answer = (await policy.access!(call, cfg)) as GatewayAnswer | undefined;
     policy.log!(call, cfg, outcome);
     await new Promise((r) => setTimeout(r, 5));
@@ -63,8 +63,9 @@ describe("bot-detection policy", () => {
   it("honeypot: a plausible 200 JSON instead of the upstream", async () => {
     const last = (await enumerate(setup([{ kind: "signature", target: "scraper", action: "honeypot" }]))).at(-1)!;
     expect(last.answer).toMatchObject({ status: 200, body: { id: "105", status: "active" } });
-    expect(honeypotAnswer({ method: "GET", path: "/accounts", requestId: "r" }).body).toMatchObject({ items: expect.any(Array), next: null });
-    expect(honeypotAnswer({ method: "POST", path: "/accounts", requestId: "r" }).body).toMatchObject({ status: "accepted" });
+    const clock = { now: Date.now };
+    expect(honeypotAnswer({ method: "GET", path: "/accounts", requestId: "r", clock }).body).toMatchObject({ items: expect.any(Array), next: null });
+    expect(honeypotAnswer({ method: "POST", path: "/accounts", requestId: "r", clock }).body).toMatchObject({ status: "accepted" });
   });
 
   it("throttle: past the rule's rate, 429 with Retry-After", async () => {

@@ -10,12 +10,13 @@
 // before quota, so a blocked bot spends none.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { getBotDetector, uaFacts, type BotDetector } from "../../security/bot/index.ts";
+import { uaFacts } from "../../security/bot/index.ts";
 import type { Decision } from "../../security/bot/detector.ts";
 import { normaliseIp, type CallerFacts, type CompiledBotRules } from "../../security/bot/rules.ts";
 import type { MaybePromise } from "../../runtime/maybe-async.ts";
-import { definePolicy, type GatewayAnswer, type GatewayCall } from "../policy.ts";
-import { problemAnswer } from "./protection/problem.ts";
+import { definePolicy, type GatewayAnswer, type GatewayCall, type PolicyContext } from "../policy.ts";
+import type { BotVerdicts } from "../services.ts";
+import { problemAnswer, retryAfterSeconds } from "../answers.ts";
 
 export const BotDetectionConfig = z
   .object({
@@ -55,8 +56,8 @@ function callerFacts(call: GatewayCall): CallerFacts {
 }
 
 /** Looks like the API answered: an item for ".../<id>", a short page for a collection. */
-export function honeypotAnswer(call: Pick<GatewayCall, "method" | "path" | "requestId">): GatewayAnswer {
-  const now = new Date().toISOString();
+export function honeypotAnswer(call: Pick<PolicyContext, "method" | "path" | "requestId" | "clock">): GatewayAnswer {
+  const now = new Date(call.clock.now()).toISOString();
   const last = call.path.split("/").filter(Boolean).pop() ?? "";
   const item = (id: string) => ({ id, status: "active", name: `item-${id.slice(0, 8)}`, createdAt: now, updatedAt: now });
   let body: unknown;
@@ -68,35 +69,34 @@ export function honeypotAnswer(call: Pick<GatewayCall, "method" | "path" | "requ
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function createBotDetectionPolicy(detector: () => BotDetector = getBotDetector) {
-  return definePolicy<BotDetectionConfig>({
-    name: "bot-detection",
-    priority: 150,
-    configSchema: BotDetectionConfig,
-    access(call, config) {
-      if (!config.enabled) return;
-      const d = detector();
-      const rules = d.loadedRules();
-      if (!rules) return d.rules().then((loaded) => act(call, d, loaded)); // only the first calls of the process wait
-      return act(call, d, rules);
-    },
-    log(call, config, outcome) {
-      if (!config.enabled) return;
-      const state = call.state.get("bot-detection") as CallState | undefined;
-      if (state?.allowed) return;
-      detector().observe({
-        identities: state?.identities ?? identitiesOf(call),
-        path: call.path,
-        status: outcome.status,
-        automated: state?.automated ?? uaFacts(call.req.headers).automation !== null,
-        proxyId: call.proxy.id,
-        appId: call.identity?.appId ?? null,
-        clientIp: call.clientIp,
-        userAgent: call.req.headers["user-agent"] ?? null,
-      });
-    },
-  });
-}
+export const botDetection = definePolicy<BotDetectionConfig>({
+  name: "bot-detection",
+  priority: 150,
+  configSchema: BotDetectionConfig,
+  implied: (stored) => stored ?? {},
+  access(ctx, config) {
+    if (!config.enabled) return;
+    const bots = ctx.services.bots;
+    const rules = bots.loadedRules();
+    if (!rules) return bots.rules().then((loaded) => act(ctx, bots, loaded)); // only the first calls of the process wait
+    return act(ctx, bots, rules);
+  },
+  log(ctx, config, outcome) {
+    if (!config.enabled) return;
+    const state = ctx.state.get("bot-detection") as CallState | undefined;
+    if (state?.allowed) return;
+    ctx.services.bots.observe({
+      identities: state?.identities ?? identitiesOf(ctx),
+      path: ctx.path,
+      status: outcome.status,
+      automated: state?.automated ?? uaFacts(ctx.req.headers).automation !== null,
+      proxyId: ctx.proxy.id,
+      appId: ctx.identity?.appId ?? null,
+      clientIp: ctx.clientIp,
+      userAgent: ctx.req.headers["user-agent"] ?? null,
+    });
+  },
+});
 
 /** Tells the backend what was seen (X-Gatehouse-Bot). */
 function flag(call: GatewayCall, decision: Decision): void {
@@ -104,7 +104,7 @@ function flag(call: GatewayCall, decision: Decision): void {
 }
 
 /** Looks up the caller's verdict and acts on it; waits only to throttle or tarpit. */
-function act(call: GatewayCall, d: BotDetector, rules: CompiledBotRules): MaybePromise<GatewayAnswer | void> {
+function act(call: PolicyContext, d: BotVerdicts, rules: CompiledBotRules): MaybePromise<GatewayAnswer | void> {
   const identities = identitiesOf(call);
   const state: CallState = { identities, automated: uaFacts(call.req.headers).automation !== null, allowed: false };
   call.state.set("bot-detection", state);
@@ -128,7 +128,7 @@ function act(call: GatewayCall, d: BotDetector, rules: CompiledBotRules): MaybeP
         return problemAnswer(
           429,
           { policy: "bot-detection", code: "bot_throttled", title: "Too many calls", detail: `This client is limited to ${perMinute} calls per minute.`, limit: { name: "rate", value: perMinute } },
-          { "retry-after": String(Math.max(1, Math.ceil(resetMs / 1000))) },
+          { "retry-after": retryAfterSeconds(resetMs) },
         );
       });
     }
@@ -141,4 +141,3 @@ function act(call: GatewayCall, d: BotDetector, rules: CompiledBotRules): MaybeP
   }
 }
 
-export const botDetection = createBotDetectionPolicy();

@@ -8,28 +8,31 @@ import { definePolicy } from "../policy.ts";
 const Origin = z.string().refine((o) => o === "*" || (URL.canParse(o) && new URL(o).origin === o), { error: "an origin such as https://app.example (scheme, host, port; no path)" });
 const Token = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/);
 
-export const cors = definePolicy({
+export const CorsConfig = z
+  .object({
+    origins: z.array(Origin).min(1).max(100),
+    methods: z.array(Token).default(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]),
+    headers: z.array(Token).default(["authorization", "content-type"]),
+    exposeHeaders: z.array(Token).default([]),
+    credentials: z.boolean().default(false),
+    maxAgeSeconds: z.number().int().min(0).max(86400).default(600),
+  })
+  .strict()
+  .refine((c) => !(c.credentials && c.origins.includes("*")), { error: "credentials cannot be allowed for every origin (*)", path: ["credentials"] });
+export type CorsConfig = z.infer<typeof CorsConfig>;
+
+export const cors = definePolicy<CorsConfig>({
   name: "cors",
   priority: 50,
-  configSchema: z
-    .object({
-      origins: z.array(Origin).min(1).max(100),
-      methods: z.array(Token).default(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]),
-      headers: z.array(Token).default(["authorization", "content-type"]),
-      exposeHeaders: z.array(Token).default([]),
-      credentials: z.boolean().default(false),
-      maxAgeSeconds: z.number().int().min(0).max(86400).default(600),
-    })
-    .strict()
-    .refine((c) => !(c.credentials && c.origins.includes("*")), { error: "credentials cannot be allowed for every origin (*)", path: ["credentials"] }),
-  access(call, config) {
-    const origin = call.req.headers.origin;
-    call.responseHeaders["vary"] = "Origin";
+  configSchema: CorsConfig,
+  access(ctx, config) {
+    const origin = ctx.req.headers.origin;
+    ctx.responseHeaders["vary"] = "Origin";
     const allowed = origin !== undefined && (config.origins.includes(origin) || config.origins.includes("*"));
     const allowOrigin = config.origins.includes("*") ? "*" : (origin ?? "");
-    const preflight = call.method === "OPTIONS" && origin !== undefined && call.req.headers["access-control-request-method"] !== undefined;
+    const preflight = ctx.method === "OPTIONS" && origin !== undefined && ctx.req.headers["access-control-request-method"] !== undefined;
     if (preflight) {
-      if (!allowed) return problemAnswer(403, "Origin not allowed", undefined, { vary: "Origin" });
+      if (!allowed) return problemAnswer(403, { title: "Origin not allowed" }, { vary: "Origin" });
       return {
         status: 204,
         headers: {
@@ -43,9 +46,9 @@ export const cors = definePolicy({
       };
     }
     if (allowed) {
-      call.responseHeaders["access-control-allow-origin"] = allowOrigin;
-      if (config.credentials) call.responseHeaders["access-control-allow-credentials"] = "true";
-      if (config.exposeHeaders.length) call.responseHeaders["access-control-expose-headers"] = config.exposeHeaders.join(", ");
+      ctx.responseHeaders["access-control-allow-origin"] = allowOrigin;
+      if (config.credentials) ctx.responseHeaders["access-control-allow-credentials"] = "true";
+      if (config.exposeHeaders.length) ctx.responseHeaders["access-control-expose-headers"] = config.exposeHeaders.join(", ");
     }
     return undefined;
   },

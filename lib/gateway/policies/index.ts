@@ -1,18 +1,25 @@
-// Every gateway policy by name. A proxy's chain names policies from this list; the registry
-// validates each step's config with the policy's schema. To add policies, append to the list.
+// Every gateway policy by name. A proxy's chain names policies from this list (those not
+// impliedOnly); the chain compiler validates each step's config with the policy's schema and
+// asks every policy whether it is implied. To add a policy, append it here.
 import type { GatewayPolicy } from "../policy.ts";
 import { allowAnonymous } from "./allow-anonymous.ts";
 import { assignIdentity } from "./assign-identity.ts";
 import { botDetection } from "./bot-detection.ts";
 import { cors } from "./cors.ts";
+import { deprecation } from "./deprecation.ts";
 import { payloadSize } from "./payload-size.ts";
-import { PROTECTION_POLICIES } from "./protection/index.ts";
+import { jsonThreatProtection } from "./protection/json-threat-protection.ts";
+import { quota } from "./protection/quota.ts";
+import { regexBodyProtection, regexProtection } from "./protection/regex-protection.ts";
+import { spikeArrest } from "./protection/spike-arrest.ts";
+import { xmlThreatProtection } from "./protection/xml-threat-protection.ts";
 import { scopes } from "./scopes.ts";
 import { verifyAccessToken } from "./verify-access-token.ts";
 import { verifyApiKey } from "./verify-api-key.ts";
 import { verifyOktaJwt } from "./verify-okta-jwt.ts";
+import { versionPinning } from "./version-pinning.ts";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each policy keeps its own config type
 const ALL: GatewayPolicy<any>[] = [
   payloadSize,
   cors,
@@ -23,10 +30,14 @@ const ALL: GatewayPolicy<any>[] = [
   botDetection,
   scopes,
   assignIdentity,
-  ...PROTECTION_POLICIES, // quota, spike-arrest, regex/JSON/XML threat protection
+  deprecation,
+  versionPinning,
+  spikeArrest,
+  quota,
+  jsonThreatProtection,
+  xmlThreatProtection,
+  regexProtection,
+  regexBodyProtection,
 ];
 
 export const POLICIES: ReadonlyMap<string, GatewayPolicy<unknown>> = new Map(ALL.map((p) => [p.name, p as GatewayPolicy<unknown>]));
-
-/** Authentication policies: a chain has exactly one (verify-access-token when it names none). */
-export const AUTHENTICATION_POLICIES: ReadonlySet<string> = new Set(["verify-access-token", "verify-api-key", "verify-okta-jwt", "allow-anonymous"]);

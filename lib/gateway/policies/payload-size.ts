@@ -6,14 +6,19 @@ import { z } from "zod";
 import { problemAnswer } from "../answers.ts";
 import { definePolicy } from "../policy.ts";
 
-export const PAYLOAD_TOO_LARGE = () => problemAnswer(413, "Payload Too Large");
+export const PAYLOAD_TOO_LARGE = () => problemAnswer(413, { title: "Payload Too Large" });
 
-export const payloadSize = definePolicy({
+export const PayloadSizeConfig = z.object({ maxBytes: z.number().int().min(0).max(1024 * 1024 * 1024) }).strict();
+export type PayloadSizeConfig = z.infer<typeof PayloadSizeConfig>;
+
+export const payloadSize = definePolicy<PayloadSizeConfig>({
   name: "payload-size",
   priority: 10,
-  configSchema: z.object({ maxBytes: z.number().int().min(0).max(1024 * 1024 * 1024) }).strict(),
-  access(call, config) {
-    const length = call.req.headers["content-length"];
+  configSchema: PayloadSizeConfig,
+  implied: (stored, chain) => ({ maxBytes: Math.min(chain.maxRequestBytes, stored?.maxBytes ?? Infinity) }),
+  maxBodyBytes: (config) => config.maxBytes,
+  access(ctx, config) {
+    const length = ctx.req.headers["content-length"];
     if (length !== undefined && Number(length) > config.maxBytes) return PAYLOAD_TOO_LARGE();
     return undefined;
   },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { testCall } from "../test-call.ts";
+import { testContext } from "../test-context.ts";
 import { pathMatches, scopes } from "./scopes.ts";
 
 describe("scopes", () => {
@@ -13,13 +13,12 @@ describe("scopes", () => {
   });
 
   it("missing scope → 403 insufficient_scope with the required scopes; present → on", async () => {
-    const call = testCall({ method: "POST", url: "/orders/1" });
-    call.identity = { kind: "gatehouse-token", appId: "a", developerId: "d", clientId: "", credentialId: null, userSub: null, scopes: new Set(["a:read"]), idTokenRecordId: null, tokenId: null };
+    const identity = { kind: "gatehouse-token" as const, appId: "a", developerId: "d", clientId: "", credentialId: null, userSub: null, scopes: new Set(["a:read"]), idTokenRecordId: null, tokenId: null };
+    const call = testContext({ method: "POST", url: "/orders/1", identity });
     const answer = await scopes.access!(call, config);
     expect(answer).toMatchObject({ status: 403, body: { error: "insufficient_scope" } });
     expect((answer as { headers: Record<string, string> }).headers["www-authenticate"]).toContain('scope="a:write"');
-    const get = testCall({ url: "/orders/1" });
-    get.identity = call.identity;
+    const get = testContext({ url: "/orders/1", identity });
     expect(await scopes.access!(get, config)).toBeUndefined();
   });
 });

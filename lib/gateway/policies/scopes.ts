@@ -19,7 +19,8 @@ const Operation = z
   })
   .strict();
 
-export type ScopesConfig = { operations: Array<z.infer<typeof Operation>> };
+export const ScopesConfig = z.object({ operations: z.array(Operation).max(200) }).strict();
+export type ScopesConfig = z.infer<typeof ScopesConfig>;
 
 export function pathMatches(pattern: string, path: string): boolean {
   const want = pattern.split("/").filter(Boolean);
@@ -65,12 +66,12 @@ export function requiredScopes(call: Pick<GatewayCall, "method" | "matchPath" | 
 export const scopes = definePolicy<ScopesConfig>({
   name: "scopes",
   priority: 190,
-  configSchema: z.object({ operations: z.array(Operation).max(200) }).strict(),
-  access(call, config) {
-    const required = requiredScopes(call, config);
+  configSchema: ScopesConfig,
+  access(ctx, config) {
+    const required = requiredScopes(ctx, config);
     if (!required || required.length === 0) return undefined;
-    if (!call.identity) return bearerAnswer(null);
-    const missing = required.filter((s) => !call.identity!.scopes.has(s));
+    if (!ctx.identity) return bearerAnswer(null);
+    const missing = required.filter((s) => !ctx.identity!.scopes.has(s));
     if (missing.length) return bearerAnswer("insufficient_scope", "The token lacks a scope this operation requires.", required.join(" "));
     return undefined;
   },

@@ -14,22 +14,27 @@ import { andThen } from "../../runtime/maybe-async.ts";
 import type { AppStanding } from "../apps.ts";
 import { bearerAnswer, missingBearerAnswer } from "../answers.ts";
 import { definePolicy, type GatewayAnswer, type GatewayCall } from "../policy.ts";
-import { gatewayServices } from "../services.ts";
 import { productFor } from "./app-access.ts";
 
-export const verifyAccessToken = definePolicy({
+export const VerifyAccessTokenConfig = z.object({}).strict();
+export type VerifyAccessTokenConfig = z.infer<typeof VerifyAccessTokenConfig>;
+
+export const verifyAccessToken = definePolicy<VerifyAccessTokenConfig>({
   name: "verify-access-token",
   priority: 100,
-  configSchema: z.object({}).strict(),
-  access(call) {
-    const bearer = bearerFrom(call.req);
+  configSchema: VerifyAccessTokenConfig,
+  authenticates: true,
+  // secure by default: a chain that names no authentication policy gets this one
+  implied: (stored, chain) => stored ?? (chain.stored.some((s) => s.policy.authenticates) ? undefined : {}),
+  access(ctx) {
+    const bearer = bearerFrom(ctx.req);
     if ("error" in bearer) return missingBearerAnswer(bearer.error);
-    const services = gatewayServices();
+    const services = ctx.services;
     return andThen(services.validateToken(bearer.token), (token) => {
       if (!token) return bearerAnswer("invalid_token", "The access token is invalid, expired or revoked.");
       // RFC 8705: a certificate-bound token only with the client certificate it is bound to
-      if (!presentedWithBinding(token, clientCertificateThumbprint(call.req))) return bearerAnswer("invalid_token", "The access token is bound to a client certificate this request did not present.");
-      return andThen(services.findApp(token.appId), (app) => admit(call, token, app));
+      if (!presentedWithBinding(token, clientCertificateThumbprint(ctx.req))) return bearerAnswer("invalid_token", "The access token is bound to a client certificate this request did not present.");
+      return andThen(services.findApp(token.appId), (app) => admit(ctx, token, app));
     });
   },
 });

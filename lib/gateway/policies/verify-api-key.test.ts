@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activeApp, fakeServices, testCall } from "../test-call.ts";
+import { activeApp, testContext, testRuntime } from "../test-context.ts";
 import { verifyApiKey } from "./verify-api-key.ts";
 import type { OAuthClient } from "../../oauth/clients.ts";
 
@@ -7,7 +7,8 @@ describe("verify-api-key", () => {
   const client = (overrides: Partial<OAuthClient> = {}) => ({ clientId: "gth_ci_1", credentialId: "cred-1", appId: "app-1", usable: true, ...overrides }) as OAuthClient;
 
   it("reads the configured header and removes it; the query only when configured", async () => {
-    fakeServices({ findClient: async (id) => (id === "gth_ci_1" ? client() : null), findApp: async () => activeApp() });
+    const runtime = testRuntime({ services: { findClient: async (id) => (id === "gth_ci_1" ? client() : null), findApp: async () => activeApp() } });
+    const testCall = (options: Parameters<typeof testContext>[0]) => testContext({ appId: null, ...options }, runtime);
     const call = testCall({ headers: { "x-api-key": "gth_ci_1" } });
     expect(await verifyApiKey.access!(call, verifyApiKey.configSchema.parse({}))).toBeUndefined();
     expect(call.upstreamHeaders["x-api-key"]).toBeUndefined();
@@ -19,9 +20,9 @@ describe("verify-api-key", () => {
   });
 
   it("revoked credential → 401; app not approved for this proxy → 403", async () => {
-    fakeServices({ findClient: async () => client({ usable: false }), findApp: async () => activeApp() });
-    expect(await verifyApiKey.access!(testCall({ headers: { "x-api-key": "k" } }), verifyApiKey.configSchema.parse({}))).toMatchObject({ status: 401 });
-    fakeServices({ findClient: async () => client(), findApp: async () => activeApp({ approvedProductIds: ["prod-z"] }) });
-    expect(await verifyApiKey.access!(testCall({ headers: { "x-api-key": "k" } }), verifyApiKey.configSchema.parse({}))).toMatchObject({ status: 403 });
+    const revoked = testRuntime({ services: { findClient: async () => client({ usable: false }), findApp: async () => activeApp() } });
+    expect(await verifyApiKey.access!(testContext({ appId: null, headers: { "x-api-key": "k" } }, revoked), verifyApiKey.configSchema.parse({}))).toMatchObject({ status: 401 });
+    const unapproved = testRuntime({ services: { findClient: async () => client(), findApp: async () => activeApp({ approvedProductIds: ["prod-z"] }) } });
+    expect(await verifyApiKey.access!(testContext({ appId: null, headers: { "x-api-key": "k" } }, unapproved), verifyApiKey.configSchema.parse({}))).toMatchObject({ status: 403 });
   });
 });

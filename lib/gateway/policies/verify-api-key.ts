@@ -4,40 +4,43 @@
 import { z } from "zod";
 import { problemAnswer } from "../answers.ts";
 import { definePolicy } from "../policy.ts";
-import { gatewayServices } from "../services.ts";
 import { productFor } from "./app-access.ts";
 
 const HeaderName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/).transform((h) => h.toLowerCase());
 
-export const verifyApiKey = definePolicy({
+export const VerifyApiKeyConfig = z
+  .object({
+    header: HeaderName.default("x-api-key"),
+    /** Off unless set: keys in URLs end up in logs and browser histories. */
+    queryParameter: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).nullable().default(null),
+  })
+  .strict();
+export type VerifyApiKeyConfig = z.infer<typeof VerifyApiKeyConfig>;
+
+export const verifyApiKey = definePolicy<VerifyApiKeyConfig>({
   name: "verify-api-key",
   priority: 100,
-  configSchema: z
-    .object({
-      header: HeaderName.default("x-api-key"),
-      /** Off unless set: keys in URLs end up in logs and browser histories. */
-      queryParameter: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).nullable().default(null),
-    })
-    .strict(),
-  async access(call, config) {
-    const fromHeader = call.upstreamHeaders[config.header];
+  configSchema: VerifyApiKeyConfig,
+  authenticates: true,
+  async access(ctx, config) {
+    const fromHeader = ctx.upstreamHeaders[config.header];
     let key = typeof fromHeader === "string" ? fromHeader.trim() : null;
-    delete call.upstreamHeaders[config.header];
+    delete ctx.upstreamHeaders[config.header];
     if (config.queryParameter) {
-      key ||= call.query.get(config.queryParameter);
-      call.query.delete(config.queryParameter);
+      key ||= ctx.query.get(config.queryParameter);
+      ctx.query.delete(config.queryParameter);
     }
     const challenge = { "www-authenticate": `APIKey header="${config.header}"` };
-    if (!key) return problemAnswer(401, "API key required", `Send the app's client_id in the ${config.header} header.`, challenge);
-    const services = gatewayServices();
+    if (!key) return problemAnswer(401, { title: "API key required", detail: `Send the app's client_id in the ${config.header} header.` }, challenge);
+    const services = ctx.services;
     const client = await services.findClient(key);
-    if (!client || !client.usable) return problemAnswer(401, "Invalid API key", undefined, challenge);
+    if (!client || !client.usable) return problemAnswer(401, { title: "Invalid API key" }, challenge);
     const app = await services.findApp(client.appId);
-    if (!app || !app.active) return problemAnswer(401, "Invalid API key", undefined, challenge);
-    const productId = productFor(call, app);
-    if (!productId) return problemAnswer(403, "API key not approved for this API");
-    call.productId = productId;
-    call.identity = {
+    if (!app || !app.active) return problemAnswer(401, { title: "Invalid API key" }, challenge);
+    const productId = productFor(ctx, app);
+    if (!productId) return problemAnswer(403, { title: "API key not approved for this API" });
+    ctx.productId = productId;
+    ctx.identity = {
       kind: "api-key",
       appId: app.appId,
       developerId: app.developerId,

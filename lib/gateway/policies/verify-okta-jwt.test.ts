@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { activeApp, fakeServices, testCall } from "../test-call.ts";
+import { activeApp, testContext, testRuntime } from "../test-context.ts";
 import { verifyOktaJwt } from "./verify-okta-jwt.ts";
 
 const bearer = (t = "gth_at_abc") => ({ authorization: `Bearer ${t}` });
@@ -32,16 +32,16 @@ describe("verify-okta-jwt (Scenario 2)", () => {
   const config = () => verifyOktaJwt.configSchema.parse({});
 
   it("maps cid to the portal app; scp becomes the scopes; the user's sub is kept", async () => {
-    fakeServices({ oktaIssuer: () => issuer, findAppByOktaClientId: async (cid) => (cid === "0oa1" ? activeApp() : null) });
-    const call = testCall({ headers: bearer(await sign({ cid: "0oa1", sub: "alice@example.com", scp: ["a:read", "openid"] })) });
+    const runtime = testRuntime({ services: { oktaIssuer: () => issuer, findAppByOktaClientId: async (cid) => (cid === "0oa1" ? activeApp() : null) } });
+    const call = testContext({ appId: null, headers: bearer(await sign({ cid: "0oa1", sub: "alice@example.com", scp: ["a:read", "openid"] })) }, runtime);
     expect(await verifyOktaJwt.access!(call, config())).toBeUndefined();
     expect(call.identity).toMatchObject({ kind: "okta-jwt", appId: "app-1", clientId: "0oa1", userSub: "alice@example.com" });
     expect([...call.identity!.scopes]).toEqual(["a:read", "openid"]);
   });
 
   it("wrong audience, wrong issuer, expired, unknown kid, unknown or inactive app → 401 invalid_token", async () => {
-    fakeServices({ oktaIssuer: () => issuer, findAppByOktaClientId: async (cid) => (cid === "0oa1" ? activeApp() : cid === "0oa2" ? activeApp({ active: false }) : null) });
-    const refused = async (jwt: string) => errorOf(await verifyOktaJwt.access!(testCall({ headers: bearer(jwt) }), config()));
+    const runtime = testRuntime({ services: { oktaIssuer: () => issuer, findAppByOktaClientId: async (cid) => (cid === "0oa1" ? activeApp() : cid === "0oa2" ? activeApp({ active: false }) : null) } });
+    const refused = async (jwt: string) => errorOf(await verifyOktaJwt.access!(testContext({ appId: null, headers: bearer(jwt) }, runtime), config()));
     expect(await refused(await sign({ cid: "0oa1" }, { aud: "api://other" }))).toBe("invalid_token");
     expect(await refused(await sign({ cid: "0oa1" }, { iss: "https://evil.example/oauth2/default" }))).toBe("invalid_token");
     expect(await refused(await sign({ cid: "0oa1" }, { exp: "-1m" }))).toBe("invalid_token");

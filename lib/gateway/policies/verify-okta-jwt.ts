@@ -4,64 +4,55 @@
 // claim names the Okta client, which maps to a portal app (App.oktaClientId, else a
 // credential's client_id): that app must be active and approved for this proxy's product, so
 // revocation, quota and analytics apply to Okta tokens as to Gatehouse's own.
-import { errors, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { errors, jwtVerify } from "jose";
 import { z } from "zod";
 import { bearerFrom } from "../../oauth/bearer.ts";
 import { bearerAnswer, missingBearerAnswer, problemAnswer } from "../answers.ts";
 import { definePolicy } from "../policy.ts";
-import { gatewayServices } from "../services.ts";
+import { OktaKeysUnavailable } from "../okta-key-set.ts";
 import { productFor } from "./app-access.ts";
-import { oktaKeySet, OktaKeysUnavailable } from "./okta-key-set.ts";
 
-const keySets = new Map<string, JWTVerifyGetKey>();
+export const VerifyOktaJwtConfig = z
+  .object({
+    /** Okta's default authorization server uses api://default. */
+    audience: z.string().min(1).max(500).default("api://default"),
+    /** Another Okta authorization server than Gatehouse's own (rare). */
+    issuer: z.url({ protocol: /^https?$/ }).optional(),
+  })
+  .strict();
+export type VerifyOktaJwtConfig = z.infer<typeof VerifyOktaJwtConfig>;
 
-function keySetOf(issuer: string): JWTVerifyGetKey {
-  let keys = keySets.get(issuer);
-  if (!keys) {
-    // Okta's custom authorization servers publish their keys at {issuer}/v1/keys.
-    keys = oktaKeySet(new URL(`${issuer}/v1/keys`));
-    keySets.set(issuer, keys);
-  }
-  return keys;
-}
-
-export const verifyOktaJwt = definePolicy({
+export const verifyOktaJwt = definePolicy<VerifyOktaJwtConfig>({
   name: "verify-okta-jwt",
   priority: 100,
-  configSchema: z
-    .object({
-      /** Okta's default authorization server uses api://default. */
-      audience: z.string().min(1).max(500).default("api://default"),
-      /** Another Okta authorization server than Gatehouse's own (rare). */
-      issuer: z.url({ protocol: /^https?$/ }).optional(),
-    })
-    .strict(),
-  async access(call, config) {
-    const bearer = bearerFrom(call.req);
+  configSchema: VerifyOktaJwtConfig,
+  authenticates: true,
+  async access(ctx, config) {
+    const bearer = bearerFrom(ctx.req);
     if ("error" in bearer) return missingBearerAnswer(bearer.error);
-    const services = gatewayServices();
+    const services = ctx.services;
     const issuer = (config.issuer ?? services.oktaIssuer()).replace(/\/+$/, "");
     let claims: Record<string, unknown>;
     try {
-      ({ payload: claims } = await jwtVerify(bearer.token, keySetOf(issuer), { issuer, audience: config.audience, algorithms: ["RS256", "ES256", "PS256"], clockTolerance: 5 }));
+      ({ payload: claims } = await jwtVerify(bearer.token, services.oktaKeys(issuer), { issuer, audience: config.audience, algorithms: ["RS256", "ES256", "PS256"], clockTolerance: 5 }));
     } catch (error) {
       if (error instanceof OktaKeysUnavailable) {
-        call.log.warn({ err: error, issuer }, "Okta key set unavailable");
-        return problemAnswer(503, "Service temporarily unavailable", "Okta's signing keys cannot be fetched right now; try again shortly.", { "retry-after": "5" });
+        ctx.log.warn({ err: error, issuer }, "Okta key set unavailable");
+        return problemAnswer(503, { title: "Service temporarily unavailable", detail: "Okta's signing keys cannot be fetched right now; try again shortly." }, { "retry-after": "5" });
       }
-      if (!(error instanceof errors.JOSEError) && !(error instanceof TypeError)) call.log.warn({ err: error }, "okta jwt verification failed");
+      if (!(error instanceof errors.JOSEError) && !(error instanceof TypeError)) ctx.log.warn({ err: error }, "okta jwt verification failed");
       return bearerAnswer("invalid_token", "The Okta access token is invalid or expired.");
     }
     const cid = typeof claims.cid === "string" ? claims.cid : null;
     if (!cid) return bearerAnswer("invalid_token", "The Okta access token names no client (cid).");
     const app = await services.findAppByOktaClientId(cid);
     if (!app || !app.active) return bearerAnswer("invalid_token", "The app of this token is not registered or not active.");
-    const productId = productFor(call, app);
+    const productId = productFor(ctx, app);
     if (!productId) return bearerAnswer("invalid_token", "The app of this token is not approved for this API.");
     const scopes = Array.isArray(claims.scp) ? claims.scp.filter((s): s is string => typeof s === "string") : typeof claims.scope === "string" ? claims.scope.split(" ") : [];
     const sub = typeof claims.sub === "string" && claims.sub !== cid ? claims.sub : null;
-    call.productId = productId;
-    call.identity = {
+    ctx.productId = productId;
+    ctx.identity = {
       kind: "okta-jwt",
       appId: app.appId,
       developerId: app.developerId,

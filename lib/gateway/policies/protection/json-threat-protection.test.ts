@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { GatewayAnswer } from "../../policy.ts";
-import { JsonThreatProtectionConfig, jsonThreatProtectionPolicy } from "./json-threat-protection.ts";
+import { testContext as testCall } from "../../test-context.ts";
+import { JsonThreatProtectionConfig, jsonThreatProtection } from "./json-threat-protection.ts";
 import { scanJson, type JsonLimits } from "./json-scanner.ts";
-import { testCall } from "./test-call.ts";
 
 const defaults = JsonThreatProtectionConfig.parse({});
 const limits: JsonLimits = { ...defaults };
 
 function post(body: string | Buffer, config: Record<string, unknown> = {}, contentType = "application/json") {
   const call = testCall({ method: "POST", headers: { "content-type": contentType }, body });
-  const answer = jsonThreatProtectionPolicy.access!(call, JsonThreatProtectionConfig.parse(config)) as GatewayAnswer | undefined;
+  const answer = jsonThreatProtection.access!(call, JsonThreatProtectionConfig.parse(config)) as GatewayAnswer | undefined;
   return { call, answer, json: answer?.body as { code: string; policy: string; limit?: { name: string; value: number }; status: number; detail: string } | undefined };
 }
 

@@ -7,12 +7,8 @@
 // upstream may parse them anyway; malformed JSON is refused when it was declared JSON (a text
 // body that merely starts with a brace passes). Violations → 400 problem JSON naming the limit.
 import { z } from "zod";
-import { definePolicy } from "../../policy.ts";
-import { bodyIs } from "./content-type.ts";
+import { bodyThreatProtection, Limit } from "./body-threat-protection.ts";
 import { scanJson, type JsonViolation } from "./json-scanner.ts";
-import { problemAnswer } from "./problem.ts";
-
-const Limit = (byDefault: number) => z.number().int().min(1).max(1e9).default(byDefault);
 
 export const JsonThreatProtectionConfig = z
   .object({
@@ -36,26 +32,15 @@ const TITLES: Record<JsonViolation["code"], string> = {
   prototype_key: "JSON key not allowed",
 };
 
-export function jsonViolationAnswer(policy: string, violation: JsonViolation, config: JsonThreatProtectionConfig) {
-  const limit = violation.limit ? { name: violation.limit, value: config[violation.limit] } : undefined;
-  const detail = limit
-    ? `The request body exceeds ${limit.name} = ${limit.value} (at byte ${violation.offset}).`
-    : violation.code === "prototype_key"
-      ? `Keys named __proto__, constructor or prototype are refused (at byte ${violation.offset}).`
-      : `The request body is not valid JSON (at byte ${violation.offset}).`;
-  return problemAnswer(400, { policy, code: violation.code, title: TITLES[violation.code], detail, limit });
-}
-
-export const jsonThreatProtectionPolicy = definePolicy<JsonThreatProtectionConfig>({
+export const jsonThreatProtection = bodyThreatProtection<JsonThreatProtectionConfig>({
   name: "json-threat-protection",
   priority: 310,
+  format: "json",
   configSchema: JsonThreatProtectionConfig,
-  needsBody: true,
-  access(call, config) {
-    const format = bodyIs(call, "json");
-    if (!call.body || !format) return;
-    const violation = scanJson(call.body, config);
-    if (!violation || (violation.code === "malformed_json" && !format.declared)) return;
-    return jsonViolationAnswer("json-threat-protection", violation, config);
+  scan(body, config) {
+    const violation = scanJson(body, config);
+    if (!violation) return null;
+    const detail = violation.code === "prototype_key" ? "Keys named __proto__, constructor or prototype are refused" : "The request body is not valid JSON";
+    return { code: violation.code, title: TITLES[violation.code], limit: violation.limit, detail, at: `at byte ${violation.offset}`, malformed: violation.code === "malformed_json" };
   },
 });

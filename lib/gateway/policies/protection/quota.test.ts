@@ -5,9 +5,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { MemoryStore } from "../../../store/memory-store.ts";
 import { RedisStore } from "../../../store/redis-store.ts";
 import type { Store } from "../../../store/types.ts";
-import type { GatewayAnswer, GatewayCall } from "../../policy.ts";
-import { calendarWindow, createQuotaPolicy, QuotaConfig, resolveQuotaRule, type ProductQuota } from "./quota.ts";
-import { deleteRedisKeys, testCall, type TestCallOptions } from "./test-call.ts";
+import type { CounterOptions } from "../../counters.ts";
+import type { GatewayAnswer } from "../../policy.ts";
+import type { ProductQuota } from "../../product-quotas.ts";
+import { deleteRedisKeys, testContext, testRuntime, type TestCallOptions } from "../../test-context.ts";
+import { calendarWindow, quota, QuotaConfig, resolveQuotaRule } from "./quota.ts";
 
 const open: Array<{ close(): Promise<void> }> = [];
 afterAll(async () => {
@@ -19,14 +21,21 @@ function clock(start = Date.UTC(2026, 10, 28, 10, 0, 0)) {
   return c;
 }
 
+/** A gateway counting quota in `store`, with products' quota settings from `products`. */
+function gateway(store: Store, options: { products?: Record<string, ProductQuota>; now?: () => number; counters?: CounterOptions } = {}) {
+  const runtime = testRuntime({ store, now: options.now, counters: options.counters, services: { productQuota: async (id) => options.products?.[id] ?? null } });
+  open.push(runtime);
+  return runtime;
+}
+
 function setup(config: Record<string, unknown>, options: { store?: Store; products?: Record<string, ProductQuota>; now?: () => number } = {}) {
   const store = options.store ?? new MemoryStore(60_000, options.now);
   open.push(store);
-  const policy = createQuotaPolicy({ store: () => store, products: async (id) => options.products?.[id] ?? null, now: options.now });
+  const runtime = gateway(store, options);
   const parsed = QuotaConfig.parse(config);
   const call = async (callOptions: TestCallOptions = {}) => {
-    const c = testCall(callOptions);
-    const answer = (await policy.access!(c, parsed)) as GatewayAnswer | undefined;
+    const c = testContext(callOptions, runtime);
+    const answer = (await quota.access!(c, parsed)) as GatewayAnswer | undefined;
     return { call: c, answer, json: answer?.body as Record<string, unknown> | undefined };
   };
   return { store, call };
@@ -139,20 +148,15 @@ describe("quota when the store fails (declared: fail open, per instance)", () =>
     close: async () => {},
   };
 
-  function withLog(made: GatewayCall, lines: string[]) {
-    (made as { log: GatewayCall["log"] }).log = pino({ level: "warn" }, new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }));
-    return made;
-  }
-
   it("still enforces the limit on this instance's own counter, annotates the call, and warns once", async () => {
-    const store = broken;
     const lines: string[] = [];
-    const policy = createQuotaPolicy({ store: () => store, products: async () => null, counters: { retryAfterFailureMs: 0 } });
+    const log = pino({ level: "warn" }, new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }));
+    const runtime = gateway(broken, { counters: { retryAfterFailureMs: 0 } });
     const config = QuotaConfig.parse({ allow: 2, timeUnit: "hour", type: "calendar" });
     const results = [];
     for (let i = 0; i < 3; i++) {
-      const made = withLog(testCall(), lines);
-      results.push({ answer: (await policy.access!(made, config)) as GatewayAnswer | undefined, made });
+      const made = testContext({ log }, runtime);
+      results.push({ answer: (await quota.access!(made, config)) as GatewayAnswer | undefined, made });
     }
     expect(results.map((r) => r.answer?.status ?? 200)).toEqual([200, 200, 429]);
     expect(results.every((r) => r.made.annotations.quotaDegraded === true)).toBe(true);
@@ -167,18 +171,17 @@ describe("quota when the store fails (declared: fail open, per instance)", () =>
     open.push(shared);
     let stalled = false;
     const flaky: Store = { ...broken, kind: "redis", increment: (key, by, windowMs) => (stalled ? Promise.reject(new Error("ETIMEDOUT")) : shared.increment(key, by, windowMs).then((r) => ((stalled = by > 0 && r.count > 2), r))) };
-    const policy = createQuotaPolicy({ store: () => flaky, products: async () => null, counters: { retryAfterFailureMs: 60_000 } });
+    const runtime = gateway(flaky, { counters: { retryAfterFailureMs: 60_000 } });
     const config = QuotaConfig.parse({ allow: 2, timeUnit: "hour", type: "calendar" });
     const statuses: number[] = [];
-    for (let i = 0; i < 8; i++) statuses.push(((await policy.access!(testCall(), config)) as GatewayAnswer | undefined)?.status ?? 200);
+    for (let i = 0; i < 8; i++) statuses.push(((await quota.access!(testContext({}, runtime), config)) as GatewayAnswer | undefined)?.status ?? 200);
     // 2 allowed by the shared count, the 3rd denied there; then the store is away and this
     // instance allows its own 2 — never 3
     expect(statuses).toEqual([200, 200, 429, 200, 200, 429, 429, 429]);
   });
 
   it("answers 503 instead when the policy is not fault tolerant", async () => {
-    const policy = createQuotaPolicy({ store: () => broken, products: async () => null });
-    const answer = (await policy.access!(testCall(), QuotaConfig.parse({ allow: 2, faultTolerant: false }))) as GatewayAnswer;
+    const answer = (await quota.access!(testContext({}, gateway(broken)), QuotaConfig.parse({ allow: 2, faultTolerant: false }))) as GatewayAnswer;
     expect(answer.status).toBe(503);
     expect((answer.body as { code: string }).code).toBe("quota_unavailable");
   });
@@ -186,10 +189,9 @@ describe("quota when the store fails (declared: fail open, per instance)", () =>
   it("fails open fast against an unreachable Redis", async () => {
     const store = new RedisStore("redis://127.0.0.1:1", "x:");
     open.push(store);
-    const policy = createQuotaPolicy({ store: () => store, products: async () => null, counters: { timeoutMs: 200 } });
-    const made = testCall();
+    const made = testContext({}, gateway(store, { counters: { timeoutMs: 200 } }));
     const start = Date.now();
-    expect(await policy.access!(made, QuotaConfig.parse({ allow: 5 }))).toBeUndefined();
+    expect(await quota.access!(made, QuotaConfig.parse({ allow: 5 }))).toBeUndefined();
     expect(Date.now() - start).toBeLessThan(1_500);
     expect(made.annotations.quotaDegraded).toBe(true);
     expect(made.responseHeaders.ratelimit).toMatch(/^"quota";r=4;t=\d+$/);
@@ -205,8 +207,8 @@ describe.runIf(process.env.TEST_REDIS_URL)("quota across instances on Redis", ()
       const config = QuotaConfig.parse({ allow: 25, timeUnit: "hour", type });
       // a fixed instant mid-hour: on the wall clock the burst could straddle an hour boundary
       const now = () => Date.UTC(2026, 10, 28, 10, 30);
-      const instances = stores.map((store) => createQuotaPolicy({ store: () => store, products: async () => null, now }));
-      const answers = await Promise.all(Array.from({ length: 80 }, (_, i) => instances[i % 2]!.access!(testCall({ appId: `shared-${type}` }), config) as Promise<GatewayAnswer | undefined>));
+      const instances = stores.map((store) => gateway(store, { now }));
+      const answers = await Promise.all(Array.from({ length: 80 }, (_, i) => quota.access!(testContext({ appId: `shared-${type}` }, instances[i % 2]!), config) as Promise<GatewayAnswer | undefined>));
       expect(answers.filter((a) => a === undefined), type).toHaveLength(25);
       expect(answers.filter((a) => a?.status === 429)).toHaveLength(55);
     }

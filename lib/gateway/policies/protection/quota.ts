@@ -13,14 +13,11 @@
 // two counters per caller, exact at the window edges, at most a few percent generous in
 // between. Counts live in lib/store (Redis across instances) and fail open (counters.ts).
 import { z } from "zod";
-import { getDb } from "../../../db/index.ts";
-import type { Database } from "../../../db/index.ts";
-import { getStore } from "../../../store/index.ts";
-import type { Store } from "../../../store/types.ts";
 import { andThen, isPromise, type MaybePromise } from "../../../runtime/maybe-async.ts";
-import { definePolicy, type GatewayAnswer, type GatewayCall } from "../../policy.ts";
-import { appendListHeader, FaultTolerantCounters, retryAfterSeconds, StoreUnavailable, type CounterOptions, type Counted } from "./counters.ts";
-import { problemAnswer } from "./problem.ts";
+import { appendListHeader, problemAnswer, retryAfterSeconds } from "../../answers.ts";
+import { StoreUnavailable, type Counted, type FaultTolerantCounters } from "../../counters.ts";
+import { definePolicy, type GatewayAnswer, type GatewayCall, type PolicyContext } from "../../policy.ts";
+import type { ProductQuota } from "../../product-quotas.ts";
 
 const SECOND = 1000;
 const DAY = 86_400 * SECOND;
@@ -50,34 +47,6 @@ export interface QuotaRule {
   /** Calendar month windows are counted in months, not in 30-day blocks. */
   months: number | null;
   type: "calendar" | "rolling";
-}
-
-export interface ProductQuota {
-  quotaLimit: number | null;
-  quotaIntervalSeconds: number | null;
-  quotaWindow: string;
-}
-
-/** A product's quota settings; answered synchronously when cached. */
-export type ProductQuotaSource = (productId: string) => MaybePromise<ProductQuota | null>;
-
-/** Product quota settings from the database, cached per instance (changes apply within `ttlMs`). */
-export function productQuotaFromDatabase(db: () => Database, ttlMs = 30_000, now: () => number = Date.now): ProductQuotaSource {
-  const cache = new Map<string, { value: ProductQuota | null; until: number }>();
-  const load = async (productId: string, hit: { value: ProductQuota | null } | undefined) => {
-    try {
-      const value = await db().apiProduct.findUnique({ where: { id: productId }, select: { quotaLimit: true, quotaIntervalSeconds: true, quotaWindow: true } });
-      if (cache.size > 10_000) cache.clear();
-      cache.set(productId, { value, until: now() + ttlMs });
-      return value;
-    } catch {
-      return hit?.value ?? null; // database away: the last known settings (or the policy's own)
-    }
-  };
-  return (productId) => {
-    const hit = cache.get(productId);
-    return hit && hit.until > now() ? hit.value : load(productId, hit);
-  };
 }
 
 export function resolveQuotaRule(config: QuotaConfig, product: ProductQuota | null): QuotaRule | null {
@@ -121,64 +90,61 @@ interface Verdict {
   retryAfterMs: number;
 }
 
-export function createQuotaPolicy(deps: { store?: () => Store; products?: ProductQuotaSource; counters?: CounterOptions; now?: () => number } = {}) {
-  const now = deps.now ?? Date.now;
-  const counters = new FaultTolerantCounters(deps.store ?? getStore, "quota", { now, ...deps.counters });
-  const products = deps.products ?? productQuotaFromDatabase(getDb);
+export const quota = definePolicy<QuotaConfig>({
+  name: "quota",
+  priority: 220,
+  configSchema: QuotaConfig as z.ZodType<QuotaConfig>,
+  access(ctx, config) {
+    const product = ctx.productId ? ctx.services.productQuota(ctx.productId) : null;
+    return andThen(product, (p) => enforce(ctx, config, p));
+  },
+});
 
-  /** Counts the call and decides; synchronous when the counters are in this process's memory. */
-  function check(call: GatewayCall, rule: QuotaRule, who: string, failOpen: boolean): MaybePromise<Verdict> {
-    const at = now();
-    if (rule.type === "calendar") {
-      const { start, end } = calendarWindow(at, rule);
-      const key = `quota:${who}:${start}`;
-      return andThen(counters.increment(call, key, 1, end - at, failOpen), (counted) => {
-        const { count } = counted;
-        const allowed = count <= rule.limit;
-        const verdict = { allowed, remaining: Math.max(0, rule.limit - (allowed ? count : count - 1)), resetMs: end - at, retryAfterMs: end - at };
-        return allowed ? verdict : andThen(counters.undo(key, 1, end - at, counted), () => verdict); // denied calls do not count
-      });
-    }
-    // rolling: this window's counter lives until the end of the next one, where it is "previous"
-    const index = Math.floor(at / rule.windowMs);
-    const windowEnd = (index + 1) * rule.windowMs;
-    const key = `quota:${who}:r${index}`;
-    const ttl = windowEnd + rule.windowMs - at;
-    const counted = counters.increment(call, key, 1, ttl, failOpen);
-    const previous = counters.value(call, `quota:${who}:r${index - 1}`, failOpen);
-    if (isPromise(counted) || isPromise(previous)) return Promise.all([counted, previous]).then(([c, p]) => rollingVerdict(counters, rule, at, key, c, p));
-    return rollingVerdict(counters, rule, at, key, counted, previous);
+const OWNER = "quota";
+
+/** Counts the call and decides; synchronous when the counters are in this process's memory. */
+function check(ctx: PolicyContext, rule: QuotaRule, who: string, failOpen: boolean): MaybePromise<Verdict> {
+  const counters = ctx.store;
+  const at = ctx.clock.now();
+  if (rule.type === "calendar") {
+    const { start, end } = calendarWindow(at, rule);
+    const key = `quota:${who}:${start}`;
+    return andThen(counters.increment(ctx, OWNER, key, 1, end - at, failOpen), (counted) => {
+      const { count } = counted;
+      const allowed = count <= rule.limit;
+      const verdict = { allowed, remaining: Math.max(0, rule.limit - (allowed ? count : count - 1)), resetMs: end - at, retryAfterMs: end - at };
+      return allowed ? verdict : andThen(counters.undo(key, 1, end - at, counted), () => verdict); // denied calls do not count
+    });
   }
+  // rolling: this window's counter lives until the end of the next one, where it is "previous"
+  const index = Math.floor(at / rule.windowMs);
+  const windowEnd = (index + 1) * rule.windowMs;
+  const key = `quota:${who}:r${index}`;
+  const ttl = windowEnd + rule.windowMs - at;
+  const counted = counters.increment(ctx, OWNER, key, 1, ttl, failOpen);
+  const previous = counters.value(ctx, OWNER, `quota:${who}:r${index - 1}`, failOpen);
+  if (isPromise(counted) || isPromise(previous)) return Promise.all([counted, previous]).then(([c, p]) => rollingVerdict(counters, rule, at, key, c, p));
+  return rollingVerdict(counters, rule, at, key, counted, previous);
+}
 
-  function unavailable(error: unknown) {
-    if (!(error instanceof StoreUnavailable)) throw error;
-    return problemAnswer(503, { policy: "quota", code: "quota_unavailable", title: "Quota cannot be checked", detail: "The quota store is unavailable and this proxy's quota does not fail open." }, { "retry-after": "1" });
+function unavailable(error: unknown) {
+  if (!(error instanceof StoreUnavailable)) throw error;
+  return problemAnswer(503, { policy: OWNER, code: "quota_unavailable", title: "Quota cannot be checked", detail: "The quota store is unavailable and this proxy's quota does not fail open." }, { "retry-after": "1" });
+}
+
+function enforce(ctx: PolicyContext, config: QuotaConfig, product: ProductQuota | null): MaybePromise<GatewayAnswer | void> {
+  const rule = ruleFor(config, product);
+  if (!rule) return;
+  const scope = ctx.productId ? `product:${ctx.productId}` : `proxy:${ctx.proxy.id}`;
+  const caller = config.identifier === "app" && ctx.identity ? `app:${ctx.identity.appId}` : `ip:${ctx.clientIp}`;
+  let verdict: MaybePromise<Verdict>;
+  try {
+    verdict = check(ctx, rule, `${scope}:${caller}`, config.faultTolerant);
+  } catch (error) {
+    return unavailable(error);
   }
-
-  function enforce(call: GatewayCall, config: QuotaConfig, product: ProductQuota | null): MaybePromise<GatewayAnswer | void> {
-    const rule = ruleFor(config, product);
-    if (!rule) return;
-    const scope = call.productId ? `product:${call.productId}` : `proxy:${call.proxy.id}`;
-    const caller = config.identifier === "app" && call.identity ? `app:${call.identity.appId}` : `ip:${call.clientIp}`;
-    let verdict: MaybePromise<Verdict>;
-    try {
-      verdict = check(call, rule, `${scope}:${caller}`, config.faultTolerant);
-    } catch (error) {
-      return unavailable(error);
-    }
-    if (isPromise(verdict)) return verdict.then((v) => answer(call, rule, caller, v), unavailable);
-    return answer(call, rule, caller, verdict);
-  }
-
-  return definePolicy<QuotaConfig>({
-    name: "quota",
-    priority: 220,
-    configSchema: QuotaConfig as z.ZodType<QuotaConfig>,
-    access(call, config) {
-      const product = call.productId ? products(call.productId) : null;
-      return andThen(product, (p) => enforce(call, config, p));
-    },
-  });
+  if (isPromise(verdict)) return verdict.then((v) => answer(ctx, rule, caller, v), unavailable);
+  return answer(ctx, rule, caller, verdict);
 }
 
 /** A rolling window's verdict from this window's count and the previous window's; a denied
@@ -219,5 +185,3 @@ function rollingRetryAfter(rule: QuotaRule, previous: number, others: number, at
   const fraction = others > 0 ? Math.max(0, 1 - (rule.limit - 1) / others) : 0;
   return windowEnd - at + fraction * rule.windowMs;
 }
-
-export const quotaPolicy = createQuotaPolicy();

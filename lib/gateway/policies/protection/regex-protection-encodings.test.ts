@@ -5,15 +5,14 @@
 // the benign list passes in the same places.
 import { describe, expect, it } from "vitest";
 import type { GatewayAnswer } from "../../policy.ts";
-import { createRegexProtectionPolicies, RegexBodyProtectionConfig, RegexProtectionConfig } from "./regex-protection.ts";
-import { testCall, type TestCallOptions } from "./test-call.ts";
+import { testContext as testCall, type TestCallOptions } from "../../test-context.ts";
+import { regexBodyProtection, regexProtection, RegexBodyProtectionConfig, RegexProtectionConfig } from "./regex-protection.ts";
 
-const { regexProtectionPolicy, regexBodyProtectionPolicy } = createRegexProtectionPolicies({ patches: { current: () => [] } });
 
 async function code(options: TestCallOptions, config: Record<string, unknown> = {}): Promise<string | undefined> {
   const call = testCall(options);
-  const head = (await regexProtectionPolicy.access!(call, RegexProtectionConfig.parse(config))) as GatewayAnswer | undefined;
-  const answer = head ?? ((await regexBodyProtectionPolicy.access!(call, RegexBodyProtectionConfig.parse({}))) as GatewayAnswer | undefined);
+  const head = (await regexProtection.access!(call, RegexProtectionConfig.parse(config))) as GatewayAnswer | undefined;
+  const answer = head ?? ((await regexBodyProtection.access!(call, RegexBodyProtectionConfig.parse({}))) as GatewayAnswer | undefined);
   return (answer?.body as { code?: string } | undefined)?.code;
 }
 

@@ -3,25 +3,25 @@ import pino from "pino";
 import { compilePatch, SECURITY_RULES_CHANNEL, type CompiledPatch, type VirtualPatchConfig } from "../../../security/virtual-patch.ts";
 import { createTestPortal } from "../../../portal/test-context.ts";
 import type { GatewayAnswer } from "../../policy.ts";
-import { createRegexProtectionPolicies, RegexBodyProtectionConfig, RegexProtectionConfig } from "./regex-protection.ts";
+import { testContext, testRuntime, type TestCallOptions } from "../../test-context.ts";
+import { VirtualPatchRegistry } from "../../virtual-patches.ts";
+import { regexBodyProtection, regexProtection, RegexBodyProtectionConfig, RegexProtectionConfig } from "./regex-protection.ts";
 import { BUILT_IN_RULES, RULE_SETS } from "./regex-rules.ts";
-import { testCall, type TestCallOptions } from "./test-call.ts";
-import { VirtualPatchRegistry } from "./virtual-patches.ts";
 
 function patch(id: string, config: Partial<VirtualPatchConfig> & { pattern: string }): CompiledPatch {
   return compilePatch({ id, name: id, config: { targets: ["path", "query", "headers", "body"], action: "block", caseInsensitive: false, ...config } });
 }
 
 function policies(patches: CompiledPatch[] = []) {
-  const { regexProtectionPolicy, regexBodyProtectionPolicy } = createRegexProtectionPolicies({ patches: { current: async () => patches } });
+  const runtime = testRuntime({ services: { virtualPatches: async () => patches } });
   const run = async (options: TestCallOptions, config: Record<string, unknown> = {}) => {
-    const made = testCall(options);
-    const head = (await regexProtectionPolicy.access!(made, RegexProtectionConfig.parse(config))) as GatewayAnswer | undefined;
+    const made = testContext(options, runtime);
+    const head = (await regexProtection.access!(made, RegexProtectionConfig.parse(config))) as GatewayAnswer | undefined;
     const { targets: _t, ignoreHeaders: _i, ...bodyConfig } = config;
-    const body = head ?? ((await regexBodyProtectionPolicy.access!(made, RegexBodyProtectionConfig.parse(bodyConfig))) as GatewayAnswer | undefined);
+    const body = head ?? ((await regexBodyProtection.access!(made, RegexBodyProtectionConfig.parse(bodyConfig))) as GatewayAnswer | undefined);
     return { made, answer: body, code: (body?.body as { code?: string } | undefined)?.code };
   };
-  return { run, regexBodyProtectionPolicy };
+  return { run };
 }
 
 const json = (value: unknown): TestCallOptions => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(value) });
@@ -116,11 +116,11 @@ describe("regex-protection, virtual patches", () => {
 
   it("remembers clean values per config and patch set: a new patch applies to values seen clean before, a log patch logs every call", async () => {
     let loaded: CompiledPatch[] = [patch("p-log", { pattern: "(?i)curl/", targets: ["headers"], action: "log" })];
-    const { regexProtectionPolicy } = createRegexProtectionPolicies({ patches: { current: async () => loaded } });
+    const runtime = testRuntime({ services: { virtualPatches: async () => loaded } });
     const config = RegexProtectionConfig.parse({}); // one config object, as a proxy's chain holds it
     const call = async (options: TestCallOptions) => {
-      const made = testCall(options);
-      const answer = (await regexProtectionPolicy.access!(made, config)) as GatewayAnswer | undefined;
+      const made = testContext(options, runtime);
+      const answer = (await regexProtection.access!(made, config)) as GatewayAnswer | undefined;
       return { made, code: (answer?.body as { code?: string } | undefined)?.code };
     };
     const honest = { url: "/orders/42?view=full", headers: { "user-agent": "shop-app/2.1", accept: "application/json" } };
@@ -171,20 +171,19 @@ describe("the virtual patch registry", () => {
     await portal.db.securityRule.create({ data: { kind: "virtual_patch", name: "off", config: config("^off$"), enabled: false } });
     await portal.db.securityRule.create({ data: { kind: "bot_action", name: "other kind", config: "{}" } });
     await portal.db.securityRule.create({ data: { kind: "virtual_patch", name: "broken", config: JSON.stringify({ pattern: "(?=x)" }) } });
-    const registry = new VirtualPatchRegistry(() => portal.db, () => portal.store, { refreshMs: 3_600_000 });
-    expect((await registry.current(log)).map((p) => p.name)).toEqual(["one"]);
+    const registry = new VirtualPatchRegistry(portal.db, portal.store, log, { refreshMs: 3_600_000 });
+    expect((await registry.current()).map((p) => p.name)).toEqual(["one"]);
     await portal.db.securityRule.create({ data: { kind: "virtual_patch", name: "two", config: config("^two$") } });
-    expect((await registry.current(log)).map((p) => p.name)).toEqual(["one"]); // cached until announced
+    expect((await registry.current()).map((p) => p.name)).toEqual(["one"]); // cached until announced
     const loads = registry.loads;
     await portal.store.publish(SECURITY_RULES_CHANNEL, JSON.stringify({ id: "two" }));
     await waitFor(() => registry.loads > loads);
-    const reloaded = await registry.current(log);
+    const reloaded = await registry.current();
     expect(reloaded.map((p) => p.name)).toEqual(["one", "two"]);
     expect(reloaded[1]!.test("two")).toBe(true);
     // the policy uses them at once
-    const { regexProtectionPolicy } = createRegexProtectionPolicies({ patches: registry });
-    const made = testCall({ url: "/x?q=two" });
-    expect(((await regexProtectionPolicy.access!(made, RegexProtectionConfig.parse({}))) as GatewayAnswer).status).toBe(400);
+    const made = testContext({ url: "/x?q=two" }, testRuntime({ services: { virtualPatches: () => registry.current() } }));
+    expect(((await regexProtection.access!(made, RegexProtectionConfig.parse({}))) as GatewayAnswer).status).toBe(400);
     await registry.close();
   });
 
@@ -192,24 +191,23 @@ describe("the virtual patch registry", () => {
     const log = pino({ level: "silent" });
     let now = 0;
     let database: typeof portal.db | null = portal.db;
-    const registry = new VirtualPatchRegistry(() => {
-      if (!database) throw new Error("database down");
-      return database;
-    }, () => portal.store, { refreshMs: 1_000, now: () => now });
-    const first = await registry.current(log);
+    // a database that can be taken away
+    const db = { securityRule: { findMany: (args: never) => (database ? database.securityRule.findMany(args) : Promise.reject(new Error("database down"))) } } as unknown as typeof portal.db;
+    const registry = new VirtualPatchRegistry(db, portal.store, log, { refreshMs: 1_000, now: () => now });
+    const first = await registry.current();
     expect(first.length).toBeGreaterThan(0);
     database = null;
     now += 2_000;
-    expect(await registry.current(log)).toBe(first); // served at once; the refresh runs behind
+    expect(await registry.current()).toBe(first); // served at once; the refresh runs behind
     await new Promise((r) => setTimeout(r, 50));
-    expect(await registry.current(log)).toBe(first);
+    expect(await registry.current()).toBe(first);
     database = portal.db;
     await portal.db.securityRule.create({ data: { kind: "virtual_patch", name: "three", config: JSON.stringify({ pattern: "^three$" }) } });
     now += 5_000;
     const loads = registry.loads;
-    await registry.current(log);
+    await registry.current();
     await waitFor(() => registry.loads > loads);
-    expect((await registry.current(log)).map((p) => p.name)).toContain("three");
+    expect((await registry.current()).map((p) => p.name)).toContain("three");
     await registry.close();
   });
 });

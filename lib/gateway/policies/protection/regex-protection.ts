@@ -9,20 +9,16 @@
 // proxies that stream. A match → 400 problem JSON naming the rule set (never the value), or,
 // in `mode: "monitor"` (and for patches with action "log"), a log line and an annotation.
 import { z } from "zod";
-import { getDb } from "../../../db/index.ts";
-import { getLogger } from "../../../log/index.ts";
 import { combinePatches, type CompiledPatch, type PatchTarget } from "../../../security/virtual-patch.ts";
-import { getStore } from "../../../store/index.ts";
-import { andThen } from "../../../runtime/maybe-async.ts";
-import { definePolicy, type GatewayCall } from "../../policy.ts";
+import { andThen, type MaybePromise } from "../../../runtime/maybe-async.ts";
+import { perObject } from "../../../runtime/per-object.ts";
+import { problemAnswer } from "../../answers.ts";
+import { definePolicy, type GatewayCall, type PolicyContext } from "../../policy.ts";
 import { bodyFormat, isFormBody } from "./content-type.ts";
 import { scanJson } from "./json-scanner.ts";
-import { problemAnswer } from "./problem.ts";
 import { RAW_URI_RULES, RULE_SETS, type RuleSet } from "./regex-rules.ts";
 import { matchRuleSets } from "./threat-match.ts";
-import { VirtualPatchRegistry, type VirtualPatchSource } from "./virtual-patches.ts";
 import { visitXmlStrings } from "./xml-strings.ts";
-import { perObject } from "../../../runtime/per-object.ts";
 
 const common = {
   ruleSets: z.array(z.enum(RULE_SETS)).max(RULE_SETS.length).default([...RULE_SETS]),
@@ -266,55 +262,49 @@ function answer(policy: string, call: GatewayCall, mode: "block" | "monitor", bl
     blocking.kind === "patch"
       ? `The request's ${blocking.target} matched virtual patch ${blocking.patch.id}.`
       : `The request's ${blocking.target} matched the ${blocking.set} rules.`;
-  return problemAnswer(400, { policy, code, title: "Request refused by threat protection", detail }, {});
+  return problemAnswer(400, { policy, code, title: "Request refused by threat protection", detail });
 }
 
-export function createRegexProtectionPolicies(deps: { patches?: VirtualPatchSource } = {}) {
-  const patches = deps.patches ?? new VirtualPatchRegistry(getDb, getStore);
-  const none: readonly CompiledPatch[] = [];
-  // the process logger, not call.log: a per-call child logger costs more than the rules
-  const active = (enabled: boolean) => (enabled ? patches.current(getLogger()) : none);
+const NO_PATCHES: readonly CompiledPatch[] = [];
 
-  const inspectCall = (call: GatewayCall, config: RegexProtectionConfig, compiled: readonly CompiledPatch[]) => {
+/** The gateway's virtual patches when the config applies them. */
+const activePatches = (ctx: PolicyContext, enabled: boolean): MaybePromise<readonly CompiledPatch[]> => (enabled ? ctx.services.virtualPatches() : NO_PATCHES);
+
+function inspectCall(call: GatewayCall, config: RegexProtectionConfig, compiled: readonly CompiledPatch[]) {
+  const logged: Finding[] = [];
+  const clean = cleanValuesFor(config, compiled);
+  let blocking = rawUriFinding(call, config.ruleSets, config.targets);
+  if (!blocking && config.targets.includes("path")) blocking = inspect("path", pathValues(call), config.ruleSets, compiled, logged, clean.of("path"));
+  if (!blocking && config.targets.includes("query")) blocking = inspect("query", queryValues(call), config.ruleSets, compiled, logged, clean.of("query"));
+  if (!blocking && config.targets.includes("headers")) blocking = inspect("headers", headerValues(call, ignoredHeaders(config), ignoredCookies(config)), config.ruleSets, compiled, logged, clean.of("headers"));
+  return answer("regex-protection", call, config.mode, blocking, logged);
+}
+
+export const regexProtection = definePolicy<RegexProtectionConfig>({
+  name: "regex-protection",
+  priority: 320,
+  configSchema: RegexProtectionConfig,
+  access(ctx, config) {
+    return andThen(activePatches(ctx, config.virtualPatches), (compiled) => inspectCall(ctx, config, compiled));
+  },
+});
+
+export const regexBodyProtection = definePolicy<RegexBodyProtectionConfig>({
+  name: "regex-body-protection",
+  priority: 321,
+  configSchema: RegexBodyProtectionConfig,
+  needsBody: true,
+  async access(ctx, config) {
+    const values = bodyValues(ctx);
+    if (values === null) return;
     const logged: Finding[] = [];
-    const clean = cleanValuesFor(config, compiled);
-    let blocking = rawUriFinding(call, config.ruleSets, config.targets);
-    if (!blocking && config.targets.includes("path")) blocking = inspect("path", pathValues(call), config.ruleSets, compiled, logged, clean.of("path"));
-    if (!blocking && config.targets.includes("query")) blocking = inspect("query", queryValues(call), config.ruleSets, compiled, logged, clean.of("query"));
-    if (!blocking && config.targets.includes("headers")) blocking = inspect("headers", headerValues(call, ignoredHeaders(config), ignoredCookies(config)), config.ruleSets, compiled, logged, clean.of("headers"));
-    return answer("regex-protection", call, config.mode, blocking, logged);
-  };
-
-  const headerPolicy = definePolicy<RegexProtectionConfig>({
-    name: "regex-protection",
-    priority: 320,
-    configSchema: RegexProtectionConfig,
-    access(call, config) {
-      return andThen(active(config.virtualPatches), (compiled) => inspectCall(call, config, compiled));
-    },
-  });
-
-  const bodyPolicy = definePolicy<RegexBodyProtectionConfig>({
-    name: "regex-body-protection",
-    priority: 321,
-    configSchema: RegexBodyProtectionConfig,
-    needsBody: true,
-    async access(call, config) {
-      const values = bodyValues(call);
-      if (values === null) return;
-      const logged: Finding[] = [];
-      let blocking: Finding | null;
-      try {
-        blocking = inspect("body", values, config.ruleSets, await active(config.virtualPatches), logged);
-      } catch (error) {
-        if (!(error instanceof Uninspectable)) throw error;
-        return problemAnswer(400, { policy: "regex-body-protection", code: "malformed_json", title: "Malformed JSON body", detail: "The body cannot be inspected: it is not valid JSON." });
-      }
-      return answer("regex-body-protection", call, config.mode, blocking, logged);
-    },
-  });
-
-  return { regexProtectionPolicy: headerPolicy, regexBodyProtectionPolicy: bodyPolicy, patches };
-}
-
-export const { regexProtectionPolicy, regexBodyProtectionPolicy } = createRegexProtectionPolicies();
+    let blocking: Finding | null;
+    try {
+      blocking = inspect("body", values, config.ruleSets, await activePatches(ctx, config.virtualPatches), logged);
+    } catch (error) {
+      if (!(error instanceof Uninspectable)) throw error;
+      return problemAnswer(400, { policy: "regex-body-protection", code: "malformed_json", title: "Malformed JSON body", detail: "The body cannot be inspected: it is not valid JSON." });
+    }
+    return answer("regex-body-protection", ctx, config.mode, blocking, logged);
+  },
+});

@@ -4,10 +4,10 @@ import { MemoryStore } from "../../../store/memory-store.ts";
 import { RedisStore } from "../../../store/redis-store.ts";
 import type { Store } from "../../../store/types.ts";
 import type { GatewayAnswer } from "../../policy.ts";
-import { createSpikeArrestPolicy, SpikeArrestConfig, spikeWindow } from "./spike-arrest.ts";
-import { deleteRedisKeys, testCall, type TestCallOptions } from "./test-call.ts";
+import { deleteRedisKeys, testContext, testRuntime, type TestCallOptions } from "../../test-context.ts";
+import { spikeArrest, SpikeArrestConfig, spikeWindow } from "./spike-arrest.ts";
 
-const open: Store[] = [];
+const open: Array<{ close(): Promise<void> }> = [];
 afterAll(async () => {
   await Promise.all(open.map((s) => s.close()));
 });
@@ -15,11 +15,12 @@ afterAll(async () => {
 function setup(config: Record<string, unknown>, options: { store?: Store; now?: () => number } = {}) {
   const store = options.store ?? new MemoryStore(60_000, options.now);
   open.push(store);
-  const policy = createSpikeArrestPolicy({ store: () => store, now: options.now });
+  const runtime = testRuntime({ store, now: options.now });
+  open.push(runtime);
   const parsed = SpikeArrestConfig.parse(config);
   return async (callOptions: TestCallOptions = {}) => {
-    const made = testCall(callOptions);
-    const answer = (await policy.access!(made, parsed)) as GatewayAnswer | undefined;
+    const made = testContext(callOptions, runtime);
+    const answer = (await spikeArrest.access!(made, parsed)) as GatewayAnswer | undefined;
     return { made, answer };
   };
 }

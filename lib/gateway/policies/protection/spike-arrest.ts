@@ -5,13 +5,11 @@
 // or minute instead, which allows bursts within it. Identifier: the app (the client IP when
 // no app is identified) or always the client IP. Counters: lib/store, fail open (counters.ts).
 import { z } from "zod";
-import { getStore } from "../../../store/index.ts";
-import type { Store } from "../../../store/types.ts";
-import { definePolicy } from "../../policy.ts";
 import { isPromise, type MaybePromise } from "../../../runtime/maybe-async.ts";
-import { FaultTolerantCounters, retryAfterSeconds, StoreUnavailable, type CounterOptions, type Counted } from "./counters.ts";
-import { problemAnswer } from "./problem.ts";
 import { perObject } from "../../../runtime/per-object.ts";
+import { problemAnswer, retryAfterSeconds } from "../../answers.ts";
+import { StoreUnavailable, type Counted } from "../../counters.ts";
+import { definePolicy } from "../../policy.ts";
 
 export const SpikeArrestConfig = z
   .object({
@@ -40,31 +38,26 @@ export function spikeWindow(rate: string, useEffectiveCount: boolean): SpikeWind
   return intervalMs >= 1 ? { bucketMs: intervalMs, allowed: 1 } : { bucketMs: 1, allowed: Math.round(1 / intervalMs) };
 }
 
-export function createSpikeArrestPolicy(deps: { store?: () => Store; counters?: CounterOptions; now?: () => number } = {}) {
-  const now = deps.now ?? Date.now;
-  const counters = new FaultTolerantCounters(deps.store ?? getStore, "spike-arrest", { now, ...deps.counters });
-
-  return definePolicy<SpikeArrestConfig>({
-    name: "spike-arrest",
-    priority: 210,
-    configSchema: SpikeArrestConfig,
-    access(call, config) {
-      const { bucketMs, allowed } = windowOf(config);
-      const caller = config.identifier === "app" && call.identity ? `app:${call.identity.appId}` : `ip:${call.clientIp}`;
-      const at = now();
-      const bucket = Math.floor(at / bucketMs);
-      const resetMs = Math.max(1, Math.ceil((bucket + 1) * bucketMs - at));
-      let counted: MaybePromise<Counted>;
-      try {
-        counted = counters.increment(call, `spike:${call.proxy.id}:${caller}:${config.rate}:${bucket}`, 1, resetMs, config.faultTolerant);
-      } catch (error) {
-        return unavailable(error);
-      }
-      if (isPromise(counted)) return counted.then((c) => (c.count <= allowed ? undefined : violation(config.rate, allowed, bucketMs, resetMs)), unavailable);
-      return counted.count <= allowed ? undefined : violation(config.rate, allowed, bucketMs, resetMs);
-    },
-  });
-}
+export const spikeArrest = definePolicy<SpikeArrestConfig>({
+  name: "spike-arrest",
+  priority: 210,
+  configSchema: SpikeArrestConfig,
+  access(ctx, config) {
+    const { bucketMs, allowed } = windowOf(config);
+    const caller = config.identifier === "app" && ctx.identity ? `app:${ctx.identity.appId}` : `ip:${ctx.clientIp}`;
+    const at = ctx.clock.now();
+    const bucket = Math.floor(at / bucketMs);
+    const resetMs = Math.max(1, Math.ceil((bucket + 1) * bucketMs - at));
+    let counted: MaybePromise<Counted>;
+    try {
+      counted = ctx.store.increment(ctx, "spike-arrest", `spike:${ctx.proxy.id}:${caller}:${config.rate}:${bucket}`, 1, resetMs, config.faultTolerant);
+    } catch (error) {
+      return unavailable(error);
+    }
+    if (isPromise(counted)) return counted.then((c) => (c.count <= allowed ? undefined : violation(config.rate, allowed, bucketMs, resetMs)), unavailable);
+    return counted.count <= allowed ? undefined : violation(config.rate, allowed, bucketMs, resetMs);
+  },
+});
 
 /** The smoothed window of a config, worked out once per config object. */
 const windowOf = perObject((config: SpikeArrestConfig): SpikeWindow => spikeWindow(config.rate, config.useEffectiveCount));
@@ -81,5 +74,3 @@ function violation(rate: string, allowed: number, bucketMs: number, resetMs: num
     { "retry-after": retryAfterSeconds(resetMs) },
   );
 }
-
-export const spikeArrestPolicy = createSpikeArrestPolicy();

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { GatewayAnswer } from "../../policy.ts";
-import { XmlThreatProtectionConfig, xmlThreatProtectionPolicy } from "./xml-threat-protection.ts";
-import { testCall } from "./test-call.ts";
+import { testContext as testCall } from "../../test-context.ts";
+import { XmlThreatProtectionConfig, xmlThreatProtection } from "./xml-threat-protection.ts";
 
 function post(body: string, config: Record<string, unknown> = {}, contentType = "application/xml") {
   const call = testCall({ method: "POST", headers: { "content-type": contentType }, body });
-  const answer = xmlThreatProtectionPolicy.access!(call, XmlThreatProtectionConfig.parse(config)) as GatewayAnswer | undefined;
+  const answer = xmlThreatProtection.access!(call, XmlThreatProtectionConfig.parse(config)) as GatewayAnswer | undefined;
   return { answer, json: answer?.body as { code: string; policy: string; limit?: { name: string; value: number } } | undefined };
 }
 

@@ -9,11 +9,7 @@
 // declared XML. Violations → 400.
 import { SaxesParser } from "saxes";
 import { z } from "zod";
-import { definePolicy } from "../../policy.ts";
-import { bodyIs } from "./content-type.ts";
-import { problemAnswer } from "./problem.ts";
-
-const Limit = (byDefault: number) => z.number().int().min(1).max(1e9).default(byDefault);
+import { bodyThreatProtection, Limit } from "./body-threat-protection.ts";
 
 export const XmlThreatProtectionConfig = z
   .object({
@@ -107,23 +103,16 @@ const TITLES: Record<XmlViolationCode, string> = {
   limit_exceeded: "XML body exceeds a limit",
 };
 
-export const xmlThreatProtectionPolicy = definePolicy<XmlThreatProtectionConfig>({
+export const xmlThreatProtection = bodyThreatProtection<XmlThreatProtectionConfig>({
   name: "xml-threat-protection",
   priority: 311,
+  format: "xml",
   configSchema: XmlThreatProtectionConfig,
-  needsBody: true,
-  access(call, config) {
-    const format = bodyIs(call, "xml");
-    if (!call.body || !format) return;
-    const violation = scanXml(call.body.toString("utf8"), config);
-    if (!violation || (violation.code === "malformed_xml" && !format.declared)) return;
-    const limit = violation.limit ? { name: violation.limit, value: config[violation.limit] } : undefined;
-    const detail = limit
-      ? `The request body exceeds ${limit.name} = ${limit.value}.`
-      : violation.code === "dtd_not_allowed"
-        ? "DTDs (and so entity declarations) are refused."
-        : "The request body is not well-formed XML.";
+  scan(body, config) {
+    const violation = scanXml(body.toString("utf8"), config);
+    if (!violation) return null;
     const code = violation.limit ? `${violation.limit.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_exceeded` : violation.code;
-    return problemAnswer(400, { policy: "xml-threat-protection", code, title: TITLES[violation.code], detail, limit });
+    const detail = violation.code === "dtd_not_allowed" ? "DTDs (and so entity declarations) are refused" : "The request body is not well-formed XML";
+    return { code, title: TITLES[violation.code], limit: violation.limit, detail, malformed: violation.code === "malformed_xml" };
   },
 });

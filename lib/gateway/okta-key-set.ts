@@ -7,7 +7,7 @@
 // Okta. With no keys at all the caller gets OktaKeysUnavailable (a 503, not a verdict on the
 // token), and Okta is asked on every call so that the gateway recovers as soon as it answers.
 import { createLocalJWKSet, createRemoteJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
-import { perObject } from "../../runtime/per-object.ts";
+import { perObject } from "../runtime/per-object.ts";
 
 export class OktaKeysUnavailable extends Error {
   override name = "OktaKeysUnavailable";
@@ -49,5 +49,16 @@ export function oktaKeySet(url: URL, options: OktaKeySetOptions = {}): JWTVerify
       failedAt = performance.now();
       return lastKnown(header, token);
     }
+  };
+}
+
+/** One key set per issuer, made on first use and kept: the gateway's, for every call. */
+export function oktaKeySetsByIssuer(options: OktaKeySetOptions = {}): (issuer: string) => JWTVerifyGetKey {
+  const keySets = new Map<string, JWTVerifyGetKey>();
+  return (issuer) => {
+    let keys = keySets.get(issuer);
+    // Okta's custom authorization servers publish their keys at {issuer}/v1/keys.
+    if (!keys) keySets.set(issuer, (keys = oktaKeySet(new URL(`${issuer}/v1/keys`), options)));
+    return keys;
   };
 }
