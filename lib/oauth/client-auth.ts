@@ -20,6 +20,7 @@ import type { ClientCache } from "./client-cache.ts";
 import type { OAuthClient } from "./clients.ts";
 import { OAuthError, invalidRequest } from "./errors.ts";
 import type { Form } from "./form.ts";
+import { clientAuthenticationParameters, parseParameters, type ClientAuthenticationParameters } from "./parameters.ts";
 
 /** About 20 guesses a minute from one address; from many, each failure past 10 in 10 minutes
  * is answered 100 ms later than the last, up to 1.5 s. */
@@ -40,7 +41,10 @@ function decodeFormComponent(value: string): string {
   return decodeURIComponent(value.replace(/\+/g, " "));
 }
 
-export function presentedCredentials(req: IncomingMessage, form: Form): Presented {
+export function presentedCredentials(req: IncomingMessage, form: ClientAuthenticationParameters): Presented {
+  // JWT assertions (RFC 7523 §2.2) are not a method this server offers (see the metadata):
+  // refused rather than ignored, so that a client never believes its key authenticated it.
+  if (form.client_assertion !== undefined || form.client_assertion_type !== undefined) throw invalidClient("client_assertion is not a supported client authentication method.", false);
   const header = req.headers.authorization;
   const basic = header?.match(/^basic\s+([A-Za-z0-9+/=]+)\s*$/i);
   if (header && !basic) throw invalidClient("Unsupported Authorization scheme for client authentication.", true);
@@ -74,7 +78,7 @@ export async function authenticateClient(
   form: Form,
   { allowPublic }: { allowPublic: boolean },
 ): Promise<OAuthClient> {
-  const presented = presentedCredentials(req, form);
+  const presented = presentedCredentials(req, parseParameters(clientAuthenticationParameters, form));
   const basic = presented.method === "client_secret_basic";
   const failures = new FailedAttempts(deps.store, "oauth:client-auth-failures", FAILED_CLIENT_AUTH);
   const address = normaliseIp(callerAddress(req));

@@ -1,16 +1,18 @@
 // POST /oauth/token. Everything every grant needs happens here, once, before dispatch: the
 // form (no repeats, nothing secret in the URL), client authentication, whether the grant type
-// is known and allowed for this client, its required parameters.
+// is known and allowed for this client, and its parameters read with the grant's allow-list.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { z } from "zod";
 import type { Database } from "../../db/index.ts";
 import type { Store } from "../../store/index.ts";
 import type { RequestContext } from "../../http/types.ts";
 import { corsHeadersFor } from "../browser-origins.ts";
 import { authenticateClient, boundCertificate } from "../client-auth.ts";
 import type { ClientCache } from "../client-cache.ts";
-import { OAuthError, invalidRequest } from "../errors.ts";
+import { OAuthError } from "../errors.ts";
 import { readForm, refuseSecretsInQuery, type Form } from "../form.ts";
 import { GRANTS } from "../grants/index.ts";
+import { parseParameters } from "../parameters.ts";
 import { sendOAuthError, sendOAuthJson } from "../responses.ts";
 import { recordTokenIssued } from "../../metrics/index.ts";
 import { getBotDetector, uaFacts, type BotDetector } from "../../security/bot/index.ts";
@@ -42,6 +44,9 @@ async function botCheck(detector: BotDetector, req: IncomingMessage, ip: string)
   }
 }
 
+/** Just enough to pick the grant; its own parameters are read once it is known. */
+const DISPATCH = z.object({ grant_type: z.string() });
+
 export function tokenEndpoint(deps: { db: Database; store: Store; clients: ClientCache; bots?: () => BotDetector }) {
   const bots = deps.bots ?? getBotDetector;
   return async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
@@ -53,15 +58,16 @@ export function tokenEndpoint(deps: { db: Database; store: Store; clients: Clien
       const fields = await readForm(req);
       form = fields;
       await botCheck(bots(), req, ip);
-      if (!fields.grant_type) throw invalidRequest("grant_type is required.");
-      const grant = GRANTS.get(fields.grant_type);
-      if (!grant) throw new OAuthError("unsupported_grant_type", `${fields.grant_type} is not supported.`);
+      const { grant_type: grantType } = parseParameters(DISPATCH, fields);
+      const grant = GRANTS.get(grantType);
+      if (!grant) throw new OAuthError("unsupported_grant_type", `${grantType} is not supported.`);
       const client = await authenticateClient(deps, req, fields, { allowPublic: grant.allowsPublicClients });
       cors = corsHeadersFor(req, client);
       if (!client.grantTypes.has(grant.grantType)) throw new OAuthError("unauthorized_client", `This app may not use ${grant.grantType}.`);
-      const missing = grant.required.filter((p) => !fields[p]);
-      if (missing.length) throw invalidRequest(`Missing ${missing.join(", ")}.`);
-      const tokens = await grant.handle({ db: deps.db, store: deps.store, client, form: fields, now: new Date(), certificateThumbprint: boundCertificate(req, client), callerAddress: ip });
+      // Only after authentication and the grant check: a caller that may not use this grant
+      // learns nothing about what it takes.
+      const params = parseParameters(grant.parameters, fields);
+      const tokens = await grant.handle({ db: deps.db, store: deps.store, client, params, now: new Date(), certificateThumbprint: boundCertificate(req, client), callerAddress: ip });
       sendOAuthJson(res, 200, tokens, cors);
       recordTokenIssued(grant.grantType);
     } catch (error) {

@@ -1,20 +1,29 @@
 // authorization_code (RFC 6749 §4.1) with PKCE (RFC 7636): the code is single use, short
 // lived, bound to the client and redirect URI; a second redemption revokes what the first
 // one produced (RFC 6749 §4.1.2, §10.5; RFC 7636).
+import { z } from "zod";
 import { hashSecret } from "../../security/secrets.ts";
-import { invalidGrant, invalidRequest } from "../errors.ts";
-import { isWellFormedVerifier, verifierMatches } from "../pkce.ts";
+import { invalidGrant } from "../errors.ts";
+import { codeVerifierParameter } from "../parameters.ts";
+import { verifierMatches } from "../pkce.ts";
 import { issueTokens } from "../tokens/issue.ts";
 import { withRevocations } from "../tokens/revocation.ts";
-import type { Grant } from "./types.ts";
+import { tokenRequestParameters, type Grant } from "./types.ts";
 
-export const authorizationCodeGrant: Grant = {
+// RFC 6749 §4.1.3; redirect_uri is required because every authorization request here names one.
+const parameters = tokenRequestParameters.extend({
+  grant_type: z.literal("authorization_code"),
+  code: z.string(),
+  redirect_uri: z.string(),
+  code_verifier: codeVerifierParameter.optional(),
+});
+
+export const authorizationCodeGrant: Grant<z.infer<typeof parameters>> = {
   grantType: "authorization_code",
-  required: ["code", "redirect_uri"],
+  parameters,
   allowsPublicClients: true,
-  async handle({ db, store, client, form, now, certificateThumbprint }) {
-    if (form.code_verifier !== undefined && !isWellFormedVerifier(form.code_verifier)) throw invalidRequest("Malformed code_verifier.");
-    const code = await db.authorizationCode.findUnique({ where: { codeHash: hashSecret(form.code!) } });
+  async handle({ db, store, client, params, now, certificateThumbprint }) {
+    const code = await db.authorizationCode.findUnique({ where: { codeHash: hashSecret(params.code) } });
     if (!code) throw invalidGrant("The authorization code is invalid or has expired.");
 
     const tokens = await withRevocations(db, store, now, async (tx, revoke) => {
@@ -26,8 +35,8 @@ export const authorizationCodeGrant: Grant = {
       }
       if (code.expiresAt <= now) return "expired" as const;
       if (code.appId !== client.appId) return "other client" as const;
-      if (code.redirectUri !== form.redirect_uri) return "other redirect" as const;
-      if (!verifierMatches(code.codeChallenge, form.code_verifier)) return "pkce" as const;
+      if (code.redirectUri !== params.redirect_uri) return "other redirect" as const;
+      if (!verifierMatches(code.codeChallenge, params.code_verifier)) return "pkce" as const;
       return issueTokens(tx, {
         client,
         grantType: "authorization_code",

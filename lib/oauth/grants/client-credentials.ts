@@ -1,14 +1,21 @@
 // client_credentials (RFC 6749 §4.4): a confidential app acting for itself; no refresh token.
-import { grantScopes, parseScope } from "../scopes.ts";
+import { z } from "zod";
+import { scopeParameter } from "../parameters.ts";
+import { grantScopes } from "../scopes.ts";
 import { issueTokens } from "../tokens/issue.ts";
-import type { Grant } from "./types.ts";
+import { tokenRequestParameters, type Grant } from "./types.ts";
 
-export const clientCredentialsGrant: Grant = {
+const parameters = tokenRequestParameters.extend({
+  grant_type: z.literal("client_credentials"),
+  scope: scopeParameter.optional(),
+});
+
+export const clientCredentialsGrant: Grant<z.infer<typeof parameters>> = {
   grantType: "client_credentials",
-  required: [],
+  parameters,
   allowsPublicClients: false,
-  async handle({ db, client, form, now, certificateThumbprint }) {
-    const scope = grantScopes(parseScope(form.scope), client.allowedScopes, { allowOidc: false });
+  async handle({ db, client, params, now, certificateThumbprint }) {
+    const scope = grantScopes(params.scope ?? [], client.allowedScopes, { allowOidc: false });
     return issueTokens(db, { client, grantType: "client_credentials", scope, userSub: null, idTokenRecordId: null, certificateThumbprint }, now);
   },
 };

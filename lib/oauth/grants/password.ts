@@ -9,16 +9,18 @@
 // They are counted per username and caller address — past the limit that pair is refused (429)
 // before Okta is asked — and per username from every address, which only slows failures down:
 // someone failing on purpose cannot stop the user signing in from their own address.
+import { z } from "zod";
 import { keepIdToken } from "../authorize/grant.ts";
 import { checkPasswordWithOkta } from "../../okta/authn.ts";
 import { passwordTokensFromOkta } from "../../okta/password-token.ts";
 import type { OktaSettings } from "../../okta/settings.ts";
 import { FailedAttempts, type FailedAttemptPolicy } from "../../security/failed-attempts.ts";
 import { OAuthError, invalidGrant } from "../errors.ts";
-import { grantScopes, parseScope } from "../scopes.ts";
+import { scopeParameter } from "../parameters.ts";
+import { grantScopes } from "../scopes.ts";
 import { keepExternalToken } from "../tokens/external-tokens.ts";
 import { issueTokens, type TokenResponse } from "../tokens/issue.ts";
-import type { Grant, GrantContext } from "./types.ts";
+import { tokenRequestParameters, type Grant, type GrantContext } from "./types.ts";
 
 /** 10 guesses per 5 minutes from one address; from many, each failure past 5 in 15 minutes is
  * answered 200 ms later than the last, up to 1.5 s. */
@@ -30,25 +32,33 @@ const INVALID = "The credentials provided were invalid.";
 
 const MFA_REQUIRED = "This user must complete multi-factor authentication, which the password grant cannot do; use the authorization code flow.";
 
-export function passwordGrant(okta: () => OktaSettings, encryptionKey: () => Buffer): Grant {
+const parameters = tokenRequestParameters.extend({
+  grant_type: z.literal("password"),
+  username: z.string(),
+  password: z.string(),
+  scope: scopeParameter.optional(),
+});
+type PasswordParameters = z.infer<typeof parameters>;
+
+export function passwordGrant(okta: () => OktaSettings, encryptionKey: () => Buffer): Grant<PasswordParameters> {
   return {
     grantType: "password",
-    required: ["username", "password"],
+    parameters,
     allowsPublicClients: false,
-    async handle({ db, store, client, form, now, certificateThumbprint, callerAddress }) {
+    async handle({ db, store, client, params, now, certificateThumbprint, callerAddress }) {
       if (client.passwordGrantMode !== "okta_authn" && client.passwordGrantMode !== "okta_token") {
         throw new OAuthError("unauthorized_client", "This app's password grant mode is not available in this version.");
       }
-      const scope = grantScopes(parseScope(form.scope), client.allowedScopes, { allowOidc: true });
-      const username = form.username!.trim().toLowerCase(); // Okta logins ignore case
+      const scope = grantScopes(params.scope ?? [], client.allowedScopes, { allowOidc: true });
+      const username = params.username.trim().toLowerCase(); // Okta logins ignore case
       const failures = new FailedAttempts(store, "oauth:password-failures", FAILED_PASSWORDS);
       const retryAfter = await failures.refusal(username, callerAddress);
       if (retryAfter !== null) {
         throw new OAuthError("invalid_grant", "Too many failed attempts; try again later.", { "retry-after": String(retryAfter) }, 429);
       }
       const countFailure = () => failures.failed(username, callerAddress);
-      if (client.passwordGrantMode === "okta_token") return oktaMintedToken({ db, store, client, form, now, certificateThumbprint, callerAddress }, scope, okta(), encryptionKey(), countFailure);
-      const check = await checkPasswordWithOkta(okta(), form.username!, form.password!);
+      if (client.passwordGrantMode === "okta_token") return oktaMintedToken({ db, store, client, params, now, certificateThumbprint, callerAddress }, scope, okta(), encryptionKey(), countFailure);
+      const check = await checkPasswordWithOkta(okta(), params.username, params.password);
       switch (check.outcome) {
         case "success":
           return issueTokens(db, {
@@ -69,13 +79,13 @@ export function passwordGrant(okta: () => OktaSettings, encryptionKey: () => Buf
 
 /** Mode okta_token: Okta's own access token, kept (hashed) as an external token of this app. */
 async function oktaMintedToken(
-  { db, client, form, now }: GrantContext,
+  { db, client, params, now }: GrantContext<PasswordParameters>,
   scope: string,
   okta: OktaSettings,
   key: Buffer,
   countFailure: () => Promise<unknown>,
 ): Promise<TokenResponse> {
-  const result = await passwordTokensFromOkta(okta, form.username!, form.password!);
+  const result = await passwordTokensFromOkta(okta, params.username, params.password);
   switch (result.outcome) {
     case "success": {
       await db.$transaction(async (tx) => {

@@ -1,19 +1,27 @@
 // refresh_token (RFC 6749 §6) with rotation and reuse detection (RFC 9700 §4.14): each refresh
 // token works once; presenting a used one revokes its whole family. The scope may narrow,
 // never widen, and stays within what the app is approved for now.
+import { z } from "zod";
 import { hashSecret } from "../../security/secrets.ts";
 import { invalidGrant, invalidScope } from "../errors.ts";
+import { scopeParameter } from "../parameters.ts";
 import { grantScopes, OIDC_SCOPES, parseScope } from "../scopes.ts";
 import { issueTokens } from "../tokens/issue.ts";
 import { revoke, withRevocations } from "../tokens/revocation.ts";
-import type { Grant } from "./types.ts";
+import { tokenRequestParameters, type Grant } from "./types.ts";
 
-export const refreshTokenGrant: Grant = {
+const parameters = tokenRequestParameters.extend({
+  grant_type: z.literal("refresh_token"),
+  refresh_token: z.string(),
+  scope: scopeParameter.optional(),
+});
+
+export const refreshTokenGrant: Grant<z.infer<typeof parameters>> = {
   grantType: "refresh_token",
-  required: ["refresh_token"],
+  parameters,
   allowsPublicClients: true,
-  async handle({ db, store, client, form, now, certificateThumbprint }) {
-    const presented = await db.refreshToken.findUnique({ where: { tokenHash: hashSecret(form.refresh_token!) } });
+  async handle({ db, store, client, params, now, certificateThumbprint }) {
+    const presented = await db.refreshToken.findUnique({ where: { tokenHash: hashSecret(params.refresh_token) } });
     if (!presented || presented.appId !== client.appId) throw invalidGrant("The refresh token is invalid or expired.");
     if (presented.usedAt || presented.revokedAt) {
       await revoke(db, store, { familyId: presented.familyId }, now);
@@ -22,7 +30,7 @@ export const refreshTokenGrant: Grant = {
     if (presented.expiresAt <= now || presented.idleExpiresAt <= now) throw invalidGrant("The refresh token is invalid or expired.");
 
     const original = parseScope(presented.scope);
-    const requested = form.scope ? parseScope(form.scope) : original;
+    const requested = params.scope ?? original;
     const widened = requested.filter((s) => !original.includes(s));
     if (widened.length) throw invalidScope(`Not in the original grant: ${widened.join(" ")}.`);
     const stillAllowed = new Set([...client.allowedScopes, ...original.filter((s) => OIDC_SCOPES.has(s))]);

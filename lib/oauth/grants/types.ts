@@ -1,14 +1,21 @@
+import { z } from "zod";
 import type { Database } from "../../db/index.ts";
 import type { Store } from "../../store/index.ts";
 import type { OAuthClient } from "../clients.ts";
-import type { Form } from "../form.ts";
+import { clientAuthenticationParameters } from "../parameters.ts";
 import type { TokenResponse } from "../tokens/issue.ts";
 
-export interface GrantContext {
+/** What every token request may carry besides its grant's own parameters: grant_type and the
+ * client authentication, which the token endpoint handles before dispatch. */
+export const tokenRequestParameters = clientAuthenticationParameters.extend({ grant_type: z.string() });
+export type TokenRequestParameters = z.infer<typeof tokenRequestParameters>;
+
+export interface GrantContext<P extends TokenRequestParameters = TokenRequestParameters> {
   db: Database;
   store: Store;
   client: OAuthClient;
-  form: Form;
+  /** The request's parameters as the grant declared them: nothing else, nothing malformed. */
+  params: P;
   now: Date;
   /** RFC 8705: the client certificate the issued tokens are bound to, or null. */
   certificateThumbprint: string | null;
@@ -17,11 +24,12 @@ export interface GrantContext {
 }
 
 /** One module per grant type, like node-oidc-provider's lib/actions/grants. */
-export interface Grant {
+export interface Grant<P extends TokenRequestParameters = TokenRequestParameters> {
   grantType: string;
-  /** Parameters this grant requires (checked before the handler runs). */
-  required: string[];
+  /** The parameters this grant takes, an allow-list (tokenRequestParameters extended): the token
+   * endpoint parses the form with it before the handler runs. */
+  parameters: z.ZodType<P>;
   /** Public clients (no secret) may use it. */
   allowsPublicClients: boolean;
-  handle(ctx: GrantContext): Promise<TokenResponse>;
+  handle(ctx: GrantContext<P>): Promise<TokenResponse>;
 }
