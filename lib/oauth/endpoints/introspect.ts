@@ -3,17 +3,22 @@
 // Access tokens are answered from the validator's cache (the gateway's: revocations reach it at
 // once); refresh tokens and anything foreign-looking from the database.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { z } from "zod";
 import type { Database } from "../../db/index.ts";
 import type { Store } from "../../store/index.ts";
 import type { RequestContext } from "../../http/types.ts";
 import { authenticateClient } from "../client-auth.ts";
 import type { ClientCache } from "../client-cache.ts";
-import { invalidRequest } from "../errors.ts";
 import { readForm, refuseSecretsInQuery } from "../form.ts";
+import { clientAuthenticationParameters, parseParameters } from "../parameters.ts";
 import { sendOAuthError, sendOAuthJson } from "../responses.ts";
 import { findToken, type FoundToken } from "../tokens/lookup.ts";
 import type { AccessTokenValidator } from "../tokens/validator.ts";
 import { SECRET_PREFIXES } from "../../security/secrets.ts";
+
+/** RFC 7662 §2.1, after the client authentication. An unknown token_type_hint is no error: the hint
+ * only says where to look first. */
+export const introspectionParameters = clientAuthenticationParameters.extend({ token: z.string(), token_type_hint: z.string().optional() });
 
 export function introspectionEndpoint(deps: { db: Database; store: Store; clients: ClientCache; issuer: string; validator: AccessTokenValidator }) {
   return async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
@@ -21,8 +26,8 @@ export function introspectionEndpoint(deps: { db: Database; store: Store; client
       refuseSecretsInQuery(req.url);
       const form = await readForm(req);
       const client = await authenticateClient(deps, req, form, { allowPublic: false });
-      if (!form.token) throw invalidRequest("token is required.");
-      const token = await introspected(deps, form.token, form.token_type_hint);
+      const params = parseParameters(introspectionParameters, form);
+      const token = await introspected(deps, params.token, params.token_type_hint);
       if (!token || !token.active || token.appId !== client.appId) return sendOAuthJson(res, 200, { active: false });
       // usually the token's own credential is the one asking; another credential of the app costs a query
       const credential = !token.credentialId || token.credentialId === client.credentialId ? null : await deps.db.credential.findUnique({ where: { id: token.credentialId } });

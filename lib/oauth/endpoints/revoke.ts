@@ -2,6 +2,7 @@
 // already revoked, or another client's — which stays untouched). Revoking a refresh token
 // ends its whole family; every instance hears of it through the store.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { z } from "zod";
 import type { Database } from "../../db/index.ts";
 import type { Store } from "../../store/index.ts";
 import type { RequestContext } from "../../http/types.ts";
@@ -9,10 +10,14 @@ import { revoke } from "../tokens/revocation.ts";
 import { corsHeadersFor } from "../browser-origins.ts";
 import { authenticateClient } from "../client-auth.ts";
 import type { ClientCache } from "../client-cache.ts";
-import { invalidRequest } from "../errors.ts";
 import { readForm, refuseSecretsInQuery } from "../form.ts";
+import { clientAuthenticationParameters, parseParameters } from "../parameters.ts";
 import { sendOAuthError, sendOAuthJson } from "../responses.ts";
 import { findToken } from "../tokens/lookup.ts";
+
+/** RFC 7009 §2.1, after the client authentication. An unknown token_type_hint is no error: the hint
+ * only says where to look first. */
+export const revocationParameters = clientAuthenticationParameters.extend({ token: z.string(), token_type_hint: z.string().optional() });
 
 export function revocationEndpoint(deps: { db: Database; store: Store; clients: ClientCache }) {
   return async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
@@ -22,8 +27,8 @@ export function revocationEndpoint(deps: { db: Database; store: Store; clients: 
       const form = await readForm(req);
       const client = await authenticateClient(deps, req, form, { allowPublic: true });
       cors = corsHeadersFor(req, client);
-      if (!form.token) throw invalidRequest("token is required.");
-      const token = await findToken(deps.db, form.token, form.token_type_hint);
+      const params = parseParameters(revocationParameters, form);
+      const token = await findToken(deps.db, params.token, params.token_type_hint);
       if (token && token.appId === client.appId) {
         // a refresh token takes its family with it; an Okta token Gatehouse stops honouring
         // lives on at Okta until it expires there
