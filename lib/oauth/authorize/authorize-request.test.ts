@@ -1,6 +1,7 @@
 // The authorization request against a real database: implicit only for apps an admin enabled it
-// for, its errors in the fragment and state required; prompt, max_age and login_hint;
-// remembered consent, and its forgetting when the app's, credential's or user's tokens are revoked.
+// for, its errors in the fragment and state required; prompt, max_age and login_hint; unknown
+// and empty parameters ignored; remembered consent, and its forgetting when the app's,
+// credential's or user's tokens are revoked.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, revokeAppTokens, updateAppSettings } from "../../portal/apps.ts";
 import { addCredential, revokeCredential } from "../../portal/credentials.ts";
@@ -77,6 +78,22 @@ describe("prompt, max_age, login_hint", () => {
     for (const extra of bad) {
       expect((await failure({ ...base(), ...extra })).code, JSON.stringify(extra)).toBe("invalid_request");
     }
+  });
+});
+
+describe("parameters", () => {
+  const base = () => ({ response_type: "code", client_id: plain.clientId, redirect_uri: CB, state: "s" });
+  it("ignores unknown ones and treats empty ones as omitted (RFC 6749 §3.1)", async () => {
+    const parsed = await parse({ ...base(), resource: "https://api.example", claims: "{}", foo: "bar", scope: "", nonce: "", max_age: "" });
+    expect(parsed).toMatchObject({ nonce: null, maxAge: null });
+    expect(parsed.scope.split(" ").sort()).toEqual(["echo:read", "echo:write"]);
+    expect(Object.keys(parsed).sort()).toEqual(["client", "codeChallenge", "codeChallengeMethod", "loginHint", "maxAge", "nonce", "prompt", "responseMode", "responseType", "scope", "state"]);
+  });
+  it("refuses a missing response_type and malformed values, a scope with invalid_scope", async () => {
+    const { response_type: _omitted, ...withoutType } = base();
+    expect(await failure(withoutType)).toEqual({ code: "invalid_request", mode: "query", state: "s" });
+    expect((await failure({ ...base(), nonce: "n".repeat(513) })).code).toBe("invalid_request");
+    for (const scope of [" ", 'echo:read"x', "echo:\\read"]) expect((await failure({ ...base(), scope })).code, scope).toBe("invalid_scope");
   });
 });
 

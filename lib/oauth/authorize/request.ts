@@ -3,8 +3,10 @@
 // redirected), then everything else, whose failures go back to the client — in the fragment
 // once the request is a valid implicit one. The result is what the rest of the flow carries
 // until a code or token is issued.
+import { z } from "zod";
 import type { Database } from "../../db/index.ts";
-import { OAuthError } from "../errors.ts";
+import { OAuthError, invalidRequest } from "../errors.ts";
+import { parseParameters, scopeParameter } from "../parameters.ts";
 import { resolveClient, UntrustedRequestError, type AuthorizingClient } from "./client.ts";
 import { checkPkce } from "../pkce.ts";
 import { approvedScopes, resolveScope } from "./scopes.ts";
@@ -39,59 +41,59 @@ export class RedirectableError extends Error {
 const MAX_STATE = 1024;
 const MAX_NONCE = 512;
 const MAX_LOGIN_HINT = 256;
-const PROMPTS: ReadonlySet<string> = new Set<Prompt>(["none", "login", "consent"]);
 
-export async function parseAuthorizationRequest(db: Pick<Database, "credential" | "subscription">, params: URLSearchParams): Promise<AuthorizationRequest> {
+/** What the request may carry once its client and redirect URI are trusted; anything else is
+ * ignored (RFC 6749 §3.1). The first failure, in this order, is the one the client hears of. */
+const authorizationParameters = z.object({
+  state: z.string().max(MAX_STATE, "state is too long.").optional(),
+  response_type: z.string(),
+  nonce: z.string().max(MAX_NONCE, "nonce is too long.").optional(),
+  prompt: z
+    .string()
+    .transform((value) => [...new Set(value.split(" ").filter(Boolean))])
+    .pipe(z.array(z.enum(["none", "login", "consent"], "prompt may hold none, login and consent.")))
+    .refine((prompt) => !prompt.includes("none") || prompt.length === 1, "prompt=none cannot be combined with other values.")
+    .optional(),
+  max_age: z.string().regex(/^\d{1,9}$/, "max_age must be a number of seconds.").transform(Number).optional(),
+  login_hint: z.string().max(MAX_LOGIN_HINT, "login_hint is too long.").optional(),
+  scope: scopeParameter.optional(),
+  code_challenge: z.string().optional(),
+  code_challenge_method: z.string().optional(),
+});
+
+export async function parseAuthorizationRequest(db: Pick<Database, "credential" | "subscription">, query: URLSearchParams): Promise<AuthorizationRequest> {
   const single = (name: string): string | undefined => {
-    const all = params.getAll(name);
+    const all = query.getAll(name);
     return all.length === 1 ? all[0] : undefined;
   };
   for (const name of ["client_id", "redirect_uri"]) {
-    if (params.getAll(name).length > 1) throw new UntrustedRequestError("invalid_request", `The ${name} parameter is repeated.`);
+    if (query.getAll(name).length > 1) throw new UntrustedRequestError("invalid_request", `The ${name} parameter is repeated.`);
   }
   const client = await resolveClient(db, single("client_id"), single("redirect_uri"));
   const rawState = single("state");
-  const state = rawState !== undefined && rawState.length <= MAX_STATE ? rawState : null;
-  let responseMode: ResponseMode = "query";
-  const fail = (code: OAuthError["code"], description: string): never => {
-    throw new RedirectableError(new OAuthError(code, description), client.redirectUri, state, responseMode);
-  };
+  const state = rawState && rawState.length <= MAX_STATE ? rawState : null;
+  // Implicit is off unless an admin enabled it for the app (RFC 9700 §2.1.2); once the request
+  // is a valid implicit one, its errors go back in the fragment.
+  const implicit = single("response_type") === "token" && client.implicitEnabled;
+  const responseMode: ResponseMode = implicit ? "fragment" : "query";
+  const redirectable = (error: OAuthError) => new RedirectableError(error, client.redirectUri, state, responseMode);
 
-  for (const name of new Set(params.keys())) if (params.getAll(name).length > 1) fail("invalid_request", `The ${name} parameter is repeated.`);
-  if (rawState !== undefined && rawState.length > MAX_STATE) fail("invalid_request", "state is too long.");
-
-  const responseType = single("response_type");
-  if (responseType === undefined) fail("invalid_request", "The response_type parameter is missing.");
-  // Implicit is off unless an admin enabled it for the app (RFC 9700 §2.1.2);
-  // otherwise "token" is answered like any unsupported type, in the query.
-  const implicit = responseType === "token" && client.implicitEnabled;
-  if (responseType !== "code" && !implicit) fail("unsupported_response_type", "Only response_type=code is supported for this client.");
-  if (implicit) {
-    responseMode = "fragment";
-    // No PKCE to bind the answer to the browser that asked: state is the client's only CSRF defence.
-    if (rawState === undefined || rawState === "") fail("invalid_request", "state is required with response_type=token.");
-  }
-
-  const nonce = single("nonce") ?? null;
-  if (nonce !== null && nonce.length > MAX_NONCE) fail("invalid_request", "nonce is too long.");
-
-  const prompt = [...new Set((single("prompt") ?? "").split(" ").filter(Boolean))];
-  if (prompt.some((p) => !PROMPTS.has(p))) fail("invalid_request", "prompt may hold none, login and consent.");
-  if (prompt.includes("none") && prompt.length > 1) fail("invalid_request", "prompt=none cannot be combined with other values.");
-  const rawMaxAge = single("max_age");
-  if (rawMaxAge !== undefined && !/^\d{1,9}$/.test(rawMaxAge)) fail("invalid_request", "max_age must be a number of seconds.");
-  const loginHint = single("login_hint") ?? null;
-  if (loginHint !== null && loginHint.length > MAX_LOGIN_HINT) fail("invalid_request", "login_hint is too long.");
-
+  for (const name of new Set(query.keys())) if (query.getAll(name).length > 1) throw redirectable(invalidRequest(`The ${name} parameter is repeated.`));
   try {
-    const pkce = implicit ? { codeChallenge: null, codeChallengeMethod: null } : checkPkce(single("code_challenge"), single("code_challenge_method"), client.appType === "public");
-    const scope = resolveScope(single("scope"), await approvedScopes(db, client.appId));
+    // RFC 6749 §3.1: a parameter sent without a value is treated as omitted.
+    const params = parseParameters(authorizationParameters, Object.fromEntries([...query].filter(([, value]) => value !== "")));
+    // "token" for an app without implicit is answered like any unsupported type, in the query.
+    if (params.response_type !== "code" && !implicit) throw new OAuthError("unsupported_response_type", "Only response_type=code is supported for this client.");
+    // No PKCE to bind the answer to the browser that asked: state is the client's only CSRF defence.
+    if (implicit && !params.state) throw invalidRequest("state is required with response_type=token.");
+    const pkce = implicit ? { codeChallenge: null, codeChallengeMethod: null } : checkPkce(params.code_challenge, params.code_challenge_method, client.appType === "public");
+    const scope = resolveScope(params.scope, await approvedScopes(db, client.appId));
     return {
-      client, responseType: implicit ? "token" : "code", responseMode, prompt: prompt as Prompt[], maxAge: rawMaxAge === undefined ? null : Number(rawMaxAge), loginHint,
-      scope, state, nonce: implicit ? null : nonce, ...pkce,
+      client, responseType: implicit ? "token" : "code", responseMode, prompt: params.prompt ?? [], maxAge: params.max_age ?? null, loginHint: params.login_hint ?? null,
+      scope, state, nonce: implicit ? null : (params.nonce ?? null), ...pkce,
     };
   } catch (error) {
-    if (error instanceof OAuthError) throw new RedirectableError(error, client.redirectUri, state, responseMode);
+    if (error instanceof OAuthError) throw redirectable(error);
     throw error;
   }
 }

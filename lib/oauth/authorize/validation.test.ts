@@ -1,5 +1,6 @@
 // The pure checks of /oauth/authorize: exact redirect URI matching (loopback ports excepted),
-// PKCE S256 only, scopes within what the app's approved products grant.
+// PKCE S256 only, scopes within what the app's approved products grant (the scope parameter's
+// form is checked where it is parsed: see parameters.test.ts).
 import { describe, expect, it } from "vitest";
 import { OAuthError } from "../errors.ts";
 import { matchRedirectUri } from "./redirect-uri.ts";
@@ -57,12 +58,12 @@ describe("checkPkce", () => {
 describe("resolveScope", () => {
   const allowed = ["echo:read", "echo:write"];
   it("grants what is asked within the approved scopes, or all of them by default", () => {
-    expect(resolveScope("echo:read", allowed)).toBe("echo:read");
-    expect(resolveScope("echo:write  echo:read echo:write", allowed)).toBe("echo:write echo:read");
+    expect(resolveScope(["echo:read"], allowed)).toBe("echo:read");
+    expect(resolveScope(["echo:write", "echo:read"], allowed)).toBe("echo:write echo:read");
     expect(resolveScope(undefined, allowed)).toBe("echo:read echo:write");
   });
   it("refuses anything else with invalid_scope", () => {
-    for (const scope of ["admin", "echo:read admin", "", "echo:read\"x", "echo:\\read"]) expect(codeOf(() => resolveScope(scope, allowed)), scope).toBe("invalid_scope");
+    for (const scope of [["admin"], ["echo:read", "admin"], []]) expect(codeOf(() => resolveScope(scope, allowed)), scope.join(" ")).toBe("invalid_scope");
     expect(codeOf(() => resolveScope(undefined, []))).toBe("invalid_scope");
   });
 });
