@@ -111,6 +111,29 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
     expect(unknown.json.error).toBe("invalid_client");
   });
 
+  it("reads only the parameters each grant declares: unknown ones ignored, missing or malformed ones refused", async () => {
+    const auth = { id: app.clientId, secret: app.secret };
+    const ignored = await form({ grant_type: "client_credentials", scope: "orders:read", resource: "https://elsewhere.example", foo: "bar" }, auth);
+    expect(ignored.status).toBe(200);
+    expect(ignored.json.scope).toBe("orders:read");
+    for (const [params, missing] of [
+      [{ grant_type: "authorization_code", code: "gth_ac_x" }, "redirect_uri"],
+      [{ grant_type: "authorization_code", code: "", redirect_uri: "https://client.example/cb" }, "code"], // empty is absent (RFC 6749 §3.1)
+      [{ grant_type: "refresh_token" }, "refresh_token"],
+      [{}, "grant_type"],
+    ] as const) {
+      const res = await form(params, auth);
+      expect(res.json.error, JSON.stringify(params)).toBe("invalid_request");
+      expect(res.json.error_description).toContain(missing);
+    }
+    expect((await form({ grant_type: "authorization_code", code: "gth_ac_x", redirect_uri: "https://client.example/cb", code_verifier: "too-short" }, auth)).json.error).toBe("invalid_request");
+    expect((await form({ grant_type: "client_credentials", scope: 'orders:"read' }, auth)).json.error).toBe("invalid_scope");
+    // a JWT assertion is not a method offered here: refused, not silently ignored
+    const assertion = await form({ grant_type: "client_credentials", client_id: app.clientId, client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: "e30.e30.x" });
+    expect(assertion.status).toBe(401);
+    expect(assertion.json.error).toBe("invalid_client");
+  });
+
   it("decodes form-encoded Basic credentials (':%+')", async () => {
     // client_ids are URL-safe; the encoding matters for the secret part, which is checked
     const raw = `${encodeURIComponent(app.clientId)}:${encodeURIComponent(app.secret)}`.replace(/%20/g, "+");
@@ -247,6 +270,19 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
       expect(unknown.status).toBe(200);
       await oauth.processRevocationResponse(await oauth.revocationRequest(as, clientOf(app), oauth.ClientSecretBasic(app.secret), tokens.access_token, opts));
       expect(await introspect(tokens.access_token, app)).toEqual({ active: false });
+    });
+
+    it("require token and ignore parameters they do not take", async () => {
+      const basic = `Basic ${Buffer.from(`${app.clientId}:${app.secret}`).toString("base64")}`;
+      const post = (path: string, params: Record<string, string>) =>
+        fetch(`${gatehouse.url}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic }, body: new URLSearchParams(params) }).then(async (r) => ({ status: r.status, json: await r.json() }));
+      for (const path of ["/oauth/introspect", "/oauth/revoke"]) {
+        const missing = await post(path, { token_type_hint: "access_token" });
+        expect(missing.status, path).toBe(400);
+        expect(missing.json.error).toBe("invalid_request");
+      }
+      expect((await post("/oauth/introspect", { token: "gth_at_garbage", token_type_hint: "not_a_kind", foo: "bar" })).json).toEqual({ active: false });
+      expect((await post("/oauth/revoke", { token: "gth_at_garbage", token_type_hint: "not_a_kind", foo: "bar" })).status).toBe(200);
     });
 
     it("stops a credential's tokens when the credential is revoked in the portal", async () => {
