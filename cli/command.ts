@@ -1,7 +1,7 @@
 // What a command is: its options, required arguments and a run function that returns the
 // API's JSON plus the human rendering of it. main.ts parses, runs and prints; commands never
 // write to stdout or exit themselves.
-import { parseInteger, type OptionSpecs, type Opts } from "./args.ts";
+import { parseChoice, parseInteger, type OptionSpecs, type Opts } from "./args.ts";
 import type { ApiClient, Query } from "./http-client.ts";
 import { table, type Column } from "./output.ts";
 
@@ -68,15 +68,50 @@ export async function fetchList<T>(client: ApiClient, path: string, opts: Opts, 
   return { page: { items, nextCursor: null } };
 }
 
-/** A `list` command over one paginated path with the given columns and query options. */
-export function listCommand<T>(path: string, columns: Column<T>[], extra: { summary: string; usage?: string; options?: OptionSpecs; query?: (opts: Opts) => Query }): Command {
+/** A list filter: `--flag VALUE`, sent as the query parameter `param` (the flag's own name when
+ * not given). Help shows `value` as the placeholder, or the `choices`, which are checked here. */
+export type ListFilter = { param?: string } & ({ value: string } | { choices: readonly string[] });
+
+function filterValue(opts: Opts, flag: string, filter: ListFilter): string | undefined {
+  const given = opts.string(flag);
+  return given !== undefined && "choices" in filter ? parseChoice(flag, given, filter.choices) : given;
+}
+
+/** A `list` command over one paginated path with the given columns and filters. */
+export function listCommand<T>(path: string, columns: Column<T>[], extra: { summary: string; filters?: Record<string, ListFilter> }): Command {
+  const filters = Object.entries(extra.filters ?? {});
   return {
     summary: extra.summary,
-    usage: [extra.usage, PAGE_USAGE].filter(Boolean).join(" "),
-    options: { ...PAGE_OPTIONS, ...extra.options },
+    usage: [...filters.map(([flag, f]) => `[--${flag} ${"choices" in f ? f.choices.join("|") : f.value}]`), PAGE_USAGE].join(" "),
+    options: { ...PAGE_OPTIONS, ...Object.fromEntries(filters.map(([flag]) => [flag, { type: "string" } as const])) },
     async run({ client, opts }) {
-      const { page, note } = await fetchList<T>(client, path, opts, extra.query?.(opts));
+      const query = Object.fromEntries(filters.map(([flag, f]) => [f.param ?? flag, filterValue(opts, flag, f)]));
+      const { page, note } = await fetchList<T>(client, path, opts, query);
       return { data: page, text: table(page.items, columns), note };
+    },
+  };
+}
+
+/** A command that shows one object: GET `{path}/{id}`, rendered by `text`. */
+export function showCommand<T>(path: string, spec: { summary: string; arg?: string; text: (item: T) => string }): Command {
+  return {
+    summary: spec.summary,
+    args: [spec.arg ?? "<id>"],
+    async run({ client, args }) {
+      const item = await client.get<T>(`${path}/${seg(args[0]!)}`);
+      return { data: item, text: spec.text(item) };
+    },
+  };
+}
+
+/** A command that deletes one object: DELETE `{path}/{id}`, answered by `done(id)`. */
+export function deleteCommand(path: string, spec: { summary: string; done: (id: string) => string }): Command {
+  return {
+    summary: spec.summary,
+    args: ["<id>"],
+    async run({ client, args }) {
+      await client.delete(`${path}/${seg(args[0]!)}`);
+      return { data: undefined, text: spec.done(args[0]!) };
     },
   };
 }

@@ -5,6 +5,11 @@ export interface Column<T> {
   value: (row: T) => unknown;
 }
 
+/** Columns in the order given: header → the row's field of that name, or a function of the row. */
+export function columnsOf<T>(spec: Record<string, (keyof T & string) | ((row: T) => unknown)>): Column<T>[] {
+  return Object.entries(spec).map(([header, value]) => ({ header, value: typeof value === "function" ? value : (row: T) => row[value] }));
+}
+
 const MAX_CELL = 60;
 
 /** One cell as text: null → "-", arrays joined with commas, objects as compact JSON, cut at 60. */

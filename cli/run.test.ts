@@ -119,6 +119,17 @@ describe("commands send what the API expects", () => {
     expect(bad.calls).toEqual([]);
   });
 
+  it("list filters become query parameters under the API's names, choices checked before any request", async () => {
+    const r = await cli(["audit", "list", "--target", "t1", "--actor", "u1", "--action", "app."], () => json({ items: [], nextCursor: null }));
+    expect(r.code).toBe(0);
+    expect(Object.fromEntries(r.calls[0]!.url.searchParams)).toEqual({ targetId: "t1", actorId: "u1", action: "app." });
+    const bad = await cli(["developers", "list", "--status", "gone"]);
+    expect(bad.code).toBe(2);
+    expect(bad.calls).toEqual([]);
+    const help = await cli(["developers", "list", "--help"]);
+    expect(help.stdout).toContain("[--q TEXT] [--status active|suspended] [--limit N]");
+  });
+
   it("approvals reject sends the decision with its reason", async () => {
     const r = await cli(["approvals", "reject", "s1", "--reason", "not yet"], () => json({ id: "s1", status: "rejected", product: { slug: "p" } }));
     expect(r.calls[0]).toMatchObject({ method: "POST", body: { decision: "reject", reason: "not yet" } });

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { requireViewer } from "@/lib/auth/viewer";
 import { AccountSessions } from "@/components/portal/account-sessions";
-import { Card, PageTitle } from "@/components/ui/basics";
+import { Card, TitledPage } from "@/components/ui/basics";
 
 export const metadata: Metadata = { title: "Account" };
 
@@ -9,8 +9,7 @@ export const metadata: Metadata = { title: "Account" };
 export default async function AccountPage() {
   const { developer } = await requireViewer("/account");
   return (
-    <>
-      <PageTitle>Account</PageTitle>
+    <TitledPage title="Account">
       <div className="space-y-6">
         <Card title="Profile">
           <dl className="grid grid-cols-[8rem_1fr] gap-y-1 text-sm">
@@ -23,6 +22,6 @@ export default async function AccountPage() {
           <AccountSessions />
         </Card>
       </div>
-    </>
+    </TitledPage>
   );
 }

@@ -1,17 +1,12 @@
 import type { Metadata } from "next";
 import { requireViewer } from "@/lib/auth/viewer";
 import { AnalyticsDashboard } from "@/components/analytics/analytics-dashboard";
-import { PageTitle } from "@/components/ui/basics";
+import { TitledPage } from "@/components/ui/basics";
 
 export const metadata: Metadata = { title: "Analytics" };
 
 /** The signed-in developer's analytics: every app they own (the API scopes it, whoever asks). */
 export default async function DeveloperAnalyticsPage() {
   await requireViewer("/analytics");
-  return (
-    <>
-      <PageTitle>Analytics of my apps</PageTitle>
-      <AnalyticsDashboard admin={false} />
-    </>
-  );
+  return <TitledPage title="Analytics of my apps"><AnalyticsDashboard admin={false} /></TitledPage>;
 }

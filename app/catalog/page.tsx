@@ -3,7 +3,7 @@ import { currentViewer } from "@/lib/auth/viewer";
 import { listCatalog } from "@/lib/portal/catalog";
 import { portalContext } from "@/lib/portal/runtime";
 import { CatalogList } from "@/components/portal/catalog-list";
-import { PageTitle } from "@/components/ui/basics";
+import { TitledPage } from "@/components/ui/basics";
 
 export const metadata: Metadata = { title: "API catalog" };
 
@@ -11,10 +11,5 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
   const { cursor } = await searchParams;
   const viewer = await currentViewer();
   const page = await listCatalog(viewer?.ctx ?? portalContext(), viewer?.actor ?? null, { limit: 24, cursor });
-  return (
-    <>
-      <PageTitle>API catalog</PageTitle>
-      <CatalogList page={page} />
-    </>
-  );
+  return <TitledPage title="API catalog"><CatalogList page={page} /></TitledPage>;
 }

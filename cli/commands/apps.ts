@@ -3,8 +3,8 @@
 import { readFileSync } from "node:fs";
 import { parseChoice, parseOnOff } from "../args.ts";
 import { UsageError } from "../errors.ts";
-import { listCommand, seg, type Group } from "../command.ts";
-import { details, sections, table, type Column } from "../output.ts";
+import { deleteCommand, listCommand, seg, showCommand, type Group } from "../command.ts";
+import { columnsOf, details, sections, table } from "../output.ts";
 
 export interface Credential {
   id: string;
@@ -39,31 +39,15 @@ export interface App {
   subscriptions?: Subscription[];
 }
 
-const columns: Column<App>[] = [
-  { header: "id", value: (a) => a.id },
-  { header: "name", value: (a) => a.name },
-  { header: "owner", value: (a) => a.owner?.email ?? a.ownerId },
-  { header: "type", value: (a) => a.type },
-  { header: "status", value: (a) => a.status },
-  { header: "credentials", value: (a) => a.credentials?.filter((c) => c.status === "active").length },
-  { header: "products", value: (a) => a.subscriptions?.map((s) => `${s.product.slug}:${s.status}`) },
-];
+const columns = columnsOf<App>({
+  id: "id", name: "name", owner: (a) => a.owner?.email ?? a.ownerId, type: "type", status: "status",
+  credentials: (a) => a.credentials?.filter((c) => c.status === "active").length,
+  products: (a) => a.subscriptions?.map((s) => `${s.product.slug}:${s.status}`),
+});
 
-export const credentialColumns: Column<Credential>[] = [
-  { header: "id", value: (c) => c.id },
-  { header: "client id", value: (c) => c.clientId },
-  { header: "secret", value: (c) => c.secretHint },
-  { header: "status", value: (c) => c.status },
-  { header: "expires", value: (c) => c.expiresAt },
-  { header: "created", value: (c) => c.createdAt },
-];
+export const credentialColumns = columnsOf<Credential>({ id: "id", "client id": "clientId", secret: "secretHint", status: "status", expires: "expiresAt", created: "createdAt" });
 
-const subscriptionColumns: Column<Subscription>[] = [
-  { header: "subscription", value: (s) => s.id },
-  { header: "product", value: (s) => s.product.slug },
-  { header: "status", value: (s) => s.status },
-  { header: "reason", value: (s) => s.reason },
-];
+const subscriptionColumns = columnsOf<Subscription>({ subscription: "id", product: (s) => s.product.slug, status: "status", reason: "reason" });
 
 export const appText = (app: App) =>
   sections(
@@ -75,20 +59,8 @@ export const appText = (app: App) =>
 export const apps: Group = {
   summary: "Apps (OAuth clients) of all developers",
   commands: {
-    list: listCommand<App>("/apps", columns, {
-      summary: "List apps",
-      usage: "[--owner DEVELOPER_ID] [--q TEXT]",
-      options: { owner: { type: "string" }, q: { type: "string" } },
-      query: (opts) => ({ ownerId: opts.string("owner"), q: opts.string("q") }),
-    }),
-    get: {
-      summary: "Show an app with its credentials and subscriptions",
-      args: ["<id>"],
-      async run({ client, args }) {
-        const app = await client.get<App>(`/apps/${seg(args[0]!)}`);
-        return { data: app, text: appText(app) };
-      },
-    },
+    list: listCommand<App>("/apps", columns, { summary: "List apps", filters: { owner: { param: "ownerId", value: "DEVELOPER_ID" }, q: { value: "TEXT" } } }),
+    get: showCommand("/apps", { summary: "Show an app with its credentials and subscriptions", text: appText }),
     settings: {
       summary: "Change admin-only settings of an app",
       args: ["<id>"],
@@ -142,13 +114,6 @@ export const apps: Group = {
         return { data: result, text: `Revoked ${result.revoked} token(s) of app ${args[0]}` };
       },
     },
-    delete: {
-      summary: "Delete an app and revoke everything it holds",
-      args: ["<id>"],
-      async run({ client, args }) {
-        await client.delete(`/apps/${seg(args[0]!)}`);
-        return { data: undefined, text: `Deleted app ${args[0]}` };
-      },
-    },
+    delete: deleteCommand("/apps", { summary: "Delete an app and revoke everything it holds", done: (id) => `Deleted app ${id}` }),
   },
 };

@@ -1,7 +1,6 @@
 // gatehouse developers: list and search, suspend (revokes their apps' tokens), reinstate.
-import { parseChoice } from "../args.ts";
-import { listCommand, seg, type Command, type Group } from "../command.ts";
-import { details, type Column } from "../output.ts";
+import { listCommand, seg, showCommand, type Command, type Group } from "../command.ts";
+import { columnsOf, details } from "../output.ts";
 
 interface Developer {
   id: string;
@@ -12,14 +11,7 @@ interface Developer {
   createdAt: string;
 }
 
-const columns: Column<Developer>[] = [
-  { header: "id", value: (d) => d.id },
-  { header: "email", value: (d) => d.email },
-  { header: "name", value: (d) => d.name },
-  { header: "role", value: (d) => d.role },
-  { header: "status", value: (d) => d.status },
-  { header: "since", value: (d) => d.createdAt },
-];
+const columns = columnsOf<Developer>({ id: "id", email: "email", name: "name", role: "role", status: "status", since: "createdAt" });
 
 function setStatus(status: "active" | "suspended"): Command {
   return {
@@ -35,20 +27,8 @@ function setStatus(status: "active" | "suspended"): Command {
 export const developers: Group = {
   summary: "Developers: search, suspend, reinstate",
   commands: {
-    list: listCommand<Developer>("/developers", columns, {
-      summary: "List developers",
-      usage: "[--q TEXT] [--status active|suspended]",
-      options: { q: { type: "string" }, status: { type: "string" } },
-      query: (opts) => ({ q: opts.string("q"), status: opts.has("status") ? parseChoice("status", opts.string("status")!, ["active", "suspended"]) : undefined }),
-    }),
-    get: {
-      summary: "Show one developer",
-      args: ["<id>"],
-      async run({ client, args }) {
-        const dev = await client.get<Developer>(`/developers/${seg(args[0]!)}`);
-        return { data: dev, text: details({ ...dev }) };
-      },
-    },
+    list: listCommand<Developer>("/developers", columns, { summary: "List developers", filters: { q: { value: "TEXT" }, status: { choices: ["active", "suspended"] } } }),
+    get: showCommand<Developer>("/developers", { summary: "Show one developer", text: details }),
     suspend: setStatus("suspended"),
     reinstate: setStatus("active"),
   },

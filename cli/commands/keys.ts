@@ -1,8 +1,8 @@
 // gatehouse keys: your own admin API keys — list (hints only), create (shown once), revoke.
 // Rotation: create a new key, switch GATEHOUSE_API_KEY to it, revoke the old one.
 import { UsageError } from "../errors.ts";
-import { seg, type Group } from "../command.ts";
-import { table } from "../output.ts";
+import { deleteCommand, type Group } from "../command.ts";
+import { columnsOf, table } from "../output.ts";
 
 interface KeyInfo {
   id: string;
@@ -13,6 +13,8 @@ interface KeyInfo {
   revokedAt: string | null;
 }
 
+const columns = columnsOf<KeyInfo>({ id: "id", name: "name", key: "keyHint", created: "createdAt", "last used": "lastUsedAt", revoked: "revokedAt" });
+
 export const keys: Group = {
   summary: "Your admin API keys: list, create, revoke",
   commands: {
@@ -20,15 +22,7 @@ export const keys: Group = {
       summary: "List your admin API keys (hints only)",
       async run({ client }) {
         const page = await client.get<{ items: KeyInfo[]; nextCursor: null }>("/admin-api-keys");
-        const text = table(page.items, [
-          { header: "id", value: (k) => k.id },
-          { header: "name", value: (k) => k.name },
-          { header: "key", value: (k) => k.keyHint },
-          { header: "created", value: (k) => k.createdAt },
-          { header: "last used", value: (k) => k.lastUsedAt },
-          { header: "revoked", value: (k) => k.revokedAt },
-        ]);
-        return { data: page, text };
+        return { data: page, text: table(page.items, columns) };
       },
     },
     create: {
@@ -42,13 +36,6 @@ export const keys: Group = {
         return { data: created, text: created.key, note: `Created admin API key ${created.name} (${created.id}); the key is shown only this once.` };
       },
     },
-    revoke: {
-      summary: "Revoke one of your admin API keys",
-      args: ["<id>"],
-      async run({ client, args }) {
-        await client.delete(`/admin-api-keys/${seg(args[0]!)}`);
-        return { data: undefined, text: `Revoked admin API key ${args[0]}` };
-      },
-    },
+    revoke: deleteCommand("/admin-api-keys", { summary: "Revoke one of your admin API keys", done: (id) => `Revoked admin API key ${id}` }),
   },
 };

@@ -2,8 +2,8 @@
 import { parseChoice, parseInteger, parseQuota, readJsonObject, splitList, type Opts } from "../args.ts";
 import { UsageError } from "../errors.ts";
 import type { ApiClient } from "../http-client.ts";
-import { listCommand, seg, type Group } from "../command.ts";
-import { details, type Column } from "../output.ts";
+import { listCommand, seg, showCommand, type Group } from "../command.ts";
+import { columnsOf, details } from "../output.ts";
 
 export interface Product {
   id: string;
@@ -16,15 +16,10 @@ export interface Product {
   quotaIntervalSeconds: number | null;
 }
 
-const columns: Column<Product>[] = [
-  { header: "id", value: (p) => p.id },
-  { header: "slug", value: (p) => p.slug },
-  { header: "name", value: (p) => p.name },
-  { header: "approval", value: (p) => p.approvalType },
-  { header: "visibility", value: (p) => p.visibility },
-  { header: "scopes", value: (p) => p.scopes },
-  { header: "quota", value: (p) => (p.quotaLimit ? `${p.quotaLimit}/${p.quotaIntervalSeconds}s` : null) },
-];
+const columns = columnsOf<Product>({
+  id: "id", slug: "slug", name: "name", approval: "approvalType", visibility: "visibility", scopes: "scopes",
+  quota: (p) => (p.quotaLimit ? `${p.quotaLimit}/${p.quotaIntervalSeconds}s` : null),
+});
 
 const FIELD_OPTIONS = {
   file: { type: "string" },
@@ -76,14 +71,8 @@ export const products: Group = {
   summary: "API products: scopes, quota, approval type",
   commands: {
     list: listCommand<Product>("/products", columns, { summary: "List products" }),
-    get: {
-      summary: "Show one product",
-      args: ["<id|slug>"],
-      async run({ client, args }) {
-        const product = await resolveProduct(client, args[0]!);
-        return { data: product, text: details(product) };
-      },
-    },
+    // The API finds a product by id or slug.
+    get: showCommand<Product>("/products", { summary: "Show one product", arg: "<id|slug>", text: details }),
     create: {
       summary: "Create a product (flags override --file)",
       usage: `--slug S --name N ${FIELD_USAGE}`,

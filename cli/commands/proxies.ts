@@ -3,8 +3,8 @@
 import { parseChoice, readJsonObject, readText, type Opts } from "../args.ts";
 import { UsageError } from "../errors.ts";
 import type { ApiClient } from "../http-client.ts";
-import { listCommand, seg, type Group } from "../command.ts";
-import { details, sections, table, type Column } from "../output.ts";
+import { deleteCommand, listCommand, seg, showCommand, type Group } from "../command.ts";
+import { columnsOf, details, sections, table } from "../output.ts";
 import { resolveProduct } from "./products.ts";
 
 interface Proxy {
@@ -19,15 +19,16 @@ interface Proxy {
   products?: Array<{ id: string; slug: string }>;
 }
 
-const columns: Column<Proxy>[] = [
-  { header: "id", value: (p) => p.id },
-  { header: "name", value: (p) => p.name },
-  { header: "path", value: (p) => `/gateway/${p.basePath}` },
-  { header: "version", value: (p) => p.version },
-  { header: "target", value: (p) => p.targetUrl },
-  { header: "status", value: (p) => p.status },
-  { header: "products", value: (p) => p.products?.map((x) => x.slug) },
-];
+const columns = columnsOf<Proxy>({
+  id: "id", name: "name", path: (p) => `/gateway/${p.basePath}`, version: "version", target: "targetUrl", status: "status",
+  products: (p) => p.products?.map((x) => x.slug),
+});
+
+const proxyText = (proxy: Proxy) =>
+  sections(
+    [null, details({ ...proxy, openApiSpec: proxy.openApiSpec ? `${proxy.openApiSpec.length} characters` : null, products: proxy.products?.map((p) => p.slug) })],
+    ["policies", table(proxy.policies, [{ header: "policy", value: (p) => p.policy }, { header: "config", value: (p) => (p as { config?: unknown }).config }])],
+  );
 
 const FIELD_OPTIONS = {
   file: { type: "string" },
@@ -74,18 +75,7 @@ export const proxies: Group = {
   summary: "API proxies: base path, target, policies, OpenAPI document",
   commands: {
     list: listCommand<Proxy>("/proxies", columns, { summary: "List proxies" }),
-    get: {
-      summary: "Show one proxy (--json includes the OpenAPI document)",
-      args: ["<id>"],
-      async run({ client, args }) {
-        const proxy = await client.get<Proxy>(`/proxies/${seg(args[0]!)}`);
-        const text = sections(
-          [null, details({ ...proxy, openApiSpec: proxy.openApiSpec ? `${proxy.openApiSpec.length} characters` : null, products: proxy.products?.map((p) => p.slug) })],
-          ["policies", table(proxy.policies, [{ header: "policy", value: (p) => p.policy }, { header: "config", value: (p) => (p as { config?: unknown }).config }])],
-        );
-        return { data: proxy, text };
-      },
-    },
+    get: showCommand("/proxies", { summary: "Show one proxy (--json includes the OpenAPI document)", text: proxyText }),
     create: {
       summary: "Create a proxy (flags override --file)",
       usage: `--name N --base-path P --target URL ${FIELD_USAGE}`,
@@ -110,13 +100,6 @@ export const proxies: Group = {
         return { data: proxy, text: `Updated proxy ${proxy.name} (${proxy.id})` };
       },
     },
-    delete: {
-      summary: "Delete a proxy",
-      args: ["<id>"],
-      async run({ client, args }) {
-        await client.delete(`/proxies/${seg(args[0]!)}`);
-        return { data: undefined, text: `Deleted proxy ${args[0]}` };
-      },
-    },
+    delete: deleteCommand("/proxies", { summary: "Delete a proxy", done: (id) => `Deleted proxy ${id}` }),
   },
 };

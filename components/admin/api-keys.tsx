@@ -3,8 +3,9 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api } from "../api-client";
-import { buttonClass, dangerButtonClass, Empty, ErrorNote, formatDate, inputClass, StatusBadge } from "../ui/basics";
-import { LoadMore, usePagedList } from "../ui/load-more";
+import { buttonClass, dangerButtonClass, ErrorNote, formatDate, inputClass, StatusBadge } from "../ui/basics";
+import { usePagedList } from "../ui/load-more";
+import { PagedTable } from "../ui/paged-table";
 import { SecretPanel } from "../portal/secret-panel";
 
 interface KeyRow { id: string; name: string; keyHint: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
@@ -32,23 +33,16 @@ export function ApiKeys() {
       </form>
       <ErrorNote error={create.error ?? revoke.error} />
       {issued ? <SecretPanel clientId={issued.name} secret={issued.key} onDismiss={() => setIssued(null)} labels={{ title: "Copy your API key now", id: "name", secret: "key", lost: "create a new key and revoke this one" }} /> : null}
-      {!list.isPending && !list.items.length ? <Empty>No API keys.</Empty> : null}
-      <table className="w-full bg-white text-left text-sm">
-        <thead className="text-slate-500"><tr><th className="p-2">Name</th><th>Key</th><th>Created</th><th>Last used</th><th>Status</th><th /></tr></thead>
-        <tbody>
-          {list.items.map((k) => (
-            <tr key={k.id} className="border-t border-slate-100">
-              <td className="p-2">{k.name}</td>
-              <td className="font-mono">{k.keyHint}</td>
-              <td>{formatDate(k.createdAt)}</td>
-              <td>{formatDate(k.lastUsedAt)}</td>
-              <td><StatusBadge status={k.revokedAt ? "revoked" : "active"} /></td>
-              <td className="text-right">{k.revokedAt ? null : <button type="button" className={dangerButtonClass} onClick={() => revoke.mutate(k.id)}>Revoke</button>}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <LoadMore list={list} />
+      <PagedTable list={list} empty="No API keys." className="w-full bg-white text-left text-sm" headers={["Name", "Key", "Created", "Last used", "Status", ""]} row={(k) => (
+        <tr key={k.id} className="border-t border-slate-100">
+          <td className="p-2">{k.name}</td>
+          <td className="font-mono">{k.keyHint}</td>
+          <td>{formatDate(k.createdAt)}</td>
+          <td>{formatDate(k.lastUsedAt)}</td>
+          <td><StatusBadge status={k.revokedAt ? "revoked" : "active"} /></td>
+          <td className="text-right">{k.revokedAt ? null : <button type="button" className={dangerButtonClass} onClick={() => revoke.mutate(k.id)}>Revoke</button>}</td>
+        </tr>
+      )} />
     </div>
   );
 }

@@ -2,8 +2,9 @@
 // The audit log: filter by action prefix, actor, target and time; newest first; paginated.
 import { useState } from "react";
 import type { AuditView } from "@/lib/portal/audit";
-import { Empty, formatDate, inputClass, secondaryButtonClass } from "../ui/basics";
-import { LoadMore, usePagedList } from "../ui/load-more";
+import { formatDate, inputClass, secondaryButtonClass } from "../ui/basics";
+import { usePagedList } from "../ui/load-more";
+import { PagedTable } from "../ui/paged-table";
 
 const EMPTY = { action: "", actorId: "", targetType: "", targetId: "", since: "", until: "" };
 
@@ -35,28 +36,21 @@ export function AuditLog() {
           <button type="button" className={secondaryButtonClass} onClick={() => { setDraft(EMPTY); setFilters(EMPTY); }}>Clear</button>
         </div>
       </form>
-      {!list.isPending && !list.items.length ? <Empty>No audit events match.</Empty> : null}
-      <table className="w-full bg-white text-left text-xs">
-        <thead className="text-slate-500"><tr><th className="p-2">When</th><th>Actor</th><th>Action</th><th>Target</th><th>From</th><th>Change</th></tr></thead>
-        <tbody>
-          {list.items.map((e) => (
-            <tr key={e.id} className="border-t border-slate-100 align-top">
-              <td className="p-2 whitespace-nowrap">{formatDate(e.at)}</td>
-              <td>{e.actorType}<br /><span className="font-mono text-slate-500">{e.actorId ?? "—"}</span></td>
-              <td className="font-mono">{e.action}</td>
-              <td>{e.targetType ?? "—"}<br /><span className="font-mono text-slate-500">{e.targetId ?? ""}</span></td>
-              <td>{e.ip ?? "—"}</td>
-              <td>
-                <details>
-                  <summary className="cursor-pointer text-brand-700">before / after</summary>
-                  <pre className="max-w-md overflow-auto whitespace-pre-wrap text-[11px]">{JSON.stringify({ before: e.before, after: e.after }, null, 2)}</pre>
-                </details>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <LoadMore list={list} />
+      <PagedTable list={list} empty="No audit events match." className="w-full bg-white text-left text-xs" headers={["When", "Actor", "Action", "Target", "From", "Change"]} row={(e) => (
+        <tr key={e.id} className="border-t border-slate-100 align-top">
+          <td className="p-2 whitespace-nowrap">{formatDate(e.at)}</td>
+          <td>{e.actorType}<br /><span className="font-mono text-slate-500">{e.actorId ?? "—"}</span></td>
+          <td className="font-mono">{e.action}</td>
+          <td>{e.targetType ?? "—"}<br /><span className="font-mono text-slate-500">{e.targetId ?? ""}</span></td>
+          <td>{e.ip ?? "—"}</td>
+          <td>
+            <details>
+              <summary className="cursor-pointer text-brand-700">before / after</summary>
+              <pre className="max-w-md overflow-auto whitespace-pre-wrap text-[11px]">{JSON.stringify({ before: e.before, after: e.after }, null, 2)}</pre>
+            </details>
+          </td>
+        </tr>
+      )} />
     </div>
   );
 }

@@ -5,8 +5,9 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { BotDetectionView, BotRuleView } from "@/lib/portal/bot-detection";
 import { api } from "../api-client";
-import { Card, Empty, ErrorNote, formatDate, inputClass, secondaryButtonClass, dangerButtonClass, buttonClass } from "../ui/basics";
-import { LoadMore, usePagedList } from "../ui/load-more";
+import { Card, ErrorNote, formatDate, inputClass, secondaryButtonClass, dangerButtonClass, buttonClass } from "../ui/basics";
+import { usePagedList } from "../ui/load-more";
+import { PagedTable } from "../ui/paged-table";
 
 const SIGNATURES = [
   ["flooder", "Flooder"],
@@ -52,47 +53,33 @@ export function BotDetections() {
       </div>
       <ErrorNote error={oneClick.error} />
       {oneClick.isSuccess ? <p role="status" className="text-sm text-green-800">Rule saved: {oneClick.data.kind} {oneClick.data.target} → {oneClick.data.action}. Every instance applies it now.</p> : null}
-      {!detections.isPending && !detections.items.length ? <Empty>No detections yet.</Empty> : null}
-      <table className="w-full bg-white text-left text-xs" data-testid="detections">
-        <thead className="text-slate-500"><tr><th className="p-2">Last seen</th><th>Identity</th><th>Signature</th><th>Score</th><th>Evidence</th><th>Action taken</th><th>Calls</th><th>Make a rule</th></tr></thead>
-        <tbody>
-          {detections.items.map((d) => (
-            <tr key={d.id} className="border-t border-slate-100 align-top" data-testid="detection">
-              <td className="p-2 whitespace-nowrap">{formatDate(d.lastSeenAt)}</td>
-              <td className="font-mono">{d.identity}{d.clientIp && !d.identity.startsWith("ip:") ? <><br /><span className="text-slate-500">from {d.clientIp}</span></> : null}</td>
-              <td>{d.signatureTitle}</td>
-              <td>{d.score.toFixed(2)}</td>
-              <td><pre className="max-w-xs whitespace-pre-wrap text-[11px]">{Object.entries(d.evidence).map(([k, v]) => `${k}: ${String(v)}`).join("\n")}</pre></td>
-              <td>{d.action}</td>
-              <td>{d.hits}</td>
-              <td className="space-y-1 whitespace-nowrap">
-                <button type="button" className={secondaryButtonClass} disabled={oneClick.isPending} onClick={() => oneClick.mutate({ id: d.id, scope: "identity" })}>{action} this identity</button>
-                <br />
-                <button type="button" className={secondaryButtonClass} disabled={oneClick.isPending} onClick={() => oneClick.mutate({ id: d.id, scope: "signature" })}>{action} every {d.signatureTitle}</button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <LoadMore list={detections} />
+      <PagedTable list={detections} empty="No detections yet." className="w-full bg-white text-left text-xs" testId="detections" headers={["Last seen", "Identity", "Signature", "Score", "Evidence", "Action taken", "Calls", "Make a rule"]} row={(d) => (
+        <tr key={d.id} className="border-t border-slate-100 align-top" data-testid="detection">
+          <td className="p-2 whitespace-nowrap">{formatDate(d.lastSeenAt)}</td>
+          <td className="font-mono">{d.identity}{d.clientIp && !d.identity.startsWith("ip:") ? <><br /><span className="text-slate-500">from {d.clientIp}</span></> : null}</td>
+          <td>{d.signatureTitle}</td>
+          <td>{d.score.toFixed(2)}</td>
+          <td><pre className="max-w-xs whitespace-pre-wrap text-[11px]">{Object.entries(d.evidence).map(([k, v]) => `${k}: ${String(v)}`).join("\n")}</pre></td>
+          <td>{d.action}</td>
+          <td>{d.hits}</td>
+          <td className="space-y-1 whitespace-nowrap">
+            <button type="button" className={secondaryButtonClass} disabled={oneClick.isPending} onClick={() => oneClick.mutate({ id: d.id, scope: "identity" })}>{action} this identity</button>
+            <br />
+            <button type="button" className={secondaryButtonClass} disabled={oneClick.isPending} onClick={() => oneClick.mutate({ id: d.id, scope: "signature" })}>{action} every {d.signatureTitle}</button>
+          </td>
+        </tr>
+      )} />
 
       <Card title="Rules">
-        {!rules.isPending && !rules.items.length ? <Empty>No rules: every signature is flagged.</Empty> : null}
-        <table className="w-full text-left text-xs" data-testid="rules">
-          <thead className="text-slate-500"><tr><th className="p-2">Kind</th><th>Target</th><th>Action</th><th>Note</th><th /></tr></thead>
-          <tbody>
-            {rules.items.map((r) => (
-              <tr key={r.id} className="border-t border-slate-100" data-testid="rule">
-                <td className="p-2">{r.kind}</td>
-                <td className="font-mono">{r.target}</td>
-                <td>{r.action}</td>
-                <td className="text-slate-500">{r.note}</td>
-                <td><button type="button" className={dangerButtonClass} onClick={() => remove.mutate(r.id)}>Delete</button></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <LoadMore list={rules} />
+        <PagedTable list={rules} empty="No rules: every signature is flagged." className="w-full text-left text-xs" testId="rules" headers={["Kind", "Target", "Action", "Note", ""]} row={(r) => (
+          <tr key={r.id} className="border-t border-slate-100" data-testid="rule">
+            <td className="p-2">{r.kind}</td>
+            <td className="font-mono">{r.target}</td>
+            <td>{r.action}</td>
+            <td className="text-slate-500">{r.note}</td>
+            <td><button type="button" className={dangerButtonClass} onClick={() => remove.mutate(r.id)}>Delete</button></td>
+          </tr>
+        )} />
         <form className="mt-4 grid items-end gap-3 md:grid-cols-4" onSubmit={(e) => { e.preventDefault(); add.mutate(); }}>
           <label className="text-sm">Kind
             <select className={inputClass} value={draft.kind} onChange={(e) => setDraft({ ...draft, kind: e.target.value, target: e.target.value === "signature" ? "flooder" : "" })}>

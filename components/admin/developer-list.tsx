@@ -5,8 +5,9 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { DeveloperView } from "@/lib/portal/views";
 import { api } from "../api-client";
-import { dangerButtonClass, Empty, ErrorNote, formatDate, inputClass, secondaryButtonClass, StatusBadge } from "../ui/basics";
-import { LoadMore, usePagedList } from "../ui/load-more";
+import { dangerButtonClass, ErrorNote, formatDate, inputClass, secondaryButtonClass, StatusBadge } from "../ui/basics";
+import { usePagedList } from "../ui/load-more";
+import { PagedTable } from "../ui/paged-table";
 
 export function DeveloperList() {
   const [search, setSearch] = useState("");
@@ -39,29 +40,22 @@ export function DeveloperList() {
       </form>
       {notice ? <p role="status" className="text-sm text-green-800">{notice}</p> : null}
       <ErrorNote error={setDevStatus.error ?? revokeTokens.error} />
-      {!list.isPending && !list.items.length ? <Empty>No developers match.</Empty> : null}
-      <table className="w-full rounded-lg bg-white text-left text-sm">
-        <thead className="text-slate-500"><tr><th className="p-2">Name</th><th>Email</th><th>Role</th><th>Status</th><th>Joined</th><th /></tr></thead>
-        <tbody>
-          {list.items.map((d) => (
-            <tr key={d.id} className="border-t border-slate-100">
-              <td className="p-2">{d.name}</td>
-              <td>{d.email}</td>
-              <td>{d.role}</td>
-              <td><StatusBadge status={d.status} /></td>
-              <td>{formatDate(d.createdAt)}</td>
-              <td className="space-x-2 text-right">
-                <Link href={`/admin/apps?ownerId=${encodeURIComponent(d.id)}`} className="text-brand-700 hover:underline">Apps</Link>
-                {d.status === "active"
-                  ? <button type="button" className={dangerButtonClass} onClick={() => setDevStatus.mutate({ id: d.id, status: "suspended" })}>Suspend</button>
-                  : <button type="button" className={secondaryButtonClass} onClick={() => setDevStatus.mutate({ id: d.id, status: "active" })}>Reinstate</button>}
-                <button type="button" className={secondaryButtonClass} onClick={() => revokeTokens.mutate(d.id)}>Revoke tokens</button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <LoadMore list={list} />
+      <PagedTable list={list} empty="No developers match." className="w-full rounded-lg bg-white text-left text-sm" headers={["Name", "Email", "Role", "Status", "Joined", ""]} row={(d) => (
+        <tr key={d.id} className="border-t border-slate-100">
+          <td className="p-2">{d.name}</td>
+          <td>{d.email}</td>
+          <td>{d.role}</td>
+          <td><StatusBadge status={d.status} /></td>
+          <td>{formatDate(d.createdAt)}</td>
+          <td className="space-x-2 text-right">
+            <Link href={`/admin/apps?ownerId=${encodeURIComponent(d.id)}`} className="text-brand-700 hover:underline">Apps</Link>
+            {d.status === "active"
+              ? <button type="button" className={dangerButtonClass} onClick={() => setDevStatus.mutate({ id: d.id, status: "suspended" })}>Suspend</button>
+              : <button type="button" className={secondaryButtonClass} onClick={() => setDevStatus.mutate({ id: d.id, status: "active" })}>Reinstate</button>}
+            <button type="button" className={secondaryButtonClass} onClick={() => revokeTokens.mutate(d.id)}>Revoke tokens</button>
+          </td>
+        </tr>
+      )} />
     </div>
   );
 }

@@ -1,37 +1,26 @@
 "use client";
 // Products: list (all, private included) and one form for create and edit.
-import Link from "next/link";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import type { ProductView } from "@/lib/portal/views";
 import { api } from "../api-client";
-import { buttonClass, Empty, ErrorNote, FieldError, inputClass, StatusBadge } from "../ui/basics";
-import { LoadMore, usePagedList } from "../ui/load-more";
+import { buttonClass, ErrorNote, FieldError, inputClass, StatusBadge } from "../ui/basics";
+import { ManagedTable } from "./managed-table";
 
 export function ProductTable() {
-  const list = usePagedList<ProductView>("/products");
-  if (!list.isPending && !list.items.length) return <Empty>No products yet.</Empty>;
+  const headers = ["Product", "Slug", "Approval", "Visibility", "Scopes", "Quota", "Tokens"];
   return (
-    <>
-      <table className="w-full bg-white text-left text-sm">
-        <thead className="text-slate-500"><tr><th className="p-2">Product</th><th>Slug</th><th>Approval</th><th>Visibility</th><th>Scopes</th><th>Quota</th><th>Tokens</th></tr></thead>
-        <tbody>
-          {list.items.map((p) => (
-            <tr key={p.id} className="border-t border-slate-100">
-              <td className="p-2"><Link href={`/admin/products/${p.id}`} className="text-brand-700 hover:underline">{p.name}</Link></td>
-              <td className="font-mono">{p.slug}</td>
-              <td>{p.approvalType}</td>
-              <td><StatusBadge status={p.visibility} /></td>
-              <td className="font-mono">{p.scopes.join(" ")}</td>
-              <td>{p.quotaLimit ? `${p.quotaLimit}/${p.quotaIntervalSeconds}s` : "—"}</td>
-              <td>{p.accessTokenFormat}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <LoadMore list={list} />
-    </>
+    <ManagedTable<ProductView> kind="products" empty="No products yet." headers={headers} cells={(p) => (
+      <>
+        <td className="font-mono">{p.slug}</td>
+        <td>{p.approvalType}</td>
+        <td><StatusBadge status={p.visibility} /></td>
+        <td className="font-mono">{p.scopes.join(" ")}</td>
+        <td>{p.quotaLimit ? `${p.quotaLimit}/${p.quotaIntervalSeconds}s` : "—"}</td>
+        <td>{p.accessTokenFormat}</td>
+      </>
+    )} />
   );
 }
 

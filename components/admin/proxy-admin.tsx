@@ -1,37 +1,26 @@
 "use client";
 // Proxies: list, and one form for create and edit — base path, version, target URL, the policy
 // chain as JSON, the OpenAPI document, and the products that include the proxy.
-import Link from "next/link";
 import { useMutation, useQueryClient, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import type { Page } from "../api-client";
 import type { ProductView, ProxyView } from "@/lib/portal/views";
 import { api } from "../api-client";
-import { buttonClass, Empty, ErrorNote, FieldError, inputClass, StatusBadge } from "../ui/basics";
-import { LoadMore, usePagedList } from "../ui/load-more";
+import { buttonClass, ErrorNote, FieldError, inputClass, StatusBadge } from "../ui/basics";
+import { ManagedTable } from "./managed-table";
 
 export function ProxyTable() {
-  const list = usePagedList<ProxyView>("/proxies");
-  if (!list.isPending && !list.items.length) return <Empty>No proxies yet.</Empty>;
+  const headers = ["Proxy", "Gateway path", "Target", "Policies", "Status"];
   return (
-    <>
-      <table className="w-full bg-white text-left text-sm">
-        <thead className="text-slate-500"><tr><th className="p-2">Proxy</th><th>Gateway path</th><th>Target</th><th>Policies</th><th>Status</th></tr></thead>
-        <tbody>
-          {list.items.map((p) => (
-            <tr key={p.id} className="border-t border-slate-100">
-              <td className="p-2"><Link href={`/admin/proxies/${p.id}`} className="text-brand-700 hover:underline">{p.name}</Link></td>
-              <td className="font-mono">/gateway/{p.basePath}/{p.version}</td>
-              <td className="font-mono break-all">{p.targetUrl}</td>
-              <td>{p.policies.length}</td>
-              <td><StatusBadge status={p.status} /></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <LoadMore list={list} />
-    </>
+    <ManagedTable<ProxyView> kind="proxies" empty="No proxies yet." headers={headers} cells={(p) => (
+      <>
+        <td className="font-mono">/gateway/{p.basePath}/{p.version}</td>
+        <td className="font-mono break-all">{p.targetUrl}</td>
+        <td>{p.policies.length}</td>
+        <td><StatusBadge status={p.status} /></td>
+      </>
+    )} />
   );
 }
 

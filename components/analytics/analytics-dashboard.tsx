@@ -2,11 +2,12 @@
 // The analytics dashboard (admin: everything; developer: own apps — the API decides the scope,
 // this component only chooses the range): charts from GET /api/v1/analytics/dashboard.
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
-import { Area, AreaChart, Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { useState, type ReactNode } from "react";
+import { Area, AreaChart, Bar, BarChart, Cell, Line, LineChart, Pie, PieChart, ResponsiveContainer, Tooltip } from "recharts";
 import type { Dashboard, Ranked } from "@/lib/analytics/dashboard-queries";
 import { api } from "../api-client";
 import { Card, Empty, ErrorNote } from "../ui/basics";
+import { ChartFrame, RangePicker, Total } from "./chart-parts";
 
 const RANGES = [
   { id: "1h", label: "Last hour", ms: 3_600_000 },
@@ -39,13 +40,7 @@ export function AnalyticsDashboard({ admin, appId }: { admin: boolean; appId?: s
   return (
     <div className="space-y-6" data-testid="analytics-dashboard">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <div className="flex gap-2" role="group" aria-label="Time range">
-          {RANGES.map((r) => (
-            <button key={r.id} type="button" aria-pressed={range === r.id} onClick={() => setRange(r.id)} className={`rounded border px-3 py-1 text-sm ${range === r.id ? "border-brand-600 bg-brand-50 text-brand-700" : "border-slate-300 bg-white"}`}>
-              {r.label}
-            </button>
-          ))}
-        </div>
+        <RangePicker ranges={RANGES} value={range} onChange={setRange} />
         {csvHref ? <a href={csvHref} download className="rounded border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-50">Export CSV</a> : null}
       </div>
       <ErrorNote error={dashboard.error} />
@@ -71,58 +66,38 @@ function Charts({ d, admin }: { d: Dashboard; admin: boolean }) {
       </dl>
       <Card title={`Traffic per ${d.bucket}`}>
         <div data-testid="chart-traffic">
-          <ResponsiveContainer width="100%" height={260}>
-            <AreaChart data={traffic}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="label" fontSize={12} minTickGap={16} />
-              <YAxis allowDecimals={false} fontSize={12} />
-              <Tooltip />
-              <Legend />
-              <Area type="monotone" dataKey="calls" name="calls" stroke={BLUE} fill={BLUE} fillOpacity={0.2} isAnimationActive={false} />
-              <Area type="monotone" dataKey="errors" name="errors (4xx + 5xx)" stroke={RED} fill={RED} fillOpacity={0.2} isAnimationActive={false} />
-              <Area type="monotone" dataKey="blocked" name="blocked" stroke={AMBER} fill={AMBER} fillOpacity={0.2} isAnimationActive={false} />
-            </AreaChart>
-          </ResponsiveContainer>
+          <ChartFrame chart={AreaChart} data={traffic} xAxis={{ dataKey: "label", minTickGap: 16 }} yAxis={{ allowDecimals: false }}>
+            <Area type="monotone" dataKey="calls" name="calls" stroke={BLUE} fill={BLUE} fillOpacity={0.2} isAnimationActive={false} />
+            <Area type="monotone" dataKey="errors" name="errors (4xx + 5xx)" stroke={RED} fill={RED} fillOpacity={0.2} isAnimationActive={false} />
+            <Area type="monotone" dataKey="blocked" name="blocked" stroke={AMBER} fill={AMBER} fillOpacity={0.2} isAnimationActive={false} />
+          </ChartFrame>
         </div>
       </Card>
       <Card title={`Latency percentiles (ms) — overall p50 ${d.latency.overall.p50 ?? "—"}, p95 ${d.latency.overall.p95 ?? "—"}, p99 ${d.latency.overall.p99 ?? "—"}`}>
         <div data-testid="chart-latency">
-          <ResponsiveContainer width="100%" height={260}>
-            <LineChart data={latency}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="label" fontSize={12} minTickGap={16} />
-              <YAxis fontSize={12} />
-              <Tooltip />
-              <Legend />
-              <Line type="monotone" dataKey="p50" name="p50" stroke={GREEN} dot={false} connectNulls isAnimationActive={false} />
-              <Line type="monotone" dataKey="p95" name="p95" stroke={AMBER} dot={false} connectNulls isAnimationActive={false} />
-              <Line type="monotone" dataKey="p99" name="p99" stroke={RED} dot={false} connectNulls isAnimationActive={false} />
-            </LineChart>
-          </ResponsiveContainer>
+          <ChartFrame chart={LineChart} data={latency} xAxis={{ dataKey: "label", minTickGap: 16 }}>
+            <Line type="monotone" dataKey="p50" name="p50" stroke={GREEN} dot={false} connectNulls isAnimationActive={false} />
+            <Line type="monotone" dataKey="p95" name="p95" stroke={AMBER} dot={false} connectNulls isAnimationActive={false} />
+            <Line type="monotone" dataKey="p99" name="p99" stroke={RED} dot={false} connectNulls isAnimationActive={false} />
+          </ChartFrame>
         </div>
       </Card>
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Errors by status">
           {d.errorsByStatus.length === 0 ? <Empty>No errors in this period.</Empty> : (
             <div data-testid="chart-errors">
-              <ResponsiveContainer width="100%" height={220}>
-                <BarChart data={d.errorsByStatus.map((e) => ({ ...e, code: String(e.status) }))}>
-                  <CartesianGrid strokeDasharray="3 3" />
-                  <XAxis dataKey="code" fontSize={12} />
-                  <YAxis allowDecimals={false} fontSize={12} />
-                  <Tooltip />
-                  <Bar dataKey="calls" name="calls" isAnimationActive={false}>
-                    {d.errorsByStatus.map((e) => <Cell key={e.status} fill={e.status >= 500 ? RED : AMBER} />)}
-                  </Bar>
-                </BarChart>
-              </ResponsiveContainer>
+              <ChartFrame chart={BarChart} data={d.errorsByStatus.map((e) => ({ ...e, code: String(e.status) }))} height={220} xAxis={{ dataKey: "code" }} yAxis={{ allowDecimals: false }} legend={false}>
+                <Bar dataKey="calls" name="calls" isAnimationActive={false}>
+                  {d.errorsByStatus.map((e) => <Cell key={e.status} fill={e.status >= 500 ? RED : AMBER} />)}
+                </Bar>
+              </ChartFrame>
             </div>
           )}
         </Card>
         <Card title={admin ? "Policy blocks" : "Blocked calls and why"}>
           {d.blocks.length === 0 ? <Empty>No calls blocked by a policy.</Empty> : (
             <div data-testid="chart-blocks">
-              <HorizontalBars data={d.blocks.map((b) => ({ name: b.policy, calls: b.calls }))} color={AMBER} />
+              <CallBars data={d.blocks.map((b) => ({ name: b.policy, calls: b.calls }))} color={AMBER} />
             </div>
           )}
         </Card>
@@ -141,18 +116,11 @@ function Charts({ d, admin }: { d: Dashboard; admin: boolean }) {
         {d.security.byProxy.length > 0 ? (
           <div className="mt-4" data-testid="chart-security-proxies">
             <h3 className="mb-2 text-sm font-semibold text-slate-700">Per proxy</h3>
-            <ResponsiveContainer width="100%" height={Math.max(160, d.security.byProxy.length * 48)}>
-              <BarChart data={d.security.byProxy} layout="vertical" margin={{ left: 24 }}>
-                <CartesianGrid strokeDasharray="3 3" />
-                <XAxis type="number" allowDecimals={false} fontSize={12} />
-                <YAxis type="category" dataKey="name" width={140} fontSize={12} />
-                <Tooltip />
-                <Legend />
-                <Bar dataKey="bot" name="bot" stackId="bot" fill={PURPLE} isAnimationActive={false} />
-                <Bar dataKey="plain" name="non-TLS" stackId="tls" fill={RED} isAnimationActive={false} />
-                <Bar dataKey="anonymous" name="unauthenticated" stackId="auth" fill={SLATE} isAnimationActive={false} />
-              </BarChart>
-            </ResponsiveContainer>
+            <HorizontalBars data={d.security.byProxy} height={Math.max(160, d.security.byProxy.length * 48)} legend>
+              <Bar dataKey="bot" name="bot" stackId="bot" fill={PURPLE} isAnimationActive={false} />
+              <Bar dataKey="plain" name="non-TLS" stackId="tls" fill={RED} isAnimationActive={false} />
+              <Bar dataKey="anonymous" name="unauthenticated" stackId="auth" fill={SLATE} isAnimationActive={false} />
+            </HorizontalBars>
           </div>
         ) : null}
       </Card>
@@ -169,25 +137,29 @@ function Charts({ d, admin }: { d: Dashboard; admin: boolean }) {
   );
 }
 
-function HorizontalBars({ data, color }: { data: { name: string; calls: number; errors?: number }[]; color: string }) {
+/** Bars per named row (`data[].name`), counts along the horizontal axis. */
+function HorizontalBars({ data, height, legend = false, children }: { data: { name: string }[]; height: number; legend?: boolean; children: ReactNode }) {
   return (
-    <ResponsiveContainer width="100%" height={Math.max(120, data.length * 36)}>
-      <BarChart data={data} layout="vertical" margin={{ left: 24 }}>
-        <CartesianGrid strokeDasharray="3 3" />
-        <XAxis type="number" allowDecimals={false} fontSize={12} />
-        <YAxis type="category" dataKey="name" width={140} fontSize={12} />
-        <Tooltip />
-        <Bar dataKey="calls" name="calls" fill={color} isAnimationActive={false} />
-        {data.some((r) => r.errors !== undefined) ? <Bar dataKey="errors" name="errors" fill={RED} isAnimationActive={false} /> : null}
-      </BarChart>
-    </ResponsiveContainer>
+    <ChartFrame chart={BarChart} data={data} height={height} layout="vertical" xAxis={{ type: "number", allowDecimals: false }} yAxis={{ type: "category", dataKey: "name", width: 140 }} legend={legend}>
+      {children}
+    </ChartFrame>
+  );
+}
+
+/** Calls (and errors, where the rows have them) per named row. */
+function CallBars({ data, color }: { data: { name: string; calls: number; errors?: number }[]; color: string }) {
+  return (
+    <HorizontalBars data={data} height={Math.max(120, data.length * 36)}>
+      <Bar dataKey="calls" name="calls" fill={color} isAnimationActive={false} />
+      {data.some((r) => r.errors !== undefined) ? <Bar dataKey="errors" name="errors" fill={RED} isAnimationActive={false} /> : null}
+    </HorizontalBars>
   );
 }
 
 function TopList({ title, list, testId }: { title: string; list: Ranked[]; testId: string }) {
   return (
     <Card title={title}>
-      {list.length === 0 ? <Empty>Nothing yet.</Empty> : <div data-testid={testId}><HorizontalBars data={list.map((r) => ({ name: r.name, calls: r.calls, errors: r.errors }))} color={BLUE} /></div>}
+      {list.length === 0 ? <Empty>Nothing yet.</Empty> : <div data-testid={testId}><CallBars data={list.map((r) => ({ name: r.name, calls: r.calls, errors: r.errors }))} color={BLUE} /></div>}
     </Card>
   );
 }
@@ -209,14 +181,5 @@ function Donut({ title, parts }: { title: string; parts: [string, number, string
         <span className="block text-xs text-slate-500">{parts.map(([name, value]) => `${name} ${value}`).join(" · ")}</span>
       </figcaption>
     </figure>
-  );
-}
-
-function Total({ label: name, value }: { label: string; value: number | string }) {
-  return (
-    <div className="rounded-lg border border-slate-200 bg-white p-4">
-      <dt className="text-xs uppercase text-slate-500">{name}</dt>
-      <dd className="text-xl font-semibold">{value}</dd>
-    </div>
   );
 }

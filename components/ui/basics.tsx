@@ -12,6 +12,16 @@ export function PageTitle({ children, actions }: { children: ReactNode; actions?
   );
 }
 
+/** A page that is its title and what follows it (a list, a form, a dashboard). */
+export function TitledPage({ title, actions, children }: { title: ReactNode; actions?: ReactNode; children: ReactNode }) {
+  return (
+    <>
+      <PageTitle actions={actions}>{title}</PageTitle>
+      {children}
+    </>
+  );
+}
+
 export function Card({ title, children, actions }: { title?: ReactNode; children: ReactNode; actions?: ReactNode }) {
   return (
     <section className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm" aria-label={typeof title === "string" ? title : undefined}>

@@ -45,6 +45,13 @@ const op = (tag: string, summary: string, responses: Record<string, unknown>, ex
   summary, tags: [tag], ...extra, responses: { ...responses, ...errors },
 });
 
+/** `…/{id}` of something admins change and delete (`readTag`: who else may read it). */
+const managedItem = (view: string, input: z.ZodType, summaries: { get: string; patch: string; delete: string }, readTag = "admin") => ({
+  get: op(readTag, summaries.get, { "200": ok(view) }, { parameters: [idParam()] }),
+  patch: op("admin", summaries.patch, { "200": ok(view) }, { parameters: [idParam()], requestBody: body(input) }),
+  delete: op("admin", summaries.delete, { "204": noContent }, { parameters: [idParam()] }),
+});
+
 export function openApiDocument(serverUrl: string) {
   return {
     openapi: "3.1.0",
@@ -82,29 +89,17 @@ export function openApiDocument(serverUrl: string) {
         get: op("products", "API products (developers: public ones)", { "200": page("Products") }, { parameters: pageParams }),
         post: op("admin", "Create a product", { "201": ok("Product") }, { requestBody: body(ProductInput) }),
       },
-      "/products/{id}": {
-        get: op("products", "One product, by id or slug", { "200": ok("Product") }, { parameters: [idParam()] }),
-        patch: op("admin", "Change a product", { "200": ok("Product") }, { parameters: [idParam()], requestBody: body(ProductInput) }),
-        delete: op("admin", "Delete a product", { "204": noContent }, { parameters: [idParam()] }),
-      },
+      "/products/{id}": managedItem("Product", ProductInput, { get: "One product, by id or slug", patch: "Change a product", delete: "Delete a product" }, "products"),
       "/proxies": {
         get: op("admin", "API proxies", { "200": page("Proxies") }, { parameters: pageParams }),
         post: op("admin", "Create a proxy", { "201": ok("Proxy") }, { requestBody: body(ProxyInput) }),
       },
-      "/proxies/{id}": {
-        get: op("admin", "One proxy", { "200": ok("Proxy") }, { parameters: [idParam()] }),
-        patch: op("admin", "Change a proxy", { "200": ok("Proxy") }, { parameters: [idParam()], requestBody: body(ProxyInput) }),
-        delete: op("admin", "Delete a proxy", { "204": noContent }, { parameters: [idParam()] }),
-      },
+      "/proxies/{id}": managedItem("Proxy", ProxyInput, { get: "One proxy", patch: "Change a proxy", delete: "Delete a proxy" }),
       "/security-rules": {
         get: op("admin", "Virtual patches: request rules the gateway's regex-protection applies at run time", { "200": page("Security rules") }, { parameters: [...pageParams, { name: "kind", in: "query", schema: { enum: ["virtual_patch"] } }] }),
         post: op("admin", "Add a virtual patch (RE2 pattern; one RE2 cannot compile is refused with 400); every instance applies it at once", { "201": ok("Security rule") }, { requestBody: body(SecurityRuleInput) }),
       },
-      "/security-rules/{id}": {
-        get: op("admin", "One virtual patch", { "200": ok("Security rule") }, { parameters: [idParam()] }),
-        patch: op("admin", "Change a virtual patch (enable, disable, pattern, targets, action)", { "200": ok("Security rule") }, { parameters: [idParam()], requestBody: body(SecurityRuleInput) }),
-        delete: op("admin", "Delete a virtual patch", { "204": noContent }, { parameters: [idParam()] }),
-      },
+      "/security-rules/{id}": managedItem("Security rule", SecurityRuleInput, { get: "One virtual patch", patch: "Change a virtual patch (enable, disable, pattern, targets, action)", delete: "Delete a virtual patch" }),
       "/bot-detections": {
         get: op("admin", "Bot detections: identity, signature, score, evidence and the action taken (one row per identity, signature and 10 minutes), newest first", { "200": page("Bot detections") }, { parameters: [...pageParams, { name: "signature", in: "query", schema: { enum: [...SIGNATURES] } }, { name: "identity", in: "query", schema: { type: "string" } }] }),
       },
@@ -115,11 +110,7 @@ export function openApiDocument(serverUrl: string) {
         get: op("admin", "Bot rules: the action per signature, and per identity (action allow: the allow-list)", { "200": page("Bot rules") }, { parameters: [...pageParams, { name: "kind", in: "query", schema: { enum: ["signature", "identity"] } }] }),
         post: op("admin", "Add a bot rule; every instance applies it at once", { "201": ok("Bot rule"), "409": { $ref: "#/components/responses/Problem" } }, { requestBody: body(BotRuleInput) }),
       },
-      "/bot-rules/{id}": {
-        get: op("admin", "One bot rule", { "200": ok("Bot rule") }, { parameters: [idParam()] }),
-        patch: op("admin", "Change a bot rule (action, config, enabled)", { "200": ok("Bot rule") }, { parameters: [idParam()], requestBody: body(BotRuleInput) }),
-        delete: op("admin", "Delete a bot rule", { "204": noContent }, { parameters: [idParam()] }),
-      },
+      "/bot-rules/{id}": managedItem("Bot rule", BotRuleInput, { get: "One bot rule", patch: "Change a bot rule (action, config, enabled)", delete: "Delete a bot rule" }),
       "/subscriptions": { get: op("admin", "Subscriptions by status (the approval queue: pending)", { "200": page("Subscriptions") }, { parameters: [...pageParams, { name: "status", in: "query", schema: { enum: ["pending", "approved", "rejected", "revoked"] } }] }) },
       "/subscriptions/{id}/decision": { post: op("admin", "Approve, reject or revoke (reason required to reject or revoke)", { "200": ok("Subscription") }, { parameters: [idParam()], requestBody: body(z.object({ decision: z.enum(["approve", "reject", "revoke"]), reason: z.string().optional() })) }) },
       "/developers": { get: op("admin", "Developers, searchable", { "200": page("Developers") }, { parameters: [...pageParams, { name: "q", in: "query", schema: { type: "string" } }, { name: "status", in: "query", schema: { enum: ["active", "suspended"] } }] }) },

@@ -4,6 +4,7 @@ import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import type { Actor, PortalContext } from "../portal/context.ts";
 import { getDeveloper } from "../portal/developers.ts";
+import { PortalError } from "../portal/errors.ts";
 import { portalContext } from "../portal/runtime.ts";
 import type { DeveloperView } from "../portal/views.ts";
 import { sessionActor } from "./actor.ts";
@@ -29,6 +30,17 @@ export async function requireViewer(returnTo: string): Promise<Viewer> {
   const viewer = await currentViewer();
   if (!viewer) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
   return viewer;
+}
+
+/** A page's lookup of the one thing it shows: not found (or not the viewer's to see) is the
+ * not-found page; any other failure goes on to the error page. */
+export async function orNotFound<T>(lookup: Promise<T>): Promise<T> {
+  try {
+    return await lookup;
+  } catch (error) {
+    if (error instanceof PortalError && error.code === "not_found") notFound();
+    throw error;
+  }
 }
 
 /** Admin pages: anyone else gets the not-found page (the API refuses them anyway). */

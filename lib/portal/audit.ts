@@ -2,8 +2,9 @@
 // transaction as the change; there is no update or delete.
 import { z } from "zod";
 import type { Database } from "../db/index.ts";
+import type { Prisma } from "../db/generated/sqlite/client.ts";
 import { actorId, isAdmin, type Actor, type PortalContext } from "./context.ts";
-import { forbidden } from "./errors.ts";
+import { forbidden, notFound } from "./errors.ts";
 import { PageQuery, pageArgs, toPage, type Page } from "./pagination.ts";
 import { parseInput } from "./validation.ts";
 
@@ -29,6 +30,24 @@ export async function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Prom
       ip: actor.ip ?? null,
       requestId: actor.requestId ?? null,
     },
+  });
+}
+
+/** An admin deletes one row of the kind audited as `target.type` (e.g. "bot_rule"; not found
+ * names it "bot rule"): looked up and removed in one transaction, its last view the audit's
+ * `before`. Announcing the change is the caller's, after the commit. */
+export async function deleteAudited<Row>(
+  ctx: PortalContext,
+  actor: Actor,
+  target: { type: string; id: string; view: (row: Row) => unknown },
+  row: { find: (tx: Prisma.TransactionClient) => Promise<Row | null>; remove: (tx: Prisma.TransactionClient) => Promise<unknown> },
+): Promise<void> {
+  if (!isAdmin(actor)) throw forbidden();
+  await ctx.db.$transaction(async (tx) => {
+    const before = await row.find(tx);
+    if (!before) throw notFound(target.type.replaceAll("_", " "));
+    await row.remove(tx);
+    await recordAudit(tx, actor, { action: `${target.type}.deleted`, targetType: target.type, targetId: target.id, before: target.view(before) });
   });
 }
 

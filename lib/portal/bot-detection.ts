@@ -8,7 +8,7 @@ import { BOT_ACTIONS, BotRuleInput } from "../security/bot/rules.ts";
 import { SIGNATURES, SIGNATURE_TITLES, type SignatureName } from "../security/bot/signatures.ts";
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound, PortalError } from "./errors.ts";
-import { recordAudit } from "./audit.ts";
+import { deleteAudited, recordAudit } from "./audit.ts";
 import { PageQuery, pageArgs, toPage } from "./pagination.ts";
 import { parseInput } from "./validation.ts";
 import { publish } from "../events/bus.ts";
@@ -96,12 +96,9 @@ export async function saveBotRule(ctx: PortalContext, actor: Actor, id: string |
 }
 
 export async function deleteBotRule(ctx: PortalContext, actor: Actor, id: string): Promise<void> {
-  if (!isAdmin(actor)) throw forbidden();
-  await ctx.db.$transaction(async (tx) => {
-    const before = await tx.botRule.findUnique({ where: { id } });
-    if (!before) throw notFound("bot rule");
-    await tx.botRule.delete({ where: { id } });
-    await recordAudit(tx, actor, { action: "bot_rule.deleted", targetType: "bot_rule", targetId: id, before: botRuleView(before) });
+  await deleteAudited(ctx, actor, { type: "bot_rule", id, view: botRuleView }, {
+    find: (tx) => tx.botRule.findUnique({ where: { id } }),
+    remove: (tx) => tx.botRule.delete({ where: { id } }),
   });
   await announce(ctx);
 }

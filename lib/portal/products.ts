@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound, PortalError } from "./errors.ts";
-import { recordAudit } from "./audit.ts";
+import { deleteAudited, recordAudit } from "./audit.ts";
 import { writeJson } from "../db/json-columns.ts";
 import { PageQuery, pageArgs, toPage } from "./pagination.ts";
 import { parseInput } from "./validation.ts";
@@ -77,12 +77,9 @@ export async function updateProduct(ctx: PortalContext, actor: Actor, id: string
 }
 
 export async function deleteProduct(ctx: PortalContext, actor: Actor, id: string): Promise<void> {
-  if (!isAdmin(actor)) throw forbidden();
-  await ctx.db.$transaction(async (tx) => {
-    const before = await tx.apiProduct.findUnique({ where: { id } });
-    if (!before) throw notFound("product");
-    await tx.apiProduct.delete({ where: { id } });
-    await recordAudit(tx, actor, { action: "product.deleted", targetType: "product", targetId: id, before: productView(before) });
+  await deleteAudited(ctx, actor, { type: "product", id, view: productView }, {
+    find: (tx) => tx.apiProduct.findUnique({ where: { id } }),
+    remove: (tx) => tx.apiProduct.delete({ where: { id } }),
   });
   await announceProxyChange(ctx.store, { productId: id }); // its proxy links went with it
   await announceAppChange(ctx.store, { productId: id });

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound, PortalError } from "./errors.ts";
-import { recordAudit } from "./audit.ts";
+import { deleteAudited, recordAudit } from "./audit.ts";
 import { writeJson } from "../db/json-columns.ts";
 import { PageQuery, pageArgs, toPage } from "./pagination.ts";
 import { parseInput } from "./validation.ts";
@@ -91,12 +91,9 @@ export async function saveProxy(ctx: PortalContext, actor: Actor, id: string | n
 }
 
 export async function deleteProxy(ctx: PortalContext, actor: Actor, id: string): Promise<void> {
-  if (!isAdmin(actor)) throw forbidden();
-  await ctx.db.$transaction(async (tx) => {
-    const before = await tx.apiProxy.findUnique({ where: { id } });
-    if (!before) throw notFound("proxy");
-    await tx.apiProxy.delete({ where: { id } });
-    await recordAudit(tx, actor, { action: "proxy.deleted", targetType: "proxy", targetId: id, before: proxyView(before) });
+  await deleteAudited(ctx, actor, { type: "proxy", id, view: proxyView }, {
+    find: (tx) => tx.apiProxy.findUnique({ where: { id } }),
+    remove: (tx) => tx.apiProxy.delete({ where: { id } }),
   });
   await announceProxyChange(ctx.store, { proxyId: id });
 }

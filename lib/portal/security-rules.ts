@@ -7,7 +7,7 @@ import { z } from "zod";
 import { compilePattern, PatternError, VIRTUAL_PATCH_KIND, VirtualPatchConfig } from "../security/virtual-patch.ts";
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound, PortalError } from "./errors.ts";
-import { recordAudit } from "./audit.ts";
+import { deleteAudited, recordAudit } from "./audit.ts";
 import { PageQuery, pageArgs, toPage } from "./pagination.ts";
 import { parseInput } from "./validation.ts";
 import { publish } from "../events/bus.ts";
@@ -69,12 +69,9 @@ export async function saveSecurityRule(ctx: PortalContext, actor: Actor, id: str
 }
 
 export async function deleteSecurityRule(ctx: PortalContext, actor: Actor, id: string): Promise<void> {
-  if (!isAdmin(actor)) throw forbidden();
-  await ctx.db.$transaction(async (tx) => {
-    const before = await tx.securityRule.findFirst({ where: { id, kind: VIRTUAL_PATCH_KIND } });
-    if (!before) throw notFound("security rule");
-    await tx.securityRule.delete({ where: { id } });
-    await recordAudit(tx, actor, { action: "security_rule.deleted", targetType: "security_rule", targetId: id, before: securityRuleView(before) });
+  await deleteAudited(ctx, actor, { type: "security_rule", id, view: securityRuleView }, {
+    find: (tx) => tx.securityRule.findFirst({ where: { id, kind: VIRTUAL_PATCH_KIND } }),
+    remove: (tx) => tx.securityRule.delete({ where: { id } }),
   });
   await announce(ctx, id);
 }

@@ -1,14 +1,9 @@
 import type { Metadata } from "next";
 import { ApprovalQueue } from "@/components/admin/approval-queue";
-import { PageTitle } from "@/components/ui/basics";
+import { TitledPage } from "@/components/ui/basics";
 
 export const metadata: Metadata = { title: "Approval queue" };
 
 export default function ApprovalsPage() {
-  return (
-    <>
-      <PageTitle>Approval queue</PageTitle>
-      <ApprovalQueue />
-    </>
-  );
+  return <TitledPage title="Approval queue"><ApprovalQueue /></TitledPage>;
 }

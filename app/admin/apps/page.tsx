@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { AdminAppList } from "@/components/admin/admin-app-list";
-import { PageTitle } from "@/components/ui/basics";
+import { TitledPage } from "@/components/ui/basics";
 import { requireAdmin } from "@/lib/auth/viewer";
 import { listApps } from "@/lib/portal/apps";
 
@@ -11,10 +11,5 @@ export default async function AdminAppsPage({ searchParams }: { searchParams: Pr
   const owner = typeof ownerId === "string" ? ownerId : undefined;
   const { ctx, actor } = await requireAdmin("/admin/apps");
   const first = await listApps(ctx, actor, { ownerId: owner });
-  return (
-    <>
-      <PageTitle>Apps</PageTitle>
-      <AdminAppList ownerId={owner} initial={first} />
-    </>
-  );
+  return <TitledPage title="Apps"><AdminAppList ownerId={owner} initial={first} /></TitledPage>;
 }

@@ -1,14 +1,9 @@
 import type { Metadata } from "next";
 import { AuditLog } from "@/components/admin/audit-log";
-import { PageTitle } from "@/components/ui/basics";
+import { TitledPage } from "@/components/ui/basics";
 
 export const metadata: Metadata = { title: "Audit log" };
 
 export default function AuditPage() {
-  return (
-    <>
-      <PageTitle>Audit log</PageTitle>
-      <AuditLog />
-    </>
-  );
+  return <TitledPage title="Audit log"><AuditLog /></TitledPage>;
 }

@@ -1,15 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ProductTable } from "@/components/admin/product-admin";
-import { buttonClass, PageTitle } from "@/components/ui/basics";
+import { buttonClass, TitledPage } from "@/components/ui/basics";
 
 export const metadata: Metadata = { title: "Products" };
 
 export default function ProductsPage() {
-  return (
-    <>
-      <PageTitle actions={<Link href="/admin/products/new" className={buttonClass}>New product</Link>}>Products</PageTitle>
-      <ProductTable />
-    </>
-  );
+  return <TitledPage title="Products" actions={<Link href="/admin/products/new" className={buttonClass}>New product</Link>}><ProductTable /></TitledPage>;
 }

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { requireViewer } from "@/lib/auth/viewer";
 import { listCatalog } from "@/lib/portal/catalog";
 import { NewApp } from "@/components/portal/new-app";
-import { Card, PageTitle } from "@/components/ui/basics";
+import { Card, TitledPage } from "@/components/ui/basics";
 
 export const metadata: Metadata = { title: "New app" };
 
@@ -10,11 +10,10 @@ export default async function NewAppPage() {
   const { ctx, actor } = await requireViewer("/apps/new");
   const products = await listCatalog(ctx, actor, { limit: 100 });
   return (
-    <>
-      <PageTitle>New app</PageTitle>
+    <TitledPage title="New app">
       <Card>
         <NewApp products={products.items} />
       </Card>
-    </>
+    </TitledPage>
   );
 }

@@ -1,9 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
-import { currentViewer } from "@/lib/auth/viewer";
+import { currentViewer, orNotFound } from "@/lib/auth/viewer";
 import { productCatalogEntry } from "@/lib/portal/catalog";
-import { PortalError } from "@/lib/portal/errors";
 import { portalContext } from "@/lib/portal/runtime";
 import { ProductFacts } from "@/components/portal/product-facts";
 import { ProxyDocs } from "@/components/portal/proxy-docs";
@@ -14,10 +12,7 @@ export const metadata: Metadata = { title: "API product" };
 export default async function ProductPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const viewer = await currentViewer();
-  const entry = await productCatalogEntry(viewer?.ctx ?? portalContext(), viewer?.actor ?? null, slug).catch((error: unknown) => {
-    if (error instanceof PortalError && error.code === "not_found") notFound();
-    throw error;
-  });
+  const entry = await orNotFound(productCatalogEntry(viewer?.ctx ?? portalContext(), viewer?.actor ?? null, slug));
   const { product, proxies } = entry;
   return (
     <div className="space-y-6">

@@ -1,9 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
-import { requireViewer } from "@/lib/auth/viewer";
+import { orNotFound, requireViewer } from "@/lib/auth/viewer";
 import { getApp } from "@/lib/portal/apps";
-import { PortalError } from "@/lib/portal/errors";
 import { UsageCharts } from "@/components/portal/usage-charts";
 import { PageTitle } from "@/components/ui/basics";
 
@@ -12,10 +10,7 @@ export const metadata: Metadata = { title: "Usage" };
 export default async function UsagePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const { ctx, actor } = await requireViewer(`/apps/${id}/usage`);
-  const app = await getApp(ctx, actor, id).catch((error: unknown) => {
-    if (error instanceof PortalError && error.code === "not_found") notFound();
-    throw error;
-  });
+  const app = await orNotFound(getApp(ctx, actor, id));
   return (
     <>
       <p className="mb-2 text-sm"><Link href={`/apps/${app.id}`} className="text-brand-700 hover:underline">← {app.name}</Link></p>
