@@ -46,7 +46,10 @@ const config = [
     files: ["lib/**/*.ts", "server.ts"],
     ignores: ["lib/security/secrets.ts", "**/*.test.ts"],
     rules: {
-      "no-restricted-imports": ["error", { paths: [{ name: "node:crypto", importNames: ["timingSafeEqual"], message: "Use constantTimeEqual or sameSecret from lib/security/secrets.ts." }] }],
+      "no-restricted-imports": [
+        "error",
+        { paths: [{ name: "node:crypto", importNames: ["timingSafeEqual"], message: "Use constantTimeEqual or sameSecret from lib/security/secrets.ts." }] },
+      ],
     },
   },
 ];

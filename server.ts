@@ -74,7 +74,8 @@ async function main(): Promise<void> {
       okta: embeddedOkta?.okta.seed ?? null,
       dataDir: config.dataDir,
     });
-    if (seeded) log.info({ demoApp: seeded.demoApp ? { clientId: seeded.demoApp.clientId, file: "demo-app.json" } : null }, "demo data seeded (Echo API product, proxy /gateway/echo/v1)");
+    if (seeded)
+      log.info({ demoApp: seeded.demoApp ? { clientId: seeded.demoApp.clientId, file: "demo-app.json" } : null }, "demo data seeded (Echo API product, proxy /gateway/echo/v1)");
   }
   await ensureManagementProduct(portalContext()); // after the demo seed, which only runs on an empty database
   const validator = accessTokenValidator();
@@ -157,7 +158,14 @@ async function main(): Promise<void> {
     server.listen(config.port, config.host, () => resolve());
   });
   log.info(
-    { url: config.publicUrl, listen: `${config.host}:${config.port}`, tls: config.tls ? (config.tls.clientCa ? "mutual" : "server") : "off", mode: dev ? "development" : "production", store: store.kind, database: describeDatabase(config.database) },
+    {
+      url: config.publicUrl,
+      listen: `${config.host}:${config.port}`,
+      tls: config.tls ? (config.tls.clientCa ? "mutual" : "server") : "off",
+      mode: dev ? "development" : "production",
+      store: store.kind,
+      database: describeDatabase(config.database),
+    },
     `Gatehouse is listening on ${config.publicUrl}`,
   );
 }

@@ -21,13 +21,16 @@ export default function HomePage() {
       <section className="space-y-4">
         <h1 className="text-4xl font-bold tracking-tight text-brand-900">Your APIs, safely in the hands of developers</h1>
         <p className="max-w-3xl text-lg text-slate-600">
-          Gatehouse is an open-source developer portal, OAuth 2.0 authorization server and API gateway in one
-          application, with Okta as the identity provider for your users. It runs on a laptop with two commands
-          and scales out on PostgreSQL and Redis.
+          Gatehouse is an open-source developer portal, OAuth 2.0 authorization server and API gateway in one application, with Okta as the identity provider for your users. It
+          runs on a laptop with two commands and scales out on PostgreSQL and Redis.
         </p>
         <p className="flex gap-3">
-          <Link href="/catalog" className="rounded bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">Browse the API catalog</Link>
-          <Link href="/apps" className="rounded border border-slate-300 bg-white px-4 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50">My apps</Link>
+          <Link href="/catalog" className="rounded bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+            Browse the API catalog
+          </Link>
+          <Link href="/apps" className="rounded border border-slate-300 bg-white px-4 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50">
+            My apps
+          </Link>
         </p>
       </section>
       <section aria-label="What Gatehouse does" className="grid gap-6 md:grid-cols-3">

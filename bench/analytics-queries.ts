@@ -29,19 +29,41 @@ async function seed(db: Database, target: DatabaseTarget) {
   await db.developer.createMany({ data: devs });
   const apps = Array.from({ length: 300 }, (_, i) => ({ id: `app${i}`, ownerId: `dev${i % 60}`, name: `app ${i}` }));
   await db.app.createMany({ data: apps });
-  const proxies = Array.from({ length: 6 }, (_, i) => ({ id: `px${i}`, name: `proxy${i}`, basePath: `p${i}`, targetUrl: i === 5 ? "http://legacy.example.com" : `https://p${i}.example.com` }));
+  const proxies = Array.from({ length: 6 }, (_, i) => ({
+    id: `px${i}`,
+    name: `proxy${i}`,
+    basePath: `p${i}`,
+    targetUrl: i === 5 ? "http://legacy.example.com" : `https://p${i}.example.com`,
+  }));
   await db.apiProxy.createMany({ data: proxies });
   const sink = await databaseSink(target);
   const started = Date.now();
   let batch: AnalyticsEventInput[] = [];
   for (let i = 0; i < TOTAL; i++) {
     const app = (i * 7919) % 300;
-    batch.push({ // in time order, as the gateway writes them
-      at: new Date(NOW - 30 * DAY + Math.floor((i / TOTAL) * 30 * DAY)), requestId: `r${i}`, proxyId: `px${i % 6}`, version: "v1", productId: null,
-      appId: `app${app}`, developerId: `dev${app % 60}`, userSub: null, method: "GET", path: `/items/${i % 1000}`,
-      status: i % 50 === 0 ? 500 : i % 20 === 0 ? 404 : i % 33 === 0 ? 429 : 200, latencyMs: 1 + ((i * 31) % 400), upstreamLatencyMs: null,
-      bytesIn: 0, bytesOut: 200, clientIp: "203.0.113.1", authenticated: i % 9 !== 0, authKind: "gatehouse-token", tls: i % 7 !== 0,
-      bot: i % 40 === 0 ? "Flooder" : null, blockedBy: i % 33 === 0 ? "spike-arrest" : null,
+    batch.push({
+      // in time order, as the gateway writes them
+      at: new Date(NOW - 30 * DAY + Math.floor((i / TOTAL) * 30 * DAY)),
+      requestId: `r${i}`,
+      proxyId: `px${i % 6}`,
+      version: "v1",
+      productId: null,
+      appId: `app${app}`,
+      developerId: `dev${app % 60}`,
+      userSub: null,
+      method: "GET",
+      path: `/items/${i % 1000}`,
+      status: i % 50 === 0 ? 500 : i % 20 === 0 ? 404 : i % 33 === 0 ? 429 : 200,
+      latencyMs: 1 + ((i * 31) % 400),
+      upstreamLatencyMs: null,
+      bytesIn: 0,
+      bytesOut: 200,
+      clientIp: "203.0.113.1",
+      authenticated: i % 9 !== 0,
+      authKind: "gatehouse-token",
+      tls: i % 7 !== 0,
+      bot: i % 40 === 0 ? "Flooder" : null,
+      blockedBy: i % 33 === 0 ? "spike-arrest" : null,
     });
     if (batch.length === BATCH) {
       await sink.write(batch);
@@ -77,7 +99,10 @@ async function run(name: string, target: DatabaseTarget, drop: () => Promise<voi
     console.log(`| database | range | scope | calls in range | raw: first / second run ms | rollup: first / second run ms |`);
     console.log(`| --- | --- | --- | --- | --- | --- |`);
     for (const days of [1, 7, 30]) {
-      for (const [label, scope] of [["admin", { kind: "all" }], ["developer (5 apps)", { kind: "developer", developerId: "dev7" }]] as const) {
+      for (const [label, scope] of [
+        ["admin", { kind: "all" }],
+        ["developer (5 apps)", { kind: "developer", developerId: "dev7" }],
+      ] as const) {
         const raw = [await time(db, days, scope, true), await time(db, days, scope, true)];
         const rolled = [await time(db, days, scope, false), await time(db, days, scope, false)];
         if (raw[0]!.calls !== rolled[0]!.calls) throw new Error(`calls differ: raw ${raw[0]!.calls}, rollup ${rolled[0]!.calls}`);

@@ -22,23 +22,49 @@ import { encodeEvents } from "../lib/analytics/event-batch.ts";
 import { databaseSink, type BatchSink, type EventSink } from "../lib/analytics/sink.ts";
 import type { AnalyticsEventInput } from "../lib/analytics/writer.ts";
 
-const SIZE = Number(process.argv[2] ?? 500), BATCHES = Math.round(50_000 / SIZE), EVENTS = BATCHES * SIZE;
+const SIZE = Number(process.argv[2] ?? 500),
+  BATCHES = Math.round(50_000 / SIZE),
+  EVENTS = BATCHES * SIZE;
 
 function batch(b: number): AnalyticsEventInput[] {
   const start = Date.UTC(2026, 10, 28) + b * SIZE * 2; // 500 calls a second
   return Array.from({ length: SIZE }, (_, i) => {
     const app = (i * 7) % 40;
     return {
-      at: new Date(start + i * 2), requestId: `r${b}-${i}-${randomBytes(6).toString("hex")}`, proxyId: `px${i % 4}`, version: "v1", productId: null, appId: `app${app}`, developerId: `dev${app % 10}`, userSub: null,
-      method: "GET", path: `/items/${i}`, status: i % 25 === 0 ? 500 : i % 10 === 0 ? 404 : i % 33 === 0 ? 429 : 200, latencyMs: 1 + ((i * 31) % 300), upstreamLatencyMs: i % 33 === 0 ? null : (i * 31) % 290,
-      bytesIn: 0, bytesOut: 200, clientIp: "203.0.113.1", authenticated: i % 9 !== 0, authKind: i % 9 !== 0 ? "api-key" : null, tls: i % 7 !== 0, bot: null, blockedBy: i % 33 === 0 ? "spike-arrest" : null,
+      at: new Date(start + i * 2),
+      requestId: `r${b}-${i}-${randomBytes(6).toString("hex")}`,
+      proxyId: `px${i % 4}`,
+      version: "v1",
+      productId: null,
+      appId: `app${app}`,
+      developerId: `dev${app % 10}`,
+      userSub: null,
+      method: "GET",
+      path: `/items/${i}`,
+      status: i % 25 === 0 ? 500 : i % 10 === 0 ? 404 : i % 33 === 0 ? 429 : 200,
+      latencyMs: 1 + ((i * 31) % 300),
+      upstreamLatencyMs: i % 33 === 0 ? null : (i * 31) % 290,
+      bytesIn: 0,
+      bytesOut: 200,
+      clientIp: "203.0.113.1",
+      authenticated: i % 9 !== 0,
+      authKind: i % 9 !== 0 ? "api-key" : null,
+      tls: i % 7 !== 0,
+      bot: null,
+      blockedBy: i % 33 === 0 ? "spike-arrest" : null,
     };
   });
 }
 
-const cpuMicros = () => { const u = process.cpuUsage(); return u.user + u.system; };
+const cpuMicros = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
 /** This thread's own CPU (without V8's GC helper threads), µs, in clock ticks of 10 ms. */
-const threadCpuMicros = () => { const f = readFileSync("/proc/thread-self/stat", "utf8").split(") ")[1]!.split(" "); return (Number(f[11]) + Number(f[12])) * 10_000; };
+const threadCpuMicros = () => {
+  const f = readFileSync("/proc/thread-self/stat", "utf8").split(") ")[1]!.split(" ");
+  return (Number(f[11]) + Number(f[12])) * 10_000;
+};
 
 /** utime + stime of a PostgreSQL database's backends, in µs (clock ticks of 10 ms: coarse, so summed over the whole run). */
 async function serverCpu(client: pg.Client, database: string): Promise<number> {
@@ -48,7 +74,9 @@ async function serverCpu(client: pg.Client, database: string): Promise<number> {
     try {
       const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
       ticks += Number(fields[11]) + Number(fields[12]);
-    } catch { /* not readable (another user's server): reported as 0 */ }
+    } catch {
+      /* not readable (another user's server): reported as 0 */
+    }
   }
   return ticks * 10_000;
 }
@@ -58,10 +86,16 @@ async function run(name: string, target: DatabaseTarget, drop: () => Promise<voi
   const sink: EventSink & Partial<BatchSink> = await databaseSink(target);
   // What the worker is given: the batch already encoded (by the gateway's thread) when the sink
   // takes one, else the events (a sink before EventBatch, run with this bench for comparison).
-  const write = sink.writeBatch ? (events: AnalyticsEventInput[]) => { const encoded = encodeEvents(events); return () => sink.writeBatch!(encoded); } : (events: AnalyticsEventInput[]) => () => sink.write(events);
+  const write = sink.writeBatch
+    ? (events: AnalyticsEventInput[]) => {
+        const encoded = encodeEvents(events);
+        return () => sink.writeBatch!(encoded);
+      }
+    : (events: AnalyticsEventInput[]) => () => sink.write(events);
   const batches = Array.from({ length: BATCHES }, (_, b) => write(batch(b)));
   await sink.write(batch(BATCHES)); // warm-up: statements prepared, connection open
-  let admin: pg.Client | undefined, database = "";
+  let admin: pg.Client | undefined,
+    database = "";
   if (target.kind === "postgres") {
     database = new URL(target.url).pathname.slice(1);
     admin = new pg.Client({ connectionString: target.url });
@@ -69,14 +103,18 @@ async function run(name: string, target: DatabaseTarget, drop: () => Promise<voi
   }
   const server0 = admin ? await serverCpu(admin, database) : 0;
   const started = process.hrtime.bigint();
-  const cpu0 = cpuMicros(), thread0 = threadCpuMicros();
+  const cpu0 = cpuMicros(),
+    thread0 = threadCpuMicros();
   for (const written of batches) await written();
-  const cpu = cpuMicros() - cpu0, thread = threadCpuMicros() - thread0;
+  const cpu = cpuMicros() - cpu0,
+    thread = threadCpuMicros() - thread0;
   const wall = Number(process.hrtime.bigint() - started) / 1e6;
   const server = admin ? (await serverCpu(admin, database)) - server0 : NaN;
   await admin?.end();
   await sink.close();
-  console.log(`| ${name} | ${(wall / BATCHES).toFixed(1)} | ${(cpu / EVENTS).toFixed(1)} | ${(thread / EVENTS).toFixed(1)} | ${Number.isNaN(server) ? "–" : (server / EVENTS).toFixed(1)} |`);
+  console.log(
+    `| ${name} | ${(wall / BATCHES).toFixed(1)} | ${(cpu / EVENTS).toFixed(1)} | ${(thread / EVENTS).toFixed(1)} | ${Number.isNaN(server) ? "–" : (server / EVENTS).toFixed(1)} |`,
+  );
   await drop();
 }
 
@@ -84,7 +122,8 @@ async function run(name: string, target: DatabaseTarget, drop: () => Promise<voi
 function transfer(name: string, message: (events: AnalyticsEventInput[]) => unknown) {
   const { port1, port2 } = new MessageChannel();
   const batches = Array.from({ length: BATCHES }, (_, b) => batch(b));
-  let send = 0, receive = 0;
+  let send = 0,
+    receive = 0;
   for (let round = 0; round < 3; round++) {
     send = receive = 0;
     for (const events of batches) {

@@ -21,7 +21,11 @@ import { MemoryStore } from "../lib/store/memory-store.ts";
 const rounds = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 10);
 const store = new MemoryStore();
 const db = { botRule: { findMany: async () => [] }, botDetection: { upsert: async () => undefined, deleteMany: async () => ({ count: 0 }) } } as unknown as Database;
-const detector = new BotDetector(() => db, () => store, pino({ level: "silent" }));
+const detector = new BotDetector(
+  () => db,
+  () => store,
+  pino({ level: "silent" }),
+);
 const runtime = testRuntime({ services: { bots: detector } });
 const testCall = (options: Parameters<typeof testContext>[0]) => testContext(options, runtime);
 const config = BotDetectionConfig.parse({});
@@ -81,13 +85,27 @@ if (process.argv.includes("--gateway")) {
     const api = apiCaller(gatehouse);
     const { admin, developer } = await seededSessions(gatehouse);
     const product = await api(admin, "POST", "/products", { slug: "cost", name: "Cost", scopes: ["cost:read"], approvalType: "auto" });
-    for (const [basePath, enabled] of [["on", true], ["off", false]] as const) {
-      const proxy = await api(admin, "POST", "/proxies", { name: `Bots ${basePath}`, basePath, version: "v1", targetUrl: target, productIds: [product.json.id], policies: [{ policy: "bot-detection", config: { enabled } }] });
+    for (const [basePath, enabled] of [
+      ["on", true],
+      ["off", false],
+    ] as const) {
+      const proxy = await api(admin, "POST", "/proxies", {
+        name: `Bots ${basePath}`,
+        basePath,
+        version: "v1",
+        targetUrl: target,
+        productIds: [product.json.id],
+        policies: [{ policy: "bot-detection", config: { enabled } }],
+      });
       if (proxy.status !== 201) throw new Error(proxy.text);
     }
     const app = await api(developer, "POST", "/apps", { name: "cost", products: ["cost"], redirectUris: ["https://client.example/cb"] });
     const { clientId, clientSecret } = app.json.credential;
-    const tokenRes = await fetch(`${gatehouse.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` }, body: "grant_type=client_credentials" });
+    const tokenRes = await fetch(`${gatehouse.url}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` },
+      body: "grant_type=client_credentials",
+    });
     const { access_token: token } = (await tokenRes.json()) as { access_token: string };
     const headers = { authorization: `Bearer ${token}`, "user-agent": "okhttp/4.12.0" };
     const results: Record<string, Array<{ rps: number; p50: number; p99: number }>> = { on: [], off: [] };

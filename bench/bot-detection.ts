@@ -35,7 +35,7 @@ const BROWSER = (ua: string) => ({ "user-agent": ua, accept: "application/json, 
 
 // A deterministic random source, so runs are comparable.
 let seed = 42;
-const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
 const between = (a: number, b: number) => a + random() * (b - a);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -55,12 +55,16 @@ function from(ip: string) {
   agents.push(agent);
   return (path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
     new Promise<{ status: number; body: string }>((resolve) => {
-      const req = http.request(`${gatehouse.url}${path}`, { method: init.method ?? "GET", headers: { ...init.headers, ...(init.body ? { "content-length": String(Buffer.byteLength(init.body)) } : {}) }, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-        res.on("error", () => resolve({ status: 0, body: "" }));
-      });
+      const req = http.request(
+        `${gatehouse.url}${path}`,
+        { method: init.method ?? "GET", headers: { ...init.headers, ...(init.body ? { "content-length": String(Buffer.byteLength(init.body)) } : {}) }, agent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+          res.on("error", () => resolve({ status: 0, body: "" }));
+        },
+      );
       req.on("error", () => resolve({ status: 0, body: "" }));
       req.end(init.body);
     });
@@ -81,7 +85,14 @@ try {
   const { admin, developer } = await seededSessions(gatehouse);
   const okta = readOktaSeed(gatehouse);
   const product = await api(admin, "POST", "/products", { slug: "shop", name: "Shop", scopes: ["shop:read"], approvalType: "auto" });
-  const open = await api(admin, "POST", "/proxies", { name: "Web", basePath: "web", version: "v1", targetUrl: backendUrl, productIds: [product.json.id], policies: [{ policy: "allow-anonymous" }] });
+  const open = await api(admin, "POST", "/proxies", {
+    name: "Web",
+    basePath: "web",
+    version: "v1",
+    targetUrl: backendUrl,
+    productIds: [product.json.id],
+    policies: [{ policy: "allow-anonymous" }],
+  });
   const shop = await api(admin, "POST", "/proxies", { name: "Shop", basePath: "shop", version: "v1", targetUrl: backendUrl, productIds: [product.json.id], policies: [] });
   const app = await api(developer, "POST", "/apps", { name: "bench-app", products: ["shop"], redirectUris: ["https://client.example/cb"] });
   if (open.status !== 201 || shop.status !== 201 || app.status !== 201) throw new Error(`set-up failed: ${open.text} ${shop.text} ${app.text}`);
@@ -96,7 +107,22 @@ try {
   }
   while ((await fetch(`${gatehouse.url}/gateway/web/v1/probe`)).status === 404) await sleep(50);
 
-  const PAGES = ["/", "/products", "/products?page=2", "/cart", "/account", "/search?q=shoes", "/products/1042", "/products/77", "/products/315", "/offers", "/help", "/orders", "/orders/5521", "/wishlist"];
+  const PAGES = [
+    "/",
+    "/products",
+    "/products?page=2",
+    "/cart",
+    "/account",
+    "/search?q=shoes",
+    "/products/1042",
+    "/products/77",
+    "/products/315",
+    "/offers",
+    "/help",
+    "/orders",
+    "/orders/5521",
+    "/wishlist",
+  ];
   const popular = () => PAGES[Math.min(PAGES.length - 1, Math.floor(-Math.log(1 - random()) * 3))]!; // a few pages most of the time
   const clients: Client[] = [];
   const note = (c: Client, res: { status: number; body: string }) => {
@@ -125,14 +151,22 @@ try {
       if (i % 4 === 0) {
         // signs in: a typo first, then the right password
         for (const password of ["wrong-typo", okta.users.developer.password]) {
-          await call("/oauth/token", { method: "POST", headers: { ...tokenForm, "user-agent": ua }, body: new URLSearchParams({ grant_type: "password", username: okta.users.developer.login, password, scope: "shop:read" }).toString() });
+          await call("/oauth/token", {
+            method: "POST",
+            headers: { ...tokenForm, "user-agent": ua },
+            body: new URLSearchParams({ grant_type: "password", username: okta.users.developer.login, password, scope: "shop:read" }).toString(),
+          });
           await sleep(between(2_000, 5_000));
         }
       }
       while (Date.now() < until) {
         const page = random() < 0.03 ? `/no-such-page-${Math.floor(random() * 100)}` : popular();
         const assets = Math.floor(between(3, 9)); // a page load: the page and its API calls in parallel
-        const answers = await Promise.all(Array.from({ length: assets }, (_, k) => call(`/gateway/web/v1${k === 0 ? page : pick(["/me", "/cart/count", "/recommendations", "/config", "/products?page=1"])}`, { headers: BROWSER(ua) })));
+        const answers = await Promise.all(
+          Array.from({ length: assets }, (_, k) =>
+            call(`/gateway/web/v1${k === 0 ? page : pick(["/me", "/cart/count", "/recommendations", "/config", "/products?page=1"])}`, { headers: BROWSER(ua) }),
+          ),
+        );
         for (const a of answers) note(c, a);
         await sleep(between(500, 4_000));
       }
@@ -190,14 +224,23 @@ try {
       const bearer = await token(calls[0]!);
       let n = 0;
       while (Date.now() < until) {
-        note(c, await calls[n++ % calls.length]!(`/gateway/shop/v1/catalog/item-${Math.floor(random() * 1e6).toString(36)}`, { headers: { ...BROWSER(SAFARI), authorization: `Bearer ${bearer}` } }));
+        note(
+          c,
+          await calls[n++ % calls.length]!(`/gateway/shop/v1/catalog/item-${Math.floor(random() * 1e6).toString(36)}`, {
+            headers: { ...BROWSER(SAFARI), authorization: `Bearer ${bearer}` },
+          }),
+        );
         await sleep(1_000 / 3);
       }
     });
   }
   bots("automation", 3, async (ip, c, until) => {
     const call = from(ip);
-    const headers = pick<Record<string, string>>([{ "user-agent": "Scrapy/2.11.2 (+https://scrapy.org)" }, { "user-agent": CHROME.replace("Chrome/", "HeadlessChrome/"), accept: "*/*" }, { "user-agent": CHROME }]);
+    const headers = pick<Record<string, string>>([
+      { "user-agent": "Scrapy/2.11.2 (+https://scrapy.org)" },
+      { "user-agent": CHROME.replace("Chrome/", "HeadlessChrome/"), accept: "*/*" },
+      { "user-agent": CHROME },
+    ]);
     while (Date.now() < until) {
       note(c, await call(`/gateway/web/v1${popular()}`, { headers }));
       await sleep(between(1_000, 3_000));
@@ -207,7 +250,15 @@ try {
     const call = from(ip);
     let n = 0;
     while (Date.now() < until) {
-      await call("/oauth/token", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${clientId}:gth_cs_guess${n++}`).toString("base64")}`, "user-agent": "python-requests/2.31.0" }, body: "grant_type=client_credentials" });
+      await call("/oauth/token", {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          authorization: `Basic ${Buffer.from(`${clientId}:gth_cs_guess${n++}`).toString("base64")}`,
+          "user-agent": "python-requests/2.31.0",
+        },
+        body: "grant_type=client_credentials",
+      });
       c.calls++;
       await sleep(between(500, 1_000));
     }
@@ -216,7 +267,11 @@ try {
     const call = from(ip);
     let n = 0;
     while (Date.now() < until) {
-      await call("/oauth/token", { method: "POST", headers: { ...tokenForm, "user-agent": "python-requests/2.31.0" }, body: new URLSearchParams({ grant_type: "password", username: `user${n++}@example.com`, password: "Winter2026!", scope: "shop:read" }).toString() });
+      await call("/oauth/token", {
+        method: "POST",
+        headers: { ...tokenForm, "user-agent": "python-requests/2.31.0" },
+        body: new URLSearchParams({ grant_type: "password", username: `user${n++}@example.com`, password: "Winter2026!", scope: "shop:read" }).toString(),
+      });
       c.calls++;
       await sleep(between(500, 1_000));
     }
@@ -240,7 +295,11 @@ try {
       const calls = pool.map(from);
       let n = 0;
       while (Date.now() < until) {
-        await calls[n % calls.length]!("/oauth/token", { method: "POST", headers: { ...tokenForm, "user-agent": "python-requests/2.31.0" }, body: new URLSearchParams({ grant_type: "password", username: `spread${i}-${n++}@example.com`, password: "Winter2026!", scope: "shop:read" }).toString() });
+        await calls[n % calls.length]!("/oauth/token", {
+          method: "POST",
+          headers: { ...tokenForm, "user-agent": "python-requests/2.31.0" },
+          body: new URLSearchParams({ grant_type: "password", username: `spread${i}-${n++}@example.com`, password: "Winter2026!", scope: "shop:read" }).toString(),
+        });
         c.calls++;
         await sleep(2_000);
       }
@@ -248,11 +307,15 @@ try {
   }
   const evasive = (c: Client) => c.kind.startsWith("evasive");
 
-  const loadBefore = loadavg().map((l) => l.toFixed(2)).join(" ");
+  const loadBefore = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
   const started = Date.now();
   await Promise.all(clients.map((c) => c.run(started + seconds * 1_000)));
   const elapsed = (Date.now() - started) / 1000;
-  const loadAfter = loadavg().map((l) => l.toFixed(2)).join(" ");
+  const loadAfter = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
   await sleep(1_000); // detections are written after the answers
 
   // detections recorded for an address (token-endpoint attackers, and any client by IP)
@@ -281,7 +344,9 @@ try {
   const recall = tp / Math.max(1, tp + fn);
   const totalCalls = clients.reduce((n, c) => n + c.calls, 0);
   console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), load average before: ${loadBefore}, after: ${loadAfter}`);
-  console.log(`workload: ${clients.length} clients (${clients.filter((c) => c.label === "human").length} human-like, ${clients.filter((c) => c.label === "bot" && !evasive(c)).length} bot-like, ${evasiveBots.length} evasive), ${totalCalls} calls in ${elapsed.toFixed(1)} s (${Math.round(totalCalls / elapsed)}/s)`);
+  console.log(
+    `workload: ${clients.length} clients (${clients.filter((c) => c.label === "human").length} human-like, ${clients.filter((c) => c.label === "bot" && !evasive(c)).length} bot-like, ${evasiveBots.length} evasive), ${totalCalls} calls in ${elapsed.toFixed(1)} s (${Math.round(totalCalls / elapsed)}/s)`,
+  );
   console.log("");
   console.log("| class | label | clients | detected | signatures seen |");
   console.log("| --- | --- | --- | --- | --- |");

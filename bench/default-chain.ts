@@ -12,6 +12,10 @@ export const DEFAULT_CHAIN = [
 
 export async function clientCredentialsToken(gatehouse: RunningGatehouse, credential: { clientId: string; clientSecret: string }): Promise<string> {
   const basic = Buffer.from(`${credential.clientId}:${credential.clientSecret}`).toString("base64");
-  const res = await fetch(`${gatehouse.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${basic}` }, body: "grant_type=client_credentials" });
+  const res = await fetch(`${gatehouse.url}/oauth/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${basic}` },
+    body: "grant_type=client_credentials",
+  });
   return ((await res.json()) as { access_token: string }).access_token;
 }

@@ -36,7 +36,7 @@ function cpuSeconds(pid: number): number {
 /** Waits (at most 5 s) until the process uses under 5 % of a core. */
 async function settled(pid: number): Promise<void> {
   const deadline = Date.now() + 5_000;
-  for (let last = cpuSeconds(pid); Date.now() < deadline; ) {
+  for (let last = cpuSeconds(pid); Date.now() < deadline;) {
     await new Promise((resolve) => setTimeout(resolve, 250));
     const now = cpuSeconds(pid);
     if (now - last < 0.0125) return;
@@ -57,7 +57,14 @@ async function prepare(gatehouse: RunningGatehouse, backend: string): Promise<{ 
   const api = apiCaller(gatehouse);
   const { admin, developer } = await seededSessions(gatehouse);
   const product = await api(admin, "POST", "/products", { slug: "bench", name: "Bench", scopes: ["bench:read"], approvalType: "auto" });
-  const proxy = await api(admin, "POST", "/proxies", { name: "Bench", basePath: "bench", version: "v1", targetUrl: backend, productIds: [product.json.id], policies: DEFAULT_CHAIN });
+  const proxy = await api(admin, "POST", "/proxies", {
+    name: "Bench",
+    basePath: "bench",
+    version: "v1",
+    targetUrl: backend,
+    productIds: [product.json.id],
+    policies: DEFAULT_CHAIN,
+  });
   const app = await api(developer, "POST", "/apps", { name: "bench", products: ["bench"], redirectUris: ["https://client.example/cb"] });
   if (proxy.status !== 201 || app.status !== 201) throw new Error(`set-up failed: ${proxy.text} ${app.text}`);
   const { clientId, clientSecret } = app.json.credential;
@@ -74,12 +81,26 @@ try {
   const path = "/gateway/bench/v1/orders/42/lines?expand=product&limit=20";
   let n = 0;
   const varying: autocannon.Request[] = [{ setupRequest: (req) => ({ ...req, path: `/gateway/bench/v1/orders/${++n}/lines?expand=product&limit=20&cursor=c${n * 7919}` }) }];
-  const headers = (token: string) => ({ authorization: `Bearer ${token}`, accept: "application/json", "user-agent": "bench-client/1.0 (+https://example.com)", "accept-language": "en-GB,en;q=0.9", "x-correlation-id": "3f2b9c1e-8d7a-4e5f-9b1c-2a3d4e5f6a7b" });
+  const headers = (token: string) => ({
+    authorization: `Bearer ${token}`,
+    accept: "application/json",
+    "user-agent": "bench-client/1.0 (+https://example.com)",
+    "accept-language": "en-GB,en;q=0.9",
+    "x-correlation-id": "3f2b9c1e-8d7a-4e5f-9b1c-2a3d4e5f6a7b",
+  });
   type Call = Pick<autocannon.Options, "url" | "method" | "headers" | "body" | "requests">;
   const kinds: Array<[string, (gatehouse: RunningGatehouse) => Call]> = [
     ["same call", (g) => ({ url: g.url + path, headers: headers(prepared.get(g)!.token) })],
     ["new ids each call", (g) => ({ url: g.url + path, headers: headers(prepared.get(g)!.token), requests: varying })],
-    ["token endpoint", (g) => ({ url: g.url + "/oauth/token", method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: prepared.get(g)!.basic }, body: "grant_type=client_credentials&scope=bench%3Aread" })],
+    [
+      "token endpoint",
+      (g) => ({
+        url: g.url + "/oauth/token",
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", authorization: prepared.get(g)!.basic },
+        body: "grant_type=client_credentials&scope=bench%3Aread",
+      }),
+    ],
   ];
   const targets: Array<[string, RunningGatehouse, Call]> = [];
   for (const [kind, call] of kinds) targets.push([`baseline, ${kind}`, baseline, call(baseline)], [`this checkout, ${kind}`, current, call(current)]);
@@ -101,7 +122,9 @@ try {
       samples[i]!.non2xx += r.non2xx + r.errors;
     }
   }
-  console.log(`baseline: ${baselineDir}; load average (1 min) before: ${load}, after: ${loadavg()[0]!.toFixed(2)}; ${rounds} rounds of ${seconds} s each, ${connections} connections, medians`);
+  console.log(
+    `baseline: ${baselineDir}; load average (1 min) before: ${load}, after: ${loadavg()[0]!.toFixed(2)}; ${rounds} rounds of ${seconds} s each, ${connections} connections, medians`,
+  );
   // × baseline is the median of per-round ratios: each round's two runs are seconds apart, so
   // the machine's drift over the minutes of the run cancels out of the ratio.
   const pairedRatio = (mine: number[], theirs: number[]) => {
@@ -114,7 +137,9 @@ try {
   for (const [i, [name]] of targets.entries()) {
     const s = samples[i]!;
     const base = samples[i - (i % 2)]!; // the baseline row of the same request
-    console.log(`| ${name} | ${Math.round(median(s.rps))} | ${Math.round(Math.min(...s.rps))}–${Math.round(Math.max(...s.rps))} | ${pairedRatio(s.rps, base.rps)} | ${median(s.p99)} | ${s.non2xx} | ${Math.round(median(s.cpuUs))} | ${pairedRatio(s.cpuUs, base.cpuUs)} |`);
+    console.log(
+      `| ${name} | ${Math.round(median(s.rps))} | ${Math.round(Math.min(...s.rps))}–${Math.round(Math.max(...s.rps))} | ${pairedRatio(s.rps, base.rps)} | ${median(s.p99)} | ${s.non2xx} | ${Math.round(median(s.cpuUs))} | ${pairedRatio(s.cpuUs, base.cpuUs)} |`,
+    );
   }
 } finally {
   await Promise.all([baseline.stop(), current.stop()]);

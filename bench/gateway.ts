@@ -31,7 +31,10 @@ function cpuSeconds(pid: number): number {
 }
 
 function peer(mode: string, upstream?: string): Promise<string> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/gateway-peers.ts", mode, ...(upstream ? [upstream] : [])], { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/gateway-peers.ts", mode, ...(upstream ? [upstream] : [])], {
+    cwd: PROJECT_DIR,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     child.stdout!.once("data", (chunk: Buffer) => {
@@ -55,7 +58,14 @@ try {
   const policies = DEFAULT_CHAIN;
   const proxy = await api(admin, "POST", "/proxies", { name: "Bench", basePath: "bench", version: "v1", targetUrl: backend, productIds: [product.json.id], policies });
   // the issue's chain exactly: bot detection (a later issue's policy, on by default) switched off
-  const issueChain = await api(admin, "POST", "/proxies", { name: "Bench, issue's chain", basePath: "bench-issue", version: "v1", targetUrl: backend, productIds: [product.json.id], policies: [...policies, { policy: "bot-detection", config: { enabled: false } }] });
+  const issueChain = await api(admin, "POST", "/proxies", {
+    name: "Bench, issue's chain",
+    basePath: "bench-issue",
+    version: "v1",
+    targetUrl: backend,
+    productIds: [product.json.id],
+    policies: [...policies, { policy: "bot-detection", config: { enabled: false } }],
+  });
   const app = await api(developer, "POST", "/apps", { name: "bench", products: ["bench"], redirectUris: ["https://client.example/cb"] });
   if (proxy.status !== 201 || issueChain.status !== 201 || app.status !== 201) throw new Error(`set-up failed: ${proxy.text} ${issueChain.text} ${app.text}`);
   const token = await clientCredentialsToken(gatehouse, app.json.credential);
@@ -64,7 +74,12 @@ try {
   const targets: Array<[string, string, string, Record<string, string>]> = [
     ["backend directly", backend, "/items", {}],
     ["bare undici proxy (node:http + Pool)", undiciProxy, "/gateway/bench/v1/items", {}],
-    ["Gatehouse gateway (verify-access-token + bot detection + quota + spike-arrest + regex + JSON threat protection + analytics)", gatehouse.url, "/gateway/bench/v1/items", { authorization: `Bearer ${token}` }],
+    [
+      "Gatehouse gateway (verify-access-token + bot detection + quota + spike-arrest + regex + JSON threat protection + analytics)",
+      gatehouse.url,
+      "/gateway/bench/v1/items",
+      { authorization: `Bearer ${token}` },
+    ],
     ["@fastify/http-proxy", fastifyProxy, "/gateway/bench/v1/items", {}],
     ["Gatehouse gateway, the issue's chain (the same without bot detection)", gatehouse.url, "/gateway/bench-issue/v1/items", { authorization: `Bearer ${token}` }],
   ];
@@ -86,14 +101,25 @@ try {
   }
   const rows = targets.map(([name], i) => {
     const sample = samples[i]!;
-    return { name, rps: Math.round(median(sample.rps)), p50: median(sample.p50), p99: median(sample.p99), non2xx: sample.non2xx, cpuUs: Math.round(median(sample.cpuUs)), spread: `${Math.round(Math.min(...sample.rps))}–${Math.round(Math.max(...sample.rps))}` };
+    return {
+      name,
+      rps: Math.round(median(sample.rps)),
+      p50: median(sample.p50),
+      p99: median(sample.p99),
+      non2xx: sample.non2xx,
+      cpuUs: Math.round(median(sample.cpuUs)),
+      spread: `${Math.round(Math.min(...sample.rps))}–${Math.round(Math.max(...sample.rps))}`,
+    };
   });
   const bare = rows[1]!.rps;
   const fastify = rows[3]!.rps;
   console.log(`load average (1 min) before the run: ${load}; after: ${loadavg()[0]!.toFixed(2)}; ${rounds} rounds of ${seconds} s per target, medians`);
-  console.log(`| target (${connections} connections) | req/s (median) | req/s range | × bare undici | × fastify | p50 ms | p99 ms | non-2xx/errors | CPU µs per request (serving process) |`);
+  console.log(
+    `| target (${connections} connections) | req/s (median) | req/s range | × bare undici | × fastify | p50 ms | p99 ms | non-2xx/errors | CPU µs per request (serving process) |`,
+  );
   console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-  for (const r of rows) console.log(`| ${r.name} | ${r.rps} | ${r.spread} | ${(r.rps / bare).toFixed(2)} | ${(r.rps / fastify).toFixed(2)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.cpuUs} |`);
+  for (const r of rows)
+    console.log(`| ${r.name} | ${r.rps} | ${r.spread} | ${(r.rps / bare).toFixed(2)} | ${(r.rps / fastify).toFixed(2)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.cpuUs} |`);
 } finally {
   await gatehouse.stop();
   for (const child of children) child.kill("SIGTERM");

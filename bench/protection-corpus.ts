@@ -24,7 +24,19 @@ function lines(path: string): string[] {
 // ---- encodings of an attack payload ------------------------------------------------------------
 const hex = (c: string) => c.charCodeAt(0).toString(16).padStart(2, "0");
 const nonAlnum = (v: string, f: (c: string) => string) => v.replace(/[^A-Za-z0-9]/g, f);
-const NAMED: Record<string, string> = { "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "&": "&amp;", ":": "&colon;", "(": "&lpar;", ")": "&rpar;", "/": "&sol;", ";": "&semi;", "=": "&equals;" };
+const NAMED: Record<string, string> = {
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&apos;",
+  "&": "&amp;",
+  ":": "&colon;",
+  "(": "&lpar;",
+  ")": "&rpar;",
+  "/": "&sol;",
+  ";": "&semi;",
+  "=": "&equals;",
+};
 const SQL_KEYWORDS = /\b(union|select|from|where|and|or|sleep|waitfor|exec|drop|insert|update|delete|order|group|having|into)\b/gi;
 const WINDOWS = /\b(?:dir|type|ipconfig|net|cmd|powershell|certutil|whoami|tasklist|systeminfo)\b/i;
 
@@ -69,7 +81,12 @@ const BY_CLASS: Record<string, Encoding[]> = {
 
 // ---- where a value is placed in a request --------------------------------------------------------
 const sendable = (v: string) => !/[\r\n\x00]/.test(v) && !/[^\x20-\xff\t]/.test(v);
-const xmlEscape = (v: string) => v.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, (c) => `[${c.charCodeAt(0)}]`);
+const xmlEscape = (v: string) =>
+  v
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, (c) => `[${c.charCodeAt(0)}]`);
 const PLACEMENTS: Record<string, (v: string) => TestCallOptions | null> = {
   query: (v) => ({ url: `/items?q=${encodeURIComponent(v)}` }),
   header: (v) => (sendable(v) ? { headers: { "x-note": v } } : null),
@@ -182,7 +199,9 @@ table("placement (attacks)", attackByPlacement, "refused");
 table("encoding", attackByEncoding, "refused");
 table("benign file", benignByFile, "refused");
 table("placement (benign)", benignByPlacement, "refused");
-console.log(`\n**Detection ${rate(attackOverall)} (${attackOverall.hit}/${attackOverall.total}); false positives ${rate(benignOverall)} (${benignOverall.hit}/${benignOverall.total})** — ${seconds.toFixed(1)} s for ${attackOverall.total + benignOverall.total} requests`);
+console.log(
+  `\n**Detection ${rate(attackOverall)} (${attackOverall.hit}/${attackOverall.total}); false positives ${rate(benignOverall)} (${benignOverall.hit}/${benignOverall.total})** — ${seconds.toFixed(1)} s for ${attackOverall.total + benignOverall.total} requests`,
+);
 console.log(`\nFalse positives (${falsePositives.length}):`);
 for (const line of falsePositives) console.log(`  ${line}`);
 console.log(`\nMisses (${misses.length})${showMisses ? ":" : "; --misses lists them"}`);

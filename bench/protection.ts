@@ -37,17 +37,36 @@ async function runRounds(rounds: number): Promise<void> {
 
 // A typical 2 KB JSON body: an order with customer, address, lines and notes.
 const order = {
-  id: "ord_01HZX3J8Q4", createdAt: "2026-11-28T10:17:42.000Z", currency: "EUR", status: "pending",
+  id: "ord_01HZX3J8Q4",
+  createdAt: "2026-11-28T10:17:42.000Z",
+  currency: "EUR",
+  status: "pending",
   customer: { id: "cus_123", name: "Jane O'Brien", email: "jane.obrien@example.com", phone: "+33 1 23 45 67 89", marketing: false },
-  shipping: { line1: "12 Rue de l'Église", line2: null, city: "Paris", postcode: "75001", country: "FR", instructions: "Please select the best option for delivery; leave at the door if nobody answers." },
-  lines: Array.from({ length: 8 }, (_, i) => ({ sku: `SKU-${1000 + i}`, name: `Item number ${i} with a descriptive name`, qty: i + 1, unitPrice: 9.99 + i, tags: ["red", "xl", "gift"] })),
+  shipping: {
+    line1: "12 Rue de l'Église",
+    line2: null,
+    city: "Paris",
+    postcode: "75001",
+    country: "FR",
+    instructions: "Please select the best option for delivery; leave at the door if nobody answers.",
+  },
+  lines: Array.from({ length: 8 }, (_, i) => ({
+    sku: `SKU-${1000 + i}`,
+    name: `Item number ${i} with a descriptive name`,
+    qty: i + 1,
+    unitPrice: 9.99 + i,
+    tags: ["red", "xl", "gift"],
+  })),
   notes: "Customer asked about the union of two offers; select the cheaper one. Drop a line when shipped.",
   metadata: { source: "web", campaign: "winter-2026", referrer: "https://www.example.com/landing?utm_source=news" },
 };
 const jsonText = JSON.stringify(order);
 const jsonBody = Buffer.from(jsonText);
 const limits = JsonThreatProtectionConfig.parse({});
-const xmlBody = `<?xml version="1.0"?><order id="ord_01HZX3J8Q4" currency="EUR"><customer id="cus_123"><name>Jane O'Brien</name><email>jane.obrien@example.com</email></customer>${order.lines.map((l) => `<line sku="${l.sku}" qty="${l.qty}"><name>${l.name}</name><price>${l.unitPrice}</price></line>`).join("")}<notes>${order.notes}</notes></order>`.repeat(1);
+const xmlBody =
+  `<?xml version="1.0"?><order id="ord_01HZX3J8Q4" currency="EUR"><customer id="cus_123"><name>Jane O'Brien</name><email>jane.obrien@example.com</email></customer>${order.lines.map((l) => `<line sku="${l.sku}" qty="${l.qty}"><name>${l.name}</name><price>${l.unitPrice}</price></line>`).join("")}<notes>${order.notes}</notes></order>`.repeat(
+    1,
+  );
 
 measure(`JSON.parse (${jsonBody.length} B)`, jsonBody.length, () => JSON.parse(jsonBody.toString("utf8")));
 measure(`scanJson, limits only (${jsonBody.length} B)`, jsonBody.length, () => scanJson(jsonBody, limits));
@@ -72,13 +91,28 @@ const request = {
   url: "/v1/orders/ord_01HZX3J8Q4/items?sort=-created&fields=id,name,qty&q=O'Neil&page=2&filter=status%3Dopen",
   headers: {
     "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
-    accept: "application/json", "accept-language": "en-GB,en;q=0.9", "accept-encoding": "gzip, deflate, br",
-    authorization: "Bearer gth_at_0123456789abcdefghijklmnopqrstuvwxyzABCDEF", "x-request-id": "3f6c1f7e-2a1b-4c3d-9e8f-0a1b2c3d4e5f",
-    "x-forwarded-for": "203.0.113.7", referer: "https://portal.example.com/apps/123", "content-type": "application/json", connection: "keep-alive",
+    accept: "application/json",
+    "accept-language": "en-GB,en;q=0.9",
+    "accept-encoding": "gzip, deflate, br",
+    authorization: "Bearer gth_at_0123456789abcdefghijklmnopqrstuvwxyzABCDEF",
+    "x-request-id": "3f6c1f7e-2a1b-4c3d-9e8f-0a1b2c3d4e5f",
+    "x-forwarded-for": "203.0.113.7",
+    referer: "https://portal.example.com/apps/123",
+    "content-type": "application/json",
+    connection: "keep-alive",
   },
 };
-const patches = Array.from({ length: 10 }, (_, i) => compilePatch({ id: `p${i}`, name: `p${i}`, config: { pattern: `(?i)cve-2026-${1000 + i}|/legacy/v${i}/export`, targets: ["path", "query", "headers", "body"], action: "block", caseInsensitive: false } }));
-for (const [label, list] of [["no virtual patches", []], ["10 virtual patches (RE2)", patches]] as const) {
+const patches = Array.from({ length: 10 }, (_, i) =>
+  compilePatch({
+    id: `p${i}`,
+    name: `p${i}`,
+    config: { pattern: `(?i)cve-2026-${1000 + i}|/legacy/v${i}/export`, targets: ["path", "query", "headers", "body"], action: "block", caseInsensitive: false },
+  }),
+);
+for (const [label, list] of [
+  ["no virtual patches", []],
+  ["10 virtual patches (RE2)", patches],
+] as const) {
   const runtime = testRuntime({ services: { virtualPatches: async () => list } });
   const config = RegexProtectionConfig.parse({});
   const call = testCall(request, runtime);
@@ -101,7 +135,8 @@ measure("(building the test call itself, subtract from the two above)", 0, () =>
 
 await runRounds(Number(process.argv[2] ?? 15));
 console.log(`\n| case | ops/s | µs/op | MB/s |\n| --- | --- | --- | --- |`);
-for (const c of cases) console.log(`| ${c.name} | ${Math.round(c.best).toLocaleString("en")} | ${(1e6 / c.best).toFixed(1)} | ${c.bytes ? ((c.bytes * c.best) / 1e6).toFixed(0) : ""} |`);
+for (const c of cases)
+  console.log(`| ${c.name} | ${Math.round(c.best).toLocaleString("en")} | ${(1e6 / c.best).toFixed(1)} | ${c.bytes ? ((c.bytes * c.best) / 1e6).toFixed(0) : ""} |`);
 await counting.close();
 await store.close();
 process.exit(0);

@@ -70,7 +70,11 @@ try {
   const product = await api(admin, "POST", "/products", { slug: "soak", name: "Soak", scopes: ["soak:read"], approvalType: "auto" });
   const { port } = upstream.address() as { port: number };
   const proxy = await api(admin, "POST", "/proxies", {
-    name: "Soak", basePath: "soak", version: "v1", targetUrl: `http://127.0.0.2:${port}/`, productIds: [product.json.id],
+    name: "Soak",
+    basePath: "soak",
+    version: "v1",
+    targetUrl: `http://127.0.0.2:${port}/`,
+    productIds: [product.json.id],
     policies: [
       { policy: "verify-access-token" },
       { policy: "quota", config: { allow: 1_000_000_000, interval: 1, timeUnit: "minute", type: "rolling", identifier: "app" } },
@@ -91,7 +95,11 @@ try {
   const counts = { tokens: 0, calls: 0, non200: 0, errors: 0 };
   const statuses = new Map<number, number>();
   const token = async () => {
-    const res = await fetch(`${gh.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic }, body: "grant_type=client_credentials&scope=soak:read" });
+    const res = await fetch(`${gh.url}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic },
+      body: "grant_type=client_credentials&scope=soak:read",
+    });
     const body = (await res.json()) as { access_token?: string };
     if (res.status !== 200 || !body.access_token) throw new Error(`token: ${res.status}`);
     counts.tokens++;
@@ -118,7 +126,15 @@ try {
     }
   };
 
-  interface Sample { t: number; rssMb: number; heapMb: number; keys: number; load1: number; rps: number; analyticsLag: number }
+  interface Sample {
+    t: number;
+    rssMb: number;
+    heapMb: number;
+    keys: number;
+    load1: number;
+    rps: number;
+    analyticsLag: number;
+  }
   const pgClient = new pg.Client({ connectionString: databaseUrl });
   await pgClient.connect();
   const analyticsRows = async () => Number((await pgClient.query(`SELECT count(*) AS n FROM analytics_events WHERE path LIKE '/gateway/soak/v1/items/%'`)).rows[0].n);
@@ -142,10 +158,14 @@ try {
     lastCalls = counts.calls;
     lastAt = now;
     samples.push(s);
-    console.log(`t=${String(s.t).padStart(4)} s  rss ${s.rssMb} MB  heap ${s.heapMb} MB  redis keys ${s.keys}  gateway ${s.rps}/s  analytics lag ${s.analyticsLag}  load ${s.load1}`);
+    console.log(
+      `t=${String(s.t).padStart(4)} s  rss ${s.rssMb} MB  heap ${s.heapMb} MB  redis keys ${s.keys}  gateway ${s.rps}/s  analytics lag ${s.analyticsLag}  load ${s.load1}`,
+    );
   };
 
-  console.log(`soak: ${seconds} s, ${clients} clients, sample every ${sampleSeconds} s; ${cpus().length} cores; database ${postgres ? "own PostgreSQL" : "temporary database"}, own redis-server`);
+  console.log(
+    `soak: ${seconds} s, ${clients} clients, sample every ${sampleSeconds} s; ${cpus().length} cores; database ${postgres ? "own PostgreSQL" : "temporary database"}, own redis-server`,
+  );
   const workers = Promise.all(Array.from({ length: clients }, (_, c) => client(c)));
   await takeSample();
   while (Date.now() - started < seconds * 1000) {
@@ -167,12 +187,22 @@ try {
   };
   const earlierKeys = Math.max(...samples.slice(0, 2 * third).map((s) => s.keys));
   const lastKeys = Math.max(...last.map((s) => s.keys));
-  const keys = { name: "redis keys (highest)", middle: earlierKeys, last: lastKeys, growthPercent: earlierKeys ? Math.round(((lastKeys - earlierKeys) / earlierKeys) * 1000) / 10 : 0, flat: lastKeys <= earlierKeys * 1.2 + 10 };
+  const keys = {
+    name: "redis keys (highest)",
+    middle: earlierKeys,
+    last: lastKeys,
+    growthPercent: earlierKeys ? Math.round(((lastKeys - earlierKeys) / earlierKeys) * 1000) / 10 : 0,
+    flat: lastKeys <= earlierKeys * 1.2 + 10,
+  };
   const results = [trough("rss MB", (s) => s.rssMb), trough("heap MB", (s) => s.heapMb), keys];
   const maxKeys = Math.max(...samples.map((s) => s.keys));
   const heaps = samples.map((s) => s.heapMb);
   console.log("");
-  console.log(`totals: ${counts.calls} gateway calls (${Math.round(counts.calls / seconds)}/s), ${counts.tokens} tokens, ${counts.non200} non-200 ${JSON.stringify(Object.fromEntries(statuses))}, ${counts.errors} client errors; redis keys max ${maxKeys}; heap ${Math.min(...heaps)}–${Math.max(...heaps)} MB; analytics lag at the end ${samples.at(-1)!.analyticsLag}; load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  console.log(
+    `totals: ${counts.calls} gateway calls (${Math.round(counts.calls / seconds)}/s), ${counts.tokens} tokens, ${counts.non200} non-200 ${JSON.stringify(Object.fromEntries(statuses))}, ${counts.errors} client errors; redis keys max ${maxKeys}; heap ${Math.min(...heaps)}–${Math.max(...heaps)} MB; analytics lag at the end ${samples.at(-1)!.analyticsLag}; load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ")}`,
+  );
   for (const r of results) console.log(`${r.name.padEnd(21)} middle third ${r.middle}  last third ${r.last}  growth ${r.growthPercent} %  ${r.flat ? "flat" : "GROWING"}`);
   await pgClient.end();
   const pass = results.every((r) => r.flat) && counts.errors === 0 && counts.non200 <= counts.calls * 0.001;

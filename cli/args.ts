@@ -82,7 +82,11 @@ export class Opts {
   }
 }
 
-export const splitList = (value: string): string[] => value.split(",").map((s) => s.trim()).filter(Boolean);
+export const splitList = (value: string): string[] =>
+  value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export function parseOnOff(name: string, value: string): boolean {
   if (["on", "true", "yes"].includes(value)) return true;

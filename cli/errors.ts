@@ -16,7 +16,9 @@ export class ApiError extends Error {
     readonly fields?: Record<string, string>,
   ) {
     // The portal already names each field in its title; add only what the title leaves out.
-    const extra = Object.entries(fields ?? {}).map(([k, v]) => `${k}: ${v}`).filter((f) => !title.includes(f));
+    const extra = Object.entries(fields ?? {})
+      .map(([k, v]) => `${k}: ${v}`)
+      .filter((f) => !title.includes(f));
     const details = extra.length ? ` — ${extra.join("; ")}` : "";
     super(`${title} (${code})${details}`);
   }

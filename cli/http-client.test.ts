@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ApiError, NetworkError } from "./errors.ts";
 import { ApiClient } from "./http-client.ts";
 
-const clientAnswering = (answer: () => Promise<Response>) => new ApiClient({ url: "http://gh.test/", credentials: { apiKey: "k" }, timeoutMs: 50, fetch: answer as unknown as typeof fetch });
+const clientAnswering = (answer: () => Promise<Response>) =>
+  new ApiClient({ url: "http://gh.test/", credentials: { apiKey: "k" }, timeoutMs: 50, fetch: answer as unknown as typeof fetch });
 
 describe("ApiClient", () => {
   it("keeps problem JSON's title and code", async () => {

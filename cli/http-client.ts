@@ -51,7 +51,10 @@ export class ApiClient {
     const { credentials } = this.options;
     let res: Response;
     try {
-      res = "session" in credentials ? await credentials.session.fetch(url, init) : await this.fetch(url, { ...init, headers: { ...headers, authorization: `Bearer ${credentials.apiKey}` } });
+      res =
+        "session" in credentials
+          ? await credentials.session.fetch(url, init)
+          : await this.fetch(url, { ...init, headers: { ...headers, authorization: `Bearer ${credentials.apiKey}` } });
     } catch (error) {
       if (error instanceof OAuthError || error instanceof ProtocolError) throw new ApiError(`could not get a token with the client credentials: ${error.message}`, error.code, 401);
       throw networkError(error, this.options.url, this.timeoutMs);

@@ -27,7 +27,11 @@ export function table<T>(rows: T[], columns: Column<T>[]): string {
   if (rows.length === 0) return "(none)";
   const cells = rows.map((row) => columns.map((c) => cell(c.value(row))));
   const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i]!.length)));
-  const line = (values: string[]) => values.map((v, i) => (i === values.length - 1 ? v : v.padEnd(widths[i]!))).join("  ").trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => (i === values.length - 1 ? v : v.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return [line(columns.map((c) => c.header.toUpperCase())), ...cells.map(line)].join("\n");
 }
 
@@ -43,4 +47,8 @@ export function sections(...parts: Array<[heading: string | null, body: string]>
   return parts.map(([heading, body]) => (heading ? `${heading}:\n${indent(body)}` : body)).join("\n\n");
 }
 
-const indent = (text: string) => text.split("\n").map((l) => `  ${l}`).join("\n");
+const indent = (text: string) =>
+  text
+    .split("\n")
+    .map((l) => `  ${l}`)
+    .join("\n");

@@ -14,7 +14,12 @@ async function cli(argv: string[], answer: (call: Call) => Response | Promise<Re
   let stdout = "";
   let stderr = "";
   const fakeFetch = (async (input: URL, init: RequestInit) => {
-    const call = { method: init.method ?? "GET", url: new URL(input), headers: init.headers as Record<string, string>, body: init.body ? JSON.parse(init.body as string) : undefined };
+    const call = {
+      method: init.method ?? "GET",
+      url: new URL(input),
+      headers: init.headers as Record<string, string>,
+      body: init.body ? JSON.parse(init.body as string) : undefined,
+    };
     calls.push(call);
     return answer(call);
   }) as unknown as typeof fetch;
@@ -23,9 +28,19 @@ async function cli(argv: string[], answer: (call: Call) => Response | Promise<Re
 }
 
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
-const problem = (status: number, body: object) => new Response(JSON.stringify({ type: "about:blank", status, ...body }), { status, headers: { "content-type": "application/problem+json" } });
+const problem = (status: number, body: object) =>
+  new Response(JSON.stringify({ type: "about:blank", status, ...body }), { status, headers: { "content-type": "application/problem+json" } });
 
-const product = (id: string) => ({ id, slug: `p-${id}`, name: `P ${id}`, scopes: ["read"], approvalType: "manual", visibility: "public", quotaLimit: 10, quotaIntervalSeconds: 60 });
+const product = (id: string) => ({
+  id,
+  slug: `p-${id}`,
+  name: `P ${id}`,
+  scopes: ["read"],
+  approvalType: "manual",
+  visibility: "public",
+  quotaLimit: 10,
+  quotaIntervalSeconds: 60,
+});
 
 describe("lists", () => {
   it("print one page as a table and name the next page on stderr", async () => {
@@ -51,7 +66,9 @@ describe("lists", () => {
 
 describe("errors", () => {
   it("turn problem JSON into one line with the title and code, exit 1", async () => {
-    const r = await cli(["products", "create", "--slug", "Bad", "--name", "x"], () => problem(400, { title: "Invalid input: slug: lower-case letters", code: "invalid", fields: { slug: "lower-case letters", name: "required" } }));
+    const r = await cli(["products", "create", "--slug", "Bad", "--name", "x"], () =>
+      problem(400, { title: "Invalid input: slug: lower-case letters", code: "invalid", fields: { slug: "lower-case letters", name: "required" } }),
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toBe("gatehouse: Invalid input: slug: lower-case letters (invalid) — name: required\n");
   });
@@ -63,7 +80,15 @@ describe("errors", () => {
   });
 
   it("exit 2 without a request for unknown commands, missing arguments and bad values", async () => {
-    for (const argv of [["frobnicate"], ["apps", "frobnicate"], ["apps", "get"], ["approvals", "reject", "s1"], ["tokens", "revoke", "--user", "u", "--developer", "d"], ["apps", "settings", "a1", "--implicit", "maybe"], ["products", "list", "--nope"]]) {
+    for (const argv of [
+      ["frobnicate"],
+      ["apps", "frobnicate"],
+      ["apps", "get"],
+      ["approvals", "reject", "s1"],
+      ["tokens", "revoke", "--user", "u", "--developer", "d"],
+      ["apps", "settings", "a1", "--implicit", "maybe"],
+      ["products", "list", "--nope"],
+    ]) {
       const r = await cli(argv);
       expect(r.code, argv.join(" ")).toBe(2);
       expect(r.calls).toHaveLength(0);
@@ -96,7 +121,11 @@ describe("commands send what the API expects", () => {
     expect(thumb.calls[0]).toMatchObject({ method: "PUT", body: { thumbprint: "T".repeat(43) } });
     const removed = await cli(["apps", "client-certificate", "a1", "--remove"], () => json(app(null)));
     expect(removed.calls[0]).toMatchObject({ method: "DELETE" });
-    for (const argv of [["apps", "client-certificate", "a1"], ["apps", "client-certificate", "a1", "--remove", "--thumbprint", "x"], ["apps", "client-certificate", "a1", "--pem", "/nonexistent.pem"]]) {
+    for (const argv of [
+      ["apps", "client-certificate", "a1"],
+      ["apps", "client-certificate", "a1", "--remove", "--thumbprint", "x"],
+      ["apps", "client-certificate", "a1", "--pem", "/nonexistent.pem"],
+    ]) {
       const r = await cli(argv, () => json(app(null)));
       expect(r.code, argv.join(" ")).toBe(2);
       expect(r.calls).toHaveLength(0);
@@ -104,14 +133,18 @@ describe("commands send what the API expects", () => {
   });
 
   it("products update resolves a slug to the id first and sends only the given fields", async () => {
-    const r = await cli(["products", "update", "p-a", "--quota", "5/1m", "--approval", "auto"], ({ method }) => json(method === "GET" ? product("a") : { ...product("a"), approvalType: "auto" }));
+    const r = await cli(["products", "update", "p-a", "--quota", "5/1m", "--approval", "auto"], ({ method }) =>
+      json(method === "GET" ? product("a") : { ...product("a"), approvalType: "auto" }),
+    );
     expect(r.code).toBe(0);
     expect(r.calls.map((c) => `${c.method} ${c.url.pathname}`)).toEqual(["GET /api/v1/products/p-a", "PATCH /api/v1/products/a"]);
     expect(r.calls[1]!.body).toEqual({ approvalType: "auto", quotaLimit: 5, quotaIntervalSeconds: 60 });
   });
 
   it("products update --token-format sends the access-token format, and refuses anything but opaque or jwt", async () => {
-    const r = await cli(["products", "update", "p-a", "--token-format", "jwt"], ({ method }) => json(method === "GET" ? product("a") : { ...product("a"), accessTokenFormat: "jwt" }));
+    const r = await cli(["products", "update", "p-a", "--token-format", "jwt"], ({ method }) =>
+      json(method === "GET" ? product("a") : { ...product("a"), accessTokenFormat: "jwt" }),
+    );
     expect(r.code).toBe(0);
     expect(r.calls[1]!.body).toEqual({ accessTokenFormat: "jwt" });
     const bad = await cli(["products", "update", "p-a", "--token-format", "paseto"], () => json(product("a")));

@@ -101,7 +101,12 @@ function checkArguments(invocation: string, command: Command, positionals: strin
   const declared = command.args ?? [];
   const required = declared.filter((a) => a.startsWith("<")).length;
   if (positionals.length < required) {
-    throw new UsageError(`missing ${declared.slice(positionals.length).filter((a) => a.startsWith("<")).join(" ")}; usage: ${synopsis(invocation, command)}`);
+    throw new UsageError(
+      `missing ${declared
+        .slice(positionals.length)
+        .filter((a) => a.startsWith("<"))
+        .join(" ")}; usage: ${synopsis(invocation, command)}`,
+    );
   }
   if (positionals.length > declared.length) throw new UsageError(`unexpected argument "${positionals[declared.length]}"; usage: ${synopsis(invocation, command)}`);
 }

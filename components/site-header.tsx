@@ -13,24 +13,46 @@ export async function SiteHeader() {
             Gatehouse
           </Link>
           <nav aria-label="Portal" className="flex items-center gap-4 text-sm">
-            <Link href="/catalog" className="text-slate-700 hover:text-brand-700">Catalog</Link>
-            {viewer ? <Link href="/apps" className="text-slate-700 hover:text-brand-700">My apps</Link> : null}
-            {viewer ? <Link href="/analytics" className="text-slate-700 hover:text-brand-700">Analytics</Link> : null}
-            {viewer?.admin ? <Link href="/admin" className="text-slate-700 hover:text-brand-700">Admin</Link> : null}
+            <Link href="/catalog" className="text-slate-700 hover:text-brand-700">
+              Catalog
+            </Link>
+            {viewer ? (
+              <Link href="/apps" className="text-slate-700 hover:text-brand-700">
+                My apps
+              </Link>
+            ) : null}
+            {viewer ? (
+              <Link href="/analytics" className="text-slate-700 hover:text-brand-700">
+                Analytics
+              </Link>
+            ) : null}
+            {viewer?.admin ? (
+              <Link href="/admin" className="text-slate-700 hover:text-brand-700">
+                Admin
+              </Link>
+            ) : null}
           </nav>
         </div>
         <nav aria-label="Account" className="flex items-center gap-3 text-sm">
           {viewer ? (
             <>
-              <Link href="/account" data-testid="signed-in-as" className="text-slate-600 hover:text-brand-700">{viewer.developer.name}</Link>
+              <Link href="/account" data-testid="signed-in-as" className="text-slate-600 hover:text-brand-700">
+                {viewer.developer.name}
+              </Link>
               <form method="post" action="/auth/signout">
-                <button type="submit" className="rounded px-3 py-2 text-slate-700 hover:bg-slate-100">Sign out</button>
+                <button type="submit" className="rounded px-3 py-2 text-slate-700 hover:bg-slate-100">
+                  Sign out
+                </button>
               </form>
             </>
           ) : (
             <>
-              <Link href="/signin" className="rounded px-3 py-2 text-slate-700 hover:bg-slate-100">Sign in</Link>
-              <Link href="/signup" className="rounded bg-brand-600 px-3 py-2 font-medium text-white hover:bg-brand-700">Sign up</Link>
+              <Link href="/signin" className="rounded px-3 py-2 text-slate-700 hover:bg-slate-100">
+                Sign in
+              </Link>
+              <Link href="/signup" className="rounded bg-brand-600 px-3 py-2 font-medium text-white hover:bg-brand-700">
+                Sign up
+              </Link>
             </>
           )}
         </nav>

@@ -80,7 +80,14 @@ describe("openid-client code flow", () => {
       const { portal } = shortLived.seed.clients;
       const { developer } = shortLived.seed.users;
       const url = new URL(`${shortLived.issuer}/v1/authorize`);
-      url.search = new URLSearchParams({ client_id: portal.clientId, response_type: "code", scope: "openid", redirect_uri: redirectUri, state: "s", sessionToken: await sessionTokenFor(shortLived, developer.login, developer.password) }).toString();
+      url.search = new URLSearchParams({
+        client_id: portal.clientId,
+        response_type: "code",
+        scope: "openid",
+        redirect_uri: redirectUri,
+        state: "s",
+        sessionToken: await sessionTokenFor(shortLived, developer.login, developer.password),
+      }).toString();
       const code = new URL((await fetch(url, { redirect: "manual" })).headers.get("location")!).searchParams.get("code")!;
       await new Promise((resolve) => setTimeout(resolve, 2100));
       const { status, body } = await tokenRequest(shortLived, portal.clientId, portal.clientSecret, { grant_type: "authorization_code", code, redirect_uri: redirectUri });
@@ -129,7 +136,12 @@ describe("negative cases", () => {
   it("reports a revoked access token as inactive, and rejects it at userinfo", async () => {
     const { portal } = org.seed.clients;
     const { admin } = org.seed.users;
-    const { body } = await tokenRequest(org, portal.clientId, portal.clientSecret, { grant_type: "password", username: admin.login, password: admin.password, scope: "openid profile" });
+    const { body } = await tokenRequest(org, portal.clientId, portal.clientSecret, {
+      grant_type: "password",
+      username: admin.login,
+      password: admin.password,
+      scope: "openid profile",
+    });
     const introspect = async () => ({ ...(await oidc.tokenIntrospection(config, body.access_token)) });
     expect(await introspect()).toMatchObject({ active: true, uid: admin.id, scope: "openid profile" });
     const revoke = await fetch(`${org.issuer}/v1/revoke`, {
@@ -149,7 +161,12 @@ describe("negative cases", () => {
     const { mfa, developer } = org.seed.users;
     const refused = await tokenRequest(org, delegation.clientId, delegation.clientSecret, { grant_type: "password", username: mfa.login, password: mfa.password, scope: "openid" });
     expect(refused.body.error).toBe("access_denied");
-    const allowed = await tokenRequest(org, delegation.clientId, delegation.clientSecret, { grant_type: "password", username: developer.login, password: developer.password, scope: "openid" });
+    const allowed = await tokenRequest(org, delegation.clientId, delegation.clientSecret, {
+      grant_type: "password",
+      username: developer.login,
+      password: developer.password,
+      scope: "openid",
+    });
     expect(allowed.body.id_token).toEqual(expect.any(String));
   });
 
@@ -157,10 +174,14 @@ describe("negative cases", () => {
     const { portal } = org.seed.clients;
     const { admin } = org.seed.users;
     const { body } = await tokenRequest(org, portal.clientId, portal.clientSecret, { grant_type: "password", username: admin.login, password: admin.password, scope: "openid" });
-    const ok = await fetch(oidc.buildEndSessionUrl(config, { id_token_hint: body.id_token, post_logout_redirect_uri: portal.postLogoutRedirectUris[0], state: "bye" }), { redirect: "manual" });
+    const ok = await fetch(oidc.buildEndSessionUrl(config, { id_token_hint: body.id_token, post_logout_redirect_uri: portal.postLogoutRedirectUris[0], state: "bye" }), {
+      redirect: "manual",
+    });
     expect(ok.status).toBe(302);
     expect(ok.headers.get("location")).toBe(`${portal.postLogoutRedirectUris[0]}?state=bye`);
-    const bad = await fetch(oidc.buildEndSessionUrl(config, { id_token_hint: body.id_token, post_logout_redirect_uri: "https://evil.example/", state: "bye" }), { redirect: "manual" });
+    const bad = await fetch(oidc.buildEndSessionUrl(config, { id_token_hint: body.id_token, post_logout_redirect_uri: "https://evil.example/", state: "bye" }), {
+      redirect: "manual",
+    });
     expect(bad.status).toBe(400);
   });
 });

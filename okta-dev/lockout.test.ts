@@ -54,7 +54,12 @@ async function loginPageAfter(org: TestOrg, username: string, password: string):
   take(started);
   const page = new URL(started.headers.get("location")!, org.url);
   const uid = page.pathname.split("/").pop()!;
-  const submitted = await fetch(page, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() }, body: new URLSearchParams({ username, password }) });
+  const submitted = await fetch(page, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() },
+    body: new URLSearchParams({ username, password }),
+  });
   expect(submitted.status).toBe(303);
   const shown = await fetch(new URL(submitted.headers.get("location")!, org.url), { headers: { cookie: cookie() } });
   expect(shown.status).toBe(200);
@@ -67,12 +72,22 @@ describe("without a lock-out policy (the default)", () => {
     const { delegation } = plain.seed.clients;
     for (let i = 0; i < 4; i++) {
       expect((await authn(plain, user.login, `Wrong-password-${i}`)).status).toBe(401);
-      const grant = await tokenRequest(plain, delegation.clientId, delegation.clientSecret, { grant_type: "password", username: user.login, password: `Wrong-grant-${i}`, scope: "openid" });
+      const grant = await tokenRequest(plain, delegation.clientId, delegation.clientSecret, {
+        grant_type: "password",
+        username: user.login,
+        password: `Wrong-grant-${i}`,
+        scope: "openid",
+      });
       expect(grant.body.error).toBe("invalid_grant");
       await loginPageAfter(plain, user.login, `Wrong-page-${i}`);
     }
     expect((await authn(plain, user.login, user.password)).body).toMatchObject({ status: "SUCCESS" });
-    const grant = await tokenRequest(plain, delegation.clientId, delegation.clientSecret, { grant_type: "password", username: user.login, password: user.password, scope: "openid" });
+    const grant = await tokenRequest(plain, delegation.clientId, delegation.clientSecret, {
+      grant_type: "password",
+      username: user.login,
+      password: user.password,
+      scope: "openid",
+    });
     expect(grant.status).toBe(200);
   });
 });
@@ -101,12 +116,25 @@ describe("under a configured lock-out policy", () => {
     expect(lockedPage).toBe(await loginPageAfter(locking, other.login, "Wrong-password-0"));
 
     const { delegation } = locking.seed.clients;
-    const lockedGrant = await tokenRequest(locking, delegation.clientId, delegation.clientSecret, { grant_type: "password", username: user.login, password: user.password, scope: "openid" });
-    const unknownGrant = await tokenRequest(locking, delegation.clientId, delegation.clientSecret, { grant_type: "password", username: unknown, password: user.password, scope: "openid" });
+    const lockedGrant = await tokenRequest(locking, delegation.clientId, delegation.clientSecret, {
+      grant_type: "password",
+      username: user.login,
+      password: user.password,
+      scope: "openid",
+    });
+    const unknownGrant = await tokenRequest(locking, delegation.clientId, delegation.clientSecret, {
+      grant_type: "password",
+      username: unknown,
+      password: user.password,
+      scope: "openid",
+    });
     expect(lockedGrant).toEqual(unknownGrant);
     expect(lockedGrant.status).toBe(400);
 
-    const unlocked = await fetch(`${locking.url}/api/v1/users/${encodeURIComponent(user.login)}/lifecycle/unlock`, { method: "POST", headers: { authorization: `SSWS ${locking.seed.apiToken}` } });
+    const unlocked = await fetch(`${locking.url}/api/v1/users/${encodeURIComponent(user.login)}/lifecycle/unlock`, {
+      method: "POST",
+      headers: { authorization: `SSWS ${locking.seed.apiToken}` },
+    });
     expect(unlocked.status).toBe(200);
     expect((await authn(locking, user.login, user.password)).body).toMatchObject({ status: "SUCCESS" });
   });

@@ -32,16 +32,28 @@ describe("Users API", () => {
       expect(got.status).toBe(200);
       expect(((await got.json()) as { id: string }).id).toBe(user.id);
     }
-    const authn = await fetch(`${org.url}/api/v1/authn`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "new.person@example.com", password: "Strong-pass-42" }) });
+    const authn = await fetch(`${org.url}/api/v1/authn`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "new.person@example.com", password: "Strong-pass-42" }),
+    });
     expect(((await authn.json()) as { status: string }).status).toBe("SUCCESS");
   });
 
   it("says honestly whether an email is verified: activated users yes, a changed email no", async () => {
-    const created = (await (await api("/api/v1/users?activate=true", { method: "POST", body: newUser("verified.person@example.com") })).json()) as { id: string; credentials: { emails: Array<{ status: string }> } };
+    const created = (await (await api("/api/v1/users?activate=true", { method: "POST", body: newUser("verified.person@example.com") })).json()) as {
+      id: string;
+      credentials: { emails: Array<{ status: string }> };
+    };
     expect(created.credentials.emails[0]!.status).toBe("VERIFIED");
     const { clientId, clientSecret } = org.seed.clients.portal;
     const idTokenClaims = async () => {
-      const { body } = await tokenRequest(org, clientId, clientSecret, { grant_type: "password", username: "verified.person@example.com", password: "Strong-pass-42", scope: "openid email" });
+      const { body } = await tokenRequest(org, clientId, clientSecret, {
+        grant_type: "password",
+        username: "verified.person@example.com",
+        password: "Strong-pass-42",
+        scope: "openid email",
+      });
       return decodeJwtPart(body.id_token!, 1);
     };
     expect(await idTokenClaims()).toMatchObject({ email: "verified.person@example.com", email_verified: true });
@@ -91,7 +103,12 @@ describe("Users API", () => {
     const mine = (await (await api(`/api/v1/users/${developer.id}/groups`)).json()) as { id: string }[];
     expect(mine.map((g) => g.id)).toContain(admins.id);
     const { portal } = org.seed.clients;
-    const { body } = await tokenRequest(org, portal.clientId, portal.clientSecret, { grant_type: "password", username: developer.login, password: developer.password, scope: "openid" });
+    const { body } = await tokenRequest(org, portal.clientId, portal.clientSecret, {
+      grant_type: "password",
+      username: developer.login,
+      password: developer.password,
+      scope: "openid",
+    });
     const claims = JSON.parse(Buffer.from(body.id_token.split(".")[1], "base64url").toString()) as { groups: string[] };
     expect(claims.groups).toContain(org.seed.adminGroup);
   });
@@ -101,13 +118,24 @@ describe("dynamic client registration", () => {
   it("registers a client that can use client_credentials, reads it, deletes it", async () => {
     const res = await api("/oauth2/v1/clients", {
       method: "POST",
-      body: { client_name: "Scenario 2 app", grant_types: ["client_credentials"], response_types: [], redirect_uris: [], token_endpoint_auth_method: "client_secret_post", scope: "inventory:read" },
+      body: {
+        client_name: "Scenario 2 app",
+        grant_types: ["client_credentials"],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: "client_secret_post",
+        scope: "inventory:read",
+      },
     });
     expect(res.status).toBe(201);
     const created = (await res.json()) as { client_id: string; client_secret: string; scope: string };
     expect(created.scope).toBe("inventory:read");
     const form = (extra: Record<string, string>) =>
-      fetch(`${org.issuer}/v1/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ grant_type: "client_credentials", client_id: created.client_id, client_secret: created.client_secret, ...extra }) });
+      fetch(`${org.issuer}/v1/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "client_credentials", client_id: created.client_id, client_secret: created.client_secret, ...extra }),
+      });
     const token = await form({ scope: "inventory:read" });
     expect(token.status).toBe(200);
     expect(((await token.json()) as { scope: string }).scope).toBe("inventory:read");

@@ -15,7 +15,9 @@ import { applyOktaTokenErrorWording } from "./token-error-wording.ts";
  * own static scopes in a client's `scope`).
  */
 export function resourceScopes(client: Client): string {
-  const custom = String(client.metadata().custom_scopes ?? "").split(" ").filter(Boolean);
+  const custom = String(client.metadata().custom_scopes ?? "")
+    .split(" ")
+    .filter(Boolean);
   return [...new Set([...OIDC_SCOPES, ...DEFAULT_CUSTOM_SCOPES, ...custom])].join(" ");
 }
 

@@ -25,7 +25,10 @@ describe("restart on the same data dir", () => {
     const created = await fetch(`${first.url}/api/v1/users?activate=true`, {
       method: "POST",
       headers: { authorization: `SSWS ${first.seed.apiToken}`, "content-type": "application/json" },
-      body: JSON.stringify({ profile: { firstName: "Kept", lastName: "User", email: "kept@example.com", login: "kept@example.com" }, credentials: { password: { value: "Stays-Pass-123" } } }),
+      body: JSON.stringify({
+        profile: { firstName: "Kept", lastName: "User", email: "kept@example.com", login: "kept@example.com" },
+        credentials: { password: { value: "Stays-Pass-123" } },
+      }),
     });
     expect(created.status).toBe(200);
     const kidBefore = decodeJwtPart(issued.body.access_token, 0).kid;
@@ -53,7 +56,12 @@ describe("restart on the same data dir", () => {
     expect((await introspect(issued.body.access_token)).active).toBe(true);
     expect((await introspect(revoked.body.access_token)).active).toBe(false);
 
-    const again = await tokenRequest(org, portal.clientId, portal.clientSecret, { grant_type: "password", username: "kept@example.com", password: "Stays-Pass-123", scope: "openid" });
+    const again = await tokenRequest(org, portal.clientId, portal.clientSecret, {
+      grant_type: "password",
+      username: "kept@example.com",
+      password: "Stays-Pass-123",
+      scope: "openid",
+    });
     expect(again.status).toBe(200);
   });
 

@@ -90,7 +90,11 @@ async function createSeed(dataDir: string, directory: Directory, clients: Client
   clients.upsert(portal);
   clients.upsert(delegation);
 
-  const asSeedUser = (p: { user: { id: string; profile: { login: string } }; password: string }): SeedUser => ({ id: p.user.id, login: p.user.profile.login, password: p.password });
+  const asSeedUser = (p: { user: { id: string; profile: { login: string } }; password: string }): SeedUser => ({
+    id: p.user.id,
+    login: p.user.profile.login,
+    password: p.password,
+  });
   const asSeedClient = (c: ClientMetadata): SeedClient => ({
     clientId: c.client_id,
     clientSecret: c.client_secret!,

@@ -10,7 +10,10 @@ interface Held<T> {
 export class ExpiringTokens<T> {
   private readonly held = new Map<string, Held<T>>();
 
-  constructor(private readonly prefix: string, private readonly ttlMs: number) {}
+  constructor(
+    private readonly prefix: string,
+    private readonly ttlMs: number,
+  ) {}
 
   issue(value: T): { token: string; expiresAt: Date } {
     this.prune();

@@ -111,7 +111,12 @@ export function createTokenEndpoints(org: Org, provider: Provider) {
     const user = access?.uid ? org.directory.findUser(access.uid) : undefined;
     if (!access || !user || !(access.scp ?? []).includes("openid")) {
       res.writeHead(401, {
-        "www-authenticate": 'Bearer authorization_uri="' + org.issuer + '/v1/authorize", realm="' + org.issuer + '", scope="openid", error="invalid_token", error_description="The access token is invalid."',
+        "www-authenticate":
+          'Bearer authorization_uri="' +
+          org.issuer +
+          '/v1/authorize", realm="' +
+          org.issuer +
+          '", scope="openid", error="invalid_token", error_description="The access token is invalid."',
         "cache-control": "no-store",
         "content-length": 0,
       });

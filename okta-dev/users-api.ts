@@ -92,7 +92,12 @@ export function createUsersApi(org: Org) {
     if (!user) return sendOktaError(res, "E0000007", `Not found: Resource not found: ${idOrLogin} (User)`);
     const parsed = z.object({ profile: CreateUser.shape.profile.partial() }).safeParse(await readParams(req));
     if (!parsed.success) {
-      return sendOktaError(res, "E0000001", "Api validation failed: profile", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+      return sendOktaError(
+        res,
+        "E0000001",
+        "Api validation failed: profile",
+        parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`),
+      );
     }
     const { login } = parsed.data.profile;
     const holder = login ? org.directory.findUser(login) : undefined;
@@ -111,7 +116,11 @@ export function createUsersApi(org: Org) {
       else if (method === "GET") {
         const q = (query.get("q") ?? "").toLowerCase();
         const users = org.directory.listUsers().filter((u) => !q || u.profile.login.toLowerCase().startsWith(q) || u.profile.email.toLowerCase().startsWith(q));
-        sendJson(res, 200, users.map((u) => userResource(org, u)));
+        sendJson(
+          res,
+          200,
+          users.map((u) => userResource(org, u)),
+        );
       } else sendOktaError(res, "E0000022");
       return true;
     }
@@ -128,7 +137,12 @@ export function createUsersApi(org: Org) {
     if ((m = /^\/api\/v1\/users\/([^/]+)\/groups$/.exec(path)) && method === "GET") {
       const user = org.directory.findUser(decodeURIComponent(m[1]));
       if (!user) sendOktaError(res, "E0000007");
-      else sendJson(res, 200, org.directory.groupsOf(user.id).map((g) => groupResource(org, g)));
+      else
+        sendJson(
+          res,
+          200,
+          org.directory.groupsOf(user.id).map((g) => groupResource(org, g)),
+        );
       return true;
     }
     if ((m = /^\/api\/v1\/users\/([^/]+)\/lifecycle\/unlock$/.exec(path)) && method === "POST") {
@@ -141,7 +155,12 @@ export function createUsersApi(org: Org) {
       return true;
     }
     if (path === "/api/v1/groups") {
-      if (method === "GET") sendJson(res, 200, org.directory.listGroups(query.get("q") ?? undefined).map((g) => groupResource(org, g)));
+      if (method === "GET")
+        sendJson(
+          res,
+          200,
+          org.directory.listGroups(query.get("q") ?? undefined).map((g) => groupResource(org, g)),
+        );
       else if (method === "POST") {
         const body = z.object({ profile: z.object({ name: z.string().min(1), description: z.string().optional() }) }).safeParse(await readParams(req));
         if (!body.success) sendOktaError(res, "E0000001", undefined, ["profile.name: required"]);
@@ -162,7 +181,15 @@ export function createUsersApi(org: Org) {
     if ((m = /^\/api\/v1\/groups\/([^/]+)\/users$/.exec(path)) && method === "GET") {
       const group = org.directory.findGroup(decodeURIComponent(m[1]));
       if (!group) sendOktaError(res, "E0000007");
-      else sendJson(res, 200, group.members.map((id) => org.directory.findUser(id)).filter((u): u is StoredUser => !!u).map((u) => userResource(org, u)));
+      else
+        sendJson(
+          res,
+          200,
+          group.members
+            .map((id) => org.directory.findUser(id))
+            .filter((u): u is StoredUser => !!u)
+            .map((u) => userResource(org, u)),
+        );
       return true;
     }
     return false;

@@ -13,9 +13,12 @@ export default async function AccountPage() {
       <div className="space-y-6">
         <Card title="Profile">
           <dl className="grid grid-cols-[8rem_1fr] gap-y-1 text-sm">
-            <dt className="text-slate-500">Name</dt><dd>{developer.name}</dd>
-            <dt className="text-slate-500">Email</dt><dd data-testid="account-email">{developer.email}</dd>
-            <dt className="text-slate-500">Role</dt><dd>{developer.role}</dd>
+            <dt className="text-slate-500">Name</dt>
+            <dd>{developer.name}</dd>
+            <dt className="text-slate-500">Email</dt>
+            <dd data-testid="account-email">{developer.email}</dd>
+            <dt className="text-slate-500">Role</dt>
+            <dd>{developer.role}</dd>
           </dl>
         </Card>
         <Card title="Where you are signed in">

@@ -10,5 +10,16 @@ export const metadata: Metadata = { title: "My apps" };
 export default async function AppsPage() {
   const { ctx, actor } = await requireViewer("/apps");
   const first = await listApps(ctx, actor, { ownerId: actor.developerId });
-  return <TitledPage title="My apps" actions={<Link href="/apps/new" className={buttonClass}>New app</Link>}><AppList initial={first} ownerId={actor.developerId} /></TitledPage>;
+  return (
+    <TitledPage
+      title="My apps"
+      actions={
+        <Link href="/apps/new" className={buttonClass}>
+          New app
+        </Link>
+      }
+    >
+      <AppList initial={first} ownerId={actor.developerId} />
+    </TitledPage>
+  );
 }

@@ -11,5 +11,9 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
   const { cursor } = await searchParams;
   const viewer = await currentViewer();
   const page = await listCatalog(viewer?.ctx ?? portalContext(), viewer?.actor ?? null, { limit: 24, cursor });
-  return <TitledPage title="API catalog"><CatalogList page={page} /></TitledPage>;
+  return (
+    <TitledPage title="API catalog">
+      <CatalogList page={page} />
+    </TitledPage>
+  );
 }

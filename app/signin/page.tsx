@@ -26,10 +26,17 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <div className="mx-auto max-w-md space-y-6 rounded-lg border border-slate-200 bg-white p-8 shadow-sm">
       <h1 className="text-2xl font-bold text-brand-900">Sign in</h1>
       <p className="text-sm text-slate-600">Gatehouse signs you in through Okta, including multi-factor authentication when your account has it.</p>
-      {error ? <p role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{error}</p> : null}
+      {error ? (
+        <p role="alert" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          {error}
+        </p>
+      ) : null}
       <SignInButton callbackUrl={callbackUrl} />
       <p className="text-sm text-slate-600">
-        No account yet? <Link href="/signup" className="text-brand-700 underline">Sign up</Link>
+        No account yet?{" "}
+        <Link href="/signup" className="text-brand-700 underline">
+          Sign up
+        </Link>
       </p>
     </div>
   );

@@ -8,8 +8,14 @@ import type { App, Subscription } from "./apps.ts";
 type QueueEntry = Subscription & { createdAt: string; app: App & { owner?: { email: string } } };
 
 const columns = columnsOf<QueueEntry>({
-  subscription: "id", status: "status", product: (s) => s.product.slug, app: (s) => s.app.name, "app id": (s) => s.app.id,
-  developer: (s) => s.app.owner?.email ?? s.app.ownerId, requested: "createdAt", reason: "reason",
+  subscription: "id",
+  status: "status",
+  product: (s) => s.product.slug,
+  app: (s) => s.app.name,
+  "app id": (s) => s.app.id,
+  developer: (s) => s.app.owner?.email ?? s.app.ownerId,
+  requested: "createdAt",
+  reason: "reason",
 });
 
 const STATUSES = ["pending", "approved", "rejected", "revoked"] as const;

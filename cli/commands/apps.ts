@@ -40,7 +40,11 @@ export interface App {
 }
 
 const columns = columnsOf<App>({
-  id: "id", name: "name", owner: (a) => a.owner?.email ?? a.ownerId, type: "type", status: "status",
+  id: "id",
+  name: "name",
+  owner: (a) => a.owner?.email ?? a.ownerId,
+  type: "type",
+  status: "status",
   credentials: (a) => a.credentials?.filter((c) => c.status === "active").length,
   products: (a) => a.subscriptions?.map((s) => `${s.product.slug}:${s.status}`),
 });
@@ -103,7 +107,12 @@ export const apps: Group = {
           }
           app = await client.put<App>(path, { certificate });
         }
-        return { data: app, text: app.clientCertificate ? `App ${app.name} (${app.id}): client certificate x5t#S256 ${app.clientCertificate.thumbprint}` : `App ${app.name} (${app.id}): no client certificate` };
+        return {
+          data: app,
+          text: app.clientCertificate
+            ? `App ${app.name} (${app.id}): client certificate x5t#S256 ${app.clientCertificate.thumbprint}`
+            : `App ${app.name} (${app.id}): no client certificate`,
+        };
       },
     },
     "revoke-tokens": {

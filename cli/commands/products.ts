@@ -17,7 +17,12 @@ export interface Product {
 }
 
 const columns = columnsOf<Product>({
-  id: "id", slug: "slug", name: "name", approval: "approvalType", visibility: "visibility", scopes: "scopes",
+  id: "id",
+  slug: "slug",
+  name: "name",
+  approval: "approvalType",
+  visibility: "visibility",
+  scopes: "scopes",
   quota: (p) => (p.quotaLimit ? `${p.quotaLimit}/${p.quotaIntervalSeconds}s` : null),
 });
 

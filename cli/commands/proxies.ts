@@ -20,14 +20,25 @@ interface Proxy {
 }
 
 const columns = columnsOf<Proxy>({
-  id: "id", name: "name", path: (p) => `/gateway/${p.basePath}`, version: "version", target: "targetUrl", status: "status",
+  id: "id",
+  name: "name",
+  path: (p) => `/gateway/${p.basePath}`,
+  version: "version",
+  target: "targetUrl",
+  status: "status",
   products: (p) => p.products?.map((x) => x.slug),
 });
 
 const proxyText = (proxy: Proxy) =>
   sections(
     [null, details({ ...proxy, openApiSpec: proxy.openApiSpec ? `${proxy.openApiSpec.length} characters` : null, products: proxy.products?.map((p) => p.slug) })],
-    ["policies", table(proxy.policies, [{ header: "policy", value: (p) => p.policy }, { header: "config", value: (p) => (p as { config?: unknown }).config }])],
+    [
+      "policies",
+      table(proxy.policies, [
+        { header: "policy", value: (p) => p.policy },
+        { header: "config", value: (p) => (p as { config?: unknown }).config },
+      ]),
+    ],
   );
 
 const FIELD_OPTIONS = {
@@ -82,7 +93,11 @@ export const proxies: Group = {
       options: FIELD_OPTIONS,
       async run({ client, opts }) {
         const body = await proxyBody(client, opts);
-        const required = [["name", "name"], ["basePath", "base-path"], ["targetUrl", "target"]] as const;
+        const required = [
+          ["name", "name"],
+          ["basePath", "base-path"],
+          ["targetUrl", "target"],
+        ] as const;
         for (const [field, flag] of required) if (!body[field]) throw new UsageError(`--${flag} is required (or give ${field} in --file)`);
         const proxy = await client.post<Proxy>("/proxies", body);
         return { data: proxy, text: `Created proxy ${proxy.name} at /gateway/${proxy.basePath} (${proxy.id})` };

@@ -44,18 +44,31 @@ export function AdminAppDetail({ initial }: { initial: AppView }) {
   return (
     <div className="space-y-6">
       <div>
-        <h1 data-testid="app-name" className="text-2xl font-bold text-brand-900">{app.name}</h1>
+        <h1 data-testid="app-name" className="text-2xl font-bold text-brand-900">
+          {app.name}
+        </h1>
         <p className="text-sm text-slate-500">
           {app.type} client of {app.owner?.name ?? app.ownerId} · <StatusBadge status={app.status} />
         </p>
       </div>
-      {notice ? <p role="status" className="text-sm text-green-800">{notice}</p> : null}
+      {notice ? (
+        <p role="status" className="text-sm text-green-800">
+          {notice}
+        </p>
+      ) : null}
       <ErrorNote error={settings.error ?? revokeCredential.error ?? revokeTokens.error} />
       <Card title="Details">
         <dl className="grid grid-cols-[10rem_1fr] gap-2 text-sm">
-          <dt className="text-slate-500">Description</dt><dd>{app.description || "—"}</dd>
-          <dt className="text-slate-500">Redirect URIs</dt><dd className="font-mono">{app.redirectUris.map((u) => <div key={u}>{u}</div>)}</dd>
-          <dt className="text-slate-500">Grant types</dt><dd>{app.grantTypes.join(", ")}</dd>
+          <dt className="text-slate-500">Description</dt>
+          <dd>{app.description || "—"}</dd>
+          <dt className="text-slate-500">Redirect URIs</dt>
+          <dd className="font-mono">
+            {app.redirectUris.map((u) => (
+              <div key={u}>{u}</div>
+            ))}
+          </dd>
+          <dt className="text-slate-500">Grant types</dt>
+          <dd>{app.grantTypes.join(", ")}</dd>
         </dl>
       </Card>
       <Card title="Admin settings">
@@ -73,31 +86,55 @@ export function AdminAppDetail({ initial }: { initial: AppView }) {
             </select>
           </label>
           <label className="flex items-center gap-2">
-            <input type="checkbox" checked={shown("implicitEnabled", app.implicitEnabled)} onChange={(e) => change({ implicitEnabled: e.target.checked })} /> Allow the implicit flow (discouraged by RFC 9700)
+            <input type="checkbox" checked={shown("implicitEnabled", app.implicitEnabled)} onChange={(e) => change({ implicitEnabled: e.target.checked })} /> Allow the implicit
+            flow (discouraged by RFC 9700)
           </label>
           <label className="flex items-center gap-2">
-            <input type="checkbox" checked={shown("skipConsent", app.skipConsent)} onChange={(e) => change({ skipConsent: e.target.checked })} /> Skip the consent screen (first-party app)
+            <input type="checkbox" checked={shown("skipConsent", app.skipConsent)} onChange={(e) => change({ skipConsent: e.target.checked })} /> Skip the consent screen
+            (first-party app)
           </label>
           <div className="flex gap-2">
-            {app.status === "active"
-              ? <button type="button" className={dangerButtonClass} onClick={() => change({ status: "suspended" })}>Suspend app</button>
-              : <button type="button" className={secondaryButtonClass} onClick={() => change({ status: "active" })}>Reactivate app</button>}
-            <button type="button" className={dangerButtonClass} disabled={revokeTokens.isPending} onClick={() => revokeTokens.mutate()}>Revoke all tokens</button>
+            {app.status === "active" ? (
+              <button type="button" className={dangerButtonClass} onClick={() => change({ status: "suspended" })}>
+                Suspend app
+              </button>
+            ) : (
+              <button type="button" className={secondaryButtonClass} onClick={() => change({ status: "active" })}>
+                Reactivate app
+              </button>
+            )}
+            <button type="button" className={dangerButtonClass} disabled={revokeTokens.isPending} onClick={() => revokeTokens.mutate()}>
+              Revoke all tokens
+            </button>
           </div>
         </div>
       </Card>
       <Card title="Credentials">
         <table className="w-full text-left text-sm">
-          <thead className="text-slate-500"><tr><th className="py-1">client_id</th><th>Secret</th><th>Status</th><th>Expires</th><th /></tr></thead>
+          <thead className="text-slate-500">
+            <tr>
+              <th className="py-1">client_id</th>
+              <th>Secret</th>
+              <th>Status</th>
+              <th>Expires</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {app.credentials?.map((c) => (
               <tr key={c.id} data-testid={`credential-${c.clientId}`} className="border-t border-slate-100">
                 <td className="py-2 font-mono">{c.clientId}</td>
                 <td className="font-mono">{c.secretHint ?? "—"}</td>
-                <td><StatusBadge status={c.status} testId="credential-status" /></td>
+                <td>
+                  <StatusBadge status={c.status} testId="credential-status" />
+                </td>
                 <td>{c.expiresAt ? formatDate(c.expiresAt) : "never"}</td>
                 <td className="text-right">
-                  {c.status === "active" ? <button type="button" className={dangerButtonClass} disabled={revokeCredential.isPending} onClick={() => revokeCredential.mutate(c.id)}>Revoke credential</button> : null}
+                  {c.status === "active" ? (
+                    <button type="button" className={dangerButtonClass} disabled={revokeCredential.isPending} onClick={() => revokeCredential.mutate(c.id)}>
+                      Revoke credential
+                    </button>
+                  ) : null}
                 </td>
               </tr>
             ))}
@@ -108,7 +145,8 @@ export function AdminAppDetail({ initial }: { initial: AppView }) {
         <ul className="space-y-1 text-sm">
           {app.subscriptions?.map((s) => (
             <li key={s.id} data-testid={`subscription-${s.product.slug}`}>
-              {s.product.name} <StatusBadge status={s.status} testId="subscription-status" /> {s.reason ? `— ${s.reason}` : ""} <span className="text-slate-500">{formatDate(s.decidedAt)}</span>
+              {s.product.name} <StatusBadge status={s.status} testId="subscription-status" /> {s.reason ? `— ${s.reason}` : ""}{" "}
+              <span className="text-slate-500">{formatDate(s.decidedAt)}</span>
             </li>
           ))}
         </ul>

@@ -18,7 +18,9 @@ export function AdminNav() {
     <nav aria-label="Admin" className="space-y-1 text-sm">
       <p className="mb-2 text-xs font-semibold uppercase text-slate-500">Admin console</p>
       {LINKS.map(([href, label]) => (
-        <Link key={href} href={href} className="block rounded px-3 py-2 text-slate-700 hover:bg-white hover:text-brand-700">{label}</Link>
+        <Link key={href} href={href} className="block rounded px-3 py-2 text-slate-700 hover:bg-white hover:text-brand-700">
+          {label}
+        </Link>
       ))}
     </nav>
   );

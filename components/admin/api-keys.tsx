@@ -8,7 +8,14 @@ import { usePagedList } from "../ui/load-more";
 import { PagedTable } from "../ui/paged-table";
 import { SecretPanel } from "../portal/secret-panel";
 
-interface KeyRow { id: string; name: string; keyHint: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
+interface KeyRow {
+  id: string;
+  name: string;
+  keyHint: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
 
 export function ApiKeys() {
   const list = usePagedList<KeyRow>("/admin-api-keys");
@@ -27,22 +34,54 @@ export function ApiKeys() {
   const revoke = useMutation({ mutationFn: (id: string) => api(`/admin-api-keys/${id}`, { method: "DELETE" }), onSuccess: () => void refresh() });
   return (
     <div className="space-y-4">
-      <form className="flex items-end gap-2" onSubmit={(e) => { e.preventDefault(); create.mutate(); }}>
-        <label className="flex-1 text-sm">Name of the new key<input className={inputClass} value={name} onChange={(e) => setName(e.target.value)} required maxLength={80} /></label>
-        <button type="submit" className={buttonClass} disabled={create.isPending}>Create key</button>
+      <form
+        className="flex items-end gap-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate();
+        }}
+      >
+        <label className="flex-1 text-sm">
+          Name of the new key
+          <input className={inputClass} value={name} onChange={(e) => setName(e.target.value)} required maxLength={80} />
+        </label>
+        <button type="submit" className={buttonClass} disabled={create.isPending}>
+          Create key
+        </button>
       </form>
       <ErrorNote error={create.error ?? revoke.error} />
-      {issued ? <SecretPanel clientId={issued.name} secret={issued.key} onDismiss={() => setIssued(null)} labels={{ title: "Copy your API key now", id: "name", secret: "key", lost: "create a new key and revoke this one" }} /> : null}
-      <PagedTable list={list} empty="No API keys." className="w-full bg-white text-left text-sm" headers={["Name", "Key", "Created", "Last used", "Status", ""]} row={(k) => (
-        <tr key={k.id} className="border-t border-slate-100">
-          <td className="p-2">{k.name}</td>
-          <td className="font-mono">{k.keyHint}</td>
-          <td>{formatDate(k.createdAt)}</td>
-          <td>{formatDate(k.lastUsedAt)}</td>
-          <td><StatusBadge status={k.revokedAt ? "revoked" : "active"} /></td>
-          <td className="text-right">{k.revokedAt ? null : <button type="button" className={dangerButtonClass} onClick={() => revoke.mutate(k.id)}>Revoke</button>}</td>
-        </tr>
-      )} />
+      {issued ? (
+        <SecretPanel
+          clientId={issued.name}
+          secret={issued.key}
+          onDismiss={() => setIssued(null)}
+          labels={{ title: "Copy your API key now", id: "name", secret: "key", lost: "create a new key and revoke this one" }}
+        />
+      ) : null}
+      <PagedTable
+        list={list}
+        empty="No API keys."
+        className="w-full bg-white text-left text-sm"
+        headers={["Name", "Key", "Created", "Last used", "Status", ""]}
+        row={(k) => (
+          <tr key={k.id} className="border-t border-slate-100">
+            <td className="p-2">{k.name}</td>
+            <td className="font-mono">{k.keyHint}</td>
+            <td>{formatDate(k.createdAt)}</td>
+            <td>{formatDate(k.lastUsedAt)}</td>
+            <td>
+              <StatusBadge status={k.revokedAt ? "revoked" : "active"} />
+            </td>
+            <td className="text-right">
+              {k.revokedAt ? null : (
+                <button type="button" className={dangerButtonClass} onClick={() => revoke.mutate(k.id)}>
+                  Revoke
+                </button>
+              )}
+            </td>
+          </tr>
+        )}
+      />
     </div>
   );
 }

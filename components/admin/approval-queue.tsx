@@ -18,7 +18,8 @@ export function ApprovalQueue() {
   const [rejecting, setRejecting] = useState<{ id: string; decision: "reject" | "revoke" } | null>(null);
   const [reason, setReason] = useState("");
   const decide = useMutation({
-    mutationFn: (v: { id: string; decision: "approve" | "reject" | "revoke"; reason?: string }) => api(`/subscriptions/${v.id}/decision`, { method: "POST", body: { decision: v.decision, ...(v.reason ? { reason: v.reason } : {}) } }),
+    mutationFn: (v: { id: string; decision: "approve" | "reject" | "revoke"; reason?: string }) =>
+      api(`/subscriptions/${v.id}/decision`, { method: "POST", body: { decision: v.decision, ...(v.reason ? { reason: v.reason } : {}) } }),
     onSuccess: () => {
       setRejecting(null);
       setReason("");
@@ -30,7 +31,11 @@ export function ApprovalQueue() {
       <label className="text-sm">
         Status{" "}
         <select className="rounded border border-slate-300 px-2 py-1" value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
-          {STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
         </select>
       </label>
       <ErrorNote error={decide.error} />
@@ -42,20 +47,38 @@ export function ApprovalQueue() {
             <div className="flex flex-wrap items-center justify-between gap-3">
               <div className="text-sm">
                 <p>
-                  <Link href={`/admin/apps/${s.app.id}`} className="font-medium text-brand-700 hover:underline">{s.app.name}</Link> → <strong>{s.product.name}</strong> <StatusBadge status={s.status} />
+                  <Link href={`/admin/apps/${s.app.id}`} className="font-medium text-brand-700 hover:underline">
+                    {s.app.name}
+                  </Link>{" "}
+                  → <strong>{s.product.name}</strong> <StatusBadge status={s.status} />
                 </p>
-                <p className="text-slate-500">by {s.app.owner?.name ?? s.app.ownerId} ({s.app.owner?.email ?? "—"}) · requested {formatDate(s.createdAt)}</p>
+                <p className="text-slate-500">
+                  by {s.app.owner?.name ?? s.app.ownerId} ({s.app.owner?.email ?? "—"}) · requested {formatDate(s.createdAt)}
+                </p>
                 {s.reason ? <p className="text-slate-600">Reason: {s.reason}</p> : null}
                 {s.earlierDecision ? (
                   <p data-testid="earlier-decision" className="text-amber-800">
-                    Asked again after it was {s.earlierDecision.status}{s.earlierDecision.reason ? `: ${s.earlierDecision.reason}` : ""}
+                    Asked again after it was {s.earlierDecision.status}
+                    {s.earlierDecision.reason ? `: ${s.earlierDecision.reason}` : ""}
                   </p>
                 ) : null}
               </div>
               <div className="flex gap-2">
-                {status !== "approved" ? <button type="button" className={buttonClass} disabled={decide.isPending} onClick={() => decide.mutate({ id: s.id, decision: "approve" })}>Approve</button> : null}
-                {status === "pending" ? <button type="button" className={dangerButtonClass} onClick={() => setRejecting({ id: s.id, decision: "reject" })}>Reject…</button> : null}
-                {status === "approved" ? <button type="button" className={dangerButtonClass} onClick={() => setRejecting({ id: s.id, decision: "revoke" })}>Revoke…</button> : null}
+                {status !== "approved" ? (
+                  <button type="button" className={buttonClass} disabled={decide.isPending} onClick={() => decide.mutate({ id: s.id, decision: "approve" })}>
+                    Approve
+                  </button>
+                ) : null}
+                {status === "pending" ? (
+                  <button type="button" className={dangerButtonClass} onClick={() => setRejecting({ id: s.id, decision: "reject" })}>
+                    Reject…
+                  </button>
+                ) : null}
+                {status === "approved" ? (
+                  <button type="button" className={dangerButtonClass} onClick={() => setRejecting({ id: s.id, decision: "revoke" })}>
+                    Revoke…
+                  </button>
+                ) : null}
               </div>
             </div>
             {rejecting?.id === s.id ? (
@@ -70,8 +93,12 @@ export function ApprovalQueue() {
                   Reason (shown to the developer)
                   <input className={inputClass} value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={500} />
                 </label>
-                <button type="submit" className={dangerButtonClass} disabled={decide.isPending}>{rejecting.decision === "reject" ? "Reject" : "Revoke"}</button>
-                <button type="button" className={secondaryButtonClass} onClick={() => setRejecting(null)}>Cancel</button>
+                <button type="submit" className={dangerButtonClass} disabled={decide.isPending}>
+                  {rejecting.decision === "reject" ? "Reject" : "Revoke"}
+                </button>
+                <button type="button" className={secondaryButtonClass} onClick={() => setRejecting(null)}>
+                  Cancel
+                </button>
               </form>
             ) : null}
           </li>

@@ -24,7 +24,14 @@ export function AuditLog() {
   );
   return (
     <div className="space-y-4">
-      <form className="grid items-end gap-3 md:grid-cols-4" role="search" onSubmit={(e) => { e.preventDefault(); setFilters(draft); }}>
+      <form
+        className="grid items-end gap-3 md:grid-cols-4"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setFilters(draft);
+        }}
+      >
         {field("action", "Action (prefix, e.g. app.)")}
         {field("actorId", "Actor id")}
         {field("targetType", "Target type")}
@@ -32,25 +39,50 @@ export function AuditLog() {
         {field("since", "Since", "datetime-local")}
         {field("until", "Until", "datetime-local")}
         <div className="flex gap-2">
-          <button type="submit" className={secondaryButtonClass}>Filter</button>
-          <button type="button" className={secondaryButtonClass} onClick={() => { setDraft(EMPTY); setFilters(EMPTY); }}>Clear</button>
+          <button type="submit" className={secondaryButtonClass}>
+            Filter
+          </button>
+          <button
+            type="button"
+            className={secondaryButtonClass}
+            onClick={() => {
+              setDraft(EMPTY);
+              setFilters(EMPTY);
+            }}
+          >
+            Clear
+          </button>
         </div>
       </form>
-      <PagedTable list={list} empty="No audit events match." className="w-full bg-white text-left text-xs" headers={["When", "Actor", "Action", "Target", "From", "Change"]} row={(e) => (
-        <tr key={e.id} className="border-t border-slate-100 align-top">
-          <td className="p-2 whitespace-nowrap">{formatDate(e.at)}</td>
-          <td>{e.actorType}<br /><span className="font-mono text-slate-500">{e.actorId ?? "—"}</span></td>
-          <td className="font-mono">{e.action}</td>
-          <td>{e.targetType ?? "—"}<br /><span className="font-mono text-slate-500">{e.targetId ?? ""}</span></td>
-          <td>{e.ip ?? "—"}</td>
-          <td>
-            <details>
-              <summary className="cursor-pointer text-brand-700">before / after</summary>
-              <pre className="max-w-md overflow-auto whitespace-pre-wrap text-[11px]">{JSON.stringify({ before: e.before, after: e.after }, null, 2)}</pre>
-            </details>
-          </td>
-        </tr>
-      )} />
+      <PagedTable
+        list={list}
+        empty="No audit events match."
+        className="w-full bg-white text-left text-xs"
+        headers={["When", "Actor", "Action", "Target", "From", "Change"]}
+        row={(e) => (
+          <tr key={e.id} className="border-t border-slate-100 align-top">
+            <td className="p-2 whitespace-nowrap">{formatDate(e.at)}</td>
+            <td>
+              {e.actorType}
+              <br />
+              <span className="font-mono text-slate-500">{e.actorId ?? "—"}</span>
+            </td>
+            <td className="font-mono">{e.action}</td>
+            <td>
+              {e.targetType ?? "—"}
+              <br />
+              <span className="font-mono text-slate-500">{e.targetId ?? ""}</span>
+            </td>
+            <td>{e.ip ?? "—"}</td>
+            <td>
+              <details>
+                <summary className="cursor-pointer text-brand-700">before / after</summary>
+                <pre className="max-w-md overflow-auto whitespace-pre-wrap text-[11px]">{JSON.stringify({ before: e.before, after: e.after }, null, 2)}</pre>
+              </details>
+            </td>
+          </tr>
+        )}
+      />
     </div>
   );
 }

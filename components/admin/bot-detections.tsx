@@ -36,72 +36,152 @@ export function BotDetections() {
   return (
     <div className="space-y-8">
       <p className="text-sm text-slate-600">
-        Every proxy watches its callers&apos; behaviour. A signature without a rule is <strong>flagged</strong>: the backend gets an <code>X-Gatehouse-Bot</code> header and analytics records it. Choose an action, then one click on a detection makes it a rule for that identity or for the whole signature.
+        Every proxy watches its callers&apos; behaviour. A signature without a rule is <strong>flagged</strong>: the backend gets an <code>X-Gatehouse-Bot</code> header and
+        analytics records it. Choose an action, then one click on a detection makes it a rule for that identity or for the whole signature.
       </p>
       <div className="flex flex-wrap items-end gap-4">
-        <label className="text-sm">Signature
+        <label className="text-sm">
+          Signature
           <select className={inputClass} value={signature} onChange={(e) => setSignature(e.target.value)} data-testid="signature-filter">
             <option value="">All</option>
-            {SIGNATURES.map(([v, label]) => <option key={v} value={v}>{label}</option>)}
+            {SIGNATURES.map(([v, label]) => (
+              <option key={v} value={v}>
+                {label}
+              </option>
+            ))}
           </select>
         </label>
-        <label className="text-sm">Action for one-click rules
+        <label className="text-sm">
+          Action for one-click rules
           <select className={inputClass} value={action} onChange={(e) => setAction(e.target.value as (typeof ACTIONS)[number])} data-testid="one-click-action">
-            {ACTIONS.map((a) => <option key={a} value={a}>{a}</option>)}
+            {ACTIONS.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
           </select>
         </label>
       </div>
       <ErrorNote error={oneClick.error} />
-      {oneClick.isSuccess ? <p role="status" className="text-sm text-green-800">Rule saved: {oneClick.data.kind} {oneClick.data.target} → {oneClick.data.action}. Every instance applies it now.</p> : null}
-      <PagedTable list={detections} empty="No detections yet." className="w-full bg-white text-left text-xs" testId="detections" headers={["Last seen", "Identity", "Signature", "Score", "Evidence", "Action taken", "Calls", "Make a rule"]} row={(d) => (
-        <tr key={d.id} className="border-t border-slate-100 align-top" data-testid="detection">
-          <td className="p-2 whitespace-nowrap">{formatDate(d.lastSeenAt)}</td>
-          <td className="font-mono">{d.identity}{d.clientIp && !d.identity.startsWith("ip:") ? <><br /><span className="text-slate-500">from {d.clientIp}</span></> : null}</td>
-          <td>{d.signatureTitle}</td>
-          <td>{d.score.toFixed(2)}</td>
-          <td><pre className="max-w-xs whitespace-pre-wrap text-[11px]">{Object.entries(d.evidence).map(([k, v]) => `${k}: ${String(v)}`).join("\n")}</pre></td>
-          <td>{d.action}</td>
-          <td>{d.hits}</td>
-          <td className="space-y-1 whitespace-nowrap">
-            <button type="button" className={secondaryButtonClass} disabled={oneClick.isPending} onClick={() => oneClick.mutate({ id: d.id, scope: "identity" })}>{action} this identity</button>
-            <br />
-            <button type="button" className={secondaryButtonClass} disabled={oneClick.isPending} onClick={() => oneClick.mutate({ id: d.id, scope: "signature" })}>{action} every {d.signatureTitle}</button>
-          </td>
-        </tr>
-      )} />
+      {oneClick.isSuccess ? (
+        <p role="status" className="text-sm text-green-800">
+          Rule saved: {oneClick.data.kind} {oneClick.data.target} → {oneClick.data.action}. Every instance applies it now.
+        </p>
+      ) : null}
+      <PagedTable
+        list={detections}
+        empty="No detections yet."
+        className="w-full bg-white text-left text-xs"
+        testId="detections"
+        headers={["Last seen", "Identity", "Signature", "Score", "Evidence", "Action taken", "Calls", "Make a rule"]}
+        row={(d) => (
+          <tr key={d.id} className="border-t border-slate-100 align-top" data-testid="detection">
+            <td className="p-2 whitespace-nowrap">{formatDate(d.lastSeenAt)}</td>
+            <td className="font-mono">
+              {d.identity}
+              {d.clientIp && !d.identity.startsWith("ip:") ? (
+                <>
+                  <br />
+                  <span className="text-slate-500">from {d.clientIp}</span>
+                </>
+              ) : null}
+            </td>
+            <td>{d.signatureTitle}</td>
+            <td>{d.score.toFixed(2)}</td>
+            <td>
+              <pre className="max-w-xs whitespace-pre-wrap text-[11px]">
+                {Object.entries(d.evidence)
+                  .map(([k, v]) => `${k}: ${String(v)}`)
+                  .join("\n")}
+              </pre>
+            </td>
+            <td>{d.action}</td>
+            <td>{d.hits}</td>
+            <td className="space-y-1 whitespace-nowrap">
+              <button type="button" className={secondaryButtonClass} disabled={oneClick.isPending} onClick={() => oneClick.mutate({ id: d.id, scope: "identity" })}>
+                {action} this identity
+              </button>
+              <br />
+              <button type="button" className={secondaryButtonClass} disabled={oneClick.isPending} onClick={() => oneClick.mutate({ id: d.id, scope: "signature" })}>
+                {action} every {d.signatureTitle}
+              </button>
+            </td>
+          </tr>
+        )}
+      />
 
       <Card title="Rules">
-        <PagedTable list={rules} empty="No rules: every signature is flagged." className="w-full text-left text-xs" testId="rules" headers={["Kind", "Target", "Action", "Note", ""]} row={(r) => (
-          <tr key={r.id} className="border-t border-slate-100" data-testid="rule">
-            <td className="p-2">{r.kind}</td>
-            <td className="font-mono">{r.target}</td>
-            <td>{r.action}</td>
-            <td className="text-slate-500">{r.note}</td>
-            <td><button type="button" className={dangerButtonClass} onClick={() => remove.mutate(r.id)}>Delete</button></td>
-          </tr>
-        )} />
-        <form className="mt-4 grid items-end gap-3 md:grid-cols-4" onSubmit={(e) => { e.preventDefault(); add.mutate(); }}>
-          <label className="text-sm">Kind
-            <select className={inputClass} value={draft.kind} onChange={(e) => setDraft({ ...draft, kind: e.target.value, target: e.target.value === "signature" ? "flooder" : "" })}>
+        <PagedTable
+          list={rules}
+          empty="No rules: every signature is flagged."
+          className="w-full text-left text-xs"
+          testId="rules"
+          headers={["Kind", "Target", "Action", "Note", ""]}
+          row={(r) => (
+            <tr key={r.id} className="border-t border-slate-100" data-testid="rule">
+              <td className="p-2">{r.kind}</td>
+              <td className="font-mono">{r.target}</td>
+              <td>{r.action}</td>
+              <td className="text-slate-500">{r.note}</td>
+              <td>
+                <button type="button" className={dangerButtonClass} onClick={() => remove.mutate(r.id)}>
+                  Delete
+                </button>
+              </td>
+            </tr>
+          )}
+        />
+        <form
+          className="mt-4 grid items-end gap-3 md:grid-cols-4"
+          onSubmit={(e) => {
+            e.preventDefault();
+            add.mutate();
+          }}
+        >
+          <label className="text-sm">
+            Kind
+            <select
+              className={inputClass}
+              value={draft.kind}
+              onChange={(e) => setDraft({ ...draft, kind: e.target.value, target: e.target.value === "signature" ? "flooder" : "" })}
+            >
               <option value="signature">signature</option>
               <option value="identity">identity (allow-list)</option>
             </select>
           </label>
-          <label className="text-sm">Target
+          <label className="text-sm">
+            Target
             {draft.kind === "signature" ? (
               <select className={inputClass} value={draft.target} onChange={(e) => setDraft({ ...draft, target: e.target.value })}>
-                {SIGNATURES.map(([v, label]) => <option key={v} value={v}>{label}</option>)}
+                {SIGNATURES.map(([v, label]) => (
+                  <option key={v} value={v}>
+                    {label}
+                  </option>
+                ))}
               </select>
             ) : (
-              <input className={inputClass} placeholder="app:… token:… key:… user:… ip:10.0.0.0/8 ua:…" value={draft.target} onChange={(e) => setDraft({ ...draft, target: e.target.value })} required />
+              <input
+                className={inputClass}
+                placeholder="app:… token:… key:… user:… ip:10.0.0.0/8 ua:…"
+                value={draft.target}
+                onChange={(e) => setDraft({ ...draft, target: e.target.value })}
+                required
+              />
             )}
           </label>
-          <label className="text-sm">Action
+          <label className="text-sm">
+            Action
             <select className={inputClass} value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.target.value })}>
-              {ACTIONS.map((a) => <option key={a} value={a}>{a}</option>)}
+              {ACTIONS.map((a) => (
+                <option key={a} value={a}>
+                  {a}
+                </option>
+              ))}
             </select>
           </label>
-          <button type="submit" className={buttonClass} disabled={add.isPending}>Add rule</button>
+          <button type="submit" className={buttonClass} disabled={add.isPending}>
+            Add rule
+          </button>
         </form>
         <ErrorNote error={add.error} />
       </Card>

@@ -29,33 +29,67 @@ export function DeveloperList() {
   });
   return (
     <div className="space-y-4">
-      <form className="flex items-end gap-2" role="search" onSubmit={(e) => { e.preventDefault(); setQ(search); }}>
-        <label className="flex-1 text-sm">Search by name or email<input className={inputClass} value={search} onChange={(e) => setSearch(e.target.value)} /></label>
+      <form
+        className="flex items-end gap-2"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setQ(search);
+        }}
+      >
+        <label className="flex-1 text-sm">
+          Search by name or email
+          <input className={inputClass} value={search} onChange={(e) => setSearch(e.target.value)} />
+        </label>
         <select aria-label="Status" className="rounded border border-slate-300 px-2 py-2 text-sm" value={status} onChange={(e) => setStatus(e.target.value)}>
           <option value="">any status</option>
           <option value="active">active</option>
           <option value="suspended">suspended</option>
         </select>
-        <button type="submit" className={secondaryButtonClass}>Search</button>
+        <button type="submit" className={secondaryButtonClass}>
+          Search
+        </button>
       </form>
-      {notice ? <p role="status" className="text-sm text-green-800">{notice}</p> : null}
+      {notice ? (
+        <p role="status" className="text-sm text-green-800">
+          {notice}
+        </p>
+      ) : null}
       <ErrorNote error={setDevStatus.error ?? revokeTokens.error} />
-      <PagedTable list={list} empty="No developers match." className="w-full rounded-lg bg-white text-left text-sm" headers={["Name", "Email", "Role", "Status", "Joined", ""]} row={(d) => (
-        <tr key={d.id} className="border-t border-slate-100">
-          <td className="p-2">{d.name}</td>
-          <td>{d.email}</td>
-          <td>{d.role}</td>
-          <td><StatusBadge status={d.status} /></td>
-          <td>{formatDate(d.createdAt)}</td>
-          <td className="space-x-2 text-right">
-            <Link href={`/admin/apps?ownerId=${encodeURIComponent(d.id)}`} className="text-brand-700 hover:underline">Apps</Link>
-            {d.status === "active"
-              ? <button type="button" className={dangerButtonClass} onClick={() => setDevStatus.mutate({ id: d.id, status: "suspended" })}>Suspend</button>
-              : <button type="button" className={secondaryButtonClass} onClick={() => setDevStatus.mutate({ id: d.id, status: "active" })}>Reinstate</button>}
-            <button type="button" className={secondaryButtonClass} onClick={() => revokeTokens.mutate(d.id)}>Revoke tokens</button>
-          </td>
-        </tr>
-      )} />
+      <PagedTable
+        list={list}
+        empty="No developers match."
+        className="w-full rounded-lg bg-white text-left text-sm"
+        headers={["Name", "Email", "Role", "Status", "Joined", ""]}
+        row={(d) => (
+          <tr key={d.id} className="border-t border-slate-100">
+            <td className="p-2">{d.name}</td>
+            <td>{d.email}</td>
+            <td>{d.role}</td>
+            <td>
+              <StatusBadge status={d.status} />
+            </td>
+            <td>{formatDate(d.createdAt)}</td>
+            <td className="space-x-2 text-right">
+              <Link href={`/admin/apps?ownerId=${encodeURIComponent(d.id)}`} className="text-brand-700 hover:underline">
+                Apps
+              </Link>
+              {d.status === "active" ? (
+                <button type="button" className={dangerButtonClass} onClick={() => setDevStatus.mutate({ id: d.id, status: "suspended" })}>
+                  Suspend
+                </button>
+              ) : (
+                <button type="button" className={secondaryButtonClass} onClick={() => setDevStatus.mutate({ id: d.id, status: "active" })}>
+                  Reinstate
+                </button>
+              )}
+              <button type="button" className={secondaryButtonClass} onClick={() => revokeTokens.mutate(d.id)}>
+                Revoke tokens
+              </button>
+            </td>
+          </tr>
+        )}
+      />
     </div>
   );
 }

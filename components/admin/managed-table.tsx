@@ -8,15 +8,34 @@ import { Empty } from "../ui/basics";
 import { usePagedList } from "../ui/load-more";
 import { PagedTable } from "../ui/paged-table";
 
-export function ManagedTable<T extends { id: string; name: string }>({ kind, empty, headers, cells }: { kind: "products" | "proxies"; empty: string; headers: string[]; cells: (item: T) => ReactNode }) {
+export function ManagedTable<T extends { id: string; name: string }>({
+  kind,
+  empty,
+  headers,
+  cells,
+}: {
+  kind: "products" | "proxies";
+  empty: string;
+  headers: string[];
+  cells: (item: T) => ReactNode;
+}) {
   const list = usePagedList<T>(`/${kind}`);
   if (!list.isPending && !list.items.length) return <Empty>{empty}</Empty>;
   return (
-    <PagedTable list={list} className="w-full bg-white text-left text-sm" headers={headers} row={(item) => (
-      <tr key={item.id} className="border-t border-slate-100">
-        <td className="p-2"><Link href={`/admin/${kind}/${item.id}`} className="text-brand-700 hover:underline">{item.name}</Link></td>
-        {cells(item)}
-      </tr>
-    )} />
+    <PagedTable
+      list={list}
+      className="w-full bg-white text-left text-sm"
+      headers={headers}
+      row={(item) => (
+        <tr key={item.id} className="border-t border-slate-100">
+          <td className="p-2">
+            <Link href={`/admin/${kind}/${item.id}`} className="text-brand-700 hover:underline">
+              {item.name}
+            </Link>
+          </td>
+          {cells(item)}
+        </tr>
+      )}
+    />
   );
 }

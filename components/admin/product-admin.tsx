@@ -11,16 +11,23 @@ import { ManagedTable } from "./managed-table";
 export function ProductTable() {
   const headers = ["Product", "Slug", "Approval", "Visibility", "Scopes", "Quota", "Tokens"];
   return (
-    <ManagedTable<ProductView> kind="products" empty="No products yet." headers={headers} cells={(p) => (
-      <>
-        <td className="font-mono">{p.slug}</td>
-        <td>{p.approvalType}</td>
-        <td><StatusBadge status={p.visibility} /></td>
-        <td className="font-mono">{p.scopes.join(" ")}</td>
-        <td>{p.quotaLimit ? `${p.quotaLimit}/${p.quotaIntervalSeconds}s` : "—"}</td>
-        <td>{p.accessTokenFormat}</td>
-      </>
-    )} />
+    <ManagedTable<ProductView>
+      kind="products"
+      empty="No products yet."
+      headers={headers}
+      cells={(p) => (
+        <>
+          <td className="font-mono">{p.slug}</td>
+          <td>{p.approvalType}</td>
+          <td>
+            <StatusBadge status={p.visibility} />
+          </td>
+          <td className="font-mono">{p.scopes.join(" ")}</td>
+          <td>{p.quotaLimit ? `${p.quotaLimit}/${p.quotaIntervalSeconds}s` : "—"}</td>
+          <td>{p.accessTokenFormat}</td>
+        </>
+      )}
+    />
   );
 }
 
@@ -48,10 +55,19 @@ export function ProductForm({ initial }: { initial?: ProductView }) {
   const save = useMutation({
     mutationFn: () => {
       const body = {
-        slug: f.slug, name: f.name, description: f.description, scopes: f.scopes.split(/\s+/).filter(Boolean),
-        approvalType: f.approvalType, visibility: f.visibility, quotaLimit: numberOrNull(f.quotaLimit), quotaIntervalSeconds: numberOrNull(f.quotaIntervalSeconds),
-        quotaWindow: f.quotaWindow, accessTokenTtlSeconds: Number(f.accessTokenTtlSeconds), refreshTokenTtlSeconds: Number(f.refreshTokenTtlSeconds),
-        refreshIdleTtlSeconds: Number(f.refreshIdleTtlSeconds), credentialTtlSeconds: numberOrNull(f.credentialTtlSeconds),
+        slug: f.slug,
+        name: f.name,
+        description: f.description,
+        scopes: f.scopes.split(/\s+/).filter(Boolean),
+        approvalType: f.approvalType,
+        visibility: f.visibility,
+        quotaLimit: numberOrNull(f.quotaLimit),
+        quotaIntervalSeconds: numberOrNull(f.quotaIntervalSeconds),
+        quotaWindow: f.quotaWindow,
+        accessTokenTtlSeconds: Number(f.accessTokenTtlSeconds),
+        refreshTokenTtlSeconds: Number(f.refreshTokenTtlSeconds),
+        refreshIdleTtlSeconds: Number(f.refreshIdleTtlSeconds),
+        credentialTtlSeconds: numberOrNull(f.credentialTtlSeconds),
         accessTokenFormat: f.accessTokenFormat,
       };
       return initial ? api<ProductView>(`/products/${initial.id}`, { method: "PATCH", body }) : api<ProductView>("/products", { method: "POST", body });
@@ -73,7 +89,11 @@ export function ProductForm({ initial }: { initial?: ProductView }) {
     <label className="block text-sm font-medium">
       {label}
       <select className={inputClass} value={f[key]} onChange={(e) => setF({ ...f, [key]: e.target.value })}>
-        {options.map((o) => <option key={o} value={o}>{o}</option>)}
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
       </select>
     </label>
   );
@@ -83,7 +103,9 @@ export function ProductForm({ initial }: { initial?: ProductView }) {
   };
   return (
     <form onSubmit={submit} className="grid gap-4 md:grid-cols-2" aria-label="Product">
-      <div className="md:col-span-2"><ErrorNote error={save.error} /></div>
+      <div className="md:col-span-2">
+        <ErrorNote error={save.error} />
+      </div>
       {text("name", "Name", { required: true })}
       {text("slug", "Slug", { required: true, pattern: "[a-z0-9][a-z0-9-]*" })}
       <label className="block text-sm font-medium md:col-span-2">
@@ -101,7 +123,11 @@ export function ProductForm({ initial }: { initial?: ProductView }) {
       {text("refreshIdleTtlSeconds", "Refresh idle timeout (s)", { inputMode: "numeric" })}
       {text("credentialTtlSeconds", "Credential expiry (s, empty = never)", { inputMode: "numeric" })}
       {choice("accessTokenFormat", "Access token format (jwt: RFC 9068, validated offline with /oauth/jwks)", ["opaque", "jwt"])}
-      <div className="md:col-span-2"><button type="submit" className={buttonClass} disabled={save.isPending}>{initial ? "Save product" : "Create product"}</button></div>
+      <div className="md:col-span-2">
+        <button type="submit" className={buttonClass} disabled={save.isPending}>
+          {initial ? "Save product" : "Create product"}
+        </button>
+      </div>
     </form>
   );
 }

@@ -13,14 +13,23 @@ import { ManagedTable } from "./managed-table";
 export function ProxyTable() {
   const headers = ["Proxy", "Gateway path", "Target", "Policies", "Status"];
   return (
-    <ManagedTable<ProxyView> kind="proxies" empty="No proxies yet." headers={headers} cells={(p) => (
-      <>
-        <td className="font-mono">/gateway/{p.basePath}/{p.version}</td>
-        <td className="font-mono break-all">{p.targetUrl}</td>
-        <td>{p.policies.length}</td>
-        <td><StatusBadge status={p.status} /></td>
-      </>
-    )} />
+    <ManagedTable<ProxyView>
+      kind="proxies"
+      empty="No proxies yet."
+      headers={headers}
+      cells={(p) => (
+        <>
+          <td className="font-mono">
+            /gateway/{p.basePath}/{p.version}
+          </td>
+          <td className="font-mono break-all">{p.targetUrl}</td>
+          <td>{p.policies.length}</td>
+          <td>
+            <StatusBadge status={p.status} />
+          </td>
+        </>
+      )}
+    />
   );
 }
 
@@ -74,7 +83,9 @@ export function ProxyForm({ initial }: { initial?: ProxyView }) {
   );
   return (
     <form onSubmit={submit} className="grid gap-4 md:grid-cols-2" aria-label="Proxy">
-      <div className="md:col-span-2"><ErrorNote error={jsonError ? new Error(jsonError) : save.error} /></div>
+      <div className="md:col-span-2">
+        <ErrorNote error={jsonError ? new Error(jsonError) : save.error} />
+      </div>
       {text("name", "Name")}
       {text("targetUrl", "Target URL")}
       {text("basePath", "Base path (after /gateway/)")}
@@ -82,19 +93,23 @@ export function ProxyForm({ initial }: { initial?: ProxyView }) {
       <label className="block text-sm font-medium">
         ID token to backend
         <select className={inputClass} value={f.idTokenMode} onChange={(e) => setF({ ...f, idTokenMode: e.target.value })}>
-          <option value="none">none</option><option value="claims">claims as headers</option><option value="whole">whole token</option>
+          <option value="none">none</option>
+          <option value="claims">claims as headers</option>
+          <option value="whole">whole token</option>
         </select>
       </label>
       <label className="block text-sm font-medium">
         Status
         <select className={inputClass} value={f.status} onChange={(e) => setF({ ...f, status: e.target.value })}>
-          <option value="active">active</option><option value="disabled">disabled</option>
+          <option value="active">active</option>
+          <option value="disabled">disabled</option>
         </select>
       </label>
       <label className="block text-sm font-medium">
         Method override headers (X-HTTP-Method-Override…)
         <select className={inputClass} value={f.methodOverride} onChange={(e) => setF({ ...f, methodOverride: e.target.value })}>
-          <option value="strip">strip before the backend</option><option value="honour">honour on POST (judged as the method)</option>
+          <option value="strip">strip before the backend</option>
+          <option value="honour">honour on POST (judged as the method)</option>
         </select>
       </label>
       <label className="flex items-center gap-2 self-end text-sm font-medium">
@@ -115,13 +130,21 @@ export function ProxyForm({ initial }: { initial?: ProxyView }) {
         <legend className="font-medium">In products</legend>
         {products.data?.items.map((p) => (
           <label key={p.id} className="mr-4 inline-flex items-center gap-2">
-            <input type="checkbox" checked={productIds.includes(p.id)} onChange={(e) => setProductIds(e.target.checked ? [...productIds, p.id] : productIds.filter((id) => id !== p.id))} />
+            <input
+              type="checkbox"
+              checked={productIds.includes(p.id)}
+              onChange={(e) => setProductIds(e.target.checked ? [...productIds, p.id] : productIds.filter((id) => id !== p.id))}
+            />
             {p.name}
           </label>
         ))}
         <FieldError error={save.error} field="productIds" />
       </fieldset>
-      <div className="md:col-span-2"><button type="submit" className={buttonClass} disabled={save.isPending}>{initial ? "Save proxy" : "Create proxy"}</button></div>
+      <div className="md:col-span-2">
+        <button type="submit" className={buttonClass} disabled={save.isPending}>
+          {initial ? "Save proxy" : "Create proxy"}
+        </button>
+      </div>
     </form>
   );
 }

@@ -10,16 +10,35 @@ export function TokenRevocation() {
   const [value, setValue] = useState("");
   const revoke = useMutation({ mutationFn: () => api<{ revoked: number }>("/tokens/revoke", { method: "POST", body: { [kind]: value.trim() } }) });
   return (
-    <form className="max-w-xl space-y-4" onSubmit={(e) => { e.preventDefault(); revoke.mutate(); }}>
+    <form
+      className="max-w-xl space-y-4"
+      onSubmit={(e) => {
+        e.preventDefault();
+        revoke.mutate();
+      }}
+    >
       <fieldset className="space-x-6 text-sm">
         <legend className="mb-1 font-medium">Whose tokens</legend>
-        <label><input type="radio" checked={kind === "userSub"} onChange={() => setKind("userSub")} /> An end user (Okta user id / token subject)</label>
-        <label><input type="radio" checked={kind === "developerId"} onChange={() => setKind("developerId")} /> Every app of a developer (developer id)</label>
+        <label>
+          <input type="radio" checked={kind === "userSub"} onChange={() => setKind("userSub")} /> An end user (Okta user id / token subject)
+        </label>
+        <label>
+          <input type="radio" checked={kind === "developerId"} onChange={() => setKind("developerId")} /> Every app of a developer (developer id)
+        </label>
       </fieldset>
-      <label className="block text-sm">Identifier<input className={inputClass} value={value} onChange={(e) => setValue(e.target.value)} required /></label>
-      <button type="submit" className={dangerButtonClass} disabled={revoke.isPending}>Revoke all tokens</button>
+      <label className="block text-sm">
+        Identifier
+        <input className={inputClass} value={value} onChange={(e) => setValue(e.target.value)} required />
+      </label>
+      <button type="submit" className={dangerButtonClass} disabled={revoke.isPending}>
+        Revoke all tokens
+      </button>
       <ErrorNote error={revoke.error} />
-      {revoke.isSuccess ? <p role="status" className="text-sm text-green-800">{revoke.data.revoked} token(s) revoked.</p> : null}
+      {revoke.isSuccess ? (
+        <p role="status" className="text-sm text-green-800">
+          {revoke.data.revoked} token(s) revoked.
+        </p>
+      ) : null}
     </form>
   );
 }

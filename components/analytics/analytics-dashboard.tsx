@@ -16,7 +16,12 @@ const RANGES = [
   { id: "30d", label: "30 days", ms: 30 * 86_400_000 },
 ] as const;
 
-const BLUE = "#1f5fd1", RED = "#dc2626", AMBER = "#f59e0b", GREEN = "#16a34a", SLATE = "#94a3b8", PURPLE = "#7c3aed";
+const BLUE = "#1f5fd1",
+  RED = "#dc2626",
+  AMBER = "#f59e0b",
+  GREEN = "#16a34a",
+  SLATE = "#94a3b8",
+  PURPLE = "#7c3aed";
 
 function label(iso: string, bucket: Dashboard["bucket"]): string {
   return bucket === "day" ? iso.slice(5, 10) : bucket === "hour" ? `${iso.slice(5, 10)} ${iso.slice(11, 13)}h` : iso.slice(11, 16);
@@ -41,7 +46,11 @@ export function AnalyticsDashboard({ admin, appId }: { admin: boolean; appId?: s
     <div className="space-y-6" data-testid="analytics-dashboard">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <RangePicker ranges={RANGES} value={range} onChange={setRange} />
-        {csvHref ? <a href={csvHref} download className="rounded border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-50">Export CSV</a> : null}
+        {csvHref ? (
+          <a href={csvHref} download className="rounded border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-50">
+            Export CSV
+          </a>
+        ) : null}
       </div>
       <ErrorNote error={dashboard.error} />
       {dashboard.isPending ? <p className="text-sm text-slate-500">Loading…</p> : null}
@@ -84,18 +93,31 @@ function Charts({ d, admin }: { d: Dashboard; admin: boolean }) {
       </Card>
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Errors by status">
-          {d.errorsByStatus.length === 0 ? <Empty>No errors in this period.</Empty> : (
+          {d.errorsByStatus.length === 0 ? (
+            <Empty>No errors in this period.</Empty>
+          ) : (
             <div data-testid="chart-errors">
-              <ChartFrame chart={BarChart} data={d.errorsByStatus.map((e) => ({ ...e, code: String(e.status) }))} height={220} xAxis={{ dataKey: "code" }} yAxis={{ allowDecimals: false }} legend={false}>
+              <ChartFrame
+                chart={BarChart}
+                data={d.errorsByStatus.map((e) => ({ ...e, code: String(e.status) }))}
+                height={220}
+                xAxis={{ dataKey: "code" }}
+                yAxis={{ allowDecimals: false }}
+                legend={false}
+              >
                 <Bar dataKey="calls" name="calls" isAnimationActive={false}>
-                  {d.errorsByStatus.map((e) => <Cell key={e.status} fill={e.status >= 500 ? RED : AMBER} />)}
+                  {d.errorsByStatus.map((e) => (
+                    <Cell key={e.status} fill={e.status >= 500 ? RED : AMBER} />
+                  ))}
                 </Bar>
               </ChartFrame>
             </div>
           )}
         </Card>
         <Card title={admin ? "Policy blocks" : "Blocked calls and why"}>
-          {d.blocks.length === 0 ? <Empty>No calls blocked by a policy.</Empty> : (
+          {d.blocks.length === 0 ? (
+            <Empty>No calls blocked by a policy.</Empty>
+          ) : (
             <div data-testid="chart-blocks">
               <CallBars data={d.blocks.map((b) => ({ name: b.policy, calls: b.calls }))} color={AMBER} />
             </div>
@@ -109,9 +131,27 @@ function Charts({ d, admin }: { d: Dashboard; admin: boolean }) {
       </div>
       <Card title="Security">
         <div className="grid gap-4 md:grid-cols-3" data-testid="chart-security">
-          <Donut title="Bot vs human" parts={[["human", s.human, BLUE], ["bot", s.bot, PURPLE]]} />
-          <Donut title="TLS vs non-TLS" parts={[["TLS", s.tls, GREEN], ["non-TLS", s.plain, RED]]} />
-          <Donut title="Authenticated" parts={[["authenticated", s.authenticated, GREEN], ["anonymous", s.anonymous, SLATE]]} />
+          <Donut
+            title="Bot vs human"
+            parts={[
+              ["human", s.human, BLUE],
+              ["bot", s.bot, PURPLE],
+            ]}
+          />
+          <Donut
+            title="TLS vs non-TLS"
+            parts={[
+              ["TLS", s.tls, GREEN],
+              ["non-TLS", s.plain, RED],
+            ]}
+          />
+          <Donut
+            title="Authenticated"
+            parts={[
+              ["authenticated", s.authenticated, GREEN],
+              ["anonymous", s.anonymous, SLATE],
+            ]}
+          />
         </div>
         {d.security.byProxy.length > 0 ? (
           <div className="mt-4" data-testid="chart-security-proxies">
@@ -125,10 +165,17 @@ function Charts({ d, admin }: { d: Dashboard; admin: boolean }) {
         ) : null}
       </Card>
       <Card title="Backends reached insecurely (http://)">
-        {d.insecureBackends.length === 0 ? <Empty>Every backend that carried traffic in this period is reached over TLS.</Empty> : (
+        {d.insecureBackends.length === 0 ? (
+          <Empty>Every backend that carried traffic in this period is reached over TLS.</Empty>
+        ) : (
           <ul className="divide-y divide-slate-100 text-sm" data-testid="insecure-backends">
             {d.insecureBackends.map((b) => (
-              <li key={b.proxyId} className="flex justify-between py-2"><span><span className="font-medium">{b.name}</span> <span className="text-slate-500">→ {b.target}</span></span><span>{b.calls} calls</span></li>
+              <li key={b.proxyId} className="flex justify-between py-2">
+                <span>
+                  <span className="font-medium">{b.name}</span> <span className="text-slate-500">→ {b.target}</span>
+                </span>
+                <span>{b.calls} calls</span>
+              </li>
             ))}
           </ul>
         )}
@@ -140,7 +187,15 @@ function Charts({ d, admin }: { d: Dashboard; admin: boolean }) {
 /** Bars per named row (`data[].name`), counts along the horizontal axis. */
 function HorizontalBars({ data, height, legend = false, children }: { data: { name: string }[]; height: number; legend?: boolean; children: ReactNode }) {
   return (
-    <ChartFrame chart={BarChart} data={data} height={height} layout="vertical" xAxis={{ type: "number", allowDecimals: false }} yAxis={{ type: "category", dataKey: "name", width: 140 }} legend={legend}>
+    <ChartFrame
+      chart={BarChart}
+      data={data}
+      height={height}
+      layout="vertical"
+      xAxis={{ type: "number", allowDecimals: false }}
+      yAxis={{ type: "category", dataKey: "name", width: 140 }}
+      legend={legend}
+    >
       {children}
     </ChartFrame>
   );
@@ -159,7 +214,13 @@ function CallBars({ data, color }: { data: { name: string; calls: number; errors
 function TopList({ title, list, testId }: { title: string; list: Ranked[]; testId: string }) {
   return (
     <Card title={title}>
-      {list.length === 0 ? <Empty>Nothing yet.</Empty> : <div data-testid={testId}><CallBars data={list.map((r) => ({ name: r.name, calls: r.calls, errors: r.errors }))} color={BLUE} /></div>}
+      {list.length === 0 ? (
+        <Empty>Nothing yet.</Empty>
+      ) : (
+        <div data-testid={testId}>
+          <CallBars data={list.map((r) => ({ name: r.name, calls: r.calls, errors: r.errors }))} color={BLUE} />
+        </div>
+      )}
     </Card>
   );
 }
@@ -171,7 +232,9 @@ function Donut({ title, parts }: { title: string; parts: [string, number, string
       <ResponsiveContainer width="100%" height={180}>
         <PieChart>
           <Pie data={data} dataKey="value" nameKey="name" innerRadius={40} outerRadius={65} isAnimationActive={false}>
-            {data.map((p) => <Cell key={p.name} fill={p.color} />)}
+            {data.map((p) => (
+              <Cell key={p.name} fill={p.color} />
+            ))}
           </Pie>
           <Tooltip />
         </PieChart>

@@ -9,7 +9,13 @@ export function RangePicker<K extends string | number>({ ranges, value, onChange
   return (
     <div className="flex gap-2" role="group" aria-label="Time range">
       {ranges.map((r) => (
-        <button key={r.id} type="button" aria-pressed={value === r.id} onClick={() => onChange(r.id)} className={`rounded border px-3 py-1 text-sm ${value === r.id ? "border-brand-600 bg-brand-50 text-brand-700" : "border-slate-300 bg-white"}`}>
+        <button
+          key={r.id}
+          type="button"
+          aria-pressed={value === r.id}
+          onClick={() => onChange(r.id)}
+          className={`rounded border px-3 py-1 text-sm ${value === r.id ? "border-brand-600 bg-brand-50 text-brand-700" : "border-slate-300 bg-white"}`}
+        >
           {r.label}
         </button>
       ))}

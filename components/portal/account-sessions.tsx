@@ -6,7 +6,12 @@ import { useRef } from "react";
 import { api } from "../api-client";
 import { dangerButtonClass, ErrorNote, formatDate } from "../ui/basics";
 
-interface SessionRow { createdAt: string; expiresAt: string; userAgent: string | null; ip: string | null }
+interface SessionRow {
+  createdAt: string;
+  expiresAt: string;
+  userAgent: string | null;
+  ip: string | null;
+}
 
 export function AccountSessions() {
   const sessions = useQuery({ queryKey: ["/me/sessions"], queryFn: () => api<{ items: SessionRow[] }>("/me/sessions") });
@@ -22,7 +27,9 @@ export function AccountSessions() {
         {sessions.data?.items.map((s) => (
           <li key={s.createdAt + (s.userAgent ?? "")} className="rounded border border-slate-200 px-3 py-2">
             <span className="font-medium">{s.userAgent ?? "unknown browser"}</span>
-            <span className="block text-slate-500">from {s.ip ?? "unknown address"} · signed in {formatDate(s.createdAt)} · until {formatDate(s.expiresAt)}</span>
+            <span className="block text-slate-500">
+              from {s.ip ?? "unknown address"} · signed in {formatDate(s.createdAt)} · until {formatDate(s.expiresAt)}
+            </span>
           </li>
         ))}
       </ul>

@@ -27,7 +27,8 @@ export function AppDetail({ initial, products }: { initial: AppView; products: P
   const refresh = () => queryClient.invalidateQueries({ queryKey: key });
 
   const update = useMutation({
-    mutationFn: (v: AppFormValues) => api<AppView>(`/apps/${app.id}`, { method: "PATCH", body: { name: v.name, description: v.description, redirectUris: v.redirectUris, products: v.products } }),
+    mutationFn: (v: AppFormValues) =>
+      api<AppView>(`/apps/${app.id}`, { method: "PATCH", body: { name: v.name, description: v.description, redirectUris: v.redirectUris, products: v.products } }),
     onSuccess: (updated) => {
       queryClient.setQueryData(key, updated);
       void queryClient.invalidateQueries({ queryKey: ["/apps"] });
@@ -61,21 +62,35 @@ export function AppDetail({ initial, products }: { initial: AppView; products: P
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-4">
         <div>
-          <h1 data-testid="app-name" className="text-2xl font-bold tracking-tight text-brand-900">{app.name}</h1>
-          <p className="text-sm text-slate-500">{app.type} client · <StatusBadge status={app.status} /></p>
+          <h1 data-testid="app-name" className="text-2xl font-bold tracking-tight text-brand-900">
+            {app.name}
+          </h1>
+          <p className="text-sm text-slate-500">
+            {app.type} client · <StatusBadge status={app.status} />
+          </p>
         </div>
         <div className="flex gap-2">
-          <Link href={`/apps/${app.id}/usage`} className={secondaryButtonClass}>Usage</Link>
-          <button type="button" className={secondaryButtonClass} onClick={() => setEditing(!editing)}>{editing ? "Cancel edit" : "Edit"}</button>
-          <button type="button" className={dangerButtonClass} onClick={() => setConfirmDelete(true)}>Delete app</button>
+          <Link href={`/apps/${app.id}/usage`} className={secondaryButtonClass}>
+            Usage
+          </Link>
+          <button type="button" className={secondaryButtonClass} onClick={() => setEditing(!editing)}>
+            {editing ? "Cancel edit" : "Edit"}
+          </button>
+          <button type="button" className={dangerButtonClass} onClick={() => setConfirmDelete(true)}>
+            Delete app
+          </button>
         </div>
       </div>
 
       {confirmDelete ? (
         <div role="alertdialog" aria-label="Confirm deletion" className="flex items-center gap-3 rounded border border-red-300 bg-red-50 p-4 text-sm">
           <span>Delete this app? Its credentials and tokens are revoked at once. This cannot be undone.</span>
-          <button type="button" className={dangerButtonClass} disabled={remove.isPending} onClick={() => remove.mutate()}>Delete permanently</button>
-          <button type="button" className={secondaryButtonClass} onClick={() => setConfirmDelete(false)}>Keep it</button>
+          <button type="button" className={dangerButtonClass} disabled={remove.isPending} onClick={() => remove.mutate()}>
+            Delete permanently
+          </button>
+          <button type="button" className={secondaryButtonClass} onClick={() => setConfirmDelete(false)}>
+            Keep it
+          </button>
           <ErrorNote error={remove.error} />
         </div>
       ) : null}
@@ -87,7 +102,13 @@ export function AppDetail({ initial, products }: { initial: AppView; products: P
           <AppForm
             mode="edit"
             products={products}
-            initial={{ name: app.name, description: app.description, type: app.type as AppFormValues["type"], redirectUris: app.redirectUris, products: (app.subscriptions ?? []).filter((s) => s.status !== "revoked" && s.status !== "rejected").map((s) => s.product.slug) }}
+            initial={{
+              name: app.name,
+              description: app.description,
+              type: app.type as AppFormValues["type"],
+              redirectUris: app.redirectUris,
+              products: (app.subscriptions ?? []).filter((s) => s.status !== "revoked" && s.status !== "rejected").map((s) => s.product.slug),
+            }}
             submitting={update.isPending}
             error={update.error}
             onSubmit={(v) => update.mutate(v)}
@@ -110,32 +131,51 @@ export function AppDetail({ initial, products }: { initial: AppView; products: P
 
       <Card
         title="Credentials"
-        actions={<button type="button" className={secondaryButtonClass} disabled={addCredential.isPending} onClick={() => addCredential.mutate()}>Add credential</button>}
+        actions={
+          <button type="button" className={secondaryButtonClass} disabled={addCredential.isPending} onClick={() => addCredential.mutate()}>
+            Add credential
+          </button>
+        }
       >
         <ErrorNote error={addCredential.error ?? revoke.error} />
         <p className="mb-3 text-sm text-slate-500">Rotate without downtime: add a credential, move your app to it, then revoke the old one.</p>
         {app.credentials?.length ? (
           <table className="w-full text-left text-sm">
             <thead className="text-slate-500">
-              <tr><th className="py-1">client_id</th><th>Secret</th><th>Status</th><th>Expires</th><th>Created</th><th /></tr>
+              <tr>
+                <th className="py-1">client_id</th>
+                <th>Secret</th>
+                <th>Status</th>
+                <th>Expires</th>
+                <th>Created</th>
+                <th />
+              </tr>
             </thead>
             <tbody>
               {app.credentials.map((c) => (
                 <tr key={c.id} data-testid={`credential-${c.clientId}`} className="border-t border-slate-100">
                   <td className="py-2 font-mono">{c.clientId}</td>
                   <td className="font-mono">{c.secretHint ?? "none (public)"}</td>
-                  <td><StatusBadge status={c.status} testId="credential-status" /></td>
+                  <td>
+                    <StatusBadge status={c.status} testId="credential-status" />
+                  </td>
                   <td>{c.expiresAt ? formatDate(c.expiresAt) : "never"}</td>
                   <td>{formatDate(c.createdAt)}</td>
                   <td className="text-right">
                     {c.status === "active" ? (
                       confirmRevoke === c.id ? (
                         <span className="inline-flex gap-2">
-                          <button type="button" className={dangerButtonClass} disabled={revoke.isPending} onClick={() => revoke.mutate(c.id)}>Confirm revoke</button>
-                          <button type="button" className={secondaryButtonClass} onClick={() => setConfirmRevoke(null)}>Cancel</button>
+                          <button type="button" className={dangerButtonClass} disabled={revoke.isPending} onClick={() => revoke.mutate(c.id)}>
+                            Confirm revoke
+                          </button>
+                          <button type="button" className={secondaryButtonClass} onClick={() => setConfirmRevoke(null)}>
+                            Cancel
+                          </button>
                         </span>
                       ) : (
-                        <button type="button" className={dangerButtonClass} onClick={() => setConfirmRevoke(c.id)}>Revoke</button>
+                        <button type="button" className={dangerButtonClass} onClick={() => setConfirmRevoke(c.id)}>
+                          Revoke
+                        </button>
                       )
                     ) : null}
                   </td>
@@ -154,18 +194,30 @@ export function AppDetail({ initial, products }: { initial: AppView; products: P
         {app.subscriptions?.length ? (
           <table className="w-full text-left text-sm">
             <thead className="text-slate-500">
-              <tr><th className="py-1">Product</th><th>Status</th><th>Reason</th><th>Decided</th></tr>
+              <tr>
+                <th className="py-1">Product</th>
+                <th>Status</th>
+                <th>Reason</th>
+                <th>Decided</th>
+              </tr>
             </thead>
             <tbody>
               {app.subscriptions.map((s) => (
                 <tr key={s.id} data-testid={`subscription-${s.product.slug}`} className="border-t border-slate-100">
-                  <td className="py-2"><Link href={`/catalog/${s.product.slug}`} className="text-brand-700 hover:underline">{s.product.name}</Link></td>
-                  <td><StatusBadge status={s.status} testId="subscription-status" /></td>
+                  <td className="py-2">
+                    <Link href={`/catalog/${s.product.slug}`} className="text-brand-700 hover:underline">
+                      {s.product.name}
+                    </Link>
+                  </td>
+                  <td>
+                    <StatusBadge status={s.status} testId="subscription-status" />
+                  </td>
                   <td>
                     {s.reason ?? (s.earlierDecision ? null : "—")}
                     {s.earlierDecision ? (
                       <span data-testid="earlier-decision" className="block text-slate-500">
-                        Asked again after an admin {s.earlierDecision.status === "rejected" ? "rejected" : "revoked"} it{s.earlierDecision.reason ? `: ${s.earlierDecision.reason}` : ""}. An admin decides.
+                        Asked again after an admin {s.earlierDecision.status === "rejected" ? "rejected" : "revoked"} it
+                        {s.earlierDecision.reason ? `: ${s.earlierDecision.reason}` : ""}. An admin decides.
                       </span>
                     ) : null}
                   </td>

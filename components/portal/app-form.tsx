@@ -36,7 +36,10 @@ export function AppForm({
   const [selected, setSelected] = useState<string[]>(initial?.products ?? []);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const redirectUris = redirects.split("\n").map((l) => l.trim()).filter(Boolean);
+    const redirectUris = redirects
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
     onSubmit({ name, description, type, redirectUris, products: selected });
   };
   return (

@@ -15,8 +15,12 @@ export function AppList({ initial, ownerId }: { initial: Page<AppView>; ownerId:
         {list.items.map((app) => (
           <li key={app.id} className="flex items-center justify-between gap-4 px-5 py-4">
             <div>
-              <Link href={`/apps/${app.id}`} className="font-medium text-brand-700 hover:underline">{app.name}</Link>
-              <p className="text-sm text-slate-500">{app.description || "No description"} · {app.type}</p>
+              <Link href={`/apps/${app.id}`} className="font-medium text-brand-700 hover:underline">
+                {app.name}
+              </Link>
+              <p className="text-sm text-slate-500">
+                {app.description || "No description"} · {app.type}
+              </p>
             </div>
             <div className="flex flex-wrap gap-1">
               {app.subscriptions?.map((s) => (

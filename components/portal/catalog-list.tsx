@@ -13,7 +13,9 @@ export function CatalogList({ page }: { page: Page<ProductView> }) {
         {page.items.map((p) => (
           <article key={p.id} className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
             <h2 className="mb-1 text-lg font-semibold">
-              <Link href={`/catalog/${p.slug}`} className="text-brand-700 hover:underline">{p.name}</Link>
+              <Link href={`/catalog/${p.slug}`} className="text-brand-700 hover:underline">
+                {p.name}
+              </Link>
             </h2>
             <p className="mb-3 text-sm text-slate-600">{p.description || "No description."}</p>
             <ProductFacts product={p} compact />
@@ -22,7 +24,9 @@ export function CatalogList({ page }: { page: Page<ProductView> }) {
       </div>
       {page.nextCursor ? (
         <p className="mt-6 text-center">
-          <Link href={`/catalog?cursor=${encodeURIComponent(page.nextCursor)}`} className="text-brand-700 underline">More products</Link>
+          <Link href={`/catalog?cursor=${encodeURIComponent(page.nextCursor)}`} className="text-brand-700 underline">
+            More products
+          </Link>
         </p>
       ) : null}
     </>

@@ -32,22 +32,30 @@ export function ClientCertificateCard({ app }: { app: AppView }) {
   return (
     <Card
       title="Client certificate (mutual TLS)"
-      actions={current && !editing ? (
-        <span className="inline-flex gap-2">
-          <button type="button" className={secondaryButtonClass} onClick={() => setEditing(true)}>Replace</button>
-          <button type="button" className={dangerButtonClass} disabled={remove.isPending} onClick={() => remove.mutate()}>Remove</button>
-        </span>
-      ) : null}
+      actions={
+        current && !editing ? (
+          <span className="inline-flex gap-2">
+            <button type="button" className={secondaryButtonClass} onClick={() => setEditing(true)}>
+              Replace
+            </button>
+            <button type="button" className={dangerButtonClass} disabled={remove.isPending} onClick={() => remove.mutate()}>
+              Remove
+            </button>
+          </span>
+        ) : null
+      }
     >
       <ErrorNote error={remove.error} />
       <p className="mb-3 text-sm text-slate-500">
-        With a registered certificate the app can authenticate with <code>tls_client_auth</code> (no secret), and tokens it obtains while
-        presenting the certificate are bound to it: they are refused from any other client. Replacing or removing the certificate revokes
-        the tokens bound to it.
+        With a registered certificate the app can authenticate with <code>tls_client_auth</code> (no secret), and tokens it obtains while presenting the certificate are bound to
+        it: they are refused from any other client. Replacing or removing the certificate revokes the tokens bound to it.
       </p>
       {current ? (
         <p className="text-sm">
-          SHA-256 thumbprint (x5t#S256): <span data-testid="client-certificate-thumbprint" className="font-mono">{current.thumbprint}</span>
+          SHA-256 thumbprint (x5t#S256):{" "}
+          <span data-testid="client-certificate-thumbprint" className="font-mono">
+            {current.thumbprint}
+          </span>
         </p>
       ) : null}
       {!current || editing ? (
@@ -60,12 +68,25 @@ export function ClientCertificateCard({ app }: { app: AppView }) {
         >
           <label className="block text-sm font-medium text-slate-700">
             PEM certificate or its thumbprint
-            <textarea name="certificate" rows={5} className={`${inputClass} font-mono`} value={value} onChange={(e) => setValue(e.target.value)} placeholder="-----BEGIN CERTIFICATE-----" />
+            <textarea
+              name="certificate"
+              rows={5}
+              className={`${inputClass} font-mono`}
+              value={value}
+              onChange={(e) => setValue(e.target.value)}
+              placeholder="-----BEGIN CERTIFICATE-----"
+            />
           </label>
           <ErrorNote error={save.error} />
           <div className="flex gap-2">
-            <button type="submit" className={buttonClass} disabled={save.isPending || !value.trim()}>Register certificate</button>
-            {editing ? <button type="button" className={secondaryButtonClass} onClick={() => setEditing(false)}>Cancel</button> : null}
+            <button type="submit" className={buttonClass} disabled={save.isPending || !value.trim()}>
+              Register certificate
+            </button>
+            {editing ? (
+              <button type="button" className={secondaryButtonClass} onClick={() => setEditing(false)}>
+                Cancel
+              </button>
+            ) : null}
           </div>
         </form>
       ) : null}

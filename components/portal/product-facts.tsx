@@ -9,7 +9,10 @@ function duration(seconds: number): string {
 
 /** Scopes, quota, approval type and lifetimes of a product. */
 export function ProductFacts({ product, compact = false }: { product: ProductView; compact?: boolean }) {
-  const quota = product.quotaLimit && product.quotaIntervalSeconds ? `${product.quotaLimit.toLocaleString("en")} calls per ${duration(product.quotaIntervalSeconds)} (${product.quotaWindow})` : "no quota";
+  const quota =
+    product.quotaLimit && product.quotaIntervalSeconds
+      ? `${product.quotaLimit.toLocaleString("en")} calls per ${duration(product.quotaIntervalSeconds)} (${product.quotaWindow})`
+      : "no quota";
   return (
     <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-1 text-sm">
       <dt className="text-slate-500">Approval</dt>

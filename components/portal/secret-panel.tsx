@@ -32,13 +32,27 @@ export function SecretPanel({
         <dt className="text-slate-600">{labels.id}</dt>
         <dd className="font-mono break-all">{clientId}</dd>
         <dt className="text-slate-600">{labels.secret}</dt>
-        <dd data-testid="client-secret" className="font-mono break-all">{secret}</dd>
+        <dd data-testid="client-secret" className="font-mono break-all">
+          {secret}
+        </dd>
       </dl>
       <div className="flex items-center gap-3">
-        <button type="button" className={secondaryButtonClass} onClick={() => void copy()}>Copy secret</button>
-        <button type="button" className={secondaryButtonClass} onClick={onDismiss}>I have stored it</button>
-        {copied === "ok" ? <span role="status" className="text-sm text-green-700">Copied to the clipboard.</span> : null}
-        {copied === "failed" ? <span role="status" className="text-sm text-red-700">Copying failed — select the text and copy it by hand.</span> : null}
+        <button type="button" className={secondaryButtonClass} onClick={() => void copy()}>
+          Copy secret
+        </button>
+        <button type="button" className={secondaryButtonClass} onClick={onDismiss}>
+          I have stored it
+        </button>
+        {copied === "ok" ? (
+          <span role="status" className="text-sm text-green-700">
+            Copied to the clipboard.
+          </span>
+        ) : null}
+        {copied === "failed" ? (
+          <span role="status" className="text-sm text-red-700">
+            Copying failed — select the text and copy it by hand.
+          </span>
+        ) : null}
       </div>
     </section>
   );

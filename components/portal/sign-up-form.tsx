@@ -29,8 +29,10 @@ export function SignUpForm() {
           Thanks — <strong>{signUp.data.email}</strong> can now sign in.
         </p>
         <p>
-          <Link href="/signin" className="font-medium text-brand-700 underline">Sign in</Link> with the password you chose to create your first app. If
-          this email already had an account, that account is unchanged: sign in with its password.
+          <Link href="/signin" className="font-medium text-brand-700 underline">
+            Sign in
+          </Link>{" "}
+          with the password you chose to create your first app. If this email already had an account, that account is unchanged: sign in with its password.
         </p>
       </div>
     );
@@ -64,8 +66,7 @@ export function SignUpForm() {
         <FieldError error={error} field="password" />
       </label>
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" checked={form.acceptTerms} onChange={(e) => setForm({ ...form, acceptTerms: e.target.checked })} />
-        I accept the terms of use
+        <input type="checkbox" checked={form.acceptTerms} onChange={(e) => setForm({ ...form, acceptTerms: e.target.checked })} />I accept the terms of use
       </label>
       <FieldError error={error} field="acceptTerms" />
       <button type="submit" className={buttonClass} disabled={signUp.isPending}>

@@ -26,9 +26,7 @@ export function UsageCharts({ appId }: { appId: string }) {
       <RangePicker ranges={RANGES} value={hours} onChange={setHours} />
       <ErrorNote error={usage.error} />
       {usage.isPending ? <p className="text-sm text-slate-500">Loading…</p> : null}
-      {usage.data && data.length === 0 ? (
-        <Empty>No calls recorded in this period. Calls through the gateway appear here within a minute.</Empty>
-      ) : null}
+      {usage.data && data.length === 0 ? <Empty>No calls recorded in this period. Calls through the gateway appear here within a minute.</Empty> : null}
       {usage.data && data.length > 0 ? (
         <>
           <dl className="grid grid-cols-4 gap-4 text-center" aria-label="Totals">

@@ -20,7 +20,12 @@ export function LoadMore({ list }: { list: { hasNextPage: boolean; isFetchingNex
   if (!list.hasNextPage) return null;
   return (
     <div className="mt-4 text-center">
-      <button type="button" className="rounded border border-slate-300 bg-white px-4 py-2 text-sm hover:bg-slate-50" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+      <button
+        type="button"
+        className="rounded border border-slate-300 bg-white px-4 py-2 text-sm hover:bg-slate-50"
+        disabled={list.isFetchingNextPage}
+        onClick={() => void list.fetchNextPage()}
+      >
         {list.isFetchingNextPage ? "Loading…" : "Load more"}
       </button>
     </div>

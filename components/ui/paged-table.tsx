@@ -27,7 +27,15 @@ export function PagedTable<T>({
     <>
       {empty && !list.isPending && !list.items.length ? <Empty>{empty}</Empty> : null}
       <table className={className} data-testid={testId}>
-        <thead className="text-slate-500"><tr>{headers.map((h, i) => <th key={i} className={i === 0 ? "p-2" : undefined}>{h}</th>)}</tr></thead>
+        <thead className="text-slate-500">
+          <tr>
+            {headers.map((h, i) => (
+              <th key={i} className={i === 0 ? "p-2" : undefined}>
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
         <tbody>{list.items.map(row)}</tbody>
       </table>
       <LoadMore list={list} />

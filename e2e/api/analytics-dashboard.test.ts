@@ -27,14 +27,19 @@ describe.each(configuredBackends())("analytics API on $name", (backend) => {
     const seed = JSON.parse(readFileSync(join(gatehouse.dataDir, "okta-dev", "seed.json"), "utf8"));
     admin = { cookie: (await signIn(gatehouse.url, seed.users.admin.login, seed.users.admin.password)).cookie };
     alice = { cookie: (await signIn(gatehouse.url, seed.users.developer.login, seed.users.developer.password)).cookie };
-    expect((await call(null, "POST", "/signup", { firstName: "Bob", lastName: "Other", email: "bob@example.com", password: "Correct-Horse-42", acceptTerms: true })).status).toBe(201);
+    expect((await call(null, "POST", "/signup", { firstName: "Bob", lastName: "Other", email: "bob@example.com", password: "Correct-Horse-42", acceptTerms: true })).status).toBe(
+      201,
+    );
     bob = { cookie: (await signIn(gatehouse.url, "bob@example.com", "Correct-Horse-42")).cookie };
     const created = await call(alice, "POST", "/apps", { name: "alice-metered", redirectUris: ["https://alice.example/cb"], products: ["echo"] });
     expect(created.status).toBe(201);
     aliceAppId = created.json.app.id;
     const tokenRes = await fetch(`${gatehouse.url}/oauth/token`, {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${encodeURIComponent(created.json.credential.clientId)}:${encodeURIComponent(created.json.credential.clientSecret)}`).toString("base64")}` },
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${Buffer.from(`${encodeURIComponent(created.json.credential.clientId)}:${encodeURIComponent(created.json.credential.clientSecret)}`).toString("base64")}`,
+      },
       body: new URLSearchParams({ grant_type: "client_credentials" }),
     });
     expect(tokenRes.status).toBe(200);
@@ -75,7 +80,13 @@ describe.each(configuredBackends())("analytics API on $name", (backend) => {
   });
 
   it("refuses a bad range with problem JSON, and anonymous callers", async () => {
-    for (const q of ["", `from=${encodeURIComponent(to())}&to=${encodeURIComponent(from)}`, "from=yesterday&to=today", "from=2026-01-01T00:00:00Z&to=2026-12-01T00:00:00Z", `${range()}&limit=5`]) {
+    for (const q of [
+      "",
+      `from=${encodeURIComponent(to())}&to=${encodeURIComponent(from)}`,
+      "from=yesterday&to=today",
+      "from=2026-01-01T00:00:00Z&to=2026-12-01T00:00:00Z",
+      `${range()}&limit=5`,
+    ]) {
       const res = await call(alice, "GET", `/analytics/dashboard?${q}`);
       expect(res.status, q).toBe(400);
       expect(res.headers.get("content-type")).toContain("application/problem+json");

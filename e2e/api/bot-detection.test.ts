@@ -23,21 +23,31 @@ function from(ip: string) {
   let agent = agents.get(ip);
   if (!agent) agents.set(ip, (agent = new http.Agent({ keepAlive: true, localAddress: ip } as http.AgentOptions)));
   const viaAgent = agent;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  type Answer = { status: number; json: any; text: string; headers: Headers };
   return (url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
-    new Promise<{ status: number; json: any; text: string; headers: Headers }>((resolve, reject) => { // eslint-disable-line @typescript-eslint/no-explicit-any
-      const req = http.request(url, { method: init.method ?? "GET", headers: { ...init.headers, ...(init.body ? { "content-length": String(Buffer.byteLength(init.body)) } : {}) }, agent: viaAgent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          let json = null;
-          try { json = JSON.parse(text); } catch { /* not JSON */ }
-          const headers = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
-          resolve({ status: res.statusCode ?? 0, json, text, headers });
-        });
-        res.on("error", reject);
-      });
+    new Promise<Answer>((resolve, reject) => {
+      const req = http.request(
+        url,
+        { method: init.method ?? "GET", headers: { ...init.headers, ...(init.body ? { "content-length": String(Buffer.byteLength(init.body)) } : {}) }, agent: viaAgent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            let json = null;
+            try {
+              json = JSON.parse(text);
+            } catch {
+              /* not JSON */
+            }
+            const headers = new Headers();
+            for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+            resolve({ status: res.statusCode ?? 0, json, text, headers });
+          });
+          res.on("error", reject);
+        },
+      );
       req.on("error", reject);
       req.end(init.body);
     });
@@ -76,13 +86,30 @@ describe.each(configuredBackends())("bot detection on $name", (backend) => {
     ({ admin, developer } = await seededSessions(gatehouse));
     const product = await api(admin, "POST", "/products", { slug: "shop", name: "Shop", scopes: ["shop:read"], approvalType: "auto" });
     expect(product.status, product.text).toBe(201);
-    const open = await api(admin, "POST", "/proxies", { name: "Open", basePath: "open", version: "v1", targetUrl: `${upstreams.url}/open`, productIds: [product.json.id], policies: [{ policy: "allow-anonymous" }] });
-    const shop = await api(admin, "POST", "/proxies", { name: "Shop", basePath: "shop", version: "v1", targetUrl: `${upstreams.url}/shop`, productIds: [product.json.id], policies: [] });
+    const open = await api(admin, "POST", "/proxies", {
+      name: "Open",
+      basePath: "open",
+      version: "v1",
+      targetUrl: `${upstreams.url}/open`,
+      productIds: [product.json.id],
+      policies: [{ policy: "allow-anonymous" }],
+    });
+    const shop = await api(admin, "POST", "/proxies", {
+      name: "Shop",
+      basePath: "shop",
+      version: "v1",
+      targetUrl: `${upstreams.url}/shop`,
+      productIds: [product.json.id],
+      policies: [],
+    });
     expect([open.status, shop.status], open.text + shop.text).toEqual([201, 201]);
     const created = await api(developer, "POST", "/apps", { name: "bot-test-app", products: ["shop"], redirectUris: ["https://client.example/cb"] });
     expect(created.status, created.text).toBe(201);
     app = { id: created.json.app.id, clientId: created.json.credential.clientId, secret: created.json.credential.clientSecret };
-    await until(() => fetch(`${gatehouse.url}/gateway/open/v1/probe`).then((r) => r.status), (s) => s !== 404);
+    await until(
+      () => fetch(`${gatehouse.url}/gateway/open/v1/probe`).then((r) => r.status),
+      (s) => s !== 404,
+    );
   }, 180_000);
 
   afterAll(async () => {
@@ -92,7 +119,15 @@ describe.each(configuredBackends())("bot detection on $name", (backend) => {
   });
 
   const gateway = (ip: string, path: string, headers: Record<string, string> = BROWSER_HEADERS) => from(ip)(`${gatehouse.url}/gateway${path}`, { headers });
-  const detections = async (query: string) => (await api(admin, "GET", `/bot-detections?${query}`)).json.items as Array<{ id: string; identity: string; signature: string; action: string; score: number; evidence: Record<string, unknown> }>;
+  const detections = async (query: string) =>
+    (await api(admin, "GET", `/bot-detections?${query}`)).json.items as Array<{
+      id: string;
+      identity: string;
+      signature: string;
+      action: string;
+      score: number;
+      evidence: Record<string, unknown>;
+    }>;
   const rule = async (kind: string, target: string, action: string, config?: Record<string, unknown>) => {
     const res = await api(admin, "POST", "/bot-rules", { kind, target, action, ...(config ? { config } : {}) });
     expect(res.status, res.text).toBe(201);
@@ -138,7 +173,10 @@ describe.each(configuredBackends())("bot detection on $name", (backend) => {
     expect(blocked!.json).toMatchObject({ status: 403, policy: "bot-detection", code: "bot_blocked" });
     const passed = seenUnder("/open/flood").length - before;
     expect(passed).toBeLessThan(statuses.length);
-    const [found] = await until(() => detections(`signature=flooder&identity=${encodeURIComponent(`ip:${ip}`)}`), (d) => d.length > 0 && d[0]!.action === "block");
+    const [found] = await until(
+      () => detections(`signature=flooder&identity=${encodeURIComponent(`ip:${ip}`)}`),
+      (d) => d.length > 0 && d[0]!.action === "block",
+    );
     expect(found).toMatchObject({ signature: "flooder", action: "block" });
     expect(Number(found!.evidence.requests) >= 240 || Number(found!.evidence.burstCalls) >= 30).toBe(true);
 
@@ -146,7 +184,10 @@ describe.each(configuredBackends())("bot detection on $name", (backend) => {
     const oneClick = await api(admin, "POST", `/bot-detections/${found!.id}/rule`, { scope: "identity", action: "allow" });
     expect(oneClick.status, oneClick.text).toBe(201);
     expect(oneClick.json).toMatchObject({ kind: "identity", target: `ip:${ip}`, action: "allow" });
-    const again = await until(() => gateway(ip, "/open/v1/flood"), (r) => r.status === 200);
+    const again = await until(
+      () => gateway(ip, "/open/v1/flood"),
+      (r) => r.status === 200,
+    );
     expect(again.status).toBe(200);
     expect(again.json.headers["x-gatehouse-bot"]).toBeUndefined();
     // back to the default for the tests below, whose fast clients are floods too
@@ -169,7 +210,10 @@ describe.each(configuredBackends())("bot detection on $name", (backend) => {
     }
     const last = answers.at(-1)!;
     expect(reached.has(last.id)).toBe(false);
-    const [found] = await until(() => detections(`signature=scraper&identity=${encodeURIComponent(`ip:${ip}`)}`), (d) => d.length > 0);
+    const [found] = await until(
+      () => detections(`signature=scraper&identity=${encodeURIComponent(`ip:${ip}`)}`),
+      (d) => d.length > 0,
+    );
     expect(found!.action).toBe("honeypot");
     expect(found!.evidence.sequentialIds).toBeGreaterThanOrEqual(15);
   });
@@ -189,7 +233,10 @@ describe.each(configuredBackends())("bot detection on $name", (backend) => {
     // waits for a busy Redis: it runs after each answer, off the request's path)
     expect(reached).toBeLessThan(75);
     for (const a of answers.slice(-5)) expect(a.json.headers).toBeUndefined();
-    const found = await until(() => detections("signature=scraper"), (d) => d.some((x) => x.identity.startsWith("token:")));
+    const found = await until(
+      () => detections("signature=scraper"),
+      (d) => d.some((x) => x.identity.startsWith("token:")),
+    );
     expect(found.some((d) => d.identity.startsWith("token:"))).toBe(true);
     expect(found.some((d) => d.identity.startsWith("ip:127.0.0.3") || d.identity.startsWith("ip:127.0.0.4"))).toBe(false); // no single address looked like one
   });
@@ -198,7 +245,11 @@ describe.each(configuredBackends())("bot detection on $name", (backend) => {
     await rule("signature", "brute-guesser", "block");
     const post = from("127.0.0.13");
     const attempt = (secret: string) =>
-      post(`${gatehouse.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${app.clientId}:${secret}`).toString("base64")}` }, body: "grant_type=client_credentials" });
+      post(`${gatehouse.url}/oauth/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${app.clientId}:${secret}`).toString("base64")}` },
+        body: "grant_type=client_credentials",
+      });
     const statuses: number[] = [];
     for (let i = 0; i < 15; i++) statuses.push((await attempt(`gth_cs_guess${i}`)).status);
     expect(statuses.slice(0, 8).every((s) => s === 401)).toBe(true);
@@ -207,8 +258,19 @@ describe.each(configuredBackends())("bot detection on $name", (backend) => {
     expect(right.status).toBe(403);
     expect(right.json.error).toBe("access_denied");
     // another address is not affected
-    expect((await from("127.0.0.14")(`${gatehouse.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${app.clientId}:${app.secret}`).toString("base64")}` }, body: "grant_type=client_credentials" })).status).toBe(200);
-    const [found] = await until(() => detections(`signature=brute-guesser&identity=${encodeURIComponent("ip:127.0.0.13")}`), (d) => d.length > 0);
+    expect(
+      (
+        await from("127.0.0.14")(`${gatehouse.url}/oauth/token`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${app.clientId}:${app.secret}`).toString("base64")}` },
+          body: "grant_type=client_credentials",
+        })
+      ).status,
+    ).toBe(200);
+    const [found] = await until(
+      () => detections(`signature=brute-guesser&identity=${encodeURIComponent("ip:127.0.0.13")}`),
+      (d) => d.length > 0,
+    );
     expect(found!.action).toBe("block");
   });
 
@@ -220,14 +282,21 @@ describe.each(configuredBackends())("bot detection on $name", (backend) => {
     await rule("signature", "credential-stuffer", "honeypot");
     const post = from("127.0.0.15");
     const login = (username: string, password: string) =>
-      post(`${gatehouse.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` }, body: new URLSearchParams({ grant_type: "password", username, password, scope: "shop:read" }).toString() });
+      post(`${gatehouse.url}/oauth/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` },
+        body: new URLSearchParams({ grant_type: "password", username, password, scope: "shop:read" }).toString(),
+      });
     for (let i = 0; i < 10; i++) expect((await login(`victim${i}@example.com`, `Summer202${i}!`)).json.error).toBe("invalid_grant");
     await sleep(100);
     // the real password now gets the same answer: the stuffer learns nothing
     const real = await login(seed.users.developer.login, seed.users.developer.password);
     expect(real.status).toBe(400);
     expect(real.json.error).toBe("invalid_grant");
-    const [found] = await until(() => detections(`signature=credential-stuffer&identity=${encodeURIComponent("ip:127.0.0.15")}`), (d) => d.length > 0);
+    const [found] = await until(
+      () => detections(`signature=credential-stuffer&identity=${encodeURIComponent("ip:127.0.0.15")}`),
+      (d) => d.length > 0,
+    );
     expect(found!.evidence.distinctUsernames).toBeGreaterThanOrEqual(8);
     expect(found!.action).toBe("honeypot");
   });
@@ -236,18 +305,24 @@ describe.each(configuredBackends())("bot detection on $name", (backend) => {
     const ip = "127.0.0.16";
     let flagged: string | undefined;
     // the verdict follows the window update after the 3rd call (a Redis round trip later)
-    for (let i = 0; i < 20 && !flagged; i++) flagged = (await gateway(ip, `/open/v1/page-${i % 2}`, { "user-agent": "Scrapy/2.11 (+https://scrapy.org)" })).json.headers["x-gatehouse-bot"] ?? (await sleep(20), undefined);
+    for (let i = 0; i < 20 && !flagged; i++)
+      flagged =
+        (await gateway(ip, `/open/v1/page-${i % 2}`, { "user-agent": "Scrapy/2.11 (+https://scrapy.org)" })).json.headers["x-gatehouse-bot"] ?? (await sleep(20), undefined);
     expect(flagged).toMatch(/^automation; score=[\d.]+; action=flag$/);
     const spoof = "127.0.0.17";
     flagged = undefined;
-    for (let i = 0; i < 20 && !flagged; i++) flagged = (await gateway(spoof, `/open/v1/page-${i % 2}`, { "user-agent": CHROME })).json.headers["x-gatehouse-bot"] ?? (await sleep(20), undefined);
+    for (let i = 0; i < 20 && !flagged; i++)
+      flagged = (await gateway(spoof, `/open/v1/page-${i % 2}`, { "user-agent": CHROME })).json.headers["x-gatehouse-bot"] ?? (await sleep(20), undefined);
     expect(flagged).toMatch(/^automation/);
     await rule("signature", "automation", "tarpit", { tarpitMs: 400 });
-    const slow = await until(async () => {
-      const started = Date.now();
-      const res = await gateway(ip, "/open/v1/page-0", { "user-agent": "Scrapy/2.11 (+https://scrapy.org)" });
-      return { ms: Date.now() - started, res };
-    }, (r) => r.ms >= 400);
+    const slow = await until(
+      async () => {
+        const started = Date.now();
+        const res = await gateway(ip, "/open/v1/page-0", { "user-agent": "Scrapy/2.11 (+https://scrapy.org)" });
+        return { ms: Date.now() - started, res };
+      },
+      (r) => r.ms >= 400,
+    );
     expect(slow.ms).toBeGreaterThanOrEqual(400);
     expect(slow.res.status).toBe(200);
     expect(slow.res.json.headers["x-gatehouse-bot"]).toMatch(/action=tarpit/);
@@ -296,11 +371,22 @@ describe.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)("bot detection across two in
     const { admin } = await seededSessions(one);
     const api = apiCaller(one);
     const product = await api(admin, "POST", "/products", { slug: "multi", name: "Multi", scopes: ["m:read"], approvalType: "auto" });
-    const proxy = await api(admin, "POST", "/proxies", { name: "Multi", basePath: "multi", version: "v1", targetUrl: `${upstreams.url}/multi`, productIds: [product.json.id], policies: [{ policy: "allow-anonymous" }] });
+    const proxy = await api(admin, "POST", "/proxies", {
+      name: "Multi",
+      basePath: "multi",
+      version: "v1",
+      targetUrl: `${upstreams.url}/multi`,
+      productIds: [product.json.id],
+      policies: [{ policy: "allow-anonymous" }],
+    });
     expect(proxy.status, proxy.text).toBe(201);
     const blockRule = await api(admin, "POST", "/bot-rules", { kind: "signature", target: "scraper", action: "block" });
     expect(blockRule.status, blockRule.text).toBe(201);
-    for (const instance of [one, two]) await until(() => fetch(`${instance.url}/gateway/multi/v1/probe`).then((r) => r.status), (s) => s !== 404);
+    for (const instance of [one, two])
+      await until(
+        () => fetch(`${instance.url}/gateway/multi/v1/probe`).then((r) => r.status),
+        (s) => s !== 404,
+      );
   }, 180_000);
 
   afterAll(async () => {

@@ -20,7 +20,11 @@ const BIN = join(PROJECT_DIR, "bin", "gatehouse.js");
 /** Runs the CLI in a directory outside the project, with only the variables it reads set. */
 function gatehouseCli(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, [BIN, ...args], { cwd: tmpdir(), env: { PATH: process.env.PATH ?? "", ...env } as unknown as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {
+      cwd: tmpdir(),
+      env: { PATH: process.env.PATH ?? "", ...env } as unknown as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (c) => (stdout += c));
@@ -56,7 +60,7 @@ describe("gatehouse CLI", { timeout: 120_000 }, () => {
     expect(apiKey).toMatch(/^gth_ak_/);
 
     cli = (...args) => gatehouseCli(args, { GATEHOUSE_URL: gatehouse.url, GATEHOUSE_API_KEY: apiKey });
-    cliJson = async <T,>(...args: string[]) => {
+    cliJson = async <T>(...args: string[]) => {
       const run = await cli("--json", ...args);
       expect(run, `gatehouse ${args.join(" ")}`).toMatchObject({ code: 0, stderr: "" });
       return JSON.parse(run.stdout) as T;
@@ -72,7 +76,18 @@ describe("gatehouse CLI", { timeout: 120_000 }, () => {
 
   it("approves a developer's subscription to a manual-approval product, then revokes the app's credential", async () => {
     const product = await cliJson<{ id: string; slug: string; approvalType: string; quotaLimit: number; quotaIntervalSeconds: number; scopes: string[] }>(
-      "products", "create", "--slug", "cli-weather", "--name", "Weather (CLI)", "--scopes", "weather:read,weather:write", "--approval", "manual", "--quota", "100/60",
+      "products",
+      "create",
+      "--slug",
+      "cli-weather",
+      "--name",
+      "Weather (CLI)",
+      "--scopes",
+      "weather:read,weather:write",
+      "--approval",
+      "manual",
+      "--quota",
+      "100/60",
     );
     expect(product).toMatchObject({ slug: "cli-weather", approvalType: "manual", quotaLimit: 100, quotaIntervalSeconds: 60, scopes: ["weather:read", "weather:write"] });
 
@@ -113,7 +128,20 @@ describe("gatehouse CLI", { timeout: 120_000 }, () => {
     writeFileSync(join(dir, "weather.yaml"), spec);
     const product = await cliJson<{ id: string }>("products", "create", "--slug", "cli-temp", "--name", "Temp", "--quota", "5/1m");
     const proxy = await cliJson<{ id: string; basePath: string; openApiSpec: string; products: Array<{ slug: string }> }>(
-      "proxies", "create", "--name", "Weather v2", "--base-path", "/weather-cli/", "--target", "https://weather.example/weather", "--version", "v2", "--product", "cli-temp", "--openapi", join(dir, "weather.yaml"),
+      "proxies",
+      "create",
+      "--name",
+      "Weather v2",
+      "--base-path",
+      "/weather-cli/",
+      "--target",
+      "https://weather.example/weather",
+      "--version",
+      "v2",
+      "--product",
+      "cli-temp",
+      "--openapi",
+      join(dir, "weather.yaml"),
     );
     expect(proxy).toMatchObject({ basePath: "weather-cli", openApiSpec: spec, products: [{ slug: "cli-temp" }] });
     expect(await cliJson("proxies", "update", proxy.id, "--status", "disabled")).toMatchObject({ status: "disabled", products: [{ slug: "cli-temp" }] });
@@ -121,7 +149,12 @@ describe("gatehouse CLI", { timeout: 120_000 }, () => {
     expect((await cli("proxies", "delete", proxy.id)).code).toBe(0);
     expect((await cli("proxies", "get", proxy.id)).stderr).toMatch(/\(not_found\)\n$/);
 
-    expect(await cliJson("products", "update", "cli-temp", "--approval", "manual", "--quota", "off")).toMatchObject({ id: product.id, approvalType: "manual", quotaLimit: null, quotaIntervalSeconds: null });
+    expect(await cliJson("products", "update", "cli-temp", "--approval", "manual", "--quota", "off")).toMatchObject({
+      id: product.id,
+      approvalType: "manual",
+      quotaLimit: null,
+      quotaIntervalSeconds: null,
+    });
     expect((await cli("products", "delete", "cli-temp")).code).toBe(0);
     expect((await cli("products", "get", product.id)).stderr).toMatch(/\(not_found\)\n$/);
     rmSync(dir, { recursive: true, force: true });
@@ -206,7 +239,11 @@ describe("gatehouse CLI", { timeout: 120_000 }, () => {
     expect((await gatehouseCli(["--json", "products", "list"], env)).code).toBe(0);
     expect(readFileSync(tokenFile, "utf8")).toBe(sealed); // the cached token was used, not a new one
 
-    const wrong = await gatehouseCli(["products", "list"], { ...env, GATEHOUSE_CLIENT_SECRET: "gth_cs_wrong", XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), "gatehouse-cli-config-")) });
+    const wrong = await gatehouseCli(["products", "list"], {
+      ...env,
+      GATEHOUSE_CLIENT_SECRET: "gth_cs_wrong",
+      XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), "gatehouse-cli-config-")),
+    });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/^gatehouse: could not get a token with the client credentials: .*\(invalid_client\)\n$/);
   });

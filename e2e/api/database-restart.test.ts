@@ -144,12 +144,18 @@ describe.skipIf(unavailable)(`database restarted${unavailable ? ` (skipped: ${un
     expect(await echo(neverShown)).toBe(200);
     expect((await api(developer, "POST", "/apps", { name: "after-outage", products: ["echo"] })).status).toBe(201);
 
-    console.log("database restart:", JSON.stringify({ outageMs: restartedAt - stoppedAt, recoveredMs, gatewayCalls: streamStatuses.length, non200: streamStatuses.filter((s) => s !== 200) }));
+    console.log(
+      "database restart:",
+      JSON.stringify({ outageMs: restartedAt - stoppedAt, recoveredMs, gatewayCalls: streamStatuses.length, non200: streamStatuses.filter((s) => s !== 200) }),
+    );
     expect(recoveredMs).toBeGreaterThanOrEqual(0);
     expect(recoveredMs).toBeLessThan(10_000);
     expect(streamErrors).toEqual([]);
     expect(streamStatuses.length).toBeGreaterThan(20);
-    expect(streamStatuses.every((s) => s === 200), JSON.stringify(streamStatuses.filter((s) => s !== 200))).toBe(true);
+    expect(
+      streamStatuses.every((s) => s === 200),
+      JSON.stringify(streamStatuses.filter((s) => s !== 200)),
+    ).toBe(true);
     expect(gatehouse.process.exitCode).toBeNull();
     expect(gatehouse.output()).not.toMatch(/unhandled (promise )?rejection|uncaughtException/i);
 

@@ -95,14 +95,24 @@ describe("no account enumeration", () => {
     console.log("sign-up latency (ms)", latency);
     expect(latency.similar, JSON.stringify(latency)).toBe(true);
     // the account that existed keeps its own password: the second sign-up changed nothing
-    const authn = await fetch(`${oktaUrl}/api/v1/authn`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: known[1]!.email, password: known[1]!.password }) });
+    const authn = await fetch(`${oktaUrl}/api/v1/authn`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: known[1]!.email, password: known[1]!.password }),
+    });
     expect(((await authn.json()) as { status: string }).status).toBe("SUCCESS");
   });
 
   it("okta-dev /api/v1/authn: a wrong password and an unknown user get the same answer, as fast", async () => {
     expect(known.length).toBeGreaterThan(ROUNDS);
     const authn = (username: string) =>
-      timed(() => fetch(`${oktaUrl}/api/v1/authn`, { method: "POST", headers: { "content-type": "application/json", accept: "application/json" }, body: JSON.stringify({ username, password: "Wrong-Password-1" }) }));
+      timed(() =>
+        fetch(`${oktaUrl}/api/v1/authn`, {
+          method: "POST",
+          headers: { "content-type": "application/json", accept: "application/json" },
+          body: JSON.stringify({ username, password: "Wrong-Password-1" }),
+        }),
+      );
     const wrong: Timed[] = [];
     const unknown: Timed[] = [];
     for (let i = 0; i <= ROUNDS; i++) {
@@ -132,7 +142,11 @@ describe("no account enumeration", () => {
       timed(() =>
         fetch(`${gatehouse.url}/oauth/token`, {
           method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`, "x-forwarded-for": nextAddress() },
+          headers: {
+            "content-type": "application/x-www-form-urlencoded",
+            authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
+            "x-forwarded-for": nextAddress(),
+          },
           body: new URLSearchParams({ grant_type: "password", username, password }),
         }),
       );

@@ -42,7 +42,10 @@ describe.each(configuredBackends())("Gatehouse on $name", (backend) => {
         await client.end();
       }
     } else {
-      const migrated = gatehouse.output().split("\n").find((line) => line.includes('"msg":"database migrated"'));
+      const migrated = gatehouse
+        .output()
+        .split("\n")
+        .find((line) => line.includes('"msg":"database migrated"'));
       expect(JSON.parse(migrated!).applied).toEqual(expect.arrayContaining(["0001_init", "0002_token_products"]));
     }
   });

@@ -60,7 +60,7 @@ describe("no input gives a 5xx or a stack trace", () => {
     for (const pattern of INTERNALS) expect(pattern.test(answer.body), `${what} shows ${pattern}: ${answer.body.slice(0, 300)}`).toBe(false);
   };
 
-  const assertProperty = async <T,>(arbitrary: fc.Arbitrary<T>, check: (value: T) => Promise<void>, runs = RUNS) => {
+  const assertProperty = async <T>(arbitrary: fc.Arbitrary<T>, check: (value: T) => Promise<void>, runs = RUNS) => {
     await fc.assert(fc.asyncProperty(arbitrary, check), { seed: SEED, numRuns: runs, endOnFailure: true });
   };
 
@@ -68,7 +68,30 @@ describe("no input gives a 5xx or a stack trace", () => {
   const nasty = fc.oneof(
     fc.string({ maxLength: 40 }),
     fc.string({ unit: "grapheme", maxLength: 20 }),
-    fc.constantFrom("%", "%zz", "%00", "%c0%af", "\u0000", "\uffff", "\ud800", "-1", "0", "99999999999999999999", "NaN", "1e309", "[]", "{}", "null", "undefined", "__proto__", "../..", "'", '"', "<x>", "a".repeat(5000)),
+    fc.constantFrom(
+      "%",
+      "%zz",
+      "%00",
+      "%c0%af",
+      "\u0000",
+      "\uffff",
+      "\ud800",
+      "-1",
+      "0",
+      "99999999999999999999",
+      "NaN",
+      "1e309",
+      "[]",
+      "{}",
+      "null",
+      "undefined",
+      "__proto__",
+      "../..",
+      "'",
+      '"',
+      "<x>",
+      "a".repeat(5000),
+    ),
   );
 
   beforeAll(async () => {
@@ -79,14 +102,28 @@ describe("no input gives a 5xx or a stack trace", () => {
     admin = sessions.admin;
     const product = await api(admin, "POST", "/products", { slug: "fuzz", name: "Fuzz", scopes: ["f:read"], approvalType: "auto" });
     const proxy = await api(admin, "POST", "/proxies", {
-      name: "Fuzz", basePath: "fuzz", version: "v1", targetUrl: `${upstreams.url}/fuzz`, productIds: [product.json.id],
-      policies: [{ policy: "allow-anonymous" }, { policy: "regex-protection" }, { policy: "json-threat-protection" }, { policy: "xml-threat-protection" }, { policy: "scopes", config: { operations: [{ path: "/admin/**", scopes: ["f:admin"] }] } }],
+      name: "Fuzz",
+      basePath: "fuzz",
+      version: "v1",
+      targetUrl: `${upstreams.url}/fuzz`,
+      productIds: [product.json.id],
+      policies: [
+        { policy: "allow-anonymous" },
+        { policy: "regex-protection" },
+        { policy: "json-threat-protection" },
+        { policy: "xml-threat-protection" },
+        { policy: "scopes", config: { operations: [{ path: "/admin/**", scopes: ["f:admin"] }] } },
+      ],
     });
     const app = await api(sessions.developer, "POST", "/apps", { name: "fuzz", products: ["fuzz"], redirectUris: ["https://client.example/cb", "http://127.0.0.1/native"] });
     expect([product.status, proxy.status, app.status], app.text).toEqual([201, 201, 201]);
     client = app.json.credential;
     const basic = Buffer.from(`${client.clientId}:${client.clientSecret}`).toString("base64");
-    const issued = await fetch(`${gatehouse.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${basic}` }, body: "grant_type=client_credentials" });
+    const issued = await fetch(`${gatehouse.url}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${basic}` },
+      body: "grant_type=client_credentials",
+    });
     token = ((await issued.json()) as { access_token: string }).access_token;
   }, 180_000);
 
@@ -117,20 +154,35 @@ describe("no input gives a 5xx or a stack trace", () => {
       prompt: fc.constantFrom("none", "login", "consent", "select_account"),
     };
     const keys = Object.keys(interesting);
-    const mutation = fc.tuple(
-      fc.oneof({ arbitrary: fc.constantFrom("redirect_uri", "response_type"), weight: 2 }, { arbitrary: fc.constantFrom(...keys), weight: 3 }, { arbitrary: nasty, weight: 1 }),
-      fc.constantFrom("delete", "replace", "append", "replace-nasty"),
-    ).chain(([key, how]) => (Object.hasOwn(interesting, key) ? interesting[key]! : nasty).map((value) => ({ key, how, value })));
-    await assertProperty(fc.tuple(fc.array(mutation, { minLength: 1, maxLength: 3 }), nasty, fc.boolean()), async ([mutations, junk, withCookie]) => {
-      const query = new URLSearchParams({ client_id: client.clientId, redirect_uri: "http://127.0.0.1/native", response_type: "code", scope: "f:read", state: "s1", code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", code_challenge_method: "S256" });
-      for (const { key, how, value } of mutations) {
-        if (how === "delete") query.delete(key);
-        else if (how === "append") query.append(key, value); // duplicated or unknown parameters
-        else query.set(key, how === "replace" ? value : junk);
-      }
-      const answer = await send("GET", `/oauth/authorize?${query}`, withCookie ? { cookie: admin.cookie! } : {});
-      sane(answer, `authorize ?${query.toString().slice(0, 200)}`);
-    }, RUNS * 3);
+    const mutation = fc
+      .tuple(
+        fc.oneof({ arbitrary: fc.constantFrom("redirect_uri", "response_type"), weight: 2 }, { arbitrary: fc.constantFrom(...keys), weight: 3 }, { arbitrary: nasty, weight: 1 }),
+        fc.constantFrom("delete", "replace", "append", "replace-nasty"),
+      )
+      .chain(([key, how]) => (Object.hasOwn(interesting, key) ? interesting[key]! : nasty).map((value) => ({ key, how, value })));
+    await assertProperty(
+      fc.tuple(fc.array(mutation, { minLength: 1, maxLength: 3 }), nasty, fc.boolean()),
+      async ([mutations, junk, withCookie]) => {
+        const query = new URLSearchParams({
+          client_id: client.clientId,
+          redirect_uri: "http://127.0.0.1/native",
+          response_type: "code",
+          scope: "f:read",
+          state: "s1",
+          code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+          code_challenge_method: "S256",
+        });
+        for (const { key, how, value } of mutations) {
+          if (how === "delete") query.delete(key);
+          else if (how === "append")
+            query.append(key, value); // duplicated or unknown parameters
+          else query.set(key, how === "replace" ? value : junk);
+        }
+        const answer = await send("GET", `/oauth/authorize?${query}`, withCookie ? { cookie: admin.cookie! } : {});
+        sane(answer, `authorize ?${query.toString().slice(0, 200)}`);
+      },
+      RUNS * 3,
+    );
   });
 
   it("/oauth/callback and /oauth/consent/decision: unknown, mangled and repeated parameters", async () => {
@@ -154,7 +206,17 @@ describe("no input gives a 5xx or a stack trace", () => {
     nasty.map((s) => `Bearer ${s}`),
     nasty,
   );
-  const contentType = fc.oneof(fc.constantFrom("application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=utf-8", "application/json", "text/plain", "multipart/form-data; boundary=x", ""), nasty);
+  const contentType = fc.oneof(
+    fc.constantFrom(
+      "application/x-www-form-urlencoded",
+      "application/x-www-form-urlencoded; charset=utf-8",
+      "application/json",
+      "text/plain",
+      "multipart/form-data; boundary=x",
+      "",
+    ),
+    nasty,
+  );
   const formBody = (fields: fc.Arbitrary<Record<string, string>>) =>
     fc.oneof(
       fields.map((f) => new URLSearchParams(Object.entries(f)).toString()),
@@ -167,7 +229,10 @@ describe("no input gives a 5xx or a stack trace", () => {
   it("/oauth/token: every grant with random and mutated forms, content types and client credentials", async () => {
     const fields = fc.record(
       {
-        grant_type: fc.oneof(fc.constantFrom("authorization_code", "client_credentials", "refresh_token", "password", "urn:ietf:params:oauth:grant-type:jwt-bearer", "implicit"), nasty),
+        grant_type: fc.oneof(
+          fc.constantFrom("authorization_code", "client_credentials", "refresh_token", "password", "urn:ietf:params:oauth:grant-type:jwt-bearer", "implicit"),
+          nasty,
+        ),
         code: nasty,
         redirect_uri: fc.oneof(fc.constant("https://client.example/cb"), nasty),
         code_verifier: nasty,
@@ -189,20 +254,64 @@ describe("no input gives a 5xx or a stack trace", () => {
   });
 
   it("/oauth/introspect and /oauth/revoke: random tokens, hints and client credentials", async () => {
-    const fields = fc.record({ token: fc.oneof(fc.constant("TOKEN"), nasty), token_type_hint: fc.oneof(fc.constantFrom("access_token", "refresh_token"), nasty), client_id: nasty }, { requiredKeys: [] });
-    await assertProperty(fc.tuple(fc.constantFrom("/oauth/introspect", "/oauth/revoke"), formBody(fields), contentType, fc.option(basicHeader)), async ([path, body, type, authorization]) => {
-      const headers: Record<string, string> = {};
-      if (type) headers["content-type"] = type;
-      if (authorization !== null) headers.authorization = authorizationFor(authorization);
-      sane(await send("POST", path, headers, body.replace("TOKEN", token)), `${path} ${body.slice(0, 200)}`);
-    });
+    const fields = fc.record(
+      { token: fc.oneof(fc.constant("TOKEN"), nasty), token_type_hint: fc.oneof(fc.constantFrom("access_token", "refresh_token"), nasty), client_id: nasty },
+      { requiredKeys: [] },
+    );
+    await assertProperty(
+      fc.tuple(fc.constantFrom("/oauth/introspect", "/oauth/revoke"), formBody(fields), contentType, fc.option(basicHeader)),
+      async ([path, body, type, authorization]) => {
+        const headers: Record<string, string> = {};
+        if (type) headers["content-type"] = type;
+        if (authorization !== null) headers.authorization = authorizationFor(authorization);
+        sane(await send("POST", path, headers, body.replace("TOKEN", token)), `${path} ${body.slice(0, 200)}`);
+      },
+    );
   });
 
   it("/api/v1: random methods, ids, queries and JSON bodies on every route, signed in and not", async () => {
-    const routes = ["/admin-api-keys", "/admin-api-keys/ID", "/analytics/dashboard", "/apps", "/apps/ID", "/apps/ID/client-certificate", "/apps/ID/credentials", "/apps/ID/revoke-tokens", "/apps/ID/settings", "/apps/ID/usage", "/audit", "/bot-detections", "/bot-detections/ID/rule", "/bot-rules", "/bot-rules/ID", "/developers", "/developers/ID", "/developers/ID/status", "/me", "/products", "/products/ID", "/proxies", "/proxies/ID", "/security-rules", "/security-rules/ID", "/signup", "/subscriptions", "/subscriptions/ID/decision", "/tokens/revoke", "/openapi.json", "/nothing/here"];
+    const routes = [
+      "/admin-api-keys",
+      "/admin-api-keys/ID",
+      "/analytics/dashboard",
+      "/apps",
+      "/apps/ID",
+      "/apps/ID/client-certificate",
+      "/apps/ID/credentials",
+      "/apps/ID/revoke-tokens",
+      "/apps/ID/settings",
+      "/apps/ID/usage",
+      "/audit",
+      "/bot-detections",
+      "/bot-detections/ID/rule",
+      "/bot-rules",
+      "/bot-rules/ID",
+      "/developers",
+      "/developers/ID",
+      "/developers/ID/status",
+      "/me",
+      "/products",
+      "/products/ID",
+      "/proxies",
+      "/proxies/ID",
+      "/security-rules",
+      "/security-rules/ID",
+      "/signup",
+      "/subscriptions",
+      "/subscriptions/ID/decision",
+      "/tokens/revoke",
+      "/openapi.json",
+      "/nothing/here",
+    ];
     const id = fc.oneof(fc.constantFrom("x", "0", "-1", "..", "%2e%2e", "%00", "a%", "%zz", "%E0%A4%A", "a".repeat(300)), fc.string({ minLength: 1, maxLength: 30 }).map(encode));
-    const query = fc.array(fc.tuple(fc.constantFrom("limit", "cursor", "from", "to", "status", "q", "hours", "proxyId", "appId", "bucket"), nasty), { maxLength: 3 }).map((pairs) => new URLSearchParams(pairs).toString());
-    const body = fc.oneof(fc.json({ maxDepth: 3 }), fc.anything({ maxDepth: 2 }).map((v) => JSON.stringify(v) ?? "null"), nasty);
+    const query = fc
+      .array(fc.tuple(fc.constantFrom("limit", "cursor", "from", "to", "status", "q", "hours", "proxyId", "appId", "bucket"), nasty), { maxLength: 3 })
+      .map((pairs) => new URLSearchParams(pairs).toString());
+    const body = fc.oneof(
+      fc.json({ maxDepth: 3 }),
+      fc.anything({ maxDepth: 2 }).map((v) => JSON.stringify(v) ?? "null"),
+      nasty,
+    );
     await assertProperty(
       fc.tuple(fc.constantFrom(...routes), id, fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE"), query, fc.option(body), fc.boolean()),
       async ([route, routeId, method, search, json, signedIn]) => {
@@ -215,13 +324,39 @@ describe("no input gives a 5xx or a stack trace", () => {
   });
 
   it("/gateway: random paths, methods, headers, queries and bodies", async () => {
-    const segment = fc.oneof(fc.string({ maxLength: 12 }).map(encode), fc.constantFrom("..", ".", "%2e%2e", "%2f", "%252e", "%c0%af", "%EF%BC%8F", ";x", "..;", "admin", "ADMIN", "%61dmin", "%", "%zz", "%00", "~", "a|b", "{x}", "%E2%80%AE"));
-    const path = fc.tuple(fc.constantFrom("/gateway/fuzz/v1", "/gateway/echo/v1", "/gateway/fuzz", "/gateway/nothing/v9", "/gateway"), fc.array(segment, { maxLength: 5 }), fc.option(fc.array(fc.tuple(nasty, nasty), { maxLength: 3 }))).map(
-      ([base, segments, pairs]) => `${base}/${segments.join("/")}${pairs ? `?${pairs.map(([k, v]) => `${encode(k)}=${v.replace(/[^\x21-\x7e]/g, encode)}`).join("&")}` : ""}`,
+    const segment = fc.oneof(
+      fc.string({ maxLength: 12 }).map(encode),
+      fc.constantFrom("..", ".", "%2e%2e", "%2f", "%252e", "%c0%af", "%EF%BC%8F", ";x", "..;", "admin", "ADMIN", "%61dmin", "%", "%zz", "%00", "~", "a|b", "{x}", "%E2%80%AE"),
     );
-    const headerName = fc.constantFrom("x-note", "x_gatehouse_user", "x-forwarded-for", "x-http-method-override", "cookie", "content-type", "accept", "x-api-key", "forwarded", "x-original-url", "authorization");
-    const headerValue = fc.oneof(fc.string({ maxLength: 40 }).map((s) => s.replace(/[^\x20-\x7e]/g, "")), fc.constantFrom("Bearer TOKEN", "DELETE", "<script>", "application/xml", "application/json", "1.1.1.1, 2.2.2.2", "for=x;host=y"));
-    const body = fc.oneof(nasty, fc.json({ maxDepth: 4 }), fc.constantFrom('<?xml version="1.0"?><!DOCTYPE a [<!ENTITY b "c">]><a>&b;</a>', "<a><b>x</b></a>", "_method=DELETE", "[".repeat(200)));
+    const path = fc
+      .tuple(
+        fc.constantFrom("/gateway/fuzz/v1", "/gateway/echo/v1", "/gateway/fuzz", "/gateway/nothing/v9", "/gateway"),
+        fc.array(segment, { maxLength: 5 }),
+        fc.option(fc.array(fc.tuple(nasty, nasty), { maxLength: 3 })),
+      )
+      .map(([base, segments, pairs]) => `${base}/${segments.join("/")}${pairs ? `?${pairs.map(([k, v]) => `${encode(k)}=${v.replace(/[^\x21-\x7e]/g, encode)}`).join("&")}` : ""}`);
+    const headerName = fc.constantFrom(
+      "x-note",
+      "x_gatehouse_user",
+      "x-forwarded-for",
+      "x-http-method-override",
+      "cookie",
+      "content-type",
+      "accept",
+      "x-api-key",
+      "forwarded",
+      "x-original-url",
+      "authorization",
+    );
+    const headerValue = fc.oneof(
+      fc.string({ maxLength: 40 }).map((s) => s.replace(/[^\x20-\x7e]/g, "")),
+      fc.constantFrom("Bearer TOKEN", "DELETE", "<script>", "application/xml", "application/json", "1.1.1.1, 2.2.2.2", "for=x;host=y"),
+    );
+    const body = fc.oneof(
+      nasty,
+      fc.json({ maxDepth: 4 }),
+      fc.constantFrom('<?xml version="1.0"?><!DOCTYPE a [<!ENTITY b "c">]><a>&b;</a>', "<a><b>x</b></a>", "_method=DELETE", "[".repeat(200)),
+    );
     await assertProperty(
       fc.tuple(fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"), path, fc.array(fc.tuple(headerName, headerValue), { maxLength: 4 }), fc.option(body)),
       async ([method, target, headerPairs, payload]) => {

@@ -20,12 +20,46 @@ interface Answer {
 
 /** Spellings of /admin/x that some backend (Express, Spring, Tomcat, IIS, PHP…) reads as /admin/x. */
 const ADMIN_SPELLINGS = [
-  "/admin/x", "/ADMIN/x", "/Admin/x", "/aDmIn/x", "/%61dmin/x", "/%41DMIN/x", "/%61%64%6d%69%6e/x", "/ad%6Din/x",
-  "//admin/x", "/admin//x", "///admin/x", "/admin;x/x", "/admin;/x", "/admin;jsessionid=1/x", "/..;/admin/x", "/foo/..;/admin/x",
-  "/foo/../admin/x", "/./admin/x", "/foo/%2e%2e/admin/x", "/foo/%2E%2E/admin/x", "/foo/.%2e/admin/x", "/foo/%252e%252e/admin/x",
-  "/admin%2fx", "/admin%2Fx", "/foo%2f..%2fadmin/x", "/admin%5cx", "/foo\\..\\admin/x", "/admin%00/x", "/admin%00.json/x",
-  "/admin./x", "/admin../x", "/admin%20/x", "/%EF%BD%81dmin/x", "/%EF%BC%A1DMIN/x", "/foo/%c0%ae%c0%ae/admin/x", "/foo%c0%afadmin/x",
-  "/admin%3bx/x", "/%2561dmin/x", "/adm%69n/x", "/ADMIN%2F..%2Fadmin/x",
+  "/admin/x",
+  "/ADMIN/x",
+  "/Admin/x",
+  "/aDmIn/x",
+  "/%61dmin/x",
+  "/%41DMIN/x",
+  "/%61%64%6d%69%6e/x",
+  "/ad%6Din/x",
+  "//admin/x",
+  "/admin//x",
+  "///admin/x",
+  "/admin;x/x",
+  "/admin;/x",
+  "/admin;jsessionid=1/x",
+  "/..;/admin/x",
+  "/foo/..;/admin/x",
+  "/foo/../admin/x",
+  "/./admin/x",
+  "/foo/%2e%2e/admin/x",
+  "/foo/%2E%2E/admin/x",
+  "/foo/.%2e/admin/x",
+  "/foo/%252e%252e/admin/x",
+  "/admin%2fx",
+  "/admin%2Fx",
+  "/foo%2f..%2fadmin/x",
+  "/admin%5cx",
+  "/foo\\..\\admin/x",
+  "/admin%00/x",
+  "/admin%00.json/x",
+  "/admin./x",
+  "/admin../x",
+  "/admin%20/x",
+  "/%EF%BD%81dmin/x",
+  "/%EF%BC%A1DMIN/x",
+  "/foo/%c0%ae%c0%ae/admin/x",
+  "/foo%c0%afadmin/x",
+  "/admin%3bx/x",
+  "/%2561dmin/x",
+  "/adm%69n/x",
+  "/ADMIN%2F..%2Fadmin/x",
 ];
 
 describe.each(configuredBackends())("one canonical request through the gateway on $name", (backend) => {
@@ -61,12 +95,29 @@ describe.each(configuredBackends())("one canonical request through the gateway o
     const product = await api(admin, "POST", "/products", { slug: "canon", name: "Canon", scopes: ["c:read", "c:admin"], approvalType: "auto" });
     const scopes = {
       policy: "scopes",
-      config: { operations: [{ path: "/admin/**", scopes: ["c:admin"] }, { methods: ["DELETE"], path: "/**", scopes: ["c:admin"] }, { path: "/**", scopes: ["c:read"] }] },
+      config: {
+        operations: [
+          { path: "/admin/**", scopes: ["c:admin"] },
+          { methods: ["DELETE"], path: "/**", scopes: ["c:admin"] },
+          { path: "/**", scopes: ["c:read"] },
+        ],
+      },
     };
     const proxy = (basePath: string, extra: Record<string, unknown> = {}) =>
-      api(admin, "POST", "/proxies", { name: basePath, basePath, version: "v1", targetUrl: `${upstreams.url}/${basePath}`, productIds: [product.json.id], policies: [scopes], ...extra });
+      api(admin, "POST", "/proxies", {
+        name: basePath,
+        basePath,
+        version: "v1",
+        targetUrl: `${upstreams.url}/${basePath}`,
+        productIds: [product.json.id],
+        policies: [scopes],
+        ...extra,
+      });
     const saved = await Promise.all([proxy("canon"), proxy("canon-cs", { caseSensitivePaths: true }), proxy("canon-honour", { methodOverride: "honour" })]);
-    expect(saved.map((s) => s.status), saved.map((s) => s.text).join()).toEqual([201, 201, 201]);
+    expect(
+      saved.map((s) => s.status),
+      saved.map((s) => s.text).join(),
+    ).toEqual([201, 201, 201]);
     expect(saved[1]!.json).toMatchObject({ caseSensitivePaths: true, methodOverride: "strip" });
     expect(saved[2]!.json).toMatchObject({ caseSensitivePaths: false, methodOverride: "honour" });
     const app = await api(developer, "POST", "/apps", { name: "canon", products: ["canon"], redirectUris: ["https://client.example/cb"] });
@@ -120,7 +171,12 @@ describe.each(configuredBackends())("one canonical request through the gateway o
 
   it("refuses queries that do not decode, before any policy or the backend", async () => {
     const before = upstreams.seen.length;
-    for (const [query, code] of [["q=%zz", "malformed_escape"], ["id=%c0%a7", "invalid_utf8"], ["id=1%00", "control_character"], ["id=%ff", "invalid_utf8"]] as const) {
+    for (const [query, code] of [
+      ["q=%zz", "malformed_escape"],
+      ["id=%c0%a7", "invalid_utf8"],
+      ["id=1%00", "control_character"],
+      ["id=%ff", "invalid_utf8"],
+    ] as const) {
       const answer = await raw("GET", `/gateway/canon/v1/items?${query}`, bearer(reader));
       expect(answer.status, query).toBe(400);
       expect(JSON.parse(answer.body).code, query).toBe(code);
@@ -142,7 +198,10 @@ describe.each(configuredBackends())("one canonical request through the gateway o
       expect(answer.status, name).toBe(200);
       const seen = echoed(answer);
       expect(seen.method).toBe("POST");
-      expect(Object.keys(seen.headers).filter((h) => /method/i.test(h)), name).toEqual([]);
+      expect(
+        Object.keys(seen.headers).filter((h) => /method/i.test(h)),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -162,7 +221,12 @@ describe.each(configuredBackends())("one canonical request through the gateway o
     }
     expect(upstreams.seen.length).toBe(before);
     const plainForm = "name=x&method=card";
-    const ok = await raw("POST", "/gateway/canon/v1/items", bearer(reader, { "content-type": "application/x-www-form-urlencoded", "content-length": String(plainForm.length) }), plainForm);
+    const ok = await raw(
+      "POST",
+      "/gateway/canon/v1/items",
+      bearer(reader, { "content-type": "application/x-www-form-urlencoded", "content-length": String(plainForm.length) }),
+      plainForm,
+    );
     expect(ok.status, ok.body).toBe(200);
     expect(JSON.parse(ok.body).bodyBytes).toBe(plainForm.length); // a form read for the check still reaches the backend whole
   });
@@ -193,7 +257,7 @@ describe.each(configuredBackends())("one canonical request through the gateway o
     const spoofed: Record<string, string> = {
       "X-Gatehouse-User": "spoof-user",
       X_Gatehouse_User: "spoof-user",
-      "X_Gatehouse_App_Id": "spoof-app",
+      X_Gatehouse_App_Id: "spoof-app",
       "X.Gatehouse.Scopes": "spoof-scopes",
       "x-gatehouse_developer-id": "spoof-dev",
       X_Request_Id: "spoof-id",

@@ -29,14 +29,29 @@ describe.each(configuredBackends())("gateway protection policies on $name", (bac
       { policy: "json-threat-protection", config: {} },
       { policy: "xml-threat-protection", config: {} },
     ];
-    const guarded = await api(admin, "POST", "/proxies", { name: "Guarded", basePath: "guarded", version: "v1", targetUrl: `${upstreams.url}/guarded`, productIds: [product.json.id], policies: guard });
+    const guarded = await api(admin, "POST", "/proxies", {
+      name: "Guarded",
+      basePath: "guarded",
+      version: "v1",
+      targetUrl: `${upstreams.url}/guarded`,
+      productIds: [product.json.id],
+      policies: guard,
+    });
     const normalised = await api(admin, "POST", "/proxies", {
-      name: "Normalised", basePath: "normalised", version: "v1", targetUrl: `${upstreams.url}/normalised`, productIds: [product.json.id],
+      name: "Normalised",
+      basePath: "normalised",
+      version: "v1",
+      targetUrl: `${upstreams.url}/normalised`,
+      productIds: [product.json.id],
       policies: [...guard, { policy: "regex-body-protection", config: {} }],
     });
     expect(normalised.status, normalised.text).toBe(201);
     const metered = await api(admin, "POST", "/proxies", {
-      name: "Metered", basePath: "metered", version: "v1", targetUrl: `${upstreams.url}/metered`, productIds: [product.json.id],
+      name: "Metered",
+      basePath: "metered",
+      version: "v1",
+      targetUrl: `${upstreams.url}/metered`,
+      productIds: [product.json.id],
       policies: [{ policy: "allow-anonymous" }, { policy: "quota", config: { allow: 3, interval: 1, timeUnit: "hour", type: "calendar" } }],
     });
     expect([guarded.status, metered.status], guarded.text + metered.text).toEqual([201, 201]);
@@ -54,7 +69,10 @@ describe.each(configuredBackends())("gateway protection policies on $name", (bac
 
   it("passes a normal request, and refuses every payload of its list before the upstream sees it", async () => {
     const before = upstreams.seen.length;
-    const ok = await send("/orders?q=select%20the%20best%20option", json(JSON.stringify({ customer: "O'Brien", notes: "Tom & Jerry; cat lovers", lines: [{ sku: "A-1", qty: 2 }] })));
+    const ok = await send(
+      "/orders?q=select%20the%20best%20option",
+      json(JSON.stringify({ customer: "O'Brien", notes: "Tom & Jerry; cat lovers", lines: [{ sku: "A-1", qty: 2 }] })),
+    );
     expect(ok.status).toBe(200);
     expect(upstreams.seen.length).toBe(before + 1);
 
@@ -107,7 +125,10 @@ describe.each(configuredBackends())("gateway protection policies on $name", (bac
       ["XML sent as text/plain", () => call("/orders", plain("<note><body>&lt;script&gt;alert(1)&lt;/script&gt;</body></note>"))],
       ["XXE sent as text/plain", () => call("/orders", plain(`<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/hostname">]><r>&e;</r>`))],
       ["XML with no content type", () => call("/orders", { method: "POST", body: `<?xml version="1.0"?><order note="../../../etc/passwd"/>` })],
-      ["a form field", () => call("/orders", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "name=x&comment=%253Cscript%253Ealert(1)" })],
+      [
+        "a form field",
+        () => call("/orders", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "name=x&comment=%253Cscript%253Ealert(1)" }),
+      ],
     ];
     const before = upstreams.seen.length;
     for (const [name, attack] of attacks) {
@@ -122,11 +143,25 @@ describe.each(configuredBackends())("gateway protection policies on $name", (bac
       ["names with apostrophes", () => call(`/people?name=${encodeURIComponent("Jane O'Brien")}&also=${encodeURIComponent("Maria D'Angelo")}`)],
       ["prose with SQL words", () => call(q("meet me at union station, select a seat and drop me a line"))],
       ["markup-like prose", () => call(q("I <3 it; a < b and c > d; rock & roll"))],
-      ["ordinary cookies", () => call("/x", { headers: { cookie: "sid=9f8e7d6c5b4a; theme=dark; consent=%7B%22ads%22%3Afalse%7D; jwt=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln" } })],
-      ["a JSON body", () => call("/orders", json(JSON.stringify({ customer: "O'Brien", note: "Tom & Jerry; cat lovers", email: "jane+news@example.com", when: "2026-11-28T10:17:42Z" })))],
+      [
+        "ordinary cookies",
+        () => call("/x", { headers: { cookie: "sid=9f8e7d6c5b4a; theme=dark; consent=%7B%22ads%22%3Afalse%7D; jwt=eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln" } }),
+      ],
+      [
+        "a JSON body",
+        () => call("/orders", json(JSON.stringify({ customer: "O'Brien", note: "Tom & Jerry; cat lovers", email: "jane+news@example.com", when: "2026-11-28T10:17:42Z" }))),
+      ],
       ["prose sent as text/plain", () => call("/notes", plain("Hello! Please select the best option; I'd like the <b>blue</b> one."))],
       ["XML sent as text/plain", () => call("/orders", plain(`<?xml version="1.0"?><order><name>Ben &amp; Jerry's</name><note>a &lt; b</note></order>`))],
-      ["a form", () => call("/orders", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "name=Jane+O%27Brien&message=Select+the+best+option%2C+please" })],
+      [
+        "a form",
+        () =>
+          call("/orders", {
+            method: "POST",
+            headers: { "content-type": "application/x-www-form-urlencoded" },
+            body: "name=Jane+O%27Brien&message=Select+the+best+option%2C+please",
+          }),
+      ],
     ];
     for (const [name, send] of benign) {
       const seen = upstreams.seen.length;

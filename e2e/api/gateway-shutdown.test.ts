@@ -17,7 +17,9 @@ describe("gateway analytics on graceful shutdown", () => {
       body: "grant_type=client_credentials&scope=echo:read",
     });
     const { access_token: token } = (await tokenRes.json()) as { access_token: string };
-    const statuses = await Promise.all(Array.from({ length: 25 }, (_, i) => fetch(`${gatehouse.url}/gateway/echo/v1/shutdown-${i}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => fetch(`${gatehouse.url}/gateway/echo/v1/shutdown-${i}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status)),
+    );
     expect(statuses.every((s) => s === 200)).toBe(true);
     // stop right away: the writer flushes once a second, so these are still buffered
     const db = createDatabaseClient({ kind: "sqlite", file: join(dataDir, "gatehouse.db") });

@@ -39,7 +39,12 @@ describe.each(configuredBackends())("gateway on $name", (backend) => {
   async function newApp(name: string, products: string[]) {
     const created = await api(developer, "POST", "/apps", { name, products, redirectUris: ["https://client.example/cb"] });
     expect(created.status).toBe(201);
-    return { id: created.json.app.id as string, clientId: created.json.credential.clientId as string, secret: created.json.credential.clientSecret as string, credentialId: created.json.credential.id as string };
+    return {
+      id: created.json.app.id as string,
+      clientId: created.json.credential.clientId as string,
+      secret: created.json.credential.clientSecret as string,
+      credentialId: created.json.credential.id as string,
+    };
   }
 
   /** Client-credentials tokens through the SDK, as an app would get them. */
@@ -55,7 +60,11 @@ describe.each(configuredBackends())("gateway on $name", (backend) => {
   }
 
   const call = (path: string, init: RequestInit & { token?: string } = {}) =>
-    fetch(`${gatehouse.url}${path}`, { ...init, redirect: "manual", headers: { ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.headers as Record<string, string>) } });
+    fetch(`${gatehouse.url}${path}`, {
+      ...init,
+      redirect: "manual",
+      headers: { ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.headers as Record<string, string>) },
+    });
   const seenSince = (n: number) => upstreams.seen.slice(n);
   /** A request exactly as written: fetch would normalise dot segments and refuse hop-by-hop headers. */
   const raw = (path: string, headers: Record<string, string> = {}) =>
@@ -82,19 +91,54 @@ describe.each(configuredBackends())("gateway on $name", (backend) => {
     const otherProduct = await api(admin, "POST", "/products", { slug: "gw-other", name: "Other", scopes: ["other:read"], approvalType: "auto" });
     expect([gw.status, otherProduct.status]).toEqual([201, 201]);
     const products = [gw.json.id as string];
-    const scopes = { policy: "scopes", config: { operations: [{ methods: ["POST", "PUT", "PATCH", "DELETE"], path: "/**", scopes: ["gw:write"] }, { path: "/**", scopes: ["gw:read"] }] } };
-    await saveProxy("gw", { name: "GW", basePath: "gw", targetUrl: `${upstreams.url}/api`, productIds: products, policies: [scopes, { policy: "cors", config: { origins: ["https://app.example"] } }] });
+    const scopes = {
+      policy: "scopes",
+      config: {
+        operations: [
+          { methods: ["POST", "PUT", "PATCH", "DELETE"], path: "/**", scopes: ["gw:write"] },
+          { path: "/**", scopes: ["gw:read"] },
+        ],
+      },
+    };
+    await saveProxy("gw", {
+      name: "GW",
+      basePath: "gw",
+      targetUrl: `${upstreams.url}/api`,
+      productIds: products,
+      policies: [scopes, { policy: "cors", config: { origins: ["https://app.example"] } }],
+    });
     await saveProxy("nested", { name: "GW nested", basePath: "gw/deep", targetUrl: `${upstreams.url}/deep`, productIds: products });
     await saveProxy("other", { name: "Other", basePath: "other", targetUrl: `${upstreams.url}/other`, productIds: [otherProduct.json.id] });
     await saveProxy("keyed", { name: "Keyed", basePath: "keyed", targetUrl: `${upstreams.url}/keyed`, productIds: products, policies: [{ policy: "verify-api-key", config: {} }] });
     await saveProxy("open", { name: "Open", basePath: "open", targetUrl: `${upstreams.url}/open`, productIds: products, policies: [{ policy: "allow-anonymous" }] });
-    await saveProxy("small", { name: "Small", basePath: "small", targetUrl: `${upstreams.url}/small`, productIds: products, policies: [{ policy: "allow-anonymous" }, { policy: "payload-size", config: { maxBytes: 1000 } }] });
+    await saveProxy("small", {
+      name: "Small",
+      basePath: "small",
+      targetUrl: `${upstreams.url}/small`,
+      productIds: products,
+      policies: [{ policy: "allow-anonymous" }, { policy: "payload-size", config: { maxBytes: 1000 } }],
+    });
     await saveProxy("closed", { name: "Closed", basePath: "closed", targetUrl: upstreams.closedUrl, productIds: products, policies: [{ policy: "allow-anonymous" }] });
     await saveProxy("malformed", { name: "Malformed", basePath: "malformed", targetUrl: upstreams.malformedUrl, productIds: products, policies: [{ policy: "allow-anonymous" }] });
     const port = new URL(upstreams.url).port;
     // a name that is not obviously local but resolves to a loopback address (/etc/hosts)
-    await saveProxy("by-name", { name: "By name", basePath: "by-name", targetUrl: `http://${hostname()}:${port}/`, productIds: products, policies: [{ policy: "allow-anonymous" }] });
-    await saveProxy("old", { name: "Old", basePath: "old", targetUrl: `${upstreams.url}/old`, productIds: products, policies: [{ policy: "allow-anonymous" }], deprecatedAt: "2026-01-01T00:00:00Z", sunsetAt: "2099-01-01T00:00:00Z", deprecationLink: "https://docs.example/v2" });
+    await saveProxy("by-name", {
+      name: "By name",
+      basePath: "by-name",
+      targetUrl: `http://${hostname()}:${port}/`,
+      productIds: products,
+      policies: [{ policy: "allow-anonymous" }],
+    });
+    await saveProxy("old", {
+      name: "Old",
+      basePath: "old",
+      targetUrl: `${upstreams.url}/old`,
+      productIds: products,
+      policies: [{ policy: "allow-anonymous" }],
+      deprecatedAt: "2026-01-01T00:00:00Z",
+      sunsetAt: "2099-01-01T00:00:00Z",
+      deprecationLink: "https://docs.example/v2",
+    });
     app = await newApp("gw-app", ["gw", "echo"]);
     other = await newApp("gw-other-app", ["gw-other"]);
   }, 180_000);
@@ -145,7 +189,10 @@ describe.each(configuredBackends())("gateway on $name", (backend) => {
     }
     // through the gateway: the caller's cookie and credentials are withheld, named, never shown
     const token = await tokenFor(app, "echo:read");
-    const res = await call("/gateway/echo/v1/who", { token, headers: { cookie: "session=s3cr3t-cookie", "proxy-authorization": "Basic c2VjcmV0", "x-gatehouse-echo-key": "forged" } });
+    const res = await call("/gateway/echo/v1/who", {
+      token,
+      headers: { cookie: "session=s3cr3t-cookie", "proxy-authorization": "Basic c2VjcmV0", "x-gatehouse-echo-key": "forged" },
+    });
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).not.toMatch(/s3cr3t-cookie|c2VjcmV0|forged|echo-key/);
@@ -214,7 +261,13 @@ describe.each(configuredBackends())("gateway on $name", (backend) => {
 
   it("strips hop-by-hop headers both ways and passes the rest", async () => {
     const token = await tokenFor(app, "gw:read");
-    const res = await raw("/gateway/gw/v1/h", { authorization: `Bearer ${token}`, connection: "x-private", "x-private": "secret", "x-custom": "kept", "proxy-authorization": "Basic eDp5" });
+    const res = await raw("/gateway/gw/v1/h", {
+      authorization: `Bearer ${token}`,
+      connection: "x-private",
+      "x-private": "secret",
+      "x-custom": "kept",
+      "proxy-authorization": "Basic eDp5",
+    });
     expect(res.status).toBe(200);
     const seen = JSON.parse(res.body) as { headers: Record<string, string> };
     expect(seen.headers["x-private"]).toBeUndefined();
@@ -256,7 +309,16 @@ describe.each(configuredBackends())("gateway on $name", (backend) => {
 
   it("private, loopback, link-local, IPv4-mapped and numeric targets are refused at save; nothing is stored", async () => {
     const count = await db.apiProxy.count();
-    for (const targetUrl of ["http://169.254.169.254/latest", "http://[::ffff:127.0.0.1]/", "http://0x7f000001/", "http://2130706433/", "http://10.1.2.3/", "http://[::1]:8080/", "http://localhost:9/", "http://127.0.0.1:9/"]) {
+    for (const targetUrl of [
+      "http://169.254.169.254/latest",
+      "http://[::ffff:127.0.0.1]/",
+      "http://0x7f000001/",
+      "http://2130706433/",
+      "http://10.1.2.3/",
+      "http://[::1]:8080/",
+      "http://localhost:9/",
+      "http://127.0.0.1:9/",
+    ]) {
       const res = await api(admin, "POST", "/proxies", { name: "Bad", basePath: `bad-${count}`, targetUrl });
       expect(res.status, targetUrl).toBe(400);
       expect(res.json.fields.targetUrl, targetUrl).toBeTruthy();
@@ -274,13 +336,28 @@ describe.each(configuredBackends())("gateway on $name", (backend) => {
   });
 
   it("saveProxy validates each policy step: unknown policy and bad config → 400 naming the step", async () => {
-    const unknown = await api(admin, "POST", "/proxies", { name: "P", basePath: "p1", targetUrl: `${upstreams.url}/`, policies: [{ policy: "cors", config: { origins: ["https://a.example"] } }, { policy: "no-such-policy" }] });
+    const unknown = await api(admin, "POST", "/proxies", {
+      name: "P",
+      basePath: "p1",
+      targetUrl: `${upstreams.url}/`,
+      policies: [{ policy: "cors", config: { origins: ["https://a.example"] } }, { policy: "no-such-policy" }],
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.json.fields["policies[1]"]).toContain("unknown policy");
-    const badConfig = await api(admin, "POST", "/proxies", { name: "P", basePath: "p2", targetUrl: `${upstreams.url}/`, policies: [{ policy: "cors", config: { origins: ["https://a.example/path"] } }] });
+    const badConfig = await api(admin, "POST", "/proxies", {
+      name: "P",
+      basePath: "p2",
+      targetUrl: `${upstreams.url}/`,
+      policies: [{ policy: "cors", config: { origins: ["https://a.example/path"] } }],
+    });
     expect(badConfig.status).toBe(400);
     expect(badConfig.json.fields["policies[0]"]).toContain("cors");
-    const twoAuth = await api(admin, "POST", "/proxies", { name: "P", basePath: "p3", targetUrl: `${upstreams.url}/`, policies: [{ policy: "verify-api-key" }, { policy: "allow-anonymous" }] });
+    const twoAuth = await api(admin, "POST", "/proxies", {
+      name: "P",
+      basePath: "p3",
+      targetUrl: `${upstreams.url}/`,
+      policies: [{ policy: "verify-api-key" }, { policy: "allow-anonymous" }],
+    });
     expect(twoAuth.status).toBe(400);
   });
 
@@ -385,7 +462,9 @@ describe.each(configuredBackends())("gateway on $name", (backend) => {
     // A chunked body past GATEWAY_MAX_REQUEST_BYTES: the gateway answers 413 and closes the
     // connection without reading the rest, so a client still writing may see the reset first.
     const chunked = await new Promise<string>((resolve) => {
-      const req = http.request({ host: "127.0.0.1", port: gatehouse.port, path: "/gateway/open/v1/upload", method: "POST", headers: { "transfer-encoding": "chunked" } }, (res) => resolve(String(res.statusCode)));
+      const req = http.request({ host: "127.0.0.1", port: gatehouse.port, path: "/gateway/open/v1/upload", method: "POST", headers: { "transfer-encoding": "chunked" } }, (res) =>
+        resolve(String(res.statusCode)),
+      );
       req.on("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? "error"));
       let sent = 0;
       const more = () => {
@@ -404,10 +483,13 @@ describe.each(configuredBackends())("gateway on $name", (backend) => {
   it("a GET with a body reaches the backend with it, as framed (no policy reads it)", async () => {
     const before = upstreams.seen.length;
     const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request({ host: "127.0.0.1", port: gatehouse.port, path: "/gateway/open/v1/search", method: "GET", headers: { "content-type": "text/plain", "content-length": "5" } }, (res) => {
-        res.resume();
-        resolve(res.statusCode!);
-      });
+      const req = http.request(
+        { host: "127.0.0.1", port: gatehouse.port, path: "/gateway/open/v1/search", method: "GET", headers: { "content-type": "text/plain", "content-length": "5" } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        },
+      );
       req.on("error", reject);
       req.end("hello");
     });
@@ -436,13 +518,24 @@ describe.each(configuredBackends())("gateway on $name", (backend) => {
       const res = await fetch(`${oktaUrl}/oauth2/v1/clients`, {
         method: "POST",
         headers: { "content-type": "application/json", authorization: `SSWS ${seed.apiToken}` },
-        body: JSON.stringify({ client_name: "Scenario 2", grant_types: ["client_credentials"], response_types: [], redirect_uris: [], token_endpoint_auth_method: "client_secret_post", scope: "gw:read" }),
+        body: JSON.stringify({
+          client_name: "Scenario 2",
+          grant_types: ["client_credentials"],
+          response_types: [],
+          redirect_uris: [],
+          token_endpoint_auth_method: "client_secret_post",
+          scope: "gw:read",
+        }),
       });
       expect(res.status).toBe(201);
       return (await res.json()) as { client_id: string; client_secret: string };
     };
     const oktaToken = async (client: { client_id: string; client_secret: string }) => {
-      const res = await fetch(`${issuer}/v1/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ grant_type: "client_credentials", client_id: client.client_id, client_secret: client.client_secret, scope: "gw:read" }) });
+      const res = await fetch(`${issuer}/v1/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "client_credentials", client_id: client.client_id, client_secret: client.client_secret, scope: "gw:read" }),
+      });
       expect(res.status).toBe(200);
       return ((await res.json()) as { access_token: string }).access_token;
     };
@@ -450,7 +543,13 @@ describe.each(configuredBackends())("gateway on $name", (backend) => {
     const mapped = await register();
     // the portal app's Okta client (Scenario 2: the portal registers it in Okta; set here directly)
     await db.app.update({ where: { id: oktaApp.id }, data: { oktaClientId: mapped.client_id } });
-    await saveProxy("okta", { name: "Okta", basePath: "okta", targetUrl: `${upstreams.url}/okta`, productIds: [(await db.apiProduct.findUniqueOrThrow({ where: { slug: "gw" } })).id], policies: [{ policy: "verify-okta-jwt", config: {} }] });
+    await saveProxy("okta", {
+      name: "Okta",
+      basePath: "okta",
+      targetUrl: `${upstreams.url}/okta`,
+      productIds: [(await db.apiProduct.findUniqueOrThrow({ where: { slug: "gw" } })).id],
+      policies: [{ policy: "verify-okta-jwt", config: {} }],
+    });
 
     const before = upstreams.seen.length;
     const jwt = await oktaToken(mapped);

@@ -25,7 +25,10 @@ describe.each(configuredBackends())("identities on $name", (backend) => {
   /** An Okta user made through okta-dev's Users API (activated, so its email is verified). */
   async function oktaUser(login: string, email = login, groups: string[] = []): Promise<{ id: string; login: string }> {
     const okta = oktaManagement(oktaUrl, seed.apiToken);
-    const res = await okta("POST", "/api/v1/users?activate=true", { profile: { firstName: "Test", lastName: login.split("@")[0], email, login }, credentials: { password: { value: PASSWORD } } });
+    const res = await okta("POST", "/api/v1/users?activate=true", {
+      profile: { firstName: "Test", lastName: login.split("@")[0], email, login },
+      credentials: { password: { value: PASSWORD } },
+    });
     expect(res.status, await res.clone().text()).toBe(200);
     const user = (await res.json()) as { id: string };
     for (const name of groups) {
@@ -41,7 +44,9 @@ describe.each(configuredBackends())("identities on $name", (backend) => {
     expect(res.status).toBe(200);
   }
 
-  const session = async (login: string): Promise<Caller> => ({ cookie: (await signIn(gatehouse.url, login, login === seed.users.developer.login ? seed.users.developer.password : PASSWORD)).cookie });
+  const session = async (login: string): Promise<Caller> => ({
+    cookie: (await signIn(gatehouse.url, login, login === seed.users.developer.login ? seed.users.developer.password : PASSWORD)).cookie,
+  });
 
   /** A portal page as a browser asks for it: signed-in pages render (200), others redirect to sign-in. */
   const page = (who: Caller, path: string) => fetch(`${gatehouse.url}${path}`, { redirect: "manual", headers: { cookie: who.cookie! } });
@@ -241,7 +246,12 @@ describe.each(configuredBackends())("identities on $name", (backend) => {
       expect(readded.status).toBe(200);
       const mine = readded.json.subscriptions.find((s: { id: string }) => s.id === subscription.id);
       expect(mine).toMatchObject({ status: "pending", reason: null, earlierDecision: { status: "revoked", reason: "scraping customer data" } });
-      expect(await db.subscription.findUniqueOrThrow({ where: { id: subscription.id } })).toMatchObject({ status: "pending", priorStatus: "revoked", priorReason: "scraping customer data", decidedAt: null });
+      expect(await db.subscription.findUniqueOrThrow({ where: { id: subscription.id } })).toMatchObject({
+        status: "pending",
+        priorStatus: "revoked",
+        priorReason: "scraping customer data",
+        decidedAt: null,
+      });
 
       // the old token stays dead and no new one carries the product
       expect((await fetch(`${gatehouse.url}/gateway/echo/v1/anything`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
@@ -254,7 +264,9 @@ describe.each(configuredBackends())("identities on $name", (backend) => {
       expect(queued).toMatchObject({ status: "pending", earlierDecision: { status: "revoked", reason: "scraping customer data" }, app: { id: appId } });
 
       // asking once more changes nothing
-      expect((await call(developer, "PATCH", `/apps/${appId}`, { products: ["echo"] })).json.subscriptions.find((s: { id: string }) => s.id === subscription.id).status).toBe("pending");
+      expect((await call(developer, "PATCH", `/apps/${appId}`, { products: ["echo"] })).json.subscriptions.find((s: { id: string }) => s.id === subscription.id).status).toBe(
+        "pending",
+      );
 
       // only an admin overturns it
       expect((await call(developer, "POST", `/subscriptions/${subscription.id}/decision`, { decision: "approve" })).status).toBe(403);

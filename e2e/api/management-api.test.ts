@@ -10,7 +10,6 @@ import { signIn } from "../harness/sign-in.ts";
 import { openApiDocument } from "../../lib/api/openapi.ts";
 import { apiCaller, type Caller } from "../harness/portal-setup.ts";
 
-
 describe.each(configuredBackends())("management API on $name", (backend) => {
   let gatehouse: RunningGatehouse;
   let cleanup: () => Promise<void>;
@@ -61,10 +60,15 @@ describe.each(configuredBackends())("management API on $name", (backend) => {
 
   it("refuses developers on admin operations (BFLA)", async () => {
     const adminOnly: Array<[string, string, unknown?]> = [
-      ["GET", "/developers"], ["GET", "/subscriptions"], ["GET", "/audit"], ["GET", "/proxies"],
-      ["POST", "/products", { slug: "x", name: "x" }], ["POST", "/proxies", { name: "p", basePath: "p", targetUrl: "https://p.example" }],
+      ["GET", "/developers"],
+      ["GET", "/subscriptions"],
+      ["GET", "/audit"],
+      ["GET", "/proxies"],
+      ["POST", "/products", { slug: "x", name: "x" }],
+      ["POST", "/proxies", { name: "p", basePath: "p", targetUrl: "https://p.example" }],
       ["PATCH", `/apps/${aliceAppId}/settings`, { passwordGrantMode: "okta_authn" }],
-      ["POST", "/tokens/revoke", { userSub: "someone" }], ["POST", "/admin-api-keys", { name: "k" }],
+      ["POST", "/tokens/revoke", { userSub: "someone" }],
+      ["POST", "/admin-api-keys", { name: "k" }],
     ];
     for (const [method, path, body] of adminOnly) {
       expect((await call(alice, method, path, body)).status, `${method} ${path}`).toBe(403);
@@ -76,8 +80,12 @@ describe.each(configuredBackends())("management API on $name", (backend) => {
 
   it("hides one developer's app, credentials and usage from another (BOLA)", async () => {
     for (const [method, path, body] of [
-      ["GET", `/apps/${aliceAppId}`], ["PATCH", `/apps/${aliceAppId}`, { name: "pwned" }], ["DELETE", `/apps/${aliceAppId}`],
-      ["POST", `/apps/${aliceAppId}/credentials`], ["DELETE", `/apps/${aliceAppId}/credentials/${aliceCredentialId}`], ["POST", `/apps/${aliceAppId}/revoke-tokens`],
+      ["GET", `/apps/${aliceAppId}`],
+      ["PATCH", `/apps/${aliceAppId}`, { name: "pwned" }],
+      ["DELETE", `/apps/${aliceAppId}`],
+      ["POST", `/apps/${aliceAppId}/credentials`],
+      ["DELETE", `/apps/${aliceAppId}/credentials/${aliceCredentialId}`],
+      ["POST", `/apps/${aliceAppId}/revoke-tokens`],
     ] as Array<[string, string, unknown?]>) {
       expect((await call(bob, method, path, body)).status, `${method} ${path}`).toBe(404);
     }
@@ -104,7 +112,11 @@ describe.each(configuredBackends())("management API on $name", (backend) => {
   it("refuses cross-site and non-JSON changes made with a session (CSRF)", async () => {
     const base = { name: "csrf-app" };
     expect((await call(alice, "POST", "/apps", base, { origin: "https://evil.example" })).status).toBe(403);
-    const noOrigin = await fetch(`${gatehouse.url}/api/v1/apps`, { method: "POST", headers: { cookie: alice.cookie!, "content-type": "application/json" }, body: JSON.stringify(base) });
+    const noOrigin = await fetch(`${gatehouse.url}/api/v1/apps`, {
+      method: "POST",
+      headers: { cookie: alice.cookie!, "content-type": "application/json" },
+      body: JSON.stringify(base),
+    });
     expect(noOrigin.status).toBe(403);
     expect((await call(alice, "POST", "/apps", JSON.stringify(base), { "content-type": "text/plain" })).status).toBe(415);
     const list = await call(alice, "GET", "/apps?limit=100");
@@ -155,7 +167,13 @@ describe.each(configuredBackends())("management API on $name", (backend) => {
     expect(duplicate.json).toEqual({ email: "bob@example.com" });
     const noTerms = await call(null, "POST", "/signup", { firstName: "C", lastName: "D", email: "c@example.com", password: "Another-Pass-9" });
     expect(noTerms.status).toBe(400);
-    const crossSite = await call(null, "POST", "/signup", { firstName: "E", lastName: "F", email: "e@example.com", password: "Another-Pass-9", acceptTerms: true }, { origin: "https://evil.example" });
+    const crossSite = await call(
+      null,
+      "POST",
+      "/signup",
+      { firstName: "E", lastName: "F", email: "e@example.com", password: "Another-Pass-9", acceptTerms: true },
+      { origin: "https://evil.example" },
+    );
     expect(crossSite.status).toBe(403);
   });
 

@@ -39,13 +39,20 @@ describe.each(configuredBackends())("mutual TLS and certificate-bound tokens on 
     const res = await undiciFetch(`${gatehouse.url}${path}`, { ...init, dispatcher: agent });
     const text = await res.text();
     let json = null;
-    try { json = JSON.parse(text); } catch { /* not JSON */ }
+    try {
+      json = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
     return { status: res.status, json, text, headers: res.headers };
   }
   const form = (path: string, cert: Issued | null, params: Record<string, string>, basic?: { id: string; secret: string }) =>
     call(path, cert, {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", ...(basic ? { authorization: `Basic ${Buffer.from(`${basic.id}:${basic.secret}`).toString("base64")}` } : {}) },
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        ...(basic ? { authorization: `Basic ${Buffer.from(`${basic.id}:${basic.secret}`).toString("base64")}` } : {}),
+      },
       body: new URLSearchParams(params).toString(),
     });
   const introspect = (token: string) => form("/oauth/introspect", certA, { token, client_id: app.clientId });
@@ -151,8 +158,15 @@ describe.each(configuredBackends())("mutual TLS and certificate-bound tokens on 
   it("accepts a bound user token at userinfo with its certificate only (401 invalid_token otherwise)", async () => {
     const credential = await db.credential.findUnique({ where: { clientId: app.clientId } });
     const code = await issueAuthorizationCode(db, {
-      appId: app.id, credentialId: credential!.id, userSub: "00uMtlsUser", redirectUri: "https://client.example/cb", scope: "orders:read",
-      codeChallenge: null, codeChallengeMethod: null, nonce: null, idTokenRecordId: null,
+      appId: app.id,
+      credentialId: credential!.id,
+      userSub: "00uMtlsUser",
+      redirectUri: "https://client.example/cb",
+      scope: "orders:read",
+      codeChallenge: null,
+      codeChallengeMethod: null,
+      nonce: null,
+      idTokenRecordId: null,
     });
     const res = await form("/oauth/token", certA, { grant_type: "authorization_code", code, redirect_uri: "https://client.example/cb", client_id: app.clientId });
     expect(res.status).toBe(200);
@@ -182,7 +196,9 @@ describe.each(configuredBackends())("mutual TLS and certificate-bound tokens on 
     expect(seen.json.active).toBe(true);
     expect(seen.json.cnf).toBeUndefined();
     // two client authentication methods at once stay an error
-    expect((await form("/oauth/token", certA, { grant_type: "client_credentials", client_secret: app.secret }, { id: app.clientId, secret: app.secret })).json.error).toBe("invalid_request");
+    expect((await form("/oauth/token", certA, { grant_type: "client_credentials", client_secret: app.secret }, { id: app.clientId, secret: app.secret })).json.error).toBe(
+      "invalid_request",
+    );
   });
 
   it("puts cnf in JWT access tokens", async () => {

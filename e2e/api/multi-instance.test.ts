@@ -56,7 +56,15 @@ describe.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)("two instances sharing Postg
     const app = (await api(developer, "POST", "/apps", { name: "jwt-two-instances", products: ["shared-jwt"] })).json;
     const auth = `Basic ${Buffer.from(`${app.credential.clientId}:${app.credential.clientSecret}`).toString("base64")}`;
     const tokenFrom = async (instance: RunningGatehouse) =>
-      (await (await fetch(`${instance.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: auth }, body: "grant_type=client_credentials" })).json()).access_token as string;
+      (
+        await (
+          await fetch(`${instance.url}/oauth/token`, {
+            method: "POST",
+            headers: { "content-type": "application/x-www-form-urlencoded", authorization: auth },
+            body: "grant_type=client_credentials",
+          })
+        ).json()
+      ).access_token as string;
     const [first, second] = await Promise.all([tokenFrom(one), tokenFrom(two)]);
     const jwksOne = await (await fetch(`${one.url}/oauth/jwks`)).json();
     const jwksTwo = await (await fetch(`${two.url}/oauth/jwks`)).json();
@@ -82,7 +90,13 @@ describe.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)("two instances sharing Postg
       return status;
     };
     expect((await fetch(`${two.url}/gateway/multi/v1/x`)).status).toBe(404);
-    const saved = await api(admin, "POST", "/proxies", { name: "Multi", basePath: "multi", version: "v1", targetUrl: `${one.url}/_echo`, policies: [{ policy: "allow-anonymous" }] });
+    const saved = await api(admin, "POST", "/proxies", {
+      name: "Multi",
+      basePath: "multi",
+      version: "v1",
+      targetUrl: `${one.url}/_echo`,
+      policies: [{ policy: "allow-anonymous" }],
+    });
     expect(saved.status).toBe(201);
     expect(await within(200)).toBe(200);
     expect((await api(admin, "PATCH", `/proxies/${saved.json.id}`, { status: "disabled" })).status).toBe(200);

@@ -50,8 +50,14 @@ describe.each(configuredBackends())("/oauth/authorize on $name", (backend) => {
   const get = (url: string, headers: Record<string, string> = {}) => fetch(url, { redirect: "manual", headers });
   const codeCount = () => db.authorizationCode.count();
   const good = (clientId: string, extra: Record<string, string> = {}) => ({
-    response_type: "code", client_id: clientId, redirect_uri: CLIENT_CB, state: "st-123", scope: "echo:read",
-    code_challenge: CHALLENGE, code_challenge_method: "S256", ...extra,
+    response_type: "code",
+    client_id: clientId,
+    redirect_uri: CLIENT_CB,
+    state: "st-123",
+    scope: "echo:read",
+    code_challenge: CHALLENGE,
+    code_challenge_method: "S256",
+    ...extra,
   });
 
   /** Authorize → Okta (sessionToken) → back at /oauth/callback; returns the callback URL and the browser's cookies. */
@@ -63,7 +69,8 @@ describe.each(configuredBackends())("/oauth/authorize on $name", (backend) => {
     const toOkta = new URL(start.headers.get("location")!);
     expect(toOkta.origin).toBe(oktaUrl);
     const authn = await fetch(`${oktaUrl}/api/v1/authn`, {
-      method: "POST", headers: { "content-type": "application/json" },
+      method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ username: seed.users[user]!.login, password: seed.users[user]!.password }),
     });
     const { sessionToken } = (await authn.json()) as { sessionToken: string };
@@ -84,7 +91,8 @@ describe.each(configuredBackends())("/oauth/authorize on $name", (backend) => {
 
   const decide = (jar: CookieJar, form: Record<string, string>, origin = gatehouse.url) =>
     fetch(`${gatehouse.url}/oauth/consent/decision`, {
-      method: "POST", redirect: "manual",
+      method: "POST",
+      redirect: "manual",
       headers: { origin, cookie: jar.header(), "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams(form),
     });
@@ -119,10 +127,19 @@ describe.each(configuredBackends())("/oauth/authorize on $name", (backend) => {
   it("shows a 400 page, never a redirect, for an unknown client or an unregistered redirect URI", async () => {
     const before = await codeCount();
     const bad = [
-      `${CLIENT_CB}/x`, `${CLIENT_CB}?a=1`, `${CLIENT_CB}/`, "https://client.example.evil.com/cb", "https://evil.example/cb",
-      "HTTPS://client.example/cb", "https://client.example/CB", "http://127.0.0.1:4000/loop/x", "http://localhost:4000/loop",
+      `${CLIENT_CB}/x`,
+      `${CLIENT_CB}?a=1`,
+      `${CLIENT_CB}/`,
+      "https://client.example.evil.com/cb",
+      "https://evil.example/cb",
+      "HTTPS://client.example/cb",
+      "https://client.example/CB",
+      "http://127.0.0.1:4000/loop/x",
+      "http://localhost:4000/loop",
       // a loopback port outside 1–65535 matches nothing (the answer could not be sent there)
-      "http://127.0.0.1:99999/loop", "http://127.0.0.1:65536/loop", "http://127.0.0.1:0/loop",
+      "http://127.0.0.1:99999/loop",
+      "http://127.0.0.1:65536/loop",
+      "http://127.0.0.1:0/loop",
     ];
     for (const redirect_uri of bad) {
       const res = await get(authorizeUrl(good(confidential.clientId, { redirect_uri })));
@@ -267,8 +284,14 @@ describe.each(configuredBackends())("/oauth/authorize on $name", (backend) => {
     expect(await codeCount()).toBe(before + 1);
     const row = await db.authorizationCode.findUnique({ where: { codeHash: createHash("sha256").update(code).digest("hex") } });
     expect(row).toMatchObject({
-      appId: confidential.appId, userSub: seed.users.developer!.id, redirectUri: CLIENT_CB, scope: "echo:read",
-      codeChallenge: CHALLENGE, codeChallengeMethod: "S256", nonce: "client-nonce", consumedAt: null,
+      appId: confidential.appId,
+      userSub: seed.users.developer!.id,
+      redirectUri: CLIENT_CB,
+      scope: "echo:read",
+      codeChallenge: CHALLENGE,
+      codeChallengeMethod: "S256",
+      nonce: "client-nonce",
+      consumedAt: null,
     });
     expect(JSON.stringify(row)).not.toContain(code);
     expect(row!.expiresAt.getTime() - row!.createdAt.getTime()).toBeLessThanOrEqual(60_000);
@@ -319,7 +342,10 @@ describe.each(configuredBackends())("/oauth/authorize on $name", (backend) => {
 
     expect((await api(adminCookie, "PATCH", `/apps/${spa.appId}/settings`, { implicitEnabled: true })).status).toBe(200);
     // errors now answer in the fragment: state is required, scopes are checked
-    for (const [params, error] of [[without(implicit, "state"), "invalid_request"], [{ ...implicit, scope: "admin" }, "invalid_scope"]] as const) {
+    for (const [params, error] of [
+      [without(implicit, "state"), "invalid_request"],
+      [{ ...implicit, scope: "admin" }, "invalid_scope"],
+    ] as const) {
       const res = await get(authorizeUrl(params));
       expect(res.status).toBe(302);
       const answer = fragmentOf(res.headers.get("location")!);
@@ -485,11 +511,14 @@ describe.each(configuredBackends())("/oauth/authorize on $name", (backend) => {
       expect(res.headers.get("location")).toBeNull();
       expect(res.headers.getSetCookie()).toEqual([]);
     };
-    const noState = new URL(url); noState.searchParams.delete("state");
+    const noState = new URL(url);
+    noState.searchParams.delete("state");
     await expectRefused(noState.toString());
-    const wrongState = new URL(url); wrongState.searchParams.set("state", "forged-state");
+    const wrongState = new URL(url);
+    wrongState.searchParams.set("state", "forged-state");
     await expectRefused(wrongState.toString());
-    const twoStates = new URL(url); twoStates.searchParams.append("state", "forged-state");
+    const twoStates = new URL(url);
+    twoStates.searchParams.append("state", "forged-state");
     await expectRefused(twoStates.toString());
     // another browser (no binding cookie, or someone else's) cannot finish this user's sign-in
     await expectRefused(callback, "");

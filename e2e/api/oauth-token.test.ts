@@ -48,7 +48,13 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
     db = createDatabaseClient(env.DATABASE_URL ? { kind: "postgres", url: env.DATABASE_URL } : { kind: "sqlite", file: join(gatehouse.dataDir, "gatehouse.db") });
     api = apiCaller(gatehouse);
     ({ admin, developer } = await seededSessions(gatehouse));
-    const product = await api(admin, "POST", "/products", { slug: "orders", name: "Orders", scopes: ["orders:read", "orders:write"], approvalType: "auto", accessTokenTtlSeconds: 600 });
+    const product = await api(admin, "POST", "/products", {
+      slug: "orders",
+      name: "Orders",
+      scopes: ["orders:read", "orders:write"],
+      approvalType: "auto",
+      accessTokenTtlSeconds: 600,
+    });
     expect(product.status).toBe(201);
     app = await newApp("token-app", ["orders", "echo"]);
     other = await newApp("other-app", ["echo"]);
@@ -100,10 +106,18 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
     expect(bad.headers.get("www-authenticate")).toMatch(/^Basic/);
     const both = await form({ grant_type: "client_credentials", client_secret: app.secret }, { id: app.clientId, secret: app.secret });
     expect(both.json.error).toBe("invalid_request");
-    const inQuery = await fetch(`${gatehouse.url}/oauth/token?client_secret=${app.secret}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `grant_type=client_credentials&client_id=${app.clientId}` });
+    const inQuery = await fetch(`${gatehouse.url}/oauth/token?client_secret=${app.secret}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `grant_type=client_credentials&client_id=${app.clientId}`,
+    });
     expect(inQuery.status).toBe(400);
     expect((await inQuery.json()).error).toBe("invalid_request");
-    const repeated = await fetch(`${gatehouse.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `grant_type=client_credentials&grant_type=client_credentials&client_id=${app.clientId}&client_secret=${app.secret}` });
+    const repeated = await fetch(`${gatehouse.url}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `grant_type=client_credentials&grant_type=client_credentials&client_id=${app.clientId}&client_secret=${app.secret}`,
+    });
     expect((await repeated.json()).error).toBe("invalid_request");
     const post = await form({ grant_type: "client_credentials", client_id: app.clientId, client_secret: app.secret });
     expect(post.status).toBe(200);
@@ -126,10 +140,17 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
       expect(res.json.error, JSON.stringify(params)).toBe("invalid_request");
       expect(res.json.error_description).toContain(missing);
     }
-    expect((await form({ grant_type: "authorization_code", code: "gth_ac_x", redirect_uri: "https://client.example/cb", code_verifier: "too-short" }, auth)).json.error).toBe("invalid_request");
+    expect((await form({ grant_type: "authorization_code", code: "gth_ac_x", redirect_uri: "https://client.example/cb", code_verifier: "too-short" }, auth)).json.error).toBe(
+      "invalid_request",
+    );
     expect((await form({ grant_type: "client_credentials", scope: 'orders:"read' }, auth)).json.error).toBe("invalid_scope");
     // a JWT assertion is not a method offered here: refused, not silently ignored
-    const assertion = await form({ grant_type: "client_credentials", client_id: app.clientId, client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: "e30.e30.x" });
+    const assertion = await form({
+      grant_type: "client_credentials",
+      client_id: app.clientId,
+      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+      client_assertion: "e30.e30.x",
+    });
     expect(assertion.status).toBe(401);
     expect(assertion.json.error).toBe("invalid_client");
   });
@@ -137,10 +158,18 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
   it("decodes form-encoded Basic credentials (':%+')", async () => {
     // client_ids are URL-safe; the encoding matters for the secret part, which is checked
     const raw = `${encodeURIComponent(app.clientId)}:${encodeURIComponent(app.secret)}`.replace(/%20/g, "+");
-    const ok = await fetch(`${gatehouse.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(raw).toString("base64")}` }, body: "grant_type=client_credentials" });
+    const ok = await fetch(`${gatehouse.url}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(raw).toString("base64")}` },
+      body: "grant_type=client_credentials",
+    });
     expect(ok.status).toBe(200);
     const tricky = `${app.clientId}:${encodeURIComponent("a:b%c+d")}`;
-    const res = await fetch(`${gatehouse.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(tricky).toString("base64")}` }, body: "grant_type=client_credentials" });
+    const res = await fetch(`${gatehouse.url}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(tricky).toString("base64")}` },
+      body: "grant_type=client_credentials",
+    });
     expect(res.status).toBe(401);
   });
 
@@ -164,12 +193,24 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
     const challenge = (v: string) => createHash("sha256").update(v).digest("base64url");
     async function code(options: { challenge?: string | null; appId?: string; credentialClientId?: string; expiresAgoMs?: number } = {}) {
       const credential = await db.credential.findUniqueOrThrow({ where: { clientId: options.credentialClientId ?? app.clientId } });
-      return issueAuthorizationCode(db, {
-        appId: options.appId ?? app.id, credentialId: credential.id, userSub: "00uEndUser", redirectUri: "https://client.example/cb", scope: "orders:read",
-        codeChallenge: options.challenge === undefined ? null : options.challenge, codeChallengeMethod: options.challenge ? "S256" : null, nonce: null, idTokenRecordId: null,
-      }, options.expiresAgoMs ? new Date(Date.now() - 60_000 - options.expiresAgoMs) : new Date());
+      return issueAuthorizationCode(
+        db,
+        {
+          appId: options.appId ?? app.id,
+          credentialId: credential.id,
+          userSub: "00uEndUser",
+          redirectUri: "https://client.example/cb",
+          scope: "orders:read",
+          codeChallenge: options.challenge === undefined ? null : options.challenge,
+          codeChallengeMethod: options.challenge ? "S256" : null,
+          nonce: null,
+          idTokenRecordId: null,
+        },
+        options.expiresAgoMs ? new Date(Date.now() - 60_000 - options.expiresAgoMs) : new Date(),
+      );
     }
-    const redeem = (c: string, extra: Record<string, string> = {}, who = app) => form({ grant_type: "authorization_code", code: c, redirect_uri: "https://client.example/cb", ...extra }, { id: who.clientId, secret: who.secret });
+    const redeem = (c: string, extra: Record<string, string> = {}, who = app) =>
+      form({ grant_type: "authorization_code", code: c, redirect_uri: "https://client.example/cb", ...extra }, { id: who.clientId, secret: who.secret });
 
     it("redeems a PKCE code once; a replay fails and revokes what the first produced", async () => {
       const v = verifier();
@@ -208,10 +249,21 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
   describe("refresh tokens", () => {
     async function family() {
       const credential = await db.credential.findUniqueOrThrow({ where: { clientId: app.clientId } });
-      const c = await issueAuthorizationCode(db, { appId: app.id, credentialId: credential.id, userSub: "00uRefresher", redirectUri: "https://client.example/cb", scope: "orders:read orders:write", codeChallenge: null, codeChallengeMethod: null, nonce: null, idTokenRecordId: null });
+      const c = await issueAuthorizationCode(db, {
+        appId: app.id,
+        credentialId: credential.id,
+        userSub: "00uRefresher",
+        redirectUri: "https://client.example/cb",
+        scope: "orders:read orders:write",
+        codeChallenge: null,
+        codeChallengeMethod: null,
+        nonce: null,
+        idTokenRecordId: null,
+      });
       return (await form({ grant_type: "authorization_code", code: c, redirect_uri: "https://client.example/cb" }, { id: app.clientId, secret: app.secret })).json;
     }
-    const refresh = (token: string, extra: Record<string, string> = {}) => form({ grant_type: "refresh_token", refresh_token: token, ...extra }, { id: app.clientId, secret: app.secret });
+    const refresh = (token: string, extra: Record<string, string> = {}) =>
+      form({ grant_type: "refresh_token", refresh_token: token, ...extra }, { id: app.clientId, secret: app.secret });
 
     it("rotates; replaying the old token kills the whole family", async () => {
       const t1 = await family();
@@ -253,13 +305,21 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
 
   describe("introspection and revocation", () => {
     it("introspects own tokens through a strict client; others, garbage and revoked ones are just inactive", async () => {
-      const tokens = await oauth.processClientCredentialsResponse(as, clientOf(app), await oauth.clientCredentialsGrantRequest(as, clientOf(app), oauth.ClientSecretBasic(app.secret), new URLSearchParams(), opts));
+      const tokens = await oauth.processClientCredentialsResponse(
+        as,
+        clientOf(app),
+        await oauth.clientCredentialsGrantRequest(as, clientOf(app), oauth.ClientSecretBasic(app.secret), new URLSearchParams(), opts),
+      );
       const res = await oauth.introspectionRequest(as, clientOf(app), oauth.ClientSecretBasic(app.secret), tokens.access_token, opts);
       const claims = await oauth.processIntrospectionResponse(as, clientOf(app), res);
       expect(claims).toMatchObject({ active: true, client_id: app.clientId, token_type: "Bearer", iss: gatehouse.url });
       expect(await introspect(tokens.access_token, other)).toEqual({ active: false });
       expect(await introspect("gth_at_garbage", app)).toEqual({ active: false });
-      const noAuth = await fetch(`${gatehouse.url}/oauth/introspect`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ token: tokens.access_token }) });
+      const noAuth = await fetch(`${gatehouse.url}/oauth/introspect`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ token: tokens.access_token }),
+      });
       expect(noAuth.status).toBe(401);
 
       // another client cannot revoke it; unknown tokens revoke "fine"
@@ -275,7 +335,11 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
     it("require token and ignore parameters they do not take", async () => {
       const basic = `Basic ${Buffer.from(`${app.clientId}:${app.secret}`).toString("base64")}`;
       const post = (path: string, params: Record<string, string>) =>
-        fetch(`${gatehouse.url}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic }, body: new URLSearchParams(params) }).then(async (r) => ({ status: r.status, json: await r.json() }));
+        fetch(`${gatehouse.url}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic },
+          body: new URLSearchParams(params),
+        }).then(async (r) => ({ status: r.status, json: await r.json() }));
       for (const path of ["/oauth/introspect", "/oauth/revoke"]) {
         const missing = await post(path, { token_type_hint: "access_token" });
         expect(missing.status, path).toBe(400);
@@ -306,15 +370,17 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
       const { clientId, clientSecret } = created.json.credential;
       const appId = created.json.app.id as string;
       expect((await api(admin, "PATCH", `/apps/${appId}/settings`, { passwordGrantMode: "okta_token" })).status).toBe(200);
-      const password = (username: string, pass: string) =>
-        form({ grant_type: "password", username, password: pass, scope: "orders:read" }, { id: clientId, secret: clientSecret });
+      const password = (username: string, pass: string) => form({ grant_type: "password", username, password: pass, scope: "orders:read" }, { id: clientId, secret: clientSecret });
 
       const ok = await password(seed.users.developer.login, seed.users.developer.password);
       expect(ok.status).toBe(200);
       expect(ok.headers.get("cache-control")).toBe("no-store");
       const token = ok.json.access_token as string;
       expect(token).not.toMatch(/^gth_/); // Okta minted it: a JWT from Okta's authorization server
-      expect(JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString())).toMatchObject({ iss: expect.stringMatching(/\/oauth2\/default$/), uid: seed.users.developer.id });
+      expect(JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString())).toMatchObject({
+        iss: expect.stringMatching(/\/oauth2\/default$/),
+        uid: seed.users.developer.id,
+      });
       expect(ok.json).toMatchObject({ token_type: "Bearer", scope: "orders:read" });
       expect(ok.json.refresh_token).toBeUndefined();
 
@@ -330,10 +396,18 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
       const userinfo = await fetch(`${gatehouse.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${token}` } });
       expect(await userinfo.json()).toMatchObject({ sub: seed.users.developer.id, email: seed.users.developer.login });
       const introspectAt = (path: string) =>
-        fetch(`${gatehouse.url}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: basicAuth(clientId, clientSecret) }, body: new URLSearchParams({ token }) });
+        fetch(`${gatehouse.url}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", authorization: basicAuth(clientId, clientSecret) },
+          body: new URLSearchParams({ token }),
+        });
       expect(await (await introspectAt("/oauth/introspect")).json()).toMatchObject({ active: true, client_id: clientId, scope: "orders:read", sub: seed.users.developer.id });
       // another app learns nothing about it
-      const foreign = await fetch(`${gatehouse.url}/oauth/introspect`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: basicAuth(other.clientId, other.secret) }, body: new URLSearchParams({ token }) });
+      const foreign = await fetch(`${gatehouse.url}/oauth/introspect`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", authorization: basicAuth(other.clientId, other.secret) },
+        body: new URLSearchParams({ token }),
+      });
       expect(await foreign.json()).toEqual({ active: false });
 
       // wrong password: the same invalid_grant as mode okta_authn; MFA users are refused by Okta's policy
@@ -361,7 +435,12 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
       expect((await api(admin, "PATCH", `/apps/${created.json.app.id}/settings`, { passwordGrantMode: "okta_token" })).status).toBe(200);
       const issued = await form({ grant_type: "password", username: seed.users.developer.login, password: seed.users.developer.password }, { id: clientId, secret: clientSecret });
       const token = issued.json.access_token as string;
-      const post = (path: string) => fetch(`${gatehouse.url}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: basicAuth(clientId, clientSecret) }, body: new URLSearchParams({ token }) });
+      const post = (path: string) =>
+        fetch(`${gatehouse.url}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", authorization: basicAuth(clientId, clientSecret) },
+          body: new URLSearchParams({ token }),
+        });
       expect((await fetch(`${gatehouse.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200); // cached as valid
       expect((await post("/oauth/revoke")).status).toBe(200);
       expect(await (await post("/oauth/introspect")).json()).toEqual({ active: false });
@@ -406,7 +485,11 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
       expect(JSON.stringify(row)).not.toContain(tokens.access_token);
 
       // introspection and revocation through the strict client, exactly as for opaque tokens
-      const introspected = await oauth.processIntrospectionResponse(as, clientOf(jwtApp), await oauth.introspectionRequest(as, clientOf(jwtApp), oauth.ClientSecretBasic(jwtApp.secret), tokens.access_token, opts));
+      const introspected = await oauth.processIntrospectionResponse(
+        as,
+        clientOf(jwtApp),
+        await oauth.introspectionRequest(as, clientOf(jwtApp), oauth.ClientSecretBasic(jwtApp.secret), tokens.access_token, opts),
+      );
       expect(introspected).toMatchObject({ active: true, client_id: jwtApp.clientId, scope: "ledger:read" });
       await oauth.processRevocationResponse(await oauth.revocationRequest(as, clientOf(jwtApp), oauth.ClientSecretBasic(jwtApp.secret), tokens.access_token, opts));
       expect(await introspect(tokens.access_token, jwtApp)).toEqual({ active: false });
@@ -431,8 +514,15 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
       const credential = await db.credential.findUniqueOrThrow({ where: { clientId: jwtApp.clientId } });
       const verifier = oauth.generateRandomCodeVerifier();
       const c = await issueAuthorizationCode(db, {
-        appId: jwtApp.id, credentialId: credential.id, userSub: "00uJwtUser", redirectUri: "https://client.example/cb", scope: "ledger:read",
-        codeChallenge: await oauth.calculatePKCECodeChallenge(verifier), codeChallengeMethod: "S256", nonce: null, idTokenRecordId: null,
+        appId: jwtApp.id,
+        credentialId: credential.id,
+        userSub: "00uJwtUser",
+        redirectUri: "https://client.example/cb",
+        scope: "ledger:read",
+        codeChallenge: await oauth.calculatePKCECodeChallenge(verifier),
+        codeChallengeMethod: "S256",
+        nonce: null,
+        idTokenRecordId: null,
       });
       const callback = new URL(`https://client.example/cb?code=${c}&iss=${encodeURIComponent(gatehouse.url)}`);
       const params = oauth.validateAuthResponse(as, clientOf(jwtApp), callback, oauth.expectNoState);
@@ -443,7 +533,11 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
       expect(tokens.refresh_token).toMatch(/^gth_rt_/);
       const userinfo = await fetch(`${gatehouse.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
       expect(await userinfo.json()).toEqual({ sub: "00uJwtUser" });
-      const refreshed = await oauth.processRefreshTokenResponse(as, clientOf(jwtApp), await oauth.refreshTokenGrantRequest(as, clientOf(jwtApp), oauth.ClientSecretBasic(jwtApp.secret), tokens.refresh_token!, opts));
+      const refreshed = await oauth.processRefreshTokenResponse(
+        as,
+        clientOf(jwtApp),
+        await oauth.refreshTokenGrantRequest(as, clientOf(jwtApp), oauth.ClientSecretBasic(jwtApp.secret), tokens.refresh_token!, opts),
+      );
       expect((await jwtVerify(refreshed.access_token, jwks, { typ: "at+jwt", issuer: gatehouse.url })).payload.sub).toBe("00uJwtUser");
       expect(refreshed.access_token).not.toBe(tokens.access_token);
     });
@@ -456,7 +550,13 @@ describe("tokens at work", () => {
   let admin: Caller, developer: Caller;
   const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}`;
   const clientCredentials = async (id: string, secret: string, scope?: string) =>
-    (await (await fetch(`${gatehouse.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic(id, secret) }, body: new URLSearchParams({ grant_type: "client_credentials", ...(scope ? { scope } : {}) }) })).json());
+    await (
+      await fetch(`${gatehouse.url}/oauth/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic(id, secret) },
+        body: new URLSearchParams({ grant_type: "client_credentials", ...(scope ? { scope } : {}) }),
+      })
+    ).json();
 
   beforeAll(async () => {
     gatehouse = await startGatehouse();
@@ -487,8 +587,11 @@ describe("tokens at work", () => {
     const created = await api(developer, "POST", "/apps", { name: "legacy-app", products: ["echo"] });
     const { clientId, clientSecret } = created.json.credential;
     const password = (username: string, pass: string) =>
-      fetch(`${gatehouse.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic(clientId, clientSecret) }, body: new URLSearchParams({ grant_type: "password", username, password: pass }) })
-        .then(async (r) => ({ status: r.status, body: await r.text(), headers: r.headers }));
+      fetch(`${gatehouse.url}/oauth/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", authorization: basic(clientId, clientSecret) },
+        body: new URLSearchParams({ grant_type: "password", username, password: pass }),
+      }).then(async (r) => ({ status: r.status, body: await r.text(), headers: r.headers }));
     expect(JSON.parse((await password(seed.users.developer.login, seed.users.developer.password)).body).error).toBe("unauthorized_client");
     expect((await api(admin, "PATCH", `/apps/${created.json.app.id}/settings`, { passwordGrantMode: "okta_authn" })).status).toBe(200);
 

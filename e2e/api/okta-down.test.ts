@@ -60,13 +60,30 @@ describe("Okta down", () => {
     const registered = await fetch(`${okta.url}/oauth2/v1/clients`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `SSWS ${okta.seed.apiToken}` },
-      body: JSON.stringify({ client_name: "R6", grant_types: ["client_credentials"], response_types: [], redirect_uris: [], token_endpoint_auth_method: "client_secret_post", scope: "r6:read" }),
+      body: JSON.stringify({
+        client_name: "R6",
+        grant_types: ["client_credentials"],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: "client_secret_post",
+        scope: "r6:read",
+      }),
     });
     const oktaClient = (await registered.json()) as { client_id: string; client_secret: string };
     await db.app.update({ where: { id: created.json.app.id }, data: { oktaClientId: oktaClient.client_id } });
-    const minted = await fetch(`${okta.issuer}/v1/token`, { method: "POST", body: new URLSearchParams({ grant_type: "client_credentials", client_id: oktaClient.client_id, client_secret: oktaClient.client_secret, scope: "r6:read" }) });
+    const minted = await fetch(`${okta.issuer}/v1/token`, {
+      method: "POST",
+      body: new URLSearchParams({ grant_type: "client_credentials", client_id: oktaClient.client_id, client_secret: oktaClient.client_secret, scope: "r6:read" }),
+    });
     oktaJwt = ((await minted.json()) as { access_token: string }).access_token;
-    const oktaProxy = await api(admin, "POST", "/proxies", { name: "R6 Okta", basePath: "r6-okta", version: "v1", targetUrl: `${upstreams.url}/r6-okta`, productIds: [product.json.id], policies: [{ policy: "verify-okta-jwt", config: {} }] });
+    const oktaProxy = await api(admin, "POST", "/proxies", {
+      name: "R6 Okta",
+      basePath: "r6-okta",
+      version: "v1",
+      targetUrl: `${upstreams.url}/r6-okta`,
+      productIds: [product.json.id],
+      policies: [{ policy: "verify-okta-jwt", config: {} }],
+    });
     expect([registered.status, minted.status, oktaProxy.status], oktaProxy.text).toEqual([201, 200, 201]);
   }, 120_000);
 
@@ -145,8 +162,13 @@ describe("Okta down", () => {
 
   async function authorize(): Promise<{ status: number; location: string | null; ms: number }> {
     const params = new URLSearchParams({
-      response_type: "code", client_id: app.clientId, redirect_uri: CLIENT_CB, state: "r6-state", scope: "r6:read",
-      code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", code_challenge_method: "S256",
+      response_type: "code",
+      client_id: app.clientId,
+      redirect_uri: CLIENT_CB,
+      state: "r6-state",
+      scope: "r6:read",
+      code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+      code_challenge_method: "S256",
     });
     const started = Date.now();
     const res = await fetch(`${gatehouse.url}/oauth/authorize?${params}`, { redirect: "manual", signal: AbortSignal.timeout(LOGIN_BOUND_MS) });

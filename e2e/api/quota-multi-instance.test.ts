@@ -26,7 +26,11 @@ describe.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)("one quota across two instan
     const product = await api(admin, "POST", "/products", { slug: "r9", name: "R9", scopes: ["r9:read"], approvalType: "auto" });
     expect(product.status, product.text).toBe(201);
     const proxy = await api(admin, "POST", "/proxies", {
-      name: "R9 metered", basePath: "r9", version: "v1", targetUrl: `${upstreams.url}/r9`, productIds: [product.json.id],
+      name: "R9 metered",
+      basePath: "r9",
+      version: "v1",
+      targetUrl: `${upstreams.url}/r9`,
+      productIds: [product.json.id],
       policies: [{ policy: "allow-anonymous" }, { policy: "quota", config: { allow: N, interval: 1, timeUnit: "hour", type: "rolling", identifier: "client-ip" } }],
     });
     expect(proxy.status, proxy.text).toBe(201);
@@ -71,7 +75,11 @@ describe.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)("one quota across two instan
       expect(sample(text, "gatehouse_counter_store_degraded_total") - sample(metricsBefore[i]!, "gatehouse_counter_store_degraded_total")).toBe(0);
       expect(sample(text, "gatehouse_store_failures_total")).toBe(0);
     }
-    const blocked = metricsAfter.map((t, i) => sample(t, "gatehouse_gateway_calls_total", { proxy: "r9/v1", blocked_by: "quota" }) - sample(metricsBefore[i]!, "gatehouse_gateway_calls_total", { proxy: "r9/v1", blocked_by: "quota" }));
+    const blocked = metricsAfter.map(
+      (t, i) =>
+        sample(t, "gatehouse_gateway_calls_total", { proxy: "r9/v1", blocked_by: "quota" }) -
+        sample(metricsBefore[i]!, "gatehouse_gateway_calls_total", { proxy: "r9/v1", blocked_by: "quota" }),
+    );
     expect(blocked[0]! + blocked[1]!).toBe(refused.length);
   });
 });

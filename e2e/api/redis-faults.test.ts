@@ -34,7 +34,11 @@ describe.runIf(REDIS_SERVER)("Redis paused and restarted under load", () => {
     const api = apiCaller(gatehouse);
     const product = await api(admin, "POST", "/products", { slug: "r4", name: "R4", scopes: ["r4:read"], approvalType: "auto" });
     const proxy = await api(admin, "POST", "/proxies", {
-      name: "R4 metered", basePath: "r4", version: "v1", targetUrl: `${upstreams.url}/r4`, productIds: [product.json.id],
+      name: "R4 metered",
+      basePath: "r4",
+      version: "v1",
+      targetUrl: `${upstreams.url}/r4`,
+      productIds: [product.json.id],
       policies: [{ policy: "allow-anonymous" }, { policy: "quota", config: { allow: QUOTA, interval: 1, timeUnit: "hour", type: "calendar", identifier: "client-ip" } }],
     });
     expect([product.status, proxy.status], proxy.text).toEqual([201, 201]);
@@ -128,7 +132,12 @@ describe.runIf(REDIS_SERVER)("Redis paused and restarted under load", () => {
     expect((await fetch(`${gatehouse.url}/healthz`, { signal: AbortSignal.timeout(3_000) })).status).toBe(200);
     expect((await fetch(`${gatehouse.url}/readyz`, { signal: AbortSignal.timeout(5_000) })).status).toBe(503);
     // revoked while Redis is away: this instance refuses it at once (its own cache is cleared locally)
-    const revoked = await fetch(`${gatehouse.url}/oauth/revoke`, { method: "POST", headers: form(), body: new URLSearchParams({ token: toRevoke }), signal: AbortSignal.timeout(10_000) });
+    const revoked = await fetch(`${gatehouse.url}/oauth/revoke`, {
+      method: "POST",
+      headers: form(),
+      body: new URLSearchParams({ token: toRevoke }),
+      signal: AbortSignal.timeout(10_000),
+    });
     expect(revoked.status).toBe(200);
     expect(await echo(toRevoke)).toBe(401);
     // a token not in the cache is checked against the database
@@ -157,8 +166,14 @@ describe.runIf(REDIS_SERVER)("Redis paused and restarted under load", () => {
     for (const phase of [duringPause, duringRestart]) {
       expect(phase.errors).toEqual([]);
       expect(phase.echoStatuses.length).toBeGreaterThan(0);
-      expect(phase.echoStatuses.every((s) => s === 200), JSON.stringify(phase.echoStatuses)).toBe(true); // the cached token keeps working
-      expect(phase.meteredStatuses.every((s) => s === 200 || s === 429), JSON.stringify(phase.meteredStatuses)).toBe(true); // fail open: never 5xx
+      expect(
+        phase.echoStatuses.every((s) => s === 200),
+        JSON.stringify(phase.echoStatuses),
+      ).toBe(true); // the cached token keeps working
+      expect(
+        phase.meteredStatuses.every((s) => s === 200 || s === 429),
+        JSON.stringify(phase.meteredStatuses),
+      ).toBe(true); // fail open: never 5xx
     }
     // fail open, still enforcing per instance: during the pause at most QUOTA calls (counted
     // locally from zero) got through, although the shared count was used up

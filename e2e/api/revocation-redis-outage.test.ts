@@ -72,7 +72,12 @@ describe.skipIf(skip)(`revocation across a Redis outage, two instances${skip ? `
 
     await fault.begin();
     await sleep(300);
-    const revocation = await fetch(`${a.url}/oauth/revoke`, { method: "POST", headers: form(), body: new URLSearchParams({ token: revoked }), signal: AbortSignal.timeout(10_000) });
+    const revocation = await fetch(`${a.url}/oauth/revoke`, {
+      method: "POST",
+      headers: form(),
+      body: new URLSearchParams({ token: revoked }),
+      signal: AbortSignal.timeout(10_000),
+    });
     expect(revocation.status).toBe(200);
     expect(await echo(a, revoked)).toBe(401); // A: at once
     const onBDuringOutage = await echo(b, revoked); // B: the documented gap (its cache, ≤ 60 s)

@@ -28,7 +28,8 @@ describe("the TypeScript SDK against Gatehouse", () => {
       const target: URL = new URL(next);
       if (target.pathname.endsWith("/v1/authorize") && !target.searchParams.has("sessionToken")) {
         const authn = await fetch(`${target.origin}/api/v1/authn`, {
-          method: "POST", headers: { "content-type": "application/json" },
+          method: "POST",
+          headers: { "content-type": "application/json" },
           body: JSON.stringify({ username: seed.users.developer.login, password: seed.users.developer.password }),
         });
         target.searchParams.set("sessionToken", ((await authn.json()) as { sessionToken: string }).sessionToken);
@@ -73,13 +74,17 @@ describe("the TypeScript SDK against Gatehouse", () => {
     expect(await client().introspect(tokens.accessToken)).toMatchObject({ active: true, client_id: confidential.clientId });
     await client().revoke(tokens.accessToken);
     expect(await client().introspect(tokens.accessToken)).toEqual({ active: false });
-    const bad = await client({ clientSecret: "gth_cs_wrong" }).clientCredentials().catch((e: unknown) => e);
+    const bad = await client({ clientSecret: "gth_cs_wrong" })
+      .clientCredentials()
+      .catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(OAuthError);
     expect(bad).toMatchObject({ code: "invalid_client", status: 401 });
   });
 
   it("runs the password grant where an admin enabled it", async () => {
-    const refused = await client().password(seed.users.developer.login, seed.users.developer.password).catch((e: unknown) => e);
+    const refused = await client()
+      .password(seed.users.developer.login, seed.users.developer.password)
+      .catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: "unauthorized_client" });
     expect((await api(admin, "PATCH", `/apps/${confidential.id}/settings`, { passwordGrantMode: "okta_authn" })).status).toBe(200);
     const tokens = await client().password(seed.users.developer.login, seed.users.developer.password);
@@ -90,7 +95,14 @@ describe("the TypeScript SDK against Gatehouse", () => {
   it("runs authorization code + PKCE through the loopback helper (public client), then refreshes", async () => {
     const spa = new GatehouseClient({ issuer: gatehouse.url, clientId: publicApp.clientId });
     let opened = "";
-    const tokens = await authorizeWithLoopback(spa, { scope: "echo:read", openBrowser: (url) => { opened = url; void browse(url); }, timeoutMs: 30_000 });
+    const tokens = await authorizeWithLoopback(spa, {
+      scope: "echo:read",
+      openBrowser: (url) => {
+        opened = url;
+        void browse(url);
+      },
+      timeoutMs: 30_000,
+    });
     const request = new URL(opened);
     expect(request.searchParams.get("code_challenge_method")).toBe("S256");
     expect(request.searchParams.get("redirect_uri")).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
@@ -108,10 +120,16 @@ describe("the TypeScript SDK against Gatehouse", () => {
   it("checks state and iss on the callback", async () => {
     const c = client();
     const request = await c.authorizationRequest("http://127.0.0.1:9/callback");
-    await expect(c.authorizationCallback(`http://127.0.0.1:9/callback?code=x&state=other&iss=${encodeURIComponent(gatehouse.url)}`, request)).rejects.toMatchObject({ code: "state_mismatch" });
-    await expect(c.authorizationCallback(`http://127.0.0.1:9/callback?code=x&state=${request.state}&iss=https%3A%2F%2Fevil.example`, request)).rejects.toMatchObject({ code: "issuer_mismatch" });
+    await expect(c.authorizationCallback(`http://127.0.0.1:9/callback?code=x&state=other&iss=${encodeURIComponent(gatehouse.url)}`, request)).rejects.toMatchObject({
+      code: "state_mismatch",
+    });
+    await expect(c.authorizationCallback(`http://127.0.0.1:9/callback?code=x&state=${request.state}&iss=https%3A%2F%2Fevil.example`, request)).rejects.toMatchObject({
+      code: "issuer_mismatch",
+    });
     await expect(c.authorizationCallback(`http://127.0.0.1:9/callback?code=x&state=${request.state}`, request)).rejects.toMatchObject({ code: "issuer_mismatch" }); // iss is promised by the metadata
-    await expect(c.authorizationCallback(`http://127.0.0.1:9/callback?error=access_denied&state=${request.state}&iss=${encodeURIComponent(gatehouse.url)}`, request)).rejects.toMatchObject({ name: "OAuthError", code: "access_denied" });
+    await expect(
+      c.authorizationCallback(`http://127.0.0.1:9/callback?error=access_denied&state=${request.state}&iss=${encodeURIComponent(gatehouse.url)}`, request),
+    ).rejects.toMatchObject({ name: "OAuthError", code: "access_denied" });
   });
 
   it("refreshes once for a burst of 50 calls across an expiry, before the token expires", async () => {
@@ -161,7 +179,11 @@ describe("the TypeScript SDK against Gatehouse", () => {
   it("round-trips token sets through every store; the file is encrypted and private", async () => {
     const set: TokenSet = { accessToken: "gth_at_example", tokenType: "Bearer", expiresAt: 1_900_000_000_000, scope: "a b", refreshToken: "gth_rt_example" };
     const backing = new Map<string, string>();
-    const webStorage = { getItem: (k: string) => backing.get(k) ?? null, setItem: (k: string, v: string) => void backing.set(k, v), removeItem: (k: string) => void backing.delete(k) };
+    const webStorage = {
+      getItem: (k: string) => backing.get(k) ?? null,
+      setItem: (k: string, v: string) => void backing.set(k, v),
+      removeItem: (k: string) => void backing.delete(k),
+    };
     const file = join(mkdtempSync(join(tmpdir(), "gatehouse-sdk-")), "tokens.json");
     for (const store of [new MemoryTokenStore(), new WebStorageTokenStore(webStorage), new EncryptedFileTokenStore(file, "correct horse battery staple")]) {
       expect(await store.load("app")).toBeNull();

@@ -132,7 +132,11 @@ for (const backend of configuredBackends()) {
         instances: instances.length,
         total: outcomes.length,
         beforeRevocation: { calls: before.length, non200: before.filter((o) => o.status !== 200).length },
-        overlap: { old: inOverlap.filter((o) => o.credential === "old").length, new: inOverlap.filter((o) => o.credential === "new").length, status401: inOverlap.filter((o) => o.status === 401).length },
+        overlap: {
+          old: inOverlap.filter((o) => o.credential === "old").length,
+          new: inOverlap.filter((o) => o.credential === "new").length,
+          status401: inOverlap.filter((o) => o.status === 401).length,
+        },
         afterRevocation: {
           new: after.filter((o) => o.credential === "new").length,
           newNon200: after.filter((o) => o.credential === "new" && o.status !== 200).length,
@@ -148,15 +152,21 @@ for (const backend of configuredBackends()) {
       expect(inOverlap.filter((o) => o.credential === "new" && o.kind === "token").length).toBeGreaterThan(3);
       expect(inOverlap.filter((o) => o.credential === "new" && o.kind === "gateway").length).toBeGreaterThan(10);
       // no 401 spike — no failure at all — until the old credential is revoked
-      expect(before.filter((o) => o.status !== 200), JSON.stringify(before.filter((o) => o.status !== 200).slice(0, 5))).toEqual([]);
+      expect(
+        before.filter((o) => o.status !== 200),
+        JSON.stringify(before.filter((o) => o.status !== 200).slice(0, 5)),
+      ).toEqual([]);
       // while the DELETE is under way the old credential may already be refused, the new one never
-      expect(during.every((o) => (o.credential === "new" ? o.status === 200 : o.status === 200 || o.status === 401)), JSON.stringify(during)).toBe(true);
+      expect(
+        during.every((o) => (o.credential === "new" ? o.status === 200 : o.status === 200 || o.status === 401)),
+        JSON.stringify(during),
+      ).toBe(true);
       // afterwards the new credential's traffic is untouched
       expect(summary.afterRevocation.new).toBeGreaterThan(10);
       expect(summary.afterRevocation.newNon200).toBe(0);
       // and the old credential and its tokens are refused everywhere within 1 s (in-flight
       // requests that started just before the revocation may still have been answered 200)
-      expect(after.filter((o) => o.credential === "old").every((o) => o.status === 200 ? o.at - revokedAt < 1_000 : o.status === 401)).toBe(true);
+      expect(after.filter((o) => o.credential === "old").every((o) => (o.status === 200 ? o.at - revokedAt < 1_000 : o.status === 401))).toBe(true);
       expect(after.filter((o) => o.credential === "old" && o.at - revokedAt >= 1_000).length).toBeGreaterThan(5);
     }, 60_000);
   });

@@ -38,7 +38,12 @@ describe.each(configuredBackends())("virtual patches API on $name", (backend) =>
 
     const created = await call(admin, "POST", "/security-rules", { name: "block legacy export", config: { pattern: "^/legacy/export", targets: ["path"] } });
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ kind: "virtual_patch", name: "block legacy export", enabled: true, config: { pattern: "^/legacy/export", targets: ["path"], action: "block", caseInsensitive: false } });
+    expect(created.json).toMatchObject({
+      kind: "virtual_patch",
+      name: "block legacy export",
+      enabled: true,
+      config: { pattern: "^/legacy/export", targets: ["path"], action: "block", caseInsensitive: false },
+    });
     const row = await db.securityRule.findUniqueOrThrow({ where: { id: created.json.id } });
     expect(row).toMatchObject({ kind: "virtual_patch", enabled: true });
     expect(JSON.parse(row.config)).toMatchObject({ pattern: "^/legacy/export" });
@@ -87,7 +92,12 @@ describe.each(configuredBackends())("virtual patches API on $name", (backend) =>
       expect(res.headers.get("content-type")).toContain("application/problem+json");
       expect(res.json).toMatchObject({ code: "invalid", fields: { "config.pattern": expect.any(String) } });
     }
-    for (const body of [{ name: "x", config: { pattern: "x", targets: ["cookies"] } }, { name: "x", config: { pattern: "x", action: "drop" } }, { name: "x", kind: "bot_action", config: { pattern: "x" } }, { name: "x", config: { pattern: "x" }, id: "chosen" }]) {
+    for (const body of [
+      { name: "x", config: { pattern: "x", targets: ["cookies"] } },
+      { name: "x", config: { pattern: "x", action: "drop" } },
+      { name: "x", kind: "bot_action", config: { pattern: "x" } },
+      { name: "x", config: { pattern: "x" }, id: "chosen" },
+    ]) {
       expect((await call(admin, "POST", "/security-rules", body)).status, JSON.stringify(body)).toBe(400);
     }
     expect(await db.securityRule.count()).toBe(before);

@@ -55,12 +55,25 @@ describe.skipIf(skip)(`graceful shutdown under load, two instances${skip ? ` (sk
     await new Promise<void>((r) => upstream.listen(0, "127.0.0.2", r));
     if (REDIS_SERVER) redis = await startRedis();
     database = await freshPostgresDatabase(TEST_DATABASE_URL);
-    const env = { DATABASE_URL: database.url, ...(redis ? { REDIS_URL: redis.url } : {}), ENCRYPTION_KEY: randomBytes(32).toString("base64"), GATEWAY_ALLOWED_PRIVATE_TARGETS: "127.0.0.2", SHUTDOWN_TIMEOUT_MS: "10000", SHUTDOWN_DRAIN_DELAY_MS: "1000" };
+    const env = {
+      DATABASE_URL: database.url,
+      ...(redis ? { REDIS_URL: redis.url } : {}),
+      ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      GATEWAY_ALLOWED_PRIVATE_TARGETS: "127.0.0.2",
+      SHUTDOWN_TIMEOUT_MS: "10000",
+      SHUTDOWN_DRAIN_DELAY_MS: "1000",
+    };
     a = await startGatehouse(env);
     b = await startGatehouse(env);
     const { admin } = await seededSessions(a);
     const { port } = upstream.address() as { port: number };
-    const proxy = await apiCaller(a)(admin, "POST", "/proxies", { name: "Shutdown", basePath: "shutdown", version: "v1", targetUrl: `http://127.0.0.2:${port}/`, policies: [{ policy: "allow-anonymous" }] });
+    const proxy = await apiCaller(a)(admin, "POST", "/proxies", {
+      name: "Shutdown",
+      basePath: "shutdown",
+      version: "v1",
+      targetUrl: `http://127.0.0.2:${port}/`,
+      policies: [{ policy: "allow-anonymous" }],
+    });
     expect(proxy.status, proxy.text).toBe(201);
     for (const instance of [a, b]) {
       for (let i = 0; i < 40 && (await call(instance.port, "/gateway/shutdown/v1/warm-up")).status !== 200; i++) await sleep(50);

@@ -130,7 +130,14 @@ describe("slowloris", () => {
       attackers: ATTACKERS,
       heldMs: { min: Math.min(...heldMs), max: Math.max(...heldMs) },
       answers: [...new Set(dropped!.map((a) => a.firstLine ?? "(closed without an answer)"))],
-      ordinary: { calls: during.length, baselineP50: percentile(baseline, 50), baselineP95: percentile(baseline, 95), p50: percentile(during, 50), p95: percentile(during, 95), max: Math.max(...during) },
+      ordinary: {
+        calls: during.length,
+        baselineP50: percentile(baseline, 50),
+        baselineP95: percentile(baseline, 95),
+        p50: percentile(during, 50),
+        p95: percentile(during, 95),
+        max: Math.max(...during),
+      },
     };
     console.log("slowloris:", JSON.stringify(report));
     for (const a of dropped!) {
@@ -143,7 +150,10 @@ describe("slowloris", () => {
     // --- everyone else: every call answered 200, and fast
     expect(errors).toEqual([]);
     expect(during.length).toBeGreaterThan(60);
-    expect(statuses.every((s) => s === 200), JSON.stringify(statuses.filter((s) => s !== 200))).toBe(true);
+    expect(
+      statuses.every((s) => s === 200),
+      JSON.stringify(statuses.filter((s) => s !== 200)),
+    ).toBe(true);
     expect(report.ordinary.p95).toBeLessThan(Math.max(250, 4 * report.ordinary.baselineP95));
     expect(report.ordinary.max).toBeLessThan(2_000);
     expect(gatehouse.process.exitCode).toBeNull();

@@ -13,11 +13,20 @@ async function withMeteredProxy(gatehouse: RunningGatehouse, upstreams: TestBack
   const { admin } = await seededSessions(gatehouse);
   const api = apiCaller(gatehouse);
   const proxy = await api(admin, "POST", "/proxies", {
-    name: "Per address", basePath: "per-address", version: "v1", targetUrl: `${upstreams.url}/per-address`,
+    name: "Per address",
+    basePath: "per-address",
+    version: "v1",
+    targetUrl: `${upstreams.url}/per-address`,
     policies: [{ policy: "allow-anonymous" }, { policy: "quota", config: { allow: QUOTA, interval: 1, timeUnit: "hour", type: "calendar", identifier: "client-ip" } }],
   });
   expect(proxy.status, proxy.text).toBe(201);
-  const open = await api(admin, "POST", "/proxies", { name: "Open", basePath: "open", version: "v1", targetUrl: `${upstreams.url}/open`, policies: [{ policy: "allow-anonymous" }] });
+  const open = await api(admin, "POST", "/proxies", {
+    name: "Open",
+    basePath: "open",
+    version: "v1",
+    targetUrl: `${upstreams.url}/open`,
+    policies: [{ policy: "allow-anonymous" }],
+  });
   expect(open.status, open.text).toBe(201);
 }
 
@@ -64,7 +73,13 @@ describe("client addresses behind a trusted proxy (TRUSTED_PROXIES)", () => {
     expect(await statuses(plain, "198.51.100.2", 1)).toEqual([429]);
   });
 
-  const forwarding = { "x-forwarded-for": "198.51.100.9", "true-client-ip": "198.51.100.9", forwarded: "for=198.51.100.9", "x-forwarded-host": "evil.example", "x-forwarded-prefix": "/p" };
+  const forwarding = {
+    "x-forwarded-for": "198.51.100.9",
+    "true-client-ip": "198.51.100.9",
+    forwarded: "for=198.51.100.9",
+    "x-forwarded-host": "evil.example",
+    "x-forwarded-prefix": "/p",
+  };
   const seenHeaders = async (gatehouse: RunningGatehouse) =>
     ((await (await fetch(`${gatehouse.url}/gateway/open/v1/headers`, { headers: forwarding })).json()) as { headers: Record<string, string> }).headers;
 

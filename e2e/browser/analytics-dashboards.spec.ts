@@ -24,12 +24,19 @@ test.beforeAll(async () => {
   const users = seededUsers();
   const developer = await apiAs(users.developer);
   appName = `Charted ${randomBytes(3).toString("hex")}`;
-  const created = await developer<{ app: { id: string }; credential: { clientId: string; clientSecret: string } }>("POST", "/apps", { name: appName, products: ["echo"], redirectUris: ["https://client.example/cb"] });
+  const created = await developer<{ app: { id: string }; credential: { clientId: string; clientSecret: string } }>("POST", "/apps", {
+    name: appName,
+    products: ["echo"],
+    redirectUris: ["https://client.example/cb"],
+  });
   expect(created.status).toBe(201);
   const { clientId, clientSecret } = created.body.credential;
   const tokenRes = await fetch(`${gatehouseUrl()}/oauth/token`, {
     method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString("base64")}` },
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString("base64")}`,
+    },
     body: "grant_type=client_credentials",
   });
   expect(tokenRes.status).toBe(200);
@@ -41,7 +48,7 @@ test.beforeAll(async () => {
 async function expectCharts(page: Page) {
   const traffic = page.getByTestId("chart-traffic");
   await expect(traffic.locator("svg path.recharts-area-area").first()).toBeAttached();
-  await expect(traffic.locator(".recharts-legend-item-text")).toContainText(["blocked", "calls", "errors (4xx + 5xx)"]) // recharts orders legend items by name;
+  await expect(traffic.locator(".recharts-legend-item-text")).toContainText(["blocked", "calls", "errors (4xx + 5xx)"]); // recharts orders legend items by name;
   await expect(page.getByTestId("chart-latency").locator("svg path.recharts-line-curve")).toHaveCount(3);
   await expect(page.getByTestId("chart-security").locator("svg path.recharts-sector").first()).toBeAttached();
   await expect(page.getByTestId("top-apps").locator("svg path.recharts-rectangle, svg .recharts-bar-rectangle").first()).toBeAttached();

@@ -23,12 +23,19 @@ const call = (path: string) =>
 
 test.beforeAll(async () => {
   const developer = await apiAs(seededUsers().developer);
-  const created = await developer<{ credential: { clientId: string; clientSecret: string } }>("POST", "/apps", { name: `Enumerator ${randomBytes(3).toString("hex")}`, products: ["echo"], redirectUris: ["https://client.example/cb"] });
+  const created = await developer<{ credential: { clientId: string; clientSecret: string } }>("POST", "/apps", {
+    name: `Enumerator ${randomBytes(3).toString("hex")}`,
+    products: ["echo"],
+    redirectUris: ["https://client.example/cb"],
+  });
   expect(created.status).toBe(201);
   const { clientId, clientSecret } = created.body.credential;
   const tokenRes = await fetch(`${gatehouseUrl()}/oauth/token`, {
     method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString("base64")}` },
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString("base64")}`,
+    },
     body: "grant_type=client_credentials",
   });
   token = ((await tokenRes.json()) as { access_token: string }).access_token;
@@ -40,7 +47,11 @@ test.afterAll(() => agent.destroy());
 test("a detection with its evidence becomes a block rule in one click", async ({ page }) => {
   await signInInBrowser(page, seededUsers().admin, "/admin/bots");
   await page.getByTestId("signature-filter").selectOption("scraper");
-  const row = page.getByTestId("detection").filter({ hasText: /token:/ }).filter({ hasText: "127.0.0.77" }).first();
+  const row = page
+    .getByTestId("detection")
+    .filter({ hasText: /token:/ })
+    .filter({ hasText: "127.0.0.77" })
+    .first();
   await expect(async () => {
     await page.reload();
     await page.getByTestId("signature-filter").selectOption("scraper");
@@ -53,7 +64,12 @@ test("a detection with its evidence becomes a block rule in one click", async ({
   await page.getByTestId("one-click-action").selectOption("block");
   await row.getByRole("button", { name: "block this identity" }).click();
   await expect(page.getByRole("status")).toContainText(/Rule saved: identity token:\S+ → block/);
-  await expect(page.getByTestId("rule").filter({ hasText: /token:/ }).first()).toContainText("block");
+  await expect(
+    page
+      .getByTestId("rule")
+      .filter({ hasText: /token:/ })
+      .first(),
+  ).toContainText("block");
 
   await expect.poll(() => call("/accounts/1"), { timeout: 5_000 }).toBe(403);
 });

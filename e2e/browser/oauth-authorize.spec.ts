@@ -40,9 +40,15 @@ test("an app gets tokens through Okta's login page (MFA) and the consent page; r
   const redirectUri = `http://127.0.0.1:${receiverPort}/cb`;
   const authorize = new URL(`${url()}/oauth/authorize`);
   for (const [k, v] of Object.entries({
-    response_type: "code", client_id: credential.clientId, redirect_uri: redirectUri, scope: "echo:read", state,
-    code_challenge: createHash("sha256").update(verifier).digest("base64url"), code_challenge_method: "S256",
-  })) authorize.searchParams.set(k, v);
+    response_type: "code",
+    client_id: credential.clientId,
+    redirect_uri: redirectUri,
+    scope: "echo:read",
+    state,
+    code_challenge: createHash("sha256").update(verifier).digest("base64url"),
+    code_challenge_method: "S256",
+  }))
+    authorize.searchParams.set(k, v);
 
   await page.goto(authorize.toString());
   await expect(page.getByTestId("okta-dev-badge")).toBeVisible();
@@ -72,13 +78,33 @@ test("an app gets tokens through Okta's login page (MFA) and the consent page; r
   expect(landed.searchParams.has("error")).toBe(false);
 
   const admin = await signIn(url(), seed.users.admin.login, seed.users.admin.password);
-  await continueAsTheApp({ code: landed.searchParams.get("code")!, verifier, redirectUri, appId: app.id, credential, developerCookie: developer.cookie, adminCookie: admin.cookie });
+  await continueAsTheApp({
+    code: landed.searchParams.get("code")!,
+    verifier,
+    redirectUri,
+    appId: app.id,
+    credential,
+    developerCookie: developer.cookie,
+    adminCookie: admin.cookie,
+  });
 });
 
-async function continueAsTheApp(options: { code: string; verifier: string; redirectUri: string; appId: string; credential: { id: string; clientId: string; clientSecret: string }; developerCookie: string; adminCookie: string }) {
+async function continueAsTheApp(options: {
+  code: string;
+  verifier: string;
+  redirectUri: string;
+  appId: string;
+  credential: { id: string; clientId: string; clientSecret: string };
+  developerCookie: string;
+  adminCookie: string;
+}) {
   const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}`;
   const post = async (path: string, body: Record<string, string>, auth: string) => {
-    const res = await fetch(`${url()}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: auth }, body: new URLSearchParams(body) });
+    const res = await fetch(`${url()}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", authorization: auth },
+      body: new URLSearchParams(body),
+    });
     return { status: res.status, json: await res.json() };
   };
   const first = basic(options.credential.clientId, options.credential.clientSecret);
@@ -110,7 +136,10 @@ async function continueAsTheApp(options: { code: string; verifier: string; redir
   const second = (await added.json()) as { clientId: string; clientSecret: string };
   const secondAuth = basic(second.clientId, second.clientSecret);
   expect((await post("/oauth/introspect", { token: refreshed.json.access_token }, secondAuth)).json.active).toBe(true);
-  const revoked = await fetch(`${url()}/api/v1/apps/${options.appId}/credentials/${options.credential.id}`, { method: "DELETE", headers: { origin: url(), cookie: options.adminCookie } });
+  const revoked = await fetch(`${url()}/api/v1/apps/${options.appId}/credentials/${options.credential.id}`, {
+    method: "DELETE",
+    headers: { origin: url(), cookie: options.adminCookie },
+  });
   expect(revoked.status).toBe(200);
   expect((await post("/oauth/introspect", { token: refreshed.json.access_token }, secondAuth)).json).toEqual({ active: false });
   const refused = await fetch(`${url()}/gateway/echo/v1/anything`, { headers: { authorization: `Bearer ${refreshed.json.access_token}` } });

@@ -59,7 +59,9 @@ test("implicit in the fragment, consent remembered, prompt=none without a sessio
   expect((await call(admin.cookie, "PATCH", `/apps/${created.json.app.id}/settings`, { implicitEnabled: true })).status).toBe(200);
 
   const visited: string[] = [];
-  page.on("framenavigated", (frame) => { if (frame === page.mainFrame()) visited.push(frame.url()); });
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame()) visited.push(frame.url());
+  });
   const implicit = (state: string, scope = "echo:read") => authorizeUrl({ response_type: "token", client_id: clientId, redirect_uri: redirectUri(), state, scope });
 
   await page.goto(implicit("first"));
@@ -98,10 +100,18 @@ test("implicit in the fragment, consent remembered, prompt=none without a sessio
   try {
     const other = await fresh.newPage();
     const verifier = oauth.generateRandomCodeVerifier();
-    await other.goto(authorizeUrl({
-      response_type: "code", client_id: clientId, redirect_uri: redirectUri(), state: "silent", scope: "echo:read", prompt: "none",
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256",
-    }));
+    await other.goto(
+      authorizeUrl({
+        response_type: "code",
+        client_id: clientId,
+        redirect_uri: redirectUri(),
+        state: "silent",
+        scope: "echo:read",
+        prompt: "none",
+        code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: "S256",
+      }),
+    );
     await other.waitForURL((u) => u.href.startsWith(redirectUri()));
     const silent = new URL(other.url());
     expect(silent.searchParams.get("error")).toBe("login_required");
@@ -129,9 +139,15 @@ test("a JWT product's access token from code + PKCE verifies against /oauth/jwks
   const state = randomBytes(16).toString("base64url");
   const start = new URL(as.authorization_endpoint!);
   for (const [k, v] of Object.entries({
-    response_type: "code", client_id: client.client_id, redirect_uri: redirectUri(), scope: "ledger:read", state,
-    code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256",
-  })) start.searchParams.set(k, v);
+    response_type: "code",
+    client_id: client.client_id,
+    redirect_uri: redirectUri(),
+    scope: "ledger:read",
+    state,
+    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: "S256",
+  }))
+    start.searchParams.set(k, v);
   await page.goto(start.toString());
   await oktaLogin(page, users.developer);
   await page.waitForURL((u) => u.pathname === "/oauth/consent");
@@ -140,7 +156,12 @@ test("a JWT product's access token from code + PKCE verifies against /oauth/jwks
 
   const params = oauth.validateAuthResponse(as, client, new URL(page.url()), state);
   const tokens = await oauth.processAuthorizationCodeResponse(as, client, await oauth.authorizationCodeGrantRequest(as, client, auth, params, redirectUri(), verifier, opts));
-  const { payload, protectedHeader } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(as.jwks_uri!)), { typ: "at+jwt", issuer: url(), audience: "ledger-browser", algorithms: ["RS256"] });
+  const { payload, protectedHeader } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(as.jwks_uri!)), {
+    typ: "at+jwt",
+    issuer: url(),
+    audience: "ledger-browser",
+    algorithms: ["RS256"],
+  });
   expect(protectedHeader.typ).toBe("at+jwt");
   expect(payload).toMatchObject({ sub: users.developer.id, client_id: client.client_id, scope: "ledger:read" });
   expect(typeof payload.auth_time).toBe("number");

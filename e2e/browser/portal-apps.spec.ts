@@ -6,7 +6,10 @@ import { randomBytes } from "node:crypto";
 import { createDatabaseClient } from "../../lib/db/client.ts";
 import { apiAs, gatehouseDatabaseFile, gatehouseUrl, seededUsers, signInInBrowser, signUpUser } from "../harness/portal.ts";
 
-interface App { id: string; credentials: Array<{ id: string; clientId: string; status: string }> }
+interface App {
+  id: string;
+  credentials: Array<{ id: string; clientId: string; status: string }>;
+}
 const suffix = randomBytes(4).toString("hex");
 
 test("create, rotate, watch usage and delete an app", async ({ page }) => {
@@ -54,7 +57,15 @@ test("create, rotate, watch usage and delete an app", async ({ page }) => {
   try {
     const now = Date.now();
     await db.analyticsEvent.createMany({
-      data: [200, 200, 404, 503].map((status, i) => ({ requestId: `usage-${suffix}-${i}`, appId, method: "GET", path: "/gateway/echo/v1/x", status, latencyMs: 10 * (i + 1), at: new Date(now - i * 60_000) })),
+      data: [200, 200, 404, 503].map((status, i) => ({
+        requestId: `usage-${suffix}-${i}`,
+        appId,
+        method: "GET",
+        path: "/gateway/echo/v1/x",
+        status,
+        latencyMs: 10 * (i + 1),
+        at: new Date(now - i * 60_000),
+      })),
     });
   } finally {
     await db.$disconnect();

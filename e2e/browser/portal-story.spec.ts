@@ -8,7 +8,12 @@ import { apiAs, gatehouseUrl, seededUsers, signInInBrowser } from "../harness/po
 
 test.describe.configure({ mode: "serial" });
 
-interface App { id: string; name: string; credentials: Array<{ id: string; clientId: string; status: string }>; subscriptions: Array<{ id: string; status: string; reason: string | null; product: { slug: string } }> }
+interface App {
+  id: string;
+  name: string;
+  credentials: Array<{ id: string; clientId: string; status: string }>;
+  subscriptions: Array<{ id: string; status: string; reason: string | null; product: { slug: string } }>;
+}
 
 const suffix = randomBytes(4).toString("hex");
 const productSlug = `partner-${suffix}`;
@@ -40,7 +45,13 @@ test("sign-up, MFA sign-in, app with a shown-once secret, approval and revocatio
   const admin = await apiAs(users.admin);
 
   // An admin creates a manual-approval product through the API.
-  const created = await admin<{ id: string }>("POST", "/products", { slug: productSlug, name: `Partner API ${suffix}`, description: "Needs an admin's approval.", scopes: ["partner:read"], approvalType: "manual" });
+  const created = await admin<{ id: string }>("POST", "/products", {
+    slug: productSlug,
+    name: `Partner API ${suffix}`,
+    description: "Needs an admin's approval.",
+    scopes: ["partner:read"],
+    approvalType: "manual",
+  });
   expect(created.status).toBe(201);
 
   // 1. Sign up a new user: the form reports success, and Okta now knows the user.
@@ -59,7 +70,11 @@ test("sign-up, MFA sign-in, app with a shown-once secret, approval and revocatio
   await visitor.page.getByRole("button", { name: "Create account" }).click();
   await expect(visitor.page.getByRole("status")).toContainText(email);
   await expect(visitor.page.getByRole("link", { name: "Sign in" }).last()).toBeVisible();
-  const authn = await fetch(`${admin.oktaUrl}/api/v1/authn`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: email, password }) });
+  const authn = await fetch(`${admin.oktaUrl}/api/v1/authn`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: email, password }),
+  });
   expect(((await authn.json()) as { status: string }).status).toBe("SUCCESS");
   // Signing up twice with the same email looks like the first time (nobody learns who has an
   // account here), and the existing account keeps its password.
@@ -71,7 +86,11 @@ test("sign-up, MFA sign-in, app with a shown-once secret, approval and revocatio
   await visitor.page.getByLabel("I accept the terms of use").check();
   await visitor.page.getByRole("button", { name: "Create account" }).click();
   await expect(visitor.page.getByRole("status")).toContainText(email);
-  const stillOwn = await fetch(`${admin.oktaUrl}/api/v1/authn`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: email, password }) });
+  const stillOwn = await fetch(`${admin.oktaUrl}/api/v1/authn`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: email, password }),
+  });
   expect(((await stillOwn.json()) as { status: string }).status).toBe("SUCCESS");
   expect(visitor.problems).toEqual([]);
   await visitor.close();
@@ -130,9 +149,19 @@ test("sign-up, MFA sign-in, app with a shown-once secret, approval and revocatio
   // 6b. The app calls its API through the gateway (a proxy of the partner product in front of
   // the built-in echo backend): the backend sees the app, never the token; the developer sees
   // the call in the app's usage.
-  const proxy = await admin("POST", "/proxies", { name: `Partner ${suffix}`, basePath: productSlug, version: "v1", targetUrl: `${gatehouseUrl()}/_echo`, productIds: [created.body.id] });
+  const proxy = await admin("POST", "/proxies", {
+    name: `Partner ${suffix}`,
+    basePath: productSlug,
+    version: "v1",
+    targetUrl: `${gatehouseUrl()}/_echo`,
+    productIds: [created.body.id],
+  });
   expect(proxy.status).toBe(201);
-  const tokenRes = await fetch(`${gatehouseUrl()}/oauth/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}` }, body: "grant_type=client_credentials" });
+  const tokenRes = await fetch(`${gatehouseUrl()}/oauth/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}` },
+    body: "grant_type=client_credentials",
+  });
   expect(tokenRes.status).toBe(200);
   const { access_token: token } = (await tokenRes.json()) as { access_token: string };
   const gatewayCall = () => fetch(`${gatehouseUrl()}/gateway/${productSlug}/v1/orders`, { headers: { authorization: `Bearer ${token}` } });

@@ -18,7 +18,12 @@ test("a markup app name and a javascript: redirect URI are inert for the develop
   test.setTimeout(120_000);
   const users = seededUsers();
   const developer = await apiAs(users.developer);
-  const created = await developer<{ app: { id: string } }>("POST", "/apps", { name: NAME, description: "</script><script>alert(2)</script>", redirectUris: ["https://xss.example.com/cb"], products: ["echo"] });
+  const created = await developer<{ app: { id: string } }>("POST", "/apps", {
+    name: NAME,
+    description: "</script><script>alert(2)</script>",
+    redirectUris: ["https://xss.example.com/cb"],
+    products: ["echo"],
+  });
   expect(created.status).toBe(201);
   const appId = created.body.app.id;
 

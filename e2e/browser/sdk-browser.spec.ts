@@ -38,14 +38,18 @@ test.beforeAll(async () => {
   clientId = ((await created.json()) as { credential: { clientId: string } }).credential.clientId;
 
   const pages: Record<string, string> = {
-    "/": page(`<button id="sign-in">Sign in</button>${script(`document.getElementById("sign-in").onclick = async () => location.assign(await beginAuthorization(client, { redirectUri: location.origin + "/callback", scope: "echo:read" }));`)}`),
-    "/callback": page(`<pre id="out">working</pre>${script(`
+    "/": page(
+      `<button id="sign-in">Sign in</button>${script(`document.getElementById("sign-in").onclick = async () => location.assign(await beginAuthorization(client, { redirectUri: location.origin + "/callback", scope: "echo:read" }));`)}`,
+    ),
+    "/callback": page(
+      `<pre id="out">working</pre>${script(`
 try {
   const tokens = await completeAuthorization(client, location.href);
   document.getElementById("out").textContent = JSON.stringify({ tokens, pendingLeft: sessionStorage.length });
 } catch (error) {
   document.getElementById("out").textContent = JSON.stringify({ error: error.name, code: error.code });
-}`)}`),
+}`)}`,
+    ),
   };
   spa = createServer((req, res) => {
     const path = new URL(req.url!, "http://x").pathname;
@@ -74,9 +78,11 @@ test("the SDK's browser helper runs code + PKCE in a page and redeems the code c
   await tab.goto(`${spaOrigin}/`);
   await tab.getByRole("button", { name: "Sign in" }).click();
 
-  await tab.waitForURL((u) => u.pathname.includes("/login") || u.pathname.includes("/oauth/consent") || u.href.startsWith(spaOrigin + "/callback"), { timeout: 15_000 }).catch((error: Error) => {
-    throw new Error(`${error.message}\nat ${tab.url()}\npage errors: ${problems.join(" | ")}`);
-  });
+  await tab
+    .waitForURL((u) => u.pathname.includes("/login") || u.pathname.includes("/oauth/consent") || u.href.startsWith(spaOrigin + "/callback"), { timeout: 15_000 })
+    .catch((error: Error) => {
+      throw new Error(`${error.message}\nat ${tab.url()}\npage errors: ${problems.join(" | ")}`);
+    });
   if (!tab.url().includes("/oauth/consent") && !tab.url().startsWith(spaOrigin)) {
     await expect(tab.getByTestId("okta-dev-badge")).toBeVisible();
     await tab.getByLabel("Username").fill(seed.users.developer.login);

@@ -71,11 +71,18 @@ export async function createTestCa(name = "Gatehouse Test CA"): Promise<TestCa> 
     key: await keyPem(caKeys.privateKey),
     server: () =>
       issue("CN=127.0.0.1", [
-        new x509.SubjectAlternativeNameExtension([{ type: "ip", value: "127.0.0.1" }, { type: "dns", value: "localhost" }]),
+        new x509.SubjectAlternativeNameExtension([
+          { type: "ip", value: "127.0.0.1" },
+          { type: "dns", value: "localhost" },
+        ]),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
         new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
       ]),
     client: (commonName, validity) =>
-      issue(`CN=${commonName}`, [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true), new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth])], validity),
+      issue(
+        `CN=${commonName}`,
+        [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true), new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth])],
+        validity,
+      ),
   };
 }

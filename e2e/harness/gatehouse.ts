@@ -69,7 +69,11 @@ export async function startGatehouse(env: Record<string, string> = {}, options: 
   const url = `${env.TLS_CERT ? "https" : "http"}://127.0.0.1:${port}`;
   const trusting = options.ca ? new Agent({ connect: { ca: options.ca } }) : null;
   const healthy = async () => (trusting ? (await undiciFetch(`${url}/healthz`, { dispatcher: trusting })).ok : (await fetch(`${url}/healthz`)).ok);
-  const child = spawnGatehouse({ PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: url, DATA_DIR: dataDir, LOG_LEVEL: "info", OKTA_DEV_PORT: "0", ...env }, [], options.projectDir);
+  const child = spawnGatehouse(
+    { PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: url, DATA_DIR: dataDir, LOG_LEVEL: "info", OKTA_DEV_PORT: "0", ...env },
+    [],
+    options.projectDir,
+  );
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));

@@ -32,7 +32,11 @@ export function apiCaller(gatehouse: RunningGatehouse) {
     });
     const text = await res.text();
     let json = null;
-    try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON */
+    }
     return { status: res.status, json, text, headers: res.headers };
   };
 }

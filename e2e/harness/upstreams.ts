@@ -21,8 +21,7 @@ export interface TestBackends {
   close(): Promise<void>;
 }
 
-const listen = (server: net.Server) =>
-  new Promise<number>((resolve) => server.listen(0, BACKEND_HOST, () => resolve((server.address() as net.AddressInfo).port)));
+const listen = (server: net.Server) => new Promise<number>((resolve) => server.listen(0, BACKEND_HOST, () => resolve((server.address() as net.AddressInfo).port)));
 
 export async function startBackends(): Promise<TestBackends> {
   const seen: SeenRequest[] = [];

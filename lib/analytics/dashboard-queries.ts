@@ -48,15 +48,58 @@ export function bucketFor(from: Date, to: Date): Bucket {
   return hours <= 3 ? "minute" : hours <= 72 ? "hour" : "day";
 }
 
-export interface TrafficPoint { t: string; calls: number; clientErrors: number; serverErrors: number; blocked: number }
-export interface LatencyPoint { t: string; p50: number | null; p95: number | null; p99: number | null }
-export interface Percentiles { p50: number | null; p95: number | null; p99: number | null }
-export interface StatusCount { status: number; class: string; calls: number }
-export interface Ranked { id: string | null; name: string; calls: number; errors: number }
-export interface BlockCount { policy: string; calls: number }
-export interface SecurityCounts { calls: number; bot: number; human: number; tls: number; plain: number; authenticated: number; anonymous: number }
-export interface ProxySecurity extends SecurityCounts { proxyId: string | null; name: string }
-export interface InsecureBackend { proxyId: string; name: string; target: string; calls: number }
+export interface TrafficPoint {
+  t: string;
+  calls: number;
+  clientErrors: number;
+  serverErrors: number;
+  blocked: number;
+}
+export interface LatencyPoint {
+  t: string;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+export interface Percentiles {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+export interface StatusCount {
+  status: number;
+  class: string;
+  calls: number;
+}
+export interface Ranked {
+  id: string | null;
+  name: string;
+  calls: number;
+  errors: number;
+}
+export interface BlockCount {
+  policy: string;
+  calls: number;
+}
+export interface SecurityCounts {
+  calls: number;
+  bot: number;
+  human: number;
+  tls: number;
+  plain: number;
+  authenticated: number;
+  anonymous: number;
+}
+export interface ProxySecurity extends SecurityCounts {
+  proxyId: string | null;
+  name: string;
+}
+export interface InsecureBackend {
+  proxyId: string;
+  name: string;
+  target: string;
+  calls: number;
+}
 
 export interface Dashboard {
   from: string;
@@ -82,8 +125,14 @@ export function isPostgres(db: Database): boolean {
 }
 
 /** A part of the range read from one source: raw events in [from, to), or rollup hours [fromHour, toHour). */
-interface RawPart { from: Date; to: Date }
-interface Plan { raw: RawPart[]; hours: { fromHour: number; toHour: number } | null }
+interface RawPart {
+  from: Date;
+  to: Date;
+}
+interface Plan {
+  raw: RawPart[];
+  hours: { fromHour: number; toHour: number } | null;
+}
 
 /** Minute buckets: all raw. Otherwise the whole hours from the rollup and the edges raw. */
 export function planOf(f: DashboardFilter): Plan {
@@ -159,11 +208,22 @@ export async function dashboard(db: Database, f: DashboardFilter): Promise<Dashb
   const { proxies, errorsByStatus, blocks } = await byProxyStatusAndPolicy(db, f, plan);
   const { apps, developers } = await topAppsAndDevelopers(db, f, plan);
   const insecureBackends = await insecure(db, proxies);
-  const overall = proxies.reduce<SecurityCounts>((s, p) => ({
-    calls: s.calls + p.calls, bot: s.bot + p.bot, human: s.human + p.human, tls: s.tls + p.tls,
-    plain: s.plain + p.plain, authenticated: s.authenticated + p.authenticated, anonymous: s.anonymous + p.anonymous,
-  }), { calls: 0, bot: 0, human: 0, tls: 0, plain: 0, authenticated: 0, anonymous: 0 });
-  const totals = traffic.reduce((s, p) => ({ calls: s.calls + p.calls, clientErrors: s.clientErrors + p.clientErrors, serverErrors: s.serverErrors + p.serverErrors, blocked: s.blocked + p.blocked }), { calls: 0, clientErrors: 0, serverErrors: 0, blocked: 0 });
+  const overall = proxies.reduce<SecurityCounts>(
+    (s, p) => ({
+      calls: s.calls + p.calls,
+      bot: s.bot + p.bot,
+      human: s.human + p.human,
+      tls: s.tls + p.tls,
+      plain: s.plain + p.plain,
+      authenticated: s.authenticated + p.authenticated,
+      anonymous: s.anonymous + p.anonymous,
+    }),
+    { calls: 0, bot: 0, human: 0, tls: 0, plain: 0, authenticated: 0, anonymous: 0 },
+  );
+  const totals = traffic.reduce(
+    (s, p) => ({ calls: s.calls + p.calls, clientErrors: s.clientErrors + p.clientErrors, serverErrors: s.serverErrors + p.serverErrors, blocked: s.blocked + p.blocked }),
+    { calls: 0, clientErrors: 0, serverErrors: 0, blocked: 0 },
+  );
   return {
     from: f.from.toISOString(),
     to: f.to.toISOString(),
@@ -174,7 +234,10 @@ export async function dashboard(db: Database, f: DashboardFilter): Promise<Dashb
     latency,
     errorsByStatus,
     top: {
-      proxies: [...proxies].sort((a, b) => b.calls - a.calls).slice(0, TOP).map((p) => ({ id: p.proxyId, name: p.name, calls: p.calls, errors: p.errors })),
+      proxies: [...proxies]
+        .sort((a, b) => b.calls - a.calls)
+        .slice(0, TOP)
+        .map((p) => ({ id: p.proxyId, name: p.name, calls: p.calls, errors: p.errors })),
       apps,
       developers: f.scope.kind === "all" ? developers : [],
     },
@@ -195,16 +258,28 @@ function bucketStarts(f: DashboardFilter): number[] {
 
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
 
-interface BucketTotals { calls: number; c4: number; c5: number; blocked: number }
+interface BucketTotals {
+  calls: number;
+  c4: number;
+  c5: number;
+  blocked: number;
+}
 /** Latency per bucket: exact values (raw only) or fixed-bucket histograms (with the rollup). */
-interface BucketLatency { exact: Map<number, number>; histogram: number[]; max: number }
+interface BucketLatency {
+  exact: Map<number, number>;
+  histogram: number[];
+  max: number;
+}
 
 async function trafficAndLatency(db: Database, f: DashboardFilter, plan: Plan): Promise<{ traffic: TrafficPoint[]; latency: Dashboard["latency"] }> {
   const totals = new Map<number, BucketTotals>();
   const latency = new Map<number, BucketLatency>();
   const add = (b: number, r: { calls: Num; c4: Num; c5: Num; blocked: Num }) => {
     const t = totals.get(b) ?? { calls: 0, c4: 0, c5: 0, blocked: 0 };
-    t.calls += n(r.calls); t.c4 += n(r.c4); t.c5 += n(r.c5); t.blocked += n(r.blocked);
+    t.calls += n(r.calls);
+    t.c4 += n(r.c4);
+    t.c5 += n(r.c5);
+    t.blocked += n(r.blocked);
     totals.set(b, t);
   };
   const latencyOf = (b: number) => {
@@ -224,7 +299,9 @@ async function trafficAndLatency(db: Database, f: DashboardFilter, plan: Plan): 
       SELECT ${bucketExpr(db, f.bucket)} AS b, "latencyMs" AS v, COUNT(*) AS c
       FROM "analytics_events" WHERE ${where(db, f, part)} GROUP BY 1, 2`;
     for (const r of values) {
-      const l = latencyOf(epochOf(r.b)), v = n(r.v), c = n(r.c);
+      const l = latencyOf(epochOf(r.b)),
+        v = n(r.v),
+        c = n(r.c);
       l.exact.set(v, (l.exact.get(v) ?? 0) + c);
       l.histogram[latencyBucket(v)]! += c;
       l.max = Math.max(l.max, v);
@@ -292,7 +369,9 @@ function statusClass(status: number): string {
   return `${Math.floor(status / 100)}xx`;
 }
 
-interface ProxyRow extends ProxySecurity { errors: number }
+interface ProxyRow extends ProxySecurity {
+  errors: number;
+}
 
 /**
  * Everything that is not per time bucket, GROUP BY proxy, status and blocking policy, with the
@@ -303,34 +382,59 @@ async function byProxyStatusAndPolicy(db: Database, f: DashboardFilter, plan: Pl
   type Row = { p: string | null; s: Num; blk: string | null; c: Num; bot: Num; tls: Num; auth: Num };
   const rows: Row[] = [];
   for (const part of plan.raw) {
-    rows.push(...(await db.$queryRaw<Row[]>`
+    rows.push(
+      ...(await db.$queryRaw<Row[]>`
       SELECT "proxyId" AS p, "status" AS s, "blockedBy" AS blk, COUNT(*) AS c,
         SUM(CASE WHEN "bot" IS NOT NULL THEN 1 ELSE 0 END) AS bot,
         SUM(CASE WHEN "tls" THEN 1 ELSE 0 END) AS tls,
         SUM(CASE WHEN "authenticated" THEN 1 ELSE 0 END) AS auth
-      FROM "analytics_events" WHERE ${where(db, f, part)} GROUP BY 1, 2, 3`));
+      FROM "analytics_events" WHERE ${where(db, f, part)} GROUP BY 1, 2, 3`),
+    );
   }
   if (plan.hours) {
-    rows.push(...(await db.$queryRaw<Row[]>`
+    rows.push(
+      ...(await db.$queryRaw<Row[]>`
       SELECT "proxyId" AS p, "status" AS s, "blockedBy" AS blk, SUM("calls") AS c, SUM("bots") AS bot, SUM("tls") AS tls, SUM("authenticated") AS auth
-      FROM ${seriesTable(f)} WHERE ${rollupWhere(f, plan.hours)} GROUP BY 1, 2, 3`));
+      FROM ${seriesTable(f)} WHERE ${rollupWhere(f, plan.hours)} GROUP BY 1, 2, 3`),
+    );
   }
   const names = await proxyNames(db, [...new Set(rows.map((r) => orNull(r.p)))]);
   const proxies = new Map<string | null, ProxyRow>();
   const statuses = new Map<number, number>();
   const policies = new Map<string, number>();
   for (const r of rows) {
-    const c = n(r.c), status = n(r.s), proxyId = orNull(r.p), blockedBy = orNull(r.blk);
+    const c = n(r.c),
+      status = n(r.s),
+      proxyId = orNull(r.p),
+      blockedBy = orNull(r.blk);
     let p = proxies.get(proxyId);
-    if (!p) proxies.set(proxyId, (p = { proxyId, name: proxyId ? names.get(proxyId)?.name ?? proxyId : "(no proxy)", calls: 0, errors: 0, bot: 0, human: 0, tls: 0, plain: 0, authenticated: 0, anonymous: 0 }));
+    if (!p)
+      proxies.set(
+        proxyId,
+        (p = {
+          proxyId,
+          name: proxyId ? (names.get(proxyId)?.name ?? proxyId) : "(no proxy)",
+          calls: 0,
+          errors: 0,
+          bot: 0,
+          human: 0,
+          tls: 0,
+          plain: 0,
+          authenticated: 0,
+          anonymous: 0,
+        }),
+      );
     p.calls += c;
     if (status >= 400) {
       p.errors += c;
       statuses.set(status, (statuses.get(status) ?? 0) + c);
     }
-    p.bot += n(r.bot); p.human += c - n(r.bot);
-    p.tls += n(r.tls); p.plain += c - n(r.tls);
-    p.authenticated += n(r.auth); p.anonymous += c - n(r.auth);
+    p.bot += n(r.bot);
+    p.human += c - n(r.bot);
+    p.tls += n(r.tls);
+    p.plain += c - n(r.tls);
+    p.authenticated += n(r.auth);
+    p.anonymous += c - n(r.auth);
     if (blockedBy !== null) policies.set(blockedBy, (policies.get(blockedBy) ?? 0) + c);
   }
   return {
@@ -351,14 +455,18 @@ async function topAppsAndDevelopers(db: Database, f: DashboardFilter, plan: Plan
   type Row = { app: string | null; dev: string | null; calls: Num; errors: Num };
   const rows: Row[] = [];
   for (const part of plan.raw) {
-    rows.push(...(await db.$queryRaw<Row[]>`
+    rows.push(
+      ...(await db.$queryRaw<Row[]>`
       SELECT "appId" AS app, "developerId" AS dev, COUNT(*) AS calls, SUM(CASE WHEN "status" >= 400 THEN 1 ELSE 0 END) AS errors
-      FROM "analytics_events" WHERE ${where(db, f, part)} GROUP BY 1, 2`));
+      FROM "analytics_events" WHERE ${where(db, f, part)} GROUP BY 1, 2`),
+    );
   }
   if (plan.hours) {
-    rows.push(...(await db.$queryRaw<Row[]>`
+    rows.push(
+      ...(await db.$queryRaw<Row[]>`
       SELECT "appId" AS app, "developerId" AS dev, SUM("calls") AS calls, SUM("errors") AS errors
-      FROM ${rankingTable(f)} WHERE ${rollupWhere(f, plan.hours)} GROUP BY 1, 2`));
+      FROM ${rankingTable(f)} WHERE ${rollupWhere(f, plan.hours)} GROUP BY 1, 2`),
+    );
   }
   const rank = (key: "app" | "dev") => {
     const totals = new Map<string | null, { calls: number; errors: number }>();
@@ -371,20 +479,24 @@ async function topAppsAndDevelopers(db: Database, f: DashboardFilter, plan: Plan
     }
     return [...totals].sort((a, b) => b[1].calls - a[1].calls || String(a[0]).localeCompare(String(b[0]))).slice(0, TOP);
   };
-  const topApps = rank("app"), topDevs = rank("dev");
+  const topApps = rank("app"),
+    topDevs = rank("dev");
   const appIds = topApps.map(([id]) => id).filter((id): id is string => id !== null);
   const devIds = topDevs.map(([id]) => id).filter((id): id is string => id !== null);
   const appNames = new Map((appIds.length ? await db.app.findMany({ where: { id: { in: appIds } }, select: { id: true, name: true } }) : []).map((a) => [a.id, a.name]));
   const devNames = new Map((devIds.length ? await db.developer.findMany({ where: { id: { in: devIds } }, select: { id: true, email: true } }) : []).map((d) => [d.id, d.email]));
   return {
-    apps: topApps.map(([id, t]) => ({ id, name: id ? appNames.get(id) ?? id : "(no app)", ...t })),
-    developers: topDevs.map(([id, t]) => ({ id, name: id ? devNames.get(id) ?? id : "(anonymous)", ...t })),
+    apps: topApps.map(([id, t]) => ({ id, name: id ? (appNames.get(id) ?? id) : "(no app)", ...t })),
+    developers: topDevs.map(([id, t]) => ({ id, name: id ? (devNames.get(id) ?? id) : "(anonymous)", ...t })),
   };
 }
 
 /** Proxies whose backend is plain http:// and that carried traffic in the range. */
 async function insecure(db: Database, proxies: ProxyRow[]): Promise<InsecureBackend[]> {
-  const names = await proxyNames(db, proxies.map((p) => p.proxyId));
+  const names = await proxyNames(
+    db,
+    proxies.map((p) => p.proxyId),
+  );
   return proxies.flatMap((p) => {
     const meta = p.proxyId ? names.get(p.proxyId) : undefined;
     if (!meta || !/^http:\/\//i.test(meta.targetUrl)) return [];
@@ -399,7 +511,8 @@ export function dashboardCsv(d: Dashboard): string {
   for (const p of d.latency.series) for (const m of ["p50", "p95", "p99"] as const) rows.push(["latency", p.t, m, p[m]]);
   for (const m of ["p50", "p95", "p99"] as const) rows.push(["latency", "overall", m, d.latency.overall[m]]);
   for (const s of d.errorsByStatus) rows.push(["errors", String(s.status), "calls", s.calls]);
-  for (const [kind, list] of Object.entries(d.top)) for (const r of list as Ranked[]) rows.push([`top-${kind}`, r.name, "calls", r.calls], [`top-${kind}`, r.name, "errors", r.errors]);
+  for (const [kind, list] of Object.entries(d.top))
+    for (const r of list as Ranked[]) rows.push([`top-${kind}`, r.name, "calls", r.calls], [`top-${kind}`, r.name, "errors", r.errors]);
   for (const b of d.blocks) rows.push(["blocks", b.policy, "calls", b.calls]);
   for (const p of [{ name: "overall", ...d.security.overall }, ...d.security.byProxy]) {
     for (const m of ["bot", "human", "tls", "plain", "authenticated", "anonymous"] as const) rows.push(["security", p.name, m, p[m]]);

@@ -23,8 +23,14 @@ describe("EventBatch", () => {
     let x = 3;
     const rnd = (k: number) => ((x = (x * 1_103_515_245 + 12_345) % 2_147_483_648), x % k);
     const events = Array.from({ length: 2_000 }, (_, i): AnalyticsEventInput => ({
-      ...variedEvents()[rnd(4)]!, requestId: `r${i}`, at: new Date(Date.UTC(2026, 2, 10) + rnd(5 * 3_600_000)), status: [200, 404, 500, 429][rnd(4)]!,
-      latencyMs: rnd(70_000), proxyId: rnd(5) === 0 ? null : `px${rnd(3)}`, appId: rnd(4) === 0 ? null : `app${rnd(6)}`, bot: rnd(3) === 0 ? "Flooder" : null,
+      ...variedEvents()[rnd(4)]!,
+      requestId: `r${i}`,
+      at: new Date(Date.UTC(2026, 2, 10) + rnd(5 * 3_600_000)),
+      status: [200, 404, 500, 429][rnd(4)]!,
+      latencyMs: rnd(70_000),
+      proxyId: rnd(5) === 0 ? null : `px${rnd(3)}`,
+      appId: rnd(4) === 0 ? null : `app${rnd(6)}`,
+      bot: rnd(3) === 0 ? "Flooder" : null,
     }));
     const rows = aggregateBatch(encodeEvents(events));
     for (const [name, spec] of Object.entries(ROLLUPS) as [keyof typeof ROLLUPS, (typeof ROLLUPS)[keyof typeof ROLLUPS]][]) {

@@ -23,7 +23,8 @@ export interface EventBatch {
 export const NUMBERS = 6;
 export const CODED = ["proxyId", "version", "productId", "appId", "developerId", "method", "authKind", "bot", "blockedBy"] as const;
 export const TEXT = ["requestId", "path", "clientIp", "userSub"] as const;
-export const AUTHENTICATED = 1, TLS = 2;
+export const AUTHENTICATED = 1,
+  TLS = 2;
 
 export function encodeEvents(events: readonly AnalyticsEventInput[]): EventBatch {
   const n = events.length;
@@ -73,13 +74,32 @@ export function encodeEvents(events: readonly AnalyticsEventInput[]): EventBatch
 
 /** Event i as it was recorded (the sinks read the arrays directly; this is for tests and tools). */
 export function decodeEvent(b: EventBatch, i: number): AnalyticsEventInput {
-  const n = i * NUMBERS, c = i * CODED.length, t = i * TEXT.length;
+  const n = i * NUMBERS,
+    c = i * CODED.length,
+    t = i * TEXT.length;
   const word = (k: number) => (b.codes[c + k]! < 0 ? null : b.words[b.codes[c + k]!]!);
   const upstream = b.numbers[n + 3]!;
   return {
-    at: new Date(b.numbers[n]!), requestId: b.texts[t]!, proxyId: word(0), version: word(1), productId: word(2), appId: word(3), developerId: word(4), userSub: b.texts[t + 3]!,
-    method: word(5)!, path: b.texts[t + 1]!, status: b.numbers[n + 1]!, latencyMs: b.numbers[n + 2]!, upstreamLatencyMs: Number.isNaN(upstream) ? null : upstream,
-    bytesIn: b.numbers[n + 4]!, bytesOut: b.numbers[n + 5]!, clientIp: b.texts[t + 2]!, authenticated: (b.flags[i]! & AUTHENTICATED) !== 0, authKind: word(6), tls: (b.flags[i]! & TLS) !== 0,
-    bot: word(7), blockedBy: word(8),
+    at: new Date(b.numbers[n]!),
+    requestId: b.texts[t]!,
+    proxyId: word(0),
+    version: word(1),
+    productId: word(2),
+    appId: word(3),
+    developerId: word(4),
+    userSub: b.texts[t + 3]!,
+    method: word(5)!,
+    path: b.texts[t + 1]!,
+    status: b.numbers[n + 1]!,
+    latencyMs: b.numbers[n + 2]!,
+    upstreamLatencyMs: Number.isNaN(upstream) ? null : upstream,
+    bytesIn: b.numbers[n + 4]!,
+    bytesOut: b.numbers[n + 5]!,
+    clientIp: b.texts[t + 2]!,
+    authenticated: (b.flags[i]! & AUTHENTICATED) !== 0,
+    authKind: word(6),
+    tls: (b.flags[i]! & TLS) !== 0,
+    bot: word(7),
+    blockedBy: word(8),
   };
 }

@@ -11,9 +11,27 @@ const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
 const DAY = 86_400_000;
 
 const event = (at: number, i: number): AnalyticsEventInput => ({
-  at: new Date(at), requestId: `r${i}`, proxyId: "px", version: "v1", productId: null, appId: `app${i % 3}`, developerId: "dev", userSub: null,
-  method: "GET", path: "/x", status: 200, latencyMs: 3, upstreamLatencyMs: 2, bytesIn: 0, bytesOut: 10, clientIp: "203.0.113.7",
-  authenticated: true, authKind: "gatehouse-token", tls: false, bot: null, blockedBy: null,
+  at: new Date(at),
+  requestId: `r${i}`,
+  proxyId: "px",
+  version: "v1",
+  productId: null,
+  appId: `app${i % 3}`,
+  developerId: "dev",
+  userSub: null,
+  method: "GET",
+  path: "/x",
+  status: 200,
+  latencyMs: 3,
+  upstreamLatencyMs: 2,
+  bytesIn: 0,
+  bytesOut: 10,
+  clientIp: "203.0.113.7",
+  authenticated: true,
+  authKind: "gatehouse-token",
+  tls: false,
+  bot: null,
+  blockedBy: null,
 });
 
 const rollupHours = async (db: Database) => {
@@ -41,8 +59,16 @@ describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("analytics r
     await sink.close();
     if (backend === "sqlite") {
       // rows of an older writer that stored "at" as epoch milliseconds: one too old, one young
-      for (const [id, at] of [["int-old", NOW - 45 * DAY], ["int-young", NOW - DAY]] as const) {
-        await db.$executeRawUnsafe(`INSERT INTO "analytics_events" ("id", "at", "requestId", "method", "path", "status", "latencyMs") VALUES (?, ?, ?, 'GET', '/x', 200, 1)`, id, at, id);
+      for (const [id, at] of [
+        ["int-old", NOW - 45 * DAY],
+        ["int-young", NOW - DAY],
+      ] as const) {
+        await db.$executeRawUnsafe(
+          `INSERT INTO "analytics_events" ("id", "at", "requestId", "method", "path", "status", "latencyMs") VALUES (?, ?, ?, 'GET', '/x', 200, 1)`,
+          id,
+          at,
+          id,
+        );
       }
     }
   }, 60_000);

@@ -21,7 +21,12 @@ const EVERY_MS = 3_600_000;
 const FIRST_AFTER_MS = 60_000; // not in the start-up rush
 
 /** Deletes what the policy no longer keeps; returns how many events and rollup rows went. */
-export async function expireAnalytics(db: Database, policy: RetentionPolicy, now = Date.now(), stopped: () => boolean = () => false): Promise<{ events: number; rollupRows: number }> {
+export async function expireAnalytics(
+  db: Database,
+  policy: RetentionPolicy,
+  now = Date.now(),
+  stopped: () => boolean = () => false,
+): Promise<{ events: number; rollupRows: number }> {
   let events = 0;
   let rollupRows = 0;
   if (policy.eventDays > 0) {

@@ -10,7 +10,10 @@ import { backfillSql, ROLLUPS } from "./rollup.ts";
 
 const LOCK_KEY = 0x6a7e_4012; // any fixed number other than the migrations' lock
 
-export interface RebuildRange { from: Date; to: Date }
+export interface RebuildRange {
+  from: Date;
+  to: Date;
+}
 
 /** Whole hours covering [from, to): from rounded down, to rounded up. */
 export function wholeHours({ from, to }: RebuildRange): { fromHour: number; toHour: number } {
@@ -20,7 +23,8 @@ export function wholeHours({ from, to }: RebuildRange): { fromHour: number; toHo
 /** Returns the number of events the rebuilt hours hold. */
 export async function rebuildRollups(target: DatabaseTarget, range: RebuildRange): Promise<number> {
   const { fromHour, toHour } = wholeHours(range);
-  const from = new Date(fromHour * 1000), to = new Date(toHour * 1000);
+  const from = new Date(fromHour * 1000),
+    to = new Date(toHour * 1000);
   if (target.kind === "sqlite") {
     const { default: Sqlite } = await import("better-sqlite3");
     const db = new Sqlite(target.file, { timeout: 10_000 });

@@ -33,11 +33,27 @@ function events(count: number, seed: number): AnalyticsEventInput[] {
     const app = rnd(5);
     const status = [200, 200, 200, 201, 404, 429, 500, 403][rnd(8)]!;
     return {
-      at: new Date(START + rnd(30 * HOUR)), requestId: `r${seed}-${i}`, proxyId: rnd(10) === 0 ? null : `px${rnd(3)}`, version: "v1", productId: null,
-      appId: app === 4 ? null : `app${app}`, developerId: app === 4 ? null : `dev${app % 2}`, userSub: null, method: "GET", path: "/x",
-      status, latencyMs: [0, 3, 9, 10, 11, 57, 99, 100, 480, 2_000, 61_000][rnd(11)]! + rnd(3), upstreamLatencyMs: null,
-      bytesIn: rnd(100), bytesOut: rnd(5_000), clientIp: null, authenticated: rnd(3) !== 0, authKind: null, tls: rnd(4) !== 0,
-      bot: rnd(7) === 0 ? "Flooder" : null, blockedBy: status === 429 ? "spike-arrest" : status === 403 ? "ip-filter" : null,
+      at: new Date(START + rnd(30 * HOUR)),
+      requestId: `r${seed}-${i}`,
+      proxyId: rnd(10) === 0 ? null : `px${rnd(3)}`,
+      version: "v1",
+      productId: null,
+      appId: app === 4 ? null : `app${app}`,
+      developerId: app === 4 ? null : `dev${app % 2}`,
+      userSub: null,
+      method: "GET",
+      path: "/x",
+      status,
+      latencyMs: [0, 3, 9, 10, 11, 57, 99, 100, 480, 2_000, 61_000][rnd(11)]! + rnd(3),
+      upstreamLatencyMs: null,
+      bytesIn: rnd(100),
+      bytesOut: rnd(5_000),
+      clientIp: null,
+      authenticated: rnd(3) !== 0,
+      authKind: null,
+      tls: rnd(4) !== 0,
+      bot: rnd(7) === 0 ? "Flooder" : null,
+      blockedBy: status === 429 ? "spike-arrest" : status === 403 ? "ip-filter" : null,
     };
   });
 }
@@ -47,7 +63,11 @@ async function tableRows(db: Database, spec: RollupTable): Promise<Record<string
   const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM "${spec.table}"`);
   const keys = ["hour", ...spec.dims];
   return rows
-    .map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "string" && !keys.includes(k) ? Number(v) : typeof v === "bigint" ? Number(v) : (v as number | string)])))
+    .map((r) =>
+      Object.fromEntries(
+        Object.entries(r).map(([k, v]) => [k, typeof v === "string" && !keys.includes(k) ? Number(v) : typeof v === "bigint" ? Number(v) : (v as number | string)]),
+      ),
+    )
     .sort((a, b) => (JSON.stringify(keys.map((k) => a[k])) < JSON.stringify(keys.map((k) => b[k])) ? -1 : 1));
 }
 
@@ -95,7 +115,9 @@ describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("hourly roll
 
   beforeAll(async () => {
     ({ target, db, close } = await migratedTestDatabase(backend as "sqlite" | "postgres", "gatehouse_rollup", postgresUrl));
-    await db.apiProxy.createMany({ data: [0, 1, 2].map((i) => ({ id: `px${i}`, name: `p${i}`, basePath: `p${i}`, targetUrl: i === 2 ? "http://plain.example.com" : "https://p.example.com" })) });
+    await db.apiProxy.createMany({
+      data: [0, 1, 2].map((i) => ({ id: `px${i}`, name: `p${i}`, basePath: `p${i}`, targetUrl: i === 2 ? "http://plain.example.com" : "https://p.example.com" })),
+    });
     await db.developer.createMany({ data: [0, 1].map((i) => ({ id: `dev${i}`, email: `dev${i}@example.com`, name: `dev${i}` })) });
     await db.app.createMany({ data: [0, 1, 2, 3].map((i) => ({ id: `app${i}`, ownerId: `dev${i % 2}`, name: `app${i}` })) });
     // Two writers (two gateway instances) at once, each with its own connection, batches of 100
@@ -113,8 +135,12 @@ describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("hourly roll
     expect(await db.analyticsEvent.count()).toBe(all.length);
     for (const spec of Object.values(ROLLUPS)) expect(await tableRows(db, spec)).toEqual(expectedRows(all, spec));
     // …and the same as SQL computes from the stored events.
-    const [sums] = await db.$queryRawUnsafe<{ calls: unknown; latency: unknown; bytes: unknown }[]>(`SELECT SUM("calls") AS calls, SUM("latencySum") AS latency, SUM("bytesOut") AS bytes FROM "analytics_hourly"`);
-    const [raw] = await db.$queryRawUnsafe<{ calls: unknown; latency: unknown; bytes: unknown }[]>(`SELECT COUNT(*) AS calls, SUM("latencyMs") AS latency, SUM("bytesOut") AS bytes FROM "analytics_events"`);
+    const [sums] = await db.$queryRawUnsafe<{ calls: unknown; latency: unknown; bytes: unknown }[]>(
+      `SELECT SUM("calls") AS calls, SUM("latencySum") AS latency, SUM("bytesOut") AS bytes FROM "analytics_hourly"`,
+    );
+    const [raw] = await db.$queryRawUnsafe<{ calls: unknown; latency: unknown; bytes: unknown }[]>(
+      `SELECT COUNT(*) AS calls, SUM("latencyMs") AS latency, SUM("bytesOut") AS bytes FROM "analytics_events"`,
+    );
     expect([Number(sums!.calls), Number(sums!.latency), Number(sums!.bytes)]).toEqual([Number(raw!.calls), Number(raw!.latency), Number(raw!.bytes)]);
   });
 
@@ -150,7 +176,10 @@ describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("hourly roll
         expect(rolled.totals.calls).toBeGreaterThan(0);
         for (const [got, want] of [[rolled.latency.overall, raw.latency.overall], ...rolled.latency.series.map((p, i) => [p, raw.latency.series[i]!])] as const) {
           for (const k of ["p50", "p95", "p99"] as const) {
-            if (want[k] === null) { expect(got[k]).toBeNull(); continue; }
+            if (want[k] === null) {
+              expect(got[k]).toBeNull();
+              continue;
+            }
             // Each rank's value is placed inside its own bucket (≤ a third of the value wide), so
             // percentile_cont's interpolation between two ranks is off by at most a third of the result.
             expect(Math.abs(got[k]! - want[k]!) <= want[k]! / 3 + 0.02, `${k} ${got[k]} vs exact ${want[k]}`).toBe(true);

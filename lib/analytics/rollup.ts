@@ -23,11 +23,8 @@ import { CODED, NUMBERS, TLS, AUTHENTICATED, type EventBatch } from "./event-bat
 import type { AnalyticsEventInput } from "./writer.ts";
 
 export const LATENCY_BOUNDS = [
-  1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
-  12, 15, 20, 25, 30, 40, 50, 60, 80, 100,
-  120, 150, 200, 250, 300, 400, 500, 600, 800, 1000,
-  1200, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 8000, 10000,
-  15000, 20000, 30000, 60000,
+  1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150, 200, 250, 300, 400, 500, 600, 800, 1000, 1200, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 8000,
+  10000, 15000, 20000, 30000, 60000,
 ] as const;
 /** h00 = [0, 1 ms), h01 = [1, 2), …, h44 = [60 s, ∞). */
 export const HISTOGRAM_COLUMNS = Array.from({ length: LATENCY_BOUNDS.length + 1 }, (_, i) => `h${String(i).padStart(2, "0")}`);
@@ -80,7 +77,20 @@ export function aggregate(events: readonly AnalyticsEventInput[], spec: RollupTa
     const key = JSON.stringify([hour, ...spec.dims.map((d) => dims[d])]);
     let r = rows.get(key);
     if (!r) {
-      r = { hour, ...dims, calls: 0, errors: 0, bots: 0, tls: 0, authenticated: 0, bytesIn: 0, bytesOut: 0, latencySum: 0, latencyMax: 0, ...(spec.histogram ? { h: new Array<number>(HISTOGRAM_COLUMNS.length).fill(0) } : {}) };
+      r = {
+        hour,
+        ...dims,
+        calls: 0,
+        errors: 0,
+        bots: 0,
+        tls: 0,
+        authenticated: 0,
+        bytesIn: 0,
+        bytesOut: 0,
+        latencySum: 0,
+        latencyMax: 0,
+        ...(spec.histogram ? { h: new Array<number>(HISTOGRAM_COLUMNS.length).fill(0) } : {}),
+      };
       rows.set(key, r);
     }
     r.calls++;
@@ -109,10 +119,12 @@ const codeOf = (d: Dimension): number => (d === "status" ? -1 : CODED.indexOf(d)
 const BOT = CODED.indexOf("bot");
 const FULL: RollupTable = ROLLUPS.full;
 /** The other tables, each as where its dimensions are in a row of the full table (their dimensions are a subset of its). */
-const DERIVED = (Object.keys(ROLLUPS) as (keyof typeof ROLLUPS)[]).filter((name) => name !== "full").map((name) => {
-  const spec: RollupTable = ROLLUPS[name];
-  return { name, spec, from: spec.dims.map((d) => 1 + FULL.dims.indexOf(d)) };
-});
+const DERIVED = (Object.keys(ROLLUPS) as (keyof typeof ROLLUPS)[])
+  .filter((name) => name !== "full")
+  .map((name) => {
+    const spec: RollupTable = ROLLUPS[name];
+    return { name, spec, from: spec.dims.map((d) => 1 + FULL.dims.indexOf(d)) };
+  });
 if (DERIVED.some(({ spec, from }) => from.includes(0) || (spec.histogram && !FULL.histogram))) throw new Error("every rollup must be derivable from the full one");
 
 const byKey = (keys: number) => (x: RollupValues, y: RollupValues) => {
@@ -133,9 +145,11 @@ export function aggregateBatch(b: EventBatch): Record<keyof typeof ROLLUPS, Roll
   const width = m + MEASURES.length + (FULL.histogram ? HISTOGRAM_COLUMNS.length : 0);
   const full = new Map<string, { row: RollupValues; key: number[] }>(); // key: hour, then each dimension's code (status as is)
   for (let i = 0; i < b.length; i++) {
-    const n = i * NUMBERS, c = i * CODED.length;
+    const n = i * NUMBERS,
+      c = i * CODED.length;
     const hour = Math.floor(b.numbers[n]! / 3_600_000) * 3600;
-    const status = b.numbers[n + 1]!, latency = b.numbers[n + 2]!;
+    const status = b.numbers[n + 1]!,
+      latency = b.numbers[n + 2]!;
     let key = String(hour);
     for (const k of codes) key += "," + (k < 0 ? status : b.codes[c + k]!);
     let entry = full.get(key);
@@ -173,7 +187,8 @@ export function aggregateBatch(b: EventBatch): Record<keyof typeof ROLLUPS, Roll
         rows.set(key, r);
       }
       for (let j = 0; j < measures; j++) {
-        if (j === MEASURES.length - 1) r[dm + j] = Math.max(r[dm + j] as number, f[m + j] as number); // latencyMax
+        if (j === MEASURES.length - 1)
+          r[dm + j] = Math.max(r[dm + j] as number, f[m + j] as number); // latencyMax
         else (r[dm + j] as number) += f[m + j] as number;
       }
     }
@@ -194,11 +209,9 @@ export function upsertSql(spec: RollupTable, dialect: "sqlite" | "postgres", par
   const cols = columnsOf(spec);
   const keys = ["hour", ...spec.dims];
   const adds = cols.filter((c) => !keys.includes(c));
-  const set = adds.map((c) =>
-    c === "latencyMax"
-      ? `${q(c)} = ${dialect === "sqlite" ? "max" : "GREATEST"}(r.${q(c)}, excluded.${q(c)})`
-      : `${q(c)} = r.${q(c)} + excluded.${q(c)}`,
-  ).join(", ");
+  const set = adds
+    .map((c) => (c === "latencyMax" ? `${q(c)} = ${dialect === "sqlite" ? "max" : "GREATEST"}(r.${q(c)}, excluded.${q(c)})` : `${q(c)} = r.${q(c)} + excluded.${q(c)}`))
+    .join(", ");
   const conflict = `ON CONFLICT (${keys.map(q).join(", ")}) DO UPDATE SET ${set}`;
   if (dialect === "sqlite") {
     return `INSERT INTO ${q(spec.table)} AS r (${cols.map(q).join(", ")}) VALUES (${cols.map(() => "?").join(", ")}) ${conflict}`;
@@ -238,9 +251,7 @@ export function percentilesFromHistogram(h: readonly number[], max: number): { p
 
 /** The hour of a raw event's "at" in SQL (SQLite stores ISO text, PostgreSQL timestamp(3) in UTC). */
 export function hourSql(dialect: "sqlite" | "postgres"): string {
-  return dialect === "sqlite"
-    ? `(CAST(strftime('%s', substr("at", 1, 19)) AS INTEGER) / 3600) * 3600`
-    : `(floor(extract(epoch from "at") / 3600) * 3600)::bigint`;
+  return dialect === "sqlite" ? `(CAST(strftime('%s', substr("at", 1, 19)) AS INTEGER) / 3600) * 3600` : `(floor(extract(epoch from "at") / 3600) * 3600)::bigint`;
 }
 
 /**
@@ -255,8 +266,15 @@ export function backfillSql(spec: RollupTable, dialect: "sqlite" | "postgres", r
   const exprs = [
     hourSql(dialect),
     ...spec.dims.map(dim),
-    "COUNT(*)", count(`"status" >= 400`), count(`"bot" IS NOT NULL`), count(`"tls"`), count(`"authenticated"`),
-    `SUM("bytesIn")`, `SUM("bytesOut")`, `SUM("latencyMs")`, `MAX("latencyMs")`,
+    "COUNT(*)",
+    count(`"status" >= 400`),
+    count(`"bot" IS NOT NULL`),
+    count(`"tls"`),
+    count(`"authenticated"`),
+    `SUM("bytesIn")`,
+    `SUM("bytesOut")`,
+    `SUM("latencyMs")`,
+    `MAX("latencyMs")`,
     ...(spec.histogram
       ? HISTOGRAM_COLUMNS.map((_, i) => {
           const [lo, hi] = bucketRange(i);
@@ -265,6 +283,9 @@ export function backfillSql(spec: RollupTable, dialect: "sqlite" | "postgres", r
       : []),
   ];
   const where = range ? (dialect === "sqlite" ? ` WHERE "at" >= ? AND "at" < ?` : ` WHERE "at" >= $1 AND "at" < $2`) : "";
-  const groupBy = exprs.slice(0, 1 + spec.dims.length).map((_, i) => String(i + 1)).join(", ");
+  const groupBy = exprs
+    .slice(0, 1 + spec.dims.length)
+    .map((_, i) => String(i + 1))
+    .join(", ");
   return `INSERT INTO "${spec.table}" (${cols.map(q).join(", ")}) SELECT ${exprs.join(", ")} FROM "analytics_events"${where} GROUP BY ${groupBy}`;
 }

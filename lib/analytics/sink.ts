@@ -25,7 +25,30 @@ export interface BatchSink extends EventSink {
   writeBatch(batch: EventBatch): Promise<void>;
 }
 
-const COLUMNS = ["id", "at", "requestId", "proxyId", "version", "productId", "appId", "developerId", "userSub", "method", "path", "status", "latencyMs", "upstreamLatencyMs", "bytesIn", "bytesOut", "clientIp", "authenticated", "authKind", "tls", "bot", "blockedBy"] as const;
+const COLUMNS = [
+  "id",
+  "at",
+  "requestId",
+  "proxyId",
+  "version",
+  "productId",
+  "appId",
+  "developerId",
+  "userSub",
+  "method",
+  "path",
+  "status",
+  "latencyMs",
+  "upstreamLatencyMs",
+  "bytesIn",
+  "bytesOut",
+  "clientIp",
+  "authenticated",
+  "authKind",
+  "tls",
+  "bot",
+  "blockedBy",
+] as const;
 const columnList = COLUMNS.map((c) => `"${c}"`).join(", ");
 export const SQLITE_INSERT = `INSERT INTO "analytics_events" (${columnList}) VALUES (${COLUMNS.map(() => "?").join(", ")})`;
 /**
@@ -39,10 +62,28 @@ const pgWord = (k: number) => `($3::text[])[($2::int[])[i * ${CODED.length} + ${
 const pgNumber = (k: number) => `($1::float8[])[i * ${NUMBERS} + ${k + 1}]`;
 const pgText = (k: number) => `$4::jsonb ->> (i * ${TEXT.length} + ${k})`;
 const PG_VALUES: Record<(typeof COLUMNS)[number], string> = {
-  id: `($6::text[])[(i >> 16) + 1] || lpad(to_hex(i & 65535), 4, '0')`, at: `timestamp '1970-01-01' + ${pgNumber(0)}::bigint * interval '1 millisecond'`,
-  requestId: pgText(0), proxyId: pgWord(0), version: pgWord(1), productId: pgWord(2), appId: pgWord(3), developerId: pgWord(4), userSub: pgText(3), method: pgWord(5), path: pgText(1),
-  status: `${pgNumber(1)}::integer`, latencyMs: `${pgNumber(2)}::integer`, upstreamLatencyMs: `NULLIF(${pgNumber(3)}, 'NaN')::integer`, bytesIn: `${pgNumber(4)}::integer`, bytesOut: `${pgNumber(5)}::integer`,
-  clientIp: pgText(2), authenticated: `(($5::int[])[i + 1] & ${AUTHENTICATED}) <> 0`, authKind: pgWord(6), tls: `(($5::int[])[i + 1] & ${TLS}) <> 0`, bot: pgWord(7), blockedBy: pgWord(8),
+  id: `($6::text[])[(i >> 16) + 1] || lpad(to_hex(i & 65535), 4, '0')`,
+  at: `timestamp '1970-01-01' + ${pgNumber(0)}::bigint * interval '1 millisecond'`,
+  requestId: pgText(0),
+  proxyId: pgWord(0),
+  version: pgWord(1),
+  productId: pgWord(2),
+  appId: pgWord(3),
+  developerId: pgWord(4),
+  userSub: pgText(3),
+  method: pgWord(5),
+  path: pgText(1),
+  status: `${pgNumber(1)}::integer`,
+  latencyMs: `${pgNumber(2)}::integer`,
+  upstreamLatencyMs: `NULLIF(${pgNumber(3)}, 'NaN')::integer`,
+  bytesIn: `${pgNumber(4)}::integer`,
+  bytesOut: `${pgNumber(5)}::integer`,
+  clientIp: pgText(2),
+  authenticated: `(($5::int[])[i + 1] & ${AUTHENTICATED}) <> 0`,
+  authKind: pgWord(6),
+  tls: `(($5::int[])[i + 1] & ${TLS}) <> 0`,
+  bot: pgWord(7),
+  blockedBy: pgWord(8),
 };
 export const POSTGRES_INSERT = `INSERT INTO "analytics_events" (${columnList}) SELECT ${COLUMNS.map((c) => PG_VALUES[c]).join(", ")} FROM generate_series(0, $7::int - 1) AS i`;
 
@@ -64,7 +105,8 @@ const suffix = (i: number) => SUFFIXES[i & 0xffff] ?? ((i & 0xffff) | 0x10000).t
 
 /** Date.prototype.toISOString of epoch ms (~0.8 µs each here), the text of the second computed once per second. */
 function isoTimes(): (ms: number) => string {
-  let second = NaN, prefix = "";
+  let second = NaN,
+    prefix = "";
   return (ms) => {
     const s = Math.floor(ms / 1000);
     if (s !== second) {
@@ -77,11 +119,33 @@ function isoTimes(): (ms: number) => string {
 
 /** Event i's row in COLUMNS order, into `row`: timestamps as UTC ISO text (what Prisma's SQLite adapter reads back), booleans as 1/0. */
 function sqliteRow(b: EventBatch, i: number, id: string, at: (ms: number) => string, row: unknown[]): unknown[] {
-  const n = i * NUMBERS, c = i * CODED.length, t = i * TEXT.length;
-  const upstream = b.numbers[n + 3]!, flags = b.flags[i]!;
-  row[0] = id; row[1] = at(b.numbers[n]!); row[2] = b.texts[t]; row[3] = word(b, c); row[4] = word(b, c + 1); row[5] = word(b, c + 2); row[6] = word(b, c + 3); row[7] = word(b, c + 4); row[8] = b.texts[t + 3];
-  row[9] = word(b, c + 5); row[10] = b.texts[t + 1]; row[11] = b.numbers[n + 1]; row[12] = b.numbers[n + 2]; row[13] = Number.isNaN(upstream) ? null : upstream; row[14] = b.numbers[n + 4]; row[15] = b.numbers[n + 5];
-  row[16] = b.texts[t + 2]; row[17] = flags & AUTHENTICATED; row[18] = word(b, c + 6); row[19] = (flags & TLS) >> 1; row[20] = word(b, c + 7); row[21] = word(b, c + 8);
+  const n = i * NUMBERS,
+    c = i * CODED.length,
+    t = i * TEXT.length;
+  const upstream = b.numbers[n + 3]!,
+    flags = b.flags[i]!;
+  row[0] = id;
+  row[1] = at(b.numbers[n]!);
+  row[2] = b.texts[t];
+  row[3] = word(b, c);
+  row[4] = word(b, c + 1);
+  row[5] = word(b, c + 2);
+  row[6] = word(b, c + 3);
+  row[7] = word(b, c + 4);
+  row[8] = b.texts[t + 3];
+  row[9] = word(b, c + 5);
+  row[10] = b.texts[t + 1];
+  row[11] = b.numbers[n + 1];
+  row[12] = b.numbers[n + 2];
+  row[13] = Number.isNaN(upstream) ? null : upstream;
+  row[14] = b.numbers[n + 4];
+  row[15] = b.numbers[n + 5];
+  row[16] = b.texts[t + 2];
+  row[17] = flags & AUTHENTICATED;
+  row[18] = word(b, c + 6);
+  row[19] = (flags & TLS) >> 1;
+  row[20] = word(b, c + 7);
+  row[21] = word(b, c + 8);
   return row;
 }
 
@@ -89,7 +153,9 @@ const word = (b: EventBatch, at: number): string | null => (b.codes[at]! < 0 ? n
 
 /** Runs SQLITE_INSERT (prepared) once per event of the batch; the caller holds the transaction. */
 export function insertSqliteEvents(insert: { run(params: unknown[]): unknown }, b: EventBatch): void {
-  const prefixes = idPrefixes(b.length), at = isoTimes(), row = new Array<unknown>(COLUMNS.length);
+  const prefixes = idPrefixes(b.length),
+    at = isoTimes(),
+    row = new Array<unknown>(COLUMNS.length);
   for (let i = 0; i < b.length; i++) insert.run(sqliteRow(b, i, prefixes[i >> 16]! + suffix(i), at, row));
 }
 
@@ -129,7 +195,10 @@ export async function databaseSink(target: DatabaseTarget): Promise<BatchSink> {
     // events and every rollup merge commit together or not at all. Rollup rows come sorted by
     // key, so concurrent writers lock shared rows in the same order. Named: parsed once per connection.
     const first = 8; // after POSTGRES_INSERT's seven
-    const merge = `WITH events AS (${POSTGRES_INSERT}), ${specs.slice(0, -1).map((name, i) => `r${i} AS (${upsertSql(ROLLUPS[name], "postgres", first + i)})`).join(", ")} ${upsertSql(ROLLUPS[specs.at(-1)!], "postgres", first + specs.length - 1)}`;
+    const merge = `WITH events AS (${POSTGRES_INSERT}), ${specs
+      .slice(0, -1)
+      .map((name, i) => `r${i} AS (${upsertSql(ROLLUPS[name], "postgres", first + i)})`)
+      .join(", ")} ${upsertSql(ROLLUPS[specs.at(-1)!], "postgres", first + specs.length - 1)}`;
     writeBatch = async (b) => {
       const rows = aggregateBatch(b);
       await pool.query({ name: "gatehouse_analytics_merge", text: merge, values: [...postgresEventParams(b), ...specs.map((name) => JSON.stringify(rows[name]))] });

@@ -23,7 +23,14 @@ export interface AppUsage {
   buckets: UsageBucket[];
 }
 
-interface Row { hour: string | Date; calls: bigint | number; client_errors: bigint | number | null; server_errors: bigint | number | null; avg_latency: number | string | null; max_latency: bigint | number | null }
+interface Row {
+  hour: string | Date;
+  calls: bigint | number;
+  client_errors: bigint | number | null;
+  server_errors: bigint | number | null;
+  avg_latency: number | string | null;
+  max_latency: bigint | number | null;
+}
 
 const HOUR_MS = 3_600_000;
 

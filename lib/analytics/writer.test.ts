@@ -5,8 +5,27 @@ import { databaseSink } from "./sink.ts";
 import { AnalyticsWriter, type AnalyticsEventInput } from "./writer.ts";
 
 const event = (i: number): AnalyticsEventInput => ({
-  at: new Date(), requestId: `r${i}`, proxyId: "p", version: "v1", productId: null, appId: "app", developerId: "dev", userSub: null, method: "GET", path: "/gateway/x/v1/y", status: 200,
-  latencyMs: 3, upstreamLatencyMs: 2, bytesIn: 0, bytesOut: 10, clientIp: "127.0.0.1", authenticated: true, authKind: "api-key", tls: false, bot: null, blockedBy: null,
+  at: new Date(),
+  requestId: `r${i}`,
+  proxyId: "p",
+  version: "v1",
+  productId: null,
+  appId: "app",
+  developerId: "dev",
+  userSub: null,
+  method: "GET",
+  path: "/gateway/x/v1/y",
+  status: 200,
+  latencyMs: 3,
+  upstreamLatencyMs: 2,
+  bytesIn: 0,
+  bytesOut: 10,
+  clientIp: "127.0.0.1",
+  authenticated: true,
+  authKind: "api-key",
+  tls: false,
+  bot: null,
+  blockedBy: null,
 });
 
 describe("AnalyticsWriter", () => {

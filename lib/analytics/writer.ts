@@ -113,4 +113,3 @@ export class AnalyticsWriter {
     await this.sink.close();
   }
 }
-

@@ -42,7 +42,10 @@ const analyticsParams = [
 
 type Operation = { summary: string; tags: string[]; parameters?: unknown[]; requestBody?: unknown; responses: Record<string, unknown> };
 const op = (tag: string, summary: string, responses: Record<string, unknown>, extra: Partial<Operation> = {}): Operation => ({
-  summary, tags: [tag], ...extra, responses: { ...responses, ...errors },
+  summary,
+  tags: [tag],
+  ...extra,
+  responses: { ...responses, ...errors },
 });
 
 /** `…/{id}` of something admins change and delete (`readTag`: who else may read it). */
@@ -55,18 +58,40 @@ const managedItem = (view: string, input: z.ZodType, summaries: { get: string; p
 export function openApiDocument(serverUrl: string) {
   return {
     openapi: "3.1.0",
-    info: { title: "Gatehouse management API", version: "1.0.0", description: "Everything the portal and admin console do, by API. Lists are paginated with `limit` and `cursor`." },
+    info: {
+      title: "Gatehouse management API",
+      version: "1.0.0",
+      description: "Everything the portal and admin console do, by API. Lists are paginated with `limit` and `cursor`.",
+    },
     servers: [{ url: `${serverUrl}/api/v1` }],
     security: [{ session: [] }, { adminApiKey: [] }],
     paths: {
-      "/signup": { post: { summary: "Create an account in Okta (same-origin browsers only)", tags: ["developers"], security: [], requestBody: body(SignUpInput), responses: { "201": ok("Created (also when the email already has an account: the answer does not say which)"), "429": { $ref: "#/components/responses/Problem" }, "503": { $ref: "#/components/responses/Problem" }, ...errors } } },
+      "/signup": {
+        post: {
+          summary: "Create an account in Okta (same-origin browsers only)",
+          tags: ["developers"],
+          security: [],
+          requestBody: body(SignUpInput),
+          responses: {
+            "201": ok("Created (also when the email already has an account: the answer does not say which)"),
+            "429": { $ref: "#/components/responses/Problem" },
+            "503": { $ref: "#/components/responses/Problem" },
+            ...errors,
+          },
+        },
+      },
       "/me": { get: op("developers", "The signed-in developer", { "200": ok("Profile") }) },
       "/me/sessions": {
         get: op("developers", "The signed-in developer's live portal sessions", { "200": ok("Sessions") }),
         delete: op("developers", "Sign out everywhere: end all of the developer's portal sessions, this one included", { "200": ok("Count") }),
       },
       "/apps": {
-        get: op("apps", "Own apps (admins: all apps)", { "200": page("Apps") }, { parameters: [...pageParams, { name: "q", in: "query", schema: { type: "string" } }, { name: "ownerId", in: "query", schema: { type: "string" } }] }),
+        get: op(
+          "apps",
+          "Own apps (admins: all apps)",
+          { "200": page("Apps") },
+          { parameters: [...pageParams, { name: "q", in: "query", schema: { type: "string" } }, { name: "ownerId", in: "query", schema: { type: "string" } }] },
+        ),
         post: op("apps", "Create an app; the answer holds its first client secret, shown once", { "201": ok("App and credential") }, { requestBody: body(CreateAppInput) }),
       },
       "/apps/{id}": {
@@ -75,15 +100,50 @@ export function openApiDocument(serverUrl: string) {
         delete: op("apps", "Delete an app and revoke everything it holds", { "204": noContent }, { parameters: [idParam()] }),
       },
       "/apps/{id}/credentials": { post: op("apps", "Add a credential (rotation); the secret is shown once", { "201": ok("Credential") }, { parameters: [idParam()] }) },
-      "/apps/{id}/credentials/{credentialId}": { delete: op("apps", "Revoke a credential and its tokens", { "200": ok("Credential") }, { parameters: [idParam(), idParam("credentialId")] }) },
+      "/apps/{id}/credentials/{credentialId}": {
+        delete: op("apps", "Revoke a credential and its tokens", { "200": ok("Credential") }, { parameters: [idParam(), idParam("credentialId")] }),
+      },
       "/apps/{id}/client-certificate": {
-        put: op("apps", "Register the app's client certificate (PEM, or its x5t#S256 thumbprint) for tls_client_auth and certificate-bound tokens (RFC 8705); replaces the previous one and revokes the tokens bound to it", { "200": ok("App") }, { parameters: [idParam()], requestBody: body(ClientCertificateInput) }),
+        put: op(
+          "apps",
+          "Register the app's client certificate (PEM, or its x5t#S256 thumbprint) for tls_client_auth and certificate-bound tokens (RFC 8705); replaces the previous one and revokes the tokens bound to it",
+          { "200": ok("App") },
+          { parameters: [idParam()], requestBody: body(ClientCertificateInput) },
+        ),
         delete: op("apps", "Remove the app's client certificate and revoke the tokens bound to it", { "200": ok("App") }, { parameters: [idParam()] }),
       },
-      "/analytics/dashboard": { get: op("analytics", "Dashboard aggregates for [from, to): traffic, latency percentiles, errors, top lists, policy blocks, security metrics, insecure backends (admins: everything; developers: their own apps)", { "200": ok("Dashboard") }, { parameters: analyticsParams }) },
-      "/analytics/export.csv": { get: op("analytics", "The same aggregates as CSV (section,key,metric,value)", { "200": { description: "CSV", content: { "text/csv": { schema: { type: "string" } } } } }, { parameters: analyticsParams }) },
-      "/apps/{id}/settings": { patch: op("admin", "Admin-only app settings: password grant, implicit, consent, status", { "200": ok("App") }, { parameters: [idParam()], requestBody: body(AdminAppSettings) }) },
-      "/apps/{id}/usage": { get: op("apps", "Calls, errors and latency per hour of an app (owner or admin)", { "200": ok("Hourly buckets and totals") }, { parameters: [idParam(), { name: "hours", in: "query", schema: { type: "integer", minimum: 1, maximum: 720, default: 24 } }] }) },
+      "/analytics/dashboard": {
+        get: op(
+          "analytics",
+          "Dashboard aggregates for [from, to): traffic, latency percentiles, errors, top lists, policy blocks, security metrics, insecure backends (admins: everything; developers: their own apps)",
+          { "200": ok("Dashboard") },
+          { parameters: analyticsParams },
+        ),
+      },
+      "/analytics/export.csv": {
+        get: op(
+          "analytics",
+          "The same aggregates as CSV (section,key,metric,value)",
+          { "200": { description: "CSV", content: { "text/csv": { schema: { type: "string" } } } } },
+          { parameters: analyticsParams },
+        ),
+      },
+      "/apps/{id}/settings": {
+        patch: op(
+          "admin",
+          "Admin-only app settings: password grant, implicit, consent, status",
+          { "200": ok("App") },
+          { parameters: [idParam()], requestBody: body(AdminAppSettings) },
+        ),
+      },
+      "/apps/{id}/usage": {
+        get: op(
+          "apps",
+          "Calls, errors and latency per hour of an app (owner or admin)",
+          { "200": ok("Hourly buckets and totals") },
+          { parameters: [idParam(), { name: "hours", in: "query", schema: { type: "integer", minimum: 1, maximum: 720, default: 24 } }] },
+        ),
+      },
       "/apps/{id}/revoke-tokens": { post: op("apps", "Revoke every token of an app", { "200": ok("Count") }, { parameters: [idParam()] }) },
       "/products": {
         get: op("products", "API products (developers: public ones)", { "200": page("Products") }, { parameters: pageParams }),
@@ -96,28 +156,104 @@ export function openApiDocument(serverUrl: string) {
       },
       "/proxies/{id}": managedItem("Proxy", ProxyInput, { get: "One proxy", patch: "Change a proxy", delete: "Delete a proxy" }),
       "/security-rules": {
-        get: op("admin", "Virtual patches: request rules the gateway's regex-protection applies at run time", { "200": page("Security rules") }, { parameters: [...pageParams, { name: "kind", in: "query", schema: { enum: ["virtual_patch"] } }] }),
-        post: op("admin", "Add a virtual patch (RE2 pattern; one RE2 cannot compile is refused with 400); every instance applies it at once", { "201": ok("Security rule") }, { requestBody: body(SecurityRuleInput) }),
+        get: op(
+          "admin",
+          "Virtual patches: request rules the gateway's regex-protection applies at run time",
+          { "200": page("Security rules") },
+          { parameters: [...pageParams, { name: "kind", in: "query", schema: { enum: ["virtual_patch"] } }] },
+        ),
+        post: op(
+          "admin",
+          "Add a virtual patch (RE2 pattern; one RE2 cannot compile is refused with 400); every instance applies it at once",
+          { "201": ok("Security rule") },
+          { requestBody: body(SecurityRuleInput) },
+        ),
       },
-      "/security-rules/{id}": managedItem("Security rule", SecurityRuleInput, { get: "One virtual patch", patch: "Change a virtual patch (enable, disable, pattern, targets, action)", delete: "Delete a virtual patch" }),
+      "/security-rules/{id}": managedItem("Security rule", SecurityRuleInput, {
+        get: "One virtual patch",
+        patch: "Change a virtual patch (enable, disable, pattern, targets, action)",
+        delete: "Delete a virtual patch",
+      }),
       "/bot-detections": {
-        get: op("admin", "Bot detections: identity, signature, score, evidence and the action taken (one row per identity, signature and 10 minutes), newest first", { "200": page("Bot detections") }, { parameters: [...pageParams, { name: "signature", in: "query", schema: { enum: [...SIGNATURES] } }, { name: "identity", in: "query", schema: { type: "string" } }] }),
+        get: op(
+          "admin",
+          "Bot detections: identity, signature, score, evidence and the action taken (one row per identity, signature and 10 minutes), newest first",
+          { "200": page("Bot detections") },
+          { parameters: [...pageParams, { name: "signature", in: "query", schema: { enum: [...SIGNATURES] } }, { name: "identity", in: "query", schema: { type: "string" } }] },
+        ),
       },
       "/bot-detections/{id}/rule": {
-        post: op("admin", "One click: a rule for this detection's identity or signature (an existing rule for the same target is changed)", { "201": ok("Bot rule") }, { parameters: [idParam()], requestBody: body(RuleFromDetectionInput) }),
+        post: op(
+          "admin",
+          "One click: a rule for this detection's identity or signature (an existing rule for the same target is changed)",
+          { "201": ok("Bot rule") },
+          { parameters: [idParam()], requestBody: body(RuleFromDetectionInput) },
+        ),
       },
       "/bot-rules": {
-        get: op("admin", "Bot rules: the action per signature, and per identity (action allow: the allow-list)", { "200": page("Bot rules") }, { parameters: [...pageParams, { name: "kind", in: "query", schema: { enum: ["signature", "identity"] } }] }),
-        post: op("admin", "Add a bot rule; every instance applies it at once", { "201": ok("Bot rule"), "409": { $ref: "#/components/responses/Problem" } }, { requestBody: body(BotRuleInput) }),
+        get: op(
+          "admin",
+          "Bot rules: the action per signature, and per identity (action allow: the allow-list)",
+          { "200": page("Bot rules") },
+          { parameters: [...pageParams, { name: "kind", in: "query", schema: { enum: ["signature", "identity"] } }] },
+        ),
+        post: op(
+          "admin",
+          "Add a bot rule; every instance applies it at once",
+          { "201": ok("Bot rule"), "409": { $ref: "#/components/responses/Problem" } },
+          { requestBody: body(BotRuleInput) },
+        ),
       },
       "/bot-rules/{id}": managedItem("Bot rule", BotRuleInput, { get: "One bot rule", patch: "Change a bot rule (action, config, enabled)", delete: "Delete a bot rule" }),
-      "/subscriptions": { get: op("admin", "Subscriptions by status (the approval queue: pending)", { "200": page("Subscriptions") }, { parameters: [...pageParams, { name: "status", in: "query", schema: { enum: ["pending", "approved", "rejected", "revoked"] } }] }) },
-      "/subscriptions/{id}/decision": { post: op("admin", "Approve, reject or revoke (reason required to reject or revoke)", { "200": ok("Subscription") }, { parameters: [idParam()], requestBody: body(z.object({ decision: z.enum(["approve", "reject", "revoke"]), reason: z.string().optional() })) }) },
-      "/developers": { get: op("admin", "Developers, searchable", { "200": page("Developers") }, { parameters: [...pageParams, { name: "q", in: "query", schema: { type: "string" } }, { name: "status", in: "query", schema: { enum: ["active", "suspended"] } }] }) },
+      "/subscriptions": {
+        get: op(
+          "admin",
+          "Subscriptions by status (the approval queue: pending)",
+          { "200": page("Subscriptions") },
+          { parameters: [...pageParams, { name: "status", in: "query", schema: { enum: ["pending", "approved", "rejected", "revoked"] } }] },
+        ),
+      },
+      "/subscriptions/{id}/decision": {
+        post: op(
+          "admin",
+          "Approve, reject or revoke (reason required to reject or revoke)",
+          { "200": ok("Subscription") },
+          { parameters: [idParam()], requestBody: body(z.object({ decision: z.enum(["approve", "reject", "revoke"]), reason: z.string().optional() })) },
+        ),
+      },
+      "/developers": {
+        get: op(
+          "admin",
+          "Developers, searchable",
+          { "200": page("Developers") },
+          { parameters: [...pageParams, { name: "q", in: "query", schema: { type: "string" } }, { name: "status", in: "query", schema: { enum: ["active", "suspended"] } }] },
+        ),
+      },
       "/developers/{id}": { get: op("developers", "One developer (self, or any for admins)", { "200": ok("Developer") }, { parameters: [idParam()] }) },
-      "/developers/{id}/status": { put: op("admin", "Suspend (revokes their tokens and ends their portal sessions) or reinstate", { "200": ok("Developer") }, { parameters: [idParam()], requestBody: body(StatusInput) }) },
-      "/tokens/revoke": { post: op("admin", "Revoke every token of an end user or of a developer's apps", { "200": ok("Count") }, { requestBody: body(z.union([z.object({ userSub: z.string() }), z.object({ developerId: z.string() })])) }) },
-      "/audit": { get: op("admin", "The audit log, filterable", { "200": page("Audit entries") }, { parameters: [...pageParams, ...["actorId", "action", "targetType", "targetId", "since", "until"].map((name) => ({ name, in: "query", schema: { type: "string" } }))] }) },
+      "/developers/{id}/status": {
+        put: op(
+          "admin",
+          "Suspend (revokes their tokens and ends their portal sessions) or reinstate",
+          { "200": ok("Developer") },
+          { parameters: [idParam()], requestBody: body(StatusInput) },
+        ),
+      },
+      "/tokens/revoke": {
+        post: op(
+          "admin",
+          "Revoke every token of an end user or of a developer's apps",
+          { "200": ok("Count") },
+          { requestBody: body(z.union([z.object({ userSub: z.string() }), z.object({ developerId: z.string() })])) },
+        ),
+      },
+      "/audit": {
+        get: op(
+          "admin",
+          "The audit log, filterable",
+          { "200": page("Audit entries") },
+          { parameters: [...pageParams, ...["actorId", "action", "targetType", "targetId", "since", "until"].map((name) => ({ name, in: "query", schema: { type: "string" } }))] },
+        ),
+      },
       "/admin-api-keys": {
         get: op("admin", "Own admin API keys (hints only)", { "200": page("Keys") }),
         post: op("admin", "Create an admin API key for the CLI; shown once", { "201": ok("Key") }, { requestBody: body(z.object({ name: z.string() })) }),
@@ -133,7 +269,14 @@ export function openApiDocument(serverUrl: string) {
       responses: {
         Problem: {
           description: "RFC 9457 problem details",
-          content: { "application/problem+json": { schema: { type: "object", properties: { type: { type: "string" }, title: { type: "string" }, status: { type: "integer" }, code: { type: "string" }, fields: { type: "object" } } } } },
+          content: {
+            "application/problem+json": {
+              schema: {
+                type: "object",
+                properties: { type: { type: "string" }, title: { type: "string" }, status: { type: "integer" }, code: { type: "string" }, fields: { type: "object" } },
+              },
+            },
+          },
         },
       },
     },

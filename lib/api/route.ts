@@ -71,7 +71,12 @@ function guarded<P>(run: (request: Request, params: P, requestId: string | undef
       if (isDatabaseUnavailable(error)) {
         // the database is down or restarting — a temporary condition, not a bug
         getLogger().warn({ err: error, reqId: requestId }, "management API: database unavailable");
-        return problem(503, "Service temporarily unavailable", { detail: "The database cannot be reached; try again shortly.", requestId }, { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) });
+        return problem(
+          503,
+          "Service temporarily unavailable",
+          { detail: "The database cannot be reached; try again shortly.", requestId },
+          { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) },
+        );
       }
       getLogger().error({ err: error, reqId: requestId }, "management API error");
       return problem(500, "Internal error", { requestId });

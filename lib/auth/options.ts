@@ -50,13 +50,17 @@ export function authOptions(client: SessionClient = {}): NextAuthOptions {
         const parsed = OktaProfile.safeParse(profile);
         if (!parsed.success) return false;
         try {
-          await developerFromSignIn(portalContext(), {
-            oktaUserId: parsed.data.sub,
-            email: parsed.data.email,
-            emailVerified: parsed.data.email_verified && parsed.data.groups !== undefined,
-            name: parsed.data.name ?? parsed.data.preferred_username ?? parsed.data.email,
-            groups: parsed.data.groups ?? [],
-          }, config.adminEmails);
+          await developerFromSignIn(
+            portalContext(),
+            {
+              oktaUserId: parsed.data.sub,
+              email: parsed.data.email,
+              emailVerified: parsed.data.email_verified && parsed.data.groups !== undefined,
+              name: parsed.data.name ?? parsed.data.preferred_username ?? parsed.data.email,
+              groups: parsed.data.groups ?? [],
+            },
+            config.adminEmails,
+          );
           return true;
         } catch {
           return "/signin?error=AccessDenied"; // suspended

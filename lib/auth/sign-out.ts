@@ -8,7 +8,14 @@ import { getOktaSettings } from "../okta/settings.ts";
 import { portalContext } from "../portal/runtime.ts";
 import { endPortalSession } from "../portal/sessions.ts";
 
-const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token", "next-auth.csrf-token", "__Host-next-auth.csrf-token", "next-auth.callback-url", "__Secure-next-auth.callback-url"];
+const SESSION_COOKIES = [
+  "next-auth.session-token",
+  "__Secure-next-auth.session-token",
+  "next-auth.csrf-token",
+  "__Host-next-auth.csrf-token",
+  "next-auth.callback-url",
+  "__Secure-next-auth.callback-url",
+];
 
 export async function signOutResponse(request: NextRequest): Promise<Response> {
   const { publicUrl, secrets } = getConfig();

@@ -1,9 +1,7 @@
 // Which database DATABASE_URL names: a SQLite file (the embedded default) or PostgreSQL.
 import { isAbsolute, resolve } from "node:path";
 
-export type DatabaseTarget =
-  | { kind: "sqlite"; file: string }
-  | { kind: "postgres"; url: string };
+export type DatabaseTarget = { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
 
 /** Returns null when the URL names neither; the caller reports it. */
 export function parseDatabaseUrl(url: string, baseDir: string): DatabaseTarget | null {

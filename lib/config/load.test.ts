@@ -43,7 +43,10 @@ describe("loadConfig", () => {
 
   it("keeps analytics events 90 days and rollups 400 by default; 0 keeps them forever; a bad value names the variable", () => {
     expect(loadConfig({ DATA_DIR: tempDir() }).analyticsRetention).toEqual({ eventDays: 90, rollupDays: 400 });
-    expect(loadConfig({ DATA_DIR: tempDir(), ANALYTICS_RETENTION_DAYS: "0", ANALYTICS_ROLLUP_RETENTION_DAYS: "730" }).analyticsRetention).toEqual({ eventDays: 0, rollupDays: 730 });
+    expect(loadConfig({ DATA_DIR: tempDir(), ANALYTICS_RETENTION_DAYS: "0", ANALYTICS_ROLLUP_RETENTION_DAYS: "730" }).analyticsRetention).toEqual({
+      eventDays: 0,
+      rollupDays: 730,
+    });
     expect(failure({ ANALYTICS_RETENTION_DAYS: "30d" }).message).toMatch(/ANALYTICS_RETENTION_DAYS must be a whole number of days/);
   });
 

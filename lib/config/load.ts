@@ -14,8 +14,7 @@ export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" |
 
 export type OktaConfig =
   /** okta-dev runs in-process; its URL is the public URL's host with `port` (0: any free). */
-  | { mode: "embedded"; port: number; publicUrl?: string; dataDir: string }
-  | { mode: "external"; issuer: string; clientId: string; clientSecret: string; apiToken?: string };
+  { mode: "embedded"; port: number; publicUrl?: string; dataDir: string } | { mode: "external"; issuer: string; clientId: string; clientSecret: string; apiToken?: string };
 
 export interface Config {
   /** NODE_ENV as the operator gave it (Next.js itself always runs its production build unless --dev). */
@@ -89,11 +88,12 @@ export function loadConfig(environment: Record<string, string | undefined>, cwd 
   const host = env.HOST ?? (devDefaults ? "127.0.0.1" : "0.0.0.0");
   const dataDir = resolve(cwd, env.DATA_DIR ?? "data");
 
-  const publicUrl = (env.PUBLIC_URL ?? (devDefaults ? `http://localhost:${port}` : requireInProduction("PUBLIC_URL", "the URL clients use; it is the OAuth issuer"))).replace(/\/+$/, "");
+  const publicUrl = (env.PUBLIC_URL ?? (devDefaults ? `http://localhost:${port}` : requireInProduction("PUBLIC_URL", "the URL clients use; it is the OAuth issuer"))).replace(
+    /\/+$/,
+    "",
+  );
 
-  const database = env.DATABASE_URL
-    ? parseDatabaseUrl(env.DATABASE_URL, cwd)
-    : ({ kind: "sqlite", file: resolve(dataDir, "gatehouse.db") } as const);
+  const database = env.DATABASE_URL ? parseDatabaseUrl(env.DATABASE_URL, cwd) : ({ kind: "sqlite", file: resolve(dataDir, "gatehouse.db") } as const);
   if (!database) {
     throw new ConfigError("DATABASE_URL", `must be postgres(ql)://… or file:<path> for SQLite (got ${JSON.stringify(env.DATABASE_URL)})`);
   }
@@ -129,13 +129,21 @@ export function loadConfig(environment: Record<string, string | undefined>, cwd 
     secrets: { encryptionKey: encryptionKey!, sessionSecret: sessionSecret! },
     logLevel: env.LOG_LEVEL ?? (nodeEnv === "test" ? "warn" : "info"),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ?? 10_000,
-    trustedProxies: env.TRUSTED_PROXIES ? env.TRUSTED_PROXIES.split(",").map((e) => e.trim()).filter(Boolean) : [],
+    trustedProxies: env.TRUSTED_PROXIES
+      ? env.TRUSTED_PROXIES.split(",")
+          .map((e) => e.trim())
+          .filter(Boolean)
+      : [],
     shutdownDrainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS ?? 0,
     tls: tlsConfig(env, cwd),
     metricsToken: env.METRICS_TOKEN ?? null,
     analyticsRetention: { eventDays: env.ANALYTICS_RETENTION_DAYS ?? 90, rollupDays: env.ANALYTICS_ROLLUP_RETENTION_DAYS ?? 400 },
     gateway: {
-      allowedPrivateTargets: env.GATEWAY_ALLOWED_PRIVATE_TARGETS ? env.GATEWAY_ALLOWED_PRIVATE_TARGETS.split(",").map((e) => e.trim().toLowerCase()).filter(Boolean) : [],
+      allowedPrivateTargets: env.GATEWAY_ALLOWED_PRIVATE_TARGETS
+        ? env.GATEWAY_ALLOWED_PRIVATE_TARGETS.split(",")
+            .map((e) => e.trim().toLowerCase())
+            .filter(Boolean)
+        : [],
       connectTimeoutMs: env.GATEWAY_CONNECT_TIMEOUT_MS ?? 3_000,
       headersTimeoutMs: env.GATEWAY_HEADERS_TIMEOUT_MS ?? 30_000,
       bodyTimeoutMs: env.GATEWAY_BODY_TIMEOUT_MS ?? 30_000,

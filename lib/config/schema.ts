@@ -6,19 +6,13 @@ import { z } from "zod";
 const blankIsUnset = (value: unknown) => (value === "" ? undefined : value);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsUnset, schema.optional());
 
-const flag = z
-  .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
-  .transform((v) => v === "true" || v === "1" || v === "yes");
+const flag = z.enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" }).transform((v) => v === "true" || v === "1" || v === "yes");
 
-const httpUrl = z
-  .string()
-  .refine((v) => /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v), { error: "must be an http(s) URL" });
+const httpUrl = z.string().refine((v) => /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v), { error: "must be an http(s) URL" });
 
-const secretKey32 = z
-  .string()
-  .refine((v) => decodeKey(v)?.length === 32, {
-    error: "must be 32 random bytes, base64 or hex encoded (e.g. `openssl rand -base64 32`)",
-  });
+const secretKey32 = z.string().refine((v) => decodeKey(v)?.length === 32, {
+  error: "must be 32 random bytes, base64 or hex encoded (e.g. `openssl rand -base64 32`)",
+});
 
 /** 32-byte keys are accepted as base64 (44 chars) or hex (64 chars). */
 export function decodeKey(value: string): Buffer | null {
@@ -27,17 +21,31 @@ export function decodeKey(value: string): Buffer | null {
   return null;
 }
 
-const milliseconds = z.string().regex(/^\d{1,7}$/, { error: "must be a number of milliseconds" }).transform(Number).refine((n) => n >= 1, { error: "must be at least 1" });
-const days = z.string().regex(/^\d{1,5}$/, { error: "must be a whole number of days (0: keep forever)" }).transform(Number);
-const bytes = z.string().regex(/^\d{1,12}$/, { error: "must be a number of bytes" }).transform(Number).refine((n) => n >= 1, { error: "must be at least 1" });
+const milliseconds = z
+  .string()
+  .regex(/^\d{1,7}$/, { error: "must be a number of milliseconds" })
+  .transform(Number)
+  .refine((n) => n >= 1, { error: "must be at least 1" });
+const days = z
+  .string()
+  .regex(/^\d{1,5}$/, { error: "must be a whole number of days (0: keep forever)" })
+  .transform(Number);
+const bytes = z
+  .string()
+  .regex(/^\d{1,12}$/, { error: "must be a number of bytes" })
+  .transform(Number)
+  .refine((n) => n >= 1, { error: "must be at least 1" });
 
 export const EnvSchema = z.object({
   NODE_ENV: optional(z.enum(["development", "production", "test"], { error: "must be development, production or test" })),
   GATEHOUSE_DEV_DEFAULTS: optional(flag),
   PORT: optional(
-    z.string().refine((v) => /^\d{1,5}$/.test(v) && +v >= 1 && +v <= 65535, {
-      error: "must be a port number from 1 to 65535",
-    }).transform(Number),
+    z
+      .string()
+      .refine((v) => /^\d{1,5}$/.test(v) && +v >= 1 && +v <= 65535, {
+        error: "must be a port number from 1 to 65535",
+      })
+      .transform(Number),
   ),
   HOST: optional(z.string().regex(/^[\w.:-]+$/, { error: "must be a host name or IP address" })),
   PUBLIC_URL: optional(httpUrl),
@@ -56,11 +64,12 @@ export const EnvSchema = z.object({
   OKTA_API_TOKEN: optional(z.string().min(1)),
   OKTA_ADMIN_GROUP: optional(z.string().min(1)),
   OKTA_SELF_REGISTERED_GROUP: optional(z.string().min(1)),
-  ADMIN_EMAILS: optional(
-    z.string().refine((v) => v.split(",").every((e) => /^[^\s@,]+@[^\s@,]+$/.test(e.trim())), { error: "must be a comma-separated list of email addresses" }),
-  ),
+  ADMIN_EMAILS: optional(z.string().refine((v) => v.split(",").every((e) => /^[^\s@,]+@[^\s@,]+$/.test(e.trim())), { error: "must be a comma-separated list of email addresses" })),
   OKTA_DEV_PORT: optional(
-    z.string().refine((v) => /^\d{1,5}$/.test(v) && +v <= 65535, { error: "must be a port number (0 picks a free one)" }).transform(Number),
+    z
+      .string()
+      .refine((v) => /^\d{1,5}$/.test(v) && +v <= 65535, { error: "must be a port number (0 picks a free one)" })
+      .transform(Number),
   ),
   OKTA_DEV_PUBLIC_URL: optional(httpUrl),
   ENCRYPTION_KEY: optional(secretKey32),
@@ -74,17 +83,27 @@ export const EnvSchema = z.object({
   TLS_KEY: optional(z.string()),
   TLS_CLIENT_CA: optional(z.string()),
   SHUTDOWN_TIMEOUT_MS: optional(
-    z.string().regex(/^\d{1,6}$/, { error: "must be a number of milliseconds" }).transform(Number),
+    z
+      .string()
+      .regex(/^\d{1,6}$/, { error: "must be a number of milliseconds" })
+      .transform(Number),
   ),
   SHUTDOWN_DRAIN_DELAY_MS: optional(
-    z.string().regex(/^\d{1,6}$/, { error: "must be a number of milliseconds" }).transform(Number),
+    z
+      .string()
+      .regex(/^\d{1,6}$/, { error: "must be a number of milliseconds" })
+      .transform(Number),
   ),
   METRICS_TOKEN: optional(z.string().min(16, { error: "must be at least 16 characters" })),
   TRUSTED_PROXIES: optional(
-    z.string().refine((v) => v.split(",").every((entry) => isAddressOrRange(entry.trim())), { error: "must be a comma-separated list of IP addresses or CIDR ranges (the load balancers')" }),
+    z.string().refine((v) => v.split(",").every((entry) => isAddressOrRange(entry.trim())), {
+      error: "must be a comma-separated list of IP addresses or CIDR ranges (the load balancers')",
+    }),
   ),
   GATEWAY_ALLOWED_PRIVATE_TARGETS: optional(
-    z.string().refine((v) => v.split(",").every((entry) => /^[\w.:\[\]/-]+$/.test(entry.trim())), { error: "must be a comma-separated list of host names, IP addresses or CIDR ranges" }),
+    z
+      .string()
+      .refine((v) => v.split(",").every((entry) => /^[\w.:\[\]/-]+$/.test(entry.trim())), { error: "must be a comma-separated list of host names, IP addresses or CIDR ranges" }),
   ),
   GATEWAY_CONNECT_TIMEOUT_MS: optional(milliseconds),
   GATEWAY_HEADERS_TIMEOUT_MS: optional(milliseconds),

@@ -13,10 +13,15 @@ import { findAccessTokenByHash, insertAccessToken } from "../oauth/tokens/access
 const targets: Array<{ name: string; make: () => Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> }> = [
   { name: "sqlite", make: async () => ({ target: { kind: "sqlite", file: join(mkdtempSync(join(tmpdir(), "gatehouse-direct-")), "t.db") }, drop: async () => {} }) },
   ...(process.env.TEST_DATABASE_URL
-    ? [{ name: "postgres", make: async () => {
-        const db = await createTemporaryDatabase(process.env.TEST_DATABASE_URL!, `gatehouse_direct_${Math.random().toString(36).slice(2, 10)}`);
-        return { target: { kind: "postgres", url: db.url } as DatabaseTarget, drop: db.drop };
-      } }]
+    ? [
+        {
+          name: "postgres",
+          make: async () => {
+            const db = await createTemporaryDatabase(process.env.TEST_DATABASE_URL!, `gatehouse_direct_${Math.random().toString(36).slice(2, 10)}`);
+            return { target: { kind: "postgres", url: db.url } as DatabaseTarget, drop: db.drop };
+          },
+        },
+      ]
     : []),
 ];
 
@@ -41,13 +46,34 @@ describe.each(targets)("direct SQL on $name", ({ make }) => {
     expect(directSql(db)).not.toBeNull(); // connected by the queries above
     const expiresAt = new Date("2030-01-02T03:04:05.678Z");
     const now = new Date("2029-12-31T23:59:59.001Z");
-    const row = { tokenHash: "h1", appId: app.id, credentialId: null, userSub: "u1", scope: "a b", products: "[]", attributes: "{}", grantType: "client_credentials", familyId: null, authCodeId: null, idTokenRecordId: null, certificateThumbprint: "bound-thumbprint", expiresAt };
+    const row = {
+      tokenHash: "h1",
+      appId: app.id,
+      credentialId: null,
+      userSub: "u1",
+      scope: "a b",
+      products: "[]",
+      attributes: "{}",
+      grantType: "client_credentials",
+      familyId: null,
+      authCodeId: null,
+      idTokenRecordId: null,
+      certificateThumbprint: "bound-thumbprint",
+      expiresAt,
+    };
     const id = await insertAccessToken(db, row, now);
     expect(await db.accessToken.findUnique({ where: { id } })).toMatchObject({ ...row, createdAt: now, revokedAt: null });
 
     const viaPrisma = await db.accessToken.create({ data: { ...row, tokenHash: "h2", createdAt: now } });
     await db.accessToken.update({ where: { id: viaPrisma.id }, data: { revokedAt: now } });
-    expect(await findAccessTokenByHash(db, "h2")).toMatchObject({ id: viaPrisma.id, expiresAt, createdAt: now, revokedAt: now, userSub: "u1", certificateThumbprint: "bound-thumbprint" });
+    expect(await findAccessTokenByHash(db, "h2")).toMatchObject({
+      id: viaPrisma.id,
+      expiresAt,
+      createdAt: now,
+      revokedAt: now,
+      userSub: "u1",
+      certificateThumbprint: "bound-thumbprint",
+    });
     expect(await findAccessTokenByHash(db, "nope")).toBeNull();
   });
 
@@ -55,7 +81,21 @@ describe.each(targets)("direct SQL on $name", ({ make }) => {
     const db = await database();
     const developer = await db.developer.create({ data: { email: "g@example.com", name: "g", oktaUserId: "00u3" } });
     const app = await db.app.create({ data: { name: "a", ownerId: developer.id } });
-    const row = (i: number) => ({ tokenHash: `g${i}`, appId: app.id, credentialId: null, userSub: null, scope: "", products: "[]", attributes: "{}", grantType: "client_credentials", familyId: null, authCodeId: null, idTokenRecordId: null, certificateThumbprint: null, expiresAt: new Date() });
+    const row = (i: number) => ({
+      tokenHash: `g${i}`,
+      appId: app.id,
+      credentialId: null,
+      userSub: null,
+      scope: "",
+      products: "[]",
+      attributes: "{}",
+      grantType: "client_credentials",
+      familyId: null,
+      authCodeId: null,
+      idTokenRecordId: null,
+      certificateThumbprint: null,
+      expiresAt: new Date(),
+    });
     const ids = await Promise.all(Array.from({ length: 300 }, (_, i) => insertAccessToken(db, row(i), new Date())));
     expect(new Set(ids).size).toBe(300);
     expect(await db.accessToken.count({ where: { appId: app.id } })).toBe(300);
@@ -68,7 +108,21 @@ describe.each(targets)("direct SQL on $name", ({ make }) => {
     const db = await database();
     const developer = await db.developer.create({ data: { email: "t@example.com", name: "t", oktaUserId: "00u2" } });
     const app = await db.app.create({ data: { name: "a", ownerId: developer.id } });
-    const row = { tokenHash: "tx", appId: app.id, credentialId: null, userSub: null, scope: "", products: "[]", attributes: "{}", grantType: "client_credentials", familyId: null, authCodeId: null, idTokenRecordId: null, certificateThumbprint: null, expiresAt: new Date() };
+    const row = {
+      tokenHash: "tx",
+      appId: app.id,
+      credentialId: null,
+      userSub: null,
+      scope: "",
+      products: "[]",
+      attributes: "{}",
+      grantType: "client_credentials",
+      familyId: null,
+      authCodeId: null,
+      idTokenRecordId: null,
+      certificateThumbprint: null,
+      expiresAt: new Date(),
+    };
     await expect(
       db.$transaction(async (tx) => {
         expect(directSql(tx)).toBeNull();

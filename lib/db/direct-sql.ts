@@ -66,7 +66,10 @@ class InsertBatches {
     const tuples = batch.map(() => `(${lane.columns.map(() => `$${++n}`).join(", ")})`).join(", ");
     const sql = `INSERT INTO "${lane.table}" (${lane.columns.map((c) => `"${c}"`).join(", ")}) VALUES ${tuples}`;
     try {
-      await this.execute(sql, batch.flatMap((row) => row.values));
+      await this.execute(
+        sql,
+        batch.flatMap((row) => row.values),
+      );
       for (const row of batch) row.done();
     } catch (error) {
       for (const row of batch) row.done(error);
@@ -215,5 +218,7 @@ const INSERT_CONNECTIONS = 2;
 const TIMESTAMP_WITHOUT_TIME_ZONE = 1114;
 const UTC_TIMESTAMPS: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: string) =>
-    oid === TIMESTAMP_WITHOUT_TIME_ZONE ? (value: string) => new Date(`${value.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format as "text")) as pg.CustomTypesConfig["getTypeParser"],
+    oid === TIMESTAMP_WITHOUT_TIME_ZONE
+      ? (value: string) => new Date(`${value.replace(" ", "T")}Z`)
+      : pg.types.getTypeParser(oid, format as "text")) as pg.CustomTypesConfig["getTypeParser"],
 };

@@ -10,7 +10,8 @@ const SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"
 // 08xxx connection exception; 57P01-57P03 admin/crash shutdown, cannot connect now; 53300 too many connections
 const SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
 const SQLITE_CODES = new Set(["SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR"]);
-const MESSAGES = /connection terminated|terminating connection|timeout exceeded when trying to connect|can't reach database server|server closed the connection|connection (refused|reset)|the database system is (shutting down|starting up|in recovery mode)|client has encountered a connection error|database is locked/i;
+const MESSAGES =
+  /connection terminated|terminating connection|timeout exceeded when trying to connect|can't reach database server|server closed the connection|connection (refused|reset)|the database system is (shutting down|starting up|in recovery mode)|client has encountered a connection error|database is locked/i;
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   const seen = new Set<unknown>();
@@ -19,7 +20,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const e = queue.shift();
     if (!e || typeof e !== "object" || seen.has(e) || seen.size > 20) continue;
     seen.add(e);
-    const { code, kind, message, meta, cause, errors } = e as { code?: unknown; kind?: unknown; message?: unknown; meta?: { driverAdapterError?: unknown }; cause?: unknown; errors?: unknown };
+    const { code, kind, message, meta, cause, errors } = e as {
+      code?: unknown;
+      kind?: unknown;
+      message?: unknown;
+      meta?: { driverAdapterError?: unknown };
+      cause?: unknown;
+      errors?: unknown;
+    };
     if (typeof code === "string" && (PRISMA_CODES.has(code) || SOCKET_CODES.has(code) || SQLSTATE.test(code) || SQLITE_CODES.has(code))) return true;
     if (typeof kind === "string" && ADAPTER_KINDS.has(kind)) return true;
     if (kind === "postgres" && typeof code === "string" && SQLSTATE.test(code)) return true;

@@ -14,7 +14,11 @@ const BEARER_STATUS: Record<BearerError, number> = { invalid_request: 400, inval
 /** RFC 6750 §3: with no error code when the request carried no credentials at all. */
 export function bearerAnswer(error: BearerError | null, description?: string, scope?: string): GatewayAnswer {
   if (!error) {
-    return { status: 401, headers: { "www-authenticate": bearerChallenge(REALM) }, body: { error: "invalid_request", error_description: description ?? "A bearer token is required." } };
+    return {
+      status: 401,
+      headers: { "www-authenticate": bearerChallenge(REALM) },
+      body: { error: "invalid_request", error_description: description ?? "A bearer token is required." },
+    };
   }
   return {
     status: BEARER_STATUS[error],
@@ -47,7 +51,11 @@ export function problemAnswer(status: number, problem: Problem, headers?: Record
   if (problem.policy) extensions.policy = problem.policy;
   if (problem.code) extensions.code = problem.code;
   if (problem.limit) extensions.limit = problem.limit;
-  return { status, headers: { "content-type": PROBLEM_CONTENT_TYPE, "cache-control": "no-store", ...headers }, body: problemDetails(status, problem.title, problem.detail, extensions) };
+  return {
+    status,
+    headers: { "content-type": PROBLEM_CONTENT_TYPE, "cache-control": "no-store", ...headers },
+    body: problemDetails(status, problem.title, problem.detail, extensions),
+  };
 }
 
 /** Adds a member to a structured-field list header (RateLimit, RateLimit-Policy) kept by several policies. */

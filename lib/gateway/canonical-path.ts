@@ -80,7 +80,7 @@ export function canonicalPath(raw: string): Canonical {
 
 function canonicalSegment(segment: string): Canonical {
   let out = "";
-  for (let i = 0; i < segment.length; ) {
+  for (let i = 0; i < segment.length;) {
     const c = segment[i]!;
     const code = segment.charCodeAt(i);
     if (c === "%") {

@@ -9,7 +9,9 @@ describe("compileChain", () => {
   });
 
   it("orders by priority and keeps the chain's own authentication policy", () => {
-    const result = compileChain([{ policy: "scopes", config: { operations: [] } }, { policy: "verify-api-key" }, { policy: "cors", config: { origins: ["https://a.example"] } }], { maxRequestBytes: 1000 });
+    const result = compileChain([{ policy: "scopes", config: { operations: [] } }, { policy: "verify-api-key" }, { policy: "cors", config: { origins: ["https://a.example"] } }], {
+      maxRequestBytes: 1000,
+    });
     expect(names(result)).toEqual(["payload-size", "cors", "verify-api-key", "bot-detection", "scopes", "assign-identity"]);
   });
 
@@ -26,7 +28,10 @@ describe("compileChain", () => {
 
   it("names the failing step: unknown policy, invalid config, duplicates, two authentication policies", () => {
     expect(compileChain([{ policy: "nope" }], { maxRequestBytes: 1 })).toMatchObject({ ok: false, issues: [{ step: 0, policy: "nope" }] });
-    expect(compileChain([{ policy: "allow-anonymous" }, { policy: "cors", config: { origins: "x" } }], { maxRequestBytes: 1 })).toMatchObject({ ok: false, issues: [{ step: 1, policy: "cors" }] });
+    expect(compileChain([{ policy: "allow-anonymous" }, { policy: "cors", config: { origins: "x" } }], { maxRequestBytes: 1 })).toMatchObject({
+      ok: false,
+      issues: [{ step: 1, policy: "cors" }],
+    });
     expect(compileChain([{ policy: "bot-detection" }, { policy: "bot-detection" }], { maxRequestBytes: 1 })).toMatchObject({ ok: false, issues: [{ step: 1 }] });
     expect(compileChain([{ policy: "verify-api-key" }, { policy: "verify-access-token" }], { maxRequestBytes: 1 }).ok).toBe(false);
     expect(compileChain({ not: "a list" }, { maxRequestBytes: 1 }).ok).toBe(false);

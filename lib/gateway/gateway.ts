@@ -44,7 +44,13 @@ export function createGateway(deps: {
   const targetPolicy = targetPolicyOf(config);
   const apps = new AppDirectory(db, store);
   const registry = new ProxyRegistry(db, store, log, { maxRequestBytes: gw.maxRequestBytes, targetPolicy });
-  const upstream = new Upstream({ connectTimeoutMs: gw.connectTimeoutMs, headersTimeoutMs: gw.headersTimeoutMs, bodyTimeoutMs: gw.bodyTimeoutMs, targetPolicy, ownCertificate: config.tls?.cert ?? null });
+  const upstream = new Upstream({
+    connectTimeoutMs: gw.connectTimeoutMs,
+    headersTimeoutMs: gw.headersTimeoutMs,
+    bodyTimeoutMs: gw.bodyTimeoutMs,
+    targetPolicy,
+    ownCertificate: config.tls?.cert ?? null,
+  });
   const analytics = new AnalyticsWriter(workerSink(config.database), log);
   let retention: { stop(): Promise<void> } | null = null;
   const clock: Clock = { now: Date.now };

@@ -2,7 +2,21 @@ import { describe, expect, it } from "vitest";
 import { forwardingHeaders, inboundHeaderVerdict, upstreamRequestHeaders } from "./headers.ts";
 
 const IDENTITY = ["x-gatehouse-user", "x-gatehouse-app-id", "x-gatehouse-scopes", "x-gatehouse-id-token", "x-gatehouse-bot", "x-request-id"];
-const FORWARDING = ["forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-forwarded-prefix", "x-real-ip", "x-client-ip", "true-client-ip", "cf-connecting-ip", "x-cluster-client-ip", "fastly-client-ip", "x-envoy-external-address"];
+const FORWARDING = [
+  "forwarded",
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-forwarded-port",
+  "x-forwarded-prefix",
+  "x-real-ip",
+  "x-client-ip",
+  "true-client-ip",
+  "cf-connecting-ip",
+  "x-cluster-client-ip",
+  "fastly-client-ip",
+  "x-envoy-external-address",
+];
 const OVERRIDES = ["x-http-method-override", "x-http-method", "x-method-override", "x-original-url", "x-rewrite-url"];
 
 /** Spellings a CGI-style server (HTTP_X_GATEHOUSE_USER) reads as the same header. */
@@ -27,11 +41,19 @@ describe("inbound headers the backend trusts", () => {
   });
 
   it("keeps ordinary headers, underscores and all", () => {
-    for (const name of ["accept", "content-type", "authorization", "x-api-version", "x_custom_thing", "if-none-match", "x-gatehousekeeping"]) expect(inboundHeaderVerdict(name), name).toBe("keep");
+    for (const name of ["accept", "content-type", "authorization", "x-api-version", "x_custom_thing", "if-none-match", "x-gatehousekeeping"])
+      expect(inboundHeaderVerdict(name), name).toBe("keep");
   });
 
   it("filters a request's headers by whether the peer is a trusted proxy", () => {
-    const inbound = { accept: "*/*", x_gatehouse_user: "admin", "x-forwarded-for": "10.0.0.1", "true-client-ip": "10.0.0.2", "x-http-method-override": "DELETE", x_forwarded_for: "10.0.0.3" };
+    const inbound = {
+      accept: "*/*",
+      x_gatehouse_user: "admin",
+      "x-forwarded-for": "10.0.0.1",
+      "true-client-ip": "10.0.0.2",
+      "x-http-method-override": "DELETE",
+      x_forwarded_for: "10.0.0.3",
+    };
     expect(upstreamRequestHeaders(inbound, false)).toEqual({ accept: "*/*" });
     expect(upstreamRequestHeaders(inbound, true)).toEqual({ accept: "*/*", "x-forwarded-for": "10.0.0.1", "true-client-ip": "10.0.0.2" });
   });
@@ -52,7 +74,14 @@ describe("forwardingHeaders", () => {
 
   it("appends to a trusted proxy's chain and brackets IPv6 nodes", () => {
     const headers: Record<string, string | string[]> = {};
-    forwardingHeaders(headers, { peer: "::1", clientIp: "198.51.100.1", tls: false, publicHost: "gw.local:3000", trustedForwardedFor: "198.51.100.1", trustedForwarded: "for=198.51.100.1" });
+    forwardingHeaders(headers, {
+      peer: "::1",
+      clientIp: "198.51.100.1",
+      tls: false,
+      publicHost: "gw.local:3000",
+      trustedForwardedFor: "198.51.100.1",
+      trustedForwarded: "for=198.51.100.1",
+    });
     expect(headers["x-forwarded-for"]).toBe("198.51.100.1, ::1");
     expect(headers["x-real-ip"]).toBe("198.51.100.1");
     expect(headers["forwarded"]).toBe('for=198.51.100.1, for="[::1]";host="gw.local:3000";proto=http');

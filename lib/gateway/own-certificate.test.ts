@@ -28,7 +28,13 @@ describe("the gateway's TLS connection to Gatehouse itself", () => {
   });
 
   const upstream = (ownCertificate: string) => {
-    const created = new Upstream({ connectTimeoutMs: 2_000, headersTimeoutMs: 2_000, bodyTimeoutMs: 2_000, targetPolicy: { allowedPrivateTargets: [], ownPort: 0, ownTls: true }, ownCertificate });
+    const created = new Upstream({
+      connectTimeoutMs: 2_000,
+      headersTimeoutMs: 2_000,
+      bodyTimeoutMs: 2_000,
+      targetPolicy: { allowedPrivateTargets: [], ownPort: 0, ownTls: true },
+      ownCertificate,
+    });
     upstreams.push(created);
     return created;
   };
@@ -44,12 +50,19 @@ describe("the gateway's TLS connection to Gatehouse itself", () => {
 
   it("refuses a server presenting any other certificate, even one from the same CA (502)", async () => {
     const other = await ca.server();
-    const failure = await upstream(other.cert).exchange(request(true)).head.then(() => null, upstreamFailure);
+    const failure = await upstream(other.cert)
+      .exchange(request(true))
+      .head.then(() => null, upstreamFailure);
     expect(failure).toMatchObject({ status: 502, reason: "GATEWAY_NOT_OWN_CERTIFICATE" });
   });
 
   it("pins only the echo backend: any other target is verified normally (the test CA is not trusted)", async () => {
-    const error = await upstream(served.cert).exchange(request(false)).head.then(() => null, (e: unknown) => e);
+    const error = await upstream(served.cert)
+      .exchange(request(false))
+      .head.then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(error).toMatchObject({ code: expect.stringMatching(/^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|SELF_SIGNED_CERT_IN_CHAIN)$/) });
   });
 });

@@ -73,7 +73,18 @@ const GATEWAY_METHOD_SET: ReadonlySet<string> = new Set(GATEWAY_METHODS);
 /** A proxy's metrics label ("orders/v1"), one string per loaded proxy rather than one per call. */
 const metricsLabel = perObject((proxy: RegisteredProxy) => `${proxy.basePath}/${proxy.version}`);
 
-const NO_POLICIES: ProxyDefinition = { id: "", name: "", basePath: "", version: "", targetUrl: "", idTokenMode: "none", caseSensitivePaths: false, methodOverride: "strip", productIds: [], chain: [] };
+const NO_POLICIES: ProxyDefinition = {
+  id: "",
+  name: "",
+  basePath: "",
+  version: "",
+  targetUrl: "",
+  idTokenMode: "none",
+  caseSensitivePaths: false,
+  methodOverride: "strip",
+  productIds: [],
+  chain: [],
+};
 
 /** One call's state, and the context every policy phase gets: a class (one shape for every
  * call, a prototype getter) rather than an object literal with a per-call accessor, cheaper at
@@ -164,7 +175,11 @@ export function createGatewayHandler(deps: PipelineDeps) {
       else if (unavailable) {
         outcome.status = 503;
         res.setHeader("retry-after", String(DATABASE_RETRY_AFTER_SECONDS));
-        send(res, problemAnswer(503, { title: "Service temporarily unavailable", detail: "The gateway cannot check this request right now; try again shortly." }), call.responseHeaders);
+        send(
+          res,
+          problemAnswer(503, { title: "Service temporarily unavailable", detail: "The gateway cannot check this request right now; try again shortly." }),
+          call.responseHeaders,
+        );
       } else {
         outcome.status = 500;
         send(res, problemAnswer(500, { title: "Gateway error", detail: `Request ${ctx.requestId} failed; the details are in the gateway's log.` }), call.responseHeaders);
@@ -211,7 +226,13 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
   const definition = proxy.definition;
   if (!definition) {
     call.log.error({ error: proxy.error }, "proxy has an invalid policy chain");
-    return answerWith(res, call, outcome, problemAnswer(500, { title: "Proxy misconfigured", detail: "This API proxy's policy configuration is invalid; an administrator has to fix it." }), null);
+    return answerWith(
+      res,
+      call,
+      outcome,
+      problemAnswer(500, { title: "Proxy misconfigured", detail: "This API proxy's policy configuration is invalid; an administrator has to fix it." }),
+      null,
+    );
   }
   // Arrive phases: nothing has judged the call yet, so their answers are the gateway's own.
   for (const step of definition.chain) {
@@ -296,7 +317,15 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
   // The whole exchange is bounded: response headers by undici's headersTimeout, the body (a
   // slow drip that never trips bodyTimeout) by this deadline, which cuts it.
   const upstreamStarted = performance.now();
-  const exchange = deps.upstream.exchange({ origin: target.origin, path: upstreamPath, method: call.method, headers, body, allowPrivate: target.allowPrivate, ownServer: target.ownServer });
+  const exchange = deps.upstream.exchange({
+    origin: target.origin,
+    path: upstreamPath,
+    method: call.method,
+    headers,
+    body,
+    allowPrivate: target.allowPrivate,
+    ownServer: target.ownServer,
+  });
   const timer = setTimeout(() => exchange.abort(new Error("upstream deadline passed")), deps.upstreamTimeoutMs);
   try {
     let head;

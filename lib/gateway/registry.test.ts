@@ -64,8 +64,13 @@ describe("ProxyRegistry", () => {
   });
 
   it("saveProxy refuses private targets and invalid steps (400 naming the step)", async () => {
-    await expect(saveProxy(ctx, SYSTEM, null, { name: "F", basePath: "f", targetUrl: "http://169.254.169.254/" })).rejects.toMatchObject({ code: "invalid", details: { fields: { targetUrl: expect.any(String) } } });
-    await expect(saveProxy(ctx, SYSTEM, null, { name: "F", basePath: "f", targetUrl: "https://f.example", policies: [{ policy: "scopes", config: { operations: "all" } }] })).rejects.toMatchObject({ code: "invalid", details: { fields: { "policies[0]": expect.stringContaining("scopes") } } });
+    await expect(saveProxy(ctx, SYSTEM, null, { name: "F", basePath: "f", targetUrl: "http://169.254.169.254/" })).rejects.toMatchObject({
+      code: "invalid",
+      details: { fields: { targetUrl: expect.any(String) } },
+    });
+    await expect(
+      saveProxy(ctx, SYSTEM, null, { name: "F", basePath: "f", targetUrl: "https://f.example", policies: [{ policy: "scopes", config: { operations: "all" } }] }),
+    ).rejects.toMatchObject({ code: "invalid", details: { fields: { "policies[0]": expect.stringContaining("scopes") } } });
   });
 });
 
@@ -75,7 +80,15 @@ describe("upstreamTarget", () => {
 
   it("reaches the echo backend in the scheme Gatehouse serves, whichever the stored URL names", () => {
     // a demo seeded before TLS_CERT was set holds http://
-    expect(upstreamTarget("http://127.0.0.1:3000/_echo", tls)).toEqual({ origin: "https://127.0.0.1:3000", pathPrefix: "/_echo", query: "", refused: null, allowPrivate: true, ownServer: true, echo: true });
+    expect(upstreamTarget("http://127.0.0.1:3000/_echo", tls)).toEqual({
+      origin: "https://127.0.0.1:3000",
+      pathPrefix: "/_echo",
+      query: "",
+      refused: null,
+      allowPrivate: true,
+      ownServer: true,
+      echo: true,
+    });
     expect(upstreamTarget("https://localhost:3000/_echo/x?a=1", tls)).toMatchObject({ origin: "https://localhost:3000", pathPrefix: "/_echo/x", query: "a=1", ownServer: true });
     expect(upstreamTarget("https://127.0.0.1:3000/_echo", plain)).toMatchObject({ origin: "http://127.0.0.1:3000", refused: null, ownServer: true });
     expect(upstreamTarget("http://127.0.0.1:3000/_echo", plain)).toMatchObject({ origin: "http://127.0.0.1:3000", ownServer: true });
@@ -83,7 +96,15 @@ describe("upstreamTarget", () => {
 
   it("leaves every other target as it is: not Gatehouse itself, not private-allowed", () => {
     for (const policy of [tls, plain]) {
-      expect(upstreamTarget("http://api.example.com:8080/v1/?x=1", policy)).toEqual({ origin: "http://api.example.com:8080", pathPrefix: "/v1", query: "x=1", refused: null, allowPrivate: false, ownServer: false, echo: false });
+      expect(upstreamTarget("http://api.example.com:8080/v1/?x=1", policy)).toEqual({
+        origin: "http://api.example.com:8080",
+        pathPrefix: "/v1",
+        query: "x=1",
+        refused: null,
+        allowPrivate: false,
+        ownServer: false,
+        echo: false,
+      });
       expect(upstreamTarget("https://api.example.com/v1", policy)).toMatchObject({ origin: "https://api.example.com", allowPrivate: false, ownServer: false });
       // Gatehouse's port outside /_echo, another loopback port, another scheme: refused as before
       for (const target of ["http://127.0.0.1:3000/api/v1", "https://127.0.0.1:3001/_echo", "ws://127.0.0.1:3000/_echo"]) {

@@ -53,7 +53,15 @@ export function upstreamTarget(targetUrl: string, policy: TargetPolicy): Upstrea
     return { origin: "http://invalid", pathPrefix: "", query: "", refused: refused ?? "not a URL", allowPrivate: false, ownServer: false, echo: false };
   }
   const echo = isEchoTarget(url, policy);
-  return { origin: echo ? echoOrigin(url, policy) : url.origin, pathPrefix: url.pathname.replace(/\/+$/, ""), query: url.search.slice(1), refused, allowPrivate: echo, ownServer: echo, echo: isEchoPath(url) };
+  return {
+    origin: echo ? echoOrigin(url, policy) : url.origin,
+    pathPrefix: url.pathname.replace(/\/+$/, ""),
+    query: url.search.slice(1),
+    refused,
+    allowPrivate: echo,
+    ownServer: echo,
+    echo: isEchoPath(url),
+  };
 }
 
 export interface ProxyMatch {

@@ -93,14 +93,36 @@ export function testContext(options: TestCallOptions = {}, runtime: PolicyRuntim
     options.identity !== undefined
       ? options.identity
       : appId
-        ? { kind: "gatehouse-token", appId, developerId: "dev-1", clientId: `client-${appId}`, credentialId: "cred-1", userSub: null, scopes: new Set(), idTokenRecordId: null, tokenId: "tok-1" }
+        ? {
+            kind: "gatehouse-token",
+            appId,
+            developerId: "dev-1",
+            clientId: `client-${appId}`,
+            credentialId: "cred-1",
+            userSub: null,
+            scopes: new Set(),
+            idTokenRecordId: null,
+            tokenId: "tok-1",
+          }
         : null;
   const body = options.body === undefined || options.body === null ? null : Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body, "utf8");
   return {
     requestId: "req-test",
     req,
     method: req.method,
-    proxy: { id: "proxy-1", name: "test", basePath: "test", version: "v1", targetUrl: "http://127.0.0.1:1", idTokenMode: "none", caseSensitivePaths: false, methodOverride: "strip", productIds: ["product-1"], chain: [], ...options.proxy },
+    proxy: {
+      id: "proxy-1",
+      name: "test",
+      basePath: "test",
+      version: "v1",
+      targetUrl: "http://127.0.0.1:1",
+      idTokenMode: "none",
+      caseSensitivePaths: false,
+      methodOverride: "strip",
+      productIds: ["product-1"],
+      chain: [],
+      ...options.proxy,
+    },
     path: url.pathname,
     matchPath: url.pathname.toLowerCase(),
     query: url.searchParams,

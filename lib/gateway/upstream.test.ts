@@ -78,7 +78,11 @@ describe("UpstreamExchange", () => {
         });
       });
       expect(received).toBe(CHUNK.length * BIG_CHUNKS);
-      expect(hash.digest("hex")).toBe(createHash("sha256").update(Buffer.concat(Array.from({ length: BIG_CHUNKS }, () => CHUNK))).digest("hex"));
+      expect(hash.digest("hex")).toBe(
+        createHash("sha256")
+          .update(Buffer.concat(Array.from({ length: BIG_CHUNKS }, () => CHUNK)))
+          .digest("hex"),
+      );
       expect(outcomes).toEqual([CHUNK.length * BIG_CHUNKS]);
     } finally {
       server.close();

@@ -46,7 +46,10 @@ export class Upstream {
   exchange(request: UpstreamRequest): UpstreamExchange {
     const exchange = new UpstreamExchange();
     // no maxRedirections: undici's dispatch never follows redirects on its own
-    this.pool(request.origin, request.allowPrivate, request.ownServer === true).dispatch({ path: request.path, method: request.method as Dispatcher.HttpMethod, headers: request.headers, body: request.body }, exchange);
+    this.pool(request.origin, request.allowPrivate, request.ownServer === true).dispatch(
+      { path: request.path, method: request.method as Dispatcher.HttpMethod, headers: request.headers, body: request.body },
+      exchange,
+    );
     return exchange;
   }
 
@@ -204,9 +207,11 @@ export interface UpstreamFailure {
 export function upstreamFailure(error: unknown): UpstreamFailure {
   const cause = (error as { cause?: unknown })?.cause;
   const code = (error as { code?: string })?.code ?? (cause as { code?: string } | undefined)?.code ?? "";
-  if (error instanceof TargetRefused || cause instanceof TargetRefused || code === "GATEWAY_TARGET_REFUSED") return { status: 502, title: "Upstream address refused", reason: "ssrf" };
+  if (error instanceof TargetRefused || cause instanceof TargetRefused || code === "GATEWAY_TARGET_REFUSED")
+    return { status: 502, title: "Upstream address refused", reason: "ssrf" };
   if (error instanceof errors.ConnectTimeoutError || code === "UND_ERR_CONNECT_TIMEOUT") return { status: 503, title: "Upstream unavailable", reason: "connect_timeout" };
-  if (["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "EADDRNOTAVAIL"].includes(code)) return { status: 503, title: "Upstream unavailable", reason: code.toLowerCase() };
+  if (["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "EADDRNOTAVAIL"].includes(code))
+    return { status: 503, title: "Upstream unavailable", reason: code.toLowerCase() };
   if (error instanceof errors.HeadersTimeoutError || code === "UND_ERR_HEADERS_TIMEOUT") return { status: 504, title: "Upstream timed out", reason: "headers_timeout" };
   if (error instanceof errors.BodyTimeoutError || code === "UND_ERR_BODY_TIMEOUT") return { status: 504, title: "Upstream timed out", reason: "body_timeout" };
   if ((error as { name?: string })?.name === "AbortError" || code === "UND_ERR_ABORTED") return { status: 504, title: "Upstream timed out", reason: "deadline" };

@@ -45,7 +45,10 @@ export function clientAddress(req: IncomingMessage, trusted: TrustedProxies): st
   let address = req.socket.remoteAddress ?? "";
   if (trusted.trusts(address)) {
     const header = req.headers["x-forwarded-for"];
-    const hops = (Array.isArray(header) ? header.join(",") : (header ?? "")).split(",").map((hop) => hop.trim()).filter(Boolean);
+    const hops = (Array.isArray(header) ? header.join(",") : (header ?? ""))
+      .split(",")
+      .map((hop) => hop.trim())
+      .filter(Boolean);
     while (hops.length) {
       address = hops.pop()!;
       if (!trusted.trusts(address)) break;

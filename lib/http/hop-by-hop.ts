@@ -2,7 +2,19 @@
 // either direction; nor do the headers a Connection header names.
 import type { IncomingHttpHeaders } from "node:http";
 
-export const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "expect", "http2-settings"]);
+export const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "expect",
+  "http2-settings",
+]);
 
 const NONE: ReadonlySet<string> = new Set();
 /** Parsed Connection values: clients send the same few ("keep-alive", "close"), so each is parsed once. */
@@ -15,7 +27,12 @@ export function connectionListed(headers: Record<string, unknown>): ReadonlySet<
   const text = Array.isArray(value) ? value.join(",") : typeof value === "string" ? value : "";
   let listed = parsed.get(text);
   if (!listed) {
-    listed = new Set(text.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean));
+    listed = new Set(
+      text
+        .split(",")
+        .map((t) => t.trim().toLowerCase())
+        .filter(Boolean),
+    );
     if (parsed.size >= 256) parsed.clear(); // bounded: odd values from odd clients
     parsed.set(text, listed);
   }

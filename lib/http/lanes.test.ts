@@ -17,7 +17,14 @@ async function start() {
     { "/oauth/token": { methods: ["POST"], handler: (_req, res) => sendJson(res, 200, { lane: "machine" }) } },
     { "/gateway/**": { methods: ["GET", "POST"], handler: (_req, res, ctx) => sendJson(res, 200, { lane: "machine", path: ctx.pathname }) } },
     { "/healthz": { methods: ["GET"], handler: (_req, res) => sendJson(res, 200, { status: "ok" }) } },
-    { "/boom": { methods: ["GET"], handler: async () => { throw new Error("secret internals"); } } },
+    {
+      "/boom": {
+        methods: ["GET"],
+        handler: async () => {
+          throw new Error("secret internals");
+        },
+      },
+    },
   );
   const listener = createRequestListener({
     router,
@@ -90,7 +97,12 @@ describe("lane dispatch", () => {
     const { url, browserCalls } = await start();
     const { request } = await import("node:http");
     const trace = await new Promise<number>((resolve, reject) => {
-      request(`${url}/`, { method: "TRACE" }, (res) => { res.resume(); resolve(res.statusCode!); }).on("error", reject).end();
+      request(`${url}/`, { method: "TRACE" }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      })
+        .on("error", reject)
+        .end();
     });
     expect(trace).toBe(405);
     expect((await fetch(`${url}/${"a".repeat(9000)}`)).status).toBe(414);

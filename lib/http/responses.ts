@@ -16,12 +16,6 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /** RFC 9457 problem details, for everything that is not an OAuth or bearer-token error. */
-export function sendProblem(
-  res: ServerResponse,
-  status: number,
-  title: string,
-  detail?: string,
-  headers: Record<string, string> = {},
-): void {
+export function sendProblem(res: ServerResponse, status: number, title: string, detail?: string, headers: Record<string, string> = {}): void {
   sendJson(res, status, problemDetails(status, title, detail), { ...headers, "content-type": PROBLEM_CONTENT_TYPE });
 }

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { MachineRouter, allows } from "./router.ts";
 import type { MachineRoute } from "./types.ts";
 
-const route = (name: string, methods: string[] = ["GET"]): MachineRoute => ({ methods, handler: () => { void name; } });
+const route = (name: string, methods: string[] = ["GET"]): MachineRoute => ({
+  methods,
+  handler: () => {
+    void name;
+  },
+});
 
 describe("MachineRouter", () => {
   const token = route("token", ["POST"]);

@@ -12,7 +12,9 @@ function get(url: string): Promise<{ status: number; body: string; connection?: 
       let body = "";
       res.on("data", (c) => (body += c));
       res.on("end", () => resolve({ status: res.statusCode!, body, connection: res.headers.connection }));
-    }).on("error", reject).end();
+    })
+      .on("error", reject)
+      .end();
   });
 }
 
@@ -34,7 +36,13 @@ describe("graceful shutdown", () => {
       log,
       steps: [
         { name: "flush", run: async () => void events.push("flush") },
-        { name: "store", run: () => { events.push("store"); throw new Error("store already gone"); } },
+        {
+          name: "store",
+          run: () => {
+            events.push("store");
+            throw new Error("store already gone");
+          },
+        },
         { name: "database", run: async () => void events.push("database") },
       ],
     });

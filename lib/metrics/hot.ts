@@ -52,7 +52,13 @@ export class HotCounter extends HotMetric<CounterSeries> {
   }
 
   async get(): Promise<Values> {
-    return { name: this.name, help: this.help, type: "counter" as never, aggregator: this.aggregator, values: [...this.all.values()].map((s) => ({ labels: s.labels, value: s.value })) };
+    return {
+      name: this.name,
+      help: this.help,
+      type: "counter" as never,
+      aggregator: this.aggregator,
+      values: [...this.all.values()].map((s) => ({ labels: s.labels, value: s.value })),
+    };
   }
 }
 
@@ -81,7 +87,12 @@ export class HistogramSeries {
 export class HotHistogram extends HotMetric<HistogramSeries> {
   readonly type = "histogram" as const;
 
-  constructor(name: string, help: string, labelNames: readonly string[], readonly buckets: readonly number[]) {
+  constructor(
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    readonly buckets: readonly number[],
+  ) {
     super(name, help, labelNames);
   }
 

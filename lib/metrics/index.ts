@@ -18,13 +18,38 @@ function createMetrics() {
   return {
     registry,
     httpRequests: hot(registry, new HotCounter("gatehouse_http_requests_total", "HTTP requests answered, by lane, route class and status code", ["lane", "route", "status"])),
-    httpDuration: hot(registry, new HotHistogram("gatehouse_http_request_duration_seconds", "HTTP request duration until the response finished, by lane and route class", ["lane", "route"], LATENCY_BUCKETS)),
-    gatewayCalls: hot(registry, new HotCounter("gatehouse_gateway_calls_total", "Gateway calls by proxy (base path/version), outcome (status class) and the policy that answered (blocked_by, empty when none)", ["proxy", "outcome", "blocked_by"])),
+    httpDuration: hot(
+      registry,
+      new HotHistogram("gatehouse_http_request_duration_seconds", "HTTP request duration until the response finished, by lane and route class", ["lane", "route"], LATENCY_BUCKETS),
+    ),
+    gatewayCalls: hot(
+      registry,
+      new HotCounter(
+        "gatehouse_gateway_calls_total",
+        "Gateway calls by proxy (base path/version), outcome (status class) and the policy that answered (blocked_by, empty when none)",
+        ["proxy", "outcome", "blocked_by"],
+      ),
+    ),
     gatewayDuration: hot(registry, new HotHistogram("gatehouse_gateway_call_duration_seconds", "Gateway call duration by proxy", ["proxy"], LATENCY_BUCKETS)),
-    tokensIssued: new client.Counter({ name: "gatehouse_oauth_tokens_issued_total", help: "Successful token endpoint answers, by grant type", labelNames: ["grant"] as const, registers }),
+    tokensIssued: new client.Counter({
+      name: "gatehouse_oauth_tokens_issued_total",
+      help: "Successful token endpoint answers, by grant type",
+      labelNames: ["grant"] as const,
+      registers,
+    }),
     tokenCache: hot(registry, new HotCounter("gatehouse_token_cache_lookups_total", "Access-token validator cache lookups, by result (hit, miss)", ["result"])),
-    storeFailures: new client.Counter({ name: "gatehouse_store_failures_total", help: "Failed shared-store (Redis) operations, by operation", labelNames: ["operation"] as const, registers }),
-    counterDegraded: new client.Counter({ name: "gatehouse_counter_store_degraded_total", help: "Times quota / spike-arrest counting fell back to per-instance memory (store failed or slow), by policy", labelNames: ["policy"] as const, registers }),
+    storeFailures: new client.Counter({
+      name: "gatehouse_store_failures_total",
+      help: "Failed shared-store (Redis) operations, by operation",
+      labelNames: ["operation"] as const,
+      registers,
+    }),
+    counterDegraded: new client.Counter({
+      name: "gatehouse_counter_store_degraded_total",
+      help: "Times quota / spike-arrest counting fell back to per-instance memory (store failed or slow), by policy",
+      labelNames: ["policy"] as const,
+      registers,
+    }),
   };
 }
 

@@ -3,8 +3,7 @@ import { describe, expect, it } from "vitest";
 import { metrics, recordGatewayCall, recordStoreFailure, renderMetrics } from "./index.ts";
 import { isLoopback, metricsAllowed } from "./routes.ts";
 
-const request = (remoteAddress: string, authorization?: string) =>
-  ({ socket: { remoteAddress }, headers: authorization ? { authorization } : {} }) as unknown as IncomingMessage;
+const request = (remoteAddress: string, authorization?: string) => ({ socket: { remoteAddress }, headers: authorization ? { authorization } : {} }) as unknown as IncomingMessage;
 
 describe("/metrics protection", () => {
   it("without METRICS_TOKEN answers loopback peers only", () => {

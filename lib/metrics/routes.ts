@@ -14,7 +14,6 @@ export function isLoopback(address: string | undefined): boolean {
   return address !== undefined && LOOPBACK.test(address);
 }
 
-
 /** Whether `req` may read the metrics: see the file comment. */
 export function metricsAllowed(req: IncomingMessage, token: string | null): "ok" | "unauthorized" | "forbidden" {
   if (token === null) return isLoopback(req.socket.remoteAddress) ? "ok" : "forbidden";
@@ -28,7 +27,8 @@ export function metricsRoutes(options: { token: string | null }): Record<string,
       methods: ["GET"],
       handler: async (req, res) => {
         const verdict = metricsAllowed(req, options.token);
-        if (verdict === "unauthorized") return sendProblem(res, 401, "Unauthorized", "A bearer token (METRICS_TOKEN) is required.", { "www-authenticate": 'Bearer realm="metrics"' });
+        if (verdict === "unauthorized")
+          return sendProblem(res, 401, "Unauthorized", "A bearer token (METRICS_TOKEN) is required.", { "www-authenticate": 'Bearer realm="metrics"' });
         if (verdict === "forbidden") return sendProblem(res, 403, "Forbidden", "Metrics are served to loopback clients only unless METRICS_TOKEN is set.");
         const { contentType, body } = await renderMetrics();
         res.writeHead(200, { "content-type": contentType, "cache-control": "no-store", "content-length": Buffer.byteLength(body) });

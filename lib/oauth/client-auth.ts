@@ -44,7 +44,8 @@ function decodeFormComponent(value: string): string {
 export function presentedCredentials(req: IncomingMessage, form: ClientAuthenticationParameters): Presented {
   // JWT assertions (RFC 7523 §2.2) are not a method this server offers (see the metadata):
   // refused rather than ignored, so that a client never believes its key authenticated it.
-  if (form.client_assertion !== undefined || form.client_assertion_type !== undefined) throw invalidClient("client_assertion is not a supported client authentication method.", false);
+  if (form.client_assertion !== undefined || form.client_assertion_type !== undefined)
+    throw invalidClient("client_assertion is not a supported client authentication method.", false);
   const header = req.headers.authorization;
   const basic = header?.match(/^basic\s+([A-Za-z0-9+/=]+)\s*$/i);
   if (header && !basic) throw invalidClient("Unsupported Authorization scheme for client authentication.", true);

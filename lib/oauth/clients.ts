@@ -54,17 +54,25 @@ export async function findClient(db: Database, clientId: string, now = new Date(
     grantTypes: new Set(readStringList(app.grantTypes)),
     passwordGrantMode: app.passwordGrantMode,
     certificateThumbprint: app.clientCertThumbprint,
-    usable:
-      credential.status === "active" && (!credential.expiresAt || credential.expiresAt > now) && app.status === "active" && app.owner.status === "active",
+    usable: credential.status === "active" && (!credential.expiresAt || credential.expiresAt > now) && app.status === "active" && app.owner.status === "active",
     allowedScopes: new Set(products.flatMap((p) => readStringList(p.scopes))),
     productIds: products.map((p) => p.id),
     browserOrigins: redirectOrigins(readStringList(app.redirectUris)),
     productSlugs: products.map((p) => p.slug),
     accessTokenFormat: accessTokenFormat(products),
     lifetimes: {
-      accessTokenSeconds: min(products.map((p) => p.accessTokenTtlSeconds), DEFAULT_LIFETIMES.accessTokenSeconds),
-      refreshTokenSeconds: min(products.map((p) => p.refreshTokenTtlSeconds), DEFAULT_LIFETIMES.refreshTokenSeconds),
-      refreshIdleSeconds: min(products.map((p) => p.refreshIdleTtlSeconds), DEFAULT_LIFETIMES.refreshIdleSeconds),
+      accessTokenSeconds: min(
+        products.map((p) => p.accessTokenTtlSeconds),
+        DEFAULT_LIFETIMES.accessTokenSeconds,
+      ),
+      refreshTokenSeconds: min(
+        products.map((p) => p.refreshTokenTtlSeconds),
+        DEFAULT_LIFETIMES.refreshTokenSeconds,
+      ),
+      refreshIdleSeconds: min(
+        products.map((p) => p.refreshIdleTtlSeconds),
+        DEFAULT_LIFETIMES.refreshIdleSeconds,
+      ),
     },
   };
 }

@@ -42,7 +42,8 @@ describe("scopeParameter", () => {
     expect(parseParameters(scope, { scope: "openid !#[]~" })).toEqual({ scope: ["openid", "!#[]~"] });
   });
   it("refuses anything else as invalid_scope", () => {
-    for (const bad of ["", " ", 'echo:read"x', "echo:\\read", "echo:read\tx", "écho"]) expect(failure(() => parseParameters(scope, { scope: bad })).code, JSON.stringify(bad)).toBe("invalid_scope");
+    for (const bad of ["", " ", 'echo:read"x', "echo:\\read", "echo:read\tx", "écho"])
+      expect(failure(() => parseParameters(scope, { scope: bad })).code, JSON.stringify(bad)).toBe("invalid_scope");
   });
 });
 
@@ -50,7 +51,8 @@ describe("codeVerifierParameter", () => {
   const verifier = z.object({ code_verifier: codeVerifierParameter });
   it("accepts 43 to 128 unreserved characters (RFC 7636 §4.1) and refuses anything else", () => {
     for (const good of ["a".repeat(43), "A-._~9".repeat(20).slice(0, 128)]) expect(parseParameters(verifier, { code_verifier: good })).toEqual({ code_verifier: good });
-    for (const bad of ["a".repeat(42), "a".repeat(129), `${"a".repeat(42)}+`, `${"a".repeat(42)}/`]) expect(failure(() => parseParameters(verifier, { code_verifier: bad })).code, bad).toBe("invalid_request");
+    for (const bad of ["a".repeat(42), "a".repeat(129), `${"a".repeat(42)}+`, `${"a".repeat(42)}/`])
+      expect(failure(() => parseParameters(verifier, { code_verifier: bad })).code, bad).toBe("invalid_request");
   });
 });
 
@@ -59,7 +61,11 @@ describe.each([
   ["revocation", revocationParameters],
 ] as const)("%s parameters", (_name, schema) => {
   it("pass token, token_type_hint (any value: it is only a hint) and client authentication; drop the rest", () => {
-    expect(parseParameters(schema, { token: "t", token_type_hint: "something_else", client_id: "i", scope: "x", foo: "y" })).toEqual({ token: "t", token_type_hint: "something_else", client_id: "i" });
+    expect(parseParameters(schema, { token: "t", token_type_hint: "something_else", client_id: "i", scope: "x", foo: "y" })).toEqual({
+      token: "t",
+      token_type_hint: "something_else",
+      client_id: "i",
+    });
   });
   it("require token", () => {
     expect(failure(() => parseParameters(schema, { token_type_hint: "access_token" }))).toEqual({ code: "invalid_request", description: "Missing token." });

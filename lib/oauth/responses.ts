@@ -17,7 +17,12 @@ export function sendOAuthError(res: ServerResponse, error: unknown, log: Logger,
   if (isDatabaseUnavailable(error)) {
     // RFC 6749's temporarily_unavailable, with Retry-After, while the database is away
     log.warn({ err: error }, "OAuth endpoint: database unavailable");
-    sendOAuthJson(res, 503, { error: "temporarily_unavailable", error_description: "The service is temporarily unavailable; try again shortly." }, { ...headers, "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) });
+    sendOAuthJson(
+      res,
+      503,
+      { error: "temporarily_unavailable", error_description: "The service is temporarily unavailable; try again shortly." },
+      { ...headers, "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) },
+    );
     return;
   }
   log.error({ err: error }, "OAuth endpoint failed");

@@ -12,7 +12,15 @@ import type { AccessTokenValidator } from "./tokens/validator.ts";
 import { accessTokenSigner } from "./tokens/jwt-access-token.ts";
 import type { ClientCache } from "./client-cache.ts";
 
-export function oauthRoutes(deps: { db: Database; store: Store; clients: ClientCache; issuer: string; validator: AccessTokenValidator; encryptionKey: Buffer; mutualTls?: boolean }): Record<string, MachineRoute> {
+export function oauthRoutes(deps: {
+  db: Database;
+  store: Store;
+  clients: ClientCache;
+  issuer: string;
+  validator: AccessTokenValidator;
+  encryptionKey: Buffer;
+  mutualTls?: boolean;
+}): Record<string, MachineRoute> {
   return {
     "/oauth/userinfo": { methods: ["GET", "POST"], handler: userinfoEndpoint(deps) },
     "/oauth/token": { methods: ["POST"], handler: tokenEndpoint(deps) },

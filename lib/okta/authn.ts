@@ -4,9 +4,7 @@
 import OktaAuth from "@okta/okta-auth-js";
 import type { OktaSettings } from "./settings.ts";
 
-export type PasswordCheck =
-  | { outcome: "success"; userId: string; login: string }
-  | { outcome: "invalid" | "mfa_required" | "locked_out" | "unavailable" };
+export type PasswordCheck = { outcome: "success"; userId: string; login: string } | { outcome: "invalid" | "mfa_required" | "locked_out" | "unavailable" };
 
 export async function checkPasswordWithOkta(okta: OktaSettings, username: string, password: string): Promise<PasswordCheck> {
   const auth = new OktaAuth({ issuer: okta.issuer, clientId: okta.delegationClient.clientId, redirectUri: "http://localhost/unused" });

@@ -15,7 +15,9 @@ export type FromOktaWorker = { type: "ready"; url: string; issuer: string; seed:
 async function startOktaDevWorker(options: Omit<OktaDevOptions, "log">): Promise<OktaDev> {
   const worker = startTsWorker(new URL("./embedded-worker.ts", import.meta.url), options);
   const ready = await new Promise<Extract<FromOktaWorker, { type: "ready" }>>((resolve, reject) => {
-    worker.once("message", (message: FromOktaWorker) => (message.type === "ready" ? resolve(message) : reject(new Error(`okta-dev did not start: ${"message" in message ? message.message : message.type}`))));
+    worker.once("message", (message: FromOktaWorker) =>
+      message.type === "ready" ? resolve(message) : reject(new Error(`okta-dev did not start: ${"message" in message ? message.message : message.type}`)),
+    );
     worker.once("error", reject);
     worker.once("exit", (code) => reject(new Error(`okta-dev's worker exited with code ${code}`)));
   });

@@ -44,10 +44,12 @@ describe("password tokens from Okta", () => {
         json(200, { keys });
       } else if (path.endsWith("/v1/token")) {
         let body = "";
-        req.on("data", (chunk) => (body += chunk)).on("end", () => {
-          form = new URLSearchParams(body);
-          json(answer.status, answer.body);
-        });
+        req
+          .on("data", (chunk) => (body += chunk))
+          .on("end", () => {
+            form = new URLSearchParams(body);
+            json(answer.status, answer.body);
+          });
       } else {
         res.writeHead(404).end();
       }

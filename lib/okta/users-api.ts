@@ -7,9 +7,7 @@ import type { OktaSettings } from "./settings.ts";
 
 export type SignUpInput = { firstName: string; lastName: string; email: string; password: string };
 
-export type SignUpOutcome =
-  | { ok: true; userId: string }
-  | { ok: false; reason: "duplicate" | "weak_password" | "invalid" | "unavailable"; message: string };
+export type SignUpOutcome = { ok: true; userId: string } | { ok: false; reason: "duplicate" | "weak_password" | "invalid" | "unavailable"; message: string };
 
 const OktaError = z.object({
   errorCode: z.string(),

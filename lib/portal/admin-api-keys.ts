@@ -24,7 +24,14 @@ export async function createAdminApiKey(ctx: PortalContext, actor: Actor, input:
 export async function listAdminApiKeys(ctx: PortalContext, actor: Actor) {
   if (!isAdmin(actor) || actor.type !== "developer") throw forbidden();
   const rows = await ctx.db.adminApiKey.findMany({ where: { developerId: actor.developerId }, orderBy: { createdAt: "desc" } });
-  return rows.map((r) => ({ id: r.id, name: r.name, keyHint: r.keyHint, createdAt: r.createdAt.toISOString(), lastUsedAt: r.lastUsedAt?.toISOString() ?? null, revokedAt: r.revokedAt?.toISOString() ?? null }));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    keyHint: r.keyHint,
+    createdAt: r.createdAt.toISOString(),
+    lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+    revokedAt: r.revokedAt?.toISOString() ?? null,
+  }));
 }
 
 export async function revokeAdminApiKey(ctx: PortalContext, actor: Actor, id: string): Promise<void> {

@@ -34,7 +34,17 @@ async function portal(backend: string): Promise<Ctx> {
   await migrateDatabase(target);
   const db = createDatabaseClient(target);
   const store = new MemoryStore();
-  return { db, store, target, adminGroup: "gatehouse-admins", close: async () => { await db.$disconnect(); await store.close(); await database.drop(); } };
+  return {
+    db,
+    store,
+    target,
+    adminGroup: "gatehouse-admins",
+    close: async () => {
+      await db.$disconnect();
+      await store.close();
+      await database.drop();
+    },
+  };
 }
 
 /** percentile_cont by sorting, the textbook way. */
@@ -93,22 +103,62 @@ describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("dashboard q
     for (let i = 0; i < 360; i++) {
       const mine = i % 3 !== 2;
       events.push({
-        at: new Date(FROM.getTime() + i * 240_000), requestId: `r${i}`, proxyId: i % 2 ? plainProxy : tlsProxy, version: "v1", productId: null,
-        appId: mine ? aliceApp : bobApp, developerId: mine ? alice.developerId : bob.developerId, userSub: null, method: "GET", path: `/x/${i}`,
-        status: i % 10 === 0 ? 500 : i % 10 === 1 ? 404 : i % 10 === 2 ? 429 : 200, latencyMs: ((i * 7) % 97) + 1, upstreamLatencyMs: null,
-        bytesIn: 0, bytesOut: 10, clientIp: "203.0.113.9", authenticated: i % 4 !== 0, authKind: null, tls: i % 5 !== 0,
-        bot: i % 6 === 0 ? "Flooder" : null, blockedBy: i % 10 === 2 ? "spike-arrest" : i % 10 === 1 && i % 20 === 1 ? "ip-filter" : null,
+        at: new Date(FROM.getTime() + i * 240_000),
+        requestId: `r${i}`,
+        proxyId: i % 2 ? plainProxy : tlsProxy,
+        version: "v1",
+        productId: null,
+        appId: mine ? aliceApp : bobApp,
+        developerId: mine ? alice.developerId : bob.developerId,
+        userSub: null,
+        method: "GET",
+        path: `/x/${i}`,
+        status: i % 10 === 0 ? 500 : i % 10 === 1 ? 404 : i % 10 === 2 ? 429 : 200,
+        latencyMs: ((i * 7) % 97) + 1,
+        upstreamLatencyMs: null,
+        bytesIn: 0,
+        bytesOut: 10,
+        clientIp: "203.0.113.9",
+        authenticated: i % 4 !== 0,
+        authKind: null,
+        tls: i % 5 !== 0,
+        bot: i % 6 === 0 ? "Flooder" : null,
+        blockedBy: i % 10 === 2 ? "spike-arrest" : i % 10 === 1 && i % 20 === 1 ? "ip-filter" : null,
       } as AnalyticsEventInput);
     }
     const sink = await databaseSink(ctx.target);
     await sink.write(events);
     await sink.close();
     // Boundaries through Prisma: exactly `from` is in, exactly `to` and 1 ms before `from` are out.
-    const edge = (at: string) => ({ requestId: `edge-${at}`, appId: aliceApp, developerId: alice.developerId, proxyId: tlsProxy, method: "GET", path: "/edge", status: 200, latencyMs: 5, at: new Date(at), tls: true, authenticated: true });
+    const edge = (at: string) => ({
+      requestId: `edge-${at}`,
+      appId: aliceApp,
+      developerId: alice.developerId,
+      proxyId: tlsProxy,
+      method: "GET",
+      path: "/edge",
+      status: 200,
+      latencyMs: 5,
+      at: new Date(at),
+      tls: true,
+      authenticated: true,
+    });
     await ctx.db.analyticsEvent.createMany({ data: [edge("2026-03-09T23:59:59.999Z"), edge("2026-03-11T00:00:00.000Z"), edge("2026-03-10T23:59:59.999Z")] });
     // Those bypassed the writer, so the hourly rollups do not know them yet: the documented repair.
     await rebuildRollups(ctx.target, { from: new Date("2026-03-09T23:00:00Z"), to: new Date("2026-03-11T01:00:00Z") });
-    events.push({ ...events[0]!, at: new Date("2026-03-10T23:59:59.999Z"), appId: aliceApp, developerId: alice.developerId, proxyId: tlsProxy, status: 200, latencyMs: 5, tls: true, authenticated: true, bot: null, blockedBy: null });
+    events.push({
+      ...events[0]!,
+      at: new Date("2026-03-10T23:59:59.999Z"),
+      appId: aliceApp,
+      developerId: alice.developerId,
+      proxyId: tlsProxy,
+      status: 200,
+      latencyMs: 5,
+      tls: true,
+      authenticated: true,
+      bot: null,
+      blockedBy: null,
+    });
   });
   afterAll(() => ctx.close());
 
@@ -119,8 +169,23 @@ describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("dashboard q
       clientErrors: count((e) => e.status >= 400 && e.status < 500),
       serverErrors: count((e) => e.status >= 500),
       blocked: count((e) => e.blockedBy !== null),
-      latency: { p50: cont(list.map((e) => e.latencyMs), 0.5), p95: cont(list.map((e) => e.latencyMs), 0.95), p99: cont(list.map((e) => e.latencyMs), 0.99) },
-      bot: count((e) => e.bot !== null), tls: count((e) => e.tls), authenticated: count((e) => e.authenticated),
+      latency: {
+        p50: cont(
+          list.map((e) => e.latencyMs),
+          0.5,
+        ),
+        p95: cont(
+          list.map((e) => e.latencyMs),
+          0.95,
+        ),
+        p99: cont(
+          list.map((e) => e.latencyMs),
+          0.99,
+        ),
+      },
+      bot: count((e) => e.bot !== null),
+      tls: count((e) => e.tls),
+      authenticated: count((e) => e.authenticated),
     };
   }
 
@@ -143,13 +208,30 @@ describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("dashboard q
       { status: 429, class: "4xx", calls: 36 },
       { status: 500, class: "5xx", calls: 36 },
     ]);
-    expect(d.blocks).toEqual([{ policy: "spike-arrest", calls: 36 }, { policy: "ip-filter", calls: 18 }]);
-    expect(d.security.overall).toEqual({ calls: 361, bot: want.bot, human: 361 - want.bot, tls: want.tls, plain: 361 - want.tls, authenticated: want.authenticated, anonymous: 361 - want.authenticated });
+    expect(d.blocks).toEqual([
+      { policy: "spike-arrest", calls: 36 },
+      { policy: "ip-filter", calls: 18 },
+    ]);
+    expect(d.security.overall).toEqual({
+      calls: 361,
+      bot: want.bot,
+      human: 361 - want.bot,
+      tls: want.tls,
+      plain: 361 - want.tls,
+      authenticated: want.authenticated,
+      anonymous: 361 - want.authenticated,
+    });
     const legacy = d.security.byProxy.find((p) => p.proxyId === plainProxy)!;
     expect(legacy).toMatchObject({ name: "legacy v1", calls: 180, tls: events.filter((e) => e.proxyId === plainProxy && e.tls).length });
     expect(d.insecureBackends).toEqual([{ proxyId: plainProxy, name: "legacy v1", target: "http://legacy.example.com:8080", calls: 180 }]);
-    expect(d.top.apps.map((a) => [a.name, a.calls])).toEqual([["alice-app", 241], ["bob-app", 120]]);
-    expect(d.top.developers.map((a) => [a.name, a.calls])).toEqual([["alice@example.com", 241], ["bob@example.com", 120]]);
+    expect(d.top.apps.map((a) => [a.name, a.calls])).toEqual([
+      ["alice-app", 241],
+      ["bob-app", 120],
+    ]);
+    expect(d.top.developers.map((a) => [a.name, a.calls])).toEqual([
+      ["alice@example.com", 241],
+      ["bob@example.com", 120],
+    ]);
   });
 
   it("developer: only events of their own apps, whatever filter they pass", async () => {
@@ -161,7 +243,12 @@ describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("dashboard q
     expectNear(d.latency.overall, want.latency);
     // Blocked calls and why, for their own apps only.
     const blockedMine = (policy: string) => mine.filter((e) => e.blockedBy === policy).length;
-    expect(d.blocks).toEqual([{ policy: "spike-arrest", calls: blockedMine("spike-arrest") }, { policy: "ip-filter", calls: blockedMine("ip-filter") }].sort((a, b) => b.calls - a.calls));
+    expect(d.blocks).toEqual(
+      [
+        { policy: "spike-arrest", calls: blockedMine("spike-arrest") },
+        { policy: "ip-filter", calls: blockedMine("ip-filter") },
+      ].sort((a, b) => b.calls - a.calls),
+    );
     expect(d.top.apps.map((a) => a.name)).toEqual(["alice-app"]);
     expect(d.top.developers).toEqual([]);
     expect(d.security.overall.bot).toBe(want.bot);
@@ -188,7 +275,13 @@ describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("dashboard q
   });
 
   it("refuses a bad range", async () => {
-    for (const q of [{}, { from: range.to, to: range.from }, { from: "yesterday", to: range.to }, { from: "2026-01-01T00:00:00Z", to: "2026-06-01T00:00:00Z" }, { ...range, extra: "1" }]) {
+    for (const q of [
+      {},
+      { from: range.to, to: range.from },
+      { from: "yesterday", to: range.to },
+      { from: "2026-01-01T00:00:00Z", to: "2026-06-01T00:00:00Z" },
+      { ...range, extra: "1" },
+    ]) {
       await expect(analyticsDashboard(ctx, admin, q)).rejects.toMatchObject({ code: "invalid" } satisfies Partial<PortalError>);
     }
   });

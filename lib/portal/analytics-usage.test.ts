@@ -19,7 +19,16 @@ async function postgresPortal(adminUrl: string): Promise<PortalContext & { close
   await migrateDatabase({ kind: "postgres", url: database.url });
   const db = createDatabaseClient({ kind: "postgres", url: database.url });
   const store = new MemoryStore();
-  return { db, store, adminGroup: "gatehouse-admins", close: async () => { await db.$disconnect(); await store.close(); await database.drop(); } };
+  return {
+    db,
+    store,
+    adminGroup: "gatehouse-admins",
+    close: async () => {
+      await db.$disconnect();
+      await store.close();
+      await database.drop();
+    },
+  };
 }
 
 describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("app usage on %s", (backend) => {
@@ -38,7 +47,15 @@ describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("app usage o
     admin = await createDeveloper(ctx, "admin@example.com", "admin");
     appId = (await createApp(ctx, alice, { name: "metered" })).app.id;
     const other = (await createApp(ctx, bob, { name: "other" })).app.id;
-    const event = (app: string, at: string, status: number, latencyMs: number) => ({ requestId: `r-${Math.random()}`, appId: app, method: "GET", path: "/x", status, latencyMs, at: new Date(at) });
+    const event = (app: string, at: string, status: number, latencyMs: number) => ({
+      requestId: `r-${Math.random()}`,
+      appId: app,
+      method: "GET",
+      path: "/x",
+      status,
+      latencyMs,
+      at: new Date(at),
+    });
     await ctx.db.analyticsEvent.createMany({
       data: [
         event(appId, "2026-03-10T11:05:00Z", 200, 10),

@@ -47,7 +47,6 @@ export const AdminAppSettings = z
   .partial()
   .strict();
 
-
 export async function createApp(ctx: PortalContext, actor: Actor, input: unknown): Promise<{ app: AppView; credential: IssuedCredential }> {
   if (actor.type !== "developer") throw forbidden();
   const data = parseInput(CreateAppInput, input);
@@ -102,19 +101,21 @@ export async function updateApp(ctx: PortalContext, actor: Actor, id: string, in
     throw new PortalError("invalid", "Public apps need at least one redirect URI.", { fields: { redirectUris: "required for public apps" } });
   }
   const now = ctx.now?.() ?? new Date();
-  return ctx.db.$transaction(async (tx) => {
-    await tx.app.update({
-      where: { id },
-      data: { name: data.name, description: data.description, redirectUris: data.redirectUris ? writeJson(data.redirectUris) : undefined },
+  return ctx.db
+    .$transaction(async (tx) => {
+      await tx.app.update({
+        where: { id },
+        data: { name: data.name, description: data.description, redirectUris: data.redirectUris ? writeJson(data.redirectUris) : undefined },
+      });
+      if (data.products) await requestSubscriptions(tx, actor, id, data.products, now);
+      const after = await tx.app.findUniqueOrThrow({ where: { id }, include: appInclude });
+      await recordAudit(tx, actor, { action: "app.updated", targetType: "app", targetId: id, before: appView(before), after: appView(after) });
+      return appView(after);
+    })
+    .then(async (view) => {
+      if (data.products) await announceAppChange(ctx.store, { appId: id });
+      return view;
     });
-    if (data.products) await requestSubscriptions(tx, actor, id, data.products, now);
-    const after = await tx.app.findUniqueOrThrow({ where: { id }, include: appInclude });
-    await recordAudit(tx, actor, { action: "app.updated", targetType: "app", targetId: id, before: appView(before), after: appView(after) });
-    return appView(after);
-  }).then(async (view) => {
-    if (data.products) await announceAppChange(ctx.store, { appId: id });
-    return view;
-  });
 }
 
 export async function updateAppSettings(ctx: PortalContext, actor: Actor, id: string, input: unknown): Promise<AppView> {

@@ -90,8 +90,17 @@ export async function listAudit(ctx: PortalContext, actor: Actor, query: unknown
   return toPage(rows, q, (r) => {
     const details = JSON.parse(r.details) as { before: unknown; after: unknown };
     return {
-      id: r.id, at: r.createdAt.toISOString(), actorId: r.actorId, actorType: r.actorType, action: r.action,
-      targetType: r.targetType, targetId: r.targetId, before: details.before, after: details.after, ip: r.ip, requestId: r.requestId,
+      id: r.id,
+      at: r.createdAt.toISOString(),
+      actorId: r.actorId,
+      actorType: r.actorType,
+      action: r.action,
+      targetType: r.targetType,
+      targetId: r.targetId,
+      before: details.before,
+      after: details.after,
+      ip: r.ip,
+      requestId: r.requestId,
     };
   });
 }

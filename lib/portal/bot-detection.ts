@@ -32,22 +32,62 @@ const DetectionQuery = PageQuery.extend({
 const RuleQuery = PageQuery.extend({ kind: z.enum(["signature", "identity"]).optional() });
 
 interface DetectionRow {
-  id: string; identity: string; signature: string; bucket: Date; score: number; evidence: string; action: string;
-  proxyId: string | null; appId: string | null; clientIp: string | null; userAgent: string | null; hits: number; firstSeenAt: Date; lastSeenAt: Date;
+  id: string;
+  identity: string;
+  signature: string;
+  bucket: Date;
+  score: number;
+  evidence: string;
+  action: string;
+  proxyId: string | null;
+  appId: string | null;
+  clientIp: string | null;
+  userAgent: string | null;
+  hits: number;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
 }
-interface RuleRow { id: string; kind: string; target: string; action: string; config: string; note: string; enabled: boolean; createdAt: Date; updatedAt: Date }
+interface RuleRow {
+  id: string;
+  kind: string;
+  target: string;
+  action: string;
+  config: string;
+  note: string;
+  enabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
 
 export const botDetectionView = (r: DetectionRow) => ({
-  id: r.id, identity: r.identity, signature: r.signature, signatureTitle: SIGNATURE_TITLES[r.signature as SignatureName] ?? r.signature,
-  score: r.score, evidence: JSON.parse(r.evidence) as Record<string, unknown>, action: r.action, hits: r.hits,
-  proxyId: r.proxyId, appId: r.appId, clientIp: r.clientIp, userAgent: r.userAgent,
-  bucket: r.bucket.toISOString(), firstSeenAt: r.firstSeenAt.toISOString(), lastSeenAt: r.lastSeenAt.toISOString(),
+  id: r.id,
+  identity: r.identity,
+  signature: r.signature,
+  signatureTitle: SIGNATURE_TITLES[r.signature as SignatureName] ?? r.signature,
+  score: r.score,
+  evidence: JSON.parse(r.evidence) as Record<string, unknown>,
+  action: r.action,
+  hits: r.hits,
+  proxyId: r.proxyId,
+  appId: r.appId,
+  clientIp: r.clientIp,
+  userAgent: r.userAgent,
+  bucket: r.bucket.toISOString(),
+  firstSeenAt: r.firstSeenAt.toISOString(),
+  lastSeenAt: r.lastSeenAt.toISOString(),
 });
 export type BotDetectionView = ReturnType<typeof botDetectionView>;
 
 export const botRuleView = (r: RuleRow) => ({
-  id: r.id, kind: r.kind, target: r.target, action: r.action, config: JSON.parse(r.config) as Record<string, unknown>, note: r.note, enabled: r.enabled,
-  createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
+  id: r.id,
+  kind: r.kind,
+  target: r.target,
+  action: r.action,
+  config: JSON.parse(r.config) as Record<string, unknown>,
+  note: r.note,
+  enabled: r.enabled,
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
 });
 export type BotRuleView = ReturnType<typeof botRuleView>;
 
@@ -88,7 +128,13 @@ export async function saveBotRule(ctx: PortalContext, actor: Actor, id: string |
   if (clash && clash.id !== id) throw new PortalError("conflict", `A rule for ${rule.kind} ${rule.target} exists already.`, { fields: { target: "taken" } });
   const saved = await ctx.db.$transaction(async (tx) => {
     const row = id ? await tx.botRule.update({ where: { id }, data }) : await tx.botRule.create({ data });
-    await recordAudit(tx, actor, { action: id ? "bot_rule.updated" : "bot_rule.created", targetType: "bot_rule", targetId: row.id, before: before ? botRuleView(before) : undefined, after: botRuleView(row) });
+    await recordAudit(tx, actor, {
+      action: id ? "bot_rule.updated" : "bot_rule.created",
+      targetType: "bot_rule",
+      targetId: row.id,
+      before: before ? botRuleView(before) : undefined,
+      after: botRuleView(row),
+    });
     return row;
   });
   await announce(ctx);
@@ -96,10 +142,15 @@ export async function saveBotRule(ctx: PortalContext, actor: Actor, id: string |
 }
 
 export async function deleteBotRule(ctx: PortalContext, actor: Actor, id: string): Promise<void> {
-  await deleteAudited(ctx, actor, { type: "bot_rule", id, view: botRuleView }, {
-    find: (tx) => tx.botRule.findUnique({ where: { id } }),
-    remove: (tx) => tx.botRule.delete({ where: { id } }),
-  });
+  await deleteAudited(
+    ctx,
+    actor,
+    { type: "bot_rule", id, view: botRuleView },
+    {
+      find: (tx) => tx.botRule.findUnique({ where: { id } }),
+      remove: (tx) => tx.botRule.delete({ where: { id } }),
+    },
+  );
   await announce(ctx);
 }
 

@@ -8,10 +8,16 @@ import { PortalError } from "./errors.ts";
 import { createDeveloper, createTestPortal } from "./test-context.ts";
 
 let ctx: Awaited<ReturnType<typeof createTestPortal>>;
-beforeAll(async () => { ctx = await createTestPortal(); });
+beforeAll(async () => {
+  ctx = await createTestPortal();
+});
 afterAll(() => ctx.close());
 
-const code = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => (error instanceof PortalError ? error.code : error));
+const code = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (error: unknown) => (error instanceof PortalError ? error.code : error),
+  );
 
 describe("client certificates of apps", () => {
   it("lets the owner and admins set one; to anyone else the app does not exist", async () => {
@@ -37,7 +43,17 @@ describe("client certificates of apps", () => {
     const old = "A".repeat(43);
     await setClientCertificate(ctx, owner, app.id, { thumbprint: old });
     const token = (hash: string, certificateThumbprint: string | null) =>
-      ctx.db.accessToken.create({ data: { tokenHash: hash, appId: app.id, credentialId: credential.id, scope: "", grantType: "client_credentials", certificateThumbprint, expiresAt: new Date(Date.now() + 60_000) } });
+      ctx.db.accessToken.create({
+        data: {
+          tokenHash: hash,
+          appId: app.id,
+          credentialId: credential.id,
+          scope: "",
+          grantType: "client_credentials",
+          certificateThumbprint,
+          expiresAt: new Date(Date.now() + 60_000),
+        },
+      });
     const bound = await token("cc-bound", old);
     const unbound = await token("cc-unbound", null);
     await setClientCertificate(ctx, owner, app.id, { thumbprint: "B".repeat(43) });

@@ -18,9 +18,7 @@ export interface PortalContext {
 }
 
 /** Who is acting: a signed-in developer or admin, or Gatehouse itself (seeding). */
-export type Actor =
-  | { type: "developer"; developerId: string; role: "developer" | "admin"; ip?: string; requestId?: string }
-  | { type: "system"; ip?: string; requestId?: string };
+export type Actor = { type: "developer"; developerId: string; role: "developer" | "admin"; ip?: string; requestId?: string } | { type: "system"; ip?: string; requestId?: string };
 
 export function isAdmin(actor: Actor): boolean {
   return actor.type === "system" || actor.role === "admin";

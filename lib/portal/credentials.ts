@@ -59,7 +59,13 @@ export async function revokeCredential(ctx: PortalContext, actor: Actor, appId: 
     if (before.status === "revoked") return before;
     const revoked = await tx.credential.update({ where: { id: credentialId }, data: { status: "revoked", revokedAt: now } });
     await revoke({ credentialId });
-    await recordAudit(tx, actor, { action: "credential.revoked", targetType: "credential", targetId: credentialId, before: { status: before.status }, after: { status: "revoked", appId } });
+    await recordAudit(tx, actor, {
+      action: "credential.revoked",
+      targetType: "credential",
+      targetId: credentialId,
+      before: { status: before.status },
+      after: { status: "revoked", appId },
+    });
     return revoked;
   });
   return credentialView(credential);

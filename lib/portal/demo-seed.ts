@@ -16,8 +16,17 @@ const ECHO_OPENAPI = JSON.stringify({
   info: { title: "Echo API", version: "1.0.0", description: "Returns what it received, including the identity headers the gateway adds." },
   paths: {
     "/{anything}": {
-      get: { summary: "Echo a GET", parameters: [{ name: "anything", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "What the backend received" } } },
-      post: { summary: "Echo a POST", parameters: [{ name: "anything", in: "path", required: true, schema: { type: "string" } }], requestBody: { content: { "application/json": { schema: { type: "object" } } } }, responses: { "200": { description: "What the backend received" } } },
+      get: {
+        summary: "Echo a GET",
+        parameters: [{ name: "anything", in: "path", required: true, schema: { type: "string" } }],
+        responses: { "200": { description: "What the backend received" } },
+      },
+      post: {
+        summary: "Echo a POST",
+        parameters: [{ name: "anything", in: "path", required: true, schema: { type: "string" } }],
+        requestBody: { content: { "application/json": { schema: { type: "object" } } } },
+        responses: { "200": { description: "What the backend received" } },
+      },
     },
   },
 });
@@ -38,7 +47,15 @@ export async function seedDemoData(ctx: PortalContext, options: { echoTargetUrl:
     quotaLimit: 1000,
     quotaIntervalSeconds: 3600,
   });
-  await saveProxy(ctx, SYSTEM, null, { name: "Echo", basePath: "echo", version: "v1", targetUrl: options.echoTargetUrl, idTokenMode: "claims", openApiSpec: ECHO_OPENAPI, productIds: [product.id] });
+  await saveProxy(ctx, SYSTEM, null, {
+    name: "Echo",
+    basePath: "echo",
+    version: "v1",
+    targetUrl: options.echoTargetUrl,
+    idTokenMode: "claims",
+    openApiSpec: ECHO_OPENAPI,
+    productIds: [product.id],
+  });
   if (!options.okta) return {};
 
   const { admin, developer, mfa } = options.okta.users;

@@ -38,9 +38,7 @@ export async function developerFromSignIn(ctx: PortalContext, identity: OktaIden
   const bootstrapAdmin = emailProven && bootstrapAdmins.includes(email);
   const role = identity.groups.includes(ctx.adminGroup) || bootstrapAdmin ? "admin" : "developer";
   const linked = await ctx.db.developer.findUnique({ where: { oktaUserId: identity.oktaUserId } });
-  const existing =
-    linked ??
-    (emailProven ? await ctx.db.developer.findFirst({ where: { email, oktaUserId: null }, orderBy: { createdAt: "asc" } }) : null);
+  const existing = linked ?? (emailProven ? await ctx.db.developer.findFirst({ where: { email, oktaUserId: null }, orderBy: { createdAt: "asc" } }) : null);
   if (existing?.status === "suspended") throw new PortalError("forbidden", "This account is suspended.");
   if (existing) {
     // the oktaUserId condition keeps two sign-ins from claiming one unlinked profile at once
@@ -52,7 +50,11 @@ export async function developerFromSignIn(ctx: PortalContext, identity: OktaIden
   }
   const created = await ctx.db.$transaction(async (tx) => {
     const created = await tx.developer.create({ data: { oktaUserId: identity.oktaUserId, email, name: identity.name, role } });
-    await recordAudit(tx, { type: "developer", developerId: created.id, role }, { action: "developer.registered", targetType: "developer", targetId: created.id, after: { email, role } });
+    await recordAudit(
+      tx,
+      { type: "developer", developerId: created.id, role },
+      { action: "developer.registered", targetType: "developer", targetId: created.id, after: { email, role } },
+    );
     return created;
   });
   return developerView(created);
@@ -93,7 +95,13 @@ export async function setDeveloperStatus(ctx: PortalContext, actor: Actor, id: s
     const appIds = before.apps.map((a) => a.id);
     if (status === "suspended" && appIds.length) await revoke({ appIds });
     if (status === "suspended") await revokePortalSessions(tx, id, now);
-    await recordAudit(tx, actor, { action: status === "suspended" ? "developer.suspended" : "developer.reinstated", targetType: "developer", targetId: id, before: { status: before.status }, after: { status } });
+    await recordAudit(tx, actor, {
+      action: status === "suspended" ? "developer.suspended" : "developer.reinstated",
+      targetType: "developer",
+      targetId: id,
+      before: { status: before.status },
+      after: { status },
+    });
     return developer;
   });
   return developerView(developer);

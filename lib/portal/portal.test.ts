@@ -77,11 +77,12 @@ describe("apps and credentials", () => {
     expect(row).toMatchObject({ ownerId: alice.developerId, status: "active", passwordGrantMode: null });
   });
 
-  it.each([
-    "http://evil.example/cb", "https://good.example/cb#frag", "javascript:alert(1)", "data:text/html,x", "https://*.example/cb", "/relative",
-  ])("refuses the redirect URI %s", async (uri) => {
-    expect(await code(createApp(ctx, alice, { name: "uri", redirectUris: [uri] }))).toBe("invalid");
-  });
+  it.each(["http://evil.example/cb", "https://good.example/cb#frag", "javascript:alert(1)", "data:text/html,x", "https://*.example/cb", "/relative"])(
+    "refuses the redirect URI %s",
+    async (uri) => {
+      expect(await code(createApp(ctx, alice, { name: "uri", redirectUris: [uri] }))).toBe("invalid");
+    },
+  );
 
   it.each(["https://ok.example/cb?x=1", "http://127.0.0.1:8080/cb", "http://localhost/cb", "com.example.app:/oauth"])("accepts the redirect URI %s", async (uri) => {
     expect(await code(createApp(ctx, alice, { name: "uri", redirectUris: [uri] }))).toBe("ok");
@@ -89,8 +90,12 @@ describe("apps and credentials", () => {
 
   it("rotates without downtime: a new credential, then the old one revoked with its tokens", async () => {
     const { app, credential: old } = await createApp(ctx, alice, { name: "rotating" });
-    const token = await ctx.db.accessToken.create({ data: { tokenHash: "h-old", appId: app.id, credentialId: old.id, scope: "", grantType: "client_credentials", expiresAt: new Date(Date.now() + 3600_000) } });
-    const other = await ctx.db.accessToken.create({ data: { tokenHash: "h-new", appId: app.id, scope: "", grantType: "client_credentials", expiresAt: new Date(Date.now() + 3600_000) } });
+    const token = await ctx.db.accessToken.create({
+      data: { tokenHash: "h-old", appId: app.id, credentialId: old.id, scope: "", grantType: "client_credentials", expiresAt: new Date(Date.now() + 3600_000) },
+    });
+    const other = await ctx.db.accessToken.create({
+      data: { tokenHash: "h-new", appId: app.id, scope: "", grantType: "client_credentials", expiresAt: new Date(Date.now() + 3600_000) },
+    });
     const fresh = await addCredential(ctx, alice, app.id);
     expect(fresh.clientSecret).toMatch(/^gth_cs_/);
     const messages: unknown[] = [];
@@ -147,7 +152,11 @@ describe("an admin's decision stands", () => {
     expect(echo.status).toBe("approved");
     await decideSubscription(ctx, admin, echo.id, { decision: "revoke", reason: "abusive traffic" });
     const again = await updateApp(ctx, bob, app.id, { products: ["echo"] });
-    expect(again.subscriptions!.find((s) => s.product.slug === "echo")).toMatchObject({ status: "pending", reason: null, earlierDecision: { status: "revoked", reason: "abusive traffic" } });
+    expect(again.subscriptions!.find((s) => s.product.slug === "echo")).toMatchObject({
+      status: "pending",
+      reason: null,
+      earlierDecision: { status: "revoked", reason: "abusive traffic" },
+    });
     const row = await ctx.db.subscription.findUniqueOrThrow({ where: { id: echo.id } });
     expect(row).toMatchObject({ status: "pending", decidedAt: null, priorStatus: "revoked", priorReason: "abusive traffic" });
     const queued = (await listSubscriptions(ctx, admin, { limit: 100 })).items.find((s) => s.id === echo.id)!;
@@ -164,7 +173,11 @@ describe("an admin's decision stands", () => {
 
 describe("developers", () => {
   const identity = (oktaUserId: string, email: string, extra: { emailVerified?: boolean; groups?: string[] } = {}) => ({
-    oktaUserId, email, name: email, groups: extra.groups ?? [], emailVerified: extra.emailVerified ?? true,
+    oktaUserId,
+    email,
+    name: email,
+    groups: extra.groups ?? [],
+    emailVerified: extra.emailVerified ?? true,
   });
 
   it("links a sign-in by Okta user id only: a second Okta user with the same email gets an account of its own", async () => {
@@ -201,7 +214,9 @@ describe("developers", () => {
     expect((await ctx.db.developer.findUniqueOrThrow({ where: { id: unlinked.id } })).oktaUserId).toBeNull();
     const boss = await developerFromSignIn(ctx, identity("00uSELF2", "chief@example.com", selfRegistered), ["chief@example.com"]);
     expect(boss.role).toBe("developer");
-    const named = await developerFromSignIn({ ...ctx, selfRegisteredGroup: "signed-up" }, identity("00uSELF3", "chief@example.com", { groups: ["signed-up"] }), ["chief@example.com"]);
+    const named = await developerFromSignIn({ ...ctx, selfRegisteredGroup: "signed-up" }, identity("00uSELF3", "chief@example.com", { groups: ["signed-up"] }), [
+      "chief@example.com",
+    ]);
     expect(named.role).toBe("developer");
   });
 
@@ -215,7 +230,9 @@ describe("developers", () => {
   it("suspension revokes the developer's tokens and blocks sign-in; only admins may do it", async () => {
     const dave = await createDeveloper(ctx, "dave@example.com");
     const { app } = await createApp(ctx, dave, { name: "dave's" });
-    await ctx.db.refreshToken.create({ data: { tokenHash: "h-dave-rt", appId: app.id, scope: "", familyId: "f1", expiresAt: new Date(Date.now() + 1e7), idleExpiresAt: new Date(Date.now() + 1e7) } });
+    await ctx.db.refreshToken.create({
+      data: { tokenHash: "h-dave-rt", appId: app.id, scope: "", familyId: "f1", expiresAt: new Date(Date.now() + 1e7), idleExpiresAt: new Date(Date.now() + 1e7) },
+    });
     expect(await code(setDeveloperStatus(ctx, alice, dave.developerId, { status: "suspended" }))).toBe("forbidden");
     await setDeveloperStatus(ctx, admin, dave.developerId, { status: "suspended" });
     expect((await ctx.db.refreshToken.findUniqueOrThrow({ where: { tokenHash: "h-dave-rt" } })).revokedAt).not.toBeNull();

@@ -23,12 +23,20 @@ export const ProductInput = z
     approvalType: z.enum(["auto", "manual"]).default("auto"),
     visibility: z.enum(["public", "private"]).default("public"),
     quotaLimit: z.number().int().min(1).max(1e9).nullable().default(null),
-    quotaIntervalSeconds: z.number().int().min(1).max(31 * 86400).nullable().default(null),
+    quotaIntervalSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(31 * 86400)
+      .nullable()
+      .default(null),
     quotaWindow: z.enum(["rolling", "calendar"]).default("rolling"),
     accessTokenTtlSeconds: Seconds(86400).default(3600),
     refreshTokenTtlSeconds: Seconds(365 * 86400).default(30 * 86400),
     refreshIdleTtlSeconds: Seconds(365 * 86400).default(7 * 86400),
-    credentialTtlSeconds: Seconds(10 * 365 * 86400).nullable().default(null),
+    credentialTtlSeconds: Seconds(10 * 365 * 86400)
+      .nullable()
+      .default(null),
     /** How its access tokens look: opaque, or RFC 9068 JWTs backends can validate offline. */
     accessTokenFormat: z.enum(["opaque", "jwt"]).default("opaque"),
   })
@@ -77,10 +85,15 @@ export async function updateProduct(ctx: PortalContext, actor: Actor, id: string
 }
 
 export async function deleteProduct(ctx: PortalContext, actor: Actor, id: string): Promise<void> {
-  await deleteAudited(ctx, actor, { type: "product", id, view: productView }, {
-    find: (tx) => tx.apiProduct.findUnique({ where: { id } }),
-    remove: (tx) => tx.apiProduct.delete({ where: { id } }),
-  });
+  await deleteAudited(
+    ctx,
+    actor,
+    { type: "product", id, view: productView },
+    {
+      find: (tx) => tx.apiProduct.findUnique({ where: { id } }),
+      remove: (tx) => tx.apiProduct.delete({ where: { id } }),
+    },
+  );
   await announceProxyChange(ctx.store, { productId: id }); // its proxy links went with it
   await announceAppChange(ctx.store, { productId: id });
 }

@@ -18,9 +18,18 @@ const PolicyStep = z.object({ policy: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/)
 export const ProxyInput = z
   .object({
     name: z.string().trim().min(1).max(100),
-    basePath: z.string().regex(/^[a-z0-9][a-z0-9_-]*(\/[a-z0-9][a-z0-9_-]*)*$/, { error: "segments of [a-z0-9_-], separated by /" }).max(200),
-    version: z.string().regex(/^[\w.-]{1,20}$/).default("v1"),
-    targetUrl: z.string().max(2000).refine((v) => /^https?:\/\/[^\s/?#]+/.test(v) && URL.canParse(v) && !new URL(v).username, { error: "must be an http(s) URL without credentials" }),
+    basePath: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]*(\/[a-z0-9][a-z0-9_-]*)*$/, { error: "segments of [a-z0-9_-], separated by /" })
+      .max(200),
+    version: z
+      .string()
+      .regex(/^[\w.-]{1,20}$/)
+      .default("v1"),
+    targetUrl: z
+      .string()
+      .max(2000)
+      .refine((v) => /^https?:\/\/[^\s/?#]+/.test(v) && URL.canParse(v) && !new URL(v).username, { error: "must be an http(s) URL without credentials" }),
     policies: z.array(PolicyStep).max(30).default([]),
     idTokenMode: z.enum(["none", "claims", "whole"]).default("none"),
     openApiSpec: z.string().max(2_000_000).nullable().default(null),
@@ -29,7 +38,11 @@ export const ProxyInput = z
     /** Deprecation (RFC 9745) and Sunset (RFC 8594) announced on every answer of this version; after sunsetAt it answers 410. */
     deprecatedAt: z.iso.datetime({ offset: true }).nullable().default(null),
     sunsetAt: z.iso.datetime({ offset: true }).nullable().default(null),
-    deprecationLink: z.url({ protocol: /^https?$/ }).max(2000).nullable().default(null),
+    deprecationLink: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .nullable()
+      .default(null),
     /** When not empty, only these apps may call this version (roll a new version out to chosen apps first). */
     pinnedAppIds: z.array(z.string().min(1).max(64)).max(1000).default([]),
     /** Path rules compare case-insensitively (/ADMIN is /admin) unless the backend's paths are case-sensitive. */
@@ -77,13 +90,25 @@ export async function saveProxy(ctx: PortalContext, actor: Actor, id: string | n
   if (clash) throw new PortalError("conflict", `Another proxy serves ${fields.basePath} (${fields.version}).`);
   const known = await ctx.db.apiProduct.count({ where: { id: { in: productIds } } });
   if (known !== new Set(productIds).size) throw new PortalError("invalid", "Unknown product in productIds.", { fields: { productIds: "unknown product" } });
-  const data = { ...fields, policies: writeJson(fields.policies), pinnedAppIds: writeJson(fields.pinnedAppIds), deprecatedAt: deprecatedAt ? new Date(deprecatedAt) : null, sunsetAt: sunsetAt ? new Date(sunsetAt) : null };
+  const data = {
+    ...fields,
+    policies: writeJson(fields.policies),
+    pinnedAppIds: writeJson(fields.pinnedAppIds),
+    deprecatedAt: deprecatedAt ? new Date(deprecatedAt) : null,
+    sunsetAt: sunsetAt ? new Date(sunsetAt) : null,
+  };
   const proxy = await ctx.db.$transaction(async (tx) => {
     const saved = id ? await tx.apiProxy.update({ where: { id }, data }) : await tx.apiProxy.create({ data });
     await tx.productProxy.deleteMany({ where: { proxyId: saved.id } });
     if (productIds.length) await tx.productProxy.createMany({ data: [...new Set(productIds)].map((productId) => ({ productId, proxyId: saved.id })) });
     const after = await tx.apiProxy.findUniqueOrThrow({ where: { id: saved.id }, include: { products: { include: { product: true } } } });
-    await recordAudit(tx, actor, { action: id ? "proxy.updated" : "proxy.created", targetType: "proxy", targetId: saved.id, before: before ? proxyView(before) : undefined, after: proxyView(after) });
+    await recordAudit(tx, actor, {
+      action: id ? "proxy.updated" : "proxy.created",
+      targetType: "proxy",
+      targetId: saved.id,
+      before: before ? proxyView(before) : undefined,
+      after: proxyView(after),
+    });
     return after;
   });
   await announceProxyChange(ctx.store, { proxyId: proxy.id });
@@ -91,9 +116,14 @@ export async function saveProxy(ctx: PortalContext, actor: Actor, id: string | n
 }
 
 export async function deleteProxy(ctx: PortalContext, actor: Actor, id: string): Promise<void> {
-  await deleteAudited(ctx, actor, { type: "proxy", id, view: proxyView }, {
-    find: (tx) => tx.apiProxy.findUnique({ where: { id } }),
-    remove: (tx) => tx.apiProxy.delete({ where: { id } }),
-  });
+  await deleteAudited(
+    ctx,
+    actor,
+    { type: "proxy", id, view: proxyView },
+    {
+      find: (tx) => tx.apiProxy.findUnique({ where: { id } }),
+      remove: (tx) => tx.apiProxy.delete({ where: { id } }),
+    },
+  );
   await announceProxyChange(ctx.store, { proxyId: id });
 }

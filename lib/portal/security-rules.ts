@@ -24,11 +24,24 @@ export const SecurityRuleInput = z
 
 const ListQuery = PageQuery.extend({ kind: z.literal(VIRTUAL_PATCH_KIND).optional() });
 
-interface SecurityRuleRow { id: string; kind: string; name: string; config: string; enabled: boolean; createdAt: Date; updatedAt: Date }
+interface SecurityRuleRow {
+  id: string;
+  kind: string;
+  name: string;
+  config: string;
+  enabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
 
 export const securityRuleView = (r: SecurityRuleRow) => ({
-  id: r.id, kind: r.kind, name: r.name, enabled: r.enabled, config: JSON.parse(r.config) as unknown,
-  createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
+  id: r.id,
+  kind: r.kind,
+  name: r.name,
+  enabled: r.enabled,
+  config: JSON.parse(r.config) as unknown,
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
 });
 export type SecurityRuleView = ReturnType<typeof securityRuleView>;
 
@@ -61,7 +74,13 @@ export async function saveSecurityRule(ctx: PortalContext, actor: Actor, id: str
   const data = { kind: rule.kind, name: rule.name, enabled: rule.enabled, config: JSON.stringify(rule.config) };
   const saved = await ctx.db.$transaction(async (tx) => {
     const row = id ? await tx.securityRule.update({ where: { id }, data }) : await tx.securityRule.create({ data });
-    await recordAudit(tx, actor, { action: id ? "security_rule.updated" : "security_rule.created", targetType: "security_rule", targetId: row.id, before: before ? securityRuleView(before) : undefined, after: securityRuleView(row) });
+    await recordAudit(tx, actor, {
+      action: id ? "security_rule.updated" : "security_rule.created",
+      targetType: "security_rule",
+      targetId: row.id,
+      before: before ? securityRuleView(before) : undefined,
+      after: securityRuleView(row),
+    });
     return row;
   });
   await announce(ctx, saved.id);
@@ -69,10 +88,15 @@ export async function saveSecurityRule(ctx: PortalContext, actor: Actor, id: str
 }
 
 export async function deleteSecurityRule(ctx: PortalContext, actor: Actor, id: string): Promise<void> {
-  await deleteAudited(ctx, actor, { type: "security_rule", id, view: securityRuleView }, {
-    find: (tx) => tx.securityRule.findFirst({ where: { id, kind: VIRTUAL_PATCH_KIND } }),
-    remove: (tx) => tx.securityRule.delete({ where: { id } }),
-  });
+  await deleteAudited(
+    ctx,
+    actor,
+    { type: "security_rule", id, view: securityRuleView },
+    {
+      find: (tx) => tx.securityRule.findFirst({ where: { id, kind: VIRTUAL_PATCH_KIND } }),
+      remove: (tx) => tx.securityRule.delete({ where: { id } }),
+    },
+  );
   await announce(ctx, id);
 }
 

@@ -78,11 +78,24 @@ export async function decideSubscription(ctx: PortalContext, actor: Actor, id: s
     const updated = await tx.subscription.update({
       where: { id },
       // the new decision replaces the earlier one (the audit log keeps both)
-      data: { status: NEXT_STATUS[decision], reason: reason ?? null, decidedAt: now, decidedById: actor.type === "developer" ? actor.developerId : null, priorStatus: null, priorReason: null },
+      data: {
+        status: NEXT_STATUS[decision],
+        reason: reason ?? null,
+        decidedAt: now,
+        decidedById: actor.type === "developer" ? actor.developerId : null,
+        priorStatus: null,
+        priorReason: null,
+      },
       include: { product: true },
     });
     if (decision !== "approve") await revoke({ appId: before.appId });
-    await recordAudit(tx, actor, { action: `subscription.${NEXT_STATUS[decision]}`, targetType: "subscription", targetId: id, before: { status: before.status }, after: { status: updated.status, reason } });
+    await recordAudit(tx, actor, {
+      action: `subscription.${NEXT_STATUS[decision]}`,
+      targetType: "subscription",
+      targetId: id,
+      before: { status: before.status },
+      after: { status: updated.status, reason },
+    });
     return updated;
   });
   await announceAppChange(ctx.store, { appId: result.appId });

@@ -12,7 +12,16 @@ export async function createTestPortal(): Promise<PortalContext & { file: string
   await migrateDatabase({ kind: "sqlite", file });
   const db = createDatabaseClient({ kind: "sqlite", file });
   const store = new MemoryStore();
-  return { db, store, file, adminGroup: "gatehouse-admins", close: async () => { await db.$disconnect(); await store.close(); } };
+  return {
+    db,
+    store,
+    file,
+    adminGroup: "gatehouse-admins",
+    close: async () => {
+      await db.$disconnect();
+      await store.close();
+    },
+  };
 }
 
 export async function createDeveloper(ctx: PortalContext, email: string, role: "developer" | "admin" = "developer"): Promise<Actor & { type: "developer" }> {

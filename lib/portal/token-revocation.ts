@@ -7,10 +7,7 @@ import { recordAudit } from "./audit.ts";
 import { withRevocations, type RevocationScope } from "../oauth/tokens/revocation.ts";
 import { parseInput } from "./validation.ts";
 
-const RevokeInput = z.union([
-  z.object({ userSub: z.string().min(1).max(200) }).strict(),
-  z.object({ developerId: z.string().min(1).max(100) }).strict(),
-]);
+const RevokeInput = z.union([z.object({ userSub: z.string().min(1).max(200) }).strict(), z.object({ developerId: z.string().min(1).max(100) }).strict()]);
 
 export async function revokeTokensFor(ctx: PortalContext, actor: Actor, input: unknown): Promise<{ revoked: number }> {
   if (!isAdmin(actor)) throw forbidden();
@@ -26,7 +23,12 @@ export async function revokeTokensFor(ctx: PortalContext, actor: Actor, input: u
   const now = ctx.now?.() ?? new Date();
   const revoked = await withRevocations(ctx.db, ctx.store, now, async (tx, revoke) => {
     const count = await revoke(scope);
-    await recordAudit(tx, actor, { action: "tokens.revoked", targetType: "developerId" in target ? "developer" : "end_user", targetId: "developerId" in target ? target.developerId : target.userSub, after: { revoked: count } });
+    await recordAudit(tx, actor, {
+      action: "tokens.revoked",
+      targetType: "developerId" in target ? "developer" : "end_user",
+      targetId: "developerId" in target ? target.developerId : target.userSub,
+      after: { revoked: count },
+    });
     return count;
   });
   return { revoked };

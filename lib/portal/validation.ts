@@ -10,5 +10,11 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.in
     const key = issue.path.join(".") || (issue.code === "unrecognized_keys" ? issue.keys.join(",") : "(body)");
     fields[key] ??= issue.message;
   }
-  throw new PortalError("invalid", `Invalid input: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join("; ")}`, { fields });
+  throw new PortalError(
+    "invalid",
+    `Invalid input: ${Object.entries(fields)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join("; ")}`,
+    { fields },
+  );
 }

@@ -2,9 +2,7 @@
 // client, store). server.ts loads them through tsx while Next.js bundles its own copy of
 // lib/, so a module-level variable would exist twice; a registry on globalThis does not.
 
-const registry: Map<string, unknown> = ((globalThis as Record<symbol, unknown>)[
-  Symbol.for("gatehouse.shared-instances")
-] ??= new Map()) as Map<string, unknown>;
+const registry: Map<string, unknown> = ((globalThis as Record<symbol, unknown>)[Symbol.for("gatehouse.shared-instances")] ??= new Map()) as Map<string, unknown>;
 
 export function sharedInstance<T>(name: string, create: () => T): T {
   if (!registry.has(name)) registry.set(name, create());

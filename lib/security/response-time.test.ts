@@ -4,7 +4,12 @@ import { ResponseTimeFloor } from "./response-time.ts";
 function floor(initialMs: number, options = { keep: 10, percentile: 0.9, maxMs: 1_000 }) {
   let clock = 0;
   const waited: number[] = [];
-  const f = new ResponseTimeFloor(initialMs, options, async (ms) => void waited.push(ms), () => clock);
+  const f = new ResponseTimeFloor(
+    initialMs,
+    options,
+    async (ms) => void waited.push(ms),
+    () => clock,
+  );
   const slowPath = (ms: number) => {
     const started = f.start();
     clock += ms;

@@ -59,7 +59,13 @@ try {
     }
     server.close();
     server.closeAllConnections(); // the main thread drained its callers already
-    for (const [name, step] of [["next", () => nextApp.close()], ["token cache", () => validator.stop()], ["client cache", () => clients.stop()], ["store", closeStore], ["database", closeDb]] as const) {
+    for (const [name, step] of [
+      ["next", () => nextApp.close()],
+      ["token cache", () => validator.stop()],
+      ["client cache", () => clients.stop()],
+      ["store", closeStore],
+      ["database", closeDb],
+    ] as const) {
       await Promise.resolve(step()).catch((error: unknown) => log.warn({ err: error, step: name }, "browser lane shutdown step failed"));
     }
     post({ type: "closed" });

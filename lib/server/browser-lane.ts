@@ -43,7 +43,8 @@ export interface BrowserLane {
 }
 
 /** What the worker posts to the main thread. */
-export type FromBrowserWorker = { type: "ready" } | { type: "failed"; message: string } | { type: "metrics"; id: number; metrics: MetricObjectWithValues<MetricValue<string>>[] } | { type: "closed" };
+export type FromBrowserWorker =
+  { type: "ready" } | { type: "failed"; message: string } | { type: "metrics"; id: number; metrics: MetricObjectWithValues<MetricValue<string>>[] } | { type: "closed" };
 /** What the main thread posts to the worker. */
 export type ToBrowserWorker = { type: "metrics"; id: number } | { type: "close" };
 
@@ -71,7 +72,15 @@ export async function startBrowserLane(options: BrowserLaneOptions): Promise<Bro
   let closing = false;
 
   function spawn(): Promise<void> {
-    const data: BrowserWorkerData = { threadBus: options.threadBus, dev: options.dev, projectDir: options.projectDir, host: options.host, port: options.port, socketPath, okta: options.okta };
+    const data: BrowserWorkerData = {
+      threadBus: options.threadBus,
+      dev: options.dev,
+      projectDir: options.projectDir,
+      host: options.host,
+      port: options.port,
+      socketPath,
+      okta: options.okta,
+    };
     worker = startTsWorker(new URL("./browser-lane-worker.ts", import.meta.url), data, { env: options.env });
     return new Promise((resolve, reject) => {
       worker.on("message", (message: FromBrowserWorker) => {

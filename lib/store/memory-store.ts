@@ -25,7 +25,11 @@ export class MemoryStore implements Store {
   private readonly sweeper: NodeJS.Timeout;
   private readonly threads: ThreadBus | null;
 
-  constructor(sweepEveryMs = 30_000, private readonly now: () => number = Date.now, options: { shareMessagesAcrossThreads?: boolean } = {}) {
+  constructor(
+    sweepEveryMs = 30_000,
+    private readonly now: () => number = Date.now,
+    options: { shareMessagesAcrossThreads?: boolean } = {},
+  ) {
     this.sweeper = setInterval(() => this.sweep(), sweepEveryMs).unref();
     this.threads = options.shareMessagesAcrossThreads
       ? openThreadBus("memory-store", (m) => {

@@ -19,7 +19,11 @@ export function derivePostgresSchema(source: string): string {
 const derived = derivePostgresSchema(readFileSync(SOURCE, "utf8"));
 if (process.argv.includes("--check")) {
   let current = "";
-  try { current = readFileSync(TARGET, "utf8"); } catch { /* missing counts as drift */ }
+  try {
+    current = readFileSync(TARGET, "utf8");
+  } catch {
+    /* missing counts as drift */
+  }
   if (current !== derived) {
     console.error(`${TARGET} is out of date: run \`npm run db:schema\` and commit it.`);
     process.exit(1);

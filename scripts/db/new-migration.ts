@@ -18,7 +18,10 @@ let pending = 0;
 for (const { provider, schema, migrations } of schemas) {
   const snapshot = join(migrations, SNAPSHOT);
   const sql = diffSql(existsSync(snapshot) ? snapshot : null, schema);
-  if (!sql) { console.log(`${provider}: no schema changes`); continue; }
+  if (!sql) {
+    console.log(`${provider}: no schema changes`);
+    continue;
+  }
   if (check) {
     console.error(`${provider}: ${schema} has changes without a migration; run \`npm run db:migration -- <name>\`.`);
     pending++;

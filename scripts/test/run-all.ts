@@ -1,4 +1,4 @@
-// `npm test`: every suite in order — schema/migration drift, typecheck, lint, production
+// `npm test`: every suite in order — schema/migration drift, typecheck, lint, format, production
 // build, unit, integration (SQLite; PostgreSQL + Redis too when TEST_DATABASE_URL and
 // TEST_REDIS_URL are set) and browser tests — then one closing line `N passed, N failed`.
 import { spawnSync } from "node:child_process";
@@ -81,6 +81,7 @@ function playwright(): void {
 check("db schema + migrations up to date", "npm", ["run", "--silent", "db:check"]);
 check("typecheck", "npx", ["tsc", "--noEmit"]);
 check("lint", "npx", ["eslint", "--max-warnings", "0", "."]);
+check("format (Prettier)", "npx", ["prettier", "--check", "."]);
 const built = check("production build", "npx", ["next", "build"]);
 vitest("unit");
 if (built) {
@@ -95,7 +96,8 @@ console.log("\nSummary");
 for (const r of results) {
   console.log(`  ${r.failed ? "✗" : "✓"} ${r.suite}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ""}${r.note ? ` — ${r.note}` : ""}`);
 }
-const backends = process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL ? "SQLite, PostgreSQL + Redis" : "SQLite only (set TEST_DATABASE_URL and TEST_REDIS_URL for PostgreSQL + Redis)";
+const backends =
+  process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL ? "SQLite, PostgreSQL + Redis" : "SQLite only (set TEST_DATABASE_URL and TEST_REDIS_URL for PostgreSQL + Redis)";
 console.log(`  back-ends: ${backends}`);
 console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`);
 process.exit(total.failed ? 1 : 0);

@@ -5,5 +5,9 @@ import { TitledPage } from "@/components/ui/basics";
 export const metadata: Metadata = { title: "Analytics" };
 
 export default function AdminAnalyticsPage() {
-  return <TitledPage title="Analytics and security metrics"><AnalyticsDashboard admin /></TitledPage>;
+  return (
+    <TitledPage title="Analytics and security metrics">
+      <AnalyticsDashboard admin />
+    </TitledPage>
+  );
 }

@@ -7,7 +7,9 @@ export const metadata: Metadata = { title: "Admin API keys" };
 export default function ApiKeysPage() {
   return (
     <TitledPage title="Admin API keys">
-      <p className="mb-4 text-sm text-slate-600">For the <code>gatehouse</code> CLI: <code>Authorization: Bearer &lt;key&gt;</code>. A key acts as you while you are an active admin.</p>
+      <p className="mb-4 text-sm text-slate-600">
+        For the <code>gatehouse</code> CLI: <code>Authorization: Bearer &lt;key&gt;</code>. A key acts as you while you are an active admin.
+      </p>
       <ApiKeys />
     </TitledPage>
   );

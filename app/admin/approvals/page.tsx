@@ -5,5 +5,9 @@ import { TitledPage } from "@/components/ui/basics";
 export const metadata: Metadata = { title: "Approval queue" };
 
 export default function ApprovalsPage() {
-  return <TitledPage title="Approval queue"><ApprovalQueue /></TitledPage>;
+  return (
+    <TitledPage title="Approval queue">
+      <ApprovalQueue />
+    </TitledPage>
+  );
 }

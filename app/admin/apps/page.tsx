@@ -11,5 +11,9 @@ export default async function AdminAppsPage({ searchParams }: { searchParams: Pr
   const owner = typeof ownerId === "string" ? ownerId : undefined;
   const { ctx, actor } = await requireAdmin("/admin/apps");
   const first = await listApps(ctx, actor, { ownerId: owner });
-  return <TitledPage title="Apps"><AdminAppList ownerId={owner} initial={first} /></TitledPage>;
+  return (
+    <TitledPage title="Apps">
+      <AdminAppList ownerId={owner} initial={first} />
+    </TitledPage>
+  );
 }

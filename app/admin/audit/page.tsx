@@ -5,5 +5,9 @@ import { TitledPage } from "@/components/ui/basics";
 export const metadata: Metadata = { title: "Audit log" };
 
 export default function AuditPage() {
-  return <TitledPage title="Audit log"><AuditLog /></TitledPage>;
+  return (
+    <TitledPage title="Audit log">
+      <AuditLog />
+    </TitledPage>
+  );
 }

@@ -5,5 +5,9 @@ import { TitledPage } from "@/components/ui/basics";
 export const metadata: Metadata = { title: "Bot detection" };
 
 export default function BotDetectionPage() {
-  return <TitledPage title="Bot detection"><BotDetections /></TitledPage>;
+  return (
+    <TitledPage title="Bot detection">
+      <BotDetections />
+    </TitledPage>
+  );
 }

@@ -5,5 +5,9 @@ import { TitledPage } from "@/components/ui/basics";
 export const metadata: Metadata = { title: "Developers" };
 
 export default function DevelopersPage() {
-  return <TitledPage title="Developers"><DeveloperList /></TitledPage>;
+  return (
+    <TitledPage title="Developers">
+      <DeveloperList />
+    </TitledPage>
+  );
 }

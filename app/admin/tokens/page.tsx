@@ -5,5 +5,9 @@ import { TitledPage } from "@/components/ui/basics";
 export const metadata: Metadata = { title: "Revoke tokens" };
 
 export default function TokensPage() {
-  return <TitledPage title="Revoke tokens"><TokenRevocation /></TitledPage>;
+  return (
+    <TitledPage title="Revoke tokens">
+      <TokenRevocation />
+    </TitledPage>
+  );
 }

@@ -16,14 +16,30 @@ export default async function ProductPage({ params }: { params: Promise<{ slug: 
   const { product, proxies } = entry;
   return (
     <div className="space-y-6">
-      <PageTitle actions={viewer ? <Link href="/apps/new" className={buttonClass}>Use in a new app</Link> : <Link href={`/signin?callbackUrl=${encodeURIComponent(`/catalog/${product.slug}`)}`} className={buttonClass}>Sign in to use it</Link>}>
+      <PageTitle
+        actions={
+          viewer ? (
+            <Link href="/apps/new" className={buttonClass}>
+              Use in a new app
+            </Link>
+          ) : (
+            <Link href={`/signin?callbackUrl=${encodeURIComponent(`/catalog/${product.slug}`)}`} className={buttonClass}>
+              Sign in to use it
+            </Link>
+          )
+        }
+      >
         {product.name}
       </PageTitle>
       <Card>
         <p className="mb-4 whitespace-pre-line text-slate-700">{product.description || "No description."}</p>
         <ProductFacts product={product} />
       </Card>
-      {proxies.length === 0 ? <Card title="APIs"><p className="text-sm text-slate-500">No API is published in this product yet.</p></Card> : null}
+      {proxies.length === 0 ? (
+        <Card title="APIs">
+          <p className="text-sm text-slate-500">No API is published in this product yet.</p>
+        </Card>
+      ) : null}
       {proxies.map((proxy) => (
         <Card key={proxy.id} title={`${proxy.name} — ${proxy.gatewayPath}`}>
           <ProxyDocs spec={proxy.openApiSpec} gatewayPath={proxy.gatewayPath} />

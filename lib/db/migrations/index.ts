@@ -16,8 +16,7 @@ export function migrationsDir(kind: DatabaseTarget["kind"]): string {
 /** Applies pending migrations; returns the names it applied. */
 export async function migrateDatabase(database: DatabaseTarget): Promise<string[]> {
   const files = readMigrationFiles(migrationsDir(database.kind));
-  const target: MigrationTarget =
-    database.kind === "sqlite" ? sqliteMigrationTarget(database.file) : await postgresMigrationTarget(database.url);
+  const target: MigrationTarget = database.kind === "sqlite" ? sqliteMigrationTarget(database.file) : await postgresMigrationTarget(database.url);
   try {
     return await runMigrations(target, files);
   } finally {

@@ -30,7 +30,11 @@ const sqlite: Dialect = {
     const file = join(mkdtempSync(join(tmpdir(), "gatehouse-db-")), "test.db");
     const query = <T>(sql: string) => {
       const db = new Database(file);
-      try { return db.prepare(sql).all() as T[]; } finally { db.close(); }
+      try {
+        return db.prepare(sql).all() as T[];
+      } finally {
+        db.close();
+      }
     };
     return {
       target: async () => sqliteMigrationTarget(file),
@@ -42,7 +46,9 @@ const sqlite: Dialect = {
 };
 
 const dropAfter: Array<() => Promise<void>> = [];
-afterAll(async () => { for (const drop of dropAfter) await drop(); });
+afterAll(async () => {
+  for (const drop of dropAfter) await drop();
+});
 
 function postgres(adminUrl: string): Dialect {
   return {
@@ -53,7 +59,11 @@ function postgres(adminUrl: string): Dialect {
       const query = async <T extends pg.QueryResultRow>(sql: string) => {
         const client = new pg.Client({ connectionString: db.url });
         await client.connect();
-        try { return (await client.query<T>(sql)).rows; } finally { await client.end(); }
+        try {
+          return (await client.query<T>(sql)).rows;
+        } finally {
+          await client.end();
+        }
       };
       return {
         target: () => postgresMigrationTarget(db.url),
@@ -70,7 +80,11 @@ const dialects = [sqlite, ...(process.env.TEST_DATABASE_URL ? [postgres(process.
 describe.each(dialects)("migration runner on $name", (dialect) => {
   async function run(dir: string, target: () => Promise<MigrationTarget>) {
     const t = await target();
-    try { return await runMigrations(t, readMigrationFiles(dir)); } finally { await t.close(); }
+    try {
+      return await runMigrations(t, readMigrationFiles(dir));
+    } finally {
+      await t.close();
+    }
   }
 
   it("applies pending files once each, in name order", async () => {
@@ -145,7 +159,11 @@ describe("the committed migrations", () => {
     expect(await db.tables()).toEqual(expect.arrayContaining(["developers", "apps", "credentials", "access_tokens", "refresh_tokens"]));
     async function run(folder: string) {
       const t = await db.target();
-      try { return await runMigrations(t, readMigrationFiles(folder)); } finally { await t.close(); }
+      try {
+        return await runMigrations(t, readMigrationFiles(folder));
+      } finally {
+        await t.close();
+      }
     }
   });
 });

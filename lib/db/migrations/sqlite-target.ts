@@ -30,8 +30,7 @@ export function sqliteMigrationTarget(file: string): MigrationTarget {
           return false;
         }
         db.exec(migration.sql);
-        db.prepare(`INSERT INTO "_gatehouse_migrations" (name, checksum, applied_at) VALUES (?, ?, ?)`)
-          .run(migration.name, migration.checksum, new Date().toISOString());
+        db.prepare(`INSERT INTO "_gatehouse_migrations" (name, checksum, applied_at) VALUES (?, ?, ?)`).run(migration.name, migration.checksum, new Date().toISOString());
         db.exec("COMMIT");
         return true;
       } catch (error) {

@@ -3,13 +3,33 @@ import { testContext, testRuntime } from "../test-context.ts";
 import { assignIdentity, headerValue } from "./assign-identity.ts";
 
 describe("assign-identity", () => {
-  const identity = { kind: "gatehouse-token" as const, appId: "app-1", developerId: "dev-1", clientId: "", credentialId: null, userSub: "00u1", scopes: new Set(["a:read"]), idTokenRecordId: "idt-1", tokenId: "t" };
+  const identity = {
+    kind: "gatehouse-token" as const,
+    appId: "app-1",
+    developerId: "dev-1",
+    clientId: "",
+    credentialId: null,
+    userSub: "00u1",
+    scopes: new Set(["a:read"]),
+    idTokenRecordId: "idt-1",
+    tokenId: "t",
+  };
   const idToken = { jwt: "eyJ.header.sig", claims: { sub: "00u1", email: "ana@example.com", name: "Ana Müller", groups: ["a", "b"], secret: "no" } };
 
   it("claims mode: selected id-token claims as headers; Authorization removed; app and developer ids added", async () => {
-    const call = testContext({ headers: { authorization: "Bearer x" }, proxy: { idTokenMode: "claims" }, identity }, testRuntime({ services: { readIdToken: async () => idToken } }));
+    const call = testContext(
+      { headers: { authorization: "Bearer x" }, proxy: { idTokenMode: "claims" }, identity },
+      testRuntime({ services: { readIdToken: async () => idToken } }),
+    );
     await assignIdentity.access!(call, assignIdentity.configSchema.parse({ claims: ["email", "name", "groups"] }));
-    expect(call.upstreamHeaders).toMatchObject({ "x-gatehouse-app-id": "app-1", "x-gatehouse-developer-id": "dev-1", "x-gatehouse-user": "00u1", "x-gatehouse-user-email": "ana@example.com", "x-gatehouse-user-name": "Ana%20M%C3%BCller", "x-gatehouse-user-groups": "a,b" });
+    expect(call.upstreamHeaders).toMatchObject({
+      "x-gatehouse-app-id": "app-1",
+      "x-gatehouse-developer-id": "dev-1",
+      "x-gatehouse-user": "00u1",
+      "x-gatehouse-user-email": "ana@example.com",
+      "x-gatehouse-user-name": "Ana%20M%C3%BCller",
+      "x-gatehouse-user-groups": "a,b",
+    });
     expect(call.upstreamHeaders.authorization).toBeUndefined();
     expect(call.upstreamHeaders["x-gatehouse-claim-secret"]).toBeUndefined();
   });

@@ -32,7 +32,10 @@ export function claimHeader(claim: string): string {
 export const AssignIdentityConfig = z
   .object({
     mode: z.enum(["none", "claims", "whole"]).optional(),
-    claims: z.array(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/)).max(30).default(DEFAULT_CLAIMS),
+    claims: z
+      .array(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/))
+      .max(30)
+      .default(DEFAULT_CLAIMS),
   })
   .strict();
 export type AssignIdentityConfig = z.infer<typeof AssignIdentityConfig>;

@@ -21,7 +21,12 @@ function setup(rules: Array<{ kind: string; target: string; action: string; conf
   } as unknown as Database;
   // a fixed instant mid-minute: on the wall clock a test's calls could straddle the one-minute
   // window (splitting the enumeration) or the throttle's minute (resetting its count)
-  const detector = new BotDetector(() => db, () => store, pino({ level: "silent" }), { thresholds: { sequentialCalls: 3 }, now: () => Date.UTC(2026, 10, 28, 10, 0, 30) });
+  const detector = new BotDetector(
+    () => db,
+    () => store,
+    pino({ level: "silent" }),
+    { thresholds: { sequentialCalls: 3 }, now: () => Date.UTC(2026, 10, 28, 10, 0, 30) },
+  );
   const runtime = testRuntime({ services: { bots: detector } });
   const config = BotDetectionConfig.parse({});
   const outcome: CallOutcome = { status: 200, upstreamLatencyMs: 1, latencyMs: 1, answeredBy: null, bytesIn: 0, bytesOut: 0 };
@@ -85,7 +90,13 @@ describe("bot-detection policy", () => {
   });
 
   it("allow-listed identities and disabled proxies are neither acted on nor watched", async () => {
-    const allowed = await enumerate(setup([{ kind: "identity", target: "ua:partnercrawler", action: "allow" }, { kind: "signature", target: "scraper", action: "block" }]), { headers: { "user-agent": "PartnerCrawler/1.0" } });
+    const allowed = await enumerate(
+      setup([
+        { kind: "identity", target: "ua:partnercrawler", action: "allow" },
+        { kind: "signature", target: "scraper", action: "block" },
+      ]),
+      { headers: { "user-agent": "PartnerCrawler/1.0" } },
+    );
     expect(allowed.every((r) => r.answer === undefined && r.call.annotations.bot === undefined)).toBe(true);
     const recorded = (await enumerate(setup([{ kind: "signature", target: "scraper", action: "allow" }]))).at(-1)!;
     expect(recorded.answer).toBeUndefined();

@@ -127,7 +127,13 @@ function act(call: PolicyContext, d: BotVerdicts, rules: CompiledBotRules): Mayb
         if (resetMs === null) return flag(call, decision);
         return problemAnswer(
           429,
-          { policy: "bot-detection", code: "bot_throttled", title: "Too many calls", detail: `This client is limited to ${perMinute} calls per minute.`, limit: { name: "rate", value: perMinute } },
+          {
+            policy: "bot-detection",
+            code: "bot_throttled",
+            title: "Too many calls",
+            detail: `This client is limited to ${perMinute} calls per minute.`,
+            limit: { name: "rate", value: perMinute },
+          },
           { "retry-after": retryAfterSeconds(resetMs) },
         );
       });
@@ -140,4 +146,3 @@ function act(call: PolicyContext, d: BotVerdicts, rules: CompiledBotRules): Mayb
       return problemAnswer(403, { policy: "bot-detection", code: "bot_blocked", title: "Forbidden", detail: "This client's calls are refused." });
   }
 }
-

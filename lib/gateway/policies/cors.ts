@@ -5,7 +5,9 @@ import { z } from "zod";
 import { problemAnswer } from "../answers.ts";
 import { definePolicy } from "../policy.ts";
 
-const Origin = z.string().refine((o) => o === "*" || (URL.canParse(o) && new URL(o).origin === o), { error: "an origin such as https://app.example (scheme, host, port; no path)" });
+const Origin = z
+  .string()
+  .refine((o) => o === "*" || (URL.canParse(o) && new URL(o).origin === o), { error: "an origin such as https://app.example (scheme, host, port; no path)" });
 const Token = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/);
 
 export const CorsConfig = z

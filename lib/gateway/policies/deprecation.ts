@@ -27,10 +27,13 @@ export const deprecation = definePolicy<DeprecationConfig>({
   configSchema: DeprecationConfig,
   impliedOnly: true,
   implied: (_stored, proxy) =>
-    proxy.deprecatedAt || proxy.sunsetAt || proxy.deprecationLink ? { deprecatedAt: proxy.deprecatedAt ?? null, sunsetAt: proxy.sunsetAt ?? null, link: proxy.deprecationLink ?? null } : undefined,
+    proxy.deprecatedAt || proxy.sunsetAt || proxy.deprecationLink
+      ? { deprecatedAt: proxy.deprecatedAt ?? null, sunsetAt: proxy.sunsetAt ?? null, link: proxy.deprecationLink ?? null }
+      : undefined,
   arrive(ctx, config) {
     Object.assign(ctx.responseHeaders, config.headers);
-    if (config.sunsetAt !== null && config.sunsetAt <= ctx.startedAt) return problemAnswer(410, { title: "API version retired", detail: `${ctx.proxy.basePath} ${ctx.proxy.version} was retired.` });
+    if (config.sunsetAt !== null && config.sunsetAt <= ctx.startedAt)
+      return problemAnswer(410, { title: "API version retired", detail: `${ctx.proxy.basePath} ${ctx.proxy.version} was retired.` });
     return undefined;
   },
 });

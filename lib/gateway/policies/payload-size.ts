@@ -8,7 +8,15 @@ import { definePolicy } from "../policy.ts";
 
 export const PAYLOAD_TOO_LARGE = () => problemAnswer(413, { title: "Payload Too Large" });
 
-export const PayloadSizeConfig = z.object({ maxBytes: z.number().int().min(0).max(1024 * 1024 * 1024) }).strict();
+export const PayloadSizeConfig = z
+  .object({
+    maxBytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(1024 * 1024 * 1024),
+  })
+  .strict();
 export type PayloadSizeConfig = z.infer<typeof PayloadSizeConfig>;
 
 export const payloadSize = definePolicy<PayloadSizeConfig>({

@@ -13,8 +13,15 @@ import { definePolicy, type GatewayCall } from "../policy.ts";
 const Scope = z.string().regex(/^[\w.:/-]{1,64}$/);
 const Operation = z
   .object({
-    methods: z.array(z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])).min(1).optional(),
-    path: z.string().regex(/^\/[^\s?#]*$/, { error: "a path pattern starting with /" }).max(500).default("/**"),
+    methods: z
+      .array(z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]))
+      .min(1)
+      .optional(),
+    path: z
+      .string()
+      .regex(/^\/[^\s?#]*$/, { error: "a path pattern starting with /" })
+      .max(500)
+      .default("/**"),
     scopes: z.array(Scope).max(20),
   })
   .strict();

@@ -5,13 +5,28 @@ import { activeApp, testContext, testRuntime } from "../test-context.ts";
 import { verifyAccessToken } from "./verify-access-token.ts";
 
 const token = (overrides: Partial<ValidToken> = {}): ValidToken => ({
-  tokenId: "tok-1", appId: "app-1", credentialId: "cred-1", userSub: "00u1", scopes: new Set(["a:read"]), products: ["product-1"], idTokenRecordId: "idt-1", familyId: null, authCodeId: null, expiresAt: Date.now() + 60_000,
-  kind: "gatehouse", issuedAt: Date.now(), certificateThumbprint: null, ...overrides,
+  tokenId: "tok-1",
+  appId: "app-1",
+  credentialId: "cred-1",
+  userSub: "00u1",
+  scopes: new Set(["a:read"]),
+  products: ["product-1"],
+  idTokenRecordId: "idt-1",
+  familyId: null,
+  authCodeId: null,
+  expiresAt: Date.now() + 60_000,
+  kind: "gatehouse",
+  issuedAt: Date.now(),
+  certificateThumbprint: null,
+  ...overrides,
 });
 const bearer = (t = "gth_at_abc") => ({ authorization: `Bearer ${t}` });
 const errorOf = (answer: unknown) => (answer as { body: { error: string } }).body.error;
 /** An anonymous call (what an authentication policy sees) on a gateway with these services. */
-const callOn = (services: Partial<GatewayServices> = {}) => (options: Parameters<typeof testContext>[0] = {}) => testContext({ appId: null, ...options }, testRuntime({ services }));
+const callOn =
+  (services: Partial<GatewayServices> = {}) =>
+  (options: Parameters<typeof testContext>[0] = {}) =>
+    testContext({ appId: null, ...options }, testRuntime({ services }));
 
 describe("verify-access-token", () => {
   const config = verifyAccessToken.configSchema.parse({});

@@ -33,7 +33,8 @@ export const verifyAccessToken = definePolicy<VerifyAccessTokenConfig>({
     return andThen(services.validateToken(bearer.token), (token) => {
       if (!token) return bearerAnswer("invalid_token", "The access token is invalid, expired or revoked.");
       // RFC 8705: a certificate-bound token only with the client certificate it is bound to
-      if (!presentedWithBinding(token, clientCertificateThumbprint(ctx.req))) return bearerAnswer("invalid_token", "The access token is bound to a client certificate this request did not present.");
+      if (!presentedWithBinding(token, clientCertificateThumbprint(ctx.req)))
+        return bearerAnswer("invalid_token", "The access token is bound to a client certificate this request did not present.");
       return andThen(services.findApp(token.appId), (app) => admit(ctx, token, app));
     });
   },

@@ -6,13 +6,20 @@ import { problemAnswer } from "../answers.ts";
 import { definePolicy } from "../policy.ts";
 import { productFor } from "./app-access.ts";
 
-const HeaderName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/).transform((h) => h.toLowerCase());
+const HeaderName = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{1,64}$/)
+  .transform((h) => h.toLowerCase());
 
 export const VerifyApiKeyConfig = z
   .object({
     header: HeaderName.default("x-api-key"),
     /** Off unless set: keys in URLs end up in logs and browser histories. */
-    queryParameter: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).nullable().default(null),
+    queryParameter: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+      .nullable()
+      .default(null),
   })
   .strict();
 export type VerifyApiKeyConfig = z.infer<typeof VerifyApiKeyConfig>;

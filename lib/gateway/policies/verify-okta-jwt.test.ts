@@ -25,7 +25,13 @@ describe("verify-okta-jwt (Scenario 2)", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/oauth2/default`;
     sign = (claims, o = {}) =>
-      new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: o.kid ?? "k1" }).setIssuer(o.iss ?? issuer).setAudience(o.aud ?? "api://default").setIssuedAt().setExpirationTime(o.exp ?? "5m").sign(privateKey);
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: "RS256", kid: o.kid ?? "k1" })
+        .setIssuer(o.iss ?? issuer)
+        .setAudience(o.aud ?? "api://default")
+        .setIssuedAt()
+        .setExpirationTime(o.exp ?? "5m")
+        .sign(privateKey);
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
@@ -40,7 +46,9 @@ describe("verify-okta-jwt (Scenario 2)", () => {
   });
 
   it("wrong audience, wrong issuer, expired, unknown kid, unknown or inactive app → 401 invalid_token", async () => {
-    const runtime = testRuntime({ services: { oktaIssuer: () => issuer, findAppByOktaClientId: async (cid) => (cid === "0oa1" ? activeApp() : cid === "0oa2" ? activeApp({ active: false }) : null) } });
+    const runtime = testRuntime({
+      services: { oktaIssuer: () => issuer, findAppByOktaClientId: async (cid) => (cid === "0oa1" ? activeApp() : cid === "0oa2" ? activeApp({ active: false }) : null) },
+    });
     const refused = async (jwt: string) => errorOf(await verifyOktaJwt.access!(testContext({ appId: null, headers: bearer(jwt) }, runtime), config()));
     expect(await refused(await sign({ cid: "0oa1" }, { aud: "api://other" }))).toBe("invalid_token");
     expect(await refused(await sign({ cid: "0oa1" }, { iss: "https://evil.example/oauth2/default" }))).toBe("invalid_token");

@@ -34,11 +34,20 @@ export const verifyOktaJwt = definePolicy<VerifyOktaJwtConfig>({
     const issuer = (config.issuer ?? services.oktaIssuer()).replace(/\/+$/, "");
     let claims: Record<string, unknown>;
     try {
-      ({ payload: claims } = await jwtVerify(bearer.token, services.oktaKeys(issuer), { issuer, audience: config.audience, algorithms: ["RS256", "ES256", "PS256"], clockTolerance: 5 }));
+      ({ payload: claims } = await jwtVerify(bearer.token, services.oktaKeys(issuer), {
+        issuer,
+        audience: config.audience,
+        algorithms: ["RS256", "ES256", "PS256"],
+        clockTolerance: 5,
+      }));
     } catch (error) {
       if (error instanceof OktaKeysUnavailable) {
         ctx.log.warn({ err: error, issuer }, "Okta key set unavailable");
-        return problemAnswer(503, { title: "Service temporarily unavailable", detail: "Okta's signing keys cannot be fetched right now; try again shortly." }, { "retry-after": "5" });
+        return problemAnswer(
+          503,
+          { title: "Service temporarily unavailable", detail: "Okta's signing keys cannot be fetched right now; try again shortly." },
+          { "retry-after": "5" },
+        );
       }
       if (!(error instanceof errors.JOSEError) && !(error instanceof TypeError)) ctx.log.warn({ err: error }, "okta jwt verification failed");
       return bearerAnswer("invalid_token", "The Okta access token is invalid or expired.");

@@ -7,7 +7,13 @@ import { versionPinning, VersionPinningConfig } from "./version-pinning.ts";
 describe("version-pinning", () => {
   it("is implied right after the authentication policy when the version is pinned (an unreadable pin list pins to nobody)", () => {
     const names = (result: ReturnType<typeof compileChain>) => (result.ok ? result.chain.map((s) => s.policy.name) : []);
-    expect(names(compileChain([], { maxRequestBytes: 10, pinnedAppIds: new Set(["app-1"]) }))).toEqual(["payload-size", "verify-access-token", "version-pinning", "bot-detection", "assign-identity"]);
+    expect(names(compileChain([], { maxRequestBytes: 10, pinnedAppIds: new Set(["app-1"]) }))).toEqual([
+      "payload-size",
+      "verify-access-token",
+      "version-pinning",
+      "bot-detection",
+      "assign-identity",
+    ]);
     expect(names(compileChain([], { maxRequestBytes: 10, pinnedAppIds: new Set() }))).toContain("version-pinning");
     expect(names(compileChain([], { maxRequestBytes: 10, pinnedAppIds: null }))).not.toContain("version-pinning");
   });

@@ -47,7 +47,11 @@ async function failure(params: Record<string, string>) {
 
 describe("implicit", () => {
   it("is refused for apps without it, in the query", async () => {
-    expect(await failure({ response_type: "token", client_id: plain.clientId, redirect_uri: CB, state: "s" })).toEqual({ code: "unsupported_response_type", mode: "query", state: "s" });
+    expect(await failure({ response_type: "token", client_id: plain.clientId, redirect_uri: CB, state: "s" })).toEqual({
+      code: "unsupported_response_type",
+      mode: "query",
+      state: "s",
+    });
     expect(await failure({ response_type: "code token", client_id: implicit.clientId, redirect_uri: CB, state: "s" })).toMatchObject({ code: "unsupported_response_type" });
   });
 
@@ -55,7 +59,11 @@ describe("implicit", () => {
     const ok = await parse({ response_type: "token", client_id: implicit.clientId, redirect_uri: CB, state: "s", scope: "echo:read" });
     expect(ok).toMatchObject({ responseType: "token", responseMode: "fragment", scope: "echo:read", codeChallenge: null });
     expect(await failure({ response_type: "token", client_id: implicit.clientId, redirect_uri: CB })).toEqual({ code: "invalid_request", mode: "fragment", state: null });
-    expect(await failure({ response_type: "token", client_id: implicit.clientId, redirect_uri: CB, state: "s", scope: "admin" })).toEqual({ code: "invalid_scope", mode: "fragment", state: "s" });
+    expect(await failure({ response_type: "token", client_id: implicit.clientId, redirect_uri: CB, state: "s", scope: "admin" })).toEqual({
+      code: "invalid_scope",
+      mode: "fragment",
+      state: "s",
+    });
     // the code flow of the same app is unchanged
     expect(await parse({ response_type: "code", client_id: implicit.clientId, redirect_uri: CB })).toMatchObject({ responseType: "code", responseMode: "query" });
   });
@@ -70,7 +78,11 @@ describe("implicit", () => {
 describe("prompt, max_age, login_hint", () => {
   const base = () => ({ response_type: "code", client_id: plain.clientId, redirect_uri: CB, state: "s" });
   it("reads them", async () => {
-    expect(await parse({ ...base(), prompt: "login consent", max_age: "0", login_hint: "dev@example.com" })).toMatchObject({ prompt: ["login", "consent"], maxAge: 0, loginHint: "dev@example.com" });
+    expect(await parse({ ...base(), prompt: "login consent", max_age: "0", login_hint: "dev@example.com" })).toMatchObject({
+      prompt: ["login", "consent"],
+      maxAge: 0,
+      loginHint: "dev@example.com",
+    });
     expect(await parse(base())).toMatchObject({ prompt: [], maxAge: null, loginHint: null });
   });
   it("refuses unknown prompts, none with others, and bad max_age", async () => {
@@ -87,7 +99,19 @@ describe("parameters", () => {
     const parsed = await parse({ ...base(), resource: "https://api.example", claims: "{}", foo: "bar", scope: "", nonce: "", max_age: "" });
     expect(parsed).toMatchObject({ nonce: null, maxAge: null });
     expect(parsed.scope.split(" ").sort()).toEqual(["echo:read", "echo:write"]);
-    expect(Object.keys(parsed).sort()).toEqual(["client", "codeChallenge", "codeChallengeMethod", "loginHint", "maxAge", "nonce", "prompt", "responseMode", "responseType", "scope", "state"]);
+    expect(Object.keys(parsed).sort()).toEqual([
+      "client",
+      "codeChallenge",
+      "codeChallengeMethod",
+      "loginHint",
+      "maxAge",
+      "nonce",
+      "prompt",
+      "responseMode",
+      "responseType",
+      "scope",
+      "state",
+    ]);
   });
   it("refuses a missing response_type and malformed values, a scope with invalid_scope", async () => {
     const { response_type: _omitted, ...withoutType } = base();

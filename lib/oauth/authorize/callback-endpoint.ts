@@ -17,7 +17,11 @@ const INTERACTION_ERRORS = new Set(["login_required", "interaction_required", "c
 
 /** Defaults for a request remembered by a version without these fields (a rolling upgrade). */
 const REMEMBERED_BY_AN_OLDER_VERSION: Pick<AuthorizationRequest, "responseType" | "responseMode" | "prompt" | "maxAge" | "loginHint"> = {
-  responseType: "code", responseMode: "query", prompt: [], maxAge: null, loginHint: null,
+  responseType: "code",
+  responseMode: "query",
+  prompt: [],
+  maxAge: null,
+  loginHint: null,
 };
 
 export async function oktaCallback(request: Request, env: AuthorizeEnvironment): Promise<Response> {

@@ -19,17 +19,15 @@ export interface AuthorizingClient {
 /** Thrown before the redirect URI is trusted: answered with a 400 page. */
 export class UntrustedRequestError extends Error {
   override name = "UntrustedRequestError";
-  constructor(readonly code: "invalid_client" | "invalid_redirect_uri" | "invalid_request", description: string) {
+  constructor(
+    readonly code: "invalid_client" | "invalid_redirect_uri" | "invalid_request",
+    description: string,
+  ) {
     super(description);
   }
 }
 
-export async function resolveClient(
-  db: Pick<Database, "credential">,
-  clientId: string | undefined,
-  redirectUri: string | undefined,
-  now = new Date(),
-): Promise<AuthorizingClient> {
+export async function resolveClient(db: Pick<Database, "credential">, clientId: string | undefined, redirectUri: string | undefined, now = new Date()): Promise<AuthorizingClient> {
   if (!clientId) throw new UntrustedRequestError("invalid_request", "The client_id parameter is missing.");
   const credential = await db.credential.findUnique({ where: { clientId }, include: { app: { include: { owner: true } } } });
   const usable =

@@ -27,13 +27,7 @@ export async function keepIdToken(db: Pick<Database, "idTokenRecord">, login: Ve
 }
 
 /** Issues the code (or the implicit token) and returns the client redirect carrying it. */
-export async function grantAuthorization(
-  db: Database,
-  issuer: string,
-  request: AuthorizationRequest,
-  userSub: string,
-  idTokenRecordId: string | null,
-): Promise<string> {
+export async function grantAuthorization(db: Database, issuer: string, request: AuthorizationRequest, userSub: string, idTokenRecordId: string | null): Promise<string> {
   if (request.responseType === "token") return grantImplicitToken(db, issuer, request, userSub, idTokenRecordId);
   const code = await issueAuthorizationCode(db, {
     appId: request.client.appId,
@@ -58,11 +52,16 @@ async function grantImplicitToken(db: Database, issuer: string, request: Authori
   if (scopes.some((s) => !client.allowedScopes.has(s))) return refuse(new OAuthError("invalid_scope", "The requested scope is no longer approved for this app."));
   const shortLived = { ...client, lifetimes: { ...client.lifetimes, accessTokenSeconds: Math.min(client.lifetimes.accessTokenSeconds, IMPLICIT_TOKEN_MAX_SECONDS) } };
   const tokens = await issueTokens(db, { client: shortLived, grantType: "implicit", scope: request.scope, userSub, idTokenRecordId });
-  return clientRedirectUrl(request.client.redirectUri, issuer, {
-    access_token: tokens.access_token,
-    token_type: tokens.token_type,
-    expires_in: String(tokens.expires_in),
-    scope: tokens.scope,
-    state: request.state,
-  }, "fragment");
+  return clientRedirectUrl(
+    request.client.redirectUri,
+    issuer,
+    {
+      access_token: tokens.access_token,
+      token_type: tokens.token_type,
+      expires_in: String(tokens.expires_in),
+      scope: tokens.scope,
+      state: request.state,
+    },
+    "fragment",
+  );
 }

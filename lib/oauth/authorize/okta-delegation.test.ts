@@ -40,7 +40,13 @@ describe("Okta delegation (relying party)", () => {
       const path = new URL(req.url!, issuer).pathname;
       const json = (body: unknown) => void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
       if (path.endsWith("/.well-known/openid-configuration")) {
-        json({ issuer, authorization_endpoint: `${issuer}/v1/authorize`, token_endpoint: `${issuer}/v1/token`, jwks_uri: `${issuer}/v1/keys`, id_token_signing_alg_values_supported: ["RS256"] });
+        json({
+          issuer,
+          authorization_endpoint: `${issuer}/v1/authorize`,
+          token_endpoint: `${issuer}/v1/token`,
+          jwks_uri: `${issuer}/v1/keys`,
+          id_token_signing_alg_values_supported: ["RS256"],
+        });
       } else if (path.endsWith("/v1/keys")) {
         jwksFetches++;
         json({ keys: published });

@@ -33,7 +33,12 @@ export interface AuthorizationRequest {
 /** A failure after the redirect URI is trusted: sent back to the client. */
 export class RedirectableError extends Error {
   override name = "RedirectableError";
-  constructor(readonly error: OAuthError, readonly redirectUri: string, readonly state: string | null, readonly responseMode: ResponseMode = "query") {
+  constructor(
+    readonly error: OAuthError,
+    readonly redirectUri: string,
+    readonly state: string | null,
+    readonly responseMode: ResponseMode = "query",
+  ) {
     super(error.message);
   }
 }
@@ -54,7 +59,11 @@ const authorizationParameters = z.object({
     .pipe(z.array(z.enum(["none", "login", "consent"], "prompt may hold none, login and consent.")))
     .refine((prompt) => !prompt.includes("none") || prompt.length === 1, "prompt=none cannot be combined with other values.")
     .optional(),
-  max_age: z.string().regex(/^\d{1,9}$/, "max_age must be a number of seconds.").transform(Number).optional(),
+  max_age: z
+    .string()
+    .regex(/^\d{1,9}$/, "max_age must be a number of seconds.")
+    .transform(Number)
+    .optional(),
   login_hint: z.string().max(MAX_LOGIN_HINT, "login_hint is too long.").optional(),
   scope: scopeParameter.optional(),
   code_challenge: z.string().optional(),
@@ -89,8 +98,16 @@ export async function parseAuthorizationRequest(db: Pick<Database, "credential" 
     const pkce = implicit ? { codeChallenge: null, codeChallengeMethod: null } : checkPkce(params.code_challenge, params.code_challenge_method, client.appType === "public");
     const scope = resolveScope(params.scope, await approvedScopes(db, client.appId));
     return {
-      client, responseType: implicit ? "token" : "code", responseMode, prompt: params.prompt ?? [], maxAge: params.max_age ?? null, loginHint: params.login_hint ?? null,
-      scope, state, nonce: implicit ? null : (params.nonce ?? null), ...pkce,
+      client,
+      responseType: implicit ? "token" : "code",
+      responseMode,
+      prompt: params.prompt ?? [],
+      maxAge: params.max_age ?? null,
+      loginHint: params.login_hint ?? null,
+      scope,
+      state,
+      nonce: implicit ? null : (params.nonce ?? null),
+      ...pkce,
     };
   } catch (error) {
     if (error instanceof OAuthError) throw redirectable(error);

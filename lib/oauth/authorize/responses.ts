@@ -25,8 +25,7 @@ export function redirect(location: string, status: 302 | 303, cookies: string[] 
   return new Response(null, { status, headers });
 }
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /** An error shown to the user: the request cannot (or must not) go back to the client. */
 export function errorPage(status: number, code: string, description: string): Response {

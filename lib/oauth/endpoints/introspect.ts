@@ -52,8 +52,17 @@ async function introspected(deps: { db: Database; validator: AccessTokenValidato
   const valid = await deps.validator.validate(token);
   if (valid) {
     return {
-      kind: valid.kind === "external" ? "external_access_token" : "access_token", id: valid.tokenId, appId: valid.appId, credentialId: valid.credentialId, userSub: valid.userSub,
-      scope: [...valid.scopes].join(" "), familyId: valid.familyId, certificateThumbprint: valid.certificateThumbprint, createdAt: new Date(valid.issuedAt), expiresAt: new Date(valid.expiresAt), active: true,
+      kind: valid.kind === "external" ? "external_access_token" : "access_token",
+      id: valid.tokenId,
+      appId: valid.appId,
+      credentialId: valid.credentialId,
+      userSub: valid.userSub,
+      scope: [...valid.scopes].join(" "),
+      familyId: valid.familyId,
+      certificateThumbprint: valid.certificateThumbprint,
+      createdAt: new Date(valid.issuedAt),
+      expiresAt: new Date(valid.expiresAt),
+      active: true,
     };
   }
   // the validator knows every live access token; only refresh tokens and foreign ones remain

@@ -67,12 +67,28 @@ export function tokenEndpoint(deps: { db: Database; store: Store; clients: Clien
       // Only after authentication and the grant check: a caller that may not use this grant
       // learns nothing about what it takes.
       const params = parseParameters(grant.parameters, fields);
-      const tokens = await grant.handle({ db: deps.db, store: deps.store, client, params, now: new Date(), certificateThumbprint: boundCertificate(req, client), callerAddress: ip });
+      const tokens = await grant.handle({
+        db: deps.db,
+        store: deps.store,
+        client,
+        params,
+        now: new Date(),
+        certificateThumbprint: boundCertificate(req, client),
+        callerAddress: ip,
+      });
       sendOAuthJson(res, 200, tokens, cors);
       recordTokenIssued(grant.grantType);
     } catch (error) {
       if (error instanceof OAuthError && (error.code === "invalid_client" || (error.code === "invalid_grant" && form?.grant_type === "password"))) {
-        bots().observe({ identities: [`ip:${ip}`], path: "/oauth/token", status: error.status, automated: uaFacts(req.headers).automation !== null, authFailure: form?.username ?? "", clientIp: ip, userAgent: req.headers["user-agent"] ?? null });
+        bots().observe({
+          identities: [`ip:${ip}`],
+          path: "/oauth/token",
+          status: error.status,
+          automated: uaFacts(req.headers).automation !== null,
+          authFailure: form?.username ?? "",
+          clientIp: ip,
+          userAgent: req.headers["user-agent"] ?? null,
+        });
       }
       sendOAuthError(res, error, ctx.log, cors);
     }

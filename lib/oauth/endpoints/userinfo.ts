@@ -19,13 +19,20 @@ export function userinfoEndpoint(deps: { db: Database; validator: AccessTokenVal
   return async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
     const bearer = bearerFrom(req);
     if ("error" in bearer) {
-      if (bearer.error === "missing") return sendJson(res, 401, { error: "invalid_request", error_description: "A bearer token is required." }, { "www-authenticate": bearerChallenge("gatehouse") });
-      return refuse(res, bearer.error === "in_query" ? 400 : 401, bearer.error === "in_query" ? "invalid_request" : "invalid_token", bearer.error === "in_query" ? "Send the token in the Authorization header." : "Malformed bearer token.");
+      if (bearer.error === "missing")
+        return sendJson(res, 401, { error: "invalid_request", error_description: "A bearer token is required." }, { "www-authenticate": bearerChallenge("gatehouse") });
+      return refuse(
+        res,
+        bearer.error === "in_query" ? 400 : 401,
+        bearer.error === "in_query" ? "invalid_request" : "invalid_token",
+        bearer.error === "in_query" ? "Send the token in the Authorization header." : "Malformed bearer token.",
+      );
     }
     const token = await deps.validator.validate(bearer.token);
     if (!token) return refuse(res, 401, "invalid_token", "The access token is invalid, expired or revoked.");
     // RFC 8705 §3: a certificate-bound token is only good with its certificate
-    if (!presentedWithBinding(token, clientCertificateThumbprint(req))) return refuse(res, 401, "invalid_token", "The access token is bound to a client certificate this request did not present.");
+    if (!presentedWithBinding(token, clientCertificateThumbprint(req)))
+      return refuse(res, 401, "invalid_token", "The access token is bound to a client certificate this request did not present.");
     if (!token.userSub) return refuse(res, 403, "insufficient_scope", "This token does not represent a user.");
     let claims: Record<string, unknown> = {};
     if (token.idTokenRecordId) {

@@ -37,16 +37,20 @@ export const authorizationCodeGrant: Grant<z.infer<typeof parameters>> = {
       if (code.appId !== client.appId) return "other client" as const;
       if (code.redirectUri !== params.redirect_uri) return "other redirect" as const;
       if (!verifierMatches(code.codeChallenge, params.code_verifier)) return "pkce" as const;
-      return issueTokens(tx, {
-        client,
-        grantType: "authorization_code",
-        scope: code.scope,
-        userSub: code.userSub,
-        idTokenRecordId: code.idTokenRecordId,
-        authCodeId: code.id,
-        certificateThumbprint,
-        refresh: client.grantTypes.has("refresh_token") ? {} : undefined,
-      }, now);
+      return issueTokens(
+        tx,
+        {
+          client,
+          grantType: "authorization_code",
+          scope: code.scope,
+          userSub: code.userSub,
+          idTokenRecordId: code.idTokenRecordId,
+          authCodeId: code.id,
+          certificateThumbprint,
+          refresh: client.grantTypes.has("refresh_token") ? {} : undefined,
+        },
+        now,
+      );
     });
     if (tokens === "pkce") throw invalidGrant("PKCE verification failed.");
     if (typeof tokens === "string") throw invalidGrant("The authorization code is invalid or has expired.");

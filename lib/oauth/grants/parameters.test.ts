@@ -35,7 +35,10 @@ const CASES: Array<{ grantType: string; complete: Record<string, string>; requir
     grantType: "client_credentials",
     complete: { grant_type: "client_credentials", scope: "orders:read orders:write" },
     required: [],
-    malformed: [[{ scope: 'orders:"read' }, "invalid_scope"], [{ scope: "   " }, "invalid_scope"]],
+    malformed: [
+      [{ scope: 'orders:"read' }, "invalid_scope"],
+      [{ scope: "   " }, "invalid_scope"],
+    ],
   },
   {
     grantType: "password",
@@ -55,7 +58,10 @@ describe.each(CASES)("$grantType parameters", ({ grantType, complete, required, 
   const client = { client_id: "gth_ci_x", client_secret: "gth_cs_x" };
 
   it("pass the grant's own parameters and the client authentication, and drop anything else", () => {
-    const params = parseParameters(GRANTS.get(grantType)!.parameters, { ...complete, ...client, resource: "https://api.example", audience: "x", foo: "bar" }) as Record<string, unknown>;
+    const params = parseParameters(GRANTS.get(grantType)!.parameters, { ...complete, ...client, resource: "https://api.example", audience: "x", foo: "bar" }) as Record<
+      string,
+      unknown
+    >;
     expect(Object.keys(params).sort()).toEqual(Object.keys({ ...complete, ...client }).sort());
     expect(params).not.toHaveProperty("foo");
     expect(params).not.toHaveProperty("audience");
@@ -77,6 +83,8 @@ describe.each(CASES)("$grantType parameters", ({ grantType, complete, required, 
 
 describe("scope", () => {
   it("reaches the grant as its distinct tokens, extra spaces tolerated", () => {
-    expect(parseParameters(GRANTS.get("client_credentials")!.parameters, { grant_type: "client_credentials", scope: " orders:write  orders:read orders:write" })).toMatchObject({ scope: ["orders:write", "orders:read"] });
+    expect(parseParameters(GRANTS.get("client_credentials")!.parameters, { grant_type: "client_credentials", scope: " orders:write  orders:read orders:write" })).toMatchObject({
+      scope: ["orders:write", "orders:read"],
+    });
   });
 });

@@ -57,14 +57,24 @@ export function passwordGrant(okta: () => OktaSettings, encryptionKey: () => Buf
         throw new OAuthError("invalid_grant", "Too many failed attempts; try again later.", { "retry-after": String(retryAfter) }, 429);
       }
       const countFailure = () => failures.failed(username, callerAddress);
-      if (client.passwordGrantMode === "okta_token") return oktaMintedToken({ db, store, client, params, now, certificateThumbprint, callerAddress }, scope, okta(), encryptionKey(), countFailure);
+      if (client.passwordGrantMode === "okta_token")
+        return oktaMintedToken({ db, store, client, params, now, certificateThumbprint, callerAddress }, scope, okta(), encryptionKey(), countFailure);
       const check = await checkPasswordWithOkta(okta(), params.username, params.password);
       switch (check.outcome) {
         case "success":
-          return issueTokens(db, {
-            client, grantType: "password", scope, userSub: check.userId, idTokenRecordId: null, certificateThumbprint,
-            refresh: client.grantTypes.has("refresh_token") ? {} : undefined,
-          }, now);
+          return issueTokens(
+            db,
+            {
+              client,
+              grantType: "password",
+              scope,
+              userSub: check.userId,
+              idTokenRecordId: null,
+              certificateThumbprint,
+              refresh: client.grantTypes.has("refresh_token") ? {} : undefined,
+            },
+            now,
+          );
         case "mfa_required":
           throw invalidGrant(MFA_REQUIRED);
         case "unavailable":

@@ -43,15 +43,19 @@ export const refreshTokenGrant: Grant<z.infer<typeof parameters>> = {
         await revoke({ familyId: presented.familyId });
         return null;
       }
-      return issueTokens(tx, {
-        client,
-        grantType: "refresh_token",
-        scope,
-        userSub: presented.userSub,
-        idTokenRecordId: presented.idTokenRecordId,
-        certificateThumbprint,
-        refresh: { familyId: presented.familyId, parentId: presented.id, familyExpiresAt: presented.expiresAt },
-      }, now);
+      return issueTokens(
+        tx,
+        {
+          client,
+          grantType: "refresh_token",
+          scope,
+          userSub: presented.userSub,
+          idTokenRecordId: presented.idTokenRecordId,
+          certificateThumbprint,
+          refresh: { familyId: presented.familyId, parentId: presented.id, familyExpiresAt: presented.expiresAt },
+        },
+        now,
+      );
     });
     if (!tokens) throw invalidGrant("The refresh token is invalid or expired.");
     return tokens;

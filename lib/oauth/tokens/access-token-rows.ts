@@ -30,13 +30,45 @@ export interface AccessTokenRow {
 
 type Raw = Pick<Database, "$executeRaw" | "$queryRaw">;
 
-const COLUMNS = ["id", "tokenHash", "appId", "credentialId", "userSub", "scope", "products", "attributes", "grantType", "familyId", "authCodeId", "idTokenRecordId", "certificateThumbprint", "expiresAt", "createdAt"] as const;
+const COLUMNS = [
+  "id",
+  "tokenHash",
+  "appId",
+  "credentialId",
+  "userSub",
+  "scope",
+  "products",
+  "attributes",
+  "grantType",
+  "familyId",
+  "authCodeId",
+  "idTokenRecordId",
+  "certificateThumbprint",
+  "expiresAt",
+  "createdAt",
+] as const;
 const SELECTED = [...COLUMNS, "revokedAt"].map((c) => `"${c}"`).join(", ");
 const FIND = `SELECT ${SELECTED} FROM "access_tokens" WHERE "tokenHash" = $1`;
 
 export async function insertAccessToken(db: Raw, row: Omit<AccessTokenRow, "id" | "revokedAt" | "createdAt">, now: Date): Promise<string> {
   const id = timeOrderedId(now.getTime());
-  const values = [id, row.tokenHash, row.appId, row.credentialId, row.userSub, row.scope, row.products, row.attributes, row.grantType, row.familyId, row.authCodeId, row.idTokenRecordId, row.certificateThumbprint, row.expiresAt, now];
+  const values = [
+    id,
+    row.tokenHash,
+    row.appId,
+    row.credentialId,
+    row.userSub,
+    row.scope,
+    row.products,
+    row.attributes,
+    row.grantType,
+    row.familyId,
+    row.authCodeId,
+    row.idTokenRecordId,
+    row.certificateThumbprint,
+    row.expiresAt,
+    now,
+  ];
   const direct = directSql(db);
   if (direct) await direct.insert("access_tokens", COLUMNS, values);
   else await db.$executeRaw`INSERT INTO "access_tokens" (${Prisma.raw(COLUMNS.map((c) => `"${c}"`).join(", "))}) VALUES (${Prisma.join(values)})`;
@@ -51,9 +83,21 @@ export async function findAccessTokenByHash(db: Raw, tokenHash: string): Promise
   if (!r) return null;
   const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string | Date));
   return {
-    id: String(r.id), tokenHash: String(r.tokenHash), appId: String(r.appId), credentialId: (r.credentialId as string | null) ?? null,
-    userSub: (r.userSub as string | null) ?? null, scope: String(r.scope), products: String(r.products), attributes: String(r.attributes),
-    grantType: String(r.grantType), familyId: (r.familyId as string | null) ?? null, authCodeId: (r.authCodeId as string | null) ?? null,
-    idTokenRecordId: (r.idTokenRecordId as string | null) ?? null, certificateThumbprint: (r.certificateThumbprint as string | null) ?? null, expiresAt: date(r.expiresAt)!, revokedAt: date(r.revokedAt), createdAt: date(r.createdAt)!,
+    id: String(r.id),
+    tokenHash: String(r.tokenHash),
+    appId: String(r.appId),
+    credentialId: (r.credentialId as string | null) ?? null,
+    userSub: (r.userSub as string | null) ?? null,
+    scope: String(r.scope),
+    products: String(r.products),
+    attributes: String(r.attributes),
+    grantType: String(r.grantType),
+    familyId: (r.familyId as string | null) ?? null,
+    authCodeId: (r.authCodeId as string | null) ?? null,
+    idTokenRecordId: (r.idTokenRecordId as string | null) ?? null,
+    certificateThumbprint: (r.certificateThumbprint as string | null) ?? null,
+    expiresAt: date(r.expiresAt)!,
+    revokedAt: date(r.revokedAt),
+    createdAt: date(r.createdAt)!,
   };
 }

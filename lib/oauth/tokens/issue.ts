@@ -40,7 +40,9 @@ async function jwtAccessToken(tx: Tx, grant: TokenGrant, now: Date, expiresIn: n
   // authenticates right now; a client acting for itself has none.
   const authTime = grant.idTokenRecordId
     ? ((await tx.idTokenRecord.findUnique({ where: { id: grant.idTokenRecordId }, select: { authTime: true } }))?.authTime ?? null)
-    : grant.grantType === "password" ? now : null;
+    : grant.grantType === "password"
+      ? now
+      : null;
   return (grant.signer ?? accessTokenSigner()).sign({
     sub: grant.userSub ?? client.clientId,
     audiences: client.productSlugs,
@@ -59,21 +61,25 @@ export async function issueTokens(tx: Tx, grant: TokenGrant, now = new Date()): 
   const accessToken = client.accessTokenFormat === "jwt" ? await jwtAccessToken(tx, grant, now, expiresIn) : generateSecret("accessToken");
   const familyId = grant.refresh ? (grant.refresh.familyId ?? randomUUID()) : null;
   const products = JSON.stringify(client.productIds);
-  await insertAccessToken(tx, {
-    tokenHash: hashSecret(accessToken),
-    appId: client.appId,
-    credentialId: client.credentialId,
-    userSub: grant.userSub,
-    scope: grant.scope,
-    products,
-    attributes: "{}",
-    grantType: grant.grantType,
-    familyId,
-    authCodeId: grant.authCodeId ?? null,
-    idTokenRecordId: grant.idTokenRecordId,
-    certificateThumbprint: grant.certificateThumbprint ?? null,
-    expiresAt: new Date(now.getTime() + expiresIn * 1000),
-  }, now);
+  await insertAccessToken(
+    tx,
+    {
+      tokenHash: hashSecret(accessToken),
+      appId: client.appId,
+      credentialId: client.credentialId,
+      userSub: grant.userSub,
+      scope: grant.scope,
+      products,
+      attributes: "{}",
+      grantType: grant.grantType,
+      familyId,
+      authCodeId: grant.authCodeId ?? null,
+      idTokenRecordId: grant.idTokenRecordId,
+      certificateThumbprint: grant.certificateThumbprint ?? null,
+      expiresAt: new Date(now.getTime() + expiresIn * 1000),
+    },
+    now,
+  );
   const response: TokenResponse = { access_token: accessToken, token_type: "Bearer", expires_in: expiresIn, scope: grant.scope };
   if (grant.refresh && familyId) {
     const refreshToken = generateSecret("refreshToken");

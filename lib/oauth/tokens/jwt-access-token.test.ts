@@ -18,7 +18,9 @@ import { loadOrCreateSigningKey, publicJwks } from "./signing-keys.ts";
 const ISSUER = "http://127.0.0.1:3999";
 const KEY = randomBytes(32);
 let ctx: Awaited<ReturnType<typeof createTestPortal>>;
-beforeAll(async () => { ctx = await createTestPortal(); });
+beforeAll(async () => {
+  ctx = await createTestPortal();
+});
 afterAll(() => ctx.close());
 
 describe("signing key", () => {
@@ -58,15 +60,29 @@ describe("token format", () => {
 
     const jwtClient = (await findClient(ctx.db, jwtCred.clientId))!;
     expect(jwtClient.accessTokenFormat).toBe("jwt");
-    const record = await ctx.db.idTokenRecord.create({ data: { userSub: "00uJWT", ciphertext: "v1.x.y.z", authTime: new Date(1_700_000_000_000), expiresAt: new Date(Date.now() + 3600_000) } });
+    const record = await ctx.db.idTokenRecord.create({
+      data: { userSub: "00uJWT", ciphertext: "v1.x.y.z", authTime: new Date(1_700_000_000_000), expiresAt: new Date(Date.now() + 3600_000) },
+    });
     const now = new Date();
-    const user = await issueTokens(ctx.db, { client: jwtClient, grantType: "authorization_code", scope: "ledger:read", userSub: "00uJWT", idTokenRecordId: record.id, signer }, now);
+    const user = await issueTokens(
+      ctx.db,
+      { client: jwtClient, grantType: "authorization_code", scope: "ledger:read", userSub: "00uJWT", idTokenRecordId: record.id, signer },
+      now,
+    );
     expect(user.access_token.split(".")).toHaveLength(3);
     expect(user.expires_in).toBe(600);
     const jwks = createLocalJWKSet(await publicJwks(ctx.db));
     const { payload, protectedHeader } = await jwtVerify(user.access_token, jwks, { typ: "at+jwt", issuer: ISSUER, audience: "ledger" });
     expect(protectedHeader).toMatchObject({ alg: "RS256", typ: "at+jwt", kid: (await signer.keyPair()).kid });
-    expect(payload).toMatchObject({ iss: ISSUER, sub: "00uJWT", client_id: jwtCred.clientId, scope: "ledger:read", auth_time: 1_700_000_000, iat: Math.floor(now.getTime() / 1000), exp: Math.floor(now.getTime() / 1000) + 600 });
+    expect(payload).toMatchObject({
+      iss: ISSUER,
+      sub: "00uJWT",
+      client_id: jwtCred.clientId,
+      scope: "ledger:read",
+      auth_time: 1_700_000_000,
+      iat: Math.floor(now.getTime() / 1000),
+      exp: Math.floor(now.getTime() / 1000) + 600,
+    });
     expect([...(payload.aud as string[])].sort()).toEqual(["ledger", "plain"]);
     expect(payload.jti).toMatch(/^[0-9a-f-]{36}$/);
 

@@ -7,7 +7,9 @@ import { topics } from "../../events/topics.ts";
 import { revoke, withRevocations, type RevocationScope } from "./revocation.ts";
 
 let ctx: Awaited<ReturnType<typeof createTestPortal>>;
-beforeAll(async () => { ctx = await createTestPortal(); });
+beforeAll(async () => {
+  ctx = await createTestPortal();
+});
 afterAll(() => ctx.close());
 
 async function liveToken(appId: string, credentialId: string, extra: { userSub?: string; familyId?: string } = {}) {

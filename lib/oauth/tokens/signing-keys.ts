@@ -38,7 +38,13 @@ export async function loadOrCreateSigningKey(db: Db, encryptionKey: Buffer): Pro
     const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: SIGNING_ALG, use: "sig" };
     try {
       row = await db.signingKey.create({
-        data: { id: kid, alg: SIGNING_ALG, slot: CURRENT_SLOT, publicJwk: JSON.stringify(publicJwk), privateKeyCiphertext: encrypt(await exportPKCS8(privateKey), encryptionKey, kid) },
+        data: {
+          id: kid,
+          alg: SIGNING_ALG,
+          slot: CURRENT_SLOT,
+          publicJwk: JSON.stringify(publicJwk),
+          privateKeyCiphertext: encrypt(await exportPKCS8(privateKey), encryptionKey, kid),
+        },
       });
     } catch (error) {
       row = await current(); // another instance created it first

@@ -7,12 +7,26 @@ import { revoke } from "./revocation.ts";
 import { AccessTokenValidator, presentedWithBinding } from "./validator.ts";
 
 let ctx: Awaited<ReturnType<typeof createTestPortal>>;
-beforeAll(async () => { ctx = await createTestPortal(); });
+beforeAll(async () => {
+  ctx = await createTestPortal();
+});
 afterAll(() => ctx.close());
 
 async function tokenFor(appId: string, credentialId: string, extra: { userSub?: string; expiresInMs?: number; certificateThumbprint?: string } = {}) {
   const token = generateSecret("accessToken");
-  await ctx.db.accessToken.create({ data: { tokenHash: hashSecret(token), appId, credentialId, userSub: extra.userSub ?? null, scope: "a b", products: '["p1"]', grantType: "client_credentials", certificateThumbprint: extra.certificateThumbprint ?? null, expiresAt: new Date(Date.now() + (extra.expiresInMs ?? 3600_000)) } });
+  await ctx.db.accessToken.create({
+    data: {
+      tokenHash: hashSecret(token),
+      appId,
+      credentialId,
+      userSub: extra.userSub ?? null,
+      scope: "a b",
+      products: '["p1"]',
+      grantType: "client_credentials",
+      certificateThumbprint: extra.certificateThumbprint ?? null,
+      expiresAt: new Date(Date.now() + (extra.expiresInMs ?? 3600_000)),
+    },
+  });
   return token;
 }
 
@@ -92,8 +106,13 @@ describe("AccessTokenValidator", () => {
     await validator.start();
     const inFamily = generateSecret("accessToken");
     const fromCode = generateSecret("accessToken");
-    for (const [token, extra] of [[inFamily, { familyId: "fam-1" }], [fromCode, { authCodeId: "code-1" }]] as const) {
-      await ctx.db.accessToken.create({ data: { tokenHash: hashSecret(token), appId: app.id, credentialId: credential.id, scope: "", grantType: "x", expiresAt: new Date(Date.now() + 3600_000), ...extra } });
+    for (const [token, extra] of [
+      [inFamily, { familyId: "fam-1" }],
+      [fromCode, { authCodeId: "code-1" }],
+    ] as const) {
+      await ctx.db.accessToken.create({
+        data: { tokenHash: hashSecret(token), appId: app.id, credentialId: credential.id, scope: "", grantType: "x", expiresAt: new Date(Date.now() + 3600_000), ...extra },
+      });
       expect(await validator.validate(token)).not.toBeNull();
     }
     expect(await revoke(ctx.db, ctx.store, { familyId: "fam-1" })).toBe(1);

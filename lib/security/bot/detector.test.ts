@@ -28,11 +28,25 @@ function setup(rules: Parameters<typeof fakeDb>[0] = [], store: Store = new Memo
   const { db, upserts } = fakeDb(rules);
   // a fixed instant mid-minute: on the wall clock the calls of one test could straddle a one-minute
   // window (splitting its counts) or a ten-minute detection bucket (recording twice)
-  const detector = new BotDetector(() => db, () => store, silent, { now: () => Date.UTC(2026, 10, 28, 10, 0, 30) });
+  const detector = new BotDetector(
+    () => db,
+    () => store,
+    silent,
+    { now: () => Date.UTC(2026, 10, 28, 10, 0, 30) },
+  );
   return { detector, upserts };
 }
 
-const obs = (o: Partial<Observation>): Observation => ({ identities: ["token:t1", "ip:203.0.113.7"], path: "/", status: 200, automated: false, proxyId: "p1", appId: "a1", clientIp: "203.0.113.7", ...o });
+const obs = (o: Partial<Observation>): Observation => ({
+  identities: ["token:t1", "ip:203.0.113.7"],
+  path: "/",
+  status: 200,
+  automated: false,
+  proxyId: "p1",
+  appId: "a1",
+  clientIp: "203.0.113.7",
+  ...o,
+});
 const caller = (c: Partial<CallerFacts> = {}): CallerFacts => ({ appId: "a1", tokenId: "t1", credentialId: null, userSub: null, ip: "203.0.113.7", userAgent: "", ...c });
 
 describe("bot detector", () => {

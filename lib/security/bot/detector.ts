@@ -219,7 +219,14 @@ export class BotDetector {
       }
     }
     if (identityRule) {
-      return { action: identityRule.action, signature: best?.signature.name ?? null, score: best?.signature.score ?? 0, identity: best?.identity ?? null, ruleId: identityRule.ruleId, config: identityRule.config };
+      return {
+        action: identityRule.action,
+        signature: best?.signature.name ?? null,
+        score: best?.signature.score ?? 0,
+        identity: best?.identity ?? null,
+        ruleId: identityRule.ruleId,
+        config: identityRule.config,
+      };
     }
     if (!best) return null;
     return { action: best.hit.action, signature: best.signature.name, score: best.signature.score, identity: best.identity, ruleId: best.hit.ruleId, config: best.hit.config };
@@ -306,7 +313,9 @@ export class BotDetector {
         try {
           const [fields, paths] = await Promise.all([
             store.incrementFields(`bot:w:${entry.identity}:${entry.bucket}`, entry.fields, ttl),
-            entry.signIn ? 0 : Promise.all([...entry.paths].map((path) => store.addDistinct(`bot:p:${entry.identity}:${entry.bucket}`, path, ttl))).then((counts) => Math.max(0, ...counts)),
+            entry.signIn
+              ? 0
+              : Promise.all([...entry.paths].map((path) => store.addDistinct(`bot:p:${entry.identity}:${entry.bucket}`, path, ttl))).then((counts) => Math.max(0, ...counts)),
           ]);
           const found = matchSignatures(
             {

@@ -80,7 +80,11 @@ export function matchSignatures(f: WindowFeatures, t: Thresholds = DEFAULT_THRES
   if (enumerating || scraping || probing) {
     found.push({
       name: "scraper",
-      score: Math.max(enumerating ? score(f.sequential, t.sequentialCalls) : 0, scraping ? score(f.requests, t.scrapeRequests) : 0, probing ? score(f.requests, t.errorRequests) : 0),
+      score: Math.max(
+        enumerating ? score(f.sequential, t.sequentialCalls) : 0,
+        scraping ? score(f.requests, t.scrapeRequests) : 0,
+        probing ? score(f.requests, t.errorRequests) : 0,
+      ),
       evidence: { requests: f.requests, sequentialIds: f.sequential, distinctPaths: f.distinctPaths, distinctPathRatio: distinctRatio, errorAnswers: f.errors, errorRatio },
     });
   }

@@ -55,5 +55,7 @@ export async function authorizeWithLoopback(client: GatehouseClient, options: Lo
 
 function openSystemBrowser(url: string): void {
   const [command, args] = process.platform === "darwin" ? ["open", [url]] : process.platform === "win32" ? ["cmd", ["/c", "start", "", url]] : ["xdg-open", [url]];
-  spawn(command, args, { stdio: "ignore", detached: true }).on("error", () => undefined).unref();
+  spawn(command, args, { stdio: "ignore", detached: true })
+    .on("error", () => undefined)
+    .unref();
 }

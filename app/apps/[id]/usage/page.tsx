@@ -13,7 +13,11 @@ export default async function UsagePage({ params }: { params: Promise<{ id: stri
   const app = await orNotFound(getApp(ctx, actor, id));
   return (
     <>
-      <p className="mb-2 text-sm"><Link href={`/apps/${app.id}`} className="text-brand-700 hover:underline">← {app.name}</Link></p>
+      <p className="mb-2 text-sm">
+        <Link href={`/apps/${app.id}`} className="text-brand-700 hover:underline">
+          ← {app.name}
+        </Link>
+      </p>
       <PageTitle>Usage of {app.name}</PageTitle>
       <UsageCharts appId={app.id} />
     </>

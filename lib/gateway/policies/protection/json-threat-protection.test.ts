@@ -22,7 +22,30 @@ function timed<T>(run: () => T): { result: T; ms: number } {
 describe("the JSON scanner", () => {
   it("accepts what JSON.parse accepts, refuses what it refuses", () => {
     const valid = ['{"a":[1,-2.5e3,true,false,null,"x\\u00e9\\n"],"b":{}}', "[]", "{}", '"s"', "0", " [ 1 , 2 ] ", '{"é":"ü"}', "[[[]]]", '{"a":{"b":{"c":[{}]}}}'];
-    const invalid = ["", "[", "{", '{"a"}', '{"a":}', "[1,]", '{"a":1,}', "[1 2]", "01", "1.", "tru", "nul", '"\\x"', '"a', "[]]", "{} {}", '{"a":1}x', '"\t"', "'s'", "[,1]", '{,"a":1}', "{\"a\" 1}"];
+    const invalid = [
+      "",
+      "[",
+      "{",
+      '{"a"}',
+      '{"a":}',
+      "[1,]",
+      '{"a":1,}',
+      "[1 2]",
+      "01",
+      "1.",
+      "tru",
+      "nul",
+      '"\\x"',
+      '"a',
+      "[]]",
+      "{} {}",
+      '{"a":1}x',
+      '"\t"',
+      "'s'",
+      "[,1]",
+      '{,"a":1}',
+      '{"a" 1}',
+    ];
     for (const text of valid) expect(scanJson(Buffer.from(text), limits), text).toBeNull();
     for (const text of invalid) {
       expect(() => JSON.parse(text), text).toThrow();
@@ -33,7 +56,14 @@ describe("the JSON scanner", () => {
   it("hands every decoded string to a visitor, keys flagged", () => {
     const seen: Array<[string, boolean]> = [];
     scanJson(Buffer.from('{"na\\u006de":"J\\"o","tags":["a","b"],"n":1}'), limits, (value, isKey) => void seen.push([value, isKey]));
-    expect(seen).toEqual([["name", true], ['J"o', false], ["tags", true], ["a", false], ["b", false], ["n", true]]);
+    expect(seen).toEqual([
+      ["name", true],
+      ['J"o', false],
+      ["tags", true],
+      ["a", false],
+      ["b", false],
+      ["n", true],
+    ]);
   });
 
   it("counts characters, not bytes, against string limits", () => {

@@ -41,6 +41,13 @@ export const jsonThreatProtection = bodyThreatProtection<JsonThreatProtectionCon
     const violation = scanJson(body, config);
     if (!violation) return null;
     const detail = violation.code === "prototype_key" ? "Keys named __proto__, constructor or prototype are refused" : "The request body is not valid JSON";
-    return { code: violation.code, title: TITLES[violation.code], limit: violation.limit, detail, at: `at byte ${violation.offset}`, malformed: violation.code === "malformed_json" };
+    return {
+      code: violation.code,
+      title: TITLES[violation.code],
+      limit: violation.limit,
+      detail,
+      at: `at byte ${violation.offset}`,
+      malformed: violation.code === "malformed_json",
+    };
   },
 });

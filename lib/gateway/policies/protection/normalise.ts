@@ -59,13 +59,63 @@ export function percentDecode(value: string): string {
 
 /** Named entities that matter for markup, scripts, SQL and shells (unknown names stay as they are). */
 const NAMED: Record<string, string> = {
-  lt: "<", gt: ">", amp: "&", quot: '"', apos: "'", nbsp: "\u00a0", colon: ":", semi: ";", comma: ",",
-  period: ".", sol: "/", bsol: "\\", lpar: "(", rpar: ")", lsqb: "[", rsqb: "]", lbrack: "[", rbrack: "]",
-  lcub: "{", rcub: "}", lbrace: "{", rbrace: "}", equals: "=", excl: "!", quest: "?", num: "#", dollar: "$",
-  percnt: "%", plus: "+", ast: "*", midast: "*", vert: "|", verbar: "|", vbar: "|", grave: "`", hat: "^",
-  lowbar: "_", hyphen: "-", dash: "-", commat: "@", tab: "\t", newline: "\n", nonbreakingspace: "\u00a0",
-  lsquo: "'", rsquo: "'", ldquo: '"', rdquo: '"', prime: "'", dprime: '"', lowast: "*", fullstop: ".",
-  ampersand: "&", apostrophe: "'", solidus: "/", backslash: "\\", lparen: "(", rparen: ")",
+  lt: "<",
+  gt: ">",
+  amp: "&",
+  quot: '"',
+  apos: "'",
+  nbsp: "\u00a0",
+  colon: ":",
+  semi: ";",
+  comma: ",",
+  period: ".",
+  sol: "/",
+  bsol: "\\",
+  lpar: "(",
+  rpar: ")",
+  lsqb: "[",
+  rsqb: "]",
+  lbrack: "[",
+  rbrack: "]",
+  lcub: "{",
+  rcub: "}",
+  lbrace: "{",
+  rbrace: "}",
+  equals: "=",
+  excl: "!",
+  quest: "?",
+  num: "#",
+  dollar: "$",
+  percnt: "%",
+  plus: "+",
+  ast: "*",
+  midast: "*",
+  vert: "|",
+  verbar: "|",
+  vbar: "|",
+  grave: "`",
+  hat: "^",
+  lowbar: "_",
+  hyphen: "-",
+  dash: "-",
+  commat: "@",
+  tab: "\t",
+  newline: "\n",
+  nonbreakingspace: "\u00a0",
+  lsquo: "'",
+  rsquo: "'",
+  ldquo: '"',
+  rdquo: '"',
+  prime: "'",
+  dprime: '"',
+  lowast: "*",
+  fullstop: ".",
+  ampersand: "&",
+  apostrophe: "'",
+  solidus: "/",
+  backslash: "\\",
+  lparen: "(",
+  rparen: ")",
 };
 
 const ENTITY = /&(?:#(x)0*([0-9a-f]{1,6})|#0*([0-9]{1,7})|([a-z][a-z0-9]{1,31}));?/gi;
@@ -166,7 +216,11 @@ function removeSqlComments(value: string): string {
 
 /** The SQL view of a decoded value. */
 export function sqlView(decoded: string): string {
-  return compress(removeSqlComments(decoded).replace(/[+`]/g, " ").replace(/([()])/g, " $1 "));
+  return compress(
+    removeSqlComments(decoded)
+      .replace(/[+`]/g, " ")
+      .replace(/([()])/g, " $1 "),
+  );
 }
 
 const IFS = /\$\{ifs\}|\$ifs(?:\$\d)?/g;

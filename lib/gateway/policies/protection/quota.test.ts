@@ -170,7 +170,12 @@ describe("quota when the store fails (declared: fail open, per instance)", () =>
     const shared = new MemoryStore();
     open.push(shared);
     let stalled = false;
-    const flaky: Store = { ...broken, kind: "redis", increment: (key, by, windowMs) => (stalled ? Promise.reject(new Error("ETIMEDOUT")) : shared.increment(key, by, windowMs).then((r) => ((stalled = by > 0 && r.count > 2), r))) };
+    const flaky: Store = {
+      ...broken,
+      kind: "redis",
+      increment: (key, by, windowMs) =>
+        stalled ? Promise.reject(new Error("ETIMEDOUT")) : shared.increment(key, by, windowMs).then((r) => ((stalled = by > 0 && r.count > 2), r)),
+    };
     const runtime = gateway(flaky, { counters: { retryAfterFailureMs: 60_000 } });
     const config = QuotaConfig.parse({ allow: 2, timeUnit: "hour", type: "calendar" });
     const statuses: number[] = [];
@@ -208,11 +213,15 @@ describe.runIf(process.env.TEST_REDIS_URL)("quota across instances on Redis", ()
       // a fixed instant mid-hour: on the wall clock the burst could straddle an hour boundary
       const now = () => Date.UTC(2026, 10, 28, 10, 30);
       const instances = stores.map((store) => gateway(store, { now }));
-      const answers = await Promise.all(Array.from({ length: 80 }, (_, i) => quota.access!(testContext({ appId: `shared-${type}` }, instances[i % 2]!), config) as Promise<GatewayAnswer | undefined>));
-      expect(answers.filter((a) => a === undefined), type).toHaveLength(25);
+      const answers = await Promise.all(
+        Array.from({ length: 80 }, (_, i) => quota.access!(testContext({ appId: `shared-${type}` }, instances[i % 2]!), config) as Promise<GatewayAnswer | undefined>),
+      );
+      expect(
+        answers.filter((a) => a === undefined),
+        type,
+      ).toHaveLength(25);
       expect(answers.filter((a) => a?.status === 429)).toHaveLength(55);
     }
     expect(await deleteRedisKeys(process.env.TEST_REDIS_URL!, prefix)).toBeGreaterThan(0);
   });
 });
-

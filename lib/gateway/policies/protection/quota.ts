@@ -129,7 +129,11 @@ function check(ctx: PolicyContext, rule: QuotaRule, who: string, failOpen: boole
 
 function unavailable(error: unknown) {
   if (!(error instanceof StoreUnavailable)) throw error;
-  return problemAnswer(503, { policy: OWNER, code: "quota_unavailable", title: "Quota cannot be checked", detail: "The quota store is unavailable and this proxy's quota does not fail open." }, { "retry-after": "1" });
+  return problemAnswer(
+    503,
+    { policy: OWNER, code: "quota_unavailable", title: "Quota cannot be checked", detail: "The quota store is unavailable and this proxy's quota does not fail open." },
+    { "retry-after": "1" },
+  );
 }
 
 function enforce(ctx: PolicyContext, config: QuotaConfig, product: ProductQuota | null): MaybePromise<GatewayAnswer | void> {
@@ -156,7 +160,12 @@ function rollingVerdict(counters: FaultTolerantCounters, rule: QuotaRule, at: nu
   const estimate = previous * weight + count;
   const allowed = estimate <= rule.limit;
   const others = count - 1; // calls counted in this window before this one
-  const verdict = { allowed, remaining: Math.max(0, Math.floor(rule.limit - (allowed ? estimate : estimate - 1))), resetMs: windowEnd - at, retryAfterMs: rollingRetryAfter(rule, previous, others, at, windowEnd) };
+  const verdict = {
+    allowed,
+    remaining: Math.max(0, Math.floor(rule.limit - (allowed ? estimate : estimate - 1))),
+    resetMs: windowEnd - at,
+    retryAfterMs: rollingRetryAfter(rule, previous, others, at, windowEnd),
+  };
   return allowed ? verdict : andThen(counters.undo(key, 1, windowEnd + rule.windowMs - at, counted), () => verdict);
 }
 
@@ -171,7 +180,13 @@ function answer(call: GatewayCall, rule: QuotaRule, caller: string, verdict: Ver
   if (verdict.allowed) return undefined;
   return problemAnswer(
     429,
-    { policy: "quota", code: "quota_exceeded", title: "Quota exceeded", detail: `${rule.limit} calls are allowed per ${windowSeconds} s (${rule.type} window) for this ${caller.startsWith("app:") ? "app" : "client address"}.`, limit: { name: "quota", value: rule.limit } },
+    {
+      policy: "quota",
+      code: "quota_exceeded",
+      title: "Quota exceeded",
+      detail: `${rule.limit} calls are allowed per ${windowSeconds} s (${rule.type} window) for this ${caller.startsWith("app:") ? "app" : "client address"}.`,
+      limit: { name: "quota", value: rule.limit },
+    },
     { "ratelimit-policy": policyHeader, ratelimit: stateHeader, "retry-after": retryAfterSeconds(verdict.retryAfterMs) },
   );
 }

@@ -8,7 +8,6 @@ import type { GatewayAnswer } from "../../policy.ts";
 import { testContext as testCall, type TestCallOptions } from "../../test-context.ts";
 import { regexBodyProtection, regexProtection, RegexBodyProtectionConfig, RegexProtectionConfig } from "./regex-protection.ts";
 
-
 async function code(options: TestCallOptions, config: Record<string, unknown> = {}): Promise<string | undefined> {
   const call = testCall(options);
   const head = (await regexProtection.access!(call, RegexProtectionConfig.parse(config))) as GatewayAnswer | undefined;
@@ -73,7 +72,7 @@ const OBFUSCATED: Array<[string, string]> = [
   ["xss", "<svg/onload=alert`1`>"],
   ["command_injection", "; c'a't /tmp/notes.txt"],
   ["command_injection", 'w"h"o"am"i'],
-  ["command_injection", "; w\"h\"o\"am\"i"],
+  ["command_injection", '; w"h"o"am"i'],
   ["command_injection", "& c^m^d /c whoami"],
   ["command_injection", "| who^ami"],
   ["command_injection", ";cat${IFS}/tmp/notes.txt"],
@@ -86,14 +85,37 @@ const OBFUSCATED: Array<[string, string]> = [
 ];
 
 const BENIGN = [
-  "Jane O'Brien", "Maria D'Angelo", "L'Oréal Paris", "Please select the best option from the list.", "Meet me at Union Station at 5.",
-  "Drop me a line when you are back.", "I love this <3", "a < b and c > d", "Rock & roll will never die.", "Tom & Jerry; cat lovers | dog people.",
-  "jane.o-brien+news@example.com", "https://example.com/search?q=union+station&page=2", "2026-11-28T10:17:42.000Z", "3f6c1f7e-2a1b-4c3d-9e8f-0a1b2c3d4e5f",
-  "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwMHUxMjMiLCJuYW1lIjoiSmFuZSBPJ0JyaWVuIn0.c2lnbmF0dXJlLWJ5dGVzLWhlcmU", "SGVsbG8gd29ybGQhIGhvdyBhcmUgeW91Pz8+Lw==",
-  "**Bold** and `npm start`; see [docs](https://example.com/docs).", "| Name | ID | Status |", "Select all that apply (optional).", "Please bring a photo & ID.",
-  "He said \"hi\" -- and left.", "Is 3 > 2? Yes, and 2 < 3 too.", "Bonjour, je voudrais annuler ma commande n° 4521, s'il vous plaît.", "ご注文ありがとうございます。",
-  "Спасибо за быструю доставку!", "Order #12345 (50% off) — $10 to $15", "C:\\Users\\jane\\Documents\\report.docx", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
-  "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "I'd like to delete my account, please.", "Sleep well; see you tomorrow.",
+  "Jane O'Brien",
+  "Maria D'Angelo",
+  "L'Oréal Paris",
+  "Please select the best option from the list.",
+  "Meet me at Union Station at 5.",
+  "Drop me a line when you are back.",
+  "I love this <3",
+  "a < b and c > d",
+  "Rock & roll will never die.",
+  "Tom & Jerry; cat lovers | dog people.",
+  "jane.o-brien+news@example.com",
+  "https://example.com/search?q=union+station&page=2",
+  "2026-11-28T10:17:42.000Z",
+  "3f6c1f7e-2a1b-4c3d-9e8f-0a1b2c3d4e5f",
+  "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwMHUxMjMiLCJuYW1lIjoiSmFuZSBPJ0JyaWVuIn0.c2lnbmF0dXJlLWJ5dGVzLWhlcmU",
+  "SGVsbG8gd29ybGQhIGhvdyBhcmUgeW91Pz8+Lw==",
+  "**Bold** and `npm start`; see [docs](https://example.com/docs).",
+  "| Name | ID | Status |",
+  "Select all that apply (optional).",
+  "Please bring a photo & ID.",
+  'He said "hi" -- and left.',
+  "Is 3 > 2? Yes, and 2 < 3 too.",
+  "Bonjour, je voudrais annuler ma commande n° 4521, s'il vous plaît.",
+  "ご注文ありがとうございます。",
+  "Спасибо за быструю доставку!",
+  "Order #12345 (50% off) — $10 to $15",
+  "C:\\Users\\jane\\Documents\\report.docx",
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
+  "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+  "I'd like to delete my account, please.",
+  "Sleep well; see you tomorrow.",
 ];
 
 const sendable = (v: string) => /^[\x20-\x7e\t]*$/.test(v);
@@ -101,12 +123,24 @@ const PLACES: Record<string, (v: string) => TestCallOptions | null> = {
   "query value": (v) => ({ url: `/items?q=${encodeURIComponent(v)}` }),
   "query name": (v) => ({ url: `/items?${encodeURIComponent(v)}=1` }),
   header: (v) => (sendable(v) ? { headers: { "x-note": v } } : null),
-  cookie: (v) => (sendable(v) && !/[;,\s"]/.test(v) ? { headers: { cookie: `sid=9f8e7d6c; pref=${v}` } } : sendable(v) ? { headers: { cookie: `sid=9f8e7d6c; pref=${encodeURIComponent(v)}` } } : null),
+  cookie: (v) =>
+    sendable(v) && !/[;,\s"]/.test(v)
+      ? { headers: { cookie: `sid=9f8e7d6c; pref=${v}` } }
+      : sendable(v)
+        ? { headers: { cookie: `sid=9f8e7d6c; pref=${encodeURIComponent(v)}` } }
+        : null,
   "JSON value": (v) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ a: [{ b: v }] }) }),
   "JSON key": (v) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ [v]: 1 }) }),
   "JSON sent as text/plain": (v) => ({ method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ note: v }) }),
-  "XML sent as text/plain": (v) => ({ method: "POST", headers: { "content-type": "text/plain" }, body: `<note><body>${v.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</body></note>` }),
-  "XML attribute, no content type": (v) => ({ method: "POST", body: `<?xml version="1.0"?><note title="${v.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;")}"/>` }),
+  "XML sent as text/plain": (v) => ({
+    method: "POST",
+    headers: { "content-type": "text/plain" },
+    body: `<note><body>${v.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</body></note>`,
+  }),
+  "XML attribute, no content type": (v) => ({
+    method: "POST",
+    body: `<?xml version="1.0"?><note title="${v.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;")}"/>`,
+  }),
   "form field": (v) => ({ method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `id=1&note=${encodeURIComponent(v)}` }),
 };
 

@@ -56,14 +56,31 @@ const ATTACKS: Array<[string, TestCallOptions]> = [
 
 const NORMAL: Array<[string, TestCallOptions]> = [
   ["a customer record", json({ name: "Jane O'Brien", email: "jane.o-brien+news@example.com", phone: "+1 (555) 010-0199", address: "12 Rue de l'Église, 75001 Paris" })],
-  ["prose with SQL words", json({ note: "Please select the best option from the list where it fits; drop me a line and update the table if you like.", title: "Union of select committees" })],
+  [
+    "prose with SQL words",
+    json({ note: "Please select the best option from the list where it fits; drop me a line and update the table if you like.", title: "Union of select committees" }),
+  ],
   ["prose with shell words", json({ text: "Tom & Jerry; cat lovers | dog people. Use `ls` to list files; then id cards are printed.", price: "$(5) or less" })],
   ["prose with markup words", json({ html: "The script of the play; onload times are measured. JavaScript: The Good Parts", math: "a < b and c > d" })],
   ["nested JSON", json({ order: { items: [{ sku: "A-1", qty: 2, tags: ["red", "xl"] }], coupon: null, total: 19.99, paid: true } })],
   ["quotes and dashes", json({ quote: 'He said "hi" -- and left', range: "1-10", path: "docs/guide/intro.md", version: "1.2.3" })],
   ["ordinary URL", { url: "/v1/orders/123/items?sort=-created&fields=id,name&q=O'Neil&page=2&filter=status%3Dopen&discount=100%25&name=caf%C3%A9" }],
-  ["browser headers", { headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36", accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "accept-language": "en-GB,en;q=0.9", authorization: "Bearer gth_at_abc' OR '1'='1", cookie: "sid=9f8e7d6c5b4a; theme=dark; consent=%7B%22ads%22%3Afalse%7D" } }],
-  ["a form", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "name=Jane+Doe&email=jane%40example.com&message=Select+the+best+option%2C+please" }],
+  [
+    "browser headers",
+    {
+      headers: {
+        "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
+        accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        "accept-language": "en-GB,en;q=0.9",
+        authorization: "Bearer gth_at_abc' OR '1'='1",
+        cookie: "sid=9f8e7d6c5b4a; theme=dark; consent=%7B%22ads%22%3Afalse%7D",
+      },
+    },
+  ],
+  [
+    "a form",
+    { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "name=Jane+Doe&email=jane%40example.com&message=Select+the+best+option%2C+please" },
+  ],
   ["a URL in a value", json({ website: "https://example.com/a/b?c=d#e", image: "https://cdn.example.com/img/1.png" })],
 ];
 
@@ -93,7 +110,16 @@ describe("regex-protection, built-in rule sets", () => {
   });
 
   it("stays linear on long adversarial inputs", () => {
-    const inputs = ["<a" + " ".repeat(50_000), "' or ".repeat(10_000), "union ".repeat(10_000) + "x", ";".repeat(50_000) + "cat", "a".repeat(100_000), "<a on".repeat(10_000), "../".repeat(20_000), "$(".repeat(20_000)];
+    const inputs = [
+      "<a" + " ".repeat(50_000),
+      "' or ".repeat(10_000),
+      "union ".repeat(10_000) + "x",
+      ";".repeat(50_000) + "cat",
+      "a".repeat(100_000),
+      "<a on".repeat(10_000),
+      "../".repeat(20_000),
+      "$(".repeat(20_000),
+    ];
     for (const set of RULE_SETS) {
       for (const input of inputs) {
         const start = performance.now();
@@ -192,7 +218,9 @@ describe("the virtual patch registry", () => {
     let now = 0;
     let database: typeof portal.db | null = portal.db;
     // a database that can be taken away
-    const db = { securityRule: { findMany: (args: never) => (database ? database.securityRule.findMany(args) : Promise.reject(new Error("database down"))) } } as unknown as typeof portal.db;
+    const db = {
+      securityRule: { findMany: (args: never) => (database ? database.securityRule.findMany(args) : Promise.reject(new Error("database down"))) },
+    } as unknown as typeof portal.db;
     const registry = new VirtualPatchRegistry(db, portal.store, log, { refreshMs: 1_000, now: () => now });
     const first = await registry.current();
     expect(first.length).toBeGreaterThan(0);

@@ -21,7 +21,10 @@ import { matchRuleSets } from "./threat-match.ts";
 import { visitXmlStrings } from "./xml-strings.ts";
 
 const common = {
-  ruleSets: z.array(z.enum(RULE_SETS)).max(RULE_SETS.length).default([...RULE_SETS]),
+  ruleSets: z
+    .array(z.enum(RULE_SETS))
+    .max(RULE_SETS.length)
+    .default([...RULE_SETS]),
   virtualPatches: z.boolean().default(true),
   mode: z.enum(["block", "monitor"]).default("block"),
 };
@@ -29,17 +32,26 @@ const common = {
 export const RegexProtectionConfig = z
   .object({
     ...common,
-    targets: z.array(z.enum(["path", "query", "headers"])).max(3).default(["path", "query", "headers"]),
+    targets: z
+      .array(z.enum(["path", "query", "headers"]))
+      .max(3)
+      .default(["path", "query", "headers"]),
     /**
      * Header values not inspected: credentials are random by design. Lower-case names. The
      * Cookie header is never matched whole (its cookies are, see checkCookies), so listing it
      * here, as configurations saved before cookies were inspected do, changes nothing.
      */
-    ignoreHeaders: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/)).max(50).default(["authorization", "proxy-authorization", "x-api-key"]),
+    ignoreHeaders: z
+      .array(z.string().regex(/^[a-z0-9-]{1,64}$/))
+      .max(50)
+      .default(["authorization", "proxy-authorization", "x-api-key"]),
     /** Each cookie's value is inspected (with the "headers" target). */
     checkCookies: z.boolean().default(true),
     /** Cookies left alone by name (exact, case-sensitive), e.g. an opaque session cookie. */
-    ignoreCookies: z.array(z.string().regex(/^[\w!#$%&'*+.^`|~-]{1,128}$/)).max(50).default([]),
+    ignoreCookies: z
+      .array(z.string().regex(/^[\w!#$%&'*+.^`|~-]{1,128}$/))
+      .max(50)
+      .default([]),
   })
   .strict();
 export type RegexProtectionConfig = z.infer<typeof RegexProtectionConfig>;
@@ -64,11 +76,13 @@ function decodeOnce(value: string): string | null {
 }
 
 /** A value and, when it still holds escapes, its decoded form (double encoding: %253Cscript). */
-const withDecoded = (visit: (value: string) => boolean) => (value: string): boolean => {
-  if (visit(value)) return true;
-  const decoded = decodeOnce(value);
-  return decoded !== null && visit(decoded);
-};
+const withDecoded =
+  (visit: (value: string) => boolean) =>
+  (value: string): boolean => {
+    if (visit(value)) return true;
+    const decoded = decodeOnce(value);
+    return decoded !== null && visit(decoded);
+  };
 
 function pathValues(call: GatewayCall): Values {
   return (visit) => {
@@ -150,10 +164,11 @@ function bodyValues(call: GatewayCall): Values | null {
       return fallback(visit);
     };
   }
-  if (format.format === "xml") return (visit) => {
-    const result = visitXmlStrings(body.toString("utf8"), visit);
-    return result === "hit" || (result === "malformed" && fallback(visit));
-  };
+  if (format.format === "xml")
+    return (visit) => {
+      const result = visitXmlStrings(body.toString("utf8"), visit);
+      return result === "hit" || (result === "malformed" && fallback(visit));
+    };
   return (visit) => formFields(body.toString("utf8"), visit);
 }
 
@@ -199,7 +214,14 @@ function cleanValuesFor(config: object, patches: readonly CompiledPatch[]): Clea
   return memo;
 }
 
-function inspect(target: PatchTarget, values: Values, sets: readonly RuleSet[], all: readonly CompiledPatch[], findings: Finding[], clean: Set<string> | null = null): Finding | null {
+function inspect(
+  target: PatchTarget,
+  values: Values,
+  sets: readonly RuleSet[],
+  all: readonly CompiledPatch[],
+  findings: Finding[],
+  clean: Set<string> | null = null,
+): Finding | null {
   let blocking: Finding | null = null;
   const applicable = patchesFor(all, target);
   values((value) => {
@@ -276,7 +298,8 @@ function inspectCall(call: GatewayCall, config: RegexProtectionConfig, compiled:
   let blocking = rawUriFinding(call, config.ruleSets, config.targets);
   if (!blocking && config.targets.includes("path")) blocking = inspect("path", pathValues(call), config.ruleSets, compiled, logged, clean.of("path"));
   if (!blocking && config.targets.includes("query")) blocking = inspect("query", queryValues(call), config.ruleSets, compiled, logged, clean.of("query"));
-  if (!blocking && config.targets.includes("headers")) blocking = inspect("headers", headerValues(call, ignoredHeaders(config), ignoredCookies(config)), config.ruleSets, compiled, logged, clean.of("headers"));
+  if (!blocking && config.targets.includes("headers"))
+    blocking = inspect("headers", headerValues(call, ignoredHeaders(config), ignoredCookies(config)), config.ruleSets, compiled, logged, clean.of("headers"));
   return answer("regex-protection", call, config.mode, blocking, logged);
 }
 
@@ -303,7 +326,12 @@ export const regexBodyProtection = definePolicy<RegexBodyProtectionConfig>({
       blocking = inspect("body", values, config.ruleSets, await activePatches(ctx, config.virtualPatches), logged);
     } catch (error) {
       if (!(error instanceof Uninspectable)) throw error;
-      return problemAnswer(400, { policy: "regex-body-protection", code: "malformed_json", title: "Malformed JSON body", detail: "The body cannot be inspected: it is not valid JSON." });
+      return problemAnswer(400, {
+        policy: "regex-body-protection",
+        code: "malformed_json",
+        title: "Malformed JSON body",
+        detail: "The body cannot be inspected: it is not valid JSON.",
+      });
     }
     return answer("regex-body-protection", ctx, config.mode, blocking, logged);
   },

@@ -64,13 +64,28 @@ const windowOf = perObject((config: SpikeArrestConfig): SpikeWindow => spikeWind
 
 function unavailable(error: unknown) {
   if (!(error instanceof StoreUnavailable)) throw error;
-  return problemAnswer(503, { policy: "spike-arrest", code: "spike_arrest_unavailable", title: "Spike arrest cannot be checked", detail: "The counter store is unavailable and this proxy's spike arrest does not fail open." }, { "retry-after": "1" });
+  return problemAnswer(
+    503,
+    {
+      policy: "spike-arrest",
+      code: "spike_arrest_unavailable",
+      title: "Spike arrest cannot be checked",
+      detail: "The counter store is unavailable and this proxy's spike arrest does not fail open.",
+    },
+    { "retry-after": "1" },
+  );
 }
 
 function violation(rate: string, allowed: number, bucketMs: number, resetMs: number) {
   return problemAnswer(
     429,
-    { policy: "spike-arrest", code: "spike_arrest_violation", title: "Too many calls at once", detail: `The rate is ${rate}, smoothed to ${allowed} call(s) per ${Math.round(bucketMs * 100) / 100} ms.`, limit: { name: "rate", value: Number.parseInt(rate, 10) } },
+    {
+      policy: "spike-arrest",
+      code: "spike_arrest_violation",
+      title: "Too many calls at once",
+      detail: `The rate is ${rate}, smoothed to ${allowed} call(s) per ${Math.round(bucketMs * 100) / 100} ms.`,
+      limit: { name: "rate", value: Number.parseInt(rate, 10) },
+    },
     { "retry-after": retryAfterSeconds(resetMs) },
   );
 }
