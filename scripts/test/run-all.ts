@@ -81,7 +81,7 @@ function playwright(): void {
 check("db schema + migrations up to date", "npm", ["run", "--silent", "db:check"]);
 check("typecheck", "npx", ["tsc", "--noEmit"]);
 check("lint", "npx", ["eslint", "--max-warnings", "0", "."]);
-const built = check("production build", "npx", ["next", "build"]);
+const built = check("production build (server compiled into dist/, Next.js into .next)", "npm", ["run", "--silent", "build"]);
 vitest("unit");
 if (built) {
   vitest("integration");
