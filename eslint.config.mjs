@@ -5,7 +5,7 @@ const config = [
   ...nextVitals,
   ...nextTypescript,
   {
-    ignores: [".next/**", "node_modules/**", "lib/db/generated/**", "data/**", "test-results/**", "playwright-report/**", ".test-output/**", "next-env.d.ts"],
+    ignores: [".next/**", "dist/**", "node_modules/**", "lib/db/generated/**", "data/**", "test-results/**", "playwright-report/**", ".test-output/**", "next-env.d.ts"],
   },
   {
     rules: {

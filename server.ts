@@ -5,11 +5,11 @@
 //   browser lane — everything else: Next.js (portal, admin console, management API) on a
 //                  worker thread of its own, relayed to over a private socket
 //                  (lib/server/browser-lane.ts)
-// Usage: `tsx server.ts` (production build, built on first start) or `tsx server.ts --dev`.
+// Usage: `npm start` runs this file compiled (`npm run build` → dist/server.js, Next's production
+// build in .next); `npm run dev` runs it from source through tsx with `--dev`.
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
-import { fileURLToPath } from "node:url";
 import { ConfigError, describeDatabase, getConfig, operatorEnvironment, prepareNextEnvironment, type Config } from "./lib/config/index.ts";
 import { getLogger } from "./lib/log/index.ts";
 import { migrateDatabase } from "./lib/db/migrations/index.ts";
@@ -31,12 +31,13 @@ import { seedDemoData } from "./lib/portal/demo-seed.ts";
 import { ensureManagementProduct } from "./lib/portal/management-product.ts";
 import { ensureProductionBuild } from "./lib/server/production-build.ts";
 import { startBrowserLane } from "./lib/server/browser-lane.ts";
+import { projectDirOf } from "./lib/server/project-dir.ts";
 import { enableThreadBus } from "./lib/runtime/thread-bus.ts";
 import { addMetricsSource } from "./lib/metrics/index.ts";
 import { oktaSettingsFromConfig, setOktaSettings } from "./lib/okta/settings.ts";
 
 const dev = process.argv.includes("--dev");
-const projectDir = fileURLToPath(new URL(".", import.meta.url));
+const projectDir = projectDirOf(import.meta.url);
 
 let config: Config;
 try {

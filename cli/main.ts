@@ -1,4 +1,4 @@
-// Entry point of the `gatehouse` command (bin/gatehouse.js runs it through tsx).
+// Entry point of the `gatehouse` command (bin/gatehouse.js runs it compiled, or through tsx).
 import { runCli } from "./run.ts";
 
 // `gatehouse … | head -1` closes the pipe early; that is not an error worth a stack trace.

@@ -1,5 +1,7 @@
 // Starts the real Gatehouse (server.ts, production build) as a child process on a free port
 // with a data directory of its own, and stops it with SIGTERM like an orchestrator would.
+// It runs the TypeScript sources through tsx, so tests see the work tree as it is; `entry:
+// "compiled"` runs dist/server.js instead, what `npm start` runs (e2e/api/compiled-start.test.ts).
 // With TLS_CERT in `env` it serves HTTPS: pass the CA that issued the certificate as `ca`.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -40,10 +42,14 @@ export function cleanEnvironment(): Record<string, string> {
   return base;
 }
 
+/** server.ts through tsx, or dist/server.js as compiled by `npm run build:server`. */
+export type Entry = "source" | "compiled";
+
 /** Runs server.ts with `env` on top of a clean test environment; does not wait for readiness. */
-export function spawnGatehouse(env: Record<string, string>, args: string[] = [], projectDir = PROJECT_DIR): ChildProcess {
+export function spawnGatehouse(env: Record<string, string>, args: string[] = [], projectDir = PROJECT_DIR, entry: Entry = "source"): ChildProcess {
   const base = cleanEnvironment();
-  return spawn(process.execPath, ["--import", "tsx", "server.ts", ...args], {
+  const script = entry === "compiled" ? ["dist/server.js"] : ["--import", "tsx", "server.ts"];
+  return spawn(process.execPath, [...script, ...args], {
     cwd: projectDir,
     env: { ...base, NEXT_TELEMETRY_DISABLED: "1", ...env } as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
@@ -61,6 +67,8 @@ export interface StartOptions {
   dataDir?: string;
   /** Another checkout of Gatehouse to run (benchmarks compare two builds in one run). */
   projectDir?: string;
+  /** The sources through tsx (default) or the compiled dist/server.js, which must be built. */
+  entry?: Entry;
 }
 
 export async function startGatehouse(env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningGatehouse> {
@@ -73,6 +81,7 @@ export async function startGatehouse(env: Record<string, string> = {}, options: 
     { PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: url, DATA_DIR: dataDir, LOG_LEVEL: "info", OKTA_DEV_PORT: "0", ...env },
     [],
     options.projectDir,
+    options.entry,
   );
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));

@@ -82,7 +82,7 @@ check("db schema + migrations up to date", "npm", ["run", "--silent", "db:check"
 check("typecheck", "npx", ["tsc", "--noEmit"]);
 check("lint", "npx", ["eslint", "--max-warnings", "0", "."]);
 check("format (Prettier)", "npx", ["prettier", "--check", "."]);
-const built = check("production build", "npx", ["next", "build"]);
+const built = check("production build (server compiled into dist/, Next.js into .next)", "npm", ["run", "--silent", "build"]);
 vitest("unit");
 if (built) {
   vitest("integration");
