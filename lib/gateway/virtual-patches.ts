@@ -8,6 +8,7 @@ import type { Database } from "../db/index.ts";
 import { compilePatch, VIRTUAL_PATCH_KIND, VirtualPatchConfig, type CompiledPatch } from "../security/virtual-patch.ts";
 import type { Store } from "../store/types.ts";
 import type { MaybePromise } from "../runtime/maybe-async.ts";
+import { SerialReload } from "../runtime/serial-reload.ts";
 import { subscribe } from "../events/bus.ts";
 import { topics } from "../events/topics.ts";
 
@@ -15,8 +16,7 @@ export class VirtualPatchRegistry {
   private patches: readonly CompiledPatch[] = [];
   private attempted = false;
   private nextRefreshAt = 0;
-  private loading: Promise<void> | null = null;
-  private again = false;
+  private readonly reloads = new SerialReload(() => this.load());
   private subscribed: Promise<unknown> | null = null;
   private unsubscribe: (() => Promise<void>) | null = null;
   /** Number of completed loads (tests and diagnostics). */
@@ -53,17 +53,7 @@ export class VirtualPatchRegistry {
 
   /** One load at a time; a change announced during a load triggers one more after it. */
   private reload(): Promise<void> {
-    if (this.loading) {
-      this.again = true;
-      return this.loading;
-    }
-    this.loading = (async () => {
-      do {
-        this.again = false;
-        await this.load();
-      } while (this.again);
-    })().finally(() => (this.loading = null));
-    return this.loading;
+    return this.reloads.run();
   }
 
   private async load(): Promise<void> {

@@ -15,6 +15,7 @@ import { CompiledBotRules, normaliseIp, stricter, type BotAction, type BotRuleCo
 import { DEFAULT_THRESHOLDS, matchSignatures, type Signature, type SignatureName, type Thresholds } from "./signatures.ts";
 import { subscribe } from "../../events/bus.ts";
 import { topics } from "../../events/topics.ts";
+import { SerialReload } from "../../runtime/serial-reload.ts";
 
 export interface Observation {
   /** Window keys of the caller: "token:<id>", "key:<id>", "user:<sub>", "app:<id>", "ip:<address>". */
@@ -117,8 +118,7 @@ export class BotDetector {
   private readonly mergeEveryMs: number;
   private compiled = new CompiledBotRules([]);
   private rulesAttempted = false;
-  private rulesLoading: Promise<void> | null = null;
-  private rulesAgain = false;
+  private readonly ruleReloads = new SerialReload(() => this.loadRules());
   private nextRefreshAt = 0;
   private subscribed: Promise<unknown> | null = null;
   private unsubscribe: (() => Promise<void>) | null = null;
@@ -163,18 +163,9 @@ export class BotDetector {
     return subscribe(this.store(), topics.botRules, reload, { onMissed: reload });
   }
 
+  /** One load at a time; a change announced during a load triggers one more after it. */
   private reloadRules(): Promise<void> {
-    if (this.rulesLoading) {
-      this.rulesAgain = true;
-      return this.rulesLoading;
-    }
-    this.rulesLoading = (async () => {
-      do {
-        this.rulesAgain = false;
-        await this.loadRules();
-      } while (this.rulesAgain);
-    })().finally(() => (this.rulesLoading = null));
-    return this.rulesLoading;
+    return this.ruleReloads.run();
   }
 
   private async loadRules(): Promise<void> {
