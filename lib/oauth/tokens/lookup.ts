@@ -34,55 +34,25 @@ export async function findToken(db: Database, token: string, hint: string | unde
 
 async function findAccess(db: Database, tokenHash: string, now: Date): Promise<FoundToken | null> {
   const t = await findAccessTokenByHash(db, tokenHash);
-  return (
-    t && {
-      kind: "access_token",
-      id: t.id,
-      appId: t.appId,
-      credentialId: t.credentialId,
-      userSub: t.userSub,
-      scope: t.scope,
-      familyId: t.familyId,
-      certificateThumbprint: t.certificateThumbprint,
-      createdAt: t.createdAt,
-      expiresAt: t.expiresAt,
-      active: !t.revokedAt && t.expiresAt > now,
-    }
-  );
+  return t && { ...found("access_token", t, t.familyId, !t.revokedAt && t.expiresAt > now), certificateThumbprint: t.certificateThumbprint };
 }
 
 async function findRefresh(db: Database, tokenHash: string, now: Date): Promise<FoundToken | null> {
   const t = await db.refreshToken.findUnique({ where: { tokenHash } });
-  return (
-    t && {
-      kind: "refresh_token",
-      id: t.id,
-      appId: t.appId,
-      credentialId: t.credentialId,
-      userSub: t.userSub,
-      scope: t.scope,
-      familyId: t.familyId,
-      createdAt: t.createdAt,
-      expiresAt: t.expiresAt,
-      active: !t.revokedAt && !t.usedAt && t.expiresAt > now && t.idleExpiresAt > now,
-    }
-  );
+  return t && found("refresh_token", t, t.familyId, !t.revokedAt && !t.usedAt && t.expiresAt > now && t.idleExpiresAt > now);
 }
 
 async function findExternal(db: Database, tokenHash: string, now: Date): Promise<FoundToken | null> {
   const t = await findExternalTokenByHash(db, tokenHash);
-  return (
-    t && {
-      kind: "external_access_token",
-      id: t.id,
-      appId: t.appId,
-      credentialId: t.credentialId,
-      userSub: t.userSub,
-      scope: t.scope,
-      familyId: null,
-      createdAt: t.createdAt,
-      expiresAt: t.expiresAt,
-      active: !t.revokedAt && t.expiresAt > now,
-    }
-  );
+  return t && found("external_access_token", t, null, !t.revokedAt && t.expiresAt > now);
+}
+
+/** What every kind of token row says about itself; only the family and what "active" means differ. */
+function found(
+  kind: FoundToken["kind"],
+  t: Pick<FoundToken, "id" | "appId" | "credentialId" | "userSub" | "scope" | "createdAt" | "expiresAt">,
+  familyId: string | null,
+  active: boolean,
+): FoundToken {
+  return { kind, id: t.id, appId: t.appId, credentialId: t.credentialId, userSub: t.userSub, scope: t.scope, familyId, createdAt: t.createdAt, expiresAt: t.expiresAt, active };
 }
