@@ -8,6 +8,8 @@ export type { Database } from "./client.ts";
 /** The client a `db.$transaction(async (tx) => …)` callback receives. */
 export type Transaction = Prisma.TransactionClient;
 export { createDatabaseClient } from "./client.ts";
+/** A row of the api_proxy table, as every layer that reads proxies sees it. */
+export type { ApiProxy } from "./generated/sqlite/client.ts";
 
 export function getDb(): Database {
   return sharedInstance("db", () => createDatabaseClient(getConfig().database));

@@ -4,7 +4,7 @@
 // last snapshot keeps serving. Matching: /gateway/{basePath}/{version}/{rest}, the longest
 // base path that has that version wins.
 import type { Logger } from "pino";
-import type { Database } from "../db/index.ts";
+import type { ApiProxy, Database } from "../db/index.ts";
 import type { Store } from "../store/index.ts";
 import { subscribe } from "../events/bus.ts";
 import { topics } from "../events/topics.ts";
@@ -164,22 +164,7 @@ export class ProxyRegistry {
     return { byBase, maxDepth };
   }
 
-  private register(row: {
-    id: string;
-    name: string;
-    basePath: string;
-    version: string;
-    targetUrl: string;
-    policies: string;
-    idTokenMode: string;
-    deprecatedAt: Date | null;
-    sunsetAt: Date | null;
-    deprecationLink: string | null;
-    pinnedAppIds: string;
-    caseSensitivePaths: boolean;
-    methodOverride: string;
-    products: Array<{ productId: string }>;
-  }): RegisteredProxy {
+  private register(row: Omit<ApiProxy, "openApiSpec" | "status" | "createdAt" | "updatedAt"> & { products: Array<{ productId: string }> }): RegisteredProxy {
     const base = { id: row.id, basePath: row.basePath, version: row.version, target: upstreamTarget(row.targetUrl, this.options.targetPolicy) };
     let stored: unknown;
     try {

@@ -1,5 +1,6 @@
 // What the portal shows of its rows: explicit fields only, so hashes and internal columns can
 // never leak into a page or an API response.
+import type { ApiProxy } from "../db/index.ts";
 import { readStringList } from "../db/json-columns.ts";
 
 interface CredentialRow {
@@ -69,26 +70,7 @@ interface DeveloperRow {
   suspendedAt: Date | null;
   oktaUserId: string | null;
 }
-interface ProxyRow {
-  id: string;
-  name: string;
-  basePath: string;
-  version: string;
-  targetUrl: string;
-  policies: string;
-  idTokenMode: string;
-  openApiSpec: string | null;
-  status: string;
-  deprecatedAt?: Date | null;
-  sunsetAt?: Date | null;
-  deprecationLink?: string | null;
-  pinnedAppIds?: string;
-  caseSensitivePaths?: boolean;
-  methodOverride?: string;
-  createdAt: Date;
-  updatedAt: Date;
-  products?: Array<{ product: { id: string; slug: string } }>;
-}
+type ProxyRow = ApiProxy & { products?: Array<{ product: { id: string; slug: string } }> };
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
