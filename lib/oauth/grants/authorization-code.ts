@@ -8,19 +8,16 @@ import { codeVerifierParameter } from "../parameters.ts";
 import { verifierMatches } from "../pkce.ts";
 import { issueTokens } from "../tokens/issue.ts";
 import { withRevocations } from "../tokens/revocation.ts";
-import { tokenRequestParameters, type Grant } from "./types.ts";
+import { defineGrant } from "./types.ts";
 
-// RFC 6749 §4.1.3; redirect_uri is required because every authorization request here names one.
-const parameters = tokenRequestParameters.extend({
-  grant_type: z.literal("authorization_code"),
-  code: z.string(),
-  redirect_uri: z.string(),
-  code_verifier: codeVerifierParameter.optional(),
-});
-
-export const authorizationCodeGrant: Grant<z.infer<typeof parameters>> = {
+export const authorizationCodeGrant = defineGrant({
   grantType: "authorization_code",
-  parameters,
+  // RFC 6749 §4.1.3; redirect_uri is required because every authorization request here names one.
+  parameters: {
+    code: z.string(),
+    redirect_uri: z.string(),
+    code_verifier: codeVerifierParameter.optional(),
+  },
   allowsPublicClients: true,
   async handle({ db, store, client, params, now, certificateThumbprint }) {
     const code = await db.authorizationCode.findUnique({ where: { codeHash: hashSecret(params.code) } });
@@ -56,4 +53,4 @@ export const authorizationCodeGrant: Grant<z.infer<typeof parameters>> = {
     if (typeof tokens === "string") throw invalidGrant("The authorization code is invalid or has expired.");
     return tokens;
   },
-};
+});

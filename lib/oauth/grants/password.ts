@@ -20,7 +20,7 @@ import { scopeParameter } from "../parameters.ts";
 import { grantScopes } from "../scopes.ts";
 import { keepExternalToken } from "../tokens/external-tokens.ts";
 import { issueTokens, type TokenResponse } from "../tokens/issue.ts";
-import { tokenRequestParameters, type Grant, type GrantContext } from "./types.ts";
+import { defineGrant, type Grant, type GrantContext, type GrantParameters } from "./types.ts";
 
 /** 10 guesses per 5 minutes from one address; from many, each failure past 5 in 15 minutes is
  * answered 200 ms later than the last, up to 1.5 s. */
@@ -32,16 +32,15 @@ const INVALID = "The credentials provided were invalid.";
 
 const MFA_REQUIRED = "This user must complete multi-factor authentication, which the password grant cannot do; use the authorization code flow.";
 
-const parameters = tokenRequestParameters.extend({
-  grant_type: z.literal("password"),
+const parameters = {
   username: z.string(),
   password: z.string(),
   scope: scopeParameter.optional(),
-});
-type PasswordParameters = z.infer<typeof parameters>;
+};
+type PasswordParameters = GrantParameters<"password", typeof parameters>;
 
 export function passwordGrant(okta: () => OktaSettings, encryptionKey: () => Buffer): Grant<PasswordParameters> {
-  return {
+  return defineGrant({
     grantType: "password",
     parameters,
     allowsPublicClients: false,
@@ -84,7 +83,7 @@ export function passwordGrant(okta: () => OktaSettings, encryptionKey: () => Buf
           throw invalidGrant(INVALID); // unknown user, wrong password and locked-out look the same
       }
     },
-  };
+  });
 }
 
 /** Mode okta_token: Okta's own access token, kept (hashed) as an external token of this app. */

@@ -8,17 +8,14 @@ import { scopeParameter } from "../parameters.ts";
 import { grantScopes, OIDC_SCOPES, parseScope } from "../scopes.ts";
 import { issueTokens } from "../tokens/issue.ts";
 import { revoke, withRevocations } from "../tokens/revocation.ts";
-import { tokenRequestParameters, type Grant } from "./types.ts";
+import { defineGrant } from "./types.ts";
 
-const parameters = tokenRequestParameters.extend({
-  grant_type: z.literal("refresh_token"),
-  refresh_token: z.string(),
-  scope: scopeParameter.optional(),
-});
-
-export const refreshTokenGrant: Grant<z.infer<typeof parameters>> = {
+export const refreshTokenGrant = defineGrant({
   grantType: "refresh_token",
-  parameters,
+  parameters: {
+    refresh_token: z.string(),
+    scope: scopeParameter.optional(),
+  },
   allowsPublicClients: true,
   async handle({ db, store, client, params, now, certificateThumbprint }) {
     const presented = await db.refreshToken.findUnique({ where: { tokenHash: hashSecret(params.refresh_token) } });
@@ -60,4 +57,4 @@ export const refreshTokenGrant: Grant<z.infer<typeof parameters>> = {
     if (!tokens) throw invalidGrant("The refresh token is invalid or expired.");
     return tokens;
   },
-};
+});

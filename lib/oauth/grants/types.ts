@@ -33,3 +33,18 @@ export interface Grant<P extends TokenRequestParameters = TokenRequestParameters
   allowsPublicClients: boolean;
   handle(ctx: GrantContext<P>): Promise<TokenResponse>;
 }
+
+/** The parameters of the grant `grantType` declared with `shape`: what every token request may
+ * carry, grant_type fixed to this grant, and the grant's own. */
+export type GrantParameters<T extends string, S extends z.ZodRawShape> = TokenRequestParameters & { grant_type: T } & z.infer<z.ZodObject<S>>;
+
+/** A grant module's declaration. The grant type is stated once: it is both the dispatch key and
+ * the only grant_type the parameters accept; `parameters` lists what the grant takes besides
+ * what every token request may carry. */
+export function defineGrant<T extends string, S extends z.ZodRawShape>(
+  grant: Omit<Grant<GrantParameters<T, S>>, "grantType" | "parameters"> & { grantType: T; parameters: S },
+): Grant<GrantParameters<T, S>> {
+  // zod's inferred type of an extended generic shape is deferred; it is GrantParameters once T and S are known.
+  const parameters = tokenRequestParameters.extend({ grant_type: z.literal(grant.grantType) }).extend(grant.parameters) as unknown as z.ZodType<GrantParameters<T, S>>;
+  return { ...grant, parameters };
+}
