@@ -48,10 +48,25 @@ const op = (tag: string, summary: string, responses: Record<string, unknown>, ex
   responses: { ...responses, ...errors },
 });
 
+/** Query parameters by name, with their JSON schemas. */
+const query = (params: Record<string, object>) => Object.entries(params).map(([name, schema]) => ({ name, in: "query", schema }));
+/** A paged list, narrowed by `filters` (query parameters). */
+const list = (tag: string, summary: string, view: string, filters: Record<string, object> = {}) =>
+  op(tag, summary, { "200": page(view) }, { parameters: [...pageParams, ...query(filters)] });
+/** `POST` of something new, answered 201 with it. */
+const create = (tag: string, summary: string, view: string, input: z.ZodType, responses: Record<string, unknown> = {}) =>
+  op(tag, summary, { "201": ok(view), ...responses }, { requestBody: body(input) });
+/** `GET` of the item `…/{id}` names, narrowed by `filters` (query parameters). */
+const read = (tag: string, summary: string, view: string, filters: Record<string, object> = {}) =>
+  op(tag, summary, { "200": ok(view) }, { parameters: [idParam(), ...query(filters)] });
+/** A change to the item `…/{id}` names. */
+const change = (tag: string, summary: string, responses: Record<string, unknown>, input: z.ZodType) =>
+  op(tag, summary, responses, { parameters: [idParam()], requestBody: body(input) });
+
 /** `…/{id}` of something admins change and delete (`readTag`: who else may read it). */
 const managedItem = (view: string, input: z.ZodType, summaries: { get: string; patch: string; delete: string }, readTag = "admin") => ({
-  get: op(readTag, summaries.get, { "200": ok(view) }, { parameters: [idParam()] }),
-  patch: op("admin", summaries.patch, { "200": ok(view) }, { parameters: [idParam()], requestBody: body(input) }),
+  get: read(readTag, summaries.get, view),
+  patch: change("admin", summaries.patch, { "200": ok(view) }, input),
   delete: op("admin", summaries.delete, { "204": noContent }, { parameters: [idParam()] }),
 });
 
@@ -86,17 +101,12 @@ export function openApiDocument(serverUrl: string) {
         delete: op("developers", "Sign out everywhere: end all of the developer's portal sessions, this one included", { "200": ok("Count") }),
       },
       "/apps": {
-        get: op(
-          "apps",
-          "Own apps (admins: all apps)",
-          { "200": page("Apps") },
-          { parameters: [...pageParams, { name: "q", in: "query", schema: { type: "string" } }, { name: "ownerId", in: "query", schema: { type: "string" } }] },
-        ),
-        post: op("apps", "Create an app; the answer holds its first client secret, shown once", { "201": ok("App and credential") }, { requestBody: body(CreateAppInput) }),
+        get: list("apps", "Own apps (admins: all apps)", "Apps", { q: { type: "string" }, ownerId: { type: "string" } }),
+        post: create("apps", "Create an app; the answer holds its first client secret, shown once", "App and credential", CreateAppInput),
       },
       "/apps/{id}": {
-        get: op("apps", "One app", { "200": ok("App") }, { parameters: [idParam()] }),
-        patch: op("apps", "Change name, description, redirect URIs or products", { "200": ok("App") }, { parameters: [idParam()], requestBody: body(UpdateAppInput) }),
+        get: read("apps", "One app", "App"),
+        patch: change("apps", "Change name, description, redirect URIs or products", { "200": ok("App") }, UpdateAppInput),
         delete: op("apps", "Delete an app and revoke everything it holds", { "204": noContent }, { parameters: [idParam()] }),
       },
       "/apps/{id}/credentials": { post: op("apps", "Add a credential (rotation); the secret is shown once", { "201": ok("Credential") }, { parameters: [idParam()] }) },
@@ -104,11 +114,11 @@ export function openApiDocument(serverUrl: string) {
         delete: op("apps", "Revoke a credential and its tokens", { "200": ok("Credential") }, { parameters: [idParam(), idParam("credentialId")] }),
       },
       "/apps/{id}/client-certificate": {
-        put: op(
+        put: change(
           "apps",
           "Register the app's client certificate (PEM, or its x5t#S256 thumbprint) for tls_client_auth and certificate-bound tokens (RFC 8705); replaces the previous one and revokes the tokens bound to it",
           { "200": ok("App") },
-          { parameters: [idParam()], requestBody: body(ClientCertificateInput) },
+          ClientCertificateInput,
         ),
         delete: op("apps", "Remove the app's client certificate and revoke the tokens bound to it", { "200": ok("App") }, { parameters: [idParam()] }),
       },
@@ -129,44 +139,31 @@ export function openApiDocument(serverUrl: string) {
         ),
       },
       "/apps/{id}/settings": {
-        patch: op(
-          "admin",
-          "Admin-only app settings: password grant, implicit, consent, status",
-          { "200": ok("App") },
-          { parameters: [idParam()], requestBody: body(AdminAppSettings) },
-        ),
+        patch: change("admin", "Admin-only app settings: password grant, implicit, consent, status", { "200": ok("App") }, AdminAppSettings),
       },
       "/apps/{id}/usage": {
-        get: op(
-          "apps",
-          "Calls, errors and latency per hour of an app (owner or admin)",
-          { "200": ok("Hourly buckets and totals") },
-          { parameters: [idParam(), { name: "hours", in: "query", schema: { type: "integer", minimum: 1, maximum: 720, default: 24 } }] },
-        ),
+        get: read("apps", "Calls, errors and latency per hour of an app (owner or admin)", "Hourly buckets and totals", {
+          hours: { type: "integer", minimum: 1, maximum: 720, default: 24 },
+        }),
       },
       "/apps/{id}/revoke-tokens": { post: op("apps", "Revoke every token of an app", { "200": ok("Count") }, { parameters: [idParam()] }) },
       "/products": {
-        get: op("products", "API products (developers: public ones)", { "200": page("Products") }, { parameters: pageParams }),
-        post: op("admin", "Create a product", { "201": ok("Product") }, { requestBody: body(ProductInput) }),
+        get: list("products", "API products (developers: public ones)", "Products"),
+        post: create("admin", "Create a product", "Product", ProductInput),
       },
       "/products/{id}": managedItem("Product", ProductInput, { get: "One product, by id or slug", patch: "Change a product", delete: "Delete a product" }, "products"),
       "/proxies": {
-        get: op("admin", "API proxies", { "200": page("Proxies") }, { parameters: pageParams }),
-        post: op("admin", "Create a proxy", { "201": ok("Proxy") }, { requestBody: body(ProxyInput) }),
+        get: list("admin", "API proxies", "Proxies"),
+        post: create("admin", "Create a proxy", "Proxy", ProxyInput),
       },
       "/proxies/{id}": managedItem("Proxy", ProxyInput, { get: "One proxy", patch: "Change a proxy", delete: "Delete a proxy" }),
       "/security-rules": {
-        get: op(
-          "admin",
-          "Virtual patches: request rules the gateway's regex-protection applies at run time",
-          { "200": page("Security rules") },
-          { parameters: [...pageParams, { name: "kind", in: "query", schema: { enum: ["virtual_patch"] } }] },
-        ),
-        post: op(
+        get: list("admin", "Virtual patches: request rules the gateway's regex-protection applies at run time", "Security rules", { kind: { enum: ["virtual_patch"] } }),
+        post: create(
           "admin",
           "Add a virtual patch (RE2 pattern; one RE2 cannot compile is refused with 400); every instance applies it at once",
-          { "201": ok("Security rule") },
-          { requestBody: body(SecurityRuleInput) },
+          "Security rule",
+          SecurityRuleInput,
         ),
       },
       "/security-rules/{id}": managedItem("Security rule", SecurityRuleInput, {
@@ -175,68 +172,43 @@ export function openApiDocument(serverUrl: string) {
         delete: "Delete a virtual patch",
       }),
       "/bot-detections": {
-        get: op(
+        get: list(
           "admin",
           "Bot detections: identity, signature, score, evidence and the action taken (one row per identity, signature and 10 minutes), newest first",
-          { "200": page("Bot detections") },
-          { parameters: [...pageParams, { name: "signature", in: "query", schema: { enum: [...SIGNATURES] } }, { name: "identity", in: "query", schema: { type: "string" } }] },
+          "Bot detections",
+          { signature: { enum: [...SIGNATURES] }, identity: { type: "string" } },
         ),
       },
       "/bot-detections/{id}/rule": {
-        post: op(
+        post: change(
           "admin",
           "One click: a rule for this detection's identity or signature (an existing rule for the same target is changed)",
           { "201": ok("Bot rule") },
-          { parameters: [idParam()], requestBody: body(RuleFromDetectionInput) },
+          RuleFromDetectionInput,
         ),
       },
       "/bot-rules": {
-        get: op(
-          "admin",
-          "Bot rules: the action per signature, and per identity (action allow: the allow-list)",
-          { "200": page("Bot rules") },
-          { parameters: [...pageParams, { name: "kind", in: "query", schema: { enum: ["signature", "identity"] } }] },
-        ),
-        post: op(
-          "admin",
-          "Add a bot rule; every instance applies it at once",
-          { "201": ok("Bot rule"), "409": { $ref: "#/components/responses/Problem" } },
-          { requestBody: body(BotRuleInput) },
-        ),
+        get: list("admin", "Bot rules: the action per signature, and per identity (action allow: the allow-list)", "Bot rules", { kind: { enum: ["signature", "identity"] } }),
+        post: create("admin", "Add a bot rule; every instance applies it at once", "Bot rule", BotRuleInput, { "409": { $ref: "#/components/responses/Problem" } }),
       },
       "/bot-rules/{id}": managedItem("Bot rule", BotRuleInput, { get: "One bot rule", patch: "Change a bot rule (action, config, enabled)", delete: "Delete a bot rule" }),
       "/subscriptions": {
-        get: op(
-          "admin",
-          "Subscriptions by status (the approval queue: pending)",
-          { "200": page("Subscriptions") },
-          { parameters: [...pageParams, { name: "status", in: "query", schema: { enum: ["pending", "approved", "rejected", "revoked"] } }] },
-        ),
+        get: list("admin", "Subscriptions by status (the approval queue: pending)", "Subscriptions", { status: { enum: ["pending", "approved", "rejected", "revoked"] } }),
       },
       "/subscriptions/{id}/decision": {
-        post: op(
+        post: change(
           "admin",
           "Approve, reject or revoke (reason required to reject or revoke)",
           { "200": ok("Subscription") },
-          { parameters: [idParam()], requestBody: body(z.object({ decision: z.enum(["approve", "reject", "revoke"]), reason: z.string().optional() })) },
+          z.object({ decision: z.enum(["approve", "reject", "revoke"]), reason: z.string().optional() }),
         ),
       },
       "/developers": {
-        get: op(
-          "admin",
-          "Developers, searchable",
-          { "200": page("Developers") },
-          { parameters: [...pageParams, { name: "q", in: "query", schema: { type: "string" } }, { name: "status", in: "query", schema: { enum: ["active", "suspended"] } }] },
-        ),
+        get: list("admin", "Developers, searchable", "Developers", { q: { type: "string" }, status: { enum: ["active", "suspended"] } }),
       },
-      "/developers/{id}": { get: op("developers", "One developer (self, or any for admins)", { "200": ok("Developer") }, { parameters: [idParam()] }) },
+      "/developers/{id}": { get: read("developers", "One developer (self, or any for admins)", "Developer") },
       "/developers/{id}/status": {
-        put: op(
-          "admin",
-          "Suspend (revokes their tokens and ends their portal sessions) or reinstate",
-          { "200": ok("Developer") },
-          { parameters: [idParam()], requestBody: body(StatusInput) },
-        ),
+        put: change("admin", "Suspend (revokes their tokens and ends their portal sessions) or reinstate", { "200": ok("Developer") }, StatusInput),
       },
       "/tokens/revoke": {
         post: op(
@@ -247,16 +219,16 @@ export function openApiDocument(serverUrl: string) {
         ),
       },
       "/audit": {
-        get: op(
+        get: list(
           "admin",
           "The audit log, filterable",
-          { "200": page("Audit entries") },
-          { parameters: [...pageParams, ...["actorId", "action", "targetType", "targetId", "since", "until"].map((name) => ({ name, in: "query", schema: { type: "string" } }))] },
+          "Audit entries",
+          Object.fromEntries(["actorId", "action", "targetType", "targetId", "since", "until"].map((name) => [name, { type: "string" }])),
         ),
       },
       "/admin-api-keys": {
         get: op("admin", "Own admin API keys (hints only)", { "200": page("Keys") }),
-        post: op("admin", "Create an admin API key for the CLI; shown once", { "201": ok("Key") }, { requestBody: body(z.object({ name: z.string() })) }),
+        post: create("admin", "Create an admin API key for the CLI; shown once", "Key", z.object({ name: z.string() })),
       },
       "/admin-api-keys/{id}": { delete: op("admin", "Revoke an admin API key", { "204": noContent }, { parameters: [idParam()] }) },
       "/openapi.json": { get: { summary: "This document", tags: ["meta"], security: [], responses: { "200": ok("OpenAPI 3.1") } } },
