@@ -33,21 +33,49 @@ export async function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Prom
   });
 }
 
+/** The table of an audited kind, as a transaction sees it; `scope` narrows which rows count as of that kind. */
+interface AuditedTable<Row> {
+  findFirst(args: { where: { id: string } }): PromiseLike<Row | null>;
+  delete(args: { where: { id: string } }): PromiseLike<unknown>;
+}
+
 /** An admin deletes one row of the kind audited as `target.type` (e.g. "bot_rule"; not found
- * names it "bot rule"): looked up and removed in one transaction, its last view the audit's
- * `before`. Announcing the change is the caller's, after the commit. */
+ * names it "bot rule"): looked up (within `target.scope`) and removed in one transaction, its
+ * last view the audit's `before`. Announcing the change is the caller's, after the commit. */
 export async function deleteAudited<Row>(
   ctx: PortalContext,
   actor: Actor,
-  target: { type: string; id: string; view: (row: Row) => unknown },
-  row: { find: (tx: Prisma.TransactionClient) => Promise<Row | null>; remove: (tx: Prisma.TransactionClient) => Promise<unknown> },
+  target: { type: string; id: string; view: (row: Row) => unknown; scope?: object },
+  table: (tx: Prisma.TransactionClient) => AuditedTable<Row>,
 ): Promise<void> {
   if (!isAdmin(actor)) throw forbidden();
   await ctx.db.$transaction(async (tx) => {
-    const before = await row.find(tx);
+    const before = await table(tx).findFirst({ where: { ...target.scope, id: target.id } });
     if (!before) throw notFound(target.type.replaceAll("_", " "));
-    await row.remove(tx);
+    await table(tx).delete({ where: { id: target.id } });
     await recordAudit(tx, actor, { action: `${target.type}.deleted`, targetType: target.type, targetId: target.id, before: target.view(before) });
+  });
+}
+
+/** An admin's create (no `target.before`) or update of one row of the kind audited as
+ * `target.type`: `write` and its audit entry in one transaction. Announcing is the caller's. */
+export async function saveAudited<Row extends { id: string }>(
+  ctx: PortalContext,
+  actor: Actor,
+  target: { type: string; before: Row | null; view: (row: Row) => unknown },
+  write: (tx: Prisma.TransactionClient) => Promise<Row>,
+): Promise<Row> {
+  const { type, before, view } = target;
+  return ctx.db.$transaction(async (tx) => {
+    const row = await write(tx);
+    await recordAudit(tx, actor, {
+      action: `${type}.${before ? "updated" : "created"}`,
+      targetType: type,
+      targetId: row.id,
+      before: before ? view(before) : undefined,
+      after: view(row),
+    });
+    return row;
   });
 }
 

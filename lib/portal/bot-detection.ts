@@ -8,8 +8,8 @@ import { BOT_ACTIONS, BotRuleInput } from "../security/bot/rules.ts";
 import { SIGNATURES, SIGNATURE_TITLES, type SignatureName } from "../security/bot/signatures.ts";
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound, PortalError } from "./errors.ts";
-import { deleteAudited, recordAudit } from "./audit.ts";
-import { PageQuery, pageArgs, toPage } from "./pagination.ts";
+import { deleteAudited, saveAudited } from "./audit.ts";
+import { PageQuery, pageArgs, adminPage } from "./pagination.ts";
 import { parseInput } from "./validation.ts";
 import { publish } from "../events/bus.ts";
 import { topics } from "../events/topics.ts";
@@ -91,23 +91,25 @@ export const botRuleView = (r: RuleRow) => ({
 });
 export type BotRuleView = ReturnType<typeof botRuleView>;
 
-export async function listBotDetections(ctx: PortalContext, actor: Actor, query: unknown) {
-  if (!isAdmin(actor)) throw forbidden();
-  const q = parseInput(DetectionQuery, query);
-  const { orderBy: _ignored, ...page } = pageArgs(q);
-  const rows = await ctx.db.botDetection.findMany({
-    where: { ...(q.signature ? { signature: q.signature } : {}), ...(q.identity ? { identity: q.identity } : {}) },
-    ...page,
-    orderBy: [{ lastSeenAt: "desc" }, { id: "desc" }],
-  });
-  return toPage(rows, q, botDetectionView);
+export function listBotDetections(ctx: PortalContext, actor: Actor, query: unknown) {
+  return adminPage(
+    actor,
+    query,
+    DetectionQuery,
+    (q) => {
+      const { orderBy: _ignored, ...page } = pageArgs(q);
+      return ctx.db.botDetection.findMany({
+        where: { ...(q.signature ? { signature: q.signature } : {}), ...(q.identity ? { identity: q.identity } : {}) },
+        ...page,
+        orderBy: [{ lastSeenAt: "desc" }, { id: "desc" }],
+      });
+    },
+    botDetectionView,
+  );
 }
 
-export async function listBotRules(ctx: PortalContext, actor: Actor, query: unknown) {
-  if (!isAdmin(actor)) throw forbidden();
-  const q = parseInput(RuleQuery, query);
-  const rows = await ctx.db.botRule.findMany({ where: q.kind ? { kind: q.kind } : {}, ...pageArgs(q) });
-  return toPage(rows, q, botRuleView);
+export function listBotRules(ctx: PortalContext, actor: Actor, query: unknown) {
+  return adminPage(actor, query, RuleQuery, (q) => ctx.db.botRule.findMany({ where: q.kind ? { kind: q.kind } : {}, ...pageArgs(q) }), botRuleView);
 }
 
 export async function getBotRule(ctx: PortalContext, actor: Actor, id: string): Promise<BotRuleView> {
@@ -126,31 +128,15 @@ export async function saveBotRule(ctx: PortalContext, actor: Actor, id: string |
   const data = { kind: rule.kind, target: rule.target, action: rule.action, config: JSON.stringify(rule.config), note: rule.note, enabled: rule.enabled };
   const clash = await ctx.db.botRule.findUnique({ where: { kind_target: { kind: rule.kind, target: rule.target } } });
   if (clash && clash.id !== id) throw new PortalError("conflict", `A rule for ${rule.kind} ${rule.target} exists already.`, { fields: { target: "taken" } });
-  const saved = await ctx.db.$transaction(async (tx) => {
-    const row = id ? await tx.botRule.update({ where: { id }, data }) : await tx.botRule.create({ data });
-    await recordAudit(tx, actor, {
-      action: id ? "bot_rule.updated" : "bot_rule.created",
-      targetType: "bot_rule",
-      targetId: row.id,
-      before: before ? botRuleView(before) : undefined,
-      after: botRuleView(row),
-    });
-    return row;
-  });
+  const saved = await saveAudited(ctx, actor, { type: "bot_rule", before, view: botRuleView }, (tx) =>
+    id ? tx.botRule.update({ where: { id }, data }) : tx.botRule.create({ data }),
+  );
   await announce(ctx);
   return botRuleView(saved);
 }
 
 export async function deleteBotRule(ctx: PortalContext, actor: Actor, id: string): Promise<void> {
-  await deleteAudited(
-    ctx,
-    actor,
-    { type: "bot_rule", id, view: botRuleView },
-    {
-      find: (tx) => tx.botRule.findUnique({ where: { id } }),
-      remove: (tx) => tx.botRule.delete({ where: { id } }),
-    },
-  );
+  await deleteAudited(ctx, actor, { type: "bot_rule", id, view: botRuleView }, (tx) => tx.botRule);
   await announce(ctx);
 }
 

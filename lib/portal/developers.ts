@@ -6,7 +6,7 @@ import { DEFAULT_SELF_REGISTERED_GROUP } from "../config/index.ts";
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound, PortalError } from "./errors.ts";
 import { recordAudit } from "./audit.ts";
-import { PageQuery, pageArgs, toPage } from "./pagination.ts";
+import { PageQuery, pageArgs, adminPage } from "./pagination.ts";
 import { withRevocations } from "../oauth/tokens/revocation.ts";
 import { revokePortalSessions } from "./sessions.ts";
 import { parseInput } from "./validation.ts";
@@ -69,14 +69,18 @@ export async function getDeveloper(ctx: PortalContext, actor: Actor, id: string)
 
 const DeveloperQuery = PageQuery.extend({ q: z.string().trim().max(100).optional(), status: z.enum(["active", "suspended"]).optional() });
 
-export async function listDevelopers(ctx: PortalContext, actor: Actor, query: unknown) {
-  if (!isAdmin(actor)) throw forbidden();
-  const q = parseInput(DeveloperQuery, query);
-  const rows = await ctx.db.developer.findMany({
-    where: { status: q.status, ...(q.q ? { OR: [{ email: { contains: q.q.toLowerCase() } }, { name: { contains: q.q } }] } : {}) },
-    ...pageArgs(q),
-  });
-  return toPage(rows, q, developerView);
+export function listDevelopers(ctx: PortalContext, actor: Actor, query: unknown) {
+  return adminPage(
+    actor,
+    query,
+    DeveloperQuery,
+    (q) =>
+      ctx.db.developer.findMany({
+        where: { status: q.status, ...(q.q ? { OR: [{ email: { contains: q.q.toLowerCase() } }, { name: { contains: q.q } }] } : {}) },
+        ...pageArgs(q),
+      }),
+    developerView,
+  );
 }
 
 export const StatusInput = z.object({ status: z.enum(["active", "suspended"]) }).strict();

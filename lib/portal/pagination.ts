@@ -1,5 +1,8 @@
 // Cursor pagination for every list: newest first, `limit` 1–100, `cursor` = last id seen.
 import { z } from "zod";
+import { isAdmin, type Actor } from "./context.ts";
+import { forbidden } from "./errors.ts";
+import { parseInput } from "./validation.ts";
 
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -25,4 +28,18 @@ export function toPage<Row extends { id: string }, T>(rows: Row[], page: PageQue
   const more = rows.length > page.limit;
   const items = more ? rows.slice(0, page.limit) : rows;
   return { items: items.map(view), nextCursor: more ? items.at(-1)!.id : null };
+}
+
+/** A page of what only admins may list: `query` parsed with `schema` (PageQuery extended), the
+ * rows `read` for it, each shown as `view`. */
+export async function adminPage<S extends z.ZodType<PageQuery>, Row extends { id: string }, T>(
+  actor: Actor,
+  query: unknown,
+  schema: S,
+  read: (q: z.infer<S>) => Promise<Row[]>,
+  view: (row: Row) => T,
+): Promise<Page<T>> {
+  if (!isAdmin(actor)) throw forbidden();
+  const q = parseInput(schema, query);
+  return toPage(await read(q), q, view);
 }

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound, PortalError } from "./errors.ts";
-import { deleteAudited, recordAudit } from "./audit.ts";
+import { deleteAudited, saveAudited } from "./audit.ts";
 import { writeJson } from "../db/json-columns.ts";
 import { PageQuery, pageArgs, toPage } from "./pagination.ts";
 import { parseInput } from "./validation.ts";
@@ -61,11 +61,7 @@ export async function createProduct(ctx: PortalContext, actor: Actor, input: unk
   if (!isAdmin(actor)) throw forbidden();
   const data = toColumns(parseInput(ProductInput, input));
   if (await ctx.db.apiProduct.findUnique({ where: { slug: data.slug } })) throw new PortalError("conflict", `A product with slug ${data.slug} exists.`);
-  const product = await ctx.db.$transaction(async (tx) => {
-    const created = await tx.apiProduct.create({ data });
-    await recordAudit(tx, actor, { action: "product.created", targetType: "product", targetId: created.id, after: productView(created) });
-    return created;
-  });
+  const product = await saveAudited(ctx, actor, { type: "product", before: null, view: productView }, (tx) => tx.apiProduct.create({ data }));
   return productView(product);
 }
 
@@ -75,25 +71,13 @@ export async function updateProduct(ctx: PortalContext, actor: Actor, id: string
   if (!before) throw notFound("product");
   const { id: _id, createdAt: _created, updatedAt: _updated, ...current } = productView(before);
   const data = toColumns(parseInput(ProductInput, { ...current, ...(input as object) }));
-  const product = await ctx.db.$transaction(async (tx) => {
-    const updated = await tx.apiProduct.update({ where: { id }, data });
-    await recordAudit(tx, actor, { action: "product.updated", targetType: "product", targetId: id, before: productView(before), after: productView(updated) });
-    return updated;
-  });
+  const product = await saveAudited(ctx, actor, { type: "product", before, view: productView }, (tx) => tx.apiProduct.update({ where: { id }, data }));
   await announceAppChange(ctx.store, { productId: id });
   return productView(product);
 }
 
 export async function deleteProduct(ctx: PortalContext, actor: Actor, id: string): Promise<void> {
-  await deleteAudited(
-    ctx,
-    actor,
-    { type: "product", id, view: productView },
-    {
-      find: (tx) => tx.apiProduct.findUnique({ where: { id } }),
-      remove: (tx) => tx.apiProduct.delete({ where: { id } }),
-    },
-  );
+  await deleteAudited(ctx, actor, { type: "product", id, view: productView }, (tx) => tx.apiProduct);
   await announceProxyChange(ctx.store, { productId: id }); // its proxy links went with it
   await announceAppChange(ctx.store, { productId: id });
 }

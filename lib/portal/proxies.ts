@@ -4,9 +4,9 @@
 import { z } from "zod";
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound, PortalError } from "./errors.ts";
-import { deleteAudited, recordAudit } from "./audit.ts";
+import { deleteAudited, saveAudited } from "./audit.ts";
 import { writeJson } from "../db/json-columns.ts";
-import { PageQuery, pageArgs, toPage } from "./pagination.ts";
+import { PageQuery, pageArgs, adminPage } from "./pagination.ts";
 import { parseInput } from "./validation.ts";
 import { proxyView, type ProxyView } from "./views.ts";
 import { announceProxyChange } from "../events/proxy-changes.ts";
@@ -65,11 +65,8 @@ function checkRunnable(ctx: PortalContext, fields: { policies: unknown[]; target
   if (refused) throw new PortalError("invalid", `targetUrl refused: ${refused}.`, { fields: { targetUrl: refused } });
 }
 
-export async function listProxies(ctx: PortalContext, actor: Actor, query: unknown) {
-  if (!isAdmin(actor)) throw forbidden();
-  const q = parseInput(PageQuery, query);
-  const rows = await ctx.db.apiProxy.findMany({ include: { products: { include: { product: true } } }, ...pageArgs(q) });
-  return toPage(rows, q, proxyView);
+export function listProxies(ctx: PortalContext, actor: Actor, query: unknown) {
+  return adminPage(actor, query, PageQuery, (q) => ctx.db.apiProxy.findMany({ include: { products: { include: { product: true } } }, ...pageArgs(q) }), proxyView);
 }
 
 export async function getProxy(ctx: PortalContext, actor: Actor, id: string): Promise<ProxyView> {
@@ -97,33 +94,17 @@ export async function saveProxy(ctx: PortalContext, actor: Actor, id: string | n
     deprecatedAt: deprecatedAt ? new Date(deprecatedAt) : null,
     sunsetAt: sunsetAt ? new Date(sunsetAt) : null,
   };
-  const proxy = await ctx.db.$transaction(async (tx) => {
+  const proxy = await saveAudited(ctx, actor, { type: "proxy", before, view: proxyView }, async (tx) => {
     const saved = id ? await tx.apiProxy.update({ where: { id }, data }) : await tx.apiProxy.create({ data });
     await tx.productProxy.deleteMany({ where: { proxyId: saved.id } });
     if (productIds.length) await tx.productProxy.createMany({ data: [...new Set(productIds)].map((productId) => ({ productId, proxyId: saved.id })) });
-    const after = await tx.apiProxy.findUniqueOrThrow({ where: { id: saved.id }, include: { products: { include: { product: true } } } });
-    await recordAudit(tx, actor, {
-      action: id ? "proxy.updated" : "proxy.created",
-      targetType: "proxy",
-      targetId: saved.id,
-      before: before ? proxyView(before) : undefined,
-      after: proxyView(after),
-    });
-    return after;
+    return tx.apiProxy.findUniqueOrThrow({ where: { id: saved.id }, include: { products: { include: { product: true } } } });
   });
   await announceProxyChange(ctx.store, { proxyId: proxy.id });
   return proxyView(proxy);
 }
 
 export async function deleteProxy(ctx: PortalContext, actor: Actor, id: string): Promise<void> {
-  await deleteAudited(
-    ctx,
-    actor,
-    { type: "proxy", id, view: proxyView },
-    {
-      find: (tx) => tx.apiProxy.findUnique({ where: { id } }),
-      remove: (tx) => tx.apiProxy.delete({ where: { id } }),
-    },
-  );
+  await deleteAudited(ctx, actor, { type: "proxy", id, view: proxyView }, (tx) => tx.apiProxy);
   await announceProxyChange(ctx.store, { proxyId: id });
 }

@@ -7,8 +7,8 @@ import { z } from "zod";
 import { compilePattern, PatternError, VIRTUAL_PATCH_KIND, VirtualPatchConfig } from "../security/virtual-patch.ts";
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound, PortalError } from "./errors.ts";
-import { deleteAudited, recordAudit } from "./audit.ts";
-import { PageQuery, pageArgs, toPage } from "./pagination.ts";
+import { deleteAudited, saveAudited } from "./audit.ts";
+import { PageQuery, pageArgs, adminPage } from "./pagination.ts";
 import { parseInput } from "./validation.ts";
 import { publish } from "../events/bus.ts";
 import { topics } from "../events/topics.ts";
@@ -45,11 +45,8 @@ export const securityRuleView = (r: SecurityRuleRow) => ({
 });
 export type SecurityRuleView = ReturnType<typeof securityRuleView>;
 
-export async function listSecurityRules(ctx: PortalContext, actor: Actor, query: unknown) {
-  if (!isAdmin(actor)) throw forbidden();
-  const q = parseInput(ListQuery, query);
-  const rows = await ctx.db.securityRule.findMany({ where: { kind: q.kind ?? VIRTUAL_PATCH_KIND }, ...pageArgs(q) });
-  return toPage(rows, q, securityRuleView);
+export function listSecurityRules(ctx: PortalContext, actor: Actor, query: unknown) {
+  return adminPage(actor, query, ListQuery, (q) => ctx.db.securityRule.findMany({ where: { kind: q.kind ?? VIRTUAL_PATCH_KIND }, ...pageArgs(q) }), securityRuleView);
 }
 
 export async function getSecurityRule(ctx: PortalContext, actor: Actor, id: string): Promise<SecurityRuleView> {
@@ -72,31 +69,15 @@ export async function saveSecurityRule(ctx: PortalContext, actor: Actor, id: str
     throw error;
   }
   const data = { kind: rule.kind, name: rule.name, enabled: rule.enabled, config: JSON.stringify(rule.config) };
-  const saved = await ctx.db.$transaction(async (tx) => {
-    const row = id ? await tx.securityRule.update({ where: { id }, data }) : await tx.securityRule.create({ data });
-    await recordAudit(tx, actor, {
-      action: id ? "security_rule.updated" : "security_rule.created",
-      targetType: "security_rule",
-      targetId: row.id,
-      before: before ? securityRuleView(before) : undefined,
-      after: securityRuleView(row),
-    });
-    return row;
-  });
+  const saved = await saveAudited(ctx, actor, { type: "security_rule", before, view: securityRuleView }, (tx) =>
+    id ? tx.securityRule.update({ where: { id }, data }) : tx.securityRule.create({ data }),
+  );
   await announce(ctx, saved.id);
   return securityRuleView(saved);
 }
 
 export async function deleteSecurityRule(ctx: PortalContext, actor: Actor, id: string): Promise<void> {
-  await deleteAudited(
-    ctx,
-    actor,
-    { type: "security_rule", id, view: securityRuleView },
-    {
-      find: (tx) => tx.securityRule.findFirst({ where: { id, kind: VIRTUAL_PATCH_KIND } }),
-      remove: (tx) => tx.securityRule.delete({ where: { id } }),
-    },
-  );
+  await deleteAudited(ctx, actor, { type: "security_rule", id, view: securityRuleView, scope: { kind: VIRTUAL_PATCH_KIND } }, (tx) => tx.securityRule);
   await announce(ctx, id);
 }
 

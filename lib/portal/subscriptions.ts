@@ -7,7 +7,7 @@ import type { Database } from "../db/index.ts";
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound, PortalError } from "./errors.ts";
 import { recordAudit } from "./audit.ts";
-import { PageQuery, pageArgs, toPage } from "./pagination.ts";
+import { PageQuery, pageArgs, adminPage } from "./pagination.ts";
 import { withRevocations } from "../oauth/tokens/revocation.ts";
 import { announceAppChange } from "../events/app-changes.ts";
 import { parseInput } from "./validation.ts";
@@ -49,15 +49,19 @@ export async function requestSubscriptions(tx: Tx, actor: Actor, appId: string, 
 
 const QueueQuery = PageQuery.extend({ status: z.enum(["pending", "approved", "rejected", "revoked"]).default("pending") });
 
-export async function listSubscriptions(ctx: PortalContext, actor: Actor, query: unknown) {
-  if (!isAdmin(actor)) throw forbidden();
-  const q = parseInput(QueueQuery, query);
-  const rows = await ctx.db.subscription.findMany({
-    where: { status: q.status },
-    include: { product: true, app: { include: { owner: true } } },
-    ...pageArgs(q),
-  });
-  return toPage(rows, q, (s) => ({ ...subscriptionView(s), app: appView(s.app) }));
+export function listSubscriptions(ctx: PortalContext, actor: Actor, query: unknown) {
+  return adminPage(
+    actor,
+    query,
+    QueueQuery,
+    (q) =>
+      ctx.db.subscription.findMany({
+        where: { status: q.status },
+        include: { product: true, app: { include: { owner: true } } },
+        ...pageArgs(q),
+      }),
+    (s) => ({ ...subscriptionView(s), app: appView(s.app) }),
+  );
 }
 
 const Decision = z.object({ decision: z.enum(["approve", "reject", "revoke"]), reason: z.string().trim().max(500).optional() }).strict();
