@@ -11,7 +11,7 @@
 //   log      — after the caller got the answer; must never throw (analytics, bot windows)
 import type { IncomingMessage } from "node:http";
 import type { Logger } from "pino";
-import type { z } from "zod";
+import { z } from "zod";
 import type { FaultTolerantCounters } from "./counters.ts";
 import type { GatewayServices } from "./services.ts";
 
@@ -179,3 +179,14 @@ export interface GatewayPolicy<Config = unknown> {
 export function definePolicy<Config>(policy: GatewayPolicy<Config>): GatewayPolicy<Config> {
   return policy;
 }
+
+/** Where the authentication step sits: before every step that needs to know the caller. */
+export const AUTHENTICATION_PRIORITY = 100;
+
+/** The authentication step (a chain has exactly one): its priority and `authenticates` filled in. */
+export function authenticationPolicy<Config>(policy: Omit<GatewayPolicy<Config>, "priority" | "authenticates">): GatewayPolicy<Config> {
+  return { ...policy, priority: AUTHENTICATION_PRIORITY, authenticates: true };
+}
+
+/** The config of a step that takes none: an empty object, nothing else accepted. */
+export const NoConfig = z.object({}).strict();

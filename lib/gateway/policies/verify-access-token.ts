@@ -6,24 +6,18 @@
 // A token for product A on product B's proxy is 401 invalid_token, not 403 insufficient_scope:
 // the token's audience is product A's APIs, and RFC 9068 §4 / RFC 8707 treat a token presented
 // to a resource it was not issued for as invalid there, whatever its scopes.
-import { z } from "zod";
 import { clientCertificateThumbprint } from "../../http/tls.ts";
 import { bearerFrom } from "../../oauth/bearer.ts";
 import { presentedWithBinding, type ValidToken } from "../../oauth/tokens/validator.ts";
 import { andThen } from "../../runtime/maybe-async.ts";
 import type { AppStanding } from "../apps.ts";
 import { bearerAnswer, missingBearerAnswer } from "../answers.ts";
-import { definePolicy, type GatewayAnswer, type GatewayCall } from "../policy.ts";
+import { authenticationPolicy, NoConfig, type GatewayAnswer, type GatewayCall } from "../policy.ts";
 import { productFor } from "./app-access.ts";
 
-export const VerifyAccessTokenConfig = z.object({}).strict();
-export type VerifyAccessTokenConfig = z.infer<typeof VerifyAccessTokenConfig>;
-
-export const verifyAccessToken = definePolicy<VerifyAccessTokenConfig>({
+export const verifyAccessToken = authenticationPolicy({
   name: "verify-access-token",
-  priority: 100,
-  configSchema: VerifyAccessTokenConfig,
-  authenticates: true,
+  configSchema: NoConfig,
   // secure by default: a chain that names no authentication policy gets this one
   implied: (stored, chain) => stored ?? (chain.stored.some((s) => s.policy.authenticates) ? undefined : {}),
   access(ctx) {

@@ -3,7 +3,7 @@
 // app approved for one of this proxy's products. The key never reaches the upstream.
 import { z } from "zod";
 import { problemAnswer } from "../answers.ts";
-import { definePolicy } from "../policy.ts";
+import { authenticationPolicy } from "../policy.ts";
 import { productFor } from "./app-access.ts";
 
 const HeaderName = z
@@ -24,11 +24,9 @@ export const VerifyApiKeyConfig = z
   .strict();
 export type VerifyApiKeyConfig = z.infer<typeof VerifyApiKeyConfig>;
 
-export const verifyApiKey = definePolicy<VerifyApiKeyConfig>({
+export const verifyApiKey = authenticationPolicy<VerifyApiKeyConfig>({
   name: "verify-api-key",
-  priority: 100,
   configSchema: VerifyApiKeyConfig,
-  authenticates: true,
   async access(ctx, config) {
     const fromHeader = ctx.upstreamHeaders[config.header];
     let key = typeof fromHeader === "string" ? fromHeader.trim() : null;

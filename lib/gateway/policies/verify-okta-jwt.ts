@@ -8,7 +8,7 @@ import { errors, jwtVerify } from "jose";
 import { z } from "zod";
 import { bearerFrom } from "../../oauth/bearer.ts";
 import { bearerAnswer, missingBearerAnswer, problemAnswer } from "../answers.ts";
-import { definePolicy } from "../policy.ts";
+import { authenticationPolicy } from "../policy.ts";
 import { OktaKeysUnavailable } from "../okta-key-set.ts";
 import { productFor } from "./app-access.ts";
 
@@ -22,11 +22,9 @@ export const VerifyOktaJwtConfig = z
   .strict();
 export type VerifyOktaJwtConfig = z.infer<typeof VerifyOktaJwtConfig>;
 
-export const verifyOktaJwt = definePolicy<VerifyOktaJwtConfig>({
+export const verifyOktaJwt = authenticationPolicy<VerifyOktaJwtConfig>({
   name: "verify-okta-jwt",
-  priority: 100,
   configSchema: VerifyOktaJwtConfig,
-  authenticates: true,
   async access(ctx, config) {
     const bearer = bearerFrom(ctx.req);
     if ("error" in bearer) return missingBearerAnswer(bearer.error);

@@ -4,7 +4,7 @@
 // proxy's own field (pinnedAppIds), never named in a chain.
 import { z } from "zod";
 import { problemAnswer } from "../answers.ts";
-import { definePolicy } from "../policy.ts";
+import { AUTHENTICATION_PRIORITY, definePolicy } from "../policy.ts";
 
 export const VersionPinningConfig = z
   .object({ appIds: z.array(z.string()) })
@@ -14,8 +14,8 @@ export type VersionPinningConfig = z.infer<typeof VersionPinningConfig>;
 
 export const versionPinning = definePolicy<VersionPinningConfig>({
   name: "version-pinning",
-  // right after authentication (100), before anything spends on the caller (bot detection, quota)
-  priority: 110,
+  // right after authentication, before anything spends on the caller (bot detection, quota)
+  priority: AUTHENTICATION_PRIORITY + 10,
   configSchema: VersionPinningConfig,
   impliedOnly: true,
   implied: (_stored, proxy) => (proxy.pinnedAppIds ? { appIds: [...proxy.pinnedAppIds] } : undefined),
