@@ -33,7 +33,7 @@ export async function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Prom
   });
 }
 
-/** The table of an audited kind, as a transaction sees it; `scope` narrows which rows count as of that kind. */
+/** The table of an audited kind, as a transaction sees it. */
 interface AuditedTable<Row> {
   findFirst(args: { where: { id: string } }): PromiseLike<Row | null>;
   delete(args: { where: { id: string } }): PromiseLike<unknown>;
