@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { requireViewer } from "@/lib/auth/viewer";
 import { listApps } from "@/lib/portal/apps";
 import { AppList } from "@/components/portal/app-list";
-import { buttonClass, TitledPage } from "@/components/ui/basics";
+import { TitledPage } from "@/components/ui/basics";
+import { NewLink } from "@/components/ui/titled-page";
 
 export const metadata: Metadata = { title: "My apps" };
 
@@ -11,14 +11,7 @@ export default async function AppsPage() {
   const { ctx, actor } = await requireViewer("/apps");
   const first = await listApps(ctx, actor, { ownerId: actor.developerId });
   return (
-    <TitledPage
-      title="My apps"
-      actions={
-        <Link href="/apps/new" className={buttonClass}>
-          New app
-        </Link>
-      }
-    >
+    <TitledPage title="My apps" actions={<NewLink href="/apps/new">New app</NewLink>}>
       <AppList initial={first} ownerId={actor.developerId} />
     </TitledPage>
   );

@@ -1,19 +1,11 @@
 // gatehouse keys: your own admin API keys — list (hints only), create (shown once), revoke.
 // Rotation: create a new key, switch GATEHOUSE_API_KEY to it, revoke the old one.
+import type { AdminApiKeyView } from "../../lib/portal/admin-api-key-view.ts";
 import { UsageError } from "../errors.ts";
 import { deleteCommand, type Group } from "../command.ts";
 import { columnsOf, table } from "../output.ts";
 
-interface KeyInfo {
-  id: string;
-  name: string;
-  keyHint: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
-const columns = columnsOf<KeyInfo>({ id: "id", name: "name", key: "keyHint", created: "createdAt", "last used": "lastUsedAt", revoked: "revokedAt" });
+const columns = columnsOf<AdminApiKeyView>({ id: "id", name: "name", key: "keyHint", created: "createdAt", "last used": "lastUsedAt", revoked: "revokedAt" });
 
 export const keys: Group = {
   summary: "Your admin API keys: list, create, revoke",
@@ -21,7 +13,7 @@ export const keys: Group = {
     list: {
       summary: "List your admin API keys (hints only)",
       async run({ client }) {
-        const page = await client.get<{ items: KeyInfo[]; nextCursor: null }>("/admin-api-keys");
+        const page = await client.get<{ items: AdminApiKeyView[]; nextCursor: null }>("/admin-api-keys");
         return { data: page, text: table(page.items, columns) };
       },
     },
@@ -32,7 +24,7 @@ export const keys: Group = {
       async run({ client, opts }) {
         const name = opts.string("name");
         if (!name?.trim()) throw new UsageError("--name is required");
-        const created = await client.post<KeyInfo & { key: string }>("/admin-api-keys", { name });
+        const created = await client.post<AdminApiKeyView & { key: string }>("/admin-api-keys", { name });
         return { data: created, text: created.key, note: `Created admin API key ${created.name} (${created.id}); the key is shown only this once.` };
       },
     },

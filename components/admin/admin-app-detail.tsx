@@ -5,7 +5,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { AppView } from "@/lib/portal/views";
 import { api } from "../api-client";
-import { Card, dangerButtonClass, ErrorNote, formatDate, secondaryButtonClass, StatusBadge } from "../ui/basics";
+import { Card, dangerButtonClass, ErrorNote, formatDate, secondaryButtonClass, StatusBadge, StatusNote } from "../ui/basics";
+import { AppFacts, AppHeading } from "../portal/app-facts";
+import { CredentialTable } from "../portal/credential-table";
 
 type Settings = { passwordGrantMode?: "okta_authn" | "okta_token" | null; implicitEnabled?: boolean; skipConsent?: boolean; status?: "active" | "suspended" };
 
@@ -43,33 +45,11 @@ export function AdminAppDetail({ initial }: { initial: AppView }) {
   });
   return (
     <div className="space-y-6">
-      <div>
-        <h1 data-testid="app-name" className="text-2xl font-bold text-brand-900">
-          {app.name}
-        </h1>
-        <p className="text-sm text-slate-500">
-          {app.type} client of {app.owner?.name ?? app.ownerId} · <StatusBadge status={app.status} />
-        </p>
-      </div>
-      {notice ? (
-        <p role="status" className="text-sm text-green-800">
-          {notice}
-        </p>
-      ) : null}
+      <AppHeading app={app} owner={app.owner?.name ?? app.ownerId} nameClassName="text-2xl font-bold text-brand-900" />
+      <StatusNote>{notice}</StatusNote>
       <ErrorNote error={settings.error ?? revokeCredential.error ?? revokeTokens.error} />
       <Card title="Details">
-        <dl className="grid grid-cols-[10rem_1fr] gap-2 text-sm">
-          <dt className="text-slate-500">Description</dt>
-          <dd>{app.description || "—"}</dd>
-          <dt className="text-slate-500">Redirect URIs</dt>
-          <dd className="font-mono">
-            {app.redirectUris.map((u) => (
-              <div key={u}>{u}</div>
-            ))}
-          </dd>
-          <dt className="text-slate-500">Grant types</dt>
-          <dd>{app.grantTypes.join(", ")}</dd>
-        </dl>
+        <AppFacts app={app} />
       </Card>
       <Card title="Admin settings">
         <div className="space-y-3 text-sm">
@@ -110,36 +90,15 @@ export function AdminAppDetail({ initial }: { initial: AppView }) {
         </div>
       </Card>
       <Card title="Credentials">
-        <table className="w-full text-left text-sm">
-          <thead className="text-slate-500">
-            <tr>
-              <th className="py-1">client_id</th>
-              <th>Secret</th>
-              <th>Status</th>
-              <th>Expires</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {app.credentials?.map((c) => (
-              <tr key={c.id} data-testid={`credential-${c.clientId}`} className="border-t border-slate-100">
-                <td className="py-2 font-mono">{c.clientId}</td>
-                <td className="font-mono">{c.secretHint ?? "—"}</td>
-                <td>
-                  <StatusBadge status={c.status} testId="credential-status" />
-                </td>
-                <td>{c.expiresAt ? formatDate(c.expiresAt) : "never"}</td>
-                <td className="text-right">
-                  {c.status === "active" ? (
-                    <button type="button" className={dangerButtonClass} disabled={revokeCredential.isPending} onClick={() => revokeCredential.mutate(c.id)}>
-                      Revoke credential
-                    </button>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <CredentialTable
+          credentials={app.credentials ?? []}
+          noSecret="—"
+          action={(c) => (
+            <button type="button" className={dangerButtonClass} disabled={revokeCredential.isPending} onClick={() => revokeCredential.mutate(c.id)}>
+              Revoke credential
+            </button>
+          )}
+        />
       </Card>
       <Card title="Subscriptions">
         <ul className="space-y-1 text-sm">

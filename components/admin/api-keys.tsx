@@ -2,23 +2,16 @@
 // The signed-in admin's API keys for the CLI: create (the key is shown once), list, revoke.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import type { AdminApiKeyView } from "@/lib/portal/admin-api-key-view";
 import { api } from "../api-client";
 import { buttonClass, dangerButtonClass, ErrorNote, formatDate, inputClass, StatusBadge } from "../ui/basics";
 import { usePagedList } from "../ui/load-more";
 import { PagedTable } from "../ui/paged-table";
+import { submitInPage } from "../ui/submit-in-page";
 import { SecretPanel } from "../portal/secret-panel";
 
-interface KeyRow {
-  id: string;
-  name: string;
-  keyHint: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
 export function ApiKeys() {
-  const list = usePagedList<KeyRow>("/admin-api-keys");
+  const list = usePagedList<AdminApiKeyView>("/admin-api-keys");
   const queryClient = useQueryClient();
   const [name, setName] = useState("");
   const [issued, setIssued] = useState<{ name: string; key: string } | null>(null);
@@ -34,13 +27,7 @@ export function ApiKeys() {
   const revoke = useMutation({ mutationFn: (id: string) => api(`/admin-api-keys/${id}`, { method: "DELETE" }), onSuccess: () => void refresh() });
   return (
     <div className="space-y-4">
-      <form
-        className="flex items-end gap-2"
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate();
-        }}
-      >
+      <form className="flex items-end gap-2" onSubmit={submitInPage(() => create.mutate())}>
         <label className="flex-1 text-sm">
           Name of the new key
           <input className={inputClass} value={name} onChange={(e) => setName(e.target.value)} required maxLength={80} />
@@ -61,10 +48,9 @@ export function ApiKeys() {
       <PagedTable
         list={list}
         empty="No API keys."
-        className="w-full bg-white text-left text-sm"
         headers={["Name", "Key", "Created", "Last used", "Status", ""]}
-        row={(k) => (
-          <tr key={k.id} className="border-t border-slate-100">
+        cells={(k) => (
+          <>
             <td className="p-2">{k.name}</td>
             <td className="font-mono">{k.keyHint}</td>
             <td>{formatDate(k.createdAt)}</td>
@@ -79,7 +65,7 @@ export function ApiKeys() {
                 </button>
               )}
             </td>
-          </tr>
+          </>
         )}
       />
     </div>

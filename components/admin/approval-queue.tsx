@@ -5,8 +5,9 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { AppView, SubscriptionView } from "@/lib/portal/views";
 import { api } from "../api-client";
-import { buttonClass, dangerButtonClass, Empty, ErrorNote, formatDate, inputClass, secondaryButtonClass, StatusBadge } from "../ui/basics";
+import { buttonClass, dangerButtonClass, Empty, ErrorNote, formatDate, inputClass, Options, secondaryButtonClass, StatusBadge } from "../ui/basics";
 import { LoadMore, usePagedList } from "../ui/load-more";
+import { submitInPage } from "../ui/submit-in-page";
 
 type Row = SubscriptionView & { app: AppView };
 const STATUSES = ["pending", "approved", "rejected", "revoked"] as const;
@@ -31,11 +32,7 @@ export function ApprovalQueue() {
       <label className="text-sm">
         Status{" "}
         <select className="rounded border border-slate-300 px-2 py-1" value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
+          <Options options={STATUSES} />
         </select>
       </label>
       <ErrorNote error={decide.error} />
@@ -82,13 +79,7 @@ export function ApprovalQueue() {
               </div>
             </div>
             {rejecting?.id === s.id ? (
-              <form
-                className="mt-3 flex items-end gap-2"
-                onSubmit={(e) => {
-                  e.preventDefault();
-                  decide.mutate({ id: s.id, decision: rejecting.decision, reason });
-                }}
-              >
+              <form className="mt-3 flex items-end gap-2" onSubmit={submitInPage(() => decide.mutate({ id: s.id, decision: rejecting.decision, reason }))}>
                 <label className="flex-1 text-sm">
                   Reason (shown to the developer)
                   <input className={inputClass} value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={500} />

@@ -5,6 +5,7 @@ import type { AuditView } from "@/lib/portal/audit";
 import { formatDate, inputClass, secondaryButtonClass } from "../ui/basics";
 import { usePagedList } from "../ui/load-more";
 import { PagedTable } from "../ui/paged-table";
+import { submitInPage } from "../ui/submit-in-page";
 
 const EMPTY = { action: "", actorId: "", targetType: "", targetId: "", since: "", until: "" };
 
@@ -24,14 +25,7 @@ export function AuditLog() {
   );
   return (
     <div className="space-y-4">
-      <form
-        className="grid items-end gap-3 md:grid-cols-4"
-        role="search"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setFilters(draft);
-        }}
-      >
+      <form className="grid items-end gap-3 md:grid-cols-4" role="search" onSubmit={submitInPage(() => setFilters(draft))}>
         {field("action", "Action (prefix, e.g. app.)")}
         {field("actorId", "Actor id")}
         {field("targetType", "Target type")}
@@ -59,8 +53,9 @@ export function AuditLog() {
         empty="No audit events match."
         className="w-full bg-white text-left text-xs"
         headers={["When", "Actor", "Action", "Target", "From", "Change"]}
-        row={(e) => (
-          <tr key={e.id} className="border-t border-slate-100 align-top">
+        rowClassName="align-top"
+        cells={(e) => (
+          <>
             <td className="p-2 whitespace-nowrap">{formatDate(e.at)}</td>
             <td>
               {e.actorType}
@@ -80,7 +75,7 @@ export function AuditLog() {
                 <pre className="max-w-md overflow-auto whitespace-pre-wrap text-[11px]">{JSON.stringify({ before: e.before, after: e.after }, null, 2)}</pre>
               </details>
             </td>
-          </tr>
+          </>
         )}
       />
     </div>

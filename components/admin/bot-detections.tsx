@@ -5,9 +5,10 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { BotDetectionView, BotRuleView } from "@/lib/portal/bot-detection";
 import { api } from "../api-client";
-import { Card, ErrorNote, formatDate, inputClass, secondaryButtonClass, dangerButtonClass, buttonClass } from "../ui/basics";
+import { Card, ErrorNote, formatDate, inputClass, Options, secondaryButtonClass, dangerButtonClass, buttonClass, StatusNote } from "../ui/basics";
 import { usePagedList } from "../ui/load-more";
 import { PagedTable } from "../ui/paged-table";
+import { submitInPage } from "../ui/submit-in-page";
 
 const SIGNATURES = [
   ["flooder", "Flooder"],
@@ -44,29 +45,21 @@ export function BotDetections() {
           Signature
           <select className={inputClass} value={signature} onChange={(e) => setSignature(e.target.value)} data-testid="signature-filter">
             <option value="">All</option>
-            {SIGNATURES.map(([v, label]) => (
-              <option key={v} value={v}>
-                {label}
-              </option>
-            ))}
+            <Options options={SIGNATURES} />
           </select>
         </label>
         <label className="text-sm">
           Action for one-click rules
           <select className={inputClass} value={action} onChange={(e) => setAction(e.target.value as (typeof ACTIONS)[number])} data-testid="one-click-action">
-            {ACTIONS.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
+            <Options options={ACTIONS} />
           </select>
         </label>
       </div>
       <ErrorNote error={oneClick.error} />
       {oneClick.isSuccess ? (
-        <p role="status" className="text-sm text-green-800">
+        <StatusNote>
           Rule saved: {oneClick.data.kind} {oneClick.data.target} → {oneClick.data.action}. Every instance applies it now.
-        </p>
+        </StatusNote>
       ) : null}
       <PagedTable
         list={detections}
@@ -74,8 +67,10 @@ export function BotDetections() {
         className="w-full bg-white text-left text-xs"
         testId="detections"
         headers={["Last seen", "Identity", "Signature", "Score", "Evidence", "Action taken", "Calls", "Make a rule"]}
-        row={(d) => (
-          <tr key={d.id} className="border-t border-slate-100 align-top" data-testid="detection">
+        rowClassName="align-top"
+        rowTestId="detection"
+        cells={(d) => (
+          <>
             <td className="p-2 whitespace-nowrap">{formatDate(d.lastSeenAt)}</td>
             <td className="font-mono">
               {d.identity}
@@ -106,7 +101,7 @@ export function BotDetections() {
                 {action} every {d.signatureTitle}
               </button>
             </td>
-          </tr>
+          </>
         )}
       />
 
@@ -117,8 +112,9 @@ export function BotDetections() {
           className="w-full text-left text-xs"
           testId="rules"
           headers={["Kind", "Target", "Action", "Note", ""]}
-          row={(r) => (
-            <tr key={r.id} className="border-t border-slate-100" data-testid="rule">
+          rowTestId="rule"
+          cells={(r) => (
+            <>
               <td className="p-2">{r.kind}</td>
               <td className="font-mono">{r.target}</td>
               <td>{r.action}</td>
@@ -128,16 +124,10 @@ export function BotDetections() {
                   Delete
                 </button>
               </td>
-            </tr>
+            </>
           )}
         />
-        <form
-          className="mt-4 grid items-end gap-3 md:grid-cols-4"
-          onSubmit={(e) => {
-            e.preventDefault();
-            add.mutate();
-          }}
-        >
+        <form className="mt-4 grid items-end gap-3 md:grid-cols-4" onSubmit={submitInPage(() => add.mutate())}>
           <label className="text-sm">
             Kind
             <select
@@ -153,11 +143,7 @@ export function BotDetections() {
             Target
             {draft.kind === "signature" ? (
               <select className={inputClass} value={draft.target} onChange={(e) => setDraft({ ...draft, target: e.target.value })}>
-                {SIGNATURES.map(([v, label]) => (
-                  <option key={v} value={v}>
-                    {label}
-                  </option>
-                ))}
+                <Options options={SIGNATURES} />
               </select>
             ) : (
               <input
@@ -172,11 +158,7 @@ export function BotDetections() {
           <label className="text-sm">
             Action
             <select className={inputClass} value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.target.value })}>
-              {ACTIONS.map((a) => (
-                <option key={a} value={a}>
-                  {a}
-                </option>
-              ))}
+              <Options options={ACTIONS} />
             </select>
           </label>
           <button type="submit" className={buttonClass} disabled={add.isPending}>

@@ -5,12 +5,12 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { DeveloperView } from "@/lib/portal/views";
 import { api } from "../api-client";
-import { dangerButtonClass, ErrorNote, formatDate, inputClass, secondaryButtonClass, StatusBadge } from "../ui/basics";
+import { dangerButtonClass, ErrorNote, formatDate, secondaryButtonClass, StatusBadge, StatusNote } from "../ui/basics";
 import { usePagedList } from "../ui/load-more";
 import { PagedTable } from "../ui/paged-table";
+import { SearchForm } from "../ui/search-form";
 
 export function DeveloperList() {
-  const [search, setSearch] = useState("");
   const [q, setQ] = useState("");
   const [status, setStatus] = useState("");
   const list = usePagedList<DeveloperView>("/developers", { q, status: status || undefined });
@@ -29,40 +29,22 @@ export function DeveloperList() {
   });
   return (
     <div className="space-y-4">
-      <form
-        className="flex items-end gap-2"
-        role="search"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setQ(search);
-        }}
-      >
-        <label className="flex-1 text-sm">
-          Search by name or email
-          <input className={inputClass} value={search} onChange={(e) => setSearch(e.target.value)} />
-        </label>
+      <SearchForm label="Search by name or email" onSearch={setQ}>
         <select aria-label="Status" className="rounded border border-slate-300 px-2 py-2 text-sm" value={status} onChange={(e) => setStatus(e.target.value)}>
           <option value="">any status</option>
           <option value="active">active</option>
           <option value="suspended">suspended</option>
         </select>
-        <button type="submit" className={secondaryButtonClass}>
-          Search
-        </button>
-      </form>
-      {notice ? (
-        <p role="status" className="text-sm text-green-800">
-          {notice}
-        </p>
-      ) : null}
+      </SearchForm>
+      <StatusNote>{notice}</StatusNote>
       <ErrorNote error={setDevStatus.error ?? revokeTokens.error} />
       <PagedTable
         list={list}
         empty="No developers match."
         className="w-full rounded-lg bg-white text-left text-sm"
         headers={["Name", "Email", "Role", "Status", "Joined", ""]}
-        row={(d) => (
-          <tr key={d.id} className="border-t border-slate-100">
+        cells={(d) => (
+          <>
             <td className="p-2">{d.name}</td>
             <td>{d.email}</td>
             <td>{d.role}</td>
@@ -87,7 +69,7 @@ export function DeveloperList() {
                 Revoke tokens
               </button>
             </td>
-          </tr>
+          </>
         )}
       />
     </div>

@@ -1,41 +1,32 @@
 "use client";
 // Products: list (all, private included) and one form for create and edit.
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import type { ProductView } from "@/lib/portal/views";
-import { api } from "../api-client";
-import { buttonClass, ErrorNote, FieldError, inputClass, StatusBadge } from "../ui/basics";
+import { FieldError, inputClass, Options, StatusBadge } from "../ui/basics";
+import { EditorForm, useSaveItem } from "./editor-form";
 import { ManagedTable } from "./managed-table";
 
+/** A product's row after its name. */
+const productCells = (p: ProductView) => (
+  <>
+    <td className="font-mono">{p.slug}</td>
+    <td>{p.approvalType}</td>
+    <td>
+      <StatusBadge status={p.visibility} />
+    </td>
+    <td className="font-mono">{p.scopes.join(" ")}</td>
+    <td>{p.quotaLimit ? `${p.quotaLimit}/${p.quotaIntervalSeconds}s` : "—"}</td>
+    <td>{p.accessTokenFormat}</td>
+  </>
+);
+
 export function ProductTable() {
-  const headers = ["Product", "Slug", "Approval", "Visibility", "Scopes", "Quota", "Tokens"];
-  return (
-    <ManagedTable<ProductView>
-      kind="products"
-      empty="No products yet."
-      headers={headers}
-      cells={(p) => (
-        <>
-          <td className="font-mono">{p.slug}</td>
-          <td>{p.approvalType}</td>
-          <td>
-            <StatusBadge status={p.visibility} />
-          </td>
-          <td className="font-mono">{p.scopes.join(" ")}</td>
-          <td>{p.quotaLimit ? `${p.quotaLimit}/${p.quotaIntervalSeconds}s` : "—"}</td>
-          <td>{p.accessTokenFormat}</td>
-        </>
-      )}
-    />
-  );
+  return <ManagedTable kind="products" headers={["Product", "Slug", "Approval", "Visibility", "Scopes", "Quota", "Tokens"]} cells={productCells} />;
 }
 
 const numberOrNull = (v: string) => (v.trim() === "" ? null : Number(v));
 
 export function ProductForm({ initial }: { initial?: ProductView }) {
-  const router = useRouter();
-  const queryClient = useQueryClient();
   const [f, setF] = useState({
     slug: initial?.slug ?? "",
     name: initial?.name ?? "",
@@ -52,32 +43,24 @@ export function ProductForm({ initial }: { initial?: ProductView }) {
     credentialTtlSeconds: initial?.credentialTtlSeconds?.toString() ?? "",
     accessTokenFormat: initial?.accessTokenFormat ?? "opaque",
   });
-  const save = useMutation({
-    mutationFn: () => {
-      const body = {
-        slug: f.slug,
-        name: f.name,
-        description: f.description,
-        scopes: f.scopes.split(/\s+/).filter(Boolean),
-        approvalType: f.approvalType,
-        visibility: f.visibility,
-        quotaLimit: numberOrNull(f.quotaLimit),
-        quotaIntervalSeconds: numberOrNull(f.quotaIntervalSeconds),
-        quotaWindow: f.quotaWindow,
-        accessTokenTtlSeconds: Number(f.accessTokenTtlSeconds),
-        refreshTokenTtlSeconds: Number(f.refreshTokenTtlSeconds),
-        refreshIdleTtlSeconds: Number(f.refreshIdleTtlSeconds),
-        credentialTtlSeconds: numberOrNull(f.credentialTtlSeconds),
-        accessTokenFormat: f.accessTokenFormat,
-      };
-      return initial ? api<ProductView>(`/products/${initial.id}`, { method: "PATCH", body }) : api<ProductView>("/products", { method: "POST", body });
-    },
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ["/products"] });
-      router.push("/admin/products");
-      router.refresh();
-    },
-  });
+  const save = useSaveItem<ProductView>("products", initial);
+  const submit = () =>
+    save.mutate({
+      slug: f.slug,
+      name: f.name,
+      description: f.description,
+      scopes: f.scopes.split(/\s+/).filter(Boolean),
+      approvalType: f.approvalType,
+      visibility: f.visibility,
+      quotaLimit: numberOrNull(f.quotaLimit),
+      quotaIntervalSeconds: numberOrNull(f.quotaIntervalSeconds),
+      quotaWindow: f.quotaWindow,
+      accessTokenTtlSeconds: Number(f.accessTokenTtlSeconds),
+      refreshTokenTtlSeconds: Number(f.refreshTokenTtlSeconds),
+      refreshIdleTtlSeconds: Number(f.refreshIdleTtlSeconds),
+      credentialTtlSeconds: numberOrNull(f.credentialTtlSeconds),
+      accessTokenFormat: f.accessTokenFormat,
+    });
   const text = (key: keyof typeof f, label: string, props: Record<string, unknown> = {}) => (
     <label className="block text-sm font-medium">
       {label}
@@ -89,23 +72,12 @@ export function ProductForm({ initial }: { initial?: ProductView }) {
     <label className="block text-sm font-medium">
       {label}
       <select className={inputClass} value={f[key]} onChange={(e) => setF({ ...f, [key]: e.target.value })}>
-        {options.map((o) => (
-          <option key={o} value={o}>
-            {o}
-          </option>
-        ))}
+        <Options options={options} />
       </select>
     </label>
   );
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
   return (
-    <form onSubmit={submit} className="grid gap-4 md:grid-cols-2" aria-label="Product">
-      <div className="md:col-span-2">
-        <ErrorNote error={save.error} />
-      </div>
+    <EditorForm noun="product" editing={!!initial} error={save.error} saving={save.isPending} onSubmit={submit}>
       {text("name", "Name", { required: true })}
       {text("slug", "Slug", { required: true, pattern: "[a-z0-9][a-z0-9-]*" })}
       <label className="block text-sm font-medium md:col-span-2">
@@ -123,11 +95,6 @@ export function ProductForm({ initial }: { initial?: ProductView }) {
       {text("refreshIdleTtlSeconds", "Refresh idle timeout (s)", { inputMode: "numeric" })}
       {text("credentialTtlSeconds", "Credential expiry (s, empty = never)", { inputMode: "numeric" })}
       {choice("accessTokenFormat", "Access token format (jwt: RFC 9068, validated offline with /oauth/jwks)", ["opaque", "jwt"])}
-      <div className="md:col-span-2">
-        <button type="submit" className={buttonClass} disabled={save.isPending}>
-          {initial ? "Save product" : "Create product"}
-        </button>
-      </div>
-    </form>
+    </EditorForm>
   );
 }

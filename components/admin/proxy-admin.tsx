@@ -1,41 +1,34 @@
 "use client";
 // Proxies: list, and one form for create and edit — base path, version, target URL, the policy
 // chain as JSON, the OpenAPI document, and the products that include the proxy.
-import { useMutation, useQueryClient, useQuery } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import type { Page } from "../api-client";
 import type { ProductView, ProxyView } from "@/lib/portal/views";
 import { api } from "../api-client";
-import { buttonClass, ErrorNote, FieldError, inputClass, StatusBadge } from "../ui/basics";
+import { FieldError, inputClass, StatusBadge } from "../ui/basics";
+import { EditorForm, useSaveItem } from "./editor-form";
 import { ManagedTable } from "./managed-table";
 
+/** A proxy's row after its name. */
+const proxyCells = (p: ProxyView) => (
+  <>
+    <td className="font-mono">
+      /gateway/{p.basePath}/{p.version}
+    </td>
+    <td className="font-mono break-all">{p.targetUrl}</td>
+    <td>{p.policies.length}</td>
+    <td>
+      <StatusBadge status={p.status} />
+    </td>
+  </>
+);
+
 export function ProxyTable() {
-  const headers = ["Proxy", "Gateway path", "Target", "Policies", "Status"];
-  return (
-    <ManagedTable<ProxyView>
-      kind="proxies"
-      empty="No proxies yet."
-      headers={headers}
-      cells={(p) => (
-        <>
-          <td className="font-mono">
-            /gateway/{p.basePath}/{p.version}
-          </td>
-          <td className="font-mono break-all">{p.targetUrl}</td>
-          <td>{p.policies.length}</td>
-          <td>
-            <StatusBadge status={p.status} />
-          </td>
-        </>
-      )}
-    />
-  );
+  return <ManagedTable kind="proxies" headers={["Proxy", "Gateway path", "Target", "Policies", "Status"]} cells={proxyCells} />;
 }
 
 export function ProxyForm({ initial }: { initial?: ProxyView }) {
-  const router = useRouter();
-  const queryClient = useQueryClient();
   const products = useQuery({ queryKey: ["/products", "all"], queryFn: () => api<Page<ProductView>>("/products", { query: { limit: "100" } }) });
   const [f, setF] = useState({
     name: initial?.name ?? "",
@@ -51,19 +44,8 @@ export function ProxyForm({ initial }: { initial?: ProxyView }) {
   });
   const [productIds, setProductIds] = useState<string[]>(initial?.products?.map((p) => p.id) ?? []);
   const [jsonError, setJsonError] = useState<string | null>(null);
-  const save = useMutation({
-    mutationFn: (policies: unknown) => {
-      const body = { ...f, policies, openApiSpec: f.openApiSpec.trim() ? f.openApiSpec : null, productIds };
-      return initial ? api<ProxyView>(`/proxies/${initial.id}`, { method: "PATCH", body }) : api<ProxyView>("/proxies", { method: "POST", body });
-    },
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ["/proxies"] });
-      router.push("/admin/proxies");
-      router.refresh();
-    },
-  });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const save = useSaveItem<ProxyView>("proxies", initial);
+  const submit = () => {
     let policies: unknown;
     try {
       policies = JSON.parse(f.policies || "[]");
@@ -72,7 +54,7 @@ export function ProxyForm({ initial }: { initial?: ProxyView }) {
       return;
     }
     setJsonError(null);
-    save.mutate(policies);
+    save.mutate({ ...f, policies, openApiSpec: f.openApiSpec.trim() ? f.openApiSpec : null, productIds });
   };
   const text = (key: "name" | "basePath" | "version" | "targetUrl", label: string) => (
     <label className="block text-sm font-medium">
@@ -82,10 +64,7 @@ export function ProxyForm({ initial }: { initial?: ProxyView }) {
     </label>
   );
   return (
-    <form onSubmit={submit} className="grid gap-4 md:grid-cols-2" aria-label="Proxy">
-      <div className="md:col-span-2">
-        <ErrorNote error={jsonError ? new Error(jsonError) : save.error} />
-      </div>
+    <EditorForm noun="proxy" editing={!!initial} error={jsonError ? new Error(jsonError) : save.error} saving={save.isPending} onSubmit={submit}>
       {text("name", "Name")}
       {text("targetUrl", "Target URL")}
       {text("basePath", "Base path (after /gateway/)")}
@@ -140,11 +119,6 @@ export function ProxyForm({ initial }: { initial?: ProxyView }) {
         ))}
         <FieldError error={save.error} field="productIds" />
       </fieldset>
-      <div className="md:col-span-2">
-        <button type="submit" className={buttonClass} disabled={save.isPending}>
-          {initial ? "Save proxy" : "Create proxy"}
-        </button>
-      </div>
-    </form>
+    </EditorForm>
   );
 }

@@ -3,20 +3,15 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { api } from "../api-client";
-import { dangerButtonClass, ErrorNote, inputClass } from "../ui/basics";
+import { dangerButtonClass, ErrorNote, inputClass, StatusNote } from "../ui/basics";
+import { submitInPage } from "../ui/submit-in-page";
 
 export function TokenRevocation() {
   const [kind, setKind] = useState<"userSub" | "developerId">("userSub");
   const [value, setValue] = useState("");
   const revoke = useMutation({ mutationFn: () => api<{ revoked: number }>("/tokens/revoke", { method: "POST", body: { [kind]: value.trim() } }) });
   return (
-    <form
-      className="max-w-xl space-y-4"
-      onSubmit={(e) => {
-        e.preventDefault();
-        revoke.mutate();
-      }}
-    >
+    <form className="max-w-xl space-y-4" onSubmit={submitInPage(() => revoke.mutate())}>
       <fieldset className="space-x-6 text-sm">
         <legend className="mb-1 font-medium">Whose tokens</legend>
         <label>
@@ -34,11 +29,7 @@ export function TokenRevocation() {
         Revoke all tokens
       </button>
       <ErrorNote error={revoke.error} />
-      {revoke.isSuccess ? (
-        <p role="status" className="text-sm text-green-800">
-          {revoke.data.revoked} token(s) revoked.
-        </p>
-      ) : null}
+      {revoke.isSuccess ? <StatusNote>{revoke.data.revoked} token(s) revoked.</StatusNote> : null}
     </form>
   );
 }

@@ -8,8 +8,11 @@ import { useEffect, useState } from "react";
 import type { AppView, CredentialView, ProductView } from "@/lib/portal/views";
 import { api } from "../api-client";
 import { Card, dangerButtonClass, Empty, ErrorNote, formatDate, secondaryButtonClass, StatusBadge } from "../ui/basics";
+import { HeadedTable } from "../ui/headed-table";
+import { AppFacts, AppHeading, DetailRow } from "./app-facts";
 import { AppForm, type AppFormValues } from "./app-form";
 import { ClientCertificateCard } from "./client-certificate-card";
+import { CredentialTable } from "./credential-table";
 import { forgetSecret, peekSecret } from "./issued-secret";
 import { SecretPanel } from "./secret-panel";
 
@@ -61,14 +64,7 @@ export function AppDetail({ initial, products }: { initial: AppView; products: P
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-4">
-        <div>
-          <h1 data-testid="app-name" className="text-2xl font-bold tracking-tight text-brand-900">
-            {app.name}
-          </h1>
-          <p className="text-sm text-slate-500">
-            {app.type} client · <StatusBadge status={app.status} />
-          </p>
-        </div>
+        <AppHeading app={app} nameClassName="text-2xl font-bold tracking-tight text-brand-900" />
         <div className="flex gap-2">
           <Link href={`/apps/${app.id}/usage`} className={secondaryButtonClass}>
             Usage
@@ -116,16 +112,9 @@ export function AppDetail({ initial, products }: { initial: AppView; products: P
         </Card>
       ) : (
         <Card title="Details">
-          <dl className="grid grid-cols-[10rem_1fr] gap-2 text-sm">
-            <dt className="text-slate-500">Description</dt>
-            <dd>{app.description || "—"}</dd>
-            <dt className="text-slate-500">Redirect URIs</dt>
-            <dd className="font-mono">{app.redirectUris.length ? app.redirectUris.map((u) => <div key={u}>{u}</div>) : "—"}</dd>
-            <dt className="text-slate-500">Grant types</dt>
-            <dd>{app.grantTypes.join(", ")}</dd>
-            <dt className="text-slate-500">Created</dt>
-            <dd>{formatDate(app.createdAt)}</dd>
-          </dl>
+          <AppFacts app={app} noRedirectUris="—">
+            <DetailRow label="Created">{formatDate(app.createdAt)}</DetailRow>
+          </AppFacts>
         </Card>
       )}
 
@@ -140,49 +129,27 @@ export function AppDetail({ initial, products }: { initial: AppView; products: P
         <ErrorNote error={addCredential.error ?? revoke.error} />
         <p className="mb-3 text-sm text-slate-500">Rotate without downtime: add a credential, move your app to it, then revoke the old one.</p>
         {app.credentials?.length ? (
-          <table className="w-full text-left text-sm">
-            <thead className="text-slate-500">
-              <tr>
-                <th className="py-1">client_id</th>
-                <th>Secret</th>
-                <th>Status</th>
-                <th>Expires</th>
-                <th>Created</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {app.credentials.map((c) => (
-                <tr key={c.id} data-testid={`credential-${c.clientId}`} className="border-t border-slate-100">
-                  <td className="py-2 font-mono">{c.clientId}</td>
-                  <td className="font-mono">{c.secretHint ?? "none (public)"}</td>
-                  <td>
-                    <StatusBadge status={c.status} testId="credential-status" />
-                  </td>
-                  <td>{c.expiresAt ? formatDate(c.expiresAt) : "never"}</td>
-                  <td>{formatDate(c.createdAt)}</td>
-                  <td className="text-right">
-                    {c.status === "active" ? (
-                      confirmRevoke === c.id ? (
-                        <span className="inline-flex gap-2">
-                          <button type="button" className={dangerButtonClass} disabled={revoke.isPending} onClick={() => revoke.mutate(c.id)}>
-                            Confirm revoke
-                          </button>
-                          <button type="button" className={secondaryButtonClass} onClick={() => setConfirmRevoke(null)}>
-                            Cancel
-                          </button>
-                        </span>
-                      ) : (
-                        <button type="button" className={dangerButtonClass} onClick={() => setConfirmRevoke(c.id)}>
-                          Revoke
-                        </button>
-                      )
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <CredentialTable
+            credentials={app.credentials}
+            noSecret="none (public)"
+            withCreated
+            action={(c) =>
+              confirmRevoke === c.id ? (
+                <span className="inline-flex gap-2">
+                  <button type="button" className={dangerButtonClass} disabled={revoke.isPending} onClick={() => revoke.mutate(c.id)}>
+                    Confirm revoke
+                  </button>
+                  <button type="button" className={secondaryButtonClass} onClick={() => setConfirmRevoke(null)}>
+                    Cancel
+                  </button>
+                </span>
+              ) : (
+                <button type="button" className={dangerButtonClass} onClick={() => setConfirmRevoke(c.id)}>
+                  Revoke
+                </button>
+              )
+            }
+          />
         ) : (
           <Empty>No credentials.</Empty>
         )}
@@ -192,40 +159,30 @@ export function AppDetail({ initial, products }: { initial: AppView; products: P
 
       <Card title="Product subscriptions">
         {app.subscriptions?.length ? (
-          <table className="w-full text-left text-sm">
-            <thead className="text-slate-500">
-              <tr>
-                <th className="py-1">Product</th>
-                <th>Status</th>
-                <th>Reason</th>
-                <th>Decided</th>
+          <HeadedTable headers={["Product", "Status", "Reason", "Decided"]}>
+            {app.subscriptions.map((s) => (
+              <tr key={s.id} data-testid={`subscription-${s.product.slug}`} className="border-t border-slate-100">
+                <td className="py-2">
+                  <Link href={`/catalog/${s.product.slug}`} className="text-brand-700 hover:underline">
+                    {s.product.name}
+                  </Link>
+                </td>
+                <td>
+                  <StatusBadge status={s.status} testId="subscription-status" />
+                </td>
+                <td>
+                  {s.reason ?? (s.earlierDecision ? null : "—")}
+                  {s.earlierDecision ? (
+                    <span data-testid="earlier-decision" className="block text-slate-500">
+                      Asked again after an admin {s.earlierDecision.status === "rejected" ? "rejected" : "revoked"} it
+                      {s.earlierDecision.reason ? `: ${s.earlierDecision.reason}` : ""}. An admin decides.
+                    </span>
+                  ) : null}
+                </td>
+                <td>{formatDate(s.decidedAt)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {app.subscriptions.map((s) => (
-                <tr key={s.id} data-testid={`subscription-${s.product.slug}`} className="border-t border-slate-100">
-                  <td className="py-2">
-                    <Link href={`/catalog/${s.product.slug}`} className="text-brand-700 hover:underline">
-                      {s.product.name}
-                    </Link>
-                  </td>
-                  <td>
-                    <StatusBadge status={s.status} testId="subscription-status" />
-                  </td>
-                  <td>
-                    {s.reason ?? (s.earlierDecision ? null : "—")}
-                    {s.earlierDecision ? (
-                      <span data-testid="earlier-decision" className="block text-slate-500">
-                        Asked again after an admin {s.earlierDecision.status === "rejected" ? "rejected" : "revoked"} it
-                        {s.earlierDecision.reason ? `: ${s.earlierDecision.reason}` : ""}. An admin decides.
-                      </span>
-                    ) : null}
-                  </td>
-                  <td>{formatDate(s.decidedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </HeadedTable>
         ) : (
           <Empty>Not subscribed to any product. Edit the app to add one.</Empty>
         )}

@@ -65,6 +65,28 @@ export function ErrorNote({ error }: { error: unknown }) {
   );
 }
 
+/** A line saying what just happened (a saved setting, a count of revoked tokens); nothing while there is none. */
+export function StatusNote({ children }: { children: ReactNode }) {
+  if (!children) return null;
+  return (
+    <p role="status" className="text-sm text-green-800">
+      {children}
+    </p>
+  );
+}
+
+/** The <option>s of a select: each a value shown as itself, or a [value, label] pair. */
+export function Options({ options }: { options: readonly (string | readonly [string, string])[] }) {
+  return options.map((o) => {
+    const [value, label] = typeof o === "string" ? [o, o] : o;
+    return (
+      <option key={value} value={value}>
+        {label}
+      </option>
+    );
+  });
+}
+
 export function FieldError({ error, field }: { error: unknown; field: string }) {
   const fields = error instanceof ApiError ? error.fields : undefined;
   const message = fields?.[field] ?? Object.entries(fields ?? {}).find(([k]) => k.startsWith(`${field}.`))?.[1];

@@ -3,40 +3,44 @@
 // row, one row per item, and the "Load more" button under it.
 import type { ReactNode } from "react";
 import { Empty } from "./basics";
+import { TableHead } from "./headed-table";
 import { LoadMore } from "./load-more";
 
-export function PagedTable<T>({
+export function PagedTable<T extends { id: string }>({
   list,
   empty,
   headers,
-  row,
-  className,
+  cells,
+  className = "w-full bg-white text-left text-sm",
+  rowClassName,
   testId,
+  rowTestId,
 }: {
   list: { items: T[]; isPending: boolean; hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown };
   /** Shown above the (then bodiless) table once the first page came back empty. */
   empty?: ReactNode;
   /** Column headings; "" for a column without one. */
   headers: string[];
-  /** The `<tr>` of one item, with its key. */
-  row: (item: T) => ReactNode;
-  className: string;
+  /** The `<td>`s of one item's row. */
+  cells: (item: T) => ReactNode;
+  className?: string;
+  /** Added to every row's own classes. */
+  rowClassName?: string;
   testId?: string;
+  rowTestId?: string;
 }) {
   return (
     <>
       {empty && !list.isPending && !list.items.length ? <Empty>{empty}</Empty> : null}
       <table className={className} data-testid={testId}>
-        <thead className="text-slate-500">
-          <tr>
-            {headers.map((h, i) => (
-              <th key={i} className={i === 0 ? "p-2" : undefined}>
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>{list.items.map(row)}</tbody>
+        <TableHead headers={headers} firstClassName="p-2" />
+        <tbody>
+          {list.items.map((item) => (
+            <tr key={item.id} className={rowClassName ? `border-t border-slate-100 ${rowClassName}` : "border-t border-slate-100"} data-testid={rowTestId}>
+              {cells(item)}
+            </tr>
+          ))}
+        </tbody>
       </table>
       <LoadMore list={list} />
     </>

@@ -1,13 +1,6 @@
-import type { Metadata } from "next";
 import { ApprovalQueue } from "@/components/admin/approval-queue";
-import { TitledPage } from "@/components/ui/basics";
+import { titledPage } from "@/components/ui/titled-page";
 
-export const metadata: Metadata = { title: "Approval queue" };
-
-export default function ApprovalsPage() {
-  return (
-    <TitledPage title="Approval queue">
-      <ApprovalQueue />
-    </TitledPage>
-  );
-}
+const page = titledPage("Approval queue", ApprovalQueue);
+export const metadata = page.metadata;
+export default page.Page;

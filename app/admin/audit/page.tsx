@@ -1,13 +1,6 @@
-import type { Metadata } from "next";
 import { AuditLog } from "@/components/admin/audit-log";
-import { TitledPage } from "@/components/ui/basics";
+import { titledPage } from "@/components/ui/titled-page";
 
-export const metadata: Metadata = { title: "Audit log" };
-
-export default function AuditPage() {
-  return (
-    <TitledPage title="Audit log">
-      <AuditLog />
-    </TitledPage>
-  );
-}
+const page = titledPage("Audit log", AuditLog);
+export const metadata = page.metadata;
+export default page.Page;

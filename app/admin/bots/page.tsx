@@ -1,13 +1,6 @@
-import type { Metadata } from "next";
 import { BotDetections } from "@/components/admin/bot-detections";
-import { TitledPage } from "@/components/ui/basics";
+import { titledPage } from "@/components/ui/titled-page";
 
-export const metadata: Metadata = { title: "Bot detection" };
-
-export default function BotDetectionPage() {
-  return (
-    <TitledPage title="Bot detection">
-      <BotDetections />
-    </TitledPage>
-  );
-}
+const page = titledPage("Bot detection", BotDetections);
+export const metadata = page.metadata;
+export default page.Page;

@@ -1,13 +1,6 @@
-import type { Metadata } from "next";
 import { DeveloperList } from "@/components/admin/developer-list";
-import { TitledPage } from "@/components/ui/basics";
+import { titledPage } from "@/components/ui/titled-page";
 
-export const metadata: Metadata = { title: "Developers" };
-
-export default function DevelopersPage() {
-  return (
-    <TitledPage title="Developers">
-      <DeveloperList />
-    </TitledPage>
-  );
-}
+const page = titledPage("Developers", DeveloperList);
+export const metadata = page.metadata;
+export default page.Page;

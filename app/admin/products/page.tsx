@@ -1,21 +1,6 @@
-import type { Metadata } from "next";
-import Link from "next/link";
 import { ProductTable } from "@/components/admin/product-admin";
-import { buttonClass, TitledPage } from "@/components/ui/basics";
+import { titledPage } from "@/components/ui/titled-page";
 
-export const metadata: Metadata = { title: "Products" };
-
-export default function ProductsPage() {
-  return (
-    <TitledPage
-      title="Products"
-      actions={
-        <Link href="/admin/products/new" className={buttonClass}>
-          New product
-        </Link>
-      }
-    >
-      <ProductTable />
-    </TitledPage>
-  );
-}
+const page = titledPage("Products", ProductTable, { href: "/admin/products/new", label: "New product" });
+export const metadata = page.metadata;
+export default page.Page;

@@ -1,21 +1,6 @@
-import type { Metadata } from "next";
-import Link from "next/link";
 import { ProxyTable } from "@/components/admin/proxy-admin";
-import { buttonClass, TitledPage } from "@/components/ui/basics";
+import { titledPage } from "@/components/ui/titled-page";
 
-export const metadata: Metadata = { title: "Proxies" };
-
-export default function ProxiesPage() {
-  return (
-    <TitledPage
-      title="Proxies"
-      actions={
-        <Link href="/admin/proxies/new" className={buttonClass}>
-          New proxy
-        </Link>
-      }
-    >
-      <ProxyTable />
-    </TitledPage>
-  );
-}
+const page = titledPage("Proxies", ProxyTable, { href: "/admin/proxies/new", label: "New proxy" });
+export const metadata = page.metadata;
+export default page.Page;

@@ -1,13 +1,6 @@
-import type { Metadata } from "next";
 import { TokenRevocation } from "@/components/admin/token-revocation";
-import { TitledPage } from "@/components/ui/basics";
+import { titledPage } from "@/components/ui/titled-page";
 
-export const metadata: Metadata = { title: "Revoke tokens" };
-
-export default function TokensPage() {
-  return (
-    <TitledPage title="Revoke tokens">
-      <TokenRevocation />
-    </TitledPage>
-  );
-}
+const page = titledPage("Revoke tokens", TokenRevocation);
+export const metadata = page.metadata;
+export default page.Page;

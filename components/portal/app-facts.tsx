@@ -1,0 +1,41 @@
+// What an app is, as both its owner and an admin see it: its heading, and a list of label / value rows.
+import type { ReactNode } from "react";
+import type { AppView } from "@/lib/portal/views";
+import { StatusBadge } from "../ui/basics";
+
+/** The app's name, then its type, whose it is (when the viewer is not its owner) and its status. */
+export function AppHeading({ app, owner, nameClassName }: { app: AppView; owner?: string; nameClassName: string }) {
+  return (
+    <div>
+      <h1 data-testid="app-name" className={nameClassName}>
+        {app.name}
+      </h1>
+      <p className="text-sm text-slate-500">
+        {app.type} client{owner === undefined ? "" : ` of ${owner}`} · <StatusBadge status={app.status} />
+      </p>
+    </div>
+  );
+}
+
+export function DetailRow({ label, className, children }: { label: string; className?: string; children: ReactNode }) {
+  return (
+    <>
+      <dt className="text-slate-500">{label}</dt>
+      <dd className={className}>{children}</dd>
+    </>
+  );
+}
+
+/** Description, redirect URIs and grant types; `children` are further rows. */
+export function AppFacts({ app, noRedirectUris, children }: { app: AppView; noRedirectUris?: string; children?: ReactNode }) {
+  return (
+    <dl className="grid grid-cols-[10rem_1fr] gap-2 text-sm">
+      <DetailRow label="Description">{app.description || "—"}</DetailRow>
+      <DetailRow label="Redirect URIs" className="font-mono">
+        {app.redirectUris.length ? app.redirectUris.map((u) => <div key={u}>{u}</div>) : noRedirectUris}
+      </DetailRow>
+      <DetailRow label="Grant types">{app.grantTypes.join(", ")}</DetailRow>
+      {children}
+    </dl>
+  );
+}
