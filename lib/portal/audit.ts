@@ -1,8 +1,7 @@
 // The audit log: who changed what, when, from where, with before/after. Written in the same
 // transaction as the change; there is no update or delete.
 import { z } from "zod";
-import type { Database } from "../db/index.ts";
-import type { Prisma } from "../db/generated/sqlite/client.ts";
+import type { Database, Transaction } from "../db/index.ts";
 import { actorId, isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound } from "./errors.ts";
 import { PageQuery, pageArgs, toPage, type Page } from "./pagination.ts";
@@ -46,7 +45,7 @@ export async function deleteAudited<Row>(
   ctx: PortalContext,
   actor: Actor,
   target: { type: string; id: string; view: (row: Row) => unknown; scope?: object },
-  table: (tx: Prisma.TransactionClient) => AuditedTable<Row>,
+  table: (tx: Transaction) => AuditedTable<Row>,
 ): Promise<void> {
   if (!isAdmin(actor)) throw forbidden();
   await ctx.db.$transaction(async (tx) => {
@@ -63,7 +62,7 @@ export async function saveAudited<Row extends { id: string }>(
   ctx: PortalContext,
   actor: Actor,
   target: { type: string; before: Row | null; view: (row: Row) => unknown },
-  write: (tx: Prisma.TransactionClient) => Promise<Row>,
+  write: (tx: Transaction) => Promise<Row>,
 ): Promise<Row> {
   const { type, before, view } = target;
   return ctx.db.$transaction(async (tx) => {
