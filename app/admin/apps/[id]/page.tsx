@@ -9,5 +9,5 @@ export default async function AdminAppPage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   const { ctx, actor } = await requireAdmin(`/admin/apps/${id}`);
   const app = await orNotFound(getApp(ctx, actor, id));
-  return <AdminAppDetail initial={app} />;
+  return <AdminAppDetail app={app} />;
 }
