@@ -12,7 +12,7 @@ import { AppFacts, AppHeading } from "../portal/app-facts";
 import { CredentialTable } from "../portal/credential-table";
 
 export function AdminAppDetail({ app }: { app: AppView }) {
-  // A revoked credential's row loses its button (and the button its note): the page says it instead.
+  // A revoked credential's row (a suspended app's button) goes, and its note with it: the page says it instead.
   const [notice, setNotice] = useState<string | null>(null);
   const done = (r: { message: string }) => setNotice(r.message);
   const owner = app.owner ? `${app.owner.name} (${app.owner.email})` : app.ownerId;
@@ -45,7 +45,6 @@ export function AdminAppDetail({ app }: { app: AppView }) {
               label="Revoke all tokens…"
               confirm="Yes, revoke all tokens"
               consequence={`Revoke every access and refresh token of ${app.name}? Calls with them are refused at once; its users must sign in again.`}
-              onDone={done}
             />
           </div>
         </div>
