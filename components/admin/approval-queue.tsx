@@ -10,10 +10,10 @@ import { decideSubscriptionAction } from "@/app/admin/actions";
 import { buttonClass, Empty, formatDate, inputClass, Options, secondaryButtonClass, StatusBadge } from "../ui/basics";
 import { ActionNote, ConfirmAction, useAfterResult } from "../ui/confirm-action";
 import { LoadMore, usePagedList } from "../ui/load-more";
+import { QUEUE_STATUSES, type QueueStatus } from "./queue-statuses";
 
 type Row = SubscriptionView & { app: AppView };
-export const QUEUE_STATUSES = ["pending", "approved", "rejected", "revoked"] as const;
-type Status = (typeof QUEUE_STATUSES)[number];
+type Status = QueueStatus;
 
 export function ApprovalQueue({ initial, initialStatus }: { initial?: Page<Row>; initialStatus: Status }) {
   const [status, setStatus] = useState<Status>(initialStatus);

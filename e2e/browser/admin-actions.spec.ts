@@ -81,7 +81,10 @@ test("without JavaScript an admin suspends a developer and revokes a credential,
   await expect(entry.getByTestId("audit-actor")).toContainText(`${me.name} <${me.email}>`);
   await expect(entry.getByTestId("audit-actor")).not.toContainText(me.id);
   await expect(entry.getByTestId("audit-target")).toContainText(`${devName} <${dev.login}>`);
-  const revoked = page.getByRole("row").filter({ hasText: "credential.revoked" }).filter({ hasText: `${clientId} of No-JS app ${suffix}` });
+  const revoked = page
+    .getByRole("row")
+    .filter({ hasText: "credential.revoked" })
+    .filter({ hasText: `${clientId} of No-JS app ${suffix}` });
   await expect(revoked).toHaveCount(1);
 
   await noJs.close();

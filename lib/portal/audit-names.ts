@@ -46,9 +46,10 @@ const LOOKUPS: Record<string, Lookup> = {
   proxy: async (db, ids) => (await db.apiProxy.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((p) => ({ id: p.id, label: p.name })),
   admin_api_key: async (db, ids) => (await db.adminApiKey.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((k) => ({ id: k.id, label: k.name })),
   subscription: async (db, ids) =>
-    (
-      await db.subscription.findMany({ where: { id: { in: ids } }, select: { id: true, app: { select: { name: true } }, product: { select: { name: true } } } })
-    ).map((s) => ({ id: s.id, label: `${s.app.name} → ${s.product.name}` })),
+    (await db.subscription.findMany({ where: { id: { in: ids } }, select: { id: true, app: { select: { name: true } }, product: { select: { name: true } } } })).map((s) => ({
+      id: s.id,
+      label: `${s.app.name} → ${s.product.name}`,
+    })),
 };
 
 /** `kind:id` → label for every nameable id of `rows`, in one query per kind present. */

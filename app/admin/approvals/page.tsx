@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
-import { ApprovalQueue, QUEUE_STATUSES } from "@/components/admin/approval-queue";
+import { ApprovalQueue } from "@/components/admin/approval-queue";
+import { QUEUE_STATUSES } from "@/components/admin/queue-statuses";
 import { TitledPage } from "@/components/ui/basics";
 import { requireAdmin } from "@/lib/auth/viewer";
 import { listSubscriptions } from "@/lib/portal/subscriptions";
