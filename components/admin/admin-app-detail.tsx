@@ -11,11 +11,11 @@ import { ActionNote, ConfirmAction } from "../ui/confirm-action";
 import { AppFacts, AppHeading } from "../portal/app-facts";
 import { CredentialTable } from "../portal/credential-table";
 
-export function AdminAppDetail({ app }: { app: AppView }) {
+/** `owner`: who owns it, by name and email. */
+export function AdminAppDetail({ app, owner }: { app: AppView; owner: string }) {
   // A revoked credential's row (a suspended app's button) goes, and its note with it: the page says it instead.
   const [notice, setNotice] = useState<string | null>(null);
   const done = (r: { message: string }) => setNotice(r.message);
-  const owner = app.owner ? `${app.owner.name} (${app.owner.email})` : app.ownerId;
   return (
     <div className="space-y-6">
       <AppHeading app={app} owner={owner} nameClassName="text-2xl font-bold text-brand-900" />
