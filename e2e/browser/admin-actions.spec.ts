@@ -1,7 +1,8 @@
 // The admin console's destructive actions: each behind a question whose only acting button is
 // "Yes, …"; with JavaScript disabled they still work (native form posts to server actions); a
 // cancelled question changes nothing; the audit log names the admin instead of an id.
-import { expect, test, type Browser, type BrowserContext } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import { apiAs, gatehouseUrl, seededUsers, signInInBrowser, signUpUser } from "../harness/portal.ts";
 import { signIn as cookieSignIn } from "../harness/sign-in.ts";
@@ -19,6 +20,12 @@ async function clientCredentialsStatus(clientId: string, clientSecret: string): 
   });
   const body = (await res.json()) as { error?: string };
   return { status: res.status, error: body.error };
+}
+
+/** axe-core's serious and critical findings on the page as it is now. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
 /** The admin signed in with JavaScript on, then the same session in a context without it. */
@@ -103,6 +110,7 @@ test("with JavaScript a cancelled question changes nothing, and a confirmed one 
   await devRow.getByText("Suspend…").click();
   const yes = devRow.getByRole("button", { name: "Yes, suspend" });
   await expect(yes).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]); // the open question is accessible
   await devRow.getByRole("button", { name: "Cancel" }).click();
   await expect(yes).toBeHidden();
   await expect(devRow).toContainText("active");
