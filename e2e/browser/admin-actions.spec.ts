@@ -37,7 +37,7 @@ async function adminWithoutJavaScript(browser: Browser): Promise<{ withJs: Brows
   return { withJs, noJs };
 }
 
-test("without JavaScript an admin suspends a developer and revokes a credential, each after confirming", async ({ browser }) => {
+test("without JavaScript an admin revokes a credential and tokens, suspends a developer and deletes a product, each after confirming", async ({ browser }) => {
   test.setTimeout(120_000);
   const admin = await apiAs(seededUsers().admin);
   const me = (await admin<{ id: string; name: string; email: string }>("GET", "/me")).body;
@@ -93,6 +93,23 @@ test("without JavaScript an admin suspends a developer and revokes a credential,
     .filter({ hasText: "credential.revoked" })
     .filter({ hasText: `${clientId} of No-JS app ${suffix}` });
   await expect(revoked).toHaveCount(1);
+
+  // Every token of the developer's apps, from the token page (a question after the fields).
+  await page.goto(`${gatehouseUrl()}/admin/tokens`);
+  await page.getByLabel("Every app of a developer").check();
+  await page.getByLabel("Identifier").fill(developerId);
+  await page.getByText("Revoke all tokens…").click();
+  await page.getByRole("button", { name: "Yes, revoke them all" }).click();
+  await expect(page.getByRole("status")).toContainText("token(s) revoked");
+
+  // A product deleted from its editor page, back on the list.
+  const product = await admin<{ id: string }>("POST", "/products", { slug: `doomed-${suffix}`, name: `Doomed ${suffix}`, scopes: [] });
+  expect(product.status).toBe(201);
+  await page.goto(`${gatehouseUrl()}/admin/products/${product.body.id}`);
+  await page.getByText("Delete product…").click();
+  await page.getByRole("button", { name: `Yes, delete Doomed ${suffix}` }).click();
+  await page.waitForURL((url) => url.pathname === "/admin/products");
+  expect((await admin("GET", `/products/${product.body.id}`)).status).toBe(404);
 
   await noJs.close();
   await withJs.close();
