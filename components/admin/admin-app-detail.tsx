@@ -1,91 +1,51 @@
 "use client";
 // One app as an admin sees it: owner, credentials (revoke), subscriptions, revoke all tokens,
-// and the settings only admins may change (password grant, implicit, consent, status).
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+// and the settings only admins may change (password grant, implicit, consent, status). Every
+// change is a form posting to a server action (so it works before JavaScript loads); the page
+// is rendered again with the result. The destructive ones ask first.
+import { useActionState, useRef, useState } from "react";
 import type { AppView } from "@/lib/portal/views";
-import { api } from "../api-client";
-import { Card, dangerButtonClass, ErrorNote, formatDate, secondaryButtonClass, StatusBadge, StatusNote } from "../ui/basics";
+import { revokeAppTokensAction, revokeCredentialAction, saveAppSettingsAction, setAppStatusAction } from "@/app/admin/actions";
+import { Card, formatDate, secondaryButtonClass, StatusBadge, StatusNote } from "../ui/basics";
+import { ActionNote, ConfirmAction } from "../ui/confirm-action";
 import { AppFacts, AppHeading } from "../portal/app-facts";
 import { CredentialTable } from "../portal/credential-table";
 
-type Settings = { passwordGrantMode?: "okta_authn" | "okta_token" | null; implicitEnabled?: boolean; skipConsent?: boolean; status?: "active" | "suspended" };
-
-export function AdminAppDetail({ initial }: { initial: AppView }) {
-  const queryClient = useQueryClient();
-  const key = ["admin-app", initial.id];
-  const { data: app = initial } = useQuery({ queryKey: key, queryFn: () => api<AppView>(`/apps/${initial.id}`), initialData: initial, staleTime: 0 });
+/** `owner`: who owns it, by name and email. */
+export function AdminAppDetail({ app, owner }: { app: AppView; owner: string }) {
+  // A revoked credential's row (a suspended app's button) goes, and its note with it: the page says it instead.
   const [notice, setNotice] = useState<string | null>(null);
-  const settings = useMutation({
-    mutationFn: (body: Settings) => api<AppView>(`/apps/${app.id}/settings`, { method: "PATCH", body }),
-    onSuccess: (updated) => {
-      queryClient.setQueryData(key, updated);
-      setNotice("Settings saved.");
-    },
-  });
-  // While a change is on its way, show the value asked for. It is kept in React state set in the
-  // event handler itself, so the controlled input re-renders with it at once instead of snapping
-  // back until the mutation's own state arrives a tick later.
-  const [asked, setAsked] = useState<Settings | null>(null);
-  const change = (body: Settings) => {
-    setAsked(body);
-    settings.mutate(body, { onSettled: () => setAsked(null) });
-  };
-  const shown = <K extends keyof Settings>(field: K, current: Settings[K]): Settings[K] => (asked && field in asked ? asked[field] : current);
-  const revokeCredential = useMutation({
-    mutationFn: (credentialId: string) => api(`/apps/${app.id}/credentials/${credentialId}`, { method: "DELETE" }),
-    onSuccess: () => {
-      setNotice("Credential revoked.");
-      void queryClient.invalidateQueries({ queryKey: key });
-    },
-  });
-  const revokeTokens = useMutation({
-    mutationFn: () => api<{ revoked: number }>(`/apps/${app.id}/revoke-tokens`, { method: "POST" }),
-    onSuccess: (r) => setNotice(`${r.revoked} token(s) revoked.`),
-  });
+  const done = (r: { message: string }) => setNotice(r.message);
   return (
     <div className="space-y-6">
-      <AppHeading app={app} owner={app.owner?.name ?? app.ownerId} nameClassName="text-2xl font-bold text-brand-900" />
+      <AppHeading app={app} owner={owner} nameClassName="text-2xl font-bold text-brand-900" />
       <StatusNote>{notice}</StatusNote>
-      <ErrorNote error={settings.error ?? revokeCredential.error ?? revokeTokens.error} />
       <Card title="Details">
         <AppFacts app={app} />
       </Card>
       <Card title="Admin settings">
-        <div className="space-y-3 text-sm">
-          <label className="flex items-center gap-2">
-            Password grant
-            <select
-              className="rounded border border-slate-300 px-2 py-1"
-              value={shown("passwordGrantMode", app.passwordGrantMode as Settings["passwordGrantMode"]) ?? ""}
-              onChange={(e) => change({ passwordGrantMode: (e.target.value || null) as Settings["passwordGrantMode"] })}
-            >
-              <option value="">off (recommended)</option>
-              <option value="okta_authn">on — Okta Authentication API</option>
-              <option value="okta_token">on — Okta token endpoint</option>
-            </select>
-          </label>
-          <label className="flex items-center gap-2">
-            <input type="checkbox" checked={shown("implicitEnabled", app.implicitEnabled)} onChange={(e) => change({ implicitEnabled: e.target.checked })} /> Allow the implicit
-            flow (discouraged by RFC 9700)
-          </label>
-          <label className="flex items-center gap-2">
-            <input type="checkbox" checked={shown("skipConsent", app.skipConsent)} onChange={(e) => change({ skipConsent: e.target.checked })} /> Skip the consent screen
-            (first-party app)
-          </label>
-          <div className="flex gap-2">
+        <div className="space-y-4 text-sm">
+          <SettingsForm app={app} />
+          <div className="flex flex-wrap items-start gap-2">
             {app.status === "active" ? (
-              <button type="button" className={dangerButtonClass} onClick={() => change({ status: "suspended" })}>
-                Suspend app
-              </button>
+              <ConfirmAction
+                action={setAppStatusAction}
+                fields={{ appId: app.id, status: "suspended" }}
+                label="Suspend app…"
+                confirm="Yes, suspend the app"
+                consequence={`Suspend ${app.name} of ${owner}? Its credentials stop working at once and no new tokens are issued until it is reactivated.`}
+                onDone={done}
+              />
             ) : (
-              <button type="button" className={secondaryButtonClass} onClick={() => change({ status: "active" })}>
-                Reactivate app
-              </button>
+              <Reactivate app={app} />
             )}
-            <button type="button" className={dangerButtonClass} disabled={revokeTokens.isPending} onClick={() => revokeTokens.mutate()}>
-              Revoke all tokens
-            </button>
+            <ConfirmAction
+              action={revokeAppTokensAction}
+              fields={{ appId: app.id }}
+              label="Revoke all tokens…"
+              confirm="Yes, revoke all tokens"
+              consequence={`Revoke every access and refresh token of ${app.name}? Calls with them are refused at once; its users must sign in again.`}
+            />
           </div>
         </div>
       </Card>
@@ -94,9 +54,14 @@ export function AdminAppDetail({ initial }: { initial: AppView }) {
           credentials={app.credentials ?? []}
           noSecret="—"
           action={(c) => (
-            <button type="button" className={dangerButtonClass} disabled={revokeCredential.isPending} onClick={() => revokeCredential.mutate(c.id)}>
-              Revoke credential
-            </button>
+            <ConfirmAction
+              action={revokeCredentialAction}
+              fields={{ appId: app.id, credentialId: c.id }}
+              label="Revoke credential…"
+              confirm="Yes, revoke"
+              consequence={`Revoke credential ${c.clientId} of ${app.name}? Calls with it, and tokens issued to it, are refused at once.`}
+              onDone={done}
+            />
           )}
         />
       </Card>
@@ -111,5 +76,49 @@ export function AdminAppDetail({ initial }: { initial: AppView }) {
         </ul>
       </Card>
     </div>
+  );
+}
+
+/** Saved as a whole; with JavaScript every change saves at once, without it "Save settings" does. */
+function SettingsForm({ app }: { app: AppView }) {
+  const [result, action, pending] = useActionState(saveAppSettingsAction, null);
+  const form = useRef<HTMLFormElement>(null);
+  const save = () => form.current?.requestSubmit();
+  return (
+    <form ref={form} action={action} className="space-y-3" aria-label="Admin settings">
+      <input type="hidden" name="appId" value={app.id} />
+      <label className="flex flex-wrap items-center gap-2">
+        Password grant
+        <select name="passwordGrantMode" className="rounded border border-slate-300 px-2 py-1" defaultValue={app.passwordGrantMode ?? ""} onChange={save}>
+          <option value="">off (recommended)</option>
+          <option value="okta_authn">on — Okta Authentication API</option>
+          <option value="okta_token">on — Okta token endpoint</option>
+        </select>
+      </label>
+      <label className="flex items-center gap-2">
+        <input type="checkbox" name="implicitEnabled" defaultChecked={app.implicitEnabled} onChange={save} /> Allow the implicit flow (discouraged by RFC 9700)
+      </label>
+      <label className="flex items-center gap-2">
+        <input type="checkbox" name="skipConsent" defaultChecked={app.skipConsent} onChange={save} /> Skip the consent screen (first-party app)
+      </label>
+      <button type="submit" className={secondaryButtonClass} disabled={pending}>
+        Save settings
+      </button>
+      <ActionNote result={result} />
+    </form>
+  );
+}
+
+function Reactivate({ app }: { app: AppView }) {
+  const [result, action, pending] = useActionState(setAppStatusAction, null);
+  return (
+    <form action={action} className="inline-block">
+      <input type="hidden" name="appId" value={app.id} />
+      <input type="hidden" name="status" value="active" />
+      <button type="submit" className={secondaryButtonClass} disabled={pending}>
+        Reactivate app
+      </button>
+      <ActionNote result={result} />
+    </form>
   );
 }

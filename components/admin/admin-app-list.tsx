@@ -26,7 +26,17 @@ export function AdminAppList({ ownerId, initial }: { ownerId?: string; initial?:
                 {a.name}
               </Link>
             </td>
-            <td>{a.owner?.email ?? a.ownerId}</td>
+            <td>
+              {a.owner ? (
+                <>
+                  {a.owner.name}
+                  <br />
+                  <span className="break-all text-slate-500">{a.owner.email}</span>
+                </>
+              ) : (
+                <span className="font-mono">{a.ownerId}</span>
+              )}
+            </td>
             <td>{a.type}</td>
             <td>
               <StatusBadge status={a.status} />

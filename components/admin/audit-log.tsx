@@ -1,7 +1,9 @@
 "use client";
 // The audit log: filter by action prefix, actor, target and time; newest first; paginated.
+// Actors and targets appear by name; an id is shown only for what no longer exists.
 import { useState } from "react";
 import type { AuditView } from "@/lib/portal/audit";
+import type { Page } from "@/lib/portal/pagination";
 import { formatDate, inputClass, secondaryButtonClass } from "../ui/basics";
 import { usePagedList } from "../ui/load-more";
 import { PagedTable } from "../ui/paged-table";
@@ -9,14 +11,27 @@ import { submitInPage } from "../ui/submit-in-page";
 
 const EMPTY = { action: "", actorId: "", targetType: "", targetId: "", since: "", until: "" };
 
-export function AuditLog() {
+/** An id standing in for something deleted: short, monospace, whole in its title. */
+function RawId({ id }: { id: string }) {
+  return (
+    <span className="inline-block max-w-[10rem] truncate align-bottom font-mono text-slate-500" title={id}>
+      {id}
+    </span>
+  );
+}
+
+export function AuditLog({ initial }: { initial?: Page<AuditView> }) {
   const [draft, setDraft] = useState(EMPTY);
   const [filters, setFilters] = useState(EMPTY);
-  const list = usePagedList<AuditView>("/audit", {
-    ...filters,
-    since: filters.since ? new Date(filters.since).toISOString() : "",
-    until: filters.until ? new Date(filters.until).toISOString() : "",
-  });
+  const list = usePagedList<AuditView>(
+    "/audit",
+    {
+      ...filters,
+      since: filters.since ? new Date(filters.since).toISOString() : "",
+      until: filters.until ? new Date(filters.until).toISOString() : "",
+    },
+    filters === EMPTY ? initial : undefined,
+  );
   const field = (key: keyof typeof EMPTY, label: string, type = "text") => (
     <label className="text-sm">
       {label}
@@ -57,16 +72,20 @@ export function AuditLog() {
         cells={(e) => (
           <>
             <td className="p-2 whitespace-nowrap">{formatDate(e.at)}</td>
-            <td>
-              {e.actorType}
+            <td data-testid="audit-actor">
+              {e.actorId && e.actorName === e.actorId ? <RawId id={e.actorId} /> : <span className="break-words">{e.actorName}</span>}
               <br />
-              <span className="font-mono text-slate-500">{e.actorId ?? "—"}</span>
+              <span className="text-slate-500">{e.actorType}</span>
             </td>
             <td className="font-mono">{e.action}</td>
-            <td>
-              {e.targetType ?? "—"}
-              <br />
-              <span className="font-mono text-slate-500">{e.targetId ?? ""}</span>
+            <td data-testid="audit-target">
+              {e.targetName ? <span className="break-words">{e.targetName}</span> : e.targetId ? <RawId id={e.targetId} /> : "—"}
+              {e.targetType ? (
+                <>
+                  <br />
+                  <span className="text-slate-500">{e.targetType.replaceAll("_", " ")}</span>
+                </>
+              ) : null}
             </td>
             <td>{e.ip ?? "—"}</td>
             <td>

@@ -3,9 +3,11 @@
 // one click away from a rule for its identity or its signature; and the rules in force.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { deleteBotRuleAction } from "@/app/admin/actions";
 import type { BotDetectionView, BotRuleView } from "@/lib/portal/bot-detection";
 import { api } from "../api-client";
-import { Card, ErrorNote, formatDate, inputClass, Options, secondaryButtonClass, dangerButtonClass, buttonClass, StatusNote } from "../ui/basics";
+import { Card, ErrorNote, formatDate, inputClass, Options, secondaryButtonClass, buttonClass, StatusNote } from "../ui/basics";
+import { ConfirmAction } from "../ui/confirm-action";
 import { usePagedList } from "../ui/load-more";
 import { PagedTable } from "../ui/paged-table";
 import { submitInPage } from "../ui/submit-in-page";
@@ -30,7 +32,6 @@ export function BotDetections() {
     mutationFn: (v: { id: string; scope: "identity" | "signature" }) => api<BotRuleView>(`/bot-detections/${v.id}/rule`, { method: "POST", body: { scope: v.scope, action } }),
     onSuccess: refresh,
   });
-  const remove = useMutation({ mutationFn: (id: string) => api(`/bot-rules/${id}`, { method: "DELETE" }), onSuccess: refresh });
   const [draft, setDraft] = useState({ kind: "signature", target: "flooder", action: "flag" });
   const add = useMutation({ mutationFn: () => api<BotRuleView>("/bot-rules", { method: "POST", body: draft }), onSuccess: refresh });
 
@@ -73,6 +74,7 @@ export function BotDetections() {
           <>
             <td className="p-2 whitespace-nowrap">{formatDate(d.lastSeenAt)}</td>
             <td className="font-mono">
+              {d.appName ? <span className="block font-sans font-medium">{d.appName}</span> : null}
               {d.identity}
               {d.clientIp && !d.identity.startsWith("ip:") ? (
                 <>
@@ -119,10 +121,19 @@ export function BotDetections() {
               <td className="font-mono">{r.target}</td>
               <td>{r.action}</td>
               <td className="text-slate-500">{r.note}</td>
-              <td>
-                <button type="button" className={dangerButtonClass} onClick={() => remove.mutate(r.id)}>
-                  Delete
-                </button>
+              <td className="p-2 text-right">
+                <ConfirmAction
+                  action={deleteBotRuleAction}
+                  fields={{ ruleId: r.id }}
+                  label="Delete…"
+                  confirm="Yes, delete the rule"
+                  consequence={
+                    r.kind === "signature"
+                      ? `Delete the rule ${r.target} → ${r.action}? Callers matching it are only flagged from now on.`
+                      : `Delete the rule for ${r.target} (${r.action})? That identity is judged by the signature rules again.`
+                  }
+                  onDone={() => void refresh()}
+                />
               </td>
             </>
           )}

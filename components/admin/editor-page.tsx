@@ -1,11 +1,19 @@
 // The page behind /admin/{kind}/{id} for products and proxies: `new` creates, any other id edits
-// that one (an unknown id is the not-found page). The form is the kind's own.
+// that one (an unknown id is the not-found page). The form is the kind's own; under it, deleting
+// the one shown asks first and posts natively.
 import type { ComponentType } from "react";
 import { orNotFound, requireAdmin } from "@/lib/auth/viewer";
 import type { Actor, PortalContext } from "@/lib/portal/context";
+import { deleteProductAction, deleteProxyAction } from "@/app/admin/actions";
 import { Card, TitledPage } from "../ui/basics";
+import { ConfirmAction } from "../ui/confirm-action";
 
-export function editorPage<T extends { name: string }>(
+const CONSEQUENCE = {
+  products: "Apps subscribed to it lose access at once, and it leaves the catalog.",
+  proxies: "Its gateway path stops answering at once; the backend is no longer reachable through Gatehouse.",
+};
+
+export function editorPage<T extends { id: string; name: string }>(
   kind: "products" | "proxies",
   noun: string,
   load: (ctx: PortalContext, actor: Actor, id: string) => Promise<T>,
@@ -17,9 +25,22 @@ export function editorPage<T extends { name: string }>(
     const item = id === "new" ? undefined : await orNotFound(load(ctx, actor, id));
     return (
       <TitledPage title={item ? `Edit ${item.name}` : `New ${noun}`}>
-        <Card>
-          <Form initial={item} />
-        </Card>
+        <div className="space-y-6">
+          <Card>
+            <Form initial={item} />
+          </Card>
+          {item ? (
+            <Card title={`Delete this ${noun}`}>
+              <ConfirmAction
+                action={kind === "products" ? deleteProductAction : deleteProxyAction}
+                fields={{ id: item.id }}
+                label={`Delete ${noun}…`}
+                confirm={`Yes, delete ${item.name}`}
+                consequence={`Delete the ${noun} ${item.name}? ${CONSEQUENCE[kind]} This cannot be undone.`}
+              />
+            </Card>
+          ) : null}
+        </div>
       </TitledPage>
     );
   };

@@ -62,7 +62,8 @@ test("an admin manages products, proxies, keys, developers and app settings from
   await page.reload();
   await expect(page.getByTestId("secret-panel")).toHaveCount(0);
   const keyRow = page.getByRole("row", { name: new RegExp(`ci-${suffix}`) });
-  await keyRow.getByRole("button", { name: "Revoke" }).click();
+  await keyRow.getByText("Revoke…").click();
+  await keyRow.getByRole("button", { name: "Yes, revoke" }).click();
   await expect(keyRow).toContainText("revoked");
   expect((await fetch(`${gatehouseUrl()}/api/v1/me`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
 
@@ -73,7 +74,8 @@ test("an admin manages products, proxies, keys, developers and app settings from
   await page.getByLabel("Search by name or email").fill(email);
   await page.getByRole("button", { name: "Search" }).click();
   const devRow = page.getByRole("row", { name: new RegExp(email) });
-  await devRow.getByRole("button", { name: "Suspend" }).click();
+  await devRow.getByText("Suspend…").click();
+  await devRow.getByRole("button", { name: "Yes, suspend" }).click();
   await expect(devRow).toContainText("suspended");
   await expect(cookieSignIn(gatehouseUrl(), email, password)).rejects.toThrow(); // no portal session for a suspended developer
   await devRow.getByRole("button", { name: "Reinstate" }).click();
@@ -88,8 +90,9 @@ test("an admin manages products, proxies, keys, developers and app settings from
   expect((await admin<{ implicitEnabled: boolean }>("GET", `/apps/${demo.id}`)).body.implicitEnabled).toBe(true);
   await page.getByLabel("Allow the implicit flow").uncheck();
   await expect.poll(async () => (await admin<{ implicitEnabled: boolean }>("GET", `/apps/${demo.id}`)).body.implicitEnabled).toBe(false);
-  await page.getByRole("button", { name: "Revoke all tokens" }).click();
-  await expect(page.getByRole("status")).toContainText("token(s) revoked");
+  await page.getByText("Revoke all tokens…").click();
+  await page.getByRole("button", { name: "Yes, revoke all tokens" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "token(s) revoked" })).toBeVisible();
 
   // A rejection with a reason reaches the developer's app page.
   const applicant = await signUpUser("applicant");
@@ -98,7 +101,7 @@ test("an admin manages products, proxies, keys, developers and app settings from
   expect(applied.status).toBe(201);
   await page.goto(`${gatehouseUrl()}/admin/approvals`);
   const request = page.getByTestId(`queue-${applied.body.app.id}`);
-  await request.getByRole("button", { name: "Reject…" }).click();
+  await request.getByText("Reject…").click();
   await request.getByLabel("Reason (shown to the developer)").fill("Tell us about your use case first.");
   await request.getByRole("button", { name: "Reject", exact: true }).click();
   await expect(page.getByTestId(`queue-${applied.body.app.id}`)).toHaveCount(0);

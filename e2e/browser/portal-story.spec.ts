@@ -181,7 +181,8 @@ test("sign-up, MFA sign-in, app with a shown-once secret, approval and revocatio
   // 7. The admin revokes the credential.
   await adm.page.goto(`${gatehouseUrl()}/admin/apps/${appId}`);
   const row = adm.page.getByTestId(`credential-${clientId}`);
-  await row.getByRole("button", { name: "Revoke credential" }).click();
+  await row.getByText("Revoke credential…").click();
+  await row.getByRole("button", { name: "Yes, revoke" }).click();
   await expect(row.getByTestId("credential-status")).toHaveText("revoked");
   expect((await admin<App>("GET", `/apps/${appId}`)).body.credentials[0]!.status).toBe("revoked");
 

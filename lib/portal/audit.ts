@@ -2,6 +2,7 @@
 // transaction as the change; there is no update or delete.
 import { z } from "zod";
 import type { Database, Transaction } from "../db/index.ts";
+import { actorLabel, auditNames } from "./audit-names.ts";
 import { actorId, isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound } from "./errors.ts";
 import { PageQuery, pageArgs, toPage, type Page } from "./pagination.ts";
@@ -92,9 +93,13 @@ export interface AuditView {
   at: string;
   actorId: string | null;
   actorType: string;
+  /** "Name <email>" of the actor, "Gatehouse" for the system, else the id (a developer since deleted). */
+  actorName: string;
   action: string;
   targetType: string | null;
   targetId: string | null;
+  /** The target's name while it exists (apps, products, credentials…); null once deleted or for unnamed kinds. */
+  targetName: string | null;
   before: unknown;
   after: unknown;
   ip: string | null;
@@ -114,6 +119,7 @@ export async function listAudit(ctx: PortalContext, actor: Actor, query: unknown
     },
     ...pageArgs(q),
   });
+  const names = await auditNames(ctx.db, rows);
   return toPage(rows, q, (r) => {
     const details = JSON.parse(r.details) as { before: unknown; after: unknown };
     return {
@@ -121,9 +127,11 @@ export async function listAudit(ctx: PortalContext, actor: Actor, query: unknown
       at: r.createdAt.toISOString(),
       actorId: r.actorId,
       actorType: r.actorType,
+      actorName: actorLabel(r.actorType, r.actorId, r.actorId ? names.person.get(r.actorId) : undefined),
       action: r.action,
       targetType: r.targetType,
       targetId: r.targetId,
+      targetName: r.targetType && r.targetId ? (names.label.get(`${r.targetType}:${r.targetId}`) ?? null) : null,
       before: details.before,
       after: details.after,
       ip: r.ip,

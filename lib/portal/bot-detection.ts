@@ -9,7 +9,7 @@ import { SIGNATURES, SIGNATURE_TITLES, type SignatureName } from "../security/bo
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound, PortalError } from "./errors.ts";
 import { deleteAudited, saveAudited } from "./audit.ts";
-import { PageQuery, pageArgs, adminPage } from "./pagination.ts";
+import { PageQuery, pageArgs, adminPage, type Page } from "./pagination.ts";
 import { parseInput } from "./validation.ts";
 import { publish } from "../events/bus.ts";
 import { topics } from "../events/topics.ts";
@@ -76,7 +76,8 @@ export const botDetectionView = (r: DetectionRow) => ({
   firstSeenAt: r.firstSeenAt.toISOString(),
   lastSeenAt: r.lastSeenAt.toISOString(),
 });
-export type BotDetectionView = ReturnType<typeof botDetectionView>;
+/** With the name of the app it saw, while that app exists. */
+export type BotDetectionView = ReturnType<typeof botDetectionView> & { appName: string | null };
 
 export const botRuleView = (r: RuleRow) => ({
   id: r.id,
@@ -91,8 +92,8 @@ export const botRuleView = (r: RuleRow) => ({
 });
 export type BotRuleView = ReturnType<typeof botRuleView>;
 
-export function listBotDetections(ctx: PortalContext, actor: Actor, query: unknown) {
-  return adminPage(
+export async function listBotDetections(ctx: PortalContext, actor: Actor, query: unknown): Promise<Page<BotDetectionView>> {
+  const page = await adminPage(
     actor,
     query,
     DetectionQuery,
@@ -106,6 +107,10 @@ export function listBotDetections(ctx: PortalContext, actor: Actor, query: unkno
     },
     botDetectionView,
   );
+  const appIds = [...new Set(page.items.flatMap((d) => (d.appId ? [d.appId] : [])))];
+  const apps = appIds.length ? await ctx.db.app.findMany({ where: { id: { in: appIds } }, select: { id: true, name: true } }) : [];
+  const names = new Map(apps.map((a) => [a.id, a.name]));
+  return { ...page, items: page.items.map((d) => ({ ...d, appName: d.appId ? (names.get(d.appId) ?? null) : null })) };
 }
 
 export function listBotRules(ctx: PortalContext, actor: Actor, query: unknown) {
