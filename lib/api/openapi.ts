@@ -104,7 +104,12 @@ export function openApiDocument(serverUrl: string) {
         get: op("developers", "Apps the caller, as an end user, let act for them: name, publisher, scopes in words, granted and last used", { "200": ok("Authorized apps") }),
       },
       "/me/authorizations/{appId}": {
-        delete: op("developers", "Take one app's access away: the caller's tokens of that app are revoked and the consent forgotten", { "200": ok("Count") }, { parameters: [idParam("appId")] }),
+        delete: op(
+          "developers",
+          "Take one app's access away: the caller's tokens of that app are revoked and the consent forgotten",
+          { "200": ok("Count") },
+          { parameters: [idParam("appId")] },
+        ),
       },
       "/apps": {
         get: list("apps", "Own apps (admins: all apps)", "Apps", { q: { type: "string" }, ownerId: { type: "string" } }),
