@@ -132,6 +132,16 @@ describe.each(configuredBackends())("authorized apps on $name", (backend) => {
     await cleanup?.();
   });
 
+  it("keeps scope descriptions for the product's own scopes and shows them in the catalog", async () => {
+    const echo = await api(adminCookie, "GET", "/products/echo");
+    expect(echo.json.scopeDescriptions).toMatchObject({ "echo:read": "Read what you sent through the Echo API" });
+    const foreign = await api(adminCookie, "PATCH", `/products/${echo.json.id}`, { scopeDescriptions: { "other:scope": "Not this product's" } });
+    expect(foreign.status).toBe(400);
+    expect(foreign.json.fields).toHaveProperty("scopeDescriptions");
+    const catalog = await get(`${gatehouse.url}/catalog/echo`);
+    expect(await catalog.text()).toContain("Read what you sent through the Echo API");
+  });
+
   it("names the app on okta-dev's sign-in page", async () => {
     const jar = new CookieJar();
     const toOkta = await get(authorizeUrl(printer, "st-page"));
