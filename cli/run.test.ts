@@ -152,6 +152,17 @@ describe("commands send what the API expects", () => {
     expect(bad.calls).toEqual([]);
   });
 
+  it("products update --describe-scope sends every scope's words, and refuses a value without a scope", async () => {
+    const r = await cli(["products", "update", "p-a", "--describe-scope", "read=See your things, all of them", "--describe-scope", "write = Change them"], () =>
+      json(product("a")),
+    );
+    expect(r.code).toBe(0);
+    expect(r.calls[1]!.body).toEqual({ scopeDescriptions: { read: "See your things, all of them", write: "Change them" } });
+    const bad = await cli(["products", "update", "p-a", "--describe-scope", "no words"], () => json(product("a")));
+    expect(bad.code).toBe(2);
+    expect(bad.calls).toEqual([]);
+  });
+
   it("list filters become query parameters under the API's names, choices checked before any request", async () => {
     const r = await cli(["audit", "list", "--target", "t1", "--actor", "u1", "--action", "app."], () => json({ items: [], nextCursor: null }));
     expect(r.code).toBe(0);

@@ -83,6 +83,7 @@ export async function startOktaDev(options: OktaDevOptions): Promise<OktaDev> {
     storage: new MemoryStorage(),
     sessionTokens: new ExpiringTokens<Authentication>("okd_st_", 5 * 60_000),
     authorizationCodeTtl: options.authorizationCodeTtl ?? 300,
+    delegationClientId: seed.clients.delegation.clientId,
     log,
   };
   const provider = createProvider(org);

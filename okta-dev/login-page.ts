@@ -10,6 +10,19 @@ import { errorPage, signInPage, totpPage } from "./pages.ts";
 import { ExpiringTokens } from "./session-tokens.ts";
 import { verifyTotp } from "./totp.ts";
 
+/** The authorization parameter Gatehouse's delegation client names the end user's app in. */
+export const APP_NAME_PARAM = "gatehouse_app_name";
+const MAX_APP_NAME = 80;
+
+/** What the page says the user signs in to: for Gatehouse's delegation client, the app it names
+ * (not "Gatehouse OAuth delegation"); for any other client, the client's own name. */
+export function signInHeading(clientId: string, clientName: string | undefined, params: Record<string, unknown>, delegationClientId: string): string {
+  const asked = params[APP_NAME_PARAM];
+  const appName = typeof asked === "string" ? asked.replace(/\s+/g, " ").trim() : "";
+  if (clientId === delegationClientId && appName) return `Sign in to continue to ${[...appName].slice(0, MAX_APP_NAME).join("")}`;
+  return `Sign in to ${clientName ?? clientId}`;
+}
+
 const MESSAGES: Record<string, string> = {
   invalid: "Unable to sign in: the username or password is incorrect.",
   passcode: "Invalid code. Try again.",
@@ -36,7 +49,8 @@ export function createLoginPage(org: Org, provider: Provider) {
 
   async function show(req: IncomingMessage, res: ServerResponse, uid: string) {
     const details = await provider.interactionDetails(req, res);
-    const client = await provider.Client.find(String(details.params.client_id));
+    const clientId = String(details.params.client_id);
+    const client = await provider.Client.find(clientId);
     const mfaToken = pendingByUid.get(uid);
     const mfa = mfaToken ? pending.peek(mfaToken) : undefined;
     if (mfa) {
@@ -46,7 +60,8 @@ export function createLoginPage(org: Org, provider: Provider) {
     }
     const failure = errors.get(uid);
     errors.delete(uid);
-    sendHtml(res, 200, signInPage(pageUrl(uid), client?.clientName ?? String(details.params.client_id), failure && MESSAGES[failure.error], failure?.username));
+    const heading = signInHeading(clientId, client?.clientName, details.params, org.delegationClientId);
+    sendHtml(res, 200, signInPage(pageUrl(uid), heading, failure && MESSAGES[failure.error], failure?.username));
   }
 
   async function submitPassword(req: IncomingMessage, res: ServerResponse, uid: string) {

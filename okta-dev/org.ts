@@ -23,6 +23,8 @@ export interface Org {
   storage: MemoryStorage;
   sessionTokens: ExpiringTokens<Authentication>;
   authorizationCodeTtl: number;
+  /** Gatehouse's delegation client: its sign-in page names the app Gatehouse signs the user in for. */
+  delegationClientId: string;
   log: (msg: string) => void;
 }
 

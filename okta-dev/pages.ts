@@ -28,10 +28,11 @@ function errorBox(message: string | undefined): string {
   return message ? `<p class="error" role="alert" data-testid="error">${escapeHtml(message)}</p>` : "";
 }
 
-export function signInPage(action: string, clientName: string, error?: string, username = ""): string {
+/** `heading`: plain text ("Sign in to …"), escaped here. */
+export function signInPage(action: string, heading: string, error?: string, username = ""): string {
   return layout(
     "Sign in",
-    `<h1>Sign in to ${escapeHtml(clientName)}</h1>
+    `<h1 data-testid="sign-in-heading">${escapeHtml(heading)}</h1>
 ${errorBox(error)}
 <form method="post" action="${escapeHtml(action)}" autocomplete="on">
   <label for="username">Username</label>

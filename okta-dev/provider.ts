@@ -8,6 +8,7 @@ import { DEFAULT_AUDIENCE, DEFAULT_CUSTOM_SCOPES, type Org } from "./org.ts";
 import { registerPasswordGrant } from "./password-grant.ts";
 import { errorPage } from "./pages.ts";
 import { applyOktaTokenErrorWording } from "./token-error-wording.ts";
+import { APP_NAME_PARAM } from "./login-page.ts";
 
 /**
  * Scopes the api://default resource accepts from this client: OIDC ones, the defaults, and the
@@ -114,6 +115,8 @@ export function createProvider(org: Org): Provider {
       },
       idp: null,
       idp_scope: null,
+      // Gatehouse names the app it signs the user in for; real Okta ignores the parameter.
+      [APP_NAME_PARAM]: null,
     } as never,
     // Okta apps in an org are first-party: no consent screen; the grant covers what was asked.
     async loadExistingGrant(ctx) {

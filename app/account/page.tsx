@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requireViewer } from "@/lib/auth/viewer";
 import { AccountSessions } from "@/components/portal/account-sessions";
 import { Card, TitledPage } from "@/components/ui/basics";
 
 export const metadata: Metadata = { title: "Account" };
 
-/** The signed-in developer's profile and portal sessions, with "Sign out everywhere". */
+/** The signed-in developer's profile and portal sessions, with "Sign out everywhere", and the way to the apps they allowed. */
 export default async function AccountPage() {
   const { developer } = await requireViewer("/account");
   return (
@@ -23,6 +24,14 @@ export default async function AccountPage() {
         </Card>
         <Card title="Where you are signed in">
           <AccountSessions />
+        </Card>
+        <Card title="Apps you allowed">
+          <p className="text-sm text-slate-600">
+            Apps you signed in to with this account.{" "}
+            <Link href="/account/apps" className="text-brand-700 underline" data-testid="account-apps-link">
+              See and remove their access
+            </Link>
+          </p>
         </Card>
       </div>
     </TitledPage>

@@ -32,6 +32,7 @@ const FIELD_OPTIONS = {
   name: { type: "string" },
   description: { type: "string" },
   scopes: { type: "string" },
+  "describe-scope": { type: "string", multiple: true },
   approval: { type: "string" },
   visibility: { type: "string" },
   quota: { type: "string" },
@@ -44,8 +45,20 @@ const FIELD_OPTIONS = {
 } as const;
 
 const FIELD_USAGE =
-  "[--file product.json] [--description D] [--scopes a,b] [--approval auto|manual] [--visibility public|private] [--quota N/SECONDS|off] " +
+  "[--file product.json] [--description D] [--scopes a,b] [--describe-scope 'scope=words' ...] [--approval auto|manual] [--visibility public|private] [--quota N/SECONDS|off] " +
   "[--quota-window rolling|calendar] [--access-token-ttl S] [--refresh-token-ttl S] [--refresh-idle-ttl S] [--credential-ttl S|off] [--token-format opaque|jwt]";
+
+/** --describe-scope 'orders:read=See your orders', repeated: the words end users read on the
+ * consent page (all of them: the product's descriptions are replaced). */
+function scopeDescriptions(values: string[]): Record<string, string> {
+  return Object.fromEntries(
+    values.map((value) => {
+      const eq = value.indexOf("=");
+      if (eq < 1) throw new UsageError(`--describe-scope takes scope=words, got "${value}"`);
+      return [value.slice(0, eq).trim(), value.slice(eq + 1).trim()];
+    }),
+  );
+}
 
 /** The API body from --file (if any) with the flags on top; only what was given. */
 export function productBody(opts: Opts): Record<string, unknown> {
@@ -55,6 +68,7 @@ export function productBody(opts: Opts): Record<string, unknown> {
   if (s("name") !== undefined) body.name = s("name");
   if (s("description") !== undefined) body.description = s("description");
   if (s("scopes") !== undefined) body.scopes = splitList(s("scopes")!);
+  if (opts.has("describe-scope")) body.scopeDescriptions = scopeDescriptions(opts.values["describe-scope"] as string[]);
   if (s("approval") !== undefined) body.approvalType = parseChoice("approval", s("approval")!, ["auto", "manual"]);
   if (s("visibility") !== undefined) body.visibility = parseChoice("visibility", s("visibility")!, ["public", "private"]);
   if (s("quota") !== undefined) Object.assign(body, parseQuota(s("quota")!));

@@ -26,12 +26,30 @@ export function ProductTable() {
 
 const numberOrNull = (v: string) => (v.trim() === "" ? null : Number(v));
 
+/** "scope: words" per line, both ways (scope names may hold colons: the first ": " ends the name). */
+const describedLines = (descriptions: Record<string, string>) =>
+  Object.entries(descriptions)
+    .map(([scope, words]) => `${scope}: ${words}`)
+    .join("\n");
+const parseDescribedLines = (text: string): Record<string, string> =>
+  Object.fromEntries(
+    text
+      .split("\n")
+      .filter((line) => line.trim())
+      .map((line) => {
+        const match = /^\s*(\S+?):\s+(.*)$/.exec(line);
+        // an unreadable line is sent as a scope of its own, so the API names it
+        return match ? [match[1]!, match[2]!.trim()] : [line.trim(), ""];
+      }),
+  );
+
 export function ProductForm({ initial }: { initial?: ProductView }) {
   const [f, setF] = useState({
     slug: initial?.slug ?? "",
     name: initial?.name ?? "",
     description: initial?.description ?? "",
     scopes: initial?.scopes.join(" ") ?? "",
+    scopeDescriptions: describedLines(initial?.scopeDescriptions ?? {}),
     approvalType: initial?.approvalType ?? "auto",
     visibility: initial?.visibility ?? "public",
     quotaLimit: initial?.quotaLimit?.toString() ?? "",
@@ -50,6 +68,7 @@ export function ProductForm({ initial }: { initial?: ProductView }) {
       name: f.name,
       description: f.description,
       scopes: f.scopes.split(/\s+/).filter(Boolean),
+      scopeDescriptions: parseDescribedLines(f.scopeDescriptions),
       approvalType: f.approvalType,
       visibility: f.visibility,
       quotaLimit: numberOrNull(f.quotaLimit),
@@ -85,6 +104,17 @@ export function ProductForm({ initial }: { initial?: ProductView }) {
         <textarea className={inputClass} rows={3} value={f.description} onChange={(e) => setF({ ...f, description: e.target.value })} />
       </label>
       {text("scopes", "Scopes (space-separated)")}
+      <label className="block text-sm font-medium md:col-span-2">
+        Scope descriptions, one per line as “scope: what it lets an app do” (end users read them before allowing an app)
+        <textarea
+          className={inputClass}
+          rows={3}
+          value={f.scopeDescriptions}
+          placeholder="orders:read: See your orders"
+          onChange={(e) => setF({ ...f, scopeDescriptions: e.target.value })}
+        />
+        <FieldError error={save.error} field="scopeDescriptions" />
+      </label>
       {choice("approvalType", "Approval", ["auto", "manual"])}
       {choice("visibility", "Visibility", ["public", "private"])}
       {choice("quotaWindow", "Quota window", ["rolling", "calendar"])}

@@ -7,7 +7,7 @@ function duration(seconds: number): string {
   return `${seconds} seconds`;
 }
 
-/** Scopes, quota, approval type and lifetimes of a product. */
+/** Scopes (with what each lets an app do, when described), quota, approval type and lifetimes of a product. */
 export function ProductFacts({ product, compact = false }: { product: ProductView; compact?: boolean }) {
   const quota =
     product.quotaLimit && product.quotaIntervalSeconds
@@ -18,7 +18,20 @@ export function ProductFacts({ product, compact = false }: { product: ProductVie
       <dt className="text-slate-500">Approval</dt>
       <dd data-testid="approval-type">{product.approvalType === "manual" ? "manual — an admin reviews each app" : "automatic"}</dd>
       <dt className="text-slate-500">Scopes</dt>
-      <dd className="font-mono">{product.scopes.length ? product.scopes.join(" ") : "—"}</dd>
+      {compact || !Object.keys(product.scopeDescriptions).length ? (
+        <dd className="font-mono">{product.scopes.length ? product.scopes.join(" ") : "—"}</dd>
+      ) : (
+        <dd>
+          <ul className="space-y-0.5" data-testid="product-scopes">
+            {product.scopes.map((scope) => (
+              <li key={scope} className="break-words">
+                <code>{scope}</code>
+                {product.scopeDescriptions[scope] ? <span className="text-slate-600"> — {product.scopeDescriptions[scope]}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </dd>
+      )}
       <dt className="text-slate-500">Quota</dt>
       <dd>{quota}</dd>
       {compact ? null : (

@@ -1,9 +1,10 @@
 // Continuing the portal's story in Chromium: an app registered through the management API gets
 // an authorization code by code + PKCE — Gatehouse's /oauth/authorize sends the browser to
-// okta-dev's login page, the MFA user signs in with a TOTP code, allows the app on the consent
-// page — and the browser lands on the app's loopback redirect URI with code, state and iss.
-// The app then redeems the code, reads the user's claims, refreshes, rotates its secret; the
-// admin revokes the old credential and introspection says the token is no longer active.
+// okta-dev's login page (which names the app), the MFA user signs in with a TOTP code, allows
+// the app on the consent page (its publisher and the scope in words) — and the browser lands on
+// the app's loopback redirect URI with code, state and iss. The app then redeems the code,
+// reads the user's claims, refreshes, rotates its secret; the admin revokes the old credential
+// and introspection says the token is no longer active.
 import { expect, test } from "@playwright/test";
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -52,6 +53,8 @@ test("an app gets tokens through Okta's login page (MFA) and the consent page; r
 
   await page.goto(authorize.toString());
   await expect(page.getByTestId("okta-dev-badge")).toBeVisible();
+  // okta-dev names the app the user signs in for, not Gatehouse's delegation client
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Sign in to continue to Browser <b>app</b>");
   const { mfa } = seed.users;
   await page.getByLabel("Username").fill(mfa.login);
   await page.getByLabel("Password").fill(mfa.password);
@@ -65,6 +68,9 @@ test("an app gets tokens through Okta's login page (MFA) and the consent page; r
   expect(consent.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
   await expect(page.getByTestId("consent-app-name")).toHaveText("Browser <b>app</b>");
   await expect(page.getByTestId("consent-scopes")).toContainText("echo:read");
+  // who publishes the app, and what the scope allows in the product's words
+  await expect(page.getByTestId("consent-publisher")).toHaveText("Dev Eloper");
+  await expect(page.getByTestId("consent-scopes")).toContainText("Read what you sent through the Echo API");
   await page.getByRole("button", { name: "Allow" }).click();
 
   await page.waitForURL((u) => u.href.startsWith(redirectUri));

@@ -100,6 +100,17 @@ export function openApiDocument(serverUrl: string) {
         get: op("developers", "The signed-in developer's live portal sessions", { "200": ok("Sessions") }),
         delete: op("developers", "Sign out everywhere: end all of the developer's portal sessions, this one included", { "200": ok("Count") }),
       },
+      "/me/authorizations": {
+        get: op("developers", "Apps the caller, as an end user, let act for them: name, publisher, scopes in words, granted and last used", { "200": ok("Authorized apps") }),
+      },
+      "/me/authorizations/{appId}": {
+        delete: op(
+          "developers",
+          "Take one app's access away: the caller's tokens of that app are revoked and the consent forgotten",
+          { "200": ok("Count") },
+          { parameters: [idParam("appId")] },
+        ),
+      },
       "/apps": {
         get: list("apps", "Own apps (admins: all apps)", "Apps", { q: { type: "string" }, ownerId: { type: "string" } }),
         post: create("apps", "Create an app; the answer holds its first client secret, shown once", "App and credential", CreateAppInput),

@@ -16,3 +16,17 @@ export function readStringList(column: string): string[] {
 }
 
 export const writeJson = (value: unknown): string => JSON.stringify(value);
+
+const StringMap = z.record(z.string(), z.string());
+
+/** A JSON object of strings (e.g. scope → words); anything else reads as empty. */
+export function readStringMap(column: string): Record<string, string> {
+  let value: unknown;
+  try {
+    value = JSON.parse(column);
+  } catch {
+    return {};
+  }
+  const parsed = StringMap.safeParse(value);
+  return parsed.success ? parsed.data : {};
+}

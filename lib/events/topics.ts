@@ -7,12 +7,15 @@ const ids = z.array(id).max(100_000);
 
 /** Tokens (and what they came from) revoked: caches of tokens, clients and apps forget them.
  * tokenIds, familyId and authCodeId are marked by the OAuth server itself; the others by
- * `withRevocations` (lib/oauth/tokens/revocation.ts). */
+ * `withRevocations` (lib/oauth/tokens/revocation.ts). userGrant is one user's grant to one app
+ * (the user took the app's access away); it has a key of its own because members are tried in
+ * order and unknown keys are stripped: `{ appId, userSub }` would read as all of the app. */
 export const RevocationScope = z.union([
   z.object({ appId: id }),
   z.object({ appIds: ids }),
   z.object({ credentialId: id }),
   z.object({ userSub: id }),
+  z.object({ userGrant: z.object({ appId: id, userSub: id }) }),
   z.object({ tokenIds: ids }),
   z.object({ familyId: id }),
   z.object({ authCodeId: id }),

@@ -43,6 +43,7 @@ export async function seedDemoData(ctx: PortalContext, options: { echoTargetUrl:
     name: "Echo API",
     description: "A demo backend that echoes each request, so you can see what the gateway sends to backends.",
     scopes: ["echo:read", "echo:write"],
+    scopeDescriptions: { "echo:read": "Read what you sent through the Echo API", "echo:write": "Send requests to the Echo API for you" },
     approvalType: "auto",
     quotaLimit: 1000,
     quotaIntervalSeconds: 3600,

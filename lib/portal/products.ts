@@ -12,6 +12,8 @@ import { announceProxyChange } from "../events/proxy-changes.ts";
 import { productView, type ProductView } from "./views.ts";
 
 const Scope = z.string().regex(/^[\w.:/-]{1,64}$/, { error: "scopes are 1–64 of [A-Za-z0-9_.:/-]" });
+/** What a scope lets an app do, in words end users read on the consent page. */
+const ScopeWords = z.string().trim().min(1, { error: "describe the scope, or leave it out" }).max(200);
 const Seconds = (max: number) => z.number().int().min(60).max(max);
 
 export const ProductInput = z
@@ -20,6 +22,8 @@ export const ProductInput = z
     name: z.string().trim().min(1).max(100),
     description: z.string().trim().max(5000).default(""),
     scopes: z.array(Scope).max(50).default([]),
+    /** Scope → words, only for the product's own scopes. */
+    scopeDescriptions: z.record(Scope, ScopeWords).default({}),
     approvalType: z.enum(["auto", "manual"]).default("auto"),
     visibility: z.enum(["public", "private"]).default("public"),
     quotaLimit: z.number().int().min(1).max(1e9).nullable().default(null),
@@ -41,9 +45,20 @@ export const ProductInput = z
     accessTokenFormat: z.enum(["opaque", "jwt"]).default("opaque"),
   })
   .strict()
-  .refine((p) => (p.quotaLimit === null) === (p.quotaIntervalSeconds === null), { error: "quotaLimit and quotaIntervalSeconds go together", path: ["quotaLimit"] });
+  .refine((p) => (p.quotaLimit === null) === (p.quotaIntervalSeconds === null), { error: "quotaLimit and quotaIntervalSeconds go together", path: ["quotaLimit"] })
+  .refine((p) => Object.keys(p.scopeDescriptions).every((scope) => p.scopes.includes(scope)), {
+    error: "describe only the product's own scopes",
+    path: ["scopeDescriptions"],
+  });
 
-const toColumns = (p: z.infer<typeof ProductInput>) => ({ ...p, scopes: writeJson(p.scopes) });
+const toColumns = (p: z.infer<typeof ProductInput>) => ({ ...p, scopes: writeJson(p.scopes), scopeDescriptions: writeJson(p.scopeDescriptions) });
+
+/** A change of scopes alone drops the words of the scopes it removes. */
+function keptDescriptions(current: ProductView, input: object): Partial<ProductView> {
+  if ("scopeDescriptions" in input || !("scopes" in input) || !Array.isArray(input.scopes)) return {};
+  const scopes = input.scopes as unknown[];
+  return { scopeDescriptions: Object.fromEntries(Object.entries(current.scopeDescriptions).filter(([scope]) => scopes.includes(scope))) };
+}
 
 export async function listProducts(ctx: PortalContext, actor: Actor, query: unknown) {
   const q = parseInput(PageQuery, query);
@@ -70,7 +85,8 @@ export async function updateProduct(ctx: PortalContext, actor: Actor, id: string
   const before = await ctx.db.apiProduct.findUnique({ where: { id } });
   if (!before) throw notFound("product");
   const { id: _id, createdAt: _created, updatedAt: _updated, ...current } = productView(before);
-  const data = toColumns(parseInput(ProductInput, { ...current, ...(input as object) }));
+  const change = typeof input === "object" && input !== null ? input : {};
+  const data = toColumns(parseInput(ProductInput, { ...current, ...keptDescriptions(productView(before), change), ...change }));
   const product = await saveAudited(ctx, actor, { type: "product", before, view: productView }, (tx) => tx.apiProduct.update({ where: { id }, data }));
   await announceAppChange(ctx.store, { productId: id });
   return productView(product);

@@ -1,7 +1,7 @@
 // What the portal shows of its rows: explicit fields only, so hashes and internal columns can
 // never leak into a page or an API response.
 import type { ApiProxy } from "../db/index.ts";
-import { readStringList } from "../db/json-columns.ts";
+import { readStringList, readStringMap } from "../db/json-columns.ts";
 
 interface CredentialRow {
   id: string;
@@ -18,6 +18,7 @@ interface ProductRow {
   name: string;
   description: string;
   scopes: string;
+  scopeDescriptions: string;
   approvalType: string;
   visibility: string;
   quotaLimit: number | null;
@@ -121,6 +122,7 @@ export const productView = (p: ProductRow) => ({
   name: p.name,
   description: p.description,
   scopes: readStringList(p.scopes),
+  scopeDescriptions: readStringMap(p.scopeDescriptions),
   approvalType: p.approvalType,
   visibility: p.visibility,
   quotaLimit: p.quotaLimit,

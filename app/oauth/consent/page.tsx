@@ -17,20 +17,33 @@ export default async function ConsentPage({ searchParams }: { searchParams: Prom
   }
   return (
     <section className="mx-auto max-w-lg space-y-6 rounded-lg border border-slate-200 bg-white p-8 shadow-sm">
-      <h1 className="text-2xl font-semibold">
-        <span data-testid="consent-app-name">{view.appName}</span> wants to access your account
-      </h1>
+      <div className="space-y-1">
+        <h1 className="text-2xl font-semibold break-words">
+          <span data-testid="consent-app-name">{view.appName}</span> wants to access your account
+        </h1>
+        {view.publisher ? (
+          <p className="text-sm text-slate-600">
+            Published by <span data-testid="consent-publisher">{view.publisher}</span>
+          </p>
+        ) : null}
+      </div>
       <div className="space-y-2">
-        <p className="text-slate-600">If you allow it, the application may act on your behalf with these permissions:</p>
-        <ul className="list-disc pl-6" data-testid="consent-scopes">
-          {view.scopes.map((scope) => (
-            <li key={scope}>
-              <code>{scope}</code>
+        <p className="text-slate-600">If you allow it, the application may act on your behalf and:</p>
+        <ul className="list-disc space-y-1 pl-6" data-testid="consent-scopes">
+          {view.scopes.map(({ scope, words }) => (
+            <li key={scope} className="break-words">
+              {words ? (
+                <>
+                  <span>{words}</span> <code className="text-xs text-slate-500">({scope})</code>
+                </>
+              ) : (
+                <code>{scope}</code>
+              )}
             </li>
           ))}
         </ul>
       </div>
-      <form method="post" action="/oauth/consent/decision" className="flex gap-3">
+      <form method="post" action="/oauth/consent/decision" className="flex flex-wrap gap-3">
         <input type="hidden" name="id" value={view.id} />
         <input type="hidden" name="csrf" value={view.csrfToken} />
         <button type="submit" name="decision" value="allow" className="rounded bg-brand-700 px-4 py-2 font-medium text-white">

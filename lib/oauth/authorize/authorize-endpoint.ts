@@ -1,6 +1,6 @@
 // GET /oauth/authorize: validates the request, remembers it server-side (bound to this
 // browser) and sends the user to Okta to sign in (with the client's prompt, max_age and
-// login_hint where they concern the sign-in).
+// login_hint where they concern the sign-in, and the app's name for the sign-in page).
 import { parseAuthorizationRequest, RedirectableError } from "./request.ts";
 import { UntrustedRequestError } from "./client.ts";
 import { startDelegation } from "./okta-delegation.ts";
@@ -23,7 +23,7 @@ export async function authorize(request: Request, env: AuthorizeEnvironment): Pr
   try {
     // prompt=consent concerns Gatehouse's consent page, not Okta's sign-in
     const prompt = parsed.prompt.includes("none") ? "none" : parsed.prompt.includes("login") ? "login" : undefined;
-    start = await startDelegation(env.okta, env.callbackUrl, { prompt, maxAge: parsed.maxAge, loginHint: parsed.loginHint });
+    start = await startDelegation(env.okta, env.callbackUrl, { prompt, maxAge: parsed.maxAge, loginHint: parsed.loginHint, appName: parsed.client.appName });
   } catch (error) {
     env.log.error({ err: error }, "Okta discovery failed");
     const unavailable = new OAuthError("temporarily_unavailable", "The identity provider cannot be reached.");

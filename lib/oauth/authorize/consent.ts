@@ -1,8 +1,10 @@
-// The consent step: the page shows a pending request (the app's name and the scopes) to the
-// browser that started it; the decision (a same-origin form POST carrying the request's CSRF
+// The consent step: the page shows a pending request (the app's name, who publishes it, and the
+// scopes in words) to the browser that started it; the decision (a same-origin form POST carrying the request's CSRF
 // token) remembers the consent and issues the code (or implicit token), or answers
 // access_denied, with 303 either way.
+import type { Database } from "../../db/index.ts";
 import { OAuthError } from "../errors.ts";
+import { inWords, scopeDescriptionsOf, type ScopeInWords } from "../scope-words.ts";
 import { readCookie, type AuthorizeEnvironment } from "./environment.ts";
 import { grantAuthorization } from "./grant.ts";
 import { rememberConsent } from "./remembered-consent.ts";
@@ -12,15 +14,28 @@ import { BINDING_COOKIE, claimConsent, peekConsent } from "./transactions.ts";
 export interface ConsentView {
   id: string;
   appName: string;
-  scopes: string[];
+  /** The name of the developer who owns the app; null if the app is gone meanwhile. */
+  publisher: string | null;
+  scopes: ScopeInWords[];
   csrfToken: string;
 }
 
-export async function consentView(env: Pick<AuthorizeEnvironment, "store">, id: string | undefined, binding: string | undefined): Promise<ConsentView | null> {
+export async function consentView(
+  env: { store: AuthorizeEnvironment["store"]; db: Pick<Database, "app" | "subscription"> },
+  id: string | undefined,
+  binding: string | undefined,
+): Promise<ConsentView | null> {
   if (!id) return null;
   const record = await peekConsent(env.store, id, binding);
   if (!record) return null;
-  return { id, appName: record.request.client.appName, scopes: record.request.scope.split(" ").filter(Boolean), csrfToken: record.csrfToken };
+  const { appId, appName } = record.request.client;
+  // read now rather than kept in the record: the words an admin fixes a minute later count
+  const [app, descriptions] = await Promise.all([
+    env.db.app.findUnique({ where: { id: appId }, select: { owner: { select: { name: true } } } }),
+    scopeDescriptionsOf(env.db, [appId]),
+  ]);
+  const scopes = inWords(record.request.scope.split(" ").filter(Boolean), descriptions.get(appId));
+  return { id, appName, publisher: app?.owner.name || null, scopes, csrfToken: record.csrfToken };
 }
 
 const MAX_FORM_BYTES = 4096;

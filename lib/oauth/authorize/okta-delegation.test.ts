@@ -98,6 +98,12 @@ describe("Okta delegation (relying party)", () => {
     expect((await finish(undefined, 0)).authTime).toBeNull();
   });
 
+  it("names the app for the sign-in page, at most 80 characters, and nothing without one", async () => {
+    const named = new URL((await startDelegation(settings(), CALLBACK, { appName: `Photo <printer> ${"é".repeat(100)}` })).url);
+    expect(named.searchParams.get("gatehouse_app_name")).toBe(`Photo <printer> ${"é".repeat(64)}`);
+    expect(new URL((await startDelegation(settings(), CALLBACK)).url).searchParams.has("gatehouse_app_name")).toBe(false);
+  });
+
   it.each([
     ["a bad nonce", () => ({ nonce: "someone-elses-nonce" })],
     ["no nonce", () => ({})],

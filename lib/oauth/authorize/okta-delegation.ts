@@ -27,7 +27,12 @@ export interface SignInOptions {
   prompt?: "none" | "login";
   maxAge?: number | null;
   loginHint?: string | null;
+  /** The app the user signs in for, named on okta-dev's sign-in page; Okta ignores the parameter. */
+  appName?: string;
 }
+
+/** okta-dev shows at most this many characters of the app's name. */
+const MAX_APP_NAME = 80;
 
 /** Okta signed the user in longer ago than the client's max_age allows. */
 export class StaleAuthenticationError extends Error {
@@ -96,6 +101,7 @@ export async function startDelegation(settings: Pick<OktaSettings, "issuer" | "d
     ...(options.prompt ? { prompt: options.prompt } : {}),
     ...(options.maxAge !== undefined && options.maxAge !== null ? { max_age: String(options.maxAge) } : {}),
     ...(options.loginHint ? { login_hint: options.loginHint } : {}),
+    ...(options.appName ? { gatehouse_app_name: [...options.appName].slice(0, MAX_APP_NAME).join("") } : {}),
   });
   return { url: url.href, okta };
 }

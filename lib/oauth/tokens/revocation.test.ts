@@ -3,8 +3,8 @@ import { createDeveloper, createTestPortal } from "../../portal/test-context.ts"
 import { createApp } from "../../portal/apps.ts";
 import { generateSecret, hashSecret } from "../../security/secrets.ts";
 import { subscribe } from "../../events/bus.ts";
-import { topics } from "../../events/topics.ts";
-import { revoke, withRevocations, type RevocationScope } from "./revocation.ts";
+import { RevocationScope as RevocationScopeSchema, topics } from "../../events/topics.ts";
+import { revocationCovers, revoke, scopeFilter, withRevocations, type RevocationScope } from "./revocation.ts";
 
 let ctx: Awaited<ReturnType<typeof createTestPortal>>;
 beforeAll(async () => {
@@ -82,5 +82,50 @@ describe("withRevocations", () => {
     expect(await ctx.db.consentGrant.count({ where: { appId: app.id } })).toBe(1);
     await revoke(ctx.db, ctx.store, { userSub: "00u-rev3" });
     expect(await ctx.db.consentGrant.count({ where: { appId: app.id } })).toBe(0);
+  });
+});
+
+describe("one user's grant to one app", () => {
+  const userGrant = { userGrant: { appId: "app-1", userSub: "00u-a" } };
+
+  it("reads as its own scope on the bus, never as the whole app", () => {
+    expect(RevocationScopeSchema.parse(userGrant)).toEqual(userGrant);
+    expect(RevocationScopeSchema.parse({ appId: "app-1" })).toEqual({ appId: "app-1" });
+  });
+
+  it("filters on the app and the user together", () => {
+    expect(scopeFilter(userGrant)).toEqual({ appId: "app-1", userSub: "00u-a" });
+  });
+
+  it("covers a cached token only when both the app and the user match, and never a client", () => {
+    expect(revocationCovers(userGrant, { appId: "app-1", credentialId: "c", userSub: "00u-a" })).toBe(true);
+    expect(revocationCovers(userGrant, { appId: "app-1", credentialId: "c", userSub: "00u-b" })).toBe(false);
+    expect(revocationCovers(userGrant, { appId: "app-2", credentialId: "c", userSub: "00u-a" })).toBe(false);
+    expect(revocationCovers(userGrant, { appId: "app-1", credentialId: "c", userSub: null })).toBe(false);
+    expect(revocationCovers(userGrant, { appId: "app-1", credentialId: "c" })).toBe(false);
+  });
+
+  it("revokes that user's tokens of that app and forgets that consent only", async () => {
+    const dev = await createDeveloper(ctx, "rev4@example.com");
+    const one = await createApp(ctx, dev, { name: "rev4-one" });
+    const two = await createApp(ctx, dev, { name: "rev4-two" });
+    const mine = await liveToken(one.app.id, one.credential.id, { userSub: "00u-rev4a" });
+    const othersSameApp = await liveToken(one.app.id, one.credential.id, { userSub: "00u-rev4b" });
+    const mineOtherApp = await liveToken(two.app.id, two.credential.id, { userSub: "00u-rev4a" });
+    const appOnly = await liveToken(one.app.id, one.credential.id);
+    for (const [appId, userSub] of [
+      [one.app.id, "00u-rev4a"],
+      [one.app.id, "00u-rev4b"],
+      [two.app.id, "00u-rev4a"],
+    ]) {
+      await ctx.db.consentGrant.create({ data: { appId: appId!, userSub: userSub!, scope: "openid" } });
+    }
+    const { scopes } = await announcedDuring(() => revoke(ctx.db, ctx.store, { userGrant: { appId: one.app.id, userSub: "00u-rev4a" } }));
+    expect(scopes).toEqual([{ userGrant: { appId: one.app.id, userSub: "00u-rev4a" } }]);
+    expect(await revokedAt(mine)).not.toBeNull();
+    for (const untouched of [othersSameApp, mineOtherApp, appOnly]) expect(await revokedAt(untouched)).toBeNull();
+    const consents = await ctx.db.consentGrant.findMany({ where: { appId: { in: [one.app.id, two.app.id] } }, select: { appId: true, userSub: true } });
+    expect(consents).toHaveLength(2);
+    expect(consents).not.toContainEqual({ appId: one.app.id, userSub: "00u-rev4a" });
   });
 });

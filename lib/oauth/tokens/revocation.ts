@@ -51,13 +51,14 @@ async function markRevoked(tx: Transaction, scope: RevocationScope, at: Date): P
 
 /** The rows a scope covers, as a filter every token table understands (external tokens have
  * no family or authorization code). */
-function scopeFilter(scope: RevocationScope) {
+export function scopeFilter(scope: RevocationScope) {
   if ("tokenIds" in scope) return { id: { in: scope.tokenIds } };
   if ("familyId" in scope) return { familyId: scope.familyId };
   if ("authCodeId" in scope) return { authCodeId: scope.authCodeId };
   if ("appIds" in scope) return { appId: { in: scope.appIds } };
   if ("appId" in scope) return { appId: scope.appId };
   if ("credentialId" in scope) return { credentialId: scope.credentialId };
+  if ("userGrant" in scope) return { appId: scope.userGrant.appId, userSub: scope.userGrant.userSub };
   return { userSub: scope.userSub };
 }
 
@@ -65,6 +66,10 @@ async function forgetConsent(tx: Transaction, scope: RevocationScope): Promise<v
   if ("tokenIds" in scope || "familyId" in scope || "authCodeId" in scope) return;
   if ("userSub" in scope) {
     await tx.consentGrant.deleteMany({ where: { userSub: scope.userSub } });
+    return;
+  }
+  if ("userGrant" in scope) {
+    await tx.consentGrant.deleteMany({ where: { appId: scope.userGrant.appId, userSub: scope.userGrant.userSub } });
     return;
   }
   let appIds: string[];
@@ -95,5 +100,6 @@ export function revocationCovers(scope: RevocationScope, subject: RevocationSubj
   if ("appId" in scope) return scope.appId === subject.appId;
   if ("appIds" in scope) return scope.appIds.includes(subject.appId);
   if ("credentialId" in scope) return scope.credentialId === subject.credentialId;
+  if ("userGrant" in scope) return scope.userGrant.appId === subject.appId && !!subject.userSub && scope.userGrant.userSub === subject.userSub;
   return subject.userSub !== undefined && subject.userSub !== null && scope.userSub === subject.userSub;
 }
