@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { requireViewer } from "@/lib/auth/viewer";
+import { listMySessions } from "@/lib/portal/sessions";
 import { AccountSessions } from "@/components/portal/account-sessions";
 import { Card, TitledPage } from "@/components/ui/basics";
 
@@ -7,7 +8,8 @@ export const metadata: Metadata = { title: "Account" };
 
 /** The signed-in developer's profile and portal sessions, with "Sign out everywhere". */
 export default async function AccountPage() {
-  const { developer } = await requireViewer("/account");
+  const { ctx, actor, developer } = await requireViewer("/account");
+  const sessions = await listMySessions(ctx, actor);
   return (
     <TitledPage title="Account">
       <div className="space-y-6">
@@ -22,7 +24,7 @@ export default async function AccountPage() {
           </dl>
         </Card>
         <Card title="Where you are signed in">
-          <AccountSessions />
+          <AccountSessions sessions={sessions.items} />
         </Card>
       </div>
     </TitledPage>
