@@ -8,7 +8,7 @@ import { useState } from "react";
 import { addCredentialAction, deleteAppAction, revokeCredentialAction, updateAppAction } from "@/app/apps/actions";
 import type { AppView, ProductView } from "@/lib/portal/views";
 import { Card, dangerButtonClass, Empty, formatDate, secondaryButtonClass, StatusBadge } from "../ui/basics";
-import { ActionForm, Confirm } from "../ui/action-form";
+import { ActionForm, ConfirmAction } from "../ui/action-form";
 import { HeadedTable } from "../ui/headed-table";
 import { AppFacts, AppHeading, DetailRow } from "./app-facts";
 import { AppForm, type AppFormValues } from "./app-form";
@@ -48,11 +48,15 @@ export function AppDetail({
           <Link href={editing ? page : `${page}?edit=1`} className={secondaryButtonClass}>
             {editing ? "Cancel edit" : "Edit"}
           </Link>
-          <Confirm summary="Delete app" summaryClassName={dangerButtonClass}>
-            <ActionForm action={deleteAppAction.bind(null, app.id)} permalink={page} label="Delete permanently" className={dangerButtonClass}>
-              <span>Delete this app? Its credentials and tokens are revoked at once. This cannot be undone.</span>
-            </ActionForm>
-          </Confirm>
+          <ConfirmAction
+            summary="Delete app"
+            summaryClassName={dangerButtonClass}
+            question="Delete this app? Its credentials and tokens are revoked at once. This cannot be undone."
+            action={deleteAppAction.bind(null, app.id)}
+            permalink={page}
+            label="Delete permanently"
+            className={dangerButtonClass}
+          />
         </div>
       </div>
 
@@ -90,17 +94,16 @@ export function AppDetail({
             noSecret="none (public)"
             withCreated
             action={(c) => (
-              <Confirm summary="Revoke" summaryClassName={dangerButtonClass}>
-                <ActionForm
-                  action={revokeCredentialAction.bind(null, app.id)}
-                  permalink={page}
-                  label="Confirm revoke"
-                  className={dangerButtonClass}
-                  fields={{ credentialId: c.id }}
-                >
-                  <span>Apps using {c.clientId} stop working at once.</span>
-                </ActionForm>
-              </Confirm>
+              <ConfirmAction
+                summary="Revoke"
+                summaryClassName={dangerButtonClass}
+                question={`Apps using ${c.clientId} stop working at once.`}
+                action={revokeCredentialAction.bind(null, app.id)}
+                permalink={page}
+                label="Confirm revoke"
+                className={dangerButtonClass}
+                fields={{ credentialId: c.id }}
+              />
             )}
           />
         ) : (

@@ -8,6 +8,7 @@ import type { FormState } from "@/lib/auth/form-state";
 import { fieldError, keptValue, keptValues } from "@/lib/auth/form-state";
 import type { ProductView } from "@/lib/portal/views";
 import { buttonClass, inputClass } from "../ui/basics";
+import { useCachesStaleOnSubmit } from "../ui/action-form";
 import { FormAlert, FormField } from "../ui/form-fields";
 
 export interface AppFormValues {
@@ -36,8 +37,9 @@ export function AppForm({
   const type = keptValue(state, "type", initial?.type ?? "confidential");
   const selected = keptValues(state, "products", initial?.products ?? []);
   const productsError = fieldError(state, "products");
+  const stale = useCachesStaleOnSubmit();
   return (
-    <form action={formAction} className="space-y-4" aria-label={mode === "create" ? "New app" : "Edit app"}>
+    <form action={formAction} onSubmit={stale} className="space-y-4" aria-label={mode === "create" ? "New app" : "Edit app"}>
       <FormAlert message={state.formError} />
       <FormField label="Name" name="name" error={fieldError(state, "name")}>
         {(props) => <input {...props} className={inputClass} defaultValue={keptValue(state, "name", initial?.name ?? "")} required maxLength={80} />}

@@ -4,15 +4,17 @@
 // Both are forms posting to server actions, so they work before JavaScript loads.
 import { useActionState } from "react";
 import { removeClientCertificateAction, setClientCertificateAction } from "@/app/apps/actions";
-import { fieldError, keptValue } from "@/lib/auth/form-state";
+import { fieldError, keptValue, type FormState } from "@/lib/auth/form-state";
 import type { AppView } from "@/lib/portal/views";
 import { buttonClass, Card, dangerButtonClass, inputClass, secondaryButtonClass } from "../ui/basics";
-import { ActionForm } from "../ui/action-form";
+import { ActionForm, useCachesStaleOnSubmit } from "../ui/action-form";
 import { FormAlert, FormField } from "../ui/form-fields";
 
 export function ClientCertificateCard({ app }: { app: AppView }) {
   const page = `/apps/${app.id}`;
   const current = app.clientCertificate;
+  const [state, action, pending] = useActionState(setClientCertificateAction.bind(null, app.id), {}, page);
+  const form = <CertificateForm state={state} action={action} pending={pending} />;
   return (
     <Card
       title="Client certificate (mutual TLS)"
@@ -31,21 +33,21 @@ export function ClientCertificateCard({ app }: { app: AppView }) {
         </p>
       ) : null}
       {current ? (
-        <details className="mt-3">
+        <details className="mt-3" open={state.formError ? true : undefined}>
           <summary className={`${secondaryButtonClass} inline-block cursor-pointer list-none [&::-webkit-details-marker]:hidden`}>Replace</summary>
-          <CertificateForm appId={app.id} permalink={page} />
+          {form}
         </details>
       ) : (
-        <CertificateForm appId={app.id} permalink={page} />
+        form
       )}
     </Card>
   );
 }
 
-function CertificateForm({ appId, permalink }: { appId: string; permalink: string }) {
-  const [state, action, pending] = useActionState(setClientCertificateAction.bind(null, appId), {}, permalink);
+function CertificateForm({ state, action, pending }: { state: FormState; action: (form: FormData) => void; pending: boolean }) {
+  const stale = useCachesStaleOnSubmit();
   return (
-    <form action={action} className="mt-3 space-y-2">
+    <form action={action} onSubmit={stale} className="mt-3 space-y-2">
       <FormField label="PEM certificate or its thumbprint" name="certificate" error={fieldError(state, "certificate")}>
         {(props) => (
           <textarea {...props} rows={5} className={`${inputClass} font-mono`} defaultValue={keptValue(state, "certificate")} placeholder="-----BEGIN CERTIFICATE-----" required />

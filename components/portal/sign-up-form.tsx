@@ -108,7 +108,7 @@ export function SignUpForm() {
           </span>
         </label>
         {fieldError(state, "acceptTerms") ? (
-          <p id="acceptTerms-error" className="mt-1 text-sm text-red-700">
+          <p id="acceptTerms-error" data-testid="acceptTerms-error" className="mt-1 text-sm text-red-700">
             {fieldError(state, "acceptTerms")}
           </p>
         ) : null}
