@@ -19,8 +19,8 @@ const MESSAGES: Partial<Record<PortalError["code"], string>> = {
 };
 
 export async function signUpAction(_previous: SignUpState, form: FormData): Promise<SignUpState> {
-  const values = { firstName: text(form, "firstName"), lastName: text(form, "lastName"), email: text(form, "email") };
-  const input = { ...values, password: text(form, "password"), acceptTerms: form.get("acceptTerms") === "on" };
+  const values = { firstName: text(form, "firstName"), lastName: text(form, "lastName"), email: text(form, "email"), acceptTerms: text(form, "acceptTerms") };
+  const input = { ...values, password: text(form, "password"), acceptTerms: values.acceptTerms === "on" };
   try {
     const { email } = await signUp(portalContext(), getOktaSettings(), input, await clientAddress());
     return { signedUpEmail: email };

@@ -96,6 +96,7 @@ export function SignUpForm() {
             type="checkbox"
             name="acceptTerms"
             className="mt-1"
+            defaultChecked={keptValue(state, "acceptTerms") === "on"}
             required
             aria-invalid={fieldError(state, "acceptTerms") ? true : undefined}
             aria-describedby={fieldError(state, "acceptTerms") ? "acceptTerms-error" : undefined}
