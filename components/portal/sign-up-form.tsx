@@ -79,7 +79,7 @@ export function SignUpForm() {
             // Unknown until typed into (and always without JavaScript): a plain bullet.
             const met = password === null ? null : rule.met(password, email);
             return (
-              <li key={rule.id} data-met={met === null ? undefined : String(met)} className={met ? "text-green-800" : undefined}>
+              <li key={rule.id} data-rule={rule.id} data-met={met === null ? undefined : String(met)} className={met ? "text-green-800" : undefined}>
                 <span aria-hidden="true" className="inline-block w-5">
                   {met ? "✓" : "•"}
                 </span>

@@ -1,6 +1,7 @@
 // The developer's forms with JavaScript off, as they behave before the page has hydrated: each
 // is a real POST to a server action, a refusal comes back with plain messages under the fields
 // and what was typed still there, and nothing typed — least of all a password — lands in a URL.
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import { gatehouseUrl, signInInBrowser, signUpUser } from "../harness/portal.ts";
@@ -156,4 +157,25 @@ test("sign out everywhere with JavaScript off", async ({ browser }) => {
   await page.goto(`${gatehouseUrl()}/account`);
   await page.waitForURL((url) => url.pathname === "/signin");
   await context.close();
+});
+
+test("with JavaScript the password rules tick off as you type, and the form passes axe", async ({ page }) => {
+  await page.goto(`${gatehouseUrl()}/signup`);
+  const rule = (id: string) => page.getByTestId("password-rules").locator(`li[data-rule="${id}"]`);
+  await expect(rule("length")).not.toHaveAttribute("data-met", /./);
+  await page.getByLabel("Email").fill("tick@example.com");
+  // The ticks appear once the page has hydrated (the rules themselves are there before).
+  await expect(async () => {
+    await page.getByLabel("Password").fill("");
+    await page.getByLabel("Password").pressSequentially("abcdefgh");
+    await expect(rule("length")).toHaveAttribute("data-met", "true", { timeout: 500 });
+  }).toPass({ timeout: 15_000 });
+  await expect(rule("upper")).toHaveAttribute("data-met", "false");
+  await page.getByLabel("Password").pressSequentially("X1");
+  await expect(rule("upper")).toHaveAttribute("data-met", "true");
+  await expect(rule("number")).toHaveAttribute("data-met", "true");
+  await expect(page.getByLabel("Password")).toHaveValue("abcdefghX1");
+
+  const results = await new AxeBuilder({ page }).include("main").analyze();
+  expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`)).toEqual([]);
 });
