@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireViewer } from "@/lib/auth/viewer";
+import { listMySessions } from "@/lib/portal/sessions";
 import { AccountSessions } from "@/components/portal/account-sessions";
 import { Card, TitledPage } from "@/components/ui/basics";
 
@@ -8,7 +9,8 @@ export const metadata: Metadata = { title: "Account" };
 
 /** The signed-in developer's profile and portal sessions, with "Sign out everywhere", and the way to the apps they allowed. */
 export default async function AccountPage() {
-  const { developer } = await requireViewer("/account");
+  const { ctx, actor, developer } = await requireViewer("/account");
+  const sessions = await listMySessions(ctx, actor);
   return (
     <TitledPage title="Account">
       <div className="space-y-6">
@@ -23,7 +25,7 @@ export default async function AccountPage() {
           </dl>
         </Card>
         <Card title="Where you are signed in">
-          <AccountSessions />
+          <AccountSessions sessions={sessions.items} />
         </Card>
         <Card title="Apps you allowed">
           <p className="text-sm text-slate-600">

@@ -1,97 +1,66 @@
 "use client";
 // One app for its owner: details, edit, delete, credentials (add = rotation, revoke), the
 // client certificate (mutual TLS) and the status of each product subscription with the admin's reason.
+// Every change is a form posting to a server action (app/apps/actions.ts), so it works before
+// JavaScript loads; the server then renders this page again with fresh data.
 import Link from "next/link";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
-import type { AppView, CredentialView, ProductView } from "@/lib/portal/views";
-import { api } from "../api-client";
-import { Card, dangerButtonClass, Empty, ErrorNote, formatDate, secondaryButtonClass, StatusBadge } from "../ui/basics";
+import { useState } from "react";
+import { addCredentialAction, deleteAppAction, revokeCredentialAction, updateAppAction } from "@/app/apps/actions";
+import type { AppView, ProductView } from "@/lib/portal/views";
+import { Card, dangerButtonClass, Empty, formatDate, secondaryButtonClass, StatusBadge } from "../ui/basics";
+import { ActionForm, ConfirmAction } from "../ui/action-form";
 import { HeadedTable } from "../ui/headed-table";
 import { AppFacts, AppHeading, DetailRow } from "./app-facts";
 import { AppForm, type AppFormValues } from "./app-form";
 import { ClientCertificateCard } from "./client-certificate-card";
 import { CredentialTable } from "./credential-table";
-import { forgetSecret, peekSecret } from "./issued-secret";
 import { SecretPanel } from "./secret-panel";
 
-export function AppDetail({ initial, products }: { initial: AppView; products: ProductView[] }) {
-  const router = useRouter();
-  const queryClient = useQueryClient();
-  const key = ["app", initial.id];
-  const { data: app = initial } = useQuery({ queryKey: key, queryFn: () => api<AppView>(`/apps/${initial.id}`), initialData: initial, staleTime: 0 });
-  // Read once on first render: the secret handed over by the "new app" form, if any.
-  const [secret, setSecret] = useState(() => (typeof window === "undefined" ? null : peekSecret(initial.id)));
-  useEffect(() => forgetSecret(initial.id), [initial.id]);
-  const [editing, setEditing] = useState(false);
-  const [confirmDelete, setConfirmDelete] = useState(false);
-  const [confirmRevoke, setConfirmRevoke] = useState<string | null>(null);
-  const refresh = () => queryClient.invalidateQueries({ queryKey: key });
+export interface IssuedSecretView {
+  clientId: string;
+  secret: string;
+}
 
-  const update = useMutation({
-    mutationFn: (v: AppFormValues) =>
-      api<AppView>(`/apps/${app.id}`, { method: "PATCH", body: { name: v.name, description: v.description, redirectUris: v.redirectUris, products: v.products } }),
-    onSuccess: (updated) => {
-      queryClient.setQueryData(key, updated);
-      void queryClient.invalidateQueries({ queryKey: ["/apps"] });
-      setEditing(false);
-    },
-  });
-  const remove = useMutation({
-    mutationFn: () => api(`/apps/${app.id}`, { method: "DELETE" }),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ["/apps"] });
-      router.push("/apps");
-      router.refresh();
-    },
-  });
-  const addCredential = useMutation({
-    mutationFn: () => api<CredentialView & { clientSecret: string | null }>(`/apps/${app.id}/credentials`, { method: "POST" }),
-    onSuccess: (credential) => {
-      if (credential.clientSecret) setSecret({ clientId: credential.clientId, secret: credential.clientSecret });
-      void refresh();
-    },
-  });
-  const revoke = useMutation({
-    mutationFn: (credentialId: string) => api(`/apps/${app.id}/credentials/${credentialId}`, { method: "DELETE" }),
-    onSuccess: () => {
-      setConfirmRevoke(null);
-      void refresh();
-    },
-  });
+export function AppDetail({
+  initial: app,
+  products,
+  issuedSecret,
+  editing = false,
+}: {
+  initial: AppView;
+  products: ProductView[];
+  /** A secret issued just now (new app or new credential): shown once, here. */
+  issuedSecret?: IssuedSecretView | null;
+  /** The edit form instead of the details (`?edit=1`, a plain link). */
+  editing?: boolean;
+}) {
+  const secret = useShownSecret(issuedSecret ?? null);
+  const page = `/apps/${app.id}`;
 
   return (
     <div className="space-y-6">
-      <div className="flex flex-wrap items-center justify-between gap-4">
+      <div className="flex flex-wrap items-start justify-between gap-4">
         <AppHeading app={app} nameClassName="text-2xl font-bold tracking-tight text-brand-900" />
-        <div className="flex gap-2">
-          <Link href={`/apps/${app.id}/usage`} className={secondaryButtonClass}>
+        <div className="flex flex-wrap items-start gap-2">
+          <Link href={`${page}/usage`} className={secondaryButtonClass}>
             Usage
           </Link>
-          <button type="button" className={secondaryButtonClass} onClick={() => setEditing(!editing)}>
+          <Link href={editing ? page : `${page}?edit=1`} className={secondaryButtonClass}>
             {editing ? "Cancel edit" : "Edit"}
-          </button>
-          <button type="button" className={dangerButtonClass} onClick={() => setConfirmDelete(true)}>
-            Delete app
-          </button>
+          </Link>
+          <ConfirmAction
+            summary="Delete app"
+            summaryClassName={dangerButtonClass}
+            question="Delete this app? Its credentials and tokens are revoked at once. This cannot be undone."
+            action={deleteAppAction.bind(null, app.id)}
+            permalink={page}
+            label="Delete permanently"
+            className={dangerButtonClass}
+          />
         </div>
       </div>
 
-      {confirmDelete ? (
-        <div role="alertdialog" aria-label="Confirm deletion" className="flex items-center gap-3 rounded border border-red-300 bg-red-50 p-4 text-sm">
-          <span>Delete this app? Its credentials and tokens are revoked at once. This cannot be undone.</span>
-          <button type="button" className={dangerButtonClass} disabled={remove.isPending} onClick={() => remove.mutate()}>
-            Delete permanently
-          </button>
-          <button type="button" className={secondaryButtonClass} onClick={() => setConfirmDelete(false)}>
-            Keep it
-          </button>
-          <ErrorNote error={remove.error} />
-        </div>
-      ) : null}
-
-      {secret ? <SecretPanel clientId={secret.clientId} secret={secret.secret} onDismiss={() => setSecret(null)} /> : null}
+      {secret.value ? <SecretPanel clientId={secret.value.clientId} secret={secret.value.secret} onDismiss={secret.dismiss} /> : null}
 
       {editing ? (
         <Card title="Edit app">
@@ -105,9 +74,8 @@ export function AppDetail({ initial, products }: { initial: AppView; products: P
               redirectUris: app.redirectUris,
               products: (app.subscriptions ?? []).filter((s) => s.status !== "revoked" && s.status !== "rejected").map((s) => s.product.slug),
             }}
-            submitting={update.isPending}
-            error={update.error}
-            onSubmit={(v) => update.mutate(v)}
+            action={updateAppAction.bind(null, app.id)}
+            permalink={`${page}?edit=1`}
           />
         </Card>
       ) : (
@@ -118,37 +86,25 @@ export function AppDetail({ initial, products }: { initial: AppView; products: P
         </Card>
       )}
 
-      <Card
-        title="Credentials"
-        actions={
-          <button type="button" className={secondaryButtonClass} disabled={addCredential.isPending} onClick={() => addCredential.mutate()}>
-            Add credential
-          </button>
-        }
-      >
-        <ErrorNote error={addCredential.error ?? revoke.error} />
+      <Card title="Credentials" actions={<ActionForm action={addCredentialAction.bind(null, app.id)} permalink={page} label="Add credential" className={secondaryButtonClass} />}>
         <p className="mb-3 text-sm text-slate-500">Rotate without downtime: add a credential, move your app to it, then revoke the old one.</p>
         {app.credentials?.length ? (
           <CredentialTable
             credentials={app.credentials}
             noSecret="none (public)"
             withCreated
-            action={(c) =>
-              confirmRevoke === c.id ? (
-                <span className="inline-flex gap-2">
-                  <button type="button" className={dangerButtonClass} disabled={revoke.isPending} onClick={() => revoke.mutate(c.id)}>
-                    Confirm revoke
-                  </button>
-                  <button type="button" className={secondaryButtonClass} onClick={() => setConfirmRevoke(null)}>
-                    Cancel
-                  </button>
-                </span>
-              ) : (
-                <button type="button" className={dangerButtonClass} onClick={() => setConfirmRevoke(c.id)}>
-                  Revoke
-                </button>
-              )
-            }
+            action={(c) => (
+              <ConfirmAction
+                summary="Revoke"
+                summaryClassName={dangerButtonClass}
+                question={`Apps using ${c.clientId} stop working at once.`}
+                action={revokeCredentialAction.bind(null, app.id)}
+                permalink={page}
+                label="Confirm revoke"
+                className={dangerButtonClass}
+                fields={{ credentialId: c.id }}
+              />
+            )}
           />
         ) : (
           <Empty>No credentials.</Empty>
@@ -189,4 +145,12 @@ export function AppDetail({ initial, products }: { initial: AppView; products: P
       </Card>
     </div>
   );
+}
+
+/** The last secret the server handed over stays on screen (a later refresh of the page no longer
+ * carries it) until the developer says it is stored. */
+function useShownSecret(issued: IssuedSecretView | null) {
+  const [shown, setShown] = useState<{ from: IssuedSecretView | null; value: IssuedSecretView | null }>({ from: issued, value: issued });
+  if (issued && issued.clientId !== shown.from?.clientId) setShown({ from: issued, value: issued });
+  return { value: shown.value, dismiss: () => setShown({ from: issued, value: null }) };
 }

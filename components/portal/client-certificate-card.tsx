@@ -1,51 +1,25 @@
 "use client";
 // An app's client certificate (RFC 8705): paste a PEM certificate or its SHA-256 thumbprint to
 // use tls_client_auth and get certificate-bound tokens; remove it to go back to secrets only.
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+// Both are forms posting to server actions, so they work before JavaScript loads.
+import { useActionState } from "react";
+import { removeClientCertificateAction, setClientCertificateAction } from "@/app/apps/actions";
+import { fieldError, keptValue, type FormState } from "@/lib/auth/form-state";
 import type { AppView } from "@/lib/portal/views";
-import { api } from "../api-client";
-import { buttonClass, Card, dangerButtonClass, ErrorNote, inputClass, secondaryButtonClass } from "../ui/basics";
+import { buttonClass, Card, dangerButtonClass, inputClass, secondaryButtonClass } from "../ui/basics";
+import { ActionForm, useCachesStaleOnSubmit } from "../ui/action-form";
+import { FormAlert, FormField } from "../ui/form-fields";
 
 export function ClientCertificateCard({ app }: { app: AppView }) {
-  const queryClient = useQueryClient();
-  const [value, setValue] = useState("");
-  const [editing, setEditing] = useState(false);
-  const done = (updated: AppView) => {
-    queryClient.setQueryData(["app", app.id], updated);
-    setValue("");
-    setEditing(false);
-  };
-  const save = useMutation({
-    mutationFn: (input: string) => {
-      const text = input.trim();
-      return api<AppView>(`/apps/${app.id}/client-certificate`, { method: "PUT", body: text.startsWith("-----BEGIN") ? { certificate: text } : { thumbprint: text } });
-    },
-    onSuccess: done,
-  });
-  const remove = useMutation({
-    mutationFn: () => api<AppView>(`/apps/${app.id}/client-certificate`, { method: "DELETE" }),
-    onSuccess: done,
-  });
+  const page = `/apps/${app.id}`;
   const current = app.clientCertificate;
-
+  const [state, action, pending] = useActionState(setClientCertificateAction.bind(null, app.id), {}, page);
+  const form = <CertificateForm state={state} action={action} pending={pending} />;
   return (
     <Card
       title="Client certificate (mutual TLS)"
-      actions={
-        current && !editing ? (
-          <span className="inline-flex gap-2">
-            <button type="button" className={secondaryButtonClass} onClick={() => setEditing(true)}>
-              Replace
-            </button>
-            <button type="button" className={dangerButtonClass} disabled={remove.isPending} onClick={() => remove.mutate()}>
-              Remove
-            </button>
-          </span>
-        ) : null
-      }
+      actions={current ? <ActionForm action={removeClientCertificateAction.bind(null, app.id)} permalink={page} label="Remove" className={dangerButtonClass} /> : null}
     >
-      <ErrorNote error={remove.error} />
       <p className="mb-3 text-sm text-slate-500">
         With a registered certificate the app can authenticate with <code>tls_client_auth</code> (no secret), and tokens it obtains while presenting the certificate are bound to
         it: they are refused from any other client. Replacing or removing the certificate revokes the tokens bound to it.
@@ -58,38 +32,31 @@ export function ClientCertificateCard({ app }: { app: AppView }) {
           </span>
         </p>
       ) : null}
-      {!current || editing ? (
-        <form
-          className="mt-3 space-y-2"
-          onSubmit={(e) => {
-            e.preventDefault();
-            save.mutate(value);
-          }}
-        >
-          <label className="block text-sm font-medium text-slate-700">
-            PEM certificate or its thumbprint
-            <textarea
-              name="certificate"
-              rows={5}
-              className={`${inputClass} font-mono`}
-              value={value}
-              onChange={(e) => setValue(e.target.value)}
-              placeholder="-----BEGIN CERTIFICATE-----"
-            />
-          </label>
-          <ErrorNote error={save.error} />
-          <div className="flex gap-2">
-            <button type="submit" className={buttonClass} disabled={save.isPending || !value.trim()}>
-              Register certificate
-            </button>
-            {editing ? (
-              <button type="button" className={secondaryButtonClass} onClick={() => setEditing(false)}>
-                Cancel
-              </button>
-            ) : null}
-          </div>
-        </form>
-      ) : null}
+      {current ? (
+        <details className="mt-3" open={state.formError ? true : undefined}>
+          <summary className={`${secondaryButtonClass} inline-block cursor-pointer list-none [&::-webkit-details-marker]:hidden`}>Replace</summary>
+          {form}
+        </details>
+      ) : (
+        form
+      )}
     </Card>
+  );
+}
+
+function CertificateForm({ state, action, pending }: { state: FormState; action: (form: FormData) => void; pending: boolean }) {
+  const stale = useCachesStaleOnSubmit();
+  return (
+    <form action={action} onSubmit={stale} className="mt-3 space-y-2">
+      <FormField label="PEM certificate or its thumbprint" name="certificate" error={fieldError(state, "certificate")}>
+        {(props) => (
+          <textarea {...props} rows={5} className={`${inputClass} font-mono`} defaultValue={keptValue(state, "certificate")} placeholder="-----BEGIN CERTIFICATE-----" required />
+        )}
+      </FormField>
+      <FormAlert message={state.formError} />
+      <button type="submit" className={buttonClass} disabled={pending}>
+        Register certificate
+      </button>
+    </form>
   );
 }

@@ -1,21 +1,9 @@
 "use client";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
-import type { AppView, CredentialView, ProductView } from "@/lib/portal/views";
-import { api } from "../api-client";
-import { AppForm, type AppFormValues } from "./app-form";
-import { handOverSecret } from "./issued-secret";
+import { createAppAction } from "@/app/apps/actions";
+import type { ProductView } from "@/lib/portal/views";
+import { AppForm } from "./app-form";
 
+/** The "new app" form; on success the server sends the browser to the app, its secret shown there once. */
 export function NewApp({ products }: { products: ProductView[] }) {
-  const router = useRouter();
-  const queryClient = useQueryClient();
-  const create = useMutation({
-    mutationFn: (values: AppFormValues) => api<{ app: AppView; credential: CredentialView & { clientSecret: string | null } }>("/apps", { method: "POST", body: values }),
-    onSuccess: ({ app, credential }) => {
-      void queryClient.invalidateQueries({ queryKey: ["/apps"] });
-      if (credential.clientSecret) handOverSecret({ appId: app.id, clientId: credential.clientId, secret: credential.clientSecret });
-      router.push(`/apps/${app.id}`);
-    },
-  });
-  return <AppForm mode="create" products={products} submitting={create.isPending || create.isSuccess} error={create.error} onSubmit={(v) => create.mutate(v)} />;
+  return <AppForm mode="create" products={products} action={createAppAction} permalink="/apps/new" />;
 }

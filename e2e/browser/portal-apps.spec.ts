@@ -44,7 +44,7 @@ test("create, rotate, watch usage and delete an app", async ({ page }) => {
   await expect.poll(async () => (await developer<App>("GET", `/apps/${appId}`)).body.credentials.length).toBe(2);
   const old = before[0]!;
   const row = page.getByTestId(`credential-${old.clientId}`);
-  await row.getByRole("button", { name: "Revoke" }).click();
+  await row.getByText("Revoke", { exact: true }).click(); // a disclosure (details/summary): works without JavaScript
   await row.getByRole("button", { name: "Confirm revoke" }).click();
   await expect(row.getByTestId("credential-status")).toHaveText("revoked");
   const credentials = (await developer<App>("GET", `/apps/${appId}`)).body.credentials;
@@ -83,10 +83,13 @@ test("create, rotate, watch usage and delete an app", async ({ page }) => {
 
   // Deletion asks first, then the app is gone.
   await page.goto(`${gatehouseUrl()}/apps/${appId}`);
-  await page.getByRole("button", { name: "Delete app" }).click();
-  await page.getByRole("button", { name: "Keep it" }).click();
+  const deleteApp = page.getByText("Delete app", { exact: true }); // a disclosure (details/summary): works without JavaScript
+  await deleteApp.click();
+  await expect(page.getByRole("button", { name: "Delete permanently" })).toBeVisible();
+  await deleteApp.click(); // changed my mind: closed again, nothing deleted
+  await expect(page.getByRole("button", { name: "Delete permanently" })).toBeHidden();
   expect((await developer("GET", `/apps/${appId}`)).status).toBe(200);
-  await page.getByRole("button", { name: "Delete app" }).click();
+  await deleteApp.click();
   await page.getByRole("button", { name: "Delete permanently" }).click();
   await page.waitForURL((url) => url.pathname === "/apps");
   await expect(page.getByRole("link", { name: `Rotating ${suffix}` })).toHaveCount(0);

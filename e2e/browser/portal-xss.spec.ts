@@ -38,7 +38,7 @@ test("a markup app name and a javascript: redirect URI are inert for the develop
   expect(await dev.locator('img[src="x"]').count()).toBe(0);
 
   // The javascript: redirect URI is refused on the form, with the reason under the field.
-  await dev.getByRole("button", { name: "Edit" }).click();
+  await dev.getByRole("link", { name: "Edit" }).click();
   await dev.getByLabel("Redirect URIs (one per line)").fill("javascript:alert(1)");
   await dev.getByRole("button", { name: "Save changes" }).click();
   await expect(dev.getByTestId("form-error")).toContainText("javascript:");

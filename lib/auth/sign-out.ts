@@ -1,12 +1,14 @@
 // Signing out ends both sessions: the portal's (its server-side session is revoked, so a copy
 // of the cookie stops working too, and the cookies are cleared) and Okta's (the browser is
-// sent to Okta's logout endpoint with the id token as hint, and comes back home).
+// sent to Okta's logout endpoint with the id token as hint, and comes back home). The account
+// page's "Sign out everywhere" posts the same form with everywhere=1: every portal session of the
+// developer ends first — a plain form, so it works before JavaScript loads.
 import { getToken } from "next-auth/jwt";
 import type { NextRequest } from "next/server";
 import { getConfig } from "../config/index.ts";
 import { getOktaSettings } from "../okta/settings.ts";
 import { portalContext } from "../portal/runtime.ts";
-import { endPortalSession } from "../portal/sessions.ts";
+import { endPortalSession, livePortalSession, signOutEverywhere } from "../portal/sessions.ts";
 
 const SESSION_COOKIES = [
   "next-auth.session-token",
@@ -21,7 +23,13 @@ export async function signOutResponse(request: NextRequest): Promise<Response> {
   const { publicUrl, secrets } = getConfig();
   if (request.headers.get("origin") !== new URL(publicUrl).origin) return new Response("Cross-site request refused", { status: 403 });
   const token = await getToken({ req: request, secret: secrets.sessionSecret });
-  if (typeof token?.sessionId === "string") await endPortalSession(portalContext(), token.sessionId);
+  const everywhere = (await request.formData().catch(() => null))?.get("everywhere") === "1";
+  if (typeof token?.sessionId === "string") {
+    const ctx = portalContext();
+    const live = everywhere ? await livePortalSession(ctx, token.sessionId) : null;
+    if (live) await signOutEverywhere(ctx, { type: "developer", developerId: live.developerId, role: live.role, ip: request.headers.get("x-gatehouse-client-ip") || undefined });
+    else await endPortalSession(ctx, token.sessionId);
+  }
   const home = `${publicUrl}/`;
   let location = home;
   if (typeof token?.idToken === "string") {

@@ -51,7 +51,7 @@ export async function createApp(ctx: PortalContext, actor: Actor, input: unknown
   if (actor.type !== "developer") throw forbidden();
   const data = parseInput(CreateAppInput, input);
   if (data.type === "public" && data.redirectUris.length === 0) {
-    throw new PortalError("invalid", "Public apps need at least one redirect URI.", { fields: { redirectUris: "required for public apps" } });
+    throw new PortalError("invalid", "Public apps need at least one redirect URI.", { fields: { redirectUris: "Public apps need at least one redirect URI." } });
   }
   await enforceFlowLimit(ctx, "createApp", actor.developerId);
   const now = ctx.now?.() ?? new Date();
@@ -98,7 +98,7 @@ export async function updateApp(ctx: PortalContext, actor: Actor, id: string, in
   const before = await findVisibleApp(ctx, actor, id);
   const data = parseInput(UpdateAppInput, input);
   if (before.type === "public" && data.redirectUris?.length === 0) {
-    throw new PortalError("invalid", "Public apps need at least one redirect URI.", { fields: { redirectUris: "required for public apps" } });
+    throw new PortalError("invalid", "Public apps need at least one redirect URI.", { fields: { redirectUris: "Public apps need at least one redirect URI." } });
   }
   const now = ctx.now?.() ?? new Date();
   return ctx.db

@@ -15,15 +15,15 @@ import { ClientCertificateError, THUMBPRINT, parseClientCertificate } from "../s
 
 export const ClientCertificateInput = z.union([
   z.object({ certificate: z.string().min(1).max(20_000) }).strict(),
-  z.object({ thumbprint: z.string().regex(THUMBPRINT, { error: "must be a SHA-256 thumbprint, base64url without padding (43 characters)" }) }).strict(),
+  z.object({ thumbprint: z.string().regex(THUMBPRINT, { error: "Thumbprint must be a SHA-256 thumbprint, base64url without padding (43 characters)." }) }).strict(),
 ]);
 
 const PROBLEMS: Record<ClientCertificateError["code"], string> = {
-  not_pem: "must be one PEM certificate (-----BEGIN CERTIFICATE-----)",
-  several_certificates: "must be one certificate, not a chain",
-  unparseable: "is not a valid X.509 certificate",
-  expired: "has expired",
-  not_yet_valid: "is not valid yet",
+  not_pem: "Paste one PEM certificate (-----BEGIN CERTIFICATE-----) or its thumbprint.",
+  several_certificates: "Paste one certificate, not a chain.",
+  unparseable: "This is not a valid X.509 certificate.",
+  expired: "This certificate has expired.",
+  not_yet_valid: "This certificate is not valid yet.",
 };
 
 function thumbprintOf(input: z.infer<typeof ClientCertificateInput>, now: Date): string {
@@ -32,7 +32,7 @@ function thumbprintOf(input: z.infer<typeof ClientCertificateInput>, now: Date):
     return parseClientCertificate(input.certificate, now).thumbprint;
   } catch (error) {
     if (!(error instanceof ClientCertificateError)) throw error;
-    throw new PortalError("invalid", `certificate ${PROBLEMS[error.code]}`, { fields: { certificate: PROBLEMS[error.code] } });
+    throw new PortalError("invalid", PROBLEMS[error.code], { fields: { certificate: PROBLEMS[error.code] } });
   }
 }
 

@@ -18,8 +18,8 @@ export const SignUpInput = z
     firstName: z.string().trim().min(1).max(50),
     lastName: z.string().trim().min(1).max(50),
     email: z.string().trim().toLowerCase().email().max(100),
-    password: z.string().min(8, { error: "at least 8 characters" }).max(100),
-    acceptTerms: z.literal(true, { error: "must be accepted" }),
+    password: z.string().min(8, { error: "Password must be at least 8 characters." }).max(100),
+    acceptTerms: z.literal(true, { error: "Accept the terms of use to create an account." }),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { takeIssuedSecret } from "@/lib/auth/issued-secret";
 import { orNotFound, requireViewer } from "@/lib/auth/viewer";
 import { getApp } from "@/lib/portal/apps";
 import { listCatalog } from "@/lib/portal/catalog";
@@ -6,10 +7,12 @@ import { AppDetail } from "@/components/portal/app-detail";
 
 export const metadata: Metadata = { title: "App" };
 
-export default async function AppPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function AppPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { id } = await params;
   const { ctx, actor } = await requireViewer(`/apps/${id}`);
   const app = await orNotFound(getApp(ctx, actor, id));
   const products = await listCatalog(ctx, actor, { limit: 100 });
-  return <AppDetail initial={app} products={products.items} />;
+  // A secret issued by the form that sent the browser here, shown this once.
+  const issuedSecret = await takeIssuedSecret(ctx, app.id);
+  return <AppDetail initial={app} products={products.items} issuedSecret={issuedSecret} editing={(await searchParams).edit !== undefined} />;
 }
