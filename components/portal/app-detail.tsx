@@ -4,7 +4,7 @@
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import type { AppView, CredentialView, ProductView } from "@/lib/portal/views";
 import { api } from "../api-client";
 import { Card, dangerButtonClass, Empty, ErrorNote, formatDate, secondaryButtonClass, StatusBadge } from "../ui/basics";
@@ -16,7 +16,8 @@ import { CredentialTable } from "./credential-table";
 import { forgetSecret, peekSecret } from "./issued-secret";
 import { SecretPanel } from "./secret-panel";
 
-export function AppDetail({ initial, products }: { initial: AppView; products: ProductView[] }) {
+/** `gettingStarted` (the first-call steps) comes right after a just-issued secret, else last. */
+export function AppDetail({ initial, products, gettingStarted }: { initial: AppView; products: ProductView[]; gettingStarted?: ReactNode }) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const key = ["app", initial.id];
@@ -24,6 +25,8 @@ export function AppDetail({ initial, products }: { initial: AppView; products: P
   // Read once on first render: the secret handed over by the "new app" form, if any.
   const [secret, setSecret] = useState(() => (typeof window === "undefined" ? null : peekSecret(initial.id)));
   useEffect(() => forgetSecret(initial.id), [initial.id]);
+  // a new app: its first call stays on top even after the secret panel is dismissed
+  const [firstCallOnTop] = useState(() => secret !== null);
   const [editing, setEditing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [confirmRevoke, setConfirmRevoke] = useState<string | null>(null);
@@ -92,6 +95,7 @@ export function AppDetail({ initial, products }: { initial: AppView; products: P
       ) : null}
 
       {secret ? <SecretPanel clientId={secret.clientId} secret={secret.secret} onDismiss={() => setSecret(null)} /> : null}
+      {firstCallOnTop ? gettingStarted : null}
 
       {editing ? (
         <Card title="Edit app">
@@ -187,6 +191,8 @@ export function AppDetail({ initial, products }: { initial: AppView; products: P
           <Empty>Not subscribed to any product. Edit the app to add one.</Empty>
         )}
       </Card>
+
+      {firstCallOnTop ? null : gettingStarted}
     </div>
   );
 }

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firstCallPath, firstCallPlan, shellQuote, type FirstCallProduct } from "./snippets.ts";
 
 const run = promisify(execFile);
+/** Only PATH and what the test adds: nothing of this process's environment leaks into the snippet. */
+const shellEnv = (extra: Record<string, string>) => ({ PATH: process.env.PATH, ...extra }) as unknown as NodeJS.ProcessEnv;
 const echoSpec = JSON.stringify({ openapi: "3.1.0", paths: { "/{anything}": { get: {} }, "/orders": { post: {} } } });
 const product = (over: Partial<FirstCallProduct> = {}): FirstCallProduct => ({
   name: "Echo API",
@@ -107,7 +109,7 @@ describe("the curl snippet, run by bash", () => {
 
   it("gets a token with the exported secret and calls the gateway with it", async () => {
     const plan = firstCallPlan(url, confidential, [product()]);
-    const { stdout } = await run("bash", ["-c", snippet(plan, "curl")], { env: { PATH: process.env.PATH, GATEHOUSE_CLIENT_SECRET: "s3cret" } });
+    const { stdout } = await run("bash", ["-c", snippet(plan, "curl")], { env: shellEnv({ GATEHOUSE_CLIENT_SECRET: "s3cret" }) });
     expect(stdout).toMatch(/^HTTP\/1\.1 200/);
     expect(stdout).toContain("echo /gateway/echo/v1/");
     expect(seen[0]!.authorization).toBe(`Basic ${Buffer.from("gh_abc123:s3cret").toString("base64")}`);
@@ -118,6 +120,6 @@ describe("the curl snippet, run by bash", () => {
 
   it("stops with a message when the secret is not exported", async () => {
     const plan = firstCallPlan(url, confidential, [product()]);
-    await expect(run("bash", ["-c", snippet(plan, "curl")], { env: { PATH: process.env.PATH } })).rejects.toMatchObject({ stderr: expect.stringContaining("export GATEHOUSE_CLIENT_SECRET") });
+    await expect(run("bash", ["-c", snippet(plan, "curl")], { env: shellEnv({}) })).rejects.toMatchObject({ stderr: expect.stringContaining("export GATEHOUSE_CLIENT_SECRET") });
   });
 });

@@ -33,6 +33,8 @@ export interface Snippet {
 }
 
 export interface FirstCallPlan {
+  clientId: string;
+  appType: FirstCallApp["type"];
   tokenUrl: string;
   authorizeUrl: string;
   /** The URL the snippets call; null when no product of the app has an API yet. */
@@ -107,6 +109,8 @@ export function firstCallPlan(publicUrl: string, app: FirstCallApp, products: Fi
   const scope = [...new Set(approved.flatMap((p) => p.scopes))].join(" ");
   const redirectUri = app.redirectUris[0] ?? null;
   const plan = {
+    clientId: app.clientId,
+    appType: app.type,
     tokenUrl: `${base}/oauth/token`,
     authorizeUrl: `${base}/oauth/authorize`,
     callUrl,
