@@ -2,17 +2,17 @@
 // The app's first call in three steps, with the code in four languages. Before hydration every
 // snippet is shown one after another (nothing hidden without script); once hydrated they become
 // tabs (arrow keys, Home and End move between them, as WAI-ARIA's tabs pattern has it).
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { useId, useRef, useState, type KeyboardEvent } from "react";
 import { SECRET_VARIABLE, type FirstCallPlan } from "@/lib/portal/snippets";
 import { CopyButton } from "../ui/copy-button";
+import { useHydrated } from "../ui/hydrated";
 
 export function GettingStarted({ plan }: { plan: FirstCallPlan }) {
   const { clientId } = plan;
   const ids = useId();
-  const [tabs, setTabs] = useState(false);
+  const tabs = useHydrated();
   const [selected, setSelected] = useState(0);
   const tabRefs = useRef<Array<HTMLButtonElement | null>>([]);
-  useEffect(() => setTabs(true), []);
 
   const select = (index: number) => {
     const next = (index + plan.snippets.length) % plan.snippets.length;
@@ -45,7 +45,8 @@ export function GettingStarted({ plan }: { plan: FirstCallPlan }) {
         <li>
           <h3 className="font-semibold text-slate-800">1. Your credentials</h3>
           <p className="mt-1 text-slate-600">
-            client_id <code className="break-all rounded bg-slate-100 px-1 font-mono">{clientId}</code> <CopyButton value={clientId} label="Copy client ID" testId="copy-client-id" />
+            client_id <code className="break-all rounded bg-slate-100 px-1 font-mono">{clientId}</code>{" "}
+            <CopyButton value={clientId} label="Copy client ID" testId="copy-client-id" />
           </p>
           {isPublic ? (
             <p className="mt-1 text-slate-600">A public app has no secret: each sign-in is protected with PKCE instead.</p>

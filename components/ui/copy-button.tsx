@@ -3,17 +3,18 @@
 // script it could do nothing, and the value beside it is selectable text anyway. Where the
 // Clipboard API is refused (no permission, plain http), it selects the target's text instead.
 import { useEffect, useRef, useState } from "react";
+import { useHydrated } from "./hydrated";
 
 export function CopyButton({ value, label, testId, targetId }: { value: string; label: string; testId?: string; targetId?: string }) {
-  const [ready, setReady] = useState(false);
+  const ready = useHydrated();
   const [note, setNote] = useState("");
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => {
-    setReady(true);
-    return () => {
+  useEffect(
+    () => () => {
       if (timer.current) clearTimeout(timer.current);
-    };
-  }, []);
+    },
+    [],
+  );
 
   const say = (text: string) => {
     setNote(text);

@@ -24,5 +24,9 @@ export async function firstCallFor(ctx: PortalContext, app: AppView, publicUrl: 
   // approved first: the call the snippets make should be one that can succeed
   products.sort((a, b) => (a.status === b.status ? 0 : a.status === "approved" ? -1 : 1));
   const credential = app.credentials?.find((c) => c.status === "active");
-  return firstCallPlan(publicUrl, { clientId: credential?.clientId ?? "YOUR_CLIENT_ID", type: app.type === "public" ? "public" : "confidential", redirectUris: app.redirectUris }, products);
+  return firstCallPlan(
+    publicUrl,
+    { clientId: credential?.clientId ?? "YOUR_CLIENT_ID", type: app.type === "public" ? "public" : "confidential", redirectUris: app.redirectUris },
+    products,
+  );
 }

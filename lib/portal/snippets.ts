@@ -120,7 +120,15 @@ export function firstCallPlan(publicUrl: string, app: FirstCallApp, products: Fi
     apis: products.flatMap((p) => p.proxies.map((x) => ({ product: p.name, url: gatewayBaseUrl(base, x), status: p.status }))),
     redirectUri,
   };
-  const input: SnippetInput = { issuer: base, clientId: app.clientId, tokenUrl: plan.tokenUrl, authorizeUrl: plan.authorizeUrl, callUrl: callUrl ?? `${base}/gateway/…`, scope, redirectUri };
+  const input: SnippetInput = {
+    issuer: base,
+    clientId: app.clientId,
+    tokenUrl: plan.tokenUrl,
+    authorizeUrl: plan.authorizeUrl,
+    callUrl: callUrl ?? `${base}/gateway/…`,
+    scope,
+    redirectUri,
+  };
   const snippets: Snippet[] =
     app.type === "public"
       ? [
