@@ -33,7 +33,13 @@ test("a stranger signs up and makes a first successful call with the copied curl
     approvalType: "auto",
   });
   expect(product.status).toBe(201);
-  const proxy = await admin("POST", "/proxies", { name: `First ${suffix}`, basePath: `first-${suffix}`, version: "v1", targetUrl: `${gatehouseUrl()}/_echo`, productIds: [product.body.id] });
+  const proxy = await admin("POST", "/proxies", {
+    name: `First ${suffix}`,
+    basePath: `first-${suffix}`,
+    version: "v1",
+    targetUrl: `${gatehouseUrl()}/_echo`,
+    productIds: [product.body.id],
+  });
   expect(proxy.status).toBe(201);
 
   // 1. Sign up in the browser, then sign in.
