@@ -124,7 +124,6 @@ export function GettingStarted({ plan }: { plan: FirstCallPlan }) {
               id={`${ids}-code-${s.language}`}
               data-testid={`snippet-${s.language}`}
               tabIndex={0}
-              aria-label={`${s.label} snippet`}
               className="max-w-full overflow-x-auto rounded border border-slate-200 bg-slate-50 p-3 text-xs leading-relaxed text-slate-800"
             >
               <code>{s.code}</code>

@@ -81,7 +81,7 @@ test("a stranger signs up and makes a first successful call with the copied curl
   expect(snippet).toContain(`/gateway/first-${suffix}/v1/`);
 
   // 4. Run it as a developer would, with the secret exported.
-  const { stdout } = await run("bash", ["-c", snippet], { env: { PATH: process.env.PATH!, GATEHOUSE_CLIENT_SECRET: secret }, timeout: 30_000 });
+  const { stdout } = await run("bash", ["-c", snippet], { env: { PATH: process.env.PATH, GATEHOUSE_CLIENT_SECRET: secret } as unknown as NodeJS.ProcessEnv, timeout: 30_000 });
   expect(stdout).toMatch(/^HTTP\/1\.1 200/);
   const body = JSON.parse(stdout.slice(stdout.indexOf("\r\n\r\n") + 4)) as { path?: string; headers: Record<string, string> };
   expect(body.headers["x-gatehouse-app-id"]).toBe(appId);

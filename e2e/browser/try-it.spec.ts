@@ -47,7 +47,7 @@ test("Try it: authorize with client credentials, execute a GET through the gatew
 
   // Try it out → Execute: the request goes to this gateway, and the echo backend answers.
   const operation = reference.locator(".opblock-get").filter({ hasText: "Echo a GET" });
-  await operation.locator(".opblock-summary").click();
+  await operation.locator(".opblock-summary-control").click();
   await operation.getByRole("button", { name: "Try it out" }).click();
   await operation.locator('input[placeholder="anything"]').fill("hello");
   await operation.getByRole("button", { name: "Execute" }).click();
