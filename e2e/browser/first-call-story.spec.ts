@@ -91,8 +91,9 @@ test("a stranger signs up and makes a first successful call with the copied curl
   await page.goto(`${gatehouseUrl()}/apps/${appId}/usage`);
   await expect(async () => {
     await page.reload();
+    await expect(page.getByText("Loading…")).toHaveCount(0, { timeout: 5_000 }); // the usage query has answered
     await expect(page.getByRole("definition").nth(0)).toHaveText("1", { timeout: 1_000 });
-  }).toPass({ timeout: 20_000 });
+  }).toPass({ timeout: 30_000 });
 
   // Without JavaScript the app page still shows every snippet (and no dead copy buttons).
   const noScript = await browser.newContext({ javaScriptEnabled: false, storageState: await context.storageState() });

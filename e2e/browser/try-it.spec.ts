@@ -38,11 +38,11 @@ test("Try it: authorize with client credentials, execute a GET through the gatew
 
   // Authorize: the client-credentials flow of the injected OAuth scheme, client_id prefilled.
   await reference.getByRole("button", { name: "Authorize" }).first().click();
-  const flow = page.locator(".auth-container").filter({ hasText: "clientCredentials" });
-  await expect(flow.locator("input#client_id")).toHaveValue(clientId);
-  await flow.locator("input#client_secret").fill(clientSecret);
-  await flow.getByRole("button", { name: "Authorize" }).click();
-  await expect(flow.getByRole("button", { name: "Logout" })).toBeVisible();
+  await expect(page.locator("#client_id_clientCredentials")).toHaveValue(clientId);
+  await page.locator("#client_secret_clientCredentials").fill(clientSecret);
+  await page.getByRole("button", { name: "Apply given OAuth2 credentials" }).first().click(); // the clientCredentials flow comes first
+  await expect(page.getByRole("button", { name: "Remove authorization" }).first()).toBeVisible();
+  await expect(page.locator("#client_id_clientCredentials")).toHaveCount(0);
   await page.getByRole("button", { name: "Close" }).first().click();
 
   // Try it out → Execute: the request goes to this gateway, and the echo backend answers.
