@@ -36,6 +36,9 @@ export function gatewaySpec(raw: string, gatewayPath: string, oauth: Pick<TryItO
   const schemes = components.securitySchemes ?? {};
   return {
     ...spec,
+    // Turbopack mis-bundles swagger-client's ApiDOM resolver for OpenAPI 3.1 ("refract is not a
+    // function": operations never expand); its 3.0 resolver reads 3.1 documents well enough.
+    ...(typeof spec.openapi === "string" && spec.openapi.startsWith("3.1") ? { openapi: "3.0.3" } : {}),
     // whatever the document says, calls from here go through this gateway
     servers: [{ url: `${base}${gatewayPath}`, description: "Gatehouse gateway" }],
     components: {
