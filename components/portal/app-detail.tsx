@@ -4,7 +4,7 @@
 // Every change is a form posting to a server action (app/apps/actions.ts), so it works before
 // JavaScript loads; the server then renders this page again with fresh data.
 import Link from "next/link";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { addCredentialAction, deleteAppAction, revokeCredentialAction, updateAppAction } from "@/app/apps/actions";
 import type { AppView, ProductView } from "@/lib/portal/views";
 import { Card, dangerButtonClass, Empty, formatDate, secondaryButtonClass, StatusBadge } from "../ui/basics";
@@ -26,6 +26,7 @@ export function AppDetail({
   products,
   issuedSecret,
   editing = false,
+  gettingStarted,
 }: {
   initial: AppView;
   products: ProductView[];
@@ -33,8 +34,12 @@ export function AppDetail({
   issuedSecret?: IssuedSecretView | null;
   /** The edit form instead of the details (`?edit=1`, a plain link). */
   editing?: boolean;
+  /** The first-call steps: right after a just-issued secret, else last. */
+  gettingStarted?: ReactNode;
 }) {
   const secret = useShownSecret(issuedSecret ?? null);
+  // a new app: its first call stays on top even after the secret panel is dismissed
+  const [firstCallOnTop] = useState(() => Boolean(issuedSecret));
   const page = `/apps/${app.id}`;
 
   return (
@@ -61,6 +66,7 @@ export function AppDetail({
       </div>
 
       {secret.value ? <SecretPanel clientId={secret.value.clientId} secret={secret.value.secret} onDismiss={secret.dismiss} /> : null}
+      {firstCallOnTop ? gettingStarted : null}
 
       {editing ? (
         <Card title="Edit app">
@@ -143,6 +149,7 @@ export function AppDetail({
           <Empty>Not subscribed to any product. Edit the app to add one.</Empty>
         )}
       </Card>
+      {firstCallOnTop ? null : gettingStarted}
     </div>
   );
 }

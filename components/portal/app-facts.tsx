@@ -2,6 +2,7 @@
 import type { ReactNode } from "react";
 import type { AppView } from "@/lib/portal/views";
 import { StatusBadge } from "../ui/basics";
+import { CopyButton } from "../ui/copy-button";
 
 /** The app's name, then its type, whose it is (when the viewer is not its owner) and its status. */
 export function AppHeading({ app, owner, nameClassName }: { app: AppView; owner?: string; nameClassName: string }) {
@@ -26,10 +27,16 @@ export function DetailRow({ label, className, children }: { label: string; class
   );
 }
 
-/** Description, redirect URIs and grant types; `children` are further rows. */
+/** client_id, description, redirect URIs and grant types; `children` are further rows. */
 export function AppFacts({ app, noRedirectUris, children }: { app: AppView; noRedirectUris?: string; children?: ReactNode }) {
+  const clientId = app.credentials?.find((c) => c.status === "active")?.clientId;
   return (
     <dl className="grid grid-cols-[10rem_1fr] gap-2 text-sm">
+      {clientId ? (
+        <DetailRow label="client_id" className="font-mono break-all">
+          {clientId} <CopyButton value={clientId} label="Copy client ID" testId="copy-client-id" />
+        </DetailRow>
+      ) : null}
       <DetailRow label="Description">{app.description || "—"}</DetailRow>
       <DetailRow label="Redirect URIs" className="font-mono">
         {app.redirectUris.length ? app.redirectUris.map((u) => <div key={u}>{u}</div>) : noRedirectUris}

@@ -2,6 +2,7 @@
 import type { ReactNode } from "react";
 import type { CredentialView } from "@/lib/portal/views";
 import { formatDate, StatusBadge } from "../ui/basics";
+import { CopyButton } from "../ui/copy-button";
 import { HeadedTable } from "../ui/headed-table";
 
 /**
@@ -23,7 +24,9 @@ export function CredentialTable({
     <HeadedTable headers={["client_id", "Secret", "Status", "Expires", ...(withCreated ? ["Created"] : []), ""]}>
       {credentials.map((c) => (
         <tr key={c.id} data-testid={`credential-${c.clientId}`} className="border-t border-slate-100">
-          <td className="py-2 font-mono">{c.clientId}</td>
+          <td className="py-2 font-mono">
+            <span className="break-all">{c.clientId}</span> <CopyButton value={c.clientId} label="Copy client ID" testId="copy-client-id" />
+          </td>
           <td className="font-mono">{c.secretHint ?? noSecret}</td>
           <td>
             <StatusBadge status={c.status} testId="credential-status" />

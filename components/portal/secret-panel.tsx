@@ -3,6 +3,7 @@
 // in the URL, storage or the server), so a reload makes it disappear for good.
 import { useState } from "react";
 import { secondaryButtonClass } from "../ui/basics";
+import { CopyButton } from "../ui/copy-button";
 
 export function SecretPanel({
   clientId,
@@ -30,14 +31,16 @@ export function SecretPanel({
       <p className="text-sm text-amber-900">It is shown only this once; Gatehouse keeps only a hash. If you lose it, {labels.lost}.</p>
       <dl className="grid grid-cols-[8rem_1fr] gap-2 text-sm">
         <dt className="text-slate-600">{labels.id}</dt>
-        <dd className="font-mono break-all">{clientId}</dd>
+        <dd className="font-mono break-all">
+          {clientId} <CopyButton value={clientId} label={`Copy ${labels.id}`} testId="copy-client-id" />
+        </dd>
         <dt className="text-slate-600">{labels.secret}</dt>
         <dd data-testid="client-secret" className="font-mono break-all">
           {secret}
         </dd>
       </dl>
       <div className="flex items-center gap-3">
-        <button type="button" className={secondaryButtonClass} onClick={() => void copy()}>
+        <button type="button" data-testid="copy-secret" className={secondaryButtonClass} onClick={() => void copy()}>
           Copy secret
         </button>
         <button type="button" className={secondaryButtonClass} onClick={onDismiss}>

@@ -1,9 +1,12 @@
 import type { Metadata } from "next";
 import { takeIssuedSecret } from "@/lib/auth/issued-secret";
 import { orNotFound, requireViewer } from "@/lib/auth/viewer";
+import { getConfig } from "@/lib/config";
 import { getApp } from "@/lib/portal/apps";
 import { listCatalog } from "@/lib/portal/catalog";
+import { firstCallFor } from "@/lib/portal/first-call";
 import { AppDetail } from "@/components/portal/app-detail";
+import { GettingStarted } from "@/components/portal/getting-started";
 
 export const metadata: Metadata = { title: "App" };
 
@@ -14,5 +17,14 @@ export default async function AppPage({ params, searchParams }: { params: Promis
   const products = await listCatalog(ctx, actor, { limit: 100 });
   // A secret issued by the form that sent the browser here, shown this once.
   const issuedSecret = await takeIssuedSecret(ctx, app.id);
-  return <AppDetail initial={app} products={products.items} issuedSecret={issuedSecret} editing={(await searchParams).edit !== undefined} />;
+  const plan = await firstCallFor(ctx, app, getConfig().publicUrl);
+  return (
+    <AppDetail
+      initial={app}
+      products={products.items}
+      issuedSecret={issuedSecret}
+      editing={(await searchParams).edit !== undefined}
+      gettingStarted={<GettingStarted plan={plan} />}
+    />
+  );
 }

@@ -1,19 +1,29 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { currentViewer, orNotFound } from "@/lib/auth/viewer";
+import { getConfig } from "@/lib/config";
 import { productCatalogEntry } from "@/lib/portal/catalog";
 import { portalContext } from "@/lib/portal/runtime";
+import { productScopes, tryItApps, tryItRedirectUri } from "@/lib/portal/try-it";
 import { ProductFacts } from "@/components/portal/product-facts";
 import { ProxyDocs } from "@/components/portal/proxy-docs";
+import { TryItPanel } from "@/components/portal/try-it-panel";
 import { buttonClass, Card, PageTitle } from "@/components/ui/basics";
+import { CopyButton } from "@/components/ui/copy-button";
 
 export const metadata: Metadata = { title: "API product" };
 
-export default async function ProductPage({ params }: { params: Promise<{ slug: string }> }) {
+export default async function ProductPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { slug } = await params;
+  const outcome = (await searchParams)["try-it"];
   const viewer = await currentViewer();
-  const entry = await orNotFound(productCatalogEntry(viewer?.ctx ?? portalContext(), viewer?.actor ?? null, slug));
+  const ctx = viewer?.ctx ?? portalContext();
+  const entry = await orNotFound(productCatalogEntry(ctx, viewer?.actor ?? null, slug));
   const { product, proxies } = entry;
+  const publicUrl = getConfig().publicUrl;
+  const scopes = await productScopes(ctx, product.id);
+  const apps = viewer ? await tryItApps(ctx, viewer.actor, product.id, publicUrl) : null;
+  const oauth = { publicUrl, scopes, clientId: apps?.find((a) => a.clientId)?.clientId ?? null, redirectUrl: tryItRedirectUri(publicUrl) };
   return (
     <div className="space-y-6">
       <PageTitle
@@ -39,10 +49,16 @@ export default async function ProductPage({ params }: { params: Promise<{ slug: 
         <Card title="APIs">
           <p className="text-sm text-slate-500">No API is published in this product yet.</p>
         </Card>
-      ) : null}
+      ) : (
+        <TryItPanel slug={product.slug} apps={apps} redirectUri={oauth.redirectUrl} outcome={typeof outcome === "string" ? outcome : null} />
+      )}
       {proxies.map((proxy) => (
         <Card key={proxy.id} title={`${proxy.name} — ${proxy.gatewayPath}`}>
-          <ProxyDocs spec={proxy.openApiSpec} gatewayPath={proxy.gatewayPath} />
+          <p className="mb-3 flex flex-wrap items-center gap-2 text-sm text-slate-600">
+            Base URL <code className="break-all rounded bg-slate-100 px-1 font-mono">{`${publicUrl}${proxy.gatewayPath}`}</code>
+            <CopyButton value={`${publicUrl}${proxy.gatewayPath}`} label={`Copy the ${proxy.name} base URL`} testId="copy-base-url" />
+          </p>
+          <ProxyDocs spec={proxy.openApiSpec} gatewayPath={proxy.gatewayPath} oauth={oauth} />
         </Card>
       ))}
     </div>
