@@ -211,7 +211,8 @@ test("the catalog renders a product's OpenAPI document without leaving the origi
   await page.getByRole("link", { name: "Echo API" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Echo API", exact: true })).toBeVisible(); // Swagger UI renders an h1 of its own
   await expect(page.getByTestId("approval-type")).toContainText("automatic");
-  await expect(page.getByText("echo:read echo:write")).toBeVisible();
+  await expect(page.getByRole("main").locator("code", { hasText: /^echo:read$/ })).toBeVisible();
+  await expect(page.getByRole("main").locator("code", { hasText: /^echo:write$/ })).toBeVisible();
   await expect(page.getByTestId("openapi-reference").getByText("Echo a GET")).toBeVisible({ timeout: 20_000 });
   expect(await page.content()).not.toContain("targetUrl");
   expect(foreign).toEqual([]);

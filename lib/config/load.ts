@@ -43,6 +43,8 @@ export interface Config {
   /** After SIGTERM, how long to keep serving (not ready, every answer `Connection: close`)
    * before the listener closes: load balancers and keep-alive clients move away first. */
   shutdownDrainDelayMs: number;
+  /** Self-registrations allowed per client address and hour. */
+  signupLimitPerHour: number;
   /** server.ts serves HTTPS itself (TLS_CERT, TLS_KEY), asking for client certificates when TLS_CLIENT_CA is set. */
   tls: TlsConfig | null;
   gateway: GatewayConfig;
@@ -135,6 +137,7 @@ export function loadConfig(environment: Record<string, string | undefined>, cwd 
           .filter(Boolean)
       : [],
     shutdownDrainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS ?? 0,
+    signupLimitPerHour: env.SIGNUP_LIMIT_PER_HOUR ?? 10,
     tls: tlsConfig(env, cwd),
     metricsToken: env.METRICS_TOKEN ?? null,
     analyticsRetention: { eventDays: env.ANALYTICS_RETENTION_DAYS ?? 90, rollupDays: env.ANALYTICS_ROLLUP_RETENTION_DAYS ?? 400 },

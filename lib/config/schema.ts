@@ -94,6 +94,12 @@ export const EnvSchema = z.object({
       .regex(/^\d{1,6}$/, { error: "must be a number of milliseconds" })
       .transform(Number),
   ),
+  SIGNUP_LIMIT_PER_HOUR: optional(
+    z
+      .string()
+      .regex(/^\d{1,6}$/, { error: "must be a whole number of sign-ups" })
+      .transform(Number),
+  ),
   METRICS_TOKEN: optional(z.string().min(16, { error: "must be at least 16 characters" })),
   TRUSTED_PROXIES: optional(
     z.string().refine((v) => v.split(",").every((entry) => isAddressOrRange(entry.trim())), {

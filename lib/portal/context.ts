@@ -15,6 +15,8 @@ export interface PortalContext {
   now?: () => Date;
   /** Which proxy targets may be private (SSRF guard at save); none when absent. */
   gatewayTargets?: TargetPolicy;
+  /** Self-registrations per client address and hour; FLOW_LIMITS.signup when absent. */
+  signupLimitPerHour?: number;
 }
 
 /** Who is acting: a signed-in developer or admin, or Gatehouse itself (seeding). */

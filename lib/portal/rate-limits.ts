@@ -14,7 +14,8 @@ export const FLOW_LIMITS = {
  * stopping developers from working — the same choice as Kong's fault-tolerant rate limiting.
  */
 export async function enforceFlowLimit(ctx: PortalContext, flow: keyof typeof FLOW_LIMITS, subject: string): Promise<void> {
-  const { limit, windowMs } = FLOW_LIMITS[flow];
+  const { windowMs } = FLOW_LIMITS[flow];
+  const limit = flow === "signup" ? (ctx.signupLimitPerHour ?? FLOW_LIMITS.signup.limit) : FLOW_LIMITS[flow].limit;
   const counted = await ctx.store.increment(`flow:${flow}:${subject}`, 1, windowMs).catch(() => null);
   if (!counted) return;
   const { count, resetMs } = counted;

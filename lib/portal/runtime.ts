@@ -8,5 +8,12 @@ import type { PortalContext } from "./context.ts";
 
 export function portalContext(): PortalContext {
   const okta = getOktaSettings();
-  return { db: getDb(), store: getStore(), adminGroup: okta.adminGroup, selfRegisteredGroup: okta.selfRegisteredGroup, gatewayTargets: targetPolicyOf(getConfig()) };
+  return {
+    db: getDb(),
+    store: getStore(),
+    adminGroup: okta.adminGroup,
+    selfRegisteredGroup: okta.selfRegisteredGroup,
+    gatewayTargets: targetPolicyOf(getConfig()),
+    signupLimitPerHour: getConfig().signupLimitPerHour,
+  };
 }
