@@ -106,3 +106,15 @@ describe("branding settings", () => {
     expect(await readLogo(ctx)).toBeNull();
   });
 });
+
+describe("brand palette", () => {
+  it("derives shades and keeps white text readable on the main one", async () => {
+    const { brandPalette, contrastWithWhite } = await import("./brand-palette.ts");
+    const dark = brandPalette("#1f5fd1");
+    expect(dark["--color-brand-600"]).toBe("#1f5fd1");
+    const light = brandPalette("#ffee00");
+    expect(contrastWithWhite(light["--color-brand-600"])).toBeGreaterThanOrEqual(4.5);
+    expect(contrastWithWhite(light["--color-brand-900"])).toBeGreaterThan(contrastWithWhite(light["--color-brand-700"]));
+    expect(brandPalette("not a colour")["--color-brand-600"]).toBe("#2563eb");
+  });
+});

@@ -28,6 +28,7 @@ interface ProductRow {
   refreshIdleTtlSeconds: number;
   credentialTtlSeconds: number | null;
   accessTokenFormat: string;
+  featured: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -131,6 +132,7 @@ export const productView = (p: ProductRow) => ({
   refreshIdleTtlSeconds: p.refreshIdleTtlSeconds,
   credentialTtlSeconds: p.credentialTtlSeconds,
   accessTokenFormat: p.accessTokenFormat,
+  featured: p.featured,
   createdAt: p.createdAt.toISOString(),
   updatedAt: p.updatedAt.toISOString(),
 });

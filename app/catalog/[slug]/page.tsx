@@ -6,6 +6,10 @@ import { portalContext } from "@/lib/portal/runtime";
 import { ProductFacts } from "@/components/portal/product-facts";
 import { ProxyDocs } from "@/components/portal/proxy-docs";
 import { buttonClass, Card, PageTitle } from "@/components/ui/basics";
+import { guidesAbout } from "@/lib/portal/guides";
+import { productChangelog } from "@/lib/portal/changelog";
+import { ProductGuides } from "@/components/portal/product-guides";
+import { ProductChangelog } from "@/components/portal/product-changelog";
 
 export const metadata: Metadata = { title: "API product" };
 
@@ -14,6 +18,8 @@ export default async function ProductPage({ params }: { params: Promise<{ slug: 
   const viewer = await currentViewer();
   const entry = await orNotFound(productCatalogEntry(viewer?.ctx ?? portalContext(), viewer?.actor ?? null, slug));
   const { product, proxies } = entry;
+  const ctx = viewer?.ctx ?? portalContext();
+  const [guides, changelog] = await Promise.all([guidesAbout(ctx, viewer?.actor ?? null, product.id), productChangelog(ctx, viewer?.actor ?? null, product.id)]);
   return (
     <div className="space-y-6">
       <PageTitle
@@ -35,6 +41,7 @@ export default async function ProductPage({ params }: { params: Promise<{ slug: 
         <p className="mb-4 whitespace-pre-line text-slate-700">{product.description || "No description."}</p>
         <ProductFacts product={product} />
       </Card>
+      <ProductGuides guides={guides} />
       {proxies.length === 0 ? (
         <Card title="APIs">
           <p className="text-sm text-slate-500">No API is published in this product yet.</p>
@@ -45,6 +52,7 @@ export default async function ProductPage({ params }: { params: Promise<{ slug: 
           <ProxyDocs spec={proxy.openApiSpec} gatewayPath={proxy.gatewayPath} />
         </Card>
       ))}
+      <ProductChangelog entries={changelog} />
     </div>
   );
 }
