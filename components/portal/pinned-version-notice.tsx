@@ -1,7 +1,6 @@
 // A notice for an app's page: the API versions the app is pinned to that are deprecated or have
 // a sunset date, with when they stop answering. A server component (place it in the server page,
 // not inside a client component); nothing when there is nothing to say or the viewer may not see the app.
-import Link from "next/link";
 import { currentViewer } from "@/lib/auth/viewer";
 import { pinnedVersionsEnding } from "@/lib/portal/changelog";
 import { readableDate } from "./product-changelog";
@@ -24,9 +23,9 @@ export async function PinnedVersionNotice({ appId, appName }: { appId: string; a
                 ? `, which stops answering on ${readableDate(v.sunsetAt)}.`
                 : ", which is deprecated."}{" "}
             {v.deprecationLink ? (
-              <Link href={v.deprecationLink} className="underline" rel="noopener noreferrer">
+              <a href={v.deprecationLink} className="underline" rel="noopener noreferrer">
                 What replaces it
-              </Link>
+              </a>
             ) : null}
           </li>
         ))}
