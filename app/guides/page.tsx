@@ -19,13 +19,18 @@ export default async function GuidesPage() {
           No guides yet. The{" "}
           <Link href="/catalog" className="text-brand-700 underline">
             catalog
-          </Link>{" "} lists every API with its reference.
+          </Link>{" "}
+          lists every API with its reference.
         </Empty>
       ) : (
         <GuideLinks guides={guides} />
       )}
       <p className="text-sm text-slate-600">
-        Guides about one API are on its page in the <Link href="/catalog" className="text-brand-700 underline">catalog</Link>.
+        Guides about one API are on its page in the{" "}
+        <Link href="/catalog" className="text-brand-700 underline">
+          catalog
+        </Link>
+        .
       </p>
     </div>
   );

@@ -28,7 +28,10 @@ const dir = mkdtempSync(join(tmpdir(), "gatehouse-cli-brand-"));
 describe("gatehouse branding", () => {
   it("sets the given fields, with the terms from a file", async () => {
     writeFileSync(join(dir, "terms.md"), "# Terms\n");
-    const r = await cli(["branding", "set", "--organisation", "Acme", "--primary-color", "#aa3300", "--terms-file", join(dir, "terms.md")], { organisation: "Acme", termsMarkdown: "# Terms\n" });
+    const r = await cli(["branding", "set", "--organisation", "Acme", "--primary-color", "#aa3300", "--terms-file", join(dir, "terms.md")], {
+      organisation: "Acme",
+      termsMarkdown: "# Terms\n",
+    });
     expect(r.code).toBe(0);
     expect(r.sent[0]).toMatchObject({ method: "PUT", path: "/api/v1/branding", contentType: "application/json" });
     expect(JSON.parse(r.sent[0]!.body as string)).toEqual({ organisation: "Acme", primaryColor: "#aa3300", termsMarkdown: "# Terms\n" });

@@ -34,7 +34,13 @@ export const branding: Group = {
     set: {
       summary: "Change the given settings",
       usage: "[--organisation NAME] [--tagline T] [--primary-color #rrggbb] [--accent-color #rrggbb] [--terms-file terms.md]",
-      options: { organisation: { type: "string" }, tagline: { type: "string" }, "primary-color": { type: "string" }, "accent-color": { type: "string" }, "terms-file": { type: "string" } },
+      options: {
+        organisation: { type: "string" },
+        tagline: { type: "string" },
+        "primary-color": { type: "string" },
+        "accent-color": { type: "string" },
+        "terms-file": { type: "string" },
+      },
       async run({ client, opts }) {
         const body: Record<string, string> = {};
         if (opts.has("organisation")) body.organisation = opts.string("organisation")!;

@@ -4,6 +4,6 @@ import { cache } from "react";
 import { DEFAULT_BRANDING, getBranding, type BrandingView } from "@/lib/portal/branding";
 import { portalContext } from "@/lib/portal/runtime";
 
-export const currentBranding = cache(
-  (): Promise<BrandingView> => getBranding(portalContext()).catch(() => ({ ...DEFAULT_BRANDING, logoUrl: null, logoType: null, updatedAt: null })),
+export const currentBranding = cache((): Promise<BrandingView> =>
+  getBranding(portalContext()).catch(() => ({ ...DEFAULT_BRANDING, logoUrl: null, logoType: null, updatedAt: null })),
 );

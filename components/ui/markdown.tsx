@@ -24,7 +24,9 @@ const COMPONENTS: Components = {
   ol: ({ node: _node, ...props }) => <ol className="my-3 list-decimal space-y-1 pl-6" {...props} />,
   blockquote: ({ node: _node, ...props }) => <blockquote className="my-3 border-l-4 border-slate-300 pl-4 text-slate-600" {...props} />,
   pre: ({ node: _node, ...props }) => <pre className="my-3 overflow-x-auto rounded bg-slate-900 p-3 text-sm text-slate-100" {...props} />,
-  code: ({ node: _node, ...props }) => <code className="rounded bg-slate-100 px-1 font-mono text-sm text-slate-900 [pre_&]:bg-transparent [pre_&]:p-0 [pre_&]:text-slate-100" {...props} />,
+  code: ({ node: _node, ...props }) => (
+    <code className="rounded bg-slate-100 px-1 font-mono text-sm text-slate-900 [pre_&]:bg-transparent [pre_&]:p-0 [pre_&]:text-slate-100" {...props} />
+  ),
   table: ({ node: _node, ...props }) => (
     <div className="my-3 overflow-x-auto">
       <table className="min-w-full border-collapse text-sm" {...props} />
@@ -32,6 +34,7 @@ const COMPONENTS: Components = {
   ),
   th: ({ node: _node, ...props }) => <th className="border border-slate-300 bg-slate-50 px-2 py-1 text-left" {...props} />,
   td: ({ node: _node, ...props }) => <td className="border border-slate-300 px-2 py-1" {...props} />,
+  // eslint-disable-next-line @next/next/no-img-element -- an author's image URL, already filtered by the url transform
   img: ({ node: _node, alt, ...props }) => <img className="my-3 max-w-full" alt={alt ?? ""} {...props} />,
 };
 

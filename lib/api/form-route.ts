@@ -36,7 +36,11 @@ export function formRoute<P extends Record<string, string> = Record<string, neve
     if (!actor) return seeOther(publicUrl, `/signin?callbackUrl=${encodeURIComponent(fallback)}`);
     try {
       const body = await readBoundedBody(request.body as AsyncIterable<Uint8Array> | null, options.maxBodyBytes ?? 256 * 1024, request.headers.get("content-length"));
-      const form = await new Request(request.url, { method: "POST", headers: { "content-type": request.headers.get("content-type") ?? "" }, body: new Uint8Array(body) }).formData();
+      const form = await new Request(request.url, {
+        method: "POST",
+        headers: { "content-type": request.headers.get("content-type") ?? "" },
+        body: new Uint8Array(body),
+      }).formData();
       const { back, status } = await handler({ ctx, actor, form, params });
       return seeOther(publicUrl, withQuery(back, "status", status));
     } catch (error) {

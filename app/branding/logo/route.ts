@@ -17,6 +17,12 @@ export async function GET(request: Request): Promise<Response> {
   if (!logo) return new Response("No logo", { status: 404, headers: { ...IMAGE_HEADERS, "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
   const etag = `"${logo.updatedAt.getTime().toString(36)}"`;
   const headers = { ...IMAGE_HEADERS, etag, "last-modified": logo.updatedAt.toUTCString() };
-  if (request.headers.get("if-none-match")?.split(/\s*,\s*/).includes(etag)) return new Response(null, { status: 304, headers });
+  if (
+    request.headers
+      .get("if-none-match")
+      ?.split(/\s*,\s*/)
+      .includes(etag)
+  )
+    return new Response(null, { status: 304, headers });
   return new Response(new Uint8Array(logo.bytes), { status: 200, headers: { ...headers, "content-type": logo.type, "content-length": String(logo.bytes.byteLength) } });
 }
