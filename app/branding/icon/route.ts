@@ -20,6 +20,9 @@ function gateIcon(colour: string): string {
   );
 }
 
+// Read per request: the logo and colours change at run time.
+export const dynamic = "force-dynamic";
+
 export async function GET(): Promise<Response> {
   const ctx = portalContext();
   const logo = await readLogo(ctx);

@@ -12,6 +12,9 @@ const IMAGE_HEADERS = {
   "cache-control": "public, max-age=0, must-revalidate",
 };
 
+// Read per request: the logo and colours change at run time.
+export const dynamic = "force-dynamic";
+
 export async function GET(request: Request): Promise<Response> {
   const logo = await readLogo(portalContext());
   if (!logo) return new Response("No logo", { status: 404, headers: { ...IMAGE_HEADERS, "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
