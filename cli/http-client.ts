@@ -40,14 +40,19 @@ export class ApiClient {
   delete<T>(path: string) {
     return this.request<T>("DELETE", path);
   }
+  /** PUT of a file as it is (an image), with its media type. */
+  putBytes<T>(path: string, bytes: Uint8Array, contentType: string) {
+    return this.request<T>("PUT", path, new RawBody(new Uint8Array(bytes), contentType));
+  }
 
   /** The parsed JSON answer, or undefined for 204. */
   async request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
     const url = new URL(this.base + path);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== "") url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { accept: "application/json" };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) };
+    if (body !== undefined) headers["content-type"] = body instanceof RawBody ? body.contentType : "application/json";
+    const payload = body === undefined ? undefined : body instanceof RawBody ? body.bytes : JSON.stringify(body);
+    const init = { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) };
     const { credentials } = this.options;
     let res: Response;
     try {
@@ -68,6 +73,13 @@ export class ApiClient {
       throw new ApiError(`${method} ${url.pathname} answered with something other than JSON`, "bad_response", res.status);
     }
   }
+}
+
+class RawBody {
+  constructor(
+    readonly bytes: Uint8Array<ArrayBuffer>,
+    readonly contentType: string,
+  ) {}
 }
 
 /** Problem JSON → ApiError; anything else (a proxy's HTML page) still gives one readable line. */

@@ -17,8 +17,10 @@ import { products } from "./commands/products.ts";
 import { proxies } from "./commands/proxies.ts";
 import { tokens } from "./commands/tokens.ts";
 import { whoami } from "./commands/whoami.ts";
+import { branding } from "./commands/branding.ts";
+import { guides } from "./commands/guides.ts";
 
-export const GROUPS: Record<string, Group> = { products, proxies, apps, credentials, approvals, developers, tokens, audit, keys, whoami };
+export const GROUPS: Record<string, Group> = { products, proxies, apps, credentials, approvals, developers, tokens, audit, keys, branding, guides, whoami };
 
 export const DEFAULT_URL = "http://localhost:3000";
 

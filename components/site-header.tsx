@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { currentViewer } from "@/lib/auth/viewer";
+import { BrandMark } from "./brand-mark";
 
 /** The header on every page: portal navigation, and sign in / up or the user's name + sign out. */
 export async function SiteHeader() {
@@ -8,10 +9,7 @@ export async function SiteHeader() {
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-6xl items-center justify-between gap-6 px-6 py-4">
         <div className="flex items-center gap-6">
-          <Link href="/" className="flex items-center gap-2 text-lg font-semibold text-brand-900">
-            <span aria-hidden className="inline-block h-6 w-6 rounded bg-brand-600" />
-            Gatehouse
-          </Link>
+          <BrandMark />
           <nav aria-label="Portal" className="flex items-center gap-4 text-sm">
             <Link href="/catalog" className="text-slate-700 hover:text-brand-700">
               Catalog

@@ -7,6 +7,8 @@ const LINKS = [
   ["/admin/tokens", "Revoke tokens"],
   ["/admin/products", "Products"],
   ["/admin/proxies", "Proxies"],
+  ["/admin/guides", "Guides"],
+  ["/admin/branding", "Branding"],
   ["/admin/analytics", "Analytics"],
   ["/admin/bots", "Bot detection"],
   ["/admin/audit", "Audit log"],

@@ -61,6 +61,7 @@ export function ProductForm({ initial }: { initial?: ProductView }) {
     credentialTtlSeconds: initial?.credentialTtlSeconds?.toString() ?? "",
     accessTokenFormat: initial?.accessTokenFormat ?? "opaque",
   });
+  const [featured, setFeatured] = useState(initial?.featured ?? false);
   const save = useSaveItem<ProductView>("products", initial);
   const submit = () =>
     save.mutate({
@@ -79,6 +80,7 @@ export function ProductForm({ initial }: { initial?: ProductView }) {
       refreshIdleTtlSeconds: Number(f.refreshIdleTtlSeconds),
       credentialTtlSeconds: numberOrNull(f.credentialTtlSeconds),
       accessTokenFormat: f.accessTokenFormat,
+      featured,
     });
   const text = (key: keyof typeof f, label: string, props: Record<string, unknown> = {}) => (
     <label className="block text-sm font-medium">
@@ -125,6 +127,10 @@ export function ProductForm({ initial }: { initial?: ProductView }) {
       {text("refreshIdleTtlSeconds", "Refresh idle timeout (s)", { inputMode: "numeric" })}
       {text("credentialTtlSeconds", "Credential expiry (s, empty = never)", { inputMode: "numeric" })}
       {choice("accessTokenFormat", "Access token format (jwt: RFC 9068, validated offline with /oauth/jwks)", ["opaque", "jwt"])}
+      <label className="flex items-center gap-2 text-sm font-medium">
+        <input type="checkbox" checked={featured} onChange={(e) => setFeatured(e.target.checked)} />
+        Featured on the home page (public products only)
+      </label>
     </EditorForm>
   );
 }

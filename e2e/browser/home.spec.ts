@@ -17,7 +17,9 @@ test("the home page renders, hydrates and breaks no content-security rule", asyn
   await expect(page.getByRole("navigation", { name: "Account" })).toContainText("Sign up");
   // Next's client runtime ran (its scripts carried the nonce): the router is mounted.
   await page.waitForFunction(() => "next" in window && (window as unknown as { next: { router?: unknown } }).next.router !== undefined);
-  await expect(page.locator("h2", { hasText: "API gateway" })).toBeVisible();
+  await expect(page.locator("h2", { hasText: "From sign-up to your first call" })).toBeVisible();
+  await expect(page.getByTestId("brand-mark")).toBeVisible();
+  await expect(page.getByRole("contentinfo")).toContainText("Terms of use");
   expect(violations).toEqual([]);
   expect(pageErrors).toEqual([]);
 });

@@ -11,6 +11,9 @@ import { BotRuleInput, RuleFromDetectionInput } from "../portal/bot-detection.ts
 import { SIGNATURES } from "../security/bot/signatures.ts";
 import { StatusInput } from "../portal/developers.ts";
 import { SignUpInput } from "../portal/signup.ts";
+import { BrandingInput } from "../portal/branding.ts";
+import { GuideInput } from "../portal/guides.ts";
+import { LOGO_TYPES } from "../portal/logo-image.ts";
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
 const body = (s: z.ZodType) => ({ required: true, content: { "application/json": { schema: schema(s) } } });
@@ -163,6 +166,27 @@ export function openApiDocument(serverUrl: string) {
         post: create("admin", "Create a product", "Product", ProductInput),
       },
       "/products/{id}": managedItem("Product", ProductInput, { get: "One product, by id or slug", patch: "Change a product", delete: "Delete a product" }, "products"),
+      "/products/{id}/changelog": {
+        get: read("products", "A product's versions, newest first: status, deprecation and sunset dates, and which of the caller's own apps are pinned to each", "Versions"),
+      },
+      "/branding": {
+        get: { summary: "The portal's branding: organisation, tagline, colours, logo URL, terms of use", tags: ["portal"], security: [], responses: { "200": ok("Branding") } },
+        put: op("admin", "Change the branding (the fields not given keep their values)", { "200": ok("Branding") }, { requestBody: body(BrandingInput.partial()) }),
+      },
+      "/branding/logo": {
+        put: op(
+          "admin",
+          "Upload the logo: the image as the body, its type in Content-Type (PNG, JPEG, WebP or SVG, checked against the bytes; at most 256 KiB); served at /branding/logo",
+          { "200": ok("Branding"), "413": { $ref: "#/components/responses/Problem" }, "415": { $ref: "#/components/responses/Problem" } },
+          { requestBody: { required: true, content: Object.fromEntries(LOGO_TYPES.map((type) => [type, { schema: { type: "string", format: "binary" } }])) } },
+        ),
+        delete: op("admin", "Remove the logo", { "200": ok("Branding") }),
+      },
+      "/guides": {
+        get: list("portal", "Guides (developers: published ones, not about private products)", "Guides", { productId: { type: "string" }, scope: { enum: ["portal", "all"] } }),
+        post: create("admin", "Write a guide (Markdown; rendered without raw HTML)", "Guide", GuideInput, { "409": { $ref: "#/components/responses/Problem" } }),
+      },
+      "/guides/{id}": managedItem("Guide", GuideInput.partial(), { get: "One guide, by id or slug", patch: "Change a guide", delete: "Delete a guide" }, "portal"),
       "/proxies": {
         get: list("admin", "API proxies", "Proxies"),
         post: create("admin", "Create a proxy", "Proxy", ProxyInput),

@@ -25,6 +25,13 @@ interface Options {
   /** Status of a successful answer with a body (201 for creations). */
   status?: number;
   maxBodyBytes?: number;
+  /** The body as it came (an image upload): `body` is { bytes, contentType }. */
+  rawBody?: boolean;
+}
+
+export interface RawBody {
+  bytes: Buffer;
+  contentType: string | null;
 }
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -38,7 +45,8 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
     if (!auth) return problem(401, "Authentication required", {}, { "www-authenticate": 'Bearer realm="gatehouse"' });
     const unsafe = UNSAFE.has(request.method);
     if (unsafe && auth.via === "session" && !sameOrigin(request)) return problem(403, "Cross-site request refused");
-    const body = unsafe ? await readJsonBody(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY) : undefined;
+    const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    const body = !unsafe ? undefined : options.rawBody ? await readRawBody(request, maxBytes) : await readJsonBody(request, maxBytes);
     if (body instanceof Response) return body;
     const actor = { ...auth.actor, ip: clientIp(request), requestId };
     const result = await handler({ actor, ctx, params, query: Object.fromEntries(new URL(request.url).searchParams), body });
@@ -54,6 +62,11 @@ export function publicApiRoute(handler: (call: { ctx: PortalContext; body: unkno
     if (body instanceof Response) return body;
     return respond(await handler({ ctx: portalContext(), body, clientIp: clientIp(request) ?? "unknown" }), options);
   });
+}
+
+/** Reads anyone may make without signing in (the portal's branding). */
+export function openRoute<P extends Record<string, string> = Record<string, never>>(handler: (call: { ctx: PortalContext; params: P }) => Promise<unknown>) {
+  return guarded<P>(async (_request, params) => respond(await handler({ ctx: portalContext(), params }), {}));
 }
 
 /** Refuses method overrides, and turns thrown errors into problem JSON (never a stack trace). */
@@ -99,6 +112,16 @@ function clientIp(request: Request): string | undefined {
 function sameOrigin(request: Request): boolean {
   const origin = request.headers.get("origin");
   return origin !== null && origin === new URL(getConfig().publicUrl).origin;
+}
+
+async function readRawBody(request: Request, maxBytes: number): Promise<RawBody | Response> {
+  try {
+    const bytes = await readBoundedBody(request.body as AsyncIterable<Uint8Array> | null, maxBytes, request.headers.get("content-length"));
+    return { bytes, contentType: request.headers.get("content-type") };
+  } catch (error) {
+    if (error instanceof BodyTooLarge) return problem(413, "Request body too large", { maxBytes });
+    throw error;
+  }
 }
 
 /** JSON only (refuses text/plain forms posted cross-site), size-bounded before and while reading. */

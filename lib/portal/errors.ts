@@ -1,6 +1,6 @@
 // The few ways a portal operation can fail, with stable machine codes. Routes map them to
 // problem JSON (lib/api), pages to a readable message; the codes never change meaning.
-export type PortalErrorCode = "unauthenticated" | "forbidden" | "not_found" | "invalid" | "conflict" | "rate_limited" | "unavailable";
+export type PortalErrorCode = "unauthenticated" | "forbidden" | "not_found" | "invalid" | "conflict" | "rate_limited" | "unavailable" | "too_large" | "unsupported_type";
 
 export const STATUS_OF: Record<PortalErrorCode, number> = {
   unauthenticated: 401,
@@ -10,6 +10,8 @@ export const STATUS_OF: Record<PortalErrorCode, number> = {
   conflict: 409,
   rate_limited: 429,
   unavailable: 503,
+  too_large: 413,
+  unsupported_type: 415,
 };
 
 export class PortalError extends Error {

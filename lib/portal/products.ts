@@ -43,6 +43,8 @@ export const ProductInput = z
       .default(null),
     /** How its access tokens look: opaque, or RFC 9068 JWTs backends can validate offline. */
     accessTokenFormat: z.enum(["opaque", "jwt"]).default("opaque"),
+    /** Shown on the home page (public products only). */
+    featured: z.boolean().default(false),
   })
   .strict()
   .refine((p) => (p.quotaLimit === null) === (p.quotaIntervalSeconds === null), { error: "quotaLimit and quotaIntervalSeconds go together", path: ["quotaLimit"] })

@@ -29,6 +29,7 @@ interface ProductRow {
   refreshIdleTtlSeconds: number;
   credentialTtlSeconds: number | null;
   accessTokenFormat: string;
+  featured: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -133,6 +134,7 @@ export const productView = (p: ProductRow) => ({
   refreshIdleTtlSeconds: p.refreshIdleTtlSeconds,
   credentialTtlSeconds: p.credentialTtlSeconds,
   accessTokenFormat: p.accessTokenFormat,
+  featured: p.featured,
   createdAt: p.createdAt.toISOString(),
   updatedAt: p.updatedAt.toISOString(),
 });

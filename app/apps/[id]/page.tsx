@@ -7,6 +7,7 @@ import { listCatalog } from "@/lib/portal/catalog";
 import { firstCallFor } from "@/lib/portal/first-call";
 import { AppDetail } from "@/components/portal/app-detail";
 import { GettingStarted } from "@/components/portal/getting-started";
+import { PinnedVersionNotice } from "@/components/portal/pinned-version-notice";
 
 export const metadata: Metadata = { title: "App" };
 
@@ -19,12 +20,15 @@ export default async function AppPage({ params, searchParams }: { params: Promis
   const issuedSecret = await takeIssuedSecret(ctx, app.id);
   const plan = await firstCallFor(ctx, app, getConfig().publicUrl);
   return (
-    <AppDetail
-      initial={app}
-      products={products.items}
-      issuedSecret={issuedSecret}
-      editing={(await searchParams).edit !== undefined}
-      gettingStarted={<GettingStarted plan={plan} />}
-    />
+    <div className="space-y-6">
+      <PinnedVersionNotice appId={app.id} appName={app.name} />
+      <AppDetail
+        initial={app}
+        products={products.items}
+        issuedSecret={issuedSecret}
+        editing={(await searchParams).edit !== undefined}
+        gettingStarted={<GettingStarted plan={plan} />}
+      />
+    </div>
   );
 }

@@ -10,6 +10,10 @@ import { ProxyDocs } from "@/components/portal/proxy-docs";
 import { TryItPanel } from "@/components/portal/try-it-panel";
 import { buttonClass, Card, PageTitle } from "@/components/ui/basics";
 import { CopyButton } from "@/components/ui/copy-button";
+import { guidesAbout } from "@/lib/portal/guides";
+import { productChangelog } from "@/lib/portal/changelog";
+import { ProductGuides } from "@/components/portal/product-guides";
+import { ProductChangelog } from "@/components/portal/product-changelog";
 
 export const metadata: Metadata = { title: "API product" };
 
@@ -21,8 +25,12 @@ export default async function ProductPage({ params, searchParams }: { params: Pr
   const entry = await orNotFound(productCatalogEntry(ctx, viewer?.actor ?? null, slug));
   const { product, proxies } = entry;
   const publicUrl = getConfig().publicUrl;
-  const scopes = await productScopes(ctx, product.id);
-  const apps = viewer ? await tryItApps(ctx, viewer.actor, product.id, publicUrl) : null;
+  const [scopes, apps, guides, changelog] = await Promise.all([
+    productScopes(ctx, product.id),
+    viewer ? tryItApps(ctx, viewer.actor, product.id, publicUrl) : null,
+    guidesAbout(ctx, viewer?.actor ?? null, product.id),
+    productChangelog(ctx, viewer?.actor ?? null, product.id),
+  ]);
   const oauth = { publicUrl, scopes, clientId: apps?.find((a) => a.clientId)?.clientId ?? null, redirectUrl: tryItRedirectUri(publicUrl) };
   return (
     <div className="space-y-6">
@@ -45,6 +53,7 @@ export default async function ProductPage({ params, searchParams }: { params: Pr
         <p className="mb-4 whitespace-pre-line text-slate-700">{product.description || "No description."}</p>
         <ProductFacts product={product} />
       </Card>
+      <ProductGuides guides={guides} />
       {proxies.length === 0 ? (
         <Card title="APIs">
           <p className="text-sm text-slate-500">No API is published in this product yet.</p>
@@ -61,6 +70,7 @@ export default async function ProductPage({ params, searchParams }: { params: Pr
           <ProxyDocs spec={proxy.openApiSpec} gatewayPath={proxy.gatewayPath} oauth={oauth} />
         </Card>
       ))}
+      <ProductChangelog entries={changelog} />
     </div>
   );
 }
