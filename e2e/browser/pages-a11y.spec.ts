@@ -69,6 +69,7 @@ async function check(page: Page, url: string, expectStatus: number | null) {
 
 for (const entry of PORTAL_PAGES) {
   test(`${entry.path} as ${entry.who}`, async () => {
+    test.setTimeout(120_000); // three loads and six axe passes; Swagger UI pages are the heaviest
     const page = pages.get(entry.who)!;
     const url = `${gatehouseUrl()}${pagePath(entry, fixtures)}`;
     if (entry.optional) {
@@ -80,6 +81,7 @@ for (const entry of PORTAL_PAGES) {
 }
 
 test("the OAuth consent page", async () => {
+  test.setTimeout(120_000);
   const page = pages.get("developer")!;
   const consent = await openConsentPage(page, gatehouseUrl(), seededUsers().developer, fixtures.clientId);
   await expect(page.getByTestId("consent-app-name")).toHaveText("Travel planner");
