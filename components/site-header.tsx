@@ -12,10 +12,7 @@ export async function SiteHeader() {
   const viewer = await currentViewer().catch(() => null);
   return (
     <header className="relative border-b border-slate-200 bg-white">
-      <a
-        href="#main"
-        className="sr-only rounded bg-brand-600 px-3 py-2 text-sm font-medium text-white focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50"
-      >
+      <a href="#main" className="sr-only rounded bg-brand-600 px-3 py-2 text-sm font-medium text-white focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50">
         Skip to content
       </a>
       <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3 sm:px-6 md:gap-6 md:py-4">

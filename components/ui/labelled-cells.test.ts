@@ -14,6 +14,8 @@ describe("labelCells", () => {
   it("labels every row's cells and keeps the row's own attributes", () => {
     const rows = ["x", "y"].map((v) => h("tr", { key: v, "data-testid": v }, h("td", null, v), h("td", null)));
     const html = renderToStaticMarkup(h("tbody", null, labelRows(rows, ["Name", ""])));
-    expect(html).toBe('<tbody><tr data-testid="x"><td data-label="Name">x</td><td data-label=""></td></tr><tr data-testid="y"><td data-label="Name">y</td><td data-label=""></td></tr></tbody>');
+    expect(html).toBe(
+      '<tbody><tr data-testid="x"><td data-label="Name">x</td><td data-label=""></td></tr><tr data-testid="y"><td data-label="Name">y</td><td data-label=""></td></tr></tbody>',
+    );
   });
 });
