@@ -58,11 +58,8 @@ async function check(page: Page, url: string, expectStatus: number | null) {
     await page.setViewportSize({ width, height: 800 });
     const response = await page.goto(url);
     if (expectStatus !== null) expect(response?.status(), url).toBe(expectStatus);
-    const t0 = Date.now();
     await page.waitForLoadState("networkidle");
-    const t1 = Date.now();
     found.push(...(await problems(page, width)));
-    if (process.env.A11Y_TIMING) console.log(url, width, "idle", t1 - t0, "checks", Date.now() - t1);
   }
   expect(found, url).toEqual([]);
 }
