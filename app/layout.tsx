@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
-import type { CSSProperties, ReactNode } from "react";
-import Link from "next/link";
+import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
+import { SiteFooter } from "@/components/site-footer";
 import { SiteHeader } from "@/components/site-header";
 import { currentBranding } from "@/components/portal/current-branding";
-import { brandPalette } from "@/lib/portal/brand-palette";
+import { brandStylesheet } from "@/lib/portal/brand-palette";
+import { DEFAULT_BRANDING } from "@/lib/portal/branding";
 import "./globals.css";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -22,23 +23,18 @@ export const dynamic = "force-dynamic";
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const branding = await currentBranding();
+  // Unlayered, after globals.css: the organisation's colour wins over the theme, in light and dark.
+  const brandColours = brandStylesheet(branding.primaryColor, DEFAULT_BRANDING.primaryColor);
   return (
-    <html lang="en" style={brandPalette(branding.primaryColor) as CSSProperties}>
+    <html lang="en">
       <body className="flex min-h-screen flex-col">
+        {brandColours ? <style>{brandColours}</style> : null}
         <Providers>
           <SiteHeader />
-          <main className="mx-auto w-full max-w-6xl flex-1 px-6 py-10">{children}</main>
-          <footer className="border-t border-slate-200 py-6 text-center text-xs text-slate-600">
-            <Link href="/terms" className="hover:text-brand-700">
-              Terms of use
-            </Link>
-            <span aria-hidden> · </span>
-            <Link href="/guides" className="hover:text-brand-700">
-              Guides
-            </Link>
-            <span aria-hidden> · </span>
-            Powered by Gatehouse
-          </footer>
+          <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 focus:outline-none sm:px-6 sm:py-10">
+            {children}
+          </main>
+          <SiteFooter />
         </Providers>
       </body>
     </html>

@@ -1,60 +1,76 @@
 import Link from "next/link";
-import { currentViewer } from "@/lib/auth/viewer";
+import type { ReactNode } from "react";
+import { currentViewer, type Viewer } from "@/lib/auth/viewer";
 import { BrandMark } from "./brand-mark";
+import { MenuDisclosure } from "./menu-disclosure";
 
-/** The header on every page: portal navigation, and sign in / up or the user's name + sign out. */
+const navLink = "rounded px-2 py-2 text-slate-700 hover:text-brand-700";
+
+/** The header on every page: portal navigation, and sign in / up or the user's name + sign out.
+ * Below 768px both navigations fold into a "Menu" disclosure (a native <details>, so it opens
+ * before any script has loaded). */
 export async function SiteHeader() {
   const viewer = await currentViewer().catch(() => null);
   return (
-    <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-6xl items-center justify-between gap-6 px-6 py-4">
-        <div className="flex items-center gap-6">
+    <header className="relative border-b border-slate-200 bg-white">
+      <a href="#main" className="sr-only rounded bg-brand-600 px-3 py-2 text-sm font-medium text-white focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50">
+        Skip to content
+      </a>
+      <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3 sm:px-6 md:gap-6 md:py-4">
+        <div className="flex min-w-0 items-center gap-6">
           <BrandMark />
-          <nav aria-label="Portal" className="flex items-center gap-4 text-sm">
-            <Link href="/catalog" className="text-slate-700 hover:text-brand-700">
-              Catalog
-            </Link>
-            {viewer ? (
-              <Link href="/apps" className="text-slate-700 hover:text-brand-700">
-                My apps
-              </Link>
-            ) : null}
-            {viewer ? (
-              <Link href="/analytics" className="text-slate-700 hover:text-brand-700">
-                Analytics
-              </Link>
-            ) : null}
-            {viewer?.admin ? (
-              <Link href="/admin" className="text-slate-700 hover:text-brand-700">
-                Admin
-              </Link>
-            ) : null}
-          </nav>
+          <PortalNav viewer={viewer} className="hidden items-center gap-2 text-sm md:flex" />
         </div>
-        <nav aria-label="Account" className="flex items-center gap-3 text-sm">
-          {viewer ? (
-            <>
-              <Link href="/account" data-testid="signed-in-as" className="text-slate-600 hover:text-brand-700">
-                {viewer.developer.name}
-              </Link>
-              <form method="post" action="/auth/signout">
-                <button type="submit" className="rounded px-3 py-2 text-slate-700 hover:bg-slate-100">
-                  Sign out
-                </button>
-              </form>
-            </>
-          ) : (
-            <>
-              <Link href="/signin" className="rounded px-3 py-2 text-slate-700 hover:bg-slate-100">
-                Sign in
-              </Link>
-              <Link href="/signup" className="rounded bg-brand-600 px-3 py-2 font-medium text-white hover:bg-brand-700">
-                Sign up
-              </Link>
-            </>
-          )}
-        </nav>
+        <AccountNav viewer={viewer} className="hidden items-center gap-3 text-sm md:flex" testIds />
+        <MenuDisclosure>
+          <PortalNav viewer={viewer} className="flex flex-col text-base" />
+          <AccountNav viewer={viewer} className="mt-2 flex flex-col items-start gap-2 border-t border-slate-200 pt-3 text-base" />
+        </MenuDisclosure>
       </div>
     </header>
+  );
+}
+
+function PortalNav({ viewer, className }: { viewer: Viewer | null; className: string }) {
+  const links: [string, ReactNode][] = [["/catalog", "Catalog"]];
+  if (viewer) links.push(["/apps", "My apps"], ["/analytics", "Analytics"]);
+  if (viewer?.admin) links.push(["/admin", "Admin"]);
+  return (
+    <nav aria-label="Portal" className={className}>
+      {links.map(([href, label]) => (
+        <Link key={href} href={href} className={navLink}>
+          {label}
+        </Link>
+      ))}
+    </nav>
+  );
+}
+
+/** `testIds`: only one of the two copies (wide and folded) carries them. */
+function AccountNav({ viewer, className, testIds }: { viewer: Viewer | null; className: string; testIds?: boolean }) {
+  return (
+    <nav aria-label="Account" className={className}>
+      {viewer ? (
+        <>
+          <Link href="/account" data-testid={testIds ? "signed-in-as" : undefined} className="rounded px-2 py-2 break-all text-slate-600 hover:text-brand-700">
+            {viewer.developer.name}
+          </Link>
+          <form method="post" action="/auth/signout">
+            <button type="submit" className="rounded px-3 py-2 text-slate-700 hover:bg-slate-100">
+              Sign out
+            </button>
+          </form>
+        </>
+      ) : (
+        <>
+          <Link href="/signin" className="rounded px-3 py-2 text-slate-700 hover:bg-slate-100">
+            Sign in
+          </Link>
+          <Link href="/signup" className="rounded bg-brand-600 px-3 py-2 font-medium text-white hover:bg-brand-700">
+            Sign up
+          </Link>
+        </>
+      )}
+    </nav>
   );
 }

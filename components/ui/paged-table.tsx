@@ -1,9 +1,10 @@
 "use client";
 // A paginated list (usePagedList) shown as a table: the note for an empty list, the header
-// row, one row per item, and the "Load more" button under it.
+// row, one row per item (a card below 640px), and the "Load more" button under it.
 import type { ReactNode } from "react";
 import { Empty } from "./basics";
 import { TableHead } from "./headed-table";
+import { labelCells } from "./labelled-cells";
 import { LoadMore } from "./load-more";
 
 export function PagedTable<T extends { id: string }>({
@@ -32,12 +33,12 @@ export function PagedTable<T extends { id: string }>({
   return (
     <>
       {empty && !list.isPending && !list.items.length ? <Empty>{empty}</Empty> : null}
-      <table className={className} data-testid={testId}>
+      <table className={`stacked-table ${className}`} data-testid={testId}>
         <TableHead headers={headers} firstClassName="p-2" />
         <tbody>
           {list.items.map((item) => (
             <tr key={item.id} className={rowClassName ? `border-t border-slate-100 ${rowClassName}` : "border-t border-slate-100"} data-testid={rowTestId}>
-              {cells(item)}
+              {labelCells(cells(item), headers)}
             </tr>
           ))}
         </tbody>

@@ -30,6 +30,13 @@ export function contrastWithWhite(hex: string): number {
   return 1.05 / (luminance(parse(hex)) + 0.05);
 }
 
+/** The dark theme's card surface (app/globals.css, --color-white in dark mode). */
+const DARK_SURFACE: Rgb = [0x13, 0x1b, 0x2b];
+
+export function contrastWithDarkSurface(hex: string): number {
+  return (luminance(parse(hex)) + 0.05) / (luminance(DARK_SURFACE) + 0.05);
+}
+
 export type BrandPalette = Record<"--color-brand-50" | "--color-brand-100" | "--color-brand-600" | "--color-brand-700" | "--color-brand-900", string>;
 
 export function brandPalette(primary: string): BrandPalette {
@@ -43,4 +50,30 @@ export function brandPalette(primary: string): BrandPalette {
     "--color-brand-700": toHex(mix(main, BLACK, 0.2)),
     "--color-brand-900": toHex(mix(main, BLACK, 0.55)),
   };
+}
+
+/** The same shades for dark mode: the main shade is lightened until it reads on the dark surface
+ * (as text, and as a button with surface-coloured text), tints become dark washes of the colour. */
+export function brandPaletteDark(primary: string): BrandPalette {
+  if (!/^#[0-9a-fA-F]{6}$/.test(primary)) primary = "#2563eb";
+  let main = parse(primary);
+  for (let step = 0; step < 20 && contrastWithDarkSurface(toHex(main)) < 4.5; step++) main = mix(main, WHITE, 0.15);
+  return {
+    "--color-brand-50": toHex(mix(parse(primary), DARK_SURFACE, 0.8)),
+    "--color-brand-100": toHex(mix(parse(primary), DARK_SURFACE, 0.7)),
+    "--color-brand-600": toHex(main),
+    "--color-brand-700": toHex(mix(main, WHITE, 0.2)),
+    "--color-brand-900": toHex(mix(main, WHITE, 0.75)),
+  };
+}
+
+/** A stylesheet giving the brand shades for light and dark mode; null for the default colour,
+ * which app/globals.css already carries. Values are validated hex colours, safe to inline. */
+export function brandStylesheet(primary: string, defaultPrimary: string): string | null {
+  if (primary.toLowerCase() === defaultPrimary.toLowerCase()) return null;
+  const block = (palette: BrandPalette) =>
+    `:root{${Object.entries(palette)
+      .map(([name, value]) => `${name}:${value}`)
+      .join(";")}}`;
+  return `${block(brandPalette(primary))}@media (prefers-color-scheme: dark){${block(brandPaletteDark(primary))}}`;
 }

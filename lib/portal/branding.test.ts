@@ -117,4 +117,13 @@ describe("brand palette", () => {
     expect(contrastWithWhite(light["--color-brand-900"])).toBeGreaterThan(contrastWithWhite(light["--color-brand-700"]));
     expect(brandPalette("not a colour")["--color-brand-600"]).toBe("#2563eb");
   });
+
+  it("derives dark-mode brand shades that read on the dark surface, and no stylesheet for the default colour", async () => {
+    const { brandPaletteDark, brandStylesheet, contrastWithDarkSurface } = await import("./brand-palette.ts");
+    for (const colour of ["#1f5fd1", "#000080", "#7a0019", "#ffee00"]) expect(contrastWithDarkSurface(brandPaletteDark(colour)["--color-brand-600"])).toBeGreaterThanOrEqual(4.5);
+    expect(brandStylesheet("#2563EB", "#2563eb")).toBeNull();
+    const css = brandStylesheet("#7a0019", "#2563eb")!;
+    expect(css).toMatch(/^:root\{--color-brand-50:#[0-9a-f]{6};/);
+    expect(css).toContain("@media (prefers-color-scheme: dark){:root{--color-brand-50:");
+  });
 });
