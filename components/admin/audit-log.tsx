@@ -91,7 +91,9 @@ export function AuditLog({ initial }: { initial?: Page<AuditView> }) {
             <td>
               <details>
                 <summary className="cursor-pointer text-brand-700">before / after</summary>
-                <pre className="max-w-md overflow-auto whitespace-pre-wrap text-[11px]">{JSON.stringify({ before: e.before, after: e.after }, null, 2)}</pre>
+                <pre tabIndex={0} className="max-w-md overflow-auto whitespace-pre-wrap text-[11px]">
+                  {JSON.stringify({ before: e.before, after: e.after }, null, 2)}
+                </pre>
               </details>
             </td>
           </>

@@ -68,7 +68,12 @@ export function ProxyDocs({ spec, gatewayPath, oauth }: { spec: string | null; g
   const { publicUrl, scopes, clientId, redirectUrl } = oauth;
   const parsed = useMemo(() => (spec ? gatewaySpec(spec, gatewayPath, { publicUrl, scopes }) : null), [spec, gatewayPath, publicUrl, scopes]);
   if (!spec) return <p className="text-sm text-slate-500">This API has no OpenAPI document yet.</p>;
-  if (!parsed) return <pre className="max-h-96 overflow-auto rounded bg-slate-100 p-3 text-xs">{spec}</pre>;
+  if (!parsed)
+    return (
+      <pre tabIndex={0} className="max-h-96 overflow-auto rounded bg-slate-100 p-3 text-xs">
+        {spec}
+      </pre>
+    );
   return (
     <div data-testid="openapi-reference" className="swagger-host">
       <SwaggerUI

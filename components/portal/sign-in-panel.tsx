@@ -1,23 +1,17 @@
-"use client";
-// The sign-in page's button: next-auth's Okta sign-in (PKCE, state, nonce) back to a
+// The sign-in page's button: a plain form, so it works before any script has loaded. It posts
+// through lib/auth/sign-in-form.ts to next-auth's Okta sign-in (PKCE, state, nonce), back to a
 // same-origin path that the server already checked.
-import { signIn } from "next-auth/react";
-import { useState } from "react";
+import { newSignInToken, SIGN_IN_FORM_ACTION } from "@/lib/auth/sign-in-form";
 import { buttonClass } from "../ui/basics";
 
 export function SignInButton({ callbackUrl }: { callbackUrl: string }) {
-  const [busy, setBusy] = useState(false);
   return (
-    <button
-      type="button"
-      className={buttonClass}
-      disabled={busy}
-      onClick={() => {
-        setBusy(true);
-        void signIn("okta", { callbackUrl }).catch(() => setBusy(false));
-      }}
-    >
-      Sign in with Okta
-    </button>
+    <form method="post" action={SIGN_IN_FORM_ACTION}>
+      <input type="hidden" name="csrfToken" value={newSignInToken()} />
+      <input type="hidden" name="callbackUrl" value={callbackUrl} />
+      <button type="submit" className={buttonClass}>
+        Sign in with Okta
+      </button>
+    </form>
   );
 }

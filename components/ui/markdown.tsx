@@ -23,7 +23,8 @@ const COMPONENTS: Components = {
   ul: ({ node: _node, ...props }) => <ul className="my-3 list-disc space-y-1 pl-6" {...props} />,
   ol: ({ node: _node, ...props }) => <ol className="my-3 list-decimal space-y-1 pl-6" {...props} />,
   blockquote: ({ node: _node, ...props }) => <blockquote className="my-3 border-l-4 border-slate-300 pl-4 text-slate-600" {...props} />,
-  pre: ({ node: _node, ...props }) => <pre className="my-3 overflow-x-auto rounded bg-slate-900 p-3 text-sm text-slate-100" {...props} />,
+  // focusable: a code block wider than the screen scrolls, and keyboard users must reach it
+  pre: ({ node: _node, ...props }) => <pre tabIndex={0} className="my-3 overflow-x-auto rounded bg-slate-900 p-3 text-sm text-slate-100" {...props} />,
   code: ({ node: _node, ...props }) => (
     <code className="rounded bg-slate-100 px-1 font-mono text-sm text-slate-900 [pre_&]:bg-transparent [pre_&]:p-0 [pre_&]:text-slate-100" {...props} />
   ),

@@ -4,7 +4,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
-import { gatehouseUrl, signInInBrowser, signUpUser } from "../harness/portal.ts";
+import { gatehouseUrl, seededUsers, signInInBrowser, signUpUser } from "../harness/portal.ts";
 
 const suffix = randomBytes(4).toString("hex");
 
@@ -30,7 +30,7 @@ test("sign up with JavaScript off: rules shown up front, plain refusals, nothing
   await expect(rules).toContainText("at least 8 characters");
   await expect(rules).toContainText("an uppercase letter");
   expect(await page.getByLabel("Password").getAttribute("aria-describedby")).toContain("password-rules");
-  await expect(page.getByRole("link", { name: "terms of use" })).toHaveAttribute("href", "/terms");
+  await expect(page.getByRole("main").getByRole("link", { name: "terms of use" })).toHaveAttribute("href", "/terms");
 
   // Refused: a weak password and the terms not accepted — messages under the fields, the rest kept.
   await page.getByLabel("First name").fill("Nora");
@@ -140,6 +140,31 @@ test("apps with JavaScript off: create (secret shown once), a refused form keeps
   await expect(page.getByRole("link", { name: `No-JS app ${suffix}` })).toHaveCount(0);
 
   for (const url of urls) expect(url).not.toContain(secret);
+  await context.close();
+});
+
+test("sign in with JavaScript off: the button is a form, Okta's login page and back, nothing in the URL", async ({ browser }) => {
+  test.setTimeout(60_000);
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const urls = requestedUrls(page);
+  const user = seededUsers().developer;
+  await page.goto(`${gatehouseUrl()}/signin?callbackUrl=${encodeURIComponent("/account")}`);
+  await page.getByRole("button", { name: "Sign in with Okta" }).click();
+  await page.getByLabel("Username").fill(user.login);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => url.href.startsWith(`${gatehouseUrl()}/account`));
+  await expect(page.getByTestId("signed-in-as")).toBeAttached();
+  expect(urls.filter((u) => u.includes(encodeURIComponent(user.password)) || u.includes(user.password))).toEqual([]);
+
+  // Another site cannot start a sign-in in this browser.
+  const foreign = await page.request.post(`${gatehouseUrl()}/signin/okta`, {
+    headers: { origin: "https://evil.example" },
+    form: { csrfToken: "a".repeat(64), callbackUrl: "/apps" },
+    maxRedirects: 0,
+  });
+  expect(foreign.status()).toBe(403);
   await context.close();
 });
 

@@ -28,7 +28,7 @@ export async function signInInBrowser(page: Page, user: { login: string; passwor
     await page.getByRole("button", { name: "Verify" }).click();
   }
   await page.waitForURL((url) => url.href.startsWith(`${gatehouseUrl()}${callbackPath}`));
-  await expect(page.getByTestId("signed-in-as")).toBeVisible();
+  await expect(page.getByTestId("signed-in-as")).toBeAttached(); // hidden in the folded menu below 768 px
 }
 
 export async function signOutInBrowser(page: Page) {
