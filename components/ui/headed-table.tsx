@@ -1,5 +1,5 @@
 // Tables with a header row: the <thead> every table here shares, and a small table that is not
-// paginated (an app's credentials, its subscriptions). Below 640px each row is a card.
+// paginated (an app's credentials, its subscriptions). Below 1024px each row is a card.
 import type { ReactNode } from "react";
 import { labelRows } from "./labelled-cells";
 

@@ -1,6 +1,6 @@
 "use client";
 // A paginated list (usePagedList) shown as a table: the note for an empty list, the header
-// row, one row per item (a card below 640px), and the "Load more" button under it.
+// row, one row per item (a card below 1024px), and the "Load more" button under it.
 import type { ReactNode } from "react";
 import { Empty } from "./basics";
 import { TableHead } from "./headed-table";
