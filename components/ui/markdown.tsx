@@ -29,14 +29,16 @@ const COMPONENTS: Components = {
     <code className="rounded bg-slate-100 px-1 font-mono text-sm text-slate-900 [pre_&]:bg-transparent [pre_&]:p-0 [pre_&]:text-slate-100" {...props} />
   ),
   table: ({ node: _node, ...props }) => (
-    <div className="my-3 overflow-x-auto">
+    <div className="my-3 overflow-x-auto" tabIndex={0}>
       <table className="min-w-full border-collapse text-sm" {...props} />
     </div>
   ),
   th: ({ node: _node, ...props }) => <th className="border border-slate-300 bg-slate-50 px-2 py-1 text-left" {...props} />,
   td: ({ node: _node, ...props }) => <td className="border border-slate-300 px-2 py-1" {...props} />,
-  // eslint-disable-next-line @next/next/no-img-element -- an author's image URL, already filtered by the url transform
-  img: ({ node: _node, alt, ...props }) => <img className="my-3 max-w-full" alt={alt ?? ""} {...props} />,
+  // an image whose URL the transform refused (emptied) is left out rather than pointing at the page itself
+  img: ({ node: _node, alt, src, ...props }) =>
+    // eslint-disable-next-line @next/next/no-img-element -- an author's image URL, already filtered by the url transform
+    src ? <img className="my-3 max-w-full" alt={alt ?? ""} src={src} {...props} /> : null,
 };
 
 export function Markdown({ children, className }: { children: string; className?: string }) {
