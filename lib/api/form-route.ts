@@ -1,9 +1,10 @@
-// Route handlers behind the admin console's native forms (they work before JavaScript loads):
+// Route handlers behind native portal forms (they work before JavaScript loads):
 // the portal session, a same-origin Origin header (CSRF), a bounded body, then Post/Redirect/Get
 // back to the page with `?status=` (what was done) or `?error=` (a readable message).
 import { getConfig } from "../config/index.ts";
 import { getLogger } from "../log/index.ts";
 import { sessionActor } from "../auth/actor.ts";
+import { crossSiteRefusal } from "../auth/same-origin.ts";
 import { BodyTooLarge, readBoundedBody } from "../http/body.ts";
 import type { Actor, PortalContext } from "../portal/context.ts";
 import { PortalError } from "../portal/errors.ts";
@@ -30,7 +31,8 @@ export function formRoute<P extends Record<string, string> = Record<string, neve
     const { publicUrl } = getConfig();
     const params = await context.params;
     const fallback = typeof options.back === "string" ? options.back : options.back(params);
-    if (request.headers.get("origin") !== new URL(publicUrl).origin) return new Response("Cross-site request refused", { status: 403 });
+    const refused = crossSiteRefusal(request);
+    if (refused) return refused;
     const ctx = portalContext();
     const actor = await sessionActor(ctx);
     if (!actor) return seeOther(publicUrl, `/signin?callbackUrl=${encodeURIComponent(fallback)}`);

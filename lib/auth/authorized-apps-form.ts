@@ -7,6 +7,7 @@ import { revokeMyAuthorization } from "../portal/authorized-apps.ts";
 import { PortalError } from "../portal/errors.ts";
 import { portalContext } from "../portal/runtime.ts";
 import { sessionActor } from "./actor.ts";
+import { crossSiteRefusal } from "./same-origin.ts";
 
 const PAGE = "/account/apps";
 const MAX_FORM_BYTES = 1024;
@@ -14,7 +15,8 @@ const MAX_FORM_BYTES = 1024;
 const seeOther = (path: string) => new Response(null, { status: 303, headers: { location: `${getConfig().publicUrl}${path}`, "cache-control": "no-store" } });
 
 export async function revokeAuthorizationFromForm(request: Request): Promise<Response> {
-  if (request.headers.get("origin") !== new URL(getConfig().publicUrl).origin) return new Response("Cross-site request refused", { status: 403 });
+  const refused = crossSiteRefusal(request);
+  if (refused) return refused;
   if (!(request.headers.get("content-type") ?? "").startsWith("application/x-www-form-urlencoded")) return new Response("Unsupported form encoding", { status: 415 });
   const text = await request.text();
   if (text.length > MAX_FORM_BYTES) return new Response("Form too large", { status: 413 });

@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { getConfig } from "../config/index.ts";
 import { safeCallbackPath } from "./callback-path.ts";
+import { crossSiteRefusal } from "./same-origin.ts";
 
 export const SIGN_IN_FORM_ACTION = "/signin/okta";
 
@@ -20,7 +21,8 @@ export function newSignInToken(): string {
 
 export async function signInFormResponse(request: Request): Promise<Response> {
   const { publicUrl, secrets } = getConfig();
-  if (request.headers.get("origin") !== new URL(publicUrl).origin) return new Response("Cross-site request refused", { status: 403 });
+  const refused = crossSiteRefusal(request);
+  if (refused) return refused;
   const form = await request.formData().catch(() => null);
   const token = form?.get("csrfToken");
   if (typeof token !== "string" || !/^[0-9a-f]{64}$/.test(token)) {

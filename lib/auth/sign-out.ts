@@ -9,6 +9,7 @@ import { getConfig } from "../config/index.ts";
 import { getOktaSettings } from "../okta/settings.ts";
 import { portalContext } from "../portal/runtime.ts";
 import { endPortalSession, livePortalSession, signOutEverywhere } from "../portal/sessions.ts";
+import { crossSiteRefusal } from "./same-origin.ts";
 
 const SESSION_COOKIES = [
   "next-auth.session-token",
@@ -21,7 +22,8 @@ const SESSION_COOKIES = [
 
 export async function signOutResponse(request: NextRequest): Promise<Response> {
   const { publicUrl, secrets } = getConfig();
-  if (request.headers.get("origin") !== new URL(publicUrl).origin) return new Response("Cross-site request refused", { status: 403 });
+  const refused = crossSiteRefusal(request);
+  if (refused) return refused;
   const token = await getToken({ req: request, secret: secrets.sessionSecret });
   const everywhere = (await request.formData().catch(() => null))?.get("everywhere") === "1";
   if (typeof token?.sessionId === "string") {
