@@ -209,7 +209,7 @@ export async function databaseSink(target: DatabaseTarget): Promise<BatchSink> {
 }
 
 /** The same sink on a worker thread. */
-export function workerSink(target: DatabaseTarget): EventSink {
+export function workerSink(target: DatabaseTarget): BatchSink {
   const worker = startTsWorker(new URL("./sink-worker.ts", import.meta.url), { target });
   worker.unref();
   let exited = false;
@@ -231,16 +231,18 @@ export function workerSink(target: DatabaseTarget): EventSink {
     exited = true;
     failAll(new Error("analytics worker stopped"));
   });
+  const writeBatch = (batch: EventBatch): Promise<void> => {
+    if (exited) return Promise.reject(new Error("analytics worker stopped"));
+    const id = next++;
+    worker.ref(); // a batch in flight keeps the process alive until it is written
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, batch });
+    });
+  };
   return {
-    write(events) {
-      if (exited) return Promise.reject(new Error("analytics worker stopped"));
-      const id = next++;
-      worker.ref(); // a batch in flight keeps the process alive until it is written
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        worker.postMessage({ id, batch: encodeEvents(events) });
-      });
-    },
+    write: (events) => writeBatch(encodeEvents(events)),
+    writeBatch,
     async close() {
       if (exited) return;
       const gone = new Promise((resolve) => worker.once("exit", resolve));

@@ -55,6 +55,9 @@ export interface Config {
 }
 
 export interface GatewayConfig {
+  /** Processes the machine lane runs on (GATEWAY_WORKERS; `auto`, the default, is the
+   * machine's available parallelism, 1 under `--dev`); 1 keeps it on the main thread. */
+  workers: number | "auto";
   /** Host names, IP addresses and CIDR ranges the gateway may reach although they are private
    * (the built-in echo backend is always allowed). */
   allowedPrivateTargets: string[];
@@ -147,6 +150,7 @@ export function loadConfig(environment: Record<string, string | undefined>, cwd 
             .map((e) => e.trim().toLowerCase())
             .filter(Boolean)
         : [],
+      workers: env.GATEWAY_WORKERS === undefined || env.GATEWAY_WORKERS === "auto" ? "auto" : Number(env.GATEWAY_WORKERS),
       connectTimeoutMs: env.GATEWAY_CONNECT_TIMEOUT_MS ?? 3_000,
       headersTimeoutMs: env.GATEWAY_HEADERS_TIMEOUT_MS ?? 30_000,
       bodyTimeoutMs: env.GATEWAY_BODY_TIMEOUT_MS ?? 30_000,

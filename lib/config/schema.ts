@@ -111,6 +111,12 @@ export const EnvSchema = z.object({
       .string()
       .refine((v) => v.split(",").every((entry) => /^[\w.:\[\]/-]+$/.test(entry.trim())), { error: "must be a comma-separated list of host names, IP addresses or CIDR ranges" }),
   ),
+  GATEWAY_WORKERS: optional(
+    z
+      .string()
+      .regex(/^(\d{1,3}|auto)$/, { error: "must be a number of worker processes (1 or more) or auto" })
+      .refine((v) => v === "auto" || (Number(v) >= 1 && Number(v) <= 256), { error: "must be between 1 and 256, or auto" }),
+  ),
   GATEWAY_CONNECT_TIMEOUT_MS: optional(milliseconds),
   GATEWAY_HEADERS_TIMEOUT_MS: optional(milliseconds),
   GATEWAY_BODY_TIMEOUT_MS: optional(milliseconds),

@@ -9,7 +9,7 @@ import type { OAuthClient } from "../oauth/clients.ts";
 import type { MaybePromise } from "../runtime/maybe-async.ts";
 import type { ValidToken } from "../oauth/tokens/validator.ts";
 import { AnalyticsWriter } from "../analytics/writer.ts";
-import { workerSink } from "../analytics/sink.ts";
+import { workerSink, type EventSink } from "../analytics/sink.ts";
 import { startAnalyticsRetention } from "../analytics/retention.ts";
 import { getOktaSettings } from "../okta/settings.ts";
 import { AppDirectory } from "./apps.ts";
@@ -38,6 +38,11 @@ export function createGateway(deps: {
   log: Logger;
   validator: { validate(token: string): MaybePromise<ValidToken | null> };
   clients: { find(clientId: string): Promise<OAuthClient | null> };
+  /** Where analytics batches go: a database sink of the gateway's own unless given (a
+   * machine-lane worker forwards them to the primary's). */
+  analyticsSink?: EventSink;
+  /** Whether this gateway deletes analytics past their retention (one process of a cluster does). */
+  retention?: boolean;
 }): Gateway {
   const { config, db, store, log } = deps;
   const gw = config.gateway;
@@ -51,7 +56,7 @@ export function createGateway(deps: {
     targetPolicy,
     ownCertificate: config.tls?.cert ?? null,
   });
-  const analytics = new AnalyticsWriter(workerSink(config.database), log);
+  const analytics = new AnalyticsWriter(deps.analyticsSink ?? workerSink(config.database), log);
   let retention: { stop(): Promise<void> } | null = null;
   const clock: Clock = { now: Date.now };
   // the bot detector is the process's: the token endpoint feeds the same behaviour windows
@@ -84,7 +89,7 @@ export function createGateway(deps: {
     handler,
     async start() {
       analytics.start();
-      retention = startAnalyticsRetention(db, config.analyticsRetention, log);
+      if (deps.retention !== false) retention = startAnalyticsRetention(db, config.analyticsRetention, log);
       await Promise.all([apps.start(), registry.start()]);
     },
     async stop() {

@@ -5,6 +5,8 @@ import type { Logger } from "pino";
 export interface ReadinessCheck {
   name: string;
   check: () => Promise<unknown>;
+  /** Reported but not required: the instance serves its machine lane without it (the portal). */
+  optional?: boolean;
 }
 
 export interface ReadinessReport {
@@ -33,5 +35,6 @@ export async function checkReadiness(checks: ReadinessCheck[], log: Logger, time
       }
     }),
   );
-  return { ready: results.every(([, r]) => r.status === "ok"), checks: Object.fromEntries(results) };
+  const required = (name: string) => !checks.find((c) => c.name === name)?.optional;
+  return { ready: results.every(([name, r]) => r.status === "ok" || !required(name)), checks: Object.fromEntries(results) };
 }

@@ -123,7 +123,6 @@ export function recordCounterDegraded(policy: string): void {
   metrics().counterDegraded.inc({ policy });
 }
 
-/** The exposition text and its content type. */
 /** This thread's metrics as JSON, for the main thread to add up (see addMetricsSource). */
 export function metricsJson(): Promise<client.MetricObjectWithValues<client.MetricValue<string>>[]> {
   return metrics().registry.getMetricsAsJSON();
@@ -132,13 +131,29 @@ export function metricsJson(): Promise<client.MetricObjectWithValues<client.Metr
 type MetricsSource = () => Promise<client.MetricObjectWithValues<client.MetricValue<string>>[]>;
 const sources = () => sharedInstance("metrics-sources", () => new Set<MetricsSource>());
 
-/** Another thread's metrics, summed into /metrics (the portal's worker thread). */
+/** Another thread's or process's metrics, summed into /metrics (the portal's worker thread,
+ * the machine-lane workers). */
 export function addMetricsSource(source: MetricsSource): () => void {
   sources().add(source);
   return () => void sources().delete(source);
 }
 
-export async function renderMetrics(): Promise<{ contentType: string; body: string }> {
+export interface RenderedMetrics {
+  contentType: string;
+  body: string;
+}
+
+const renderer = () => sharedInstance<{ render: (() => Promise<RenderedMetrics>) | null }>("metrics-renderer", () => ({ render: null }));
+
+/** Hands /metrics to another process: a machine-lane worker asks the primary, which sums
+ * every process's metrics (lib/server/machine-workers.ts). */
+export function renderMetricsElsewhere(render: () => Promise<RenderedMetrics>): void {
+  renderer().render = render;
+}
+
+export async function renderMetrics(): Promise<RenderedMetrics> {
+  const elsewhere = renderer().render;
+  if (elsewhere) return elsewhere();
   const m = metrics();
   if (sources().size === 0) return { contentType: m.registry.contentType, body: await m.registry.metrics() };
   const others = await Promise.all([...sources()].map((source) => source().catch(() => [])));

@@ -1,14 +1,14 @@
 // The browser lane on a thread of its own. Next.js (portal, admin console, management API)
 // runs on a worker thread and listens on a private Unix socket; the main thread — the machine
-// lane: gateway, token endpoints — relays browser-lane requests to it. Why: Next.js installs
+// lane: gateway, token endpoints, in this process or its worker processes — relays browser-lane
+// requests to it (browser-relay.ts). Why: Next.js installs
 // AsyncLocalStorage, whose promise hooks then run for every promise of every request in its
 // thread, and a page render holds its thread for tens of milliseconds. Apart, the gateway pays
 // for neither (bench/RESULTS.md, "Gateway"); a page costs one more local hop.
 // The socket lives in a fresh 0700 directory: the worker trusts the headers the main thread
 // sets (client IP, client-certificate thumbprint), so nobody else may connect to it.
-import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
@@ -16,8 +16,8 @@ import type { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import type { MetricObjectWithValues, MetricValue } from "prom-client";
 import type { OktaSettings } from "../okta/settings.ts";
-import { hopByHopFree } from "../http/hop-by-hop.ts";
 import { startTsWorker } from "../runtime/ts-worker.ts";
+import { browserRelay } from "./browser-relay.ts";
 
 export interface BrowserLaneOptions {
   /** The process's thread bus (lib/runtime/thread-bus.ts), which the worker joins. */
@@ -34,6 +34,8 @@ export interface BrowserLaneOptions {
 }
 
 export interface BrowserLane {
+  /** Where Next.js listens: machine-lane worker processes relay to it (browser-relay.ts). */
+  socketPath: string;
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** WebSocket upgrades (Next's hot reload in development). */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
@@ -60,11 +62,13 @@ export interface BrowserWorkerData {
 
 const RESTART_DELAY_MS = 1_000;
 
-export async function startBrowserLane(options: BrowserLaneOptions): Promise<BrowserLane> {
+/** Starts Next.js on its worker thread and answers at once: the socket path is known before
+ * Next.js listens on it (the machine lane starts serving meanwhile; pages get 503 until
+ * `started`, which rejects when the first start fails). */
+export function launchBrowserLane(options: BrowserLaneOptions): BrowserLane & { started: Promise<void> } {
   const { log } = options;
   const socketDir = mkdtempSync(join(tmpdir(), "gatehouse-"));
   const socketPath = join(socketDir, "next.sock");
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const pendingMetrics = new Map<number, (metrics: MetricObjectWithValues<MetricValue<string>>[]) => void>();
   let nextMetricsId = 0;
   let worker: Worker;
@@ -110,38 +114,14 @@ export async function startBrowserLane(options: BrowserLaneOptions): Promise<Bro
     });
   }
 
-  await spawn();
+  const started = spawn();
 
+  const relay = browserRelay(socketPath, log, () => ready);
   return {
-    handle(req, res) {
-      if (!ready) return unavailable(res);
-      const upstream = http.request({ socketPath, agent, method: req.method, path: req.url, headers: hopByHopFree(req.headers) });
-      upstream.on("response", (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, hopByHopFree(answer.headers));
-        answer.pipe(res);
-        answer.once("error", () => res.destroy());
-      });
-      upstream.once("error", (error) => {
-        if (res.headersSent) return void res.destroy();
-        log.warn({ err: error }, "browser lane did not answer");
-        unavailable(res);
-      });
-      res.once("close", () => {
-        if (!res.writableFinished) upstream.destroy();
-      });
-      req.pipe(upstream);
-    },
-    upgrade(req, socket, head) {
-      const inner = net.connect(socketPath, () => {
-        const lines = [`${req.method} ${req.url} HTTP/1.1`];
-        for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
-        inner.write(lines.join("\r\n") + "\r\n\r\n");
-        if (head.length) inner.write(head);
-        socket.pipe(inner).pipe(socket);
-      });
-      inner.once("error", () => socket.destroy());
-      socket.once("error", () => inner.destroy());
-    },
+    started,
+    socketPath,
+    handle: relay.handle,
+    upgrade: relay.upgrade,
     metrics() {
       if (!ready) return Promise.resolve([]);
       const id = nextMetricsId++;
@@ -162,15 +142,8 @@ export async function startBrowserLane(options: BrowserLaneOptions): Promise<Bro
       }
       ready = false;
       await worker.terminate();
-      agent.destroy();
+      relay.close();
       rmSync(socketDir, { recursive: true, force: true });
     },
   };
-}
-
-function unavailable(res: ServerResponse): void {
-  if (res.headersSent) return void res.destroy();
-  const body = "The portal is restarting. Try again in a moment.\n";
-  res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "2", "cache-control": "no-store", "content-length": Buffer.byteLength(body) });
-  res.end(body);
 }

@@ -1,4 +1,5 @@
-// The process's store: Redis when REDIS_URL is set, memory otherwise.
+// The process's store: Redis when REDIS_URL is set, memory otherwise — or, in a machine-lane
+// worker process without Redis, the primary's memory over IPC (primary-store.ts, set by useStore).
 import { getConfig } from "../config/index.ts";
 import { sharedInstance, takeSharedInstance } from "../runtime/shared-instance.ts";
 import { MemoryStore } from "./memory-store.ts";
@@ -8,6 +9,7 @@ import type { Store } from "./types.ts";
 export type { Store, CounterResult, MessageHandler } from "./types.ts";
 export { MemoryStore } from "./memory-store.ts";
 export { RedisStore } from "./redis-store.ts";
+export { PrimaryStore, serveStore } from "./primary-store.ts";
 
 export function createStore(redis: { url: string; keyPrefix: string } | null): Store {
   return redis ? new RedisStore(redis.url, redis.keyPrefix) : new MemoryStore(undefined, undefined, { shareMessagesAcrossThreads: true });
@@ -15,6 +17,12 @@ export function createStore(redis: { url: string; keyPrefix: string } | null): S
 
 export function getStore(): Store {
   return sharedInstance("store", () => createStore(getConfig().redis));
+}
+
+/** Makes `store` the process's store; before anything else asked for one. */
+export function useStore(store: Store): Store {
+  takeSharedInstance<Store>("store");
+  return sharedInstance("store", () => store);
 }
 
 export async function closeStore(): Promise<void> {

@@ -11,7 +11,8 @@ export interface CounterResult {
 export type MessageHandler = (message: string) => void;
 
 export interface Store {
-  readonly kind: "memory" | "redis";
+  /** memory: this process; primary: the primary process's memory, over IPC (a gateway worker); redis: shared by every instance. */
+  readonly kind: "memory" | "primary" | "redis";
   /** Adds `by` to a counter that starts at 0 and lives `windowMs` from its first increment. */
   increment(key: string, by: number, windowMs: number): Promise<CounterResult>;
   /** Adds each delta to a field of a hash that lives `windowMs` from its first change (one

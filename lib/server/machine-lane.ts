@@ -1,0 +1,137 @@
+// The machine lane as one process serves it: token endpoints, gateway, echo backend, health and
+// metrics on a node:http(s) server, with everything else relayed to the browser lane (Next.js,
+// browser-relay.ts). server.ts runs it on its main thread (GATEWAY_WORKERS=1) or each
+// machine-lane worker process runs one (machine-workers.ts); the closing steps of what it
+// built are its own, the caller adds those of what it owns (the browser lane, okta-dev).
+import http from "node:http";
+import https from "node:https";
+import net from "node:net";
+import type { Logger } from "pino";
+import type { Config } from "../config/index.ts";
+import type { Database } from "../db/index.ts";
+import type { Store } from "../store/index.ts";
+import type { EventSink } from "../analytics/sink.ts";
+import { createMachineRouter } from "../http/router.ts";
+import { createRequestListener } from "../http/lanes.ts";
+import { createGracefulShutdown, type GracefulShutdown, type ShutdownStep } from "../http/shutdown.ts";
+import { healthRoutes } from "../health/routes.ts";
+import { metricsRoutes } from "../metrics/routes.ts";
+import { oauthRoutes } from "../oauth/routes.ts";
+import { accessTokenValidator, clientCache } from "../oauth/runtime.ts";
+import { gatewayRoutes } from "../gateway/routes.ts";
+import { createGateway } from "../gateway/gateway.ts";
+import { echoRoutes } from "../echo/routes.ts";
+import { echoKey } from "../echo/key.ts";
+import type { BrowserRelay } from "./browser-relay.ts";
+
+export interface MachineLaneOptions {
+  config: Config;
+  log: Logger;
+  dev: boolean;
+  db: Database;
+  store: Store;
+  /** Where browser-lane requests go, and the socket whose answering makes the portal ready. */
+  browser: Pick<BrowserRelay, "handle" | "upgrade">;
+  browserSocketPath: string;
+  /** The gateway's analytics sink when not its own (a worker forwards to the primary). */
+  analyticsSink?: EventSink;
+  /** Whether this process deletes analytics past their retention (one process does). */
+  retention: boolean;
+  /** Closing steps before the lane's own (the browser lane) and after them (okta-dev, the database). */
+  stepsBefore?: ShutdownStep[];
+  stepsAfter?: ShutdownStep[];
+}
+
+export interface MachineLane {
+  server: http.Server;
+  shutdown: GracefulShutdown;
+}
+
+const TIMEOUTS = {
+  headersTimeout: 10_000, // slow header senders (slowloris) are dropped
+  requestTimeout: 60_000,
+  keepAliveTimeout: 5_000,
+  // node counts the request line in this limit: 24 KiB lets a 16 KiB URI reach the lanes'
+  // 414 while 32 KiB of headers still get node's 431.
+  maxHeaderSize: 24 * 1024,
+  // Node checks headersTimeout/requestTimeout on this period (default 30 s, which would let
+  // slow header senders stay three times longer than the timeout says)
+  connectionsCheckingInterval: 1_000,
+};
+
+/** Builds the lane and listens on the configured port (shared by every worker process). */
+export async function startMachineLane(options: MachineLaneOptions): Promise<MachineLane> {
+  const { config, log, db, store } = options;
+  const validator = accessTokenValidator();
+  const clients = clientCache();
+  await Promise.all([validator.start(), clients.start()]);
+  const gateway = createGateway({ config, db, store, log, validator, clients, analyticsSink: options.analyticsSink, retention: options.retention });
+  await gateway.start();
+
+  // HTTPS when TLS_CERT/TLS_KEY are set; with TLS_CLIENT_CA a client certificate is asked for
+  // but optional at the handshake: endpoints decide (tls_client_auth, certificate-bound tokens)
+  // through lib/http/tls.ts, and a browser without one still gets the portal.
+  const server = config.tls
+    ? https.createServer({
+        ...TIMEOUTS,
+        cert: config.tls.cert,
+        key: config.tls.key,
+        ...(config.tls.clientCa ? { ca: config.tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
+      })
+    : http.createServer(TIMEOUTS);
+  const shutdown = createGracefulShutdown(server, {
+    timeoutMs: config.shutdownTimeoutMs,
+    drainDelayMs: config.shutdownDrainDelayMs,
+    log,
+    steps: [
+      ...(options.stepsBefore ?? []),
+      { name: "gateway (analytics flush, upstream pools)", run: () => gateway.stop() },
+      { name: "token cache", run: () => validator.stop() },
+      { name: "client cache", run: () => clients.stop() },
+      ...(options.stepsAfter ?? []),
+    ],
+  });
+  const router = createMachineRouter(
+    healthRoutes(
+      [
+        { name: "database", check: () => db.$queryRaw`SELECT 1` },
+        { name: "store", check: () => store.ping() },
+        // the machine lane serves without the portal (it starts later, restarts on its own)
+        { name: "portal", check: () => socketAnswers(options.browserSocketPath), optional: true },
+      ],
+      shutdown.isShuttingDown,
+    ),
+    oauthRoutes({ db, store, clients, issuer: config.publicUrl, validator, encryptionKey: config.secrets.encryptionKey, mutualTls: Boolean(config.tls?.clientCa) }),
+    gatewayRoutes(gateway),
+    echoRoutes(echoKey(config.secrets.encryptionKey)),
+    metricsRoutes({ token: config.metricsToken }),
+  );
+  server.on(
+    "request",
+    createRequestListener({
+      router,
+      browser: options.browser.handle,
+      log,
+      headers: { dev: options.dev, https: config.publicUrl.startsWith("https:") },
+      isShuttingDown: shutdown.isShuttingDown,
+    }),
+  );
+  if (options.dev) server.on("upgrade", options.browser.upgrade);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  return { server, shutdown };
+}
+
+/** Resolves when something accepts connections on the Unix socket. */
+function socketAnswers(path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(path, () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once("error", reject);
+  });
+}
