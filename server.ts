@@ -87,11 +87,7 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   const closeOkta: ShutdownStep[] = embeddedOkta ? [{ name: "okta-dev", run: () => embeddedOkta.okta.stop() }] : [];
-  const closeShared: ShutdownStep[] = [
-    { name: "store", run: closeStore },
-    { name: "database", run: closeDb },
-    ...closeOkta,
-  ];
+  const closeShared: ShutdownStep[] = [{ name: "store", run: closeStore }, { name: "database", run: closeDb }, ...closeOkta];
 
   const workerCount = machineWorkerCount(config.gateway.workers, dev, availableParallelism());
   let stop: (reason: string) => Promise<void>;

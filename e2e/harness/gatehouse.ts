@@ -76,7 +76,14 @@ export async function startGatehouse(env: Record<string, string> = {}, options: 
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "gatehouse-it-"));
   const url = `${env.TLS_CERT ? "https" : "http"}://127.0.0.1:${port}`;
   const trusting = options.ca ? new Agent({ connect: { ca: options.ca } }) : null;
-  const healthy = async () => (trusting ? (await undiciFetch(`${url}/healthz`, { dispatcher: trusting })).ok : (await fetch(`${url}/healthz`)).ok);
+  const get = (path: string) => (trusting ? undiciFetch(`${url}${path}`, { dispatcher: trusting }) : fetch(`${url}${path}`));
+  // The machine lane answers before the portal (Next.js) has started: wait for both, whatever
+  // the database's and store's state (some tests start without them on purpose).
+  const healthy = async () => {
+    if (!(await get("/healthz")).ok) return false;
+    const readiness = (await (await get("/readyz")).json()) as { checks?: Record<string, { status: string }> };
+    return readiness.checks?.portal?.status === "ok";
+  };
   const child = spawnGatehouse(
     { PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: url, DATA_DIR: dataDir, LOG_LEVEL: "info", OKTA_DEV_PORT: "0", ...env },
     [],
@@ -99,7 +106,7 @@ export async function startGatehouse(env: Record<string, string> = {}, options: 
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       await trusting?.close();
-      throw new Error(`Gatehouse did not answer /healthz within 90 s:\n${output}`);
+      throw new Error(`Gatehouse did not answer /healthz with its portal ready within 90 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -68,6 +68,11 @@ export async function startBackends(): Promise<TestBackends> {
       return;
     }
     if (path.endsWith("/never")) return; // never answers
+    if (path.endsWith("/slow")) {
+      const timer = setTimeout(() => res.end(JSON.stringify({ slow: true })), 800);
+      timers.add(timer);
+      return;
+    }
     if (path.endsWith("/drip")) {
       res.writeHead(200, { "content-type": "text/plain" });
       const timer = setInterval(() => res.write("."), 200);

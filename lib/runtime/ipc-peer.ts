@@ -108,7 +108,11 @@ export class IpcPeer {
     const reply = (ok: boolean, value: unknown) => this.queue(["a", id, ok, value === undefined ? null : value]);
     try {
       const result = this.invoke(type, payload);
-      if (result instanceof Promise) result.then((value) => reply(true, value), (error: Error) => reply(false, error?.message ?? String(error)));
+      if (result instanceof Promise)
+        result.then(
+          (value) => reply(true, value),
+          (error: Error) => reply(false, error?.message ?? String(error)),
+        );
       else reply(true, result);
     } catch (error) {
       reply(false, (error as Error)?.message ?? String(error));

@@ -113,13 +113,19 @@ export function serveStore(peer: IpcPeer, store: Store): () => void {
     }
   });
   peer.handle(STORE_SUBSCRIBE, async (channel: string) => {
-    if (!subscriptions.has(channel)) subscriptions.set(channel, store.subscribe(channel, (message) => peer.notify(STORE_MESSAGE, [channel, message])));
+    if (!subscriptions.has(channel))
+      subscriptions.set(
+        channel,
+        store.subscribe(channel, (message) => peer.notify(STORE_MESSAGE, [channel, message])),
+      );
     await subscriptions.get(channel);
   });
   peer.handle(STORE_UNSUBSCRIBE, async (channel: string) => {
     const unsubscribe = subscriptions.get(channel);
     subscriptions.delete(channel);
-    await (await unsubscribe)?.();
+    await (
+      await unsubscribe
+    )?.();
   });
   return () => {
     for (const unsubscribe of subscriptions.values()) void unsubscribe.then((off) => off());
