@@ -1,7 +1,8 @@
 // The machine lane on two worker processes (GATEWAY_WORKERS=2) without Redis: what is shared
 // lives in the primary, so a quota of N allows exactly N calls whichever worker takes them, a
-// revocation is refused by every worker at once, /metrics adds up both, and a worker killed
-// mid-traffic is replaced while the other worker's calls in flight finish. Which worker holds a
+// revocation is refused by every worker at once, /metrics adds up both, analytics reach the one
+// sink, and a worker killed mid-traffic is replaced while the other worker's calls in flight
+// finish. Which worker holds a
 // connection is read from /proc (harness/connection-owners.ts), not told by the server.
 import http from "node:http";
 import { readFileSync } from "node:fs";
@@ -12,6 +13,7 @@ import { apiCaller, seededSessions, type Caller } from "../harness/portal-setup.
 import { BACKEND_HOST, startBackends, type TestBackends } from "../harness/upstreams.ts";
 import { clusterWorkers, connectionOwners } from "../harness/connection-owners.ts";
 import { sample } from "../harness/metrics.ts";
+import { createDatabaseClient } from "../../lib/db/client.ts";
 
 const N = 40;
 
@@ -109,6 +111,16 @@ describe.runIf(process.platform === "linux")("the machine lane on two worker pro
     expect(sample(metrics, "gatehouse_gateway_calls_total", { proxy: "wk/v1", outcome: "2xx" })).toBe(N);
     expect(sample(metrics, "gatehouse_gateway_calls_total", { proxy: "wk/v1", blocked_by: "quota" })).toBe(2 * N);
     expect(sample(metrics, "gatehouse_counter_store_degraded_total")).toBe(0);
+    // one analytics sink: every call of both workers is stored once
+    const db = createDatabaseClient({ kind: "sqlite", file: join(gatehouse.dataDir, "gatehouse.db") });
+    try {
+      const stored = () => db.analyticsEvent.count({ where: { path: { startsWith: "/gateway/wk/v1/calls/" } } });
+      const deadline = Date.now() + 10_000;
+      while ((await stored()) < 3 * N && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect(await stored()).toBe(3 * N);
+    } finally {
+      await db.$disconnect();
+    }
   });
 
   it("a revoked token is refused by every worker at once", async () => {

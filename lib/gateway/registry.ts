@@ -116,9 +116,10 @@ export class ProxyRegistry {
     return this.find(await this.current(), pathname);
   }
 
-  /** The match from the loaded snapshot without waiting; undefined when it has to be (re)loaded. */
+  /** The match from the loaded snapshot without waiting; undefined when it has to be (re)loaded
+   * or a reload is under way (a call after an announced change never sees the set before it). */
   matchCached(pathname: string): ProxyMatch | null | undefined {
-    return !this.stale && this.snapshot ? this.find(this.snapshot, pathname) : undefined;
+    return !this.stale && !this.loading && this.snapshot ? this.find(this.snapshot, pathname) : undefined;
   }
 
   private find(snapshot: Snapshot, pathname: string): ProxyMatch | null {
@@ -131,22 +132,27 @@ export class ProxyRegistry {
     return null;
   }
 
-  /** The freshest snapshot: reloads when stale; on failure the previous one keeps serving. */
-  private async current(): Promise<Snapshot> {
-    if (!this.stale && this.snapshot) return this.snapshot;
-    if (!this.loading) {
-      this.stale = false;
-      this.loading = this.load()
-        .then((snapshot) => (this.snapshot = snapshot))
-        .catch((error: unknown) => {
-          this.stale = true;
-          if (!this.snapshot) throw error;
-          this.log.warn({ err: error }, "gateway proxies could not be reloaded; serving the previous set");
-          return this.snapshot;
-        })
-        .finally(() => (this.loading = null));
-    }
-    return this.loading;
+  /** The freshest snapshot: reloads when stale; on failure the previous one keeps serving. A
+   * change announced while a load is in flight starts another after it (that load may have
+   * read the database before the change). */
+  private current(): Promise<Snapshot> {
+    if (!this.stale && !this.loading && this.snapshot) return Promise.resolve(this.snapshot);
+    if (this.loading && !this.stale) return this.loading;
+    this.stale = false;
+    const previous = this.loading;
+    const loading: Promise<Snapshot> = (previous ? previous.catch(() => null).then(() => this.load()) : this.load())
+      .then((snapshot) => (this.snapshot = snapshot))
+      .catch((error: unknown) => {
+        this.stale = true;
+        if (!this.snapshot) throw error;
+        this.log.warn({ err: error }, "gateway proxies could not be reloaded; serving the previous set");
+        return this.snapshot;
+      })
+      .finally(() => {
+        if (this.loading === loading) this.loading = null;
+      });
+    this.loading = loading;
+    return loading;
   }
 
   private async load(): Promise<Snapshot> {

@@ -28,7 +28,9 @@ export async function checkReadiness(checks: ReadinessCheck[], log: Logger, time
         ]);
         return [name, { status: "ok" as const, latencyMs: Math.round(performance.now() - started) }] as const;
       } catch (error) {
-        log.warn({ check: name, err: error }, "readiness check failed");
+        // an optional part that is not up yet (the portal starting) is not worth a warning per probe
+        const optional = checks.find((c) => c.name === name)?.optional;
+        (optional ? log.debug.bind(log) : log.warn.bind(log))({ check: name, err: error }, "readiness check failed");
         return [name, { status: "down" as const, latencyMs: Math.round(performance.now() - started) }] as const;
       } finally {
         clearTimeout(timer);

@@ -94,6 +94,8 @@ export async function startMachineWorkers(options: MachineWorkersOptions): Promi
     });
   }
 
+  // structured clone, not JSON: analytics batches hold typed arrays (event-batch.ts)
+  cluster.setupPrimary({ serialization: "advanced" });
   await Promise.all(Array.from({ length: options.count }, fork));
   log.info({ workers: options.count, store: options.store ? "primary memory" : "redis" }, "machine lane running on worker processes");
 
