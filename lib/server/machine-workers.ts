@@ -46,7 +46,8 @@ const MAX_RESTART_DELAY_MS = 10_000;
 
 export interface MachineWorkersOptions {
   count: number;
-  init: MachineWorkerInit;
+  /** What each worker asks for first: they wait for it (the primary forks them before it knows). */
+  init: Promise<MachineWorkerInit>;
   /** The workers' environment: the operator's (lib/config operatorEnvironment), so their
    * configuration is the primary's. */
   env: Record<string, string | undefined>;

@@ -1,0 +1,139 @@
+// The primary process of Gatehouse (server.ts runs it): migrations, okta-dev, the demo seed,
+// Next.js on its thread, and the machine lane — on this thread (GATEWAY_WORKERS=1) or on worker
+// processes (machine-workers.ts), which are forked first so that they load while okta-dev and
+// the seed start, and are told what they need once it is known.
+import { randomUUID } from "node:crypto";
+import { availableParallelism } from "node:os";
+import type { Logger } from "pino";
+import { describeDatabase, operatorEnvironment, prepareNextEnvironment, type Config } from "../config/index.ts";
+import { migrateDatabase } from "../db/migrations/index.ts";
+import { closeDb, getDb } from "../db/index.ts";
+import { closeStore, getStore } from "../store/index.ts";
+import type { ShutdownStep } from "../http/shutdown.ts";
+import { ECHO_BASE_PATH } from "../echo/routes.ts";
+import { portalContext } from "../portal/runtime.ts";
+import { seedDemoData } from "../portal/demo-seed.ts";
+import { ensureManagementProduct } from "../portal/management-product.ts";
+import { enableThreadBus } from "../runtime/thread-bus.ts";
+import { addMetricsSource } from "../metrics/index.ts";
+import { workerSink } from "../analytics/sink.ts";
+import { startAnalyticsRetention } from "../analytics/retention.ts";
+import { oktaSettingsFromConfig, setOktaSettings, type OktaSettings } from "../okta/settings.ts";
+import { ensureProductionBuild } from "./production-build.ts";
+import { launchBrowserLane } from "./browser-lane.ts";
+import { startMachineLane } from "./machine-lane.ts";
+import { machineWorkerCount, startMachineWorkers, type MachineWorkerInit } from "./machine-workers.ts";
+
+export async function runPrimary(config: Config, log: Logger, dev: boolean, projectDir: string): Promise<void> {
+  prepareNextEnvironment(dev, config.publicUrl);
+  if (config.migrateOnStart) {
+    const applied = await migrateDatabase(config.database);
+    log.info({ database: describeDatabase(config.database), applied }, "database migrated");
+  }
+  // the main thread and the browser lane's talk over one bus (lib/runtime/thread-bus.ts)
+  const threadBus = randomUUID();
+  enableThreadBus(threadBus);
+  const db = getDb();
+  const store = getStore();
+
+  // Worker processes start loading now; they wait for `init` before they serve.
+  const workerCount = machineWorkerCount(config.gateway.workers, dev, availableParallelism());
+  let tellWorkers!: (init: MachineWorkerInit) => void;
+  const init = new Promise<MachineWorkerInit>((resolve) => (tellWorkers = resolve));
+  const sink = workerCount > 1 ? workerSink(config.database) : null;
+  const workersStarted =
+    workerCount > 1 ? startMachineWorkers({ count: workerCount, init, env: operatorEnvironment(config), store: config.redis ? null : store, sink: sink!, log }) : null;
+  workersStarted?.catch(() => {}); // awaited below; a failure meanwhile must not count as unhandled
+
+  if (!dev) await ensureProductionBuild(projectDir, log);
+  // Okta: the configured org, or okta-dev in this process (first run, tests, CI).
+  // (loaded on demand: oidc-provider has no business in a process that uses a real org)
+  const embeddedOkta = config.okta.mode === "embedded" ? await (await import("../okta/embedded.ts")).startEmbeddedOkta(config, log) : null;
+  const oktaSettings: OktaSettings = embeddedOkta?.settings ?? oktaSettingsFromConfig(config)!;
+  setOktaSettings(oktaSettings);
+
+  if (config.devDefaults) {
+    const seeded = await seedDemoData(portalContext(), {
+      echoTargetUrl: `${config.tls ? "https" : "http"}://127.0.0.1:${config.port}${ECHO_BASE_PATH}`,
+      okta: embeddedOkta?.okta.seed ?? null,
+      dataDir: config.dataDir,
+    });
+    if (seeded)
+      log.info({ demoApp: seeded.demoApp ? { clientId: seeded.demoApp.clientId, file: "demo-app.json" } : null }, "demo data seeded (Echo API product, proxy /gateway/echo/v1)");
+  }
+  await ensureManagementProduct(portalContext()); // after the demo seed, which only runs on an empty database
+
+  // Next.js starts on its thread while the machine lane starts serving: gateway and token
+  // endpoints do not wait for the portal (pages answer 503 until it listens; /readyz says so).
+  const browserLane = launchBrowserLane({ threadBus, dev, projectDir, host: config.host, port: config.port, okta: oktaSettings, env: operatorEnvironment(config), log });
+  addMetricsSource(() => browserLane.metrics());
+  const browserStarted = browserLane.started.catch((error: Error) => {
+    log.fatal({ err: error }, "the portal (Next.js) could not start");
+    process.exit(1);
+  });
+  const closeShared: ShutdownStep[] = [
+    { name: "store", run: closeStore },
+    { name: "database", run: closeDb },
+    ...(embeddedOkta ? [{ name: "okta-dev", run: () => embeddedOkta.okta.stop() }] : []),
+  ];
+
+  let stop: (reason: string) => Promise<void>;
+  if (!workersStarted) {
+    const lane = await startMachineLane({
+      config,
+      log,
+      dev,
+      db,
+      store,
+      browser: browserLane,
+      browserSocketPath: browserLane.socketPath,
+      retention: true,
+      stepsBefore: [{ name: "browser lane (Next.js)", run: () => browserLane.close() }],
+      stepsAfter: closeShared,
+    });
+    stop = lane.shutdown.shutdown;
+  } else {
+    // The primary keeps the one analytics sink, its retention and, without Redis, the store.
+    tellWorkers({ okta: oktaSettings, browserSocketPath: browserLane.socketPath });
+    const workers = await workersStarted;
+    const retention = startAnalyticsRetention(db, config.analyticsRetention, log);
+    stop = async (reason) => {
+      log.info({ reason }, "shutting down");
+      // workers drain first (their analytics reach the sink); then what they shared
+      await workers.stop(config.shutdownTimeoutMs + config.shutdownDrainDelayMs + 5_000);
+      for (const step of [
+        { name: "browser lane (Next.js)", run: () => browserLane.close() },
+        { name: "analytics retention", run: () => retention.stop() },
+        { name: "analytics sink", run: () => sink!.close() },
+        ...closeShared,
+      ]) {
+        await Promise.resolve()
+          .then(step.run)
+          .catch((error: Error) => log.error({ err: error, step: step.name }, "shutdown step failed"));
+      }
+      log.info("shutdown complete");
+    };
+  }
+
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      stop(signal).then(() => process.exit(0));
+      process.once(signal, () => process.exit(1)); // a second signal: stop now
+    });
+  }
+
+  log.info(
+    {
+      url: config.publicUrl,
+      listen: `${config.host}:${config.port}`,
+      tls: config.tls ? (config.tls.clientCa ? "mutual" : "server") : "off",
+      mode: dev ? "development" : "production",
+      machineLane: workersStarted ? `${workerCount} worker processes` : "main thread",
+      store: store.kind,
+      database: describeDatabase(config.database),
+    },
+    `Gatehouse is listening on ${config.publicUrl}`,
+  );
+  await browserStarted;
+  log.info("portal ready");
+}
