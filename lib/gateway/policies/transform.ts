@@ -29,9 +29,11 @@ type IdentityField = (typeof IDENTITY_FIELDS)[number];
 const FromIdentity = z
   .object({ fromIdentity: z.enum(IDENTITY_FIELDS, { error: `fromIdentity must be one of ${IDENTITY_FIELDS.join(", ")}` }) })
   .strict();
-const TextValue = z.union([z.string().max(4096).regex(/^[\t\x20-\x7e\x80-\xff]*$/, { error: "header and query values must be printable text" }), FromIdentity]);
+const TextValue = z.union([z.string().max(4096).regex(/^[\t\x20-\x7e\x80-\xff]*$/, { error: "header and query values must be printable text" }), FromIdentity], {
+  error: `a value is text, or {"fromIdentity": one of ${IDENTITY_FIELDS.join(", ")}}`,
+});
 const BodyValue = z.union([FromIdentity, z.object({ value: z.unknown() }).strict()], {
-  error: 'a body value is {"value": <any JSON>} or {"fromIdentity": "appId"}',
+  error: `a body value is {"value": <any JSON>} or {"fromIdentity": one of ${IDENTITY_FIELDS.join(", ")}}`,
 });
 
 const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/;
@@ -45,23 +47,43 @@ function ownedResponseHeader(name: string): boolean {
   return HOP_BY_HOP.has(name) || name === "content-length" || name === "x-request-id" || name === "x-cache" || name === "age" || name.startsWith("x-gatehouse-");
 }
 
-function headerName(owned: (name: string) => boolean, side: string) {
-  return z
-    .string()
-    .regex(TOKEN, { error: "a header name (letters, digits and -)" })
-    .transform((n) => n.toLowerCase())
-    .refine((n) => !owned(n), { error: `this header is the gateway's own and cannot be changed by a transform (${side})` });
+/** Why a header name cannot be used on this side, or null. */
+function headerNameProblem(name: string, owned: (name: string) => boolean, side: string): string | null {
+  if (!TOKEN.test(name)) return "a header name (letters, digits and -)";
+  if (owned(name.toLowerCase())) return `${name} is the gateway's own header and cannot be changed by a transform (${side})`;
+  return null;
 }
 
 function headerRules(owned: (name: string) => boolean, side: string) {
-  const name = headerName(owned, side);
+  const check = (name: string, ctx: z.RefinementCtx, path: (string | number)[]) => {
+    const problem = headerNameProblem(name, owned, side);
+    if (problem) ctx.addIssue({ code: "custom", path, message: problem });
+  };
+  const lower = <T>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).map(([k, v]) => [k.toLowerCase(), v]));
+  // names checked here rather than as record keys: zod reports a refused key only as "invalid key"
+  const names = z
+    .array(z.string())
+    .max(50)
+    .default([])
+    .superRefine((list, ctx) => list.forEach((name, i) => check(name, ctx, [i])))
+    .transform((list) => list.map((n) => n.toLowerCase()));
+  const valued = <T extends z.ZodType>(value: T) =>
+    z
+      .record(z.string(), value)
+      .default({})
+      .superRefine((record, ctx) => Object.keys(record).forEach((name) => check(name, ctx, [name])))
+      .transform((record) => lower(record as Record<string, z.infer<T>>));
   return z
     .object({
-      remove: z.array(name).max(50).default([]),
-      rename: z.record(name, name).default({}),
-      replace: z.record(name, TextValue).default({}),
-      add: z.record(name, TextValue).default({}),
-      set: z.record(name, TextValue).default({}),
+      remove: names,
+      rename: z
+        .record(z.string(), z.string())
+        .default({})
+        .superRefine((record, ctx) => Object.entries(record).forEach(([from, to]) => (check(from, ctx, [from]), check(to, ctx, [from]))))
+        .transform((record) => Object.fromEntries(Object.entries(record).map(([k, v]) => [k.toLowerCase(), v.toLowerCase()]))),
+      replace: valued(TextValue),
+      add: valued(TextValue),
+      set: valued(TextValue),
     })
     .strict();
 }
