@@ -163,7 +163,7 @@ function identityValue(ctx: PolicyContext, field: IdentityField): string | strin
   if (!identity) return null;
   if (field === "scopes") return [...identity.scopes];
   if (field === "authKind") return identity.kind;
-  return identity[field];
+  return identity[field] || null; // "" where the credential does not tell (a token's client id)
 }
 
 /** A header or query value; null when it comes from an identity the call lacks. */
