@@ -32,8 +32,7 @@ export function editorPage<T extends { id: string; name: string }>(
           {item && kind === "proxies" ? (
             <Card title="Cached answers">
               <p className="mb-2 text-sm text-slate-700">
-                With a response-cache policy, answers are kept and served without reaching the backend. Purging makes the next call of each go to the backend, on
-                every instance.
+                With a response-cache policy, answers are kept and served without reaching the backend. Purging makes the next call of each go to the backend, on every instance.
               </p>
               <ConfirmAction
                 action={purgeProxyCacheAction}

@@ -57,7 +57,10 @@ async function setUp(gatehouse: RunningGatehouse, backendUrl: string) {
     return res.json.id as string;
   };
   const ids = {
-    cached: await proxy("cached", [{ policy: "response-cache", config: { ttlSeconds: 60 } }, { policy: "quota", config: { allow: 8, timeUnit: "hour", useProductQuota: false } }]),
+    cached: await proxy("cached", [
+      { policy: "response-cache", config: { ttlSeconds: 60 } },
+      { policy: "quota", config: { allow: 8, timeUnit: "hour", useProductQuota: false } },
+    ]),
     shared: await proxy("shared", [{ policy: "response-cache", config: {} }]),
     perApp: await proxy("per-app", [{ policy: "response-cache", config: { perApp: true } }]),
     shaped: await proxy("shaped", [

@@ -420,7 +420,8 @@ function send(res: ServerResponse, answer: GatewayAnswer, extra: Record<string, 
   const headers: Record<string, string> = { ...extra, ...answer.headers };
   let payload: Buffer | string | undefined;
   if (answer.body === undefined) payload = undefined;
-  else if (Buffer.isBuffer(answer.body) || (typeof answer.body === "string" && headers["content-type"])) payload = answer.body; // bytes go as they are (a cached answer)
+  else if (Buffer.isBuffer(answer.body) || (typeof answer.body === "string" && headers["content-type"]))
+    payload = answer.body; // bytes go as they are (a cached answer)
   else {
     payload = JSON.stringify(answer.body);
     headers["content-type"] ??= "application/json; charset=utf-8";

@@ -219,7 +219,8 @@ describe("storeVerdict (RFC 9111)", () => {
 
   it("shares an authenticated call's answer only when it says public, s-maxage or must-revalidate; else per app, or not at all without an app", () => {
     expect(verdict({}, { authenticated: true, hasApp: true })).toMatchObject({ store: true, perApp: true });
-    for (const cc of ["public", "s-maxage=5", "must-revalidate, max-age=5"]) expect(verdict({ "cache-control": cc }, { authenticated: true, hasApp: true })).toMatchObject({ perApp: false });
+    for (const cc of ["public", "s-maxage=5", "must-revalidate, max-age=5"])
+      expect(verdict({ "cache-control": cc }, { authenticated: true, hasApp: true })).toMatchObject({ perApp: false });
     expect(verdict({}, { authenticated: true, hasApp: false })).toMatchObject({ store: false, reason: "authenticated" });
   });
 });

@@ -88,7 +88,10 @@ describe("transform", () => {
   it("reshapes the answer's headers and JSON body", async () => {
     backend.answer = () => ({ headers: { "x-powered-by": "php", "x-internal": "1" }, body: JSON.stringify({ data: { id: 1 }, debug: { trace: "…" } }) });
     const gateway = await gatewayWith({
-      response: { headers: { remove: ["x-powered-by"], rename: { "x-internal": "x-public" }, set: { "x-served-for": { fromIdentity: "appId" } } }, body: { remove: ["debug"], set: { "meta.app": { fromIdentity: "appId" } } } },
+      response: {
+        headers: { remove: ["x-powered-by"], rename: { "x-internal": "x-public" }, set: { "x-served-for": { fromIdentity: "appId" } } },
+        body: { remove: ["debug"], set: { "meta.app": { fromIdentity: "appId" } } },
+      },
     });
     const res = await fetch(`${gateway.url}/thing`, { headers: { "x-test-app": "app-b" } });
     expect(res.headers.get("x-powered-by")).toBeNull();

@@ -26,12 +26,19 @@ import { compilePathRewrite, patternGroups, templateProblem, type PathRewrite } 
 const IDENTITY_FIELDS = ["appId", "clientId", "developerId", "userSub", "scopes", "productId", "authKind"] as const;
 type IdentityField = (typeof IDENTITY_FIELDS)[number];
 
-const FromIdentity = z
-  .object({ fromIdentity: z.enum(IDENTITY_FIELDS, { error: `fromIdentity must be one of ${IDENTITY_FIELDS.join(", ")}` }) })
-  .strict();
-const TextValue = z.union([z.string().max(4096).regex(/^[\t\x20-\x7e\x80-\xff]*$/, { error: "header and query values must be printable text" }), FromIdentity], {
-  error: `a value is text, or {"fromIdentity": one of ${IDENTITY_FIELDS.join(", ")}}`,
-});
+const FromIdentity = z.object({ fromIdentity: z.enum(IDENTITY_FIELDS, { error: `fromIdentity must be one of ${IDENTITY_FIELDS.join(", ")}` }) }).strict();
+const TextValue = z.union(
+  [
+    z
+      .string()
+      .max(4096)
+      .regex(/^[\t\x20-\x7e\x80-\xff]*$/, { error: "header and query values must be printable text" }),
+    FromIdentity,
+  ],
+  {
+    error: `a value is text, or {"fromIdentity": one of ${IDENTITY_FIELDS.join(", ")}}`,
+  },
+);
 const BodyValue = z.union([FromIdentity, z.object({ value: z.unknown() }).strict()], {
   error: `a body value is {"value": <any JSON>} or {"fromIdentity": one of ${IDENTITY_FIELDS.join(", ")}}`,
 });
@@ -250,7 +257,12 @@ export const transform = definePolicy<TransformConfig>({
     if (config.rewrite) {
       const rewritten = (config.rewrite as PathRewrite).apply(ctx.path);
       if (rewritten === "refused") {
-        return problemAnswer(400, { policy: NAME, code: "path_rewrite_refused", title: "Invalid path", detail: "This path cannot be sent to the API: its rewritten form is not a safe path." });
+        return problemAnswer(400, {
+          policy: NAME,
+          code: "path_rewrite_refused",
+          title: "Invalid path",
+          detail: "This path cannot be sent to the API: its rewritten form is not a safe path.",
+        });
       }
       if (rewritten !== "unchanged") ctx.path = rewritten.path;
     }
