@@ -1,6 +1,7 @@
 // One call through the gateway: the canonical request (canonical-path.ts; refused when there
 // is none) → match the proxy → arrive phases → the method (method-override.ts) → access
-// phases in priority order (an answer stops the chain) → the upstream → response phases → the
+// phases in priority order (an answer stops the chain) → the upstream → response phases (and,
+// only when a policy asks for it, the body collected for the responseBody phases) → the
 // answer → log phases (never throwing) → one analytics event. The pipeline knows no policy by
 // name: what a chain holds is chain.ts's (and the policies') business. The request body is buffered only when a policy needs it
 // (bounded; over the limit → 413 and reading stops); otherwise it streams to the upstream,
