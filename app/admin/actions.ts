@@ -13,7 +13,7 @@ import { revokeCredential } from "@/lib/portal/credentials";
 import { setDeveloperStatus } from "@/lib/portal/developers";
 import { PortalError } from "@/lib/portal/errors";
 import { deleteProduct } from "@/lib/portal/products";
-import { deleteProxy } from "@/lib/portal/proxies";
+import { deleteProxy, purgeProxyCache } from "@/lib/portal/proxies";
 import { decideSubscription } from "@/lib/portal/subscriptions";
 import { revokeTokensFor } from "@/lib/portal/token-revocation";
 import type { ActionResult } from "@/components/ui/confirm-action";
@@ -151,4 +151,14 @@ export async function deleteProxyAction(_: ActionResult, form: FormData): Promis
   });
   if (result?.ok) redirect("/admin/proxies");
   return result;
+}
+
+/** Purges a proxy's cached answers (all, or under the path prefix typed in), on every instance. */
+export async function purgeProxyCacheAction(_: ActionResult, form: FormData): Promise<ActionResult> {
+  const id = text(form, "id");
+  return asAdmin(`/admin/proxies/${id}`, async ({ ctx, actor }) => {
+    const pathPrefix = text(form, "pathPrefix").trim();
+    await purgeProxyCache(ctx, actor, id, pathPrefix ? { pathPrefix } : {});
+    return pathPrefix ? `Cached answers under ${pathPrefix} purged on every instance.` : "All cached answers of this proxy purged on every instance.";
+  });
 }

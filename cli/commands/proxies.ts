@@ -116,5 +116,16 @@ export const proxies: Group = {
       },
     },
     delete: deleteCommand("/proxies", { summary: "Delete a proxy", done: (id) => `Deleted proxy ${id}` }),
+    "purge-cache": {
+      summary: "Purge a proxy's cached answers (response-cache) on every instance",
+      args: ["<id>"],
+      usage: "[--path-prefix /users/]",
+      options: { "path-prefix": { type: "string" } },
+      async run({ client, args, opts }) {
+        const prefix = opts.string("path-prefix");
+        await client.delete(`/proxies/${seg(args[0]!)}/cache${prefix ? `?pathPrefix=${encodeURIComponent(prefix)}` : ""}`);
+        return { data: undefined, text: prefix ? `Purged cached answers under ${prefix} of proxy ${args[0]}` : `Purged every cached answer of proxy ${args[0]}` };
+      },
+    },
   },
 };

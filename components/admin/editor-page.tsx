@@ -4,8 +4,8 @@
 import type { ComponentType } from "react";
 import { orNotFound, requireAdmin } from "@/lib/auth/viewer";
 import type { Actor, PortalContext } from "@/lib/portal/context";
-import { deleteProductAction, deleteProxyAction } from "@/app/admin/actions";
-import { Card, TitledPage } from "../ui/basics";
+import { deleteProductAction, deleteProxyAction, purgeProxyCacheAction } from "@/app/admin/actions";
+import { Card, inputClass, TitledPage } from "../ui/basics";
 import { ConfirmAction } from "../ui/confirm-action";
 
 const CONSEQUENCE = {
@@ -29,6 +29,26 @@ export function editorPage<T extends { id: string; name: string }>(
           <Card>
             <Form initial={item} />
           </Card>
+          {item && kind === "proxies" ? (
+            <Card title="Cached answers">
+              <p className="mb-2 text-sm text-slate-700">
+                With a response-cache policy, answers are kept and served without reaching the backend. Purging makes the next call of each go to the backend, on every instance.
+              </p>
+              <ConfirmAction
+                action={purgeProxyCacheAction}
+                fields={{ id: item.id }}
+                label="Purge cache…"
+                confirm="Yes, purge"
+                consequence={`Purge the cached answers of ${item.name}? Their next calls reach the backend.`}
+                testId="purge-cache"
+              >
+                <label className="mt-2 block text-sm font-medium">
+                  Only paths starting with (optional, after the base path)
+                  <input name="pathPrefix" className={inputClass} placeholder="/users/" />
+                </label>
+              </ConfirmAction>
+            </Card>
+          ) : null}
           {item ? (
             <Card title={`Delete this ${noun}`}>
               <ConfirmAction

@@ -9,6 +9,7 @@ import { api } from "../api-client";
 import { FieldError, inputClass, StatusBadge } from "../ui/basics";
 import { EditorForm, useSaveItem } from "./editor-form";
 import { ManagedTable } from "./managed-table";
+import { POLICY_EXAMPLES, withStep } from "./policy-examples";
 
 /** A proxy's row after its name. */
 const proxyCells = (p: ProxyView) => (
@@ -100,6 +101,19 @@ export function ProxyForm({ initial }: { initial?: ProxyView }) {
         <textarea className={`${inputClass} font-mono`} rows={8} value={f.policies} onChange={(e) => setF({ ...f, policies: e.target.value })} />
         <FieldError error={save.error} field="policies" />
       </label>
+      <details className="text-sm md:col-span-2">
+        <summary className="cursor-pointer font-medium">Examples: response cache, transform</summary>
+        <ul className="mt-2 space-y-2">
+          {POLICY_EXAMPLES.map((example) => (
+            <li key={example.label}>
+              <button type="button" className="underline" onClick={() => setF({ ...f, policies: withStep(f.policies, example.step) })}>
+                Add: {example.label}
+              </button>
+              <pre className="mt-1 overflow-x-auto rounded bg-slate-50 p-2 font-mono text-xs">{JSON.stringify(example.step, null, 2)}</pre>
+            </li>
+          ))}
+        </ul>
+      </details>
       <label className="block text-sm font-medium md:col-span-2">
         OpenAPI document (JSON or YAML)
         <textarea className={`${inputClass} font-mono`} rows={8} value={f.openApiSpec} onChange={(e) => setF({ ...f, openApiSpec: e.target.value })} />

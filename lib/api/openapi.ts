@@ -192,6 +192,14 @@ export function openApiDocument(serverUrl: string) {
         post: create("admin", "Create a proxy", "Proxy", ProxyInput),
       },
       "/proxies/{id}": managedItem("Proxy", ProxyInput, { get: "One proxy", patch: "Change a proxy", delete: "Delete a proxy" }),
+      "/proxies/{id}/cache": {
+        delete: op(
+          "admin",
+          "Purge the proxy's cached answers (response-cache) on every instance: all of them, or those whose path after the base path starts with pathPrefix",
+          { "204": noContent, "503": { $ref: "#/components/responses/Problem" } },
+          { parameters: [idParam(), ...query({ pathPrefix: { type: "string", description: "e.g. /users/ (canonical path)" } })] },
+        ),
+      },
       "/security-rules": {
         get: list("admin", "Virtual patches: request rules the gateway's regex-protection applies at run time", "Security rules", { kind: { enum: ["virtual_patch"] } }),
         post: create(

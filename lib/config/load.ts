@@ -72,6 +72,8 @@ export interface GatewayConfig {
   maxRequestBytes: number;
   /** Upstream responses above this are refused (502) or cut off. */
   maxResponseBytes: number;
+  /** The response cache's memory bound per gateway process (without Redis). */
+  cacheMemoryBytes: number;
 }
 
 export function loadConfig(environment: Record<string, string | undefined>, cwd = process.cwd()): Config {
@@ -157,6 +159,7 @@ export function loadConfig(environment: Record<string, string | undefined>, cwd 
       upstreamTimeoutMs: env.GATEWAY_UPSTREAM_TIMEOUT_MS ?? 60_000,
       maxRequestBytes: env.GATEWAY_MAX_REQUEST_BYTES ?? 10 * 1024 * 1024,
       maxResponseBytes: env.GATEWAY_MAX_RESPONSE_BYTES ?? 10 * 1024 * 1024,
+      cacheMemoryBytes: env.GATEWAY_CACHE_MEMORY_BYTES ?? 64 * 1024 * 1024,
     },
   };
 }

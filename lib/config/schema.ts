@@ -123,6 +123,7 @@ export const EnvSchema = z.object({
   GATEWAY_UPSTREAM_TIMEOUT_MS: optional(milliseconds),
   GATEWAY_MAX_REQUEST_BYTES: optional(bytes),
   GATEWAY_MAX_RESPONSE_BYTES: optional(bytes),
+  GATEWAY_CACHE_MEMORY_BYTES: optional(bytes),
   ANALYTICS_RETENTION_DAYS: optional(days),
   ANALYTICS_ROLLUP_RETENTION_DAYS: optional(days),
 });

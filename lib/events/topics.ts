@@ -31,6 +31,16 @@ export type AppChange = z.infer<typeof AppChange>;
 export const ProxyChange = z.union([z.object({ proxyId: id }), z.object({ productId: id })]);
 export type ProxyChange = z.infer<typeof ProxyChange>;
 
+/** A proxy's cached answers were purged: all of them (`generation`, the proxy's new cache
+ * generation when the store keeps one), or those under a path prefix (`pathPrefix`, `at`). */
+export const ResponseCachePurge = z.object({
+  proxyId: id,
+  generation: z.number().int().min(0).optional(),
+  pathPrefix: z.string().min(1).max(2000).optional(),
+  at: z.number().int().min(0).optional(),
+});
+export type ResponseCachePurge = z.infer<typeof ResponseCachePurge>;
+
 export const topics = {
   revocations: topic("revocations", RevocationScope),
   appChanges: topic("app-changes", AppChange),
@@ -39,4 +49,5 @@ export const topics = {
   securityRules: topic("security-rules", z.object({ id: id.optional() })),
   /** Bot rules changed: every detector reloads them. */
   botRules: topic("bot-rules", z.object({})),
+  responseCachePurges: topic("response-cache-purges", ResponseCachePurge),
 };

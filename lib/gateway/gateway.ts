@@ -21,6 +21,7 @@ import type { Clock, PolicyRuntime } from "./policy.ts";
 import { targetPolicyOf } from "./target-policy.ts";
 import { closeBotDetector, getBotDetector } from "../security/bot/index.ts";
 import { Upstream } from "./upstream.ts";
+import { ResponseCache } from "./response-cache/response-cache.ts";
 import { echoKey } from "../echo/key.ts";
 import type { MachineHandler } from "../http/types.ts";
 
@@ -59,6 +60,8 @@ export function createGateway(deps: {
   const analytics = new AnalyticsWriter(deps.analyticsSink ?? workerSink(config.database), log);
   let retention: { stop(): Promise<void> } | null = null;
   const clock: Clock = { now: Date.now };
+  // memory: one cache per gateway process (each worker its own); Redis: shared by every instance
+  const responseCache = new ResponseCache(store, { memoryBytes: gw.cacheMemoryBytes, log, now: clock.now });
   // the bot detector is the process's: the token endpoint feeds the same behaviour windows
   const policyServices = createGatewayServices({
     db,
@@ -71,6 +74,7 @@ export function createGateway(deps: {
     bots: getBotDetector(),
     encryptionKey: config.secrets.encryptionKey,
     oktaIssuer: () => getOktaSettings().issuer,
+    responseCache,
   });
   const counters = new FaultTolerantCounters(store, clock.now);
   const runtime: PolicyRuntime = { services: policyServices.services, store: counters, clock };
@@ -90,10 +94,10 @@ export function createGateway(deps: {
     async start() {
       analytics.start();
       if (deps.retention !== false) retention = startAnalyticsRetention(db, config.analyticsRetention, log);
-      await Promise.all([apps.start(), registry.start()]);
+      await Promise.all([apps.start(), registry.start(), responseCache.start()]);
     },
     async stop() {
-      await Promise.all([registry.stop(), apps.stop(), policyServices.close(), closeBotDetector()]);
+      await Promise.all([registry.stop(), apps.stop(), policyServices.close(), closeBotDetector(), responseCache.stop()]);
       await counters.close();
       await retention?.stop();
       await analytics.stop();

@@ -1,6 +1,7 @@
 // One call through the gateway: the canonical request (canonical-path.ts; refused when there
 // is none) → match the proxy → arrive phases → the method (method-override.ts) → access
-// phases in priority order (an answer stops the chain) → the upstream → response phases → the
+// phases in priority order (an answer stops the chain) → the upstream → response phases (and,
+// only when a policy asks for it, the body collected for the responseBody phases) → the
 // answer → log phases (never throwing) → one analytics event. The pipeline knows no policy by
 // name: what a chain holds is chain.ts's (and the policies') business. The request body is buffered only when a policy needs it
 // (bounded; over the limit → 413 and reading stops); otherwise it streams to the upstream,
@@ -18,9 +19,9 @@ import { canonicalPath, checkQuery, NON_CANONICAL_DETAIL, type NonCanonicalReaso
 import { GATEWAY_METHODS } from "./routes.ts";
 import { mayCarryFormOverride, resolveMethod } from "./method-override.ts";
 import { ECHO_KEY_HEADER } from "../echo/key.ts";
-import type { CallOutcome, GatewayAnswer, GatewayCall, PolicyContext, PolicyRuntime, ProxyDefinition } from "./policy.ts";
+import type { CallOutcome, CollectedResponse, GatewayAnswer, GatewayCall, PolicyContext, PolicyRuntime, ProxyDefinition } from "./policy.ts";
 import type { ProxyRegistry, RegisteredProxy } from "./registry.ts";
-import { upstreamFailure, type Upstream } from "./upstream.ts";
+import { upstreamFailure, type Upstream, type UpstreamExchange, type UpstreamHead } from "./upstream.ts";
 import { isPromise } from "../runtime/maybe-async.ts";
 import { perObject } from "../runtime/per-object.ts";
 import { BodyTooLarge, readBoundedBody } from "../http/body.ts";
@@ -114,7 +115,7 @@ class Call implements PolicyContext {
     private readonly ctx: RequestContext,
     readonly req: IncomingMessage,
     private readonly registered: RegisteredProxy,
-    readonly path: string,
+    public path: string,
     readonly rawQuery: string,
     readonly fromTrustedProxy: boolean,
     publicHttps: boolean,
@@ -265,7 +266,8 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
 
   // Access phases, in priority order.
   for (const step of definition.chain) {
-    if (step.policy.needsBody && call.body === null && !(await buffered())) return;
+    const needsBody = step.policy.needsBody;
+    if (needsBody && call.body === null && (needsBody === true || needsBody(step.config)) && !(await buffered())) return;
     if (!step.policy.access) continue;
     const result = step.policy.access(call, step.config);
     const stop = isPromise(result) ? await result : result; // most policies answer at once
@@ -349,9 +351,12 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
       call.log.warn({ upstream: target.origin, length }, "upstream response too large");
       return answerWith(res, call, outcome, problemAnswer(502, { title: "Bad upstream response", detail: "The upstream's response is too large." }), null);
     }
+    let collect = false;
     for (const step of definition.chain) {
       if (step.policy.response) await step.policy.response(call, step.config, head);
+      if (step.policy.wantsResponseBody?.(call, step.config, head)) collect = true;
     }
+    if (collect) return await answerCollected(res, call, definition, exchange, head, deps.maxResponseBytes, outcome);
     outcome.status = head.status;
     res.writeHead(head.status, Object.assign(callerResponseHeaders(head.headers), call.responseHeaders));
     try {
@@ -368,11 +373,46 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
   }
 }
 
-/** The call is answered by the gateway or a policy (`by`), not the upstream. */
+/** A policy asked for the upstream's whole body (a cache storing it, a transform rewriting it):
+ * collected (bounded by the gateway's response limit), handed to the responseBody phases
+ * nearest the upstream first, then written with its own Content-Length. */
+async function answerCollected(
+  res: ServerResponse,
+  call: Call,
+  definition: ProxyDefinition,
+  exchange: UpstreamExchange,
+  head: UpstreamHead,
+  maxResponseBytes: number,
+  outcome: CallOutcome,
+): Promise<void> {
+  let body: Buffer;
+  try {
+    body = await exchange.collect(maxResponseBytes);
+  } catch (error) {
+    call.log.warn({ err: error }, "upstream response could not be read");
+    const failure = (error as { code?: string }).code === "GATEWAY_RESPONSE_TOO_LARGE" ? { status: 502, title: "Bad upstream response" } : upstreamFailure(error);
+    return answerWith(res, call, outcome, problemAnswer(failure.status, { title: failure.title }), null);
+  }
+  const response: CollectedResponse = { status: head.status, headers: callerResponseHeaders(head.headers), body };
+  for (let i = definition.chain.length - 1; i >= 0; i--) {
+    const step = definition.chain[i]!;
+    if (step.policy.responseBody) await step.policy.responseBody(call, step.config, response);
+  }
+  // HEAD, 204 and 304 answers carry no body: their Content-Length (if any) is the upstream's.
+  const bodiless = call.method === "HEAD" || response.status === 204 || response.status === 304;
+  if (!bodiless) response.headers["content-length"] = String(response.body.length);
+  outcome.status = response.status;
+  res.writeHead(response.status, Object.assign(response.headers, call.responseHeaders));
+  res.end(bodiless ? undefined : response.body);
+  outcome.bytesOut = bodiless ? 0 : response.body.length;
+}
+
+/** The call is answered by the gateway or a policy (`by`), not the upstream. A policy that
+ * served it (a cached answer) did not block it. */
 function answerWith(res: ServerResponse, call: GatewayCall, outcome: CallOutcome, answer: GatewayAnswer, by: string | null): void {
   outcome.status = answer.status;
   outcome.answeredBy = by;
-  if (by) call.annotations.blockedBy = by;
+  if (by && !answer.served) call.annotations.blockedBy = by;
   outcome.bytesOut = send(res, answer, call.responseHeaders);
 }
 
@@ -381,7 +421,8 @@ function send(res: ServerResponse, answer: GatewayAnswer, extra: Record<string, 
   const headers: Record<string, string> = { ...extra, ...answer.headers };
   let payload: Buffer | string | undefined;
   if (answer.body === undefined) payload = undefined;
-  else if ((Buffer.isBuffer(answer.body) || typeof answer.body === "string") && headers["content-type"]) payload = answer.body;
+  else if (Buffer.isBuffer(answer.body) || (typeof answer.body === "string" && headers["content-type"]))
+    payload = answer.body; // bytes go as they are (a cached answer)
   else {
     payload = JSON.stringify(answer.body);
     headers["content-type"] ??= "application/json; charset=utf-8";

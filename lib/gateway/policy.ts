@@ -8,6 +8,9 @@
 //              as no policy's block)
 //   access   — before the upstream; may answer and stop the chain (401, 403, 429, 400, …)
 //   response — after the upstream answered, before the caller gets the answer
+//   responseBody — only for policies that ask for it (wantsResponseBody): the upstream's body,
+//              collected (bounded), which the policy may replace; these run in REVERSE priority
+//              order, nearest the upstream first (a cache sees what a transform made of it)
 //   log      — after the caller got the answer; must never throw (analytics, bot windows)
 import type { IncomingMessage } from "node:http";
 import type { Logger } from "pino";
@@ -62,8 +65,9 @@ export interface GatewayCall {
   readonly method: string;
   readonly proxy: ProxyDefinition;
   /** The canonical path after the proxy's base path, starting with "/" (canonical-path.ts):
-   * what the upstream receives after the target's own path. */
-  readonly path: string;
+   * what the upstream receives after the target's own path. A transform may rewrite it (to
+   * another canonical path); `matchPath` keeps what the caller asked for. */
+  path: string;
   /** `path` as path rules compare it: lower-cased unless the proxy's paths are case-sensitive. */
   readonly matchPath: string;
   readonly query: URLSearchParams;
@@ -72,8 +76,9 @@ export interface GatewayCall {
   readonly startedAt: number;
   readonly log: Logger;
   /** The request body, buffered (bounded by payload-size) when a policy in the chain
-   * declared `needsBody`; null otherwise (the body then streams to the upstream). */
-  readonly body: Buffer | null;
+   * declared `needsBody`; null otherwise (the body then streams to the upstream). A policy
+   * that replaces it (a transform) sets a new Buffer: the upstream gets its length. */
+  body: Buffer | null;
   /** Set by the authentication policy. */
   identity: CallerIdentity | null;
   /** The proxy's product the caller's app is approved for (quota and analytics key on it). */
@@ -94,11 +99,23 @@ export interface GatewayAnswer {
   headers?: Record<string, string>;
   /** Serialised as JSON unless it is a Buffer/string with a content-type header. */
   body?: unknown;
+  /** The policy served the call (a cached answer) rather than refusing it: analytics and
+   * metrics count it as served, not as that policy's block. */
+  served?: boolean;
 }
 
 export interface UpstreamResult {
   status: number;
   headers: Record<string, string | string[] | undefined>;
+}
+
+/** The upstream's answer with its whole body, for the responseBody phase. The headers are the
+ * ones the caller will get from the upstream (hop-by-hop ones removed); a policy may edit them
+ * and replace `body` — the pipeline writes Content-Length from the body it ends with. */
+export interface CollectedResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
 }
 
 /** What the log phase learns about the finished call. */
@@ -156,8 +173,9 @@ export interface GatewayPolicy<Config = unknown> {
    * protection 300–399, identity/transformation 400–499. */
   readonly priority: number;
   readonly configSchema: z.ZodType<Config>;
-  /** The policy inspects the request body; the pipeline buffers it (bounded) first. */
-  readonly needsBody?: boolean;
+  /** The policy inspects the request body; the pipeline buffers it (bounded) first. A function
+   * decides per step from its config (a transform with body rules; the others stream). */
+  readonly needsBody?: boolean | ((config: Config) => boolean);
   /** It establishes who is calling (identity and product); a chain has exactly one such step. */
   readonly authenticates?: boolean;
   /** Only ever implied from the proxy's own fields: a stored chain cannot name it. */
@@ -172,6 +190,11 @@ export interface GatewayPolicy<Config = unknown> {
   arrive?(ctx: PolicyContext, config: Config): Answered;
   access?(ctx: PolicyContext, config: Config): Answered;
   response?(ctx: PolicyContext, config: Config, upstream: UpstreamResult): void | Promise<void>;
+  /** Whether this call's answer should be collected for responseBody (after the response
+   * phases; `upstream` is the head). Only when some step says yes is the body buffered, bounded
+   * by the gateway's response limit; otherwise it streams to the caller untouched. */
+  wantsResponseBody?(ctx: PolicyContext, config: Config, upstream: UpstreamResult): boolean;
+  responseBody?(ctx: PolicyContext, config: Config, response: CollectedResponse): void | Promise<void>;
   log?(ctx: PolicyContext, config: Config, outcome: CallOutcome): void;
 }
 

@@ -16,6 +16,7 @@ import type { AppDirectory, AppStanding } from "./apps.ts";
 import { oktaKeySetsByIssuer } from "./okta-key-set.ts";
 import { productQuotasFromDatabase, type ProductQuota } from "./product-quotas.ts";
 import { VirtualPatchRegistry } from "./virtual-patches.ts";
+import type { ResponseCache } from "./response-cache/response-cache.ts";
 
 /** What bot-detection asks of the detector (lib/security/bot). */
 export type BotVerdicts = Pick<BotDetector, "loadedRules" | "rules" | "decide" | "overThrottle" | "observe">;
@@ -37,6 +38,8 @@ export interface GatewayServices {
   /** The virtual patches in force (regex protection); synchronous once loaded. */
   virtualPatches(): MaybePromise<readonly CompiledPatch[]>;
   bots: BotVerdicts;
+  /** Cached answers and each proxy's cache generation (response-cache). */
+  responseCache: ResponseCache;
 }
 
 export function createGatewayServices(deps: {
@@ -50,6 +53,7 @@ export function createGatewayServices(deps: {
   bots: BotVerdicts;
   encryptionKey: Buffer;
   oktaIssuer: () => string;
+  responseCache: ResponseCache;
 }): { services: GatewayServices; close(): Promise<void> } {
   const { db, apps } = deps;
   const patches = new VirtualPatchRegistry(db, deps.store, deps.log, { now: deps.now });
@@ -70,6 +74,7 @@ export function createGatewayServices(deps: {
     productQuota,
     virtualPatches: () => patches.current(),
     bots: deps.bots,
+    responseCache: deps.responseCache,
   };
   return { services, close: () => patches.close() };
 }

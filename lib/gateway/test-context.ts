@@ -15,6 +15,7 @@ import { oktaKeySetsByIssuer } from "./okta-key-set.ts";
 import { upstreamRequestHeaders } from "./headers.ts";
 import type { CallerIdentity, PolicyContext, PolicyRuntime, ProxyDefinition } from "./policy.ts";
 import type { GatewayServices } from "./services.ts";
+import { ResponseCache } from "./response-cache/response-cache.ts";
 
 const silent = pino({ level: "silent" });
 
@@ -50,6 +51,7 @@ export function testRuntime(options: TestRuntimeOptions = {}): TestRuntime {
       overThrottle: async () => null,
       observe: () => {},
     } as unknown as GatewayServices["bots"],
+    responseCache: new ResponseCache(store, { memoryBytes: 8 * 1024 * 1024, log: silent, now }),
     ...options.services,
   };
   return {

@@ -96,6 +96,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   private rejectHead!: (error: Error) => void;
   /** Set by relay(): where the body goes and how it ends. */
   private sink: { res: ServerResponse; limit: number; resolve: (bytes: number) => void; reject: (error: Error) => void } | null = null;
+  /** Set by collect(): the body is gathered for a policy instead of relayed. */
+  private collector: { chunks: Buffer[]; limit: number; resolve: (body: Buffer) => void; reject: (error: Error) => void } | null = null;
   /** Body chunks that arrived before relay(), and how the body ended if it did. */
   private early: Buffer[] | null = null;
   private ended = false;
@@ -138,6 +140,44 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     });
   }
 
+  /** Gathers the whole body (a policy reads or replaces it before the caller gets it);
+   * rejects past `limit` (the exchange is cut) or when the body breaks. */
+  collect(limit: number): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const collector = { chunks: [] as Buffer[], limit, resolve, reject };
+      this.collector = collector;
+      for (const chunk of this.early ?? []) this.gather(chunk);
+      this.early = null;
+      if (this.failure) this.collectFailed(this.failure);
+      else if (this.ended) this.collectEnded();
+      else this.controller?.resume();
+    });
+  }
+
+  private gather(chunk: Buffer): void {
+    const collector = this.collector!;
+    if (this.finished) return;
+    this.bytes += chunk.length;
+    if (this.bytes > collector.limit) {
+      this.collectFailed(new ResponseTooLarge());
+      this.abort(new ResponseTooLarge());
+      return;
+    }
+    collector.chunks.push(chunk);
+  }
+
+  private collectEnded(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.collector!.resolve(Buffer.concat(this.collector!.chunks, this.bytes));
+  }
+
+  private collectFailed(error: Error): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.collector!.reject(Object.assign(error, { bytes: this.bytes }));
+  }
+
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
     if (this.pendingAbort) controller.abort(this.pendingAbort);
@@ -152,11 +192,13 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.sink) this.write(chunk);
+    else if (this.collector) this.gather(chunk);
     else (this.early ??= []).push(chunk);
   }
 
   onResponseEnd(): void {
     if (this.sink) this.end();
+    else if (this.collector) this.collectEnded();
     else this.ended = true;
   }
 
@@ -165,6 +207,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
       this.headSettled = true;
       this.rejectHead(error);
     } else if (this.sink) this.fail(error);
+    else if (this.collector) this.collectFailed(error);
     else this.failure = error;
   }
 

@@ -12,6 +12,9 @@ import { proxyView, type ProxyView } from "./views.ts";
 import { announceProxyChange } from "../events/proxy-changes.ts";
 import { compileChain } from "../gateway/chain.ts";
 import { refusedTarget } from "../gateway/ssrf.ts";
+import { purgeResponseCache } from "../gateway/response-cache/response-cache.ts";
+import { pathProblem } from "../gateway/transform/path-rewrite.ts";
+import { recordAudit } from "./audit.ts";
 
 const PolicyStep = z.object({ policy: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/), config: z.record(z.string(), z.unknown()).default({}) }).strict();
 
@@ -107,4 +110,30 @@ export async function saveProxy(ctx: PortalContext, actor: Actor, id: string | n
 export async function deleteProxy(ctx: PortalContext, actor: Actor, id: string): Promise<void> {
   await deleteAudited(ctx, actor, { type: "proxy", id, view: proxyView }, (tx) => tx.apiProxy);
   await announceProxyChange(ctx.store, { proxyId: id });
+}
+
+export const CachePurgeQuery = z
+  .object({
+    /** Only the answers whose path (after the proxy's base path) starts with this. */
+    pathPrefix: z
+      .string()
+      .max(2000)
+      .refine((p) => pathProblem(p) === null, { error: 'must be a path after the base path, like /users/ (canonical: no "..", no "//")' })
+      .optional(),
+  })
+  .strict();
+
+/** Drops a proxy's cached answers (response-cache) on every instance and process: all of them,
+ * or those under a path prefix. The next call of each goes to the upstream. */
+export async function purgeProxyCache(ctx: PortalContext, actor: Actor, id: string, query: unknown): Promise<void> {
+  if (!isAdmin(actor)) throw forbidden();
+  const { pathPrefix } = parseInput(CachePurgeQuery, query ?? {});
+  const proxy = await ctx.db.apiProxy.findUnique({ where: { id }, select: { id: true } });
+  if (!proxy) throw notFound("proxy");
+  try {
+    await purgeResponseCache(ctx.store, id, pathPrefix);
+  } catch {
+    throw new PortalError("unavailable", "The cache store cannot be reached; nothing was purged. Try again shortly.");
+  }
+  await recordAudit(ctx.db, actor, { action: "proxy.cache_purged", targetType: "proxy", targetId: id, after: pathPrefix ? { pathPrefix } : null });
 }

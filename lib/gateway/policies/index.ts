@@ -13,7 +13,9 @@ import { quota } from "./protection/quota.ts";
 import { regexBodyProtection, regexProtection } from "./protection/regex-protection.ts";
 import { spikeArrest } from "./protection/spike-arrest.ts";
 import { xmlThreatProtection } from "./protection/xml-threat-protection.ts";
+import { responseCache } from "./response-cache.ts";
 import { scopes } from "./scopes.ts";
+import { transform } from "./transform.ts";
 import { verifyAccessToken } from "./verify-access-token.ts";
 import { verifyApiKey } from "./verify-api-key.ts";
 import { verifyOktaJwt } from "./verify-okta-jwt.ts";
@@ -38,6 +40,8 @@ const ALL: GatewayPolicy<any>[] = [
   xmlThreatProtection,
   regexProtection,
   regexBodyProtection,
+  responseCache,
+  transform,
 ];
 
 export const POLICIES: ReadonlyMap<string, GatewayPolicy<unknown>> = new Map(ALL.map((p) => [p.name, p as GatewayPolicy<unknown>]));
