@@ -6,7 +6,7 @@
 import type { Logger } from "pino";
 import type { Config } from "../config/index.ts";
 import { closeDb, getDb } from "../db/index.ts";
-import { closeStore, getStore, PrimaryStore, useStore } from "../store/index.ts";
+import { closeStore, getStore, PrimaryStore, makeProcessStore } from "../store/index.ts";
 import { forwardingSink } from "../analytics/forwarding-sink.ts";
 import { metricsJson, renderMetricsElsewhere, type RenderedMetrics } from "../metrics/index.ts";
 import { setOktaSettings } from "../okta/settings.ts";
@@ -19,7 +19,7 @@ export async function runMachineWorker(config: Config, log: Logger, dev: boolean
   const peer = new IpcPeer(process as unknown as IpcEndpoint);
   const init = await peer.request<MachineWorkerInit>(WORKER_INIT, null);
   setOktaSettings(init.okta);
-  const store = config.redis ? getStore() : useStore(new PrimaryStore(peer));
+  const store = config.redis ? getStore() : makeProcessStore(new PrimaryStore(peer));
   peer.handle(METRICS_JSON, () => metricsJson());
   renderMetricsElsewhere(() => peer.request<RenderedMetrics>(METRICS_RENDER, null));
   const relay = browserRelay(init.browserSocketPath, log);

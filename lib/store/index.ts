@@ -1,5 +1,5 @@
 // The process's store: Redis when REDIS_URL is set, memory otherwise — or, in a machine-lane
-// worker process without Redis, the primary's memory over IPC (primary-store.ts, set by useStore).
+// worker process without Redis, the primary's memory over IPC (primary-store.ts, set by makeProcessStore).
 import { getConfig } from "../config/index.ts";
 import { sharedInstance, takeSharedInstance } from "../runtime/shared-instance.ts";
 import { MemoryStore } from "./memory-store.ts";
@@ -20,7 +20,7 @@ export function getStore(): Store {
 }
 
 /** Makes `store` the process's store; before anything else asked for one. */
-export function useStore(store: Store): Store {
+export function makeProcessStore(store: Store): Store {
   takeSharedInstance<Store>("store");
   return sharedInstance("store", () => store);
 }
