@@ -46,10 +46,10 @@ export function cleanEnvironment(): Record<string, string> {
 export type Entry = "source" | "compiled";
 
 /** Runs server.ts with `env` on top of a clean test environment; does not wait for readiness. */
-export function spawnGatehouse(env: Record<string, string>, args: string[] = [], projectDir = PROJECT_DIR, entry: Entry = "source"): ChildProcess {
+export function spawnGatehouse(env: Record<string, string>, args: string[] = [], projectDir = PROJECT_DIR, entry: Entry = "source", nodeArgs: string[] = []): ChildProcess {
   const base = cleanEnvironment();
   const script = entry === "compiled" ? ["dist/server.js"] : ["--import", "tsx", "server.ts"];
-  return spawn(process.execPath, [...script, ...args], {
+  return spawn(process.execPath, [...nodeArgs, ...script, ...args], {
     cwd: projectDir,
     env: { ...base, NEXT_TELEMETRY_DISABLED: "1", ...env } as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
@@ -69,6 +69,8 @@ export interface StartOptions {
   projectDir?: string;
   /** The sources through tsx (default) or the compiled dist/server.js, which must be built. */
   entry?: Entry;
+  /** Node options before the script (worker processes inherit them), e.g. --cpu-prof. */
+  nodeArgs?: string[];
 }
 
 export async function startGatehouse(env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningGatehouse> {
@@ -89,6 +91,7 @@ export async function startGatehouse(env: Record<string, string> = {}, options: 
     [],
     options.projectDir,
     options.entry,
+    options.nodeArgs,
   );
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));

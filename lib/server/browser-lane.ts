@@ -116,7 +116,9 @@ export function launchBrowserLane(options: BrowserLaneOptions): BrowserLane & { 
 
   const started = spawn();
 
-  const relay = browserRelay(socketPath, log, () => ready);
+  // no readiness flag in front of the relay: the socket answering is what counts (it is what
+  // /readyz probes), and a request to a socket nobody listens on gets the 503 at once
+  const relay = browserRelay(socketPath, log);
   return {
     started,
     socketPath,

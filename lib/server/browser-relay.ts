@@ -15,11 +15,10 @@ export interface BrowserRelay {
   close(): void;
 }
 
-export function browserRelay(socketPath: string, log: Logger, isReady: () => boolean = () => true): BrowserRelay {
+export function browserRelay(socketPath: string, log: Logger): BrowserRelay {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   return {
     handle(req, res) {
-      if (!isReady()) return portalUnavailable(res);
       const upstream = http.request({ socketPath, agent, method: req.method, path: req.url, headers: hopByHopFree(req.headers) });
       upstream.on("response", (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.statusMessage, hopByHopFree(answer.headers));
@@ -28,7 +27,9 @@ export function browserRelay(socketPath: string, log: Logger, isReady: () => boo
       });
       upstream.once("error", (error) => {
         if (res.headersSent) return void res.destroy();
-        log.warn({ err: error }, "browser lane did not answer");
+        const code = (error as NodeJS.ErrnoException).code;
+        // ENOENT / ECONNREFUSED: Next.js is starting or restarting — expected, not worth a warning
+        if (code !== "ENOENT" && code !== "ECONNREFUSED") log.warn({ err: error }, "browser lane did not answer");
         portalUnavailable(res);
       });
       res.once("close", () => {
