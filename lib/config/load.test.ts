@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createTestCa } from "../../e2e/harness/certificates.ts";
 import { ConfigError, loadConfig } from "./index.ts";
+import { machineWorkerCount } from "../server/machine-workers.ts";
 
 const KEY = Buffer.alloc(32, 7).toString("base64");
 const SECRET = "s".repeat(40);
@@ -48,6 +49,16 @@ describe("loadConfig", () => {
       rollupDays: 730,
     });
     expect(failure({ ANALYTICS_RETENTION_DAYS: "30d" }).message).toMatch(/ANALYTICS_RETENTION_DAYS must be a whole number of days/);
+  });
+
+  it("runs the machine lane on the available cores unless GATEWAY_WORKERS says how many; a bad value names the variable", () => {
+    expect(loadConfig({ DATA_DIR: tempDir() }).gateway.workers).toBe("auto");
+    expect(loadConfig({ DATA_DIR: tempDir(), GATEWAY_WORKERS: "auto" }).gateway.workers).toBe("auto");
+    expect(loadConfig({ DATA_DIR: tempDir(), GATEWAY_WORKERS: "4" }).gateway.workers).toBe(4);
+    for (const bad of ["0", "-1", "two", "1.5", "999"]) expect(failure({ GATEWAY_WORKERS: bad }).message).toMatch(/^Invalid configuration: GATEWAY_WORKERS must be/);
+    expect(machineWorkerCount("auto", false, 8)).toBe(8);
+    expect(machineWorkerCount("auto", true, 8)).toBe(1); // npm run dev: one process to reload
+    expect(machineWorkerCount(3, true, 8)).toBe(3);
   });
 
   it("generates development secrets once, private to the owner, and reuses them", () => {
