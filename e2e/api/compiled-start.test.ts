@@ -1,5 +1,5 @@
 // What `npm start` runs: the compiled server (dist/server.js, scripts/build/server.mjs) on the
-// embedded defaults. The other integration tests run the sources through tsx; this one keeps
+// embedded defaults, the machine lane on worker processes as many as the cores (GATEWAY_WORKERS=auto). The other integration tests run the sources through tsx; this one keeps
 // the compiled start from rotting — the worker threads (Next.js, okta-dev, the analytics sink)
 // start from their .js files with no TypeScript loader, the migrations are found beside the
 // compiled code, and both lanes answer. dist/ is compiled first when it is older than the
@@ -17,7 +17,7 @@ describe("compiled start (node dist/server.js)", () => {
   beforeAll(async () => {
     const build = spawnSync(process.execPath, ["scripts/build/server.mjs", "--if-stale"], { cwd: PROJECT_DIR, encoding: "utf8" });
     expect(build.status, `${build.stdout}\n${build.stderr}`).toBe(0);
-    gatehouse = await startGatehouse({}, { entry: "compiled" });
+    gatehouse = await startGatehouse({ GATEWAY_WORKERS: "auto" }, { entry: "compiled" });
   });
   afterAll(async () => {
     if (gatehouse?.process.exitCode === null) await gatehouse.stop();

@@ -87,7 +87,9 @@ export async function startGatehouse(env: Record<string, string> = {}, options: 
     return readiness.checks?.portal?.status === "ok";
   };
   const child = spawnGatehouse(
-    { PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: url, DATA_DIR: dataDir, LOG_LEVEL: "info", OKTA_DEV_PORT: "0", ...env },
+    // one machine-lane process unless a test asks for workers (e2e/api/gateway-workers.test.ts):
+    // behaviour is the same per worker, and a server per test file starts faster on shared cores
+    { PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: url, DATA_DIR: dataDir, LOG_LEVEL: "info", OKTA_DEV_PORT: "0", GATEWAY_WORKERS: "1", ...env },
     [],
     options.projectDir,
     options.entry,
