@@ -101,7 +101,9 @@ try {
   for (const workers of (process.env.BENCH_WORKERS ?? "1,2").split(",")) {
     const nodeArgs = process.env.BENCH_NODE_OPTIONS?.split(" ").filter(Boolean) ?? [];
     const gatehouse = await startGatehouse({ ...env, GATEWAY_WORKERS: workers }, { entry: "compiled", nodeArgs });
-    contestants.push({ name: `GATEWAY_WORKERS=${workers}`, gatehouse, token: await prepare(gatehouse, backend) });
+    const contestant = { name: `GATEWAY_WORKERS=${workers}`, gatehouse, token: "" };
+    contestants.push(contestant); // stopped in `finally` even when its set-up fails
+    contestant.token = await prepare(gatehouse, backend);
   }
   const path = "/gateway/bench/v1/orders/42/lines?expand=product&limit=20";
   for (const c of contestants) wrk(c.gatehouse.url + path, c.token); // warm-up
