@@ -192,6 +192,9 @@ export function openApiDocument(serverUrl: string) {
         post: create("admin", "Create a proxy", "Proxy", ProxyInput),
       },
       "/proxies/{id}": managedItem("Proxy", ProxyInput, { get: "One proxy", patch: "Change a proxy", delete: "Delete a proxy" }),
+      "/proxies/{id}/targets/health": {
+        get: read("admin", "How each gateway sees the proxy's upstream targets: health, circuit state, calls in flight, failures (empty for a plain targetUrl)", "Target health"),
+      },
       "/security-rules": {
         get: list("admin", "Virtual patches: request rules the gateway's regex-protection applies at run time", "Security rules", { kind: { enum: ["virtual_patch"] } }),
         post: create(

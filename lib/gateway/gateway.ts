@@ -23,12 +23,17 @@ import { closeBotDetector, getBotDetector } from "../security/bot/index.ts";
 import { Upstream } from "./upstream.ts";
 import { echoKey } from "../echo/key.ts";
 import type { MachineHandler } from "../http/types.ts";
+import { addUpstreamTargetsSource } from "../metrics/index.ts";
+import { UpstreamSets, type ProxyTargetsView } from "./upstreams/upstream-sets.ts";
+import { answerHealthAsks } from "./upstreams/health-reports.ts";
 
 export interface Gateway {
   handler: MachineHandler;
   start(): Promise<void>;
   /** Stops taking changes, writes the analytics still buffered, closes upstream connections. */
   stop(): Promise<void>;
+  /** The targets of balanced proxies and their health, as this gateway sees them. */
+  targetHealth(proxyId?: string): ProxyTargetsView[];
 }
 
 export function createGateway(deps: {
@@ -43,7 +48,6 @@ export function createGateway(deps: {
   const gw = config.gateway;
   const targetPolicy = targetPolicyOf(config);
   const apps = new AppDirectory(db, store);
-  const registry = new ProxyRegistry(db, store, log, { maxRequestBytes: gw.maxRequestBytes, targetPolicy });
   const upstream = new Upstream({
     connectTimeoutMs: gw.connectTimeoutMs,
     headersTimeoutMs: gw.headersTimeoutMs,
@@ -51,6 +55,11 @@ export function createGateway(deps: {
     targetPolicy,
     ownCertificate: config.tls?.cert ?? null,
   });
+  const key = echoKey(config.secrets.encryptionKey);
+  // this gateway's targets, health and circuits: each worker process keeps its own
+  const upstreams = new UpstreamSets(upstream, key);
+  const registry = new ProxyRegistry(db, store, log, { maxRequestBytes: gw.maxRequestBytes, targetPolicy, upstreams });
+  let stopReporting: Array<() => unknown> = [];
   const analytics = new AnalyticsWriter(workerSink(config.database), log);
   let retention: { stop(): Promise<void> } | null = null;
   const clock: Clock = { now: Date.now };
@@ -78,7 +87,7 @@ export function createGateway(deps: {
     maxResponseBytes: gw.maxResponseBytes,
     publicHttps: config.publicUrl.startsWith("https:"),
     publicHost: new URL(config.publicUrl).host,
-    echoKey: echoKey(config.secrets.encryptionKey),
+    echoKey: key,
   });
   return {
     handler,
@@ -86,8 +95,11 @@ export function createGateway(deps: {
       analytics.start();
       retention = startAnalyticsRetention(db, config.analyticsRetention, log);
       await Promise.all([apps.start(), registry.start()]);
+      stopReporting = [addUpstreamTargetsSource(() => upstreams.views()), await answerHealthAsks(store, upstreams)];
     },
+    targetHealth: (proxyId) => upstreams.views(proxyId),
     async stop() {
+      await Promise.all(stopReporting.map((stop) => stop()));
       await Promise.all([registry.stop(), apps.stop(), policyServices.close(), closeBotDetector()]);
       await counters.close();
       await retention?.stop();
