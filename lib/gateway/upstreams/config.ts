@@ -27,10 +27,9 @@ const HeaderName = z
   .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/, { error: "must be a header name, like x-user-id" })
   .transform((name) => name.toLowerCase());
 
-const HashOn = z.union([
-  z.object({ header: HeaderName }).strict(),
-  z.object({ claim: z.enum(["sub", "client_id", "app"], { error: 'must be one of "sub", "client_id", "app"' }) }).strict(),
-]);
+const HashOn = z.union([z.object({ header: HeaderName }).strict(), z.object({ claim: z.enum(["sub", "client_id", "app"]) }).strict()], {
+  error: 'Hash on must be {"header": "a header name"} or {"claim": "sub", "client_id" or "app"}.',
+});
 
 const ms = (min: number, max: number) => z.number().int().min(min).max(max);
 const count = (min: number, max: number) => z.number().int().min(min).max(max);
