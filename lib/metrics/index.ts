@@ -85,12 +85,20 @@ function upstreamTargetGauges(registers: client.Registry[]) {
       },
     });
   return {
-    upstreamHealthy: gauge("gatehouse_upstream_target_healthy", "1 when an upstream target takes calls (healthy, circuit not open), 0 when out or drained", ["proxy", "target"], (g, proxy, t) =>
-      g.set({ proxy, target: t.url }, t.health === "healthy" ? 1 : 0),
+    upstreamHealthy: gauge(
+      "gatehouse_upstream_target_healthy",
+      "1 when an upstream target takes calls (healthy, circuit not open), 0 when out or drained",
+      ["proxy", "target"],
+      (g, proxy, t) => g.set({ proxy, target: t.url }, t.health === "healthy" ? 1 : 0),
     ),
-    upstreamCircuit: gauge("gatehouse_upstream_target_circuit_state", "An upstream target's circuit breaker: 1 for its current state", ["proxy", "target", "state"], (g, proxy, t) => {
-      if (t.circuit) for (const state of CIRCUIT_STATES) g.set({ proxy, target: t.url, state }, t.circuit === state ? 1 : 0);
-    }),
+    upstreamCircuit: gauge(
+      "gatehouse_upstream_target_circuit_state",
+      "An upstream target's circuit breaker: 1 for its current state",
+      ["proxy", "target", "state"],
+      (g, proxy, t) => {
+        if (t.circuit) for (const state of CIRCUIT_STATES) g.set({ proxy, target: t.url, state }, t.circuit === state ? 1 : 0);
+      },
+    ),
     upstreamActive: gauge("gatehouse_upstream_target_active_connections", "Calls in flight to an upstream target", ["proxy", "target"], (g, proxy, t) =>
       g.set({ proxy, target: t.url }, t.activeConnections),
     ),

@@ -43,6 +43,8 @@ export function upstreamFromForm(form: FormData) {
     circuitBreaker: on("circuitOn")
       ? defined({ failureThreshold: num(form, "circuitFailures"), openMs: num(form, "circuitOpenMs"), halfOpenProbes: num(form, "circuitProbes") })
       : undefined,
-    retries: on("retriesOn") ? defined({ attempts: num(form, "retryAttempts"), budgetPercent: num(form, "retryBudgetPercent"), perTryTimeoutMs: num(form, "retryPerTryMs") }) : undefined,
+    retries: on("retriesOn")
+      ? defined({ attempts: num(form, "retryAttempts"), budgetPercent: num(form, "retryBudgetPercent"), perTryTimeoutMs: num(form, "retryPerTryMs") })
+      : undefined,
   });
 }

@@ -8,7 +8,14 @@ describe("upstream settings", () => {
   });
 
   it("targetUrl stays the first target's URL", () => {
-    const settings = readUpstream(JSON.stringify({ targets: [{ url: "http://old.example", weight: 3 }, { url: "http://b.example", weight: 1 }] }));
+    const settings = readUpstream(
+      JSON.stringify({
+        targets: [
+          { url: "http://old.example", weight: 3 },
+          { url: "http://b.example", weight: 1 },
+        ],
+      }),
+    );
     expect(isPlainUpstream(settings)).toBe(false);
     expect(targetsOf("http://a.example", settings)).toEqual([
       { url: "http://a.example", weight: 3 },

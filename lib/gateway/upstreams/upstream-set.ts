@@ -84,7 +84,13 @@ export class UpstreamSet {
     this.hashKey = hashKeyOf(settings.algorithm === "consistent-hash" ? settings.hashOn : undefined);
     this.retries = settings.retries ? { attempts: settings.retries.attempts, perTryTimeoutMs: settings.retries.perTryTimeoutMs ?? null } : null;
     this.budget = settings.retries ? new RetryBudget(settings.retries.budgetPercent, now) : null;
-    this.checker = active ? new ActiveChecker(active, this.members.map((m) => m.health), probe) : null;
+    this.checker = active
+      ? new ActiveChecker(
+          active,
+          this.members.map((m) => m.health),
+          probe,
+        )
+      : null;
   }
 
   start(): void {
