@@ -27,12 +27,11 @@ interface Backend {
   close(): Promise<void>;
 }
 
-/** A backend on 127.0.0.2 that counts what reaches it. `keepAlive: false` answers every call
- * with Connection: close — a kill then never cuts a request the gateway already wrote on a
- * pooled connection (such a request may have reached the backend and is not retried). */
-async function startBackend(name: string, options: { keepAlive?: boolean } = {}): Promise<Backend> {
+/** A backend on 127.0.0.2 that counts what reaches it, with keep-alive connections. */
+async function startBackend(name: string): Promise<Backend> {
   const sockets = new Set<net.Socket>();
   let server: http.Server;
+  let dying = false;
   const backend: Backend = {
     name,
     url: "",
@@ -40,17 +39,17 @@ async function startBackend(name: string, options: { keepAlive?: boolean } = {})
     hits: [],
     delayMs: 0,
     status: 200,
-    /** Stops listening (new connections are refused) and closes every connection: keep-alive
-     * ones once idle, the others after their answer (Connection: close). A connection already
-     * accepted is not cut before its request is answered: a request the gateway wrote on it may
-     * have reached the backend, and the gateway never sends such a request elsewhere. */
+    /** Dies as a server shutting down does: it stops listening at once (new connections are
+     * refused) and closes each open connection after its next answer (Connection: close). It
+     * never cuts a connection the gateway may be writing a request on: such a request may have
+     * reached the backend, and the gateway never sends one of those elsewhere (the
+     * connection-reset test shows what happens to it). */
     async kill() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        if (options.keepAlive !== false) server.closeIdleConnections();
-      });
+      dying = true;
+      server.close();
     },
     async revive() {
+      dying = false;
       await listen(backend.port);
     },
     async close() {
@@ -67,7 +66,7 @@ async function startBackend(name: string, options: { keepAlive?: boolean } = {})
           if (path === "/healthz") return void res.writeHead(200, { "content-type": "text/plain" }).end("ok");
           backend.hits.push({ method: req.method ?? "", path });
           const answer = () => {
-            res.writeHead(backend.status, { "content-type": "application/json", "x-backend": name, ...(options.keepAlive === false ? { connection: "close" } : {}) });
+            res.writeHead(backend.status, { "content-type": "application/json", "x-backend": name, ...(dying ? { connection: "close" } : {}) });
             res.end(JSON.stringify({ backend: name }));
           };
           if (backend.delayMs) setTimeout(answer, backend.delayMs);
@@ -109,8 +108,8 @@ describe.each(configuredBackends())("upstream targets on $name", (storage) => {
   const backends: Backend[] = [];
   let productId: string;
 
-  const backend = async (name: string, options?: { keepAlive?: boolean }) => {
-    const b = await startBackend(name, options);
+  const backend = async (name: string) => {
+    const b = await startBackend(name);
     backends.push(b);
     return b;
   };
@@ -217,7 +216,7 @@ describe.each(configuredBackends())("upstream targets on $name", (storage) => {
   });
 
   it("a killed target is taken out within the health-check bound with no failed request, and comes back", async () => {
-    const set = [await backend("k1", { keepAlive: false }), await backend("k2", { keepAlive: false }), await backend("k3", { keepAlive: false })];
+    const set = [await backend("k1"), await backend("k2"), await backend("k3")];
     const active = { path: "/healthz", intervalMs: 200, timeoutMs: 150, healthyThreshold: 2, unhealthyThreshold: 2 };
     const id = await proxy("kill", {
       targets: set.map((b) => ({ url: b.url })),
