@@ -5,7 +5,7 @@
 // settings refused at save with problem JSON naming the field; health in the management API
 // and /metrics. Backend hit counts are what each test asserts on.
 import http from "node:http";
-import type net from "node:net";
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configuredBackends } from "../harness/backends.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
@@ -27,11 +27,28 @@ interface Backend {
   close(): Promise<void>;
 }
 
-/** A backend on 127.0.0.2 that counts what reaches it, with keep-alive connections. */
+/** A backend on 127.0.0.2 that counts what reaches it, with keep-alive connections. Its port
+ * is a listener of its own that hands connections to the HTTP server, so that it can stop
+ * listening without closing the connections it has (http.Server.close closes idle ones). */
 async function startBackend(name: string): Promise<Backend> {
   const sockets = new Set<net.Socket>();
-  let server: http.Server;
+  let listener: net.Server;
   let dying = false;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      const path = (req.url ?? "/").split("?")[0]!;
+      const closing = dying ? { connection: "close" } : {};
+      if (path === "/healthz") return void res.writeHead(200, { "content-type": "text/plain", ...closing }).end("ok");
+      backend.hits.push({ method: req.method ?? "", path });
+      const answer = () => {
+        res.writeHead(backend.status, { "content-type": "application/json", "x-backend": name, ...closing });
+        res.end(JSON.stringify({ backend: name }));
+      };
+      if (backend.delayMs) setTimeout(answer, backend.delayMs);
+      else answer();
+    });
+  });
   const backend: Backend = {
     name,
     url: "",
@@ -46,7 +63,7 @@ async function startBackend(name: string): Promise<Backend> {
      * connection-reset test shows what happens to it). */
     async kill() {
       dying = true;
-      server.close();
+      listener.close();
     },
     async revive() {
       dying = false;
@@ -54,32 +71,20 @@ async function startBackend(name: string): Promise<Backend> {
     },
     async close() {
       for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
+      listener.close();
+      server.close();
     },
   };
   const listen = (port: number) =>
     new Promise<void>((resolve, reject) => {
-      server = http.createServer((req, res) => {
-        req.resume();
-        req.on("end", () => {
-          const path = (req.url ?? "/").split("?")[0]!;
-          if (path === "/healthz") return void res.writeHead(200, { "content-type": "text/plain" }).end("ok");
-          backend.hits.push({ method: req.method ?? "", path });
-          const answer = () => {
-            res.writeHead(backend.status, { "content-type": "application/json", "x-backend": name, ...(dying ? { connection: "close" } : {}) });
-            res.end(JSON.stringify({ backend: name }));
-          };
-          if (backend.delayMs) setTimeout(answer, backend.delayMs);
-          else answer();
-        });
-      });
-      server.on("connection", (socket) => {
+      listener = net.createServer((socket) => {
         sockets.add(socket);
         socket.on("close", () => sockets.delete(socket));
+        server.emit("connection", socket);
       });
-      server.once("error", reject);
-      server.listen(port, BACKEND_HOST, () => {
-        backend.port = (server.address() as net.AddressInfo).port;
+      listener.once("error", reject);
+      listener.listen(port, BACKEND_HOST, () => {
+        backend.port = (listener.address() as net.AddressInfo).port;
         backend.url = `http://${BACKEND_HOST}:${backend.port}`;
         resolve();
       });
@@ -315,10 +320,10 @@ describe.each(configuredBackends())("upstream targets on $name", (storage) => {
     const dead = [await closedUrl(), await closedUrl(), await closedUrl()];
     const id = await proxy("budget", { targets: dead.map((url) => ({ url })), retries: { attempts: 2, budgetPercent: 10 } });
     const statuses = await calls(200, 4, () => call("budget"));
-    expect(statuses.every((s) => s === 503)).toBe(true);
+    expect(statuses.filter((s) => s !== 503)).toEqual([]);
     // every try is a refused connection the gateway counts against its target
     const tries = (await health(id)).reduce((sum, t) => sum + t.failuresTotal, 0);
-    expect(tries).toBeGreaterThanOrEqual(200);
+    expect(tries, JSON.stringify(await health(id))).toBeGreaterThanOrEqual(200);
     // 10% of 201 calls (the readiness probe is one) = 20, floor 3/s over 10 s = 30; without a budget: 603
     expect(tries).toBeLessThanOrEqual(201 + 30);
   });
