@@ -353,7 +353,8 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
             break;
           } catch (error) {
             set.outcome(member!, failureKind(error), upstreamFailure(error).reason);
-            if (exchange.sent || !resendable || (tried?.size ?? 0) >= (set.retries?.attempts ?? 0)) throw error;
+            const spent = (tried?.size ?? 0) >= (set.retries?.attempts ?? 0) || performance.now() - upstreamStarted >= deps.upstreamTimeoutMs;
+            if (exchange.sent || !resendable || spent) throw error;
             (tried ??= new Set()).add(member!);
             const next = set.retry(call, tried);
             if (!next || next.target.refused) {
