@@ -355,6 +355,68 @@ describe.each(configuredBackends())("upstream targets on $name", (storage) => {
     expect(sample(metrics, "gatehouse_upstream_target_failures", { proxy: "circuit/v1", target: flaky.url })).toBe(3);
   });
 
+  it("the admin console edits targets and settings with a native form and shows their health", async () => {
+    const [a, b] = [await backend("form-a"), await backend("form-b")];
+    const created = await api(admin, "POST", "/proxies", { name: "Form", basePath: "form", targetUrl: a.url, productIds: [productId], policies: [{ policy: "allow-anonymous" }] });
+    expect(created.status).toBe(201);
+    const id = created.json.id as string;
+    const form = new URLSearchParams([
+      ["targetUrl", a.url],
+      ["targetWeight", "1"],
+      ["targetUrl", b.url],
+      ["targetWeight", "3"],
+      ["targetUrl", ""],
+      ["targetWeight", "100"],
+      ["algorithm", "round-robin"],
+      ["hashOn", ""],
+      ["activeOn", "on"],
+      ["activePath", "/healthz"],
+      ["activeIntervalMs", "1000"],
+      ["activeTimeoutMs", "500"],
+      ["activeHealthyThreshold", "1"],
+      ["activeUnhealthyThreshold", "2"],
+      ["activeExpectStatus", ""],
+      ["retriesOn", "on"],
+      ["retryAttempts", "1"],
+      ["retryBudgetPercent", "20"],
+      ["retryPerTryMs", ""],
+    ]);
+    const post = (body: URLSearchParams) =>
+      fetch(`${gatehouse.url}/admin/proxies/${id}/upstream`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { cookie: admin.cookie!, origin: gatehouse.url, "content-type": "application/x-www-form-urlencoded" },
+        body,
+      });
+    const saved = await post(form);
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get("location")).toContain(`/admin/proxies/${id}?status=`);
+    const proxyNow = (await api(admin, "GET", `/proxies/${id}`)).json;
+    expect(proxyNow.targetUrl).toBe(a.url);
+    expect(proxyNow.upstream).toMatchObject({
+      targets: [
+        { url: a.url, weight: 1 },
+        { url: b.url, weight: 3 },
+      ],
+      algorithm: "round-robin",
+      healthCheck: { active: { path: "/healthz", intervalMs: 1000, timeoutMs: 500 } },
+      retries: { attempts: 1, budgetPercent: 20 },
+    });
+    const bad = new URLSearchParams(form);
+    bad.set("activeTimeoutMs", "5000");
+    const refused = await post(bad);
+    expect(refused.status).toBe(303);
+    expect(decodeURIComponent(refused.headers.get("location")!)).toContain("error=");
+
+    for (let i = 0; i < 100 && !(await health(id))?.length; i++) await sleep(50);
+    const page = await fetch(`${gatehouse.url}/admin/proxies/${id}`, { headers: { cookie: admin.cookie! } });
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(html).toContain('aria-label="Upstream targets"');
+    expect(html).toContain(b.url);
+    expect(html).toContain('data-testid="target-health"');
+  });
+
   it("refuses invalid settings at save with problem JSON naming the field", async () => {
     const a = await backend("valid");
     const save = (upstream: unknown, extra: Record<string, unknown> = {}) =>

@@ -105,7 +105,12 @@ export class ProxyRegistry {
   ) {}
 
   async start(): Promise<void> {
-    const invalidate = () => this.invalidate();
+    // reloaded at once rather than on the next call: a balanced proxy's health checks start
+    // (and its targets show in the admin console) before any traffic arrives
+    const invalidate = () => {
+      this.invalidate();
+      if (this.options.upstreams) void this.current().catch(() => {});
+    };
     this.unsubscribe = await subscribe(this.store, topics.proxyChanges, invalidate, { onMissed: invalidate });
     this.timer = setInterval(() => this.invalidate(), this.options.refreshMs ?? 60_000);
     this.timer.unref();
