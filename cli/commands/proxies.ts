@@ -19,6 +19,16 @@ interface Proxy {
   products?: Array<{ id: string; slug: string }>;
 }
 
+interface TargetHealthRow {
+  url: string;
+  weight: number;
+  health: string;
+  out: string | null;
+  circuit: string | null;
+  activeConnections: number;
+  failuresTotal: number;
+}
+
 const columns = columnsOf<Proxy>({
   id: "id",
   name: "name",
@@ -54,10 +64,12 @@ const FIELD_OPTIONS = {
   status: { type: "string" },
   "case-sensitive-paths": { type: "string" },
   "method-override": { type: "string" },
+  upstream: { type: "string" },
+  "upstream-target": { type: "string", multiple: true },
 } as const;
 
 const FIELD_USAGE =
-  "[--file proxy.json] [--version v1] [--product ID|SLUG]... [--openapi spec.yaml|off] [--policies chain.json] [--id-token none|claims|whole] [--status active|disabled] [--case-sensitive-paths on|off] [--method-override strip|honour]";
+  "[--file proxy.json] [--version v1] [--product ID|SLUG]... [--openapi spec.yaml|off] [--policies chain.json] [--id-token none|claims|whole] [--status active|disabled] [--case-sensitive-paths on|off] [--method-override strip|honour] [--upstream upstream.json] [--upstream-target URL[=WEIGHT]]...";
 
 async function proxyBody(client: ApiClient, opts: Opts): Promise<Record<string, unknown>> {
   const body: Record<string, unknown> = opts.has("file") ? readJsonObject("file", opts.string("file")!) : {};
@@ -75,6 +87,22 @@ async function proxyBody(client: ApiClient, opts: Opts): Promise<Record<string, 
     const chain = readJsonObject("policies", s("policies")!).policies;
     if (!Array.isArray(chain)) throw new UsageError(`--policies: ${s("policies")} must hold {"policies": [...]}`);
     body.policies = chain;
+  }
+  // Several targets: --upstream holds the settings ({"algorithm": …, "healthCheck": …}), each
+  // --upstream-target one target in order (the first becomes the target URL).
+  if (s("upstream") !== undefined) body.upstream = readJsonObject("upstream", s("upstream")!);
+  const targets = opts.list("upstream-target");
+  if (targets) {
+    body.upstream = {
+      ...((body.upstream as object | undefined) ?? {}),
+      targets: targets.map((t) => {
+        const at = t.lastIndexOf("=");
+        const weight = at > 0 ? Number(t.slice(at + 1)) : NaN;
+        if (at > 0 && !Number.isInteger(weight)) throw new UsageError(`--upstream-target ${t}: the weight after = must be a whole number`);
+        return at > 0 ? { url: t.slice(0, at), weight } : { url: t };
+      }),
+    };
+    if (body.targetUrl === undefined) body.targetUrl = (body.upstream as { targets: Array<{ url: string }> }).targets[0]!.url;
   }
   const products = opts.list("product");
   // The API wants product ids; slugs are friendlier to type.
@@ -113,6 +141,28 @@ export const proxies: Group = {
         if (Object.keys(body).length === 0) throw new UsageError("nothing to change: give at least one field option or --file");
         const proxy = await client.patch<Proxy>(`/proxies/${seg(args[0]!)}`, body);
         return { data: proxy, text: `Updated proxy ${proxy.name} (${proxy.id})` };
+      },
+    },
+    targets: {
+      summary: "Each gateway's view of a proxy's upstream targets: health, circuit, calls in flight, failures",
+      args: ["<id>"],
+      async run({ client, args }) {
+        const health = await client.get<{ gateways: Array<{ gateway: string; targets: TargetHealthRow[] }> }>(`/proxies/${seg(args[0]!)}/targets/health`);
+        const rows = health.gateways.flatMap((g, i) => g.targets.map((t) => ({ gateway: i + 1, ...t })));
+        return {
+          data: health,
+          text: rows.length
+            ? table(rows, [
+                { header: "gateway", value: (r) => r.gateway },
+                { header: "target", value: (r) => r.url },
+                { header: "weight", value: (r) => r.weight },
+                { header: "health", value: (r) => (r.out ? `${r.health} (${r.out})` : r.health) },
+                { header: "circuit", value: (r) => r.circuit ?? "-" },
+                { header: "in flight", value: (r) => r.activeConnections },
+                { header: "failures", value: (r) => r.failuresTotal },
+              ])
+            : "No gateway reports targets for this proxy (a plain target URL).",
+        };
       },
     },
     delete: deleteCommand("/proxies", { summary: "Delete a proxy", done: (id) => `Deleted proxy ${id}` }),

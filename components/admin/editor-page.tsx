@@ -1,7 +1,7 @@
 // The page behind /admin/{kind}/{id} for products and proxies: `new` creates, any other id edits
 // that one (an unknown id is the not-found page). The form is the kind's own; under it, deleting
 // the one shown asks first and posts natively.
-import type { ComponentType } from "react";
+import type { ComponentType, ReactNode } from "react";
 import { orNotFound, requireAdmin } from "@/lib/auth/viewer";
 import type { Actor, PortalContext } from "@/lib/portal/context";
 import { deleteProductAction, deleteProxyAction, purgeProxyCacheAction } from "@/app/admin/actions";
@@ -18,9 +18,12 @@ export function editorPage<T extends { id: string; name: string }>(
   noun: string,
   load: (ctx: PortalContext, actor: Actor, id: string) => Promise<T>,
   Form: ComponentType<{ initial?: T }>,
+  /** More cards for an existing item, under its form (a proxy's targets); `search` is the page's query. */
+  extra?: (item: T, context: { ctx: PortalContext; actor: Actor; search: Record<string, string | string[] | undefined> }) => Promise<ReactNode>,
 ) {
-  return async function EditorPage({ params }: { params: Promise<{ id: string }> }) {
+  return async function EditorPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams?: Promise<Record<string, string | string[] | undefined>> }) {
     const { id } = await params;
+    const search = (await searchParams) ?? {};
     const { ctx, actor } = await requireAdmin(`/admin/${kind}/${id}`);
     const item = id === "new" ? undefined : await orNotFound(load(ctx, actor, id));
     return (
@@ -49,6 +52,7 @@ export function editorPage<T extends { id: string; name: string }>(
               </ConfirmAction>
             </Card>
           ) : null}
+          {item && extra ? await extra(item, { ctx, actor, search }) : null}
           {item ? (
             <Card title={`Delete this ${noun}`}>
               <ConfirmAction

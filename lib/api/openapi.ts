@@ -200,6 +200,9 @@ export function openApiDocument(serverUrl: string) {
           { parameters: [idParam(), ...query({ pathPrefix: { type: "string", description: "e.g. /users/ (canonical path)" } })] },
         ),
       },
+      "/proxies/{id}/targets/health": {
+        get: read("admin", "How each gateway sees the proxy's upstream targets: health, circuit state, calls in flight, failures (empty for a plain targetUrl)", "Target health"),
+      },
       "/security-rules": {
         get: list("admin", "Virtual patches: request rules the gateway's regex-protection applies at run time", "Security rules", { kind: { enum: ["virtual_patch"] } }),
         post: create(

@@ -40,6 +40,21 @@ export const ResponseCachePurge = z.object({
   at: z.number().int().min(0).optional(),
 });
 export type ResponseCachePurge = z.infer<typeof ResponseCachePurge>;
+/** The admin console asks every gateway (instance, worker) how a proxy's targets are doing. */
+export const TargetHealthAsk = z.object({ askId: id, proxyId: id });
+const TargetView = z.object({
+  url: z.string().max(2000),
+  weight: z.number(),
+  health: z.enum(["healthy", "unhealthy", "drained"]),
+  out: z.enum(["active", "passive", "circuit"]).nullable(),
+  circuit: z.enum(["closed", "open", "half-open"]).nullable(),
+  activeConnections: z.number(),
+  consecutiveFailures: z.number(),
+  failuresTotal: z.number(),
+  lastError: z.string().max(500).nullable(),
+});
+/** One gateway's answer: its own view (passive health and connections are per process). */
+export const TargetHealthReply = z.object({ askId: id, proxyId: id, gateway: id, targets: z.array(TargetView).max(64) });
 
 export const topics = {
   revocations: topic("revocations", RevocationScope),
@@ -50,4 +65,6 @@ export const topics = {
   /** Bot rules changed: every detector reloads them. */
   botRules: topic("bot-rules", z.object({})),
   responseCachePurges: topic("response-cache-purges", ResponseCachePurge),
+  targetHealthAsk: topic("target-health-ask", TargetHealthAsk),
+  targetHealthReply: topic("target-health-reply", TargetHealthReply),
 };

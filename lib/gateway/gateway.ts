@@ -24,12 +24,17 @@ import { Upstream } from "./upstream.ts";
 import { ResponseCache } from "./response-cache/response-cache.ts";
 import { echoKey } from "../echo/key.ts";
 import type { MachineHandler } from "../http/types.ts";
+import { addUpstreamTargetsSource } from "../metrics/index.ts";
+import { UpstreamSets, type ProxyTargetsView } from "./upstreams/upstream-sets.ts";
+import { answerHealthAsks } from "./upstreams/health-reports.ts";
 
 export interface Gateway {
   handler: MachineHandler;
   start(): Promise<void>;
   /** Stops taking changes, writes the analytics still buffered, closes upstream connections. */
   stop(): Promise<void>;
+  /** The targets of balanced proxies and their health, as this gateway sees them. */
+  targetHealth(proxyId?: string): ProxyTargetsView[];
 }
 
 export function createGateway(deps: {
@@ -49,7 +54,6 @@ export function createGateway(deps: {
   const gw = config.gateway;
   const targetPolicy = targetPolicyOf(config);
   const apps = new AppDirectory(db, store);
-  const registry = new ProxyRegistry(db, store, log, { maxRequestBytes: gw.maxRequestBytes, targetPolicy });
   const upstream = new Upstream({
     connectTimeoutMs: gw.connectTimeoutMs,
     headersTimeoutMs: gw.headersTimeoutMs,
@@ -57,6 +61,11 @@ export function createGateway(deps: {
     targetPolicy,
     ownCertificate: config.tls?.cert ?? null,
   });
+  const key = echoKey(config.secrets.encryptionKey);
+  // this gateway's targets, health and circuits: each worker process keeps its own
+  const upstreams = new UpstreamSets(upstream, key);
+  const registry = new ProxyRegistry(db, store, log, { maxRequestBytes: gw.maxRequestBytes, targetPolicy, upstreams });
+  let stopReporting: Array<() => unknown> = [];
   const analytics = new AnalyticsWriter(deps.analyticsSink ?? workerSink(config.database), log);
   let retention: { stop(): Promise<void> } | null = null;
   const clock: Clock = { now: Date.now };
@@ -87,7 +96,7 @@ export function createGateway(deps: {
     maxResponseBytes: gw.maxResponseBytes,
     publicHttps: config.publicUrl.startsWith("https:"),
     publicHost: new URL(config.publicUrl).host,
-    echoKey: echoKey(config.secrets.encryptionKey),
+    echoKey: key,
   });
   return {
     handler,
@@ -95,8 +104,11 @@ export function createGateway(deps: {
       analytics.start();
       if (deps.retention !== false) retention = startAnalyticsRetention(db, config.analyticsRetention, log);
       await Promise.all([apps.start(), registry.start(), responseCache.start()]);
+      stopReporting = [addUpstreamTargetsSource(() => upstreams.views()), await answerHealthAsks(store, upstreams)];
     },
+    targetHealth: (proxyId) => upstreams.views(proxyId),
     async stop() {
+      await Promise.all(stopReporting.map((stop) => stop()));
       await Promise.all([registry.stop(), apps.stop(), policyServices.close(), closeBotDetector(), responseCache.stop()]);
       await counters.close();
       await retention?.stop();

@@ -13,15 +13,17 @@ import { callerAddress, fromTrustedProxy } from "../http/caller-address.ts";
 import type { AnalyticsEventInput } from "../analytics/writer.ts";
 import { recordGatewayCall } from "../metrics/index.ts";
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "../db/unavailable.ts";
-import { problemAnswer } from "./answers.ts";
+import { problemAnswer, retryAfterSeconds } from "./answers.ts";
 import { callerResponseHeaders, forwardingHeaders, upstreamRequestHeaders } from "./headers.ts";
 import { canonicalPath, checkQuery, NON_CANONICAL_DETAIL, type NonCanonicalReason } from "./canonical-path.ts";
 import { GATEWAY_METHODS } from "./routes.ts";
 import { mayCarryFormOverride, resolveMethod } from "./method-override.ts";
 import { ECHO_KEY_HEADER } from "../echo/key.ts";
 import type { CallOutcome, CollectedResponse, GatewayAnswer, GatewayCall, PolicyContext, PolicyRuntime, ProxyDefinition } from "./policy.ts";
-import type { ProxyRegistry, RegisteredProxy } from "./registry.ts";
+import type { ProxyRegistry, RegisteredProxy, UpstreamTarget } from "./registry.ts";
 import { upstreamFailure, type Upstream, type UpstreamExchange, type UpstreamHead } from "./upstream.ts";
+import type { UpstreamMember, UpstreamSet } from "./upstreams/upstream-set.ts";
+import type { CallResult } from "./upstreams/target-health.ts";
 import { isPromise } from "../runtime/maybe-async.ts";
 import { perObject } from "../runtime/per-object.ts";
 import { BodyTooLarge, readBoundedBody } from "../http/body.ts";
@@ -277,9 +279,17 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
     }
   }
 
-  // The upstream.
-  const target = proxy.target;
+  // The upstream: the proxy's one target, or the one its balancer picks (upstreams/).
+  const set = proxy.upstream;
+  let member: UpstreamMember | null = null;
+  let target = proxy.target;
+  if (set) {
+    member = set.first(call);
+    if (!member) return answerWith(res, call, outcome, noHealthyUpstream(set), null);
+    target = member.target;
+  }
   if (target.refused) {
+    if (member) set!.abandon(member);
     call.log.warn({ target: target.origin, refused: target.refused }, "upstream target refused (SSRF guard)");
     return answerWith(res, call, outcome, problemAnswer(502, { title: "Upstream address refused" }), null);
   }
@@ -287,8 +297,7 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
   // sent as a parameter is removed); URLSearchParams would re-encode it.
   const rawQuery = call.rawQuery;
   const callerQuery = rawQuery && call.query.toString() !== new URLSearchParams(rawQuery).toString() ? call.query.toString() : rawQuery;
-  const query = target.query && callerQuery ? `${target.query}&${callerQuery}` : target.query || callerQuery;
-  const upstreamPath = target.pathPrefix + call.path + (query ? `?${query}` : "");
+  let upstreamPath = pathOn(target, call.path, callerQuery);
 
   const headers = call.upstreamHeaders;
   const trusted = call.fromTrustedProxy;
@@ -319,7 +328,7 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
   // The whole exchange is bounded: response headers by undici's headersTimeout, the body (a
   // slow drip that never trips bodyTimeout) by this deadline, which cuts it.
   const upstreamStarted = performance.now();
-  const exchange = deps.upstream.exchange({
+  let exchange = deps.upstream.exchange({
     origin: target.origin,
     path: upstreamPath,
     method: call.method,
@@ -332,7 +341,48 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
   try {
     let head;
     try {
-      head = await exchange.head;
+      if (!set) head = await exchange.head;
+      else {
+        // A try may go to another target only when nothing of the request reached the first
+        // (no connection, or its circuit open), the method is idempotent (RFC 9110 §9.2.2) and
+        // the body can be sent again (none, or buffered) — and the retry budget allows it.
+        const resendable = requestCounter === null && IDEMPOTENT.has(call.method);
+        const perTryMs = set.retries?.perTryTimeoutMs ?? 0;
+        let tried: Set<UpstreamMember> | null = null;
+        for (;;) {
+          try {
+            head = await headWithin(exchange, perTryMs);
+            break;
+          } catch (error) {
+            set.outcome(member!, failureKind(error), upstreamFailure(error).reason);
+            const spent = (tried?.size ?? 0) >= (set.retries?.attempts ?? 0) || performance.now() - upstreamStarted >= deps.upstreamTimeoutMs;
+            if (exchange.sent || !resendable || spent) throw error;
+            (tried ??= new Set()).add(member!);
+            const next = set.retry(call, tried);
+            if (!next || next.target.refused) {
+              if (next) set.abandon(next);
+              throw error;
+            }
+            set.release(member!);
+            member = next;
+            target = next.target;
+            upstreamPath = pathOn(target, call.path, callerQuery);
+            if (target.echo) headers[ECHO_KEY_HEADER] = deps.echoKey;
+            else delete headers[ECHO_KEY_HEADER];
+            call.log.debug({ upstream: target.origin, reason: upstreamFailure(error).reason }, "upstream try failed before sending; retrying on another target");
+            exchange = deps.upstream.exchange({
+              origin: target.origin,
+              path: upstreamPath,
+              method: call.method,
+              headers,
+              body,
+              allowPrivate: target.allowPrivate,
+              ownServer: target.ownServer,
+            });
+          }
+        }
+        set.outcome(member!, UPSTREAM_IN_TROUBLE.has(head.status) ? "failure" : "success", UPSTREAM_IN_TROUBLE.has(head.status) ? `answered ${head.status}` : undefined);
+      }
     } catch (error) {
       if (requestCounter) outcome.bytesIn = requestCounter.bytes;
       if (error instanceof BodyTooLarge || (requestCounter && requestCounter.bytes > proxy.maxRequestBytes)) {
@@ -370,7 +420,51 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
   } finally {
     clearTimeout(timer);
     exchange.discard(); // no-op once relayed; otherwise frees the upstream connection
+    if (member) set!.release(member);
   }
+}
+
+/** The path and query a target is sent: its own path and query, then the caller's. */
+function pathOn(target: UpstreamTarget, path: string, callerQuery: string): string {
+  const query = target.query && callerQuery ? `${target.query}&${callerQuery}` : target.query || callerQuery;
+  return target.pathPrefix + path + (query ? `?${query}` : "");
+}
+
+/** RFC 9110 §9.2.2 idempotent methods (TRACE is refused before here). */
+const IDEMPOTENT: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
+
+/** Answers in which an upstream says it is itself in trouble: they count against its health. */
+const UPSTREAM_IN_TROUBLE: ReadonlySet<number> = new Set([502, 503, 504]);
+
+/** What a failed try says about its target: it timed out, it failed, or nothing (the caller's body was too large). */
+function failureKind(error: unknown): CallResult | null {
+  if (error instanceof BodyTooLarge) return null;
+  const reason = upstreamFailure(error).reason;
+  return reason === "connect_timeout" || reason === "headers_timeout" || reason === "deadline" ? "timeout" : "failure";
+}
+
+/** The head, or a connect timeout when the try has not reached its target within `ms` (0: no per-try bound);
+ * a try that is already sending is waited for: it can no longer go elsewhere. */
+async function headWithin(exchange: UpstreamExchange, ms: number): Promise<UpstreamHead> {
+  if (ms <= 0) return exchange.head;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  const head = await Promise.race([exchange.head, late]).finally(() => clearTimeout(timer));
+  if (head) return head;
+  if (exchange.sent) return exchange.head;
+  const error = Object.assign(new Error("upstream try timed out before connecting"), { code: "UND_ERR_CONNECT_TIMEOUT" });
+  exchange.head.catch(() => {}); // abandoned: its own failure is nobody's business now
+  exchange.abort(error);
+  throw error;
+}
+
+/** Every target of a balanced proxy is unhealthy, its circuit open or drained: 503 and when to come back. */
+function noHealthyUpstream(set: UpstreamSet): GatewayAnswer {
+  return problemAnswer(
+    503,
+    { title: "No healthy upstream", detail: "Every backend of this API is unavailable right now; try again later.", code: "no_healthy_upstream" },
+    { "retry-after": retryAfterSeconds(set.retryAfterMs()) },
+  );
 }
 
 /** A policy asked for the upstream's whole body (a cache storing it, a transform rewriting it):

@@ -11,6 +11,9 @@ import { topics } from "../events/topics.ts";
 import { compileChain } from "./chain.ts";
 import { echoOrigin, isEchoPath, isEchoTarget, refusedTarget, type TargetPolicy } from "./ssrf.ts";
 import type { ProxyDefinition } from "./policy.ts";
+import { isPlainUpstream, readUpstream, targetsOf } from "./upstreams/config.ts";
+import type { UpstreamSet } from "./upstreams/upstream-set.ts";
+import type { UpstreamSets } from "./upstreams/upstream-sets.ts";
 
 export const GATEWAY_PREFIX = "/gateway/";
 
@@ -24,8 +27,12 @@ export interface RegisteredProxy {
   /** The chain's body limit, and the policy a body over it is refused in the name of. */
   maxRequestBytes: number;
   bodyLimitedBy: string | null;
-  /** The target, parsed once: origin, path prefix, query, and the SSRF guard's verdict. */
+  /** The target, parsed once: origin, path prefix, query, and the SSRF guard's verdict. The
+   * first (or only) one when the proxy has several. */
   target: UpstreamTarget;
+  /** Several targets, or one watched over (health checks, circuit breaker, retries): who takes
+   * each call. Null for a plain targetUrl, which costs a call nothing more than it always did. */
+  upstream: UpstreamSet | null;
 }
 
 export interface UpstreamTarget {
@@ -79,6 +86,8 @@ export interface RegistryOptions {
   maxRequestBytes: number;
   targetPolicy: TargetPolicy;
   refreshMs?: number;
+  /** Where balanced proxies keep their targets' state (the gateway's); without it every proxy uses its targetUrl alone. */
+  upstreams?: UpstreamSets;
 }
 
 export class ProxyRegistry {
@@ -96,7 +105,12 @@ export class ProxyRegistry {
   ) {}
 
   async start(): Promise<void> {
-    const invalidate = () => this.invalidate();
+    // reloaded at once rather than on the next call: a balanced proxy's health checks start
+    // (and its targets show in the admin console) before any traffic arrives
+    const invalidate = () => {
+      this.invalidate();
+      if (this.options.upstreams) void this.current().catch(() => {});
+    };
     this.unsubscribe = await subscribe(this.store, topics.proxyChanges, invalidate, { onMissed: invalidate });
     this.timer = setInterval(() => this.invalidate(), this.options.refreshMs ?? 60_000);
     this.timer.unref();
@@ -106,6 +120,7 @@ export class ProxyRegistry {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.unsubscribe?.();
+    this.options.upstreams?.stop();
   }
 
   invalidate(): void {
@@ -159,19 +174,22 @@ export class ProxyRegistry {
     const rows = await this.db.apiProxy.findMany({ where: { status: "active" }, include: { products: { select: { productId: true } } } });
     const byBase = new Map<string, Map<string, RegisteredProxy>>();
     let maxDepth = 0;
+    const balanced = new Set<string>();
     for (const row of rows) {
       const proxy = this.register(row);
+      if (proxy.upstream) balanced.add(row.id);
       let versions = byBase.get(row.basePath);
       if (!versions) byBase.set(row.basePath, (versions = new Map()));
       versions.set(row.version, proxy);
       maxDepth = Math.max(maxDepth, row.basePath.split("/").length);
     }
+    this.options.upstreams?.retain(balanced);
     this.log.debug({ proxies: rows.length }, "gateway proxies loaded");
     return { byBase, maxDepth };
   }
 
   private register(row: Omit<ApiProxy, "openApiSpec" | "status" | "createdAt" | "updatedAt"> & { products: Array<{ productId: string }> }): RegisteredProxy {
-    const base = { id: row.id, basePath: row.basePath, version: row.version, target: upstreamTarget(row.targetUrl, this.options.targetPolicy) };
+    const base = { id: row.id, basePath: row.basePath, version: row.version, ...this.targets(row) };
     let stored: unknown;
     try {
       stored = JSON.parse(row.policies);
@@ -209,6 +227,17 @@ export class ProxyRegistry {
         chain: compiled.chain,
       },
     };
+  }
+
+  /** The first target, and the set of all of them when there is more to do than send to targetUrl. */
+  private targets(row: Pick<ApiProxy, "id" | "basePath" | "version" | "targetUrl" | "upstream">): { target: UpstreamTarget; upstream: UpstreamSet | null } {
+    const policy = this.options.targetPolicy;
+    const target = upstreamTarget(row.targetUrl, policy);
+    const settings = readUpstream(row.upstream);
+    if (!settings) this.log.error({ proxyId: row.id }, "stored upstream settings are invalid; the proxy sends to its targetUrl alone");
+    if (!this.options.upstreams || isPlainUpstream(settings)) return { target, upstream: null };
+    const targets = targetsOf(row.targetUrl, settings).map((setting, i) => ({ setting, target: i === 0 ? target : upstreamTarget(setting.url, policy) }));
+    return { target, upstream: this.options.upstreams.forProxy(row.id, `${row.basePath}/${row.version}`, targets, settings!) };
   }
 }
 

@@ -110,6 +110,7 @@ export async function startTestGateway(targetUrl: string, policies: unknown[], r
     maxRequestBytes: compiled.maxRequestBytes,
     bodyLimitedBy: compiled.bodyLimitedBy,
     target: { origin: target.origin, pathPrefix: target.pathname.replace(/\/$/, ""), query: "", refused: null, allowPrivate: true, ownServer: false, echo: false },
+    upstream: null,
   };
   const prefix = "/gateway/api/v1";
   const registry = {

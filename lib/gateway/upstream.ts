@@ -105,6 +105,9 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   private finished = false;
   private pendingAbort: Error | null = null;
   bytes = 0;
+  /** undici connected and is about to write the request: from here on, a failure may have
+   * reached the upstream (until then nothing did — retrying elsewhere is safe). */
+  sent = false;
 
   constructor() {
     this.head = new Promise((resolve, reject) => {
@@ -179,6 +182,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.sent = true;
     this.controller = controller;
     if (this.pendingAbort) controller.abort(this.pendingAbort);
   }

@@ -50,6 +50,64 @@ function createMetrics() {
       labelNames: ["policy"] as const,
       registers,
     }),
+    ...upstreamTargetGauges(registers),
+  };
+}
+
+/** One proxy's targets as a gateway sees them (lib/gateway/upstreams), read at each scrape. */
+export interface UpstreamTargetsReading {
+  proxy: string;
+  targets: ReadonlyArray<{ url: string; health: string; circuit: string | null; activeConnections: number; consecutiveFailures: number; failuresTotal: number }>;
+}
+type UpstreamTargetsSource = () => UpstreamTargetsReading[];
+const upstreamSources = () => sharedInstance("metrics-upstream-sources", () => new Set<UpstreamTargetsSource>());
+
+/** A gateway's balanced proxies, reported at every scrape until the returned function is called. */
+export function addUpstreamTargetsSource(source: UpstreamTargetsSource): () => void {
+  upstreamSources().add(source);
+  return () => void upstreamSources().delete(source);
+}
+
+const CIRCUIT_STATES = ["closed", "half-open", "open"] as const;
+
+/** Gauges read from the gateways' target state when scraped: nothing is counted per call. */
+function upstreamTargetGauges(registers: client.Registry[]) {
+  const readings = () => [...upstreamSources()].flatMap((source) => source());
+  const gauge = (name: string, help: string, labelNames: string[], fill: (g: client.Gauge, proxy: string, t: UpstreamTargetsReading["targets"][number]) => void) =>
+    new client.Gauge({
+      name,
+      help,
+      labelNames,
+      registers,
+      collect() {
+        this.reset();
+        for (const reading of readings()) for (const target of reading.targets) fill(this, reading.proxy, target);
+      },
+    });
+  return {
+    upstreamHealthy: gauge(
+      "gatehouse_upstream_target_healthy",
+      "1 when an upstream target takes calls (healthy, circuit not open), 0 when out or drained",
+      ["proxy", "target"],
+      (g, proxy, t) => g.set({ proxy, target: t.url }, t.health === "healthy" ? 1 : 0),
+    ),
+    upstreamCircuit: gauge(
+      "gatehouse_upstream_target_circuit_state",
+      "An upstream target's circuit breaker: 1 for its current state",
+      ["proxy", "target", "state"],
+      (g, proxy, t) => {
+        if (t.circuit) for (const state of CIRCUIT_STATES) g.set({ proxy, target: t.url, state }, t.circuit === state ? 1 : 0);
+      },
+    ),
+    upstreamActive: gauge("gatehouse_upstream_target_active_connections", "Calls in flight to an upstream target", ["proxy", "target"], (g, proxy, t) =>
+      g.set({ proxy, target: t.url }, t.activeConnections),
+    ),
+    upstreamConsecutive: gauge("gatehouse_upstream_target_consecutive_failures", "Failed or timed-out calls in a row to an upstream target", ["proxy", "target"], (g, proxy, t) =>
+      g.set({ proxy, target: t.url }, t.consecutiveFailures),
+    ),
+    upstreamFailures: gauge("gatehouse_upstream_target_failures", "Failed or timed-out calls to an upstream target since the gateway started", ["proxy", "target"], (g, proxy, t) =>
+      g.set({ proxy, target: t.url }, t.failuresTotal),
+    ),
   };
 }
 

@@ -15,6 +15,8 @@ import { refusedTarget } from "../gateway/ssrf.ts";
 import { purgeResponseCache } from "../gateway/response-cache/response-cache.ts";
 import { pathProblem } from "../gateway/transform/path-rewrite.ts";
 import { recordAudit } from "./audit.ts";
+import { UpstreamInput } from "../gateway/upstreams/config.ts";
+import { askTargetHealth, type GatewayTargetHealth } from "../gateway/upstreams/health-reports.ts";
 
 const PolicyStep = z.object({ policy: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/), config: z.record(z.string(), z.unknown()).default({}) }).strict();
 
@@ -52,20 +54,44 @@ export const ProxyInput = z
     caseSensitivePaths: z.boolean().default(false),
     /** X-HTTP-Method-Override and its look-alikes: stripped, or honoured on POST and judged as the method. */
     methodOverride: z.enum(["strip", "honour"]).default("strip"),
+    /** More targets (the first is targetUrl) and how calls are spread over them: lib/gateway/upstreams/config.ts. */
+    upstream: UpstreamInput.default({ algorithm: "round-robin" }),
   })
   .strict();
 
 /** What the gateway would refuse to run: each step's config against its policy's schema,
  * and a target the SSRF guard does not allow. */
-function checkRunnable(ctx: PortalContext, fields: { policies: unknown[]; targetUrl: string }): void {
+function checkRunnable(ctx: PortalContext, fields: { policies: unknown[]; targetUrl: string; upstream: z.infer<typeof UpstreamInput> }): void {
   const compiled = compileChain(fields.policies, { maxRequestBytes: 1024 ** 3 });
   if (!compiled.ok) {
     const fieldsOf = Object.fromEntries(compiled.issues.map((i) => [i.step >= 0 ? `policies[${i.step}]` : "policies", `${i.policy ? i.policy + ": " : ""}${i.message}`]));
     const first = compiled.issues[0]!;
     throw new PortalError("invalid", `Policy step ${first.step >= 0 ? first.step + " " : ""}(${first.policy}): ${first.message}`, { fields: fieldsOf });
   }
-  const refused = refusedTarget(fields.targetUrl, ctx.gatewayTargets ?? { allowedPrivateTargets: [], ownPort: 0, ownTls: false });
+  const policy = ctx.gatewayTargets ?? { allowedPrivateTargets: [], ownPort: 0, ownTls: false };
+  const refused = refusedTarget(fields.targetUrl, policy);
   if (refused) throw new PortalError("invalid", `targetUrl refused: ${refused}.`, { fields: { targetUrl: refused } });
+  // every other target through the same guard
+  (fields.upstream.targets ?? []).forEach((target, i) => {
+    const why = i > 0 ? refusedTarget(target.url, policy) : null;
+    if (why) throw new PortalError("invalid", `Target ${i + 1} refused: ${why}.`, { fields: { [`upstream.targets.${i}.url`]: why } });
+  });
+}
+
+/** targetUrl is the first target: a client that sends only one of them moves both; one that sends both must agree. */
+function withFirstTarget(base: Record<string, unknown>, input: Record<string, unknown>): Record<string, unknown> {
+  const merged = { ...base, ...input };
+  const given = input.upstream as { targets?: Array<{ url?: unknown }> } | undefined;
+  const first = Array.isArray(given?.targets) ? given.targets[0]?.url : undefined;
+  if (typeof first === "string") {
+    if (typeof input.targetUrl === "string" && input.targetUrl !== first)
+      throw new PortalError("invalid", "The first target must be the target URL.", { fields: { "upstream.targets.0.url": "must be the same as targetUrl (the first target)" } });
+    merged.targetUrl = first;
+  } else if (typeof input.targetUrl === "string" && !given) {
+    const kept = base.upstream as { targets?: Array<{ url: string; weight: number }> } | undefined;
+    if (kept?.targets?.length) merged.upstream = { ...kept, targets: kept.targets.map((t, i) => (i === 0 ? { ...t, url: input.targetUrl } : t)) };
+  }
+  return merged;
 }
 
 export function listProxies(ctx: PortalContext, actor: Actor, query: unknown) {
@@ -84,7 +110,8 @@ export async function saveProxy(ctx: PortalContext, actor: Actor, id: string | n
   const before = id ? await ctx.db.apiProxy.findUnique({ where: { id }, include: { products: { include: { product: true } } } }) : null;
   if (id && !before) throw notFound("proxy");
   const base = before ? (({ id: _i, createdAt: _c, updatedAt: _u, products, ...rest }) => ({ ...rest, productIds: (products ?? []).map((p) => p.id) }))(proxyView(before)) : {};
-  const { productIds, deprecatedAt, sunsetAt, ...fields } = parseInput(ProxyInput, { ...base, ...(input as object) });
+  const body = input && typeof input === "object" && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
+  const { productIds, deprecatedAt, sunsetAt, ...fields } = parseInput(ProxyInput, withFirstTarget(base, body));
   checkRunnable(ctx, fields);
   const clash = await ctx.db.apiProxy.findFirst({ where: { basePath: fields.basePath, version: fields.version, NOT: id ? { id } : undefined } });
   if (clash) throw new PortalError("conflict", `Another proxy serves ${fields.basePath} (${fields.version}).`);
@@ -94,6 +121,7 @@ export async function saveProxy(ctx: PortalContext, actor: Actor, id: string | n
     ...fields,
     policies: writeJson(fields.policies),
     pinnedAppIds: writeJson(fields.pinnedAppIds),
+    upstream: writeJson(fields.upstream),
     deprecatedAt: deprecatedAt ? new Date(deprecatedAt) : null,
     sunsetAt: sunsetAt ? new Date(sunsetAt) : null,
   };
@@ -136,4 +164,13 @@ export async function purgeProxyCache(ctx: PortalContext, actor: Actor, id: stri
     throw new PortalError("unavailable", "The cache store cannot be reached; nothing was purged. Try again shortly.");
   }
   await recordAudit(ctx.db, actor, { action: "proxy.cache_purged", targetType: "proxy", targetId: id, after: pathPrefix ? { pathPrefix } : null });
+}
+
+/** How each gateway sees the proxy's targets (health, circuit, calls in flight); empty for a
+ * proxy with a plain targetUrl, or when no gateway answered in time. */
+export async function proxyTargetHealth(ctx: PortalContext, actor: Actor, id: string): Promise<{ proxyId: string; gateways: GatewayTargetHealth[] }> {
+  if (!isAdmin(actor)) throw forbidden();
+  const proxy = await ctx.db.apiProxy.findUnique({ where: { id }, select: { id: true } });
+  if (!proxy) throw notFound("proxy");
+  return { proxyId: id, gateways: await askTargetHealth(ctx.store, id) };
 }

@@ -1,6 +1,7 @@
 // What the portal shows of its rows: explicit fields only, so hashes and internal columns can
 // never leak into a page or an API response.
 import type { ApiProxy } from "../db/index.ts";
+import { readUpstream } from "../gateway/upstreams/config.ts";
 import { readStringList, readStringMap } from "../db/json-columns.ts";
 
 interface CredentialRow {
@@ -166,6 +167,7 @@ export const proxyView = (p: ProxyRow) => ({
   pinnedAppIds: JSON.parse(p.pinnedAppIds ?? "[]") as string[],
   caseSensitivePaths: p.caseSensitivePaths ?? false,
   methodOverride: p.methodOverride ?? "strip",
+  upstream: readUpstream(p.upstream) ?? {},
   createdAt: p.createdAt.toISOString(),
   updatedAt: p.updatedAt.toISOString(),
   ...(p.products ? { products: p.products.map((pp) => ({ id: pp.product.id, slug: pp.product.slug })) } : {}),
