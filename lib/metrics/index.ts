@@ -73,12 +73,22 @@ const CIRCUIT_STATES = ["closed", "half-open", "open"] as const;
 /** Gauges read from the gateways' target state when scraped: nothing is counted per call. */
 function upstreamTargetGauges(registers: client.Registry[]) {
   const readings = () => [...upstreamSources()].flatMap((source) => source());
-  const gauge = (name: string, help: string, labelNames: string[], fill: (g: client.Gauge, proxy: string, t: UpstreamTargetsReading["targets"][number]) => void) =>
+  // With several machine-lane processes each reports its own view; /metrics adds them up with
+  // `aggregator`: healthy only when every process takes calls to the target (min), a circuit
+  // state when any process is in it (max), connections and failures summed.
+  const gauge = (
+    name: string,
+    help: string,
+    labelNames: string[],
+    fill: (g: client.Gauge, proxy: string, t: UpstreamTargetsReading["targets"][number]) => void,
+    aggregator: client.Aggregator = "sum",
+  ) =>
     new client.Gauge({
       name,
       help,
       labelNames,
       registers,
+      aggregator,
       collect() {
         this.reset();
         for (const reading of readings()) for (const target of reading.targets) fill(this, reading.proxy, target);
@@ -90,6 +100,7 @@ function upstreamTargetGauges(registers: client.Registry[]) {
       "1 when an upstream target takes calls (healthy, circuit not open), 0 when out or drained",
       ["proxy", "target"],
       (g, proxy, t) => g.set({ proxy, target: t.url }, t.health === "healthy" ? 1 : 0),
+      "min",
     ),
     upstreamCircuit: gauge(
       "gatehouse_upstream_target_circuit_state",
@@ -98,12 +109,17 @@ function upstreamTargetGauges(registers: client.Registry[]) {
       (g, proxy, t) => {
         if (t.circuit) for (const state of CIRCUIT_STATES) g.set({ proxy, target: t.url, state }, t.circuit === state ? 1 : 0);
       },
+      "max",
     ),
     upstreamActive: gauge("gatehouse_upstream_target_active_connections", "Calls in flight to an upstream target", ["proxy", "target"], (g, proxy, t) =>
       g.set({ proxy, target: t.url }, t.activeConnections),
     ),
-    upstreamConsecutive: gauge("gatehouse_upstream_target_consecutive_failures", "Failed or timed-out calls in a row to an upstream target", ["proxy", "target"], (g, proxy, t) =>
-      g.set({ proxy, target: t.url }, t.consecutiveFailures),
+    upstreamConsecutive: gauge(
+      "gatehouse_upstream_target_consecutive_failures",
+      "Failed or timed-out calls in a row to an upstream target",
+      ["proxy", "target"],
+      (g, proxy, t) => g.set({ proxy, target: t.url }, t.consecutiveFailures),
+      "max",
     ),
     upstreamFailures: gauge("gatehouse_upstream_target_failures", "Failed or timed-out calls to an upstream target since the gateway started", ["proxy", "target"], (g, proxy, t) =>
       g.set({ proxy, target: t.url }, t.failuresTotal),
