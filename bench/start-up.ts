@@ -1,10 +1,12 @@
 // Start-up time and resident memory: the server run from its TypeScript sources through tsx
-// (what `npm start` ran before: `tsx server.ts`, and `node --import tsx server.ts`, how the
-// tests start it) against the compiled server (`node dist/server.js`, what `npm start` runs).
+// (`node --import tsx server.ts`, how the tests start it) against the compiled server
+// (`node dist/server.js`, what `npm start` runs), with the machine lane on the main thread
+// (GATEWAY_WORKERS=1) and on two worker processes.
 //
 // Each run: a copy of one data directory prepared by a first start (embedded defaults: SQLite,
 // memory store, okta-dev; migrations applied, demo data seeded), same ports every time; the
-// clock runs from spawn to the first 200 of /readyz (polled every 20 ms). RSS is read from
+// clock runs from spawn to the first 200 of /readyz (polled every 20 ms): the machine lane
+// serving (the portal starts beside it and is not waited for). RSS is read from
 // /proc for the whole process tree (`tsx` is a parent process that runs node as its child) and
 // for the server process alone, 2 s after ready and again after 1,000 gateway calls (the demo
 // echo proxy with a client-credentials token, 10 at a time). Variants alternate within each
@@ -26,11 +28,12 @@ const CONCURRENCY = 10;
 interface Variant {
   name: string;
   command: string[];
+  env?: Record<string, string>;
 }
 const variants: Variant[] = [
-  { name: "tsx server.ts (npm start before)", command: [join(PROJECT_DIR, "node_modules", ".bin", "tsx"), "server.ts"] },
-  { name: "node --import tsx server.ts (tests)", command: [process.execPath, "--import", "tsx", "server.ts"] },
-  { name: "node dist/server.js (npm start now)", command: [process.execPath, "dist/server.js"] },
+  { name: "node --import tsx server.ts (tests), GATEWAY_WORKERS=1", command: [process.execPath, "--import", "tsx", "server.ts"], env: { GATEWAY_WORKERS: "1" } },
+  { name: "node dist/server.js (npm start), GATEWAY_WORKERS=1", command: [process.execPath, "dist/server.js"], env: { GATEWAY_WORKERS: "1" } },
+  { name: "node dist/server.js (npm start), GATEWAY_WORKERS=2", command: [process.execPath, "dist/server.js"], env: { GATEWAY_WORKERS: "2" } },
 ];
 
 interface Sample {
@@ -159,7 +162,7 @@ async function main(): Promise<void> {
     const dataDir = join(root, `run-${runNumber}`);
     cpSync(template, dataDir, { recursive: true });
     const started = performance.now();
-    const { child, output } = startServer(variant, env(dataDir));
+    const { child, output } = startServer(variant, { ...env(dataDir), ...variant.env });
     try {
       await waitReady(url, child, output);
       const readyMs = performance.now() - started;
@@ -179,7 +182,7 @@ async function main(): Promise<void> {
 
   try {
     // the template: one first start migrates, seeds and writes the secrets and okta-dev's data
-    const first = startServer(variants[2]!, env(template));
+    const first = startServer(variants[1]!, { ...env(template), ...variants[1]!.env });
     await waitReady(url, first.child, first.output);
     await stopServer(first.child);
 
