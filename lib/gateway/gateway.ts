@@ -37,7 +37,7 @@ export function createGateway(deps: {
   store: Store;
   log: Logger;
   validator: { validate(token: string): MaybePromise<ValidToken | null> };
-  clients: { find(clientId: string): Promise<OAuthClient | null> };
+  clients: { find(clientId: string): MaybePromise<OAuthClient | null> };
 }): Gateway {
   const { config, db, store, log } = deps;
   const gw = config.gateway;
