@@ -9,6 +9,9 @@ export interface RateResult {
   failed: number;
   p50Ms: number;
   p99Ms: number;
+  /** p99 of how late the client itself sent requests: above ~1 ms the client, not the server,
+   * set the pace (a busy machine), and the latencies say little about the server. */
+  sendLagP99Ms: number;
 }
 
 export async function constantRate(url: string, headers: Record<string, string>, rate: number, seconds: number): Promise<RateResult> {
@@ -16,6 +19,7 @@ export async function constantRate(url: string, headers: Record<string, string>,
   const pool = new Pool(origin, { connections: 256 });
   const total = Math.round(rate * seconds);
   const latencies: number[] = [];
+  const lags: number[] = [];
   let sent = 0;
   let failed = 0;
   const start = performance.now();
@@ -26,6 +30,7 @@ export async function constantRate(url: string, headers: Record<string, string>,
       const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
       for (; sent < due; sent++) {
         const dueAt = start + (sent * 1000) / rate;
+        lags.push(performance.now() - dueAt);
         pool.request({ path: pathname + search, method: "GET", headers }).then(
           async (res) => {
             await res.body.dump();
@@ -41,7 +46,6 @@ export async function constantRate(url: string, headers: Record<string, string>,
     tick();
   });
   await pool.close();
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { sent, failed, p50Ms: at(0.5), p99Ms: at(0.99) };
+  const quantile = (values: number[], q: number) => values.sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] ?? NaN;
+  return { sent, failed, p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99), sendLagP99Ms: quantile(lags, 0.99) };
 }

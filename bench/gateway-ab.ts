@@ -107,7 +107,10 @@ try {
   const kinds: Array<[string, (gatehouse: RunningGatehouse) => Call]> = [
     ["same call", (g) => ({ url: g.url + path, headers: headers(prepared.get(g)!.token) })],
     ["new ids each call", (g) => ({ url: g.url + path, headers: headers(prepared.get(g)!.token), requests: varying })],
-    ["API-key-only chain", (g) => ({ url: g.url + path.replace("/bench/", "/bench-key/"), headers: { ...withoutAuthorization(headers("")), "x-api-key": prepared.get(g)!.apiKey } })],
+    [
+      "API-key-only chain",
+      (g) => ({ url: g.url + path.replace("/bench/", "/bench-key/"), headers: { ...withoutAuthorization(headers("")), "x-api-key": prepared.get(g)!.apiKey } }),
+    ],
     [
       "token endpoint",
       (g) => ({

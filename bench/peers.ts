@@ -187,8 +187,9 @@ try {
     const rate = Math.round(rows[i + 1]!.rps / 2);
     const base = await constantRate(reference.url, {}, rate, 4);
     const r = await constantRate(c.url, c.headers, rate, 4);
+    const lag = Math.max(r.sendLagP99Ms, base.sendLagP99Ms);
     half.push(
-      `| ${c.name} | ${rate} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${base.p99Ms.toFixed(2)} | **${(r.p99Ms - base.p99Ms).toFixed(2)}** | ${r.failed + base.failed} |`,
+      `| ${c.name} | ${rate} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${base.p99Ms.toFixed(2)} | **${(r.p99Ms - base.p99Ms).toFixed(2)}** | ${r.failed + base.failed} | ${lag.toFixed(2)}${lag > 1 ? " (client-bound: not valid)" : ""} |`,
     );
   }
 
@@ -214,8 +215,8 @@ try {
     "",
     "Half saturation (open loop at half the median closed-loop rate, 4 s; the backend alone at the same rate just before):",
     "",
-    "| contestant | rate /s | p50 ms | p99 ms | backend alone p99 ms | p99 added ms | failed |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
+    "| contestant | rate /s | p50 ms | p99 ms | backend alone p99 ms | p99 added ms | failed | client send lag p99 ms |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ...half,
   );
   out.push(

@@ -7,6 +7,7 @@ interface Node {
   callFrame: { functionName: string; url: string; lineNumber: number };
 }
 const [file, n = "30"] = process.argv.slice(2);
+process.stdout.on("error", () => process.exit(0)); // piped into head
 const profile = JSON.parse(readFileSync(file!, "utf8")) as { nodes: Node[]; samples: number[] };
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 const self = new Map<string, number>();
