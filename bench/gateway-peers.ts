@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { Pool } from "undici";
 
 const [mode, upstream] = process.argv.slice(2);
+process.on("SIGINT", () => process.exit(0)); // a clean exit: `node --cpu-prof` writes its profile then
 const announce = (server: { address(): AddressInfo | string | null }) => console.log(String((server.address() as AddressInfo).port));
 
 if (mode === "backend") {
