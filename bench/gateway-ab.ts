@@ -5,9 +5,10 @@
 // the steadier number; req/s moves with the machine.
 // The chain is the default one: verify-access-token (implied), bot detection (implied), quota
 // and spike arrest with high limits, regex + JSON threat protection, analytics.
-// Three requests, each run against both: the same gateway call over and over (values the
+// Four requests, each run against both: the same gateway call over and over (values the
 // protection policies have seen before), one whose order id and cursor change every call (new
-// values each time: the threat rules' full cost), and a client-credentials token request at
+// values each time: the threat rules' full cost), the same call through an API-key-only chain
+// (verify-api-key, plus what every chain implies), and a client-credentials token request at
 // /oauth/token (client authentication, issuance and its database write).
 // Usage: npx tsx bench/gateway-ab.ts BASELINE_DIR [seconds=8] [connections=50] [rounds=3]
 //   BASELINE_DIR: e.g. `git worktree add ../base <commit>`, with node_modules, `npm run
@@ -52,8 +53,9 @@ function backendProcess(): Promise<{ child: ChildProcess; url: string }> {
   });
 }
 
-/** A proxy with the default chain, an app subscribed to it, and how to call each with it. */
-async function prepare(gatehouse: RunningGatehouse, backend: string): Promise<{ token: string; basic: string }> {
+/** A proxy with the default chain, one with an API-key-only chain, an app subscribed to both,
+ * and how to call each with it. */
+async function prepare(gatehouse: RunningGatehouse, backend: string): Promise<{ token: string; basic: string; apiKey: string }> {
   const api = apiCaller(gatehouse);
   const { admin, developer } = await seededSessions(gatehouse);
   const product = await api(admin, "POST", "/products", { slug: "bench", name: "Bench", scopes: ["bench:read"], approvalType: "auto" });
@@ -65,17 +67,29 @@ async function prepare(gatehouse: RunningGatehouse, backend: string): Promise<{ 
     productIds: [product.json.id],
     policies: DEFAULT_CHAIN,
   });
+  const keyed = await api(admin, "POST", "/proxies", {
+    name: "Bench, API key",
+    basePath: "bench-key",
+    version: "v1",
+    targetUrl: backend,
+    productIds: [product.json.id],
+    policies: [{ policy: "verify-api-key", config: {} }],
+  });
   const app = await api(developer, "POST", "/apps", { name: "bench", products: ["bench"], redirectUris: ["https://client.example/cb"] });
-  if (proxy.status !== 201 || app.status !== 201) throw new Error(`set-up failed: ${proxy.text} ${app.text}`);
+  if (proxy.status !== 201 || keyed.status !== 201 || app.status !== 201) throw new Error(`set-up failed: ${proxy.text} ${keyed.text} ${app.text}`);
   const { clientId, clientSecret } = app.json.credential;
-  return { token: await clientCredentialsToken(gatehouse, app.json.credential), basic: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` };
+  return {
+    token: await clientCredentialsToken(gatehouse, app.json.credential),
+    basic: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
+    apiKey: clientId,
+  };
 }
 
 const { child: backendChild, url: backend } = await backendProcess();
 const env = { LOG_LEVEL: "warn", GATEWAY_ALLOWED_PRIVATE_TARGETS: "127.0.0.1" };
 const [baseline, current] = await Promise.all([startGatehouse(env, { projectDir: baselineDir }), startGatehouse(env)]);
 try {
-  const prepared = new Map<RunningGatehouse, { token: string; basic: string }>();
+  const prepared = new Map<RunningGatehouse, { token: string; basic: string; apiKey: string }>();
   for (const gatehouse of [baseline, current]) prepared.set(gatehouse, await prepare(gatehouse, backend));
   // a realistic call: a path with an id, a query, a browser-ish set of headers
   const path = "/gateway/bench/v1/orders/42/lines?expand=product&limit=20";
@@ -88,10 +102,15 @@ try {
     "accept-language": "en-GB,en;q=0.9",
     "x-correlation-id": "3f2b9c1e-8d7a-4e5f-9b1c-2a3d4e5f6a7b",
   });
+  const withoutAuthorization = ({ authorization: _, ...rest }: Record<string, string>) => rest;
   type Call = Pick<autocannon.Options, "url" | "method" | "headers" | "body" | "requests">;
   const kinds: Array<[string, (gatehouse: RunningGatehouse) => Call]> = [
     ["same call", (g) => ({ url: g.url + path, headers: headers(prepared.get(g)!.token) })],
     ["new ids each call", (g) => ({ url: g.url + path, headers: headers(prepared.get(g)!.token), requests: varying })],
+    [
+      "API-key-only chain",
+      (g) => ({ url: g.url + path.replace("/bench/", "/bench-key/"), headers: { ...withoutAuthorization(headers("")), "x-api-key": prepared.get(g)!.apiKey } }),
+    ],
     [
       "token endpoint",
       (g) => ({

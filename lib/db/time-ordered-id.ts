@@ -1,7 +1,7 @@
 // UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then randomness. Rows keyed by it are
 // appended at the end of the primary-key index instead of landing on a random page, which
 // halves the cost of a token insert on SQLite (bench/RESULTS.md, "Token endpoint").
-import { randomBytes } from "node:crypto";
+import { randomBytes } from "../runtime/random-bytes.ts";
 
 export function timeOrderedId(now = Date.now()): string {
   const bytes = randomBytes(16);

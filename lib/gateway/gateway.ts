@@ -43,7 +43,7 @@ export function createGateway(deps: {
   store: Store;
   log: Logger;
   validator: { validate(token: string): MaybePromise<ValidToken | null> };
-  clients: { find(clientId: string): Promise<OAuthClient | null> };
+  clients: { find(clientId: string): MaybePromise<OAuthClient | null> };
   /** Where analytics batches go: a database sink of the gateway's own unless given (a
    * machine-lane worker forwards them to the primary's). */
   analyticsSink?: EventSink;

@@ -24,7 +24,8 @@ export type BotVerdicts = Pick<BotDetector, "loadedRules" | "rules" | "decide" |
 export interface GatewayServices {
   /** Synchronous when cached, like findApp: the gateway's hot path. */
   validateToken(token: string): MaybePromise<ValidToken | null>;
-  findClient(clientId: string): Promise<OAuthClient | null>;
+  /** Synchronous when cached. */
+  findClient(clientId: string): MaybePromise<OAuthClient | null>;
   findApp(appId: string): MaybePromise<AppStanding | null>;
   findAppByOktaClientId(cid: string): Promise<AppStanding | null>;
   /** The claims of the user's Okta id token and the token itself, decrypted; null if gone. */
@@ -48,7 +49,7 @@ export function createGatewayServices(deps: {
   log: Logger;
   now: () => number;
   validator: { validate(token: string): MaybePromise<ValidToken | null> };
-  clients: { find(clientId: string): Promise<OAuthClient | null> };
+  clients: { find(clientId: string): MaybePromise<OAuthClient | null> };
   apps: AppDirectory;
   bots: BotVerdicts;
   encryptionKey: Buffer;

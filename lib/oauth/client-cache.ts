@@ -9,6 +9,7 @@ import { findClient, type OAuthClient } from "./clients.ts";
 import { subscribe } from "../events/bus.ts";
 import { topics, type AppChange } from "../events/topics.ts";
 import { TtlCache } from "../runtime/ttl-cache.ts";
+import type { MaybePromise } from "../runtime/maybe-async.ts";
 import { Subscriptions } from "../runtime/subscriptions.ts";
 
 export class ClientCache {
@@ -37,12 +38,15 @@ export class ClientCache {
     this.entries.clear();
   }
 
-  async find(clientId: string, now = Date.now()): Promise<OAuthClient | null> {
+  /** Synchronous on a hit: the gateway's verify-api-key asks on every call, and an `await` of a
+   * value that was ready anyway costs microtask turns at gateway rates. */
+  find(clientId: string, now = Date.now()): MaybePromise<OAuthClient | null> {
     const hit = this.entries.fresh(clientId, now);
     if (hit) return hit.value;
-    const client = await findClient(this.db, clientId, new Date(now));
-    this.entries.set(clientId, client, now + this.ttlMs);
-    return client;
+    return findClient(this.db, clientId, new Date(now)).then((client) => {
+      this.entries.set(clientId, client, now + this.ttlMs);
+      return client;
+    });
   }
 
   private onAppChange(change: AppChange): void {

@@ -31,4 +31,19 @@ describe("TtlCache", () => {
     cache.deleteWhere((v) => v?.appId === "x");
     expect([cache.last("t1"), cache.last("t2")?.value, cache.last("t3")?.value]).toEqual([undefined, { appId: "y" }, null]);
   });
+
+  it("keeps the order exact when the most recently used entry is used again, or deleted and set anew", () => {
+    const cache = new TtlCache<number>(2);
+    cache.set("a", 1, 1_000);
+    cache.set("b", 2, 1_000);
+    cache.fresh("a", 0);
+    cache.fresh("a", 0); // already the newest
+    cache.set("c", 3, 1_000); // evicts b
+    expect([cache.last("a")?.value, cache.last("b"), cache.last("c")?.value]).toEqual([1, undefined, 3]);
+    cache.deleteWhere((v) => v === 3); // the newest goes
+    cache.set("d", 4, 1_000);
+    cache.fresh("a", 0);
+    cache.set("e", 5, 1_000); // evicts d, the least recently used
+    expect([cache.last("a")?.value, cache.last("d"), cache.last("e")?.value]).toEqual([1, undefined, 5]);
+  });
 });

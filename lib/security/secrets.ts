@@ -1,7 +1,8 @@
 // Issued secrets (client secrets, tokens, codes, API keys): 256 bits of randomness behind a
 // recognisable prefix, so leaked ones are easy to find; stored only as SHA-256 hashes and
 // compared in constant time.
-import { hash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "../runtime/random-bytes.ts";
 
 /** `gth_` is Gatehouse's; the second part says what the value is. */
 export const SECRET_PREFIXES = {

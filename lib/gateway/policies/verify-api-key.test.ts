@@ -25,4 +25,21 @@ describe("verify-api-key", () => {
     const unapproved = testRuntime({ services: { findClient: async () => client(), findApp: async () => activeApp({ approvedProductIds: ["prod-z"] }) } });
     expect(await verifyApiKey.access!(testContext({ appId: null, headers: { "x-api-key": "k" } }, unapproved), verifyApiKey.configSchema.parse({}))).toMatchObject({ status: 403 });
   });
+
+  it("answers at once (no promise) when the client and app are cached; waits for them otherwise", async () => {
+    const cached = testRuntime({ services: { findClient: () => client(), findApp: () => activeApp() } });
+    const call = testContext({ appId: null, headers: { "x-api-key": "gth_ci_1" } }, cached);
+    expect(verifyApiKey.access!(call, verifyApiKey.configSchema.parse({}))).toBeUndefined();
+    expect(call.identity).toMatchObject({ kind: "api-key", clientId: "gth_ci_1" });
+    const gone = testContext({ appId: null, headers: { "x-api-key": "gth_ci_1" } }, testRuntime({ services: { findClient: () => client(), findApp: () => null } }));
+    expect(verifyApiKey.access!(gone, verifyApiKey.configSchema.parse({}))).toMatchObject({ status: 401 });
+    const loading = testContext(
+      { appId: null, headers: { "x-api-key": "gth_ci_1" } },
+      testRuntime({ services: { findClient: async () => client(), findApp: async () => activeApp() } }),
+    );
+    const pending = verifyApiKey.access!(loading, verifyApiKey.configSchema.parse({}));
+    expect(pending).toBeInstanceOf(Promise);
+    expect(await pending).toBeUndefined();
+    expect(loading.identity).toMatchObject({ kind: "api-key", appId: "app-1" });
+  });
 });
