@@ -15,7 +15,7 @@ export function forwardingSink(peer: IpcPeer): EventSink {
   };
 }
 
-/** The primary's side: writes one worker's batches through the process's sink. */
-export function receiveAnalytics(peer: IpcPeer, sink: BatchSink): void {
-  peer.handle(ANALYTICS_BATCH, (batch: EventBatch) => sink.writeBatch(batch));
+/** The primary's side: writes one worker's batches through the process's sink (once there is one). */
+export function receiveAnalytics(peer: IpcPeer, sink: Promise<BatchSink>): void {
+  peer.handle(ANALYTICS_BATCH, async (batch: EventBatch) => (await sink).writeBatch(batch));
 }

@@ -19,7 +19,15 @@ import type { OktaSettings } from "../okta/settings.ts";
 import { startTsWorker } from "../runtime/ts-worker.ts";
 import { browserRelay } from "./browser-relay.ts";
 
+/** Where Next.js will listen: a fresh 0700 directory (mkdtemp), known before Next starts so
+ * the machine lane can relay to it while it does. */
+export function browserSocket(): { socketPath: string; socketDir: string } {
+  const socketDir = mkdtempSync(join(tmpdir(), "gatehouse-"));
+  return { socketDir, socketPath: join(socketDir, "next.sock") };
+}
+
 export interface BrowserLaneOptions {
+  socket: { socketPath: string; socketDir: string };
   /** The process's thread bus (lib/runtime/thread-bus.ts), which the worker joins. */
   threadBus: string;
   dev: boolean;
@@ -67,8 +75,7 @@ const RESTART_DELAY_MS = 1_000;
  * `started`, which rejects when the first start fails). */
 export function launchBrowserLane(options: BrowserLaneOptions): BrowserLane & { started: Promise<void> } {
   const { log } = options;
-  const socketDir = mkdtempSync(join(tmpdir(), "gatehouse-"));
-  const socketPath = join(socketDir, "next.sock");
+  const { socketPath, socketDir } = options.socket;
   const pendingMetrics = new Map<number, (metrics: MetricObjectWithValues<MetricValue<string>>[]) => void>();
   let nextMetricsId = 0;
   let worker: Worker;

@@ -3,8 +3,7 @@
 // browser-relay.ts). server.ts runs it on its main thread (GATEWAY_WORKERS=1) or each
 // machine-lane worker process runs one (machine-workers.ts); the closing steps of what it
 // built are its own, the caller adds those of what it owns (the browser lane, okta-dev).
-import http from "node:http";
-import https from "node:https";
+import type http from "node:http";
 import net from "node:net";
 import type { Logger } from "pino";
 import type { Config } from "../config/index.ts";
@@ -23,6 +22,7 @@ import { createGateway } from "../gateway/gateway.ts";
 import { echoRoutes } from "../echo/routes.ts";
 import { echoKey } from "../echo/key.ts";
 import type { BrowserRelay } from "./browser-relay.ts";
+import { createMachineServer, listenMachineServer, type RequestListener } from "./machine-server.ts";
 
 export interface MachineLaneOptions {
   config: Config;
@@ -47,20 +47,9 @@ export interface MachineLane {
   shutdown: GracefulShutdown;
 }
 
-const TIMEOUTS = {
-  headersTimeout: 10_000, // slow header senders (slowloris) are dropped
-  requestTimeout: 60_000,
-  keepAliveTimeout: 5_000,
-  // node counts the request line in this limit: 24 KiB lets a 16 KiB URI reach the lanes'
-  // 414 while 32 KiB of headers still get node's 431.
-  maxHeaderSize: 24 * 1024,
-  // Node checks headersTimeout/requestTimeout on this period (default 30 s, which would let
-  // slow header senders stay three times longer than the timeout says)
-  connectionsCheckingInterval: 1_000,
-};
-
-/** Builds the lane and listens on the configured port (shared by every worker process). */
-export async function startMachineLane(options: MachineLaneOptions): Promise<MachineLane> {
+/** Builds the lane and serves it: on `listening` (a worker's server, answering "starting"
+ * meanwhile, machine-server.ts), or on a server of its own that it makes listen. */
+export async function startMachineLane(options: MachineLaneOptions, listening?: { server: http.Server; serve: (listener: RequestListener) => void }): Promise<MachineLane> {
   const { config, log, db, store } = options;
   const validator = accessTokenValidator();
   const clients = clientCache();
@@ -68,17 +57,7 @@ export async function startMachineLane(options: MachineLaneOptions): Promise<Mac
   const gateway = createGateway({ config, db, store, log, validator, clients, analyticsSink: options.analyticsSink, retention: options.retention });
   await gateway.start();
 
-  // HTTPS when TLS_CERT/TLS_KEY are set; with TLS_CLIENT_CA a client certificate is asked for
-  // but optional at the handshake: endpoints decide (tls_client_auth, certificate-bound tokens)
-  // through lib/http/tls.ts, and a browser without one still gets the portal.
-  const server = config.tls
-    ? https.createServer({
-        ...TIMEOUTS,
-        cert: config.tls.cert,
-        key: config.tls.key,
-        ...(config.tls.clientCa ? { ca: config.tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
-      })
-    : http.createServer(TIMEOUTS);
+  const server = listening?.server ?? createMachineServer(config);
   const shutdown = createGracefulShutdown(server, {
     timeoutMs: config.shutdownTimeoutMs,
     drainDelayMs: config.shutdownDrainDelayMs,
@@ -106,22 +85,16 @@ export async function startMachineLane(options: MachineLaneOptions): Promise<Mac
     echoRoutes(echoKey(config.secrets.encryptionKey)),
     metricsRoutes({ token: config.metricsToken }),
   );
-  server.on(
-    "request",
-    createRequestListener({
-      router,
-      browser: options.browser.handle,
-      log,
-      headers: { dev: options.dev, https: config.publicUrl.startsWith("https:") },
-      isShuttingDown: shutdown.isShuttingDown,
-    }),
-  );
-  if (options.dev) server.on("upgrade", options.browser.upgrade);
-
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.port, config.host, () => resolve());
+  const listener = createRequestListener({
+    router,
+    browser: options.browser.handle,
+    log,
+    headers: { dev: options.dev, https: config.publicUrl.startsWith("https:") },
+    isShuttingDown: shutdown.isShuttingDown,
   });
+  if (options.dev) server.on("upgrade", options.browser.upgrade);
+  if (listening) listening.serve(listener);
+  else await listenMachineServer(server, config, listener);
   return { server, shutdown };
 }
 

@@ -1,48 +1,75 @@
-// One machine-lane worker process (machine-workers.ts forks them): asks the primary for what
-// it needs, then serves the machine lane on the shared port. Without Redis its store is the
+// One machine-lane worker process (machine-workers.ts forks them): listens on the shared port at
+// once with a few light modules (answering /healthz, and 503 "starting" to the rest:
+// machine-server.ts), asks the primary for what it needs, loads and builds the machine lane,
+// and hands it the server. Without Redis its store is the
 // primary's (primary-store.ts); its analytics go to the primary's sink; /metrics is rendered by
 // the primary for the whole tree. A worker outlives neither a SIGTERM (it drains first) nor
 // its primary (the IPC channel closing means the primary is gone).
 import type { Logger } from "pino";
 import type { Config } from "../config/index.ts";
-import { closeDb, getDb } from "../db/index.ts";
-import { closeStore, getStore, PrimaryStore, makeProcessStore } from "../store/index.ts";
-import { forwardingSink } from "../analytics/forwarding-sink.ts";
-import { metricsJson, renderMetricsElsewhere, type RenderedMetrics } from "../metrics/index.ts";
-import { setOktaSettings } from "../okta/settings.ts";
 import { IpcPeer, type IpcEndpoint } from "../runtime/ipc-peer.ts";
-import { browserRelay } from "./browser-relay.ts";
-import { startMachineLane } from "./machine-lane.ts";
-import { METRICS_JSON, METRICS_RENDER, WORKER_INIT, type MachineWorkerInit } from "./machine-workers.ts";
+import { createMachineServer, listenMachineServer, startingListener } from "./machine-server.ts";
+import { METRICS_JSON, METRICS_RENDER, WORKER_INIT, WORKER_SERVING, type MachineWorkerInit } from "./machine-worker-protocol.ts";
+import type { RenderedMetrics } from "../metrics/index.ts";
 
 export async function runMachineWorker(config: Config, log: Logger, dev: boolean): Promise<void> {
-  const peer = new IpcPeer(process as unknown as IpcEndpoint);
-  const init = await peer.request<MachineWorkerInit>(WORKER_INIT, null);
-  setOktaSettings(init.okta);
-  const store = config.redis ? getStore() : makeProcessStore(new PrimaryStore(peer));
-  peer.handle(METRICS_JSON, () => metricsJson());
-  renderMetricsElsewhere(() => peer.request<RenderedMetrics>(METRICS_RENDER, null));
-  const relay = browserRelay(init.browserSocketPath, log);
-  const lane = await startMachineLane({
-    config,
-    log,
-    dev,
-    db: getDb(),
-    store,
-    browser: relay,
-    browserSocketPath: init.browserSocketPath,
-    analyticsSink: forwardingSink(peer),
-    retention: false,
-    stepsAfter: [
-      { name: "store", run: closeStore },
-      { name: "database", run: closeDb },
-      { name: "browser relay", run: () => relay.close() },
-    ],
-  });
-  const stop = (reason: string) => void lane.shutdown.shutdown(reason).then(() => process.exit(0));
+  // until the lane is built there is nothing to drain: a signal or a gone primary ends it at once
+  let stop = (reason: string): void => {
+    log.info({ reason }, "machine-lane worker stopping before it served");
+    process.exit(0);
+  };
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => stop(signal));
   process.once("disconnect", () => {
     log.warn("the primary process is gone; this machine-lane worker stops");
     stop("primary gone");
   });
+  const server = createMachineServer(config);
+  const serve = await listenMachineServer(server, config, startingListener);
+  const peer = new IpcPeer(process as unknown as IpcEndpoint);
+  const init = peer.request<MachineWorkerInit>(WORKER_INIT, null);
+  // the lane's modules load while the primary finishes starting (okta-dev, the seed)
+  const [
+    { closeDb, getDb },
+    { closeStore, getStore, PrimaryStore, makeProcessStore },
+    { forwardingSink },
+    { metricsJson, renderMetricsElsewhere },
+    { setOktaSettings },
+    { browserRelay },
+    { startMachineLane },
+  ] = await Promise.all([
+    import("../db/index.ts"),
+    import("../store/index.ts"),
+    import("../analytics/forwarding-sink.ts"),
+    import("../metrics/index.ts"),
+    import("../okta/settings.ts"),
+    import("./browser-relay.ts"),
+    import("./machine-lane.ts"),
+  ]);
+  const { okta, browserSocketPath } = await init;
+  setOktaSettings(okta);
+  const store = config.redis ? getStore() : makeProcessStore(new PrimaryStore(peer));
+  peer.handle(METRICS_JSON, () => metricsJson());
+  renderMetricsElsewhere(() => peer.request<RenderedMetrics>(METRICS_RENDER, null));
+  const relay = browserRelay(browserSocketPath, log);
+  const lane = await startMachineLane(
+    {
+      config,
+      log,
+      dev,
+      db: getDb(),
+      store,
+      browser: relay,
+      browserSocketPath,
+      analyticsSink: forwardingSink(peer),
+      retention: false,
+      stepsAfter: [
+        { name: "store", run: closeStore },
+        { name: "database", run: closeDb },
+        { name: "browser relay", run: () => relay.close() },
+      ],
+    },
+    { server, serve },
+  );
+  stop = (reason) => void lane.shutdown.shutdown(reason).then(() => process.exit(0));
+  peer.notify(WORKER_SERVING, null);
 }

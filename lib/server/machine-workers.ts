@@ -8,23 +8,15 @@
 // in flight on the others never notice.
 import cluster, { type Worker } from "node:cluster";
 import type { Logger } from "pino";
-import type { OktaSettings } from "../okta/settings.ts";
 import type { Store } from "../store/index.ts";
 import { serveStore } from "../store/primary-store.ts";
 import type { BatchSink } from "../analytics/sink.ts";
 import { receiveAnalytics } from "../analytics/forwarding-sink.ts";
 import { addMetricsSource, renderMetrics } from "../metrics/index.ts";
 import { IpcPeer } from "../runtime/ipc-peer.ts";
+import { METRICS_JSON, METRICS_RENDER, WORKER_INIT, WORKER_SERVING, type MachineWorkerInit } from "./machine-worker-protocol.ts";
 
-/** What a worker asks for first (over IPC, not its environment: the Okta settings hold secrets). */
-export interface MachineWorkerInit {
-  okta: OktaSettings;
-  browserSocketPath: string;
-}
-
-export const WORKER_INIT = "worker.init";
-export const METRICS_JSON = "metrics.json";
-export const METRICS_RENDER = "metrics.render";
+export type { MachineWorkerInit } from "./machine-worker-protocol.ts";
 
 /** How the machine lane is run for GATEWAY_WORKERS. */
 export function machineWorkerCount(setting: number | "auto", dev: boolean, availableParallelism: number): number {
@@ -53,7 +45,8 @@ export interface MachineWorkersOptions {
   env: Record<string, string | undefined>;
   /** The store the workers share, or null when they use Redis themselves. */
   store: Store | null;
-  sink: BatchSink;
+  /** The one analytics sink, once the database is migrated (batches wait for it). */
+  sink: Promise<BatchSink>;
   log: Logger;
 }
 
@@ -88,7 +81,8 @@ export async function startMachineWorkers(options: MachineWorkersOptions): Promi
     return new Promise((resolve, reject) => {
       const failed = (code: number | null) => reject(new Error(`a machine-lane worker exited with code ${code} during start-up`));
       worker.once("exit", failed);
-      worker.once("listening", () => {
+      // serving, not just listening: a worker listens at once and answers 503 while it builds the lane
+      peer.handle(WORKER_SERVING, () => {
         worker.off("exit", failed);
         resolve(worker);
       });

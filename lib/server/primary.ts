@@ -11,39 +11,43 @@ import { closeDb, getDb } from "../db/index.ts";
 import { closeStore, getStore } from "../store/index.ts";
 import type { ShutdownStep } from "../http/shutdown.ts";
 import { ECHO_BASE_PATH } from "../echo/routes.ts";
-import { portalContext } from "../portal/runtime.ts";
-import { seedDemoData } from "../portal/demo-seed.ts";
-import { ensureManagementProduct } from "../portal/management-product.ts";
 import { enableThreadBus } from "../runtime/thread-bus.ts";
 import { addMetricsSource } from "../metrics/index.ts";
-import { workerSink } from "../analytics/sink.ts";
+import { workerSink, type BatchSink } from "../analytics/sink.ts";
 import { startAnalyticsRetention } from "../analytics/retention.ts";
 import { oktaSettingsFromConfig, setOktaSettings, type OktaSettings } from "../okta/settings.ts";
 import { ensureProductionBuild } from "./production-build.ts";
-import { launchBrowserLane } from "./browser-lane.ts";
-import { startMachineLane } from "./machine-lane.ts";
+import { browserSocket, launchBrowserLane } from "./browser-lane.ts";
+import { browserRelay } from "./browser-relay.ts";
 import { machineWorkerCount, startMachineWorkers, type MachineWorkerInit } from "./machine-workers.ts";
 
 export async function runPrimary(config: Config, log: Logger, dev: boolean, projectDir: string): Promise<void> {
+  // Worker processes first: they listen at once (answering /healthz, 503 "starting" to the rest)
+  // and load the machine lane while the database is migrated and okta-dev and the seed start;
+  // they build it when told `init`.
+  // the main thread and the browser lane's talk over one bus (lib/runtime/thread-bus.ts);
+  // before the store, which joins it
+  const threadBus = randomUUID();
+  enableThreadBus(threadBus);
+  const store = getStore();
+  const workerCount = machineWorkerCount(config.gateway.workers, dev, availableParallelism());
+  let tellWorkers!: (init: MachineWorkerInit) => void;
+  const init = new Promise<MachineWorkerInit>((resolve) => (tellWorkers = resolve));
+  let sinkReady!: (sink: BatchSink) => void;
+  const sinkOnceMigrated = new Promise<BatchSink>((resolve) => (sinkReady = resolve));
+  const workersStarted =
+    workerCount > 1 ? startMachineWorkers({ count: workerCount, init, env: operatorEnvironment(config), store: config.redis ? null : store, sink: sinkOnceMigrated, log }) : null;
+  workersStarted?.catch(() => {}); // awaited below; a failure meanwhile must not count as unhandled
+
   prepareNextEnvironment(dev, config.publicUrl);
   if (config.migrateOnStart) {
     const applied = await migrateDatabase(config.database);
     log.info({ database: describeDatabase(config.database), applied }, "database migrated");
   }
-  // the main thread and the browser lane's talk over one bus (lib/runtime/thread-bus.ts)
-  const threadBus = randomUUID();
-  enableThreadBus(threadBus);
   const db = getDb();
-  const store = getStore();
-
-  // Worker processes start loading now; they wait for `init` before they serve.
-  const workerCount = machineWorkerCount(config.gateway.workers, dev, availableParallelism());
-  let tellWorkers!: (init: MachineWorkerInit) => void;
-  const init = new Promise<MachineWorkerInit>((resolve) => (tellWorkers = resolve));
-  const sink = workerCount > 1 ? workerSink(config.database) : null;
-  const workersStarted =
-    workerCount > 1 ? startMachineWorkers({ count: workerCount, init, env: operatorEnvironment(config), store: config.redis ? null : store, sink: sink!, log }) : null;
-  workersStarted?.catch(() => {}); // awaited below; a failure meanwhile must not count as unhandled
+  // the one analytics sink of the worker processes (it prepares its statements on the migrated schema)
+  const sink = workersStarted ? workerSink(config.database) : null;
+  if (sink) sinkReady(sink);
 
   if (!dev) await ensureProductionBuild(projectDir, log);
   // Okta: the configured org, or okta-dev in this process (first run, tests, CI).
@@ -52,6 +56,12 @@ export async function runPrimary(config: Config, log: Logger, dev: boolean, proj
   const oktaSettings: OktaSettings = embeddedOkta?.settings ?? oktaSettingsFromConfig(config)!;
   setOktaSettings(oktaSettings);
 
+  // loaded here, not at the top: the workers are forked before these modules load
+  const [{ portalContext }, { seedDemoData }, { ensureManagementProduct }] = await Promise.all([
+    import("../portal/runtime.ts"),
+    import("../portal/demo-seed.ts"),
+    import("../portal/management-product.ts"),
+  ]);
   if (config.devDefaults) {
     const seeded = await seedDemoData(portalContext(), {
       echoTargetUrl: `${config.tls ? "https" : "http"}://127.0.0.1:${config.port}${ECHO_BASE_PATH}`,
@@ -63,14 +73,13 @@ export async function runPrimary(config: Config, log: Logger, dev: boolean, proj
   }
   await ensureManagementProduct(portalContext()); // after the demo seed, which only runs on an empty database
 
-  // Next.js starts on its thread while the machine lane starts serving: gateway and token
-  // endpoints do not wait for the portal (pages answer 503 until it listens; /readyz says so).
-  const browserLane = launchBrowserLane({ threadBus, dev, projectDir, host: config.host, port: config.port, okta: oktaSettings, env: operatorEnvironment(config), log });
-  addMetricsSource(() => browserLane.metrics());
-  const browserStarted = browserLane.started.catch((error: Error) => {
-    log.fatal({ err: error }, "the portal (Next.js) could not start");
-    process.exit(1);
-  });
+  // The machine lane serves first, then Next.js starts on its thread: gateway and token
+  // endpoints do not wait for the portal, nor share the cores with its start (pages answer 503
+  // until it listens; /readyz reports it as an optional check).
+  const socket = browserSocket();
+  const relay = browserRelay(socket.socketPath, log);
+  let browserLane: ReturnType<typeof launchBrowserLane> | null = null;
+  const closeBrowser: ShutdownStep = { name: "browser lane (Next.js)", run: async () => void (await browserLane?.close(), relay.close()) };
   const closeShared: ShutdownStep[] = [
     { name: "store", run: closeStore },
     { name: "database", run: closeDb },
@@ -79,34 +88,30 @@ export async function runPrimary(config: Config, log: Logger, dev: boolean, proj
 
   let stop: (reason: string) => Promise<void>;
   if (!workersStarted) {
+    const { startMachineLane } = await import("./machine-lane.ts");
     const lane = await startMachineLane({
       config,
       log,
       dev,
       db,
       store,
-      browser: browserLane,
-      browserSocketPath: browserLane.socketPath,
+      browser: relay,
+      browserSocketPath: socket.socketPath,
       retention: true,
-      stepsBefore: [{ name: "browser lane (Next.js)", run: () => browserLane.close() }],
+      stepsBefore: [closeBrowser],
       stepsAfter: closeShared,
     });
     stop = lane.shutdown.shutdown;
   } else {
     // The primary keeps the one analytics sink, its retention and, without Redis, the store.
-    tellWorkers({ okta: oktaSettings, browserSocketPath: browserLane.socketPath });
+    tellWorkers({ okta: oktaSettings, browserSocketPath: socket.socketPath });
     const workers = await workersStarted;
     const retention = startAnalyticsRetention(db, config.analyticsRetention, log);
     stop = async (reason) => {
       log.info({ reason }, "shutting down");
       // workers drain first (their analytics reach the sink); then what they shared
       await workers.stop(config.shutdownTimeoutMs + config.shutdownDrainDelayMs + 5_000);
-      for (const step of [
-        { name: "browser lane (Next.js)", run: () => browserLane.close() },
-        { name: "analytics retention", run: () => retention.stop() },
-        { name: "analytics sink", run: () => sink!.close() },
-        ...closeShared,
-      ]) {
+      for (const step of [closeBrowser, { name: "analytics retention", run: () => retention.stop() }, { name: "analytics sink", run: () => sink!.close() }, ...closeShared]) {
         await Promise.resolve()
           .then(step.run)
           .catch((error: Error) => log.error({ err: error, step: step.name }, "shutdown step failed"));
@@ -114,6 +119,12 @@ export async function runPrimary(config: Config, log: Logger, dev: boolean, proj
       log.info("shutdown complete");
     };
   }
+  browserLane = launchBrowserLane({ threadBus, dev, projectDir, host: config.host, port: config.port, okta: oktaSettings, env: operatorEnvironment(config), log, socket });
+  addMetricsSource(() => browserLane!.metrics());
+  const browserStarted = browserLane.started.catch((error: Error) => {
+    log.fatal({ err: error }, "the portal (Next.js) could not start");
+    process.exit(1);
+  });
 
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
