@@ -18,8 +18,7 @@ import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import autocannon from "autocannon";
 import { PROJECT_DIR, startGatehouse, type RunningGatehouse } from "../e2e/harness/gatehouse.ts";
-import { apiCaller, seededSessions } from "../e2e/harness/portal-setup.ts";
-import { clientCredentialsToken, DEFAULT_CHAIN } from "./default-chain.ts";
+import { prepareBenchProxies as prepare } from "./default-chain.ts";
 
 const baselineDir = process.argv[2];
 if (!baselineDir) throw new Error("usage: npx tsx bench/gateway-ab.ts BASELINE_DIR [seconds] [connections] [rounds]");
@@ -51,38 +50,6 @@ function backendProcess(): Promise<{ child: ChildProcess; url: string }> {
     child.stdout!.once("data", (chunk: Buffer) => resolve({ child, url: `http://127.0.0.1:${chunk.toString().trim()}` }));
     child.once("exit", (code) => reject(new Error(`backend exited with ${code}`)));
   });
-}
-
-/** A proxy with the default chain, one with an API-key-only chain, an app subscribed to both,
- * and how to call each with it. */
-async function prepare(gatehouse: RunningGatehouse, backend: string): Promise<{ token: string; basic: string; apiKey: string }> {
-  const api = apiCaller(gatehouse);
-  const { admin, developer } = await seededSessions(gatehouse);
-  const product = await api(admin, "POST", "/products", { slug: "bench", name: "Bench", scopes: ["bench:read"], approvalType: "auto" });
-  const proxy = await api(admin, "POST", "/proxies", {
-    name: "Bench",
-    basePath: "bench",
-    version: "v1",
-    targetUrl: backend,
-    productIds: [product.json.id],
-    policies: DEFAULT_CHAIN,
-  });
-  const keyed = await api(admin, "POST", "/proxies", {
-    name: "Bench, API key",
-    basePath: "bench-key",
-    version: "v1",
-    targetUrl: backend,
-    productIds: [product.json.id],
-    policies: [{ policy: "verify-api-key", config: {} }],
-  });
-  const app = await api(developer, "POST", "/apps", { name: "bench", products: ["bench"], redirectUris: ["https://client.example/cb"] });
-  if (proxy.status !== 201 || keyed.status !== 201 || app.status !== 201) throw new Error(`set-up failed: ${proxy.text} ${keyed.text} ${app.text}`);
-  const { clientId, clientSecret } = app.json.credential;
-  return {
-    token: await clientCredentialsToken(gatehouse, app.json.credential),
-    basic: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
-    apiKey: clientId,
-  };
 }
 
 const { child: backendChild, url: backend } = await backendProcess();

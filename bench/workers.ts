@@ -13,9 +13,8 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { PROJECT_DIR, startGatehouse, type RunningGatehouse } from "../e2e/harness/gatehouse.ts";
-import { apiCaller, seededSessions } from "../e2e/harness/portal-setup.ts";
 import { clusterWorkers } from "../e2e/harness/connection-owners.ts";
-import { clientCredentialsToken, DEFAULT_CHAIN } from "./default-chain.ts";
+import { prepareBenchProxies } from "./default-chain.ts";
 
 const seconds = Number(process.argv[2] ?? 8);
 const connections = Number(process.argv[3] ?? 50);
@@ -58,23 +57,6 @@ function backendProcess(): Promise<{ child: ChildProcess; url: string }> {
   });
 }
 
-async function prepare(gatehouse: RunningGatehouse, backend: string): Promise<string> {
-  const api = apiCaller(gatehouse);
-  const { admin, developer } = await seededSessions(gatehouse);
-  const product = await api(admin, "POST", "/products", { slug: "bench", name: "Bench", scopes: ["bench:read"], approvalType: "auto" });
-  const proxy = await api(admin, "POST", "/proxies", {
-    name: "Bench",
-    basePath: "bench",
-    version: "v1",
-    targetUrl: backend,
-    productIds: [product.json.id],
-    policies: DEFAULT_CHAIN,
-  });
-  const app = await api(developer, "POST", "/apps", { name: "bench", products: ["bench"], redirectUris: ["https://client.example/cb"] });
-  if (proxy.status !== 201 || app.status !== 201) throw new Error(`set-up failed: ${proxy.text} ${app.text}`);
-  return clientCredentialsToken(gatehouse, app.json.credential);
-}
-
 /** wrk's throughput and latency percentiles (ms). */
 function wrk(url: string, token: string): { rps: number; p50: number; p99: number; requests: number; errors: number } {
   const run = spawnSync("wrk", ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", "-H", `authorization: Bearer ${token}`, "-H", "accept: application/json", url], {
@@ -103,7 +85,7 @@ try {
     const gatehouse = await startGatehouse({ ...env, GATEWAY_WORKERS: workers }, { entry: "compiled", nodeArgs });
     const contestant = { name: `GATEWAY_WORKERS=${workers}`, gatehouse, token: "" };
     contestants.push(contestant); // stopped in `finally` even when its set-up fails
-    contestant.token = await prepare(gatehouse, backend);
+    contestant.token = (await prepareBenchProxies(gatehouse, backend)).token;
   }
   const path = "/gateway/bench/v1/orders/42/lines?expand=product&limit=20";
   for (const c of contestants) wrk(c.gatehouse.url + path, c.token); // warm-up

@@ -328,15 +328,7 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
   // The whole exchange is bounded: response headers by undici's headersTimeout, the body (a
   // slow drip that never trips bodyTimeout) by this deadline, which cuts it.
   const upstreamStarted = performance.now();
-  let exchange = deps.upstream.exchange({
-    origin: target.origin,
-    path: upstreamPath,
-    method: call.method,
-    headers,
-    body,
-    allowPrivate: target.allowPrivate,
-    ownServer: target.ownServer,
-  });
+  let exchange = tryOn(deps.upstream, target, upstreamPath, call.method, headers, body);
   const timer = setTimeout(() => exchange.abort(new Error("upstream deadline passed")), deps.upstreamTimeoutMs);
   try {
     let head;
@@ -370,15 +362,7 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
             if (target.echo) headers[ECHO_KEY_HEADER] = deps.echoKey;
             else delete headers[ECHO_KEY_HEADER];
             call.log.debug({ upstream: target.origin, reason: upstreamFailure(error).reason }, "upstream try failed before sending; retrying on another target");
-            exchange = deps.upstream.exchange({
-              origin: target.origin,
-              path: upstreamPath,
-              method: call.method,
-              headers,
-              body,
-              allowPrivate: target.allowPrivate,
-              ownServer: target.ownServer,
-            });
+            exchange = tryOn(deps.upstream, target, upstreamPath, call.method, headers, body);
           }
         }
         set.outcome(member!, UPSTREAM_IN_TROUBLE.has(head.status) ? "failure" : "success", UPSTREAM_IN_TROUBLE.has(head.status) ? `answered ${head.status}` : undefined);
@@ -422,6 +406,18 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
     exchange.discard(); // no-op once relayed; otherwise frees the upstream connection
     if (member) set!.release(member);
   }
+}
+
+/** One try of the request on `target`; `path` is pathOn's. */
+function tryOn(
+  upstream: Upstream,
+  target: UpstreamTarget,
+  path: string,
+  method: string,
+  headers: Record<string, string | string[]>,
+  body: Buffer | Readable | null,
+): UpstreamExchange {
+  return upstream.exchange({ origin: target.origin, path, method, headers, body, allowPrivate: target.allowPrivate, ownServer: target.ownServer });
 }
 
 /** The path and query a target is sent: its own path and query, then the caller's. */
