@@ -22,14 +22,14 @@ import { browserRelay } from "./browser-relay.ts";
 import { machineWorkerCount, startMachineWorkers, type MachineWorkerInit } from "./machine-workers.ts";
 
 export async function runPrimary(config: Config, log: Logger, dev: boolean, projectDir: string): Promise<void> {
-  // Worker processes first: they listen at once (answering /healthz, 503 "starting" to the rest)
-  // and load the machine lane while the database is migrated and okta-dev and the seed start;
-  // they build it when told `init`.
-  // the main thread and the browser lane's talk over one bus (lib/runtime/thread-bus.ts);
-  // before the store, which joins it
+  // The main thread and the browser lane's talk over one bus (lib/runtime/thread-bus.ts), set
+  // before the store, which joins it.
   const threadBus = randomUUID();
   enableThreadBus(threadBus);
   const store = getStore();
+  // Worker processes first: they listen at once (answering /healthz, 503 "starting" to the rest)
+  // and load the machine lane while the database is migrated and okta-dev and the seed start;
+  // they build it when told `init`.
   const workerCount = machineWorkerCount(config.gateway.workers, dev, availableParallelism());
   let tellWorkers!: (init: MachineWorkerInit) => void;
   const init = new Promise<MachineWorkerInit>((resolve) => (tellWorkers = resolve));
