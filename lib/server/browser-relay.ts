@@ -21,11 +21,17 @@ export function browserRelay(socketPath: string, log: Logger): BrowserRelay {
     handle(req, res) {
       const upstream = http.request({ socketPath, agent, method: req.method, path: req.url, headers: hopByHopFree(req.headers) });
       upstream.on("response", (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, hopByHopFree(answer.headers));
+        const headers = hopByHopFree(answer.headers);
+        // Next.js answered before the request's body was all here (a 413, a refusal): the rest
+        // will not be read, so this connection cannot carry another request — the caller is told
+        // (Connection: close) rather than left to reuse a socket about to be cut.
+        if (!req.complete) headers.connection = "close";
+        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
         answer.pipe(res);
         answer.once("error", () => res.destroy());
       });
       upstream.once("error", (error) => {
+        if (res.writableFinished) return; // the answer went out whole; only the unread body's relay broke
         if (res.headersSent) return void res.destroy();
         const code = (error as NodeJS.ErrnoException).code;
         // ENOENT / ECONNREFUSED: Next.js is starting or restarting — expected, not worth a warning
