@@ -92,6 +92,11 @@ export async function saveAppSettingsAction(_: ActionResult, form: FormData): Pr
       passwordGrantMode: text(form, "passwordGrantMode") || null,
       implicitEnabled: form.get("implicitEnabled") === "on",
       skipConsent: form.get("skipConsent") === "on",
+      requirePushedAuthorizationRequests: form.get("requirePushedAuthorizationRequests") === "on",
+      dpopBoundAccessTokens: form.get("dpopBoundAccessTokens") === "on",
+      tokenExchangeIssuers: text(form, "tokenExchangeIssuers")
+        .split(/[\s,]+/)
+        .filter(Boolean),
     });
     return "Settings saved.";
   });

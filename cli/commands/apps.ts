@@ -34,6 +34,9 @@ export interface App {
   passwordGrantMode: string | null;
   implicitEnabled: boolean;
   skipConsent: boolean;
+  requirePushedAuthorizationRequests: boolean;
+  dpopBoundAccessTokens: boolean;
+  tokenExchangeIssuers: string[];
   clientCertificate?: { thumbprint: string } | null;
   credentials?: Credential[];
   subscriptions?: Subscription[];
@@ -68,20 +71,34 @@ export const apps: Group = {
     settings: {
       summary: "Change admin-only settings of an app",
       args: ["<id>"],
-      usage: "[--password-grant okta_authn|okta_token|off] [--implicit on|off] [--skip-consent on|off] [--status active|suspended]",
-      options: { "password-grant": { type: "string" }, implicit: { type: "string" }, "skip-consent": { type: "string" }, status: { type: "string" } },
+      usage:
+        "[--password-grant okta_authn|okta_token|off] [--implicit on|off] [--skip-consent on|off] [--require-par on|off] [--require-dpop on|off] [--token-exchange-issuers URL,URL|none] [--status active|suspended]",
+      options: {
+        "password-grant": { type: "string" },
+        implicit: { type: "string" },
+        "skip-consent": { type: "string" },
+        "require-par": { type: "string" },
+        "require-dpop": { type: "string" },
+        "token-exchange-issuers": { type: "string" },
+        status: { type: "string" },
+      },
       async run({ client, args, opts }) {
         const body: Record<string, unknown> = {};
         const grant = opts.string("password-grant");
         if (grant !== undefined) body.passwordGrantMode = grant === "off" ? null : parseChoice("password-grant", grant, ["okta_authn", "okta_token", "off"]);
         if (opts.has("implicit")) body.implicitEnabled = parseOnOff("implicit", opts.string("implicit")!);
         if (opts.has("skip-consent")) body.skipConsent = parseOnOff("skip-consent", opts.string("skip-consent")!);
+        if (opts.has("require-par")) body.requirePushedAuthorizationRequests = parseOnOff("require-par", opts.string("require-par")!);
+        if (opts.has("require-dpop")) body.dpopBoundAccessTokens = parseOnOff("require-dpop", opts.string("require-dpop")!);
+        const issuers = opts.string("token-exchange-issuers");
+        if (issuers !== undefined) body.tokenExchangeIssuers = issuers === "none" ? [] : issuers.split(",").filter(Boolean);
         if (opts.has("status")) body.status = parseChoice("status", opts.string("status")!, ["active", "suspended"]);
-        if (Object.keys(body).length === 0) throw new UsageError("nothing to change: give --password-grant, --implicit, --skip-consent or --status");
+        if (Object.keys(body).length === 0)
+          throw new UsageError("nothing to change: give --password-grant, --implicit, --skip-consent, --require-par, --require-dpop, --token-exchange-issuers or --status");
         const app = await client.patch<App>(`/apps/${seg(args[0]!)}/settings`, body);
         return {
           data: app,
-          text: `Updated app ${app.name} (${app.id}): password grant ${app.passwordGrantMode ?? "off"}, implicit ${app.implicitEnabled ? "on" : "off"}, skip consent ${app.skipConsent ? "on" : "off"}, ${app.status}`,
+          text: `Updated app ${app.name} (${app.id}): password grant ${app.passwordGrantMode ?? "off"}, implicit ${app.implicitEnabled ? "on" : "off"}, skip consent ${app.skipConsent ? "on" : "off"}, PAR ${app.requirePushedAuthorizationRequests ? "required" : "optional"}, DPoP ${app.dpopBoundAccessTokens ? "required" : "optional"}, token exchange ${app.tokenExchangeIssuers.length ? app.tokenExchangeIssuers.join(" ") : "off"}, ${app.status}`,
         };
       },
     },

@@ -101,6 +101,27 @@ function SettingsForm({ app }: { app: AppView }) {
       <label className="flex items-center gap-2">
         <input type="checkbox" name="skipConsent" defaultChecked={app.skipConsent} onChange={save} /> Skip the consent screen (first-party app)
       </label>
+      <label className="flex items-center gap-2">
+        <input type="checkbox" name="requirePushedAuthorizationRequests" defaultChecked={app.requirePushedAuthorizationRequests} onChange={save} /> Require pushed authorization
+        requests (PAR, RFC 9126)
+      </label>
+      <label className="flex items-center gap-2">
+        <input type="checkbox" name="dpopBoundAccessTokens" defaultChecked={app.dpopBoundAccessTokens} onChange={save} /> Require DPoP-bound tokens (RFC 9449)
+      </label>
+      <label className="flex flex-col gap-1">
+        Issuers whose tokens this app may exchange (RFC 8693), one per line
+        <textarea
+          name="tokenExchangeIssuers"
+          rows={2}
+          className="rounded border border-slate-300 px-2 py-1 font-mono text-sm"
+          defaultValue={app.tokenExchangeIssuers.join("\n")}
+          onBlur={save}
+          aria-describedby="token-exchange-issuers-help"
+        />
+        <span id="token-exchange-issuers-help" className="text-sm text-slate-600">
+          Empty: this app may not exchange tokens. Only issuers Gatehouse trusts (Okta&apos;s) are accepted at the token endpoint.
+        </span>
+      </label>
       <button type="submit" className={secondaryButtonClass} disabled={pending}>
         Save settings
       </button>

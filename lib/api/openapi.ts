@@ -153,7 +153,7 @@ export function openApiDocument(serverUrl: string) {
         ),
       },
       "/apps/{id}/settings": {
-        patch: change("admin", "Admin-only app settings: password grant, implicit, consent, status", { "200": ok("App") }, AdminAppSettings),
+        patch: change("admin", "Admin-only app settings: password grant, implicit, consent, PAR, DPoP, token exchange issuers, status", { "200": ok("App") }, AdminAppSettings),
       },
       "/apps/{id}/usage": {
         get: read("apps", "Calls, errors and latency per hour of an app (owner or admin)", "Hourly buckets and totals", {

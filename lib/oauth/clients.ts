@@ -17,6 +17,12 @@ export interface OAuthClient {
   passwordGrantMode: string | null;
   /** RFC 8705 x5t#S256 of the app's registered client certificate (tls_client_auth, bound tokens). */
   certificateThumbprint: string | null;
+  /** RFC 9126 §6: authorization requests only through a pushed authorization request. */
+  requirePushedAuthorizationRequests: boolean;
+  /** RFC 9449 §5.2: token requests without a DPoP proof are refused. */
+  dpopBoundAccessTokens: boolean;
+  /** RFC 8693: issuers whose tokens the app may exchange (an admin's choice; empty: none). */
+  tokenExchangeIssuers: string[];
   /** Whether the credential, app and developer may obtain tokens now. */
   usable: boolean;
   /** Union of the approved products' scopes. */
@@ -54,6 +60,9 @@ export async function findClient(db: Database, clientId: string, now = new Date(
     grantTypes: new Set(readStringList(app.grantTypes)),
     passwordGrantMode: app.passwordGrantMode,
     certificateThumbprint: app.clientCertThumbprint,
+    requirePushedAuthorizationRequests: app.requirePushedAuthorizationRequests,
+    dpopBoundAccessTokens: app.dpopBoundAccessTokens,
+    tokenExchangeIssuers: readStringList(app.tokenExchangeIssuers),
     usable: credential.status === "active" && (!credential.expiresAt || credential.expiresAt > now) && app.status === "active" && app.owner.status === "active",
     allowedScopes: new Set(products.flatMap((p) => readStringList(p.scopes))),
     productIds: products.map((p) => p.id),

@@ -11,6 +11,7 @@ import { PageQuery, pageArgs, toPage } from "./pagination.ts";
 import { enforceFlowLimit } from "./rate-limits.ts";
 import { RedirectUri } from "./redirect-uris.ts";
 import { withRevocations } from "../oauth/tokens/revocation.ts";
+import { TOKEN_EXCHANGE_GRANT } from "../oauth/grant-types.ts";
 import { announceAppChange } from "../events/app-changes.ts";
 import { requestSubscriptions } from "./subscriptions.ts";
 import { issueCredential, type IssuedCredential } from "./credentials.ts";
@@ -43,6 +44,12 @@ export const AdminAppSettings = z
     implicitEnabled: z.boolean(),
     skipConsent: z.boolean(),
     status: z.enum(["active", "suspended"]),
+    /** RFC 9126 §6: authorization requests only by reference to a pushed one. */
+    requirePushedAuthorizationRequests: z.boolean(),
+    /** RFC 9449 §5.2: every token request must carry a DPoP proof, so every token is sender-constrained. */
+    dpopBoundAccessTokens: z.boolean(),
+    /** RFC 8693: the issuers whose tokens this app may exchange for Gatehouse tokens. */
+    tokenExchangeIssuers: z.array(z.url({ protocol: /^https?$/ }).max(500)).max(10),
   })
   .partial()
   .strict();
@@ -128,8 +135,17 @@ export async function updateAppSettings(ctx: PortalContext, actor: Actor, id: st
     if (data.passwordGrantMode) grantTypes.add("password");
     else grantTypes.delete("password");
   }
+  // RFC 8693: the grant type follows the admin's choice of issuers; none means no exchange at all.
+  if (data.tokenExchangeIssuers !== undefined) {
+    if (data.tokenExchangeIssuers.length) grantTypes.add(TOKEN_EXCHANGE_GRANT);
+    else grantTypes.delete(TOKEN_EXCHANGE_GRANT);
+  }
   const after = await withRevocations(ctx.db, ctx.store, now, async (tx, revoke) => {
-    await tx.app.update({ where: { id }, data: { ...data, grantTypes: writeJson([...grantTypes]) } });
+    const { tokenExchangeIssuers, ...columns } = data;
+    await tx.app.update({
+      where: { id },
+      data: { ...columns, grantTypes: writeJson([...grantTypes]), ...(tokenExchangeIssuers ? { tokenExchangeIssuers: writeJson([...new Set(tokenExchangeIssuers)]) } : {}) },
+    });
     if (data.status === "suspended") await revoke({ appId: id });
     const after = await tx.app.findUniqueOrThrow({ where: { id }, include: appInclude });
     await recordAudit(tx, actor, { action: "app.settings_changed", targetType: "app", targetId: id, before: appView(before), after: appView(after) });

@@ -56,6 +56,9 @@ interface AppRow {
   passwordGrantMode: string | null;
   implicitEnabled: boolean;
   skipConsent: boolean;
+  requirePushedAuthorizationRequests: boolean;
+  dpopBoundAccessTokens: boolean;
+  tokenExchangeIssuers: string;
   clientCertThumbprint: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -110,6 +113,9 @@ export const appView = (a: AppRow) => ({
   passwordGrantMode: a.passwordGrantMode,
   implicitEnabled: a.implicitEnabled,
   skipConsent: a.skipConsent,
+  requirePushedAuthorizationRequests: a.requirePushedAuthorizationRequests,
+  dpopBoundAccessTokens: a.dpopBoundAccessTokens,
+  tokenExchangeIssuers: readStringList(a.tokenExchangeIssuers),
   clientCertificate: a.clientCertThumbprint ? { thumbprint: a.clientCertThumbprint } : null,
   createdAt: a.createdAt.toISOString(),
   updatedAt: a.updatedAt.toISOString(),

@@ -14,6 +14,8 @@ export interface AuthorizingClient {
   redirectUri: string;
   implicitEnabled: boolean;
   skipConsent: boolean;
+  /** RFC 9126 §6: the app accepts authorization requests only by reference to a pushed one. */
+  requirePushedAuthorizationRequests: boolean;
 }
 
 /** Thrown before the redirect URI is trusted: answered with a 400 page. */
@@ -51,5 +53,6 @@ export async function resolveClient(db: Pick<Database, "credential">, clientId: 
     redirectUri,
     implicitEnabled: app.implicitEnabled,
     skipConsent: app.skipConsent,
+    requirePushedAuthorizationRequests: app.requirePushedAuthorizationRequests,
   };
 }
