@@ -1,8 +1,8 @@
 // Requests and notices between the processes of one Gatehouse (the primary and its machine-lane
 // workers, lib/server/machine-workers.ts) over Node's IPC channel. What one side sends during
 // one turn of its event loop leaves as one message: a gateway worker asks the primary for a
-// quota and a spike-arrest count per call, and at gateway rates one IPC write per call pair
-// instead of one per count halves the channel's cost (bench/RESULTS.md, "Gateway workers").
+// quota and a spike-arrest count per call, and under load the counts of many calls share one
+// IPC write instead of taking one each.
 
 /** What a process or a cluster worker offers for IPC (process, cluster.Worker). */
 export interface IpcEndpoint {

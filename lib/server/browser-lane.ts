@@ -7,17 +7,14 @@
 // for neither (bench/RESULTS.md, "Gateway"); a page costs one more local hop.
 // The socket lives in a fresh 0700 directory: the worker trusts the headers the main thread
 // sets (client IP, client-certificate thumbprint), so nobody else may connect to it.
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Duplex } from "node:stream";
 import type { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import type { MetricObjectWithValues, MetricValue } from "prom-client";
 import type { OktaSettings } from "../okta/settings.ts";
 import { startTsWorker } from "../runtime/ts-worker.ts";
-import { browserRelay } from "./browser-relay.ts";
 
 /** Where Next.js will listen: a fresh 0700 directory (mkdtemp), known before Next starts so
  * the machine lane can relay to it while it does. */
@@ -44,9 +41,6 @@ export interface BrowserLaneOptions {
 export interface BrowserLane {
   /** Where Next.js listens: machine-lane worker processes relay to it (browser-relay.ts). */
   socketPath: string;
-  handle(req: IncomingMessage, res: ServerResponse): void;
-  /** WebSocket upgrades (Next's hot reload in development). */
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** The worker thread's metrics, for /metrics. */
   metrics(): Promise<MetricObjectWithValues<MetricValue<string>>[]>;
   close(): Promise<void>;
@@ -123,14 +117,9 @@ export function launchBrowserLane(options: BrowserLaneOptions): BrowserLane & { 
 
   const started = spawn();
 
-  // no readiness flag in front of the relay: the socket answering is what counts (it is what
-  // /readyz probes), and a request to a socket nobody listens on gets the 503 at once
-  const relay = browserRelay(socketPath, log);
   return {
     started,
     socketPath,
-    handle: relay.handle,
-    upgrade: relay.upgrade,
     metrics() {
       if (!ready) return Promise.resolve([]);
       const id = nextMetricsId++;
@@ -151,7 +140,6 @@ export function launchBrowserLane(options: BrowserLaneOptions): BrowserLane & { 
       }
       ready = false;
       await worker.terminate();
-      relay.close();
       rmSync(socketDir, { recursive: true, force: true });
     },
   };
