@@ -117,7 +117,7 @@ describe.each(configuredBackends())("token exchange on $name", (backend) => {
       basePath: "xchg",
       targetUrl: `${upstreams.url}/xchg`,
       productIds: [product.json.id],
-      idTokenMode: "claims",
+      idTokenMode: "whole",
     });
     expect(proxy.status, proxy.text).toBe(201);
 
@@ -211,8 +211,8 @@ describe.each(configuredBackends())("token exchange on $name", (backend) => {
     expect(introspected).toMatchObject({ active: true, sub: seed.users.developer.id, act: { sub: appA.clientId, client_id: appA.clientId } });
     const before = upstreams.seen.length;
     expect((await callGateway(delegated.json.access_token as string)).status).toBe(200);
-    // the exchanged id token is kept: the proxy passes its claims on
-    expect(upstreams.seen[before]!.headers).toMatchObject({ "x-gatehouse-user": seed.users.developer.id, "x-gatehouse-user-email": seed.users.developer.login });
+    // the exchanged id token is kept: the proxy passes it on, as for a user who signed in through Gatehouse
+    expect(upstreams.seen[before]!.headers).toMatchObject({ "x-gatehouse-user": seed.users.developer.id, "x-gatehouse-id-token": okta.id_token });
   });
 
   it("refuses an app not allowed for token exchange (unauthorized_client) and one allowed only another issuer (invalid_grant)", async () => {
