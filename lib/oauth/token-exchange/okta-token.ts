@@ -75,7 +75,9 @@ export async function verifyOktaToken(token: string, type: ExchangeableTokenType
   } catch (error) {
     if (error instanceof OktaKeysUnavailable)
       throw new OAuthError("temporarily_unavailable", "The identity provider's signing keys cannot be fetched; try again shortly.", { "retry-after": "5" }, 503);
-    if (error instanceof errors.JWTClaimValidationFailed && error.claim === "aud") throw invalidGrant(`${name} was not issued to this app.`);
+    if (error instanceof errors.JWTClaimValidationFailed && error.claim === "aud") {
+      throw invalidGrant(type === ID_TOKEN_TYPE ? `${name} was not issued to this app.` : `${name} is not meant for this authorization server's audience.`);
+    }
     if (error instanceof errors.JOSEError) throw invalidGrant(`${name} is invalid or expired.`);
     throw error;
   }
