@@ -146,6 +146,15 @@ describe("loadConfig", () => {
       OKTA_CLIENT_SECRET: "secret",
     });
     expect(config.okta).toEqual({ mode: "external", issuer: "https://acme.okta.com/oauth2/default", clientId: "0oa1", clientSecret: "secret", apiToken: undefined });
+    expect(failure({ OKTA_AUDIENCE: "api://orders" }).variable).toBe("OKTA_AUDIENCE");
+    const withAudience = loadConfig({
+      DATA_DIR: tempDir(),
+      OKTA_ISSUER: "https://acme.okta.com/oauth2/orders",
+      OKTA_CLIENT_ID: "0oa1",
+      OKTA_CLIENT_SECRET: "s",
+      OKTA_AUDIENCE: "api://orders",
+    });
+    expect(withAudience.okta).toMatchObject({ mode: "external", audience: "api://orders" });
   });
 
   it("reads TLS_CERT, TLS_KEY and TLS_CLIENT_CA as PEM files, naming the variable when one is wrong", async () => {

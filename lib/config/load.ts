@@ -14,7 +14,8 @@ export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" |
 
 export type OktaConfig =
   /** okta-dev runs in-process; its URL is the public URL's host with `port` (0: any free). */
-  { mode: "embedded"; port: number; publicUrl?: string; dataDir: string } | { mode: "external"; issuer: string; clientId: string; clientSecret: string; apiToken?: string };
+  | { mode: "embedded"; port: number; publicUrl?: string; dataDir: string }
+  | { mode: "external"; issuer: string; clientId: string; clientSecret: string; apiToken?: string; audience?: string };
 
 export interface Config {
   /** NODE_ENV as the operator gave it (Next.js itself always runs its production build unless --dev). */
@@ -166,7 +167,7 @@ export function loadConfig(environment: Record<string, string | undefined>, cwd 
 
 function oktaConfig(env: ReturnType<typeof EnvSchema.parse>, port: number, dataDir: string): OktaConfig {
   if (!env.OKTA_ISSUER) {
-    for (const variable of ["OKTA_CLIENT_ID", "OKTA_CLIENT_SECRET", "OKTA_API_TOKEN"] as const) {
+    for (const variable of ["OKTA_CLIENT_ID", "OKTA_CLIENT_SECRET", "OKTA_API_TOKEN", "OKTA_AUDIENCE"] as const) {
       if (env[variable]) throw new ConfigError(variable, "is set but OKTA_ISSUER is not; set OKTA_ISSUER to use your Okta org");
     }
     const devPort = env.OKTA_DEV_PORT ?? port + 1;
@@ -181,5 +182,6 @@ function oktaConfig(env: ReturnType<typeof EnvSchema.parse>, port: number, dataD
     clientId: env.OKTA_CLIENT_ID,
     clientSecret: env.OKTA_CLIENT_SECRET,
     apiToken: env.OKTA_API_TOKEN,
+    audience: env.OKTA_AUDIENCE,
   };
 }

@@ -62,6 +62,7 @@ export const EnvSchema = z.object({
   OKTA_CLIENT_ID: optional(z.string().min(1)),
   OKTA_CLIENT_SECRET: optional(z.string().min(1)),
   OKTA_API_TOKEN: optional(z.string().min(1)),
+  OKTA_AUDIENCE: optional(z.string().min(1).max(500)),
   OKTA_ADMIN_GROUP: optional(z.string().min(1)),
   OKTA_SELF_REGISTERED_GROUP: optional(z.string().min(1)),
   ADMIN_EMAILS: optional(z.string().refine((v) => v.split(",").every((e) => /^[^\s@,]+@[^\s@,]+$/.test(e.trim())), { error: "must be a comma-separated list of email addresses" })),

@@ -13,7 +13,7 @@ import type { CompiledPatch } from "../security/virtual-patch.ts";
 import type { Store } from "../store/types.ts";
 import type { MaybePromise } from "../runtime/maybe-async.ts";
 import type { AppDirectory, AppStanding } from "./apps.ts";
-import { oktaKeySetsByIssuer } from "./okta-key-set.ts";
+import { oktaKeySetsByIssuer } from "../okta/key-set.ts";
 import { productQuotasFromDatabase, type ProductQuota } from "./product-quotas.ts";
 import { VirtualPatchRegistry } from "./virtual-patches.ts";
 import type { ResponseCache } from "./response-cache/response-cache.ts";
@@ -32,7 +32,7 @@ export interface GatewayServices {
   readIdToken(recordId: string): Promise<{ jwt: string; claims: Record<string, unknown> } | null>;
   /** Okta's authorization server (verify-okta-jwt). */
   oktaIssuer(): string;
-  /** An issuer's signing keys, one key set per issuer kept for the gateway's life (okta-key-set.ts). */
+  /** An issuer's signing keys, one key set per issuer kept for the gateway's life (lib/okta/key-set.ts). */
   oktaKeys(issuer: string): JWTVerifyGetKey;
   /** An API product's quota settings (quota); synchronous when cached. */
   productQuota(productId: string): MaybePromise<ProductQuota | null>;

@@ -11,7 +11,7 @@ import { MemoryStore } from "../store/memory-store.ts";
 import type { Store } from "../store/types.ts";
 import type { AppStanding } from "./apps.ts";
 import { FaultTolerantCounters, type CounterOptions } from "./counters.ts";
-import { oktaKeySetsByIssuer } from "./okta-key-set.ts";
+import { oktaKeySetsByIssuer } from "../okta/key-set.ts";
 import { upstreamRequestHeaders } from "./headers.ts";
 import type { CallerIdentity, PolicyContext, PolicyRuntime, ProxyDefinition } from "./policy.ts";
 import type { GatewayServices } from "./services.ts";

@@ -23,6 +23,8 @@ export interface OAuthClient {
   dpopBoundAccessTokens: boolean;
   /** RFC 8693: issuers whose tokens the app may exchange (an admin's choice; empty: none). */
   tokenExchangeIssuers: string[];
+  /** Scenario 2: the app's matching client in Okta (the `cid` of its Okta access tokens). */
+  oktaClientId: string | null;
   /** Whether the credential, app and developer may obtain tokens now. */
   usable: boolean;
   /** Union of the approved products' scopes. */
@@ -63,6 +65,7 @@ export async function findClient(db: Database, clientId: string, now = new Date(
     requirePushedAuthorizationRequests: app.requirePushedAuthorizationRequests,
     dpopBoundAccessTokens: app.dpopBoundAccessTokens,
     tokenExchangeIssuers: readStringList(app.tokenExchangeIssuers),
+    oktaClientId: app.oktaClientId,
     usable: credential.status === "active" && (!credential.expiresAt || credential.expiresAt > now) && app.status === "active" && app.owner.status === "active",
     allowedScopes: new Set(products.flatMap((p) => readStringList(p.scopes))),
     productIds: products.map((p) => p.id),

@@ -10,6 +10,7 @@ export type OAuthErrorCode =
   | "invalid_scope"
   | "unsupported_response_type"
   | "unsupported_token_type"
+  | "invalid_target"
   | "access_denied"
   | "login_required"
   | "consent_required"
@@ -26,6 +27,7 @@ const STATUS: Record<OAuthErrorCode, number> = {
   invalid_scope: 400,
   unsupported_response_type: 400,
   unsupported_token_type: 400,
+  invalid_target: 400,
   access_denied: 403,
   login_required: 400,
   consent_required: 400,

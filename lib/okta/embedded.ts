@@ -6,7 +6,7 @@ import type { Config } from "../config/index.ts";
 import type { Logger } from "pino";
 import type { OktaDev, OktaDevOptions, Seed } from "../../okta-dev/index.ts";
 import { startTsWorker } from "../runtime/ts-worker.ts";
-import type { OktaSettings } from "./settings.ts";
+import { DEFAULT_OKTA_AUDIENCE, type OktaSettings } from "./settings.ts";
 
 /** What okta-dev's worker posts (embedded-worker.ts). */
 export type FromOktaWorker = { type: "ready"; url: string; issuer: string; seed: Seed } | { type: "failed"; message: string } | { type: "stopped" };
@@ -57,6 +57,7 @@ export async function startEmbeddedOkta(config: Config, log: Logger): Promise<{ 
     settings: {
       kind: "okta-dev",
       issuer: okta.issuer,
+      audience: DEFAULT_OKTA_AUDIENCE,
       orgUrl: okta.url,
       portalClient: { clientId: portal.clientId, clientSecret: portal.clientSecret },
       delegationClient: { clientId: delegation.clientId, clientSecret: delegation.clientSecret },

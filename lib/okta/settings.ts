@@ -13,6 +13,8 @@ export interface OktaSettings {
   kind: "okta" | "okta-dev";
   /** The custom authorization server, e.g. https://acme.okta.com/oauth2/default. */
   issuer: string;
+  /** The `aud` of the authorization server's access tokens (Okta's default server: api://default). */
+  audience: string;
   /** The org's base URL (Authentication and Users APIs live under it). */
   orgUrl: string;
   /** next-auth's client for portal sign-in. */
@@ -28,6 +30,9 @@ export interface OktaSettings {
 
 const NAME = "okta-settings";
 
+/** The audience of Okta's "default" custom authorization server (and okta-dev's). */
+export const DEFAULT_OKTA_AUDIENCE = "api://default";
+
 /** The settings of a real Okta org: one OIDC app serves both sign-in and delegation. */
 export function oktaSettingsFromConfig(config: Config): OktaSettings | null {
   if (config.okta.mode !== "external") return null;
@@ -35,6 +40,7 @@ export function oktaSettingsFromConfig(config: Config): OktaSettings | null {
   return {
     kind: "okta",
     issuer: config.okta.issuer,
+    audience: config.okta.audience ?? DEFAULT_OKTA_AUDIENCE,
     orgUrl: new URL(config.okta.issuer).origin,
     portalClient: client,
     delegationClient: client,

@@ -1,15 +1,16 @@
 // verify-okta-jwt (Scenario 2): JWT access tokens minted by Okta, verified against Okta's JWKS
-// (signature, iss, aud, exp; the key set is refetched once on an unknown kid, and while Okta
-// cannot be reached the last keys it served are used: okta-key-set.ts). The `cid`
+// (lib/okta/verify-jwt.ts: signature, iss, aud, exp, nbf, iat; the key set is refetched once on
+// an unknown kid, and while Okta cannot be reached the last keys it served are used). The `cid`
 // claim names the Okta client, which maps to a portal app (App.oktaClientId, else a
 // credential's client_id): that app must be active and approved for this proxy's product, so
 // revocation, quota and analytics apply to Okta tokens as to Gatehouse's own.
-import { errors, jwtVerify } from "jose";
+import { errors } from "jose";
 import { z } from "zod";
 import { bearerFrom } from "../../oauth/bearer.ts";
 import { bearerAnswer, missingBearerAnswer, problemAnswer } from "../answers.ts";
 import { authenticationPolicy } from "../policy.ts";
-import { OktaKeysUnavailable } from "../okta-key-set.ts";
+import { OktaKeysUnavailable } from "../../okta/key-set.ts";
+import { verifyOktaIssuedJwt } from "../../okta/verify-jwt.ts";
 import { productFor } from "./app-access.ts";
 
 export const VerifyOktaJwtConfig = z
@@ -32,12 +33,7 @@ export const verifyOktaJwt = authenticationPolicy<VerifyOktaJwtConfig>({
     const issuer = (config.issuer ?? services.oktaIssuer()).replace(/\/+$/, "");
     let claims: Record<string, unknown>;
     try {
-      ({ payload: claims } = await jwtVerify(bearer.token, services.oktaKeys(issuer), {
-        issuer,
-        audience: config.audience,
-        algorithms: ["RS256", "ES256", "PS256"],
-        clockTolerance: 5,
-      }));
+      claims = await verifyOktaIssuedJwt(bearer.token, services.oktaKeys(issuer), { issuer, audience: config.audience });
     } catch (error) {
       if (error instanceof OktaKeysUnavailable) {
         ctx.log.warn({ err: error, issuer }, "Okta key set unavailable");

@@ -41,6 +41,7 @@ export function introspectionEndpoint(deps: { db: Database; store: Store; client
         sub: token.userSub ?? credential?.clientId ?? client.clientId,
         iss: deps.issuer,
         ...(token.certificateThumbprint ? { cnf: { "x5t#S256": token.certificateThumbprint } } : {}),
+        ...(token.actor ? { act: token.actor } : {}),
       });
     } catch (error) {
       sendOAuthError(res, error, ctx.log);
@@ -60,6 +61,7 @@ async function introspected(deps: { db: Database; validator: AccessTokenValidato
       scope: [...valid.scopes].join(" "),
       familyId: valid.familyId,
       certificateThumbprint: valid.certificateThumbprint,
+      actor: valid.actor,
       createdAt: new Date(valid.issuedAt),
       expiresAt: new Date(valid.expiresAt),
       active: true,

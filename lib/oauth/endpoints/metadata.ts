@@ -17,7 +17,7 @@ export function authorizationServerMetadata(issuer: string, { mutualTls = false 
     // token (implicit) only for apps an admin enabled it for; its answers use the fragment
     response_types_supported: ["code", "token"],
     response_modes_supported: ["query", "fragment"],
-    grant_types_supported: ["authorization_code", "implicit", "client_credentials", "refresh_token", "password"],
+    grant_types_supported: ["authorization_code", "implicit", "client_credentials", "refresh_token", "password", "urn:ietf:params:oauth:grant-type:token-exchange"],
     token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", ...tlsClientAuth, "none"],
     introspection_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", ...tlsClientAuth],
     revocation_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", ...tlsClientAuth, "none"],

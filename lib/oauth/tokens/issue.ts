@@ -8,6 +8,7 @@ import { generateSecret, hashSecret } from "../../security/secrets.ts";
 import type { OAuthClient } from "../clients.ts";
 import { insertAccessToken } from "./access-token-rows.ts";
 import { accessTokenSigner, type AccessTokenSigner } from "./jwt-access-token.ts";
+import type { ActorClaim } from "./actor.ts";
 
 export interface TokenGrant {
   client: OAuthClient;
@@ -20,6 +21,10 @@ export interface TokenGrant {
   certificateThumbprint?: string | null;
   /** Issue a refresh token too, continuing `family` when refreshing. */
   refresh?: { familyId?: string; parentId?: string; familyExpiresAt?: Date };
+  /** RFC 8693 §4.1: who acts for the user (token exchange with an actor); absent: nobody. */
+  actor?: ActorClaim | null;
+  /** The access token lives at most this long (token exchange: no longer than the token it came from). */
+  maxLifetimeSeconds?: number;
   /** Signs JWT access tokens; the process's signer unless given (tests). */
   signer?: AccessTokenSigner;
 }
@@ -30,6 +35,8 @@ export interface TokenResponse {
   expires_in: number;
   scope: string;
   refresh_token?: string;
+  /** RFC 8693 §2.2.1: what a token exchange issued. */
+  issued_token_type?: string;
 }
 
 type Tx = Pick<Database, "accessToken" | "refreshToken" | "idTokenRecord" | "$executeRaw" | "$queryRaw">;
@@ -52,12 +59,13 @@ async function jwtAccessToken(tx: Tx, grant: TokenGrant, now: Date, expiresIn: n
     expiresAt: new Date(now.getTime() + expiresIn * 1000),
     authTime,
     certificateThumbprint: grant.certificateThumbprint ?? null,
+    actor: grant.actor ?? null,
   });
 }
 
 export async function issueTokens(tx: Tx, grant: TokenGrant, now = new Date()): Promise<TokenResponse> {
   const { client } = grant;
-  const expiresIn = client.lifetimes.accessTokenSeconds;
+  const expiresIn = Math.min(client.lifetimes.accessTokenSeconds, grant.maxLifetimeSeconds ?? Infinity);
   const accessToken = client.accessTokenFormat === "jwt" ? await jwtAccessToken(tx, grant, now, expiresIn) : generateSecret("accessToken");
   const familyId = grant.refresh ? (grant.refresh.familyId ?? randomUUID()) : null;
   const products = JSON.stringify(client.productIds);
@@ -76,6 +84,7 @@ export async function issueTokens(tx: Tx, grant: TokenGrant, now = new Date()): 
       authCodeId: grant.authCodeId ?? null,
       idTokenRecordId: grant.idTokenRecordId,
       certificateThumbprint: grant.certificateThumbprint ?? null,
+      actor: grant.actor ? JSON.stringify(grant.actor) : null,
       expiresAt: new Date(now.getTime() + expiresIn * 1000),
     },
     now,

@@ -10,6 +10,7 @@ import { createProduct } from "../../portal/products.ts";
 import { createDeveloper, createTestPortal } from "../../portal/test-context.ts";
 import { hashSecret } from "../../security/secrets.ts";
 import { findClient } from "../clients.ts";
+import { TOKEN_EXCHANGE_GRANT } from "../grant-types.ts";
 import { issueTokens } from "./issue.ts";
 import { accessTokenFormat, AccessTokenSigner } from "./jwt-access-token.ts";
 import { findToken } from "./lookup.ts";
@@ -100,6 +101,24 @@ describe("token format", () => {
     expect(verified.payload).not.toHaveProperty("auth_time");
     await expect(jwtVerify(machine.access_token, jwks, { typ: "JWT" })).rejects.toThrow();
     expect(decodeProtectedHeader(machine.access_token).typ).toBe("at+jwt");
+
+    // token exchange with an actor (RFC 8693 §4.1): act in the JWT and in the stored row; the
+    // lifetime capped by the exchanged token's
+    const actor = { sub: "00uACTOR", client_id: "0oa-svc", act: { sub: "earlier" } };
+    const exchanged = await issueTokens(ctx.db, {
+      client: jwtClient,
+      grantType: TOKEN_EXCHANGE_GRANT,
+      scope: "ledger:read",
+      userSub: "00uJWT",
+      idTokenRecordId: null,
+      signer,
+      actor,
+      maxLifetimeSeconds: 30,
+    });
+    expect(exchanged.expires_in).toBe(30);
+    expect((await jwtVerify(exchanged.access_token, jwks, { typ: "at+jwt", issuer: ISSUER })).payload).toMatchObject({ sub: "00uJWT", act: actor });
+    expect((await findToken(ctx.db, exchanged.access_token, undefined))?.actor).toEqual(actor);
+    expect(verified.payload).not.toHaveProperty("act");
 
     // an app whose products all stay opaque gets opaque tokens
     const plainClient = (await findClient(ctx.db, plainCred.clientId))!;

@@ -13,6 +13,7 @@ import { SignJWT } from "jose";
 import { getConfig } from "../../config/index.ts";
 import { getDb, type Database } from "../../db/index.ts";
 import { sharedInstance } from "../../runtime/shared-instance.ts";
+import type { ActorClaim } from "./actor.ts";
 import { loadOrCreateSigningKey, type SigningKeyPair } from "./signing-keys.ts";
 
 export type AccessTokenFormat = "opaque" | "jwt";
@@ -34,6 +35,8 @@ export interface JwtAccessTokenClaims {
   authTime?: Date | null;
   /** RFC 8705 §3.1: the client certificate the token is bound to, as `cnf.x5t#S256`. */
   certificateThumbprint?: string | null;
+  /** RFC 8693 §4.1: the acting party, as `act`. */
+  actor?: ActorClaim | null;
 }
 
 export class AccessTokenSigner {
@@ -63,6 +66,7 @@ export class AccessTokenSigner {
       scope: claims.scope,
       ...(claims.authTime ? { auth_time: seconds(claims.authTime) } : {}),
       ...(claims.certificateThumbprint ? { cnf: { "x5t#S256": claims.certificateThumbprint } } : {}),
+      ...(claims.actor ? { act: claims.actor } : {}),
     })
       .setProtectedHeader({ alg, kid, typ: JWT_ACCESS_TOKEN_TYPE })
       .setIssuer(this.issuer)

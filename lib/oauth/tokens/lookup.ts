@@ -3,6 +3,7 @@ import type { Database } from "../../db/index.ts";
 import { SECRET_PREFIXES, hashSecret } from "../../security/secrets.ts";
 import { findAccessTokenByHash } from "./access-token-rows.ts";
 import { findExternalTokenByHash } from "./external-tokens.ts";
+import { readActor, type ActorClaim } from "./actor.ts";
 
 export interface FoundToken {
   /** external_access_token: minted by Okta, kept by Gatehouse for an app (password mode okta_token). */
@@ -15,6 +16,8 @@ export interface FoundToken {
   familyId: string | null;
   /** RFC 8705 cnf.x5t#S256 of a certificate-bound access token. */
   certificateThumbprint?: string | null;
+  /** RFC 8693 §4.1 `act` of an access token from token exchange with an actor. */
+  actor?: ActorClaim | null;
   createdAt: Date;
   expiresAt: Date;
   active: boolean;
@@ -34,7 +37,7 @@ export async function findToken(db: Database, token: string, hint: string | unde
 
 async function findAccess(db: Database, tokenHash: string, now: Date): Promise<FoundToken | null> {
   const t = await findAccessTokenByHash(db, tokenHash);
-  return t && { ...found("access_token", t, t.familyId, !t.revokedAt && t.expiresAt > now), certificateThumbprint: t.certificateThumbprint };
+  return t && { ...found("access_token", t, t.familyId, !t.revokedAt && t.expiresAt > now), certificateThumbprint: t.certificateThumbprint, actor: readActor(t.actor) };
 }
 
 async function findRefresh(db: Database, tokenHash: string, now: Date): Promise<FoundToken | null> {

@@ -14,6 +14,7 @@ import { revocationCovers, type RevocationScope } from "./revocation.ts";
 import { subscribe } from "../../events/bus.ts";
 import { topics } from "../../events/topics.ts";
 import { TtlCache } from "../../runtime/ttl-cache.ts";
+import { readActor, type ActorClaim } from "./actor.ts";
 
 export interface ValidToken {
   tokenId: string;
@@ -34,6 +35,8 @@ export interface ValidToken {
    * token is valid only on a request presenting that certificate (see presentedWithBinding).
    */
   certificateThumbprint: string | null;
+  /** RFC 8693 §4.1: who acts for the user (a token from token exchange with an actor), or null. */
+  actor: ActorClaim | null;
 }
 
 /** Whether a request whose verified client certificate has `presented` (or null) may use `token`. */
@@ -108,6 +111,7 @@ export class AccessTokenValidator {
             expiresAt: row.expiresAt.getTime(),
             issuedAt: row.createdAt.getTime(),
             certificateThumbprint: row.certificateThumbprint ?? null,
+            actor: readActor(row.actor ?? null),
           }
         : null;
     this.cache.set(key, valid, now + (valid ? Math.min(this.positiveTtlMs, valid.expiresAt - now) : this.negativeTtlMs));

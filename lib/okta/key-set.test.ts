@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { errors, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { oktaKeySet, OktaKeysUnavailable } from "./okta-key-set.ts";
+import { oktaKeySet, OktaKeysUnavailable } from "./key-set.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,4 +1,5 @@
-// Okta's signing keys (JWKS) for verify-okta-jwt, kept through an Okta outage so that
+// Okta's signing keys (JWKS) for everything that verifies Okta-issued JWTs (the gateway's
+// verify-okta-jwt, the token endpoint's token exchange), kept through an Okta outage so that
 // Okta-issued tokens keep verifying while Okta is unreachable.
 // jose's remote key set refetches once its copy is older than cacheMaxAge and throws when
 // that fails, which turned every Okta token into a 401 ten minutes into an outage. Here a failed
@@ -52,7 +53,7 @@ export function oktaKeySet(url: URL, options: OktaKeySetOptions = {}): JWTVerify
   };
 }
 
-/** One key set per issuer, made on first use and kept: the gateway's, for every call. */
+/** One key set per issuer, made on first use and kept for every call. */
 export function oktaKeySetsByIssuer(options: OktaKeySetOptions = {}): (issuer: string) => JWTVerifyGetKey {
   const keySets = new Map<string, JWTVerifyGetKey>();
   return (issuer) => {
