@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["lib/**/*.test.ts", "okta-dev/**/*.test.ts", "scripts/**/*.test.ts", "cli/**/*.test.ts", "components/**/*.test.ts"],
+          include: ["lib/**/*.test.ts", "okta-dev/**/*.test.ts", "scripts/**/*.test.ts", "cli/**/*.test.ts", "components/**/*.test.ts", "sdk/**/*.test.ts"],
           environment: "node",
           testTimeout: 20_000,
         },

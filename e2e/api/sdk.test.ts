@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GatehouseClient, MemoryTokenStore, OAuthError, ProtocolError, TokenSession, WebStorageTokenStore, type TokenSet } from "../../sdk/src/index.ts";
+import { DPoP, GatehouseClient, MemoryDPoPKeyStore, MemoryTokenStore, OAuthError, ProtocolError, TokenSession, WebStorageTokenStore, type TokenSet } from "../../sdk/src/index.ts";
 import { EncryptedFileTokenStore, authorizeWithLoopback } from "../../sdk/src/node/index.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
 import { apiCaller, readOktaSeed, seededSessions, type Caller } from "../harness/portal-setup.ts";
@@ -42,7 +42,8 @@ describe("the TypeScript SDK against Gatehouse", () => {
   }
 
   beforeAll(async () => {
-    gatehouse = await startGatehouse();
+    // resources ask for DPoP nonces too, so the SDK's retry at a resource runs against the real server
+    gatehouse = await startGatehouse({ DPOP_NONCE_AT_RESOURCES: "true" });
     api = apiCaller(gatehouse);
     ({ admin, developer } = await seededSessions(gatehouse));
     seed = readOktaSeed(gatehouse);
@@ -174,6 +175,61 @@ describe("the TypeScript SDK against Gatehouse", () => {
     const error = await userSession.fetch(`${gatehouse.url}/oauth/userinfo`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OAuthError);
     expect(error).toMatchObject({ code: "invalid_grant" });
+  });
+
+  // Needs the server side of DPoP: skipped while the server's metadata does not announce it.
+  it("with DPoP, binds every grant's tokens to the client's key, answers the servers' nonces, and calls with a proof each time", async (ctx) => {
+    const metadata = (await client().discover()) as { dpop_signing_alg_values_supported?: string[] };
+    if (!metadata.dpop_signing_alg_values_supported?.includes("ES256")) ctx.skip("the server does not support DPoP yet");
+    const answers: { path: string; status: number; nonceAsked: boolean }[] = [];
+    const watching: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      const nonceAsked =
+        res.status === 400 ? ((await res.clone().json()) as { error?: string }).error === "use_dpop_nonce" : /use_dpop_nonce/.test(res.headers.get("www-authenticate") ?? "");
+      answers.push({ path: new URL(String(input)).pathname, status: res.status, nonceAsked });
+      return res;
+    };
+
+    // confidential client, client credentials: the token is DPoP-bound to the key (cnf.jkt)
+    const machine = client({ dpop: true, fetch: watching });
+    const machineTokens = await machine.clientCredentials("echo:read");
+    expect(machineTokens.tokenType).toBe("DPoP");
+    expect(answers.filter((a) => a.path === "/oauth/token")).toEqual([
+      { path: "/oauth/token", status: 400, nonceAsked: true }, // the first proof had no nonce
+      { path: "/oauth/token", status: 200, nonceAsked: false },
+    ]);
+    expect(await client().introspect(machineTokens.accessToken)).toMatchObject({ active: true, cnf: { jkt: await machine.dpop!.thumbprint() } });
+
+    // public client, code + PKCE through the loopback helper: the code is redeemed with a proof
+    answers.length = 0;
+    const keyStore = new MemoryDPoPKeyStore();
+    const spa = new GatehouseClient({ issuer: gatehouse.url, clientId: publicApp.clientId, dpop: { keyStore }, fetch: watching });
+    const tokens = await authorizeWithLoopback(spa, { scope: "echo:read", openBrowser: (url) => void browse(url), timeoutMs: 30_000 });
+    expect(tokens.tokenType).toBe("DPoP");
+    const store = new MemoryTokenStore();
+    await store.store("user", tokens);
+    const session = new TokenSession({ client: spa, store, name: "user", fetch: watching });
+    const userinfo = `${gatehouse.url}/oauth/userinfo`;
+    const first = await session.fetch(userinfo);
+    expect(first.status).toBe(200);
+    expect(((await first.json()) as { sub: string }).sub).toBe(seed.users.developer.id);
+    expect(answers.filter((a) => a.path === "/oauth/userinfo")).toEqual([
+      { path: "/oauth/userinfo", status: 401, nonceAsked: true },
+      { path: "/oauth/userinfo", status: 200, nonceAsked: false },
+    ]);
+    expect((await session.fetch(userinfo)).status).toBe(200); // the nonce is known now: one call
+    expect(answers.filter((a) => a.path === "/oauth/userinfo")).toHaveLength(3);
+
+    // a stolen token: useless as a Bearer token, and with another key's proof
+    expect((await fetch(userinfo, { headers: { authorization: `Bearer ${tokens.accessToken}` } })).status).toBe(401);
+    const thief = new DPoP(new MemoryDPoPKeyStore());
+    const stolen = await fetch(userinfo, { headers: { authorization: `DPoP ${tokens.accessToken}`, dpop: await thief.proof("resource", "GET", userinfo, tokens.accessToken) } });
+    expect(stolen.status).toBe(401);
+    // a public client's refresh token is bound too: refused with another key, good with its own
+    const refreshed = await spa.refresh(tokens.refreshToken!);
+    expect(refreshed.tokenType).toBe("DPoP");
+    const thiefClient = new GatehouseClient({ issuer: gatehouse.url, clientId: publicApp.clientId, dpop: true });
+    await expect(thiefClient.refresh(refreshed.refreshToken!)).rejects.toMatchObject({ name: "OAuthError", code: "invalid_grant" });
   });
 
   it("round-trips token sets through every store; the file is encrypted and private", async () => {

@@ -1,6 +1,8 @@
 // One app's OAuth client against a Gatehouse authorization server: every grant the server
-// offers apps except the implicit one (see README), plus revocation and introspection.
+// offers apps except the implicit one (see README), plus revocation and introspection; with
+// `dpop`, every token request carries a DPoP proof and the tokens are bound to the client's key.
 import { discover, type ServerMetadata } from "./discovery.js";
+import { DPoP, type DPoPOptions } from "./dpop.js";
 import { OAuthError, ProtocolError } from "./errors.js";
 import { codeChallenge, randomString } from "./pkce.js";
 import { toTokenSet, type TokenResponse, type TokenSet } from "./tokens.js";
@@ -11,6 +13,9 @@ export interface ClientOptions {
   clientId: string;
   /** Confidential apps only; never ship a secret in a browser. */
   clientSecret?: string;
+  /** Sender-constrained tokens (RFC 9449): `true` for the default key store (IndexedDB in a
+   * browser, memory in Node), or where the key pair lives. */
+  dpop?: boolean | DPoPOptions;
   fetch?: typeof fetch;
 }
 
@@ -25,9 +30,13 @@ export interface AuthorizationRequest {
 export class GatehouseClient {
   private metadata: Promise<ServerMetadata> | null = null;
   private readonly fetchImpl: typeof fetch;
+  /** The client's DPoP key and nonces; null when DPoP is off. */
+  readonly dpop: DPoP | null;
 
   constructor(readonly options: ClientOptions) {
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    const dpop = options.dpop === true ? {} : options.dpop || null;
+    this.dpop = dpop ? new DPoP(DPoP.keyStoreFor(dpop, `${options.issuer} ${options.clientId}`)) : null;
   }
 
   /** The server's metadata, fetched once (and again after a failure). */
@@ -67,6 +76,8 @@ export class GatehouseClient {
       state,
       code_challenge: await codeChallenge(codeVerifier),
       code_challenge_method: "S256",
+      // RFC 9449 §10: binds the code to this client's key, so a stolen code cannot be redeemed elsewhere
+      ...(this.dpop ? { dpop_jkt: await this.dpop.thumbprint() } : {}),
       ...(scope ? { scope } : {}),
       ...extra,
     }).toString();
@@ -106,32 +117,46 @@ export class GatehouseClient {
 
   private async token(params: Record<string, string>): Promise<TokenSet> {
     const metadata = await this.discover();
-    const body = (await this.post(metadata.token_endpoint, params)) as TokenResponse;
+    const body = (await this.post(metadata.token_endpoint, params, this.dpop)) as TokenResponse;
     if (typeof body?.access_token !== "string") throw new ProtocolError("no_token", "The token endpoint answered without an access_token.");
-    return toTokenSet(body);
+    return toTokenSet(body, this.dpop !== null);
   }
 
-  /** A form POST with the client's authentication (Basic for confidential apps, client_id for public ones). */
-  private async post(endpoint: string, params: Record<string, string>): Promise<unknown> {
+  /** A form POST with the client's authentication (Basic for confidential apps, client_id for
+   * public ones) and, given `dpop`, a proof — sent once more when the server asks for a nonce. */
+  private async post(endpoint: string, params: Record<string, string>, dpop: DPoP | null = null): Promise<unknown> {
     const { clientId, clientSecret } = this.options;
-    const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded", accept: "application/json" };
-    const form = new URLSearchParams(params);
-    if (clientSecret !== undefined) headers.authorization = `Basic ${btoa(`${formEncode(clientId)}:${formEncode(clientSecret)}`)}`;
-    else form.set("client_id", clientId);
-    const res = await this.fetchImpl(endpoint, { method: "POST", headers, body: form });
-    const text = await res.text();
-    let json: Record<string, unknown> | null = null;
-    try {
-      json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    } catch {
-      throw new ProtocolError("invalid_response", `${endpoint} answered HTTP ${res.status} without JSON.`);
-    }
+    const send = async () => {
+      const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded", accept: "application/json" };
+      const form = new URLSearchParams(params);
+      if (clientSecret !== undefined) headers.authorization = `Basic ${btoa(`${formEncode(clientId)}:${formEncode(clientSecret)}`)}`;
+      else form.set("client_id", clientId);
+      if (dpop) headers.dpop = await dpop.proof("authorization", "POST", endpoint);
+      const res = await this.fetchImpl(endpoint, { method: "POST", headers, body: form });
+      const gotNonce = dpop?.rememberNonce("authorization", endpoint, res) ?? false;
+      return { res, json: await readJson(endpoint, res), gotNonce };
+    };
+    let answer = await send();
+    // RFC 9449 §8: a 400 use_dpop_nonce comes with the nonce to put in the proof
+    if (answer.gotNonce && answer.res.status === 400 && answer.json.error === "use_dpop_nonce") answer = await send();
+    const { res, json } = answer;
     if (!res.ok) {
-      if (typeof json?.error === "string") throw new OAuthError(json.error, typeof json.error_description === "string" ? json.error_description : undefined, res.status);
+      if (typeof json.error === "string") throw new OAuthError(json.error, typeof json.error_description === "string" ? json.error_description : undefined, res.status);
       throw new ProtocolError("invalid_response", `${endpoint} answered HTTP ${res.status}.`);
     }
     return json;
   }
+}
+
+async function readJson(endpoint: string, res: Response): Promise<Record<string, unknown>> {
+  const text = await res.text();
+  try {
+    const json: unknown = text ? JSON.parse(text) : {};
+    if (json && typeof json === "object") return json as Record<string, unknown>;
+  } catch {
+    // answered below
+  }
+  throw new ProtocolError("invalid_response", `${endpoint} answered HTTP ${res.status} without JSON.`);
 }
 
 /** RFC 6749 §2.3.1: Basic credentials are form-encoded first. */

@@ -6,3 +6,6 @@ export { MemoryTokenStore, WebStorageTokenStore, type TokenStore } from "./stora
 export { TokenSession, type SessionOptions } from "./session.js";
 export { beginAuthorization, completeAuthorization, type BrowserFlowOptions } from "./browser.js";
 export type { TokenSet } from "./tokens.js";
+export { DPoP, type DPoPOptions, type DPoPServer } from "./dpop.js";
+export { IndexedDbDPoPKeyStore, MemoryDPoPKeyStore, generateDPoPKeyPair, type DPoPKeyStore } from "./dpop-key-store.js";
+export { createProof, jwkThumbprint, publicJwk, type ProofClaims, type PublicEcJwk } from "./dpop-proof.js";
