@@ -19,8 +19,23 @@ import { tokens } from "./commands/tokens.ts";
 import { whoami } from "./commands/whoami.ts";
 import { branding } from "./commands/branding.ts";
 import { guides } from "./commands/guides.ts";
+import { registrationTokens } from "./commands/registration-tokens.ts";
 
-export const GROUPS: Record<string, Group> = { products, proxies, apps, credentials, approvals, developers, tokens, audit, keys, branding, guides, whoami };
+export const GROUPS: Record<string, Group> = {
+  products,
+  proxies,
+  apps,
+  credentials,
+  approvals,
+  developers,
+  tokens,
+  audit,
+  keys,
+  "registration-tokens": registrationTokens,
+  branding,
+  guides,
+  whoami,
+};
 
 export const DEFAULT_URL = "http://localhost:3000";
 

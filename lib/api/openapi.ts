@@ -14,6 +14,7 @@ import { SignUpInput } from "../portal/signup.ts";
 import { BrandingInput } from "../portal/branding.ts";
 import { GuideInput } from "../portal/guides.ts";
 import { LOGO_TYPES } from "../portal/logo-image.ts";
+import { InitialAccessTokenInput } from "../portal/initial-access-tokens.ts";
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
 const body = (s: z.ZodType) => ({ required: true, content: { "application/json": { schema: schema(s) } } });
@@ -277,6 +278,13 @@ export function openApiDocument(serverUrl: string) {
         post: create("admin", "Create an admin API key for the CLI; shown once", "Key", z.object({ name: z.string() })),
       },
       "/admin-api-keys/{id}": { delete: op("admin", "Revoke an admin API key", { "204": noContent }, { parameters: [idParam()] }) },
+      "/initial-access-tokens": {
+        get: list("apps", "Own initial access tokens for dynamic client registration (admins: everyone's)", "Initial access tokens", { ownerId: { type: "string" } }),
+        post: create("apps", "Create an initial access token for POST /oauth/register (RFC 7591); the token is shown once", "Initial access token", InitialAccessTokenInput),
+      },
+      "/initial-access-tokens/{id}": {
+        delete: op("apps", "Revoke an initial access token (apps it registered stay)", { "204": noContent }, { parameters: [idParam()] }),
+      },
       "/openapi.json": { get: { summary: "This document", tags: ["meta"], security: [], responses: { "200": ok("OpenAPI 3.1") } } },
     },
     components: {

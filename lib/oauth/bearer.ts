@@ -4,7 +4,7 @@ import type { IncomingMessage } from "node:http";
 
 export type BearerResult = { token: string } | { error: "missing" | "malformed" | "in_query" };
 
-export function bearerFrom(req: IncomingMessage): BearerResult {
+export function bearerFrom(req: Pick<IncomingMessage, "url" | "headers">): BearerResult {
   const url = req.url ?? "";
   if (/[?&]access_token=/.test(url)) return { error: "in_query" };
   const header = req.headers.authorization;

@@ -45,6 +45,8 @@ const LOOKUPS: Record<string, Lookup> = {
   product: async (db, ids) => (await db.apiProduct.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((p) => ({ id: p.id, label: p.name })),
   proxy: async (db, ids) => (await db.apiProxy.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((p) => ({ id: p.id, label: p.name })),
   admin_api_key: async (db, ids) => (await db.adminApiKey.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((k) => ({ id: k.id, label: k.name })),
+  initial_access_token: async (db, ids) =>
+    (await db.initialAccessToken.findMany({ where: { id: { in: ids } }, select: { id: true, label: true } })).map((t) => ({ id: t.id, label: t.label })),
   subscription: async (db, ids) =>
     (await db.subscription.findMany({ where: { id: { in: ids } }, select: { id: true, app: { select: { name: true } }, product: { select: { name: true } } } })).map((s) => ({
       id: s.id,

@@ -6,6 +6,7 @@ import { PortalError } from "./errors.ts";
 export const FLOW_LIMITS = {
   createApp: { limit: 20, windowMs: 60 * 60_000 },
   addCredential: { limit: 10, windowMs: 60 * 60_000 },
+  createInitialAccessToken: { limit: 20, windowMs: 60 * 60_000 },
   signup: { limit: 10, windowMs: 60 * 60_000 },
 } as const;
 

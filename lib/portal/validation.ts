@@ -24,6 +24,9 @@ const FIELD_WORDS: Record<string, [label: string, missing: string]> = {
   scopes: ["Scopes", "a scope"],
   targetUrl: ["Target URL", "a target URL"],
   basePath: ["Base path", "a base path"],
+  label: ["Label", "a label"],
+  expiresInDays: ["Expiry in days", "the number of days"],
+  maxRegistrations: ["Maximum registrations", "the maximum number of registrations"],
 };
 
 // The error map runs where the issue arises, before zod knows the field's full path; the label

@@ -11,6 +11,8 @@ export const SECRET_PREFIXES = {
   refreshToken: "gth_rt_",
   authorizationCode: "gth_ac_",
   adminApiKey: "gth_ak_",
+  initialAccessToken: "gth_iat_",
+  registrationAccessToken: "gth_rat_",
 } as const;
 
 export type SecretKind = keyof typeof SECRET_PREFIXES;

@@ -4,6 +4,7 @@ import { orNotFound, requireViewer } from "@/lib/auth/viewer";
 import { getConfig } from "@/lib/config";
 import { getApp } from "@/lib/portal/apps";
 import { listCatalog } from "@/lib/portal/catalog";
+import { registrationOrigin } from "@/lib/portal/client-registration";
 import { firstCallFor } from "@/lib/portal/first-call";
 import { AppDetail } from "@/components/portal/app-detail";
 import { GettingStarted } from "@/components/portal/getting-started";
@@ -19,9 +20,16 @@ export default async function AppPage({ params, searchParams }: { params: Promis
   // A secret issued by the form that sent the browser here, shown this once.
   const issuedSecret = await takeIssuedSecret(ctx, app.id);
   const plan = await firstCallFor(ctx, app, getConfig().publicUrl);
+  const registered = await registrationOrigin(ctx, actor, app.id);
   return (
     <div className="space-y-6">
       <PinnedVersionNotice appId={app.id} appName={app.name} />
+      {registered ? (
+        <p data-testid="registration-origin" className="text-sm text-slate-600">
+          Registered by software{registered.softwareId ? ` ${registered.softwareId}${registered.softwareVersion ? ` ${registered.softwareVersion}` : ""}` : ""} with the
+          registration token {registered.tokenLabel ?? "(deleted)"}.
+        </p>
+      ) : null}
       <AppDetail
         initial={app}
         products={products.items}

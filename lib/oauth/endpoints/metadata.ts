@@ -14,6 +14,8 @@ export function authorizationServerMetadata(issuer: string, { mutualTls = false 
     revocation_endpoint: `${issuer}/oauth/revoke`,
     userinfo_endpoint: `${issuer}/oauth/userinfo`,
     jwks_uri: `${issuer}/oauth/jwks`,
+    // RFC 7591: needs an initial access token, created by a developer in the portal
+    registration_endpoint: `${issuer}/oauth/register`,
     // token (implicit) only for apps an admin enabled it for; its answers use the fragment
     response_types_supported: ["code", "token"],
     response_modes_supported: ["query", "fragment"],
