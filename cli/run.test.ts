@@ -99,11 +99,34 @@ describe("errors", () => {
 
 describe("commands send what the API expects", () => {
   it("apps settings maps on/off and off to the settings body", async () => {
-    const app = { id: "a1", name: "A", passwordGrantMode: "okta_authn", implicitEnabled: false, skipConsent: true, status: "active" };
+    const app = {
+      id: "a1",
+      name: "A",
+      passwordGrantMode: "okta_authn",
+      implicitEnabled: false,
+      skipConsent: true,
+      requirePushedAuthorizationRequests: true,
+      dpopBoundAccessTokens: false,
+      tokenExchangeIssuers: ["https://okta.example.com/oauth2/default"],
+      status: "active",
+    };
     const r = await cli(["apps", "settings", "a1", "--password-grant", "okta_authn", "--implicit", "off", "--skip-consent", "on"], () => json(app));
     expect(r.code).toBe(0);
     expect(r.calls[0]).toMatchObject({ method: "PATCH", body: { passwordGrantMode: "okta_authn", implicitEnabled: false, skipConsent: true } });
     expect(r.calls[0]!.url.pathname).toBe("/api/v1/apps/a1/settings");
+    expect(r.stdout).toContain("PAR required, DPoP optional, token exchange https://okta.example.com/oauth2/default");
+
+    const newer = await cli(["apps", "settings", "a1", "--require-par", "on", "--require-dpop", "off", "--token-exchange-issuers", "https://a.example,https://b.example"], () =>
+      json(app),
+    );
+    expect(newer.code).toBe(0);
+    expect(newer.calls[0]!.body).toEqual({
+      requirePushedAuthorizationRequests: true,
+      dpopBoundAccessTokens: false,
+      tokenExchangeIssuers: ["https://a.example", "https://b.example"],
+    });
+    const none = await cli(["apps", "settings", "a1", "--token-exchange-issuers", "none"], () => json(app));
+    expect(none.calls[0]!.body).toEqual({ tokenExchangeIssuers: [] });
   });
 
   it("apps client-certificate sends a PEM file, a thumbprint, or removes it; exactly one", async () => {
