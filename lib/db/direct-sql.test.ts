@@ -59,6 +59,7 @@ describe.each(targets)("direct SQL on $name", ({ make }) => {
       authCodeId: null,
       idTokenRecordId: null,
       certificateThumbprint: "bound-thumbprint",
+      dpopJkt: null,
       expiresAt,
     };
     const id = await insertAccessToken(db, row, now);
@@ -73,6 +74,7 @@ describe.each(targets)("direct SQL on $name", ({ make }) => {
       revokedAt: now,
       userSub: "u1",
       certificateThumbprint: "bound-thumbprint",
+      dpopJkt: null,
     });
     expect(await findAccessTokenByHash(db, "nope")).toBeNull();
   });
@@ -94,6 +96,7 @@ describe.each(targets)("direct SQL on $name", ({ make }) => {
       authCodeId: null,
       idTokenRecordId: null,
       certificateThumbprint: null,
+      dpopJkt: null,
       expiresAt: new Date(),
     });
     const ids = await Promise.all(Array.from({ length: 300 }, (_, i) => insertAccessToken(db, row(i), new Date())));
@@ -121,6 +124,7 @@ describe.each(targets)("direct SQL on $name", ({ make }) => {
       authCodeId: null,
       idTokenRecordId: null,
       certificateThumbprint: null,
+      dpopJkt: null,
       expiresAt: new Date(),
     };
     await expect(

@@ -18,6 +18,7 @@ const token = (overrides: Partial<ValidToken> = {}): ValidToken => ({
   kind: "gatehouse",
   issuedAt: Date.now(),
   certificateThumbprint: null,
+  dpopJkt: null,
   ...overrides,
 });
 const bearer = (t = "gth_at_abc") => ({ authorization: `Bearer ${t}` });

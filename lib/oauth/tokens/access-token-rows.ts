@@ -23,6 +23,8 @@ export interface AccessTokenRow {
   idTokenRecordId: string | null;
   /** RFC 8705 cnf.x5t#S256: the client certificate the token is bound to. */
   certificateThumbprint: string | null;
+  /** RFC 9449 cnf.jkt: the DPoP key the token is bound to. */
+  dpopJkt: string | null;
   expiresAt: Date;
   revokedAt: Date | null;
   createdAt: Date;
@@ -44,6 +46,7 @@ const COLUMNS = [
   "authCodeId",
   "idTokenRecordId",
   "certificateThumbprint",
+  "dpopJkt",
   "expiresAt",
   "createdAt",
 ] as const;
@@ -66,6 +69,7 @@ export async function insertAccessToken(db: Raw, row: Omit<AccessTokenRow, "id" 
     row.authCodeId,
     row.idTokenRecordId,
     row.certificateThumbprint,
+    row.dpopJkt,
     row.expiresAt,
     now,
   ];
@@ -96,6 +100,7 @@ export async function findAccessTokenByHash(db: Raw, tokenHash: string): Promise
     authCodeId: (r.authCodeId as string | null) ?? null,
     idTokenRecordId: (r.idTokenRecordId as string | null) ?? null,
     certificateThumbprint: (r.certificateThumbprint as string | null) ?? null,
+    dpopJkt: (r.dpopJkt as string | null) ?? null,
     expiresAt: date(r.expiresAt)!,
     revokedAt: date(r.revokedAt),
     createdAt: date(r.createdAt)!,

@@ -34,6 +34,8 @@ export interface JwtAccessTokenClaims {
   authTime?: Date | null;
   /** RFC 8705 §3.1: the client certificate the token is bound to, as `cnf.x5t#S256`. */
   certificateThumbprint?: string | null;
+  /** RFC 9449 §6.1: the DPoP key the token is bound to, as `cnf.jkt`. */
+  dpopJkt?: string | null;
 }
 
 export class AccessTokenSigner {
@@ -62,7 +64,7 @@ export class AccessTokenSigner {
       client_id: claims.clientId,
       scope: claims.scope,
       ...(claims.authTime ? { auth_time: seconds(claims.authTime) } : {}),
-      ...(claims.certificateThumbprint ? { cnf: { "x5t#S256": claims.certificateThumbprint } } : {}),
+      ...confirmation(claims),
     })
       .setProtectedHeader({ alg, kid, typ: JWT_ACCESS_TOKEN_TYPE })
       .setIssuer(this.issuer)
@@ -73,6 +75,14 @@ export class AccessTokenSigner {
       .setJti(randomUUID())
       .sign(privateKey);
   }
+}
+
+/** RFC 7800 cnf: the proofs of possession the token is bound to, if any. */
+function confirmation(claims: JwtAccessTokenClaims): { cnf?: Record<string, string> } {
+  const cnf: Record<string, string> = {};
+  if (claims.certificateThumbprint) cnf["x5t#S256"] = claims.certificateThumbprint;
+  if (claims.dpopJkt) cnf.jkt = claims.dpopJkt;
+  return Object.keys(cnf).length ? { cnf } : {};
 }
 
 /** The process's signer (server.ts's machine lane and the Next bundle share it). */

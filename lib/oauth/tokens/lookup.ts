@@ -15,6 +15,8 @@ export interface FoundToken {
   familyId: string | null;
   /** RFC 8705 cnf.x5t#S256 of a certificate-bound access token. */
   certificateThumbprint?: string | null;
+  /** RFC 9449 cnf.jkt of a DPoP-bound access token. */
+  dpopJkt?: string | null;
   createdAt: Date;
   expiresAt: Date;
   active: boolean;
@@ -34,7 +36,7 @@ export async function findToken(db: Database, token: string, hint: string | unde
 
 async function findAccess(db: Database, tokenHash: string, now: Date): Promise<FoundToken | null> {
   const t = await findAccessTokenByHash(db, tokenHash);
-  return t && { ...found("access_token", t, t.familyId, !t.revokedAt && t.expiresAt > now), certificateThumbprint: t.certificateThumbprint };
+  return t && { ...found("access_token", t, t.familyId, !t.revokedAt && t.expiresAt > now), certificateThumbprint: t.certificateThumbprint, dpopJkt: t.dpopJkt };
 }
 
 async function findRefresh(db: Database, tokenHash: string, now: Date): Promise<FoundToken | null> {
