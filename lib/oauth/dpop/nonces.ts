@@ -1,7 +1,8 @@
 // Stateless server nonces (RFC 9449 §8, §9): an HMAC over a time slot, with a key derived from
 // the app's encryption key, so every instance accepts every instance's nonce without asking
 // the store. A nonce is good during its slot and the next one (5–10 minutes).
-import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
+import { createHmac, hkdfSync } from "node:crypto";
+import { constantTimeEqual } from "../../security/secrets.ts";
 
 export const NONCE_SLOT_MS = 5 * 60_000;
 
@@ -33,9 +34,7 @@ export class DpopNonces {
     if (dot < 1 || dot > 12) return "invalid";
     const presented = Number.parseInt(nonce.slice(0, dot), 36);
     if (presented !== slot - 1) return "invalid";
-    const expected = Buffer.from(this.forSlot(presented));
-    const given = Buffer.from(nonce);
-    return expected.length === given.length && timingSafeEqual(expected, given) ? "previous" : "invalid";
+    return constantTimeEqual(this.forSlot(presented), nonce) ? "previous" : "invalid";
   }
 
   private forSlot(slot: number): string {
