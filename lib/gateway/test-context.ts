@@ -37,7 +37,13 @@ export function testRuntime(options: TestRuntimeOptions = {}): TestRuntime {
   const counters = new FaultTolerantCounters(store, now, options.counters);
   const services: GatewayServices = {
     validateToken: async () => null,
-    dpop: new DpopVerifier({ store, encryptionKey: Buffer.alloc(32, 7), publicUrl: "http://gatehouse.test", config: { iatWindowSeconds: 60, nonceAtTokenEndpoint: true, nonceAtResources: false }, now }),
+    dpop: new DpopVerifier({
+      store,
+      encryptionKey: Buffer.alloc(32, 7),
+      publicUrl: "http://gatehouse.test",
+      config: { iatWindowSeconds: 60, nonceAtTokenEndpoint: true, nonceAtResources: false },
+      now,
+    }),
     findClient: async () => null,
     findApp: async () => null,
     findAppByOktaClientId: async () => null,

@@ -32,9 +32,7 @@ export class DpopVerifier {
   /** PUBLIC_URL's path ("" if none): a proxy in front may strip it before Gatehouse sees the request. */
   private readonly basePath: string;
 
-  constructor(
-    private readonly deps: { store: Store; encryptionKey: Buffer; publicUrl: string; config: DpopConfig; now?: () => number },
-  ) {
+  constructor(private readonly deps: { store: Store; encryptionKey: Buffer; publicUrl: string; config: DpopConfig; now?: () => number }) {
     this.nonces = new DpopNonces(deps.encryptionKey);
     const url = new URL(deps.publicUrl);
     this.origin = url.origin;
