@@ -53,6 +53,17 @@ export interface Config {
   analyticsRetention: { eventDays: number; rollupDays: number };
   /** Bearer token that /metrics requires; null: /metrics answers loopback clients only. */
   metricsToken: string | null;
+  dpop: DpopConfig;
+}
+
+/** RFC 9449 proofs of possession (lib/oauth/dpop). */
+export interface DpopConfig {
+  /** A proof's iat may be this far from the server's clock, either way; its jti is remembered twice as long. */
+  iatWindowSeconds: number;
+  /** The token endpoint requires a server nonce in every proof (RFC 9449 §8). */
+  nonceAtTokenEndpoint: boolean;
+  /** The gateway and userinfo require a server nonce too (RFC 9449 §9); a stale one is refused either way. */
+  nonceAtResources: boolean;
 }
 
 export interface GatewayConfig {
@@ -146,6 +157,11 @@ export function loadConfig(environment: Record<string, string | undefined>, cwd 
     signupLimitPerHour: env.SIGNUP_LIMIT_PER_HOUR ?? 10,
     tls: tlsConfig(env, cwd),
     metricsToken: env.METRICS_TOKEN ?? null,
+    dpop: {
+      iatWindowSeconds: env.DPOP_IAT_WINDOW_SECONDS ?? 60,
+      nonceAtTokenEndpoint: env.DPOP_NONCE_AT_TOKEN_ENDPOINT ?? true,
+      nonceAtResources: env.DPOP_NONCE_AT_RESOURCES ?? false,
+    },
     analyticsRetention: { eventDays: env.ANALYTICS_RETENTION_DAYS ?? 90, rollupDays: env.ANALYTICS_ROLLUP_RETENTION_DAYS ?? 400 },
     gateway: {
       allowedPrivateTargets: env.GATEWAY_ALLOWED_PRIVATE_TARGETS

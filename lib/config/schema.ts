@@ -127,6 +127,15 @@ export const EnvSchema = z.object({
   GATEWAY_CACHE_MEMORY_BYTES: optional(bytes),
   ANALYTICS_RETENTION_DAYS: optional(days),
   ANALYTICS_ROLLUP_RETENTION_DAYS: optional(days),
+  DPOP_IAT_WINDOW_SECONDS: optional(
+    z
+      .string()
+      .regex(/^\d{1,4}$/, { error: "must be a number of seconds" })
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 3600, { error: "must be between 1 and 3600" }),
+  ),
+  DPOP_NONCE_AT_TOKEN_ENDPOINT: optional(flag),
+  DPOP_NONCE_AT_RESOURCES: optional(flag),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -60,6 +60,7 @@ describe.each(targets)("direct SQL on $name", ({ make }) => {
       idTokenRecordId: null,
       certificateThumbprint: "bound-thumbprint",
       actor: '{"sub":"00u-actor","client_id":"gth_actor"}',
+      dpopJkt: null,
       expiresAt,
     };
     const id = await insertAccessToken(db, row, now);
@@ -75,6 +76,7 @@ describe.each(targets)("direct SQL on $name", ({ make }) => {
       userSub: "u1",
       certificateThumbprint: "bound-thumbprint",
       actor: '{"sub":"00u-actor","client_id":"gth_actor"}',
+      dpopJkt: null,
     });
     expect(await findAccessTokenByHash(db, "nope")).toBeNull();
   });
@@ -97,6 +99,7 @@ describe.each(targets)("direct SQL on $name", ({ make }) => {
       idTokenRecordId: null,
       certificateThumbprint: null,
       actor: null,
+      dpopJkt: null,
       expiresAt: new Date(),
     });
     const ids = await Promise.all(Array.from({ length: 300 }, (_, i) => insertAccessToken(db, row(i), new Date())));
@@ -125,6 +128,7 @@ describe.each(targets)("direct SQL on $name", ({ make }) => {
       idTokenRecordId: null,
       certificateThumbprint: null,
       actor: null,
+      dpopJkt: null,
       expiresAt: new Date(),
     };
     await expect(

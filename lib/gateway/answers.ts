@@ -1,7 +1,8 @@
 // The gateway's own answers and its policies' refusals: RFC 6750 bearer errors for token
 // problems, RFC 9457 problem JSON for everything else. Never a stack trace; details go to the
 // log, and nothing the caller sent is echoed back (not a header name, not a parameter, not a value).
-import { bearerChallenge } from "../oauth/bearer.ts";
+import { bearerChallenge, dpopChallenge } from "../oauth/bearer.ts";
+import { DPOP_SIGNING_ALGS } from "../oauth/dpop/proof-key.ts";
 import type { GatewayAnswer } from "./policy.ts";
 import { PROBLEM_CONTENT_TYPE, problemDetails } from "../http/problem.ts";
 
@@ -23,6 +24,16 @@ export function bearerAnswer(error: BearerError | null, description?: string, sc
   return {
     status: BEARER_STATUS[error],
     headers: { "www-authenticate": bearerChallenge(REALM, error, description, scope) },
+    body: { error, error_description: description },
+  };
+}
+
+/** RFC 9449 §7.1: a refusal of a DPoP-bound token or its proof, with a DPoP challenge (and the
+ * nonce to use, RFC 9449 §9). */
+export function dpopAnswer(error: "invalid_token" | "invalid_dpop_proof" | "use_dpop_nonce", description: string, nonce: string | null = null): GatewayAnswer {
+  return {
+    status: 401,
+    headers: { "www-authenticate": dpopChallenge(REALM, DPOP_SIGNING_ALGS, error, description), ...(nonce ? { "dpop-nonce": nonce } : {}) },
     body: { error, error_description: description },
   };
 }

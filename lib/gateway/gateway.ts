@@ -16,6 +16,7 @@ import { AppDirectory } from "./apps.ts";
 import { createGatewayHandler } from "./pipeline.ts";
 import { ProxyRegistry } from "./registry.ts";
 import { createGatewayServices } from "./services.ts";
+import { DpopVerifier } from "../oauth/dpop/verifier.ts";
 import { FaultTolerantCounters } from "./counters.ts";
 import type { Clock, PolicyRuntime } from "./policy.ts";
 import { targetPolicyOf } from "./target-policy.ts";
@@ -84,6 +85,7 @@ export function createGateway(deps: {
     encryptionKey: config.secrets.encryptionKey,
     oktaIssuer: () => getOktaSettings().issuer,
     responseCache,
+    dpop: new DpopVerifier({ store, encryptionKey: config.secrets.encryptionKey, publicUrl: config.publicUrl, config: config.dpop }),
   });
   const counters = new FaultTolerantCounters(store, clock.now);
   const runtime: PolicyRuntime = { services: policyServices.services, store: counters, clock };

@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import type { Database } from "../db/index.ts";
 import type { OAuthClient } from "../oauth/clients.ts";
 import type { ValidToken } from "../oauth/tokens/validator.ts";
+import type { DpopVerifier } from "../oauth/dpop/verifier.ts";
 import { decrypt } from "../security/encryption.ts";
 import type { BotDetector } from "../security/bot/index.ts";
 import type { CompiledPatch } from "../security/virtual-patch.ts";
@@ -24,6 +25,8 @@ export type BotVerdicts = Pick<BotDetector, "loadedRules" | "rules" | "decide" |
 export interface GatewayServices {
   /** Synchronous when cached, like findApp: the gateway's hot path. */
   validateToken(token: string): MaybePromise<ValidToken | null>;
+  /** DPoP proofs of bound tokens (RFC 9449 §7). */
+  dpop: DpopVerifier;
   /** Synchronous when cached. */
   findClient(clientId: string): MaybePromise<OAuthClient | null>;
   findApp(appId: string): MaybePromise<AppStanding | null>;
@@ -55,12 +58,14 @@ export function createGatewayServices(deps: {
   encryptionKey: Buffer;
   oktaIssuer: () => string;
   responseCache: ResponseCache;
+  dpop: DpopVerifier;
 }): { services: GatewayServices; close(): Promise<void> } {
   const { db, apps } = deps;
   const patches = new VirtualPatchRegistry(db, deps.store, deps.log, { now: deps.now });
   const productQuota = productQuotasFromDatabase(db, deps.now);
   const services: GatewayServices = {
     validateToken: (token) => deps.validator.validate(token),
+    dpop: deps.dpop,
     findClient: (clientId) => deps.clients.find(clientId),
     findApp: (appId) => apps.find(appId),
     findAppByOktaClientId: (cid) => apps.findByOktaClientId(cid),

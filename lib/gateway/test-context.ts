@@ -15,6 +15,7 @@ import { oktaKeySetsByIssuer } from "../okta/key-set.ts";
 import { upstreamRequestHeaders } from "./headers.ts";
 import type { CallerIdentity, PolicyContext, PolicyRuntime, ProxyDefinition } from "./policy.ts";
 import type { GatewayServices } from "./services.ts";
+import { DpopVerifier } from "../oauth/dpop/verifier.ts";
 import { ResponseCache } from "./response-cache/response-cache.ts";
 
 const silent = pino({ level: "silent" });
@@ -36,6 +37,13 @@ export function testRuntime(options: TestRuntimeOptions = {}): TestRuntime {
   const counters = new FaultTolerantCounters(store, now, options.counters);
   const services: GatewayServices = {
     validateToken: async () => null,
+    dpop: new DpopVerifier({
+      store,
+      encryptionKey: Buffer.alloc(32, 7),
+      publicUrl: "http://gatehouse.test",
+      config: { iatWindowSeconds: 60, nonceAtTokenEndpoint: true, nonceAtResources: false },
+      now,
+    }),
     findClient: async () => null,
     findApp: async () => null,
     findAppByOktaClientId: async () => null,

@@ -9,7 +9,11 @@ describe("CORS for single-page apps at the token endpoint", () => {
   const spa = { appType: "public" as const, browserOrigins };
 
   it("lets a public client's registered origins read the answer, loopback on any port", () => {
-    expect(corsHeadersFor(from("https://spa.example.com"), spa)).toEqual({ "access-control-allow-origin": "https://spa.example.com", vary: "Origin" });
+    expect(corsHeadersFor(from("https://spa.example.com"), spa)).toEqual({
+      "access-control-allow-origin": "https://spa.example.com",
+      "access-control-expose-headers": "DPoP-Nonce",
+      vary: "Origin",
+    });
     expect(corsHeadersFor(from("http://127.0.0.1:5173"), spa)["access-control-allow-origin"]).toBe("http://127.0.0.1:5173");
   });
 

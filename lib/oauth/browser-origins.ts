@@ -2,7 +2,8 @@
 // in a browser, on the origin of one of its registered redirect URIs (any port for a loopback
 // one, as for the redirect itself). Only that origin may read the answer; confidential clients
 // get no CORS at all — their secret has no business in a browser. Their requests are simple
-// (form-encoded, no Authorization header), so no preflight is needed.
+// (form-encoded, no Authorization header) unless they carry a DPoP proof (RFC 9449), which a
+// browser sends only after a preflight (preflightHeaders); the answer's DPoP-Nonce is exposed.
 import type { IncomingMessage } from "node:http";
 import type { OAuthClient } from "./clients.ts";
 
@@ -27,5 +28,20 @@ export function corsHeadersFor(req: IncomingMessage, client: Pick<OAuthClient, "
   if (!origin || client.appType !== "public" || !URL.canParse(origin)) return {};
   const url = new URL(origin);
   const allowed = client.browserOrigins.exact.has(origin) || (url.protocol === "http:" && client.browserOrigins.loopbackHosts.has(url.hostname) && url.origin === origin);
-  return allowed ? { "access-control-allow-origin": origin, vary: "Origin" } : {};
+  return allowed ? { "access-control-allow-origin": origin, "access-control-expose-headers": "DPoP-Nonce", vary: "Origin" } : {};
+}
+
+/** The answer to a CORS preflight at the token and revocation endpoints. The client is not known
+ * yet (a preflight has no body): the request may be sent from any origin — a simple POST could
+ * be anyway — but only a registered origin reads the answer (corsHeadersFor). */
+export function preflightHeaders(req: IncomingMessage): Record<string, string> | null {
+  const origin = req.headers.origin;
+  if (!origin || !req.headers["access-control-request-method"] || !URL.canParse(origin) || new URL(origin).origin !== origin) return null;
+  return {
+    "access-control-allow-origin": origin,
+    "access-control-allow-methods": "POST",
+    "access-control-allow-headers": "DPoP, Content-Type",
+    "access-control-max-age": "600",
+    vary: "Origin",
+  };
 }

@@ -16,6 +16,8 @@ export type OAuthErrorCode =
   | "consent_required"
   | "slow_down"
   | "temporarily_unavailable"
+  | "invalid_dpop_proof"
+  | "use_dpop_nonce"
   | "server_error";
 
 const STATUS: Record<OAuthErrorCode, number> = {
@@ -33,6 +35,8 @@ const STATUS: Record<OAuthErrorCode, number> = {
   consent_required: 400,
   slow_down: 429,
   temporarily_unavailable: 503,
+  invalid_dpop_proof: 400, // RFC 9449 §5
+  use_dpop_nonce: 400, // RFC 9449 §8
   server_error: 500,
 };
 

@@ -11,6 +11,7 @@ import { userinfoEndpoint } from "./endpoints/userinfo.ts";
 import type { AccessTokenValidator } from "./tokens/validator.ts";
 import { accessTokenSigner } from "./tokens/jwt-access-token.ts";
 import type { ClientCache } from "./client-cache.ts";
+import type { DpopVerifier } from "./dpop/verifier.ts";
 
 export function oauthRoutes(deps: {
   db: Database;
@@ -20,10 +21,11 @@ export function oauthRoutes(deps: {
   validator: AccessTokenValidator;
   encryptionKey: Buffer;
   mutualTls?: boolean;
+  dpop: DpopVerifier;
 }): Record<string, MachineRoute> {
   return {
     "/oauth/userinfo": { methods: ["GET", "POST"], handler: userinfoEndpoint(deps) },
-    "/oauth/token": { methods: ["POST"], handler: tokenEndpoint(deps) },
+    "/oauth/token": { methods: ["POST", "OPTIONS"], handler: tokenEndpoint(deps) },
     "/oauth/introspect": { methods: ["POST"], handler: introspectionEndpoint(deps) },
     "/oauth/revoke": { methods: ["POST"], handler: revocationEndpoint(deps) },
     "/oauth/jwks": { methods: ["GET"], handler: jwksEndpoint({ db: deps.db, signer: accessTokenSigner }) },

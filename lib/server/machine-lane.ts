@@ -21,6 +21,7 @@ import { gatewayRoutes } from "../gateway/routes.ts";
 import { createGateway } from "../gateway/gateway.ts";
 import { echoRoutes } from "../echo/routes.ts";
 import { echoKey } from "../echo/key.ts";
+import { DpopVerifier } from "../oauth/dpop/verifier.ts";
 import type { BrowserRelay } from "./browser-relay.ts";
 import { createMachineServer, listenMachineServer, type RequestListener } from "./machine-server.ts";
 
@@ -80,7 +81,16 @@ export async function startMachineLane(options: MachineLaneOptions, listening?: 
       ],
       shutdown.isShuttingDown,
     ),
-    oauthRoutes({ db, store, clients, issuer: config.publicUrl, validator, encryptionKey: config.secrets.encryptionKey, mutualTls: Boolean(config.tls?.clientCa) }),
+    oauthRoutes({
+      db,
+      store,
+      clients,
+      issuer: config.publicUrl,
+      validator,
+      encryptionKey: config.secrets.encryptionKey,
+      mutualTls: Boolean(config.tls?.clientCa),
+      dpop: new DpopVerifier({ store, encryptionKey: config.secrets.encryptionKey, publicUrl: config.publicUrl, config: config.dpop }),
+    }),
     gatewayRoutes(gateway),
     echoRoutes(echoKey(config.secrets.encryptionKey)),
     metricsRoutes({ token: config.metricsToken }),

@@ -13,4 +13,12 @@ describe("cors", () => {
     expect(evil.responseHeaders["access-control-allow-origin"]).toBeUndefined();
     expect(() => cors.configSchema.parse({ origins: ["*"], credentials: true })).toThrow();
   });
+
+  it("lets browsers send a DPoP proof and read DPoP-Nonce (RFC 9449 §9)", async () => {
+    const preflight = await cors.access!(testContext({ method: "OPTIONS", headers: { origin: "https://app.example", "access-control-request-method": "GET" } }), config);
+    expect((preflight as { headers: Record<string, string> }).headers["access-control-allow-headers"]).toContain("dpop");
+    const call = testContext({ headers: { origin: "https://app.example" } });
+    await cors.access!(call, cors.configSchema.parse({ origins: ["https://app.example"], exposeHeaders: ["x-trace"] }));
+    expect(call.responseHeaders["access-control-expose-headers"]).toBe("x-trace, DPoP-Nonce");
+  });
 });

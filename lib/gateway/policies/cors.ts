@@ -14,7 +14,7 @@ export const CorsConfig = z
   .object({
     origins: z.array(Origin).min(1).max(100),
     methods: z.array(Token).default(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]),
-    headers: z.array(Token).default(["authorization", "content-type"]),
+    headers: z.array(Token).default(["authorization", "content-type", "dpop"]),
     exposeHeaders: z.array(Token).default([]),
     credentials: z.boolean().default(false),
     maxAgeSeconds: z.number().int().min(0).max(86400).default(600),
@@ -50,7 +50,8 @@ export const cors = definePolicy<CorsConfig>({
     if (allowed) {
       ctx.responseHeaders["access-control-allow-origin"] = allowOrigin;
       if (config.credentials) ctx.responseHeaders["access-control-allow-credentials"] = "true";
-      if (config.exposeHeaders.length) ctx.responseHeaders["access-control-expose-headers"] = config.exposeHeaders.join(", ");
+      // RFC 9449 §9: a browser client must read the nonce a DPoP-bound call may be answered with
+      ctx.responseHeaders["access-control-expose-headers"] = [...config.exposeHeaders, "DPoP-Nonce"].join(", ");
     }
     return undefined;
   },

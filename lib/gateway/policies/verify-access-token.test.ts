@@ -3,6 +3,7 @@ import type { ValidToken } from "../../oauth/tokens/validator.ts";
 import type { GatewayServices } from "../services.ts";
 import { activeApp, testContext, testRuntime } from "../test-context.ts";
 import { verifyAccessToken } from "./verify-access-token.ts";
+import { makeProof, proofKeyPair } from "../../oauth/dpop/test-proofs.ts";
 
 const token = (overrides: Partial<ValidToken> = {}): ValidToken => ({
   tokenId: "tok-1",
@@ -19,6 +20,7 @@ const token = (overrides: Partial<ValidToken> = {}): ValidToken => ({
   issuedAt: Date.now(),
   certificateThumbprint: null,
   actor: null,
+  dpopJkt: null,
   ...overrides,
 });
 const bearer = (t = "gth_at_abc") => ({ authorization: `Bearer ${t}` });
@@ -72,5 +74,59 @@ describe("verify-access-token", () => {
     const call = testCall({ headers: bearer("eyJ.okta.token") });
     expect(await verifyAccessToken.access!(call, config)).toBeUndefined();
     expect(call.identity?.kind).toBe("external-token");
+  });
+
+  describe("DPoP-bound tokens (RFC 9449 §7)", () => {
+    const headerOf = (answer: unknown, name: string) => (answer as { headers: Record<string, string> }).headers[name];
+    const dpopCall = async (boundTo: string | null, headers: Record<string, string>, url = "/items") => {
+      const runtime = testRuntime({ services: { validateToken: async () => token({ dpopJkt: boundTo }), findApp: async () => activeApp() } });
+      return testContext({ appId: null, url, headers }, runtime);
+    };
+
+    it("admits a bound token with the DPoP scheme and a proof of its key for this request", async () => {
+      const key = await proofKeyPair();
+      const proof = await makeProof(key, { htu: "http://gatehouse.test/items", accessToken: "gth_at_abc" });
+      const call = await dpopCall(key.jkt, { authorization: "DPoP gth_at_abc", dpop: proof }, "/items?page=2");
+      expect(await verifyAccessToken.access!(call, config)).toBeUndefined();
+      expect(call.identity?.appId).toBe("app-1");
+    });
+
+    it("refuses a bound token presented as Bearer with a DPoP challenge naming the algs", async () => {
+      const key = await proofKeyPair();
+      const answer = await verifyAccessToken.access!(await dpopCall(key.jkt, bearer()), config);
+      expect(answer).toMatchObject({ status: 401, body: { error: "invalid_token" } });
+      expect(headerOf(answer, "www-authenticate")).toMatch(/^DPoP realm="gatehouse", error="invalid_token", .*algs="ES256 /);
+    });
+
+    it("refuses the DPoP scheme with an unbound token, a proof of another key, a missing proof, a proof for another path or token", async () => {
+      const key = await proofKeyPair();
+      const other = await proofKeyPair();
+      const proofFor = (k = key, claims: Parameters<typeof makeProof>[1] = {}) => makeProof(k, { htu: "http://gatehouse.test/items", accessToken: "gth_at_abc", ...claims });
+      const cases: Array<[string | null, Record<string, string>, string]> = [
+        [null, { authorization: "DPoP gth_at_abc", dpop: await proofFor() }, "invalid_token"],
+        [key.jkt, { authorization: "DPoP gth_at_abc", dpop: await proofFor(other) }, "invalid_token"],
+        [key.jkt, { authorization: "DPoP gth_at_abc" }, "invalid_dpop_proof"],
+        [key.jkt, { authorization: "DPoP gth_at_abc", dpop: await proofFor(key, { htu: "http://gatehouse.test/admin" }) }, "invalid_dpop_proof"],
+        [key.jkt, { authorization: "DPoP gth_at_abc", dpop: await proofFor(key, { accessToken: "gth_at_other" }) }, "invalid_dpop_proof"],
+      ];
+      for (const [boundTo, headers, error] of cases) {
+        const answer = await verifyAccessToken.access!(await dpopCall(boundTo, headers), config);
+        expect(answer, JSON.stringify(headers)).toMatchObject({ status: 401, body: { error } });
+        expect(headerOf(answer, "www-authenticate")).toMatch(/^DPoP /);
+      }
+    });
+
+    it("refuses a replayed proof, and a stale nonce with use_dpop_nonce and a fresh DPoP-Nonce", async () => {
+      const key = await proofKeyPair();
+      const proof = await makeProof(key, { htu: "http://gatehouse.test/items", accessToken: "gth_at_abc" });
+      const runtime = testRuntime({ services: { validateToken: async () => token({ dpopJkt: key.jkt }), findApp: async () => activeApp() } });
+      const headers = { authorization: "DPoP gth_at_abc", dpop: proof };
+      expect(await verifyAccessToken.access!(testContext({ appId: null, url: "/items", headers }, runtime), config)).toBeUndefined();
+      expect(await verifyAccessToken.access!(testContext({ appId: null, url: "/items", headers }, runtime), config)).toMatchObject({ body: { error: "invalid_dpop_proof" } });
+      const stale = await makeProof(key, { htu: "http://gatehouse.test/items", accessToken: "gth_at_abc", nonce: "0.stale" });
+      const answer = await verifyAccessToken.access!(testContext({ appId: null, url: "/items", headers: { ...headers, dpop: stale } }, runtime), config);
+      expect(answer).toMatchObject({ status: 401, body: { error: "use_dpop_nonce" } });
+      expect(headerOf(answer, "dpop-nonce")).toBe(runtime.services.dpop.currentNonce());
+    });
   });
 });

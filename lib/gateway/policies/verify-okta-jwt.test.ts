@@ -4,6 +4,7 @@ import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activeApp, testContext, testRuntime } from "../test-context.ts";
 import { verifyOktaJwt } from "./verify-okta-jwt.ts";
+import { makeProof, proofKeyPair } from "../../oauth/dpop/test-proofs.ts";
 
 const bearer = (t = "gth_at_abc") => ({ authorization: `Bearer ${t}` });
 const errorOf = (answer: unknown) => (answer as { body: { error: string } }).body.error;
@@ -59,5 +60,25 @@ describe("verify-okta-jwt (Scenario 2)", () => {
     expect(await refused(await sign({ cid: "0oa9" }))).toBe("invalid_token");
     expect(await refused(await sign({ cid: "0oa2" }))).toBe("invalid_token");
     expect(await refused(await sign({ sub: "x" }))).toBe("invalid_token");
+  });
+
+  it("a token Okta bound to a DPoP key (cnf.jkt) only with the DPoP scheme and a proof of that key", async () => {
+    const runtime = testRuntime({ services: { oktaIssuer: () => issuer, findAppByOktaClientId: async () => activeApp() } });
+    const key = await proofKeyPair();
+    const jwt = await sign({ cid: "0oa1", cnf: { jkt: key.jkt } });
+    const asBearer = await verifyOktaJwt.access!(testContext({ appId: null, headers: bearer(jwt) }, runtime), config());
+    expect(asBearer).toMatchObject({ status: 401, body: { error: "invalid_token" } });
+    const proof = await makeProof(key, { htu: "http://gatehouse.test/", accessToken: jwt });
+    const other = await makeProof(await proofKeyPair(), { htu: "http://gatehouse.test/", accessToken: jwt });
+    expect(errorOf(await verifyOktaJwt.access!(testContext({ appId: null, headers: { authorization: `DPoP ${jwt}`, dpop: other } }, runtime), config()))).toBe("invalid_token");
+    const call = testContext({ appId: null, headers: { authorization: `DPoP ${jwt}`, dpop: proof } }, runtime);
+    expect(await verifyOktaJwt.access!(call, config())).toBeUndefined();
+    expect(call.identity?.clientId).toBe("0oa1");
+    // an unbound Okta token with the DPoP scheme is refused
+    const unbound = await sign({ cid: "0oa1" });
+    const proofUnbound = await makeProof(key, { htu: "http://gatehouse.test/", accessToken: unbound });
+    expect(errorOf(await verifyOktaJwt.access!(testContext({ appId: null, headers: { authorization: `DPoP ${unbound}`, dpop: proofUnbound } }, runtime), config()))).toBe(
+      "invalid_token",
+    );
   });
 });

@@ -3,11 +3,14 @@
 // an unknown kid, and while Okta cannot be reached the last keys it served are used). The `cid`
 // claim names the Okta client, which maps to a portal app (App.oktaClientId, else a
 // credential's client_id): that app must be active and approved for this proxy's product, so
-// revocation, quota and analytics apply to Okta tokens as to Gatehouse's own.
+// revocation, quota and analytics apply to Okta tokens as to Gatehouse's own. A token Okta bound
+// to a DPoP key (cnf.jkt) is accepted only with the DPoP scheme and a proof of that key for this
+// request (RFC 9449 §7), exactly like Gatehouse's own bound tokens.
 import { errors } from "jose";
 import { z } from "zod";
-import { bearerFrom } from "../../oauth/bearer.ts";
-import { bearerAnswer, missingBearerAnswer, problemAnswer } from "../answers.ts";
+import { accessTokenFrom } from "../../oauth/bearer.ts";
+import { checkDpopBinding } from "../../oauth/dpop/resource-check.ts";
+import { bearerAnswer, dpopAnswer, missingBearerAnswer, problemAnswer } from "../answers.ts";
 import { authenticationPolicy } from "../policy.ts";
 import { OktaKeysUnavailable } from "../../okta/key-set.ts";
 import { verifyOktaIssuedJwt } from "../../okta/verify-jwt.ts";
@@ -27,7 +30,7 @@ export const verifyOktaJwt = authenticationPolicy<VerifyOktaJwtConfig>({
   name: "verify-okta-jwt",
   configSchema: VerifyOktaJwtConfig,
   async access(ctx, config) {
-    const bearer = bearerFrom(ctx.req);
+    const bearer = accessTokenFrom(ctx.req);
     if ("error" in bearer) return missingBearerAnswer(bearer.error);
     const services = ctx.services;
     const issuer = (config.issuer ?? services.oktaIssuer()).replace(/\/+$/, "");
@@ -44,7 +47,16 @@ export const verifyOktaJwt = authenticationPolicy<VerifyOktaJwtConfig>({
         );
       }
       if (!(error instanceof errors.JOSEError) && !(error instanceof TypeError)) ctx.log.warn({ err: error }, "okta jwt verification failed");
-      return bearerAnswer("invalid_token", "The Okta access token is invalid or expired.");
+      return bearer.scheme === "dpop"
+        ? dpopAnswer("invalid_token", "The Okta access token is invalid or expired.")
+        : bearerAnswer("invalid_token", "The Okta access token is invalid or expired.");
+    }
+    const cnf = claims.cnf as { jkt?: unknown } | undefined;
+    const dpopJkt = cnf && typeof cnf === "object" && typeof cnf.jkt === "string" ? cnf.jkt : null;
+    if (dpopJkt !== null || bearer.scheme === "dpop") {
+      const binding = await checkDpopBinding(services.dpop, ctx.req, bearer, { dpopJkt });
+      if (binding.refused) return dpopAnswer(binding.error, binding.description, binding.nonce);
+      if (binding.nextNonce) ctx.responseHeaders["dpop-nonce"] = binding.nextNonce;
     }
     const cid = typeof claims.cid === "string" ? claims.cid : null;
     if (!cid) return bearerAnswer("invalid_token", "The Okta access token names no client (cid).");

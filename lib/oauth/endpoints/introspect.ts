@@ -35,18 +35,26 @@ export function introspectionEndpoint(deps: { db: Database; store: Store; client
         active: true,
         scope: token.scope,
         client_id: credential?.clientId ?? client.clientId,
-        token_type: token.kind === "refresh_token" ? "refresh_token" : "Bearer",
+        token_type: token.kind === "refresh_token" ? "refresh_token" : token.dpopJkt ? "DPoP" : "Bearer",
         exp: Math.floor(token.expiresAt.getTime() / 1000),
         iat: Math.floor(token.createdAt.getTime() / 1000),
         sub: token.userSub ?? credential?.clientId ?? client.clientId,
         iss: deps.issuer,
-        ...(token.certificateThumbprint ? { cnf: { "x5t#S256": token.certificateThumbprint } } : {}),
         ...(token.actor ? { act: token.actor } : {}),
+        ...confirmation(token),
       });
     } catch (error) {
       sendOAuthError(res, error, ctx.log);
     }
   };
+}
+
+/** RFC 8705 §3.2, RFC 9449 §6.2: what the token is bound to. */
+function confirmation(token: FoundToken): { cnf?: Record<string, string> } {
+  const cnf: Record<string, string> = {};
+  if (token.certificateThumbprint) cnf["x5t#S256"] = token.certificateThumbprint;
+  if (token.dpopJkt) cnf.jkt = token.dpopJkt;
+  return Object.keys(cnf).length ? { cnf } : {};
 }
 
 async function introspected(deps: { db: Database; validator: AccessTokenValidator }, token: string, hint: string | undefined): Promise<FoundToken | null> {
@@ -62,6 +70,7 @@ async function introspected(deps: { db: Database; validator: AccessTokenValidato
       familyId: valid.familyId,
       certificateThumbprint: valid.certificateThumbprint,
       actor: valid.actor,
+      dpopJkt: valid.dpopJkt,
       createdAt: new Date(valid.issuedAt),
       expiresAt: new Date(valid.expiresAt),
       active: true,

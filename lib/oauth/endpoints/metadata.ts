@@ -2,6 +2,7 @@
 // byte; strict clients (oauth4webapi) compare it exactly.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sendJson } from "../../http/responses.ts";
+import { DPOP_SIGNING_ALGS } from "../dpop/proof-key.ts";
 
 /** `mutualTls`: server.ts asks for client certificates (TLS_CLIENT_CA), so RFC 8705 applies. */
 export function authorizationServerMetadata(issuer: string, { mutualTls = false }: { mutualTls?: boolean } = {}) {
@@ -27,6 +28,8 @@ export function authorizationServerMetadata(issuer: string, { mutualTls = false 
     // bound to it. No mtls_endpoint_aliases: the endpoints themselves accept certificates.
     ...(mutualTls ? { tls_client_certificate_bound_access_tokens: true } : {}),
     code_challenge_methods_supported: ["S256"],
+    // RFC 9449 §5.1: the token endpoint, the gateway and userinfo accept DPoP proofs signed with these
+    dpop_signing_alg_values_supported: DPOP_SIGNING_ALGS,
     authorization_response_iss_parameter_supported: true,
     service_documentation: `${issuer}/catalog`,
   };

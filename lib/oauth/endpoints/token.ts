@@ -6,12 +6,14 @@ import { z } from "zod";
 import type { Database } from "../../db/index.ts";
 import type { Store } from "../../store/index.ts";
 import type { RequestContext } from "../../http/types.ts";
-import { corsHeadersFor } from "../browser-origins.ts";
+import { corsHeadersFor, preflightHeaders } from "../browser-origins.ts";
 import { authenticateClient, boundCertificate } from "../client-auth.ts";
 import type { ClientCache } from "../client-cache.ts";
 import { OAuthError } from "../errors.ts";
 import { readForm, refuseSecretsInQuery, type Form } from "../form.ts";
 import { GRANTS } from "../grants/index.ts";
+import { tokenRequestProof } from "../dpop/token-request.ts";
+import type { DpopVerifier } from "../dpop/verifier.ts";
 import { parseParameters } from "../parameters.ts";
 import { sendOAuthError, sendOAuthJson } from "../responses.ts";
 import { recordTokenIssued } from "../../metrics/index.ts";
@@ -47,9 +49,14 @@ async function botCheck(detector: BotDetector, req: IncomingMessage, ip: string)
 /** Just enough to pick the grant; its own parameters are read once it is known. */
 const DISPATCH = z.object({ grant_type: z.string() });
 
-export function tokenEndpoint(deps: { db: Database; store: Store; clients: ClientCache; bots?: () => BotDetector }) {
+export function tokenEndpoint(deps: { db: Database; store: Store; clients: ClientCache; dpop: DpopVerifier; bots?: () => BotDetector }) {
   const bots = deps.bots ?? getBotDetector;
   return async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
+    if (req.method === "OPTIONS") {
+      // a browser asks before sending a DPoP header
+      res.writeHead(204, preflightHeaders(req) ?? {}).end();
+      return;
+    }
     let cors: Record<string, string> = {}; // once the client is known: may a browser read the answer?
     let form: Form | null = null;
     const ip = normaliseIp(callerAddress(req));
@@ -67,6 +74,8 @@ export function tokenEndpoint(deps: { db: Database; store: Store; clients: Clien
       // Only after authentication and the grant check: a caller that may not use this grant
       // learns nothing about what it takes.
       const params = parseParameters(grant.parameters, fields);
+      // before the grant runs: a refused proof must not use up an authorization code
+      const proof = await tokenRequestProof(deps.dpop, req, client);
       const tokens = await grant.handle({
         db: deps.db,
         store: deps.store,
@@ -74,9 +83,10 @@ export function tokenEndpoint(deps: { db: Database; store: Store; clients: Clien
         params,
         now: new Date(),
         certificateThumbprint: boundCertificate(req, client),
+        dpopJkt: proof.jkt,
         callerAddress: ip,
       });
-      sendOAuthJson(res, 200, tokens, cors);
+      sendOAuthJson(res, 200, tokens, proof.nextNonce ? { ...cors, "dpop-nonce": proof.nextNonce } : cors);
       recordTokenIssued(grant.grantType);
     } catch (error) {
       if (error instanceof OAuthError && (error.code === "invalid_client" || (error.code === "invalid_grant" && form?.grant_type === "password"))) {

@@ -19,7 +19,7 @@ export const authorizationCodeGrant = defineGrant({
     code_verifier: codeVerifierParameter.optional(),
   },
   allowsPublicClients: true,
-  async handle({ db, store, client, params, now, certificateThumbprint }) {
+  async handle({ db, store, client, params, now, certificateThumbprint, dpopJkt }) {
     const code = await db.authorizationCode.findUnique({ where: { codeHash: hashSecret(params.code) } });
     if (!code) throw invalidGrant("The authorization code is invalid or has expired.");
 
@@ -44,6 +44,7 @@ export const authorizationCodeGrant = defineGrant({
           idTokenRecordId: code.idTokenRecordId,
           authCodeId: code.id,
           certificateThumbprint,
+          dpopJkt,
           refresh: client.grantTypes.has("refresh_token") ? {} : undefined,
         },
         now,

@@ -10,8 +10,8 @@ export const clientCredentialsGrant = defineGrant({
     scope: scopeParameter.optional(),
   },
   allowsPublicClients: false,
-  async handle({ db, client, params, now, certificateThumbprint }) {
+  async handle({ db, client, params, now, certificateThumbprint, dpopJkt }) {
     const scope = grantScopes(params.scope ?? [], client.allowedScopes, { allowOidc: false });
-    return issueTokens(db, { client, grantType: "client_credentials", scope, userSub: null, idTokenRecordId: null, certificateThumbprint }, now);
+    return issueTokens(db, { client, grantType: "client_credentials", scope, userSub: null, idTokenRecordId: null, certificateThumbprint, dpopJkt }, now);
   },
 });

@@ -44,7 +44,7 @@ export function passwordGrant(okta: () => OktaSettings, encryptionKey: () => Buf
     grantType: "password",
     parameters,
     allowsPublicClients: false,
-    async handle({ db, store, client, params, now, certificateThumbprint, callerAddress }) {
+    async handle({ db, store, client, params, now, certificateThumbprint, dpopJkt, callerAddress }) {
       if (client.passwordGrantMode !== "okta_authn" && client.passwordGrantMode !== "okta_token") {
         throw new OAuthError("unauthorized_client", "This app's password grant mode is not available in this version.");
       }
@@ -56,8 +56,11 @@ export function passwordGrant(okta: () => OktaSettings, encryptionKey: () => Buf
         throw new OAuthError("invalid_grant", "Too many failed attempts; try again later.", { "retry-after": String(retryAfter) }, 429);
       }
       const countFailure = () => failures.failed(username, callerAddress);
-      if (client.passwordGrantMode === "okta_token")
-        return oktaMintedToken({ db, store, client, params, now, certificateThumbprint, callerAddress }, scope, okta(), encryptionKey(), countFailure);
+      if (client.passwordGrantMode === "okta_token") {
+        // Okta's own token cannot be bound to a key here (it stays a Bearer token)
+        if (client.dpopBoundAccessTokens) throw new OAuthError("unauthorized_client", "DPoP-bound tokens are not available in this app's password grant mode.");
+        return oktaMintedToken({ db, store, client, params, now, certificateThumbprint, dpopJkt: null, callerAddress }, scope, okta(), encryptionKey(), countFailure);
+      }
       const check = await checkPasswordWithOkta(okta(), params.username, params.password);
       switch (check.outcome) {
         case "success":
@@ -70,6 +73,7 @@ export function passwordGrant(okta: () => OktaSettings, encryptionKey: () => Buf
               userSub: check.userId,
               idTokenRecordId: null,
               certificateThumbprint,
+              dpopJkt,
               refresh: client.grantTypes.has("refresh_token") ? {} : undefined,
             },
             now,

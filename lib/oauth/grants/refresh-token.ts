@@ -17,7 +17,7 @@ export const refreshTokenGrant = defineGrant({
     scope: scopeParameter.optional(),
   },
   allowsPublicClients: true,
-  async handle({ db, store, client, params, now, certificateThumbprint }) {
+  async handle({ db, store, client, params, now, certificateThumbprint, dpopJkt }) {
     const presented = await db.refreshToken.findUnique({ where: { tokenHash: hashSecret(params.refresh_token) } });
     if (!presented || presented.appId !== client.appId) throw invalidGrant("The refresh token is invalid or expired.");
     if (presented.usedAt || presented.revokedAt) {
@@ -25,6 +25,8 @@ export const refreshTokenGrant = defineGrant({
       throw invalidGrant("The refresh token is invalid or expired.");
     }
     if (presented.expiresAt <= now || presented.idleExpiresAt <= now) throw invalidGrant("The refresh token is invalid or expired.");
+    // RFC 9449 §5: a bound refresh token only with a proof of its key (the token stays usable)
+    if (presented.dpopJkt !== null && presented.dpopJkt !== dpopJkt) throw invalidGrant("The refresh token is bound to another DPoP key than this request's proof.");
 
     const original = parseScope(presented.scope);
     const requested = params.scope ?? original;
@@ -49,6 +51,7 @@ export const refreshTokenGrant = defineGrant({
           userSub: presented.userSub,
           idTokenRecordId: presented.idTokenRecordId,
           certificateThumbprint,
+          dpopJkt,
           refresh: { familyId: presented.familyId, parentId: presented.id, familyExpiresAt: presented.expiresAt },
         },
         now,

@@ -74,7 +74,7 @@ const idToken = (claims: JWTPayload = {}, options?: Parameters<typeof sign>[1]) 
 /** The grant as the token endpoint runs it: parameters parsed with its allow-list, then handled. */
 async function exchange(form: Record<string, string>, client: OAuthClient = app) {
   const params = parseParameters(grant.parameters, { grant_type: TOKEN_EXCHANGE_GRANT, subject_token_type: ACCESS_TOKEN_TYPE, ...form });
-  return grant.handle({ db, store: undefined as never, client, params, now: new Date(), certificateThumbprint: null, callerAddress: "127.0.0.1" });
+  return grant.handle({ db, store: undefined as never, client, params, now: new Date(), certificateThumbprint: null, dpopJkt: null, callerAddress: "127.0.0.1" });
 }
 
 async function refusal(form: Record<string, string>, client: OAuthClient = app): Promise<string> {

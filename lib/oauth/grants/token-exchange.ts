@@ -59,7 +59,7 @@ export function tokenExchangeGrant(deps: TokenExchangeDependencies): Grant<Token
     grantType: TOKEN_EXCHANGE_GRANT,
     parameters,
     allowsPublicClients: false,
-    async handle({ db, client, params, now, certificateThumbprint }) {
+    async handle({ db, client, params, now, certificateThumbprint, dpopJkt }) {
       if ((params.actor_token === undefined) !== (params.actor_token_type === undefined)) {
         throw invalidRequest("actor_token and actor_token_type go together (RFC 8693 §2.1).");
       }
@@ -94,6 +94,7 @@ export function tokenExchangeGrant(deps: TokenExchangeDependencies): Grant<Token
             userSub,
             idTokenRecordId,
             certificateThumbprint,
+            dpopJkt,
             actor: actClaim(actor, subject.act),
             maxLifetimeSeconds: remainingSeconds,
           },

@@ -19,6 +19,9 @@ export interface GrantContext<P extends TokenRequestParameters = TokenRequestPar
   now: Date;
   /** RFC 8705: the client certificate the issued tokens are bound to, or null. */
   certificateThumbprint: string | null;
+  /** RFC 9449: the thumbprint (jkt) of the request's verified DPoP proof key, or null: the
+   * access token is bound to it, a public client's refresh token too. */
+  dpopJkt: string | null;
   /** The caller's address (behind trusted proxies, the client's), for limits per address. */
   callerAddress: string;
 }

@@ -25,6 +25,8 @@ export interface AccessTokenRow {
   certificateThumbprint: string | null;
   /** RFC 8693 §4.1: the `act` claim (JSON) of a token issued by token exchange with an actor. */
   actor: string | null;
+  /** RFC 9449 cnf.jkt: the DPoP key the token is bound to. */
+  dpopJkt: string | null;
   expiresAt: Date;
   revokedAt: Date | null;
   createdAt: Date;
@@ -47,6 +49,7 @@ const COLUMNS = [
   "idTokenRecordId",
   "certificateThumbprint",
   "actor",
+  "dpopJkt",
   "expiresAt",
   "createdAt",
 ] as const;
@@ -70,6 +73,7 @@ export async function insertAccessToken(db: Raw, row: Omit<AccessTokenRow, "id" 
     row.idTokenRecordId,
     row.certificateThumbprint,
     row.actor,
+    row.dpopJkt,
     row.expiresAt,
     now,
   ];
@@ -101,6 +105,7 @@ export async function findAccessTokenByHash(db: Raw, tokenHash: string): Promise
     idTokenRecordId: (r.idTokenRecordId as string | null) ?? null,
     certificateThumbprint: (r.certificateThumbprint as string | null) ?? null,
     actor: (r.actor as string | null) ?? null,
+    dpopJkt: (r.dpopJkt as string | null) ?? null,
     expiresAt: date(r.expiresAt)!,
     revokedAt: date(r.revokedAt),
     createdAt: date(r.createdAt)!,

@@ -19,6 +19,8 @@ export interface TokenGrant {
   authCodeId?: string;
   /** RFC 8705: bind the access token to this client certificate (x5t#S256); null or absent: unbound. */
   certificateThumbprint?: string | null;
+  /** RFC 9449: bind the access token — and a public client's refresh token (§5) — to this DPoP key (jkt); null or absent: unbound. */
+  dpopJkt?: string | null;
   /** Issue a refresh token too, continuing `family` when refreshing. */
   refresh?: { familyId?: string; parentId?: string; familyExpiresAt?: Date };
   /** RFC 8693 §4.1: who acts for the user (token exchange with an actor); absent: nobody. */
@@ -31,7 +33,8 @@ export interface TokenGrant {
 
 export interface TokenResponse {
   access_token: string;
-  token_type: "Bearer";
+  /** RFC 9449 §5.1: DPoP for a DPoP-bound access token. */
+  token_type: "Bearer" | "DPoP";
   expires_in: number;
   scope: string;
   refresh_token?: string;
@@ -60,6 +63,7 @@ async function jwtAccessToken(tx: Tx, grant: TokenGrant, now: Date, expiresIn: n
     authTime,
     certificateThumbprint: grant.certificateThumbprint ?? null,
     actor: grant.actor ?? null,
+    dpopJkt: grant.dpopJkt ?? null,
   });
 }
 
@@ -85,11 +89,12 @@ export async function issueTokens(tx: Tx, grant: TokenGrant, now = new Date()): 
       idTokenRecordId: grant.idTokenRecordId,
       certificateThumbprint: grant.certificateThumbprint ?? null,
       actor: grant.actor ? JSON.stringify(grant.actor) : null,
+      dpopJkt: grant.dpopJkt ?? null,
       expiresAt: new Date(now.getTime() + expiresIn * 1000),
     },
     now,
   );
-  const response: TokenResponse = { access_token: accessToken, token_type: "Bearer", expires_in: expiresIn, scope: grant.scope };
+  const response: TokenResponse = { access_token: accessToken, token_type: grant.dpopJkt ? "DPoP" : "Bearer", expires_in: expiresIn, scope: grant.scope };
   if (grant.refresh && familyId) {
     const refreshToken = generateSecret("refreshToken");
     const familyExpiresAt = grant.refresh.familyExpiresAt ?? new Date(now.getTime() + client.lifetimes.refreshTokenSeconds * 1000);
@@ -106,6 +111,9 @@ export async function issueTokens(tx: Tx, grant: TokenGrant, now = new Date()): 
         parentId: grant.refresh.parentId ?? null,
         authCodeId: grant.authCodeId ?? null,
         idTokenRecordId: grant.idTokenRecordId,
+        // RFC 9449 §5: a public client's refresh token works only with proofs of the same key;
+        // a confidential client's is already bound to its credentials
+        dpopJkt: client.appType === "public" ? (grant.dpopJkt ?? null) : null,
         expiresAt: familyExpiresAt,
         idleExpiresAt: idle < familyExpiresAt ? idle : familyExpiresAt,
       },

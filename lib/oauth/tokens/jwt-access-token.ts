@@ -37,6 +37,8 @@ export interface JwtAccessTokenClaims {
   certificateThumbprint?: string | null;
   /** RFC 8693 §4.1: the acting party, as `act`. */
   actor?: ActorClaim | null;
+  /** RFC 9449 §6.1: the DPoP key the token is bound to, as `cnf.jkt`. */
+  dpopJkt?: string | null;
 }
 
 export class AccessTokenSigner {
@@ -67,6 +69,7 @@ export class AccessTokenSigner {
       ...(claims.authTime ? { auth_time: seconds(claims.authTime) } : {}),
       ...(claims.certificateThumbprint ? { cnf: { "x5t#S256": claims.certificateThumbprint } } : {}),
       ...(claims.actor ? { act: claims.actor } : {}),
+      ...confirmation(claims),
     })
       .setProtectedHeader({ alg, kid, typ: JWT_ACCESS_TOKEN_TYPE })
       .setIssuer(this.issuer)
@@ -77,6 +80,14 @@ export class AccessTokenSigner {
       .setJti(randomUUID())
       .sign(privateKey);
   }
+}
+
+/** RFC 7800 cnf: the proofs of possession the token is bound to, if any. */
+function confirmation(claims: JwtAccessTokenClaims): { cnf?: Record<string, string> } {
+  const cnf: Record<string, string> = {};
+  if (claims.certificateThumbprint) cnf["x5t#S256"] = claims.certificateThumbprint;
+  if (claims.dpopJkt) cnf.jkt = claims.dpopJkt;
+  return Object.keys(cnf).length ? { cnf } : {};
 }
 
 /** The process's signer (server.ts's machine lane and the Next bundle share it). */

@@ -18,6 +18,8 @@ export interface FoundToken {
   certificateThumbprint?: string | null;
   /** RFC 8693 §4.1 `act` of an access token from token exchange with an actor. */
   actor?: ActorClaim | null;
+  /** RFC 9449 cnf.jkt of a DPoP-bound access token. */
+  dpopJkt?: string | null;
   createdAt: Date;
   expiresAt: Date;
   active: boolean;
@@ -37,7 +39,14 @@ export async function findToken(db: Database, token: string, hint: string | unde
 
 async function findAccess(db: Database, tokenHash: string, now: Date): Promise<FoundToken | null> {
   const t = await findAccessTokenByHash(db, tokenHash);
-  return t && { ...found("access_token", t, t.familyId, !t.revokedAt && t.expiresAt > now), certificateThumbprint: t.certificateThumbprint, actor: readActor(t.actor) };
+  return (
+    t && {
+      ...found("access_token", t, t.familyId, !t.revokedAt && t.expiresAt > now),
+      certificateThumbprint: t.certificateThumbprint,
+      actor: readActor(t.actor),
+      dpopJkt: t.dpopJkt,
+    }
+  );
 }
 
 async function findRefresh(db: Database, tokenHash: string, now: Date): Promise<FoundToken | null> {

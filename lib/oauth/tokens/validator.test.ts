@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-async function tokenFor(appId: string, credentialId: string, extra: { userSub?: string; expiresInMs?: number; certificateThumbprint?: string } = {}) {
+async function tokenFor(appId: string, credentialId: string, extra: { userSub?: string; expiresInMs?: number; certificateThumbprint?: string; dpopJkt?: string } = {}) {
   const token = generateSecret("accessToken");
   await ctx.db.accessToken.create({
     data: {
@@ -24,6 +24,7 @@ async function tokenFor(appId: string, credentialId: string, extra: { userSub?: 
       products: '["p1"]',
       grantType: "client_credentials",
       certificateThumbprint: extra.certificateThumbprint ?? null,
+      dpopJkt: extra.dpopJkt ?? null,
       expiresAt: new Date(Date.now() + (extra.expiresInMs ?? 3600_000)),
     },
   });
@@ -80,6 +81,17 @@ describe("AccessTokenValidator", () => {
     expect(presentedWithBinding(bound!, null)).toBe(false);
     expect(presentedWithBinding(unbound!, null)).toBe(true);
     expect(presentedWithBinding(unbound!, "T2")).toBe(true);
+  });
+
+  it("exposes a token's DPoP binding (RFC 9449): only a verified proof of that key satisfies it", async () => {
+    const dev = await createDeveloper(ctx, "v-dpop@example.com");
+    const { app, credential } = await createApp(ctx, dev, { name: "v-dpop" });
+    const validator = new AccessTokenValidator(ctx.db, ctx.store);
+    const bound = await validator.validate(await tokenFor(app.id, credential.id, { dpopJkt: "J1" }));
+    expect(bound!.dpopJkt).toBe("J1");
+    expect(presentedWithBinding(bound!, null)).toBe(false); // callers that verify no proof refuse it
+    expect(presentedWithBinding(bound!, null, "J2")).toBe(false);
+    expect(presentedWithBinding(bound!, null, "J1")).toBe(true);
   });
 
   it("drops cached tokens when the portal revokes a credential, an app or a user", async () => {

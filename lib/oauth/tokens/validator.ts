@@ -37,11 +37,16 @@ export interface ValidToken {
   certificateThumbprint: string | null;
   /** RFC 8693 §4.1: who acts for the user (a token from token exchange with an actor), or null. */
   actor: ActorClaim | null;
+  /** RFC 9449: the JWK thumbprint (cnf.jkt) of the key the token is bound to, or null. A bound
+   * token is valid only with a DPoP proof of that key (lib/oauth/dpop/resource-check.ts). */
+  dpopJkt: string | null;
 }
 
-/** Whether a request whose verified client certificate has `presented` (or null) may use `token`. */
-export function presentedWithBinding(token: Pick<ValidToken, "certificateThumbprint">, presented: string | null): boolean {
-  return token.certificateThumbprint === null || token.certificateThumbprint === presented;
+/** Whether a request whose verified client certificate has `presented` (or null), and whose
+ * verified DPoP proof has the key thumbprint `proofJkt` (or null), may use `token`. Callers that
+ * verify no DPoP proof pass none: a DPoP-bound token is then refused. */
+export function presentedWithBinding(token: Pick<ValidToken, "certificateThumbprint" | "dpopJkt">, presented: string | null, proofJkt: string | null = null): boolean {
+  return (token.certificateThumbprint === null || token.certificateThumbprint === presented) && (token.dpopJkt === null || token.dpopJkt === proofJkt);
 }
 
 export interface ValidatorOptions {
@@ -112,6 +117,7 @@ export class AccessTokenValidator {
             issuedAt: row.createdAt.getTime(),
             certificateThumbprint: row.certificateThumbprint ?? null,
             actor: readActor(row.actor ?? null),
+            dpopJkt: row.dpopJkt ?? null,
           }
         : null;
     this.cache.set(key, valid, now + (valid ? Math.min(this.positiveTtlMs, valid.expiresAt - now) : this.negativeTtlMs));
