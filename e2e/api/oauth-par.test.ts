@@ -9,7 +9,8 @@ import * as oauth from "oauth4webapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configuredBackends } from "../harness/backends.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
-import { apiCaller, readOktaSeed, type Caller } from "../harness/portal-setup.ts";
+import { apiCaller, readOktaSeed, seededSessions, type Caller } from "../harness/portal-setup.ts";
+import { startTwoInstances, type TwoInstances } from "../harness/two-instances.ts";
 import { CookieJar, signIn } from "../harness/sign-in.ts";
 
 const CLIENT_CB = "https://client.example/cb";
@@ -265,4 +266,87 @@ describe.each(configuredBackends())("pushed authorization requests and form_post
     expect(unknown.status).toBe(302);
     expect(new URL(unknown.headers.get("location")!).searchParams.get("error")).toBe("invalid_request");
   });
+});
+
+const { TEST_DATABASE_URL, TEST_REDIS_URL } = process.env;
+
+describe.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)("a pushed request across two instances sharing PostgreSQL and Redis", () => {
+  let instances: TwoInstances;
+
+  beforeAll(async () => {
+    instances = await startTwoInstances(TEST_DATABASE_URL!, TEST_REDIS_URL!);
+  }, 180_000);
+  afterAll(async () => {
+    await instances?.stop();
+  });
+
+  it("is pushed to one instance, taken at the other, and claimed once when both are asked at the same moment", async () => {
+    const { one, two } = instances;
+    const { developer } = await seededSessions(one);
+    const created = await apiCaller(one)(developer, "POST", "/apps", { name: "PAR two instances", products: ["echo"], redirectUris: [CLIENT_CB] });
+    expect(created.status).toBe(201);
+    const app = { clientId: created.json.credential.clientId as string, secret: created.json.credential.clientSecret as string };
+    const challenge = createHash("sha256").update(oauth.generateRandomCodeVerifier()).digest("base64url");
+    const push = async () => {
+      const res = await fetch(`${one.url}/oauth/par`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${app.clientId}:${app.secret}`).toString("base64")}` },
+        body: new URLSearchParams({
+          response_type: "code",
+          client_id: app.clientId,
+          redirect_uri: CLIENT_CB,
+          scope: "echo:read",
+          code_challenge: challenge,
+          code_challenge_method: "S256",
+        }),
+      });
+      expect(res.status).toBe(201);
+      return ((await res.json()) as { request_uri: string }).request_uri;
+    };
+    const at = (instance: RunningGatehouse, requestUri: string) =>
+      fetch(`${instance.url}/oauth/authorize?${new URLSearchParams({ client_id: app.clientId, request_uri: requestUri })}`, { redirect: "manual" }).then((r) => r.status);
+
+    expect(await at(two, await push())).toBe(302);
+    for (let round = 0; round < 3; round++) {
+      const requestUri = await push();
+      expect((await Promise.all([at(one, requestUri), at(two, requestUri)])).sort()).toEqual([302, 400]);
+    }
+  }, 60_000);
+});
+
+describe("a pushed request with machine-lane worker processes and no Redis", () => {
+  let gatehouse: RunningGatehouse;
+
+  beforeAll(async () => {
+    // pushed in a worker process, claimed in the browser lane's thread: both reach the primary's memory
+    gatehouse = await startGatehouse({ GATEWAY_WORKERS: "2" });
+  }, 120_000);
+  afterAll(async () => {
+    await gatehouse?.stop();
+  });
+
+  it("is taken by /oauth/authorize once", async () => {
+    const { developer } = await seededSessions(gatehouse);
+    const created = await apiCaller(gatehouse)(developer, "POST", "/apps", { name: "PAR workers", type: "public", products: ["echo"], redirectUris: [CLIENT_CB] });
+    expect(created.status).toBe(201);
+    const clientId = created.json.credential.clientId as string;
+    const challenge = createHash("sha256").update(oauth.generateRandomCodeVerifier()).digest("base64url");
+    const requestUris: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      // several pushes: the kernel spreads the connections over the workers
+      const res = await fetch(`${gatehouse.url}/oauth/par`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", connection: "close" },
+        body: new URLSearchParams({ response_type: "code", client_id: clientId, redirect_uri: CLIENT_CB, code_challenge: challenge, code_challenge_method: "S256" }),
+      });
+      expect(res.status).toBe(201);
+      requestUris.push(((await res.json()) as { request_uri: string }).request_uri);
+    }
+    for (const requestUri of requestUris) {
+      const at = () =>
+        fetch(`${gatehouse.url}/oauth/authorize?${new URLSearchParams({ client_id: clientId, request_uri: requestUri })}`, { redirect: "manual" }).then((r) => r.status);
+      expect(await at()).toBe(302);
+      expect(await at()).toBe(400);
+    }
+  }, 60_000);
 });
