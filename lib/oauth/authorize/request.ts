@@ -75,6 +75,10 @@ const authorizationParameters = z.object({
   code_challenge_method: z.string().optional(),
 });
 
+/** Every parameter an authorization request is read with: what /oauth/par keeps of a pushed
+ * request (the rest would be ignored anyway, RFC 6749 §3.1). */
+export const AUTHORIZATION_REQUEST_PARAMETERS: readonly string[] = ["client_id", "redirect_uri", ...Object.keys(authorizationParameters.shape)];
+
 /** The value of a parameter given exactly once. */
 const single = (query: URLSearchParams, name: string): string | undefined => {
   const all = query.getAll(name);
@@ -87,7 +91,7 @@ export async function parseAuthorizationRequest(deps: { db: Pick<Database, "cred
     if (query.getAll(name).length > 1) throw new UntrustedRequestError("invalid_request", `The ${name} parameter is repeated.`);
   }
   const requestUri = single(query, "request_uri");
-  if (requestUri !== undefined) return parsePushedReference(deps, single(query, "client_id"), requestUri);
+  if (requestUri) return parsePushedReference(deps, single(query, "client_id"), requestUri);
   const client = await resolveClient(deps.db, single(query, "client_id"), single(query, "redirect_uri"));
   return readAuthorizationParameters(deps.db, client, query, { pushed: false });
 }

@@ -8,7 +8,7 @@ import type { Store } from "../../store/index.ts";
 import type { RequestContext } from "../../http/types.ts";
 import { resolveClient, UntrustedRequestError } from "../authorize/client.ts";
 import { savePushedRequest } from "../authorize/pushed-requests.ts";
-import { readAuthorizationParameters, RedirectableError } from "../authorize/request.ts";
+import { AUTHORIZATION_REQUEST_PARAMETERS, readAuthorizationParameters, RedirectableError } from "../authorize/request.ts";
 import { corsHeadersFor } from "../browser-origins.ts";
 import { authenticateClient } from "../client-auth.ts";
 import type { ClientCache } from "../client-cache.ts";
@@ -16,8 +16,8 @@ import { OAuthError, invalidRequest } from "../errors.ts";
 import { readForm, refuseSecretsInQuery } from "../form.ts";
 import { sendOAuthError, sendOAuthJson } from "../responses.ts";
 
-/** Client authentication, which is not part of the request that is kept. */
-const AUTHENTICATION_PARAMETERS = new Set(["client_secret", "client_assertion", "client_assertion_type"]);
+/** What is kept: the parameters the request is read with — never client_secret, nor anything unread. */
+const KEPT = new Set(AUTHORIZATION_REQUEST_PARAMETERS);
 
 export function pushedAuthorizationRequestEndpoint(deps: { db: Database; store: Store; clients: ClientCache; lifetimeSeconds: number }) {
   return async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
@@ -29,7 +29,7 @@ export function pushedAuthorizationRequestEndpoint(deps: { db: Database; store: 
       const client = await authenticateClient(deps, req, form, { allowPublic: true });
       cors = corsHeadersFor(req, client);
       if (form.request_uri !== undefined) throw invalidRequest("request_uri cannot be pushed (RFC 9126 §2.1).");
-      const params = Object.fromEntries(Object.entries({ ...form, client_id: client.clientId }).filter(([name]) => !AUTHENTICATION_PARAMETERS.has(name)));
+      const params = Object.fromEntries(Object.entries({ ...form, client_id: client.clientId }).filter(([name]) => KEPT.has(name)));
       try {
         const authorizing = await resolveClient(deps.db, client.clientId, params.redirect_uri);
         await readAuthorizationParameters(deps.db, authorizing, new URLSearchParams(params), { pushed: true });
