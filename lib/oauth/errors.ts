@@ -6,6 +6,7 @@ export type OAuthErrorCode =
   | "invalid_client"
   | "invalid_redirect_uri"
   | "invalid_request_uri"
+  | "request_not_supported"
   | "invalid_grant"
   | "unauthorized_client"
   | "unsupported_grant_type"
@@ -24,6 +25,7 @@ const STATUS: Record<OAuthErrorCode, number> = {
   invalid_client: 401,
   invalid_redirect_uri: 400,
   invalid_request_uri: 400,
+  request_not_supported: 400,
   invalid_grant: 400,
   unauthorized_client: 400,
   unsupported_grant_type: 400,

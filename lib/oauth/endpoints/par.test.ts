@@ -119,6 +119,7 @@ describe("POST /oauth/par", () => {
       [{ redirect_uri: "https://evil.example/cb" }, 400, "invalid_redirect_uri"],
       [{ redirect_uri: "" }, 400, "invalid_request"],
       [{ request_uri: `${REQUEST_URI_PREFIX}x` }, 400, "invalid_request"],
+      [{ request: "eyJhbGciOiJSUzI1NiJ9.e30.sig" }, 400, "request_not_supported"],
       [{ response_type: "token" }, 400, "unsupported_response_type"],
       [{ scope: "admin" }, 400, "invalid_scope"],
       [{ code_challenge_method: "plain" }, 400, "invalid_request"],

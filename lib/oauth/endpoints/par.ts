@@ -29,6 +29,9 @@ export function pushedAuthorizationRequestEndpoint(deps: { db: Database; store: 
       const client = await authenticateClient(deps, req, form, { allowPublic: true });
       cors = corsHeadersFor(req, client);
       if (form.request_uri !== undefined) throw invalidRequest("request_uri cannot be pushed (RFC 9126 §2.1).");
+      // Request objects (RFC 9126 §3, JAR) are not supported: refused rather than ignored, so that
+      // a client never believes its signature protected the request.
+      if (form.request !== undefined) throw new OAuthError("request_not_supported", "Request objects are not supported; push the parameters themselves.");
       const params = Object.fromEntries(Object.entries({ ...form, client_id: client.clientId }).filter(([name]) => KEPT.has(name)));
       try {
         const authorizing = await resolveClient(deps.db, client.clientId, params.redirect_uri);
