@@ -72,7 +72,7 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
     expect(as.authorization_response_iss_parameter_supported).toBe(true);
     expect(as.token_endpoint).toBe(`${gatehouse.url}/oauth/token`);
     expect(as.response_types_supported).toEqual(["code", "token"]);
-    expect(as.response_modes_supported).toEqual(["query", "fragment"]);
+    expect(as.response_modes_supported).toEqual(["query", "fragment", "form_post"]);
     expect(as.jwks_uri).toBe(`${gatehouse.url}/oauth/jwks`);
   });
 

@@ -46,6 +46,8 @@ export interface Config {
   shutdownDrainDelayMs: number;
   /** Self-registrations allowed per client address and hour. */
   signupLimitPerHour: number;
+  /** How long a request pushed at /oauth/par may be used (RFC 9126 §2.2: expires_in). */
+  pushedRequestLifetimeSeconds: number;
   /** server.ts serves HTTPS itself (TLS_CERT, TLS_KEY), asking for client certificates when TLS_CLIENT_CA is set. */
   tls: TlsConfig | null;
   gateway: GatewayConfig;
@@ -155,6 +157,7 @@ export function loadConfig(environment: Record<string, string | undefined>, cwd 
       : [],
     shutdownDrainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS ?? 0,
     signupLimitPerHour: env.SIGNUP_LIMIT_PER_HOUR ?? 10,
+    pushedRequestLifetimeSeconds: env.OAUTH_PAR_LIFETIME_SECONDS ?? 60,
     tls: tlsConfig(env, cwd),
     metricsToken: env.METRICS_TOKEN ?? null,
     dpop: {

@@ -101,6 +101,13 @@ export const EnvSchema = z.object({
       .regex(/^\d{1,6}$/, { error: "must be a whole number of sign-ups" })
       .transform(Number),
   ),
+  OAUTH_PAR_LIFETIME_SECONDS: optional(
+    z
+      .string()
+      .regex(/^\d{1,3}$/, { error: "must be a number of seconds" })
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 600, { error: "must be between 1 and 600" }),
+  ),
   METRICS_TOKEN: optional(z.string().min(16, { error: "must be at least 16 characters" })),
   TRUSTED_PROXIES: optional(
     z.string().refine((v) => v.split(",").every((entry) => isAddressOrRange(entry.trim())), {

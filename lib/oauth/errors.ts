@@ -1,9 +1,12 @@
-// OAuth 2.0 errors (RFC 6749 §5.2, RFC 7009, RFC 7662): one class with the RFC's code, the
+// OAuth 2.0 errors (RFC 6749 §5.2, RFC 7009, RFC 7662, RFC 9126 §2.3): one class with the RFC's code, the
 // HTTP status and an optional description. Anything else thrown at an OAuth endpoint becomes
 // `server_error` with the detail only in the log.
 export type OAuthErrorCode =
   | "invalid_request"
   | "invalid_client"
+  | "invalid_redirect_uri"
+  | "invalid_request_uri"
+  | "request_not_supported"
   | "invalid_grant"
   | "unauthorized_client"
   | "unsupported_grant_type"
@@ -23,6 +26,9 @@ export type OAuthErrorCode =
 const STATUS: Record<OAuthErrorCode, number> = {
   invalid_request: 400,
   invalid_client: 401,
+  invalid_redirect_uri: 400,
+  invalid_request_uri: 400,
+  request_not_supported: 400,
   invalid_grant: 400,
   unauthorized_client: 400,
   unsupported_grant_type: 400,

@@ -15,6 +15,22 @@ export interface IpcEndpoint {
 
 type Frame = [kind: "q", id: number, type: string, payload: unknown] | [kind: "a", id: number, ok: boolean, value: unknown] | [kind: "n", type: string, payload: unknown];
 
+/** A worker thread, or its parentPort, as an IPC endpoint (structured clone instead of JSON). */
+export function threadEndpoint(port: {
+  postMessage(message: unknown): void;
+  on(event: "message", listener: (message: unknown) => void): unknown;
+  off(event: "message", listener: (message: unknown) => void): unknown;
+}): IpcEndpoint {
+  return {
+    send: (message) => {
+      port.postMessage(message);
+      return true;
+    },
+    on: (event, listener) => port.on(event, listener),
+    off: (event, listener) => port.off(event, listener),
+  };
+}
+
 /** Every message of ours is an object with this key holding the frames (others are left alone). */
 const TAG = "gatehouse";
 

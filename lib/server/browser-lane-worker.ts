@@ -1,6 +1,8 @@
 // The browser lane's worker thread (see browser-lane.ts): Next.js behind a private Unix
 // socket, with this thread's own database client, store connection and token/client caches
-// (kept fresh by the same revocation messages as the main thread's).
+// (kept fresh by the same revocation messages as the main thread's). Without Redis, records both
+// lanes read (pushed authorization requests) live in the main thread's memory, asked over this
+// thread's port (laneSharedStore).
 import http from "node:http";
 import { unlinkSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
@@ -10,9 +12,10 @@ import { getLogger } from "../log/index.ts";
 import { metricsJson } from "../metrics/index.ts";
 import { accessTokenValidator, clientCache } from "../oauth/runtime.ts";
 import { setOktaSettings } from "../okta/settings.ts";
+import { IpcPeer, threadEndpoint } from "../runtime/ipc-peer.ts";
 import { enableThreadBus } from "../runtime/thread-bus.ts";
 import { workerInput } from "../runtime/ts-worker.ts";
-import { closeStore } from "../store/index.ts";
+import { closeStore, PrimaryStore, shareMainThreadStore } from "../store/index.ts";
 import type { BrowserWorkerData, FromBrowserWorker, ToBrowserWorker } from "./browser-lane.ts";
 
 const data = workerInput<BrowserWorkerData>();
@@ -23,6 +26,7 @@ const log = getLogger();
 process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled promise rejection (browser lane)"));
 
 try {
+  if (!getConfig().redis) shareMainThreadStore(new PrimaryStore(new IpcPeer(threadEndpoint(port))));
   setOktaSettings(data.okta);
   prepareNextEnvironment(data.dev, getConfig().publicUrl); // after getConfig read the operator's NODE_ENV
   const { default: next } = await import("next");
@@ -57,6 +61,7 @@ try {
       post({ type: "metrics", id: message.id, metrics: await metricsJson() });
       return;
     }
+    if (message.type !== "close") return; // the store's frames (IpcPeer) come this way too
     server.close();
     server.closeAllConnections(); // the main thread drained its callers already
     for (const [name, step] of [

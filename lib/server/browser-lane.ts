@@ -14,7 +14,9 @@ import type { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import type { MetricObjectWithValues, MetricValue } from "prom-client";
 import type { OktaSettings } from "../okta/settings.ts";
+import { IpcPeer, threadEndpoint } from "../runtime/ipc-peer.ts";
 import { startTsWorker } from "../runtime/ts-worker.ts";
+import { serveStore, type Store } from "../store/index.ts";
 
 /** Where Next.js will listen: a fresh 0700 directory (mkdtemp), known before Next starts so
  * the machine lane can relay to it while it does. */
@@ -36,6 +38,8 @@ export interface BrowserLaneOptions {
    * configuration is the main thread's; it prepares Next's variables itself. */
   env: Record<string, string | undefined>;
   log: Logger;
+  /** Without Redis: the main thread's memory store, served to the worker (laneSharedStore). */
+  store: Store | null;
 }
 
 export interface BrowserLane {
@@ -87,6 +91,8 @@ export function launchBrowserLane(options: BrowserLaneOptions): BrowserLane & { 
       okta: options.okta,
     };
     worker = startTsWorker(new URL("./browser-lane-worker.ts", import.meta.url), data, { env: options.env });
+    const storePeer = options.store ? new IpcPeer(threadEndpoint(worker)) : null;
+    const stopServingStore = storePeer ? serveStore(storePeer, options.store!) : () => {};
     return new Promise((resolve, reject) => {
       worker.on("message", (message: FromBrowserWorker) => {
         if (message.type === "ready") {
@@ -104,6 +110,8 @@ export function launchBrowserLane(options: BrowserLaneOptions): BrowserLane & { 
       });
       worker.on("exit", (code) => {
         ready = false;
+        stopServingStore();
+        storePeer?.close();
         for (const resolveMetrics of pendingMetrics.values()) resolveMetrics([]);
         pendingMetrics.clear();
         if (closing) return;

@@ -90,6 +90,7 @@ export async function startMachineLane(options: MachineLaneOptions, listening?: 
       encryptionKey: config.secrets.encryptionKey,
       mutualTls: Boolean(config.tls?.clientCa),
       dpop: new DpopVerifier({ store, encryptionKey: config.secrets.encryptionKey, publicUrl: config.publicUrl, config: config.dpop }),
+      pushedRequestLifetimeSeconds: config.pushedRequestLifetimeSeconds,
     }),
     gatewayRoutes(gateway),
     echoRoutes(echoKey(config.secrets.encryptionKey)),

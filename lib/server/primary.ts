@@ -119,7 +119,18 @@ export async function runPrimary(config: Config, log: Logger, dev: boolean, proj
       log.info("shutdown complete");
     };
   }
-  browserLane = launchBrowserLane({ threadBus, dev, projectDir, host: config.host, port: config.port, okta: oktaSettings, env: operatorEnvironment(config), log, socket });
+  browserLane = launchBrowserLane({
+    threadBus,
+    dev,
+    projectDir,
+    host: config.host,
+    port: config.port,
+    okta: oktaSettings,
+    env: operatorEnvironment(config),
+    log,
+    socket,
+    store: config.redis ? null : store,
+  });
   addMetricsSource(() => browserLane!.metrics());
   const browserStarted = browserLane.started.catch((error: Error) => {
     log.fatal({ err: error }, "the portal (Next.js) could not start");

@@ -19,6 +19,23 @@ export function getStore(): Store {
   return sharedInstance("store", () => createStore(getConfig().redis));
 }
 
+/**
+ * The store both lanes of this process share: Redis when configured; without it, the main
+ * thread's memory — which the browser lane's thread reaches over its port (set there with
+ * shareMainThreadStore, lib/server/browser-lane-worker.ts). For records one lane writes and
+ * the other reads: a request pushed at /oauth/par (machine lane) is claimed by /oauth/authorize
+ * (Next.js).
+ */
+export function laneSharedStore(): Store {
+  return sharedInstance("lane-shared-store", getStore);
+}
+
+/** In the browser lane's thread without Redis: the main thread's store, asked over the thread's port. */
+export function shareMainThreadStore(store: Store): void {
+  takeSharedInstance<Store>("lane-shared-store");
+  sharedInstance("lane-shared-store", () => store);
+}
+
 /** Makes `store` the process's store; before anything else asked for one. */
 export function makeProcessStore(store: Store): Store {
   takeSharedInstance<Store>("store");

@@ -1,10 +1,10 @@
-// GET /oauth/authorize: validates the request, remembers it server-side (bound to this
-// browser) and sends the user to Okta to sign in (with the client's prompt, max_age and
+// GET /oauth/authorize: validates the request (or claims the pushed one it names), remembers it
+// server-side (bound to this browser) and sends the user to Okta to sign in (with the client's prompt, max_age and
 // login_hint where they concern the sign-in, and the app's name for the sign-in page).
 import { parseAuthorizationRequest, RedirectableError } from "./request.ts";
 import { UntrustedRequestError } from "./client.ts";
 import { startDelegation } from "./okta-delegation.ts";
-import { errorPage, errorRedirectUrl, redirect } from "./responses.ts";
+import { answerClient, errorAnswer, errorPage, redirect } from "./responses.ts";
 import { bindingCookie, BINDING_COOKIE, browserBinding, saveDelegation } from "./transactions.ts";
 import { readCookie, type AuthorizeEnvironment } from "./environment.ts";
 import { OAuthError } from "../errors.ts";
@@ -13,10 +13,10 @@ export async function authorize(request: Request, env: AuthorizeEnvironment): Pr
   const params = new URL(request.url).searchParams;
   let parsed;
   try {
-    parsed = await parseAuthorizationRequest(env.db, params);
+    parsed = await parseAuthorizationRequest(env, params);
   } catch (error) {
     if (error instanceof UntrustedRequestError) return errorPage(400, error.code, error.message);
-    if (error instanceof RedirectableError) return redirect(errorRedirectUrl(error.redirectUri, env.issuer, error.error, error.state, error.responseMode), 302);
+    if (error instanceof RedirectableError) return answerClient(errorAnswer(error.redirectUri, error.error, error.state, error.responseMode), env.issuer, 302);
     throw error;
   }
   let start;
@@ -27,7 +27,7 @@ export async function authorize(request: Request, env: AuthorizeEnvironment): Pr
   } catch (error) {
     env.log.error({ err: error }, "Okta discovery failed");
     const unavailable = new OAuthError("temporarily_unavailable", "The identity provider cannot be reached.");
-    return redirect(errorRedirectUrl(parsed.client.redirectUri, env.issuer, unavailable, parsed.state, parsed.responseMode), 302);
+    return answerClient(errorAnswer(parsed.client.redirectUri, unavailable, parsed.state, parsed.responseMode), env.issuer, 302);
   }
   const binding = browserBinding(readCookie(request, BINDING_COOKIE));
   await saveDelegation(env.store, binding.value, parsed, start.okta);

@@ -34,7 +34,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const parse = (params: Record<string, string>) => parseAuthorizationRequest(ctx.db, new URLSearchParams(params));
+const parse = (params: Record<string, string>) => parseAuthorizationRequest(ctx, new URLSearchParams(params));
 async function failure(params: Record<string, string>) {
   try {
     await parse(params);

@@ -9,7 +9,7 @@ import { grantAuthorization, keepIdToken } from "./grant.ts";
 import { DelegationError, finishDelegation, StaleAuthenticationError } from "./okta-delegation.ts";
 import { consentCovers } from "./remembered-consent.ts";
 import type { AuthorizationRequest } from "./request.ts";
-import { errorPage, errorRedirectUrl, redirect } from "./responses.ts";
+import { answerClient, errorAnswer, errorPage, redirect } from "./responses.ts";
 import { BINDING_COOKIE, claimDelegation, saveConsent } from "./transactions.ts";
 
 /** What Okta answers to prompt=none when it would have had to show a page. */
@@ -32,7 +32,7 @@ export async function oktaCallback(request: Request, env: AuthorizeEnvironment):
   if (!delegation) return errorPage(400, "invalid_request", "This sign-in response is unknown, expired or was already used.");
   const authz: AuthorizationRequest = { ...REMEMBERED_BY_AN_OLDER_VERSION, ...delegation.request };
 
-  const toClient = (error: OAuthError) => redirect(errorRedirectUrl(authz.client.redirectUri, env.issuer, error, authz.state, authz.responseMode), 302);
+  const toClient = (error: OAuthError) => answerClient(errorAnswer(authz.client.redirectUri, error, authz.state, authz.responseMode), env.issuer, 302);
 
   if (params.has("error")) {
     // The user is known to this browser: the client hears that access was not granted — with
@@ -61,7 +61,7 @@ export async function oktaCallback(request: Request, env: AuthorizeEnvironment):
 
   const idTokenRecordId = await keepIdToken(env.db, login, env.encryptionKey);
   const consented = authz.client.skipConsent || (!authz.prompt.includes("consent") && (await consentCovers(env.db, authz.client.appId, login.sub, authz.scope)));
-  if (consented) return redirect(await grantAuthorization(env.db, env.issuer, authz, login.sub, idTokenRecordId), 302);
+  if (consented) return answerClient(await grantAuthorization(env.db, authz, login.sub, idTokenRecordId), env.issuer, 302);
   if (authz.prompt.includes("none")) return toClient(new OAuthError("consent_required", "The user has not allowed this app these scopes."));
   const consentId = await saveConsent(env.store, binding!, { request: authz, userSub: login.sub, idTokenRecordId });
   return redirect(`${env.issuer}/oauth/consent?id=${encodeURIComponent(consentId)}`, 302);

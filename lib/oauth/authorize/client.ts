@@ -22,7 +22,7 @@ export interface AuthorizingClient {
 export class UntrustedRequestError extends Error {
   override name = "UntrustedRequestError";
   constructor(
-    readonly code: "invalid_client" | "invalid_redirect_uri" | "invalid_request",
+    readonly code: "invalid_client" | "invalid_redirect_uri" | "invalid_request" | "invalid_request_uri",
     description: string,
   ) {
     super(description);

@@ -1,14 +1,14 @@
 // The consent step: the page shows a pending request (the app's name, who publishes it, and the
 // scopes in words) to the browser that started it; the decision (a same-origin form POST carrying the request's CSRF
 // token) remembers the consent and issues the code (or implicit token), or answers
-// access_denied, with 303 either way.
+// access_denied, with 303 either way (or the form-post page, when the client asked for it).
 import type { Database } from "../../db/index.ts";
 import { OAuthError } from "../errors.ts";
 import { inWords, scopeDescriptionsOf, type ScopeInWords } from "../scope-words.ts";
 import { readCookie, type AuthorizeEnvironment } from "./environment.ts";
 import { grantAuthorization } from "./grant.ts";
 import { rememberConsent } from "./remembered-consent.ts";
-import { errorPage, errorRedirectUrl, redirect } from "./responses.ts";
+import { answerClient, errorAnswer, errorPage } from "./responses.ts";
 import { BINDING_COOKIE, claimConsent, peekConsent } from "./transactions.ts";
 
 export interface ConsentView {
@@ -55,8 +55,8 @@ export async function decideConsent(request: Request, env: AuthorizeEnvironment)
   const authz = record.request;
   if (decision !== "allow") {
     const denied = new OAuthError("access_denied", "The user denied the request.");
-    return redirect(errorRedirectUrl(authz.client.redirectUri, env.issuer, denied, authz.state, authz.responseMode), 303);
+    return answerClient(errorAnswer(authz.client.redirectUri, denied, authz.state, authz.responseMode), env.issuer, 303);
   }
   await rememberConsent(env.db, authz.client.appId, record.userSub, authz.scope);
-  return redirect(await grantAuthorization(env.db, env.issuer, authz, record.userSub, record.idTokenRecordId), 303);
+  return answerClient(await grantAuthorization(env.db, authz, record.userSub, record.idTokenRecordId), env.issuer, 303);
 }

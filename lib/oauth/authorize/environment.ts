@@ -4,10 +4,11 @@ import { getConfig } from "../../config/index.ts";
 import { getDb, type Database } from "../../db/index.ts";
 import { getLogger, type Logger } from "../../log/index.ts";
 import { getOktaSettings, type OktaSettings } from "../../okta/settings.ts";
-import { getStore, type Store } from "../../store/index.ts";
+import { laneSharedStore, type Store } from "../../store/index.ts";
 
 export interface AuthorizeEnvironment {
   db: Database;
+  /** Shared with the machine lane, which keeps the pushed authorization requests there. */
   store: Store;
   log: Logger;
   /** Gatehouse's issuer (PUBLIC_URL), sent as `iss` (RFC 9207). */
@@ -23,7 +24,7 @@ export function authorizeEnvironment(): AuthorizeEnvironment {
   const config = getConfig();
   return {
     db: getDb(),
-    store: getStore(),
+    store: laneSharedStore(),
     log: getLogger(),
     issuer: config.publicUrl,
     callbackUrl: `${config.publicUrl}/oauth/callback`,

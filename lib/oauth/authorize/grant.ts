@@ -1,7 +1,8 @@
 // The end of a successful authorization: the user's Okta id token is kept encrypted (bound to
 // the user's sub as associated data), then the client gets what it asked for — a Gatehouse
 // authorization code (through the contract with the token endpoint, lib/oauth/codes.ts) in the
-// query, or, for implicit, an access token in the fragment — always with state and iss.
+// query, or, for implicit, an access token in the fragment (either as a form post when the client
+// asked for one) — always with state and iss.
 import type { Database } from "../../db/index.ts";
 import { encrypt } from "../../security/encryption.ts";
 import { findClient } from "../clients.ts";
@@ -9,7 +10,7 @@ import { issueAuthorizationCode } from "../codes.ts";
 import { OAuthError } from "../errors.ts";
 import { issueTokens } from "../tokens/issue.ts";
 import type { AuthorizationRequest } from "./request.ts";
-import { clientRedirectUrl, errorRedirectUrl } from "./responses.ts";
+import { errorAnswer, type ClientAnswer } from "./responses.ts";
 import type { VerifiedLogin } from "./okta-delegation.ts";
 
 /**
@@ -26,9 +27,9 @@ export async function keepIdToken(db: Pick<Database, "idTokenRecord">, login: Ve
   return record.id;
 }
 
-/** Issues the code (or the implicit token) and returns the client redirect carrying it. */
-export async function grantAuthorization(db: Database, issuer: string, request: AuthorizationRequest, userSub: string, idTokenRecordId: string | null): Promise<string> {
-  if (request.responseType === "token") return grantImplicitToken(db, issuer, request, userSub, idTokenRecordId);
+/** Issues the code (or the implicit token) and returns the answer carrying it. */
+export async function grantAuthorization(db: Database, request: AuthorizationRequest, userSub: string, idTokenRecordId: string | null): Promise<ClientAnswer> {
+  if (request.responseType === "token") return grantImplicitToken(db, request, userSub, idTokenRecordId);
   const code = await issueAuthorizationCode(db, {
     appId: request.client.appId,
     credentialId: request.client.credentialId,
@@ -40,11 +41,11 @@ export async function grantAuthorization(db: Database, issuer: string, request: 
     nonce: request.nonce,
     idTokenRecordId,
   });
-  return clientRedirectUrl(request.client.redirectUri, issuer, { code, state: request.state });
+  return { redirectUri: request.client.redirectUri, params: { code, state: request.state }, mode: request.responseMode };
 }
 
-async function grantImplicitToken(db: Database, issuer: string, request: AuthorizationRequest, userSub: string, idTokenRecordId: string | null): Promise<string> {
-  const refuse = (error: OAuthError) => errorRedirectUrl(request.client.redirectUri, issuer, error, request.state, "fragment");
+async function grantImplicitToken(db: Database, request: AuthorizationRequest, userSub: string, idTokenRecordId: string | null): Promise<ClientAnswer> {
+  const refuse = (error: OAuthError) => errorAnswer(request.client.redirectUri, error, request.state, request.responseMode);
   // The app as it is now: it may have been suspended, or lost a product, while the user signed in.
   const client = await findClient(db, request.client.clientId);
   if (!client?.usable) return refuse(new OAuthError("unauthorized_client", "The client is no longer allowed to obtain tokens."));
@@ -52,16 +53,15 @@ async function grantImplicitToken(db: Database, issuer: string, request: Authori
   if (scopes.some((s) => !client.allowedScopes.has(s))) return refuse(new OAuthError("invalid_scope", "The requested scope is no longer approved for this app."));
   const shortLived = { ...client, lifetimes: { ...client.lifetimes, accessTokenSeconds: Math.min(client.lifetimes.accessTokenSeconds, IMPLICIT_TOKEN_MAX_SECONDS) } };
   const tokens = await issueTokens(db, { client: shortLived, grantType: "implicit", scope: request.scope, userSub, idTokenRecordId });
-  return clientRedirectUrl(
-    request.client.redirectUri,
-    issuer,
-    {
+  return {
+    redirectUri: request.client.redirectUri,
+    params: {
       access_token: tokens.access_token,
       token_type: tokens.token_type,
       expires_in: String(tokens.expires_in),
       scope: tokens.scope,
       state: request.state,
     },
-    "fragment",
-  );
+    mode: request.responseMode,
+  };
 }

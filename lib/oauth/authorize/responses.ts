@@ -1,12 +1,36 @@
-// How the browser-facing OAuth endpoints answer: redirects back to the client carrying `iss`
-// (RFC 9207) and `state`, or a small HTML error page when the redirect URI cannot be trusted.
-// Plain web Responses, so lib/oauth needs nothing from Next.js.
+// How the browser-facing OAuth endpoints answer: back to the client carrying `iss` (RFC 9207)
+// and `state` — a redirect, or a form the browser posts (form_post) — or a small HTML error
+// page when the redirect URI cannot be trusted. Plain web Responses, so lib/oauth needs nothing
+// from Next.js.
 import type { OAuthError } from "../errors.ts";
+import { formPostPage } from "./form-post.ts";
+import { escapeHtml } from "./html.ts";
 
-/** Where the answer's parameters go: the query (code flow) or the fragment (implicit, RFC 6749 §4.2.2). */
-export type ResponseMode = "query" | "fragment";
+/** Where the answer's parameters go: the query (code flow), the fragment (implicit, RFC 6749
+ * §4.2.2), or the body of a form the browser posts to the redirect URI (OAuth 2.0 Form Post
+ * Response Mode). */
+export type ResponseMode = "query" | "fragment" | "form_post";
 
-export function clientRedirectUrl(redirectUri: string, issuer: string, params: Record<string, string | null | undefined>, mode: ResponseMode = "query"): string {
+/** An answer for the client, before it is known how it travels. */
+export interface ClientAnswer {
+  redirectUri: string;
+  params: Record<string, string | null | undefined>;
+  mode: ResponseMode;
+}
+
+export const errorAnswer = (redirectUri: string, error: OAuthError, state: string | null, mode: ResponseMode): ClientAnswer => ({
+  redirectUri,
+  params: { error: error.code, error_description: error.description, state },
+  mode,
+});
+
+/** The answer as a redirect (302 or, after a form POST, 303), or as the auto-posting form page. */
+export function answerClient(answer: ClientAnswer, issuer: string, status: 302 | 303, cookies: string[] = []): Response {
+  if (answer.mode === "form_post") return formPostPage(answer.redirectUri, { ...answer.params, iss: issuer });
+  return redirect(clientRedirectUrl(answer.redirectUri, issuer, answer.params, answer.mode), status, cookies);
+}
+
+export function clientRedirectUrl(redirectUri: string, issuer: string, params: Record<string, string | null | undefined>, mode: "query" | "fragment" = "query"): string {
   const url = new URL(redirectUri);
   const answer = mode === "query" ? url.searchParams : new URLSearchParams();
   for (const [name, value] of Object.entries(params)) if (value !== null && value !== undefined) answer.append(name, value);
@@ -15,17 +39,11 @@ export function clientRedirectUrl(redirectUri: string, issuer: string, params: R
   return url.toString();
 }
 
-export function errorRedirectUrl(redirectUri: string, issuer: string, error: OAuthError, state: string | null, mode: ResponseMode = "query"): string {
-  return clientRedirectUrl(redirectUri, issuer, { error: error.code, error_description: error.description, state }, mode);
-}
-
 export function redirect(location: string, status: 302 | 303, cookies: string[] = []): Response {
   const headers = new Headers({ location, "cache-control": "no-store" });
   for (const cookie of cookies) headers.append("set-cookie", cookie);
   return new Response(null, { status, headers });
 }
-
-const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /** An error shown to the user: the request cannot (or must not) go back to the client. */
 export function errorPage(status: number, code: string, description: string): Response {

@@ -17,9 +17,12 @@ export function authorizationServerMetadata(issuer: string, { mutualTls = false 
     jwks_uri: `${issuer}/oauth/jwks`,
     // RFC 7591: needs an initial access token, created by a developer in the portal
     registration_endpoint: `${issuer}/oauth/register`,
+    // RFC 9126 §5: pushed requests everywhere; required only by apps an admin marked so
+    pushed_authorization_request_endpoint: `${issuer}/oauth/par`,
+    require_pushed_authorization_requests: false,
     // token (implicit) only for apps an admin enabled it for; its answers use the fragment
     response_types_supported: ["code", "token"],
-    response_modes_supported: ["query", "fragment"],
+    response_modes_supported: ["query", "fragment", "form_post"],
     grant_types_supported: ["authorization_code", "implicit", "client_credentials", "refresh_token", "password", "urn:ietf:params:oauth:grant-type:token-exchange"],
     token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", ...tlsClientAuth, "none"],
     introspection_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", ...tlsClientAuth],
