@@ -150,7 +150,12 @@ describe.each(configuredBackends())("DPoP on $name", (backend) => {
     });
 
     it("works at the gateway with a proof of its key; another key, a missing proof, another URL or a replayed proof are refused", async () => {
-      expect((await resource(ECHO, token, { key })).status).toBe(200);
+      const first = await resource(ECHO, token, { key });
+      expect(first.status).toBe(200);
+      // the proof is the gateway's, like the token: the backend sees neither
+      expect(first.json.headers.dpop).toBeUndefined();
+      expect(first.json.headers.authorization).toBeUndefined();
+      expect(first.json.headers["x-gatehouse-app-id"]).toBe(app.id);
       // htu compared after normalisation: another spelling of this URL is this URL
       expect((await resource(ECHO, token, { key, proofPath: "/gateway/%65cho/v1/anything?x=1" })).status).toBe(200);
       const other = await resource(ECHO, token, { key: await proofKeyPair("ES256") });

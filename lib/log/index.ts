@@ -36,6 +36,7 @@ const REDACT = [
   "headers.cookie",
   'headers["set-cookie"]',
   'headers["x-api-key"]',
+  "headers.dpop",
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

@@ -1,6 +1,7 @@
 // assign-identity: what the backend learns about the caller. Always: the caller's credentials
-// are removed (Authorization; the API key header is removed by verify-api-key) and the app and
-// developer ids are added. Per proxy (ProxyDefinition.idTokenMode, overridable here):
+// are removed (Authorization and its DPoP proof, RFC 9449; the API key header is removed by
+// verify-api-key) and the app and developer ids are added. Per proxy (ProxyDefinition.idTokenMode,
+// overridable here):
 //   none   — nothing about the end user
 //   claims — selected claims of the user's Okta id token as X-Gatehouse-User… headers
 //   whole  — the id token itself in X-Gatehouse-Id-Token (the backend can verify it with Okta)
@@ -48,6 +49,7 @@ export const assignIdentity = definePolicy<AssignIdentityConfig>({
   access(ctx, config) {
     const headers = ctx.upstreamHeaders;
     delete headers.authorization;
+    delete headers.dpop;
     const identity = ctx.identity;
     if (!identity) return undefined;
     headers["x-gatehouse-app-id"] = identity.appId;

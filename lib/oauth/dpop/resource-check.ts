@@ -7,7 +7,8 @@ import type { PresentedToken } from "../bearer.ts";
 import type { ValidToken } from "../tokens/validator.ts";
 import { DpopError } from "./errors.ts";
 import { proofHeader } from "./proof-header.ts";
-import type { DpopVerifier } from "./verifier.ts";
+import type { DpopCheck, DpopVerifier } from "./verifier.ts";
+import { isPromise, type MaybePromise } from "../../runtime/maybe-async.ts";
 
 export type DpopRefusal = {
   refused: true;
@@ -29,7 +30,7 @@ const UNBOUND_BEARER: DpopAcceptance = { refused: false, jkt: null, nextNonce: n
 
 const refuse = (error: DpopRefusal["error"], description: string, nonce: string | null = null): DpopRefusal => ({ refused: true, error, description, nonce });
 
-/** Synchronous unless a proof must be verified. */
+/** Synchronous unless the proof's replay check waits for a store in another process. */
 export function checkDpopBinding(
   verifier: DpopVerifier,
   req: IncomingMessage,
@@ -43,15 +44,21 @@ export function checkDpopBinding(
   return verifyBoundProof(verifier, req, presented.token, token.dpopJkt);
 }
 
-async function verifyBoundProof(verifier: DpopVerifier, req: IncomingMessage, accessToken: string, boundJkt: string): Promise<DpopAcceptance | DpopRefusal> {
+function verifyBoundProof(verifier: DpopVerifier, req: IncomingMessage, accessToken: string, boundJkt: string): MaybePromise<DpopAcceptance | DpopRefusal> {
+  const refusal = (error: unknown): DpopRefusal => {
+    if (!(error instanceof DpopError)) throw error;
+    return refuse(error.code, error.description, error.code === "use_dpop_nonce" ? verifier.currentNonce() : null);
+  };
+  const accept = (check: DpopCheck): DpopAcceptance | DpopRefusal =>
+    check.jkt === boundJkt
+      ? { refused: false, jkt: check.jkt, nextNonce: check.nextNonce }
+      : refuse("invalid_token", "The DPoP proof is signed with another key than the one the token is bound to.");
   try {
     const proof = proofHeader(req);
     if (proof === null) return refuse("invalid_dpop_proof", "A DPoP proof is required with the DPoP scheme.");
-    const check = await verifier.verify(req, proof, { method: req.method ?? "GET", accessToken, requireNonce: verifier.config.nonceAtResources });
-    if (check.jkt !== boundJkt) return refuse("invalid_token", "The DPoP proof is signed with another key than the one the token is bound to.");
-    return { refused: false, jkt: check.jkt, nextNonce: check.nextNonce };
+    const check = verifier.verify(req, proof, { method: req.method ?? "GET", accessToken, requireNonce: verifier.config.nonceAtResources });
+    return isPromise(check) ? check.then(accept, refusal) : accept(check);
   } catch (error) {
-    if (!(error instanceof DpopError)) throw error;
-    return refuse(error.code, error.description, error.code === "use_dpop_nonce" ? verifier.currentNonce() : null);
+    return refusal(error);
   }
 }

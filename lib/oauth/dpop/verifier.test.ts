@@ -24,9 +24,9 @@ function request(url: string, headers: string[] = [], method = "GET"): IncomingM
   return req;
 }
 
-async function outcome(run: Promise<unknown>): Promise<string> {
+async function outcome(run: () => unknown): Promise<string> {
   try {
-    await run;
+    await run();
     return "accepted";
   } catch (error) {
     if (error instanceof DpopError) return error.code;
@@ -57,12 +57,12 @@ describe("DpopVerifier: nonce, replay, request URI", () => {
     const req = request("/gateway/orders?page=1");
     const proof = await makeProof(key, { htu: "https://gatehouse.example/gateway/orders" });
     expect(await one.verify(req, proof, options())).toEqual({ jkt: key.jkt, nextNonce: null });
-    expect(await outcome(one.verify(req, proof, options()))).toBe("invalid_dpop_proof");
-    expect(await outcome(two.verify(req, proof, options()))).toBe("invalid_dpop_proof");
+    expect(await outcome(async () => one.verify(req, proof, options()))).toBe("invalid_dpop_proof");
+    expect(await outcome(async () => two.verify(req, proof, options()))).toBe("invalid_dpop_proof");
     // another key may use the same jti
     const other = await proofKeyPair();
-    expect(await outcome(one.verify(req, await makeProof(other, { htu: "https://gatehouse.example/gateway/orders", jti: "shared" }), options()))).toBe("accepted");
-    expect(await outcome(one.verify(req, await makeProof(key, { htu: "https://gatehouse.example/gateway/orders", jti: "shared" }), options()))).toBe("accepted");
+    expect(await outcome(async () => one.verify(req, await makeProof(other, { htu: "https://gatehouse.example/gateway/orders", jti: "shared" }), options()))).toBe("accepted");
+    expect(await outcome(async () => one.verify(req, await makeProof(key, { htu: "https://gatehouse.example/gateway/orders", jti: "shared" }), options()))).toBe("accepted");
   });
 
   it("requires a nonce when asked: missing, stale or forged → use_dpop_nonce; the previous slot's is good and earns a new one", async () => {
@@ -70,30 +70,34 @@ describe("DpopVerifier: nonce, replay, request URI", () => {
     const req = request("/oauth/token", [], "POST");
     const at = (nonce?: string) => makeProof(key, { htm: "POST", htu: "https://gatehouse.example/oauth/token", nonce, iat: Math.floor(now / 1000) });
     const required = options({ method: "POST", requireNonce: true });
-    expect(await outcome(v.verify(req, await at(), required))).toBe("use_dpop_nonce");
-    expect(await outcome(v.verify(req, await at(undefined), options({ method: "POST" })))).toBe("accepted"); // not required: fine without
+    expect(await outcome(async () => v.verify(req, await at(), required))).toBe("use_dpop_nonce");
+    expect(await outcome(async () => v.verify(req, await at(undefined), options({ method: "POST" })))).toBe("accepted"); // not required: fine without
     const current = v.currentNonce();
     expect(await v.verify(req, await at(current), required)).toEqual({ jkt: key.jkt, nextNonce: null });
-    expect(await outcome(v.verify(req, await at("0.forged"), required))).toBe("use_dpop_nonce");
-    expect(await outcome(v.verify(req, await at(new DpopNonces(Buffer.alloc(32, 9)).current(now)), required))).toBe("use_dpop_nonce"); // another key's
+    expect(await outcome(async () => v.verify(req, await at("0.forged"), required))).toBe("use_dpop_nonce");
+    expect(await outcome(async () => v.verify(req, await at(new DpopNonces(Buffer.alloc(32, 9)).current(now)), required))).toBe("use_dpop_nonce"); // another key's
     now += NONCE_SLOT_MS;
     const next = v.currentNonce();
     expect(next).not.toBe(current);
     expect(await v.verify(req, await at(current), required)).toEqual({ jkt: key.jkt, nextNonce: next });
     now += NONCE_SLOT_MS;
-    expect(await outcome(v.verify(req, await at(current), required))).toBe("use_dpop_nonce"); // two slots old: stale
+    expect(await outcome(async () => v.verify(req, await at(current), required))).toBe("use_dpop_nonce"); // two slots old: stale
     // a stale nonce is refused even where nonces are optional
-    expect(await outcome(v.verify(req, await at(current), options({ method: "POST" })))).toBe("use_dpop_nonce");
+    expect(await outcome(async () => v.verify(req, await at(current), options({ method: "POST" })))).toBe("use_dpop_nonce");
   });
 
   it("checks htu against PUBLIC_URL's origin and the request's path (behind a proxy), also with a base path", async () => {
     const plain = verifier("https://api.example.com");
-    expect(await outcome(plain.verify(request("/gateway/x"), await makeProof(key, { htu: "https://api.example.com/gateway/x" }), options()))).toBe("accepted");
-    expect(await outcome(plain.verify(request("/gateway/x"), await makeProof(key, { htu: "http://127.0.0.1:3000/gateway/x" }), options()))).toBe("invalid_dpop_proof");
+    expect(await outcome(async () => plain.verify(request("/gateway/x"), await makeProof(key, { htu: "https://api.example.com/gateway/x" }), options()))).toBe("accepted");
+    expect(await outcome(async () => plain.verify(request("/gateway/x"), await makeProof(key, { htu: "http://127.0.0.1:3000/gateway/x" }), options()))).toBe("invalid_dpop_proof");
     const based = verifier("https://example.com/auth");
-    expect(await outcome(based.verify(request("/oauth/token"), await makeProof(key, { htu: "https://example.com/auth/oauth/token" }), options()))).toBe("accepted");
-    expect(await outcome(based.verify(request("/auth/oauth/token"), await makeProof(key, { htu: "https://example.com/auth/oauth/token" }), options()))).toBe("accepted");
-    expect(await outcome(based.verify(request("/oauth/token"), await makeProof(key, { htu: "https://example.com/other/oauth/token" }), options()))).toBe("invalid_dpop_proof");
+    expect(await outcome(async () => based.verify(request("/oauth/token"), await makeProof(key, { htu: "https://example.com/auth/oauth/token" }), options()))).toBe("accepted");
+    expect(await outcome(async () => based.verify(request("/auth/oauth/token"), await makeProof(key, { htu: "https://example.com/auth/oauth/token" }), options()))).toBe(
+      "accepted",
+    );
+    expect(await outcome(async () => based.verify(request("/oauth/token"), await makeProof(key, { htu: "https://example.com/other/oauth/token" }), options()))).toBe(
+      "invalid_dpop_proof",
+    );
   });
 
   it("exactly one DPoP header", async () => {

@@ -5,6 +5,7 @@
 import type { IncomingMessage } from "node:http";
 import type { DpopConfig } from "../../config/load.ts";
 import type { Store } from "../../store/index.ts";
+import { andThen, type MaybePromise } from "../../runtime/maybe-async.ts";
 import { DpopError, invalidProof } from "./errors.ts";
 import { DpopNonces } from "./nonces.ts";
 import { firstUse } from "./replay.ts";
@@ -58,8 +59,9 @@ export class DpopVerifier {
     return uris;
   }
 
-  /** Checks `proof` (the request's DPoP header) fully; throws DpopError. */
-  async verify(req: IncomingMessage, proof: string, options: ProofOptions): Promise<DpopCheck> {
+  /** Checks `proof` (the request's DPoP header) fully; throws DpopError (or rejects with it, once
+   * the replay check had to wait for the store). */
+  verify(req: IncomingMessage, proof: string, options: ProofOptions): MaybePromise<DpopCheck> {
     const now = this.now();
     const { iatWindowSeconds } = this.deps.config;
     const verified = verifyProof(proof, { method: options.method, uris: this.requestUris(req), accessToken: options.accessToken, now, iatWindowSeconds });
@@ -71,8 +73,10 @@ export class DpopVerifier {
       if (check === "invalid") throw new DpopError("use_dpop_nonce", "The DPoP nonce is stale or invalid; use the one in the DPoP-Nonce header.");
       if (check === "previous") nextNonce = this.nonces.current(now);
     }
-    if (!(await firstUse(this.deps.store, verified.jkt, verified.jti, 2 * iatWindowSeconds * 1000))) throw invalidProof("This DPoP proof was already used.");
-    return { jkt: verified.jkt, nextNonce };
+    return andThen(firstUse(this.deps.store, verified.jkt, verified.jti, 2 * iatWindowSeconds * 1000), (first) => {
+      if (!first) throw invalidProof("This DPoP proof was already used.");
+      return { jkt: verified.jkt, nextNonce };
+    });
   }
 
   private now(): number {

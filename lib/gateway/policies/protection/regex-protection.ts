@@ -37,14 +37,15 @@ export const RegexProtectionConfig = z
       .max(3)
       .default(["path", "query", "headers"]),
     /**
-     * Header values not inspected: credentials are random by design. Lower-case names. The
+     * Header values not inspected: credentials are random by design (a DPoP proof is a signed
+     * JWT the authentication policy verifies). Lower-case names. The
      * Cookie header is never matched whole (its cookies are, see checkCookies), so listing it
      * here, as configurations saved before cookies were inspected do, changes nothing.
      */
     ignoreHeaders: z
       .array(z.string().regex(/^[a-z0-9-]{1,64}$/))
       .max(50)
-      .default(["authorization", "proxy-authorization", "x-api-key"]),
+      .default(["authorization", "proxy-authorization", "x-api-key", "dpop"]),
     /** Each cookie's value is inspected (with the "headers" target). */
     checkCookies: z.boolean().default(true),
     /** Cookies left alone by name (exact, case-sensitive), e.g. an opaque session cookie. */
