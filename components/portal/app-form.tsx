@@ -10,6 +10,7 @@ import type { ProductView } from "@/lib/portal/views";
 import { buttonClass, inputClass } from "../ui/basics";
 import { useCachesStaleOnSubmit } from "../ui/action-form";
 import { FormAlert, FormField } from "../ui/form-fields";
+import { ProductChoices } from "./product-choices";
 
 export interface AppFormValues {
   name: string;
@@ -69,21 +70,7 @@ export function AppForm({
           />
         )}
       </FormField>
-      <fieldset className="text-sm" aria-describedby={productsError ? "products-error" : undefined}>
-        <legend className="font-medium">API products</legend>
-        {products.length === 0 ? <p className="text-slate-500">No products are published yet.</p> : null}
-        {products.map((p) => (
-          <label key={p.id} className="mt-1 flex items-center gap-2">
-            <input type="checkbox" name="products" value={p.slug} defaultChecked={selected.includes(p.slug) || selected.includes(p.id)} />
-            {p.name} <span className="text-xs text-slate-500">({p.approvalType === "manual" ? "needs approval" : "approved at once"})</span>
-          </label>
-        ))}
-        {productsError ? (
-          <p id="products-error" className="mt-1 text-sm text-red-700">
-            {productsError}
-          </p>
-        ) : null}
-      </fieldset>
+      <ProductChoices legend="API products" products={products} isChecked={(p) => selected.includes(p.slug) || selected.includes(p.id)} error={productsError} />
       <button type="submit" className={buttonClass} disabled={pending}>
         {mode === "create" ? "Create app" : "Save changes"}
       </button>

@@ -15,6 +15,7 @@ import { FormAlert, FormField } from "../ui/form-fields";
 import { usePagedList } from "../ui/load-more";
 import { PagedTable } from "../ui/paged-table";
 import { SecretPanel } from "./secret-panel";
+import { ProductChoices } from "./product-choices";
 
 const PAGE = "/apps/registration-tokens";
 
@@ -62,21 +63,7 @@ export function RegistrationTokens({
             {(props) => <input {...props} className={inputClass} inputMode="numeric" defaultValue={issued ? "" : keptValue(state, "maxRegistrations")} placeholder="10" />}
           </FormField>
         </div>
-        <fieldset className="text-sm" aria-describedby={productsError ? "products-error" : undefined}>
-          <legend className="font-medium">API products every registered app asks for</legend>
-          {products.length === 0 ? <p className="text-slate-500">No products are published yet.</p> : null}
-          {products.map((p) => (
-            <label key={p.id} className="mt-1 flex items-center gap-2">
-              <input type="checkbox" name="products" value={p.slug} defaultChecked={!issued && selected.includes(p.slug)} />
-              {p.name} <span className="text-xs text-slate-500">({p.approvalType === "manual" ? "needs approval" : "approved at once"})</span>
-            </label>
-          ))}
-          {productsError ? (
-            <p id="products-error" className="mt-1 text-sm text-red-700">
-              {productsError}
-            </p>
-          ) : null}
-        </fieldset>
+        <ProductChoices legend="API products every registered app asks for" products={products} isChecked={(p) => !issued && selected.includes(p.slug)} error={productsError} />
         <button type="submit" className={buttonClass} disabled={pending}>
           Create token
         </button>

@@ -4,13 +4,14 @@
 // (session) and the consent page (remembered), a wider scope asks again; prompt=none in a browser
 // without an Okta session comes back with login_required. A JWT product's token, obtained by
 // code + PKCE with an independent client (oauth4webapi), verifies with jose against /oauth/jwks.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as oauth from "oauth4webapi";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { signIn } from "../harness/sign-in.ts";
+import { signInAtOkta } from "../harness/portal.ts";
 import { startRedirectReceiver, type RedirectReceiver } from "../harness/redirect-receiver.ts";
 
 const url = () => process.env.GATEHOUSE_URL!;
@@ -42,13 +43,6 @@ function authorizeUrl(params: Record<string, string>): string {
   return u.toString();
 }
 
-async function oktaLogin(page: Page, user: { login: string; password: string }) {
-  await expect(page.getByTestId("okta-dev-badge")).toBeVisible();
-  await page.getByLabel("Username").fill(user.login);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
 test("implicit in the fragment, consent remembered, prompt=none without a session", async ({ page, browser }) => {
   const { users } = seed();
   const developer = await signIn(url(), users.developer.login, users.developer.password);
@@ -65,7 +59,7 @@ test("implicit in the fragment, consent remembered, prompt=none without a sessio
   const implicit = (state: string, scope = "echo:read") => authorizeUrl({ response_type: "token", client_id: clientId, redirect_uri: redirectUri(), state, scope });
 
   await page.goto(implicit("first"));
-  await oktaLogin(page, users.developer);
+  await signInAtOkta(page, users.developer);
   await page.waitForURL((u) => u.pathname === "/oauth/consent");
   await page.getByRole("button", { name: "Allow" }).click();
   await page.waitForURL((u) => u.href.startsWith(redirectUri()));
@@ -149,7 +143,7 @@ test("a JWT product's access token from code + PKCE verifies against /oauth/jwks
   }))
     start.searchParams.set(k, v);
   await page.goto(start.toString());
-  await oktaLogin(page, users.developer);
+  await signInAtOkta(page, users.developer);
   await page.waitForURL((u) => u.pathname === "/oauth/consent");
   await page.getByRole("button", { name: "Allow" }).click();
   await page.waitForURL((u) => u.href.startsWith(redirectUri()));

@@ -6,7 +6,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import * as oauth from "oauth4webapi";
 import { createDatabaseClient } from "../../lib/db/client.ts";
-import { apiAs, gatehouseDatabaseFile, gatehouseUrl, seededUsers } from "../harness/portal.ts";
+import { apiAs, gatehouseDatabaseFile, gatehouseUrl, seededUsers, signInAtOkta } from "../harness/portal.ts";
 import { startRedirectReceiver, type RedirectReceiver } from "../harness/redirect-receiver.ts";
 
 const opts = { [oauth.allowInsecureRequests]: true } as const;
@@ -23,20 +23,13 @@ async function discover(): Promise<oauth.AuthorizationServer> {
   return oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: "oauth2", ...opts }));
 }
 
-async function oktaLogin(page: Page, user: { login: string; password: string }) {
-  await expect(page.getByTestId("okta-dev-badge")).toBeVisible();
-  await page.getByLabel("Username").fill(user.login);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
 /** Signs in at Okta if asked, allows on Gatehouse's consent page if shown, and answers where the browser lands at the app. */
 async function authorizeInBrowser(page: Page, start: URL, user: { login: string; password: string }): Promise<URL> {
   await page.goto(start.toString());
   await page
     .waitForURL((u) => u.href.startsWith(redirectUri()) || u.pathname.endsWith("/login") || u.pathname === "/oauth/consent" || u.searchParams.has("okta-dev"), { timeout: 20_000 })
     .catch(() => {});
-  if (await page.getByTestId("okta-dev-badge").isVisible()) await oktaLogin(page, user);
+  if (await page.getByTestId("okta-dev-badge").isVisible()) await signInAtOkta(page, user);
   await page.waitForURL((u) => u.href.startsWith(redirectUri()) || u.pathname === "/oauth/consent");
   if (new URL(page.url()).pathname === "/oauth/consent") await page.getByRole("button", { name: "Allow" }).click();
   await page.waitForURL((u) => u.href.startsWith(redirectUri()));

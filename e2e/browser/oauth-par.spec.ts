@@ -3,11 +3,12 @@
 // login page and the consent page, and the code that comes back redeems for tokens. With
 // response_mode=form_post the browser posts the answer to the app (the receiver records the
 // form body) — by the page's script, and by the Continue button when scripts are off.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as oauth from "oauth4webapi";
 import { signIn } from "../harness/sign-in.ts";
+import { signInAtOkta } from "../harness/portal.ts";
 import { startRedirectReceiver, type RedirectReceiver } from "../harness/redirect-receiver.ts";
 
 const url = () => process.env.GATEHOUSE_URL!;
@@ -29,13 +30,6 @@ async function call(cookie: string, method: string, path: string, body?: unknown
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, json: await res.json() };
-}
-
-async function oktaLogin(page: Page, user: { login: string; password: string }) {
-  await expect(page.getByTestId("okta-dev-badge")).toBeVisible();
-  await page.getByLabel("Username").fill(user.login);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
 }
 
 async function setUp() {
@@ -74,7 +68,7 @@ test("a pushed request through Okta's login and consent to a code, then tokens; 
   const setup = await setUp();
   const first = await pushed(setup, "par-1");
   await page.goto(first.authorize);
-  await oktaLogin(page, setup.users.developer);
+  await signInAtOkta(page, setup.users.developer);
   await page.waitForURL((u) => u.pathname === "/oauth/consent");
   await page.getByRole("button", { name: "Allow" }).click();
   await page.waitForURL((u) => u.href.startsWith(redirectUri()));
@@ -114,7 +108,7 @@ test("a pushed request through Okta's login and consent to a code, then tokens; 
     const other = await noScript.newPage();
     const third = await pushed(setup, "par-3", { response_mode: "form_post" });
     await other.goto(third.authorize);
-    await oktaLogin(other, setup.users.developer);
+    await signInAtOkta(other, setup.users.developer);
     await other.waitForURL((u) => u.pathname === "/oauth/callback");
     const afterLogin = receiver.posts.length;
     await other.getByRole("button", { name: "Continue" }).click();

@@ -31,6 +31,14 @@ export async function signInInBrowser(page: Page, user: { login: string; passwor
   await expect(page.getByTestId("signed-in-as")).toBeAttached(); // hidden in the folded menu below 768 px
 }
 
+/** On okta-dev's login page (an authorization Gatehouse delegated, or an app's own at Okta): signs `user` in. */
+export async function signInAtOkta(page: Page, user: { login: string; password: string }) {
+  await expect(page.getByTestId("okta-dev-badge")).toBeVisible();
+  await page.getByLabel("Username").fill(user.login);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
 export async function signOutInBrowser(page: Page) {
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Sign in" })).toBeVisible();
