@@ -212,7 +212,15 @@ describe.each(configuredBackends())("token exchange on $name", (backend) => {
     const before = upstreams.seen.length;
     expect((await callGateway(delegated.json.access_token as string)).status).toBe(200);
     // the exchanged id token is kept: the proxy passes it on, as for a user who signed in through Gatehouse
-    expect(upstreams.seen[before]!.headers).toMatchObject({ "x-gatehouse-user": seed.users.developer.id, "x-gatehouse-id-token": okta.id_token });
+    expect(upstreams.seen[before]!.headers).toMatchObject({
+      "x-gatehouse-user": seed.users.developer.id,
+      "x-gatehouse-id-token": okta.id_token,
+      "x-gatehouse-actor": appA.clientId,
+    });
+    // without an actor, nobody is named as acting
+    const direct = await callGateway(actor.json.access_token as string);
+    expect(direct.status).toBe(200);
+    expect(upstreams.seen[before + 1]!.headers["x-gatehouse-actor"]).toBeUndefined();
   });
 
   it("refuses an app not allowed for token exchange (unauthorized_client) and one allowed only another issuer (invalid_grant)", async () => {

@@ -32,6 +32,9 @@ export interface CallerIdentity {
   /** Where the user's Okta id token is kept (assign-identity reads it). */
   idTokenRecordId: string | null;
   tokenId: string | null;
+  /** RFC 8693 §4.1: who acts for the user (the `act` claim's `sub`) when the token came from a
+   * token exchange with an actor; absent or null otherwise. */
+  actorSub?: string | null;
 }
 
 /** A proxy as the gateway runs it (loaded from the database, cached, invalidated on change). */

@@ -45,6 +45,16 @@ describe("assign-identity", () => {
     expect(none.upstreamHeaders["x-gatehouse-app-id"]).toBe("app-1");
   });
 
+  it("a token from a token exchange with an actor names the actor; others send no actor header", async () => {
+    const runtime = testRuntime({ services: { readIdToken: async () => idToken } });
+    const delegated = testContext({ proxy: { idTokenMode: "none" }, identity: { ...identity, actorSub: "00u-agent" } }, runtime);
+    await assignIdentity.access!(delegated, assignIdentity.configSchema.parse({}));
+    expect(delegated.upstreamHeaders["x-gatehouse-actor"]).toBe("00u-agent");
+    const direct = testContext({ proxy: { idTokenMode: "none" }, identity, headers: { "x-gatehouse-actor": "spoofed" } }, runtime);
+    await assignIdentity.access!(direct, assignIdentity.configSchema.parse({}));
+    expect(direct.upstreamHeaders["x-gatehouse-actor"]).toBeUndefined();
+  });
+
   it("header values never carry control characters", () => {
     expect(headerValue("a\r\nX-Evil: 1")).toBe("a%0D%0AX-Evil%3A%201");
   });

@@ -56,6 +56,8 @@ export const assignIdentity = definePolicy<AssignIdentityConfig>({
     headers["x-gatehouse-developer-id"] = identity.developerId;
     if (ctx.productId) headers["x-gatehouse-product-id"] = ctx.productId;
     headers["x-gatehouse-auth"] = identity.kind;
+    // delegation (RFC 8693): the backend learns that someone acts for the user, and who
+    if (identity.actorSub) headers["x-gatehouse-actor"] = headerValue(identity.actorSub);
     if (identity.scopes.size) headers["x-gatehouse-scopes"] = scopeList(identity.scopes);
     const mode = config.mode ?? ctx.proxy.idTokenMode;
     if (mode === "none" || !identity.userSub) return undefined;

@@ -62,6 +62,7 @@ function admit(call: GatewayCall, token: ValidToken, app: AppStanding | null): G
     scopes: token.scopes,
     idTokenRecordId: token.idTokenRecordId,
     tokenId: token.tokenId,
+    actorSub: token.actor?.sub ?? null,
   };
   return undefined;
 }
