@@ -12,7 +12,7 @@ import { ClientCache } from "../client-cache.ts";
 import { UntrustedRequestError } from "../authorize/client.ts";
 import { claimPushedRequest, REQUEST_URI_PREFIX, savePushedRequest } from "../authorize/pushed-requests.ts";
 import { parseAuthorizationRequest, RedirectableError } from "../authorize/request.ts";
-import { pushedAuthorizationRequestEndpoint } from "./par.ts";
+import { pushedAuthorizationRequestEndpoint, PUSHES_PER_MINUTE } from "./par.ts";
 
 const CB = "https://client.example/cb";
 const CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSZw-cM0"; // RFC 7636 Appendix B
@@ -23,6 +23,7 @@ let confidential: Client;
 let other: Client;
 let spa: Client;
 let implicit: Client;
+let makeClient: (name: string, type?: "public" | "confidential") => Promise<Client>;
 
 beforeAll(async () => {
   ctx = await createTestPortal();
@@ -33,6 +34,7 @@ beforeAll(async () => {
     const { app, credential } = await createApp(ctx, dev, { name, type, redirectUris: [CB], products: ["echo"] });
     return { appId: app.id, clientId: credential.clientId, secret: credential.clientSecret };
   };
+  makeClient = make;
   confidential = await make("par");
   other = await make("other");
   spa = await make("spa", "public");
@@ -91,6 +93,18 @@ describe("POST /oauth/par", () => {
     expect(viaPost.status).toBe(201);
     const kept = await claimPushedRequest(ctx.store, viaPost.json.request_uri as string, confidential.clientId);
     expect(kept).toEqual(request(confidential));
+  });
+
+  it("bounds the pushes of one client from one address: 429 slow_down with Retry-After, nothing kept", async () => {
+    const flooder = await makeClient("par-flood", "public");
+    const answers = [];
+    for (let i = 0; i < PUSHES_PER_MINUTE + 2; i++) answers.push(await push(request(flooder)));
+    expect(answers.slice(0, PUSHES_PER_MINUTE).every((a) => a.status === 201)).toBe(true);
+    const refused = answers.at(-1)!;
+    expect([refused.status, refused.json.error]).toEqual([429, "slow_down"]);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    // another client from the same address is not held up by it
+    expect((await push(request(spa))).status).toBe(201);
   });
 
   it("authenticates like the token endpoint: public clients by client_id, confidential ones by their secret", async () => {

@@ -15,9 +15,22 @@ import type { ClientCache } from "../client-cache.ts";
 import { OAuthError, invalidRequest } from "../errors.ts";
 import { readForm, refuseSecretsInQuery } from "../form.ts";
 import { sendOAuthError, sendOAuthJson } from "../responses.ts";
+import { callerAddress } from "../../http/caller-address.ts";
+import { normaliseIp } from "../../security/bot/rules.ts";
 
 /** What is kept: the parameters the request is read with — never client_secret, nor anything unread. */
 const KEPT = new Set(AUTHORIZATION_REQUEST_PARAMETERS);
+
+/** Pushes one client may make from one address a minute. Each kept request holds store memory
+ * for its lifetime, and a public client needs no secret to push: without a bound, anyone who
+ * knows a client_id could fill the store. A person signing in pushes once. */
+export const PUSHES_PER_MINUTE = 30;
+
+async function limitPushes(store: Store, clientId: string, address: string): Promise<void> {
+  const { count, resetMs } = await store.increment(`par:pushes:${clientId}:${address}`, 1, 60_000);
+  if (count > PUSHES_PER_MINUTE)
+    throw new OAuthError("slow_down", "Too many pushed authorization requests; try again later.", { "retry-after": String(Math.max(1, Math.ceil(resetMs / 1000))) }, 429);
+}
 
 export function pushedAuthorizationRequestEndpoint(deps: { db: Database; store: Store; clients: ClientCache; lifetimeSeconds: number }) {
   return async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
@@ -28,6 +41,7 @@ export function pushedAuthorizationRequestEndpoint(deps: { db: Database; store: 
       // authenticateClient also refuses a body client_id that differs from the Basic one
       const client = await authenticateClient(deps, req, form, { allowPublic: true });
       cors = corsHeadersFor(req, client);
+      await limitPushes(deps.store, client.clientId, normaliseIp(callerAddress(req)));
       if (form.request_uri !== undefined) throw invalidRequest("request_uri cannot be pushed (RFC 9126 §2.1).");
       // Request objects (RFC 9126 §3, JAR) are not supported: refused rather than ignored, so that
       // a client never believes its signature protected the request.
