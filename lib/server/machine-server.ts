@@ -45,13 +45,24 @@ export function startingListener(req: IncomingMessage, res: ServerResponse): voi
   sendProblem(res, 503, "Starting", "Gatehouse is starting; try again in a moment.");
 }
 
-/** Listens on the configured port, `listener` answering until replaced; returns the swap. */
-export async function listenMachineServer(server: http.Server, config: Config, listener: RequestListener): Promise<(next: RequestListener) => void> {
+/** Answers with `listener` until the returned swap replaces it. */
+export function swappableListener(server: http.Server, listener: RequestListener): (next: RequestListener) => void {
   let current = listener;
   server.on("request", (req, res) => current(req, res));
-  await new Promise<void>((resolve, reject) => {
+  return (next) => (current = next);
+}
+
+/** Listens on the configured port. */
+export function listenOnPort(server: http.Server, config: Config): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  return (next) => (current = next);
+}
+
+/** Listens on the configured port, `listener` answering until replaced; returns the swap. */
+export async function listenMachineServer(server: http.Server, config: Config, listener: RequestListener): Promise<(next: RequestListener) => void> {
+  const serve = swappableListener(server, listener);
+  await listenOnPort(server, config);
+  return serve;
 }

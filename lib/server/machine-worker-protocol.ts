@@ -14,3 +14,12 @@ export const WORKER_INIT = "worker.init";
 export const WORKER_SERVING = "worker.serving";
 export const METRICS_JSON = "metrics.json";
 export const METRICS_RENDER = "metrics.render";
+
+/** A worker's first question, answered at once: may it listen before its lane is built? Not
+ * when it replaces a worker that died while others still serve: node:cluster hands connections
+ * to every listening worker, so one answering 503 "starting" would refuse a share of live
+ * traffic the running workers could have served. */
+export const WORKER_START = "worker.start";
+export interface MachineWorkerStart {
+  listenAtOnce: boolean;
+}

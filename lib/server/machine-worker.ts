@@ -1,5 +1,5 @@
 // One machine-lane worker process (machine-workers.ts forks them): listens on the shared port at
-// once with a few light modules (answering /healthz, and 503 "starting" to the rest:
+// once (a replacement for a dead worker waits until it serves) with a few light modules (answering /healthz, and 503 "starting" to the rest:
 // machine-server.ts), asks the primary for what it needs, loads and builds the machine lane,
 // and hands it the server. Without Redis its store is the
 // primary's (primary-store.ts); its analytics go to the primary's sink; /metrics is rendered by
@@ -8,8 +8,8 @@
 import type { Logger } from "pino";
 import type { Config } from "../config/index.ts";
 import { IpcPeer, type IpcEndpoint } from "../runtime/ipc-peer.ts";
-import { createMachineServer, listenMachineServer, startingListener } from "./machine-server.ts";
-import { METRICS_JSON, METRICS_RENDER, WORKER_INIT, WORKER_SERVING, type MachineWorkerInit } from "./machine-worker-protocol.ts";
+import { createMachineServer, listenMachineServer, listenOnPort, startingListener, swappableListener } from "./machine-server.ts";
+import { METRICS_JSON, METRICS_RENDER, WORKER_INIT, WORKER_SERVING, WORKER_START, type MachineWorkerInit, type MachineWorkerStart } from "./machine-worker-protocol.ts";
 import type { RenderedMetrics } from "../metrics/index.ts";
 
 export async function runMachineWorker(config: Config, log: Logger, dev: boolean): Promise<void> {
@@ -24,8 +24,9 @@ export async function runMachineWorker(config: Config, log: Logger, dev: boolean
     stop("primary gone");
   });
   const server = createMachineServer(config);
-  const serve = await listenMachineServer(server, config, startingListener);
   const peer = new IpcPeer(process as unknown as IpcEndpoint);
+  const { listenAtOnce } = await peer.request<MachineWorkerStart>(WORKER_START, null);
+  const serve = listenAtOnce ? await listenMachineServer(server, config, startingListener) : swappableListener(server, startingListener);
   const init = peer.request<MachineWorkerInit>(WORKER_INIT, null);
   // the lane's modules load while the primary finishes starting (okta-dev, the seed)
   const [
@@ -71,5 +72,6 @@ export async function runMachineWorker(config: Config, log: Logger, dev: boolean
     { server, serve },
   );
   stop = (reason) => void lane.shutdown.shutdown(reason).then(() => process.exit(0));
+  if (!listenAtOnce) await listenOnPort(server, config);
   peer.notify(WORKER_SERVING, null);
 }

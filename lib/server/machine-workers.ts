@@ -14,7 +14,7 @@ import type { BatchSink } from "../analytics/sink.ts";
 import { receiveAnalytics } from "../analytics/forwarding-sink.ts";
 import { addMetricsSource, renderMetrics } from "../metrics/index.ts";
 import { IpcPeer } from "../runtime/ipc-peer.ts";
-import { METRICS_JSON, METRICS_RENDER, WORKER_INIT, WORKER_SERVING, type MachineWorkerInit } from "./machine-worker-protocol.ts";
+import { METRICS_JSON, METRICS_RENDER, WORKER_INIT, WORKER_SERVING, WORKER_START, type MachineWorkerInit, type MachineWorkerStart } from "./machine-worker-protocol.ts";
 
 export type { MachineWorkerInit } from "./machine-worker-protocol.ts";
 
@@ -56,11 +56,15 @@ export async function startMachineWorkers(options: MachineWorkersOptions): Promi
   let stopping = false;
   let restartDelay = RESTART_DELAY_MS;
 
-  function fork(): Promise<Worker> {
+  function fork(replacing: boolean): Promise<Worker> {
+    // a replacement joins the others only once it can serve; the first workers (or one replacing
+    // the last) listen at once so /healthz answers during start-up
+    const start: MachineWorkerStart = { listenAtOnce: !replacing || workers.size === 0 };
     const worker = cluster.fork(options.env);
     const startedAt = Date.now();
     workers.add(worker);
     const peer = new IpcPeer(worker);
+    peer.handle(WORKER_START, () => start);
     peer.handle(WORKER_INIT, () => options.init);
     const stopServing = options.store ? serveStore(peer, options.store) : () => {};
     receiveAnalytics(peer, options.sink);
@@ -75,7 +79,7 @@ export async function startMachineWorkers(options: MachineWorkersOptions): Promi
       restartDelay = Date.now() - startedAt < CRASH_LOOP_MS ? Math.min(restartDelay * 2, MAX_RESTART_DELAY_MS) : RESTART_DELAY_MS;
       log.error({ pid: worker.process.pid, exitCode: code, signal, restartInMs: restartDelay }, "machine-lane worker exited; starting another");
       setTimeout(() => {
-        if (!stopping) fork().catch((error: Error) => log.error({ err: error }, "machine-lane worker did not start"));
+        if (!stopping) fork(true).catch((error: Error) => log.error({ err: error }, "machine-lane worker did not start"));
       }, restartDelay).unref();
     });
     return new Promise((resolve, reject) => {
@@ -91,7 +95,7 @@ export async function startMachineWorkers(options: MachineWorkersOptions): Promi
 
   // structured clone, not JSON: analytics batches hold typed arrays (event-batch.ts)
   cluster.setupPrimary({ serialization: "advanced" });
-  await Promise.all(Array.from({ length: options.count }, fork));
+  await Promise.all(Array.from({ length: options.count }, () => fork(false)));
   log.info({ workers: options.count, store: options.store ? "primary memory" : "redis" }, "machine lane running on worker processes");
 
   return {
