@@ -6,6 +6,9 @@
 // before the turn (a Lua script), so wrk's own work per request is the same for every kind and
 // does not take CPU from the server on these two shared cores. CPU µs per call is the Gatehouse
 // process tree's user + system time over the turn (/proc) divided by the calls answered.
+// The main thread's share (where the gateway's JavaScript runs) is reported apart, and after the
+// rounds the proof check alone (verifyProof, signature included) is timed in this process for
+// each algorithm: the floor DPoP cannot go below on this machine.
 // The server runs with DPOP_IAT_WINDOW_SECONDS=3600 so that proofs made before a turn stay
 // fresh through it. Goal: DPoP adds at most 15 % CPU per call.
 // Usage: npm run bench:dpop -- [seconds=6] [rounds=5] [connections=50]
@@ -15,9 +18,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_DIR, startGatehouse, type RunningGatehouse } from "../e2e/harness/gatehouse.ts";
-import { accessTokenHash } from "../lib/oauth/dpop/verify-proof.ts";
+import { accessTokenHash, verifyProof } from "../lib/oauth/dpop/verify-proof.ts";
 import { prepareBenchProxies } from "./default-chain.ts";
-import { cpuSeconds, settled } from "./proc.ts";
+import { cpuSeconds, mainThreadCpuSeconds, settled } from "./proc.ts";
 
 const [seconds = 6, rounds = 5, connections = 50] = process.argv.slice(2).map(Number);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -123,7 +126,7 @@ try {
       for (let i = 0; i < expectedCalls; i++) lines.push(`DPoP ${token}|${signer.proof("GET", url, { ath })}`);
       writeFileSync(file, lines.join("\n") + "\n");
     };
-    dpopKinds.push({ name: `DPoP, fresh ${alg} proof per call`, file, writeProofs });
+    dpopKinds.push({ name: `DPoP, fresh ${alg} proof per call`, file, writeProofs, signer, token });
   }
   // control: the Bearer call carrying an ES256 proof it does not need (an unbound token: the
   // gateway reads no proof), so the client sends and the server receives the same bytes as a
@@ -152,17 +155,19 @@ try {
   }
 
   const load = loadavg()[0]!.toFixed(2);
-  const samples = kinds.map(() => ({ rps: [] as number[], p50: [] as number[], p99: [] as number[], cpuUs: [] as number[], errors: 0 }));
+  const samples = kinds.map(() => ({ rps: [] as number[], p50: [] as number[], p99: [] as number[], cpuUs: [] as number[], mainUs: [] as number[], errors: 0 }));
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < kinds.length; k++) {
       const i = (k + round) % kinds.length; // the order turns every round
       const kind = kinds[i]!;
       kind.writeProofs(Math.ceil(ceiling[i]! * seconds) + 1000);
       const before = cpuSeconds(pid);
+      const mainBefore = mainThreadCpuSeconds(pid);
       const r = wrk(url, kind.file, seconds);
       await settled(pid);
       const s = samples[i]!;
       s.cpuUs.push(((cpuSeconds(pid) - before) * 1e6) / Math.max(1, r.requests));
+      s.mainUs.push(((mainThreadCpuSeconds(pid) - mainBefore) * 1e6) / Math.max(1, r.requests));
       s.rps.push(r.rps);
       s.p50.push(r.p50);
       s.p99.push(r.p99);
@@ -177,15 +182,33 @@ try {
     p50: median(samples[i]!.p50),
     p99: median(samples[i]!.p99),
     cpuUs: median(samples[i]!.cpuUs),
+    mainUs: median(samples[i]!.mainUs),
     errors: samples[i]!.errors,
   }));
+  // the floor: the proof check alone, in this process, one thread, the server idle
+  const floors = dpopKinds.map(({ signer, token }) => {
+    const proofs = Array.from({ length: 4_000 }, () => signer.proof("GET", url, { ath: accessTokenHash(token) }));
+    const check = (proof: string) => verifyProof(proof, { method: "GET", uris: [url], accessToken: token, now: Date.now(), iatWindowSeconds: 3600 });
+    proofs.slice(0, 500).forEach(check); // warm-up (and the key's import)
+    const start = process.cpuUsage();
+    proofs.slice(500).forEach(check);
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / (proofs.length - 500);
+  });
   console.log(
     `${new Date().toISOString().slice(0, 16)} UTC, Node ${process.version}, load average (1 min) ${load} before, ${loadavg()[0]!.toFixed(2)} after; wrk -t1 -c${connections}, ${rounds} rounds of ${seconds} s each, medians.\n`,
   );
-  console.log("| call | req/s | p50 ms | p99 ms | CPU µs/call | errors |");
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
-  for (const r of rows) console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpuUs.toFixed(0)} | ${r.errors} |`);
+  console.log("| call | req/s | p50 ms | p99 ms | CPU µs/call | of which main thread | errors |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const r of rows)
+    console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpuUs.toFixed(0)} | ${r.mainUs.toFixed(0)} | ${r.errors} |`);
   console.log("");
+  for (const [k, r] of rows.slice(2).entries()) {
+    const floor = floors[k]!;
+    console.log(
+      `${r.name}: the proof check alone (in this process, signature included) ${floor.toFixed(1)} µs = ${((floor / rows[0]!.cpuUs) * 100).toFixed(1)} % of a Bearer call`,
+    );
+  }
   for (const r of rows.slice(2)) {
     const ratio = r.cpuUs / rows[0]!.cpuUs;
     const overPadded = r.cpuUs / rows[1]!.cpuUs;

@@ -38,6 +38,17 @@ export function cpuSeconds(pid: number): number {
   return ticks / 100;
 }
 
+/** CPU seconds (user + system) of one process's main thread alone, where the gateway's
+ * JavaScript runs (the other threads are Next.js's, okta-dev's, V8's and libuv's). */
+export function mainThreadCpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0; // gone
+  }
+}
+
 /** Resident memory in MiB of the process tree under `pid`. */
 export function rssMib(pid: number): number {
   let kib = 0;
