@@ -5,13 +5,13 @@
 // whether the upstream was called.
 import http from "node:http";
 import { hostname } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabaseClient, type Database } from "../../lib/db/client.ts";
+import type { Database } from "../../lib/db/client.ts";
 import { GatehouseClient } from "../../sdk/src/index.ts";
 import { configuredBackends } from "../harness/backends.ts";
-import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
-import { apiCaller, readOktaSeed, seededSessions, type Caller } from "../harness/portal-setup.ts";
+import type { RunningGatehouse } from "../harness/gatehouse.ts";
+import { startSystem } from "../harness/system.ts";
+import { readOktaSeed, type apiCaller, type Caller } from "../harness/portal-setup.ts";
 import { signIn } from "../harness/sign-in.ts";
 import { BACKEND_HOST, startBackends, type TestBackends } from "../harness/upstreams.ts";
 
@@ -27,7 +27,7 @@ const LIMITS = {
 
 describe.each(configuredBackends())("gateway on $name", (backend) => {
   let gatehouse: RunningGatehouse;
-  let cleanup: () => Promise<void>;
+  let stop: () => Promise<void>;
   let db: Database;
   let upstreams: TestBackends;
   let admin: Caller, developer: Caller;
@@ -81,12 +81,7 @@ describe.each(configuredBackends())("gateway on $name", (backend) => {
 
   beforeAll(async () => {
     upstreams = await startBackends();
-    let env: Record<string, string>;
-    ({ env, cleanup } = await backend.provision());
-    gatehouse = await startGatehouse({ ...env, ...LIMITS });
-    db = createDatabaseClient(env.DATABASE_URL ? { kind: "postgres", url: env.DATABASE_URL } : { kind: "sqlite", file: join(gatehouse.dataDir, "gatehouse.db") });
-    api = apiCaller(gatehouse);
-    ({ admin, developer } = await seededSessions(gatehouse));
+    ({ gatehouse, db, api, admin, developer, stop } = await startSystem(backend, LIMITS));
     const gw = await api(admin, "POST", "/products", { slug: "gw", name: "Gateway tests", scopes: ["gw:read", "gw:write"], approvalType: "auto" });
     const otherProduct = await api(admin, "POST", "/products", { slug: "gw-other", name: "Other", scopes: ["other:read"], approvalType: "auto" });
     expect([gw.status, otherProduct.status]).toEqual([201, 201]);
@@ -144,9 +139,7 @@ describe.each(configuredBackends())("gateway on $name", (backend) => {
   }, 180_000);
 
   afterAll(async () => {
-    await db?.$disconnect();
-    await gatehouse?.stop();
-    await cleanup?.();
+    await stop?.();
     await upstreams?.close();
   });
 

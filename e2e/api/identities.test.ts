@@ -2,13 +2,13 @@
 // its own Okta user's account, a session ends on the server (sign-out, suspension, "sign out
 // everywhere") whatever copies of its cookie exist, and an admin's revocation is not undone by
 // the developer asking again. Okta users are made through okta-dev's Users API.
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabaseClient, type Database } from "../../lib/db/client.ts";
+import type { Database } from "../../lib/db/client.ts";
 import { configuredBackends } from "../harness/backends.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
 import { apiCaller, oktaManagement, readOktaSeed, type Caller } from "../harness/portal-setup.ts";
 import { signIn } from "../harness/sign-in.ts";
+import { databaseOf } from "../harness/system.ts";
 
 const BOOTSTRAP_ADMIN = "boss@example.com";
 const PASSWORD = "Correct-Horse-42";
@@ -61,7 +61,7 @@ describe.each(configuredBackends())("identities on $name", (backend) => {
     let env: Record<string, string>;
     ({ env, cleanup } = await backend.provision());
     gatehouse = await startGatehouse({ ...env, ADMIN_EMAILS: BOOTSTRAP_ADMIN });
-    db = createDatabaseClient(env.DATABASE_URL ? { kind: "postgres", url: env.DATABASE_URL } : { kind: "sqlite", file: join(gatehouse.dataDir, "gatehouse.db") });
+    db = databaseOf(gatehouse, env);
     call = apiCaller(gatehouse);
     seed = readOktaSeed(gatehouse);
     const signedIn = await signIn(gatehouse.url, seed.users.admin.login, seed.users.admin.password);

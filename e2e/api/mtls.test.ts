@@ -9,13 +9,14 @@ import { join } from "node:path";
 import { decodeJwt } from "jose";
 import { Agent, fetch as undiciFetch, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabaseClient, type Database } from "../../lib/db/client.ts";
+import type { Database } from "../../lib/db/client.ts";
 import { certificateThumbprint } from "../../lib/http/tls.ts";
 import { issueAuthorizationCode } from "../../lib/oauth/codes.ts";
 import { configuredBackends } from "../harness/backends.ts";
 import { createTestCa, type Issued } from "../harness/certificates.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
 import { apiCaller, seededSessions, type Caller } from "../harness/portal-setup.ts";
+import { databaseOf } from "../harness/system.ts";
 
 const thumbprintOf = (issued: Issued) => certificateThumbprint(new X509Certificate(issued.cert).raw);
 
@@ -75,7 +76,7 @@ describe.each(configuredBackends())("mutual TLS and certificate-bound tokens on 
       { ...env, TLS_CERT: file("server.pem", serverCert.cert), TLS_KEY: file("server-key.pem", serverCert.key), TLS_CLIENT_CA: file("ca.pem", ca.cert) },
       { ca: ca.cert },
     );
-    db = createDatabaseClient(env.DATABASE_URL ? { kind: "postgres", url: env.DATABASE_URL } : { kind: "sqlite", file: join(gatehouse.dataDir, "gatehouse.db") });
+    db = databaseOf(gatehouse, env);
     api = apiCaller(gatehouse);
     ({ admin, developer } = await seededSessions(gatehouse));
     expect((await api(admin, "POST", "/products", { slug: "orders", name: "Orders", scopes: ["orders:read"], approvalType: "auto" })).status).toBe(201);

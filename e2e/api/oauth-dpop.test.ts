@@ -4,23 +4,23 @@
 // cnf.jkt, and an app that requires DPoP. oauth4webapi is the independent client where it
 // applies; raw HTTP with proofs made by jose where the test is about a broken proof.
 import { createHash, randomBytes } from "node:crypto";
-import { join } from "node:path";
 import * as oauth from "oauth4webapi";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabaseClient, type Database } from "../../lib/db/client.ts";
+import type { Database } from "../../lib/db/client.ts";
 import { issueAuthorizationCode } from "../../lib/oauth/codes.ts";
 import { makeProof, proofKeyPair, type ProofKeyPair } from "../../lib/oauth/dpop/test-proofs.ts";
 import { configuredBackends } from "../harness/backends.ts";
-import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
-import { apiCaller, seededSessions, type Caller } from "../harness/portal-setup.ts";
+import type { RunningGatehouse } from "../harness/gatehouse.ts";
+import { startSystem } from "../harness/system.ts";
+import type { apiCaller, Caller } from "../harness/portal-setup.ts";
 
 const hash = (value: string) => createHash("sha256").update(value).digest("hex");
 type Answer = { status: number; json: any; headers: Headers }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe.each(configuredBackends())("DPoP on $name", (backend) => {
   let gatehouse: RunningGatehouse;
-  let cleanup: () => Promise<void>;
+  let stop: () => Promise<void>;
   let db: Database;
   let admin: Caller, developer: Caller;
   let api: ReturnType<typeof apiCaller>;
@@ -89,20 +89,13 @@ describe.each(configuredBackends())("DPoP on $name", (backend) => {
   }
 
   beforeAll(async () => {
-    let env: Record<string, string>;
-    ({ env, cleanup } = await backend.provision());
-    gatehouse = await startGatehouse(env);
-    db = createDatabaseClient(env.DATABASE_URL ? { kind: "postgres", url: env.DATABASE_URL } : { kind: "sqlite", file: join(gatehouse.dataDir, "gatehouse.db") });
-    api = apiCaller(gatehouse);
-    ({ admin, developer } = await seededSessions(gatehouse));
+    ({ gatehouse, db, api, admin, developer, stop } = await startSystem(backend));
     app = await newApp("dpop-app");
     spa = await newApp("dpop-spa", { type: "public" });
     as = await oauth.processDiscoveryResponse(new URL(gatehouse.url), await oauth.discoveryRequest(new URL(gatehouse.url), { algorithm: "oauth2", ...opts }));
   }, 120_000);
   afterAll(async () => {
-    await db?.$disconnect();
-    await gatehouse?.stop();
-    await cleanup?.();
+    await stop?.();
   });
 
   it("publishes the proof algorithms (RFC 9449 §5.1)", () => {

@@ -10,10 +10,11 @@ import { join } from "node:path";
 import * as oauth from "oauth4webapi";
 import { decodeProtectedHeader, generateKeyPair, importJWK, SignJWT, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabaseClient, type Database } from "../../lib/db/client.ts";
+import type { Database } from "../../lib/db/client.ts";
 import { configuredBackends } from "../harness/backends.ts";
-import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
-import { apiCaller, readOktaSeed, seededSessions, type Caller } from "../harness/portal-setup.ts";
+import type { RunningGatehouse } from "../harness/gatehouse.ts";
+import { startSystem } from "../harness/system.ts";
+import { readOktaSeed, type apiCaller, type Caller } from "../harness/portal-setup.ts";
 import { signIn } from "../harness/sign-in.ts";
 import { BACKEND_HOST, startBackends, type TestBackends } from "../harness/upstreams.ts";
 
@@ -33,7 +34,7 @@ interface OktaClient {
 
 describe.each(configuredBackends())("token exchange on $name", (backend) => {
   let gatehouse: RunningGatehouse;
-  let cleanup: () => Promise<void>;
+  let stop: () => Promise<void>;
   let db: Database;
   let upstreams: TestBackends;
   let admin: Caller, developer: Caller;
@@ -99,12 +100,7 @@ describe.each(configuredBackends())("token exchange on $name", (backend) => {
 
   beforeAll(async () => {
     upstreams = await startBackends();
-    let env: Record<string, string>;
-    ({ env, cleanup } = await backend.provision());
-    gatehouse = await startGatehouse({ ...env, GATEWAY_ALLOWED_PRIVATE_TARGETS: BACKEND_HOST });
-    db = createDatabaseClient(env.DATABASE_URL ? { kind: "postgres", url: env.DATABASE_URL } : { kind: "sqlite", file: join(gatehouse.dataDir, "gatehouse.db") });
-    api = apiCaller(gatehouse);
-    ({ admin, developer } = await seededSessions(gatehouse));
+    ({ gatehouse, db, api, admin, developer, stop } = await startSystem(backend, { GATEWAY_ALLOWED_PRIVATE_TARGETS: BACKEND_HOST }));
     seed = readOktaSeed(gatehouse);
     oktaIssuer = `${(await signIn(gatehouse.url, seed.users.developer.login, seed.users.developer.password)).oktaUrl}/oauth2/default`;
 
@@ -136,9 +132,7 @@ describe.each(configuredBackends())("token exchange on $name", (backend) => {
   }, 180_000);
 
   afterAll(async () => {
-    await db?.$disconnect();
-    await gatehouse?.stop();
-    await cleanup?.();
+    await stop?.();
     await upstreams?.close();
   });
 

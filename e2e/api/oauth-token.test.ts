@@ -5,16 +5,16 @@ import { createHash, randomBytes } from "node:crypto";
 import * as oauth from "oauth4webapi";
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabaseClient, type Database } from "../../lib/db/client.ts";
+import type { Database } from "../../lib/db/client.ts";
 import { issueAuthorizationCode } from "../../lib/oauth/codes.ts";
-import { configuredBackends } from "../harness/backends.ts";
-import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
-import { apiCaller, readOktaSeed, seededSessions, type Caller } from "../harness/portal-setup.ts";
-import { join } from "node:path";
+import { configuredBackends, sqliteBackend } from "../harness/backends.ts";
+import type { RunningGatehouse } from "../harness/gatehouse.ts";
+import { startSystem } from "../harness/system.ts";
+import { readOktaSeed, type apiCaller, type Caller } from "../harness/portal-setup.ts";
 
 describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) => {
   let gatehouse: RunningGatehouse;
-  let cleanup: () => Promise<void>;
+  let stop: () => Promise<void>;
   let db: Database;
   let admin: Caller, developer: Caller;
   let api: ReturnType<typeof apiCaller>;
@@ -42,12 +42,7 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
   }
 
   beforeAll(async () => {
-    let env: Record<string, string>;
-    ({ env, cleanup } = await backend.provision());
-    gatehouse = await startGatehouse(env);
-    db = createDatabaseClient(env.DATABASE_URL ? { kind: "postgres", url: env.DATABASE_URL } : { kind: "sqlite", file: join(gatehouse.dataDir, "gatehouse.db") });
-    api = apiCaller(gatehouse);
-    ({ admin, developer } = await seededSessions(gatehouse));
+    ({ gatehouse, db, api, admin, developer, stop } = await startSystem(backend));
     const product = await api(admin, "POST", "/products", {
       slug: "orders",
       name: "Orders",
@@ -61,9 +56,7 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
     as = await oauth.processDiscoveryResponse(new URL(gatehouse.url), await oauth.discoveryRequest(new URL(gatehouse.url), { algorithm: "oauth2", ...opts }));
   }, 120_000);
   afterAll(async () => {
-    await db?.$disconnect();
-    await gatehouse?.stop();
-    await cleanup?.();
+    await stop?.();
   });
 
   it("publishes RFC 8414 metadata a strict client accepts", () => {
@@ -558,12 +551,11 @@ describe("tokens at work", () => {
       })
     ).json();
 
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    gatehouse = await startGatehouse();
-    api = apiCaller(gatehouse);
-    ({ admin, developer } = await seededSessions(gatehouse));
+    ({ gatehouse, api, admin, developer, stop } = await startSystem(sqliteBackend));
   }, 120_000);
-  afterAll(() => gatehouse?.stop());
+  afterAll(() => stop?.());
 
   it("lets an admin's automation app call the management API with a gatehouse:admin token", async () => {
     const created = await api(admin, "POST", "/apps", { name: "ci-robot", products: ["gatehouse-management"] });

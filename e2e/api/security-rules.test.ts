@@ -1,35 +1,25 @@
 // Virtual patches through the management API, over real HTTP on each configured back-end: an
 // admin adds one (201, stored, audited, announced to every instance), a developer cannot (403),
 // a pattern RE2 cannot compile is refused (400) and nothing is written.
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabaseClient, type Database } from "../../lib/db/client.ts";
+import type { Database } from "../../lib/db/client.ts";
 import { SECURITY_RULES_CHANNEL } from "../../lib/security/virtual-patch.ts";
 import { RedisStore } from "../../lib/store/redis-store.ts";
 import { configuredBackends } from "../harness/backends.ts";
-import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
-import { apiCaller, seededSessions, type Caller } from "../harness/portal-setup.ts";
+import type { apiCaller, Caller } from "../harness/portal-setup.ts";
+import { startSystem } from "../harness/system.ts";
 
 describe.each(configuredBackends())("virtual patches API on $name", (backend) => {
-  let gatehouse: RunningGatehouse;
-  let cleanup: () => Promise<void>;
+  let stop: () => Promise<void>;
   let env: Record<string, string>;
   let db: Database;
   let admin: Caller, developer: Caller;
   let call: ReturnType<typeof apiCaller>;
 
   beforeAll(async () => {
-    ({ env, cleanup } = await backend.provision());
-    gatehouse = await startGatehouse(env);
-    call = apiCaller(gatehouse);
-    ({ admin, developer } = await seededSessions(gatehouse));
-    db = createDatabaseClient(env.DATABASE_URL ? { kind: "postgres", url: env.DATABASE_URL } : { kind: "sqlite", file: join(gatehouse.dataDir, "gatehouse.db") });
+    ({ env, db, api: call, admin, developer, stop } = await startSystem(backend));
   }, 120_000);
-  afterAll(async () => {
-    await db?.$disconnect();
-    await gatehouse?.stop();
-    await cleanup?.();
-  });
+  afterAll(() => stop?.());
 
   it("lets an admin add, change and delete a virtual patch; stored, audited and announced", async () => {
     const heard: string[] = [];

@@ -3,13 +3,13 @@
 // made with the address of a developer profile waiting for its first sign-in gets an account of
 // its own. Sign-up puts the Okta user in the self-registered group, which sign-in reads from the
 // groups claim; an Okta admin who takes the user out of that group vouches for the email.
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabaseClient, type Database } from "../../lib/db/client.ts";
+import type { Database } from "../../lib/db/client.ts";
 import { configuredBackends } from "../harness/backends.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
 import { apiCaller, oktaManagement, readOktaSeed, type Caller } from "../harness/portal-setup.ts";
 import { signIn } from "../harness/sign-in.ts";
+import { databaseOf } from "../harness/system.ts";
 
 const BOOTSTRAP_ADMIN = "chief@example.com";
 const PASSWORD = "Correct-Horse-42";
@@ -48,7 +48,7 @@ describe.each(configuredBackends())("self-registration on $name", (backend) => {
     let env: Record<string, string>;
     ({ env, cleanup } = await backend.provision());
     gatehouse = await startGatehouse({ ...env, ADMIN_EMAILS: BOOTSTRAP_ADMIN, TRUSTED_PROXIES: "127.0.0.1" });
-    db = createDatabaseClient(env.DATABASE_URL ? { kind: "postgres", url: env.DATABASE_URL } : { kind: "sqlite", file: join(gatehouse.dataDir, "gatehouse.db") });
+    db = databaseOf(gatehouse, env);
     call = apiCaller(gatehouse);
     seed = readOktaSeed(gatehouse);
     ({ oktaUrl } = await signIn(gatehouse.url, seed.users.developer.login, seed.users.developer.password));

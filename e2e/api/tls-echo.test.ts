@@ -7,10 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, fetch as undiciFetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabaseClient } from "../../lib/db/client.ts";
 import { configuredBackends } from "../harness/backends.ts";
 import { createTestCa } from "../harness/certificates.ts";
 import { freePort, startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
+import { databaseOf } from "../harness/system.ts";
 
 describe.each(configuredBackends())("the demo echo proxy under TLS on $name", (backend) => {
   let dir: string;
@@ -33,7 +33,7 @@ describe.each(configuredBackends())("the demo echo proxy under TLS on $name", (b
   });
 
   const storedEchoTarget = async (gatehouse: RunningGatehouse, env: Record<string, string>) => {
-    const db = createDatabaseClient(env.DATABASE_URL ? { kind: "postgres", url: env.DATABASE_URL } : { kind: "sqlite", file: join(gatehouse.dataDir, "gatehouse.db") });
+    const db = databaseOf(gatehouse, env);
     try {
       return (await db.apiProxy.findFirst({ where: { basePath: "echo", version: "v1" } }))!.targetUrl;
     } finally {

@@ -6,12 +6,9 @@
 // code + PKCE with an independent client (oauth4webapi), verifies with jose against /oauth/jwks.
 import { expect, test } from "@playwright/test";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import * as oauth from "oauth4webapi";
 import { createRemoteJWKSet, jwtVerify } from "jose";
-import { signIn } from "../harness/sign-in.ts";
-import { signInAtOkta } from "../harness/portal.ts";
+import { apiAs, seededUsers, signInAtOkta } from "../harness/portal.ts";
 import { startRedirectReceiver, type RedirectReceiver } from "../harness/redirect-receiver.ts";
 
 const url = () => process.env.GATEHOUSE_URL!;
@@ -25,17 +22,9 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => receiver.close());
 
-const seed = () => JSON.parse(readFileSync(join(process.env.GATEHOUSE_DATA_DIR!, "okta-dev", "seed.json"), "utf8"));
 const redirectUri = () => `http://127.0.0.1:${receiverPort}/cb`;
 
-async function call(cookie: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${url()}/api/v1${path}`, {
-    method,
-    headers: { origin: url(), cookie, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: await res.json() };
-}
+type CreatedApp = { app: { id: string }; credential: { clientId: string; clientSecret: string } };
 
 function authorizeUrl(params: Record<string, string>): string {
   const u = new URL(`${url()}/oauth/authorize`);
@@ -44,13 +33,13 @@ function authorizeUrl(params: Record<string, string>): string {
 }
 
 test("implicit in the fragment, consent remembered, prompt=none without a session", async ({ page, browser }) => {
-  const { users } = seed();
-  const developer = await signIn(url(), users.developer.login, users.developer.password);
-  const admin = await signIn(url(), users.admin.login, users.admin.password);
-  const created = await call(developer.cookie, "POST", "/apps", { name: "Implicit browser app", type: "public", redirectUris: ["http://127.0.0.1/cb"], products: ["echo"] });
+  const users = seededUsers();
+  const developer = await apiAs(users.developer);
+  const admin = await apiAs(users.admin);
+  const created = await developer<CreatedApp>("POST", "/apps", { name: "Implicit browser app", type: "public", redirectUris: ["http://127.0.0.1/cb"], products: ["echo"] });
   expect(created.status).toBe(201);
-  const clientId = created.json.credential.clientId as string;
-  expect((await call(admin.cookie, "PATCH", `/apps/${created.json.app.id}/settings`, { implicitEnabled: true })).status).toBe(200);
+  const clientId = created.body.credential.clientId as string;
+  expect((await admin("PATCH", `/apps/${created.body.app.id}/settings`, { implicitEnabled: true })).status).toBe(200);
 
   const visited: string[] = [];
   page.on("framenavigated", (frame) => {
@@ -117,15 +106,15 @@ test("implicit in the fragment, consent remembered, prompt=none without a sessio
 });
 
 test("a JWT product's access token from code + PKCE verifies against /oauth/jwks (oauth4webapi, jose)", async ({ page }) => {
-  const { users } = seed();
-  const admin = await signIn(url(), users.admin.login, users.admin.password);
-  const developer = await signIn(url(), users.developer.login, users.developer.password);
-  const product = await call(admin.cookie, "POST", "/products", { slug: "ledger-browser", name: "Ledger", scopes: ["ledger:read"], accessTokenFormat: "jwt" });
+  const users = seededUsers();
+  const admin = await apiAs(users.admin);
+  const developer = await apiAs(users.developer);
+  const product = await admin("POST", "/products", { slug: "ledger-browser", name: "Ledger", scopes: ["ledger:read"], accessTokenFormat: "jwt" });
   expect(product.status).toBe(201);
-  const created = await call(developer.cookie, "POST", "/apps", { name: "JWT browser app", redirectUris: ["http://127.0.0.1/cb"], products: ["ledger-browser"] });
+  const created = await developer<CreatedApp>("POST", "/apps", { name: "JWT browser app", redirectUris: ["http://127.0.0.1/cb"], products: ["ledger-browser"] });
   expect(created.status).toBe(201);
-  const client: oauth.Client = { client_id: created.json.credential.clientId };
-  const auth = oauth.ClientSecretBasic(created.json.credential.clientSecret);
+  const client: oauth.Client = { client_id: created.body.credential.clientId };
+  const auth = oauth.ClientSecretBasic(created.body.credential.clientSecret);
   const opts = { [oauth.allowInsecureRequests]: true } as const;
   const as = await oauth.processDiscoveryResponse(new URL(url()), await oauth.discoveryRequest(new URL(url()), { algorithm: "oauth2", ...opts }));
 

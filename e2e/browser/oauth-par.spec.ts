@@ -4,11 +4,8 @@
 // response_mode=form_post the browser posts the answer to the app (the receiver records the
 // form body) — by the page's script, and by the Continue button when scripts are off.
 import { expect, test } from "@playwright/test";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import * as oauth from "oauth4webapi";
-import { signIn } from "../harness/sign-in.ts";
-import { signInAtOkta } from "../harness/portal.ts";
+import { apiAs, seededUsers, signInAtOkta } from "../harness/portal.ts";
 import { startRedirectReceiver, type RedirectReceiver } from "../harness/redirect-receiver.ts";
 
 const url = () => process.env.GATEHOUSE_URL!;
@@ -20,27 +17,19 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => receiver.close());
 
-const seed = () => JSON.parse(readFileSync(join(process.env.GATEHOUSE_DATA_DIR!, "okta-dev", "seed.json"), "utf8"));
 const redirectUri = () => `http://127.0.0.1:${receiver.port}/cb`;
 
-async function call(cookie: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${url()}/api/v1${path}`, {
-    method,
-    headers: { origin: url(), cookie, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: await res.json() };
-}
+type CreatedApp = { app: { id: string }; credential: { clientId: string; clientSecret: string } };
 
 async function setUp() {
-  const { users } = seed();
-  const developer = await signIn(url(), users.developer.login, users.developer.password);
-  const admin = await signIn(url(), users.admin.login, users.admin.password);
-  const created = await call(developer.cookie, "POST", "/apps", { name: `PAR browser app ${Date.now()}`, redirectUris: ["http://127.0.0.1/cb"], products: ["echo"] });
+  const users = seededUsers();
+  const developer = await apiAs(users.developer);
+  const admin = await apiAs(users.admin);
+  const created = await developer<CreatedApp>("POST", "/apps", { name: `PAR browser app ${Date.now()}`, redirectUris: ["http://127.0.0.1/cb"], products: ["echo"] });
   expect(created.status).toBe(201);
-  const app = { id: created.json.app.id as string, clientId: created.json.credential.clientId as string, secret: created.json.credential.clientSecret as string };
+  const app = { id: created.body.app.id as string, clientId: created.body.credential.clientId as string, secret: created.body.credential.clientSecret as string };
   // pushed requests only, as a careful admin would set it for this app
-  expect((await call(admin.cookie, "PATCH", `/apps/${app.id}/settings`, { requirePushedAuthorizationRequests: true })).status).toBe(200);
+  expect((await admin("PATCH", `/apps/${app.id}/settings`, { requirePushedAuthorizationRequests: true })).status).toBe(200);
   const as = await oauth.processDiscoveryResponse(new URL(url()), await oauth.discoveryRequest(new URL(url()), { algorithm: "oauth2", ...opts }));
   return { users, app, as, client: { client_id: app.clientId } as oauth.Client, auth: oauth.ClientSecretBasic(app.secret) };
 }
