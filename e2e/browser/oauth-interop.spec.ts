@@ -24,6 +24,21 @@ async function discover(): Promise<oauth.AuthorizationServer> {
 }
 
 /** Signs in at Okta if asked, allows on Gatehouse's consent page if shown, and answers where the browser lands at the app. */
+/** A code + PKCE (S256) authorization request to `server` for the receiver's redirect URI. */
+async function codeRequest(server: oauth.AuthorizationServer, clientId: string, verifier: string, params: Record<string, string>): Promise<URL> {
+  const start = new URL(server.authorization_endpoint!);
+  const all = {
+    response_type: "code",
+    client_id: clientId,
+    redirect_uri: redirectUri(),
+    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: "S256",
+    ...params,
+  };
+  for (const [k, v] of Object.entries(all)) start.searchParams.set(k, v);
+  return start;
+}
+
 async function authorizeInBrowser(page: Page, start: URL, user: { login: string; password: string }): Promise<URL> {
   await page.goto(start.toString());
   await page
@@ -70,17 +85,7 @@ test("PAR + DPoP: a public app that requires both gets sender-constrained tokens
   // a plain authorization request is refused for this app: it never reaches Okta
   const verifier = oauth.generateRandomCodeVerifier();
   const challenge = await oauth.calculatePKCECodeChallenge(verifier);
-  const plain = new URL(as.authorization_endpoint!);
-  for (const [k, v] of Object.entries({
-    response_type: "code",
-    client_id: client.client_id,
-    redirect_uri: redirectUri(),
-    scope: "echo:read",
-    code_challenge: challenge,
-    code_challenge_method: "S256",
-    state: "plain",
-  }))
-    plain.searchParams.set(k, v);
+  const plain = await codeRequest(as, client.client_id, verifier, { scope: "echo:read", state: "plain" });
   await page.goto(plain.toString());
   await page.waitForLoadState();
   expect(page.url()).not.toContain("code=");
@@ -172,17 +177,7 @@ test("dynamic registration: software registers a client with the developer's ini
 
   const verifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
-  const start = new URL(as.authorization_endpoint!);
-  for (const [k, v] of Object.entries({
-    response_type: "code",
-    client_id: client.client_id,
-    redirect_uri: redirectUri(),
-    scope: "echo:read",
-    state,
-    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: "S256",
-  }))
-    start.searchParams.set(k, v);
+  const start = await codeRequest(as, client.client_id, verifier, { scope: "echo:read", state });
   const landed = await authorizeInBrowser(page, start, users.developer);
   const tokens = await oauth.processAuthorizationCodeResponse(
     as,
@@ -226,18 +221,7 @@ test("token exchange: an Okta id token and access token become Gatehouse tokens 
   const verifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
   const nonce = oauth.generateRandomNonce();
-  const start = new URL(okta.authorization_endpoint!);
-  for (const [k, v] of Object.entries({
-    response_type: "code",
-    client_id: oktaClient.client_id,
-    redirect_uri: redirectUri(),
-    scope: "openid profile email",
-    state,
-    nonce,
-    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: "S256",
-  }))
-    start.searchParams.set(k, v);
+  const start = await codeRequest(okta, oktaClient.client_id, verifier, { scope: "openid profile email", state, nonce });
   const landed = await authorizeInBrowser(page, start, users.developer);
   const oktaTokens = await oauth.processAuthorizationCodeResponse(
     okta,
