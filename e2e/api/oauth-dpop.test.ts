@@ -73,7 +73,7 @@ describe.each(configuredBackends())("DPoP on $name", (backend) => {
     return { status: res.status, json: await res.json().catch(() => null), headers: res.headers };
   }
 
-  async function codeFor(client: { id: string; clientId: string }, verifier: string): Promise<string> {
+  async function codeFor(client: { id: string; clientId: string }, verifier: string, dpopJkt: string | null = null): Promise<string> {
     const credential = await db.credential.findUniqueOrThrow({ where: { clientId: client.clientId } });
     return issueAuthorizationCode(db, {
       appId: client.id,
@@ -84,6 +84,7 @@ describe.each(configuredBackends())("DPoP on $name", (backend) => {
       codeChallenge: createHash("sha256").update(verifier).digest("base64url"),
       codeChallengeMethod: "S256",
       nonce: null,
+      dpopJkt,
       idTokenRecordId: null,
     });
   }
@@ -243,6 +244,28 @@ describe.each(configuredBackends())("DPoP on $name", (backend) => {
     expect(refreshed.status).toBe(200);
     expect(refreshed.json.token_type).toBe("DPoP");
     expect((await db.accessToken.findUniqueOrThrow({ where: { tokenHash: hash(refreshed.json.access_token) } })).dpopJkt).toBe(key.jkt);
+  });
+
+  it("a code bound to a key (dpop_jkt, RFC 9449 §10) is redeemed only with a proof of that key", async () => {
+    const key = await proofKeyPair("ES256");
+    const nonce = await tokenNonce(key);
+    const redeem = async (withKey?: ProofKeyPair) => {
+      const verifier = randomBytes(32).toString("base64url");
+      const code = await codeFor(spa, verifier, key.jkt);
+      const answer = await tokenRequest(
+        { grant_type: "authorization_code", code, redirect_uri: "https://spa.example/cb", code_verifier: verifier, client_id: spa.clientId },
+        { key: withKey, nonce },
+      );
+      return { answer, code: await db.authorizationCode.findUniqueOrThrow({ where: { codeHash: hash(code) } }) };
+    };
+    for (const withKey of [undefined, await proofKeyPair("ES256")]) {
+      const { answer, code } = await redeem(withKey);
+      expect([answer.status, answer.json.error]).toEqual([400, "invalid_grant"]);
+      expect(await db.accessToken.count({ where: { authCodeId: code.id } })).toBe(0);
+    }
+    const { answer } = await redeem(key);
+    expect(answer.status).toBe(200);
+    expect((await db.accessToken.findUniqueOrThrow({ where: { tokenHash: hash(answer.json.access_token) } })).dpopJkt).toBe(key.jkt);
   });
 
   it("a confidential client's refresh token stays unbound; the new access token binds to the refresh request's key", async () => {

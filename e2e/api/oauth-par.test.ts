@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import * as oauth from "oauth4webapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configuredBackends } from "../harness/backends.ts";
+import { withNonceRetry } from "../harness/dpop-nonce.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
 import { apiCaller, readOktaSeed, seededSessions, type Caller } from "../harness/portal-setup.ts";
 import { startTwoInstances, type TwoInstances } from "../harness/two-instances.ts";
@@ -158,6 +159,34 @@ describe.each(configuredBackends())("pushed authorization requests and form_post
 
     // used: a second use is a shown error, not a redirect
     await expectShown(url, "invalid_request_uri");
+  });
+
+  it("binds the code to the DPoP key proven at the push (RFC 9449 §10.1): only that key redeems it", async () => {
+    const client: oauth.Client = { client_id: spa.clientId };
+    const key = oauth.DPoP(client, await oauth.generateKeyPair("ES256"));
+    const codeFlow = async (redeemWith: oauth.DPoPHandle) => {
+      const { verifier, challenge } = pkce();
+      const pushed = await withNonceRetry(async () =>
+        oauth.processPushedAuthorizationResponse(as, client, await oauth.pushedAuthorizationRequest(as, client, oauth.None(), params(challenge), { ...opts, DPoP: key })),
+      );
+      const { res: back, jar } = await throughOkta(authorizeUrl({ client_id: spa.clientId, request_uri: pushed.request_uri }));
+      // consent is asked the first time only (then remembered)
+      let landed = back.headers.get("location")!;
+      if (landed.startsWith(`${gatehouse.url}/oauth/consent`)) landed = (await allowConsent(landed, jar)).headers.get("location")!;
+      const location = new URL(landed);
+      const callbackParams = oauth.validateAuthResponse(as, client, location, "par-state");
+      return withNonceRetry(async () =>
+        oauth.processAuthorizationCodeResponse(
+          as,
+          client,
+          await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), callbackParams, CLIENT_CB, verifier, { ...opts, DPoP: redeemWith }),
+        ),
+      );
+    };
+    const otherKey = oauth.DPoP(client, await oauth.generateKeyPair("ES256"));
+    await expect(codeFlow(otherKey)).rejects.toMatchObject({ error: "invalid_grant" });
+    const tokens = await codeFlow(key);
+    expect(tokens.token_type).toBe("dpop");
   });
 
   it("refuses an expired, unknown or other client's request_uri, and one without its client_id, with a shown page", async () => {

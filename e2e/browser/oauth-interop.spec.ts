@@ -6,6 +6,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import * as oauth from "oauth4webapi";
 import { createDatabaseClient } from "../../lib/db/client.ts";
+import { withNonceRetry } from "../harness/dpop-nonce.ts";
 import { apiAs, gatehouseDatabaseFile, gatehouseUrl, seededUsers, signInAtOkta } from "../harness/portal.ts";
 import { startRedirectReceiver, type RedirectReceiver } from "../harness/redirect-receiver.ts";
 
@@ -49,16 +50,6 @@ async function authorizeInBrowser(page: Page, start: URL, user: { login: string;
   if (new URL(page.url()).pathname === "/oauth/consent") await page.getByRole("button", { name: "Allow" }).click();
   await page.waitForURL((u) => u.href.startsWith(redirectUri()));
   return new URL(page.url());
-}
-
-/** Retries once when the server asks for a DPoP nonce (RFC 9449 §8, §9): oauth4webapi keeps the nonce it was given. */
-async function withNonceRetry<T>(attempt: () => Promise<T>): Promise<T> {
-  try {
-    return await attempt();
-  } catch (error) {
-    if (oauth.isDPoPNonceError(error)) return attempt();
-    throw error;
-  }
 }
 
 test("PAR + DPoP: a public app that requires both gets sender-constrained tokens (oauth4webapi)", async ({ page }) => {

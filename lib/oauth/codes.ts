@@ -15,6 +15,8 @@ export interface CodeGrantRequest {
   codeChallenge: string | null;
   codeChallengeMethod: "S256" | null;
   nonce: string | null;
+  /** RFC 9449 §10: the DPoP key thumbprint the token request must prove; none when absent. */
+  dpopJkt?: string | null;
   /** The encrypted Okta id token of the user, when one was kept. */
   idTokenRecordId: string | null;
 }

@@ -103,6 +103,7 @@ describe("parameters", () => {
       "client",
       "codeChallenge",
       "codeChallengeMethod",
+      "dpopJkt",
       "loginHint",
       "maxAge",
       "nonce",
@@ -117,6 +118,8 @@ describe("parameters", () => {
     const { response_type: _omitted, ...withoutType } = base();
     expect(await failure(withoutType)).toEqual({ code: "invalid_request", mode: "query", state: "s" });
     expect((await failure({ ...base(), nonce: "n".repeat(513) })).code).toBe("invalid_request");
+    expect((await failure({ ...base(), dpop_jkt: "short" })).code).toBe("invalid_request");
+    expect((await parse({ ...base(), dpop_jkt: "A".repeat(43) })).dpopJkt).toBe("A".repeat(43));
     for (const scope of [" ", 'echo:read"x', "echo:\\read"]) expect((await failure({ ...base(), scope })).code, scope).toBe("invalid_scope");
   });
 });

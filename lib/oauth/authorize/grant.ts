@@ -39,6 +39,7 @@ export async function grantAuthorization(db: Database, request: AuthorizationReq
     codeChallenge: request.codeChallenge,
     codeChallengeMethod: request.codeChallengeMethod,
     nonce: request.nonce,
+    dpopJkt: request.dpopJkt,
     idTokenRecordId,
   });
   return { redirectUri: request.client.redirectUri, params: { code, state: request.state }, mode: request.responseMode };

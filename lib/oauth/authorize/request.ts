@@ -32,6 +32,8 @@ export interface AuthorizationRequest {
   codeChallenge: string | null;
   codeChallengeMethod: "S256" | null;
   nonce: string | null;
+  /** RFC 9449 §10: the DPoP key the code is bound to (its JWK SHA-256 thumbprint), or null. */
+  dpopJkt: string | null;
 }
 
 /** A failure after the redirect URI is trusted: sent back to the client. */
@@ -73,6 +75,10 @@ const authorizationParameters = z.object({
   scope: scopeParameter.optional(),
   code_challenge: z.string().optional(),
   code_challenge_method: z.string().optional(),
+  dpop_jkt: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, "dpop_jkt must be the base64url SHA-256 thumbprint of a JWK (RFC 7638).")
+    .optional(),
 });
 
 /** Every parameter an authorization request is read with: what /oauth/par keeps of a pushed
@@ -160,6 +166,8 @@ export async function readAuthorizationParameters(
       state,
       nonce: implicit ? null : (params.nonce ?? null),
       ...pkce,
+      // no code to bind with implicit: its token is issued at once, as a Bearer token
+      dpopJkt: implicit ? null : (params.dpop_jkt ?? null),
     };
   } catch (error) {
     if (error instanceof OAuthError) throw redirectable(error);

@@ -13,6 +13,8 @@ import { UntrustedRequestError } from "../authorize/client.ts";
 import { claimPushedRequest, REQUEST_URI_PREFIX, savePushedRequest } from "../authorize/pushed-requests.ts";
 import { parseAuthorizationRequest, RedirectableError } from "../authorize/request.ts";
 import { pushedAuthorizationRequestEndpoint, PUSHES_PER_MINUTE } from "./par.ts";
+import { DpopVerifier } from "../dpop/verifier.ts";
+import { makeProof, proofKeyPair } from "../dpop/test-proofs.ts";
 
 const CB = "https://client.example/cb";
 const CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSZw-cM0"; // RFC 7636 Appendix B
@@ -40,7 +42,13 @@ beforeAll(async () => {
   spa = await make("spa", "public");
   implicit = await make("implicit");
   await updateAppSettings(ctx, admin, implicit.appId, { implicitEnabled: true });
-  const handler = pushedAuthorizationRequestEndpoint({ db: ctx.db, store: ctx.store, clients: new ClientCache(ctx.db, ctx.store), lifetimeSeconds: 60 });
+  const dpop = new DpopVerifier({
+    store: ctx.store,
+    encryptionKey: Buffer.alloc(32, 7),
+    publicUrl: "http://gatehouse.test",
+    config: { iatWindowSeconds: 60, nonceAtTokenEndpoint: false, nonceAtResources: false },
+  });
+  const handler = pushedAuthorizationRequestEndpoint({ db: ctx.db, store: ctx.store, clients: new ClientCache(ctx.db, ctx.store), dpop, lifetimeSeconds: 60 });
   const log = pino({ level: "silent" });
   server = await listen((req, res) => void handler(req, res, { requestId: "t", pathname: "/oauth/par", log }));
 });
@@ -93,6 +101,24 @@ describe("POST /oauth/par", () => {
     expect(viaPost.status).toBe(201);
     const kept = await claimPushedRequest(ctx.store, viaPost.json.request_uri as string, confidential.clientId);
     expect(kept).toEqual(request(confidential));
+  });
+
+  it("binds the coming code to the key of a DPoP proof sent with the push, or to dpop_jkt; both must agree (RFC 9449 §10.1)", async () => {
+    const key = await proofKeyPair();
+    const other = await proofKeyPair();
+    const proof = () => makeProof(key, { htm: "POST", htu: "http://gatehouse.test/oauth/par" });
+    const withProof = await push(request(confidential), { authorization: basic(confidential), dpop: await proof() });
+    expect(withProof.status).toBe(201);
+    expect((await claimPushedRequest(ctx.store, withProof.json.request_uri as string, confidential.clientId))?.dpop_jkt).toBe(key.jkt);
+    const byParameter = await pushAs(confidential, { dpop_jkt: other.jkt });
+    expect(byParameter.status).toBe(201);
+    expect((await claimPushedRequest(ctx.store, byParameter.json.request_uri as string, confidential.clientId))?.dpop_jkt).toBe(other.jkt);
+    const disagreeing = await push(request(confidential, { dpop_jkt: other.jkt }), { authorization: basic(confidential), dpop: await proof() });
+    expect([disagreeing.status, disagreeing.json.error]).toEqual([400, "invalid_dpop_proof"]);
+    const forged = await push(request(confidential), { authorization: basic(confidential), dpop: await makeProof(key, { htm: "POST", htu: "http://gatehouse.test/oauth/token" }) });
+    expect([forged.status, forged.json.error]).toEqual([400, "invalid_dpop_proof"]);
+    const malformed = await pushAs(confidential, { dpop_jkt: "not-a-thumbprint" });
+    expect([malformed.status, malformed.json.error]).toEqual([400, "invalid_request"]);
   });
 
   it("bounds the pushes of one client from one address: 429 slow_down with Retry-After, nothing kept", async () => {

@@ -2,6 +2,8 @@
 // the token endpoint (public clients by client_id alone, §2); the parameters are read by the
 // same rules as at /oauth/authorize, and their failures answered here as JSON (§2.3). A valid
 // request is kept, for its lifetime, under a request_uri that /oauth/authorize takes once.
+// A DPoP proof sent with the push binds the coming authorization code to its key, as dpop_jkt
+// does (RFC 9449 §10.1); when both are sent they must name the same key.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Database } from "../../db/index.ts";
 import type { Store } from "../../store/index.ts";
@@ -17,6 +19,8 @@ import { readForm, refuseSecretsInQuery } from "../form.ts";
 import { sendOAuthError, sendOAuthJson } from "../responses.ts";
 import { callerAddress } from "../../http/caller-address.ts";
 import { normaliseIp } from "../../security/bot/rules.ts";
+import { tokenRequestProof } from "../dpop/token-request.ts";
+import type { DpopVerifier } from "../dpop/verifier.ts";
 
 /** What is kept: the parameters the request is read with — never client_secret, nor anything unread. */
 const KEPT = new Set(AUTHORIZATION_REQUEST_PARAMETERS);
@@ -32,7 +36,7 @@ async function limitPushes(store: Store, clientId: string, address: string): Pro
     throw new OAuthError("slow_down", "Too many pushed authorization requests; try again later.", { "retry-after": String(Math.max(1, Math.ceil(resetMs / 1000))) }, 429);
 }
 
-export function pushedAuthorizationRequestEndpoint(deps: { db: Database; store: Store; clients: ClientCache; lifetimeSeconds: number }) {
+export function pushedAuthorizationRequestEndpoint(deps: { db: Database; store: Store; clients: ClientCache; dpop: DpopVerifier; lifetimeSeconds: number }) {
   return async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
     let cors: Record<string, string> = {};
     try {
@@ -47,6 +51,13 @@ export function pushedAuthorizationRequestEndpoint(deps: { db: Database; store: 
       // a client never believes its signature protected the request.
       if (form.request !== undefined) throw new OAuthError("request_not_supported", "Request objects are not supported; push the parameters themselves.");
       const params = Object.fromEntries(Object.entries({ ...form, client_id: client.clientId }).filter(([name]) => KEPT.has(name)));
+      // the proof is checked as at the token endpoint (nonce included), but never required here:
+      // an app that wants DPoP-bound tokens proves its key at the token endpoint anyway
+      const proof = await tokenRequestProof(deps.dpop, req, { dpopBoundAccessTokens: false });
+      if (proof.jkt !== null) {
+        if (params.dpop_jkt !== undefined && params.dpop_jkt !== proof.jkt) throw new OAuthError("invalid_dpop_proof", "dpop_jkt does not match the key of the DPoP proof.");
+        params.dpop_jkt = proof.jkt;
+      }
       try {
         const authorizing = await resolveClient(deps.db, client.clientId, params.redirect_uri);
         await readAuthorizationParameters(deps.db, authorizing, new URLSearchParams(params), { pushed: true });
@@ -56,7 +67,7 @@ export function pushedAuthorizationRequestEndpoint(deps: { db: Database; store: 
         throw error;
       }
       const requestUri = await savePushedRequest(deps.store, client.clientId, params, deps.lifetimeSeconds);
-      sendOAuthJson(res, 201, { request_uri: requestUri, expires_in: deps.lifetimeSeconds }, cors);
+      sendOAuthJson(res, 201, { request_uri: requestUri, expires_in: deps.lifetimeSeconds }, proof.nextNonce ? { ...cors, "dpop-nonce": proof.nextNonce } : cors);
     } catch (error) {
       sendOAuthError(res, error, ctx.log, cors);
     }

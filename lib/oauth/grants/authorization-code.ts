@@ -1,6 +1,7 @@
 // authorization_code (RFC 6749 §4.1) with PKCE (RFC 7636): the code is single use, short
 // lived, bound to the client and redirect URI; a second redemption revokes what the first
-// one produced (RFC 6749 §4.1.2, §10.5; RFC 7636).
+// one produced (RFC 6749 §4.1.2, §10.5; RFC 7636). A code bound to a DPoP key (RFC 9449 §10)
+// is redeemed only with a proof of that key.
 import { z } from "zod";
 import { hashSecret } from "../../security/secrets.ts";
 import { invalidGrant } from "../errors.ts";
@@ -34,6 +35,7 @@ export const authorizationCodeGrant = defineGrant({
       if (code.appId !== client.appId) return "other client" as const;
       if (code.redirectUri !== params.redirect_uri) return "other redirect" as const;
       if (!verifierMatches(code.codeChallenge, params.code_verifier)) return "pkce" as const;
+      if (code.dpopJkt !== null && code.dpopJkt !== dpopJkt) return "dpop key" as const;
       return issueTokens(
         tx,
         {
@@ -51,6 +53,7 @@ export const authorizationCodeGrant = defineGrant({
       );
     });
     if (tokens === "pkce") throw invalidGrant("PKCE verification failed.");
+    if (tokens === "dpop key") throw invalidGrant("The authorization code is bound to a DPoP key (dpop_jkt): send a DPoP proof signed with that key.");
     if (typeof tokens === "string") throw invalidGrant("The authorization code is invalid or has expired.");
     return tokens;
   },

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "authorization_codes" ADD COLUMN     "dpopJkt" TEXT;
+
