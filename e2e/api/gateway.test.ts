@@ -198,7 +198,7 @@ describe.each(configuredBackends())("gateway on $name", (backend) => {
     const before = upstreams.seen.length;
     const none = await call("/gateway/gw/v1/items");
     expect(none.status).toBe(401);
-    expect(none.headers.get("www-authenticate")).toMatch(/^Bearer realm="gatehouse"$/);
+    expect(none.headers.get("www-authenticate")).toMatch(/^Bearer realm="gatehouse", DPoP realm="gatehouse", algs="[^"]*ES256[^"]*"$/);
     const bad = await call("/gateway/gw/v1/items", { token: "gth_at_not-a-real-token" });
     expect(bad.status).toBe(401);
     expect(((await bad.json()) as { error: string }).error).toBe("invalid_token");

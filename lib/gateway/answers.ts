@@ -1,7 +1,7 @@
 // The gateway's own answers and its policies' refusals: RFC 6750 bearer errors for token
 // problems, RFC 9457 problem JSON for everything else. Never a stack trace; details go to the
 // log, and nothing the caller sent is echoed back (not a header name, not a parameter, not a value).
-import { bearerChallenge, dpopChallenge } from "../oauth/bearer.ts";
+import { bearerChallenge, dpopChallenge, tokenRequiredChallenge } from "../oauth/bearer.ts";
 import { DPOP_SIGNING_ALGS } from "../oauth/dpop/proof-key.ts";
 import type { GatewayAnswer } from "./policy.ts";
 import { PROBLEM_CONTENT_TYPE, problemDetails } from "../http/problem.ts";
@@ -12,12 +12,13 @@ export type BearerError = "invalid_request" | "invalid_token" | "insufficient_sc
 
 const BEARER_STATUS: Record<BearerError, number> = { invalid_request: 400, invalid_token: 401, insufficient_scope: 403 };
 
-/** RFC 6750 §3: with no error code when the request carried no credentials at all. */
+/** RFC 6750 §3: with no error code when the request carried no credentials at all (and then
+ * challenging for DPoP too, which the gateway accepts as well). */
 export function bearerAnswer(error: BearerError | null, description?: string, scope?: string): GatewayAnswer {
   if (!error) {
     return {
       status: 401,
-      headers: { "www-authenticate": bearerChallenge(REALM) },
+      headers: { "www-authenticate": tokenRequiredChallenge(REALM, DPOP_SIGNING_ALGS) },
       body: { error: "invalid_request", error_description: description ?? "A bearer token is required." },
     };
   }

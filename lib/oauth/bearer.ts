@@ -37,6 +37,12 @@ export function bearerChallenge(realm: string, error?: "invalid_request" | "inva
   return `Bearer ${parts.join(", ")}`;
 }
 
+/** The challenge for a request that carried no token at all, where both schemes are accepted:
+ * one Bearer and one DPoP challenge (RFC 9449 §7.1), so a client learns it may use either. */
+export function tokenRequiredChallenge(realm: string, algs: readonly string[]): string {
+  return `${bearerChallenge(realm)}, ${dpopChallenge(realm, algs)}`;
+}
+
 /** RFC 9449 §7.1 challenge: the DPoP scheme with the algorithms a proof may use. */
 export function dpopChallenge(realm: string, algs: readonly string[], error?: string, description?: string): string {
   const parts = [`realm="${realm}"`];

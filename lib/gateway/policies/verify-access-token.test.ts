@@ -34,10 +34,11 @@ const callOn =
 describe("verify-access-token", () => {
   const config = verifyAccessToken.configSchema.parse({});
 
-  it("no token → 401 with a bare Bearer challenge", async () => {
+  it("no token → 401 with bare Bearer and DPoP challenges", async () => {
     const testCall = callOn();
     const answer = await verifyAccessToken.access!(testCall(), config);
-    expect(answer).toMatchObject({ status: 401, headers: { "www-authenticate": 'Bearer realm="gatehouse"' } });
+    expect(answer).toMatchObject({ status: 401 });
+    expect((answer as { headers: Record<string, string> }).headers["www-authenticate"]).toMatch(/^Bearer realm="gatehouse", DPoP realm="gatehouse", algs="ES256 /);
   });
 
   it("token in the query string → 400 invalid_request; malformed → 401 invalid_token; unknown → 401 invalid_token", async () => {

@@ -7,7 +7,7 @@ import type { Database } from "../../db/index.ts";
 import type { RequestContext } from "../../http/types.ts";
 import { sendJson } from "../../http/responses.ts";
 import { decrypt } from "../../security/encryption.ts";
-import { accessTokenFrom, bearerChallenge, dpopChallenge } from "../bearer.ts";
+import { accessTokenFrom, bearerChallenge, dpopChallenge, tokenRequiredChallenge } from "../bearer.ts";
 import { checkDpopBinding, type DpopRefusal } from "../dpop/resource-check.ts";
 import { DPOP_SIGNING_ALGS } from "../dpop/proof-key.ts";
 import type { DpopVerifier } from "../dpop/verifier.ts";
@@ -31,7 +31,12 @@ export function userinfoEndpoint(deps: { db: Database; validator: AccessTokenVal
     const bearer = accessTokenFrom(req);
     if ("error" in bearer) {
       if (bearer.error === "missing")
-        return sendJson(res, 401, { error: "invalid_request", error_description: "A bearer token is required." }, { "www-authenticate": bearerChallenge("gatehouse") });
+        return sendJson(
+          res,
+          401,
+          { error: "invalid_request", error_description: "A bearer token is required." },
+          { "www-authenticate": tokenRequiredChallenge("gatehouse", DPOP_SIGNING_ALGS) },
+        );
       return refuse(
         res,
         bearer.error === "in_query" ? 400 : 401,
