@@ -399,12 +399,14 @@ export class BotDetector {
   }
 }
 
-/** bot.detected to the app's audience; detections of callers with no app tell nobody. */
+/** bot.detected to the app's audience, for the row of the app's own caller (its token, key,
+ * user or the app): the row of the address it called from names whichever app called last,
+ * and would tell the same detection twice. */
 async function tellDetection(
   tx: Transaction,
   row: { id: string; appId: string | null; proxyId: string | null; signature: string; score: number; action: string; identity: string; firstSeenAt: Date },
 ): Promise<void> {
-  if (!row.appId) return;
+  if (!row.appId || row.identity.startsWith("ip:")) return;
   const app = await tx.app.findUnique({ where: { id: row.appId }, select: { id: true, name: true, ownerId: true, teamId: true } });
   if (!app) return;
   const proxy = row.proxyId ? await tx.apiProxy.findUnique({ where: { id: row.proxyId }, select: { name: true, basePath: true, version: true } }) : null;
