@@ -3,10 +3,14 @@
 // the expected outbox_events rows, to the app's developer or (when the app is a team's) its
 // team, with names and ids and no secret; a refused change writes none, and an event written in
 // a transaction that fails is gone with it. Quota thresholds under concurrent calls: one 80 %
-// and one 100 % event per window. SQLite, and PostgreSQL + Redis when configured.
+// and one 100 % event per window, on one process, on two worker processes, and (rolling window)
+// on two instances sharing PostgreSQL and Redis. SQLite, and PostgreSQL + Redis when configured.
+import http from "node:http";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configuredBackends } from "../harness/backends.ts";
+import { configuredBackends, postgresRedisBackend } from "../harness/backends.ts";
+import { clusterWorkers, connectionOwners } from "../harness/connection-owners.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
 import { apiCaller, seededSessions, type Caller } from "../harness/portal-setup.ts";
 import { BACKEND_HOST, startBackends, type TestBackends } from "../harness/upstreams.ts";
@@ -293,5 +297,136 @@ describe.each(configuredBackends())("notification events on $name", (backend) =>
     expect(rows[0]!.payload).toMatchObject({ appId: app.id, appName: "ev-watched", proxyName: "Watched", basePath: "ev-watched", signature: "scraper", identityKind: "token" });
     expect(detections.map((d) => d.id)).toContain(rows[0]!.payload.detectionId);
     expect(JSON.stringify(rows)).not.toContain(bearer);
+  });
+});
+
+/** A proxy with a quota of 10 for one app's token, and how to count its quota events. */
+async function meteredApp(gatehouse: RunningGatehouse, upstreamsUrl: string, db: Database, quota: Record<string, unknown>) {
+  const api = apiCaller(gatehouse);
+  const { admin, developer } = await seededSessions(gatehouse);
+  const product = await api(admin, "POST", "/products", { slug: "ev-many", name: "Many", scopes: ["ev-many:read"], approvalType: "auto" });
+  expect(product.status, product.text).toBe(201);
+  const proxy = await api(admin, "POST", "/proxies", {
+    name: "Many",
+    basePath: "ev-many",
+    version: "v1",
+    targetUrl: `${upstreamsUrl}/ev-many`,
+    productIds: [product.json.id],
+    policies: [{ policy: "quota", config: { allow: 10, ...quota } }],
+  });
+  expect(proxy.status, proxy.text).toBe(201);
+  const created = await api(developer, "POST", "/apps", { name: "ev-many-app", products: ["ev-many"], redirectUris: ["https://client.example/cb"] });
+  expect(created.status, created.text).toBe(201);
+  const res = await fetch(`${gatehouse.url}/oauth/token`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      authorization: `Basic ${Buffer.from(`${created.json.credential.clientId}:${created.json.credential.clientSecret}`).toString("base64")}`,
+    },
+    body: "grant_type=client_credentials&scope=ev-many:read",
+  });
+  expect(res.status).toBe(200);
+  const bearer = ((await res.json()) as { access_token: string }).access_token;
+  const appId = created.json.app.id as string;
+  const events = async () =>
+    (await db.outboxEvent.findMany({ where: { type: "quota.threshold" } }))
+      .map((r) => JSON.parse(r.payload) as { appId: string; percent: number })
+      .filter((p) => p.appId === appId);
+  /** Waits for both events, then a while longer for any duplicate. */
+  const settled = async () => {
+    const started = Date.now();
+    while ((await events()).length < 2 && Date.now() - started < 10_000) await sleep(100);
+    await sleep(1_500);
+    return (await events()).map((e) => e.percent).sort();
+  };
+  return { bearer, settled };
+}
+
+const callOn = (url: string, bearer: string, agent: http.Agent) =>
+  new Promise<{ status: number; clientPort: number }>((resolve, reject) => {
+    const req = http.request(url, { headers: { authorization: `Bearer ${bearer}` }, agent }, (res) => {
+      res.resume();
+      res.on("end", () => resolve({ status: res.statusCode!, clientPort: req.socket!.localPort! }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+
+describe.runIf(process.platform === "linux")("quota events on two worker processes (one counter in the primary)", () => {
+  let gatehouse: RunningGatehouse;
+  let upstreams: TestBackends;
+  let db: Database;
+
+  beforeAll(async () => {
+    upstreams = await startBackends();
+    gatehouse = await startGatehouse({ GATEWAY_WORKERS: "2", GATEWAY_ALLOWED_PRIVATE_TARGETS: BACKEND_HOST });
+    db = createDatabaseClient({ kind: "sqlite", file: join(gatehouse.dataDir, "gatehouse.db") });
+  }, 180_000);
+
+  afterAll(async () => {
+    await db?.$disconnect();
+    await gatehouse?.stop();
+    await upstreams?.close();
+  });
+
+  it("40 concurrent calls over both workers against a quota of 10: one 80 % and one 100 % event", async () => {
+    const { bearer, settled } = await meteredApp(gatehouse, upstreams.url, db, { timeUnit: "day", type: "calendar" });
+    const workers = clusterWorkers(gatehouse.process.pid!);
+    expect(workers).toHaveLength(2);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+    try {
+      // the proxy reaches both workers through the primary's store
+      const started = Date.now();
+      while ((await callOn(`${gatehouse.url}/gateway/ev-many/v1/probe`, "not-a-token", agent)).status === 404 && Date.now() - started < 5_000) await sleep(50);
+      const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => callOn(`${gatehouse.url}/gateway/ev-many/v1/calls/${i}`, bearer, agent)));
+      const owners = connectionOwners(gatehouse.port, workers);
+      const byWorker = answers.map((a) => `${owners.get(a.clientPort)}:${a.status}`).sort();
+      expect(answers.filter((a) => a.status === 200), byWorker.join(" ")).toHaveLength(10);
+      expect(new Set(answers.map((a) => owners.get(a.clientPort))).size).toBe(2);
+    } finally {
+      agent.destroy();
+    }
+    expect(await settled()).toEqual([100, 80]);
+  });
+});
+
+const { TEST_DATABASE_URL, TEST_REDIS_URL } = process.env;
+describe.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)("quota events on two instances sharing PostgreSQL and Redis, rolling window", () => {
+  let one: RunningGatehouse, two: RunningGatehouse;
+  let upstreams: TestBackends;
+  let db: Database;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    upstreams = await startBackends();
+    const provisioned = await postgresRedisBackend(TEST_DATABASE_URL!, TEST_REDIS_URL!).provision();
+    cleanup = provisioned.cleanup;
+    const shared = { ...provisioned.env, ENCRYPTION_KEY: randomBytes(32).toString("base64"), GATEWAY_ALLOWED_PRIVATE_TARGETS: BACKEND_HOST };
+    one = await startGatehouse(shared);
+    two = await startGatehouse(shared);
+    db = createDatabaseClient({ kind: "postgres", url: provisioned.env.DATABASE_URL! });
+  }, 180_000);
+
+  afterAll(async () => {
+    await db?.$disconnect();
+    await Promise.all([one?.stop(), two?.stop()]);
+    await cleanup?.();
+    await upstreams?.close();
+  });
+
+  it("40 concurrent calls over both instances against a rolling quota of 10: one 80 % and one 100 % event", async () => {
+    const { bearer, settled } = await meteredApp(one, upstreams.url, db, { timeUnit: "hour", type: "rolling" });
+    for (const instance of [one, two]) {
+      const started = Date.now();
+      while ((await fetch(`${instance.url}/gateway/ev-many/v1/probe`)).status === 404 && Date.now() - started < 5_000) await sleep(50);
+    }
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        fetch(`${(i % 2 ? two : one).url}/gateway/ev-many/v1/calls/${i}`, { headers: { authorization: `Bearer ${bearer}` } }).then((r) => r.status),
+      ),
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+    expect(await settled()).toEqual([100, 80]);
   });
 });
