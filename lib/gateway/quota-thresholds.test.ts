@@ -78,6 +78,16 @@ describe("quota policy → threshold notices", () => {
     expect(notices[0]!.claimKey).toMatch(/^quota-notice:.*:80$/);
   });
 
+  it("calls counted per instance while the store fails tell nobody (each instance sees only its share)", async () => {
+    const down = () => Promise.reject(new Error("ECONNREFUSED"));
+    const broken = { kind: "redis", increment: down, get: down, close: async () => {} } as unknown as Store;
+    const { call, notices } = setup({ allow: 2, timeUnit: "minute", type: "calendar" }, { store: broken });
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push((await call())?.status ?? 200);
+    expect(answers).toEqual([200, 200, 429]);
+    expect(notices).toEqual([]);
+  });
+
   it("callers counted by address (no app) tell nobody", async () => {
     const { call, notices } = setup({ allow: 2, timeUnit: "minute", type: "calendar" });
     for (let i = 0; i < 3; i++) await call(null);

@@ -19,7 +19,7 @@
 import { z } from "zod";
 import { andThen, isPromise, type MaybePromise } from "../../../runtime/maybe-async.ts";
 import { appendListHeader, problemAnswer, retryAfterSeconds } from "../../answers.ts";
-import { StoreUnavailable, type Counted, type FaultTolerantCounters } from "../../counters.ts";
+import { StoreUnavailable, type Counted } from "../../counters.ts";
 import { definePolicy, type GatewayAnswer, type GatewayCall, type PolicyContext } from "../../policy.ts";
 import type { ProductQuota } from "../../product-quotas.ts";
 import { thresholdsCrossedByEstimate, thresholdsReachedByCount } from "../../quota-thresholds.ts";
@@ -107,26 +107,23 @@ export const quota = definePolicy<QuotaConfig>({
 
 const OWNER = "quota";
 
-/** Tells the app's audience a threshold was reached in the window [start, end). */
-type Notify = (percent: number, start: number, end: number, claimKey?: string) => void;
-
-function notifier(ctx: PolicyContext, rule: QuotaRule): Notify {
-  const appId = ctx.identity!.appId;
+/** Hands "the app reached `percent` of its quota in the window [start, end)" to the gateway's
+ * event emitter (it never waits). */
+function notify(ctx: PolicyContext, rule: QuotaRule, percent: number, start: number, end: number, claimKey?: string): void {
   const { id, name, basePath, version } = ctx.proxy;
-  return (percent, start, end, claimKey) =>
-    ctx.services.events.quotaThreshold({
-      appId,
-      productId: ctx.productId ?? null,
-      proxy: { id, name, basePath, version },
-      limit: rule.limit,
-      percent,
-      window: { type: rule.type, seconds: Math.round(rule.windowMs / SECOND), start, end },
-      claimKey,
-    });
+  ctx.services.events.quotaThreshold({
+    appId: ctx.identity!.appId,
+    productId: ctx.productId ?? null,
+    proxy: { id, name, basePath, version },
+    limit: rule.limit,
+    percent,
+    window: { type: rule.type, seconds: Math.round(rule.windowMs / SECOND), start, end },
+    claimKey,
+  });
 }
 
 /** Counts the call and decides; synchronous when the counters are in this process's memory. */
-function check(ctx: PolicyContext, rule: QuotaRule, who: string, failOpen: boolean, notify: Notify | null): MaybePromise<Verdict> {
+function check(ctx: PolicyContext, rule: QuotaRule, who: string, failOpen: boolean, tell: boolean): MaybePromise<Verdict> {
   const counters = ctx.store;
   const at = ctx.clock.now();
   if (rule.type === "calendar") {
@@ -134,7 +131,7 @@ function check(ctx: PolicyContext, rule: QuotaRule, who: string, failOpen: boole
     const key = `quota:${who}:${start}`;
     return andThen(counters.increment(ctx, OWNER, key, 1, end - at, failOpen), (counted) => {
       const { count } = counted;
-      if (notify && !counted.local) for (const percent of thresholdsReachedByCount(count, rule.limit)) notify(percent, start, end);
+      if (tell && !counted.local) for (const percent of thresholdsReachedByCount(count, rule.limit)) notify(ctx, rule, percent, start, end);
       const allowed = count <= rule.limit;
       const verdict = { allowed, remaining: Math.max(0, rule.limit - (allowed ? count : count - 1)), resetMs: end - at, retryAfterMs: end - at };
       return allowed ? verdict : andThen(counters.undo(key, 1, end - at, counted), () => verdict); // denied calls do not count
@@ -147,8 +144,8 @@ function check(ctx: PolicyContext, rule: QuotaRule, who: string, failOpen: boole
   const ttl = windowEnd + rule.windowMs - at;
   const counted = counters.increment(ctx, OWNER, key, 1, ttl, failOpen);
   const previous = counters.value(ctx, OWNER, `quota:${who}:r${index - 1}`, failOpen);
-  if (isPromise(counted) || isPromise(previous)) return Promise.all([counted, previous]).then(([c, p]) => rollingVerdict(counters, rule, at, key, c, p, notify));
-  return rollingVerdict(counters, rule, at, key, counted, previous, notify);
+  if (isPromise(counted) || isPromise(previous)) return Promise.all([counted, previous]).then(([c, p]) => rollingVerdict(ctx, rule, at, key, c, p, tell));
+  return rollingVerdict(ctx, rule, at, key, counted, previous, tell);
 }
 
 function unavailable(error: unknown) {
@@ -168,7 +165,7 @@ function enforce(ctx: PolicyContext, config: QuotaConfig, product: ProductQuota 
   const caller = byApp ? `app:${ctx.identity!.appId}` : `ip:${ctx.clientIp}`;
   let verdict: MaybePromise<Verdict>;
   try {
-    verdict = check(ctx, rule, `${scope}:${caller}`, config.faultTolerant, byApp ? notifier(ctx, rule) : null);
+    verdict = check(ctx, rule, `${scope}:${caller}`, config.faultTolerant, byApp);
   } catch (error) {
     return unavailable(error);
   }
@@ -178,21 +175,14 @@ function enforce(ctx: PolicyContext, config: QuotaConfig, product: ProductQuota 
 
 /** A rolling window's verdict from this window's count and the previous window's; a denied
  * call is taken back. */
-function rollingVerdict(
-  counters: FaultTolerantCounters,
-  rule: QuotaRule,
-  at: number,
-  key: string,
-  counted: Counted,
-  previous: number,
-  notify: Notify | null,
-): MaybePromise<Verdict> {
+function rollingVerdict(ctx: PolicyContext, rule: QuotaRule, at: number, key: string, counted: Counted, previous: number, tell: boolean): MaybePromise<Verdict> {
+  const counters = ctx.store;
   const windowEnd = (Math.floor(at / rule.windowMs) + 1) * rule.windowMs;
   const { count } = counted;
   const weight = (windowEnd - at) / rule.windowMs; // share of the previous window still inside the last interval
   const estimate = previous * weight + count;
-  if (notify && !counted.local) {
-    for (const percent of thresholdsCrossedByEstimate(estimate, rule.limit)) notify(percent, windowEnd - rule.windowMs, windowEnd, `quota-notice:${key}:${percent}`);
+  if (tell && !counted.local) {
+    for (const percent of thresholdsCrossedByEstimate(estimate, rule.limit)) notify(ctx, rule, percent, windowEnd - rule.windowMs, windowEnd, `quota-notice:${key}:${percent}`);
   }
   const allowed = estimate <= rule.limit;
   const others = count - 1; // calls counted in this window before this one
