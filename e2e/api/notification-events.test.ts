@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configuredBackends, postgresRedisBackend } from "../harness/backends.ts";
 import { clusterWorkers, connectionOwners } from "../harness/connection-owners.ts";
+import { sample } from "../harness/metrics.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
 import { apiCaller, seededSessions, type Caller } from "../harness/portal-setup.ts";
 import { BACKEND_HOST, startBackends, type TestBackends } from "../harness/upstreams.ts";
@@ -242,13 +243,15 @@ describe.each(configuredBackends())("notification events on $name", (backend) =>
     expect(rows[0]!.payload).toMatchObject({ deprecatedAt, sunsetAt });
   });
 
-  it("25 concurrent calls against a quota of 10: exactly one 80 % and one 100 % event for the app", async () => {
+  it("25 concurrent calls against a quota of 10: exactly one 80 % and one 100 % event for the app", async ({ skip }) => {
     const app = await createApp("ev-metered", ["ev-open"]);
     const bearer = await token(app, "ev-open:read");
     const since = await mark();
     const statuses = await Promise.all(
       Array.from({ length: 25 }, (_, i) => fetch(`${gatehouse.url}/gateway/ev-metered/v1/calls/${i}`, { headers: { authorization: `Bearer ${bearer}` } }).then((r) => r.status)),
     );
+    // a Redis slower than the counters' timeout (a starved machine) means per-instance counting, which tells nobody
+    skip(sample(await (await fetch(`${gatehouse.url}/metrics`)).text(), "gatehouse_counter_store_degraded_total") > 0, "the counter store was too slow: counted per instance");
     expect(statuses.filter((s) => s === 200)).toHaveLength(10);
     expect(statuses.filter((s) => s === 429)).toHaveLength(15);
     const rows = await eventually(
@@ -375,19 +378,25 @@ describe.runIf(process.platform === "linux")("quota events on two worker process
     const workers = clusterWorkers(gatehouse.process.pid!);
     expect(workers).toHaveLength(2);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+    let degraded: number;
     try {
       // the proxy reaches both workers through the primary's store
       const started = Date.now();
       while ((await callOn(`${gatehouse.url}/gateway/ev-many/v1/probe`, "not-a-token", agent)).status === 404 && Date.now() - started < 5_000) await sleep(50);
       const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => callOn(`${gatehouse.url}/gateway/ev-many/v1/calls/${i}`, bearer, agent)));
       const owners = connectionOwners(gatehouse.port, workers);
-      const byWorker = answers.map((a) => `${owners.get(a.clientPort)}:${a.status}`).sort();
-      expect(answers.filter((a) => a.status === 200), byWorker.join(" ")).toHaveLength(10);
       expect(new Set(answers.map((a) => owners.get(a.clientPort))).size).toBe(2);
+      // On a starved machine the primary's store may answer a worker later than the counters'
+      // timeout: that worker then counts on its own (declared fail-open, counters.ts), and calls
+      // counted so tell nobody — the events can then only be fewer, never more.
+      degraded = sample(await (await fetch(`${gatehouse.url}/metrics`)).text(), "gatehouse_counter_store_degraded_total");
+      if (degraded === 0) expect(answers.filter((a) => a.status === 200)).toHaveLength(10);
     } finally {
       agent.destroy();
     }
-    expect(await settled()).toEqual([100, 80]);
+    const percents = await settled();
+    if (degraded === 0) expect(percents).toEqual([100, 80]);
+    else expect(new Set(percents).size, `degraded ${degraded}: ${percents.join(",")}`).toBe(percents.length);
   });
 });
 
@@ -415,7 +424,7 @@ describe.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)("quota events on two instanc
     await upstreams?.close();
   });
 
-  it("40 concurrent calls over both instances against a rolling quota of 10: one 80 % and one 100 % event", async () => {
+  it("40 concurrent calls over both instances against a rolling quota of 10: one 80 % and one 100 % event", async ({ skip }) => {
     const { bearer, settled } = await meteredApp(one, upstreams.url, db, { timeUnit: "hour", type: "rolling" });
     for (const instance of [one, two]) {
       const started = Date.now();
@@ -425,6 +434,11 @@ describe.runIf(TEST_DATABASE_URL && TEST_REDIS_URL)("quota events on two instanc
       Array.from({ length: 40 }, (_, i) =>
         fetch(`${(i % 2 ? two : one).url}/gateway/ev-many/v1/calls/${i}`, { headers: { authorization: `Bearer ${bearer}` } }).then((r) => r.status),
       ),
+    );
+    const degraded = await Promise.all([one, two].map(async (g) => sample(await (await fetch(`${g.url}/metrics`)).text(), "gatehouse_counter_store_degraded_total")));
+    skip(
+      degraded.some((d) => d > 0),
+      "the counter store was too slow: counted per instance",
     );
     expect(statuses.filter((s) => s === 200)).toHaveLength(10);
     expect(await settled()).toEqual([100, 80]);
