@@ -300,6 +300,10 @@ describe.each(configuredBackends())("notification events on $name", (backend) =>
     expect(rows[0]!.payload).toMatchObject({ appId: app.id, appName: "ev-watched", proxyName: "Watched", basePath: "ev-watched", signature: "scraper", identityKind: "token" });
     expect(detections.map((d) => d.id)).toContain(rows[0]!.payload.detectionId);
     expect(JSON.stringify(rows)).not.toContain(bearer);
+    // another instance meeting the same row: its create fails as the detector expects (then it
+    // updates the row and tells nobody again)
+    const { id: _id, ...same } = detections[0]!;
+    await expect(db.botDetection.create({ data: same })).rejects.toMatchObject({ code: "P2002" });
   });
 });
 
