@@ -28,6 +28,7 @@ import type { MachineHandler } from "../http/types.ts";
 import { addUpstreamTargetsSource } from "../metrics/index.ts";
 import { UpstreamSets, type ProxyTargetsView } from "./upstreams/upstream-sets.ts";
 import { answerHealthAsks } from "./upstreams/health-reports.ts";
+import { GatewayEventEmitter } from "./gateway-events.ts";
 
 export interface Gateway {
   handler: MachineHandler;
@@ -72,6 +73,8 @@ export function createGateway(deps: {
   const clock: Clock = { now: Date.now };
   // memory: one cache per gateway process (each worker its own); Redis: shared by every instance
   const responseCache = new ResponseCache(store, { memoryBytes: gw.cacheMemoryBytes, log, now: clock.now });
+  // notification events leave the call through a bounded queue; the database is never awaited
+  const events = new GatewayEventEmitter({ db, store, log, now: clock.now });
   // the bot detector is the process's: the token endpoint feeds the same behaviour windows
   const policyServices = createGatewayServices({
     db,
@@ -86,6 +89,7 @@ export function createGateway(deps: {
     oktaIssuer: () => getOktaSettings().issuer,
     responseCache,
     dpop: new DpopVerifier({ store, encryptionKey: config.secrets.encryptionKey, publicUrl: config.publicUrl, config: config.dpop }),
+    events,
   });
   const counters = new FaultTolerantCounters(store, clock.now);
   const runtime: PolicyRuntime = { services: policyServices.services, store: counters, clock };
@@ -104,6 +108,7 @@ export function createGateway(deps: {
     handler,
     async start() {
       analytics.start();
+      events.start();
       if (deps.retention !== false) retention = startAnalyticsRetention(db, config.analyticsRetention, log);
       await Promise.all([apps.start(), registry.start(), responseCache.start()]);
       stopReporting = [addUpstreamTargetsSource(() => upstreams.views()), await answerHealthAsks(store, upstreams)];
@@ -115,6 +120,7 @@ export function createGateway(deps: {
       await counters.close();
       await retention?.stop();
       await analytics.stop();
+      await events.stop();
       await upstream.close();
     },
   };

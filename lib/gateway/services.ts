@@ -18,6 +18,7 @@ import { oktaKeySetsByIssuer } from "../okta/key-set.ts";
 import { productQuotasFromDatabase, type ProductQuota } from "./product-quotas.ts";
 import { VirtualPatchRegistry } from "./virtual-patches.ts";
 import type { ResponseCache } from "./response-cache/response-cache.ts";
+import type { GatewayEvents } from "./gateway-events.ts";
 
 /** What bot-detection asks of the detector (lib/security/bot). */
 export type BotVerdicts = Pick<BotDetector, "loadedRules" | "rules" | "decide" | "overThrottle" | "observe">;
@@ -44,6 +45,8 @@ export interface GatewayServices {
   bots: BotVerdicts;
   /** Cached answers and each proxy's cache generation (response-cache). */
   responseCache: ResponseCache;
+  /** Notification events (quota thresholds): handed over without waiting (gateway-events.ts). */
+  events: GatewayEvents;
 }
 
 export function createGatewayServices(deps: {
@@ -59,6 +62,7 @@ export function createGatewayServices(deps: {
   oktaIssuer: () => string;
   responseCache: ResponseCache;
   dpop: DpopVerifier;
+  events: GatewayEvents;
 }): { services: GatewayServices; close(): Promise<void> } {
   const { db, apps } = deps;
   const patches = new VirtualPatchRegistry(db, deps.store, deps.log, { now: deps.now });
@@ -81,6 +85,7 @@ export function createGatewayServices(deps: {
     virtualPatches: () => patches.current(),
     bots: deps.bots,
     responseCache: deps.responseCache,
+    events: deps.events,
   };
   return { services, close: () => patches.close() };
 }

@@ -17,6 +17,7 @@ import type { CallerIdentity, PolicyContext, PolicyRuntime, ProxyDefinition } fr
 import type { GatewayServices } from "./services.ts";
 import { DpopVerifier } from "../oauth/dpop/verifier.ts";
 import { ResponseCache } from "./response-cache/response-cache.ts";
+import { silentGatewayEvents } from "./gateway-events.ts";
 
 const silent = pino({ level: "silent" });
 
@@ -60,6 +61,7 @@ export function testRuntime(options: TestRuntimeOptions = {}): TestRuntime {
       observe: () => {},
     } as unknown as GatewayServices["bots"],
     responseCache: new ResponseCache(store, { memoryBytes: 8 * 1024 * 1024, log: silent, now }),
+    events: silentGatewayEvents,
     ...options.services,
   };
   return {

@@ -50,6 +50,12 @@ function createMetrics() {
       labelNames: ["policy"] as const,
       registers,
     }),
+    notificationEventsDropped: new client.Counter({
+      name: "gatehouse_notification_events_dropped_total",
+      help: "Notification events the gateway dropped instead of writing them (its bounded queue was full, or the database kept failing), by event type",
+      labelNames: ["type"] as const,
+      registers,
+    }),
     ...upstreamTargetGauges(registers),
   };
 }
@@ -195,6 +201,10 @@ export function recordStoreFailure(operation: string): void {
 
 export function recordCounterDegraded(policy: string): void {
   metrics().counterDegraded.inc({ policy });
+}
+
+export function recordNotificationEventDropped(type: string, count = 1): void {
+  metrics().notificationEventsDropped.inc({ type }, count);
 }
 
 /** This thread's metrics as JSON, for the main thread to add up (see addMetricsSource). */

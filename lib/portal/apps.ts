@@ -17,6 +17,7 @@ import { requestSubscriptions } from "./subscriptions.ts";
 import { issueCredential, type IssuedCredential } from "./credentials.ts";
 import { parseInput } from "./validation.ts";
 import { appView, type AppView } from "./views.ts";
+import { appStatusChanged } from "./notification-events.ts";
 
 const AppFields = {
   name: z.string().trim().min(1).max(80),
@@ -148,6 +149,7 @@ export async function updateAppSettings(ctx: PortalContext, actor: Actor, id: st
     });
     if (data.status === "suspended") await revoke({ appId: id });
     const after = await tx.app.findUniqueOrThrow({ where: { id }, include: appInclude });
+    if (data.status && data.status !== before.status) await appStatusChanged(tx, data.status === "suspended" ? "app.suspended" : "app.reactivated", after);
     await recordAudit(tx, actor, { action: "app.settings_changed", targetType: "app", targetId: id, before: appView(before), after: appView(after) });
     return after;
   });
@@ -155,7 +157,8 @@ export async function updateAppSettings(ctx: PortalContext, actor: Actor, id: st
   return appView(after);
 }
 
-/** Deleting an app revokes everything it holds first; the rows go with the app. */
+/** Deleting an app revokes everything it holds first; the rows go with the app. An admin
+ * removing someone else's app tells its developer or team (app.revoked). */
 export async function deleteApp(ctx: PortalContext, actor: Actor, id: string): Promise<void> {
   const before = await findVisibleApp(ctx, actor, id);
   const now = ctx.now?.() ?? new Date();
@@ -163,6 +166,8 @@ export async function deleteApp(ctx: PortalContext, actor: Actor, id: string): P
     await revoke({ appId: id });
     await tx.app.delete({ where: { id } });
     await recordAudit(tx, actor, { action: "app.deleted", targetType: "app", targetId: id, before: appView(before) });
+    const ownApp = actor.type === "developer" && actor.developerId === before.ownerId && !before.teamId;
+    if (isAdmin(actor) && !ownApp) await appStatusChanged(tx, "app.revoked", before);
   });
 }
 

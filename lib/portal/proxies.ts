@@ -15,6 +15,7 @@ import { refusedTarget } from "../gateway/ssrf.ts";
 import { purgeResponseCache } from "../gateway/response-cache/response-cache.ts";
 import { pathProblem } from "../gateway/transform/path-rewrite.ts";
 import { recordAudit } from "./audit.ts";
+import { proxyLifecycleChanged } from "./notification-events.ts";
 import { UpstreamInput } from "../gateway/upstreams/config.ts";
 import { askTargetHealth, type GatewayTargetHealth } from "../gateway/upstreams/health-reports.ts";
 
@@ -129,6 +130,7 @@ export async function saveProxy(ctx: PortalContext, actor: Actor, id: string | n
     const saved = id ? await tx.apiProxy.update({ where: { id }, data }) : await tx.apiProxy.create({ data });
     await tx.productProxy.deleteMany({ where: { proxyId: saved.id } });
     if (productIds.length) await tx.productProxy.createMany({ data: [...new Set(productIds)].map((productId) => ({ productId, proxyId: saved.id })) });
+    await proxyLifecycleChanged(tx, before, saved);
     return tx.apiProxy.findUniqueOrThrow({ where: { id: saved.id }, include: { products: { include: { product: true } } } });
   });
   await announceProxyChange(ctx.store, { proxyId: proxy.id });

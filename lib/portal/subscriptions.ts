@@ -1,9 +1,10 @@
 // App × product subscriptions: requested with the app, approved at once for auto-approval
 // products, queued for an admin otherwise. Rejecting or revoking cuts the app's tokens, and
 // the decision stands: asking again after it only queues the request for an admin, with the
-// earlier decision and its reason kept beside it.
+// earlier decision and its reason kept beside it. Every decision, an automatic approval
+// included, is told to the app's developer or team (notification-events.ts).
 import { z } from "zod";
-import type { Database } from "../db/index.ts";
+import type { Database, Transaction } from "../db/index.ts";
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { forbidden, notFound, PortalError } from "./errors.ts";
 import { recordAudit } from "./audit.ts";
@@ -12,8 +13,9 @@ import { withRevocations } from "../oauth/tokens/revocation.ts";
 import { announceAppChange } from "../events/app-changes.ts";
 import { parseInput } from "./validation.ts";
 import { appView, subscriptionView } from "./views.ts";
+import { subscriptionDecided } from "./notification-events.ts";
 
-type Tx = Pick<Database, "apiProduct" | "subscription" | "auditEvent">;
+type Tx = Database | Transaction;
 
 /**
  * Subscribes the app to the named products (ids or slugs) it does not have yet. A product whose
@@ -44,6 +46,10 @@ export async function requestSubscriptions(tx: Tx, actor: Actor, appId: string, 
       ...(existing ? { before: { status: existing.status, reason: existing.reason } } : {}),
       after: { appId, product: product.slug, status: sub.status },
     });
+    if (sub.status === "approved") {
+      const app = await tx.app.findUniqueOrThrow({ where: { id: appId }, select: { id: true, name: true, ownerId: true, teamId: true } });
+      await subscriptionDecided(tx, "approved", sub, app, product, true);
+    }
   }
 }
 
@@ -74,7 +80,7 @@ export async function decideSubscription(ctx: PortalContext, actor: Actor, id: s
   if (decision !== "approve" && !reason) throw new PortalError("invalid", "A reason is required to reject or revoke.", { fields: { reason: "required" } });
   const now = ctx.now?.() ?? new Date();
   const result = await withRevocations(ctx.db, ctx.store, now, async (tx, revoke) => {
-    const before = await tx.subscription.findUnique({ where: { id }, include: { product: true } });
+    const before = await tx.subscription.findUnique({ where: { id }, include: { product: true, app: { select: { id: true, name: true, ownerId: true, teamId: true } } } });
     if (!before) throw notFound("subscription");
     if (!(ALLOWED_FROM[decision] as readonly string[]).includes(before.status)) {
       throw new PortalError("conflict", `Cannot ${decision} a subscription that is ${before.status}.`);
@@ -100,6 +106,7 @@ export async function decideSubscription(ctx: PortalContext, actor: Actor, id: s
       before: { status: before.status },
       after: { status: updated.status, reason },
     });
+    await subscriptionDecided(tx, NEXT_STATUS[decision], updated, before.app, updated.product);
     return updated;
   });
   await announceAppChange(ctx.store, { appId: result.appId });

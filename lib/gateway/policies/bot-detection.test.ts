@@ -17,7 +17,8 @@ function setup(rules: Array<{ kind: string; target: string; action: string; conf
   stores.push(store);
   const db = {
     botRule: { findMany: async () => rules.map((r, i) => ({ id: `r${i}`, config: "{}", enabled: true, ...r })) },
-    botDetection: { upsert: async () => undefined, deleteMany: async () => ({ count: 0 }) },
+    botDetection: { create: async (args: { data: object }) => ({ id: "d1", ...args.data }), update: async () => undefined, deleteMany: async () => ({ count: 0 }) },
+    $transaction: async (fn: (tx: unknown) => Promise<unknown>) => fn(db),
   } as unknown as Database;
   // a fixed instant mid-minute: on the wall clock a test's calls could straddle the one-minute
   // window (splitting the enumeration) or the throttle's minute (resetting its count)

@@ -10,12 +10,30 @@ const silent = pino({ level: "silent" });
 const flush = () => new Promise((r) => setTimeout(r, 5));
 
 function fakeDb(rules: Array<{ id: string; kind: string; target: string; action: string; config?: string }> = []) {
+  // rows as the unique key (identity, signature, bucket) keeps them: a second create fails like Prisma's P2002
   const upserts: Array<{ create: Record<string, unknown> }> = [];
+  const updates: Array<Record<string, unknown>> = [];
+  const events: Array<{ type: string; payload: string; developerId: string | null; teamId: string | null }> = [];
+  const keys = new Set<string>();
   const db = {
     botRule: { findMany: async () => rules.map((r) => ({ config: "{}", enabled: true, ...r })) },
-    botDetection: { upsert: async (args: { create: Record<string, unknown> }) => void upserts.push(args), deleteMany: async () => ({ count: 0 }) },
+    botDetection: {
+      create: async ({ data }: { data: Record<string, unknown> }) => {
+        const key = `${String(data.identity)}|${String(data.signature)}|${(data.bucket as Date).getTime()}`;
+        if (keys.has(key)) throw Object.assign(new Error("Unique constraint failed"), { code: "P2002" });
+        keys.add(key);
+        upserts.push({ create: data });
+        return { id: `d${upserts.length}`, ...data };
+      },
+      update: async (args: Record<string, unknown>) => void updates.push(args),
+      deleteMany: async () => ({ count: 0 }),
+    },
+    app: { findUnique: async ({ where }: { where: { id: string } }) => (where.id === "app-1" ? { id: "app-1", name: "Shop", ownerId: "dev-1", teamId: null } : null) },
+    apiProxy: { findUnique: async () => ({ name: "Orders", basePath: "orders", version: "v1" }) },
+    outboxEvent: { create: async ({ data }: { data: (typeof events)[number] }) => void events.push(data) },
+    $transaction: async (fn: (tx: unknown) => Promise<unknown>) => fn(db),
   } as unknown as Database;
-  return { db, upserts };
+  return { db, upserts, updates, events };
 }
 
 const stores: Store[] = [];
@@ -25,7 +43,7 @@ afterEach(async () => {
 
 function setup(rules: Parameters<typeof fakeDb>[0] = [], store: Store = new MemoryStore()) {
   stores.push(store);
-  const { db, upserts } = fakeDb(rules);
+  const { db, upserts, events } = fakeDb(rules);
   // a fixed instant mid-minute: on the wall clock the calls of one test could straddle a one-minute
   // window (splitting its counts) or a ten-minute detection bucket (recording twice)
   const detector = new BotDetector(
@@ -34,7 +52,7 @@ function setup(rules: Parameters<typeof fakeDb>[0] = [], store: Store = new Memo
     silent,
     { now: () => Date.UTC(2026, 10, 28, 10, 0, 30) },
   );
-  return { detector, upserts };
+  return { detector, upserts, events };
 }
 
 const obs = (o: Partial<Observation>): Observation => ({
@@ -69,6 +87,41 @@ describe("bot detector", () => {
     expect(detector.decide(rules, caller(), ["token:t1", "ip:203.0.113.7"])).toMatchObject({ action: "flag", signature: "scraper" });
     expect(upserts.map((u) => u.create.identity).sort()).toEqual(["ip:203.0.113.7", "token:t1"]);
     expect(upserts[0]!.create).toMatchObject({ signature: "scraper", action: "flag" });
+  });
+
+  it("a new detection row tells the app's developer once (bot.detected); the same row met again by another instance is only updated", async () => {
+    const { db, upserts, updates, events } = fakeDb();
+    const store = new MemoryStore();
+    stores.push(store);
+    const now = () => Date.UTC(2026, 10, 28, 10, 0, 30);
+    const [one, two] = [0, 1].map(
+      () =>
+        new BotDetector(
+          () => db,
+          () => store,
+          silent,
+          { now },
+        ),
+    );
+    for (let id = 1000; id < 1020; id++) {
+      (id % 2 ? one : two)!.observe(obs({ identities: ["app:app-1"], appId: "app-1", path: `/accounts/${id}` }));
+      await flush();
+    }
+    expect(upserts).toHaveLength(1);
+    expect(updates.length).toBeGreaterThanOrEqual(1);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: "bot.detected", developerId: "dev-1", teamId: null });
+    expect(JSON.parse(events[0]!.payload)).toMatchObject({ detectionId: "d1", appId: "app-1", appName: "Shop", signature: "scraper", identityKind: "app", proxyName: "Orders" });
+  });
+
+  it("a detection of a caller without an app tells nobody", async () => {
+    const { detector, upserts, events } = setup();
+    for (let id = 1000; id < 1020; id++) {
+      detector.observe(obs({ appId: null, path: `/accounts/${id}` }));
+      await flush();
+    }
+    expect(upserts).toHaveLength(2);
+    expect(events).toEqual([]);
   });
 
   it("the same paths in random order are not an enumeration", async () => {

@@ -9,13 +9,14 @@
 // identity that spreads its calls over instances is seen whole; each instance updates its
 // own verdict cache from the window counts it gets back.
 import type { Logger } from "pino";
-import type { Database } from "../../db/index.ts";
+import type { Database, Transaction } from "../../db/index.ts";
 import type { Store } from "../../store/types.ts";
 import { CompiledBotRules, normaliseIp, stricter, type BotAction, type BotRuleConfig, type CallerFacts, type RuleHit } from "./rules.ts";
 import { DEFAULT_THRESHOLDS, matchSignatures, type Signature, type SignatureName, type Thresholds } from "./signatures.ts";
 import { subscribe } from "../../events/bus.ts";
 import { topics } from "../../events/topics.ts";
 import { SerialReload } from "../../runtime/serial-reload.ts";
+import { appAudience, recordEvent } from "../../notifications/outbox.ts";
 
 export interface Observation {
   /** Window keys of the caller: "token:<id>", "key:<id>", "user:<sub>", "app:<id>", "ip:<address>". */
@@ -367,11 +368,20 @@ export class BotDetector {
     const evidence = JSON.stringify(signature.evidence);
     const at = new Date(now);
     const facts = { proxyId: o.proxyId ?? null, appId: o.appId ?? null, clientIp: o.clientIp ? normaliseIp(o.clientIp) : null, userAgent: o.userAgent?.slice(0, 300) ?? null };
-    this.db()
-      .botDetection.upsert({
-        where: { identity_signature_bucket: { identity, signature: signature.name, bucket: new Date(bucket) } },
-        create: { identity, signature: signature.name, bucket: new Date(bucket), score: signature.score, evidence, action, hits, firstSeenAt: at, lastSeenAt: at, ...facts },
-        update: { score: signature.score, evidence, action, hits: { increment: hits }, lastSeenAt: at, ...facts },
+    const db = this.db();
+    const where = { identity_signature_bucket: { identity, signature: signature.name, bucket: new Date(bucket) } };
+    // a new row is a new detection, told to the app's developer or team with the row (the
+    // outbox); when the row exists — another instance, or an earlier write — it is updated
+    // and nobody is told again
+    db.$transaction(async (tx) => {
+      const row = await tx.botDetection.create({
+        data: { identity, signature: signature.name, bucket: new Date(bucket), score: signature.score, evidence, action, hits, firstSeenAt: at, lastSeenAt: at, ...facts },
+      });
+      await tellDetection(tx, row);
+    })
+      .catch((error: unknown) => {
+        if ((error as { code?: unknown } | null)?.code !== "P2002") throw error;
+        return db.botDetection.update({ where, data: { score: signature.score, evidence, action, hits: { increment: hits }, lastSeenAt: at, ...facts } });
       })
       .catch((error: unknown) => this.log.debug({ err: error }, "bot detection: detection not recorded"));
     if (now >= this.nextPruneAt) {
@@ -387,4 +397,37 @@ export class BotDetector {
     await this.subscribed;
     await this.unsubscribe?.();
   }
+}
+
+/** bot.detected to the app's audience, for the row of the app's own caller (its token, key,
+ * user or the app): the row of the address it called from names whichever app called last,
+ * and would tell the same detection twice. */
+async function tellDetection(
+  tx: Transaction,
+  row: { id: string; appId: string | null; proxyId: string | null; signature: string; score: number; action: string; identity: string; firstSeenAt: Date },
+): Promise<void> {
+  if (!row.appId || row.identity.startsWith("ip:")) return;
+  const app = await tx.app.findUnique({ where: { id: row.appId }, select: { id: true, name: true, ownerId: true, teamId: true } });
+  if (!app) return;
+  const proxy = row.proxyId ? await tx.apiProxy.findUnique({ where: { id: row.proxyId }, select: { name: true, basePath: true, version: true } }) : null;
+  await recordEvent(tx, {
+    type: "bot.detected",
+    payload: {
+      detectionId: row.id,
+      appId: app.id,
+      appName: app.name,
+      proxyId: row.proxyId,
+      proxyName: proxy?.name ?? null,
+      basePath: proxy?.basePath ?? null,
+      version: proxy?.version ?? null,
+      signature: row.signature,
+      score: row.score,
+      action: row.action,
+      // what kind of caller was seen (token, key, user, app, ip), not its id
+      identityKind: row.identity.split(":", 1)[0],
+      detectedAt: row.firstSeenAt.toISOString(),
+      link: `/apps/${app.id}/usage`,
+    },
+    ...appAudience(app),
+  });
 }

@@ -12,12 +12,17 @@
 // windows (the previous one weighted by how much of it still lies in the last interval) —
 // two counters per caller, exact at the window edges, at most a few percent generous in
 // between. Counts live in lib/store (Redis across instances) and fail open (counters.ts).
+//
+// An app's calls reaching 80 % and 100 % of its quota in a window are handed to the gateway's
+// event emitter (quota-thresholds.ts says which call does it); calls counted per instance while
+// the store is away tell nobody, as each instance's count is only its share.
 import { z } from "zod";
 import { andThen, isPromise, type MaybePromise } from "../../../runtime/maybe-async.ts";
 import { appendListHeader, problemAnswer, retryAfterSeconds } from "../../answers.ts";
-import { StoreUnavailable, type Counted, type FaultTolerantCounters } from "../../counters.ts";
+import { StoreUnavailable, type Counted } from "../../counters.ts";
 import { definePolicy, type GatewayAnswer, type GatewayCall, type PolicyContext } from "../../policy.ts";
 import type { ProductQuota } from "../../product-quotas.ts";
+import { thresholdsCrossedByEstimate, thresholdsReachedByCount } from "../../quota-thresholds.ts";
 
 const SECOND = 1000;
 const DAY = 86_400 * SECOND;
@@ -102,8 +107,23 @@ export const quota = definePolicy<QuotaConfig>({
 
 const OWNER = "quota";
 
+/** Hands "the app reached `percent` of its quota in the window [start, end)" to the gateway's
+ * event emitter (it never waits). */
+function notify(ctx: PolicyContext, rule: QuotaRule, percent: number, start: number, end: number, claimKey?: string): void {
+  const { id, name, basePath, version } = ctx.proxy;
+  ctx.services.events.quotaThreshold({
+    appId: ctx.identity!.appId,
+    productId: ctx.productId ?? null,
+    proxy: { id, name, basePath, version },
+    limit: rule.limit,
+    percent,
+    window: { type: rule.type, seconds: Math.round(rule.windowMs / SECOND), start, end },
+    claimKey,
+  });
+}
+
 /** Counts the call and decides; synchronous when the counters are in this process's memory. */
-function check(ctx: PolicyContext, rule: QuotaRule, who: string, failOpen: boolean): MaybePromise<Verdict> {
+function check(ctx: PolicyContext, rule: QuotaRule, who: string, failOpen: boolean, tell: boolean): MaybePromise<Verdict> {
   const counters = ctx.store;
   const at = ctx.clock.now();
   if (rule.type === "calendar") {
@@ -111,6 +131,7 @@ function check(ctx: PolicyContext, rule: QuotaRule, who: string, failOpen: boole
     const key = `quota:${who}:${start}`;
     return andThen(counters.increment(ctx, OWNER, key, 1, end - at, failOpen), (counted) => {
       const { count } = counted;
+      if (tell && !counted.local) for (const percent of thresholdsReachedByCount(count, rule.limit)) notify(ctx, rule, percent, start, end);
       const allowed = count <= rule.limit;
       const verdict = { allowed, remaining: Math.max(0, rule.limit - (allowed ? count : count - 1)), resetMs: end - at, retryAfterMs: end - at };
       return allowed ? verdict : andThen(counters.undo(key, 1, end - at, counted), () => verdict); // denied calls do not count
@@ -123,8 +144,8 @@ function check(ctx: PolicyContext, rule: QuotaRule, who: string, failOpen: boole
   const ttl = windowEnd + rule.windowMs - at;
   const counted = counters.increment(ctx, OWNER, key, 1, ttl, failOpen);
   const previous = counters.value(ctx, OWNER, `quota:${who}:r${index - 1}`, failOpen);
-  if (isPromise(counted) || isPromise(previous)) return Promise.all([counted, previous]).then(([c, p]) => rollingVerdict(counters, rule, at, key, c, p));
-  return rollingVerdict(counters, rule, at, key, counted, previous);
+  if (isPromise(counted) || isPromise(previous)) return Promise.all([counted, previous]).then(([c, p]) => rollingVerdict(ctx, rule, at, key, c, p, tell));
+  return rollingVerdict(ctx, rule, at, key, counted, previous, tell);
 }
 
 function unavailable(error: unknown) {
@@ -140,10 +161,11 @@ function enforce(ctx: PolicyContext, config: QuotaConfig, product: ProductQuota 
   const rule = ruleFor(config, product);
   if (!rule) return;
   const scope = ctx.productId ? `product:${ctx.productId}` : `proxy:${ctx.proxy.id}`;
-  const caller = config.identifier === "app" && ctx.identity ? `app:${ctx.identity.appId}` : `ip:${ctx.clientIp}`;
+  const byApp = config.identifier === "app" && ctx.identity !== null;
+  const caller = byApp ? `app:${ctx.identity!.appId}` : `ip:${ctx.clientIp}`;
   let verdict: MaybePromise<Verdict>;
   try {
-    verdict = check(ctx, rule, `${scope}:${caller}`, config.faultTolerant);
+    verdict = check(ctx, rule, `${scope}:${caller}`, config.faultTolerant, byApp);
   } catch (error) {
     return unavailable(error);
   }
@@ -153,11 +175,15 @@ function enforce(ctx: PolicyContext, config: QuotaConfig, product: ProductQuota 
 
 /** A rolling window's verdict from this window's count and the previous window's; a denied
  * call is taken back. */
-function rollingVerdict(counters: FaultTolerantCounters, rule: QuotaRule, at: number, key: string, counted: Counted, previous: number): MaybePromise<Verdict> {
+function rollingVerdict(ctx: PolicyContext, rule: QuotaRule, at: number, key: string, counted: Counted, previous: number, tell: boolean): MaybePromise<Verdict> {
+  const counters = ctx.store;
   const windowEnd = (Math.floor(at / rule.windowMs) + 1) * rule.windowMs;
   const { count } = counted;
   const weight = (windowEnd - at) / rule.windowMs; // share of the previous window still inside the last interval
   const estimate = previous * weight + count;
+  if (tell && !counted.local) {
+    for (const percent of thresholdsCrossedByEstimate(estimate, rule.limit)) notify(ctx, rule, percent, windowEnd - rule.windowMs, windowEnd, `quota-notice:${key}:${percent}`);
+  }
   const allowed = estimate <= rule.limit;
   const others = count - 1; // calls counted in this window before this one
   const verdict = {
