@@ -190,7 +190,7 @@ export async function registrationOrigin(
   actor: Actor,
   appId: string,
 ): Promise<{ softwareId: string | null; softwareVersion: string | null; tokenLabel: string | null } | null> {
-  const app = await findVisibleApp(ctx, actor, appId);
+  const app = await findVisibleApp(ctx, actor, appId, "read");
   if (!app.initialAccessTokenId) return null;
   const token = await ctx.db.initialAccessToken.findUnique({ where: { id: app.initialAccessTokenId }, select: { label: true } });
   const stored = readStoredMetadata(app.clientMetadata);
