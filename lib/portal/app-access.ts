@@ -29,3 +29,10 @@ export async function findVisibleApp(ctx: PortalContext, actor: Actor, id: strin
   if (!roleAllows(role, capability)) throw teamForbidden("changing this app");
   return app;
 }
+
+/** What the actor may do with an app they can see (pages show or hide changes by it). */
+export async function appCapability(ctx: PortalContext, actor: Actor, app: { ownerId: string; teamId: string | null }): Promise<AppCapability> {
+  if (isAdmin(actor) || !app.teamId) return "manage";
+  const role = actor.type === "developer" ? await teamRoleOf(ctx.db, app.teamId, actor.developerId) : null;
+  return role && roleAllows(role, "manage") ? "manage" : "read";
+}

@@ -204,7 +204,12 @@ export async function moveApp(ctx: PortalContext, actor: Actor, id: string, inpu
 
 /** Deleting an app revokes everything it holds first; the rows go with the app. */
 export async function deleteApp(ctx: PortalContext, actor: Actor, id: string): Promise<void> {
-  const before = await findVisibleApp(ctx, actor, id, "manage");
+  await removeApp(ctx, actor, await findVisibleApp(ctx, actor, id, "manage"));
+}
+
+/** Deletes an app whose caller is already authorised (RFC 7592: the registration access token is the authorisation). */
+export async function removeApp(ctx: PortalContext, actor: Actor, before: Awaited<ReturnType<typeof findVisibleApp>>): Promise<void> {
+  const id = before.id;
   const now = ctx.now?.() ?? new Date();
   await withRevocations(ctx.db, ctx.store, now, async (tx, revoke) => {
     await revoke({ appId: id });
