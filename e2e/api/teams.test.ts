@@ -250,6 +250,28 @@ describe.each(configuredBackends())("teams on $name", (backend) => {
     expect(await db.auditEvent.count({ where: { action: "team.member_removed", targetId: teamA } })).toBe(1);
   });
 
+  it("shows the team app's traffic on every member's dashboard and usage, and nobody else's", async () => {
+    const created = await call(alice, "POST", "/apps", { name: "Metered", teamId: teamA, products: ["echo"] });
+    const { clientId, clientSecret } = created.json.credential;
+    const issued = await clientCredentials(clientId, clientSecret);
+    const { access_token: token } = (await issued.json()) as { access_token: string };
+    for (let i = 0; i < 3; i++) expect((await fetch(`${gatehouse.url}/gateway/echo/v1/team/${i}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    const range = () => new URLSearchParams({ from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString(), appId: created.json.app.id });
+    // events are written in batches
+    const deadline = Date.now() + 20_000;
+    let calls = 0;
+    while (calls < 3 && Date.now() < deadline) {
+      calls = (await call(victor, "GET", `/analytics/dashboard?${range()}`)).json?.totals?.calls ?? 0;
+      if (calls < 3) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(calls).toBe(3);
+    expect((await call(owner, "GET", `/analytics/dashboard?${range()}`)).json.totals.calls).toBe(3);
+    expect((await call(bob, "GET", `/analytics/dashboard?${range()}`)).json.totals.calls).toBe(0);
+    const usage = await call(victor, "GET", `/apps/${created.json.app.id}/usage`);
+    expect(usage.status).toBe(200);
+    expect((await call(bob, "GET", `/apps/${created.json.app.id}/usage`)).status).toBe(404);
+  });
+
   it("lets only an owner delete a team, once it owns no apps", async () => {
     const t = (await call(owner, "POST", "/teams", { name: "Short-lived" })).json.id;
     await joinTeam(t, owner, alice, "alice.teams@example.com", "admin");
