@@ -39,9 +39,9 @@ export function AppOwnerCard({
         </p>
         {canMove && (team || targets.length > 0) ? (
           <form method="post" action={`/apps/${appId}/move`} className="flex flex-col gap-2 sm:flex-row sm:items-end">
-            <label className="block flex-1 font-medium">
-              Move to
-              <select name="teamId" className={inputClass} defaultValue={targets[0]?.id ?? ""}>
+            <div className="flex-1 font-medium">
+              <label htmlFor="move-to">Move to</label>
+              <select id="move-to" name="teamId" className={inputClass} defaultValue={targets[0]?.id ?? ""}>
                 {team ? <option value="">Me</option> : null}
                 {targets.map((t) => (
                   <option key={t.id} value={t.id}>
@@ -49,7 +49,7 @@ export function AppOwnerCard({
                   </option>
                 ))}
               </select>
-            </label>
+            </div>
             <button type="submit" className={secondaryButtonClass}>
               Move app
             </button>

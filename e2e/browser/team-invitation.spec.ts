@@ -25,7 +25,8 @@ test("an invited person signs up from the email link and sees the team's app", a
   const teamUrl = owner.url();
 
   await owner.getByRole("link", { name: "New team app" }).click();
-  await expect(owner.getByLabel("Owner")).toHaveValue(new URL(teamUrl).pathname.split("/").pop()!);
+  await owner.waitForURL((url) => url.pathname === "/apps/new");
+  await expect(owner.getByLabel("Owner", { exact: true })).toHaveValue(new URL(teamUrl).pathname.split("/").pop()!);
   await owner.getByLabel("Name", { exact: true }).fill(appName);
   await owner.getByRole("button", { name: "Create app" }).click();
   await owner.waitForURL((url) => /^\/apps\/[^/]+$/.test(url.pathname) && url.pathname !== "/apps/new");
@@ -33,7 +34,7 @@ test("an invited person signs up from the email link and sees the team's app", a
 
   await owner.goto(teamUrl);
   await owner.getByLabel("Email address").fill(email);
-  await owner.getByLabel("Role").selectOption("viewer");
+  await owner.getByLabel("Role", { exact: true }).selectOption("viewer");
   await owner.getByRole("button", { name: "Send invitation" }).click();
   await expect(owner.getByRole("status")).toContainText(email);
   await expect(owner.getByTestId("team-invitations")).toContainText(email);

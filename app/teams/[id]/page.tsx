@@ -75,13 +75,10 @@ export default async function TeamPage({
                   <div className="flex flex-wrap items-end gap-2">
                     <form method="post" action={action("member-role")} className="flex items-end gap-2">
                       <input type="hidden" name="developerId" value={m.developerId} />
-                      <label className="text-sm">
-                        <span className="sr-only">Role of {m.name}</span>
-                        <select name="role" defaultValue={m.role} className={inputClass}>
-                          <Options options={TEAM_ROLES} />
-                        </select>
-                      </label>
-                      <button type="submit" className={secondaryButtonClass} aria-label={`Change the role of ${m.name}`}>
+                      <select name="role" defaultValue={m.role} className={inputClass} aria-label={`Role of ${m.name}`}>
+                        <Options options={TEAM_ROLES} />
+                      </select>
+                      <button type="submit" className={secondaryButtonClass} aria-label={`Change role of ${m.name}`}>
                         Change role
                       </button>
                     </form>
@@ -101,16 +98,16 @@ export default async function TeamPage({
         {canManageMembers ? (
           <Card title="Invite someone">
             <form method="post" action={action("invite")} className="flex flex-col gap-3 sm:flex-row sm:items-end">
-              <label className="block flex-1 text-sm font-medium">
-                Email address
-                <input name="email" type="email" required maxLength={254} autoComplete="off" className={inputClass} />
-              </label>
-              <label className="block text-sm font-medium">
-                Role
-                <select name="role" defaultValue="viewer" className={inputClass}>
+              <div className="flex-1 text-sm font-medium">
+                <label htmlFor="invite-email">Email address</label>
+                <input id="invite-email" name="email" type="email" required maxLength={254} autoComplete="off" className={inputClass} />
+              </div>
+              <div className="text-sm font-medium">
+                <label htmlFor="invite-role">Role</label>
+                <select id="invite-role" name="role" defaultValue="viewer" className={inputClass}>
                   <Options options={team.role === "owner" ? TEAM_ROLES : TEAM_ROLES.filter((r) => r !== "owner")} />
                 </select>
-              </label>
+              </div>
               <button type="submit" className={buttonClass}>
                 Send invitation
               </button>
