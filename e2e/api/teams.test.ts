@@ -272,6 +272,51 @@ describe.each(configuredBackends())("teams on $name", (backend) => {
     expect((await call(bob, "GET", `/apps/${created.json.app.id}/usage`)).status).toBe(404);
   });
 
+  it("works through the pages' native forms, same-origin only", async () => {
+    const form = (who: Caller, path: string, fields: Record<string, string>, origin = gatehouse.url) =>
+      fetch(`${gatehouse.url}${path}`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { origin, cookie: who.cookie!, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(fields),
+      });
+    const where = (res: Response) => new URL(res.headers.get("location")!, gatehouse.url);
+
+    expect((await form(owner, "/teams/create", { name: "Forged" }, "https://evil.example")).status).toBe(403);
+    expect(await db.team.count({ where: { name: "Forged" } })).toBe(0);
+    const created = await form(owner, "/teams/create", { name: "Formed" });
+    expect(created.status).toBe(303);
+    const teamId = where(created).pathname.split("/").pop()!;
+    expect((await db.team.findUniqueOrThrow({ where: { id: teamId } })).name).toBe("Formed");
+
+    const invited = await form(owner, `/teams/${teamId}/invite`, { email: "victor.teams@example.com", role: "admin" });
+    expect(where(invited).searchParams.get("status")).toContain("victor.teams@example.com");
+    const token = await invitationToken("victor.teams@example.com");
+    const accepted = await form(victor, `/teams/invitations/${token}/accept`, {});
+    expect(where(accepted).pathname).toBe(`/teams/${teamId}`);
+    const page = await (await fetch(`${gatehouse.url}/teams/${teamId}`, { headers: { cookie: victor.cookie! } })).text();
+    expect(page).toContain("victor.teams@example.com");
+
+    const demoted = await form(owner, `/teams/${teamId}/member-role`, { developerId: ids.victor!, role: "viewer" });
+    expect(where(demoted).searchParams.get("status")).toBeTruthy();
+    expect((await db.teamMember.findUniqueOrThrow({ where: { teamId_developerId: { teamId, developerId: ids.victor! } } })).role).toBe("viewer");
+    // a refusal comes back to the page as a readable message
+    const refused = await form(victor, `/teams/${teamId}/rename`, { name: "Viewer's" });
+    expect(where(refused).searchParams.get("error")).toMatch(/role/);
+
+    const own = (await call(owner, "POST", "/apps", { name: "Form-moved" })).json.app.id;
+    const moved = await form(owner, `/apps/${own}/move`, { teamId });
+    expect(where(moved).pathname).toBe(`/apps/${own}`);
+    expect((await db.app.findUniqueOrThrow({ where: { id: own } })).teamId).toBe(teamId);
+    const back = await form(owner, `/apps/${own}/move`, { teamId: "" });
+    expect(where(back).searchParams.get("status")).toBeTruthy();
+    expect((await db.app.findUniqueOrThrow({ where: { id: own } })).teamId).toBeNull();
+
+    expect(where(await form(victor, `/teams/${teamId}/leave`, {})).pathname).toBe("/teams");
+    expect(where(await form(owner, `/teams/${teamId}/delete`, {})).pathname).toBe("/teams");
+    expect(await db.team.count({ where: { id: teamId } })).toBe(0);
+  });
+
   it("lets only an owner delete a team, once it owns no apps", async () => {
     const t = (await call(owner, "POST", "/teams", { name: "Short-lived" })).json.id;
     await joinTeam(t, owner, alice, "alice.teams@example.com", "admin");
