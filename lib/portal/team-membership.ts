@@ -28,11 +28,6 @@ export async function visibleTeam(db: Db, actor: Actor, teamId: string): Promise
 
 export const teamForbidden = (what: string) => new PortalError("forbidden", `Your role in this team does not allow ${what}.`);
 
-/** The teams the developer belongs to (for app lists and analytics scopes). */
-export async function teamIdsOf(db: Db, developerId: string): Promise<string[]> {
-  return (await db.teamMember.findMany({ where: { developerId }, select: { teamId: true } })).map((m) => m.teamId);
-}
-
 /** Prisma's filter for the apps a developer reaches: their own personal apps and their teams' apps. */
 export function reachableAppsWhere(developerId: string) {
   return { OR: [{ ownerId: developerId, teamId: null }, { team: { members: { some: { developerId } } } }] };
