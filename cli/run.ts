@@ -20,11 +20,13 @@ import { whoami } from "./commands/whoami.ts";
 import { branding } from "./commands/branding.ts";
 import { guides } from "./commands/guides.ts";
 import { registrationTokens } from "./commands/registration-tokens.ts";
+import { teams } from "./commands/teams.ts";
 
 export const GROUPS: Record<string, Group> = {
   products,
   proxies,
   apps,
+  teams,
   credentials,
   approvals,
   developers,

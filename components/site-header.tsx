@@ -33,7 +33,7 @@ export async function SiteHeader() {
 
 function PortalNav({ viewer, className }: { viewer: Viewer | null; className: string }) {
   const links: [string, ReactNode][] = [["/catalog", "Catalog"]];
-  if (viewer) links.push(["/apps", "My apps"], ["/analytics", "Analytics"]);
+  if (viewer) links.push(["/apps", "My apps"], ["/teams", "Teams"], ["/analytics", "Analytics"]);
   if (viewer?.admin) links.push(["/admin", "Admin"]);
   return (
     <nav aria-label="Portal" className={className}>

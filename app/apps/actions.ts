@@ -18,6 +18,7 @@ function appValues(form: FormData) {
     type: text(form, "type"),
     redirectUris: text(form, "redirectUris"),
     products: form.getAll("products").filter((p): p is string => typeof p === "string"),
+    teamId: text(form, "teamId"),
   };
 }
 
@@ -32,6 +33,7 @@ export async function createAppAction(_previous: FormState, form: FormData): Pro
       type: values.type || undefined,
       redirectUris: lines(values.redirectUris),
       products: values.products,
+      teamId: values.teamId || null,
     });
     appId = app.id;
     if (credential.clientSecret) await keepIssuedSecret(ctx, app.id, { clientId: credential.clientId, secret: credential.clientSecret });

@@ -34,7 +34,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <SignInButton callbackUrl={callbackUrl} />
       <p className="text-sm text-slate-600">
         No account yet?{" "}
-        <Link href="/signup" className="text-brand-700 underline">
+        <Link href={params.callbackUrl ? `/signup?callbackUrl=${encodeURIComponent(callbackUrl)}` : "/signup"} className="text-brand-700 underline">
           Sign up
         </Link>
       </p>

@@ -30,6 +30,8 @@ export interface App {
   status: string;
   ownerId: string;
   owner?: { email: string };
+  teamId?: string | null;
+  team?: { id: string; name: string } | null;
   grantTypes: string[];
   passwordGrantMode: string | null;
   implicitEnabled: boolean;
@@ -46,6 +48,7 @@ const columns = columnsOf<App>({
   id: "id",
   name: "name",
   owner: (a) => a.owner?.email ?? a.ownerId,
+  team: (a) => a.team?.name,
   type: "type",
   status: "status",
   credentials: (a) => a.credentials?.filter((c) => c.status === "active").length,
@@ -138,6 +141,17 @@ export const apps: Group = {
       async run({ client, args }) {
         const result = await client.post<{ revoked: number }>(`/apps/${seg(args[0]!)}/revoke-tokens`);
         return { data: result, text: `Revoked ${result.revoked} token(s) of app ${args[0]}` };
+      },
+    },
+    move: {
+      summary: "Move an app to a team, or back to you, keeping its credentials",
+      args: ["<id>"],
+      usage: "--team TEAM_ID | --me",
+      options: { team: { type: "string" }, me: { type: "boolean" } },
+      async run({ client, args, opts }) {
+        if (opts.has("team") === opts.flag("me")) throw new UsageError("give exactly one of --team TEAM_ID or --me");
+        const app = await client.post<App>(`/apps/${seg(args[0]!)}/move`, { teamId: opts.flag("me") ? null : opts.string("team") });
+        return { data: app, text: app.team ? `App ${app.name} (${app.id}) now belongs to team ${app.team.name} (${app.team.id})` : `App ${app.name} (${app.id}) is now yours` };
       },
     },
     delete: deleteCommand("/apps", { summary: "Delete an app and revoke everything it holds", done: (id) => `Deleted app ${id}` }),

@@ -27,7 +27,10 @@ export function AppDetail({
   issuedSecret,
   editing = false,
   gettingStarted,
+  readOnly = false,
 }: {
+  /** A team viewer: the app and its usage, without the buttons that change it. */
+  readOnly?: boolean;
   initial: AppView;
   products: ProductView[];
   /** A secret issued just now (new app or new credential): shown once, here. */
@@ -50,25 +53,29 @@ export function AppDetail({
           <Link href={`${page}/usage`} className={secondaryButtonClass}>
             Usage
           </Link>
-          <Link href={editing ? page : `${page}?edit=1`} className={secondaryButtonClass}>
-            {editing ? "Cancel edit" : "Edit"}
-          </Link>
-          <ConfirmAction
-            summary="Delete app"
-            summaryClassName={dangerButtonClass}
-            question="Delete this app? Its credentials and tokens are revoked at once. This cannot be undone."
-            action={deleteAppAction.bind(null, app.id)}
-            permalink={page}
-            label="Delete permanently"
-            className={dangerButtonClass}
-          />
+          {readOnly ? null : (
+            <>
+              <Link href={editing ? page : `${page}?edit=1`} className={secondaryButtonClass}>
+                {editing ? "Cancel edit" : "Edit"}
+              </Link>
+              <ConfirmAction
+                summary="Delete app"
+                summaryClassName={dangerButtonClass}
+                question="Delete this app? Its credentials and tokens are revoked at once. This cannot be undone."
+                action={deleteAppAction.bind(null, app.id)}
+                permalink={page}
+                label="Delete permanently"
+                className={dangerButtonClass}
+              />
+            </>
+          )}
         </div>
       </div>
 
       {secret.value ? <SecretPanel clientId={secret.value.clientId} secret={secret.value.secret} onDismiss={secret.dismiss} /> : null}
       {firstCallOnTop ? gettingStarted : null}
 
-      {editing ? (
+      {editing && !readOnly ? (
         <Card title="Edit app">
           <AppForm
             mode="edit"
@@ -92,32 +99,37 @@ export function AppDetail({
         </Card>
       )}
 
-      <Card title="Credentials" actions={<ActionForm action={addCredentialAction.bind(null, app.id)} permalink={page} label="Add credential" className={secondaryButtonClass} />}>
+      <Card
+        title="Credentials"
+        actions={readOnly ? null : <ActionForm action={addCredentialAction.bind(null, app.id)} permalink={page} label="Add credential" className={secondaryButtonClass} />}
+      >
         <p className="mb-3 text-sm text-slate-500">Rotate without downtime: add a credential, move your app to it, then revoke the old one.</p>
         {app.credentials?.length ? (
           <CredentialTable
             credentials={app.credentials}
             noSecret="none (public)"
             withCreated
-            action={(c) => (
-              <ConfirmAction
-                summary="Revoke"
-                summaryClassName={dangerButtonClass}
-                question={`Apps using ${c.clientId} stop working at once.`}
-                action={revokeCredentialAction.bind(null, app.id)}
-                permalink={page}
-                label="Confirm revoke"
-                className={dangerButtonClass}
-                fields={{ credentialId: c.id }}
-              />
-            )}
+            action={(c) =>
+              readOnly ? null : (
+                <ConfirmAction
+                  summary="Revoke"
+                  summaryClassName={dangerButtonClass}
+                  question={`Apps using ${c.clientId} stop working at once.`}
+                  action={revokeCredentialAction.bind(null, app.id)}
+                  permalink={page}
+                  label="Confirm revoke"
+                  className={dangerButtonClass}
+                  fields={{ credentialId: c.id }}
+                />
+              )
+            }
           />
         ) : (
           <Empty>No credentials.</Empty>
         )}
       </Card>
 
-      <ClientCertificateCard app={app} />
+      {readOnly ? null : <ClientCertificateCard app={app} />}
 
       <Card title="Product subscriptions">
         {app.subscriptions?.length ? (

@@ -18,6 +18,7 @@ export interface AppFormValues {
   type: "confidential" | "public";
   redirectUris: string[];
   products: string[];
+  teamId: string;
 }
 
 export function AppForm({
@@ -26,8 +27,11 @@ export function AppForm({
   mode,
   action,
   permalink,
+  teams = [],
 }: {
   products: Pick<ProductView, "id" | "slug" | "name" | "approvalType">[];
+  /** Teams the developer may create apps for (owner or admin); offered as the app's owner. */
+  teams?: { id: string; name: string }[];
   initial?: Partial<AppFormValues>;
   mode: "create" | "edit";
   action: (previous: FormState, form: FormData) => Promise<FormState>;
@@ -48,6 +52,20 @@ export function AppForm({
       <FormField label="Description" name="description" error={fieldError(state, "description")}>
         {(props) => <textarea {...props} className={inputClass} defaultValue={keptValue(state, "description", initial?.description ?? "")} rows={2} maxLength={1000} />}
       </FormField>
+      {mode === "create" && teams.length > 0 ? (
+        <FormField label="Owner" name="teamId" error={fieldError(state, "teamId")}>
+          {(props) => (
+            <select {...props} className={inputClass} defaultValue={keptValue(state, "teamId", initial?.teamId ?? "")}>
+              <option value="">Me</option>
+              {teams.map((t) => (
+                <option key={t.id} value={t.id}>
+                  Team {t.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
+      ) : null}
       {mode === "create" ? (
         <fieldset className="text-sm">
           <legend className="font-medium">Client type</legend>

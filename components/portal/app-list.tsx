@@ -5,7 +5,7 @@ import type { AppView } from "@/lib/portal/views";
 import { Empty, StatusBadge } from "../ui/basics";
 import { LoadMore, usePagedList } from "../ui/load-more";
 
-/** The signed-in developer's own apps (admins too: `ownerId` keeps the list to their own). */
+/** The signed-in developer's own apps and their teams' apps (admins too: `ownerId` keeps the list to theirs). */
 export function AppList({ initial, ownerId }: { initial: Page<AppView>; ownerId: string }) {
   const list = usePagedList<AppView>("/apps", { ownerId }, initial);
   if (!list.items.length) return <Empty>No apps yet. Create one to get a client_id and secret.</Empty>;
@@ -20,6 +20,7 @@ export function AppList({ initial, ownerId }: { initial: Page<AppView>; ownerId:
               </Link>
               <p className="text-sm text-slate-500">
                 {app.description || "No description"} · {app.type}
+                {app.team ? <span data-testid="app-team"> · team {app.team.name}</span> : null}
               </p>
             </div>
             <div className="flex flex-wrap gap-1">

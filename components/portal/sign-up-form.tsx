@@ -12,8 +12,10 @@ import { PASSWORD_RULES } from "@/lib/portal/password-policy";
 import { buttonClass, inputClass } from "../ui/basics";
 import { FormAlert, FormField } from "../ui/form-fields";
 
-export function SignUpForm() {
-  const [state, action, pending] = useActionState<SignUpState, FormData>(signUpAction, {}, "/signup");
+/** `callbackUrl`: a safe same-site path to come back to after signing in (an invitation's page, say). */
+export function SignUpForm({ callbackUrl }: { callbackUrl?: string }) {
+  const back = callbackUrl ? `?callbackUrl=${encodeURIComponent(callbackUrl)}` : "";
+  const [state, action, pending] = useActionState<SignUpState, FormData>(signUpAction, {}, `/signup${back}`);
   // What was typed since the last answer (a refused form comes back with the password empty).
   const [typed, setTyped] = useState<{ answer: SignUpState; value: string } | null>(null);
   const password = typed?.answer === state ? typed.value : null;
@@ -25,7 +27,7 @@ export function SignUpForm() {
           Thanks — <strong>{state.signedUpEmail}</strong> can now sign in.
         </p>
         <p>
-          <Link href="/signin" className="font-medium text-brand-700 underline">
+          <Link href={`/signin${back}`} className="font-medium text-brand-700 underline">
             Sign in
           </Link>{" "}
           with the password you chose to create your first app. If this email already had an account, that account is unchanged: sign in with its password.

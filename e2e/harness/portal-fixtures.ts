@@ -1,8 +1,10 @@
 // A small, realistic portal for tests and screenshots that look at every page: a manual-approval
 // product with a proxy and an OpenAPI document, the developer's app subscribed to it (pending) and
-// to the Echo API, and browser sessions for the seeded users without going through the login page.
+// to the Echo API, a team with an app and a pending invitation, and browser sessions for the seeded users without going through the login page.
 import { randomBytes } from "node:crypto";
 import type { BrowserContext, Page } from "@playwright/test";
+import { createDatabaseClient } from "../../lib/db/client.ts";
+import { gatehouseDatabaseFile } from "./portal.ts";
 import { signIn } from "./sign-in.ts";
 
 export interface PortalFixtures {
@@ -93,6 +95,10 @@ export async function seedPortalFixtures(url: string, users: { admin: SeededUser
     redirectUris: ["http://127.0.0.1/callback"],
     products: ["echo", product.slug],
   });
+  // a team of the developer's with an app, a pending invitation, and that invitation's page
+  const team = await developer<{ id: string }>("POST", "/teams", { name: "Field crew" });
+  await developer("POST", "/apps", { name: "Crew dashboard", teamId: team.id, products: ["echo"] });
+  await developer("POST", `/teams/${team.id}/invitations`, { email: `guest-${tag}@example.com`, role: "viewer" });
   const fixtures: PortalFixtures = {
     slug: product.slug,
     productId: product.id,
@@ -100,8 +106,21 @@ export async function seedPortalFixtures(url: string, users: { admin: SeededUser
     appId: created.app.id,
     clientId: created.credential.clientId,
     guideSlug: guide.slug,
+    teamId: team.id,
+    invitationToken: await invitationToken(`guest-${tag}@example.com`),
   };
   return { fixtures, cookies: { admin: adminCookie, developer: developerCookie } };
+}
+
+/** The token of the invitation sent to `email`: only its email (the outbox event's accept link) carries it. */
+async function invitationToken(email: string): Promise<string> {
+  const db = createDatabaseClient({ kind: "sqlite", file: gatehouseDatabaseFile() });
+  try {
+    const event = await db.outboxEvent.findFirstOrThrow({ where: { type: "team.invitation", email } });
+    return decodeURIComponent(new URL((JSON.parse(event.payload) as { acceptUrl: string }).acceptUrl).pathname.split("/").pop()!);
+  } finally {
+    await db.$disconnect();
+  }
 }
 
 /** Puts a session cookie header (as sign-in.ts returns it) into a browser context. */

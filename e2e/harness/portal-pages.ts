@@ -3,7 +3,8 @@
 // ("The portal in the browser"): a new page is one more line here.
 //
 // Paths may name the fixtures of e2e/harness/portal-fixtures.ts: {slug} (a public product),
-// {appId} (the developer's app), {productId}, {proxyId}, {guideSlug} (a guide about the product).
+// {appId} (the developer's app), {productId}, {proxyId}, {guideSlug} (a guide about the product),
+// {teamId} (the developer's team), {invitationToken} (a pending invitation to it, for another address).
 
 export type Who = "visitor" | "developer" | "admin";
 
@@ -32,6 +33,10 @@ export const PORTAL_PAGES: PortalPage[] = [
   { path: "/apps/{appId}", who: "developer" },
   { path: "/apps/{appId}/usage", who: "developer" },
   { path: "/analytics", who: "developer" },
+  { path: "/teams", who: "developer" },
+  { path: "/teams/{teamId}", who: "developer" },
+  { path: "/teams/invitations/{invitationToken}", who: "visitor" },
+  { path: "/teams/invitations/{invitationToken}", who: "developer" },
   { path: "/admin/approvals", who: "admin" },
   { path: "/admin/developers", who: "admin" },
   { path: "/admin/apps", who: "admin" },

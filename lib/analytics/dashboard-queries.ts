@@ -1,7 +1,7 @@
 // The analytics dashboards' aggregates (admin: everything; developer: their own apps), computed
 // in the database with GROUP BY over a time range — only aggregated rows come back, never the
 // events. Scoping happens here, in the WHERE clause every query shares, so no dashboard query
-// can forget it (BOLA: a developer's scope is "events of apps they own").
+// can forget it (BOLA: a developer's scope is "events of apps they own or reach through a team").
 //
 // Sources. Ranges with hour or day buckets (more than 3 hours) read the hourly rollups
 // (rollup.ts) for their whole hours and the raw events only for the ragged edges (the part of an
@@ -148,7 +148,13 @@ export function planOf(f: DashboardFilter): Plan {
 /** The scope and filters every query shares, on raw events or a rollup table (both name them alike). */
 function scopeSql(f: DashboardFilter): Prisma.Sql[] {
   const parts: Prisma.Sql[] = [];
-  if (f.scope.kind === "developer") parts.push(Prisma.sql`"appId" IN (SELECT "id" FROM "apps" WHERE "ownerId" = ${f.scope.developerId})`);
+  // a developer's apps: their personal apps and every app of a team they are a member of (any role)
+  if (f.scope.kind === "developer") {
+    const me = f.scope.developerId;
+    parts.push(
+      Prisma.sql`"appId" IN (SELECT "id" FROM "apps" WHERE ("ownerId" = ${me} AND "teamId" IS NULL) OR "teamId" IN (SELECT "teamId" FROM "team_members" WHERE "developerId" = ${me}))`,
+    );
+  }
   if (f.proxyId) parts.push(Prisma.sql`"proxyId" = ${f.proxyId}`);
   if (f.appId) parts.push(Prisma.sql`"appId" = ${f.appId}`);
   return parts;

@@ -2,7 +2,9 @@
 // bodies come from the same zod schemas lib/portal validates with; a test checks that the
 // document and the route files list the same operations.
 import { z } from "zod";
-import { AdminAppSettings, CreateAppInput, UpdateAppInput } from "../portal/apps.ts";
+import { AdminAppSettings, CreateAppInput, MoveAppInput, UpdateAppInput } from "../portal/apps.ts";
+import { RoleInput, TeamName } from "../portal/teams.ts";
+import { InviteInput } from "../portal/team-invitations.ts";
 import { ClientCertificateInput } from "../portal/client-certificates.ts";
 import { ProductInput } from "../portal/products.ts";
 import { ProxyInput } from "../portal/proxies.ts";
@@ -116,13 +118,78 @@ export function openApiDocument(serverUrl: string) {
         ),
       },
       "/apps": {
-        get: list("apps", "Own apps (admins: all apps)", "Apps", { q: { type: "string" }, ownerId: { type: "string" } }),
-        post: create("apps", "Create an app; the answer holds its first client secret, shown once", "App and credential", CreateAppInput),
+        get: list("apps", "Own apps and the apps of the caller's teams (admins: all apps)", "Apps", { q: { type: "string" }, ownerId: { type: "string" } }),
+        post: create(
+          "apps",
+          "Create an app (optionally for a team the caller owns or administers); the answer holds its first client secret, shown once",
+          "App and credential",
+          CreateAppInput,
+        ),
       },
       "/apps/{id}": {
         get: read("apps", "One app", "App"),
         patch: change("apps", "Change name, description, redirect URIs or products", { "200": ok("App") }, UpdateAppInput),
         delete: op("apps", "Delete an app and revoke everything it holds", { "204": noContent }, { parameters: [idParam()] }),
+      },
+      "/apps/{id}/move": {
+        post: change(
+          "apps",
+          "Move an app to a team (`teamId`) or back to the caller (`null`), keeping its credentials and tokens; needs manage on the app and owner or admin in the target team",
+          { "200": ok("App") },
+          MoveAppInput,
+        ),
+      },
+      "/teams": {
+        get: op("teams", "The caller's teams with their role in each", { "200": ok("Teams") }),
+        post: create("teams", "Create a team; the caller becomes its owner", "Team", TeamName),
+      },
+      "/teams/{id}": {
+        get: read("teams", "One team with its members and apps (members and admins; anyone else: 404)", "Team"),
+        patch: change("teams", "Rename the team (owners)", { "200": ok("Team") }, TeamName),
+        delete: op(
+          "teams",
+          "Delete the team (owners; refused with 409 while it owns apps)",
+          { "204": noContent, "409": { $ref: "#/components/responses/Problem" } },
+          { parameters: [idParam()] },
+        ),
+      },
+      "/teams/{id}/members": { get: read("teams", "Members and their roles", "Members") },
+      "/teams/{id}/members/{developerId}": {
+        patch: op(
+          "teams",
+          "Change a member's role (owners and admins; only owners grant or take the owner role; the last owner stays)",
+          { "200": ok("Member"), "409": { $ref: "#/components/responses/Problem" } },
+          { parameters: [idParam(), idParam("developerId")], requestBody: body(RoleInput) },
+        ),
+        delete: op(
+          "teams",
+          "Remove a member (owners and admins); they lose the team's apps with their next request",
+          { "204": noContent, "409": { $ref: "#/components/responses/Problem" } },
+          { parameters: [idParam(), idParam("developerId")] },
+        ),
+      },
+      "/teams/{id}/leave": {
+        post: op("teams", "Leave the team (the last owner cannot)", { "204": noContent, "409": { $ref: "#/components/responses/Problem" } }, { parameters: [idParam()] }),
+      },
+      "/teams/{id}/invitations": {
+        get: read("teams", "Pending invitations (owners and admins)", "Invitations"),
+        post: op(
+          "teams",
+          "Invite an address with a role; the email with the single-use link (valid 7 days) is sent by the notification worker",
+          { "201": ok("Invitation"), "409": { $ref: "#/components/responses/Problem" } },
+          { parameters: [idParam()], requestBody: body(InviteInput) },
+        ),
+      },
+      "/teams/{id}/invitations/{invitationId}": {
+        delete: op("teams", "Revoke a pending invitation", { "200": ok("Invitation") }, { parameters: [idParam(), idParam("invitationId")] }),
+      },
+      "/teams/invitations/{token}/accept": {
+        post: op(
+          "teams",
+          "Accept an invitation as the signed-in developer whose email it was sent to (once, before it expires)",
+          { "200": ok("Team and role"), "409": { $ref: "#/components/responses/Problem" } },
+          { parameters: [idParam("token")] },
+        ),
       },
       "/apps/{id}/credentials": { post: op("apps", "Add a credential (rotation); the secret is shown once", { "201": ok("Credential") }, { parameters: [idParam()] }) },
       "/apps/{id}/credentials/{credentialId}": {

@@ -46,7 +46,7 @@ export const UsageQuery = z.object({
 });
 
 export async function appUsage(ctx: PortalContext, actor: Actor, appId: string, query: unknown): Promise<AppUsage> {
-  await findVisibleApp(ctx, actor, appId);
+  await findVisibleApp(ctx, actor, appId, "read");
   const { hours } = parseInput(UsageQuery, query);
   return hourlyUsage(ctx.db, appId, hours, ctx.now?.() ?? new Date());
 }

@@ -1,4 +1,5 @@
-// Developers' apps (OAuth clients). Owners see and change only their own apps — anyone
+// Developers' apps (OAuth clients). An app belongs to a developer or to a team: owners see and
+// change their own apps, team members their team's apps by role (app-access.ts) — anyone
 // else's look like they do not exist — and admins see all. Creating an app issues its first
 // credential; the secret is returned once and only its hash is kept.
 import { z } from "zod";
@@ -18,6 +19,8 @@ import { issueCredential, type IssuedCredential } from "./credentials.ts";
 import { parseInput } from "./validation.ts";
 import { appView, type AppView } from "./views.ts";
 import { appStatusChanged } from "./notification-events.ts";
+import { reachableAppsWhere, teamForbidden, visibleTeam } from "./team-membership.ts";
+import { roleAllows } from "./team-roles.ts";
 
 const AppFields = {
   name: z.string().trim().min(1).max(80),
@@ -33,8 +36,12 @@ export const CreateAppInput = z
     redirectUris: AppFields.redirectUris.default([]),
     products: AppFields.products.default([]),
     type: z.enum(["confidential", "public"]).default("confidential"),
+    /** The team that will own the app (the creator must be one of its owners or admins); none: the creator's own app. */
+    teamId: z.string().trim().min(1).max(100).nullable().optional(),
   })
   .strict();
+
+export const MoveAppInput = z.object({ teamId: z.string().trim().min(1).max(100).nullable() }).strict();
 
 export const UpdateAppInput = z.object(AppFields).partial().strict();
 
@@ -61,12 +68,15 @@ export async function createApp(ctx: PortalContext, actor: Actor, input: unknown
   if (data.type === "public" && data.redirectUris.length === 0) {
     throw new PortalError("invalid", "Public apps need at least one redirect URI.", { fields: { redirectUris: "Public apps need at least one redirect URI." } });
   }
+  const teamId = data.teamId ? await teamManagedBy(ctx, actor, data.teamId) : null;
+  // the creation limit counts against the developer who creates, whoever will own the app
   await enforceFlowLimit(ctx, "createApp", actor.developerId);
   const now = ctx.now?.() ?? new Date();
   return ctx.db.$transaction(async (tx) => {
     const app = await tx.app.create({
       data: {
         ownerId: actor.developerId,
+        teamId,
         name: data.name,
         description: data.description,
         type: data.type,
@@ -84,14 +94,25 @@ export async function createApp(ctx: PortalContext, actor: Actor, input: unknown
 
 const AppQuery = PageQuery.extend({ q: z.string().trim().max(100).optional(), ownerId: z.string().max(100).optional() });
 
-/** Developers: their own apps. Admins: all apps (optionally one owner's), with owners. */
+/** A team the actor may put apps in (its owners and admins); anyone else's team is not found. */
+async function teamManagedBy(ctx: PortalContext, actor: Actor, teamId: string): Promise<string> {
+  const team = await visibleTeam(ctx.db, actor, teamId);
+  if (!roleAllows(team.role, "manage")) throw teamForbidden("adding apps");
+  return team.id;
+}
+
+/**
+ * Developers: their own apps and their teams' apps. Admins: all apps (optionally one owner's),
+ * with owners — and, filtering by themselves, the apps they reach as a developer would.
+ */
 export async function listApps(ctx: PortalContext, actor: Actor, query: unknown) {
   const q = parseInput(AppQuery, query);
   const admin = isAdmin(actor);
   if (!admin && actor.type !== "developer") throw forbidden();
-  const ownerId = admin ? q.ownerId : (actor as { developerId: string }).developerId;
+  const self = actor.type === "developer" ? actor.developerId : null;
+  const scope = self && (!admin || q.ownerId === self) ? reachableAppsWhere(self) : { ownerId: q.ownerId };
   const rows = await ctx.db.app.findMany({
-    where: { ownerId, ...(q.q ? { name: { contains: q.q } } : {}) },
+    where: { ...scope, ...(q.q ? { name: { contains: q.q } } : {}) },
     include: { ...appInclude, owner: admin },
     ...pageArgs(q),
   });
@@ -99,11 +120,11 @@ export async function listApps(ctx: PortalContext, actor: Actor, query: unknown)
 }
 
 export async function getApp(ctx: PortalContext, actor: Actor, id: string): Promise<AppView> {
-  return appView(await findVisibleApp(ctx, actor, id));
+  return appView(await findVisibleApp(ctx, actor, id, "read"));
 }
 
 export async function updateApp(ctx: PortalContext, actor: Actor, id: string, input: unknown): Promise<AppView> {
-  const before = await findVisibleApp(ctx, actor, id);
+  const before = await findVisibleApp(ctx, actor, id, "manage");
   const data = parseInput(UpdateAppInput, input);
   if (before.type === "public" && data.redirectUris?.length === 0) {
     throw new PortalError("invalid", "Public apps need at least one redirect URI.", { fields: { redirectUris: "Public apps need at least one redirect URI." } });
@@ -128,7 +149,7 @@ export async function updateApp(ctx: PortalContext, actor: Actor, id: string, in
 
 export async function updateAppSettings(ctx: PortalContext, actor: Actor, id: string, input: unknown): Promise<AppView> {
   if (!isAdmin(actor)) throw forbidden();
-  const before = await findVisibleApp(ctx, actor, id);
+  const before = await findVisibleApp(ctx, actor, id, "manage");
   const data = parseInput(AdminAppSettings, input);
   const now = ctx.now?.() ?? new Date();
   const grantTypes = new Set(readStringList(before.grantTypes));
@@ -157,10 +178,41 @@ export async function updateAppSettings(ctx: PortalContext, actor: Actor, id: st
   return appView(after);
 }
 
+/**
+ * Moves an app between the actor and a team (or between teams), keeping its credentials, tokens
+ * and subscriptions: it needs "manage" on the app and owner or admin in the target team. Back
+ * to no team, the app becomes the actor's own.
+ */
+export async function moveApp(ctx: PortalContext, actor: Actor, id: string, input: unknown): Promise<AppView> {
+  if (actor.type !== "developer") throw forbidden();
+  const before = await findVisibleApp(ctx, actor, id, "manage");
+  const { teamId } = parseInput(MoveAppInput, input);
+  const target = teamId ? await teamManagedBy(ctx, actor, teamId) : null;
+  const after = await ctx.db.$transaction(async (tx) => {
+    await tx.app.update({ where: { id }, data: target ? { teamId: target } : { teamId: null, ownerId: actor.developerId } });
+    const after = await tx.app.findUniqueOrThrow({ where: { id }, include: appInclude });
+    await recordAudit(tx, actor, {
+      action: "app.moved",
+      targetType: "app",
+      targetId: id,
+      before: { ownerId: before.ownerId, teamId: before.teamId },
+      after: { ownerId: after.ownerId, teamId: after.teamId },
+    });
+    return after;
+  });
+  await announceAppChange(ctx.store, { appId: id });
+  return appView(after);
+}
+
 /** Deleting an app revokes everything it holds first; the rows go with the app. An admin
  * removing someone else's app tells its developer or team (app.revoked). */
 export async function deleteApp(ctx: PortalContext, actor: Actor, id: string): Promise<void> {
-  const before = await findVisibleApp(ctx, actor, id);
+  await removeApp(ctx, actor, await findVisibleApp(ctx, actor, id, "manage"));
+}
+
+/** Deletes an app whose caller is already authorised (RFC 7592: the registration access token is the authorisation). */
+export async function removeApp(ctx: PortalContext, actor: Actor, before: Awaited<ReturnType<typeof findVisibleApp>>): Promise<void> {
+  const id = before.id;
   const now = ctx.now?.() ?? new Date();
   await withRevocations(ctx.db, ctx.store, now, async (tx, revoke) => {
     await revoke({ appId: id });
@@ -173,7 +225,7 @@ export async function deleteApp(ctx: PortalContext, actor: Actor, id: string): P
 
 /** Revokes every token of an app (admin, or the owner). */
 export async function revokeAppTokens(ctx: PortalContext, actor: Actor, id: string): Promise<{ revoked: number }> {
-  await findVisibleApp(ctx, actor, id);
+  await findVisibleApp(ctx, actor, id, "manage");
   const now = ctx.now?.() ?? new Date();
   const revoked = await withRevocations(ctx.db, ctx.store, now, async (tx, revoke) => {
     const count = await revoke({ appId: id });

@@ -42,6 +42,7 @@ const LOOKUPS: Record<string, Lookup> = {
       id: c.id,
       label: `${c.clientId} of ${c.app.name}`,
     })),
+  team: async (db, ids) => (await db.team.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((t) => ({ id: t.id, label: t.name })),
   product: async (db, ids) => (await db.apiProduct.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((p) => ({ id: p.id, label: p.name })),
   proxy: async (db, ids) => (await db.apiProxy.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((p) => ({ id: p.id, label: p.name })),
   admin_api_key: async (db, ids) => (await db.adminApiKey.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((k) => ({ id: k.id, label: k.name })),

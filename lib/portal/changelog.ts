@@ -4,6 +4,7 @@
 import { isAdmin, type Actor, type PortalContext } from "./context.ts";
 import { notFound } from "./errors.ts";
 import { findVisibleApp } from "./app-access.ts";
+import { reachableAppsWhere } from "./team-membership.ts";
 import { readStringList } from "../db/json-columns.ts";
 
 export type VersionState = "current" | "deprecated" | "sunset" | "disabled";
@@ -83,7 +84,7 @@ export async function productChangelog(ctx: PortalContext, actor: Actor | null, 
     select: { visibility: true, proxies: { select: { proxy: { select: VERSION_FIELDS } } } },
   });
   if (!product || (product.visibility !== "public" && !(actor && isAdmin(actor)))) throw notFound("product");
-  const ownApps = actor?.type === "developer" ? await ctx.db.app.findMany({ where: { ownerId: actor.developerId }, select: { id: true, name: true } }) : [];
+  const ownApps = actor?.type === "developer" ? await ctx.db.app.findMany({ where: reachableAppsWhere(actor.developerId), select: { id: true, name: true } }) : [];
   const apps = new Map(ownApps.map((a) => [a.id, a.name]));
   const now = ctx.now?.() ?? new Date();
   return product.proxies
@@ -104,7 +105,7 @@ export interface PinnedVersion {
 
 /** The versions one app is pinned to that are deprecated or have a sunset date (its owner or an admin asks). */
 export async function pinnedVersionsEnding(ctx: PortalContext, actor: Actor, appId: string): Promise<PinnedVersion[]> {
-  await findVisibleApp(ctx, actor, appId);
+  await findVisibleApp(ctx, actor, appId, "read");
   const rows = await ctx.db.apiProxy.findMany({
     where: { pinnedAppIds: { contains: appId }, OR: [{ deprecatedAt: { not: null } }, { sunsetAt: { not: null } }] },
     select: VERSION_FIELDS,

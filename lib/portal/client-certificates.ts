@@ -37,13 +37,13 @@ function thumbprintOf(input: z.infer<typeof ClientCertificateInput>, now: Date):
 }
 
 export async function setClientCertificate(ctx: PortalContext, actor: Actor, appId: string, input: unknown): Promise<AppView> {
-  const before = await findVisibleApp(ctx, actor, appId);
+  const before = await findVisibleApp(ctx, actor, appId, "manage");
   const thumbprint = thumbprintOf(parseInput(ClientCertificateInput, input), ctx.now?.() ?? new Date());
   return changeCertificate(ctx, actor, before, thumbprint);
 }
 
 export async function removeClientCertificate(ctx: PortalContext, actor: Actor, appId: string): Promise<AppView> {
-  const before = await findVisibleApp(ctx, actor, appId);
+  const before = await findVisibleApp(ctx, actor, appId, "manage");
   return changeCertificate(ctx, actor, before, null);
 }
 

@@ -14,7 +14,7 @@ import { requestSubscriptions } from "./subscriptions.ts";
 import { issueCredential } from "./credentials.ts";
 import { appInclude, findVisibleApp } from "./app-access.ts";
 import { appView } from "./views.ts";
-import { deleteApp } from "./apps.ts";
+import { removeApp } from "./apps.ts";
 import { claimRegistration, findRegistrationGrant } from "./initial-access-tokens.ts";
 import { appTypeOf, ClientMetadataError, parseClientMetadata, readStoredMetadata, REGISTRABLE_GRANTS, storedMetadata, type ClientMetadata } from "./client-metadata.ts";
 
@@ -181,7 +181,8 @@ export async function updateClient(ctx: PortalContext, presentedToken: string | 
 /** RFC 7592 §2.3: the app goes the way the portal deletes apps, its tokens revoked first. */
 export async function deleteClient(ctx: PortalContext, presentedToken: string | null, clientId: string, request: RegistrationRequest): Promise<void> {
   const { app, actor } = await registeredClient(ctx, presentedToken, clientId);
-  await deleteApp(ctx, { ...actor, ip: request.ip, requestId: request.requestId }, app.id);
+  // the registration access token authorises this, whoever (or whichever team) holds the app now
+  await removeApp(ctx, { ...actor, ip: request.ip, requestId: request.requestId }, app);
 }
 
 /** How a visible app came to be, when software registered it: its software and the token's label (null otherwise). */
@@ -190,7 +191,7 @@ export async function registrationOrigin(
   actor: Actor,
   appId: string,
 ): Promise<{ softwareId: string | null; softwareVersion: string | null; tokenLabel: string | null } | null> {
-  const app = await findVisibleApp(ctx, actor, appId);
+  const app = await findVisibleApp(ctx, actor, appId, "read");
   if (!app.initialAccessTokenId) return null;
   const token = await ctx.db.initialAccessToken.findUnique({ where: { id: app.initialAccessTokenId }, select: { label: true } });
   const stored = readStoredMetadata(app.clientMetadata);

@@ -39,7 +39,7 @@ export async function issueCredential(tx: Tx, appId: string, appType: string, no
 }
 
 export async function addCredential(ctx: PortalContext, actor: Actor, appId: string): Promise<IssuedCredential> {
-  const app = await findVisibleApp(ctx, actor, appId);
+  const app = await findVisibleApp(ctx, actor, appId, "manage");
   if (app.status !== "active") throw new PortalError("conflict", `The app is ${app.status}.`);
   if (actor.type === "developer" && !isAdmin(actor)) await enforceFlowLimit(ctx, "addCredential", actor.developerId);
   const now = ctx.now?.() ?? new Date();
@@ -51,7 +51,7 @@ export async function addCredential(ctx: PortalContext, actor: Actor, appId: str
 }
 
 export async function revokeCredential(ctx: PortalContext, actor: Actor, appId: string, credentialId: string): Promise<CredentialView> {
-  await findVisibleApp(ctx, actor, appId);
+  await findVisibleApp(ctx, actor, appId, "manage");
   const now = ctx.now?.() ?? new Date();
   const credential = await withRevocations(ctx.db, ctx.store, now, async (tx, revoke) => {
     const before = await tx.credential.findFirst({ where: { id: credentialId, appId } });

@@ -4,6 +4,7 @@
 import type { Actor, PortalContext } from "./context.ts";
 import { readStringList } from "../db/json-columns.ts";
 import { getApp, updateApp } from "./apps.ts";
+import { reachableAppsWhere } from "./team-membership.ts";
 
 /** Served by app/docs/oauth2-redirect: hands the authorization response back to Swagger UI. */
 export const TRY_IT_REDIRECT_PATH = "/docs/oauth2-redirect";
@@ -43,7 +44,7 @@ export async function tryItApps(ctx: PortalContext, actor: Actor, productId: str
   if (actor.type !== "developer") return [];
   const redirect = tryItRedirectUri(publicUrl);
   const rows = await ctx.db.app.findMany({
-    where: { ownerId: actor.developerId, status: "active", subscriptions: { some: { productId, status: { in: ["approved", "pending"] } } } },
+    where: { ...reachableAppsWhere(actor.developerId), status: "active", subscriptions: { some: { productId, status: { in: ["approved", "pending"] } } } },
     include: { credentials: { where: { status: "active" }, orderBy: { createdAt: "asc" } }, subscriptions: { where: { productId } } },
     orderBy: { createdAt: "asc" },
     take: 20,

@@ -65,6 +65,8 @@ interface AppRow {
   credentials?: CredentialRow[];
   subscriptions?: SubscriptionRow[];
   owner?: { id: string; email: string; name: string };
+  teamId?: string | null;
+  team?: { id: string; name: string } | null;
 }
 interface DeveloperRow {
   id: string;
@@ -104,6 +106,9 @@ export const subscriptionView = (s: SubscriptionRow) => ({
 export const appView = (a: AppRow) => ({
   id: a.id,
   ownerId: a.ownerId,
+  /** The team the app belongs to; null for a developer's personal app. */
+  teamId: a.teamId ?? null,
+  team: a.team ? { id: a.team.id, name: a.team.name } : null,
   name: a.name,
   description: a.description,
   type: a.type,

@@ -13,6 +13,7 @@ export const SECRET_PREFIXES = {
   adminApiKey: "gth_ak_",
   initialAccessToken: "gth_iat_",
   registrationAccessToken: "gth_rat_",
+  teamInvitation: "gth_inv_",
 } as const;
 
 export type SecretKind = keyof typeof SECRET_PREFIXES;

@@ -9,6 +9,9 @@ import { firstCallFor } from "@/lib/portal/first-call";
 import { AppDetail } from "@/components/portal/app-detail";
 import { GettingStarted } from "@/components/portal/getting-started";
 import { PinnedVersionNotice } from "@/components/portal/pinned-version-notice";
+import { AppOwnerCard } from "@/components/portal/app-owner-card";
+import { appCapability } from "@/lib/portal/app-access";
+import { listMyTeams } from "@/lib/portal/teams";
 
 export const metadata: Metadata = { title: "App" };
 
@@ -21,6 +24,9 @@ export default async function AppPage({ params, searchParams }: { params: Promis
   const issuedSecret = await takeIssuedSecret(ctx, app.id);
   const plan = await firstCallFor(ctx, app, getConfig().publicUrl);
   const registered = await registrationOrigin(ctx, actor, app.id);
+  const canManage = (await appCapability(ctx, actor, app)) === "manage";
+  const myTeams = canManage ? (await listMyTeams(ctx, actor)).items.filter((t) => t.role !== "viewer") : [];
+  const { status, error } = await searchParams;
   return (
     <div className="space-y-6">
       <PinnedVersionNotice appId={app.id} appName={app.name} />
@@ -35,8 +41,10 @@ export default async function AppPage({ params, searchParams }: { params: Promis
         products={products.items}
         issuedSecret={issuedSecret}
         editing={(await searchParams).edit !== undefined}
+        readOnly={!canManage}
         gettingStarted={<GettingStarted plan={plan} />}
       />
+      <AppOwnerCard appId={app.id} team={app.team} canMove={canManage} teams={myTeams.map((t) => ({ id: t.id, name: t.name }))} status={status} error={error} />
     </div>
   );
 }
