@@ -54,14 +54,14 @@ export default async function NotificationsPage({ searchParams }: { searchParams
                     )}
                   </p>
                   <p className="break-words text-sm text-slate-700">{n.body}</p>
-                  <p className="text-xs text-slate-500">
+                  <p className="text-xs text-slate-600">
                     <time dateTime={n.createdAt}>{formatDate(n.createdAt)}</time>
                   </p>
                 </div>
                 {n.readAt ? null : (
                   <form method="post" action="/notifications/read">
                     <input type="hidden" name="id" value={n.id} />
-                    <button type="submit" className={secondaryButtonClass} aria-label={`Mark "${n.title}" as read`}>
+                    <button type="submit" className={secondaryButtonClass} aria-label={`Mark read: ${n.title}`}>
                       Mark read
                     </button>
                   </form>
