@@ -115,64 +115,32 @@ export function WebhookEndpointDetail({ endpoint, deliveries, basePath }: { endp
         {deliveries.length === 0 ? (
           <Empty>Nothing sent to this endpoint yet.</Empty>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm" data-testid="webhook-deliveries">
-              <thead>
-                <tr className="border-b border-slate-200 text-slate-500">
-                  <th scope="col" className="py-1 pr-3 font-medium">
-                    Event
-                  </th>
-                  <th scope="col" className="py-1 pr-3 font-medium">
-                    Status
-                  </th>
-                  <th scope="col" className="py-1 pr-3 font-medium">
-                    Attempts
-                  </th>
-                  <th scope="col" className="py-1 pr-3 font-medium">
-                    Answer
-                  </th>
-                  <th scope="col" className="py-1 pr-3 font-medium">
-                    Time
-                  </th>
-                  <th scope="col" className="py-1 font-medium">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {deliveries.map((d) => (
-                  <tr key={d.id} className="border-b border-slate-100 align-top">
-                    <td className="py-1 pr-3">
-                      <code>{d.type}</code>
-                      <div className="break-all text-xs text-slate-500">{d.webhookId}</div>
-                    </td>
-                    <td className="py-1 pr-3">
-                      <StatusBadge status={d.status} />
-                    </td>
-                    <td className="py-1 pr-3">{d.attempts}</td>
-                    <td className="py-1 pr-3 break-words">
-                      {d.responseStatus ?? "—"}
-                      {d.lastError ? <div className="text-xs text-red-700">{d.lastError}</div> : null}
-                    </td>
-                    <td className="py-1 pr-3">
-                      {formatDate(d.sentAt ?? d.createdAt)}
-                      {d.nextAttemptAt ? <div className="text-xs text-slate-500">next: {formatDate(d.nextAttemptAt)}</div> : null}
-                    </td>
-                    <td className="py-1">
-                      {d.status !== "pending" ? (
-                        <form method="post" action={ACTION}>
-                          <Hidden values={{ ...common, intent: "replay", deliveryId: d.id }} />
-                          <button type="submit" className={secondaryButtonClass} aria-label={`Replay ${d.type} delivery ${d.webhookId}`}>
-                            Replay
-                          </button>
-                        </form>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ul className="divide-y divide-slate-200" data-testid="webhook-deliveries">
+            {deliveries.map((d) => (
+              <li key={d.id} className="flex flex-wrap items-start justify-between gap-2 py-2 text-sm">
+                <div className="min-w-0 flex-1">
+                  <p className="flex flex-wrap items-center gap-2">
+                    <code className="break-all">{d.type}</code>
+                    <StatusBadge status={d.status} />
+                  </p>
+                  <p className="break-all text-xs text-slate-600">{d.webhookId}</p>
+                  <p className="text-slate-700">
+                    {d.attempts} {d.attempts === 1 ? "attempt" : "attempts"} · answer {d.responseStatus ?? "—"} · {formatDate(d.sentAt ?? d.createdAt)}
+                    {d.nextAttemptAt ? ` · next try ${formatDate(d.nextAttemptAt)}` : ""}
+                  </p>
+                  {d.lastError ? <p className="break-words text-xs text-red-700">{d.lastError}</p> : null}
+                </div>
+                {d.status !== "pending" ? (
+                  <form method="post" action={ACTION}>
+                    <Hidden values={{ ...common, intent: "replay", deliveryId: d.id }} />
+                    <button type="submit" className={secondaryButtonClass} aria-label={`Replay ${d.type} ${d.webhookId}`}>
+                      Replay
+                    </button>
+                  </form>
+                ) : null}
+              </li>
+            ))}
+          </ul>
         )}
       </Card>
     </div>
