@@ -95,7 +95,14 @@ export async function startNotificationWorker(options: { db: Database; store: St
     });
   }
 
-  const unsubscribe = await store.subscribe(NUDGE_CHANNEL, () => run()).catch(() => null);
+  // not awaited: with Redis down at start the worker still polls, and hears nudges once it is back
+  let unsubscribe: (() => Promise<void>) | null = null;
+  store
+    .subscribe(NUDGE_CHANNEL, () => run())
+    .then(
+      (off) => (stopping ? void off().catch(() => {}) : (unsubscribe = off)),
+      (error: Error) => log.warn({ err: error }, "notifications: no nudges (store pub/sub unavailable); polling only"),
+    );
   run();
 
   return {
