@@ -27,6 +27,18 @@ export default async function AccountPage() {
         <Card title="Where you are signed in">
           <AccountSessions sessions={sessions.items} />
         </Card>
+        <Card title="Notifications and webhooks">
+          <p className="text-sm text-slate-600">
+            <Link href="/notifications" className="text-brand-700 underline">
+              Your notifications
+            </Link>{" "}
+            are also emailed to you.{" "}
+            <Link href="/account/webhooks" className="text-brand-700 underline" data-testid="account-webhooks-link">
+              Webhooks
+            </Link>{" "}
+            send them to your own systems.
+          </p>
+        </Card>
         <Card title="Apps you allowed">
           <p className="text-sm text-slate-600">
             Apps you signed in to with this account.{" "}

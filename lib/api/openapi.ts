@@ -17,6 +17,8 @@ import { BrandingInput } from "../portal/branding.ts";
 import { GuideInput } from "../portal/guides.ts";
 import { LOGO_TYPES } from "../portal/logo-image.ts";
 import { InitialAccessTokenInput } from "../portal/initial-access-tokens.ts";
+import { CreateWebhookInput, UpdateWebhookInput } from "../portal/webhooks.ts";
+import { MarkNotificationsInput } from "../portal/notifications.ts";
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
 const body = (s: z.ZodType) => ({ required: true, content: { "application/json": { schema: schema(s) } } });
@@ -351,6 +353,45 @@ export function openApiDocument(serverUrl: string) {
       },
       "/initial-access-tokens/{id}": {
         delete: op("apps", "Revoke an initial access token (apps it registered stay)", { "204": noContent }, { parameters: [idParam()] }),
+      },
+      "/notifications": {
+        get: list("notifications", "The signed-in developer's notifications, newest first, with the unread count", "Notifications", {
+          unread: { type: "string", enum: ["true", "false"] },
+        }),
+        post: op("notifications", "Mark notifications read: { ids } or { all: true }", { "200": ok("Marked and still unread") }, { requestBody: body(MarkNotificationsInput) }),
+      },
+      "/webhooks": {
+        get: op(
+          "notifications",
+          "Own webhook endpoints, or a team's (`teamId`, owners and admins)",
+          { "200": ok("Webhook endpoints") },
+          { parameters: query({ teamId: { type: "string" } }) },
+        ),
+        post: create("notifications", "Create a webhook endpoint (its signing secret `whsec_…` is in the answer)", "Webhook endpoint", CreateWebhookInput),
+      },
+      "/webhooks/{id}": {
+        get: read("notifications", "A webhook endpoint, with its signing secret", "Webhook endpoint"),
+        patch: change("notifications", "Change its URL, event types or active flag", { "200": ok("Webhook endpoint") }, UpdateWebhookInput),
+        delete: op("notifications", "Delete a webhook endpoint", { "200": ok("Deleted") }, { parameters: [idParam()] }),
+      },
+      "/webhooks/{id}/deliveries": {
+        get: op(
+          "notifications",
+          "The endpoint's delivery log: status, attempts, response status, last error",
+          { "200": page("Deliveries") },
+          { parameters: [idParam(), ...pageParams] },
+        ),
+      },
+      "/webhooks/{id}/deliveries/{deliveryId}/replay": {
+        post: op(
+          "notifications",
+          "Send again: a given-up delivery is reset (same webhook-id), a sent one is sent as a new delivery (new webhook-id)",
+          { "202": ok("Replay") },
+          { parameters: [idParam(), idParam("deliveryId")] },
+        ),
+      },
+      "/webhooks/{id}/test": {
+        post: op("notifications", "Send a test event (type webhook.test) to this endpoint", { "202": ok("Test delivery") }, { parameters: [idParam()] }),
       },
       "/openapi.json": { get: { summary: "This document", tags: ["meta"], security: [], responses: { "200": ok("OpenAPI 3.1") } } },
     },

@@ -2,7 +2,7 @@
 import { sharedInstance } from "../runtime/shared-instance.ts";
 import { loadConfig, type Config } from "./load.ts";
 
-export type { Config, OktaConfig, LogLevel, GatewayConfig } from "./load.ts";
+export type { Config, OktaConfig, LogLevel, GatewayConfig, NotificationsConfig } from "./load.ts";
 export type { DatabaseTarget } from "./database-url.ts";
 export { describeDatabase } from "./database-url.ts";
 export { ConfigError } from "./errors.ts";

@@ -42,6 +42,28 @@ describe("loadConfig", () => {
     expect(config.secrets.sessionSecret.length).toBeGreaterThanOrEqual(32);
   });
 
+  it("sends email to the in-process mail catcher with the embedded defaults, through SMTP_URL when set, and not at all in production without it", () => {
+    const dataDir = tempDir();
+    const dev = loadConfig({ DATA_DIR: dataDir });
+    expect(dev.notifications).toEqual({
+      mail: { mode: "catcher", dir: join(dataDir, "mail") },
+      from: "Gatehouse <no-reply@localhost>",
+      pollIntervalMs: 2_000,
+      maxAttempts: 8,
+      retryBaseMs: 30_000,
+      sendTimeoutMs: 10_000,
+    });
+    expect(loadConfig({ DATA_DIR: dataDir, SMTP_URL: "smtps://user:pw@mail.example.com:465", MAIL_FROM: "Portal <portal@example.com>" }).notifications).toMatchObject({
+      mail: { mode: "smtp", url: "smtps://user:pw@mail.example.com:465" },
+      from: "Portal <portal@example.com>",
+    });
+    expect(loadConfig({ DATA_DIR: dataDir, ...production }).notifications.mail).toEqual({ mode: "off" });
+    expect(loadConfig({ DATA_DIR: dataDir, ...production, GATEHOUSE_DEV_DEFAULTS: "true" }).notifications.mail.mode).toBe("catcher");
+    expect(failure({ SMTP_URL: "mail.example.com" }).variable).toBe("SMTP_URL");
+    expect(failure({ NOTIFICATIONS_MAX_ATTEMPTS: "0" }).variable).toBe("NOTIFICATIONS_MAX_ATTEMPTS");
+    expect(failure({ NOTIFICATIONS_POLL_INTERVAL_MS: "soon" }).variable).toBe("NOTIFICATIONS_POLL_INTERVAL_MS");
+  });
+
   it("keeps analytics events 90 days and rollups 400 by default; 0 keeps them forever; a bad value names the variable", () => {
     expect(loadConfig({ DATA_DIR: tempDir() }).analyticsRetention).toEqual({ eventDays: 90, rollupDays: 400 });
     expect(loadConfig({ DATA_DIR: tempDir(), ANALYTICS_RETENTION_DAYS: "0", ANALYTICS_ROLLUP_RETENTION_DAYS: "730" }).analyticsRetention).toEqual({

@@ -56,6 +56,23 @@ export interface Config {
   /** Bearer token that /metrics requires; null: /metrics answers loopback clients only. */
   metricsToken: string | null;
   dpop: DpopConfig;
+  notifications: NotificationsConfig;
+}
+
+/** How notifications leave (lib/notifications): email through SMTP, or the in-process mail
+ * catcher with the embedded defaults; webhooks retried with exponential backoff. */
+export interface NotificationsConfig {
+  /** smtp: SMTP_URL; catcher: no SMTP_URL and dev defaults (mail is kept under DATA_DIR/mail
+   * and shown at /dev/mail); off: production without SMTP_URL (no email is sent). */
+  mail: { mode: "smtp"; url: string } | { mode: "catcher"; dir: string } | { mode: "off" };
+  from: string;
+  pollIntervalMs: number;
+  /** A delivery that failed this many times is given up (status failed). */
+  maxAttempts: number;
+  /** The first retry waits about this long; each next one twice as long (with jitter), at most a day. */
+  retryBaseMs: number;
+  /** One send (SMTP or webhook POST) is abandoned after this long. */
+  sendTimeoutMs: number;
 }
 
 /** RFC 9449 proofs of possession (lib/oauth/dpop). */
@@ -164,6 +181,14 @@ export function loadConfig(environment: Record<string, string | undefined>, cwd 
       iatWindowSeconds: env.DPOP_IAT_WINDOW_SECONDS ?? 60,
       nonceAtTokenEndpoint: env.DPOP_NONCE_AT_TOKEN_ENDPOINT ?? true,
       nonceAtResources: env.DPOP_NONCE_AT_RESOURCES ?? false,
+    },
+    notifications: {
+      mail: env.SMTP_URL ? { mode: "smtp", url: env.SMTP_URL } : devDefaults ? { mode: "catcher", dir: resolve(dataDir, "mail") } : { mode: "off" },
+      from: env.MAIL_FROM ?? `Gatehouse <no-reply@${new URL(publicUrl).hostname}>`,
+      pollIntervalMs: env.NOTIFICATIONS_POLL_INTERVAL_MS ?? 2_000,
+      maxAttempts: env.NOTIFICATIONS_MAX_ATTEMPTS ?? 8,
+      retryBaseMs: env.NOTIFICATIONS_RETRY_BASE_MS ?? 30_000,
+      sendTimeoutMs: env.NOTIFICATIONS_SEND_TIMEOUT_MS ?? 10_000,
     },
     analyticsRetention: { eventDays: env.ANALYTICS_RETENTION_DAYS ?? 90, rollupDays: env.ANALYTICS_ROLLUP_RETENTION_DAYS ?? 400 },
     gateway: {

@@ -143,6 +143,18 @@ export const EnvSchema = z.object({
   ),
   DPOP_NONCE_AT_TOKEN_ENDPOINT: optional(flag),
   DPOP_NONCE_AT_RESOURCES: optional(flag),
+  SMTP_URL: optional(z.string().refine((v) => /^smtps?:\/\/[^\s]+/.test(v) && URL.canParse(v), { error: "must be an smtp:// or smtps:// URL (smtp://user:password@host:587)" })),
+  MAIL_FROM: optional(z.string().regex(/^[^\r\n]{3,200}$/, { error: "must be an address, optionally with a name: Gatehouse <no-reply@example.com>" })),
+  NOTIFICATIONS_POLL_INTERVAL_MS: optional(milliseconds),
+  NOTIFICATIONS_MAX_ATTEMPTS: optional(
+    z
+      .string()
+      .regex(/^\d{1,3}$/, { error: "must be a whole number of attempts" })
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 100, { error: "must be between 1 and 100" }),
+  ),
+  NOTIFICATIONS_RETRY_BASE_MS: optional(milliseconds),
+  NOTIFICATIONS_SEND_TIMEOUT_MS: optional(milliseconds),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
