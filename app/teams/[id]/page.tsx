@@ -5,6 +5,8 @@ import { getTeam } from "@/lib/portal/teams";
 import { listInvitations } from "@/lib/portal/team-invitations";
 import { managesMembers, managesTeam, TEAM_ROLES } from "@/lib/portal/team-roles";
 import { FormOutcome } from "@/components/admin/form-outcome";
+import { listWebhooks } from "@/lib/portal/webhooks";
+import { WebhookEndpointList } from "@/components/notifications/webhook-endpoints";
 import { buttonClass, Card, dangerButtonClass, Empty, formatDate, inputClass, Options, secondaryButtonClass, StatusBadge, TitledPage } from "@/components/ui/basics";
 
 export const metadata: Metadata = { title: "Team" };
@@ -23,6 +25,8 @@ export default async function TeamPage({
   const { status, error } = await searchParams;
   const canManageMembers = managesMembers(team.role);
   const invitations = canManageMembers ? (await listInvitations(ctx, actor, id)).items : [];
+  // a team's webhook endpoints are its owners' and admins' to see and change (they hold the secret)
+  const webhooks = canManageMembers ? (await listWebhooks(ctx, actor, { teamId: team.id })).items : [];
   const action = (what: string) => `/teams/${team.id}/${what}`;
   return (
     <TitledPage title={<span className="break-words">{team.name}</span>}>
@@ -60,6 +64,13 @@ export default async function TeamPage({
             </ul>
           )}
         </Card>
+
+        {canManageMembers ? (
+          <Card title="Webhooks">
+            <p className="mb-3 text-sm text-slate-600">Events about the team&apos;s apps, POSTed and signed to these URLs.</p>
+            <WebhookEndpointList items={webhooks} basePath={`/teams/${team.id}`} teamId={team.id} />
+          </Card>
+        ) : null}
 
         <Card title="Members">
           <ul className="divide-y divide-slate-100" data-testid="team-members">
