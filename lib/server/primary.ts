@@ -72,6 +72,10 @@ export async function runPrimary(config: Config, log: Logger, dev: boolean, proj
       log.info({ demoApp: seeded.demoApp ? { clientId: seeded.demoApp.clientId, file: "demo-app.json" } : null }, "demo data seeded (Echo API product, proxy /gateway/echo/v1)");
   }
   await ensureManagementProduct(portalContext()); // after the demo seed, which only runs on an empty database
+  // every instance sweeps (each step is safe to run concurrently): grace periods, expiry warnings
+  const { startCredentialSweep } = await import("../portal/credential-sweep.ts");
+  const credentialSweep = startCredentialSweep(portalContext(), config.credentialSweepIntervalSeconds * 1000, log);
+  const stopSweep: ShutdownStep = { name: "credential sweep", run: () => credentialSweep.stop() };
 
   // The machine lane serves first, then Next.js starts on its thread: gateway and token
   // endpoints do not wait for the portal, nor share the cores with its start (pages answer 503
@@ -98,7 +102,7 @@ export async function runPrimary(config: Config, log: Logger, dev: boolean, proj
       browser: relay,
       browserSocketPath: socket.socketPath,
       retention: true,
-      stepsBefore: [closeBrowser],
+      stepsBefore: [closeBrowser, stopSweep],
       stepsAfter: closeShared,
     });
     stop = lane.shutdown.shutdown;
@@ -111,7 +115,13 @@ export async function runPrimary(config: Config, log: Logger, dev: boolean, proj
       log.info({ reason }, "shutting down");
       // workers drain first (their analytics reach the sink); then what they shared
       await workers.stop(config.shutdownTimeoutMs + config.shutdownDrainDelayMs + 5_000);
-      for (const step of [closeBrowser, { name: "analytics retention", run: () => retention.stop() }, { name: "analytics sink", run: () => sink!.close() }, ...closeShared]) {
+      for (const step of [
+        closeBrowser,
+        stopSweep,
+        { name: "analytics retention", run: () => retention.stop() },
+        { name: "analytics sink", run: () => sink!.close() },
+        ...closeShared,
+      ]) {
         await Promise.resolve()
           .then(step.run)
           .catch((error: Error) => log.error({ err: error, step: step.name }, "shutdown step failed"));
