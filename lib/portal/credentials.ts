@@ -90,7 +90,7 @@ export async function revokeCredential(ctx: PortalContext, actor: Actor, appId: 
 
 const DAY_MS = 86_400_000;
 
-const RenewInput = z.object({ graceDays: z.coerce.number().int().min(0) }).strict();
+export const RenewInput = z.object({ graceDays: z.coerce.number().int().min(0) }).strict();
 
 /** A renewal: the new credential (its secret shown this once) and the one it replaces. */
 export interface RenewedCredential {
@@ -141,7 +141,7 @@ export async function renewCredential(ctx: PortalContext, actor: Actor, appId: s
   return result;
 }
 
-const RestrictionsInput = z
+export const RestrictionsInput = z
   .object({
     allowedReferrers: z.array(z.string()).max(100).optional(),
     allowedCidrs: z.array(z.string()).max(100).optional(),
