@@ -14,6 +14,7 @@ import { AppFacts, AppHeading, DetailRow } from "./app-facts";
 import { AppForm, type AppFormValues } from "./app-form";
 import { ClientCertificateCard } from "./client-certificate-card";
 import { CredentialTable } from "./credential-table";
+import { RenewCredentialForm, RestrictCredentialForm } from "./credential-lifecycle";
 import { SecretPanel } from "./secret-panel";
 
 export interface IssuedSecretView {
@@ -27,8 +28,11 @@ export function AppDetail({
   issuedSecret,
   editing = false,
   gettingStarted,
+  maxGraceDays = 30,
 }: {
   initial: AppView;
+  /** The admin's longest grace period for a renewal (the renew form's maximum). */
+  maxGraceDays?: number;
   products: ProductView[];
   /** A secret issued just now (new app or new credential): shown once, here. */
   issuedSecret?: IssuedSecretView | null;
@@ -93,23 +97,30 @@ export function AppDetail({
       )}
 
       <Card title="Credentials" actions={<ActionForm action={addCredentialAction.bind(null, app.id)} permalink={page} label="Add credential" className={secondaryButtonClass} />}>
-        <p className="mb-3 text-sm text-slate-500">Rotate without downtime: add a credential, move your app to it, then revoke the old one.</p>
+        <p className="mb-3 text-sm text-slate-500">
+          Rotate without downtime: <em>Renew</em> issues a new credential and keeps the old one working for a grace period (at most {maxGraceDays} days), then revokes it. Or add a
+          credential, move your app to it, then revoke the old one.
+        </p>
         {app.credentials?.length ? (
           <CredentialTable
             credentials={app.credentials}
             noSecret="none (public)"
             withCreated
             action={(c) => (
-              <ConfirmAction
-                summary="Revoke"
-                summaryClassName={dangerButtonClass}
-                question={`Apps using ${c.clientId} stop working at once.`}
-                action={revokeCredentialAction.bind(null, app.id)}
-                permalink={page}
-                label="Confirm revoke"
-                className={dangerButtonClass}
-                fields={{ credentialId: c.id }}
-              />
+              <div className="flex flex-wrap justify-end gap-2">
+                {c.replacedById ? null : <RenewCredentialForm appId={app.id} credential={c} maxGraceDays={maxGraceDays} />}
+                <RestrictCredentialForm appId={app.id} credential={c} />
+                <ConfirmAction
+                  summary="Revoke"
+                  summaryClassName={dangerButtonClass}
+                  question={`Apps using ${c.clientId} stop working at once.`}
+                  action={revokeCredentialAction.bind(null, app.id)}
+                  permalink={page}
+                  label="Confirm revoke"
+                  className={dangerButtonClass}
+                  fields={{ credentialId: c.id }}
+                />
+              </div>
             )}
           />
         ) : (

@@ -5,6 +5,7 @@ import { getConfig } from "@/lib/config";
 import { getApp } from "@/lib/portal/apps";
 import { listCatalog } from "@/lib/portal/catalog";
 import { registrationOrigin } from "@/lib/portal/client-registration";
+import { getCredentialSettings } from "@/lib/portal/credential-settings";
 import { firstCallFor } from "@/lib/portal/first-call";
 import { AppDetail } from "@/components/portal/app-detail";
 import { GettingStarted } from "@/components/portal/getting-started";
@@ -21,6 +22,7 @@ export default async function AppPage({ params, searchParams }: { params: Promis
   const issuedSecret = await takeIssuedSecret(ctx, app.id);
   const plan = await firstCallFor(ctx, app, getConfig().publicUrl);
   const registered = await registrationOrigin(ctx, actor, app.id);
+  const { maxRenewalGraceDays } = await getCredentialSettings(ctx);
   return (
     <div className="space-y-6">
       <PinnedVersionNotice appId={app.id} appName={app.name} />
@@ -36,6 +38,7 @@ export default async function AppPage({ params, searchParams }: { params: Promis
         issuedSecret={issuedSecret}
         editing={(await searchParams).edit !== undefined}
         gettingStarted={<GettingStarted plan={plan} />}
+        maxGraceDays={maxRenewalGraceDays}
       />
     </div>
   );
