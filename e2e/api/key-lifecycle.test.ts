@@ -8,7 +8,7 @@
 // The sweep is run here directly (the server's own runs hourly in this test): grace periods and
 // expiry thresholds are days long, so the test moves the credential's dates in the database and
 // passes the sweep a fixed clock instead of waiting.
-import http from "node:http";
+import net from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabaseClient, type Database } from "../../lib/db/client.ts";
@@ -96,24 +96,27 @@ describe.each(configuredBackends())("key lifecycle on $name", (backend) => {
 
   /** A gateway call; `reached` says whether the backend saw it. */
   async function gateway(basePath: "keys-bearer" | "keys-api", auth: { bearer?: string; apiKey?: string }, headers: Record<string, string> = {}) {
-    const marker = `/${basePath}/v1/${Math.random().toString(36).slice(2)}`;
-    const res = await fetch(`${gatehouse.url}/gateway${marker}`, {
+    const id = Math.random().toString(36).slice(2);
+    const res = await fetch(`${gatehouse.url}/gateway/${basePath}/v1/${id}`, {
       headers: { ...(auth.bearer ? { authorization: `Bearer ${auth.bearer}` } : {}), ...(auth.apiKey ? { "x-api-key": auth.apiKey } : {}), ...headers },
     });
     const text = await res.text();
-    const reached = upstreams.seen.some((s) => s.url.endsWith(marker.slice(basePath.length + 1)) && s.url.startsWith(`/${basePath}`));
+    const reached = upstreams.seen.some((s) => s.url === `/${basePath}/${id}`);
     return { status: res.status, text, contentType: res.headers.get("content-type"), reached };
   }
 
-  /** A request with headers exactly as written (two Referer headers, which fetch would merge). */
+  /** A request with headers exactly as written, over a plain socket (two Referer headers, which
+   * fetch and node:http would merge or refuse to send); answers the status. */
   const rawGateway = (path: string, headers: Array<[string, string]>) =>
     new Promise<number>((resolve, reject) => {
-      const req = http.request({ host: "127.0.0.1", port: gatehouse.port, path: `/gateway${path}`, headers: headers.flat() as unknown as http.OutgoingHttpHeaders }, (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode!));
-      });
-      req.on("error", reject);
-      req.end();
+      const socket = net.connect(gatehouse.port, "127.0.0.1", () =>
+        socket.write(`GET /gateway${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join("")}Connection: close\r\n\r\n`),
+      );
+      let answer = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (chunk: string) => (answer += chunk));
+      socket.on("end", () => resolve(Number(answer.split(" ")[1])));
+      socket.on("error", reject);
     });
 
   it("renews with a grace period: both work during it, the old one is refused after it, and the sweep revokes it once", async () => {
