@@ -87,7 +87,9 @@ export async function recordExpiryWarnings(ctx: PortalContext, now = ctx.now?.()
     const key = warningKey(credential.id, end.at, days);
     const wrote = await ctx.db.$transaction(async (tx) => {
       // the row lock that orders instances checking this credential (see the top of the file)
-      await tx.credential.updateMany({ where: { id: credential.id }, data: { status: credential.status } });
+      // (one revoked meanwhile is left alone: nothing to warn about)
+      const locked = await tx.credential.updateMany({ where: { id: credential.id, status: "active" }, data: { status: "active" } });
+      if (locked.count !== 1) return false;
       const told = await tx.outboxEvent.findFirst({ where: { type: "credential.expiring", payload: { contains: `"warning":"${key}"` } }, select: { id: true } });
       if (told) return false;
       await recordEvent(tx, {
