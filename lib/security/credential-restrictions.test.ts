@@ -4,7 +4,8 @@ import { canonicalCidr, canonicalCidrs, canonicalReferrerPattern, CredentialRest
 
 const referrers = (...patterns: string[]) => new CredentialRestrictions(patterns.map(canonicalReferrerPattern), []);
 const cidrs = (...ranges: string[]) => new CredentialRestrictions([], ranges.map(canonicalCidr));
-const request = (headers: Record<string, string[]>) => ({ headersDistinct: headers }) as unknown as IncomingMessage;
+const request = (headers: Record<string, string[]>) =>
+  ({ rawHeaders: Object.entries(headers).flatMap(([name, values]) => values.flatMap((v) => [name, v])) }) as unknown as IncomingMessage;
 
 describe("referrer patterns", () => {
   it("stores a canonical form: lower-case origin, default port dropped", () => {
@@ -78,6 +79,7 @@ describe("referrer patterns", () => {
   it("a request needs exactly one Origin, or else one Referer, that matches", () => {
     const r = referrers("https://app.example.com/*");
     expect(r.refusal(request({ origin: ["https://app.example.com"] }), "203.0.113.1")).toBeNull();
+    expect(r.refusal(request({ Origin: ["https://app.example.com"] }), "203.0.113.1")).toBeNull();
     expect(r.refusal(request({ referer: ["https://app.example.com/x"] }), "203.0.113.1")).toBeNull();
     expect(r.refusal(request({}), "203.0.113.1")?.kind).toBe("referrer");
     // Origin decides when both are present

@@ -169,12 +169,21 @@ export class CredentialRestrictions {
   refusal(req: IncomingMessage, address: string): RestrictionRefusal | null {
     if (!this.allowsAddress(address)) return { kind: "address", description: "This credential may not be used from this address." };
     if (this.referrers.length === 0) return null;
-    const { origin, referer } = req.headersDistinct;
+    const origin = headerValues(req, "origin");
+    const referer = headerValues(req, "referer");
     // two Origin or Referer headers: no browser sends them, so nothing decides which one counts
-    if ((origin?.length ?? 0) > 1 || (referer?.length ?? 0) > 1) return { kind: "referrer", description: "The request carries more than one Origin or Referer header." };
-    const allowed = origin?.[0] !== undefined ? this.allowsReferrer(origin[0], "origin") : referer?.[0] !== undefined ? this.allowsReferrer(referer[0], "referer") : false;
+    if (origin.length > 1 || referer.length > 1) return { kind: "referrer", description: "The request carries more than one Origin or Referer header." };
+    const allowed = origin[0] !== undefined ? this.allowsReferrer(origin[0], "origin") : referer[0] !== undefined ? this.allowsReferrer(referer[0], "referer") : false;
     return allowed ? null : { kind: "referrer", description: "This credential may not be used from this web page (Origin or Referer)." };
   }
+}
+
+/** Every value of one header as sent (node joins or drops repeats in `headers`). */
+function headerValues(req: IncomingMessage, name: string): string[] {
+  const raw = req.rawHeaders;
+  const values: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i]!.toLowerCase() === name) values.push(raw[i + 1]!);
+  return values;
 }
 
 export const UNRESTRICTED = new CredentialRestrictions([], []);
