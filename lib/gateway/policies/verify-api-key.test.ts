@@ -5,7 +5,8 @@ import type { OAuthClient } from "../../oauth/clients.ts";
 import { canonicalCidr, CredentialRestrictions, UNRESTRICTED } from "../../security/credential-restrictions.ts";
 
 describe("verify-api-key", () => {
-  const client = (overrides: Partial<OAuthClient> = {}) => ({ clientId: "gth_ci_1", credentialId: "cred-1", appId: "app-1", usable: true, validUntil: null, restrictions: UNRESTRICTED, ...overrides }) as OAuthClient;
+  const client = (overrides: Partial<OAuthClient> = {}) =>
+    ({ clientId: "gth_ci_1", credentialId: "cred-1", appId: "app-1", usable: true, validUntil: null, restrictions: UNRESTRICTED, ...overrides }) as OAuthClient;
 
   it("reads the configured header and removes it; the query only when configured", async () => {
     const runtime = testRuntime({ services: { findClient: async (id) => (id === "gth_ci_1" ? client() : null), findApp: async () => activeApp() } });
@@ -49,9 +50,15 @@ describe("verify-api-key", () => {
     expect(await verifyApiKey.access!(testContext({ appId: null, headers: { "x-api-key": "k" } }, ended), verifyApiKey.configSchema.parse({}))).toMatchObject({ status: 401 });
     const restrictions = new CredentialRestrictions([], [canonicalCidr("10.0.0.0/8")]);
     const restricted = testRuntime({ services: { findClient: () => client({ restrictions }), findApp: () => activeApp() } });
-    const outside = await verifyApiKey.access!(testContext({ appId: null, clientIp: "203.0.113.7", headers: { "x-api-key": "k" } }, restricted), verifyApiKey.configSchema.parse({}));
+    const outside = await verifyApiKey.access!(
+      testContext({ appId: null, clientIp: "203.0.113.7", headers: { "x-api-key": "k" } }, restricted),
+      verifyApiKey.configSchema.parse({}),
+    );
     expect(outside).toMatchObject({ status: 403, body: { code: "credential_address_restricted" } });
-    const inside = await verifyApiKey.access!(testContext({ appId: null, clientIp: "::ffff:10.1.1.1", headers: { "x-api-key": "k" } }, restricted), verifyApiKey.configSchema.parse({}));
+    const inside = await verifyApiKey.access!(
+      testContext({ appId: null, clientIp: "::ffff:10.1.1.1", headers: { "x-api-key": "k" } }, restricted),
+      verifyApiKey.configSchema.parse({}),
+    );
     expect(inside).toBeUndefined();
   });
 });
