@@ -9,7 +9,7 @@ import type { FormState } from "@/lib/auth/form-state";
 import { keepIssuedSecret } from "@/lib/auth/issued-secret";
 import { createApp, deleteApp, updateApp } from "@/lib/portal/apps";
 import { removeClientCertificate, setClientCertificate } from "@/lib/portal/client-certificates";
-import { addCredential, revokeCredential } from "@/lib/portal/credentials";
+import { addCredential, renewCredential, revokeCredential, updateCredentialRestrictions } from "@/lib/portal/credentials";
 
 function appValues(form: FormData) {
   return {
@@ -85,6 +85,32 @@ export async function revokeCredentialAction(appId: string, _previous: FormState
     await revokeCredential(ctx, actor, appId, text(form, "credentialId"));
   } catch (error) {
     return failedForm(error);
+  }
+  revalidatePath(`/apps/${appId}`);
+  redirect(`/apps/${appId}`);
+}
+
+export async function renewCredentialAction(appId: string, _previous: FormState, form: FormData): Promise<FormState> {
+  const { ctx, actor } = await actingDeveloper(`/apps/${appId}`);
+  const graceDays = text(form, "graceDays").trim();
+  try {
+    const { credential } = await renewCredential(ctx, actor, appId, text(form, "credentialId"), { graceDays: graceDays === "" ? undefined : graceDays });
+    if (credential.clientSecret) await keepIssuedSecret(ctx, appId, { clientId: credential.clientId, secret: credential.clientSecret });
+  } catch (error) {
+    return failedForm(error, { graceDays });
+  }
+  revalidatePath(`/apps/${appId}`);
+  redirect(`/apps/${appId}`);
+}
+
+export async function restrictCredentialAction(appId: string, _previous: FormState, form: FormData): Promise<FormState> {
+  const { ctx, actor } = await actingDeveloper(`/apps/${appId}`);
+  const allowedReferrers = text(form, "allowedReferrers");
+  const allowedCidrs = text(form, "allowedCidrs");
+  try {
+    await updateCredentialRestrictions(ctx, actor, appId, text(form, "credentialId"), { allowedReferrers: lines(allowedReferrers), allowedCidrs: lines(allowedCidrs) });
+  } catch (error) {
+    return failedForm(error, { allowedReferrers, allowedCidrs });
   }
   revalidatePath(`/apps/${appId}`);
   redirect(`/apps/${appId}`);

@@ -1,7 +1,8 @@
 // gatehouse apps: every developer's apps; admin-only settings (password grant, implicit,
-// consent, status), the client certificate (mutual TLS), revoking all of an app's tokens, deleting.
+// consent, status), the client certificate (mutual TLS), renewing and restricting a credential,
+// revoking all of an app's tokens, deleting.
 import { readFileSync } from "node:fs";
-import { parseChoice, parseOnOff } from "../args.ts";
+import { parseChoice, parseInteger, parseOnOff } from "../args.ts";
 import { UsageError } from "../errors.ts";
 import { deleteCommand, listCommand, seg, showCommand, type Group } from "../command.ts";
 import { columnsOf, details, sections, table } from "../output.ts";
@@ -14,6 +15,10 @@ export interface Credential {
   expiresAt: string | null;
   createdAt: string;
   revokedAt: string | null;
+  replacedById?: string | null;
+  graceEndsAt?: string | null;
+  allowedReferrers?: string[];
+  allowedCidrs?: string[];
 }
 
 export interface Subscription {
@@ -55,7 +60,27 @@ const columns = columnsOf<App>({
   products: (a) => a.subscriptions?.map((s) => `${s.product.slug}:${s.status}`),
 });
 
-export const credentialColumns = columnsOf<Credential>({ id: "id", "client id": "clientId", secret: "secretHint", status: "status", expires: "expiresAt", created: "createdAt" });
+export const credentialColumns = columnsOf<Credential>({
+  id: "id",
+  "client id": "clientId",
+  secret: "secretHint",
+  status: "status",
+  expires: "expiresAt",
+  "grace ends": (c) => c.graceEndsAt ?? undefined,
+  "replaced by": (c) => c.replacedById ?? undefined,
+  referrers: (c) => c.allowedReferrers,
+  cidrs: (c) => c.allowedCidrs,
+  created: "createdAt",
+});
+
+/** A comma-separated list option; "none" clears it. */
+const listOption = (value: string) =>
+  value === "none"
+    ? []
+    : value
+        .split(",")
+        .map((v) => v.trim())
+        .filter(Boolean);
 
 const subscriptionColumns = columnsOf<Subscription>({ subscription: "id", product: (s) => s.product.slug, status: "status", reason: "reason" });
 
@@ -132,6 +157,49 @@ export const apps: Group = {
           text: app.clientCertificate
             ? `App ${app.name} (${app.id}): client certificate x5t#S256 ${app.clientCertificate.thumbprint}`
             : `App ${app.name} (${app.id}): no client certificate`,
+        };
+      },
+    },
+    "renew-credential": {
+      summary: "Renew a credential: a new one now (its secret shown once), the old one revoked after the grace period",
+      args: ["<appId>", "<credentialId>"],
+      usage: "--grace-days N",
+      options: { "grace-days": { type: "string" } },
+      async run({ client, args, opts }) {
+        const days = opts.string("grace-days");
+        if (days === undefined) throw new UsageError("give --grace-days N (0 revokes the old credential at once)");
+        const renewed = await client.post<{ credential: Credential & { clientSecret: string | null }; replaced: Credential }>(
+          `/apps/${seg(args[0]!)}/credentials/${seg(args[1]!)}/renew`,
+          { graceDays: parseInteger("grace-days", days) },
+        );
+        const { credential, replaced } = renewed;
+        const lines = [`Created credential ${credential.id}`, `client_id      ${credential.clientId}`];
+        if (credential.clientSecret) lines.push(`client_secret  ${credential.clientSecret}`);
+        lines.push(
+          replaced.status === "revoked"
+            ? `Revoked credential ${replaced.id} (${replaced.clientId})`
+            : `Credential ${replaced.id} (${replaced.clientId}) works until ${replaced.graceEndsAt}`,
+        );
+        return { data: renewed, text: lines.join("\n"), note: credential.clientSecret ? "The client secret is shown only this once." : undefined };
+      },
+    },
+    "restrict-credential": {
+      summary: "Restrict a credential to web pages (referrer patterns) and source address ranges (CIDR)",
+      args: ["<appId>", "<credentialId>"],
+      usage: "[--referrers https://app.example.com/*,https://*.example.com/*|none] [--cidrs 203.0.113.0/24,2001:db8::/32|none]",
+      options: { referrers: { type: "string" }, cidrs: { type: "string" } },
+      async run({ client, args, opts }) {
+        const body: Record<string, string[]> = {};
+        const referrers = opts.string("referrers");
+        const cidrs = opts.string("cidrs");
+        if (referrers !== undefined) body.allowedReferrers = listOption(referrers);
+        if (cidrs !== undefined) body.allowedCidrs = listOption(cidrs);
+        if (Object.keys(body).length === 0) throw new UsageError("nothing to change: give --referrers or --cidrs (none lifts a restriction)");
+        const credential = await client.patch<Credential>(`/apps/${seg(args[0]!)}/credentials/${seg(args[1]!)}`, body);
+        const shown = (list: string[] | undefined) => (list?.length ? list.join(" ") : "any");
+        return {
+          data: credential,
+          text: `Credential ${credential.id} (${credential.clientId}): referrers ${shown(credential.allowedReferrers)}, addresses ${shown(credential.allowedCidrs)}`,
         };
       },
     },

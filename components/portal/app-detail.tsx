@@ -14,6 +14,7 @@ import { AppFacts, AppHeading, DetailRow } from "./app-facts";
 import { AppForm, type AppFormValues } from "./app-form";
 import { ClientCertificateCard } from "./client-certificate-card";
 import { CredentialTable } from "./credential-table";
+import { RenewCredentialForm, RestrictCredentialForm } from "./credential-lifecycle";
 import { SecretPanel } from "./secret-panel";
 
 export interface IssuedSecretView {
@@ -28,10 +29,13 @@ export function AppDetail({
   editing = false,
   gettingStarted,
   readOnly = false,
+  maxGraceDays = 30,
 }: {
   /** A team viewer: the app and its usage, without the buttons that change it. */
   readOnly?: boolean;
   initial: AppView;
+  /** The admin's longest grace period for a renewal (the renew form's maximum). */
+  maxGraceDays?: number;
   products: ProductView[];
   /** A secret issued just now (new app or new credential): shown once, here. */
   issuedSecret?: IssuedSecretView | null;
@@ -103,7 +107,10 @@ export function AppDetail({
         title="Credentials"
         actions={readOnly ? null : <ActionForm action={addCredentialAction.bind(null, app.id)} permalink={page} label="Add credential" className={secondaryButtonClass} />}
       >
-        <p className="mb-3 text-sm text-slate-500">Rotate without downtime: add a credential, move your app to it, then revoke the old one.</p>
+        <p className="mb-3 text-sm text-slate-500">
+          Rotate without downtime: <em>Renew</em> issues a new credential and keeps the old one working for a grace period (at most {maxGraceDays} days), then revokes it. Or add a
+          credential, move your app to it, then revoke the old one.
+        </p>
         {app.credentials?.length ? (
           <CredentialTable
             credentials={app.credentials}
@@ -111,16 +118,20 @@ export function AppDetail({
             withCreated
             action={(c) =>
               readOnly ? null : (
-                <ConfirmAction
-                  summary="Revoke"
-                  summaryClassName={dangerButtonClass}
-                  question={`Apps using ${c.clientId} stop working at once.`}
-                  action={revokeCredentialAction.bind(null, app.id)}
-                  permalink={page}
-                  label="Confirm revoke"
-                  className={dangerButtonClass}
-                  fields={{ credentialId: c.id }}
-                />
+                <div className="flex flex-wrap justify-end gap-2">
+                  {c.replacedById ? null : <RenewCredentialForm appId={app.id} credential={c} maxGraceDays={maxGraceDays} />}
+                  <RestrictCredentialForm appId={app.id} credential={c} />
+                  <ConfirmAction
+                    summary="Revoke"
+                    summaryClassName={dangerButtonClass}
+                    question={`Apps using ${c.clientId} stop working at once.`}
+                    action={revokeCredentialAction.bind(null, app.id)}
+                    permalink={page}
+                    label="Confirm revoke"
+                    className={dangerButtonClass}
+                    fields={{ credentialId: c.id }}
+                  />
+                </div>
               )
             }
           />

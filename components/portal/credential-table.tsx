@@ -2,6 +2,7 @@
 import type { ReactNode } from "react";
 import type { CredentialView } from "@/lib/portal/views";
 import { formatDate, StatusBadge } from "../ui/basics";
+import { CredentialLifetime } from "./credential-lifecycle";
 import { CopyButton } from "../ui/copy-button";
 import { HeadedTable } from "../ui/headed-table";
 
@@ -21,7 +22,7 @@ export function CredentialTable({
   action: (credential: CredentialView) => ReactNode;
 }) {
   return (
-    <HeadedTable headers={["client_id", "Secret", "Status", "Expires", ...(withCreated ? ["Created"] : []), ""]}>
+    <HeadedTable headers={["client_id", "Secret", "Status", "Works until", ...(withCreated ? ["Created"] : []), ""]}>
       {credentials.map((c) => (
         <tr key={c.id} data-testid={`credential-${c.clientId}`} className="border-t border-slate-100">
           <td className="py-2 font-mono">
@@ -31,7 +32,9 @@ export function CredentialTable({
           <td>
             <StatusBadge status={c.status} testId="credential-status" />
           </td>
-          <td>{c.expiresAt ? formatDate(c.expiresAt) : "never"}</td>
+          <td>
+            <CredentialLifetime credential={c} replacedBy={credentials.find((other) => other.id === c.replacedById)?.clientId} />
+          </td>
           {withCreated ? <td>{formatDate(c.createdAt)}</td> : null}
           <td className="text-right">{c.status === "active" ? action(c) : null}</td>
         </tr>

@@ -19,6 +19,8 @@ import { LOGO_TYPES } from "../portal/logo-image.ts";
 import { InitialAccessTokenInput } from "../portal/initial-access-tokens.ts";
 import { CreateWebhookInput, UpdateWebhookInput } from "../portal/webhooks.ts";
 import { MarkNotificationsInput } from "../portal/notifications.ts";
+import { RenewInput, RestrictionsInput } from "../portal/credentials.ts";
+import { CredentialSettingsInput } from "../portal/credential-settings.ts";
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
 const body = (s: z.ZodType) => ({ required: true, content: { "application/json": { schema: schema(s) } } });
@@ -195,7 +197,21 @@ export function openApiDocument(serverUrl: string) {
       },
       "/apps/{id}/credentials": { post: op("apps", "Add a credential (rotation); the secret is shown once", { "201": ok("Credential") }, { parameters: [idParam()] }) },
       "/apps/{id}/credentials/{credentialId}": {
+        patch: op(
+          "apps",
+          "Restrict a credential to web pages (allowedReferrers: https://app.example.com/*, https://*.example.com/*; http only for localhost) and source address ranges (allowedCidrs: IPv4 and IPv6 CIDR); an empty list lifts the restriction. Enforced at the token endpoint (401 invalid_client) and the gateway (403)",
+          { "200": ok("Credential") },
+          { parameters: [idParam(), idParam("credentialId")], requestBody: body(RestrictionsInput) },
+        ),
         delete: op("apps", "Revoke a credential and its tokens", { "200": ok("Credential") }, { parameters: [idParam(), idParam("credentialId")] }),
+      },
+      "/apps/{id}/credentials/{credentialId}/renew": {
+        post: op(
+          "apps",
+          "Renew a credential: a new one with the same restrictions (its secret shown once), while the old one keeps working for graceDays (0: revoked at once; at most the admin's maxRenewalGraceDays) and is then revoked with its tokens",
+          { "201": ok("The new credential and the replaced one"), "409": { $ref: "#/components/responses/Problem" } },
+          { parameters: [idParam(), idParam("credentialId")], requestBody: body(RenewInput) },
+        ),
       },
       "/apps/{id}/client-certificate": {
         put: change(
@@ -238,6 +254,10 @@ export function openApiDocument(serverUrl: string) {
       "/products/{id}": managedItem("Product", ProductInput, { get: "One product, by id or slug", patch: "Change a product", delete: "Delete a product" }, "products"),
       "/products/{id}/changelog": {
         get: read("products", "A product's versions, newest first: status, deprecation and sunset dates, and which of the caller's own apps are pinned to each", "Versions"),
+      },
+      "/settings/credentials": {
+        get: op("portal", "Credential rules: the longest grace period a renewal may give (maxRenewalGraceDays)", { "200": ok("Credential settings") }),
+        put: op("admin", "Change the longest grace period a renewal may give", { "200": ok("Credential settings") }, { requestBody: body(CredentialSettingsInput) }),
       },
       "/branding": {
         get: { summary: "The portal's branding: organisation, tagline, colours, logo URL, terms of use", tags: ["portal"], security: [], responses: { "200": ok("Branding") } },

@@ -53,6 +53,8 @@ export interface Config {
   gateway: GatewayConfig;
   /** How long analytics events and hourly rollups are kept (lib/analytics/retention.ts). */
   analyticsRetention: { eventDays: number; rollupDays: number };
+  /** How often credentials past their grace period are revoked and expiry warnings recorded (lib/portal/credential-sweep.ts). */
+  credentialSweepIntervalSeconds: number;
   /** Bearer token that /metrics requires; null: /metrics answers loopback clients only. */
   metricsToken: string | null;
   dpop: DpopConfig;
@@ -191,6 +193,7 @@ export function loadConfig(environment: Record<string, string | undefined>, cwd 
       sendTimeoutMs: env.NOTIFICATIONS_SEND_TIMEOUT_MS ?? 10_000,
     },
     analyticsRetention: { eventDays: env.ANALYTICS_RETENTION_DAYS ?? 90, rollupDays: env.ANALYTICS_ROLLUP_RETENTION_DAYS ?? 400 },
+    credentialSweepIntervalSeconds: env.CREDENTIAL_SWEEP_INTERVAL_SECONDS ?? 300,
     gateway: {
       allowedPrivateTargets: env.GATEWAY_ALLOWED_PRIVATE_TARGETS
         ? env.GATEWAY_ALLOWED_PRIVATE_TARGETS.split(",")

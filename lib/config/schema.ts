@@ -141,6 +141,13 @@ export const EnvSchema = z.object({
       .transform(Number)
       .refine((n) => n >= 1 && n <= 3600, { error: "must be between 1 and 3600" }),
   ),
+  CREDENTIAL_SWEEP_INTERVAL_SECONDS: optional(
+    z
+      .string()
+      .regex(/^\d{1,5}$/, { error: "must be a number of seconds" })
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 86400, { error: "must be between 1 and 86400" }),
+  ),
   DPOP_NONCE_AT_TOKEN_ENDPOINT: optional(flag),
   DPOP_NONCE_AT_RESOURCES: optional(flag),
   SMTP_URL: optional(z.string().refine((v) => /^smtps?:\/\/[^\s]+/.test(v) && URL.canParse(v), { error: "must be an smtp:// or smtps:// URL (smtp://user:password@host:587)" })),

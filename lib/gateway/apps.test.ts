@@ -11,7 +11,8 @@ describe("AppDirectory", () => {
       findUnique: async ({ where }: { where: { id?: string } }) => {
         queries++;
         if (failing) throw new Error("database away");
-        return rows.get(where.id!) ?? null;
+        const row = rows.get(where.id!) as object | undefined;
+        return row ? { credentials: [], ...row } : null;
       },
     },
   } as never;
@@ -28,6 +29,7 @@ describe("AppDirectory", () => {
     const app = await directory.find("a1", 0);
     expect(app).toMatchObject({ appId: "a1", developerId: "d1", active: true, approvedProductIds: ["p1"] });
     expect([...app!.approvedScopes]).toEqual(["s:read"]);
+    expect(app!.credentials.size).toBe(0);
     const before = queries;
     await directory.find("a1", 500);
     expect(queries).toBe(before);
@@ -46,5 +48,22 @@ describe("AppDirectory", () => {
     expect((await directory.find("a1", 5_000))!.appId).toBe("a1");
     await expect(directory.find("unknown", 5_000)).rejects.toThrow("database away");
     failing = false;
+  });
+
+  it("knows each active credential's grace period and restrictions", async () => {
+    const ends = new Date("2030-01-01T00:00:00Z");
+    rows.set("a9", {
+      id: "a9",
+      ownerId: "d1",
+      status: "active",
+      owner: { status: "active" },
+      subscriptions: [],
+      credentials: [{ id: "c1", graceEndsAt: ends, allowedReferrers: "[]", allowedCidrs: '["10.0.0.0/8"]' }],
+    });
+    const app = await directory.find("a9", 0);
+    const credential = app!.credentials.get("c1")!;
+    expect(credential.graceEndsAt).toBe(ends.getTime());
+    expect(credential.restrictions.allowsAddress("10.2.3.4")).toBe(true);
+    expect(credential.restrictions.allowsAddress("192.0.2.1")).toBe(false);
   });
 });

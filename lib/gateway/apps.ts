@@ -9,6 +9,14 @@ import { TtlCache } from "../runtime/ttl-cache.ts";
 import { Subscriptions } from "../runtime/subscriptions.ts";
 import { subscribe } from "../events/bus.ts";
 import { topics } from "../events/topics.ts";
+import { credentialRestrictions, type CredentialRestrictions } from "../security/credential-restrictions.ts";
+
+/** What the gateway checks of the credential an access token was issued to. */
+export interface CredentialStanding {
+  /** A renewed credential's tokens stop with it at the end of its grace period (ms). */
+  graceEndsAt: number | null;
+  restrictions: CredentialRestrictions;
+}
 
 export interface AppStanding {
   appId: string;
@@ -18,6 +26,8 @@ export interface AppStanding {
   approvedProductIds: readonly string[];
   /** Union of the approved products' scopes (what an API key or an Okta app may do). */
   approvedScopes: ReadonlySet<string>;
+  /** The app's active credentials by id (access tokens name theirs). */
+  credentials: ReadonlyMap<string, CredentialStanding>;
 }
 
 export interface AppDirectoryOptions {
@@ -71,7 +81,11 @@ export class AppDirectory {
     try {
       row = await this.db.app.findUnique({
         where: { id: appId },
-        include: { owner: { select: { status: true } }, subscriptions: { where: { status: "approved" }, include: { product: { select: { id: true, scopes: true } } } } },
+        include: {
+          owner: { select: { status: true } },
+          credentials: { where: { status: "active" }, select: { id: true, graceEndsAt: true, allowedReferrers: true, allowedCidrs: true } },
+          subscriptions: { where: { status: "approved" }, include: { product: { select: { id: true, scopes: true } } } },
+        },
       });
     } catch (error) {
       // Database away: keep serving what was known. Revocations still clear the
@@ -88,6 +102,9 @@ export class AppDirectory {
           active: row.status === "active" && row.owner.status === "active",
           approvedProductIds: row.subscriptions.map((s) => s.productId),
           approvedScopes: new Set(row.subscriptions.flatMap((s) => readStringList(s.product.scopes))),
+          credentials: new Map(
+            row.credentials.map((c) => [c.id, { graceEndsAt: c.graceEndsAt?.getTime() ?? null, restrictions: credentialRestrictions(c.allowedReferrers, c.allowedCidrs) }]),
+          ),
         }
       : null;
     this.byAppId.set(appId, app, now + this.ttlMs);

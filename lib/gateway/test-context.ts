@@ -162,6 +162,7 @@ export const activeApp = (overrides: Partial<AppStanding> = {}): AppStanding => 
   active: true,
   approvedProductIds: ["product-1"],
   approvedScopes: new Set(["a:read"]),
+  credentials: new Map(),
   ...overrides,
 });
 

@@ -17,7 +17,7 @@ import { FailedAttempts, type FailedAttemptPolicy } from "../security/failed-att
 import { secretMatches } from "../security/secrets.ts";
 import { normaliseIp } from "../security/bot/rules.ts";
 import type { ClientCache } from "./client-cache.ts";
-import type { OAuthClient } from "./clients.ts";
+import { clientUsable, type OAuthClient } from "./clients.ts";
 import { OAuthError, invalidRequest } from "./errors.ts";
 import type { Form } from "./form.ts";
 import { clientAuthenticationParameters, parseParameters, type ClientAuthenticationParameters } from "./parameters.ts";
@@ -90,7 +90,7 @@ export async function authenticateClient(
   const client = await deps.clients.find(presented.clientId);
   const ok =
     client !== null &&
-    client.usable &&
+    clientUsable(client) &&
     (presented.secret !== null
       ? client.secretHash !== null && secretMatches(presented.secret, client.secretHash)
       : client.certificateThumbprint !== null
@@ -100,6 +100,10 @@ export async function authenticateClient(
     await failures.failed(presented.clientId, address);
     throw invalidClient("Client authentication failed.", basic);
   }
+  // The credential is the client's own, so saying why it may not be used here tells a guesser
+  // nothing; not counted as a failed attempt (nothing was guessed).
+  const refusal = client.restrictions.empty ? null : client.restrictions.refusal(req, address);
+  if (refusal) throw invalidClient(refusal.description, basic);
   return client;
 }
 

@@ -4,6 +4,7 @@ import type { Database } from "../db/index.ts";
 import { readStringList } from "../db/json-columns.ts";
 import { redirectOrigins } from "./browser-origins.ts";
 import { accessTokenFormat, type AccessTokenFormat } from "./tokens/jwt-access-token.ts";
+import { credentialRestrictions, type CredentialRestrictions } from "../security/credential-restrictions.ts";
 
 export interface OAuthClient {
   clientId: string;
@@ -27,6 +28,11 @@ export interface OAuthClient {
   oktaClientId: string | null;
   /** Whether the credential, app and developer may obtain tokens now. */
   usable: boolean;
+  /** When the credential stops working (its expiry, or the end of its grace period after a
+   * renewal), in ms; checked on every use, since a cached client may outlive that instant. */
+  validUntil: number | null;
+  /** The pages (Origin/Referer) and source ranges the credential may be used from. */
+  restrictions: CredentialRestrictions;
   /** Union of the approved products' scopes. */
   allowedScopes: Set<string>;
   productIds: string[];
@@ -51,6 +57,7 @@ export async function findClient(db: Database, clientId: string, now = new Date(
   const { app } = credential;
   const products = app.subscriptions.map((s) => s.product);
   const min = (values: number[], fallback: number) => (values.length ? Math.min(...values) : fallback);
+  const validUntil = credentialValidUntil(credential);
   return {
     clientId,
     credentialId: credential.id,
@@ -66,7 +73,9 @@ export async function findClient(db: Database, clientId: string, now = new Date(
     dpopBoundAccessTokens: app.dpopBoundAccessTokens,
     tokenExchangeIssuers: readStringList(app.tokenExchangeIssuers),
     oktaClientId: app.oktaClientId,
-    usable: credential.status === "active" && (!credential.expiresAt || credential.expiresAt > now) && app.status === "active" && app.owner.status === "active",
+    usable: credential.status === "active" && (validUntil === null || validUntil > now.getTime()) && app.status === "active" && app.owner.status === "active",
+    validUntil,
+    restrictions: credentialRestrictions(credential.allowedReferrers, credential.allowedCidrs),
     allowedScopes: new Set(products.flatMap((p) => readStringList(p.scopes))),
     productIds: products.map((p) => p.id),
     browserOrigins: redirectOrigins(readStringList(app.redirectUris)),
@@ -87,4 +96,15 @@ export async function findClient(db: Database, clientId: string, now = new Date(
       ),
     },
   };
+}
+
+/** The instant a credential stops working: the earlier of its expiry and its grace period's end. */
+export function credentialValidUntil(credential: { expiresAt: Date | null; graceEndsAt: Date | null }): number | null {
+  const ends = [credential.expiresAt, credential.graceEndsAt].filter((d): d is Date => d !== null).map((d) => d.getTime());
+  return ends.length ? Math.min(...ends) : null;
+}
+
+/** Whether the client may be used at this instant (see `usable` and `validUntil`). */
+export function clientUsable(client: OAuthClient, now = Date.now()): boolean {
+  return client.usable && (client.validUntil === null || client.validUntil > now);
 }

@@ -12,6 +12,10 @@ interface CredentialRow {
   expiresAt: Date | null;
   createdAt: Date;
   revokedAt: Date | null;
+  replacedById: string | null;
+  graceEndsAt: Date | null;
+  allowedReferrers: string;
+  allowedCidrs: string;
 }
 interface ProductRow {
   id: string;
@@ -90,6 +94,11 @@ export const credentialView = (c: CredentialRow) => ({
   expiresAt: iso(c.expiresAt),
   createdAt: c.createdAt.toISOString(),
   revokedAt: iso(c.revokedAt),
+  /** Renewed: the credential that replaced this one, and when this one stops working. */
+  replacedById: c.replacedById,
+  graceEndsAt: iso(c.graceEndsAt),
+  allowedReferrers: readStringList(c.allowedReferrers),
+  allowedCidrs: readStringList(c.allowedCidrs),
 });
 
 export const subscriptionView = (s: SubscriptionRow) => ({

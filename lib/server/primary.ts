@@ -77,6 +77,10 @@ export async function runPrimary(config: Config, log: Logger, dev: boolean, proj
   // development mail catcher too.
   const notifications = await (await import("../notifications/worker.ts")).startNotificationWorker({ db, store, config, log });
   const stopNotifications: ShutdownStep = { name: "notifications (sends in flight finish)", run: () => notifications.stop() };
+  // every instance sweeps (each step is safe to run concurrently): grace periods, expiry warnings
+  const { startCredentialSweep } = await import("../portal/credential-sweep.ts");
+  const credentialSweep = startCredentialSweep(portalContext(), config.credentialSweepIntervalSeconds * 1000, log);
+  const stopSweep: ShutdownStep = { name: "credential sweep", run: () => credentialSweep.stop() };
 
   // The machine lane serves first, then Next.js starts on its thread: gateway and token
   // endpoints do not wait for the portal, nor share the cores with its start (pages answer 503
@@ -103,7 +107,7 @@ export async function runPrimary(config: Config, log: Logger, dev: boolean, proj
       browser: relay,
       browserSocketPath: socket.socketPath,
       retention: true,
-      stepsBefore: [closeBrowser, stopNotifications],
+      stepsBefore: [closeBrowser, stopSweep, stopNotifications],
       stepsAfter: closeShared,
     });
     stop = lane.shutdown.shutdown;
@@ -118,6 +122,7 @@ export async function runPrimary(config: Config, log: Logger, dev: boolean, proj
       await workers.stop(config.shutdownTimeoutMs + config.shutdownDrainDelayMs + 5_000);
       for (const step of [
         closeBrowser,
+        stopSweep,
         stopNotifications,
         { name: "analytics retention", run: () => retention.stop() },
         { name: "analytics sink", run: () => sink!.close() },

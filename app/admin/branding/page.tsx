@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { getBranding } from "@/lib/portal/branding";
+import { getCredentialSettings, MAX_RENEWAL_GRACE_DAYS_LIMIT } from "@/lib/portal/credential-settings";
 import { portalContext } from "@/lib/portal/runtime";
 import { MAX_LOGO_BYTES } from "@/lib/portal/logo-image";
 import { buttonClass, Card, dangerButtonClass, inputClass, PageTitle } from "@/components/ui/basics";
@@ -10,7 +11,7 @@ export const metadata: Metadata = { title: "Branding" };
 type Search = Promise<{ status?: string | string[]; error?: string | string[] }>;
 
 export default async function BrandingAdminPage({ searchParams }: { searchParams: Search }) {
-  const [branding, { status, error }] = await Promise.all([getBranding(portalContext()), searchParams]);
+  const [branding, credentials, { status, error }] = await Promise.all([getBranding(portalContext()), getCredentialSettings(portalContext()), searchParams]);
   return (
     <div className="space-y-6">
       <PageTitle>Branding</PageTitle>
@@ -43,6 +44,26 @@ export default async function BrandingAdminPage({ searchParams }: { searchParams
               Save branding
             </button>
           </div>
+        </form>
+      </Card>
+      <Card title="Credentials">
+        <form method="post" action="/admin/branding/credentials" className="flex flex-wrap items-end gap-3" aria-label="Credential settings">
+          <label className="block text-sm font-medium">
+            Longest grace period a developer may give an old credential when renewing it (days, 0 to {MAX_RENEWAL_GRACE_DAYS_LIMIT})
+            <input
+              name="maxRenewalGraceDays"
+              type="number"
+              inputMode="numeric"
+              min={0}
+              max={MAX_RENEWAL_GRACE_DAYS_LIMIT}
+              required
+              defaultValue={credentials.maxRenewalGraceDays}
+              className={`${inputClass} max-w-32`}
+            />
+          </label>
+          <button type="submit" className={buttonClass}>
+            Save credential settings
+          </button>
         </form>
       </Card>
       <Card title="Logo">

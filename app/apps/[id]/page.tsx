@@ -5,6 +5,7 @@ import { getConfig } from "@/lib/config";
 import { getApp } from "@/lib/portal/apps";
 import { listCatalog } from "@/lib/portal/catalog";
 import { registrationOrigin } from "@/lib/portal/client-registration";
+import { getCredentialSettings } from "@/lib/portal/credential-settings";
 import { firstCallFor } from "@/lib/portal/first-call";
 import { AppDetail } from "@/components/portal/app-detail";
 import { GettingStarted } from "@/components/portal/getting-started";
@@ -27,6 +28,7 @@ export default async function AppPage({ params, searchParams }: { params: Promis
   const canManage = (await appCapability(ctx, actor, app)) === "manage";
   const myTeams = canManage ? (await listMyTeams(ctx, actor)).items.filter((t) => t.role !== "viewer") : [];
   const { status, error } = await searchParams;
+  const { maxRenewalGraceDays } = await getCredentialSettings(ctx);
   return (
     <div className="space-y-6">
       <PinnedVersionNotice appId={app.id} appName={app.name} />
@@ -43,6 +45,7 @@ export default async function AppPage({ params, searchParams }: { params: Promis
         editing={(await searchParams).edit !== undefined}
         readOnly={!canManage}
         gettingStarted={<GettingStarted plan={plan} />}
+        maxGraceDays={maxRenewalGraceDays}
       />
       <AppOwnerCard appId={app.id} team={app.team} canMove={canManage} teams={myTeams.map((t) => ({ id: t.id, name: t.name }))} status={status} error={error} />
     </div>

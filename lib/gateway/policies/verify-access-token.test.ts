@@ -4,6 +4,7 @@ import type { GatewayServices } from "../services.ts";
 import { activeApp, testContext, testRuntime } from "../test-context.ts";
 import { verifyAccessToken } from "./verify-access-token.ts";
 import { makeProof, proofKeyPair } from "../../oauth/dpop/test-proofs.ts";
+import { canonicalReferrerPattern, CredentialRestrictions, UNRESTRICTED } from "../../security/credential-restrictions.ts";
 
 const token = (overrides: Partial<ValidToken> = {}): ValidToken => ({
   tokenId: "tok-1",
@@ -129,5 +130,19 @@ describe("verify-access-token", () => {
       expect(answer).toMatchObject({ status: 401, body: { error: "use_dpop_nonce" } });
       expect(headerOf(answer, "dpop-nonce")).toBe(runtime.services.dpop.currentNonce());
     });
+  });
+
+  it("a token of a renewed credential ends with its grace period; a restricted credential's token is refused elsewhere (403)", async () => {
+    const withCredential = (graceEndsAt: number | null, restrictions = UNRESTRICTED) =>
+      callOn({ validateToken: () => token(), findApp: () => activeApp({ credentials: new Map([["cred-1", { graceEndsAt, restrictions }]]) }) });
+    const during = await verifyAccessToken.access!(withCredential(Date.now() + 60_000)({ headers: bearer() }), config);
+    expect(during, JSON.stringify(during)).toBeUndefined();
+    const ended = await verifyAccessToken.access!(withCredential(Date.now() - 1)({ headers: bearer() }), config);
+    expect(ended).toMatchObject({ status: 401 });
+    expect(errorOf(ended)).toBe("invalid_token");
+    const pages = new CredentialRestrictions([canonicalReferrerPattern("https://app.example.com/*")], []);
+    const elsewhere = await verifyAccessToken.access!(withCredential(null, pages)({ headers: { ...bearer(), origin: "https://evil.example" } }), config);
+    expect(elsewhere).toMatchObject({ status: 403, body: { code: "credential_referrer_restricted" } });
+    expect(await verifyAccessToken.access!(withCredential(null, pages)({ headers: { ...bearer(), origin: "https://app.example.com" } }), config)).toBeUndefined();
   });
 });

@@ -13,8 +13,8 @@ import { presentedWithBinding, type ValidToken } from "../../oauth/tokens/valida
 import { andThen } from "../../runtime/maybe-async.ts";
 import type { AppStanding } from "../apps.ts";
 import { bearerAnswer, dpopAnswer, missingBearerAnswer } from "../answers.ts";
-import { authenticationPolicy, NoConfig, type GatewayAnswer, type GatewayCall, type PolicyContext } from "../policy.ts";
-import { productFor } from "./app-access.ts";
+import { authenticationPolicy, NoConfig, type GatewayAnswer, type PolicyContext } from "../policy.ts";
+import { productFor, restrictionRefusal } from "./app-access.ts";
 
 export const verifyAccessToken = authenticationPolicy({
   name: "verify-access-token",
@@ -47,10 +47,18 @@ function withCertificate(call: PolicyContext, token: ValidToken, proofJkt: strin
   return andThen(call.services.findApp(token.appId), (app) => admit(call, token, app));
 }
 
-function admit(call: GatewayCall, token: ValidToken, app: AppStanding | null): GatewayAnswer | undefined {
+function admit(call: PolicyContext, token: ValidToken, app: AppStanding | null): GatewayAnswer | undefined {
   if (!app || !app.active) return bearerAnswer("invalid_token", "The app of this token is not active.");
   const productId = productFor(call, app, token.products);
   if (!productId) return bearerAnswer("invalid_token", "The access token was not issued for this API.");
+  const credential = token.credentialId ? app.credentials.get(token.credentialId) : undefined;
+  if (credential) {
+    // a renewed credential's tokens end with its grace period, even before the sweep revokes them
+    if (credential.graceEndsAt !== null && credential.graceEndsAt <= call.clock.now())
+      return bearerAnswer("invalid_token", "The credential this token was issued to has been replaced.");
+    const restricted = restrictionRefusal(call, credential.restrictions);
+    if (restricted) return restricted;
+  }
   call.productId = productId;
   call.identity = {
     kind: token.kind === "external" ? "external-token" : "gatehouse-token",

@@ -2,9 +2,11 @@ import { describe, expect, it } from "vitest";
 import { activeApp, testContext, testRuntime } from "../test-context.ts";
 import { verifyApiKey } from "./verify-api-key.ts";
 import type { OAuthClient } from "../../oauth/clients.ts";
+import { canonicalCidr, CredentialRestrictions, UNRESTRICTED } from "../../security/credential-restrictions.ts";
 
 describe("verify-api-key", () => {
-  const client = (overrides: Partial<OAuthClient> = {}) => ({ clientId: "gth_ci_1", credentialId: "cred-1", appId: "app-1", usable: true, ...overrides }) as OAuthClient;
+  const client = (overrides: Partial<OAuthClient> = {}) =>
+    ({ clientId: "gth_ci_1", credentialId: "cred-1", appId: "app-1", usable: true, validUntil: null, restrictions: UNRESTRICTED, ...overrides }) as OAuthClient;
 
   it("reads the configured header and removes it; the query only when configured", async () => {
     const runtime = testRuntime({ services: { findClient: async (id) => (id === "gth_ci_1" ? client() : null), findApp: async () => activeApp() } });
@@ -41,5 +43,22 @@ describe("verify-api-key", () => {
     expect(pending).toBeInstanceOf(Promise);
     expect(await pending).toBeUndefined();
     expect(loading.identity).toMatchObject({ kind: "api-key", appId: "app-1" });
+  });
+
+  it("a credential past its end is refused even while cached; one restricted to other addresses → 403", async () => {
+    const ended = testRuntime({ services: { findClient: () => client({ validUntil: Date.now() - 1 }), findApp: () => activeApp() } });
+    expect(await verifyApiKey.access!(testContext({ appId: null, headers: { "x-api-key": "k" } }, ended), verifyApiKey.configSchema.parse({}))).toMatchObject({ status: 401 });
+    const restrictions = new CredentialRestrictions([], [canonicalCidr("10.0.0.0/8")]);
+    const restricted = testRuntime({ services: { findClient: () => client({ restrictions }), findApp: () => activeApp() } });
+    const outside = await verifyApiKey.access!(
+      testContext({ appId: null, clientIp: "203.0.113.7", headers: { "x-api-key": "k" } }, restricted),
+      verifyApiKey.configSchema.parse({}),
+    );
+    expect(outside).toMatchObject({ status: 403, body: { code: "credential_address_restricted" } });
+    const inside = await verifyApiKey.access!(
+      testContext({ appId: null, clientIp: "::ffff:10.1.1.1", headers: { "x-api-key": "k" } }, restricted),
+      verifyApiKey.configSchema.parse({}),
+    );
+    expect(inside).toBeUndefined();
   });
 });

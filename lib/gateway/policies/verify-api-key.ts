@@ -4,9 +4,9 @@
 import { z } from "zod";
 import { problemAnswer } from "../answers.ts";
 import { authenticationPolicy } from "../policy.ts";
-import { productFor } from "./app-access.ts";
+import { productFor, restrictionRefusal } from "./app-access.ts";
 import { andThen } from "../../runtime/maybe-async.ts";
-import type { OAuthClient } from "../../oauth/clients.ts";
+import { clientUsable, type OAuthClient } from "../../oauth/clients.ts";
 import type { AppStanding } from "../apps.ts";
 import type { GatewayAnswer, GatewayCall } from "../policy.ts";
 
@@ -43,7 +43,7 @@ export const verifyApiKey = authenticationPolicy<VerifyApiKeyConfig>({
     if (!key) return problemAnswer(401, { title: "API key required", detail: `Send the app's client_id in the ${config.header} header.` }, challengeOf(config.header));
     const services = ctx.services;
     return andThen(services.findClient(key), (client) => {
-      if (!client || !client.usable) return problemAnswer(401, { title: "Invalid API key" }, challengeOf(config.header));
+      if (!client || !clientUsable(client)) return problemAnswer(401, { title: "Invalid API key" }, challengeOf(config.header));
       return andThen(services.findApp(client.appId), (app) => admit(ctx, config.header, client, app));
     });
   },
@@ -55,6 +55,8 @@ function admit(ctx: GatewayCall, header: string, client: OAuthClient, app: AppSt
   if (!app || !app.active) return problemAnswer(401, { title: "Invalid API key" }, challengeOf(header));
   const productId = productFor(ctx, app);
   if (!productId) return problemAnswer(403, { title: "API key not approved for this API" });
+  const restricted = restrictionRefusal(ctx, client.restrictions);
+  if (restricted) return restricted;
   ctx.productId = productId;
   ctx.identity = {
     kind: "api-key",
