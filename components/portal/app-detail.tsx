@@ -16,6 +16,7 @@ import { ClientCertificateCard } from "./client-certificate-card";
 import { CredentialTable } from "./credential-table";
 import { RenewCredentialForm, RestrictCredentialForm } from "./credential-lifecycle";
 import { SecretPanel } from "./secret-panel";
+import { boundAction } from "@/components/ui/bound-action";
 
 export interface IssuedSecretView {
   clientId: string;
@@ -66,7 +67,7 @@ export function AppDetail({
                 summary="Delete app"
                 summaryClassName={dangerButtonClass}
                 question="Delete this app? Its credentials and tokens are revoked at once. This cannot be undone."
-                action={deleteAppAction.bind(null, app.id)}
+                action={boundAction(deleteAppAction, app.id)}
                 permalink={page}
                 label="Delete permanently"
                 className={dangerButtonClass}
@@ -91,7 +92,7 @@ export function AppDetail({
               redirectUris: app.redirectUris,
               products: (app.subscriptions ?? []).filter((s) => s.status !== "revoked" && s.status !== "rejected").map((s) => s.product.slug),
             }}
-            action={updateAppAction.bind(null, app.id)}
+            action={boundAction(updateAppAction, app.id)}
             permalink={`${page}?edit=1`}
           />
         </Card>
@@ -105,7 +106,7 @@ export function AppDetail({
 
       <Card
         title="Credentials"
-        actions={readOnly ? null : <ActionForm action={addCredentialAction.bind(null, app.id)} permalink={page} label="Add credential" className={secondaryButtonClass} />}
+        actions={readOnly ? null : <ActionForm action={boundAction(addCredentialAction, app.id)} permalink={page} label="Add credential" className={secondaryButtonClass} />}
       >
         <p className="mb-3 text-sm text-slate-500">
           Rotate without downtime: <em>Renew</em> issues a new credential and keeps the old one working for a grace period (at most {maxGraceDays} days), then revokes it. Or add a
@@ -125,7 +126,7 @@ export function AppDetail({
                     summary="Revoke"
                     summaryClassName={dangerButtonClass}
                     question={`Apps using ${c.clientId} stop working at once.`}
-                    action={revokeCredentialAction.bind(null, app.id)}
+                    action={boundAction(revokeCredentialAction, app.id)}
                     permalink={page}
                     label="Confirm revoke"
                     className={dangerButtonClass}

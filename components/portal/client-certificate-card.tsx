@@ -9,16 +9,17 @@ import type { AppView } from "@/lib/portal/views";
 import { buttonClass, Card, dangerButtonClass, inputClass, secondaryButtonClass } from "../ui/basics";
 import { ActionForm, useCachesStaleOnSubmit } from "../ui/action-form";
 import { FormAlert, FormField } from "../ui/form-fields";
+import { boundAction } from "@/components/ui/bound-action";
 
 export function ClientCertificateCard({ app }: { app: AppView }) {
   const page = `/apps/${app.id}`;
   const current = app.clientCertificate;
-  const [state, action, pending] = useActionState(setClientCertificateAction.bind(null, app.id), {}, page);
+  const [state, action, pending] = useActionState(boundAction(setClientCertificateAction, app.id), {}, page);
   const form = <CertificateForm state={state} action={action} pending={pending} />;
   return (
     <Card
       title="Client certificate (mutual TLS)"
-      actions={current ? <ActionForm action={removeClientCertificateAction.bind(null, app.id)} permalink={page} label="Remove" className={dangerButtonClass} /> : null}
+      actions={current ? <ActionForm action={boundAction(removeClientCertificateAction, app.id)} permalink={page} label="Remove" className={dangerButtonClass} /> : null}
     >
       <p className="mb-3 text-sm text-slate-500">
         With a registered certificate the app can authenticate with <code>tls_client_auth</code> (no secret), and tokens it obtains while presenting the certificate are bound to

@@ -11,6 +11,7 @@ import type { CredentialView } from "@/lib/portal/views";
 import { buttonClass, formatDate, inputClass, secondaryButtonClass } from "../ui/basics";
 import { useCachesStaleOnSubmit } from "../ui/action-form";
 import { FormAlert } from "../ui/form-fields";
+import { boundAction } from "@/components/ui/bound-action";
 
 const DAY_MS = 86_400_000;
 
@@ -46,7 +47,7 @@ export function CredentialLifetime({ credential: c, replacedBy }: { credential: 
 
 export function RenewCredentialForm({ appId, credential, maxGraceDays }: { appId: string; credential: CredentialView; maxGraceDays: number }) {
   const page = `/apps/${appId}`;
-  const [state, action, pending] = useActionState(renewCredentialAction.bind(null, appId), {}, page);
+  const [state, action, pending] = useActionState(boundAction(renewCredentialAction, appId), {}, page);
   const stale = useCachesStaleOnSubmit();
   const id = `renew-${credential.id}`;
   const error = fieldError(state, "graceDays");
@@ -87,7 +88,7 @@ export function RenewCredentialForm({ appId, credential, maxGraceDays }: { appId
 
 export function RestrictCredentialForm({ appId, credential }: { appId: string; credential: CredentialView }) {
   const page = `/apps/${appId}`;
-  const [state, action, pending] = useActionState(restrictCredentialAction.bind(null, appId), {}, page);
+  const [state, action, pending] = useActionState(boundAction(restrictCredentialAction, appId), {}, page);
   const stale = useCachesStaleOnSubmit();
   const field = (name: "allowedReferrers" | "allowedCidrs", label: string, placeholder: string) => {
     const id = `${name}-${credential.id}`;

@@ -4,7 +4,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
-import { gatehouseUrl, seededUsers, signInInBrowser, signUpUser } from "../harness/portal.ts";
+import { apiAs, gatehouseUrl, seededUsers, signInInBrowser, signUpUser } from "../harness/portal.ts";
 
 const suffix = randomBytes(4).toString("hex");
 
@@ -140,6 +140,47 @@ test("apps with JavaScript off: create (secret shown once), a refused form keeps
   await expect(page.getByRole("link", { name: `No-JS app ${suffix}` })).toHaveCount(0);
 
   for (const url of urls) expect(url).not.toContain(secret);
+  await context.close();
+});
+
+test("refused forms on an app's page answer with JavaScript off: the message under the field, nothing changed", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const users = seededUsers();
+  const developer = await apiAs(users.developer);
+  const created = await developer<{ app: { id: string } }>("POST", "/apps", {
+    name: `No-JS refusals ${suffix}`,
+    products: ["echo"],
+    redirectUris: ["https://nojs.example.com/cb"],
+  });
+  expect(created.status).toBe(201);
+  const signedIn = await browser.newContext();
+  await signInInBrowser(await signedIn.newPage(), users.developer, "/apps");
+  const context = await browser.newContext({ javaScriptEnabled: false, storageState: await signedIn.storageState() });
+  await signedIn.close();
+  const page = await context.newPage();
+  const appPage = `${gatehouseUrl()}/apps/${created.body.app.id}`;
+
+  await page.goto(appPage);
+  await page.getByText("Restrict", { exact: true }).click();
+  await page.locator('textarea[name="allowedCidrs"]').fill("not-a-range");
+  await page.getByRole("button", { name: "Save restrictions" }).click();
+  await expect(page.getByText(/is not an IPv4 or IPv6 address/).first()).toBeVisible();
+  await expect(page.locator('textarea[name="allowedCidrs"]')).toHaveValue("not-a-range");
+
+  await page.goto(appPage);
+  await page.locator("summary", { hasText: /^Renew$/ }).click();
+  await page.getByLabel(/Grace period in days/).fill("9999");
+  await page.getByRole("button", { name: "Renew credential" }).click();
+  await expect(page.getByText(/at most \d+ days/).first()).toBeVisible();
+
+  await page.goto(appPage);
+  await page.getByLabel("PEM certificate or its thumbprint").fill("not a certificate");
+  await page.getByRole("button", { name: "Register certificate" }).click();
+  await expect(page.getByText(/Paste one PEM certificate/).first()).toBeVisible();
+
+  const app = await developer<{ credentials: Array<{ allowedCidrs: string[] }>; clientCertificateThumbprint?: string | null }>("GET", `/apps/${created.body.app.id}`);
+  expect(app.body.credentials).toHaveLength(1);
+  expect(app.body.credentials[0]!.allowedCidrs).toEqual([]);
   await context.close();
 });
 
