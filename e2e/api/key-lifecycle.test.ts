@@ -9,9 +9,8 @@
 // expiry thresholds are days long, so the test moves the credential's dates in the database and
 // passes the sweep a fixed clock instead of waiting.
 import net from "node:net";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabaseClient, type Database } from "../../lib/db/client.ts";
+import type { Database } from "../../lib/db/client.ts";
 import { MemoryStore, RedisStore, type Store } from "../../lib/store/index.ts";
 import type { PortalContext } from "../../lib/portal/context.ts";
 import { recordExpiryWarnings, revokeCredentialsPastGrace } from "../../lib/portal/credential-sweep.ts";
@@ -19,6 +18,7 @@ import { configuredBackends } from "../harness/backends.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
 import { apiCaller, seededSessions, type Caller } from "../harness/portal-setup.ts";
 import { BACKEND_HOST, startBackends, type TestBackends } from "../harness/upstreams.ts";
+import { databaseOf } from "../harness/system.ts";
 
 const DAY = 86_400_000;
 
@@ -44,7 +44,7 @@ describe.each(configuredBackends())("key lifecycle on $name", (backend) => {
     ({ env, cleanup } = await backend.provision());
     // the test is its own load balancer: 127.0.0.1 is trusted to say who called (X-Forwarded-For)
     gatehouse = await startGatehouse({ ...env, GATEWAY_ALLOWED_PRIVATE_TARGETS: BACKEND_HOST, TRUSTED_PROXIES: "127.0.0.1", CREDENTIAL_SWEEP_INTERVAL_SECONDS: "3600" });
-    db = createDatabaseClient(env.DATABASE_URL ? { kind: "postgres", url: env.DATABASE_URL } : { kind: "sqlite", file: join(gatehouse.dataDir, "gatehouse.db") });
+    db = databaseOf(gatehouse, env);
     // with Redis, what the sweep here announces reaches the server's caches as it would from another instance
     store = env.REDIS_URL ? new RedisStore(env.REDIS_URL, env.REDIS_KEY_PREFIX!) : new MemoryStore();
     ctx = { db, store, adminGroup: "admins" };

@@ -15,6 +15,7 @@ import { sample } from "../harness/metrics.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
 import { apiCaller, seededSessions, type Caller } from "../harness/portal-setup.ts";
 import { BACKEND_HOST, startBackends, type TestBackends } from "../harness/upstreams.ts";
+import { databaseOf } from "../harness/system.ts";
 import { createDatabaseClient, type Database } from "../../lib/db/client.ts";
 import { subscriptionDecided } from "../../lib/portal/notification-events.ts";
 
@@ -81,7 +82,7 @@ describe.each(configuredBackends())("notification events on $name", (backend) =>
     gatehouse = await startGatehouse({ ...env, GATEWAY_ALLOWED_PRIVATE_TARGETS: BACKEND_HOST });
     api = apiCaller(gatehouse);
     ({ admin, developer } = await seededSessions(gatehouse));
-    db = createDatabaseClient(env.DATABASE_URL ? { kind: "postgres", url: env.DATABASE_URL } : { kind: "sqlite", file: join(gatehouse.dataDir, "gatehouse.db") });
+    db = databaseOf(gatehouse, env);
     for (const [slug, name, approvalType] of [
       ["ev-open", "Open events", "auto"],
       ["ev-gated", "Gated events", "manual"],

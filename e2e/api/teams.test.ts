@@ -3,13 +3,13 @@
 // member of one team finds nothing of another), removal taking effect with the very next
 // request, invitations (the token read from the outbox event the invitation wrote, single use,
 // for the invited address only, not after expiry) and moving an app keeping its credentials.
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDatabaseClient, type Database } from "../../lib/db/client.ts";
+import type { Database } from "../../lib/db/client.ts";
 import { configuredBackends } from "../harness/backends.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
 import { apiCaller, readOktaSeed, type Caller } from "../harness/portal-setup.ts";
 import { signIn } from "../harness/sign-in.ts";
+import { databaseOf } from "../harness/system.ts";
 
 const PASSWORD = "Correct-Horse-42";
 
@@ -71,7 +71,7 @@ describe.each(configuredBackends())("teams on $name", (backend) => {
     let env: Record<string, string>;
     ({ env, cleanup } = await backend.provision());
     gatehouse = await startGatehouse({ ...env, TRUSTED_PROXIES: "127.0.0.1" });
-    db = createDatabaseClient(env.DATABASE_URL ? { kind: "postgres", url: env.DATABASE_URL } : { kind: "sqlite", file: join(gatehouse.dataDir, "gatehouse.db") });
+    db = databaseOf(gatehouse, env);
     call = apiCaller(gatehouse);
     const seed = readOktaSeed(gatehouse);
     owner = { cookie: (await signIn(gatehouse.url, seed.users.developer.login, seed.users.developer.password)).cookie };
