@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configuredBackends } from "../harness/backends.ts";
 import { startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
 import { CookieJar, signIn } from "../harness/sign-in.ts";
+import { openKeptIdToken } from "../harness/system.ts";
 import { createDatabaseClient, type Database } from "../../lib/db/index.ts";
 import { parseDatabaseUrl } from "../../lib/config/database-url.ts";
 
@@ -298,7 +299,10 @@ describe.each(configuredBackends())("/oauth/authorize on $name", (backend) => {
     const idToken = await db.idTokenRecord.findUnique({ where: { id: row!.idTokenRecordId! } });
     expect(idToken!.userSub).toBe(seed.users.developer!.id);
     expect(idToken!.ciphertext).toMatch(/^v1\./);
-    expect(idToken!.ciphertext).not.toContain("eyJ");
+    // encrypted: it opens with the server's key into Okta's id token for this user, which the stored text does not contain
+    const kept = openKeptIdToken(gatehouse, idToken!.ciphertext, seed.users.developer!.id);
+    expect(kept.claims).toMatchObject({ sub: seed.users.developer!.id });
+    expect(idToken!.ciphertext).not.toContain(kept.jwt.split(".")[1]!);
 
     // the consent cannot be answered twice
     expect((await decide(jar, { id: form.id, csrf: form.csrf, decision: "allow" })).status).toBe(400);

@@ -7,12 +7,9 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../lib/db/client.ts";
 import { issueAuthorizationCode } from "../../lib/oauth/codes.ts";
-import { loadOrCreateDevSecrets } from "../../lib/config/dev-secrets.ts";
-import { decodeKey } from "../../lib/config/schema.ts";
-import { decrypt } from "../../lib/security/encryption.ts";
 import { configuredBackends, sqliteBackend } from "../harness/backends.ts";
 import type { RunningGatehouse } from "../harness/gatehouse.ts";
-import { startSystem } from "../harness/system.ts";
+import { openKeptIdToken, startSystem } from "../harness/system.ts";
 import { readOktaSeed, type apiCaller, type Caller } from "../harness/portal-setup.ts";
 
 describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) => {
@@ -387,10 +384,9 @@ describe.each(configuredBackends())("OAuth token endpoint on $name", (backend) =
       expect(JSON.stringify(stored)).not.toContain(token);
       // kept encrypted: it opens with the server's key into Okta's id token for this user, which the stored text does not contain
       const record = await db.idTokenRecord.findUnique({ where: { id: stored!.idTokenRecordId! } });
-      const key = decodeKey(loadOrCreateDevSecrets(gatehouse.dataDir).encryptionKey)!;
-      const idToken = decrypt(record!.ciphertext, key, seed.users.developer.id);
-      expect(JSON.parse(Buffer.from(idToken.split(".")[1]!, "base64url").toString())).toMatchObject({ sub: seed.users.developer.id });
-      expect(record!.ciphertext).not.toContain(idToken.split(".")[1]!);
+      const kept = openKeptIdToken(gatehouse, record!.ciphertext, seed.users.developer.id);
+      expect(kept.claims).toMatchObject({ sub: seed.users.developer.id });
+      expect(record!.ciphertext).not.toContain(kept.jwt.split(".")[1]!);
 
       // recognised as if Gatehouse had issued it: userinfo (with the id token's claims) and introspection
       const userinfo = await fetch(`${gatehouse.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${token}` } });

@@ -2,7 +2,10 @@
 // whole-system tests start from: a client on its database, the management API, and signed-in
 // sessions for the seeded admin and developer. stop() undoes all of it.
 import { join } from "node:path";
+import { loadOrCreateDevSecrets } from "../../lib/config/dev-secrets.ts";
+import { decodeKey } from "../../lib/config/schema.ts";
 import { createDatabaseClient, type Database } from "../../lib/db/client.ts";
+import { decrypt } from "../../lib/security/encryption.ts";
 import type { Backend } from "./backends.ts";
 import { startGatehouse, type RunningGatehouse, type StartOptions } from "./gatehouse.ts";
 import { apiCaller, seededSessions, type Caller } from "./portal-setup.ts";
@@ -21,6 +24,13 @@ export interface TestSystem {
 /** A client on the database `gatehouse` runs on. */
 export function databaseOf(gatehouse: RunningGatehouse, env: Record<string, string>): Database {
   return createDatabaseClient(env.DATABASE_URL ? { kind: "postgres", url: env.DATABASE_URL } : { kind: "sqlite", file: join(gatehouse.dataDir, "gatehouse.db") });
+}
+
+/** An Okta id token Gatehouse keeps encrypted (id_token_records), opened with the server's
+ * development key: the JWT, and its claims. */
+export function openKeptIdToken(gatehouse: RunningGatehouse, ciphertext: string, userSub: string): { jwt: string; claims: Record<string, unknown> } {
+  const jwt = decrypt(ciphertext, decodeKey(loadOrCreateDevSecrets(gatehouse.dataDir).encryptionKey)!, userSub);
+  return { jwt, claims: JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString()) as Record<string, unknown> };
 }
 
 export async function startSystem(backend: Backend, extraEnv: Record<string, string> = {}, options: StartOptions = {}): Promise<TestSystem> {
