@@ -59,6 +59,51 @@ export interface Config {
   metricsToken: string | null;
   dpop: DpopConfig;
   notifications: NotificationsConfig;
+  telemetry: TelemetryConfig;
+  accessLog: AccessLogConfig;
+}
+
+/** OpenTelemetry tracing (lib/telemetry): off unless an OTLP endpoint is configured. */
+export interface TelemetryConfig {
+  /** OTLP/HTTP traces URL (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces); null: tracing off. */
+  tracesEndpoint: string | null;
+  /** Sent with every export (OTEL_EXPORTER_OTLP_HEADERS), e.g. an API key of the collector. */
+  headers: Record<string, string>;
+  serviceName: string;
+  /** The OpenTelemetry sampler name and its ratio (used by the traceidratio samplers). */
+  sampler: "always_on" | "always_off" | "traceidratio" | "parentbased_always_on" | "parentbased_always_off" | "parentbased_traceidratio";
+  ratio: number;
+}
+
+/** Access-log shipping (lib/log/access-log-shipping.ts): JSON lines to a file and/or an HTTP endpoint, in batches. */
+export interface AccessLogConfig {
+  file: string | null;
+  httpUrl: string | null;
+  httpHeaders: Record<string, string>;
+  /** Lines per write or POST. */
+  batchSize: number;
+  /** A partial batch leaves at least this often. */
+  flushIntervalMs: number;
+  /** Lines waiting beyond this are dropped (and counted), never waited for. */
+  maxQueue: number;
+}
+
+/** "a=b, c=d" → { a: "b", c: "d" } (values percent-decoded, as the OTLP exporter specification says). */
+function nameValuePairs(value: string | undefined): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  for (const pair of value?.split(",") ?? []) {
+    const at = pair.indexOf("=");
+    if (at <= 0) continue;
+    const raw = pair.slice(at + 1).trim();
+    let decoded = raw;
+    try {
+      decoded = decodeURIComponent(raw);
+    } catch {
+      // kept as written
+    }
+    pairs[pair.slice(0, at).trim()] = decoded;
+  }
+  return pairs;
 }
 
 /** How notifications leave (lib/notifications): email through SMTP, or the in-process mail
@@ -191,6 +236,21 @@ export function loadConfig(environment: Record<string, string | undefined>, cwd 
       maxAttempts: env.NOTIFICATIONS_MAX_ATTEMPTS ?? 8,
       retryBaseMs: env.NOTIFICATIONS_RETRY_BASE_MS ?? 30_000,
       sendTimeoutMs: env.NOTIFICATIONS_SEND_TIMEOUT_MS ?? 10_000,
+    },
+    telemetry: {
+      tracesEndpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, "")}/v1/traces` : null),
+      headers: nameValuePairs(env.OTEL_EXPORTER_OTLP_HEADERS),
+      serviceName: env.OTEL_SERVICE_NAME ?? "gatehouse",
+      sampler: env.OTEL_TRACES_SAMPLER ?? "parentbased_always_on",
+      ratio: env.OTEL_TRACES_SAMPLER_ARG ?? 1,
+    },
+    accessLog: {
+      file: env.ACCESS_LOG_FILE ? resolve(cwd, env.ACCESS_LOG_FILE) : null,
+      httpUrl: env.ACCESS_LOG_HTTP_URL ?? null,
+      httpHeaders: nameValuePairs(env.ACCESS_LOG_HTTP_HEADERS),
+      batchSize: env.ACCESS_LOG_BATCH_SIZE ?? 100,
+      flushIntervalMs: env.ACCESS_LOG_FLUSH_INTERVAL_MS ?? 1_000,
+      maxQueue: env.ACCESS_LOG_MAX_QUEUE ?? 10_000,
     },
     analyticsRetention: { eventDays: env.ANALYTICS_RETENTION_DAYS ?? 90, rollupDays: env.ANALYTICS_ROLLUP_RETENTION_DAYS ?? 400 },
     credentialSweepIntervalSeconds: env.CREDENTIAL_SWEEP_INTERVAL_SECONDS ?? 300,

@@ -162,6 +162,44 @@ export const EnvSchema = z.object({
   ),
   NOTIFICATIONS_RETRY_BASE_MS: optional(milliseconds),
   NOTIFICATIONS_SEND_TIMEOUT_MS: optional(milliseconds),
+  // OpenTelemetry's own variable names (the SDK specification's environment variables).
+  OTEL_EXPORTER_OTLP_ENDPOINT: optional(httpUrl),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optional(httpUrl),
+  OTEL_EXPORTER_OTLP_HEADERS: optional(
+    z.string().refine((v) => v.split(",").every((pair) => /^[^=\s]+=[^,]*$/.test(pair.trim())), { error: "must be a comma-separated list of name=value pairs" }),
+  ),
+  OTEL_SERVICE_NAME: optional(z.string().regex(/^[\w.:/-]{1,100}$/, { error: "must be 1–100 of [A-Za-z0-9_.:/-]" })),
+  OTEL_TRACES_SAMPLER: optional(
+    z.enum(["always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio"], {
+      error: "must be always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off or parentbased_traceidratio",
+    }),
+  ),
+  OTEL_TRACES_SAMPLER_ARG: optional(
+    z
+      .string()
+      .regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, { error: "must be a sampling ratio from 0 to 1" })
+      .transform(Number),
+  ),
+  ACCESS_LOG_FILE: optional(z.string().min(1)),
+  ACCESS_LOG_HTTP_URL: optional(httpUrl),
+  ACCESS_LOG_HTTP_HEADERS: optional(
+    z.string().refine((v) => v.split(",").every((pair) => /^[^=\s]+=[^,]*$/.test(pair.trim())), { error: "must be a comma-separated list of name=value pairs" }),
+  ),
+  ACCESS_LOG_BATCH_SIZE: optional(
+    z
+      .string()
+      .regex(/^\d{1,5}$/, { error: "must be a whole number of lines" })
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 10_000, { error: "must be between 1 and 10000" }),
+  ),
+  ACCESS_LOG_FLUSH_INTERVAL_MS: optional(milliseconds),
+  ACCESS_LOG_MAX_QUEUE: optional(
+    z
+      .string()
+      .regex(/^\d{1,7}$/, { error: "must be a whole number of lines" })
+      .transform(Number)
+      .refine((n) => n >= 1, { error: "must be at least 1" }),
+  ),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
