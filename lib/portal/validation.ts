@@ -108,7 +108,8 @@ export function fieldWords(path: readonly PropertyKey[]): [label: string, missin
   return [label, label.toLowerCase()];
 }
 
-function labelled(message: string, path: readonly PropertyKey[]): string {
+/** A message with its field's words filled in (see plainMessage). */
+export function labelled(message: string, path: readonly PropertyKey[]): string {
   if (!message.includes("\u0000")) return message;
   const [label, missing] = fieldWords(path);
   return message.replaceAll(LABEL, label).replaceAll(MISSING, missing);
