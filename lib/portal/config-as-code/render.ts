@@ -13,6 +13,7 @@ const YAML_OPTIONS = {
   blockQuote: "literal",
   aliasDuplicateObjects: false,
   indentSeq: true,
+  compat: "yaml-1.1", // quote what YAML 1.1 readers would take for another type (yes, on, 0777)
 } as const;
 
 const HEADER = "# Gatehouse configuration as code — `gatehouse config diff` shows what applying it changes, `gatehouse config apply` applies it.\n";
