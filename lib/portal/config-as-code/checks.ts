@@ -14,10 +14,15 @@ const KEY_FIELD: Record<ListKind, string> = { products: "slug", proxies: "basePa
 const KEY_WORDS: Record<ListKind, string> = { products: "product", proxies: "proxy", virtualPatches: "virtual patch", botRules: "bot rule", guides: "guide" };
 
 export function checkDocument(doc: ConfigDocument, issues: IssueList): void {
+  checkEntries(doc, issues);
+  checkReferences(doc, issues);
+}
+
+/** Natural keys named once, and references between the kinds the document manages. */
+export function checkReferences(doc: ConfigDocument, issues: IssueList): void {
   for (const kind of LIST_KINDS) checkUnique(doc, kind, issues);
   const proxyKeys = doc.proxies ? new Set(doc.proxies.map(proxyKey)) : null;
   const productSlugs = doc.products ? new Set(doc.products.map((p) => p.slug)) : null;
-
   doc.products?.forEach((product, i) => {
     const seen = new Set<string>();
     product.proxies.forEach((ref, j) => {
@@ -31,6 +36,10 @@ export function checkDocument(doc: ConfigDocument, issues: IssueList): void {
     if (guide.product && productSlugs && !productSlugs.has(guide.product))
       issues.inEntry("guides", i, guide, ["product"], `There is no product ${guide.product} in this configuration (it lists the products, so it must list this one).`);
   });
+}
+
+/** What each resource must satisfy on its own, beyond its schema. */
+export function checkEntries(doc: ConfigDocument, issues: IssueList): void {
   doc.proxies?.forEach((proxy, i) => {
     const first = proxy.upstream.targets?.[0];
     if (first && first.url !== proxy.targetUrl) issues.inEntry("proxies", i, proxy, ["upstream", "targets", 0, "url"], "The first target must be the target URL (targetUrl).");

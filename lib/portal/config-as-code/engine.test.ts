@@ -244,9 +244,17 @@ describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("config as c
     const ctx = await portal();
     await applyConfig(ctx, SYSTEM, parse(SAMPLE), { prune: false });
     const before = await counts(ctx);
-    const third = "  - slug: third\n    name: Third\n    approvalType: sometimes\n";
-    const text = SAMPLE.replace("proxies:\n  - name: Orders v2", `${third}proxies:\n  - name: Orders v2`).replace("description: |", "description: |");
-    expect(() => parse(text.replace("name: Internal", "name: Internal2"))).toThrow(ConfigFileInvalid);
+    const invalidThird = "products:\n  - slug: one\n    name: One\n  - slug: two\n    name: Two\n  - slug: three\n    name: Three\n    approvalType: sometimes\n";
+    const error = (() => {
+      try {
+        return parse(invalidThird);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigFileInvalid);
+    expect((error as ConfigFileInvalid).issues).toEqual([expect.objectContaining({ line: 8, path: "products[2].approvalType" })]);
+    expect(await counts(ctx)).toEqual(before);
 
     const refused = `proxies:
   - name: A

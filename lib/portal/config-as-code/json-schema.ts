@@ -8,7 +8,6 @@ export function configJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(ConfigDocumentSchema, { target: "draft-2020-12", io: "input", unrepresentable: "any" }) as Record<string, unknown>;
   return {
     ...schema,
-    $id: "https://gatehouse.dev/schemas/config.schema.json",
     title: "Gatehouse configuration",
     description: "An organisation's Gatehouse configuration: products, proxies, virtual patches, bot rules, branding and guides, each by its natural key.",
   };

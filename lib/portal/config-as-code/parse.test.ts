@@ -63,6 +63,11 @@ describe("parseConfigFiles", () => {
     expect(issues.find((i) => i.path === "branding.primaryColor")!.message).toContain("#rrggbb");
   });
 
+  it("keeps the management API's own rules across fields (quota limit and interval go together)", () => {
+    const issues = one("products:\n  - slug: p\n    name: P\n    quotaLimit: 10\n");
+    expect(issues).toEqual([expect.objectContaining({ line: 4, path: "products[0].quotaLimit", message: "quotaLimit and quotaIntervalSeconds go together" })]);
+  });
+
   it("a missing field is reported at the resource that lacks it", () => {
     const [issue] = one("products:\n  - slug: orders\n");
     expect(issue).toMatchObject({ line: 2, column: 5, path: "products[0].name", message: "Enter a name." });
@@ -123,6 +128,14 @@ describe("parseConfigFiles", () => {
       [10, "proxies[0].policies[1].policy"],
     ]);
     expect(issues[1]!.message).toContain('unknown policy "no-such-policy"');
+  });
+
+  it("in the same round, reports a typo in one resource and a bad policy in another", () => {
+    const text = `${PROXY}    targtUrl: x\n  - name: Two\n    basePath: two\n    targetUrl: https://two.example.com/\n    policies:\n      - policy: spike-arrest\n        config: { rate: fast }\n`;
+    expect(one(text).map((i) => [i.line, i.path])).toEqual([
+      [6, "proxies[0].targtUrl"],
+      [12, "proxies[1].policies[0].config.rate"],
+    ]);
   });
 
   it("refuses a virtual patch RE2 cannot run, an installation's identity in a bot rule, and a first target that is not targetUrl", () => {

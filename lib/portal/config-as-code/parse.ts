@@ -4,7 +4,7 @@
 // one only — and checked as one document. Every issue is collected before anything is thrown.
 import { LineCounter, parseDocument } from "yaml";
 import { labelled, plainMessage } from "../validation.ts";
-import { checkDocument } from "./checks.ts";
+import { checkEntries, checkReferences } from "./checks.ts";
 import type { ConfigFile } from "./contract.ts";
 import { IssueList, positionOf, rememberOrigin, type ParsedFile, type Path } from "./issues.ts";
 import { ConfigDocumentSchema, DOCUMENT_KEYS, LIST_KINDS, type ConfigDocument } from "./schema.ts";
@@ -16,6 +16,25 @@ export const isParsedDocument = (doc: object) => parsedDocuments.has(doc);
 
 /** The YAML parser's message without the position it appends (the issue carries it). */
 const yamlMessage = (message: string) => message.replace(/ at line \d+, column \d+:?[\s\S]*$/, "").trim();
+
+/** The resources of a file that fails its schema which pass on their own: their other issues
+ * (policies, patterns) are reported in the same round. */
+function validEntries(value: Record<string, unknown>, parsed: ParsedFile): ConfigDocument {
+  const doc: Record<string, unknown[]> = {};
+  for (const kind of LIST_KINDS) {
+    const list = value[kind];
+    if (!Array.isArray(list)) continue;
+    const entry = ConfigDocumentSchema.shape[kind].unwrap().element;
+    doc[kind] = [];
+    list.forEach((item, i) => {
+      const result = entry.safeParse(item);
+      if (!result.success) return;
+      rememberOrigin(result.data, parsed, [kind, i]);
+      doc[kind]!.push(result.data);
+    });
+  }
+  return doc as ConfigDocument;
+}
 
 function readFile(file: ConfigFile, issues: IssueList): { parsed: ParsedFile; doc: ConfigDocument } | null {
   const lineCounter = new LineCounter();
@@ -47,6 +66,7 @@ function readFile(file: ConfigFile, issues: IssueList): { parsed: ParsedFile; do
         for (const key of issue.keys) issues.inFile(parsed, [...path, key], `"${key}" is not a field here.${hint}`, positionOf(parsed, [...path, key], true));
       } else issues.inFile(parsed, path, labelled(issue.message, issue.path));
     }
+    checkEntries(validEntries(value as Record<string, unknown>, parsed), issues);
     return null;
   }
   return { parsed, doc: result.data };
@@ -75,7 +95,8 @@ export function parseConfigFiles(files: ConfigFile[]): ConfigDocument {
     }
   }
   const doc = { ...merged, ...(branding ? { branding: branding.value } : {}) } as ConfigDocument;
-  if (issues.empty) checkDocument(doc, issues);
+  checkEntries(doc, issues);
+  if (issues.empty) checkReferences(doc, issues); // a file that failed would make references look dangling
   issues.throwIfAny();
   parsedDocuments.add(doc);
   return doc;
