@@ -407,6 +407,16 @@ guides:
     for (const unsubscribe of off) await unsubscribe();
   });
 
+  it("checks a document that did not come from files the same way, naming fields by position", async () => {
+    const ctx = await portal();
+    const doc = { proxies: [{ name: "A", basePath: "a", targetUrl: "https://a.example.com/", policies: [{ policy: "quota", config: { allow: 0 } }] }] };
+    const issues = await issuesOf(applyConfig(ctx, SYSTEM, doc as never, { prune: false }));
+    expect(issues).toEqual([expect.objectContaining({ file: "(configuration)", line: null, path: "proxies[0].policies[0].config.allow" })]);
+    const typo = await issuesOf(planConfig(ctx, SYSTEM, { branding: { organisation: "A" } } as never, { prune: false }));
+    expect(typo.map((i) => i.path)).toContain("branding.tagline");
+    expect(await ctx.db.apiProxy.count()).toBe(0);
+  });
+
   it("is for admins only", async () => {
     const ctx = await portal();
     const dev = await createDeveloper(ctx, "d@example.com");

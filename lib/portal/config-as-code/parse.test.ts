@@ -38,6 +38,13 @@ describe("parseConfigFiles", () => {
     expect(issues).toEqual([{ file: "gatehouse.yaml", line: 6, column: 5, path: "proxies[0].targtUrl", message: '"targtUrl" is not a field here.' }]);
   });
 
+  it("a proxy's pinned apps and product ids are not fields of a file (ids of one installation)", () => {
+    expect(one(`${PROXY}    pinnedAppIds: []\n    productIds: []\n`).map((i) => [i.line, i.path])).toEqual([
+      [6, "proxies[0].pinnedAppIds"],
+      [7, "proxies[0].productIds"],
+    ]);
+  });
+
   it("an unknown kind at the top is an issue that names the kinds", () => {
     const [issue] = one("prodcts: []\n");
     expect(issue).toMatchObject({ line: 1, column: 1, path: "prodcts" });

@@ -5,11 +5,11 @@
 // would take resources of a kind the document does not manage with it (a product's guides).
 // planConfig shows it; applyConfig computes it again inside its transaction and carries it out.
 import { refusedTarget } from "../../gateway/ssrf.ts";
+import { labelled, plainMessage } from "../validation.ts";
 import type { PortalContext } from "../context.ts";
 import { byText, canonicalBotRule, canonicalBranding, canonicalGuide, canonicalProduct, canonicalProxy, canonicalVirtualPatch } from "./canonical.ts";
 import { checkDocument } from "./checks.ts";
 import type { ConfigApplyOptions, ConfigChange, ConfigResourceKind, FieldChange } from "./contract.ts";
-import { ConfigFileInvalid } from "./contract.ts";
 import { diffValues, valueAt } from "./diff.ts";
 import { dotted, IssueList } from "./issues.ts";
 import { isParsedDocument } from "./parse.ts";
@@ -53,21 +53,19 @@ export interface Plan {
 export function checkedDocument(doc: ConfigDocument): ConfigDocument {
   if (isParsedDocument(doc)) return doc;
   const issues = new IssueList();
-  const parsed = ConfigDocumentSchema.safeParse(doc);
+  const parsed = ConfigDocumentSchema.safeParse(doc, { error: plainMessage });
   if (!parsed.success) {
-    throw new ConfigFileInvalid(
-      parsed.error.issues.map((i) => ({
-        file: "(configuration)",
-        line: null,
-        column: null,
-        path: dotted(i.path.filter((p): p is string | number => typeof p !== "symbol")),
-        message: i.message,
-      })),
-    );
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+      const message = issue.code === "unrecognized_keys" ? `Not fields here: ${issue.keys.map((k) => `"${k}"`).join(", ")}.` : labelled(issue.message, issue.path);
+      issues.issues.push({ file: "(configuration)", line: null, column: null, path: dotted(path), message });
+    }
+    issues.throwIfAny();
   }
-  checkDocument(parsed.data, issues);
+  const checked = parsed.data!;
+  checkDocument(checked, issues);
   issues.throwIfAny();
-  return parsed.data;
+  return checked;
 }
 
 const fieldChanges = (changes: ReturnType<typeof diffValues>, shownFrom: unknown, shownTo: unknown): FieldChange[] =>

@@ -39,6 +39,13 @@ function json(text: string | null, fallback: unknown): unknown {
   }
 }
 
+/** The gateway sends to targetUrl as the first target whatever the list says (targetsOf); older
+ * rows may disagree, and a file says what the gateway does. */
+function firstTargetIsTargetUrl(targetUrl: string, upstream: ProxyEntry["upstream"]): ProxyEntry["upstream"] {
+  if (!upstream.targets?.length) return upstream;
+  return { ...upstream, targets: upstream.targets.map((t, i) => (i === 0 ? { ...t, url: targetUrl } : t)) };
+}
+
 function proxyEntry(row: ApiProxy): ProxyEntry {
   const steps = json(row.policies, []);
   return canonicalProxy({
@@ -46,7 +53,7 @@ function proxyEntry(row: ApiProxy): ProxyEntry {
     basePath: row.basePath,
     version: row.version,
     targetUrl: row.targetUrl,
-    upstream: readUpstream(row.upstream) ?? { algorithm: "round-robin" },
+    upstream: firstTargetIsTargetUrl(row.targetUrl, readUpstream(row.upstream) ?? { algorithm: "round-robin" }),
     policies: (Array.isArray(steps) ? steps : []).map((s: { policy?: unknown; config?: unknown }) => ({
       policy: String(s?.policy ?? ""),
       config: (s?.config && typeof s.config === "object" ? s.config : {}) as Record<string, unknown>,
