@@ -14,6 +14,8 @@ export class ApiError extends Error {
     readonly code: string,
     readonly status: number,
     readonly fields?: Record<string, string>,
+    /** Further lines printed under the message, one per problem (a configuration file's issues). */
+    readonly lines: string[] = [],
   ) {
     // The portal already names each field in its title; add only what the title leaves out.
     const extra = Object.entries(fields ?? {})

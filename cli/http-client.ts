@@ -84,7 +84,7 @@ class RawBody {
 
 /** Problem JSON → ApiError; anything else (a proxy's HTML page) still gives one readable line. */
 export function problemError(status: number, text: string, method: string, path: string): ApiError {
-  let problem: { title?: unknown; code?: unknown; fields?: unknown } = {};
+  let problem: { title?: unknown; code?: unknown; fields?: unknown; issues?: unknown } = {};
   try {
     const parsed: unknown = JSON.parse(text);
     if (parsed && typeof parsed === "object") problem = parsed;
@@ -94,7 +94,14 @@ export function problemError(status: number, text: string, method: string, path:
   const title = typeof problem.title === "string" && problem.title ? problem.title : `${method} ${path} answered ${status}`;
   const code = typeof problem.code === "string" && problem.code ? problem.code : `http_${status}`;
   const fields = problem.fields && typeof problem.fields === "object" ? (problem.fields as Record<string, string>) : undefined;
-  return new ApiError(title, code, status, fields);
+  return new ApiError(title, code, status, fields, Array.isArray(problem.issues) ? problem.issues.map(issueLine) : []);
+}
+
+/** "file:line:column: field: message", the shape editors and CI logs link to. */
+function issueLine(issue: unknown): string {
+  const { file, line, column, path, message } = (issue ?? {}) as { file?: unknown; line?: unknown; column?: unknown; path?: unknown; message?: unknown };
+  const where = [file, line, column].filter((part) => typeof part === "string" || typeof part === "number").join(":");
+  return [where, path, message].filter((part) => (typeof part === "string" ? part !== "" : part !== undefined && part !== null)).join(": ");
 }
 
 function networkError(error: unknown, url: string, timeoutMs: number): NetworkError {

@@ -1,10 +1,11 @@
 // One CLI run: parse argv, find the command, check its arguments, call the API, print the
 // result (a table, or the raw JSON with --json) and return the exit status. Every failure
-// becomes one line on stderr: "gatehouse: …".
+// becomes one line on stderr, "gatehouse: …", followed by one indented line per issue when the
+// server listed several (an invalid configuration file).
 import { GLOBAL_OPTIONS, Opts, parseCommandArgs, parseInteger, splitCommand } from "./args.ts";
 import type { Command, Group } from "./command.ts";
 import { readCliEnv, type CliEnv } from "./env.ts";
-import { isCliError, oneLine, UsageError } from "./errors.ts";
+import { ApiError, isCliError, oneLine, UsageError } from "./errors.ts";
 import { ApiClient, type ClientOptions } from "./http-client.ts";
 import { clientCredentialsSession } from "./oauth-session.ts";
 import { approvals } from "./commands/approvals.ts";
@@ -21,6 +22,7 @@ import { branding } from "./commands/branding.ts";
 import { guides } from "./commands/guides.ts";
 import { registrationTokens } from "./commands/registration-tokens.ts";
 import { teams } from "./commands/teams.ts";
+import { config } from "./commands/config.ts";
 
 export const GROUPS: Record<string, Group> = {
   products,
@@ -36,6 +38,7 @@ export const GROUPS: Record<string, Group> = {
   "registration-tokens": registrationTokens,
   branding,
   guides,
+  config,
   whoami,
 };
 
@@ -56,6 +59,7 @@ export async function runCli(argv: string[], io: Io = processIo()): Promise<numb
   } catch (error) {
     const message = isCliError(error) ? error.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`;
     io.stderr(`gatehouse: ${oneLine(message)}\n`);
+    if (error instanceof ApiError) for (const line of error.lines) io.stderr(`  ${oneLine(line)}\n`);
     return isCliError(error) ? error.exitCode : 1;
   }
 }

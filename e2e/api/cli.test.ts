@@ -1,38 +1,15 @@
 // The `gatehouse` command against the real server: an admin API key made through the portal
 // session, then bin/gatehouse.js run as a child process from another directory — the approval
 // story, app settings and credential revocation, checked through the API as the developer sees it.
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, PROJECT_DIR, startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
+import { freePort, startGatehouse, type RunningGatehouse } from "../harness/gatehouse.ts";
+import { gatehouseCli, type CliRun } from "../harness/cli-process.ts";
 import { signIn } from "../harness/sign-in.ts";
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-const BIN = join(PROJECT_DIR, "bin", "gatehouse.js");
-
-/** Runs the CLI in a directory outside the project, with only the variables it reads set. */
-function gatehouseCli(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {
-      cwd: tmpdir(),
-      env: { PATH: process.env.PATH ?? "", ...env } as unknown as NodeJS.ProcessEnv,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.on("data", (c) => (stdout += c));
-    child.stderr!.on("data", (c) => (stderr += c));
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+type Run = CliRun;
 
 // Each run starts a Node process with tsx; on a busy CI machine that can take a second or two.
 describe("gatehouse CLI", { timeout: 120_000 }, () => {

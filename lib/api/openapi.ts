@@ -50,6 +50,34 @@ const analyticsParams = [
   { name: "view", in: "query", schema: { type: "string", enum: ["all", "mine"], default: "all" }, description: "Admins: `mine` shows only their own apps" },
 ];
 
+/** A configuration file as the body: YAML as it is, or a directory's files as JSON. */
+const configBody = {
+  parameters: [
+    { name: "prune", in: "query", schema: { type: "boolean", default: false }, description: "With a YAML body: also delete what the file does not name (of the kinds it holds)" },
+    { name: "file", in: "query", schema: { type: "string" }, description: "With a YAML body: the file name issues name (default gatehouse.yaml)" },
+  ],
+  requestBody: {
+    required: true,
+    content: {
+      "application/yaml": { schema: { type: "string" } },
+      "application/json": {
+        schema: {
+          type: "object",
+          required: ["files"],
+          properties: {
+            files: { type: "array", items: { type: "object", required: ["name", "text"], properties: { name: { type: "string" }, text: { type: "string" } } } },
+            prune: { type: "boolean", default: false },
+          },
+        },
+      },
+    },
+  },
+};
+const configProblem = {
+  description: "The file is invalid (nothing was changed): `issues` lists each file, line, column, field and message",
+  content: { "application/problem+json": { schema: { type: "object" } } },
+};
+
 type Operation = { summary: string; tags: string[]; parameters?: unknown[]; requestBody?: unknown; responses: Record<string, unknown> };
 const op = (tag: string, summary: string, responses: Record<string, unknown>, extra: Partial<Operation> = {}): Operation => ({
   summary,
@@ -412,6 +440,36 @@ export function openApiDocument(serverUrl: string) {
       },
       "/webhooks/{id}/test": {
         post: op("notifications", "Send a test event (type webhook.test) to this endpoint", { "202": ok("Test delivery") }, { parameters: [idParam()] }),
+      },
+      "/config": {
+        get: op(
+          "config",
+          "Export the configuration (products, proxies, virtual patches, bot rules, branding, guides) as YAML; no secrets, no ids",
+          {
+            "200": {
+              description: "`Accept: application/yaml`: the YAML file; otherwise `{ files: [{ name, text }] }` (one file per kind with `layout=directory`)",
+              content: { "application/yaml": { schema: { type: "string" } }, "application/json": { schema: { type: "object" } } },
+            },
+          },
+          { parameters: [{ name: "layout", in: "query", schema: { type: "string", enum: ["file", "directory"], default: "file" } }] },
+        ),
+        put: op(
+          "config",
+          "Apply a configuration file in one transaction (all or nothing); `prune` deletes what it does not name",
+          { "200": ok("What changed: applied, summary, changes"), "422": configProblem },
+          configBody,
+        ),
+      },
+      "/config/diff": {
+        post: op(
+          "config",
+          "What applying the file would change, field by field; changes nothing",
+          { "200": ok("What would change: summary, changes"), "422": configProblem },
+          configBody,
+        ),
+      },
+      "/config.schema.json": {
+        get: { summary: "The JSON Schema (2020-12) of the configuration file, for editors", tags: ["meta"], security: [], responses: { "200": ok("JSON Schema") } },
       },
       "/openapi.json": { get: { summary: "This document", tags: ["meta"], security: [], responses: { "200": ok("OpenAPI 3.1") } } },
     },

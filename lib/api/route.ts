@@ -19,6 +19,8 @@ export interface ApiCall<P> {
   query: Record<string, string>;
   /** The JSON body (unsafe methods only). */
   body: unknown;
+  /** The Accept header, for the few answers that come in more than one media type. */
+  accept: string | null;
 }
 
 interface Options {
@@ -49,7 +51,7 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
     const body = !unsafe ? undefined : options.rawBody ? await readRawBody(request, maxBytes) : await readJsonBody(request, maxBytes);
     if (body instanceof Response) return body;
     const actor = { ...auth.actor, ip: clientIp(request), requestId };
-    const result = await handler({ actor, ctx, params, query: Object.fromEntries(new URL(request.url).searchParams), body });
+    const result = await handler({ actor, ctx, params, query: Object.fromEntries(new URL(request.url).searchParams), body, accept: request.headers.get("accept") });
     return respond(result, options);
   });
 }
