@@ -22,6 +22,8 @@ import { readState, SETTINGS_ID, type CurrentState } from "./state.ts";
 
 /** Long enough for a large organisation's file on a busy machine; Prisma's default is 5 s. */
 const TRANSACTION_TIMEOUT_MS = 120_000;
+/** The audit event names the resources of an apply up to this many (the counts are always whole). */
+const MAX_AUDITED_RESOURCES = 200;
 
 const proxyColumns = (p: ProxyEntry) => ({
   name: p.name,
@@ -141,7 +143,12 @@ export async function applyConfig(ctx: PortalContext, actor: Actor, doc: ConfigD
       await recordAudit(tx, actor, {
         action: "config.apply",
         targetType: "config",
-        after: { prune: options.prune, changes: plan.changes.length, counts: counts(plan.changes) },
+        after: {
+          prune: options.prune,
+          changes: plan.changes.length,
+          counts: counts(plan.changes),
+          resources: plan.changes.slice(0, MAX_AUDITED_RESOURCES).map((c) => `${c.action} ${c.kind} ${c.key}`),
+        },
       });
       return { changes: plan.changes, announcements };
     },

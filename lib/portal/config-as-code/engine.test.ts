@@ -216,6 +216,7 @@ describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("config as c
     const events = await ctx.db.auditEvent.findMany();
     expect(events.map((e) => e.action)).toEqual(["config.apply"]);
     expect(JSON.parse(events[0]!.details).after).toMatchObject({ prune: false, changes: 10, counts: { product: { create: 2 }, proxy: { create: 2 }, branding: { update: 1 } } });
+    expect(JSON.parse(events[0]!.details).after.resources).toContain("create proxy orders@v1");
   });
 
   it("the plan after editing one field shows exactly that edit, changes nothing, and is what the apply does", async () => {
