@@ -299,6 +299,25 @@ guides:
     expect(await counts(ctx)).toEqual(before);
   });
 
+  it("a resource made by someone else between the read and the write is a conflict, and nothing is changed", async () => {
+    const ctx = await portal();
+    // stands for a concurrent writer: the guide's slug is taken as the apply writes its product
+    await ctx.db.guide.create({ data: { slug: "taken", title: "Taken" } });
+    if (ctx.backend === "postgres") {
+      await ctx.db.$executeRawUnsafe(
+        `CREATE FUNCTION take_slug() RETURNS trigger AS $$ BEGIN INSERT INTO guides (id, slug, title, "updatedAt") VALUES ('g2', 'taken', 'Again', now()); RETURN NEW; END $$ LANGUAGE plpgsql`,
+      );
+      await ctx.db.$executeRawUnsafe(`CREATE TRIGGER take_slug BEFORE INSERT ON api_products FOR EACH ROW EXECUTE FUNCTION take_slug()`);
+    } else {
+      await ctx.db.$executeRawUnsafe(
+        `CREATE TRIGGER take_slug BEFORE INSERT ON api_products BEGIN INSERT INTO guides (id, slug, title, updatedAt) VALUES ('g2', 'taken', 'Again', 0); END`,
+      );
+    }
+    const before = await counts(ctx);
+    await expect(applyConfig(ctx, SYSTEM, parse("products:\n  - slug: p\n    name: P\n"), { prune: false })).rejects.toMatchObject({ code: "conflict" });
+    expect(await counts(ctx)).toEqual(before);
+  });
+
   it("prune deletes, of the kinds the file manages, only what it does not name; without prune nothing is deleted", async () => {
     const ctx = await portal();
     await applyConfig(ctx, SYSTEM, parse(SAMPLE), { prune: false });
