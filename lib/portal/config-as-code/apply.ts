@@ -13,7 +13,7 @@ import { topics } from "../../events/topics.ts";
 import { VIRTUAL_PATCH_KIND } from "../../security/virtual-patch.ts";
 import { recordAudit } from "../audit.ts";
 import { isAdmin, type Actor, type PortalContext } from "../context.ts";
-import { forbidden } from "../errors.ts";
+import { forbidden, PortalError } from "../errors.ts";
 import { proxyLifecycleChanged } from "../notification-events.ts";
 import type { ConfigApplyOptions, ConfigChange } from "./contract.ts";
 import { checkedDocument, computePlan, type Plan } from "./plan.ts";
@@ -22,6 +22,8 @@ import { readState, SETTINGS_ID, type CurrentState } from "./state.ts";
 
 /** Long enough for a large organisation's file on a busy machine; Prisma's default is 5 s. */
 const TRANSACTION_TIMEOUT_MS = 120_000;
+/** The audit event names the resources of an apply up to this many (the counts are always whole). */
+const MAX_AUDITED_RESOURCES = 200;
 
 const proxyColumns = (p: ProxyEntry) => ({
   name: p.name,
@@ -132,21 +134,33 @@ function counts(changes: ConfigChange[]): Record<string, Record<string, number>>
 export async function applyConfig(ctx: PortalContext, actor: Actor, doc: ConfigDocument, options: ConfigApplyOptions): Promise<ConfigChange[]> {
   if (!isAdmin(actor)) throw forbidden();
   const checked = checkedDocument(doc);
-  const outcome = await ctx.db.$transaction(
-    async (tx) => {
-      const state = await readState(tx);
-      const plan = computePlan(ctx, checked, state, options);
-      if (!plan.changes.length) return null;
-      const announcements = await write(tx, plan, state);
-      await recordAudit(tx, actor, {
-        action: "config.apply",
-        targetType: "config",
-        after: { prune: options.prune, changes: plan.changes.length, counts: counts(plan.changes) },
-      });
-      return { changes: plan.changes, announcements };
-    },
-    { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 10_000 },
-  );
+  const outcome = await ctx.db
+    .$transaction(
+      async (tx) => {
+        const state = await readState(tx);
+        const plan = computePlan(ctx, checked, state, options);
+        if (!plan.changes.length) return null;
+        const announcements = await write(tx, plan, state);
+        await recordAudit(tx, actor, {
+          action: "config.apply",
+          targetType: "config",
+          after: {
+            prune: options.prune,
+            changes: plan.changes.length,
+            counts: counts(plan.changes),
+            resources: plan.changes.slice(0, MAX_AUDITED_RESOURCES).map((c) => `${c.action} ${c.kind} ${c.key}`),
+          },
+        });
+        return { changes: plan.changes, announcements };
+      },
+      { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 10_000 },
+    )
+    .catch((error: unknown) => {
+      // another change made the same resource between this apply's read and its write
+      if ((error as { code?: unknown } | null)?.code === "P2002")
+        throw new PortalError("conflict", "The configuration changed while it was being applied; nothing was changed. Plan and apply again.");
+      throw error;
+    });
   if (!outcome) return [];
   await announce(ctx, outcome.announcements);
   return outcome.changes;

@@ -216,6 +216,7 @@ describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("config as c
     const events = await ctx.db.auditEvent.findMany();
     expect(events.map((e) => e.action)).toEqual(["config.apply"]);
     expect(JSON.parse(events[0]!.details).after).toMatchObject({ prune: false, changes: 10, counts: { product: { create: 2 }, proxy: { create: 2 }, branding: { update: 1 } } });
+    expect(JSON.parse(events[0]!.details).after.resources).toContain("create proxy orders@v1");
   });
 
   it("the plan after editing one field shows exactly that edit, changes nothing, and is what the apply does", async () => {
@@ -245,15 +246,8 @@ describe.each([["sqlite"], ...(postgresUrl ? [["postgres"]] : [])])("config as c
     await applyConfig(ctx, SYSTEM, parse(SAMPLE), { prune: false });
     const before = await counts(ctx);
     const invalidThird = "products:\n  - slug: one\n    name: One\n  - slug: two\n    name: Two\n  - slug: three\n    name: Three\n    approvalType: sometimes\n";
-    const error = (() => {
-      try {
-        return parse(invalidThird);
-      } catch (e) {
-        return e;
-      }
-    })();
-    expect(error).toBeInstanceOf(ConfigFileInvalid);
-    expect((error as ConfigFileInvalid).issues).toEqual([expect.objectContaining({ line: 8, path: "products[2].approvalType" })]);
+    expect(() => parse(invalidThird)).toThrow(ConfigFileInvalid);
+    expect(() => parse(invalidThird)).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ line: 8, path: "products[2].approvalType" })] }));
     expect(await counts(ctx)).toEqual(before);
 
     const refused = `proxies:
@@ -295,6 +289,25 @@ guides:
 `;
     const before = await counts(ctx);
     await expect(applyConfig(ctx, SYSTEM, parse(text), { prune: false })).rejects.toThrow();
+    expect(await counts(ctx)).toEqual(before);
+  });
+
+  it("a resource made by someone else between the read and the write is a conflict, and nothing is changed", async () => {
+    const ctx = await portal();
+    // stands for a concurrent writer: the guide's slug is taken as the apply writes its product
+    await ctx.db.guide.create({ data: { slug: "taken", title: "Taken" } });
+    if (ctx.backend === "postgres") {
+      await ctx.db.$executeRawUnsafe(
+        `CREATE FUNCTION take_slug() RETURNS trigger AS $$ BEGIN INSERT INTO guides (id, slug, title, "updatedAt") VALUES ('g2', 'taken', 'Again', now()); RETURN NEW; END $$ LANGUAGE plpgsql`,
+      );
+      await ctx.db.$executeRawUnsafe(`CREATE TRIGGER take_slug BEFORE INSERT ON api_products FOR EACH ROW EXECUTE FUNCTION take_slug()`);
+    } else {
+      await ctx.db.$executeRawUnsafe(
+        `CREATE TRIGGER take_slug BEFORE INSERT ON api_products BEGIN INSERT INTO guides (id, slug, title, updatedAt) VALUES ('g2', 'taken', 'Again', 0); END`,
+      );
+    }
+    const before = await counts(ctx);
+    await expect(applyConfig(ctx, SYSTEM, parse("products:\n  - slug: p\n    name: P\n"), { prune: false })).rejects.toMatchObject({ code: "conflict" });
     expect(await counts(ctx)).toEqual(before);
   });
 

@@ -85,7 +85,12 @@ export class IssueList {
   inEntry(kind: DocumentKey, index: number | null, entry: object, field: Path, message: string): void {
     const origin = origins.get(entry);
     if (origin) return this.inFile(origin.file, [...origin.path, ...field], message);
-    this.issues.push({ file: UNNAMED, line: null, column: null, path: dotted([kind, ...(index === null ? [] : [index]), ...field]), message });
+    this.unplaced([kind, ...(index === null ? [] : [index]), ...field], message);
+  }
+
+  /** An issue of a document that did not come from files (or of no one resource in it): named by position. */
+  unplaced(path: Path, message: string): void {
+    this.issues.push({ file: UNNAMED, line: null, column: null, path: dotted(path), message });
   }
 
   get empty(): boolean {

@@ -58,7 +58,7 @@ export function checkedDocument(doc: ConfigDocument): ConfigDocument {
     for (const issue of parsed.error.issues) {
       const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
       const message = issue.code === "unrecognized_keys" ? `Not fields here: ${issue.keys.map((k) => `"${k}"`).join(", ")}.` : labelled(issue.message, issue.path);
-      issues.issues.push({ file: "(configuration)", line: null, column: null, path: dotted(path), message });
+      issues.unplaced(path, message);
     }
     issues.throwIfAny();
   }
@@ -228,5 +228,5 @@ function prune(doc: ConfigDocument, state: CurrentState, plan: Plan, issues: Iss
 function issueOnKind(doc: ConfigDocument, kind: DocumentKey, issues: IssueList, message: string): void {
   const first = (doc[kind] as object[] | undefined)?.[0];
   if (first) issues.inEntry(kind, 0, first, [], message);
-  else issues.issues.push({ file: "(configuration)", line: null, column: null, path: kind, message });
+  else issues.unplaced([kind], message);
 }

@@ -13,6 +13,9 @@ const UNORDERED = `guides:
   - slug: alpha
     title: "true"
     body: "  starts with spaces\\nand a tab\\there"
+  - slug: omega
+    title: Omega
+    body: "${"word ".repeat(30)}"
   - slug: mid
     title: "0x10"
     body: "no newline at the end\\nsecond"
@@ -57,6 +60,7 @@ describe("renderConfig", () => {
       "  - name: B",
       "  - slug: alpha",
       "  - slug: mid",
+      "  - slug: omega",
       "  - slug: zeta",
     ]);
     expect(text).toContain("    proxies:\n      - a@v1\n      - b@v1\n"); // a product's proxies are a set: sorted
@@ -85,7 +89,7 @@ describe("renderConfig", () => {
     const text = renderConfig(parse(UNORDERED));
     expect(text).toContain("    body: |-\n      no newline at the end\n      second\n");
     expect(text).toContain("  termsMarkdown: |\n    # Terms\n");
-    expect(text).toContain(`description: ${"long ".repeat(60).trim()}\n`);
+    expect(text).toContain(`description: |-\n      ${"long ".repeat(60).trim()}\n`); // long prose: a block, one line, not folded
     expect(text).not.toMatch(/&\w+|\*\w+/); // no anchors or aliases
   });
 
@@ -98,6 +102,8 @@ describe("renderConfig", () => {
     expect(again.guides!.find((g) => g.slug === "alpha")!.body).toBe("  starts with spaces\nand a tab\there");
     expect(again.guides!.find((g) => g.slug === "alpha")!.title).toBe("true");
     expect(again.branding!.organisation).toBe("1.0");
+    expect(again.guides!.find((g) => g.slug === "omega")!.body).toBe("word ".repeat(30)); // trailing space: kept quoted, not a block
+    expect(text).toContain(`body: "${"word ".repeat(30)}"`);
   });
 
   it("as a directory: one file per kind, each saying what it is; empty kinds left out; read back as one document", () => {
