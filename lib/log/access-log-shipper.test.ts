@@ -204,4 +204,18 @@ describe("access-log shipping", () => {
     worker.close();
     channel.port1.close();
   });
+
+  it("a worker whose primary does not answer still stops within the bounded wait, counting its lines", async () => {
+    const channel = new MessageChannel();
+    const worker = new IpcPeer(threadEndpoint(channel.port2)); // nobody answers on port1
+    const before = await counters("forward");
+    const forward = forwardingShipper(worker, settings({ batchSize: 2 }), log)!;
+    for (let n = 1; n <= 3; n++) forward.push(line(n));
+    await forward.close(200);
+    const after = await counters("forward");
+    expect(after.sendFailed - before.sendFailed).toBe(2); // the batch the primary never took
+    expect(after.shutdown - before.shutdown).toBe(1);
+    worker.close();
+    channel.port1.close();
+  });
 });

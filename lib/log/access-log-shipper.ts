@@ -65,7 +65,14 @@ export const ACCESS_LOG_BATCH = "access-log.batch";
 /** A machine-lane worker's shipper: its batches go to the primary (one batch in flight, acknowledged once queued there). */
 export function forwardingShipper(peer: IpcPeer, config: AccessLogConfig, log: Logger): AccessLogShipper | null {
   if (!accessLogEnabled(config)) return null;
-  const toPrimary: BatchWriter = { write: (batch) => peer.request<void>(ACCESS_LOG_BATCH, batch), close: async () => {} };
+  // closing gives up a batch the primary has not acknowledged (a stuck primary cannot hold the worker's shutdown)
+  let abandon!: (error: Error) => void;
+  const closed = new Promise<never>((_, reject) => (abandon = reject));
+  closed.catch(() => {});
+  const toPrimary: BatchWriter = {
+    write: (batch) => Promise.race([peer.request<void>(ACCESS_LOG_BATCH, batch), closed]),
+    close: async () => abandon(new Error("the worker stopped before the primary took the batch")),
+  };
   const forward = queue("forward", toPrimary, config, log);
   return { push: (line) => forward.push(line), close: (timeoutMs = ACCESS_LOG_CLOSE_TIMEOUT_MS) => forward.close(timeoutMs) };
 }
