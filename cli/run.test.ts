@@ -1,35 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runCli } from "./run.ts";
-
-interface Call {
-  method: string;
-  url: URL;
-  headers: Record<string, string>;
-  body: unknown;
-}
-
-/** Runs the CLI against a fake fetch; `answer` decides each response. */
-async function cli(argv: string[], answer: (call: Call) => Response | Promise<Response> = () => json({})) {
-  const calls: Call[] = [];
-  let stdout = "";
-  let stderr = "";
-  const fakeFetch = (async (input: URL, init: RequestInit) => {
-    const call = {
-      method: init.method ?? "GET",
-      url: new URL(input),
-      headers: init.headers as Record<string, string>,
-      body: init.body ? JSON.parse(init.body as string) : undefined,
-    };
-    calls.push(call);
-    return answer(call);
-  }) as unknown as typeof fetch;
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { url: "http://gh.test", apiKey: "gth_ak_test" }, fetch: fakeFetch });
-  return { code, stdout, stderr, calls };
-}
-
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
-const problem = (status: number, body: object) =>
-  new Response(JSON.stringify({ type: "about:blank", status, ...body }), { status, headers: { "content-type": "application/problem+json" } });
+import { cli, json, problem } from "./test-runner.ts";
 
 const product = (id: string) => ({
   id,

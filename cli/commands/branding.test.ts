@@ -2,26 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../run.ts";
-
-interface Sent {
-  method: string;
-  path: string;
-  contentType?: string;
-  body?: BodyInit | null;
-}
-
-async function cli(argv: string[], answer: unknown = {}) {
-  const sent: Sent[] = [];
-  let stdout = "";
-  let stderr = "";
-  const fakeFetch = (async (input: URL, init: RequestInit) => {
-    sent.push({ method: init.method ?? "GET", path: new URL(input).pathname, contentType: (init.headers as Record<string, string>)["content-type"], body: init.body });
-    return new Response(JSON.stringify(answer), { status: 200, headers: { "content-type": "application/json" } });
-  }) as unknown as typeof fetch;
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { url: "http://gh.test", apiKey: "gth_ak_test" }, fetch: fakeFetch });
-  return { code, stdout, stderr, sent };
-}
+import { cli } from "../test-runner.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "gatehouse-cli-brand-"));
 
@@ -33,8 +14,8 @@ describe("gatehouse branding", () => {
       termsMarkdown: "# Terms\n",
     });
     expect(r.code).toBe(0);
-    expect(r.sent[0]).toMatchObject({ method: "PUT", path: "/api/v1/branding", contentType: "application/json" });
-    expect(JSON.parse(r.sent[0]!.body as string)).toEqual({ organisation: "Acme", primaryColor: "#aa3300", termsMarkdown: "# Terms\n" });
+    expect(r.calls[0]).toMatchObject({ method: "PUT", path: "/api/v1/branding", contentType: "application/json" });
+    expect(r.calls[0]!.body).toEqual({ organisation: "Acme", primaryColor: "#aa3300", termsMarkdown: "# Terms\n" });
   });
 
   it("uploads a logo as raw bytes with the type its extension names", async () => {
@@ -42,12 +23,12 @@ describe("gatehouse branding", () => {
     writeFileSync(join(dir, "logo.png"), png);
     const r = await cli(["branding", "logo", join(dir, "logo.png")], { logoUrl: "/branding/logo?v=1" });
     expect(r.code).toBe(0);
-    expect(r.sent[0]).toMatchObject({ method: "PUT", path: "/api/v1/branding/logo", contentType: "image/png" });
-    expect(Buffer.from(r.sent[0]!.body as Uint8Array).equals(png)).toBe(true);
+    expect(r.calls[0]).toMatchObject({ method: "PUT", path: "/api/v1/branding/logo", contentType: "image/png" });
+    expect(Buffer.from(r.calls[0]!.body as Uint8Array).equals(png)).toBe(true);
     expect(r.stdout).toContain("/branding/logo?v=1");
     const refused = await cli(["branding", "logo", join(dir, "terms.md")]);
     expect(refused.code).not.toBe(0);
-    expect(refused.sent).toEqual([]);
+    expect(refused.calls).toEqual([]);
   });
 });
 
@@ -59,13 +40,13 @@ describe("gatehouse guides", () => {
       slug: "start",
     });
     expect(r.code).toBe(0);
-    expect(r.sent[0]).toMatchObject({ method: "POST", path: "/api/v1/guides" });
-    expect(JSON.parse(r.sent[0]!.body as string)).toEqual({ slug: "start", title: "Start here", body: "Hello **developers**", productId: "echo", published: false });
+    expect(r.calls[0]).toMatchObject({ method: "POST", path: "/api/v1/guides" });
+    expect(r.calls[0]!.body).toEqual({ slug: "start", title: "Start here", body: "Hello **developers**", productId: "echo", published: false });
     expect(r.stdout).toContain("Created guide start (g1)");
   });
 
   it("resolves a slug to the id before changing or deleting", async () => {
     const r = await cli(["guides", "delete", "start"], { id: "g1", slug: "start" });
-    expect(r.sent.map((s) => `${s.method} ${s.path}`)).toEqual(["GET /api/v1/guides/start", "DELETE /api/v1/guides/g1"]);
+    expect(r.calls.map((s) => `${s.method} ${s.path}`)).toEqual(["GET /api/v1/guides/start", "DELETE /api/v1/guides/g1"]);
   });
 });

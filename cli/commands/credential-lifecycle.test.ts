@@ -1,26 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { runCli } from "../run.ts";
+import { cli, json } from "../test-runner.ts";
 
-interface Call {
-  method: string;
-  url: URL;
-  body: unknown;
-}
-
-async function cli(argv: string[], answer: (call: Call) => Response) {
-  const calls: Call[] = [];
-  let stdout = "";
-  let stderr = "";
-  const fakeFetch = (async (input: URL, init: RequestInit) => {
-    const call = { method: init.method ?? "GET", url: new URL(input), body: init.body ? JSON.parse(init.body as string) : undefined };
-    calls.push(call);
-    return answer(call);
-  }) as unknown as typeof fetch;
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { url: "http://gh.test", apiKey: "gth_ak_test" }, fetch: fakeFetch });
-  return { code, stdout, stderr, calls };
-}
-
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 const credential = (overrides: object = {}) => ({
   id: "c1",
   clientId: "gth_ci_old",

@@ -1,20 +1,7 @@
 // gatehouse proxies with several upstream targets: the flags become the API's `upstream`, the
 // first target the target URL; `proxies targets` prints each gateway's view.
 import { describe, expect, it } from "vitest";
-import { runCli } from "../run.ts";
-
-async function cli(argv: string[], answer: (method: string, url: URL, body: unknown) => unknown) {
-  const calls: Array<{ method: string; url: URL; body: unknown }> = [];
-  let stdout = "";
-  let stderr = "";
-  const fakeFetch = (async (input: URL, init: RequestInit) => {
-    const call = { method: init.method ?? "GET", url: new URL(input), body: init.body ? JSON.parse(init.body as string) : undefined };
-    calls.push(call);
-    return new Response(JSON.stringify(answer(call.method, call.url, call.body)), { status: 200, headers: { "content-type": "application/json" } });
-  }) as unknown as typeof fetch;
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { url: "http://gh.test", apiKey: "gth_ak_test" }, fetch: fakeFetch });
-  return { code, stdout, stderr, calls };
-}
+import { cli } from "../test-runner.ts";
 
 const proxy = { id: "px1", name: "Orders", basePath: "orders", version: "v1", targetUrl: "https://a.example", status: "active", policies: [], openApiSpec: null };
 

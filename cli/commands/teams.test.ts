@@ -1,25 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runCli } from "../run.ts";
-
-interface Call {
-  method: string;
-  url: URL;
-  body: unknown;
-}
-
-async function cli(argv: string[], answer: (call: Call) => unknown = () => ({})) {
-  const calls: Call[] = [];
-  let stdout = "";
-  let stderr = "";
-  const fakeFetch = (async (input: URL, init: RequestInit) => {
-    const call = { method: init.method ?? "GET", url: new URL(input), body: init.body ? JSON.parse(init.body as string) : undefined };
-    calls.push(call);
-    const body = answer(call);
-    return body === undefined ? new Response(null, { status: 204 }) : new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
-  }) as unknown as typeof fetch;
-  const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { url: "http://gh.test", apiKey: "gth_ak_test" }, fetch: fakeFetch });
-  return { code, stdout, stderr, calls };
-}
+import { cli } from "../test-runner.ts";
 
 describe("gatehouse teams", () => {
   it("lists teams, creates one and lists its members", async () => {

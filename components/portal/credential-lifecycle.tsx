@@ -10,7 +10,7 @@ import { fieldError, keptValue } from "@/lib/auth/form-state";
 import type { CredentialView } from "@/lib/portal/views";
 import { buttonClass, formatDate, inputClass, secondaryButtonClass } from "../ui/basics";
 import { useCachesStaleOnSubmit } from "../ui/action-form";
-import { FormAlert } from "../ui/form-fields";
+import { FormAlert, FormField } from "../ui/form-fields";
 import { boundAction } from "@/components/ui/bound-action";
 
 const DAY_MS = 86_400_000;
@@ -49,34 +49,26 @@ export function RenewCredentialForm({ appId, credential, maxGraceDays }: { appId
   const page = `/apps/${appId}`;
   const [state, action, pending] = useActionState(boundAction(renewCredentialAction, appId), {}, page);
   const stale = useCachesStaleOnSubmit();
-  const id = `renew-${credential.id}`;
-  const error = fieldError(state, "graceDays");
   return (
     <details className="inline-block text-left" open={state.formError ? true : undefined}>
       <summary className={`${secondaryButtonClass} inline-block cursor-pointer list-none [&::-webkit-details-marker]:hidden`}>Renew</summary>
       <form action={action} onSubmit={stale} className="mt-2 space-y-2 rounded border border-slate-200 bg-slate-50 p-3 text-sm">
         <input type="hidden" name="credentialId" value={credential.id} />
         <p>A new credential is issued now; this one keeps working for the grace period, then is revoked with its tokens.</p>
-        <label htmlFor={id} className="block font-medium">
-          Grace period in days (0 to {maxGraceDays})
-        </label>
-        <input
-          id={id}
-          name="graceDays"
-          type="number"
-          inputMode="numeric"
-          min={0}
-          max={maxGraceDays}
-          required
-          defaultValue={keptValue(state, "graceDays", String(Math.min(7, maxGraceDays)))}
-          className={`${inputClass} max-w-32`}
-          {...(error ? { "aria-invalid": true, "aria-describedby": `${id}-error` } : {})}
-        />
-        {error ? (
-          <p id={`${id}-error`} className="text-red-700">
-            {error}
-          </p>
-        ) : null}
+        <FormField label={`Grace period in days (0 to ${maxGraceDays})`} name="graceDays" id={`renew-${credential.id}`} error={fieldError(state, "graceDays")}>
+          {(props) => (
+            <input
+              {...props}
+              type="number"
+              inputMode="numeric"
+              min={0}
+              max={maxGraceDays}
+              required
+              defaultValue={keptValue(state, "graceDays", String(Math.min(7, maxGraceDays)))}
+              className={`${inputClass} max-w-32`}
+            />
+          )}
+        </FormField>
         <FormAlert message={state.formError} />
         <button type="submit" className={buttonClass} disabled={pending}>
           Renew credential
@@ -90,31 +82,13 @@ export function RestrictCredentialForm({ appId, credential }: { appId: string; c
   const page = `/apps/${appId}`;
   const [state, action, pending] = useActionState(boundAction(restrictCredentialAction, appId), {}, page);
   const stale = useCachesStaleOnSubmit();
-  const field = (name: "allowedReferrers" | "allowedCidrs", label: string, placeholder: string) => {
-    const id = `${name}-${credential.id}`;
-    const error = fieldError(state, name);
-    return (
-      <div>
-        <label htmlFor={id} className="block font-medium">
-          {label}
-        </label>
-        <textarea
-          id={id}
-          name={name}
-          rows={3}
-          className={`${inputClass} font-mono`}
-          placeholder={placeholder}
-          defaultValue={keptValue(state, name, credential[name].join("\n"))}
-          {...(error ? { "aria-invalid": true, "aria-describedby": `${id}-error` } : {})}
-        />
-        {error ? (
-          <p id={`${id}-error`} className="text-red-700">
-            {error}
-          </p>
-        ) : null}
-      </div>
-    );
-  };
+  const field = (name: "allowedReferrers" | "allowedCidrs", label: string, placeholder: string) => (
+    <FormField label={label} name={name} id={`${name}-${credential.id}`} error={fieldError(state, name)}>
+      {(props) => (
+        <textarea {...props} rows={3} className={`${inputClass} font-mono`} placeholder={placeholder} defaultValue={keptValue(state, name, credential[name].join("\n"))} />
+      )}
+    </FormField>
+  );
   const restricted = credential.allowedReferrers.length + credential.allowedCidrs.length > 0;
   return (
     <details className="inline-block text-left" open={state.formError ? true : undefined}>

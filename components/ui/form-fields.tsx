@@ -13,18 +13,20 @@ export interface FieldProps {
 export function FormField({
   label,
   name,
+  id = `field-${name}`,
   error,
   describedBy,
   children,
 }: {
   label: ReactNode;
   name: string;
+  /** The input's id when `field-<name>` is not unique on the page (a form repeated per item). */
+  id?: string;
   error?: string;
   /** Ids of help text elsewhere on the form. */
   describedBy?: string;
   children: (props: FieldProps) => ReactNode;
 }) {
-  const id = `field-${name}`;
   const errorId = `${id}-error`;
   const describedByIds = [error ? errorId : null, describedBy].filter(Boolean).join(" ");
   return (

@@ -29,6 +29,7 @@ import { addUpstreamTargetsSource } from "../metrics/index.ts";
 import { UpstreamSets, type ProxyTargetsView } from "./upstreams/upstream-sets.ts";
 import { answerHealthAsks } from "./upstreams/health-reports.ts";
 import { GatewayEventEmitter } from "./gateway-events.ts";
+import { accessLogEnabled } from "../log/access-log-shipper.ts";
 
 export interface Gateway {
   handler: MachineHandler;
@@ -103,6 +104,7 @@ export function createGateway(deps: {
     publicHttps: config.publicUrl.startsWith("https:"),
     publicHost: new URL(config.publicUrl).host,
     echoKey: key,
+    accessLog: accessLogEnabled(config.accessLog),
   });
   return {
     handler,

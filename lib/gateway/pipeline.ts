@@ -27,6 +27,7 @@ import type { CallResult } from "./upstreams/target-health.ts";
 import { isPromise } from "../runtime/maybe-async.ts";
 import { perObject } from "../runtime/per-object.ts";
 import { BodyTooLarge, readBoundedBody } from "../http/body.ts";
+import { GATEWAY_FACTS, type WithGatewayFacts } from "../log/access-log-line.ts";
 
 export interface PipelineDeps {
   registry: ProxyRegistry;
@@ -43,6 +44,8 @@ export interface PipelineDeps {
   publicHost: string;
   /** Sent to echo backends, which answer no one else (lib/echo/key.ts). */
   echoKey: string;
+  /** Access logs are shipped (ACCESS_LOG_*): each call's facts go on its response for the line. */
+  accessLog?: boolean;
 }
 
 /** Counts bytes through a stream and fails it past `limit`. */
@@ -167,6 +170,7 @@ export function createGatewayHandler(deps: PipelineDeps) {
     const definition = proxy.definition;
     const call = new Call(ctx, req, proxy, rest, rawQuery, fromTrustedProxy(req), deps.publicHttps, startedAt, runtime);
     const outcome: CallOutcome = { status: 500, upstreamLatencyMs: null, latencyMs: 0, answeredBy: null, bytesIn: 0, bytesOut: 0 };
+    if (deps.accessLog) (res as WithGatewayFacts)[GATEWAY_FACTS] = { call, outcome };
 
     try {
       await run(call, proxy, deps, res, outcome);

@@ -16,19 +16,22 @@ export function thresholdCount(limit: number, percent: QuotaThreshold): number {
   return Math.max(1, Math.ceil((limit * percent) / 100));
 }
 
+/** What almost every call gets: one shared empty list, no array per call. */
+const NONE: readonly QuotaThreshold[] = Object.freeze([]);
+
 /** Calendar windows: the thresholds this call's increment reached (its count is exactly one). */
-export function thresholdsReachedByCount(count: number, limit: number): QuotaThreshold[] {
-  const reached: QuotaThreshold[] = [];
-  for (const percent of QUOTA_THRESHOLDS) if (count === thresholdCount(limit, percent)) reached.push(percent);
-  return reached;
+export function thresholdsReachedByCount(count: number, limit: number): readonly QuotaThreshold[] {
+  let reached: QuotaThreshold[] | null = null;
+  for (const percent of QUOTA_THRESHOLDS) if (count === thresholdCount(limit, percent)) (reached ??= []).push(percent);
+  return reached ?? NONE;
 }
 
 /** Rolling windows: the thresholds this call's estimate crossed (one call less was below them). */
-export function thresholdsCrossedByEstimate(estimate: number, limit: number): QuotaThreshold[] {
-  const crossed: QuotaThreshold[] = [];
+export function thresholdsCrossedByEstimate(estimate: number, limit: number): readonly QuotaThreshold[] {
+  let crossed: QuotaThreshold[] | null = null;
   for (const percent of QUOTA_THRESHOLDS) {
     const at = thresholdCount(limit, percent);
-    if (estimate >= at && estimate - 1 < at) crossed.push(percent);
+    if (estimate >= at && estimate - 1 < at) (crossed ??= []).push(percent);
   }
-  return crossed;
+  return crossed ?? NONE;
 }

@@ -14,6 +14,7 @@ import type { RegisteredProxy } from "./registry.ts";
 import type { ProxyRegistry } from "./registry.ts";
 import { Upstream } from "./upstream.ts";
 import { testRuntime, type TestRuntimeOptions } from "./test-context.ts";
+import { GATEWAY_FACTS, type GatewayFacts, type WithGatewayFacts } from "../log/access-log-line.ts";
 
 export interface SeenCall {
   method: string;
@@ -80,11 +81,19 @@ export interface TestGateway {
   url: string;
   /** Every analytics event the gateway recorded. */
   events: Array<{ status: number; blockedBy: string | null; upstreamLatencyMs: number | null }>;
+  /** What each finished response carried for the access log (a copy taken at `finish`; undefined when nothing). */
+  accessLogFacts: Array<GatewayFacts | undefined>;
   close(): Promise<void>;
 }
 
 /** A gateway serving /gateway/api/v1/… → `targetUrl` through `policies` (test-auth first). */
-export async function startTestGateway(targetUrl: string, policies: unknown[], runtimeOptions: TestRuntimeOptions = {}, proxyId = "proxy-1"): Promise<TestGateway> {
+export async function startTestGateway(
+  targetUrl: string,
+  policies: unknown[],
+  runtimeOptions: TestRuntimeOptions = {},
+  proxyId = "proxy-1",
+  options: { accessLog?: boolean } = {},
+): Promise<TestGateway> {
   // bot detection (implied in every chain) is another test's subject
   const compiled = compileChain([{ policy: "test-auth" }, { policy: "bot-detection", config: { enabled: false } }, ...policies], { maxRequestBytes: 1024 * 1024 }, WITH_TEST_AUTH);
   if (!compiled.ok) throw new Error(`chain refused: ${JSON.stringify(compiled.issues)}`);
@@ -131,18 +140,40 @@ export async function startTestGateway(targetUrl: string, policies: unknown[], r
     publicHttps: false,
     publicHost: "gateway.test",
     echoKey: "k",
+    accessLog: options.accessLog,
   });
   let n = 0;
-  const server = http.createServer((req, res) => void handler(req, res, { requestId: `req-${++n}`, pathname: (req.url ?? "/").split("?")[0]!, log }));
+  const accessLogFacts: TestGateway["accessLogFacts"] = [];
+  const server = http.createServer((req, res) => {
+    res.once("finish", () => {
+      const facts = (res as WithGatewayFacts)[GATEWAY_FACTS];
+      accessLogFacts.push(facts ? copyOfFacts(facts) : undefined);
+    });
+    void handler(req, res, { requestId: `req-${++n}`, pathname: (req.url ?? "/").split("?")[0]!, log });
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${prefix}`,
     events,
+    accessLogFacts,
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await upstream.close();
       await runtime.close();
     },
+  };
+}
+
+/** The facts as the access-log line reads them (the call itself holds the request and more). */
+function copyOfFacts({ call, outcome }: GatewayFacts): GatewayFacts {
+  return {
+    call: {
+      proxy: { id: call.proxy.id, basePath: call.proxy.basePath, version: call.proxy.version },
+      identity: call.identity && { appId: call.identity.appId, kind: call.identity.kind },
+      annotations: { ...call.annotations },
+      clientIp: call.clientIp,
+    },
+    outcome: { upstreamLatencyMs: outcome.upstreamLatencyMs, bytesOut: outcome.bytesOut },
   };
 }

@@ -5,6 +5,7 @@ import { createRequestListener } from "./lanes.ts";
 import { createMachineRouter } from "./router.ts";
 import { sendJson } from "./responses.ts";
 import { listen } from "./test-server.ts";
+import { GATEWAY_FACTS, type GatewayFacts, type WithGatewayFacts } from "../log/access-log-line.ts";
 
 const log = pino({ level: "silent" });
 let server: Server | undefined;
@@ -125,5 +126,67 @@ describe("lane dispatch", () => {
     expect(kept.headers.get("x-request-id")).toBe("lb-1234.abc");
     const replaced = await fetch(`${url}/healthz`, { headers: { "x-request-id": "<script>" } });
     expect(replaced.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe("access-log lines", () => {
+  /** A listener whose shipped lines are collected; /gateway/** answers as the gateway would, its facts on the response. */
+  async function startShipping() {
+    const lines: Array<Record<string, unknown>> = [];
+    const router = createMachineRouter(
+      {
+        "/gateway/**": {
+          methods: ["GET"],
+          handler: (_req, res) => {
+            const facts: GatewayFacts = {
+              call: { proxy: { id: "proxy-1", basePath: "orders", version: "v1" }, identity: { appId: "app-1", kind: "api-key" }, annotations: {}, clientIp: "192.0.2.9" },
+              outcome: { upstreamLatencyMs: 3, bytesOut: 0 },
+            };
+            (res as WithGatewayFacts)[GATEWAY_FACTS] = facts;
+            sendJson(res, 200, { ok: true });
+          },
+        },
+      },
+      { "/oauth/token": { methods: ["POST"], handler: (_req, res) => sendJson(res, 400, { error: "invalid_request" }) } },
+    );
+    const listener = createRequestListener({
+      router,
+      log,
+      headers: { dev: false, https: false },
+      browser: (_req, res) => void res.end("page"),
+      accessLog: { push: (line) => void lines.push(JSON.parse(line) as Record<string, unknown>), close: async () => {} },
+    });
+    const started = await listen(listener);
+    server = started.server;
+    return { url: started.url, lines };
+  }
+
+  it("writes one line per request with the gateway's facts, without the query, credentials or cookies", async () => {
+    const { url, lines } = await startShipping();
+    const secrets = ["key-in-query-0123", "bearer-token-4567", "api-key-89ab", "cookie-value-cdef"];
+    const headers = { authorization: `Bearer ${secrets[1]}`, "x-api-key": secrets[2]!, cookie: `session=${secrets[3]}`, "user-agent": `probe/1 ${"x".repeat(1000)}` };
+    await (await fetch(`${url}/gateway/orders/v1/items?key=${secrets[0]}`, { headers })).arrayBuffer();
+    await (await fetch(`${url}/oauth/token?client_secret=${secrets[0]}`, { method: "POST", headers })).arrayBuffer();
+    await (await fetch(`${url}/apps?x=${secrets[0]}`, { headers })).arrayBuffer();
+    for (let waited = 0; lines.length < 3 && waited < 2_000; waited += 10) await new Promise((r) => setTimeout(r, 10)); // `finish` may follow the answer
+    expect(lines).toHaveLength(3);
+    const [gateway, token, page] = lines as [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>];
+    expect(gateway).toMatchObject({
+      lane: "machine",
+      method: "GET",
+      path: "/gateway/orders/v1/items",
+      route: "/gateway/**",
+      status: 200,
+      clientAddress: "192.0.2.9",
+      gateway: { proxyId: "proxy-1", basePath: "orders", version: "v1", appId: "app-1", authKind: "api-key", upstreamLatencyMs: 3, blockedBy: null, bot: null },
+    });
+    expect(typeof gateway.requestId).toBe("string");
+    expect(new Date(gateway.time as string).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    expect((gateway.userAgent as string).length).toBe(256);
+    expect(gateway.bytesOut).toBe(JSON.stringify({ ok: true }).length);
+    expect(token).toMatchObject({ lane: "machine", path: "/oauth/token", route: "/oauth/token", status: 400, clientAddress: "127.0.0.1", gateway: null });
+    expect(page).toMatchObject({ lane: "browser", method: "GET", path: "/apps", route: "page", status: 200, gateway: null });
+    const shipped = JSON.stringify(lines);
+    for (const secret of secrets) expect(shipped).not.toContain(secret);
   });
 });

@@ -10,6 +10,8 @@ import { browserSecurityHeaders, newNonce, type BrowserHeaderOptions } from "./s
 import { CLIENT_CERT_HEADER, clientCertificateThumbprint } from "./tls.ts";
 import type { MachineHandler, RequestContext } from "./types.ts";
 import { recordHttpRequest } from "../metrics/index.ts";
+import { accessLogLine } from "../log/access-log-line.ts";
+import type { AccessLogShipper } from "../log/access-log-shipper.ts";
 
 export type BrowserHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -20,6 +22,8 @@ export interface LaneOptions {
   headers: BrowserHeaderOptions;
   /** True once shutdown began: responses then ask clients to close their connections. */
   isShuttingDown?: () => boolean;
+  /** Where each finished request's access-log line goes (ACCESS_LOG_*); null: not shipped. */
+  accessLog?: AccessLogShipper | null;
 }
 
 const MAX_URL_LENGTH = 8192;
@@ -27,6 +31,7 @@ const REFUSED_METHODS = new Set(["TRACE", "TRACK", "CONNECT"]);
 
 export function createRequestListener(options: LaneOptions) {
   const { router, browser, log, headers, isShuttingDown = () => false } = options;
+  const accessLog = options.accessLog ?? null;
 
   return function onRequest(req: IncomingMessage, res: ServerResponse): void {
     const requestId = requestIdOf(req);
@@ -42,7 +47,7 @@ export function createRequestListener(options: LaneOptions) {
     const handlerSendsId = route?.sendsRequestId === true && !REFUSED_METHODS.has(method) && url.length <= MAX_URL_LENGTH && allows(route, method);
     if (!handlerSendsId) res.setHeader("x-request-id", requestId);
     if (isShuttingDown()) res.setHeader("connection", "close");
-    (res as Finished)[FINISHED] = { log, requestId, lane, route: matched?.pattern ?? null, pathname, started };
+    (res as Finished)[FINISHED] = { log, requestId, lane, route: matched?.pattern ?? null, pathname, started, accessLog };
     res.on("finish", onFinish); // one shared listener, no closure per request
 
     if (REFUSED_METHODS.has(req.method ?? "")) return sendProblem(res, 405, "Method Not Allowed");
@@ -86,13 +91,17 @@ function decodablePath(pathname: string): boolean {
 }
 
 const FINISHED = Symbol("gatehouse.request");
-type Finished = ServerResponse & { [FINISHED]: { log: Logger; requestId: string; lane: "machine" | "browser"; route: string | null; pathname: string; started: number } };
+type Finished = ServerResponse & {
+  [FINISHED]: { log: Logger; requestId: string; lane: "machine" | "browser"; route: string | null; pathname: string; started: number; accessLog: AccessLogShipper | null };
+};
 
-/** Metrics and the access log line of a finished request. */
+/** Metrics, the shipped access-log line and the log line of a finished request. */
 function onFinish(this: ServerResponse): void {
-  const { log, requestId, lane, route, pathname, started } = (this as Finished)[FINISHED];
+  const { log, requestId, lane, route, pathname, started, accessLog } = (this as Finished)[FINISHED];
   const elapsed = performance.now() - started;
-  recordHttpRequest(lane, route ?? browserRouteClass(pathname), this.statusCode, elapsed / 1000);
+  const routeClass = route ?? browserRouteClass(pathname);
+  recordHttpRequest(lane, routeClass, this.statusCode, elapsed / 1000);
+  if (accessLog) accessLog.push(accessLogLine(this, { requestId, lane, route: routeClass, pathname, latencyMs: elapsed }));
   const level = lane === "browser" && pathname.startsWith("/_next/") ? "debug" : "info";
   if (!log.isLevelEnabled(level)) return;
   log[level]({ reqId: requestId, lane, method: this.req.method, path: pathname, status: this.statusCode, ms: Math.round(elapsed) }, "request");

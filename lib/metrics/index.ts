@@ -56,6 +56,24 @@ function createMetrics() {
       labelNames: ["type"] as const,
       registers,
     }),
+    accessLogShipped: new client.Counter({
+      name: "gatehouse_access_log_lines_shipped_total",
+      help: "Access-log lines written to their sink, by sink (file, http; forward: a machine-lane worker's lines handed to the primary)",
+      labelNames: ["sink"] as const,
+      registers,
+    }),
+    accessLogDropped: new client.Counter({
+      name: "gatehouse_access_log_lines_dropped_total",
+      help: "Access-log lines given up, by sink and reason (queue_full: the bounded queue was full; send_failed: the batch failed every try; shutdown: still queued when the bounded wait at shutdown ended)",
+      labelNames: ["sink", "reason"] as const,
+      registers,
+    }),
+    accessLogFailedBatches: new client.Counter({
+      name: "gatehouse_access_log_failed_batches_total",
+      help: "Access-log batches a sink gave up on after its tries (their lines are counted as dropped, reason send_failed)",
+      labelNames: ["sink"] as const,
+      registers,
+    }),
     ...upstreamTargetGauges(registers),
   };
 }
@@ -205,6 +223,25 @@ export function recordCounterDegraded(policy: string): void {
 
 export function recordNotificationEventDropped(type: string, count = 1): void {
   metrics().notificationEventsDropped.inc({ type }, count);
+}
+
+export type AccessLogDropReason = "queue_full" | "send_failed" | "shutdown";
+
+/** The access-log counters of one sink, their series found once (a full queue counts per line). */
+export function accessLogCounters(sink: string): { shipped(lines: number): void; dropped(lines: number, reason: AccessLogDropReason): void; failedBatch(): void } {
+  const m = metrics();
+  const shipped = m.accessLogShipped.labels(sink);
+  const dropped = {
+    queue_full: m.accessLogDropped.labels(sink, "queue_full"),
+    send_failed: m.accessLogDropped.labels(sink, "send_failed"),
+    shutdown: m.accessLogDropped.labels(sink, "shutdown"),
+  };
+  const failed = m.accessLogFailedBatches.labels(sink);
+  return {
+    shipped: (lines) => shipped.inc(lines),
+    dropped: (lines, reason) => dropped[reason].inc(lines),
+    failedBatch: () => failed.inc(),
+  };
 }
 
 /** This thread's metrics as JSON, for the main thread to add up (see addMetricsSource). */

@@ -24,6 +24,7 @@ import { echoKey } from "../echo/key.ts";
 import { DpopVerifier } from "../oauth/dpop/verifier.ts";
 import type { BrowserRelay } from "./browser-relay.ts";
 import { createMachineServer, listenMachineServer, type RequestListener } from "./machine-server.ts";
+import type { AccessLogShipper } from "../log/access-log-shipper.ts";
 
 export interface MachineLaneOptions {
   config: Config;
@@ -38,6 +39,8 @@ export interface MachineLaneOptions {
   analyticsSink?: EventSink;
   /** Whether this process deletes analytics past their retention (one process does). */
   retention: boolean;
+  /** Where access-log lines go (the caller closes it); null or absent: not shipped. */
+  accessLog?: AccessLogShipper | null;
   /** Closing steps before the lane's own (the browser lane) and after them (okta-dev, the database). */
   stepsBefore?: ShutdownStep[];
   stepsAfter?: ShutdownStep[];
@@ -102,6 +105,7 @@ export async function startMachineLane(options: MachineLaneOptions, listening?: 
     log,
     headers: { dev: options.dev, https: config.publicUrl.startsWith("https:") },
     isShuttingDown: shutdown.isShuttingDown,
+    accessLog: options.accessLog,
   });
   if (options.dev) server.on("upgrade", options.browser.upgrade);
   if (listening) listening.serve(listener);

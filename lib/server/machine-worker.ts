@@ -2,7 +2,8 @@
 // once (a replacement for a dead worker waits until it serves) with a few light modules (answering /healthz, and 503 "starting" to the rest:
 // machine-server.ts), asks the primary for what it needs, loads and builds the machine lane,
 // and hands it the server. Without Redis its store is the
-// primary's (primary-store.ts); its analytics go to the primary's sink; /metrics is rendered by
+// primary's (primary-store.ts); its analytics go to the primary's sink, its access-log lines
+// to the primary's shipper; /metrics is rendered by
 // the primary for the whole tree. A worker outlives neither a SIGTERM (it drains first) nor
 // its primary (the IPC channel closing means the primary is gone).
 import type { Logger } from "pino";
@@ -37,6 +38,7 @@ export async function runMachineWorker(config: Config, log: Logger, dev: boolean
     { setOktaSettings },
     { browserRelay },
     { startMachineLane },
+    { forwardingShipper },
   ] = await Promise.all([
     import("../db/index.ts"),
     import("../store/index.ts"),
@@ -45,6 +47,7 @@ export async function runMachineWorker(config: Config, log: Logger, dev: boolean
     import("../okta/settings.ts"),
     import("./browser-relay.ts"),
     import("./machine-lane.ts"),
+    import("../log/access-log-shipper.ts"),
   ]);
   const { okta, browserSocketPath } = await init;
   setOktaSettings(okta);
@@ -52,6 +55,8 @@ export async function runMachineWorker(config: Config, log: Logger, dev: boolean
   peer.handle(METRICS_JSON, () => metricsJson());
   renderMetricsElsewhere(() => peer.request<RenderedMetrics>(METRICS_RENDER, null));
   const relay = browserRelay(browserSocketPath, log);
+  // this worker's access-log lines are shipped by the primary (one writer of the file)
+  const accessLog = forwardingShipper(peer, config.accessLog, log);
   const lane = await startMachineLane(
     {
       config,
@@ -63,7 +68,9 @@ export async function runMachineWorker(config: Config, log: Logger, dev: boolean
       browserSocketPath,
       analyticsSink: forwardingSink(peer),
       retention: false,
+      accessLog,
       stepsAfter: [
+        ...(accessLog ? [{ name: "access log (queued lines to the primary)", run: () => accessLog.close() }] : []),
         { name: "store", run: closeStore },
         { name: "database", run: closeDb },
         { name: "browser relay", run: () => relay.close() },

@@ -2,7 +2,7 @@
 // entry point N times; each worker runs the whole machine lane (machine-worker.ts) and they all
 // accept on the one port (the primary hands out connections round-robin). The primary keeps
 // what must exist once: Next.js and okta-dev on their threads, the analytics sink, retention,
-// and — without Redis — the store every worker counts and publishes in (primary-store.ts), so
+// the access-log sinks (one writer of the file), and — without Redis — the store every worker counts and publishes in (primary-store.ts), so
 // quota, spike arrest, bot windows and cache invalidation are exact across workers. /metrics,
 // asked of any worker, is the sum of every process. A worker that dies is replaced; requests
 // in flight on the others never notice.
@@ -14,6 +14,7 @@ import type { BatchSink } from "../analytics/sink.ts";
 import { receiveAnalytics } from "../analytics/forwarding-sink.ts";
 import { addMetricsSource, renderMetrics } from "../metrics/index.ts";
 import { IpcPeer } from "../runtime/ipc-peer.ts";
+import { receiveAccessLogs, type AccessLogSinks } from "../log/access-log-shipper.ts";
 import { METRICS_JSON, METRICS_RENDER, WORKER_INIT, WORKER_SERVING, WORKER_START, type MachineWorkerInit, type MachineWorkerStart } from "./machine-worker-protocol.ts";
 
 export type { MachineWorkerInit } from "./machine-worker-protocol.ts";
@@ -47,6 +48,8 @@ export interface MachineWorkersOptions {
   store: Store | null;
   /** The one analytics sink, once the database is migrated (batches wait for it). */
   sink: Promise<BatchSink>;
+  /** The access-log sinks every worker's lines go to; null when access logs are not shipped. */
+  accessLog: AccessLogSinks | null;
   log: Logger;
 }
 
@@ -68,6 +71,7 @@ export async function startMachineWorkers(options: MachineWorkersOptions): Promi
     peer.handle(WORKER_INIT, () => options.init);
     const stopServing = options.store ? serveStore(peer, options.store) : () => {};
     receiveAnalytics(peer, options.sink);
+    if (options.accessLog) receiveAccessLogs(peer, options.accessLog);
     peer.handle(METRICS_RENDER, () => renderMetrics());
     const removeMetrics = addMetricsSource(() => peer.request(METRICS_JSON, null));
     worker.once("exit", (code, signal) => {

@@ -20,6 +20,7 @@ import { ensureProductionBuild } from "./production-build.ts";
 import { browserSocket, launchBrowserLane } from "./browser-lane.ts";
 import { browserRelay } from "./browser-relay.ts";
 import { machineWorkerCount, startMachineWorkers, type MachineWorkerInit } from "./machine-workers.ts";
+import { startAccessLogShipping } from "../log/access-log-shipper.ts";
 
 export async function runPrimary(config: Config, log: Logger, dev: boolean, projectDir: string): Promise<void> {
   // The main thread and the browser lane's talk over one bus (lib/runtime/thread-bus.ts), set
@@ -27,6 +28,11 @@ export async function runPrimary(config: Config, log: Logger, dev: boolean, proj
   const threadBus = randomUUID();
   enableThreadBus(threadBus);
   const store = getStore();
+  // Access-log lines of every machine-lane process are written here (lib/log/access-log-shipper.ts).
+  const accessLog = startAccessLogShipping(config.accessLog, log);
+  // after a rotation (logrotate's postrotate `kill -HUP`): the next batch opens the file at its path
+  if (accessLog && config.accessLog.file) process.on("SIGHUP", () => accessLog.reopen());
+  const closeAccessLog: ShutdownStep[] = accessLog ? [{ name: "access log (queued lines leave)", run: () => accessLog.close() }] : [];
   // Worker processes first: they listen at once (answering /healthz, 503 "starting" to the rest)
   // and load the machine lane while the database is migrated and okta-dev and the seed start;
   // they build it when told `init`.
@@ -36,7 +42,9 @@ export async function runPrimary(config: Config, log: Logger, dev: boolean, proj
   let sinkReady!: (sink: BatchSink) => void;
   const sinkOnceMigrated = new Promise<BatchSink>((resolve) => (sinkReady = resolve));
   const workersStarted =
-    workerCount > 1 ? startMachineWorkers({ count: workerCount, init, env: operatorEnvironment(config), store: config.redis ? null : store, sink: sinkOnceMigrated, log }) : null;
+    workerCount > 1
+      ? startMachineWorkers({ count: workerCount, init, env: operatorEnvironment(config), store: config.redis ? null : store, sink: sinkOnceMigrated, accessLog, log })
+      : null;
   workersStarted?.catch(() => {}); // awaited below; a failure meanwhile must not count as unhandled
 
   prepareNextEnvironment(dev, config.publicUrl);
@@ -107,8 +115,9 @@ export async function runPrimary(config: Config, log: Logger, dev: boolean, proj
       browser: relay,
       browserSocketPath: socket.socketPath,
       retention: true,
+      accessLog,
       stepsBefore: [closeBrowser, stopSweep, stopNotifications],
-      stepsAfter: closeShared,
+      stepsAfter: [...closeAccessLog, ...closeShared],
     });
     stop = lane.shutdown.shutdown;
   } else {
@@ -126,6 +135,7 @@ export async function runPrimary(config: Config, log: Logger, dev: boolean, proj
         stopNotifications,
         { name: "analytics retention", run: () => retention.stop() },
         { name: "analytics sink", run: () => sink!.close() },
+        ...closeAccessLog,
         ...closeShared,
       ]) {
         await Promise.resolve()
