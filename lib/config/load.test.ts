@@ -64,6 +64,43 @@ describe("loadConfig", () => {
     expect(failure({ NOTIFICATIONS_POLL_INTERVAL_MS: "soon" }).variable).toBe("NOTIFICATIONS_POLL_INTERVAL_MS");
   });
 
+  it("traces only with an OTLP endpoint, with OpenTelemetry's own variables; access logs ship only where configured", () => {
+    const dataDir = tempDir();
+    expect(loadConfig({ DATA_DIR: dataDir }).telemetry).toEqual({
+      tracesEndpoint: null,
+      headers: {},
+      serviceName: "gatehouse",
+      sampler: "parentbased_always_on",
+      ratio: 1,
+      scheduleDelayMs: 5_000,
+    });
+    expect(
+      loadConfig({
+        DATA_DIR: dataDir,
+        OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318/",
+        OTEL_EXPORTER_OTLP_HEADERS: "x-api-key=k1, tenant=a",
+        OTEL_SERVICE_NAME: "edge-gateway",
+        OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
+        OTEL_TRACES_SAMPLER_ARG: "0.1",
+        OTEL_BSP_SCHEDULE_DELAY: "500",
+      }).telemetry,
+    ).toEqual({
+      tracesEndpoint: "http://collector:4318/v1/traces",
+      headers: { "x-api-key": "k1", tenant: "a" },
+      serviceName: "edge-gateway",
+      sampler: "parentbased_traceidratio",
+      ratio: 0.1,
+      scheduleDelayMs: 500,
+    });
+    expect(
+      loadConfig({ DATA_DIR: dataDir, OTEL_EXPORTER_OTLP_ENDPOINT: "http://a:4318", OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://b:4318/traces" }).telemetry.tracesEndpoint,
+    ).toBe("http://b:4318/traces");
+    expect(failure({ OTEL_TRACES_SAMPLER: "sometimes" }).variable).toBe("OTEL_TRACES_SAMPLER");
+    expect(failure({ OTEL_TRACES_SAMPLER_ARG: "1.5" }).variable).toBe("OTEL_TRACES_SAMPLER_ARG");
+    expect(failure({ OTEL_EXPORTER_OTLP_HEADERS: "no-value" }).variable).toBe("OTEL_EXPORTER_OTLP_HEADERS");
+    expect(loadConfig({ DATA_DIR: dataDir }).accessLog).toMatchObject({ file: null, httpUrl: null });
+  });
+
   it("keeps analytics events 90 days and rollups 400 by default; 0 keeps them forever; a bad value names the variable", () => {
     expect(loadConfig({ DATA_DIR: tempDir() }).analyticsRetention).toEqual({ eventDays: 90, rollupDays: 400 });
     expect(loadConfig({ DATA_DIR: tempDir(), ANALYTICS_RETENTION_DAYS: "0", ANALYTICS_ROLLUP_RETENTION_DAYS: "730" }).analyticsRetention).toEqual({

@@ -73,6 +73,8 @@ export interface TelemetryConfig {
   /** The OpenTelemetry sampler name and its ratio (used by the traceidratio samplers). */
   sampler: "always_on" | "always_off" | "traceidratio" | "parentbased_always_on" | "parentbased_always_off" | "parentbased_traceidratio";
   ratio: number;
+  /** How long finished spans wait to be exported in one batch (OTEL_BSP_SCHEDULE_DELAY). */
+  scheduleDelayMs: number;
 }
 
 /** Access-log shipping (lib/log/access-log-shipping.ts): JSON lines to a file and/or an HTTP endpoint, in batches. */
@@ -243,6 +245,7 @@ export function loadConfig(environment: Record<string, string | undefined>, cwd 
       serviceName: env.OTEL_SERVICE_NAME ?? "gatehouse",
       sampler: env.OTEL_TRACES_SAMPLER ?? "parentbased_always_on",
       ratio: env.OTEL_TRACES_SAMPLER_ARG ?? 1,
+      scheduleDelayMs: env.OTEL_BSP_SCHEDULE_DELAY ?? 5_000,
     },
     accessLog: {
       file: env.ACCESS_LOG_FILE ? resolve(cwd, env.ACCESS_LOG_FILE) : null,

@@ -180,6 +180,7 @@ export const EnvSchema = z.object({
       .regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, { error: "must be a sampling ratio from 0 to 1" })
       .transform(Number),
   ),
+  OTEL_BSP_SCHEDULE_DELAY: optional(milliseconds),
   ACCESS_LOG_FILE: optional(z.string().min(1)),
   ACCESS_LOG_HTTP_URL: optional(httpUrl),
   ACCESS_LOG_HTTP_HEADERS: optional(

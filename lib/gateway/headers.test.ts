@@ -36,6 +36,12 @@ describe("inbound headers the backend trusts", () => {
     }
   });
 
+  it("passes W3C trace context (traceparent, tracestate) only from a trusted proxy", () => {
+    const incoming = { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", tracestate: "lb=1", accept: "*/*" };
+    expect(upstreamRequestHeaders(incoming, false)).toEqual({ accept: "*/*" });
+    expect(upstreamRequestHeaders(incoming, true)).toEqual(incoming);
+  });
+
   it("always drops method and URL override headers, in any spelling", () => {
     for (const name of OVERRIDES) for (const spelling of [name, ...lookAlikes(name)]) expect(inboundHeaderVerdict(spelling), spelling).toBe("drop");
   });

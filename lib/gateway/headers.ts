@@ -6,7 +6,8 @@
 //   - the gateway's own (X-Gatehouse-*, X-Request-Id) and the client-address and forwarding
 //     headers it writes itself (Forwarded, X-Forwarded-*, X-Real-IP, True-Client-IP, …):
 //     dropped, unless the TCP peer is a trusted proxy (TRUSTED_PROXIES) for the forwarding
-//     ones, then replaced by the gateway's own view (forwardingHeaders);
+//     ones, then replaced by the gateway's own view (forwardingHeaders); W3C traceparent and
+//     tracestate also pass only from a trusted proxy (else a caller picks the backend's trace);
 //   - headers that make a backend read another path or method than the one the policies
 //     judged (X-Original-URL, X-Rewrite-URL, X-HTTP-Method-Override, …): always dropped;
 //   - any of those spelled with "_" or another character in place of "-" (X_Gatehouse_User):
@@ -33,6 +34,10 @@ const FORWARDING = new Set([
   "x-proxyuser-ip",
   "x-host",
   "x-original-host",
+  // W3C Trace Context: a trace continues only from a trusted proxy (with tracing on, the
+  // gateway writes its own; lib/telemetry).
+  "traceparent",
+  "tracestate",
 ]);
 const FORWARDING_PREFIXES = ["x-forwarded", "x-envoy-"];
 

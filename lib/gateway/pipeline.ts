@@ -28,6 +28,7 @@ import { isPromise } from "../runtime/maybe-async.ts";
 import { perObject } from "../runtime/per-object.ts";
 import { BodyTooLarge, readBoundedBody } from "../http/body.ts";
 import { GATEWAY_FACTS, type WithGatewayFacts } from "../log/access-log-line.ts";
+import { SpanKind, SpanStatusCode, injectTraceContext, type RequestTrace, type Span } from "../telemetry/tracing.ts";
 
 export interface PipelineDeps {
   registry: ProxyRegistry;
@@ -114,6 +115,10 @@ class Call implements PolicyContext {
   readonly services: PolicyRuntime["services"];
   readonly store: PolicyRuntime["store"];
   readonly clock: PolicyRuntime["clock"];
+  /** The request's trace (tracing on), whose context the backend gets. */
+  readonly trace: RequestTrace | null;
+  /** The same while the request is sampled: policies and the upstream get spans under it. */
+  readonly sampled: RequestTrace | null;
   private childLog: RequestContext["log"] | null = null;
 
   constructor(
@@ -139,6 +144,8 @@ class Call implements PolicyContext {
     this.services = runtime.services;
     this.store = runtime.store;
     this.clock = runtime.clock;
+    this.trace = ctx.trace ?? null;
+    this.sampled = this.trace?.recording ? this.trace : null;
   }
 
   /** A child logger with the call's ids, made only when something logs. */
@@ -169,6 +176,7 @@ export function createGatewayHandler(deps: PipelineDeps) {
     const { proxy, rest } = match;
     const definition = proxy.definition;
     const call = new Call(ctx, req, proxy, rest, rawQuery, fromTrustedProxy(req), deps.publicHttps, startedAt, runtime);
+    call.sampled?.span.setAttributes({ "gatehouse.proxy.id": proxy.id, "gatehouse.proxy.base_path": proxy.basePath, "gatehouse.proxy.version": proxy.version });
     const outcome: CallOutcome = { status: 500, upstreamLatencyMs: null, latencyMs: 0, answeredBy: null, bytesIn: 0, bytesOut: 0 };
     if (deps.accessLog) (res as WithGatewayFacts)[GATEWAY_FACTS] = { call, outcome };
 
@@ -226,6 +234,11 @@ export function createGatewayHandler(deps: PipelineDeps) {
       blockedBy: call.annotations.blockedBy ?? null,
     });
     recordGatewayCall(metricsLabel(proxy), outcome.status, call.annotations.blockedBy ?? null, outcome.latencyMs / 1000);
+    if (call.sampled) {
+      const { span } = call.sampled;
+      if (call.identity) span.setAttributes({ "gatehouse.app.id": call.identity.appId, "gatehouse.auth.kind": call.identity.kind });
+      if (call.annotations.blockedBy) span.setAttribute("gatehouse.blocked_by", call.annotations.blockedBy);
+    }
   };
 }
 
@@ -244,8 +257,10 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
   // Arrive phases: nothing has judged the call yet, so their answers are the gateway's own.
   for (const step of definition.chain) {
     if (!step.policy.arrive) continue;
+    const span = call.sampled && policySpan(call.sampled, step.policy.name, "arrive");
     const result = step.policy.arrive(call, step.config);
     const stop = isPromise(result) ? await result : result;
+    if (span) endPolicySpan(span, stop);
     if (stop) return answerWith(res, call, outcome, stop, null);
   }
 
@@ -275,8 +290,10 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
     const needsBody = step.policy.needsBody;
     if (needsBody && call.body === null && (needsBody === true || needsBody(step.config)) && !(await buffered())) return;
     if (!step.policy.access) continue;
+    const span = call.sampled && policySpan(call.sampled, step.policy.name, "access");
     const result = step.policy.access(call, step.config);
     const stop = isPromise(result) ? await result : result; // most policies answer at once
+    if (span) endPolicySpan(span, stop);
     if (stop) {
       if (stop.status === 413) res.setHeader("connection", "close");
       return answerWith(res, call, outcome, stop, step.policy.name);
@@ -315,6 +332,10 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
   });
   headers["x-request-id"] = call.requestId;
   if (target.echo) headers[ECHO_KEY_HEADER] = deps.echoKey;
+  // The backend joins the trace: under the upstream span when sampled, else the request's own
+  // (unsampled) context, so its logs still carry the trace id.
+  const upstreamSpan = call.sampled ? upstreamSpanOf(call.sampled, call.method, target) : null;
+  if (call.trace) injectTraceContext(upstreamSpan ?? call.trace.span, headers);
 
   let body: Buffer | Readable | null = null;
   let requestCounter: (Transform & { bytes: number }) | null = null;
@@ -362,6 +383,7 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
             set.release(member!);
             member = next;
             target = next.target;
+            upstreamSpan?.setAttributes({ ...serverOf(target), "http.request.resend_count": tried.size });
             upstreamPath = pathOn(target, call.path, callerQuery);
             if (target.echo) headers[ECHO_KEY_HEADER] = deps.echoKey;
             else delete headers[ECHO_KEY_HEADER];
@@ -378,11 +400,16 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
         return answerWith(res, call, outcome, problemAnswer(413, { title: "Payload Too Large" }), proxy.bodyLimitedBy);
       }
       const failure = upstreamFailure(error);
+      upstreamSpan?.setStatus({ code: SpanStatusCode.ERROR, message: failure.reason });
       call.log.warn({ err: error, reason: failure.reason, upstream: target.origin }, "upstream call failed");
       return answerWith(res, call, outcome, problemAnswer(failure.status, { title: failure.title }), null);
     }
     outcome.upstreamLatencyMs = Math.round(performance.now() - upstreamStarted);
     if (requestCounter) outcome.bytesIn = requestCounter.bytes;
+    if (upstreamSpan) {
+      upstreamSpan.setAttribute("http.response.status_code", head.status);
+      if (head.status >= 500) upstreamSpan.setStatus({ code: SpanStatusCode.ERROR });
+    }
 
     const length = Number(head.headers["content-length"] ?? NaN);
     if (length > deps.maxResponseBytes) {
@@ -391,7 +418,11 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
     }
     let collect = false;
     for (const step of definition.chain) {
-      if (step.policy.response) await step.policy.response(call, step.config, head);
+      if (step.policy.response) {
+        const span = call.sampled && policySpan(call.sampled, step.policy.name, "response");
+        await step.policy.response(call, step.config, head);
+        span?.end();
+      }
       if (step.policy.wantsResponseBody?.(call, step.config, head)) collect = true;
     }
     if (collect) return await answerCollected(res, call, definition, exchange, head, deps.maxResponseBytes, outcome);
@@ -403,13 +434,36 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
       // Headers are gone already: all that is left is to cut the connection (relay did).
       outcome.status = 502;
       outcome.bytesOut = (error as { bytes?: number }).bytes ?? 0;
+      upstreamSpan?.setStatus({ code: SpanStatusCode.ERROR, message: "response aborted" });
       call.log.warn({ err: error, upstream: target.origin }, "upstream response aborted");
     }
   } finally {
     clearTimeout(timer);
     exchange.discard(); // no-op once relayed; otherwise frees the upstream connection
     if (member) set!.release(member);
+    upstreamSpan?.end(); // after the body was relayed (or collected)
   }
+}
+
+/** The span of one policy phase, named by the policy. */
+function policySpan(trace: RequestTrace, policy: string, phase: "arrive" | "access" | "response"): Span {
+  return trace.child(`policy ${policy}`, SpanKind.INTERNAL, { "gatehouse.policy": policy, "gatehouse.policy.phase": phase });
+}
+
+/** A phase that answered the call says with what status. */
+function endPolicySpan(span: Span, answer: GatewayAnswer | null | undefined | void): void {
+  if (answer) span.setAttribute("gatehouse.policy.answer_status", answer.status);
+  span.end();
+}
+
+/** The client span of the upstream exchange (OpenTelemetry HTTP client conventions). */
+function upstreamSpanOf(trace: RequestTrace, method: string, target: UpstreamTarget): Span {
+  return trace.child(method, SpanKind.CLIENT, { "http.request.method": method, ...serverOf(target) });
+}
+
+function serverOf(target: UpstreamTarget): { "server.address": string; "server.port": number } {
+  const url = new URL(target.origin);
+  return { "server.address": url.hostname, "server.port": Number(url.port) || (url.protocol === "https:" ? 443 : 80) };
 }
 
 /** One try of the request on `target`; `path` is pathOn's. */

@@ -5,13 +5,14 @@ import type { Logger } from "pino";
 import { MachineRouter, allows } from "./router.ts";
 import { sendJson, sendProblem } from "./responses.ts";
 import { requestIdOf } from "./request-id.ts";
-import { callerAddress } from "./caller-address.ts";
+import { callerAddress, fromTrustedProxy } from "./caller-address.ts";
 import { browserSecurityHeaders, newNonce, type BrowserHeaderOptions } from "./security-headers.ts";
 import { CLIENT_CERT_HEADER, clientCertificateThumbprint } from "./tls.ts";
 import type { MachineHandler, RequestContext } from "./types.ts";
 import { recordHttpRequest } from "../metrics/index.ts";
 import { accessLogLine } from "../log/access-log-line.ts";
 import type { AccessLogShipper } from "../log/access-log-shipper.ts";
+import { SpanStatusCode, traceIdOfHeader, type RequestTrace, type Tracing } from "../telemetry/tracing.ts";
 
 export type BrowserHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -24,6 +25,8 @@ export interface LaneOptions {
   isShuttingDown?: () => boolean;
   /** Where each finished request's access-log line goes (ACCESS_LOG_*); null: not shipped. */
   accessLog?: AccessLogShipper | null;
+  /** OpenTelemetry (lib/telemetry): each request gets a server span; null: tracing is off. */
+  tracing?: Tracing | null;
 }
 
 const MAX_URL_LENGTH = 8192;
@@ -32,6 +35,7 @@ const REFUSED_METHODS = new Set(["TRACE", "TRACK", "CONNECT"]);
 export function createRequestListener(options: LaneOptions) {
   const { router, browser, log, headers, isShuttingDown = () => false } = options;
   const accessLog = options.accessLog ?? null;
+  const tracing = options.tracing ?? null;
 
   return function onRequest(req: IncomingMessage, res: ServerResponse): void {
     const requestId = requestIdOf(req);
@@ -47,8 +51,10 @@ export function createRequestListener(options: LaneOptions) {
     const handlerSendsId = route?.sendsRequestId === true && !REFUSED_METHODS.has(method) && url.length <= MAX_URL_LENGTH && allows(route, method);
     if (!handlerSendsId) res.setHeader("x-request-id", requestId);
     if (isShuttingDown()) res.setHeader("connection", "close");
-    (res as Finished)[FINISHED] = { log, requestId, lane, route: matched?.pattern ?? null, pathname, started, accessLog };
+    const trace = tracing ? startTrace(tracing, req, requestId, lane, matched?.pattern ?? null, pathname) : null;
+    (res as Finished)[FINISHED] = { log, requestId, lane, route: matched?.pattern ?? null, pathname, started, accessLog, trace };
     res.on("finish", onFinish); // one shared listener, no closure per request
+    if (trace) res.on("close", endTrace); // also when the connection dies before the answer finished
 
     if (REFUSED_METHODS.has(req.method ?? "")) return sendProblem(res, 405, "Method Not Allowed");
     if (url.length > MAX_URL_LENGTH) return sendProblem(res, 414, "URI Too Long");
@@ -58,7 +64,7 @@ export function createRequestListener(options: LaneOptions) {
         const allow = route.methods.includes("GET") ? [...route.methods, "HEAD"] : route.methods;
         return sendProblem(res, 405, "Method Not Allowed", undefined, { allow: allow.join(", ") });
       }
-      const ctx: RequestContext = { requestId, pathname, log };
+      const ctx: RequestContext = { requestId, pathname, log, trace };
       runMachineHandler(route.handler, req, res, ctx);
       return;
     }
@@ -92,19 +98,60 @@ function decodablePath(pathname: string): boolean {
 
 const FINISHED = Symbol("gatehouse.request");
 type Finished = ServerResponse & {
-  [FINISHED]: { log: Logger; requestId: string; lane: "machine" | "browser"; route: string | null; pathname: string; started: number; accessLog: AccessLogShipper | null };
+  [FINISHED]: {
+    log: Logger;
+    requestId: string;
+    lane: "machine" | "browser";
+    route: string | null;
+    pathname: string;
+    started: number;
+    accessLog: AccessLogShipper | null;
+    trace: RequestTrace | null;
+  };
 };
+
+/** The request's server span, named as OpenTelemetry's HTTP conventions say: method and route
+ * (a page's route is Next.js's business: its span is named by the method alone). */
+function startTrace(tracing: Tracing, req: IncomingMessage, requestId: string, lane: "machine" | "browser", route: string | null, pathname: string): RequestTrace {
+  const method = req.method ?? "";
+  const userAgent = req.headers["user-agent"];
+  return tracing.startRequest(req, route ? `${method} ${route}` : method, fromTrustedProxy(req), {
+    "http.request.method": method,
+    "url.path": pathname,
+    ...(route ? { "http.route": route } : {}),
+    "client.address": callerAddress(req),
+    ...(userAgent ? { "user_agent.original": userAgent } : {}),
+    "gatehouse.lane": lane,
+    "gatehouse.request_id": requestId,
+  });
+}
+
+/** Ends the server span with the answer's status (an error from 500 on, or when the answer never finished). */
+function endTrace(this: ServerResponse): void {
+  const { span } = (this as Finished)[FINISHED].trace!;
+  span.setAttribute("http.response.status_code", this.statusCode);
+  if (!this.writableFinished) span.setStatus({ code: SpanStatusCode.ERROR, message: "connection closed before the answer finished" });
+  else if (this.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+  span.end();
+}
+
+/** The request's trace id: its span's, or with tracing off a trusted proxy's traceparent's. */
+function traceIdOf(res: ServerResponse, trace: RequestTrace | null): string | null {
+  if (trace) return trace.traceId;
+  return fromTrustedProxy(res.req) ? traceIdOfHeader(res.req.headers) : null;
+}
 
 /** Metrics, the shipped access-log line and the log line of a finished request. */
 function onFinish(this: ServerResponse): void {
-  const { log, requestId, lane, route, pathname, started, accessLog } = (this as Finished)[FINISHED];
+  const { log, requestId, lane, route, pathname, started, accessLog, trace } = (this as Finished)[FINISHED];
   const elapsed = performance.now() - started;
   const routeClass = route ?? browserRouteClass(pathname);
   recordHttpRequest(lane, routeClass, this.statusCode, elapsed / 1000);
-  if (accessLog) accessLog.push(accessLogLine(this, { requestId, lane, route: routeClass, pathname, latencyMs: elapsed }));
+  if (accessLog) accessLog.push(accessLogLine(this, { requestId, traceId: traceIdOf(this, trace), lane, route: routeClass, pathname, latencyMs: elapsed }));
   const level = lane === "browser" && pathname.startsWith("/_next/") ? "debug" : "info";
   if (!log.isLevelEnabled(level)) return;
-  log[level]({ reqId: requestId, lane, method: this.req.method, path: pathname, status: this.statusCode, ms: Math.round(elapsed) }, "request");
+  const line = { reqId: requestId, lane, method: this.req.method, path: pathname, status: this.statusCode, ms: Math.round(elapsed) };
+  log[level](trace ? { ...line, traceId: trace.traceId } : line, "request");
 }
 
 /** A bounded label for browser-lane paths (metrics): static assets, the management API, pages. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
+import type { RequestTrace } from "../telemetry/tracing.ts";
 
 /** What every machine-lane handler gets besides the request and response. */
 export interface RequestContext {
@@ -7,6 +8,8 @@ export interface RequestContext {
   /** The path without query string, as received (not decoded). */
   pathname: string;
   log: Logger;
+  /** The request's trace when tracing is on (lib/telemetry); null or absent: off. */
+  trace?: RequestTrace | null;
 }
 
 export type MachineHandler = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => void | Promise<void>;

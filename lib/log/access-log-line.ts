@@ -26,6 +26,8 @@ export type WithGatewayFacts = ServerResponse & { [GATEWAY_FACTS]?: GatewayFacts
 
 export interface AccessLogRequest {
   requestId: string;
+  /** The OpenTelemetry trace the request belongs to (lib/telemetry), or null. */
+  traceId: string | null;
   lane: "machine" | "browser";
   /** The route pattern (machine lane) or class (browser lane: page, management-api, …). */
   route: string;
@@ -44,7 +46,7 @@ export function accessLogLine(res: ServerResponse, request: AccessLogRequest): s
   return JSON.stringify({
     time: new Date(Date.now() - request.latencyMs).toISOString(), // when the request arrived
     requestId: request.requestId,
-    // traceId: the OpenTelemetry trace of the request goes here, beside requestId
+    traceId: request.traceId,
     lane: request.lane,
     method: res.req.method,
     path: request.pathname.length > MAX_PATH ? request.pathname.slice(0, MAX_PATH) : request.pathname,

@@ -25,6 +25,7 @@ import { DpopVerifier } from "../oauth/dpop/verifier.ts";
 import type { BrowserRelay } from "./browser-relay.ts";
 import { createMachineServer, listenMachineServer, type RequestListener } from "./machine-server.ts";
 import type { AccessLogShipper } from "../log/access-log-shipper.ts";
+import { createTracing } from "../telemetry/tracing.ts";
 
 export interface MachineLaneOptions {
   config: Config;
@@ -60,6 +61,7 @@ export async function startMachineLane(options: MachineLaneOptions, listening?: 
   await Promise.all([validator.start(), clients.start()]);
   const gateway = createGateway({ config, db, store, log, validator, clients, analyticsSink: options.analyticsSink, retention: options.retention });
   await gateway.start();
+  const tracing = createTracing(config.telemetry); // null unless an OTLP endpoint is configured
 
   const server = listening?.server ?? createMachineServer(config);
   const shutdown = createGracefulShutdown(server, {
@@ -71,6 +73,7 @@ export async function startMachineLane(options: MachineLaneOptions, listening?: 
       { name: "gateway (analytics flush, upstream pools)", run: () => gateway.stop() },
       { name: "token cache", run: () => validator.stop() },
       { name: "client cache", run: () => clients.stop() },
+      ...(tracing ? [{ name: "trace export", run: () => tracing.shutdown() }] : []),
       ...(options.stepsAfter ?? []),
     ],
   });
@@ -106,6 +109,7 @@ export async function startMachineLane(options: MachineLaneOptions, listening?: 
     headers: { dev: options.dev, https: config.publicUrl.startsWith("https:") },
     isShuttingDown: shutdown.isShuttingDown,
     accessLog: options.accessLog,
+    tracing,
   });
   if (options.dev) server.on("upgrade", options.browser.upgrade);
   if (listening) listening.serve(listener);
