@@ -32,7 +32,18 @@ const config = [
         {
           zones: [
             {
-              target: ["./lib/oauth", "./lib/gateway", "./lib/analytics", "./lib/security", "./lib/notifications", "./lib/events", "./lib/db", "./lib/store", "./lib/runtime", "./lib/telemetry"],
+              target: [
+                "./lib/oauth",
+                "./lib/gateway",
+                "./lib/analytics",
+                "./lib/security",
+                "./lib/notifications",
+                "./lib/events",
+                "./lib/db",
+                "./lib/store",
+                "./lib/runtime",
+                "./lib/telemetry",
+              ],
               from: ["./lib/portal", "./lib/api", "./app", "./components"],
               message: "An engine never imports the portal, the management API or the pages above it.",
             },

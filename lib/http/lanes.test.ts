@@ -164,7 +164,14 @@ describe("access-log lines", () => {
   it("writes one line per request with the gateway's facts, without the query, credentials or cookies", async () => {
     const { url, lines } = await startShipping();
     const secrets = ["key-in-query-0123", "bearer-token-4567", "api-key-89ab", "cookie-value-cdef"];
-    const headers = { authorization: `Bearer ${secrets[1]}`, "x-api-key": secrets[2]!, cookie: `session=${secrets[3]}`, "user-agent": `probe/1 ${"x".repeat(1000)}` };
+    const headers = {
+      authorization: `Bearer ${secrets[1]}`,
+      "x-api-key": secrets[2]!,
+      cookie: `session=${secrets[3]}`,
+      "user-agent": `probe/1 ${"x".repeat(1000)}`,
+      // not a trusted proxy's, and tracing is off: no trace id is written
+      traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    };
     await (await fetch(`${url}/gateway/orders/v1/items?key=${secrets[0]}`, { headers })).arrayBuffer();
     await (await fetch(`${url}/oauth/token?client_secret=${secrets[0]}`, { method: "POST", headers })).arrayBuffer();
     await (await fetch(`${url}/apps?x=${secrets[0]}`, { headers })).arrayBuffer();
@@ -181,6 +188,7 @@ describe("access-log lines", () => {
       gateway: { proxyId: "proxy-1", basePath: "orders", version: "v1", appId: "app-1", authKind: "api-key", upstreamLatencyMs: 3, blockedBy: null, bot: null },
     });
     expect(typeof gateway.requestId).toBe("string");
+    expect(gateway.traceId).toBeNull();
     expect(new Date(gateway.time as string).getTime()).toBeGreaterThan(Date.now() - 60_000);
     expect((gateway.userAgent as string).length).toBe(256);
     expect(gateway.bytesOut).toBe(JSON.stringify({ ok: true }).length);
