@@ -13,46 +13,19 @@
 // Usage: npx tsx bench/gateway-ab.ts BASELINE_DIR [seconds=8] [connections=50] [rounds=3]
 //   BASELINE_DIR: e.g. `git worktree add ../base <commit>`, with node_modules, `npm run
 //   db:generate` and `npx next build` done there.
-import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import autocannon from "autocannon";
-import { PROJECT_DIR, startGatehouse, type RunningGatehouse } from "../e2e/harness/gatehouse.ts";
+import type autocannon from "autocannon";
+import { startGatehouse, type RunningGatehouse } from "../e2e/harness/gatehouse.ts";
 import { prepareBenchProxies as prepare } from "./default-chain.ts";
+import { benchBackend, median, pairedRatio, runTurns, type Call } from "./turns.ts";
 
 const baselineDir = process.argv[2];
 if (!baselineDir) throw new Error("usage: npx tsx bench/gateway-ab.ts BASELINE_DIR [seconds] [connections] [rounds]");
 const seconds = Number(process.argv[3] ?? 8);
 const connections = Number(process.argv[4] ?? 50);
 const rounds = Number(process.argv[5] ?? 3);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-/** CPU seconds (user + system, all threads) a process has used so far. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** Waits (at most 5 s) until the process uses under 5 % of a core. */
-async function settled(pid: number): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  for (let last = cpuSeconds(pid); Date.now() < deadline;) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const now = cpuSeconds(pid);
-    if (now - last < 0.0125) return;
-    last = now;
-  }
-}
-
-function backendProcess(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/gateway-peers.ts", "backend"], { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    child.stdout!.once("data", (chunk: Buffer) => resolve({ child, url: `http://127.0.0.1:${chunk.toString().trim()}` }));
-    child.once("exit", (code) => reject(new Error(`backend exited with ${code}`)));
-  });
-}
-
-const { child: backendChild, url: backend } = await backendProcess();
+const { child: backendChild, url: backend } = await benchBackend();
 const env = { LOG_LEVEL: "warn", GATEWAY_ALLOWED_PRIVATE_TARGETS: "127.0.0.1" };
 const [baseline, current] = await Promise.all([startGatehouse(env, { projectDir: baselineDir }), startGatehouse(env)]);
 try {
@@ -70,7 +43,6 @@ try {
     "x-correlation-id": "3f2b9c1e-8d7a-4e5f-9b1c-2a3d4e5f6a7b",
   });
   const withoutAuthorization = ({ authorization: _, ...rest }: Record<string, string>) => rest;
-  type Call = Pick<autocannon.Options, "url" | "method" | "headers" | "body" | "requests">;
   const kinds: Array<[string, (gatehouse: RunningGatehouse) => Call]> = [
     ["same call", (g) => ({ url: g.url + path, headers: headers(prepared.get(g)!.token) })],
     ["new ids each call", (g) => ({ url: g.url + path, headers: headers(prepared.get(g)!.token), requests: varying })],
@@ -90,34 +62,17 @@ try {
   ];
   const targets: Array<[string, RunningGatehouse, Call]> = [];
   for (const [kind, call] of kinds) targets.push([`baseline, ${kind}`, baseline, call(baseline)], [`this checkout, ${kind}`, current, call(current)]);
-  for (const [, , call] of targets) await autocannon({ ...call, connections: 10, duration: 2 }); // warm-up
-  const samples = targets.map(() => ({ rps: [] as number[], cpuUs: [] as number[], p99: [] as number[], non2xx: 0 }));
   const load = loadavg()[0]!.toFixed(2);
-  for (let round = 0; round < rounds; round++) {
-    // ABBA: the two runs of a request swap places every round, so neither always follows the other
-    const order = [...targets.keys()].map((i) => (round % 2 === 1 ? i ^ 1 : i));
-    for (const i of order) {
-      const [, gatehouse, call] = targets[i]!;
-      const pid = gatehouse.process.pid!;
-      const before = cpuSeconds(pid);
-      const r = await autocannon({ ...call, connections, duration: seconds });
-      await settled(pid); // the run's trailing work (analytics batches, GC) is its own, not the next run's
-      samples[i]!.cpuUs.push(((cpuSeconds(pid) - before) * 1e6) / Math.max(1, r.requests.total));
-      samples[i]!.rps.push(r.requests.average);
-      samples[i]!.p99.push(r.latency.p99);
-      samples[i]!.non2xx += r.non2xx + r.errors;
-    }
-  }
+  // ABBA: the two runs of a request swap places every round, so neither always follows the other
+  const samples = await runTurns(
+    targets.map(([name, gatehouse, call]) => ({ name, pid: gatehouse.process.pid!, call })),
+    { seconds, connections, rounds, order: (round) => [...targets.keys()].map((i) => (round % 2 === 1 ? i ^ 1 : i)) },
+  );
   console.log(
     `baseline: ${baselineDir}; load average (1 min) before: ${load}, after: ${loadavg()[0]!.toFixed(2)}; ${rounds} rounds of ${seconds} s each, ${connections} connections, medians`,
   );
   // × baseline is the median of per-round ratios: each round's two runs are seconds apart, so
   // the machine's drift over the minutes of the run cancels out of the ratio.
-  const pairedRatio = (mine: number[], theirs: number[]) => {
-    const ratios = mine.map((value, round) => value / theirs[round]!).sort((a, b) => a - b);
-    const quartile = (q: number) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))]!;
-    return `${median(ratios).toFixed(3)} (${quartile(0.25).toFixed(2)}–${quartile(0.75).toFixed(2)})`;
-  };
   console.log("| request | req/s (median) | req/s range | × baseline req/s (IQR) | p99 ms | non-2xx/errors | CPU µs per request | × baseline CPU (IQR) |");
   console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const [i, [name]] of targets.entries()) {
