@@ -54,7 +54,7 @@ export function createRequestListener(options: LaneOptions) {
     const trace = tracing ? startTrace(tracing, req, requestId, lane, matched?.pattern ?? null, pathname) : null;
     (res as Finished)[FINISHED] = { log, requestId, lane, route: matched?.pattern ?? null, pathname, started, accessLog, trace };
     res.on("finish", onFinish); // one shared listener, no closure per request
-    if (trace) res.on("close", endTrace); // also when the connection dies before the answer finished
+    if (trace?.recording) res.on("close", endTrace); // also when the connection dies before the answer finished
 
     if (REFUSED_METHODS.has(req.method ?? "")) return sendProblem(res, 405, "Method Not Allowed");
     if (url.length > MAX_URL_LENGTH) return sendProblem(res, 414, "URI Too Long");
@@ -111,11 +111,14 @@ type Finished = ServerResponse & {
 };
 
 /** The request's server span, named as OpenTelemetry's HTTP conventions say: method and route
- * (a page's route is Next.js's business: its span is named by the method alone). */
+ * (a page's route is Next.js's business: its span is named by the method alone). Attributes
+ * are only worth building for a sampled request. */
 function startTrace(tracing: Tracing, req: IncomingMessage, requestId: string, lane: "machine" | "browser", route: string | null, pathname: string): RequestTrace {
   const method = req.method ?? "";
+  const trace = tracing.startRequest(req, route ? `${method} ${route}` : method, fromTrustedProxy(req));
+  if (!trace.recording) return trace;
   const userAgent = req.headers["user-agent"];
-  return tracing.startRequest(req, route ? `${method} ${route}` : method, fromTrustedProxy(req), {
+  trace.span.setAttributes({
     "http.request.method": method,
     "url.path": pathname,
     ...(route ? { "http.route": route } : {}),
@@ -124,6 +127,7 @@ function startTrace(tracing: Tracing, req: IncomingMessage, requestId: string, l
     "gatehouse.lane": lane,
     "gatehouse.request_id": requestId,
   });
+  return trace;
 }
 
 /** Ends the server span with the answer's status (an error from 500 on, or when the answer never finished). */

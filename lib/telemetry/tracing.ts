@@ -76,7 +76,7 @@ export function traceIdOfHeader(headers: IncomingMessage["headers"]): string | n
 
 export interface Tracing {
   /** The server span of a request; `trusted`: its traceparent, if any, is its parent. */
-  startRequest(req: IncomingMessage, name: string, trusted: boolean, attributes: Attributes): RequestTrace;
+  startRequest(req: IncomingMessage, name: string, trusted: boolean): RequestTrace;
   /** Exports what is queued and stops (shutdown). */
   shutdown(): Promise<void>;
 }
@@ -87,18 +87,21 @@ export function createTracing(config: TelemetryConfig, version = "0"): Tracing |
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.serviceName, "service.version": version }),
     sampler: samplerOf(config),
+    // a path or User-Agent is the caller's choice: bounded like the access log's
+    spanLimits: { attributeValueLengthLimit: 2048 },
     spanProcessors: [
       new BatchSpanProcessor({
         exporter: new OTLPTraceExporter({ url: config.tracesEndpoint, headers: config.headers }),
         scheduledDelayMillis: config.scheduleDelayMs,
+        exportTimeoutMillis: 10_000, // a hanging collector holds shutdown no longer than this
       }),
     ],
   });
   const tracer = provider.getTracer("gatehouse", version);
   return {
-    startRequest(req, name, trusted, attributes) {
+    startRequest(req, name, trusted) {
       const parent = trusted && req.headers.traceparent !== undefined ? propagator.extract(ROOT_CONTEXT, req.headers, headerGetter) : ROOT_CONTEXT;
-      return new RequestTrace(tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent), tracer);
+      return new RequestTrace(tracer.startSpan(name, { kind: SpanKind.SERVER }, parent), tracer);
     },
     shutdown: () => provider.shutdown(),
   };
