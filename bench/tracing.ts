@@ -1,8 +1,9 @@
 // Benchmark: what tracing costs a gateway call. Four Gatehouses in one run, same backend, same
 // chain (bench/default-chain.ts), same request: a baseline checkout from before tracing existed,
 // this checkout with tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT: the cost when off), and this
-// checkout exporting to an OTLP/HTTP collector in this process (answering 200 at once) with 10 %
-// of requests sampled (parentbased_traceidratio 0.1) and with all of them. They take turns round
+// checkout exporting to an OTLP/HTTP collector in this process (answering 200 at once) with no
+// request sampled (the trace context still goes to the backend), 10 % sampled
+// (parentbased_traceidratio 0.1) and all of them. They take turns round
 // after round (bench/turns.ts); each row is the median of its rounds.
 // Usage: npx tsx bench/tracing.ts BASELINE_DIR [seconds=6] [connections=50] [rounds=6]
 //   BASELINE_DIR: e.g. `git worktree add ../base <commit>`, with node_modules, `npm run
@@ -36,13 +37,20 @@ const env = { LOG_LEVEL: "warn", GATEWAY_ALLOWED_PRIVATE_TARGETS: "127.0.0.1" };
 const traced = (ratio: string) => ({ ...env, OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl, OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: ratio });
 const servers: Array<[string, RunningGatehouse]> = [];
 try {
-  const [baseline, off, tenth, all] = await Promise.all([
+  const [baseline, off, none, tenth, all] = await Promise.all([
     startGatehouse(env, { projectDir: baselineDir }),
     startGatehouse(env),
+    startGatehouse(traced("0")),
     startGatehouse(traced("0.1")),
     startGatehouse(traced("1")),
   ]);
-  servers.push(["baseline (before tracing)", baseline], ["tracing off", off], ["tracing on, 10 % sampled", tenth], ["tracing on, all sampled", all]);
+  servers.push(
+    ["baseline (before tracing)", baseline],
+    ["tracing off", off],
+    ["tracing on, none sampled (context to the backend only)", none],
+    ["tracing on, 10 % sampled", tenth],
+    ["tracing on, all sampled", all],
+  );
   const prepared = new Map<RunningGatehouse, { token: string }>();
   for (const [, gatehouse] of servers) prepared.set(gatehouse, await prepare(gatehouse, backend));
   const path = "/gateway/bench/v1/orders/42/lines?expand=product&limit=20";

@@ -36,8 +36,28 @@ describe("inbound headers the backend trusts", () => {
     }
   });
 
-  it("passes W3C trace context (traceparent, tracestate) only from a trusted proxy", () => {
-    const incoming = { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", tracestate: "lb=1", accept: "*/*" };
+  it("passes trace context, in every format, only from a trusted proxy", () => {
+    const incoming = {
+      traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+      tracestate: "lb=1",
+      baggage: "user=alice",
+      b3: "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1",
+      "x-b3-traceid": "80f198ee56343ba864fe8b2a57d3eff7",
+      "x-b3-sampled": "1",
+      "x-b3-flags": "1",
+      "uber-trace-id": "5e9d:5e9d:0:1",
+      "uberctx-user": "alice",
+      "x-client-trace-id": "forced",
+      "x-amzn-trace-id": "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1",
+      "x-cloud-trace-context": "105445aa7843bc8bf206b12000100000/1;o=1",
+      "x-datadog-trace-id": "1",
+      "x-datadog-sampling-priority": "2",
+      sw8: "1-x",
+      "elastic-apm-traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+      "grpc-trace-bin": "AAA",
+      "ot-tracer-traceid": "1",
+      accept: "*/*",
+    };
     expect(upstreamRequestHeaders(incoming, false)).toEqual({ accept: "*/*" });
     expect(upstreamRequestHeaders(incoming, true)).toEqual(incoming);
   });

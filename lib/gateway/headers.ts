@@ -6,8 +6,8 @@
 //   - the gateway's own (X-Gatehouse-*, X-Request-Id) and the client-address and forwarding
 //     headers it writes itself (Forwarded, X-Forwarded-*, X-Real-IP, True-Client-IP, …):
 //     dropped, unless the TCP peer is a trusted proxy (TRUSTED_PROXIES) for the forwarding
-//     ones, then replaced by the gateway's own view (forwardingHeaders); W3C traceparent and
-//     tracestate also pass only from a trusted proxy (else a caller picks the backend's trace);
+//     ones, then replaced by the gateway's own view (forwardingHeaders); trace context headers (traceparent,
+//     b3, …) also pass only from a trusted proxy (else a caller picks the backend's trace);
 //   - headers that make a backend read another path or method than the one the policies
 //     judged (X-Original-URL, X-Rewrite-URL, X-HTTP-Method-Override, …): always dropped;
 //   - any of those spelled with "_" or another character in place of "-" (X_Gatehouse_User):
@@ -34,12 +34,25 @@ const FORWARDING = new Set([
   "x-proxyuser-ip",
   "x-host",
   "x-original-host",
-  // W3C Trace Context: a trace continues only from a trusted proxy (with tracing on, the
-  // gateway writes its own; lib/telemetry).
+  // Trace context, in every format a backend or its sidecar may read (W3C, B3, Jaeger, Envoy,
+  // AWS X-Ray, Google Cloud, Datadog, SkyWalking, Elastic, gRPC, OpenTracing, baggage): a
+  // caller would otherwise choose the trace a backend records, or force it to be sampled. With
+  // tracing on the gateway writes its own traceparent (lib/telemetry).
   "traceparent",
   "tracestate",
+  "baggage",
+  "b3",
+  "uber-trace-id",
+  "x-client-trace-id",
+  "x-amzn-trace-id",
+  "x-cloud-trace-context",
+  "elastic-apm-traceparent",
+  "grpc-trace-bin",
+  "sw8",
+  "sw8-correlation",
+  "sw8-x",
 ]);
-const FORWARDING_PREFIXES = ["x-forwarded", "x-envoy-"];
+const FORWARDING_PREFIXES = ["x-forwarded", "x-envoy-", "x-b3-", "uberctx-", "x-datadog-", "ot-tracer-", "ot-baggage-"];
 
 /** Never from the caller: they would make the backend read another path or method. */
 const OVERRIDES = new Set<string>([...METHOD_OVERRIDE_HEADERS, "x-original-url", "x-rewrite-url", "x-original-uri", "x-override-url"]);

@@ -28,7 +28,7 @@ import { isPromise } from "../runtime/maybe-async.ts";
 import { perObject } from "../runtime/per-object.ts";
 import { BodyTooLarge, readBoundedBody } from "../http/body.ts";
 import { GATEWAY_FACTS, type WithGatewayFacts } from "../log/access-log-line.ts";
-import { SpanKind, SpanStatusCode, injectTraceContext, type RequestTrace, type Span } from "../telemetry/tracing.ts";
+import { SpanKind, SpanStatusCode, endWithError, injectTraceContext, type RequestTrace, type Span } from "../telemetry/trace-context.ts";
 
 export interface PipelineDeps {
   registry: ProxyRegistry;
@@ -119,6 +119,8 @@ class Call implements PolicyContext {
   readonly trace: RequestTrace | null;
   /** The same while the request is sampled: policies and the upstream get spans under it. */
   readonly sampled: RequestTrace | null;
+  /** The span of the policy phase running now (policySpan): a phase that throws leaves it here. */
+  phaseSpan: Span | null = null;
   private childLog: RequestContext["log"] | null = null;
 
   constructor(
@@ -183,6 +185,8 @@ export function createGatewayHandler(deps: PipelineDeps) {
     try {
       await run(call, proxy, deps, res, outcome);
     } catch (error) {
+      if (call.phaseSpan) endWithError(call.phaseSpan, error);
+      if (call.sampled) annotateSpan(call);
       const unavailable = isDatabaseUnavailable(error); // e.g. a token not in the cache while the database restarts
       if (unavailable) call.log.warn({ err: error }, "gateway call: database unavailable");
       else call.log.error({ err: error }, "gateway call failed");
@@ -234,11 +238,6 @@ export function createGatewayHandler(deps: PipelineDeps) {
       blockedBy: call.annotations.blockedBy ?? null,
     });
     recordGatewayCall(metricsLabel(proxy), outcome.status, call.annotations.blockedBy ?? null, outcome.latencyMs / 1000);
-    if (call.sampled) {
-      const { span } = call.sampled;
-      if (call.identity) span.setAttributes({ "gatehouse.app.id": call.identity.appId, "gatehouse.auth.kind": call.identity.kind });
-      if (call.annotations.blockedBy) span.setAttribute("gatehouse.blocked_by", call.annotations.blockedBy);
-    }
   };
 }
 
@@ -257,10 +256,10 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
   // Arrive phases: nothing has judged the call yet, so their answers are the gateway's own.
   for (const step of definition.chain) {
     if (!step.policy.arrive) continue;
-    const span = call.sampled && policySpan(call.sampled, step.policy.name, "arrive");
+    const span = policySpan(call, step.policy.name, "arrive");
     const result = step.policy.arrive(call, step.config);
     const stop = isPromise(result) ? await result : result;
-    if (span) endPolicySpan(span, stop);
+    if (span) endPolicySpan(call, span, stop);
     if (stop) return answerWith(res, call, outcome, stop, null);
   }
 
@@ -290,10 +289,10 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
     const needsBody = step.policy.needsBody;
     if (needsBody && call.body === null && (needsBody === true || needsBody(step.config)) && !(await buffered())) return;
     if (!step.policy.access) continue;
-    const span = call.sampled && policySpan(call.sampled, step.policy.name, "access");
+    const span = policySpan(call, step.policy.name, "access");
     const result = step.policy.access(call, step.config);
     const stop = isPromise(result) ? await result : result; // most policies answer at once
-    if (span) endPolicySpan(span, stop);
+    if (span) endPolicySpan(call, span, stop);
     if (stop) {
       if (stop.status === 413) res.setHeader("connection", "close");
       return answerWith(res, call, outcome, stop, step.policy.name);
@@ -334,7 +333,11 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
   if (target.echo) headers[ECHO_KEY_HEADER] = deps.echoKey;
   // The backend joins the trace: under the upstream span when sampled, else the request's own
   // (unsampled) context, so its logs still carry the trace id.
-  const upstreamSpan = call.sampled ? upstreamSpanOf(call.sampled, call.method, target) : null;
+  let upstreamSpan: Span | null = null;
+  if (call.sampled) {
+    annotateSpan(call); // the identity is settled; the span may end before this function returns
+    upstreamSpan = upstreamSpanOf(call.sampled, call.method, target);
+  }
   if (call.trace) injectTraceContext(upstreamSpan ?? call.trace.span, headers);
 
   let body: Buffer | Readable | null = null;
@@ -397,6 +400,7 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
       if (requestCounter) outcome.bytesIn = requestCounter.bytes;
       if (error instanceof BodyTooLarge || (requestCounter && requestCounter.bytes > proxy.maxRequestBytes)) {
         res.setHeader("connection", "close");
+        upstreamSpan?.setStatus({ code: SpanStatusCode.ERROR, message: "request body too large" });
         return answerWith(res, call, outcome, problemAnswer(413, { title: "Payload Too Large" }), proxy.bodyLimitedBy);
       }
       const failure = upstreamFailure(error);
@@ -414,14 +418,15 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
     const length = Number(head.headers["content-length"] ?? NaN);
     if (length > deps.maxResponseBytes) {
       call.log.warn({ upstream: target.origin, length }, "upstream response too large");
+      upstreamSpan?.setStatus({ code: SpanStatusCode.ERROR, message: "response too large" });
       return answerWith(res, call, outcome, problemAnswer(502, { title: "Bad upstream response", detail: "The upstream's response is too large." }), null);
     }
     let collect = false;
     for (const step of definition.chain) {
       if (step.policy.response) {
-        const span = call.sampled && policySpan(call.sampled, step.policy.name, "response");
+        const span = policySpan(call, step.policy.name, "response");
         await step.policy.response(call, step.config, head);
-        span?.end();
+        if (span) endPolicySpan(call, span, null);
       }
       if (step.policy.wantsResponseBody?.(call, step.config, head)) collect = true;
     }
@@ -445,15 +450,25 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
   }
 }
 
-/** The span of one policy phase, named by the policy. */
-function policySpan(trace: RequestTrace, policy: string, phase: "arrive" | "access" | "response"): Span {
-  return trace.child(`policy ${policy}`, SpanKind.INTERNAL, { "gatehouse.policy": policy, "gatehouse.policy.phase": phase });
+/** The span of one policy phase, named by the policy, while the call is sampled. */
+function policySpan(call: Call, policy: string, phase: "arrive" | "access" | "response"): Span | null {
+  if (!call.sampled) return null;
+  return (call.phaseSpan = call.sampled.child(`policy ${policy}`, SpanKind.INTERNAL, { "gatehouse.policy": policy, "gatehouse.policy.phase": phase }));
 }
 
 /** A phase that answered the call says with what status. */
-function endPolicySpan(span: Span, answer: GatewayAnswer | null | undefined | void): void {
+function endPolicySpan(call: Call, span: Span, answer: GatewayAnswer | null | undefined | void): void {
   if (answer) span.setAttribute("gatehouse.policy.answer_status", answer.status);
   span.end();
+  call.phaseSpan = null;
+}
+
+/** What the gateway knows of the call, on the request's span. Written before the answer: the
+ * span ends when the answer finishes, which may come before the handler resumes. */
+function annotateSpan(call: Call): void {
+  const { span } = call.sampled!;
+  if (call.identity) span.setAttributes({ "gatehouse.app.id": call.identity.appId, "gatehouse.auth.kind": call.identity.kind });
+  if (call.annotations.blockedBy) span.setAttribute("gatehouse.blocked_by", call.annotations.blockedBy);
 }
 
 /** The client span of the upstream exchange (OpenTelemetry HTTP client conventions). */
@@ -557,10 +572,11 @@ async function answerCollected(
 
 /** The call is answered by the gateway or a policy (`by`), not the upstream. A policy that
  * served it (a cached answer) did not block it. */
-function answerWith(res: ServerResponse, call: GatewayCall, outcome: CallOutcome, answer: GatewayAnswer, by: string | null): void {
+function answerWith(res: ServerResponse, call: Call, outcome: CallOutcome, answer: GatewayAnswer, by: string | null): void {
   outcome.status = answer.status;
   outcome.answeredBy = by;
   if (by && !answer.served) call.annotations.blockedBy = by;
+  if (call.sampled) annotateSpan(call);
   outcome.bytesOut = send(res, answer, call.responseHeaders);
 }
 

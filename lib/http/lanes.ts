@@ -12,7 +12,8 @@ import type { MachineHandler, RequestContext } from "./types.ts";
 import { recordHttpRequest } from "../metrics/index.ts";
 import { accessLogLine } from "../log/access-log-line.ts";
 import type { AccessLogShipper } from "../log/access-log-shipper.ts";
-import { SpanStatusCode, traceIdOfHeader, type RequestTrace, type Tracing } from "../telemetry/tracing.ts";
+import { withoutSecrets } from "../security/secrets.ts";
+import { SpanStatusCode, traceIdOfHeader, type RequestTrace, type Tracing } from "../telemetry/trace-context.ts";
 
 export type BrowserHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -51,8 +52,9 @@ export function createRequestListener(options: LaneOptions) {
     const handlerSendsId = route?.sendsRequestId === true && !REFUSED_METHODS.has(method) && url.length <= MAX_URL_LENGTH && allows(route, method);
     if (!handlerSendsId) res.setHeader("x-request-id", requestId);
     if (isShuttingDown()) res.setHeader("connection", "close");
-    const trace = tracing ? startTrace(tracing, req, requestId, lane, matched?.pattern ?? null, pathname) : null;
-    (res as Finished)[FINISHED] = { log, requestId, lane, route: matched?.pattern ?? null, pathname, started, accessLog, trace };
+    const shownPath = withoutSecrets(pathname); // what logs, access logs and spans may hold
+    const trace = tracing ? startTrace(tracing, req, requestId, lane, matched?.pattern ?? null, shownPath) : null;
+    (res as Finished)[FINISHED] = { log, requestId, lane, route: matched?.pattern ?? null, pathname: shownPath, started, accessLog, trace };
     res.on("finish", onFinish); // one shared listener, no closure per request
     if (trace?.recording) res.on("close", endTrace); // also when the connection dies before the answer finished
 
@@ -103,6 +105,7 @@ type Finished = ServerResponse & {
     requestId: string;
     lane: "machine" | "browser";
     route: string | null;
+    /** The path without its query, issued secrets cut (withoutSecrets). */
     pathname: string;
     started: number;
     accessLog: AccessLogShipper | null;
@@ -133,7 +136,7 @@ function startTrace(tracing: Tracing, req: IncomingMessage, requestId: string, l
 /** Ends the server span with the answer's status (an error from 500 on, or when the answer never finished). */
 function endTrace(this: ServerResponse): void {
   const { span } = (this as Finished)[FINISHED].trace!;
-  span.setAttribute("http.response.status_code", this.statusCode);
+  if (this.headersSent) span.setAttribute("http.response.status_code", this.statusCode);
   if (!this.writableFinished) span.setStatus({ code: SpanStatusCode.ERROR, message: "connection closed before the answer finished" });
   else if (this.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
   span.end();

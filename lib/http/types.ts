@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import type { RequestTrace } from "../telemetry/tracing.ts";
+import type { RequestTrace } from "../telemetry/trace-context.ts";
 
 /** What every machine-lane handler gets besides the request and response. */
 export interface RequestContext {

@@ -18,6 +18,14 @@ export const SECRET_PREFIXES = {
 
 export type SecretKind = keyof typeof SECRET_PREFIXES;
 
+const SECRET_IN_TEXT = new RegExp(`(${Object.values(SECRET_PREFIXES).join("|")})[A-Za-z0-9_-]+`, "g");
+
+/** `text` (a path that is logged or traced) with each issued secret in it cut to its prefix:
+ * a link such as /teams/invitations/gth_inv_… carries one. */
+export function withoutSecrets(text: string): string {
+  return text.includes("gth_") ? text.replace(SECRET_IN_TEXT, "$1[redacted]") : text;
+}
+
 export function generateSecret(kind: SecretKind): string {
   return SECRET_PREFIXES[kind] + randomBytes(32).toString("base64url");
 }

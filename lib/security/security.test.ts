@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { decrypt, encrypt } from "./encryption.ts";
-import { generateClientId, generateSecret, hashSecret, secretMatches } from "./secrets.ts";
+import { generateClientId, generateSecret, hashSecret, secretMatches, withoutSecrets } from "./secrets.ts";
 
 describe("secrets", () => {
   it("are prefixed, unique and carry at least 128 bits of randomness", () => {
@@ -40,5 +40,16 @@ describe("encryption", () => {
     expect(() => decrypt(value, randomBytes(32), "user-1")).toThrow();
     expect(() => decrypt(value, key, "user-2")).toThrow();
     expect(() => decrypt("garbage", key)).toThrow();
+  });
+});
+
+describe("withoutSecrets", () => {
+  it("cuts every issued secret in a path to its prefix and leaves public ids and other text alone", () => {
+    const invitation = generateSecret("teamInvitation");
+    const token = generateSecret("accessToken");
+    expect(withoutSecrets(`/teams/invitations/${invitation}`)).toBe("/teams/invitations/gth_inv_[redacted]");
+    expect(withoutSecrets(`/x/${token}/y/${invitation}`)).toBe("/x/gth_at_[redacted]/y/gth_inv_[redacted]");
+    expect(withoutSecrets("/gateway/orders/v1/gth_ci_abc/items")).toBe("/gateway/orders/v1/gth_ci_abc/items");
+    expect(withoutSecrets("/apps")).toBe("/apps");
   });
 });

@@ -25,7 +25,6 @@ import { DpopVerifier } from "../oauth/dpop/verifier.ts";
 import type { BrowserRelay } from "./browser-relay.ts";
 import { createMachineServer, listenMachineServer, type RequestListener } from "./machine-server.ts";
 import type { AccessLogShipper } from "../log/access-log-shipper.ts";
-import { createTracing } from "../telemetry/tracing.ts";
 
 export interface MachineLaneOptions {
   config: Config;
@@ -61,7 +60,8 @@ export async function startMachineLane(options: MachineLaneOptions, listening?: 
   await Promise.all([validator.start(), clients.start()]);
   const gateway = createGateway({ config, db, store, log, validator, clients, analyticsSink: options.analyticsSink, retention: options.retention });
   await gateway.start();
-  const tracing = createTracing(config.telemetry); // null unless an OTLP endpoint is configured
+  // the OpenTelemetry SDK loads only when an OTLP endpoint is configured
+  const tracing = config.telemetry.tracesEndpoint ? (await import("../telemetry/tracing.ts")).createTracing(config.telemetry) : null;
 
   const server = listening?.server ?? createMachineServer(config);
   const shutdown = createGracefulShutdown(server, {
@@ -73,8 +73,9 @@ export async function startMachineLane(options: MachineLaneOptions, listening?: 
       { name: "gateway (analytics flush, upstream pools)", run: () => gateway.stop() },
       { name: "token cache", run: () => validator.stop() },
       { name: "client cache", run: () => clients.stop() },
-      ...(tracing ? [{ name: "trace export", run: () => tracing.shutdown() }] : []),
       ...(options.stepsAfter ?? []),
+      // last: a collector that hangs holds nothing else back (the export gives up after 5 s)
+      ...(tracing ? [{ name: "trace export", run: () => tracing.shutdown() }] : []),
     ],
   });
   const router = createMachineRouter(

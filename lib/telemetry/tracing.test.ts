@@ -1,7 +1,8 @@
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
 import type { TelemetryConfig } from "../config/load.ts";
-import { createTracing, injectTraceContext, traceIdOfHeader } from "./tracing.ts";
+import { createTracing } from "./tracing.ts";
+import { injectTraceContext, traceIdOfHeader } from "./trace-context.ts";
 
 const PARENT = { traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "b7ad6b7169203331" };
 const TRACEPARENT = `00-${PARENT.traceId}-${PARENT.spanId}-01`;
@@ -35,7 +36,7 @@ describe("tracing", () => {
 
   it("starts a new trace when traceparent is sent twice or is malformed", () => {
     const tracing = createTracing(config())!;
-    for (const traceparent of [[TRACEPARENT, TRACEPARENT], `${TRACEPARENT}x`, "00-00000000000000000000000000000000-b7ad6b7169203331-01"]) {
+    for (const traceparent of [`${TRACEPARENT}, ${TRACEPARENT}`, `${TRACEPARENT}x`, "00-00000000000000000000000000000000-b7ad6b7169203331-01"]) {
       expect(tracing.startRequest(request({ traceparent }), "GET /x", true).traceId, String(traceparent)).not.toBe(PARENT.traceId);
     }
   });

@@ -179,7 +179,8 @@ function served(ctx: PolicyContext, entry: CachedAnswer): GatewayAnswer {
 }
 
 /** Headers that describe one transfer or one call, never kept with an answer. */
-const NOT_KEPT = new Set(["age", "x-cache", "x-request-id", "content-length", "set-cookie"]);
+// traceresponse names the trace of the call that filled the entry: another caller's
+const NOT_KEPT = new Set(["age", "x-cache", "x-request-id", "content-length", "set-cookie", "traceresponse"]);
 
 function keep(ctx: PolicyContext, config: ResponseCacheConfig, { key, path }: Pending, verdict: Extract<StoreVerdict, { store: true }>, response: CollectedResponse): void {
   const headers: Record<string, string> = {};
