@@ -27,7 +27,12 @@ const server = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${dir}`, "
 });
 const gatehouse = { url, dataDir } as RunningGatehouse;
 try {
-  while (!(await fetch(`${url}/healthz`).catch(() => null))?.ok) await new Promise((r) => setTimeout(r, 200));
+  // the machine lane answers before okta-dev has seeded its users and the portal has started
+  const portalReady = async () => {
+    const readiness = await fetch(`${url}/readyz`).catch(() => null);
+    return ((await readiness?.json().catch(() => null)) as { checks?: { portal?: { status: string } } } | null)?.checks?.portal?.status === "ok";
+  };
+  while (!(await portalReady())) await new Promise((r) => setTimeout(r, 200));
   const api = apiCaller(gatehouse);
   const { admin, developer } = await seededSessions(gatehouse);
   const product = await api(admin, "POST", "/products", { slug: "bench", name: "Bench", scopes: ["bench:read"], approvalType: "auto" });
