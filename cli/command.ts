@@ -12,6 +12,8 @@ export interface Result {
   text: string;
   /** A note for people on stderr (the next page, a secret shown once); never with --json. */
   note?: string;
+  /** The exit status once printed (default 0): `config diff --exit-code` tells CI about changes. */
+  exitCode?: number;
 }
 
 export interface CommandCall {

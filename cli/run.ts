@@ -100,7 +100,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     io.stdout(`${result.text}\n`);
     if (result.note) io.stderr(`${result.note}\n`);
   }
-  return 0;
+  return result.exitCode ?? 0;
 }
 
 /** An admin API key (flag, then environment), else an automation app's client credentials. */

@@ -74,6 +74,10 @@ function shown(value: unknown): string {
 
 const PRUNE = { prune: { type: "boolean" } } as const;
 
+/** `config diff --exit-code` when applying would change something: not 1 (the API refused or
+ * could not be reached) nor 2 (a wrong command line), so CI can tell drift from failure. */
+const CHANGES_PENDING = 3;
+
 function send(client: ApiClient, method: "POST" | "PUT", path: string, source: string, prune: boolean): Promise<Changes> {
   return client.request<Changes>(method, path, { files: readConfigPath(source), prune });
 }
@@ -101,13 +105,14 @@ export const config: Group = {
       },
     },
     diff: {
-      summary: "Show what applying PATH would create, update and delete, field by field (changes nothing)",
+      summary: `Show what applying PATH would create, update and delete, field by field (changes nothing); --exit-code exits ${CHANGES_PENDING} when there is something to apply`,
       args: ["<path>"],
-      usage: "[--prune]",
-      options: PRUNE,
+      usage: "[--prune] [--exit-code]",
+      options: { ...PRUNE, "exit-code": { type: "boolean" } },
       async run({ client, args, opts }) {
         const result = await send(client, "POST", "/config/diff", args[0]!, opts.flag("prune"));
-        return { data: result, text: describeChanges(result) };
+        const pending = result.changes.length > 0;
+        return { data: result, text: describeChanges(result), exitCode: pending && opts.flag("exit-code") ? CHANGES_PENDING : 0 };
       },
     },
     apply: {

@@ -7,6 +7,7 @@
 // overrides.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
+import type net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -239,6 +240,42 @@ describe("tracing (OpenTelemetry over OTLP/HTTP)", () => {
     );
     expect(attribute(streamedSpan, "gatehouse.auth.kind")).toBe("api-key");
     expect(attribute(streamedSpan, "gatehouse.app.id")).toEqual(expect.any(String));
+  });
+
+  it("a retry on another target is a client span of its own, and the backend is called under it", async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, BACKEND_HOST, resolve));
+    const dead = `http://${BACKEND_HOST}:${(closed.address() as net.AddressInfo).port}`;
+    await new Promise((resolve) => closed.close(resolve));
+    const sessions = await seededSessions(sampled.gatehouse);
+    const created = await apiCaller(sampled.gatehouse)(sessions.admin, "POST", "/proxies", {
+      name: "Retried",
+      basePath: "retried",
+      version: "v1",
+      targetUrl: dead,
+      policies: [{ policy: "allow-anonymous" }],
+      upstream: { targets: [{ url: dead }, { url: backends.url }], retries: { attempts: 2, budgetPercent: 100 } },
+    });
+    expect(created.status, created.text).toBe(201);
+    // the balancer takes turns: within a few calls one goes to the dead target first
+    let tries: OtlpSpan[] = [];
+    let marker = "";
+    for (let i = 0; i < 4 && tries.length < 2; i++) {
+      marker = `/retry-${i}`;
+      const res = await get(`${sampled.gatehouse.url}/gateway/retried/v1${marker}`, {});
+      expect(res.status, res.body).toBe(200);
+      const server = await until(() => exported(sampled.receiver).find((s) => s.kind === SPAN_KIND.server && attribute(s, "gatehouse.request_id") === res.headers["x-request-id"]));
+      tries = await until(() => {
+        const clients = exported(sampled.receiver).filter((s) => s.kind === SPAN_KIND.client && s.traceId === server.traceId);
+        return clients.length > 0 ? clients : undefined;
+      });
+    }
+    expect(tries).toHaveLength(2);
+    const [first, second] = [tries.find((s) => attribute(s, "http.request.resend_count") === undefined)!, tries.find((s) => attribute(s, "http.request.resend_count") === 1)!];
+    expect(first.status?.code).toBe(2); // ERROR: the dead target refused the connection
+    expect(attribute(second, "http.response.status_code")).toBe(200);
+    expect(first.parentSpanId).toBe(second.parentSpanId);
+    expect(traceparentOf(backendSaw(marker).headers.traceparent).parentId).toBe(second.spanId);
   });
 
   it("the token endpoint and a portal page have spans of their own", async () => {

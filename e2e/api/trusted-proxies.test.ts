@@ -74,6 +74,10 @@ describe("client addresses behind a trusted proxy (TRUSTED_PROXIES)", () => {
   });
 
   const forwarding = {
+    // trace context (tracing is off on both servers)
+    traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    tracestate: "lb=1",
+    b3: "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1",
     "x-forwarded-for": "198.51.100.9",
     "true-client-ip": "198.51.100.9",
     forwarded: "for=198.51.100.9",
@@ -90,6 +94,8 @@ describe("client addresses behind a trusted proxy (TRUSTED_PROXIES)", () => {
     expect(headers["x-real-ip"]).toBe("198.51.100.9");
     expect(headers["forwarded"]).toBe(`for=198.51.100.9, for=127.0.0.1;host="${new URL(trusting.url).host}";proto=http`);
     expect(headers["x-forwarded-host"]).toBe(new URL(trusting.url).host); // the public host, not what a caller wrote
+    // with tracing off, a trusted proxy's trace context reaches the backend as it sent it
+    expect([headers.traceparent, headers.tracestate, headers.b3]).toEqual([forwarding.traceparent, forwarding.tracestate, forwarding.b3]);
   });
 
   it("removes forwarding headers an untrusted caller wrote, and replaces them with its own view", async () => {
@@ -100,5 +106,7 @@ describe("client addresses behind a trusted proxy (TRUSTED_PROXIES)", () => {
     expect(headers["x-real-ip"]).toBe("127.0.0.1");
     expect(headers["forwarded"]).toBe(`for=127.0.0.1;host="${new URL(plain.url).host}";proto=http`);
     expect(headers["x-forwarded-host"]).toBe(new URL(plain.url).host);
+    // a caller's trace context would choose the trace the backend records
+    expect([headers.traceparent, headers.tracestate, headers.b3]).toEqual([undefined, undefined, undefined]);
   });
 });

@@ -386,7 +386,15 @@ async function run(call: Call, proxy: RegisteredProxy, deps: PipelineDeps, res: 
             set.release(member!);
             member = next;
             target = next.target;
-            upstreamSpan?.setAttributes({ ...serverOf(target), "http.request.resend_count": tried.size });
+            if (upstreamSpan) {
+              // each try is a span of its own (OpenTelemetry's HTTP client conventions), and the
+              // next target is called under the new one
+              upstreamSpan.setStatus({ code: SpanStatusCode.ERROR, message: upstreamFailure(error).reason });
+              upstreamSpan.end();
+              upstreamSpan = upstreamSpanOf(call.sampled!, call.method, target);
+              upstreamSpan.setAttribute("http.request.resend_count", tried.size);
+              injectTraceContext(upstreamSpan, headers);
+            }
             upstreamPath = pathOn(target, call.path, callerQuery);
             if (target.echo) headers[ECHO_KEY_HEADER] = deps.echoKey;
             else delete headers[ECHO_KEY_HEADER];
