@@ -1,14 +1,17 @@
-// Benchmark: what tracing costs a gateway call. Four Gatehouses in one run, same backend, same
+// Benchmark: what tracing costs a gateway call. Five Gatehouses in one run, same backend, same
 // chain (bench/default-chain.ts), same request: a baseline checkout from before tracing existed,
 // this checkout with tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT: the cost when off), and this
-// checkout exporting to an OTLP/HTTP collector in this process (answering 200 at once) with no
-// request sampled (the trace context still goes to the backend), 10 % sampled
-// (parentbased_traceidratio 0.1) and all of them. They take turns round
-// after round (bench/turns.ts); each row is the median of its rounds.
+// checkout exporting to an OTLP/HTTP collector with no request sampled (the trace context still
+// goes to the backend), 10 % sampled (parentbased_traceidratio 0.1) and all of them. They take
+// turns round after round (bench/turns.ts); each row is the median of its rounds.
+// Two things keep one server's tracing out of another's turn: the collector is a process of its
+// own (receiving spans never slows the load generator), and spans are exported every 200 ms
+// (OTEL_BSP_SCHEDULE_DELAY), so a server's exports end within its own turn (turns.ts waits
+// for its process to go quiet).
 // Usage: npx tsx bench/tracing.ts BASELINE_DIR [seconds=6] [connections=50] [rounds=6]
 //   BASELINE_DIR: e.g. `git worktree add ../base <commit>`, with node_modules, `npm run
 //   db:generate` and `npx next build` done there.
-import { createServer } from "node:http";
+import { spawn } from "node:child_process";
 import { loadavg } from "node:os";
 import { startGatehouse, type RunningGatehouse } from "../e2e/harness/gatehouse.ts";
 import { prepareBenchProxies as prepare } from "./default-chain.ts";
@@ -20,21 +23,28 @@ const seconds = Number(process.argv[3] ?? 6);
 const connections = Number(process.argv[4] ?? 50);
 const rounds = Number(process.argv[5] ?? 6);
 
-let exports = 0;
-let exportedBytes = 0;
-const collector = createServer((req, res) => {
-  req.on("data", (chunk: Buffer) => (exportedBytes += chunk.length));
-  req.on("end", () => {
-    exports++;
-    res.writeHead(200, { "content-type": "application/json" }).end("{}");
-  });
+/** An OTLP/HTTP collector that counts what it receives (GET /stats) and answers 200 at once. */
+const COLLECTOR = `
+let exports = 0, bytes = 0;
+const server = require("node:http").createServer((req, res) => {
+  if (req.method === "GET") return res.end(JSON.stringify({ exports, bytes }));
+  req.on("data", (chunk) => (bytes += chunk.length));
+  req.on("end", () => { exports++; res.writeHead(200, { "content-type": "application/json" }).end("{}"); });
 });
-await new Promise<void>((resolve) => collector.listen(0, "127.0.0.1", resolve));
-const collectorUrl = `http://127.0.0.1:${(collector.address() as { port: number }).port}`;
+server.listen(0, "127.0.0.1", () => console.log(server.address().port));
+`;
+const collector = spawn(process.execPath, ["-e", COLLECTOR], { stdio: ["ignore", "pipe", "inherit"] });
+const collectorUrl = await new Promise<string>((resolve) => collector.stdout.once("data", (chunk: Buffer) => resolve(`http://127.0.0.1:${chunk.toString().trim()}`)));
 
 const { child: backendChild, url: backend } = await benchBackend();
 const env = { LOG_LEVEL: "warn", GATEWAY_ALLOWED_PRIVATE_TARGETS: "127.0.0.1" };
-const traced = (ratio: string) => ({ ...env, OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl, OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: ratio });
+const traced = (ratio: string) => ({
+  ...env,
+  OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
+  OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
+  OTEL_TRACES_SAMPLER_ARG: ratio,
+  OTEL_BSP_SCHEDULE_DELAY: "200",
+});
 const servers: Array<[string, RunningGatehouse]> = [];
 try {
   const [baseline, off, none, tenth, all] = await Promise.all([
@@ -74,9 +84,10 @@ try {
       `| ${name} | ${Math.round(median(s.rps))} | ${pairedRatio(s.rps, samples[0]!.rps)} | ${median(s.p99)} | ${s.non2xx} | ${Math.round(median(s.cpuUs))} | ${pairedRatio(s.cpuUs, samples[0]!.cpuUs)} |`,
     );
   }
-  console.log(`collector: ${exports} exports, ${(exportedBytes / 1e6).toFixed(1)} MB`);
+  const received = (await (await fetch(`${collectorUrl}/stats`)).json()) as { exports: number; bytes: number };
+  console.log(`collector: ${received.exports} exports, ${(received.bytes / 1e6).toFixed(1)} MB`);
 } finally {
   await Promise.all(servers.map(([, g]) => g.stop()));
   backendChild.kill("SIGTERM");
-  collector.close();
+  collector.kill("SIGTERM");
 }
