@@ -6,8 +6,9 @@
 //   - the gateway's own (X-Gatehouse-*, X-Request-Id) and the client-address and forwarding
 //     headers it writes itself (Forwarded, X-Forwarded-*, X-Real-IP, True-Client-IP, …):
 //     dropped, unless the TCP peer is a trusted proxy (TRUSTED_PROXIES) for the forwarding
-//     ones, then replaced by the gateway's own view (forwardingHeaders); trace context headers (traceparent,
-//     b3, …) also pass only from a trusted proxy (else a caller picks the backend's trace);
+//     ones, then replaced by the gateway's own view (forwardingHeaders); trace-context headers
+//     (traceparent, b3, …) are kept only from a trusted proxy too (else a caller picks the
+//     trace a backend records);
 //   - headers that make a backend read another path or method than the one the policies
 //     judged (X-Original-URL, X-Rewrite-URL, X-HTTP-Method-Override, …): always dropped;
 //   - any of those spelled with "_" or another character in place of "-" (X_Gatehouse_User):

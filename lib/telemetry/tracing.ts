@@ -2,14 +2,14 @@
 // Tracing and every caller checks that one reference: nothing else runs per request).
 //
 // When on, each request gets a server span (lib/http/lanes.ts); the gateway adds a child per
-// policy phase and one for the upstream exchange, whose context goes to the backend in a W3C
+// policy phase and one per upstream try, whose context goes to the backend in a W3C
 // `traceparent` header (lib/gateway/pipeline.ts). A caller's `traceparent` continues its trace
 // only when the TCP peer is a trusted proxy (TRUSTED_PROXIES): anyone else could otherwise
 // choose the trace ids a backend records, or force sampling. Spans are exported in batches over
 // OTLP/HTTP by the official SDK; a collector that is down costs dropped spans, never a call.
 //
-// This module loads the SDK: the server imports it only when tracing is on (lib/server/machine-lane.ts),
-// the request path needs trace-context.ts alone.
+// This module loads the SDK: the server imports it only when tracing is on
+// (lib/server/machine-lane.ts); the request path needs trace-context.ts alone.
 import { hostname } from "node:os";
 import { ROOT_CONTEXT, SpanKind } from "@opentelemetry/api";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
@@ -20,12 +20,11 @@ import type { TelemetryConfig } from "../config/load.ts";
 import { RequestTrace, headerGetter, propagator, type Tracing } from "./trace-context.ts";
 
 /** The tracing of this process, or null when OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is unset. */
-export function createTracing(config: TelemetryConfig, version = "0"): Tracing | null {
+export function createTracing(config: TelemetryConfig): Tracing | null {
   if (!config.tracesEndpoint) return null;
   const provider = new TracerProvider({
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: config.serviceName,
-      "service.version": version,
       // each machine-lane worker exports its own spans
       "service.instance.id": `${hostname()}/${process.pid}`,
     }),
@@ -40,7 +39,7 @@ export function createTracing(config: TelemetryConfig, version = "0"): Tracing |
       }),
     ],
   });
-  const tracer = provider.getTracer("gatehouse", version);
+  const tracer = provider.getTracer("gatehouse");
   return {
     startRequest(req, name, trusted) {
       const parent = trusted && req.headers.traceparent !== undefined ? propagator.extract(ROOT_CONTEXT, req.headers, headerGetter) : ROOT_CONTEXT;
