@@ -38,18 +38,16 @@ try {
     headers: { authorization: `Bearer ${prepared.get(g)!.token}`, accept: "application/json", "user-agent": "bench-client/1.0 (+https://example.com)" },
   });
   const load = loadavg()[0]!.toFixed(2);
-  const samples = await runTurns(
-    [
-      { name: "access log off", pid: off.process.pid!, call: call(off) },
-      { name: "file + HTTP collector", pid: on.process.pid!, call: call(on) },
-    ],
-    { seconds, connections, rounds },
-  );
+  const turns = [
+    { name: "access log off", pid: off.process.pid!, call: call(off) },
+    { name: "file + HTTP collector", pid: on.process.pid!, call: call(on) },
+  ];
+  const samples = await runTurns(turns, { seconds, connections, rounds });
   await new Promise((resolve) => setTimeout(resolve, 1_500)); // the last partial batches leave
   console.log(`load average (1 min) before: ${load}, after: ${loadavg()[0]!.toFixed(2)}; ${rounds} rounds of ${seconds} s, ${connections} connections, medians`);
   console.log("| gateway call | req/s (median) | × off req/s (IQR) | p99 ms | non-2xx/errors | CPU µs per call | × off CPU (IQR) |");
   console.log("| --- | --- | --- | --- | --- | --- | --- |");
-  for (const [i, name] of ["access log off", "file + HTTP collector"].entries()) {
+  for (const [i, { name }] of turns.entries()) {
     const s = samples[i]!;
     console.log(
       `| ${name} | ${Math.round(median(s.rps))} | ${pairedRatio(s.rps, samples[0]!.rps)} | ${median(s.p99)} | ${s.non2xx} | ${Math.round(median(s.cpuUs))} | ${pairedRatio(s.cpuUs, samples[0]!.cpuUs)} |`,

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import autocannon from "autocannon";
 import { PROJECT_DIR } from "../e2e/harness/gatehouse.ts";
-import { cpuSeconds } from "./proc.ts";
+import { cpuSeconds, settled } from "./proc.ts";
 
 export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
@@ -14,18 +14,6 @@ export function pairedRatio(mine: number[], theirs: number[]): string {
   const ratios = mine.map((value, round) => value / theirs[round]!).sort((a, b) => a - b);
   const quartile = (q: number) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))]!;
   return `${median(ratios).toFixed(3)} (${quartile(0.25).toFixed(2)}–${quartile(0.75).toFixed(2)})`;
-}
-
-/** Waits (at most 5 s) until the process uses under 5 % of a core: a run's trailing work
- * (analytics batches, exports, GC) is its own, not the next run's. */
-export async function settled(pid: number): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  for (let last = cpuSeconds(pid); Date.now() < deadline;) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const now = cpuSeconds(pid);
-    if (now - last < 0.0125) return;
-    last = now;
-  }
 }
 
 /** The benchmarks' backend (bench/gateway-peers.ts), in a process of its own. */
@@ -71,7 +59,7 @@ export async function runTurns(turns: Turn[], options: { seconds: number; connec
       const { pid, call } = turns[i]!;
       const before = cpuSeconds(pid);
       const r = await autocannon({ ...call, connections: options.connections, duration: options.seconds });
-      await settled(pid);
+      await settled(pid, 5_000); // a run's trailing work (analytics batches, span exports) is its own
       samples[i]!.cpuUs.push(((cpuSeconds(pid) - before) * 1e6) / Math.max(1, r.requests.total));
       samples[i]!.rps.push(r.requests.average);
       samples[i]!.p99.push(r.latency.p99);
